@@ -1,0 +1,42 @@
+"""The ``actuary`` command line."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from actuary import __version__
+from actuary.errors import ActuaryError
+
+
+class _Group(click.Group):
+    """A click group that turns user errors into a message and exit code 1."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ActuaryError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="actuary")
+def main() -> None:
+    """Actuarial valuation of Cambodia's contributory pension schemes."""
+
+
+def _register() -> None:
+    # Imported here so that ``actuary --help`` stays fast and the modules stay small.
+    from actuary.cli.basis_cmd import basis
+    from actuary.cli.table_cmd import table
+
+    main.add_command(basis)
+    main.add_command(table)
+
+
+_register()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
