@@ -1,0 +1,609 @@
+"""Numba kernels: the cohort projection year step and the capped-wage expectation.
+
+Loop order: years outside; within a year, sex, then age, then service (the last index is
+contiguous). Each year reads the state at 1 January and writes the state at 1 January
+of the next year into fresh arrays, so the order of cells within a year does not matter.
+
+Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4):
+
+* Actives at age x on 1 January are exposed to death, invalidity and exit (dependent
+  probabilities of the year); these happen mid-year on average, so a decrement counts
+  half a year of contributions, earnings and credit.
+* Contributions are ``rate x contribution_factor x density x E[capped wage] x
+  exposure``; the capped wage is the expectation of ``min(max(W, floor), ceiling)``
+  for a lognormal ``W`` with the cell's mean and log-sd ``wage_sigma``.
+* Credited service advances by ``density x credit_factor`` a year for a stayer (half
+  of that for a mid-year decrement). Service is kept in completed years, so a
+  fractional advance ``f`` moves a share ``f`` of the cell to the next service year and
+  leaves ``1 - f`` where it was: the expected service is exact.
+* Career earnings (the base of the old-age formula) grow by the credited contributory
+  wage each year and are revalued at the end of the year.
+* At the end of the year survivors age by one year. Members attaining the pension age
+  retire then: an old-age pension ``accrual x career earnings`` (at least the minimum
+  pension) if they have the credited years, else a refund of contributions.
+* Pensions in payment are paid mid-year (a pensioner dying in the year is paid half a
+  year on average); pensions awarded mid-year (invalidity, survivors) are paid half a
+  year in the year of award. Pensions are indexed at the end of the year.
+* New entrants join on 1 January of year t+1, bringing the number of actives to
+  ``target_actives[t]`` (none when the target is negative or already exceeded).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from actuary.state import (
+    FLOW_CONTRIBUTIONS,
+    FLOW_DEATHS_ACTIVE,
+    FLOW_DEATHS_INACTIVE,
+    FLOW_DEATHS_PENSIONER,
+    FLOW_EARNINGS,
+    FLOW_ENTRANTS,
+    FLOW_EXITS,
+    FLOW_EXPOSURE,
+    FLOW_FUNERAL,
+    FLOW_INVALIDITY,
+    FLOW_NEW_INVALIDITY,
+    FLOW_NEW_INVALIDITY_AMOUNT,
+    FLOW_NEW_OLD_AGE,
+    FLOW_NEW_OLD_AGE_AMOUNT,
+    FLOW_NEW_ORPHANS,
+    FLOW_NEW_SPOUSES,
+    FLOW_OLD_AGE,
+    FLOW_ORPHAN,
+    FLOW_ORPHANS_EXPIRED,
+    FLOW_REENTRIES,
+    FLOW_REFUND,
+    FLOW_REFUNDS_PAID,
+    FLOW_RETIREMENTS,
+    FLOW_SPOUSE,
+    FLOW_SURVIVOR_LUMP,
+    FLOW_WAGE_MASS,
+    MASS_CAREER,
+    MASS_INVALIDITY,
+    MASS_OLD_AGE,
+    MASS_ORPHAN,
+    MASS_SPOUSE,
+    MASS_WAGE,
+    N_FLOWS,
+    N_MASS,
+    N_STATUS,
+    STATUS_ACTIVE,
+    STATUS_INACTIVE,
+    STATUS_INVALIDITY,
+    STATUS_OLD_AGE,
+    STATUS_ORPHAN,
+    STATUS_SPOUSE,
+)
+
+__all__ = ["capped_mean", "project_kernel"]
+
+_SQRT2 = math.sqrt(2.0)
+
+
+@numba.njit(cache=True, nogil=True)
+def _phi(z: float) -> float:
+    """Standard normal distribution function."""
+    return 0.5 * (1.0 + math.erf(z / _SQRT2))
+
+
+@numba.njit(cache=True, nogil=True)
+def capped_mean(mean: float, floor: float, ceiling: float, sigma: float) -> float:
+    """E[min(max(W, floor), ceiling)] for a lognormal W with mean ``mean`` and log-sd ``sigma``.
+
+    With ``ln W ~ N(mu, sigma^2)``, ``mu = ln(mean) - sigma^2/2``, and ``d(k) = (ln k - mu)/sigma``::
+
+        E = floor Phi(d(f)) + mean [Phi(d(c) - sigma) - Phi(d(f) - sigma)] + ceiling [1 - Phi(d(c))]
+
+    ``sigma = 0`` gives ``clip(mean, floor, ceiling)``. Units are those of the inputs.
+    A ceiling of 0 or less means no ceiling; a floor of 0 or less means no floor.
+    """
+    if mean <= 0.0:
+        return 0.0
+    has_ceiling = ceiling > 0.0
+    if sigma <= 0.0:
+        w = mean
+        if w < floor:
+            w = floor
+        if has_ceiling and w > ceiling:
+            w = ceiling
+        return w
+    mu = math.log(mean) - 0.5 * sigma * sigma
+    lower = 0.0
+    p_low = 0.0
+    if floor > 0.0:
+        d_f = (math.log(floor) - mu) / sigma
+        p_low = _phi(d_f)
+        lower = _phi(d_f - sigma)
+    upper_w = 1.0
+    upper_p = 1.0
+    if has_ceiling:
+        d_c = (math.log(ceiling) - mu) / sigma
+        upper_p = _phi(d_c)
+        upper_w = _phi(d_c - sigma)
+    result = mean * (upper_w - lower)
+    if floor > 0.0:
+        result += floor * p_low
+    if has_ceiling:
+        result += ceiling * (1.0 - upper_p)
+    return result
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _add_survivors(
+    sp_n, sp_p, or_n, or_p, ft, sex, age, deaths, pension_mass, ix,
+    share_married, child_probability, children, spouse_age_gap,
+    orphan_age_limit, parent_child_gap, survivor_rate, spouse_share, children_share,
+):
+    """Survivors' pensions from ``deaths`` of one sex and age whose pensions add up to
+    ``pension_mass`` (KHR per year).
+
+    New survivors are paid half a year now and join the stocks of 1 January next year
+    (one year older, pension indexed by ``ix``). Expected values: a share
+    ``share_married`` leaves a spouse, a share ``child_probability`` leaves children
+    (``children`` of them on average, of either sex in equal shares); a class shares the
+    survivors' pension with the other class when both exist, else takes it whole.
+    Everything is linear in ``deaths`` and ``pension_mass``, so the deaths of a sex and
+    age can be added up before the call.
+    """
+    if deaths <= 0.0 or survivor_rate <= 0.0:
+        return
+    n_age = sp_n.shape[1]
+    m = share_married[sex, age]
+    pc = child_probability[sex, age]
+    total = survivor_rate * pension_mass
+    spouse_mass = total * m * (pc * spouse_share + (1.0 - pc))
+    orphan_mass = total * pc * (m * children_share + (1.0 - m))
+    spouse_count = deaths * m
+    orphan_count = deaths * children[sex, age]
+    if spouse_count > 0.0:
+        s2 = 1 - sex
+        a2 = min(max(age + spouse_age_gap[sex], 0), n_age - 1)
+        a_next = min(a2 + 1, n_age - 1)
+        ft[s2, FLOW_SPOUSE] += 0.5 * spouse_mass
+        ft[s2, FLOW_NEW_SPOUSES] += spouse_count
+        sp_n[s2, a_next] += spouse_count
+        sp_p[s2, a_next] += spouse_mass * (1.0 + ix)
+    if orphan_count > 0.0 and orphan_mass > 0.0:
+        a2 = min(max(age - parent_child_gap, 0), orphan_age_limit - 1)
+        for s2 in range(2):
+            ft[s2, FLOW_ORPHAN] += 0.25 * orphan_mass
+            ft[s2, FLOW_NEW_ORPHANS] += 0.5 * orphan_count
+            if a2 + 1 >= orphan_age_limit:
+                ft[s2, FLOW_ORPHANS_EXPIRED] += 0.5 * orphan_count
+            else:
+                or_n[s2, a2 + 1] += 0.5 * orphan_count
+                or_p[s2, a2 + 1] += 0.5 * orphan_mass * (1.0 + ix)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _place(n_arr, w_arr, r_arr, top, sex, age, service, f, count, wage, career):
+    """Put ``count`` members (with wage and career masses) at ``age`` with credited
+    service ``service + f`` (0 <= f <= 1), split over the two neighbouring completed
+    years so that the expected service is exact. ``top[sex, age]`` tracks the number of
+    service slots in use. ``w_arr`` may be empty (inactives have no wage)."""
+    last = n_arr.shape[2] - 1
+    hi = service + 1 if service < last else last
+    lo_share = 1.0 - f
+    n_arr[sex, age, service] += lo_share * count
+    r_arr[sex, age, service] += lo_share * career
+    if w_arr.shape[0] > 0:
+        w_arr[sex, age, service] += lo_share * wage
+    used = service + 1
+    if f > 0.0:
+        n_arr[sex, age, hi] += f * count
+        r_arr[sex, age, hi] += f * career
+        if w_arr.shape[0] > 0:
+            w_arr[sex, age, hi] += f * wage
+        used = hi + 1
+    if used > top[sex, age]:
+        top[sex, age] = used
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _award(count, career, service, f, accrual, min_pension, min_years):
+    """Members reaching the pension age with credited service ``service + f``.
+
+    Returns ``(pensioners, pension_mass, refunded, refunded_career)``: those with at
+    least ``min_years`` get ``accrual x career`` (at least ``min_pension`` each); the
+    others leave with a refund based on their career earnings.
+    """
+    pensioners = 0.0
+    mass = 0.0
+    refunded = 0.0
+    refunded_career = 0.0
+    for k in range(2):
+        share = (1.0 - f) if k == 0 else f
+        if share <= 0.0:
+            continue
+        n = count * share
+        r = career * share
+        if service + k >= min_years:
+            p = accrual * r
+            if p < min_pension * n:
+                p = min_pension * n
+            pensioners += n
+            mass += p
+        else:
+            refunded += n
+            refunded_career += r
+    return pensioners, mass, refunded, refunded_career
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _pensioners(n_arr, p_arr, nx_n, nx_p, s, x, xn, q, ix, keep):
+    """Pensions of one stock cell for the year: returns ``(paid, deaths, pension_mass_of_deaths)``
+    and moves the survivors one year older, indexed (only when ``keep``)."""
+    cnt = n_arr[s, x]
+    if cnt <= 0.0:
+        return 0.0, 0.0, 0.0
+    mass = p_arr[s, x]
+    deaths = cnt * q
+    if keep:
+        nx_n[s, xn] += cnt - deaths
+        nx_p[s, xn] += mass * (1.0 - q) * (1.0 + ix)
+    return mass * (1.0 - 0.5 * q), deaths, mass * q
+
+
+@numba.njit(cache=True, nogil=True)
+def _clear(n_arr, w_arr, r_arr, top):
+    """Zero the used service slots of a member buffer and reset its ``top``."""
+    for s in range(n_arr.shape[0]):
+        for x in range(n_arr.shape[1]):
+            for n in range(top[s, x]):
+                n_arr[s, x, n] = 0.0
+                r_arr[s, x, n] = 0.0
+                if w_arr.shape[0] > 0:
+                    w_arr[s, x, n] = 0.0
+            top[s, x] = 0
+
+
+@numba.njit(cache=True, nogil=True)
+def _used_slots(n_arr):
+    """``top[s, x]``: one past the highest service slot holding anybody."""
+    top = np.zeros(n_arr.shape[:2], dtype=np.int64)
+    for s in range(n_arr.shape[0]):
+        for x in range(n_arr.shape[1]):
+            for n in range(n_arr.shape[2]):
+                if n_arr[s, x, n] != 0.0:
+                    top[s, x] = n + 1
+    return top
+
+
+@numba.njit(cache=True, nogil=True)
+def project_kernel(
+    pension_age, contribution_rate, contribution_factor, credit_factor, density,
+    wage_floor, wage_ceiling, accrual_rate, minimum_pension, revaluation, indexation,
+    wage_growth, funeral_grant_minimum, target_actives,
+    mortality, disabled_mortality, invalidity, exit_rate, reentry,
+    entrant_distribution, entrant_wage,
+    salary_growth, share_married, child_probability, children, spouse_age_gap,
+    wage_sigma, orphan_age_limit, parent_child_gap,
+    old_age_min_years, invalidity_min_years, survivor_min_years, refund_share,
+    survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
+    invalidity_minimum_rate,
+    act_n0, act_w0, act_r0, ina_n0, ina_r0,
+    oa_n0, oa_p0, iv_n0, iv_p0, sp_n0, sp_p0, or_n0, or_p0,
+):
+    """Project the state over ``T`` years.
+
+    Returns
+    -------
+    flows : ndarray [T, 2, N_FLOWS]
+        Money (KHR in the year's money) and counts of each year, by sex.
+    people : ndarray [T + 1, N_STATUS, 2, 111]
+        Counts by status, sex and age on 1 January of each year (index T = after the last year).
+    masses : ndarray [T + 1, N_MASS, 2, 111]
+        Annual wage and pension masses (KHR per year) and career earnings (KHR) on 1 January.
+    """
+    n_years = contribution_rate.shape[0]
+    n_sex, n_age, n_serv = act_n0.shape
+    flows = np.zeros((n_years, n_sex, N_FLOWS))
+    people = np.zeros((n_years + 1, N_STATUS, n_sex, n_age))
+    masses = np.zeros((n_years + 1, N_MASS, n_sex, n_age))
+
+    # Two buffers per member array; only the used service slots are visited and cleared.
+    act_n, act_w, act_r = act_n0.copy(), act_w0.copy(), act_r0.copy()
+    ina_n, ina_r = ina_n0.copy(), ina_r0.copy()
+    nx_act_n, nx_act_w, nx_act_r = (np.zeros_like(act_n0), np.zeros_like(act_n0),
+                                    np.zeros_like(act_n0))
+    nx_ina_n, nx_ina_r = np.zeros_like(act_n0), np.zeros_like(act_n0)
+    top_act = _used_slots(act_n)
+    top_ina = _used_slots(ina_n)
+    nx_top_act = np.zeros_like(top_act)
+    nx_top_ina = np.zeros_like(top_ina)
+    no_wage = np.zeros((0, 0, 0))
+
+    oa_n, oa_p, iv_n, iv_p = oa_n0.copy(), oa_p0.copy(), iv_n0.copy(), iv_p0.copy()
+    sp_n, sp_p, or_n, or_p = sp_n0.copy(), sp_p0.copy(), or_n0.copy(), or_p0.copy()
+
+    for t in range(n_years + 1):
+        # --- the stocks on 1 January of year t ---
+        for s in range(n_sex):
+            for x in range(n_age):
+                na = 0.0
+                wa = 0.0
+                cr = 0.0
+                for n in range(top_act[s, x]):
+                    na += act_n[s, x, n]
+                    wa += act_w[s, x, n]
+                    cr += act_r[s, x, n]
+                ni = 0.0
+                for n in range(top_ina[s, x]):
+                    ni += ina_n[s, x, n]
+                    cr += ina_r[s, x, n]
+                people[t, STATUS_ACTIVE, s, x] = na
+                people[t, STATUS_INACTIVE, s, x] = ni
+                people[t, STATUS_OLD_AGE, s, x] = oa_n[s, x]
+                people[t, STATUS_INVALIDITY, s, x] = iv_n[s, x]
+                people[t, STATUS_SPOUSE, s, x] = sp_n[s, x]
+                people[t, STATUS_ORPHAN, s, x] = or_n[s, x]
+                masses[t, MASS_WAGE, s, x] = wa
+                masses[t, MASS_OLD_AGE, s, x] = oa_p[s, x]
+                masses[t, MASS_INVALIDITY, s, x] = iv_p[s, x]
+                masses[t, MASS_SPOUSE, s, x] = sp_p[s, x]
+                masses[t, MASS_ORPHAN, s, x] = or_p[s, x]
+                masses[t, MASS_CAREER, s, x] = cr
+        if t == n_years:
+            break
+
+        ft = flows[t]
+        rate = contribution_rate[t]
+        pay = contribution_factor[t]
+        dens = density[t]
+        credit = dens * credit_factor[t]
+        half_f = 0.5 * credit
+        floor = wage_floor[t]
+        ceiling = wage_ceiling[t]
+        acc = accrual_rate[t]
+        minp = minimum_pension[t]
+        rv1 = 1.0 + revaluation[t]
+        ix = indexation[t]
+        g1 = 1.0 + wage_growth[t]
+        pa = pension_age[t]
+        grant_min = funeral_grant_minimum[t]
+
+        _clear(nx_act_n, nx_act_w, nx_act_r, nx_top_act)
+        _clear(nx_ina_n, no_wage, nx_ina_r, nx_top_ina)
+        nx_oa_n = np.zeros_like(oa_n)
+        nx_oa_p = np.zeros_like(oa_p)
+        nx_iv_n = np.zeros_like(iv_n)
+        nx_iv_p = np.zeros_like(iv_p)
+        nx_sp_n = np.zeros_like(sp_n)
+        nx_sp_p = np.zeros_like(sp_p)
+        nx_or_n = np.zeros_like(or_n)
+        nx_or_p = np.zeros_like(or_p)
+
+        for s in range(n_sex):
+            for x in range(n_age):
+                last = x == n_age - 1
+                xn = x if last else x + 1
+                retire = xn >= pa
+                qd = 1.0 if last else mortality[t, s, x]
+                qi = 0.0 if last else invalidity[t, s, x]
+                qw = 0.0 if last else exit_rate[t, s, x]
+                qdis = 1.0 if last else disabled_mortality[t, s, x]
+                back_rate = 0.0 if last else reentry[t, s, x]
+                sg = salary_growth[s, x]
+                m = share_married[s, x]
+                anyone = 1.0 - (1.0 - m) * (1.0 - child_probability[s, x])
+
+                # Per-(sex, age) accumulators: everything below is linear in them.
+                earn = 0.0
+                wages = 0.0
+                expo = 0.0
+                surv_deaths = 0.0  # deaths leaving survivors' pensions
+                surv_mass = 0.0  # their pensions, KHR per year
+                lump_mass = 0.0  # pensions of deaths below the survivors' condition
+                d_act = 0.0
+                d_ina = 0.0
+                inv_n = 0.0
+                inv_p = 0.0
+                n_exit = 0.0
+                n_back = 0.0
+                oa_new = 0.0
+                oa_new_p = 0.0
+                ref_n = 0.0
+                ref_r = 0.0
+                n_retire = 0.0
+
+                # ---------------- active contributors ----------------
+                for n in range(top_act[s, x]):
+                    cnt = act_n[s, x, n]
+                    if cnt <= 0.0:
+                        continue
+                    w = act_w[s, x, n] / cnt
+                    cw = capped_mean(w, floor, ceiling, wage_sigma)
+                    r_pp = act_r[s, x, n] / cnt
+                    exposure = cnt * (1.0 - 0.5 * (qd + qi + qw))
+                    earn += cw * exposure
+                    wages += w * exposure
+                    expo += exposure
+                    half_r = r_pp + half_f * cw
+
+                    deaths = cnt * qd
+                    d_act += deaths
+                    if n >= survivor_min_years:
+                        surv_deaths += deaths
+                        surv_mass += deaths * acc * half_r
+                    else:
+                        lump_mass += deaths * acc * half_r
+
+                    inval = cnt * qi
+                    leave = cnt * qw
+                    if inval > 0.0:
+                        if n >= invalidity_min_years:
+                            p_inv = acc * half_r
+                            ref_years = n + half_f
+                            if ref_years > 0.0:
+                                p_floor = invalidity_minimum_rate * half_r / ref_years
+                                if p_inv < p_floor:
+                                    p_inv = p_floor
+                            if p_inv < minp:
+                                p_inv = minp
+                            inv_n += inval
+                            inv_p += inval * p_inv
+                        else:
+                            # Below the invalidity condition the member stops
+                            # contributing and keeps the credits, like an exit.
+                            leave += inval
+                    if leave > 0.0:
+                        n_exit += leave
+                        if retire:
+                            a, b, c, d = _award(leave, leave * half_r, n, half_f, acc, minp,
+                                                old_age_min_years)
+                            oa_new += a
+                            oa_new_p += b
+                            ref_n += c
+                            ref_r += d
+                            n_retire += leave
+                        else:
+                            _place(nx_ina_n, no_wage, nx_ina_r, nx_top_ina, s, xn, n, half_f,
+                                   leave, 0.0, leave * half_r * rv1)
+
+                    stay = cnt - deaths - cnt * qi - cnt * qw
+                    if stay > 0.0:
+                        full_r = r_pp + credit * cw
+                        if retire:
+                            a, b, c, d = _award(stay, stay * full_r, n, credit, acc, minp,
+                                                old_age_min_years)
+                            oa_new += a
+                            oa_new_p += b
+                            ref_n += c
+                            ref_r += d
+                            n_retire += stay
+                        else:
+                            _place(nx_act_n, nx_act_w, nx_act_r, nx_top_act, s, xn, n, credit,
+                                   stay, stay * w * g1 * sg, stay * full_r * rv1)
+
+                # ---------------- inactive insured ----------------
+                for n in range(top_ina[s, x]):
+                    cnt = ina_n[s, x, n]
+                    if cnt <= 0.0:
+                        continue
+                    r_pp = ina_r[s, x, n] / cnt
+                    deaths = cnt * qd
+                    d_ina += deaths
+                    if n >= survivor_min_years:
+                        surv_deaths += deaths
+                        surv_mass += deaths * acc * r_pp
+                    else:
+                        lump_mass += deaths * acc * r_pp
+                    alive = cnt - deaths
+                    if alive <= 0.0:
+                        continue
+                    if retire:
+                        a, b, c, d = _award(alive, alive * r_pp, n, 0.0, acc, minp,
+                                            old_age_min_years)
+                        oa_new += a
+                        oa_new_p += b
+                        ref_n += c
+                        ref_r += d
+                        n_retire += alive
+                    else:
+                        back = alive * back_rate
+                        if back > 0.0:
+                            n_back += back
+                            _place(nx_act_n, nx_act_w, nx_act_r, nx_top_act, s, xn, n, 0.0,
+                                   back, back * entrant_wage[t, s, xn], back * r_pp * rv1)
+                        rest = alive - back
+                        if rest > 0.0:
+                            _place(nx_ina_n, no_wage, nx_ina_r, nx_top_ina, s, xn, n, 0.0,
+                                   rest, 0.0, rest * r_pp * rv1)
+
+                # ---------------- pensioners ----------------
+                paid, deaths, dmass = _pensioners(oa_n, oa_p, nx_oa_n, nx_oa_p, s, x, xn, qd,
+                                                  ix, True)
+                ft[s, FLOW_OLD_AGE] += paid
+                d_pen = deaths
+                grants = 0.0
+                if deaths > 0.0:
+                    grants += max(funeral_months / 12.0 * dmass, grant_min * deaths)
+                    surv_deaths += deaths
+                    surv_mass += dmass
+                paid, deaths, dmass = _pensioners(iv_n, iv_p, nx_iv_n, nx_iv_p, s, x, xn, qdis,
+                                                  ix, True)
+                ft[s, FLOW_INVALIDITY] += paid
+                d_pen += deaths
+                if deaths > 0.0:
+                    grants += max(funeral_months / 12.0 * dmass, grant_min * deaths)
+                    surv_deaths += deaths
+                    surv_mass += dmass
+                paid, deaths, dmass = _pensioners(sp_n, sp_p, nx_sp_n, nx_sp_p, s, x, xn, qd,
+                                                  ix, True)
+                ft[s, FLOW_SPOUSE] += paid
+                d_pen += deaths
+                keep = xn < orphan_age_limit
+                paid, deaths, dmass = _pensioners(or_n, or_p, nx_or_n, nx_or_p, s, x, xn, qd,
+                                                  ix, keep)
+                ft[s, FLOW_ORPHAN] += paid
+                d_pen += deaths
+                if not keep:
+                    ft[s, FLOW_ORPHANS_EXPIRED] += or_n[s, x] - deaths
+
+                # ---------------- this (sex, age): totals ----------------
+                ft[s, FLOW_EARNINGS] += dens * earn
+                ft[s, FLOW_CONTRIBUTIONS] += rate * pay * dens * earn
+                ft[s, FLOW_EXPOSURE] += dens * expo
+                ft[s, FLOW_WAGE_MASS] += dens * wages
+                ft[s, FLOW_DEATHS_ACTIVE] += d_act
+                ft[s, FLOW_DEATHS_INACTIVE] += d_ina
+                ft[s, FLOW_DEATHS_PENSIONER] += d_pen
+                ft[s, FLOW_EXITS] += n_exit
+                ft[s, FLOW_REENTRIES] += n_back
+                ft[s, FLOW_FUNERAL] += grants
+                ft[s, FLOW_SURVIVOR_LUMP] += anyone * lump_sum_months / 12.0 * lump_mass
+                if inv_n > 0.0:
+                    ft[s, FLOW_NEW_INVALIDITY] += inv_n
+                    ft[s, FLOW_NEW_INVALIDITY_AMOUNT] += inv_p
+                    ft[s, FLOW_INVALIDITY] += 0.5 * inv_p
+                    nx_iv_n[s, xn] += inv_n
+                    nx_iv_p[s, xn] += inv_p * (1.0 + ix)
+                if n_retire > 0.0:
+                    ft[s, FLOW_RETIREMENTS] += n_retire
+                    ft[s, FLOW_NEW_OLD_AGE] += oa_new
+                    ft[s, FLOW_NEW_OLD_AGE_AMOUNT] += oa_new_p
+                    ft[s, FLOW_REFUNDS_PAID] += ref_n
+                    ft[s, FLOW_REFUND] += refund_share * rate * ref_r
+                    nx_oa_n[s, xn] += oa_new
+                    nx_oa_p[s, xn] += oa_new_p
+                _add_survivors(
+                    nx_sp_n, nx_sp_p, nx_or_n, nx_or_p, ft, s, x, surv_deaths, surv_mass, ix,
+                    share_married, child_probability, children, spouse_age_gap,
+                    orphan_age_limit, parent_child_gap, survivor_rate, spouse_share,
+                    children_share,
+                )
+
+        # ---------------- new entrants on 1 January of t+1 ----------------
+        target = target_actives[t]
+        if target >= 0.0:
+            have = 0.0
+            for s in range(n_sex):
+                for x in range(n_age):
+                    for n in range(nx_top_act[s, x]):
+                        have += nx_act_n[s, x, n]
+            need = target - have
+            if need > 0.0:
+                for s in range(n_sex):
+                    for x in range(n_age):
+                        e = need * entrant_distribution[t, s, x]
+                        if e > 0.0:
+                            ft[s, FLOW_ENTRANTS] += e
+                            _place(nx_act_n, nx_act_w, nx_act_r, nx_top_act, s, x, 0, 0.0,
+                                   e, e * entrant_wage[t, s, x], 0.0)
+
+        # swap buffers: next year's state becomes current
+        act_n, nx_act_n = nx_act_n, act_n
+        act_w, nx_act_w = nx_act_w, act_w
+        act_r, nx_act_r = nx_act_r, act_r
+        ina_n, nx_ina_n = nx_ina_n, ina_n
+        ina_r, nx_ina_r = nx_ina_r, ina_r
+        top_act, nx_top_act = nx_top_act, top_act
+        top_ina, nx_top_ina = nx_top_ina, top_ina
+        oa_n, oa_p, iv_n, iv_p = nx_oa_n, nx_oa_p, nx_iv_n, nx_iv_p
+        sp_n, sp_p, or_n, or_p = nx_sp_n, nx_sp_p, nx_or_n, nx_or_p
+
+    return flows, people, masses

@@ -1,0 +1,143 @@
+"""Orchestration: a `Basis` through the numba kernel into a `Projection` of tidy frames."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from actuary.basis import Basis
+from actuary.kernels import project_kernel
+from actuary.state import (
+    FLOW_CONTRIBUTIONS,
+    FLOW_EARNINGS,
+    FLOW_FUNERAL,
+    FLOW_INVALIDITY,
+    FLOW_NAMES,
+    FLOW_OLD_AGE,
+    FLOW_ORPHAN,
+    FLOW_REFUND,
+    FLOW_SPOUSE,
+    FLOW_SURVIVOR_LUMP,
+    MASS_NAMES,
+    SEXES,
+    STATUS_NAMES,
+)
+
+__all__ = ["Projection", "project", "run_kernel"]
+
+BENEFIT_FLOWS = (
+    FLOW_OLD_AGE,
+    FLOW_INVALIDITY,
+    FLOW_SPOUSE,
+    FLOW_ORPHAN,
+    FLOW_REFUND,
+    FLOW_SURVIVOR_LUMP,
+    FLOW_FUNERAL,
+)
+
+
+def kernel_arguments(basis: Basis) -> tuple:
+    """The positional arguments of :func:`actuary.kernels.project_kernel` for ``basis``."""
+    b, r, s = basis, basis.rules, basis.start
+    return (
+        b.pension_age, b.contribution_rate, b.contribution_factor, b.credit_factor, b.density,
+        b.wage_floor, b.wage_ceiling, b.accrual_rate, b.minimum_pension, b.revaluation,
+        b.indexation, b.wage_growth, b.funeral_grant_minimum, b.target_actives,
+        b.mortality, b.disabled_mortality, b.invalidity, b.exit, b.reentry,
+        b.entrant_distribution, b.entrant_wage,
+        b.salary_growth, b.share_married, b.child_probability, b.children, b.spouse_age_gap,
+        float(b.wage_sigma), int(b.orphan_age_limit), int(b.parent_child_gap),
+        int(r.old_age_min_years), int(r.invalidity_min_years), int(r.survivor_min_years),
+        float(r.refund_share), float(r.survivor_rate), float(r.survivor_spouse_share),
+        float(r.survivor_children_share), float(r.survivor_lump_sum_months),
+        float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
+        s.active_count, s.active_wage, s.active_career, s.inactive_count, s.inactive_career,
+        s.old_age_count, s.old_age_pension, s.invalidity_count, s.invalidity_pension,
+        s.spouse_count, s.spouse_pension, s.orphan_count, s.orphan_pension,
+    )
+
+
+def run_kernel(basis: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run the kernel: ``(flows [T,2,K], people [T+1,6,2,111], masses [T+1,6,2,111])``."""
+    return project_kernel(*kernel_arguments(basis))
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The result of one projection: raw arrays and tidy views of them.
+
+    ``flows[t, sex, k]`` are the money and counts of calendar year ``years[t]``
+    (KHR in that year's money; see :mod:`actuary.state` for ``k``);
+    ``people`` and ``masses`` are stocks on 1 January of ``years[0] .. years[-1] + 1``.
+    """
+
+    basis: Basis
+    flows: np.ndarray
+    people: np.ndarray
+    masses: np.ndarray
+
+    @property
+    def years(self) -> np.ndarray:
+        """Calendar years of the flows."""
+        return self.basis.years
+
+    @cached_property
+    def contributions(self) -> np.ndarray:
+        """Contributions received C_t, KHR."""
+        return self.flows[:, :, FLOW_CONTRIBUTIONS].sum(axis=1)
+
+    @cached_property
+    def earnings(self) -> np.ndarray:
+        """Insurable earnings S_t (contributory wages of contributors), KHR."""
+        return self.flows[:, :, FLOW_EARNINGS].sum(axis=1)
+
+    @cached_property
+    def benefits(self) -> np.ndarray:
+        """All benefits paid, KHR (pensions, refunds, lump sums, grants)."""
+        return self.flows[:, :, list(BENEFIT_FLOWS)].sum(axis=(1, 2))
+
+    @cached_property
+    def admin(self) -> np.ndarray:
+        """Administrative expenses, KHR: the admin rate times contributions received."""
+        return self.basis.admin_rate * self.contributions
+
+    @cached_property
+    def expenditure(self) -> np.ndarray:
+        """B_t: benefits plus administrative expenses, KHR."""
+        return self.benefits + self.admin
+
+    def flows_frame(self) -> pd.DataFrame:
+        """Tidy yearly flows by sex: columns year, sex, then one column per flow."""
+        t, s, k = self.flows.shape
+        frame = pd.DataFrame(self.flows.reshape(t * s, k), columns=list(FLOW_NAMES))
+        frame.insert(0, "sex", np.tile(np.array(SEXES), t))
+        frame.insert(0, "year", np.repeat(self.years, s))
+        return frame
+
+    def people_frame(self) -> pd.DataFrame:
+        """Tidy counts on 1 January: year, status, sex, age, count (zeros dropped)."""
+        return _stock_frame(self.people, self.basis.first_year, STATUS_NAMES, "status", "count")
+
+    def masses_frame(self) -> pd.DataFrame:
+        """Tidy masses on 1 January: year, kind, sex, age, amount (KHR per year or KHR)."""
+        return _stock_frame(self.masses, self.basis.first_year, MASS_NAMES, "kind", "amount")
+
+
+def _stock_frame(arr: np.ndarray, first_year: int, names: tuple[str, ...], label: str,
+                 value: str) -> pd.DataFrame:
+    t, k, s, a = arr.shape
+    idx = pd.MultiIndex.from_product(
+        [first_year + np.arange(t), list(names), list(SEXES), np.arange(a)],
+        names=["year", label, "sex", "age"],
+    )
+    frame = pd.Series(arr.reshape(-1), index=idx, name=value).reset_index()
+    return frame[frame[value] != 0.0].reset_index(drop=True)
+
+
+def project(basis: Basis) -> Projection:
+    """Project ``basis`` year by year with the numba kernel (DESIGN §4)."""
+    flows, people, masses = run_kernel(basis)
+    return Projection(basis=basis, flows=flows, people=people, masses=masses)

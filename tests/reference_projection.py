@@ -1,0 +1,297 @@
+"""A vectorised numpy reference of the projection year step (the oracle of the kernel).
+
+Written the way most Python actuarial models are: whole arrays per year, no loops over
+cells. It follows the conventions stated in :mod:`actuary.kernels` but shares no code
+with it (only the index constants of :mod:`actuary.state`). The benchmarks also use it
+as the baseline the kernel's speed is reported against.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from actuary import state as S
+from actuary.basis import Basis
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _phi(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + _erf(z / math.sqrt(2.0)).astype(np.float64))
+
+
+def capped_mean_np(mean: np.ndarray, floor: float, ceiling: float, sigma: float) -> np.ndarray:
+    """Vectorised E[min(max(W, floor), ceiling)] for lognormal W (see the kernel)."""
+    mean = np.asarray(mean, dtype=np.float64)
+    out = np.zeros_like(mean)
+    pos = mean > 0
+    m = mean[pos]
+    if sigma <= 0:
+        w = np.maximum(m, floor)
+        if ceiling > 0:
+            w = np.minimum(w, ceiling)
+        out[pos] = w
+        return out
+    mu = np.log(m) - 0.5 * sigma**2
+    res = np.zeros_like(m)
+    lower = np.zeros_like(m)
+    if floor > 0:
+        d_f = (math.log(floor) - mu) / sigma
+        res += floor * _phi(d_f)
+        lower = _phi(d_f - sigma)
+    upper = np.ones_like(m)
+    if ceiling > 0:
+        d_c = (math.log(ceiling) - mu) / sigma
+        res += ceiling * (1 - _phi(d_c))
+        upper = _phi(d_c - sigma)
+    out[pos] = res + m * (upper - lower)
+    return out
+
+
+def _shift_age(a: np.ndarray) -> np.ndarray:
+    """Move everything one age up along axis 1 (the last age keeps its own)."""
+    out = np.zeros_like(a)
+    out[:, 1:] = a[:, :-1]
+    out[:, -1] += a[:, -1]
+    return out
+
+
+def _advance(a: np.ndarray, f: np.ndarray | float) -> np.ndarray:
+    """Split along the service axis (last): a share f moves to the next completed year."""
+    f = np.broadcast_to(f, a.shape)
+    out = (1 - f) * a
+    moved = f * a
+    out[..., 1:] += moved[..., :-1]
+    out[..., -1] += moved[..., -1]
+    return out
+
+
+def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Same outputs as :func:`actuary.projection.run_kernel`, computed with numpy."""
+    T = b.n_years
+    r = b.rules
+    st = b.start
+    n_sex, n_age, n_serv = st.active_count.shape
+    ages = np.arange(n_age)
+    serv = np.arange(n_serv)
+    flows = np.zeros((T, n_sex, S.N_FLOWS))
+    people = np.zeros((T + 1, S.N_STATUS, n_sex, n_age))
+    masses = np.zeros((T + 1, S.N_MASS, n_sex, n_age))
+
+    an, aw, ar = st.active_count.copy(), st.active_wage.copy(), st.active_career.copy()
+    inn, inr = st.inactive_count.copy(), st.inactive_career.copy()
+    oan, oap = st.old_age_count.copy(), st.old_age_pension.copy()
+    ivn, ivp = st.invalidity_count.copy(), st.invalidity_pension.copy()
+    spn, spp = st.spouse_count.copy(), st.spouse_pension.copy()
+    orn, orp = st.orphan_count.copy(), st.orphan_pension.copy()
+
+    def snapshot(t: int) -> None:
+        people[t, S.STATUS_ACTIVE] = an.sum(axis=2)
+        people[t, S.STATUS_INACTIVE] = inn.sum(axis=2)
+        people[t, S.STATUS_OLD_AGE] = oan
+        people[t, S.STATUS_INVALIDITY] = ivn
+        people[t, S.STATUS_SPOUSE] = spn
+        people[t, S.STATUS_ORPHAN] = orn
+        masses[t, S.MASS_WAGE] = aw.sum(axis=2)
+        masses[t, S.MASS_OLD_AGE] = oap
+        masses[t, S.MASS_INVALIDITY] = ivp
+        masses[t, S.MASS_SPOUSE] = spp
+        masses[t, S.MASS_ORPHAN] = orp
+        masses[t, S.MASS_CAREER] = ar.sum(axis=2) + inr.sum(axis=2)
+
+    last = ages == n_age - 1
+    for t in range(T):
+        snapshot(t)
+        F = flows[t]
+        rate, pay, dens = b.contribution_rate[t], b.contribution_factor[t], b.density[t]
+        credit = dens * b.credit_factor[t]
+        acc, minp, ix = b.accrual_rate[t], b.minimum_pension[t], b.indexation[t]
+        rv1, g1 = 1 + b.revaluation[t], 1 + b.wage_growth[t]
+        retire = np.minimum(ages + 1, n_age - 1) >= b.pension_age[t]  # by age x (attained x+1)
+        qd = np.where(last, 1.0, b.mortality[t])  # [sex, age]
+        qi = np.where(last, 0.0, b.invalidity[t])
+        qw = np.where(last, 0.0, b.exit[t])
+        qdis = np.where(last, 1.0, b.disabled_mortality[t])
+        back_rate = np.where(last, 0.0, b.reentry[t])
+
+        # ---- actives ----
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w = np.where(an > 0, aw / an, 0.0)
+            rpp = np.where(an > 0, ar / an, 0.0)
+        cw = capped_mean_np(w, b.wage_floor[t], b.wage_ceiling[t], b.wage_sigma)
+        QD, QI, QW = qd[..., None], qi[..., None], qw[..., None]
+        exposure = an * (1 - 0.5 * (QD + QI + QW))
+        earn = (dens * cw * exposure).sum(axis=(1, 2))
+        F[:, S.FLOW_EARNINGS] += earn
+        F[:, S.FLOW_CONTRIBUTIONS] += rate * pay * earn
+        F[:, S.FLOW_EXPOSURE] += dens * exposure.sum(axis=(1, 2))
+        F[:, S.FLOW_WAGE_MASS] += (dens * w * exposure).sum(axis=(1, 2))
+        half_r = rpp + 0.5 * credit * cw
+        deaths = an * QD
+        F[:, S.FLOW_DEATHS_ACTIVE] += deaths.sum(axis=(1, 2))
+        surv_ok = serv >= r.survivor_min_years
+        dead_pension = deaths * acc * half_r
+        surv_deaths = np.where(surv_ok, deaths, 0).sum(axis=2)
+        surv_mass = np.where(surv_ok, dead_pension, 0).sum(axis=2)
+        lump_mass = np.where(surv_ok, 0, dead_pension).sum(axis=2)
+
+        inval = an * QI
+        inv_ok = serv >= r.invalidity_min_years
+        p_inv = acc * half_r
+        ref_years = serv + 0.5 * credit
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p_floor = np.where(ref_years > 0, r.invalidity_minimum_rate * half_r / ref_years, 0)
+        p_inv = np.maximum(np.maximum(p_inv, p_floor), minp)
+        new_inv_n = np.where(inv_ok, inval, 0).sum(axis=2)
+        new_inv_p = np.where(inv_ok, inval * p_inv, 0).sum(axis=2)
+        leave = an * QW + np.where(inv_ok, 0, inval)
+        F[:, S.FLOW_EXITS] += leave.sum(axis=(1, 2))
+        stay = an - an * QD - an * QI - an * QW
+        full_r = rpp + credit * cw
+
+        # members who stay active, leave to inactive, or retire at the end of the year
+        R = retire[None, :, None] * np.ones((n_sex, 1, 1))
+        nr = 1 - R
+        new_an = _shift_age(_advance(stay * nr, credit))
+        new_aw = _shift_age(_advance(stay * nr * w * g1 * b.salary_growth[..., None], credit))
+        new_ar = _shift_age(_advance(stay * nr * full_r * rv1, credit))
+        new_in = _shift_age(_advance(leave * nr, 0.5 * credit))
+        new_ir = _shift_age(_advance(leave * nr * half_r * rv1, 0.5 * credit))
+
+        # retirements: each group keeps a share (1 - f) of its service slot and moves f to
+        # the next one; the minimum pension applies to each part before parts are merged
+        ret_groups = [
+            (stay * R, stay * R * full_r, credit),
+            (leave * R, leave * R * half_r, 0.5 * credit),
+        ]
+
+        # ---- inactives ----
+        with np.errstate(invalid="ignore", divide="ignore"):
+            irpp = np.where(inn > 0, inr / inn, 0.0)
+        ideaths = inn * QD
+        F[:, S.FLOW_DEATHS_INACTIVE] += ideaths.sum(axis=(1, 2))
+        idp = ideaths * acc * irpp
+        surv_deaths += np.where(surv_ok, ideaths, 0).sum(axis=2)
+        surv_mass += np.where(surv_ok, idp, 0).sum(axis=2)
+        lump_mass += np.where(surv_ok, 0, idp).sum(axis=2)
+        alive = inn - ideaths
+        back = alive * back_rate[..., None] * nr
+        rest = (alive - alive * back_rate[..., None]) * nr
+        F[:, S.FLOW_REENTRIES] += back.sum(axis=(1, 2))
+        ew_next = np.zeros((n_sex, n_age))
+        ew_next[:, :-1] = b.entrant_wage[t][:, 1:]
+        ew_next[:, -1] = b.entrant_wage[t][:, -1]
+        new_an += _shift_age(back)
+        new_aw += _shift_age(back * ew_next[..., None])
+        new_ar += _shift_age(back * irpp * rv1)
+        new_in += _shift_age(rest)
+        new_ir += _shift_age(rest * irpp * rv1)
+        ret_groups.append((alive * R, alive * R * irpp, 0.0))
+
+        oa_new = np.zeros((n_sex, n_age))
+        oa_new_p = np.zeros((n_sex, n_age))
+        ref_n = np.zeros((n_sex, n_age))
+        ref_r = np.zeros((n_sex, n_age))
+        n_ret = np.zeros((n_sex, n_age))
+        for cnt, car, f in ret_groups:
+            n_ret += cnt.sum(axis=2)
+            for share, years in ((1 - f, serv), (f, np.minimum(serv + 1, n_serv))):
+                if share <= 0:
+                    continue
+                c_part, r_part = share * cnt, share * car
+                ok = years >= r.old_age_min_years
+                pens = np.maximum(acc * r_part, minp * c_part)
+                oa_new += np.where(ok, c_part, 0).sum(axis=2)
+                oa_new_p += np.where(ok, pens, 0).sum(axis=2)
+                ref_n += np.where(ok, 0, c_part).sum(axis=2)
+                ref_r += np.where(ok, 0, r_part).sum(axis=2)
+        F[:, S.FLOW_RETIREMENTS] += n_ret.sum(axis=1)
+        F[:, S.FLOW_NEW_OLD_AGE] += oa_new.sum(axis=1)
+        F[:, S.FLOW_NEW_OLD_AGE_AMOUNT] += oa_new_p.sum(axis=1)
+        F[:, S.FLOW_REFUNDS_PAID] += ref_n.sum(axis=1)
+        F[:, S.FLOW_REFUND] += r.refund_share * rate * ref_r.sum(axis=1)
+
+        # ---- pensioners ----
+        grant_min = b.funeral_grant_minimum[t]
+        months = r.funeral_grant_months / 12.0
+        d_pen = np.zeros((n_sex, n_age))
+        grants = np.zeros((n_sex, n_age))
+        new_oan = _shift_age(oan * (1 - qd)) + _shift_age(oa_new)
+        new_oap = _shift_age(oap * (1 - qd) * (1 + ix)) + _shift_age(oa_new_p)
+        new_ivn = _shift_age(ivn * (1 - qdis)) + _shift_age(new_inv_n)
+        new_ivp = _shift_age(ivp * (1 - qdis) * (1 + ix)) + _shift_age(new_inv_p * (1 + ix))
+        for cnt, mass, q, flow in (
+            (oan, oap, qd, S.FLOW_OLD_AGE),
+            (ivn, ivp, qdis, S.FLOW_INVALIDITY),
+        ):
+            F[:, flow] += (mass * (1 - 0.5 * q)).sum(axis=1)
+            dn, dm = cnt * q, mass * q
+            d_pen += dn
+            grants += np.where(dn > 0, np.maximum(months * dm, grant_min * dn), 0)
+            surv_deaths += dn
+            surv_mass += dm
+        F[:, S.FLOW_INVALIDITY] += 0.5 * new_inv_p.sum(axis=1)
+        F[:, S.FLOW_NEW_INVALIDITY] += new_inv_n.sum(axis=1)
+        F[:, S.FLOW_NEW_INVALIDITY_AMOUNT] += new_inv_p.sum(axis=1)
+        F[:, S.FLOW_SPOUSE] += (spp * (1 - 0.5 * qd)).sum(axis=1)
+        F[:, S.FLOW_ORPHAN] += (orp * (1 - 0.5 * qd)).sum(axis=1)
+        d_pen += spn * qd + orn * qd
+        F[:, S.FLOW_DEATHS_PENSIONER] += d_pen.sum(axis=1)
+        F[:, S.FLOW_FUNERAL] += grants.sum(axis=1)
+        new_spn = _shift_age(spn * (1 - qd))
+        new_spp = _shift_age(spp * (1 - qd) * (1 + ix))
+        keep_orphan = np.minimum(ages + 1, n_age - 1) < b.orphan_age_limit
+        new_orn = _shift_age(np.where(keep_orphan, orn * (1 - qd), 0))
+        new_orp = _shift_age(np.where(keep_orphan, orp * (1 - qd) * (1 + ix), 0))
+        F[:, S.FLOW_ORPHANS_EXPIRED] += np.where(keep_orphan, 0, orn * (1 - qd)).sum(axis=1)
+
+        # ---- survivors of this year's deaths ----
+        married, pc = b.share_married, b.child_probability
+        anyone = 1 - (1 - married) * (1 - pc)
+        F[:, S.FLOW_SURVIVOR_LUMP] += (anyone * r.survivor_lump_sum_months / 12 * lump_mass).sum(
+            axis=1
+        )
+        total = r.survivor_rate * surv_mass
+        spouse_mass = total * married * (pc * r.survivor_spouse_share + (1 - pc))
+        orphan_mass = total * pc * (married * r.survivor_children_share + (1 - married))
+        spouse_count = surv_deaths * married
+        orphan_count = surv_deaths * b.children
+        if r.survivor_rate > 0:
+            for s in range(n_sex):
+                s2 = 1 - s
+                a_sp = np.clip(ages + b.spouse_age_gap[s], 0, n_age - 1)
+                a_next = np.minimum(a_sp + 1, n_age - 1)
+                has = (spouse_count[s] > 0) & (surv_deaths[s] > 0)
+                F[s2, S.FLOW_SPOUSE] += 0.5 * spouse_mass[s][has].sum()
+                F[s2, S.FLOW_NEW_SPOUSES] += spouse_count[s][has].sum()
+                np.add.at(new_spn[s2], a_next[has], spouse_count[s][has])
+                np.add.at(new_spp[s2], a_next[has], spouse_mass[s][has] * (1 + ix))
+                a_or = np.clip(ages - b.parent_child_gap, 0, b.orphan_age_limit - 1)
+                has = (orphan_count[s] > 0) & (orphan_mass[s] > 0) & (surv_deaths[s] > 0)
+                expired = a_or + 1 >= b.orphan_age_limit
+                for s3 in range(2):
+                    F[s3, S.FLOW_ORPHAN] += 0.25 * orphan_mass[s][has].sum()
+                    F[s3, S.FLOW_NEW_ORPHANS] += 0.5 * orphan_count[s][has].sum()
+                    F[s3, S.FLOW_ORPHANS_EXPIRED] += 0.5 * orphan_count[s][has & expired].sum()
+                    live = has & ~expired
+                    np.add.at(new_orn[s3], a_or[live] + 1, 0.5 * orphan_count[s][live])
+                    np.add.at(new_orp[s3], a_or[live] + 1, 0.5 * orphan_mass[s][live] * (1 + ix))
+
+        # ---- new entrants ----
+        target = b.target_actives[t]
+        if target >= 0:
+            need = target - new_an.sum()
+            if need > 0:
+                e = need * b.entrant_distribution[t]
+                F[:, S.FLOW_ENTRANTS] += e.sum(axis=1)
+                new_an[:, :, 0] += e
+                new_aw[:, :, 0] += e * b.entrant_wage[t]
+
+        an, aw, ar, inn, inr = new_an, new_aw, new_ar, new_in, new_ir
+        oan, oap, ivn, ivp = new_oan, new_oap, new_ivn, new_ivp
+        spn, spp, orn, orp = new_spn, new_spp, new_orn, new_orp
+
+    snapshot(T)
+    return flows, people, masses
