@@ -1,0 +1,225 @@
+"""The numba projection kernel against independent references.
+
+* the vectorised numpy reference (tests/reference_projection.py), to 1e-12 relative;
+* identities: people are neither created nor lost; scaling money scales money;
+* a tiny scheme computed by hand, year by year;
+* the capped-wage expectation against numerical integration.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import make_basis  # noqa: E402
+from reference_projection import project_reference  # noqa: E402
+
+from actuary import state as S
+from actuary.basis import SchemeRules, StartingState
+from actuary.kernels import capped_mean
+from actuary.projection import project, run_kernel
+
+
+def _max_rel_err(a: np.ndarray, b: np.ndarray) -> float:
+    """Largest relative difference, elementwise (exact zeros in both count as equal)."""
+    diff = np.abs(a - b)
+    scale = np.maximum(np.abs(a), np.abs(b))
+    rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
+    return float(rel.max())
+
+
+@pytest.mark.parametrize(
+    "seed,sigma,entrants,years",
+    [(0, 0.0, True, 40), (1, 0.3, True, 40), (2, 0.5, False, 30), (3, 0.3, True, 100)],
+)
+def test_kernel_agrees_with_numpy_reference(seed, sigma, entrants, years):
+    basis = make_basis(seed, years, entrants=entrants, sigma=sigma)
+    for got, want in zip(run_kernel(basis), project_reference(basis)):
+        assert got.shape == want.shape
+        assert _max_rel_err(got, want) < 1e-12
+
+
+def test_kernel_agrees_with_reference_when_rules_change():
+    rules = SchemeRules(old_age_min_years=3, invalidity_min_years=2, survivor_min_years=8,
+                        refund_share=0.5, survivor_rate=0.6, survivor_spouse_share=0.7,
+                        survivor_children_share=0.3, survivor_lump_sum_months=3,
+                        funeral_grant_months=2, invalidity_minimum_rate=0.5)
+    basis = make_basis(7, 35, rules=rules, sigma=0.2)
+    for got, want in zip(run_kernel(basis), project_reference(basis)):
+        assert _max_rel_err(got, want) < 1e-12
+
+
+def _balance(proj) -> np.ndarray:
+    """start(t) + in - out - start(t+1), by year and sex: zero when nobody is lost."""
+    f = proj.flows
+    total = proj.people.sum(axis=(1, 3))  # [T+1, sex]
+    inflow = f[:, :, S.FLOW_ENTRANTS] + f[:, :, S.FLOW_NEW_SPOUSES] + f[:, :, S.FLOW_NEW_ORPHANS]
+    outflow = (f[:, :, S.FLOW_DEATHS_ACTIVE] + f[:, :, S.FLOW_DEATHS_INACTIVE]
+               + f[:, :, S.FLOW_DEATHS_PENSIONER] + f[:, :, S.FLOW_ORPHANS_EXPIRED]
+               + f[:, :, S.FLOW_REFUNDS_PAID])
+    return total[:-1] + inflow - outflow - total[1:]
+
+
+@pytest.mark.parametrize("seed", [0, 4, 9])
+def test_people_are_neither_created_nor_lost(seed):
+    proj = project(make_basis(seed, 60))
+    scale = proj.people.sum(axis=(1, 3)).max()
+    assert np.abs(_balance(proj)).max() < 1e-10 * scale
+
+
+def test_each_active_cell_is_conserved():
+    """in = out + deaths + exits, cell by cell: one active cell alone for one year."""
+    base = make_basis(3, 1, entrants=False)
+    rng = np.random.default_rng(11)
+    for _ in range(20):
+        s, x, n = int(rng.integers(0, 2)), int(rng.integers(16, 58)), int(rng.integers(0, 12))
+        start = StartingState.empty()
+        start.active_count[s, x, n] = 100.0
+        start.active_wage[s, x, n] = 100.0 * 6e6
+        start.active_career[s, x, n] = 100.0 * 6e6 * n
+        proj = project(base.with_(start=start))
+        q, i, w = base.mortality[0, s, x], base.invalidity[0, s, x], base.exit[0, s, x]
+        f = proj.flows[0, s]
+        assert f[S.FLOW_DEATHS_ACTIVE] == pytest.approx(100 * q, rel=1e-12)
+        stayers = proj.people[1, S.STATUS_ACTIVE, s].sum()
+        moved = (proj.people[1, S.STATUS_INACTIVE, s].sum()
+                 + proj.people[1, S.STATUS_INVALIDITY, s].sum())
+        assert stayers == pytest.approx(100 * (1 - q - i - w), rel=1e-12)
+        assert stayers + moved + f[S.FLOW_DEATHS_ACTIVE] == pytest.approx(100.0, rel=1e-12)
+        assert f[S.FLOW_EXITS] + f[S.FLOW_NEW_INVALIDITY] == pytest.approx(100 * (i + w),
+                                                                           rel=1e-12)
+
+
+def test_scaling_money_by_k_scales_every_money_figure():
+    k = 3.7
+    b = make_basis(5, 40, sigma=0.3)
+    st = b.start
+    scaled_start = StartingState(
+        active_count=st.active_count, active_wage=st.active_wage * k,
+        active_career=st.active_career * k, inactive_count=st.inactive_count,
+        inactive_career=st.inactive_career * k, old_age_count=st.old_age_count,
+        old_age_pension=st.old_age_pension * k, invalidity_count=st.invalidity_count,
+        invalidity_pension=st.invalidity_pension * k, spouse_count=st.spouse_count,
+        spouse_pension=st.spouse_pension * k, orphan_count=st.orphan_count,
+        orphan_pension=st.orphan_pension * k, reserve=st.reserve * k,
+    )
+    b2 = b.with_(start=scaled_start, wage_floor=b.wage_floor * k, wage_ceiling=b.wage_ceiling * k,
+                 minimum_pension=b.minimum_pension * k, entrant_wage=b.entrant_wage * k,
+                 funeral_grant_minimum=b.funeral_grant_minimum * k)
+    p1, p2 = project(b), project(b2)
+    money = [S.FLOW_CONTRIBUTIONS, S.FLOW_EARNINGS, S.FLOW_OLD_AGE, S.FLOW_INVALIDITY,
+             S.FLOW_SPOUSE, S.FLOW_ORPHAN, S.FLOW_REFUND, S.FLOW_SURVIVOR_LUMP, S.FLOW_FUNERAL,
+             S.FLOW_NEW_OLD_AGE_AMOUNT, S.FLOW_NEW_INVALIDITY_AMOUNT, S.FLOW_WAGE_MASS]
+    counts = [i for i in range(S.N_FLOWS) if i not in money]
+    np.testing.assert_allclose(p2.flows[:, :, money], k * p1.flows[:, :, money], rtol=1e-11)
+    np.testing.assert_allclose(p2.flows[:, :, counts], p1.flows[:, :, counts], rtol=1e-11)
+    np.testing.assert_allclose(p2.masses, k * p1.masses, rtol=1e-11)
+    np.testing.assert_allclose(p2.people, p1.people, rtol=1e-11)
+
+
+def test_tiny_scheme_by_hand():
+    """Two women aged 58 with 4 credited years, three years, every figure by hand.
+
+    Rules: contribution 10%, no floor or ceiling, accrual 1.5%, pension age 60, old-age
+    after 1 year, survivors after 5, survivors' rate 45%; death 1% a year, exit 10%,
+    no invalidity, no re-entry, no growth, no indexation. Half of the deceased are
+    married, none has children; a woman's spouse is 3 years older.
+    """
+    T = 3
+    b = make_basis(0, T, entrants=False, sigma=0.0)
+    zeros = np.zeros((T, 2, 111))
+    q = np.full((T, 2, 111), 0.01)
+    q[:, :, -1] = 1.0
+    start = StartingState.empty()
+    start.active_count[1, 58, 4] = 2.0
+    start.active_wage[1, 58, 4] = 2 * 10e6
+    start.active_career[1, 58, 4] = 2 * 40e6
+    married = np.full((2, 111), 0.5)
+    b = b.with_(
+        start=start, pension_age=np.full(T, 60), contribution_rate=np.full(T, 0.10),
+        contribution_factor=np.ones(T), credit_factor=np.ones(T), density=np.ones(T),
+        wage_floor=np.zeros(T), wage_ceiling=np.zeros(T), accrual_rate=np.full(T, 0.015),
+        minimum_pension=np.zeros(T), revaluation=np.zeros(T), indexation=np.zeros(T),
+        wage_growth=np.zeros(T), funeral_grant_minimum=np.full(T, 2e6),
+        mortality=q, disabled_mortality=q, invalidity=zeros, exit=np.where(q < 1, 0.1, 0.0),
+        reentry=zeros, salary_growth=np.ones((2, 111)), share_married=married,
+        child_probability=np.zeros((2, 111)), children=np.zeros((2, 111)),
+        spouse_age_gap=np.array([-3, 3]),
+        rules=SchemeRules(old_age_min_years=1, invalidity_min_years=5, survivor_min_years=5,
+                          refund_share=1.0, survivor_rate=0.45, survivor_lump_sum_months=1,
+                          funeral_grant_months=5),
+    )
+    p = project(b)
+    F = p.flows[:, 1]  # women
+
+    # Year 1 (age 58 -> 59). Exposure 2 x (1 - (0.01 + 0.10)/2) = 1.89 contributor-years.
+    assert F[0, S.FLOW_EARNINGS] == pytest.approx(1.89 * 10e6, rel=1e-13)
+    assert F[0, S.FLOW_CONTRIBUTIONS] == pytest.approx(1.89e6, rel=1e-13)
+    # 0.02 deaths with 4 (< 5) credited years: a lump sum of one month of the accrued
+    # pension 1.5% x (40M + 10M/2) = 675,000 a year, to the half who leave a spouse.
+    assert F[0, S.FLOW_SURVIVOR_LUMP] == pytest.approx(0.02 * 0.5 * 675_000 / 12, rel=1e-13)
+    # 0.2 exits keep 4.5 years: 0.1 at 4 years and 0.1 at 5, career 45M each.
+    assert p.people[1, S.STATUS_INACTIVE, 1, 59] == pytest.approx(0.2, rel=1e-13)
+    # 1.78 stay: 5 years, career 50M each, wage 10M.
+    assert p.people[1, S.STATUS_ACTIVE, 1, 59] == pytest.approx(1.78, rel=1e-13)
+    assert p.masses[1, S.MASS_CAREER, 1, 59] == pytest.approx(1.78 * 50e6 + 0.2 * 45e6, rel=1e-13)
+
+    # Year 2 (age 59, attaining 60 at the end: everybody retires).
+    assert F[1, S.FLOW_CONTRIBUTIONS] == pytest.approx(0.1 * 1.78 * 0.945 * 10e6, rel=1e-13)
+    # Active deaths 0.0178 (5 years: survivors' pensions) with pension 1.5% x 55M = 825,000;
+    # inactive deaths 0.001 at 4 years (lump) and 0.001 at 5 years (survivors), pension
+    # 1.5% x 45M = 675,000.
+    surv_mass = 0.0178 * 825_000 + 0.001 * 675_000
+    assert F[1, S.FLOW_NEW_SPOUSES] == 0.0  # the spouses of women are men
+    assert p.flows[1, 0, S.FLOW_NEW_SPOUSES] == pytest.approx(0.5 * (0.0178 + 0.001), rel=1e-13)
+    assert p.flows[1, 0, S.FLOW_SPOUSE] == pytest.approx(0.5 * 0.45 * 0.5 * surv_mass, rel=1e-13)
+    assert F[1, S.FLOW_SURVIVOR_LUMP] == pytest.approx(0.5 * 0.001 * 675_000 / 12, rel=1e-13)
+    # Retirements: 1.78 x 0.89 stayers with 6 years, career 60M -> 900,000 a year;
+    # 0.178 exits with 5.5 years, career 55M -> 825,000; 0.099 + 0.099 inactives with
+    # 4 and 5 years, career 45M -> 675,000. All have at least 1 year: no refund.
+    stay, leave, idle = 1.78 * 0.89, 0.178, 0.198
+    assert F[1, S.FLOW_NEW_OLD_AGE] == pytest.approx(stay + leave + idle, rel=1e-13)
+    new_mass = stay * 900_000 + leave * 825_000 + idle * 675_000
+    assert F[1, S.FLOW_NEW_OLD_AGE_AMOUNT] == pytest.approx(new_mass, rel=1e-13)
+    assert F[1, S.FLOW_REFUND] == 0.0
+
+    # Year 3: pensions paid mid-year, 1% die: paid = mass x (1 - 0.01/2); each death a
+    # funeral grant of max(5/12 x pension, 2,000,000) = 2,000,000.
+    assert F[2, S.FLOW_OLD_AGE] == pytest.approx(new_mass * 0.995, rel=1e-13)
+    assert F[2, S.FLOW_FUNERAL] == pytest.approx(0.01 * (stay + leave + idle) * 2e6, rel=1e-13)
+    assert F[2, S.FLOW_CONTRIBUTIONS] == 0.0
+    # The widowers of year 2 (aged 62 = 59 + 3 at the end of year 2) are paid a full year;
+    # the pensioners dying in year 3 leave new widowers, paid half a year.
+    assert p.people[2, S.STATUS_SPOUSE, 0, 63] == pytest.approx(0.5 * (0.0178 + 0.001), rel=1e-13)
+    widowers = 0.45 * 0.5 * surv_mass * 0.995 + 0.5 * 0.45 * 0.5 * (0.01 * new_mass)
+    assert p.flows[2, 0, S.FLOW_SPOUSE] == pytest.approx(widowers, rel=1e-13)
+
+
+@pytest.mark.parametrize("mean,floor,ceiling,sigma", [
+    (800_000.0, 400_000.0, 1_200_000.0, 0.4),
+    (300_000.0, 400_000.0, 1_200_000.0, 0.6),
+    (2_000_000.0, 400_000.0, 1_200_000.0, 0.3),
+    (900_000.0, 0.0, 1_200_000.0, 0.5),
+    (900_000.0, 400_000.0, 0.0, 0.5),
+])
+def test_capped_mean_against_numerical_integration(mean, floor, ceiling, sigma):
+    mu = math.log(mean) - sigma**2 / 2
+    z = np.linspace(-12, 12, 400_001)
+    w = np.exp(mu + sigma * z)
+    capped = np.maximum(w, floor)
+    if ceiling > 0:
+        capped = np.minimum(capped, ceiling)
+    density = np.exp(-z**2 / 2) / math.sqrt(2 * math.pi)
+    expected = np.trapezoid(capped * density, z)
+    assert capped_mean(mean, floor, ceiling, sigma) == pytest.approx(expected, rel=1e-9)
+
+
+def test_capped_mean_without_dispersion_is_a_clip():
+    assert capped_mean(300.0, 400.0, 1200.0, 0.0) == 400.0
+    assert capped_mean(3000.0, 400.0, 1200.0, 0.0) == 1200.0
+    assert capped_mean(800.0, 400.0, 1200.0, 0.0) == 800.0
