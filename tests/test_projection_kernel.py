@@ -223,3 +223,23 @@ def test_capped_mean_without_dispersion_is_a_clip():
     assert capped_mean(300.0, 400.0, 1200.0, 0.0) == 400.0
     assert capped_mean(3000.0, 400.0, 1200.0, 0.0) == 1200.0
     assert capped_mean(800.0, 400.0, 1200.0, 0.0) == 800.0
+
+
+def test_model_career_replacement_rate_closed_form():
+    """A full career with revaluation = wage growth and no cap: RR = accrual x years."""
+    from actuary.careers import ModelCareer, run_career
+
+    b = make_basis(2, 60)
+    b = b.with_(revaluation=b.wage_growth, wage_floor=np.zeros(60), wage_ceiling=np.zeros(60),
+                minimum_pension=np.zeros(60), accrual_rate=np.full(60, 0.015),
+                pension_age=np.full(60, 60))
+    res = run_career(b, ModelCareer("full", sex=1, entry_age=20, monthly_wage=900_000.0))
+    assert res.retirement_year == 2025 + 40
+    assert res.replacement_rate == pytest.approx(0.015 * 40, rel=1e-12)
+    half = run_career(b, ModelCareer("half", 1, 20, 900_000.0, density=0.5))
+    assert half.replacement_rate == pytest.approx(0.015 * 20, rel=1e-12)
+    # at a constant ceiling, a wage above it earns the same pension as one at it
+    c = b.with_(wage_ceiling=np.full(60, 12 * 1.2e6), wage_growth=np.zeros(60),
+                revaluation=np.zeros(60))
+    top = run_career(c, ModelCareer("ceiling", 0, 30, 0.0, cap_at_ceiling=True))
+    assert top.annual_pension == pytest.approx(0.015 * 30 * 12 * 1.2e6, rel=1e-12)
