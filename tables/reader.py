@@ -1,0 +1,171 @@
+"""Reading a table a user drops in: ``NAME.csv`` plus its sidecar ``NAME.yaml``.
+
+The CSV is read as text so that every bad cell can be reported with its 1-based
+line number in the file (line 1 is the header). The sidecar is read with
+``yaml.safe_load``. See tables/README.md for the format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from actuary.errors import TableError
+from actuary.tables.schema import (
+    SEXES,
+    Dimensions,
+    TableMeta,
+    check_frame,
+    check_kind,
+    check_status,
+)
+
+__all__ = ["sidecar_path", "read_sidecar", "read_rows", "read_table_files"]
+
+_META_KEYS = ("description", "unit", "source", "licence", "status", "method")
+_KNOWN_KEYS = {"name", "kind", "dimensions", *_META_KEYS}
+
+
+def sidecar_path(csv_path: Path) -> Path:
+    """The sidecar of ``csv_path``: same folder and stem, ``.yaml`` (or ``.yml``)."""
+    for suffix in (".yaml", ".yml"):
+        candidate = csv_path.with_suffix(suffix)
+        if candidate.exists():
+            return candidate
+    return csv_path.with_suffix(".yaml")
+
+
+def read_sidecar(path: Path) -> tuple[str, str, TableMeta, Dimensions]:
+    """Read and check a sidecar.
+
+    Returns
+    -------
+    name, kind, meta, declared
+        ``name`` defaults to the file stem. ``declared`` holds the dimensions the
+        rows must match.
+    """
+    src = str(path)
+    if not path.exists():
+        raise TableError(
+            "metadata sidecar not found", source=src,
+            expected=f"a YAML file {path.name} beside the CSV (see tables/README.md)",
+        )
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise TableError(f"not valid YAML: {exc}", source=src) from exc
+    if not isinstance(doc, dict):
+        raise TableError(
+            "sidecar is not a mapping", source=src, value=type(doc).__name__,
+            expected="keys name, kind, description, unit, source, licence, status, method, dimensions",
+        )
+    kind = check_kind(doc.get("kind"), src)
+    status = check_status(doc.get("status"), src)
+    source_text = doc.get("source")
+    if source_text is None or not str(source_text).strip():
+        raise TableError(
+            "missing source", source=src, field="source",
+            expected="a citation of where the values come from",
+        )
+    meta = TableMeta(
+        description=str(doc.get("description") or ""),
+        unit=str(doc.get("unit") or ""),
+        source=str(source_text).strip(),
+        licence=str(doc.get("licence") or "not stated"),
+        status=status,
+        method=str(doc.get("method") or ""),
+        extra={k: v for k, v in doc.items() if k not in _KNOWN_KEYS},
+    )
+    name = str(doc.get("name") or path.stem)
+    declared = _read_dimensions(doc.get("dimensions"), src)
+    return name, kind, meta, declared
+
+
+def _read_dimensions(dims: Any, src: str) -> Dimensions:
+    """Parse ``dimensions: {sex: [...], age: [first, last], year: [first, last], year_step}``."""
+    expected = "dimensions: {sex: [M, F], age: [first, last]} and optionally year: [first, last]"
+    if not isinstance(dims, dict):
+        raise TableError("missing dimensions", source=src, field="dimensions", expected=expected)
+    sexes = dims.get("sex")
+    if isinstance(sexes, str):
+        sexes = [sexes]
+    if not isinstance(sexes, list) or not sexes or any(s not in SEXES for s in sexes):
+        raise TableError(
+            "bad dimensions.sex", source=src, location="dimensions.sex", field="sex",
+            value=sexes, expected="a list of M and/or F, or [B] for no sex dimension",
+        )
+    if "B" in sexes and len(sexes) > 1:
+        raise TableError(
+            "bad dimensions.sex", source=src, location="dimensions.sex", field="sex",
+            value=sexes, expected="[B] alone, or M and/or F",
+        )
+    age_first, age_last = _pair(dims.get("age"), "age", src)
+    years = None
+    if dims.get("year") is not None:
+        y_first, y_last = _pair(dims.get("year"), "year", src)
+        step = dims.get("year_step", 1)
+        if not isinstance(step, int) or isinstance(step, bool) or step < 1:
+            raise TableError(
+                "bad dimensions.year_step", source=src, location="dimensions.year_step",
+                field="year_step", value=step, expected="a whole number >= 1",
+            )
+        years = tuple(range(y_first, y_last + 1, step))
+        if years[-1] != y_last:
+            raise TableError(
+                "dimensions.year does not end on a step", source=src, location="dimensions.year",
+                field="year", value=[y_first, y_last],
+                expected=f"a last year reached from {y_first} in steps of {step}",
+            )
+    ordered = tuple(s for s in SEXES if s in sexes)
+    return Dimensions(ordered, age_first, age_last, years)
+
+
+def _pair(value: Any, what: str, src: str) -> tuple[int, int]:
+    """``[first, last]`` as two ints with first <= last."""
+    ok = (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        and value[0] <= value[1]
+    )
+    if not ok:
+        raise TableError(
+            f"bad dimensions.{what}", source=src, location=f"dimensions.{what}", field=what,
+            value=value, expected="[first, last] as two whole numbers, first <= last",
+        )
+    return int(value[0]), int(value[1])
+
+
+def read_rows(path: Path) -> pd.DataFrame:
+    """The CSV as text cells, one frame row per file line after the header.
+
+    Blank lines are kept (as empty cells) so that positional row ``i`` is file
+    line ``i + 2`` and gets reported rather than silently skipped.
+    """
+    if not path.exists():
+        raise TableError("table file not found", source=str(path), expected="a CSV file")
+    try:
+        return pd.read_csv(
+            path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8"
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise TableError(f"cannot read CSV: {exc}", source=str(path)) from exc
+
+
+def read_table_files(csv_path: Path) -> tuple[str, str, TableMeta, pd.DataFrame]:
+    """Read and check a CSV with its sidecar.
+
+    Returns
+    -------
+    name, kind, meta, frame
+        ``frame`` is typed and sorted (see :func:`actuary.tables.schema.check_frame`).
+    """
+    name, kind, meta, declared = read_sidecar(sidecar_path(csv_path))
+    rows = read_rows(csv_path)
+    frame, _ = check_frame(
+        rows, kind, source=str(csv_path), declared=declared, row_label=lambda i: f"line {i + 2}"
+    )
+    return name, kind, meta, frame
