@@ -136,10 +136,11 @@ def build_basis(
     inv = _by_age(aset.tables["demographic.invalidity"]) * demo.invalidity.scale
     ext = _by_age(aset.tables["demographic.exit"]) * demo.exit.scale
     reentry = np.minimum(_by_age(aset.tables["demographic.reentry"]) * demo.reentry.scale, 1.0)
-    inv_t = np.broadcast_to(inv, (T, 2, N_AGE)).copy()
-    # no invalidity at or above the pension age of the year
-    inv_t[AGES[None, None, :] >= pension_age[:, None, None]] = 0.0
-    ext_t = np.broadcast_to(ext, (T, 2, N_AGE)).copy()
+    # Actives at or above the pension age of the year retire at its end: no invalidity
+    # or exit applies to them (only starting members past the pension age are there).
+    below_pa = AGES[None, None, :] < pension_age[:, None, None]
+    inv_t = np.broadcast_to(inv, (T, 2, N_AGE)) * below_pa
+    ext_t = np.broadcast_to(ext, (T, 2, N_AGE)) * below_pa
     over = q + inv_t + ext_t > 1.0 + 1e-12
     if np.any(over):
         t, s, x = (int(v[0]) for v in np.nonzero(over))

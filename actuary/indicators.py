@@ -153,13 +153,14 @@ def _check_years(cf: CashFlows, years: int) -> int:
 
 def _rate_bisect(func, lo: float = 0.0, hi: float = 1.0, tol: float = 1e-12,
                  max_iter: int = 200) -> float:
-    """Smallest rate in [lo, hi] with ``func(rate) >= 0`` for a non-decreasing ``func``."""
+    """Smallest rate in [lo, hi] with ``func(rate) >= 0`` for a non-decreasing ``func``.
+
+    NaN when even ``hi`` (100% of earnings by default) does not satisfy it.
+    """
     if func(lo) >= 0:
         return lo
-    while func(hi) < 0:
-        hi *= 2
-        if hi > 1e3:
-            return float("nan")
+    if func(hi) < 0:
+        return float("nan")
     for _ in range(max_iter):
         mid = 0.5 * (lo + hi)
         if func(mid) >= 0:
@@ -247,7 +248,12 @@ def steady_state_rate(cf: CashFlows, first: int = 10, second: int = 60) -> float
 
     The lowest constant rate, paid from year 1, giving the same reserve ratio
     ``F_t / B_t`` in projection years ``first`` and ``second`` (10 and 60). Found by
-    bisection on ``ratio_second - ratio_first``, which rises with the rate.
+    bisection on ``ratio_second - ratio_first`` over rates 0..100%.
+
+    Returns NaN when no rate in 0..100% equalises the two ratios. That is the usual
+    case for an immature scheme: its expenditure in year 10 is so small that any rate
+    builds a far larger reserve ratio then than in year 60 (the definition was made
+    for a mature scheme such as the CPP).
     """
     if second > cf.earnings.shape[0]:
         raise ValueError(f"the steady-state rate needs {second} projected years")

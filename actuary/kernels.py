@@ -101,6 +101,14 @@ def capped_mean(mean: float, floor: float, ceiling: float, sigma: float) -> floa
     ``sigma = 0`` gives ``clip(mean, floor, ceiling)``. Units are those of the inputs.
     A ceiling of 0 or less means no ceiling; a floor of 0 or less means no floor.
     """
+    log_floor = math.log(floor) if floor > 0.0 else 0.0
+    log_ceiling = math.log(ceiling) if ceiling > 0.0 else 0.0
+    return capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma)
+
+
+@numba.njit(cache=True, nogil=True)
+def capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma):
+    """:func:`capped_mean` with the logarithms of the floor and ceiling given (per year)."""
     if mean <= 0.0:
         return 0.0
     has_ceiling = ceiling > 0.0
@@ -115,13 +123,13 @@ def capped_mean(mean: float, floor: float, ceiling: float, sigma: float) -> floa
     lower = 0.0
     p_low = 0.0
     if floor > 0.0:
-        d_f = (math.log(floor) - mu) / sigma
+        d_f = (log_floor - mu) / sigma
         p_low = _phi(d_f)
         lower = _phi(d_f - sigma)
     upper_w = 1.0
     upper_p = 1.0
     if has_ceiling:
-        d_c = (math.log(ceiling) - mu) / sigma
+        d_c = (log_ceiling - mu) / sigma
         upper_p = _phi(d_c)
         upper_w = _phi(d_c - sigma)
     result = mean * (upper_w - lower)
@@ -180,56 +188,59 @@ def _add_survivors(
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _place(n_arr, w_arr, r_arr, top, sex, age, service, f, count, wage, career):
-    """Put ``count`` members (with wage and career masses) at ``age`` with credited
-    service ``service + f`` (0 <= f <= 1), split over the two neighbouring completed
-    years so that the expected service is exact. ``top[sex, age]`` tracks the number of
-    service slots in use. ``w_arr`` may be empty (inactives have no wage)."""
-    last = n_arr.shape[2] - 1
-    hi = service + 1 if service < last else last
-    lo_share = 1.0 - f
-    n_arr[sex, age, service] += lo_share * count
-    r_arr[sex, age, service] += lo_share * career
-    if w_arr.shape[0] > 0:
-        w_arr[sex, age, service] += lo_share * wage
-    used = service + 1
+def _spread(dst, s, x, src, top, f, dst_top):
+    """Add the row ``src[0:top]`` to ``dst[s, x, :]`` with credited service advanced by
+    ``f`` (0 <= f <= 1): a share ``1 - f`` stays in its completed year, ``f`` moves to
+    the next one (the last year keeps its own), so the expected service is exact.
+    ``dst_top[s, x]`` tracks the number of service slots in use."""
+    last = dst.shape[2] - 1
+    if f < 1.0:
+        g = 1.0 - f
+        for n in range(top):
+            dst[s, x, n] += g * src[n]
     if f > 0.0:
-        n_arr[sex, age, hi] += f * count
-        r_arr[sex, age, hi] += f * career
-        if w_arr.shape[0] > 0:
-            w_arr[sex, age, hi] += f * wage
-        used = hi + 1
-    if used > top[sex, age]:
-        top[sex, age] = used
+        m = top if top <= last else last
+        for n in range(m):
+            dst[s, x, n + 1] += f * src[n]
+        if top > last:
+            dst[s, x, last] += f * src[last]
+    used = top + 1 if (f > 0.0 and top <= last) else top
+    if used > dst_top[s, x]:
+        dst_top[s, x] = used
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _award(count, career, service, f, accrual, min_pension, min_years):
-    """Members reaching the pension age with credited service ``service + f``.
+def _award_row(count, career, top, f, accrual, min_pension, min_years):
+    """Members of a row reaching the pension age, with service advanced by ``f``.
 
-    Returns ``(pensioners, pension_mass, refunded, refunded_career)``: those with at
-    least ``min_years`` get ``accrual x career`` (at least ``min_pension`` each); the
-    others leave with a refund based on their career earnings.
+    ``count[n]`` and ``career[n]`` (KHR) for completed years ``n``; a share ``1 - f``
+    keeps ``n`` years, ``f`` has ``n + 1``. Returns ``(pensioners, pension_mass,
+    refunded, refunded_career)``: with at least ``min_years`` an old-age pension
+    ``accrual x career`` (at least ``min_pension`` each), else a refund.
     """
     pensioners = 0.0
     mass = 0.0
     refunded = 0.0
     refunded_career = 0.0
-    for k in range(2):
-        share = (1.0 - f) if k == 0 else f
-        if share <= 0.0:
+    for n in range(top):
+        c = count[n]
+        if c <= 0.0:
             continue
-        n = count * share
-        r = career * share
-        if service + k >= min_years:
-            p = accrual * r
-            if p < min_pension * n:
-                p = min_pension * n
-            pensioners += n
-            mass += p
-        else:
-            refunded += n
-            refunded_career += r
+        r = career[n]
+        for k in range(2):
+            share = (1.0 - f) if k == 0 else f
+            if share <= 0.0:
+                continue
+            cn = share * c
+            rn = share * r
+            if n + k >= min_years:
+                p = accrual * rn
+                floor = min_pension * cn
+                pensioners += cn
+                mass += p if p > floor else floor
+            else:
+                refunded += cn
+                refunded_career += rn
     return pensioners, mass, refunded, refunded_career
 
 
@@ -316,6 +327,13 @@ def project_kernel(
     nx_top_act = np.zeros_like(top_act)
     nx_top_ina = np.zeros_like(top_ina)
     no_wage = np.zeros((0, 0, 0))
+    # scratch rows over service (reused every cell row)
+    cw_row = np.empty(n_serv)
+    leave_n = np.empty(n_serv)
+    leave_r = np.empty(n_serv)
+    stay_n = np.empty(n_serv)
+    stay_w = np.empty(n_serv)
+    stay_r = np.empty(n_serv)
 
     oa_n, oa_p, iv_n, iv_p = oa_n0.copy(), oa_p0.copy(), iv_n0.copy(), iv_p0.copy()
     sp_n, sp_p, or_n, or_p = sp_n0.copy(), sp_p0.copy(), or_n0.copy(), or_p0.copy()
@@ -358,6 +376,8 @@ def project_kernel(
         half_f = 0.5 * credit
         floor = wage_floor[t]
         ceiling = wage_ceiling[t]
+        log_floor = math.log(floor) if floor > 0.0 else 0.0
+        log_ceiling = math.log(ceiling) if ceiling > 0.0 else 0.0
         acc = accrual_rate[t]
         minp = minimum_pension[t]
         rv1 = 1.0 + revaluation[t]
@@ -411,108 +431,134 @@ def project_kernel(
                 n_retire = 0.0
 
                 # ---------------- active contributors ----------------
-                for n in range(top_act[s, x]):
-                    cnt = act_n[s, x, n]
-                    if cnt <= 0.0:
-                        continue
-                    w = act_w[s, x, n] / cnt
-                    cw = capped_mean(w, floor, ceiling, wage_sigma)
-                    r_pp = act_r[s, x, n] / cnt
-                    exposure = cnt * (1.0 - 0.5 * (qd + qi + qw))
-                    earn += cw * exposure
-                    wages += w * exposure
-                    expo += exposure
-                    half_r = r_pp + half_f * cw
-
-                    deaths = cnt * qd
-                    d_act += deaths
-                    if n >= survivor_min_years:
-                        surv_deaths += deaths
-                        surv_mass += deaths * acc * half_r
+                # Row by row over service, in passes simple enough to vectorise; masses
+                # (not per-person amounts) are carried, so no division is needed but the
+                # average wage for the capped-wage expectation (cached while it repeats).
+                top = top_act[s, x]
+                if top > 0:
+                    p_stay = 1.0 - qd - qi - qw
+                    e_frac = 1.0 - 0.5 * (qd + qi + qw)
+                    last_w = -1.0
+                    last_cw = 0.0
+                    for n in range(top):
+                        cnt = act_n[s, x, n]
+                        w = act_w[s, x, n] / cnt if cnt > 0.0 else 0.0
+                        if abs(w - last_w) > 1e-13 * w:
+                            last_w = w
+                            last_cw = capped_mean_logs(w, floor, ceiling, log_floor,
+                                                       log_ceiling, wage_sigma)
+                        cw_row[n] = last_cw * cnt  # capped wage mass of the cell
+                    row_n = 0.0
+                    row_cw = 0.0
+                    row_w = 0.0
+                    for n in range(top):
+                        row_n += act_n[s, x, n]
+                        row_cw += cw_row[n]
+                        row_w += act_w[s, x, n]
+                    earn += e_frac * row_cw
+                    expo += e_frac * row_n
+                    wages += e_frac * row_w
+                    d_act += qd * row_n
+                    # deaths: career mass at mid-year, by the survivors' condition
+                    for n in range(top):
+                        half = act_r[s, x, n] + half_f * cw_row[n]
+                        if n >= survivor_min_years:
+                            surv_deaths += qd * act_n[s, x, n]
+                            surv_mass += qd * acc * half
+                        else:
+                            lump_mass += qd * acc * half
+                    # invalidity: a pension with the condition, else an exit
+                    for n in range(top):
+                        cnt = act_n[s, x, n]
+                        half = act_r[s, x, n] + half_f * cw_row[n]
+                        leave_n[n] = qw * cnt
+                        leave_r[n] = qw * half
+                        if qi > 0.0 and cnt > 0.0:
+                            if n >= invalidity_min_years:
+                                p_inv = acc * half
+                                ref_years = n + half_f
+                                if ref_years > 0.0:
+                                    p_floor = invalidity_minimum_rate * half / ref_years
+                                    if p_inv < p_floor:
+                                        p_inv = p_floor
+                                if p_inv < minp * cnt:
+                                    p_inv = minp * cnt
+                                inv_n += qi * cnt
+                                inv_p += qi * p_inv
+                            else:
+                                leave_n[n] += qi * cnt
+                                leave_r[n] += qi * half
+                    for n in range(top):
+                        n_exit += leave_n[n]
+                    if retire:
+                        a1, b1, c1, d1 = _award_row(leave_n, leave_r, top, half_f, acc, minp,
+                                                    old_age_min_years)
+                        for n in range(top):
+                            stay_n[n] = p_stay * act_n[s, x, n]
+                            stay_r[n] = p_stay * (act_r[s, x, n] + credit * cw_row[n])
+                        a2, b2, c2, d2 = _award_row(stay_n, stay_r, top, credit, acc, minp,
+                                                    old_age_min_years)
+                        oa_new += a1 + a2
+                        oa_new_p += b1 + b2
+                        ref_n += c1 + c2
+                        ref_r += d1 + d2
+                        for n in range(top):
+                            n_retire += leave_n[n] + stay_n[n]
                     else:
-                        lump_mass += deaths * acc * half_r
-
-                    inval = cnt * qi
-                    leave = cnt * qw
-                    if inval > 0.0:
-                        if n >= invalidity_min_years:
-                            p_inv = acc * half_r
-                            ref_years = n + half_f
-                            if ref_years > 0.0:
-                                p_floor = invalidity_minimum_rate * half_r / ref_years
-                                if p_inv < p_floor:
-                                    p_inv = p_floor
-                            if p_inv < minp:
-                                p_inv = minp
-                            inv_n += inval
-                            inv_p += inval * p_inv
-                        else:
-                            # Below the invalidity condition the member stops
-                            # contributing and keeps the credits, like an exit.
-                            leave += inval
-                    if leave > 0.0:
-                        n_exit += leave
-                        if retire:
-                            a, b, c, d = _award(leave, leave * half_r, n, half_f, acc, minp,
-                                                old_age_min_years)
-                            oa_new += a
-                            oa_new_p += b
-                            ref_n += c
-                            ref_r += d
-                            n_retire += leave
-                        else:
-                            _place(nx_ina_n, no_wage, nx_ina_r, nx_top_ina, s, xn, n, half_f,
-                                   leave, 0.0, leave * half_r * rv1)
-
-                    stay = cnt - deaths - cnt * qi - cnt * qw
-                    if stay > 0.0:
-                        full_r = r_pp + credit * cw
-                        if retire:
-                            a, b, c, d = _award(stay, stay * full_r, n, credit, acc, minp,
-                                                old_age_min_years)
-                            oa_new += a
-                            oa_new_p += b
-                            ref_n += c
-                            ref_r += d
-                            n_retire += stay
-                        else:
-                            _place(nx_act_n, nx_act_w, nx_act_r, nx_top_act, s, xn, n, credit,
-                                   stay, stay * w * g1 * sg, stay * full_r * rv1)
+                        for n in range(top):
+                            leave_r[n] *= rv1
+                        _spread(nx_ina_n, s, xn, leave_n, top, half_f, nx_top_ina)
+                        _spread(nx_ina_r, s, xn, leave_r, top, half_f, nx_top_ina)
+                        gw = p_stay * g1 * sg
+                        gr = p_stay * rv1
+                        for n in range(top):
+                            stay_n[n] = p_stay * act_n[s, x, n]
+                            stay_w[n] = gw * act_w[s, x, n]
+                            stay_r[n] = gr * (act_r[s, x, n] + credit * cw_row[n])
+                        _spread(nx_act_n, s, xn, stay_n, top, credit, nx_top_act)
+                        _spread(nx_act_w, s, xn, stay_w, top, credit, nx_top_act)
+                        _spread(nx_act_r, s, xn, stay_r, top, credit, nx_top_act)
 
                 # ---------------- inactive insured ----------------
-                for n in range(top_ina[s, x]):
-                    cnt = ina_n[s, x, n]
-                    if cnt <= 0.0:
-                        continue
-                    r_pp = ina_r[s, x, n] / cnt
-                    deaths = cnt * qd
-                    d_ina += deaths
-                    if n >= survivor_min_years:
-                        surv_deaths += deaths
-                        surv_mass += deaths * acc * r_pp
-                    else:
-                        lump_mass += deaths * acc * r_pp
-                    alive = cnt - deaths
-                    if alive <= 0.0:
-                        continue
+                top = top_ina[s, x]
+                if top > 0:
+                    for n in range(top):
+                        cnt = ina_n[s, x, n]
+                        d_ina += qd * cnt
+                        if n >= survivor_min_years:
+                            surv_deaths += qd * cnt
+                            surv_mass += qd * acc * ina_r[s, x, n]
+                        else:
+                            lump_mass += qd * acc * ina_r[s, x, n]
                     if retire:
-                        a, b, c, d = _award(alive, alive * r_pp, n, 0.0, acc, minp,
-                                            old_age_min_years)
-                        oa_new += a
-                        oa_new_p += b
-                        ref_n += c
-                        ref_r += d
-                        n_retire += alive
+                        for n in range(top):
+                            stay_n[n] = (1.0 - qd) * ina_n[s, x, n]
+                            stay_r[n] = (1.0 - qd) * ina_r[s, x, n]
+                            n_retire += stay_n[n]
+                        a1, b1, c1, d1 = _award_row(stay_n, stay_r, top, 0.0, acc, minp,
+                                                    old_age_min_years)
+                        oa_new += a1
+                        oa_new_p += b1
+                        ref_n += c1
+                        ref_r += d1
                     else:
-                        back = alive * back_rate
-                        if back > 0.0:
-                            n_back += back
-                            _place(nx_act_n, nx_act_w, nx_act_r, nx_top_act, s, xn, n, 0.0,
-                                   back, back * entrant_wage[t, s, xn], back * r_pp * rv1)
-                        rest = alive - back
-                        if rest > 0.0:
-                            _place(nx_ina_n, no_wage, nx_ina_r, nx_top_ina, s, xn, n, 0.0,
-                                   rest, 0.0, rest * r_pp * rv1)
+                        p_back = (1.0 - qd) * back_rate
+                        p_rest = (1.0 - qd) - p_back
+                        if p_back > 0.0:
+                            ew = entrant_wage[t, s, xn]
+                            for n in range(top):
+                                stay_n[n] = p_back * ina_n[s, x, n]
+                                stay_w[n] = ew * stay_n[n]
+                                stay_r[n] = p_back * rv1 * ina_r[s, x, n]
+                                n_back += stay_n[n]
+                            _spread(nx_act_n, s, xn, stay_n, top, 0.0, nx_top_act)
+                            _spread(nx_act_w, s, xn, stay_w, top, 0.0, nx_top_act)
+                            _spread(nx_act_r, s, xn, stay_r, top, 0.0, nx_top_act)
+                        for n in range(top):
+                            stay_n[n] = p_rest * ina_n[s, x, n]
+                            stay_r[n] = p_rest * rv1 * ina_r[s, x, n]
+                        _spread(nx_ina_n, s, xn, stay_n, top, 0.0, nx_top_ina)
+                        _spread(nx_ina_r, s, xn, stay_r, top, 0.0, nx_top_ina)
 
                 # ---------------- pensioners ----------------
                 paid, deaths, dmass = _pensioners(oa_n, oa_p, nx_oa_n, nx_oa_p, s, x, xn, qd,
@@ -592,8 +638,10 @@ def project_kernel(
                         e = need * entrant_distribution[t, s, x]
                         if e > 0.0:
                             ft[s, FLOW_ENTRANTS] += e
-                            _place(nx_act_n, nx_act_w, nx_act_r, nx_top_act, s, x, 0, 0.0,
-                                   e, e * entrant_wage[t, s, x], 0.0)
+                            nx_act_n[s, x, 0] += e
+                            nx_act_w[s, x, 0] += e * entrant_wage[t, s, x]
+                            if nx_top_act[s, x] < 1:
+                                nx_top_act[s, x] = 1
 
         # swap buffers: next year's state becomes current
         act_n, nx_act_n = nx_act_n, act_n

@@ -90,13 +90,21 @@ class StartingPopulation:
     def summary(self) -> pd.DataFrame:
         """Counts and average amounts by status and sex (KHR per month)."""
         r = self.rows.copy()
-        r["wage_mass"] = r["count"] * r["average_monthly_wage"].fillna(0.0)
-        r["pension_mass"] = r["count"] * r["average_monthly_pension"].fillna(0.0)
-        g = r.groupby(["status", "sex"], sort=False)[["count", "wage_mass", "pension_mass"]].sum()
-        g["average_monthly_wage"] = np.where(g["count"] > 0, g["wage_mass"] / g["count"], np.nan)
-        g["average_monthly_pension"] = np.where(g["count"] > 0,
-                                                g["pension_mass"] / g["count"], np.nan)
-        return g.drop(columns=["wage_mass", "pension_mass"]).reset_index()
+        has_wage = r["average_monthly_wage"].notna()
+        has_pension = r["average_monthly_pension"].notna()
+        r["wage_count"] = np.where(has_wage, r["count"], 0.0)
+        r["pension_count"] = np.where(has_pension, r["count"], 0.0)
+        r["wage_mass"] = r["wage_count"] * r["average_monthly_wage"].fillna(0.0)
+        r["pension_mass"] = r["pension_count"] * r["average_monthly_pension"].fillna(0.0)
+        cols = ["count", "wage_count", "wage_mass", "pension_count", "pension_mass"]
+        g = r.groupby(["status", "sex"], sort=False)[cols].sum()
+        g["average_monthly_wage"] = np.where(g["wage_count"] > 0,
+                                             g["wage_mass"] / g["wage_count"].where(g["wage_count"] > 0),
+                                             np.nan)
+        g["average_monthly_pension"] = np.where(
+            g["pension_count"] > 0, g["pension_mass"] / g["pension_count"].where(g["pension_count"] > 0),
+            np.nan)
+        return g.drop(columns=cols[1:]).reset_index()
 
     def to_state(
         self,

@@ -31,9 +31,11 @@ def _register() -> None:
     # Imported here so that ``actuary --help`` stays fast and the modules stay small.
     from actuary.cli.basis_cmd import basis
     from actuary.cli.table_cmd import table
+    from actuary.cli.valuate_cmd import valuate
 
     main.add_command(basis)
     main.add_command(table)
+    main.add_command(valuate)
 
 
 _register()

@@ -129,3 +129,12 @@ def test_steady_state_rate_equalises_reserve_ratios_in_years_10_and_60():
     r10, r60 = f[9] / ap.expenditure[9], f[59] / ap.expenditure[59]
     assert r10 == pytest.approx(r60, abs=1e-8)
     assert 0 < pi < 1
+
+
+def test_steady_state_rate_is_nan_when_no_rate_equalises_the_ratios():
+    # expenditure tiny in year 10 and large in year 60: the year-10 ratio always wins
+    T = 70
+    s = np.full(T, 100.0)
+    b = np.where(np.arange(T) < 20, 0.01, 50.0)
+    cf = ind.CashFlows(np.arange(T), s, np.zeros(T), b, np.full(T, 0.03), 0.0)
+    assert np.isnan(ind.steady_state_rate(cf))

@@ -1,0 +1,134 @@
+"""Checks of a validated set that need more than its own fields.
+
+* Tables: every reference names a table the tables layer can load, of the right
+  kind, with both sexes and the ages (and, with a year dimension, the years) the
+  projection uses. The tables layer does the reading and its own checks.
+* Series: every dated parameter resolves to one value per projection year with the
+  set's own economic indices, i.e. covers the horizon (or has an extension rule) and
+  its extension stays within the parameter's accepted range.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from actuary.errors import ActuaryError
+
+from .dated import DatedChoice
+from .inventory import canonical_json, iter_dated, iter_table_refs
+from .models import TABLE_KINDS, AssumptionSet
+from .problems import Problem, from_error
+from .registry import looks_like_path
+
+__all__ = ["check_tables", "check_series", "MEMBER_AGES", "ALL_AGES"]
+
+Origin = Callable[[tuple[str, ...]], "str | None"]
+
+MEMBER_AGES = range(15, 111)  # ages of insured members (DESIGN: 15 to 110)
+ALL_AGES = range(0, 111)  # mortality also applies to orphans and young spouses
+_AGES_NEEDED = {"demographic.mortality": ALL_AGES}
+
+
+def _table_target(ref: str, source: str | None) -> str:
+    """A table path is relative to the file that wrote it; a name is passed as is."""
+    if looks_like_path(ref) or ref.endswith(".csv"):
+        base = Path(source).parent if source else Path.cwd()
+        return str((base / Path(ref).expanduser()).resolve())
+    return ref
+
+
+def table_digest(table: Any) -> str:
+    """SHA-256 of a table's name, kind, metadata and data (rows sorted, exact values)."""
+    data = table.data
+    keys = [c for c in ("sex", "age", "year") if c in data.columns]
+    data = data.sort_values(keys, kind="stable")
+    raw_meta = dataclasses.asdict(table.meta) if dataclasses.is_dataclass(table.meta) else {"meta": table.meta}
+    head = {"name": table.name, "kind": table.kind, "meta": {k: str(v) for k, v in raw_meta.items()},
+            "columns": [str(c) for c in data.columns]}
+    h = hashlib.sha256(canonical_json(head).encode("utf-8"))
+    for col in data.columns:
+        arr = data[col].to_numpy()
+        if arr.dtype.kind in "iuf":
+            # The exact binary values: no rounding through text.
+            h.update(np.ascontiguousarray(arr, dtype=np.float64).tobytes())
+        else:
+            h.update("\x1f".join(map(str, arr)).encode("utf-8"))
+    return h.hexdigest()
+
+
+def check_tables(aset: AssumptionSet, origin: Origin) -> list[Problem]:
+    """Load every referenced table; record it on the set; report what does not fit."""
+    import actuary.tables as tables_layer
+
+    problems: list[Problem] = []
+    years = np.arange(aset.first_year, aset.last_year + 1)
+    for path, ref in iter_table_refs(aset):
+        source = origin(tuple(path.split(".")) + ("table",))
+        where = f"{path}.table"
+        try:
+            table = tables_layer.load_table(_table_target(ref.table, source))
+        except ActuaryError as exc:
+            problems.append(Problem(source, where, f"table {ref.table!r} cannot be used: {exc}", ref.table))
+            continue
+        kinds = TABLE_KINDS.get(path)
+        if kinds and table.kind not in kinds:
+            problems.append(
+                Problem(source, where, f"table {table.name!r} is of kind {table.kind!r}", ref.table,
+                        "a table of kind " + " or ".join(repr(k) for k in kinds))
+            )
+            continue
+        sexes = tuple(table.sexes)
+        missing = [] if sexes == ("B",) else [x for x in ("M", "F") if x not in sexes]
+        if missing:
+            problems.append(
+                Problem(source, where, f"table {table.name!r} has no rows for sex {', '.join(missing)}",
+                        ref.table, "rows for both sexes M and F (or one sex B for both)")
+            )
+            continue
+        ages = _AGES_NEEDED.get(path, MEMBER_AGES)
+        try:
+            # The tables layer knows which ages a kind may close (q = 1 above a qx
+            # table's last age) and which years it holds; let it decide.
+            table.to_array(ages, years if table.years is not None else None, beyond="hold")
+        except ActuaryError as exc:
+            problems.append(
+                Problem(source, where, f"table {table.name!r} does not cover the projection: {exc}",
+                        ref.table, f"values for every age {ages.start}-{ages.stop - 1}")
+            )
+            continue
+        aset._tables[path] = table
+        aset._table_digests[path] = table_digest(table)
+    return problems
+
+
+def check_series(aset: AssumptionSet, origin: Origin) -> list[Problem]:
+    """Resolve every dated parameter over the projection years; report what fails."""
+    problems: list[Problem] = []
+    first, last = aset.first_year, aset.last_year
+    try:
+        indices: dict[str, np.ndarray] | None = aset.indices()
+    except ActuaryError:
+        indices = None  # the failing economic series is reported below, once
+    for path, param in iter_dated(aset):
+        if param.extend.rule == "index" and indices is None:
+            continue
+        modes = ("start", "end") if isinstance(param, DatedChoice) else ("average",)
+        try:
+            for how in modes:
+                param.yearly(first, last, how, indices)
+        except ActuaryError as exc:
+            problems.append(from_error(exc, origin(tuple(path.split("."))), path))
+    try:
+        aset.economic.gdp.yearly(first, last)
+    except ActuaryError as exc:
+        problems.append(from_error(exc, origin(("economic", "gdp")), "economic.gdp"))
+    unique: list[Problem] = []
+    for p in problems:
+        if p not in unique:
+            unique.append(p)
+    return unique

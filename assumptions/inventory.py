@@ -1,0 +1,183 @@
+"""Walking a validated assumption set: every parameter with its key path.
+
+Used for the list of unverified items, the content hash and the parameters table
+(the workbook's Assumptions sheet), so all three see the same items in the same order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+import pandas as pd
+from pydantic import BaseModel
+
+from .dated import DatedParameter
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .models import AssumptionSet
+
+__all__ = [
+    "iter_items",
+    "iter_dated",
+    "iter_table_refs",
+    "unverified_items",
+    "content_hash",
+    "parameters_table",
+    "value_summary",
+    "overridden_by",
+    "canonical_json",
+]
+
+
+def _is_item(node: BaseModel) -> bool:
+    # An "item" carries its own reference and status: a parameter, a constant, a table
+    # use, the GDP... (an extension rule may have a status but is part of its parameter).
+    fields = type(node).model_fields
+    return "status" in fields and "reference" in fields
+
+
+def iter_items(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, BaseModel]]:
+    """Every sub-model carrying a ``status`` field, depth first, in field order."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if not isinstance(value, BaseModel):
+            continue
+        path = f"{prefix}.{name}" if prefix else name
+        if _is_item(value):
+            yield path, value
+        # Items can hold items (the GDP holds its growth series).
+        yield from iter_items(value, path)
+
+
+def iter_dated(model: BaseModel) -> Iterator[tuple[str, DatedParameter]]:
+    """Every dated parameter with its dotted key path."""
+    for path, item in iter_items(model):
+        if isinstance(item, DatedParameter):
+            yield path, item
+
+
+def iter_table_refs(model: BaseModel) -> Iterator[tuple[str, Any]]:
+    """Every table reference with its dotted key path."""
+    from .models import TableRef
+
+    for path, item in iter_items(model):
+        if isinstance(item, TableRef):
+            yield path, item
+
+
+def _description(path: str, item: Any) -> str:
+    text = getattr(item, "description", None)
+    if text:
+        return text
+    if hasattr(item, "table"):
+        return f"table {item.table}"
+    return path.rsplit(".", 1)[-1].replace("_", " ")
+
+
+def unverified_items(aset: "AssumptionSet") -> list[tuple[str, str, str, str]]:
+    """(key path, description, status, reference) of every unverified item and table."""
+    out = []
+    for path, item in iter_items(aset):
+        if item.status == "unverified":
+            out.append((path, _description(path, item), "unverified", item.reference or ""))
+        ext = getattr(item, "extend", None)
+        if ext is not None and ext.status == "unverified" and item.status != "unverified":
+            what = f"{_description(path, item)}: rule after the last date ({ext.describe()})"
+            out.append((f"{path}.extend", what, "unverified", item.note or item.reference))
+    for path, table in aset.tables.items():
+        meta = table.meta
+        if meta.status == "unverified":
+            out.append((f"{path}.table", f"{table.name}: {meta.description}", "unverified", meta.source))
+    return out
+
+
+def canonical_json(obj: Any) -> str:
+    """JSON with sorted keys and no spaces: equal content gives equal text."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def content_hash(aset: "AssumptionSet") -> str:
+    """SHA-256 of the canonical JSON of the set plus the digests of its tables' data."""
+    payload = {"set": aset.model_dump(mode="json"), "tables": dict(aset._table_digests)}
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def value_summary(item: Any, limit: int | None = None) -> tuple[str, str]:
+    """(values in words, unit) of one item; ``limit`` caps the dated values listed."""
+    from .models import GDP, Constant, SexPair, TableRef, WholeYears
+    from .scheme import TransitionalCredits
+
+    if isinstance(item, DatedParameter):
+        return item.describe_values(limit), item.unit
+    if isinstance(item, (Constant, WholeYears)):
+        return f"{item.value:g}", item.unit
+    if isinstance(item, SexPair):
+        return f"M: {item.M:+d}, F: {item.F:+d}", item.unit
+    if isinstance(item, GDP):
+        return f"{item.value_khr:,.0f} in {item.base_year}", "KHR per year"
+    if isinstance(item, TransitionalCredits):
+        return f"extra years by age on {item.reference_date.isoformat()}: {_age_runs(item.extra_years)}", item.unit
+    if isinstance(item, TableRef):
+        scale = getattr(item, "scale", None)
+        return (f"table {item.table}" + (f" x {scale:g}" if scale is not None else "")), "table"
+    return "", ""
+
+
+def overridden_by(aset: "AssumptionSet", path: str) -> list[str]:
+    """File names of the overlays that changed the item at ``path`` (or a part of it)."""
+    names: list[str] = []
+    for key, source in aset.overrides:
+        if key == path or key.startswith(path + ".") or path.startswith(key + "."):
+            name = Path(source).name
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def _age_runs(by_age: dict[int, float]) -> str:
+    """``{30: 10, 31: 10, 32: 11}`` as ``30-31: 10, 32: 11`` (runs of equal values)."""
+    runs: list[list[Any]] = []
+    for age in sorted(by_age):
+        value = by_age[age]
+        if runs and runs[-1][2] == value and runs[-1][1] == age - 1:
+            runs[-1][1] = age
+        else:
+            runs.append([age, age, value])
+    return ", ".join(f"{a}{'' if a == b else f'-{b}'}: {v:g}" for a, b, v in runs)
+
+
+def parameters_table(aset: "AssumptionSet") -> pd.DataFrame:
+    """One row per item: path, description, values, unit, status, reference, note.
+
+    A table use without its own status or reference shows the table's (from the
+    tables layer), and the note names the table's status.
+    """
+    rows = []
+    for path, item in iter_items(aset):
+        values, unit = value_summary(item)
+        status, reference, note = item.status, item.reference, item.note
+        touched = overridden_by(aset, path)
+        if touched:
+            extra = "overridden by " + ", ".join(touched)
+            note = f"{extra}; {note}" if note else extra
+        table = aset.tables.get(path)
+        if table is not None:
+            status = status or table.meta.status
+            reference = reference or table.meta.source
+            extra = f"table {table.name}: kind {table.kind}, status {table.meta.status}"
+            note = f"{note}; {extra}" if note else extra
+        rows.append(
+            {
+                "path": path,
+                "description": _description(path, item),
+                "values": values,
+                "unit": unit,
+                "status": status or "",
+                "reference": reference or "",
+                "note": note or "",
+            }
+        )
+    return pd.DataFrame(rows, columns=["path", "description", "values", "unit", "status", "reference", "note"])

@@ -1,0 +1,59 @@
+"""Loading an assumption set: ``load_basis(path_or_name)``.
+
+Steps: find the file (a path, or the name of a shipped set); read it and its bases
+with overlays applied and the scheme merged in (:mod:`.overlay`); validate the result
+with pydantic (:class:`AssumptionSet`); load and check the tables it names; resolve
+every dated parameter over the projection years. All problems found at a step are
+reported together in one :class:`~actuary.assumptions.problems.BasisInvalid` (an
+AssumptionError), one line per problem naming file, key path, value and expectation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .checks import check_series, check_tables
+from .models import AssumptionSet
+from .overlay import read_set
+from .problems import BasisInvalid, from_validation
+from .registry import DEFAULT_SET, resolve
+
+__all__ = ["load_basis"]
+
+
+def load_basis(path_or_name: str | Path | None = None) -> AssumptionSet:
+    """Load, validate and check an assumption set.
+
+    Parameters
+    ----------
+    path_or_name
+        A YAML file (relative paths from the working folder), the name of a shipped
+        set or scenario (``cambodia-default``, ``accrual-1.75``, ...), or None for the
+        built-in default ``cambodia-default``.
+
+    Returns
+    -------
+    AssumptionSet
+        Validated, with its tables loaded (``.tables``) and every dated parameter
+        known to cover the horizon.
+
+    Raises
+    ------
+    actuary.errors.AssumptionError
+        Listing every problem found (file, key path, value, what was expected).
+    """
+    ref = DEFAULT_SET if path_or_name is None else str(path_or_name)
+    path = resolve(ref, Path.cwd(), "set", None, role="assumption set")
+    raw = read_set(path)
+    try:
+        aset = AssumptionSet.model_validate(raw.body)
+    except ValidationError as exc:
+        raise BasisInvalid(from_validation(exc, AssumptionSet, raw.origin)) from None
+    aset._files = list(raw.files)
+    aset._overrides = list(raw.overrides)
+    problems = check_tables(aset, raw.origin) + check_series(aset, raw.origin)
+    if problems:
+        raise BasisInvalid(problems)
+    return aset

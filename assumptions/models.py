@@ -1,0 +1,327 @@
+"""The assumption set: economic, demographic and coverage assumptions plus the scheme.
+
+One YAML file (``assumptions/data/cambodia_default.yaml`` is the built-in one) is
+validated into :class:`AssumptionSet` by :func:`actuary.assumptions.loader.load_basis`,
+which also merges the scheme file, applies overlays and checks table references.
+
+Conventions: the projection starts on ``valuation_date``; year 1 is its calendar year
+and the last year is ``first_year + horizon_years - 1``. Rates are fractions per year,
+money is KHR.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+
+import numpy as np
+from pydantic import BeforeValidator, Field, PrivateAttr, field_validator
+
+from .base import Bounds, Status, Strict, Text, WholeNumber, whole_bounded
+from .dated import (
+    INDEX_NAMES,
+    DatedExchangeRate,
+    DatedFactor,
+    DatedFraction,
+    DatedParameter,
+    DatedRate,
+    constant_shorthand,
+)
+from .scheme import SchemeDefinition
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = [
+    "Constant",
+    "WholeYears",
+    "SexPair",
+    "TableRef",
+    "ScaledTableRef",
+    "MortalityRef",
+    "GDP",
+    "Economic",
+    "Family",
+    "Demographic",
+    "Coverage",
+    "AssumptionSet",
+    "TABLE_KINDS",
+]
+
+# The kind of table each reference must point to (kinds of the tables layer).
+TABLE_KINDS: dict[str, tuple[str, ...]] = {
+    "demographic.mortality": ("qx",),
+    "demographic.invalidity": ("rate", "qx"),
+    "demographic.exit": ("rate", "qx"),
+    "demographic.reentry": ("rate", "qx"),
+    "demographic.salary_scale": ("salary_scale",),
+    "demographic.family.share_married": ("share",),
+    "demographic.family.children": ("count",),
+    "coverage.entrant_age": ("share",),
+}
+
+_NON_NEGATIVE = Bounds("a non-negative number", 0)
+_SCALE = Bounds("a scale factor", 0)
+_GDP = Bounds("a GDP in KHR", 0, lo_open=True)
+
+
+class Constant(Strict):
+    """A number that does not change over time, with its source and status."""
+
+    description: Text
+    unit: Text
+    reference: Text
+    status: Status
+    note: str | None = None
+    value: _NON_NEGATIVE.type  # type: ignore[valid-type]
+
+
+class WholeYears(Strict):
+    """A whole number of years (an age limit, an age gap), with its source and status."""
+
+    description: Text
+    unit: Literal["years"]
+    reference: Text
+    status: Status
+    note: str | None = None
+    value: whole_bounded("a whole number of years", 0, 110)  # type: ignore[valid-type]
+
+
+class SexPair(Strict):
+    """A whole number of years by sex of the member (M, F), e.g. spouse age minus member age."""
+
+    description: Text
+    unit: Literal["years"]
+    reference: Text
+    status: Status
+    note: str | None = None
+    M: whole_bounded("an age gap in years", -40, 40)  # type: ignore[valid-type]
+    F: whole_bounded("an age gap in years", -40, 40)  # type: ignore[valid-type]
+
+
+class TableRef(Strict):
+    """A table by shipped name or by path (relative to the file that names it).
+
+    ``reference`` and ``status`` describe the *use* of the table here; the table's
+    own source and status come from the tables layer and are reported too.
+    """
+
+    table: Text
+    reference: str | None = None
+    status: Status | None = None
+    note: str | None = None
+
+
+class ScaledTableRef(TableRef):
+    """A table of rates used times ``scale`` (1.0 = as published)."""
+
+    scale: _SCALE.type = 1.0  # type: ignore[valid-type]
+
+
+class MortalityRef(ScaledTableRef):
+    """The mortality table. ``beyond_table: hold``: years after its last year reuse that year."""
+
+    beyond_table: Literal["hold"] = "hold"
+
+
+class GDP(Strict):
+    """Nominal GDP: a base-year level in KHR and its nominal growth thereafter."""
+
+    description: str | None = None
+    base_year: WholeNumber
+    value_khr: _GDP.type  # type: ignore[valid-type]
+    reference: Text
+    status: Status
+    note: str | None = None
+    growth: DatedRate
+
+    def yearly(self, first_year: int, last_year: int) -> np.ndarray:
+        """GDP in KHR for each calendar year ``first_year .. last_year``.
+
+        GDP(y) = value_khr x product over base_year < k <= y of (1 + growth(k)), with
+        growth(k) the average growth rate of calendar year k. Years before the base
+        year divide by the growth instead.
+        """
+        lo, hi = min(first_year, self.base_year + 1), max(last_year, self.base_year)
+        growth = self.growth.yearly(lo, hi)
+        level = {self.base_year: self.value_khr}
+        for y in range(self.base_year + 1, hi + 1):
+            level[y] = level[y - 1] * (1.0 + growth[y - lo])
+        for y in range(self.base_year - 1, lo - 1, -1):
+            level[y] = level[y + 1] / (1.0 + growth[y + 1 - lo])
+        return np.array([level[y] for y in range(first_year, last_year + 1)])
+
+
+class Economic(Strict):
+    """Economic assumptions (all rates fractions per year).
+
+    The three growth series are the indices other parameters may follow with
+    ``{index: NAME}``; being rates, they cannot use an index rule themselves.
+    """
+
+    price_inflation: DatedRate
+    wage_growth: DatedRate
+    investment_return: DatedRate
+    exchange_rate: DatedExchangeRate
+    gdp: GDP
+    admin_expense_rate: DatedFraction  # share of contribution income
+
+
+class Family(Strict):
+    """What a death leaves behind: spouses and children."""
+
+    share_married: TableRef
+    spouse_age_gap: SexPair
+    children: TableRef
+    orphan_age_limit: WholeYears
+    parent_child_age_gap: WholeYears
+
+
+class Demographic(Strict):
+    """Decrements, wages and family of the insured population."""
+
+    mortality: MortalityRef
+    # Multiplier on q for invalidity pensioners; a bare number is accepted.
+    disabled_mortality_factor: Annotated[
+        DatedFactor,
+        BeforeValidator(constant_shorthand("multiplier on mortality of invalidity pensioners", "factor")),
+    ]
+    invalidity: ScaledTableRef
+    exit: ScaledTableRef
+    reentry: ScaledTableRef
+    salary_scale: TableRef
+    wage_dispersion: Constant  # standard deviation of log wages within a cell
+    # Share of the year an active member contributes; a bare number is accepted.
+    contribution_density: Annotated[
+        DatedFraction,
+        BeforeValidator(constant_shorthand("contribution density", "fraction")),
+    ]
+    family: Family
+
+
+class Coverage(Strict):
+    """Growth of the insured population and who joins it."""
+
+    active_growth: DatedRate
+    entrant_age: TableRef
+    entrant_female_share: DatedFraction
+
+
+class AssumptionSet(Strict):
+    """A complete, validated assumption set (scheme included).
+
+    Build it with :func:`actuary.assumptions.load_basis`, which also checks the tables
+    and that every series covers the horizon; constructing it directly validates the
+    structure only.
+    """
+
+    name: Text
+    description: Text
+    base: str | None = None
+    valuation_date: date
+    horizon_years: whole_bounded("a horizon in years", 1, 300)  # type: ignore[valid-type]
+    economic: Economic
+    demographic: Demographic
+    coverage: Coverage
+    scheme: SchemeDefinition
+    starting_population: Text
+    sensitivity: dict[str, Any] = Field(default_factory=dict)
+
+    # Filled by the loader: the files read (set, bases, scheme), the tables loaded by
+    # reference path, and the digests of their data (part of the content hash).
+    _files: list[str] = PrivateAttr(default_factory=list)
+    _tables: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _table_digests: dict[str, str] = PrivateAttr(default_factory=dict)
+    _overrides: list[tuple[str, str]] = PrivateAttr(default_factory=list)
+
+    index_names: ClassVar[tuple[str, ...]] = INDEX_NAMES
+
+    @field_validator("sensitivity")
+    @classmethod
+    def _reserved(cls, v: dict[str, Any]) -> dict[str, Any]:
+        if v:
+            raise ValueError("'sensitivity' is reserved for a later version; expected {} or nothing")
+        return v
+
+    def model_post_init(self, __context: Any) -> None:
+        from .inventory import iter_dated
+
+        for path, param in iter_dated(self):
+            param._path = path
+
+    # -- the projection period ------------------------------------------------------
+
+    @property
+    def first_year(self) -> int:
+        """Calendar year of projection year 1 (the valuation date's year)."""
+        return self.valuation_date.year
+
+    @property
+    def last_year(self) -> int:
+        """Calendar year of the last projection year."""
+        return self.first_year + self.horizon_years - 1
+
+    @property
+    def horizon_end(self) -> date:
+        """Last day of the projection (31 December of the last year)."""
+        return date(self.last_year, 12, 31)
+
+    @property
+    def files(self) -> list[str]:
+        """Files this set was read from: the set, its bases, the scheme (loader order)."""
+        return list(self._files)
+
+    @property
+    def tables(self) -> dict[str, Any]:
+        """Tables loaded by the loader, by key path of the reference (e.g. ``demographic.exit``)."""
+        return dict(self._tables)
+
+    @property
+    def overrides(self) -> list[tuple[str, str]]:
+        """(key path, file) of every overlay override applied, in order."""
+        return list(self._overrides)
+
+    def indices(self, first_year: int | None = None, last_year: int | None = None) -> dict[str, np.ndarray]:
+        """The economic growth series, averaged per calendar year, by index name.
+
+        The ``indices`` argument of :meth:`DatedParameter.yearly` for parameters extended
+        with ``{index: NAME}``. Defaults to the projection years.
+        """
+        lo = self.first_year if first_year is None else first_year
+        hi = self.last_year if last_year is None else last_year
+        return {name: getattr(self.economic, name).yearly(lo, hi) for name in self.index_names}
+
+    # -- reports ------------------------------------------------------------------------
+
+    def unverified(self) -> list[tuple[str, str, str, str]]:
+        """(key path, description, status, reference) of every unverified item.
+
+        Parameters, constants and table uses with status ``unverified``, and every
+        table whose own status (from the tables layer) is ``unverified``.
+        """
+        from .inventory import unverified_items
+
+        return unverified_items(self)
+
+    def content_hash(self) -> str:
+        """SHA-256 (hex) of the canonical JSON of the resolved set and its tables' data.
+
+        Stable across runs and key orders; changes when any value, text or table
+        content changes.
+        """
+        from .inventory import content_hash
+
+        return content_hash(self)
+
+    def parameters_table(self) -> "pd.DataFrame":
+        """One row per parameter, constant and table: path, description, values, unit,
+        status, reference, note (for the workbook's Assumptions sheet)."""
+        from .inventory import parameters_table
+
+        return parameters_table(self)
+
+    def dated_parameters(self) -> dict[str, DatedParameter]:
+        """Every dated parameter by key path."""
+        from .inventory import iter_dated
+
+        return dict(iter_dated(self))

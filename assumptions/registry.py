@@ -1,0 +1,103 @@
+"""Shipped assumption sets and schemes, found by name.
+
+A shipped set is any YAML file in ``assumptions/data/`` or ``assumptions/data/scenarios/``;
+it can be named by the ``name`` written inside it (``cambodia-default``) or by its
+file stem (``cambodia_default``). Shipped schemes live in ``assumptions/data/schemes/``
+and are named by stem (``nssf``) or by their ``name`` (``nssf-pension``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from actuary.errors import AssumptionError
+
+__all__ = ["DATA_DIR", "DEFAULT_SET", "shipped_sets", "shipped_schemes", "resolve", "looks_like_path", "display_names"]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe either way; C is faster
+DEFAULT_SET = "cambodia-default"
+
+
+def _index(folders: list[Path]) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder in folders:
+        for path in sorted(folder.glob("*.yaml")):
+            found.setdefault(path.stem, path)
+            try:
+                # Only the name is wanted; a shipped file that does not parse is
+                # reported properly when it is actually loaded.
+                name = (yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}).get("name")
+            except (yaml.YAMLError, OSError, AttributeError):
+                continue
+            if isinstance(name, str):
+                found.setdefault(name, path)
+    return found
+
+
+@lru_cache(maxsize=1)
+def shipped_sets() -> dict[str, Path]:
+    """Name (and stem) -> path of every shipped assumption set and scenario."""
+    return _index([DATA_DIR, DATA_DIR / "scenarios"])
+
+
+@lru_cache(maxsize=1)
+def shipped_schemes() -> dict[str, Path]:
+    """Name (and stem) -> path of every shipped scheme definition."""
+    return _index([DATA_DIR / "schemes"])
+
+
+def display_names(shipped: dict[str, Path]) -> list[str]:
+    """One name per shipped file: its ``name`` when it has one, else its stem."""
+    by_path: dict[Path, str] = {}
+    for key, path in shipped.items():
+        if key != path.stem or path not in by_path:
+            by_path[path] = key
+    return sorted(by_path.values())
+
+
+def looks_like_path(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
+
+
+def resolve(ref: str, relative_to: Path, what: str, asked_in: str | None, role: str | None = None) -> Path:
+    """The file a reference names: a path (relative to ``relative_to``) or a shipped name.
+
+    Parameters
+    ----------
+    ref
+        As written: ``cambodia-default``, ``nssf``, ``../base.yaml``.
+    relative_to
+        Folder of the file that wrote the reference (the working folder for the CLI).
+    what
+        ``"set"`` or ``"scheme"``: which shipped names to look in.
+    asked_in
+        The file that asked, for the error message.
+    role
+        What the reference is, in the message (default ``base`` or ``scheme``).
+
+    Raises
+    ------
+    AssumptionError
+        Naming the file that asked and the reference when nothing matches.
+    """
+    candidate = Path(ref).expanduser()
+    if not candidate.is_absolute():
+        candidate = relative_to / candidate
+    if candidate.is_file():
+        return candidate.resolve()
+    shipped = shipped_sets() if what == "set" else shipped_schemes()
+    if not looks_like_path(ref) and ref in shipped:
+        return shipped[ref]
+    names = display_names(shipped)
+    role = role or ("base" if what == "set" else "scheme")
+    raise AssumptionError(
+        f"{role} {ref!r} not found: no file {candidate} "
+        f"and no shipped {what} of that name",
+        source=asked_in,
+        value=ref,
+        expected=f"a path to a YAML file or a shipped {what}: " + ", ".join(names),
+    )

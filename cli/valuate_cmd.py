@@ -1,0 +1,103 @@
+"""``actuary valuate``: the statutory valuation of a scheme, end to end."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from actuary.fileio import write_atomic
+
+
+def _progress(quiet: bool):
+    start = time.perf_counter()
+
+    def say(message: str) -> None:
+        if not quiet:
+            click.echo(f"[{time.perf_counter() - start:6.1f}s] {message}", err=True)
+
+    return say
+
+
+def _pct(x) -> str:
+    return "-" if x is None else f"{100 * x:.2f}%"
+
+
+def headline(result) -> str:
+    """The headline indicators as a small text table."""
+    s = result.summary
+    y = result.yearly
+    lines = [
+        f"Valuation of {result.aset.scheme.name} on {result.aset.valuation_date}"
+        f" ({result.aset.name}, hash {result.aset.content_hash()[:12]})",
+        f"  horizon {s['first_year']}-{s['last_year']}, reserve at start "
+        f"{s['reserve0'] / 1e9:,.1f} billion KHR",
+        "",
+        f"  {'GAP 25 years':34s}{_pct(s.get('gap_25')):>10s}",
+        f"  {'GAP 50 years':34s}{_pct(s.get('gap_50')):>10s}",
+        f"  {'GAP 75 years':34s}{_pct(s.get('gap_75')):>10s}",
+        f"  {'steady-state rate':34s}{_pct(s.get('steady_state_rate')):>10s}",
+        f"  {'actuarial balance (75 years)':34s}{_pct(s.get('actuarial_balance_75')):>10s}",
+        f"  {'depletion year (legislated rates)':34s}{str(s.get('depletion_year') or 'none'):>10s}",
+    ]
+    if s.get("payable_share_at_depletion") is not None:
+        lines.append(f"  {'  share payable from income then':34s}"
+                     f"{_pct(s['payable_share_at_depletion']):>10s}")
+    lines += ["", f"  {'year':>6s} {'rate':>8s} {'PAYG':>8s} {'reserve ratio':>14s} "
+                  f"{'contributors':>13s} {'pensioners':>11s}"]
+    first = int(y["year"].iloc[0])
+    for n in (1, 5, 10, 25, 50, 75, 100):
+        if n <= len(y):
+            r = y.iloc[n - 1]
+            lines.append(
+                f"  {int(r.year):6d} {_pct(r.contribution_rate):>8s} {_pct(r.payg_cost_rate):>8s}"
+                f" {r.reserve_ratio:14.1f} {r.active:13,.0f}"
+                f" {r.old_age_pensioners + r.invalidity_pensioners:11,.0f}")
+    bs = result.by_sex
+    row = bs[bs.year == first + min(24, len(y) - 1)]
+    if not row.empty:
+        gap = row["gender_pension_gap"].iloc[0]
+        lines.append(f"\n  gender pension gap in {first + min(24, len(y) - 1)}: {_pct(gap)}")
+    unverified = result.aset.unverified()
+    lines.append(f"  {len(unverified)} unverified parameters or tables "
+                 "(listed in the workbook's Summary and Assumptions sheets)")
+    return "\n".join(lines)
+
+
+@click.command("valuate")
+@click.argument("basis", required=False)
+@click.option("--population", "population", type=click.Path(dir_okay=False),
+              help="Starting population (CSV or XLSX); default: the one the basis names.")
+@click.option("--horizon", type=click.IntRange(1, 300), help="Projection years.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default="valuation.xlsx",
+              show_default=True, help="Workbook to write.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
+              help="Also write the yearly, by-sex and sensitivity tables as CSV here.")
+@click.option("--no-sensitivity", is_flag=True, help="Skip the sensitivity tests.")
+@click.option("--quiet", is_flag=True, help="No progress messages.")
+def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, quiet) -> None:
+    """Value a scheme: project it, compute the indicators, write the workbook.
+
+    BASIS is an assumption-set file or the name of a shipped set (default:
+    cambodia-default, the NSSF pension scheme).
+    """
+    from actuary.reports.workbook import write_valuation_workbook
+    from actuary.valuation import valuate as run
+
+    say = _progress(quiet)
+    result = run(basis, population, horizon, sensitivities=not no_sensitivity, progress=say,
+                 command="actuary " + " ".join(sys.argv[1:]))
+    say(f"writing {out}")
+    write_valuation_workbook(result, out)
+    if csv_dir:
+        folder = Path(csv_dir)
+        for name, frame in (("yearly", result.yearly), ("by_sex", result.by_sex),
+                            ("sensitivity", result.sensitivity), ("careers", result.careers)):
+            if frame is not None and not frame.empty:
+                write_atomic(folder / f"{name}.csv",
+                             lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
+        say(f"wrote CSV tables to {folder}")
+    click.echo(headline(result))
+    click.echo(f"\nworkbook: {out}")
