@@ -328,7 +328,6 @@ def project_kernel(
     nx_top_ina = np.zeros_like(top_ina)
     no_wage = np.zeros((0, 0, 0))
     # scratch rows over service (reused every cell row)
-    cw_row = np.empty(n_serv)
     leave_n = np.empty(n_serv)
     leave_r = np.empty(n_serv)
     stay_n = np.empty(n_serv)
@@ -399,6 +398,9 @@ def project_kernel(
 
         for s in range(n_sex):
             for x in range(n_age):
+                if (top_act[s, x] == 0 and top_ina[s, x] == 0 and oa_n[s, x] == 0.0
+                        and iv_n[s, x] == 0.0 and sp_n[s, x] == 0.0 and or_n[s, x] == 0.0):
+                    continue  # nobody of this sex and age
                 last = x == n_age - 1
                 xn = x if last else x + 1
                 retire = xn >= pa
@@ -438,41 +440,36 @@ def project_kernel(
                 if top > 0:
                     p_stay = 1.0 - qd - qi - qw
                     e_frac = 1.0 - 0.5 * (qd + qi + qw)
+                    # after the year: stayers' wage and career grow (unless they retire)
+                    gw = p_stay if retire else p_stay * g1 * sg
+                    gr = p_stay if retire else p_stay * rv1
+                    lr = 1.0 if retire else rv1
                     last_w = -1.0
                     last_cw = 0.0
-                    for n in range(top):
-                        cnt = act_n[s, x, n]
-                        w = act_w[s, x, n] / cnt if cnt > 0.0 else 0.0
-                        if abs(w - last_w) > 1e-13 * w:
-                            last_w = w
-                            last_cw = capped_mean_logs(w, floor, ceiling, log_floor,
-                                                       log_ceiling, wage_sigma)
-                        cw_row[n] = last_cw * cnt  # capped wage mass of the cell
                     row_n = 0.0
                     row_cw = 0.0
                     row_w = 0.0
                     for n in range(top):
-                        row_n += act_n[s, x, n]
-                        row_cw += cw_row[n]
-                        row_w += act_w[s, x, n]
-                    earn += e_frac * row_cw
-                    expo += e_frac * row_n
-                    wages += e_frac * row_w
-                    d_act += qd * row_n
-                    # deaths: career mass at mid-year, by the survivors' condition
-                    for n in range(top):
-                        half = act_r[s, x, n] + half_f * cw_row[n]
+                        cnt = act_n[s, x, n]
+                        wm = act_w[s, x, n]
+                        rm = act_r[s, x, n]
+                        w = wm / cnt if cnt > 0.0 else 0.0
+                        if abs(w - last_w) > 1e-13 * w:
+                            last_w = w
+                            last_cw = capped_mean_logs(w, floor, ceiling, log_floor,
+                                                       log_ceiling, wage_sigma)
+                        cwm = last_cw * cnt  # capped wage mass of the cell
+                        row_n += cnt
+                        row_cw += cwm
+                        row_w += wm
+                        half = rm + half_f * cwm  # career mass at mid-year
                         if n >= survivor_min_years:
-                            surv_deaths += qd * act_n[s, x, n]
+                            surv_deaths += qd * cnt
                             surv_mass += qd * acc * half
                         else:
                             lump_mass += qd * acc * half
-                    # invalidity: a pension with the condition, else an exit
-                    for n in range(top):
-                        cnt = act_n[s, x, n]
-                        half = act_r[s, x, n] + half_f * cw_row[n]
-                        leave_n[n] = qw * cnt
-                        leave_r[n] = qw * half
+                        ln = qw * cnt
+                        lr_m = qw * half
                         if qi > 0.0 and cnt > 0.0:
                             if n >= invalidity_min_years:
                                 p_inv = acc * half
@@ -486,16 +483,21 @@ def project_kernel(
                                 inv_n += qi * cnt
                                 inv_p += qi * p_inv
                             else:
-                                leave_n[n] += qi * cnt
-                                leave_r[n] += qi * half
-                    for n in range(top):
-                        n_exit += leave_n[n]
+                                ln += qi * cnt
+                                lr_m += qi * half
+                        leave_n[n] = ln
+                        leave_r[n] = lr * lr_m
+                        n_exit += ln
+                        stay_n[n] = p_stay * cnt
+                        stay_w[n] = gw * wm
+                        stay_r[n] = gr * (rm + credit * cwm)
+                    earn += e_frac * row_cw
+                    expo += e_frac * row_n
+                    wages += e_frac * row_w
+                    d_act += qd * row_n
                     if retire:
                         a1, b1, c1, d1 = _award_row(leave_n, leave_r, top, half_f, acc, minp,
                                                     old_age_min_years)
-                        for n in range(top):
-                            stay_n[n] = p_stay * act_n[s, x, n]
-                            stay_r[n] = p_stay * (act_r[s, x, n] + credit * cw_row[n])
                         a2, b2, c2, d2 = _award_row(stay_n, stay_r, top, credit, acc, minp,
                                                     old_age_min_years)
                         oa_new += a1 + a2
@@ -505,16 +507,8 @@ def project_kernel(
                         for n in range(top):
                             n_retire += leave_n[n] + stay_n[n]
                     else:
-                        for n in range(top):
-                            leave_r[n] *= rv1
                         _spread(nx_ina_n, s, xn, leave_n, top, half_f, nx_top_ina)
                         _spread(nx_ina_r, s, xn, leave_r, top, half_f, nx_top_ina)
-                        gw = p_stay * g1 * sg
-                        gr = p_stay * rv1
-                        for n in range(top):
-                            stay_n[n] = p_stay * act_n[s, x, n]
-                            stay_w[n] = gw * act_w[s, x, n]
-                            stay_r[n] = gr * (act_r[s, x, n] + credit * cw_row[n])
                         _spread(nx_act_n, s, xn, stay_n, top, credit, nx_top_act)
                         _spread(nx_act_w, s, xn, stay_w, top, credit, nx_top_act)
                         _spread(nx_act_r, s, xn, stay_r, top, credit, nx_top_act)

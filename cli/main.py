@@ -31,11 +31,13 @@ def _register() -> None:
     # Imported here so that ``actuary --help`` stays fast and the modules stay small.
     from actuary.cli.basis_cmd import basis
     from actuary.cli.table_cmd import table
+    from actuary.cli.population_cmd import population
     from actuary.cli.valuate_cmd import valuate
 
     main.add_command(basis)
     main.add_command(table)
     main.add_command(valuate)
+    main.add_command(population)
 
 
 _register()

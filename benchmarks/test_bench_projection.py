@@ -1,0 +1,76 @@
+"""Speed of the cohort projection (issue 4): the numba kernel against the numpy reference.
+
+Both run the same deterministic 100-year projection of the built-in default (the NSSF
+scheme on the cambodia-default basis) in the same session, and the ratio is reported
+in ``extra_info``. Nothing here asserts a time: see ``python -m pytest benchmarks
+--benchmark-only`` output (or ``--benchmark-json``) for the figures.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from reference_projection import project_reference
+
+from actuary.assumptions import load_basis
+from actuary.build import build_basis
+from actuary.projection import run_kernel
+from actuary.valuation import load_population
+
+_TIMES: dict[str, float] = {}
+
+
+@pytest.fixture(scope="module")
+def default_basis():
+    aset = load_basis()
+    basis = build_basis(aset, load_population(aset, None), horizon=100)
+    assert basis.n_years == 100
+    run_kernel(basis)  # compile (or load from the cache) outside the timings
+    return basis
+
+
+def test_kernel_100_years(benchmark, default_basis):
+    result = benchmark(run_kernel, default_basis)
+    _TIMES["kernel"] = benchmark.stats.stats.median
+    benchmark.extra_info["median_ms"] = 1e3 * benchmark.stats.stats.median
+    assert np.isfinite(result[0]).all()
+
+
+def test_numpy_reference_100_years(benchmark, default_basis):
+    result = benchmark.pedantic(project_reference, args=(default_basis,), rounds=5, iterations=1)
+    _TIMES["numpy"] = benchmark.stats.stats.median
+    benchmark.extra_info["median_ms"] = 1e3 * benchmark.stats.stats.median
+    if "kernel" in _TIMES:
+        benchmark.extra_info["numpy_over_kernel"] = _TIMES["numpy"] / _TIMES["kernel"]
+        print(f"\nkernel {1e3 * _TIMES['kernel']:.2f} ms, numpy {1e3 * _TIMES['numpy']:.1f} ms, "
+              f"speed-up x{_TIMES['numpy'] / _TIMES['kernel']:.1f}")
+    assert np.isfinite(result[0]).all()
+
+
+def _valuate_cli(cache: str, out: Path) -> float:
+    env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+    exe = Path(sys.executable).with_name("actuary")
+    t = time.perf_counter()
+    subprocess.run([str(exe), "valuate", "--quiet", "--out", str(out)], check=True, env=env,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def test_valuate_end_to_end_cold_and_warm(benchmark, tmp_path):
+    """Wall time of ``actuary valuate`` as a user runs it: cold (empty numba cache) then warm."""
+    with tempfile.TemporaryDirectory() as cache:
+        cold = _valuate_cli(cache, tmp_path / "cold.xlsx")
+        warm = benchmark.pedantic(_valuate_cli, args=(cache, tmp_path / "warm.xlsx"),
+                                  rounds=3, iterations=1)
+    benchmark.extra_info["cold_s"] = cold
+    benchmark.extra_info["warm_median_s"] = benchmark.stats.stats.median
+    print(f"\nactuary valuate: cold {cold:.2f} s, warm {benchmark.stats.stats.median:.2f} s")
+    assert warm > 0

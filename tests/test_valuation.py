@@ -1,0 +1,146 @@
+"""The NSSF valuation on the built-in default, end to end, against its defining identities."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from reference_projection import project_reference  # noqa: E402
+
+from actuary import indicators as ind
+from actuary import state as S
+from actuary.assumptions import load_basis
+from actuary.basis import StartingState
+from actuary.build import build_basis
+from actuary.projection import project, run_kernel
+from actuary.starting_default import derive_nssf_default
+from actuary.starting import read_starting_population, shipped_population_path
+from actuary.valuation import cash_flows, load_population, run_valuation
+
+
+@pytest.fixture(scope="module")
+def default():
+    aset = load_basis()
+    pop = load_population(aset, None)
+    return aset, pop, build_basis(aset, pop)
+
+
+def test_default_horizon_and_conventions(default):
+    aset, pop, basis = default
+    assert basis.n_years == 100 >= 100
+    assert basis.first_year == 2025
+    # the legislated schedule: 4% in 2025-26, 4%->8% on 1 Oct 2027 (a quarter of the year)
+    assert basis.contribution_rate[0] == pytest.approx(0.04)
+    assert basis.contribution_rate[2] == pytest.approx(0.75 * 0.04 + 0.25 * 0.08)
+    assert basis.contribution_rate[3] == pytest.approx(0.08)
+    assert basis.contribution_rate[8] == pytest.approx(0.1075)
+    # annual floor and ceiling: 12 x 400,000 and 12 x 1,200,000 KHR in 2025
+    assert basis.wage_floor[0] == pytest.approx(12 * 400_000)
+    assert basis.wage_ceiling[0] == pytest.approx(12 * 1_200_000)
+    assert basis.pension_age[0] == 60
+    assert basis.rules.old_age_min_years == 1 and basis.rules.survivor_min_years == 5
+    # the starting population keeps its people
+    assert basis.start.active_count.sum() == pytest.approx(1_560_000, rel=1e-6)
+
+
+def test_kernel_agrees_with_reference_on_the_default(default):
+    _, _, basis = default
+    for got, want in zip(run_kernel(basis), project_reference(basis)):
+        diff = np.abs(got - want)
+        scale = np.maximum(np.abs(got), np.abs(want))
+        rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
+        assert rel.max() < 1e-12
+
+
+def test_people_conserved_on_the_default(default):
+    proj = project(default[2])
+    f = proj.flows
+    total = proj.people.sum(axis=(1, 3))
+    inflow = f[:, :, S.FLOW_ENTRANTS] + f[:, :, S.FLOW_NEW_SPOUSES] + f[:, :, S.FLOW_NEW_ORPHANS]
+    outflow = (f[:, :, S.FLOW_DEATHS_ACTIVE] + f[:, :, S.FLOW_DEATHS_INACTIVE]
+               + f[:, :, S.FLOW_DEATHS_PENSIONER] + f[:, :, S.FLOW_ORPHANS_EXPIRED]
+               + f[:, :, S.FLOW_REFUNDS_PAID])
+    assert np.abs(total[:-1] + inflow - outflow - total[1:]).max() < 1e-9 * total.max()
+
+
+def test_with_no_benefits_the_reserve_grows_by_contributions_and_interest_only(default):
+    aset, pop, basis = default
+    st = basis.start
+    keep = {k: getattr(st, k) for k in st.__dataclass_fields__}
+    for k in ("old_age", "invalidity", "spouse", "orphan"):
+        keep[f"{k}_count"] = np.zeros_like(keep[f"{k}_count"])
+        keep[f"{k}_pension"] = np.zeros_like(keep[f"{k}_pension"])
+    T = basis.n_years
+    rules = type(basis.rules)(refund_share=0.0, survivor_rate=0.0, survivor_lump_sum_months=0.0,
+                              funeral_grant_months=0.0)
+    b = basis.with_(start=StartingState(**keep), accrual_rate=np.zeros(T),
+                    minimum_pension=np.zeros(T), funeral_grant_minimum=np.zeros(T),
+                    admin_rate=np.zeros(T), rules=rules)
+    proj = project(b)
+    assert proj.benefits.max() == 0.0
+    cf = cash_flows(proj)
+    f = ind.reserve_path(cf.reserve0, cf.contributions, cf.expenditure, cf.interest)
+    expected = st.reserve
+    for c, i in zip(proj.contributions, b.investment_return):
+        expected = expected * (1 + i) + c * (1 + i / 2)
+    assert f[-1] == pytest.approx(expected, rel=1e-12)
+    assert proj.contributions.min() > 0
+
+
+@pytest.mark.parametrize("n", [25, 50, 75])
+def test_contributing_at_the_gap_leaves_the_reserve_at_zero(default, n):
+    result = run_valuation(default[0], default[1], basis=default[2])
+    gap = result.summary[f"gap_{n}"]
+    applied = result.cash.with_rate(gap)
+    f = ind.reserve_path(applied.reserve0, applied.contributions[:n], applied.expenditure[:n],
+                         applied.interest[:n])
+    assert abs(f[-1]) < 1e-9 * applied.contributions[:n].sum()
+
+
+def test_scaling_money_scales_the_default(default):
+    aset, pop, basis = default
+    k = 2.5
+    st = basis.start
+    scaled = StartingState(**{n: (getattr(st, n) if n.endswith("_count") else getattr(st, n) * k)
+                              for n in st.__dataclass_fields__})
+    b2 = basis.with_(start=scaled, wage_floor=basis.wage_floor * k,
+                     wage_ceiling=basis.wage_ceiling * k, minimum_pension=basis.minimum_pension * k,
+                     entrant_wage=basis.entrant_wage * k,
+                     funeral_grant_minimum=basis.funeral_grant_minimum * k)
+    p1, p2 = project(basis), project(b2)
+    np.testing.assert_allclose(p2.contributions, k * p1.contributions, rtol=1e-11)
+    np.testing.assert_allclose(p2.benefits, k * p1.benefits, rtol=1e-11)
+    np.testing.assert_allclose(p2.people, p1.people, rtol=1e-11)
+
+
+def test_valuation_indicators_are_consistent(default):
+    r = run_valuation(default[0], default[1], basis=default[2])
+    y = r.yearly
+    np.testing.assert_allclose(y["payg_cost_rate"], y["expenditure"] / y["insurable_earnings"])
+    np.testing.assert_allclose(y["reserve_ratio"], y["reserve_end"] / y["expenditure"])
+    opening = np.concatenate([[r.cash.reserve0], y["reserve_end"].to_numpy()[:-1]])
+    np.testing.assert_allclose(
+        y["reserve_end"], opening + y["contributions"] + y["investment_income"] - y["expenditure"],
+        rtol=1e-12)
+    assert r.summary["gap_25"] < r.summary["gap_50"] < r.summary["gap_75"]
+    # every figure by sex adds up to the total
+    by = r.by_sex.groupby("year")[["active", "contributions"]].sum()
+    np.testing.assert_allclose(by["active"].to_numpy(), y["active"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(by["contributions"].to_numpy(), y["contributions"].to_numpy(),
+                               rtol=1e-12)
+    ilo = r.careers[r.careers.career.str.startswith("ILO")].iloc[0]
+    # 30 years at 1.5% of a revalued career wage kept at the average: 45%
+    assert ilo.replacement_rate == pytest.approx(30 * 0.015, rel=1e-9)
+
+
+def test_shipped_default_population_is_its_derivation():
+    frame, meta = derive_nssf_default()
+    shipped = read_starting_population(shipped_population_path("nssf-default"))
+    assert len(shipped.rows) == len(frame)
+    np.testing.assert_allclose(shipped.rows["count"].to_numpy(), frame["count"].to_numpy())
+    assert shipped.reserve == meta["reserve_khr"]
+    assert shipped.status == "unverified"
