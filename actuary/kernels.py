@@ -327,6 +327,7 @@ def project_kernel(
     nx_top_act = np.zeros_like(top_act)
     nx_top_ina = np.zeros_like(top_ina)
     no_wage = np.zeros((0, 0, 0))
+    last_slot = n_serv - 1
     # scratch rows over service (reused every cell row)
     leave_n = np.empty(n_serv)
     leave_r = np.empty(n_serv)
@@ -441,9 +442,8 @@ def project_kernel(
                     p_stay = 1.0 - qd - qi - qw
                     e_frac = 1.0 - 0.5 * (qd + qi + qw)
                     # after the year: stayers' wage and career grow (unless they retire)
-                    gw = p_stay if retire else p_stay * g1 * sg
-                    gr = p_stay if retire else p_stay * rv1
-                    lr = 1.0 if retire else rv1
+                    gw = p_stay * g1 * sg
+                    gr = p_stay * rv1
                     last_w = -1.0
                     last_cw = 0.0
                     row_n = 0.0
@@ -485,12 +485,30 @@ def project_kernel(
                             else:
                                 ln += qi * cnt
                                 lr_m += qi * half
-                        leave_n[n] = ln
-                        leave_r[n] = lr * lr_m
                         n_exit += ln
-                        stay_n[n] = p_stay * cnt
-                        stay_w[n] = gw * wm
-                        stay_r[n] = gr * (rm + credit * cwm)
+                        if retire:
+                            leave_n[n] = ln
+                            leave_r[n] = lr_m
+                            stay_n[n] = p_stay * cnt
+                            stay_r[n] = p_stay * (rm + credit * cwm)
+                        else:
+                            # straight into next year's cells, service advanced (see _spread)
+                            hi = n + 1 if n < last_slot else last_slot
+                            v = ln
+                            nx_ina_n[s, xn, n] += (1.0 - half_f) * v
+                            nx_ina_n[s, xn, hi] += half_f * v
+                            v = rv1 * lr_m
+                            nx_ina_r[s, xn, n] += (1.0 - half_f) * v
+                            nx_ina_r[s, xn, hi] += half_f * v
+                            v = p_stay * cnt
+                            nx_act_n[s, xn, n] += (1.0 - credit) * v
+                            nx_act_n[s, xn, hi] += credit * v
+                            v = gw * wm
+                            nx_act_w[s, xn, n] += (1.0 - credit) * v
+                            nx_act_w[s, xn, hi] += credit * v
+                            v = gr * (rm + credit * cwm)
+                            nx_act_r[s, xn, n] += (1.0 - credit) * v
+                            nx_act_r[s, xn, hi] += credit * v
                     earn += e_frac * row_cw
                     expo += e_frac * row_n
                     wages += e_frac * row_w
@@ -507,11 +525,13 @@ def project_kernel(
                         for n in range(top):
                             n_retire += leave_n[n] + stay_n[n]
                     else:
-                        _spread(nx_ina_n, s, xn, leave_n, top, half_f, nx_top_ina)
-                        _spread(nx_ina_r, s, xn, leave_r, top, half_f, nx_top_ina)
-                        _spread(nx_act_n, s, xn, stay_n, top, credit, nx_top_act)
-                        _spread(nx_act_w, s, xn, stay_w, top, credit, nx_top_act)
-                        _spread(nx_act_r, s, xn, stay_r, top, credit, nx_top_act)
+                        used = top + 1 if top <= last_slot else top
+                        ina_used = used if half_f > 0.0 else top
+                        act_used = used if credit > 0.0 else top
+                        if ina_used > nx_top_ina[s, xn]:
+                            nx_top_ina[s, xn] = ina_used
+                        if act_used > nx_top_act[s, xn]:
+                            nx_top_act[s, xn] = act_used
 
                 # ---------------- inactive insured ----------------
                 top = top_ina[s, x]

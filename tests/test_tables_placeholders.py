@@ -29,11 +29,12 @@ def test_rates_follow_their_stated_formulas():
     np.testing.assert_allclose(inv[0, AGES == 40], 0.0003 * np.exp(0.08 * 20), rtol=1e-11)
     assert np.all(inv[:, AGES >= 60] == 0) and np.all(np.diff(inv[0, AGES < 60]) > 0)
     ex = load_table("placeholder_cambodia_exit").to_array(AGES)
-    assert np.all(ex[:, AGES >= 60] == 1.0)
+    # flat after 59, at the value of age 59
+    assert np.all(ex[:, AGES >= 59] == ex[:, AGES == 59])
     assert ex[1, AGES == 15][0] == 0.30 and ex[0, AGES == 15][0] == 0.25
     assert np.all(ex[1, AGES < 60] >= ex[0, AGES < 60])  # women leave more often
     re = load_table("placeholder_cambodia_reentry").to_array(AGES)
-    assert np.all(re[:, AGES >= 60] == 0) and re[0, AGES == 25][0] == 0.30
+    assert np.all(re[:, AGES >= 59] == re[:, AGES == 59]) and re[0, AGES == 25][0] == 0.30
 
 
 def test_salary_scale_shape_and_pay_gap():
