@@ -61,6 +61,10 @@ class CashFlows:
         expenditure does not depend on contributions.
     benefits
         Benefits alone (``expenditure`` minus administrative expenses), KHR.
+    collection
+        Share of due contributions actually collected each year (1; 0.5 when
+        contributions are suspended for six months). A trial rate ``pi`` brings in
+        ``pi x collection_t x S_t``.
     """
 
     years: np.ndarray
@@ -71,15 +75,23 @@ class CashFlows:
     reserve0: float
     admin_rate: np.ndarray | None = None
     benefits: np.ndarray | None = None
+    collection: np.ndarray | None = None
+
+    @property
+    def collected_earnings(self) -> np.ndarray:
+        """``collection_t x S_t``: the earnings a contribution rate is actually paid on, KHR."""
+        return self.earnings if self.collection is None else self.earnings * self.collection
 
     def with_rate(self, rate: float | np.ndarray) -> "CashFlows":
-        """The same cash flows with contributions ``rate x S_t`` (expenses re-scaled)."""
-        c = np.broadcast_to(np.asarray(rate, dtype=float), self.earnings.shape) * self.earnings
+        """The same cash flows with contributions ``rate x collection_t x S_t`` (expenses
+        re-scaled with contributions)."""
+        c = np.broadcast_to(np.asarray(rate, dtype=float), self.earnings.shape) \
+            * self.collected_earnings
         b = self.expenditure
         if self.admin_rate is not None and self.benefits is not None:
             b = self.benefits + self.admin_rate * c
         return CashFlows(self.years, self.earnings, c, b, self.interest, self.reserve0,
-                         self.admin_rate, self.benefits)
+                         self.admin_rate, self.benefits, self.collection)
 
 
 def reserve_path(reserve0: float, contributions: np.ndarray, expenditure: np.ndarray,
@@ -129,13 +141,14 @@ def general_average_premium(cf: CashFlows, years: int, target: float = 0.0) -> f
 
     The level contribution rate (fraction of insurable earnings) which, paid from year 1
     to n, leaves a reserve of ``target`` (KHR at the end of year n). When
-    administrative expenses are a share ``a`` of contributions the rate is solved with
-    them: ``pi = (sum u B - F_0 + v_n F) / ((1 - a) sum u S)`` for a constant ``a``;
-    for a varying ``a`` the expenses are included year by year.
+    administrative expenses are a share ``a_t`` of contributions the rate is solved with
+    them: ``pi = (sum u_t b_t - F_0 + v_n F) / sum u_t (1 - a_t) S_t`` with ``b_t`` the
+    benefits alone. ``S_t`` counts only the earnings contributions are collected on (see
+    :attr:`CashFlows.collection`).
     """
     n = _check_years(cf, years)
     v, u = discount_factors(cf.interest[:n])
-    s = cf.earnings[:n]
+    s = cf.collected_earnings[:n]
     if cf.admin_rate is not None and cf.benefits is not None:
         b = cf.benefits[:n]
         a = cf.admin_rate[:n]

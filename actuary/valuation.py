@@ -115,6 +115,7 @@ def cash_flows(proj: Projection) -> ind.CashFlows:
         years=proj.years, earnings=proj.earnings, contributions=proj.contributions,
         expenditure=proj.expenditure, interest=b.investment_return,
         reserve0=b.start.reserve, admin_rate=b.admin_rate, benefits=proj.benefits,
+        collection=b.contribution_factor,
     )
 
 

@@ -138,3 +138,19 @@ def test_steady_state_rate_is_nan_when_no_rate_equalises_the_ratios():
     b = np.where(np.arange(T) < 20, 0.01, 50.0)
     cf = ind.CashFlows(np.arange(T), s, np.zeros(T), b, np.full(T, 0.03), 0.0)
     assert np.isnan(ind.steady_state_rate(cf))
+
+
+def test_gap_counts_only_collected_earnings():
+    cf = _cf(admin=False)
+    collection = np.ones(len(cf.years))
+    collection[1] = 0.5  # six months suspended in year 2
+    cf2 = ind.CashFlows(cf.years, cf.earnings, cf.contributions, cf.expenditure, cf.interest,
+                        cf.reserve0, cf.admin_rate, cf.benefits, collection)
+    n = 50
+    gap = ind.general_average_premium(cf2, n)
+    assert gap > ind.general_average_premium(cf, n)
+    applied = cf2.with_rate(gap)
+    assert applied.contributions[1] == pytest.approx(0.5 * gap * cf.earnings[1])
+    f = ind.reserve_path(cf.reserve0, applied.contributions[:n], applied.expenditure[:n],
+                         cf.interest[:n])
+    assert abs(f[-1]) < 1e-9 * cf.earnings[:n].sum()

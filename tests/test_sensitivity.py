@@ -65,4 +65,7 @@ def test_sensitivity_table_directions(base):
     assert table.loc["mortality +10%", "gap_change"] < 0
     assert table.loc["investment return -1 pt", "gap_change"] > 0
     assert table.loc["pension age +2 from 2030", "gap_change"] < 0
+    # six months without contributions, rights kept: a higher level premium afterwards
+    crisis = [name for name in table.index if name.startswith("crisis") and "kept" in name]
+    assert table.loc[crisis[0], "gap_change"] > 0
     assert len(table) == 1 + len(SENSITIVITIES) + 2
