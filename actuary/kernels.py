@@ -285,6 +285,42 @@ def _used_slots(n_arr):
 
 
 @numba.njit(cache=True, nogil=True)
+def _snapshot(pt, mt, act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
+              oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
+    """Counts and masses by sex and age of a state (``pt[status, s, x]``, ``mt[mass, s, x]``)."""
+    for s in range(act_n.shape[0]):
+        for x in range(act_n.shape[1]):
+            na = 0.0
+            wa = 0.0
+            cr = 0.0
+            for n in range(top_act[s, x]):
+                na += act_n[s, x, n]
+                wa += act_w[s, x, n]
+                cr += act_r[s, x, n]
+            ni = 0.0
+            for n in range(top_ina[s, x]):
+                ni += ina_n[s, x, n]
+                cr += ina_r[s, x, n]
+            pt[STATUS_ACTIVE, s, x] = na
+            pt[STATUS_INACTIVE, s, x] = ni
+            mt[MASS_WAGE, s, x] = wa
+            mt[MASS_CAREER, s, x] = cr
+            _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
+    pt[STATUS_OLD_AGE, s, x] = oa_n[s, x]
+    pt[STATUS_INVALIDITY, s, x] = iv_n[s, x]
+    pt[STATUS_SPOUSE, s, x] = sp_n[s, x]
+    pt[STATUS_ORPHAN, s, x] = or_n[s, x]
+    mt[MASS_OLD_AGE, s, x] = oa_p[s, x]
+    mt[MASS_INVALIDITY, s, x] = iv_p[s, x]
+    mt[MASS_SPOUSE, s, x] = sp_p[s, x]
+    mt[MASS_ORPHAN, s, x] = or_p[s, x]
+
+
+@numba.njit(cache=True, nogil=True)
 def project_kernel(
     pension_age, contribution_rate, contribution_factor, credit_factor, density,
     wage_floor, wage_ceiling, accrual_rate, minimum_pension, revaluation, indexation,
@@ -339,34 +375,13 @@ def project_kernel(
     sp_n, sp_p, or_n, or_p = sp_n0.copy(), sp_p0.copy(), or_n0.copy(), or_p0.copy()
 
     for t in range(n_years + 1):
-        # --- the stocks on 1 January of year t ---
-        for s in range(n_sex):
-            for x in range(n_age):
-                na = 0.0
-                wa = 0.0
-                cr = 0.0
-                for n in range(top_act[s, x]):
-                    na += act_n[s, x, n]
-                    wa += act_w[s, x, n]
-                    cr += act_r[s, x, n]
-                ni = 0.0
-                for n in range(top_ina[s, x]):
-                    ni += ina_n[s, x, n]
-                    cr += ina_r[s, x, n]
-                people[t, STATUS_ACTIVE, s, x] = na
-                people[t, STATUS_INACTIVE, s, x] = ni
-                people[t, STATUS_OLD_AGE, s, x] = oa_n[s, x]
-                people[t, STATUS_INVALIDITY, s, x] = iv_n[s, x]
-                people[t, STATUS_SPOUSE, s, x] = sp_n[s, x]
-                people[t, STATUS_ORPHAN, s, x] = or_n[s, x]
-                masses[t, MASS_WAGE, s, x] = wa
-                masses[t, MASS_OLD_AGE, s, x] = oa_p[s, x]
-                masses[t, MASS_INVALIDITY, s, x] = iv_p[s, x]
-                masses[t, MASS_SPOUSE, s, x] = sp_p[s, x]
-                masses[t, MASS_ORPHAN, s, x] = or_p[s, x]
-                masses[t, MASS_CAREER, s, x] = cr
         if t == n_years:
+            _snapshot(people[t], masses[t], act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
+                      oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
             break
+        # (the stocks on 1 January of year t are recorded in the cell loop below)
+        pt = people[t]
+        mt = masses[t]
 
         ft = flows[t]
         rate = contribution_rate[t]
@@ -402,6 +417,8 @@ def project_kernel(
                 if (top_act[s, x] == 0 and top_ina[s, x] == 0 and oa_n[s, x] == 0.0
                         and iv_n[s, x] == 0.0 and sp_n[s, x] == 0.0 and or_n[s, x] == 0.0):
                     continue  # nobody of this sex and age
+                _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n,
+                                     or_p)
                 last = x == n_age - 1
                 xn = x if last else x + 1
                 retire = xn >= pa
@@ -449,6 +466,7 @@ def project_kernel(
                     row_n = 0.0
                     row_cw = 0.0
                     row_w = 0.0
+                    row_r = 0.0
                     for n in range(top):
                         cnt = act_n[s, x, n]
                         wm = act_w[s, x, n]
@@ -462,6 +480,7 @@ def project_kernel(
                         row_n += cnt
                         row_cw += cwm
                         row_w += wm
+                        row_r += rm
                         half = rm + half_f * cwm  # career mass at mid-year
                         if n >= survivor_min_years:
                             surv_deaths += qd * cnt
@@ -513,6 +532,9 @@ def project_kernel(
                     expo += e_frac * row_n
                     wages += e_frac * row_w
                     d_act += qd * row_n
+                    pt[STATUS_ACTIVE, s, x] = row_n
+                    mt[MASS_WAGE, s, x] = row_w
+                    mt[MASS_CAREER, s, x] += row_r
                     if retire:
                         a1, b1, c1, d1 = _award_row(leave_n, leave_r, top, half_f, acc, minp,
                                                     old_age_min_years)
@@ -536,43 +558,49 @@ def project_kernel(
                 # ---------------- inactive insured ----------------
                 top = top_ina[s, x]
                 if top > 0:
+                    row_n = 0.0
+                    row_r = 0.0
+                    p_back = 0.0 if retire else (1.0 - qd) * back_rate
+                    p_rest = (1.0 - qd) - p_back
+                    ew = entrant_wage[t, s, xn]
                     for n in range(top):
                         cnt = ina_n[s, x, n]
-                        d_ina += qd * cnt
+                        rm = ina_r[s, x, n]
+                        row_n += cnt
+                        row_r += rm
                         if n >= survivor_min_years:
                             surv_deaths += qd * cnt
-                            surv_mass += qd * acc * ina_r[s, x, n]
+                            surv_mass += qd * acc * rm
                         else:
-                            lump_mass += qd * acc * ina_r[s, x, n]
+                            lump_mass += qd * acc * rm
+                        if retire:
+                            stay_n[n] = (1.0 - qd) * cnt
+                            stay_r[n] = (1.0 - qd) * rm
+                        else:
+                            # service does not move while inactive
+                            back = p_back * cnt
+                            nx_act_n[s, xn, n] += back
+                            nx_act_w[s, xn, n] += ew * back
+                            nx_act_r[s, xn, n] += p_back * rv1 * rm
+                            nx_ina_n[s, xn, n] += p_rest * cnt
+                            nx_ina_r[s, xn, n] += p_rest * rv1 * rm
+                    d_ina += qd * row_n
+                    pt[STATUS_INACTIVE, s, x] = row_n
+                    mt[MASS_CAREER, s, x] += row_r
                     if retire:
-                        for n in range(top):
-                            stay_n[n] = (1.0 - qd) * ina_n[s, x, n]
-                            stay_r[n] = (1.0 - qd) * ina_r[s, x, n]
-                            n_retire += stay_n[n]
                         a1, b1, c1, d1 = _award_row(stay_n, stay_r, top, 0.0, acc, minp,
                                                     old_age_min_years)
                         oa_new += a1
                         oa_new_p += b1
                         ref_n += c1
                         ref_r += d1
+                        n_retire += (1.0 - qd) * row_n
                     else:
-                        p_back = (1.0 - qd) * back_rate
-                        p_rest = (1.0 - qd) - p_back
-                        if p_back > 0.0:
-                            ew = entrant_wage[t, s, xn]
-                            for n in range(top):
-                                stay_n[n] = p_back * ina_n[s, x, n]
-                                stay_w[n] = ew * stay_n[n]
-                                stay_r[n] = p_back * rv1 * ina_r[s, x, n]
-                                n_back += stay_n[n]
-                            _spread(nx_act_n, s, xn, stay_n, top, 0.0, nx_top_act)
-                            _spread(nx_act_w, s, xn, stay_w, top, 0.0, nx_top_act)
-                            _spread(nx_act_r, s, xn, stay_r, top, 0.0, nx_top_act)
-                        for n in range(top):
-                            stay_n[n] = p_rest * ina_n[s, x, n]
-                            stay_r[n] = p_rest * rv1 * ina_r[s, x, n]
-                        _spread(nx_ina_n, s, xn, stay_n, top, 0.0, nx_top_ina)
-                        _spread(nx_ina_r, s, xn, stay_r, top, 0.0, nx_top_ina)
+                        n_back += p_back * row_n
+                        if p_rest > 0.0 and top > nx_top_ina[s, xn]:
+                            nx_top_ina[s, xn] = top
+                        if p_back > 0.0 and top > nx_top_act[s, xn]:
+                            nx_top_act[s, xn] = top
 
                 # ---------------- pensioners ----------------
                 paid, deaths, dmass = _pensioners(oa_n, oa_p, nx_oa_n, nx_oa_p, s, x, xn, qd,

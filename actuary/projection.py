@@ -39,9 +39,21 @@ BENEFIT_FLOWS = (
 )
 
 
+def _merge_service(arr: np.ndarray, slots: int) -> np.ndarray:
+    """Member array ``[sex, age, service]`` with slots ``slots-1 ..`` added into the last kept."""
+    if arr.shape[2] == slots:
+        return arr
+    out = np.ascontiguousarray(arr[:, :, :slots])
+    out[:, :, slots - 1] = arr[:, :, slots - 1:].sum(axis=2)
+    return out
+
+
 def kernel_arguments(basis: Basis) -> tuple:
     """The positional arguments of :func:`actuary.kernels.project_kernel` for ``basis``."""
     b, r, s = basis, basis.rules, basis.start
+    k = basis.service_slots
+    members = [_merge_service(a, k) for a in (s.active_count, s.active_wage, s.active_career,
+                                              s.inactive_count, s.inactive_career)]
     return (
         b.pension_age, b.contribution_rate, b.contribution_factor, b.credit_factor, b.density,
         b.wage_floor, b.wage_ceiling, b.accrual_rate, b.minimum_pension, b.revaluation,
@@ -54,7 +66,7 @@ def kernel_arguments(basis: Basis) -> tuple:
         float(r.refund_share), float(r.survivor_rate), float(r.survivor_spouse_share),
         float(r.survivor_children_share), float(r.survivor_lump_sum_months),
         float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
-        s.active_count, s.active_wage, s.active_career, s.inactive_count, s.inactive_career,
+        *members,
         s.old_age_count, s.old_age_pension, s.invalidity_count, s.invalidity_pension,
         s.spouse_count, s.spouse_pension, s.orphan_count, s.orphan_pension,
     )

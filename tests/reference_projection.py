@@ -73,15 +73,24 @@ def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     T = b.n_years
     r = b.rules
     st = b.start
-    n_sex, n_age, n_serv = st.active_count.shape
+    n_sex, n_age = st.active_count.shape[:2]
+    n_serv = b.service_slots
     ages = np.arange(n_age)
     serv = np.arange(n_serv)
     flows = np.zeros((T, n_sex, S.N_FLOWS))
     people = np.zeros((T + 1, S.N_STATUS, n_sex, n_age))
     masses = np.zeros((T + 1, S.N_MASS, n_sex, n_age))
 
-    an, aw, ar = st.active_count.copy(), st.active_wage.copy(), st.active_career.copy()
-    inn, inr = st.inactive_count.copy(), st.inactive_career.copy()
+    # the same service slots as the kernel: from the last kept one up, merged
+    k = b.service_slots
+
+    def merged(a: np.ndarray) -> np.ndarray:
+        out = a[:, :, :k].copy()
+        out[:, :, k - 1] = a[:, :, k - 1:].sum(axis=2)
+        return out
+
+    an, aw, ar = merged(st.active_count), merged(st.active_wage), merged(st.active_career)
+    inn, inr = merged(st.inactive_count), merged(st.inactive_career)
     oan, oap = st.old_age_count.copy(), st.old_age_pension.copy()
     ivn, ivp = st.invalidity_count.copy(), st.invalidity_pension.copy()
     spn, spp = st.spouse_count.copy(), st.spouse_pension.copy()

@@ -243,3 +243,23 @@ def test_model_career_replacement_rate_closed_form():
                 revaluation=np.zeros(60))
     top = run_career(c, ModelCareer("ceiling", 0, 30, 0.0, cap_at_ceiling=True))
     assert top.annual_pension == pytest.approx(0.015 * 30 * 12 * 1.2e6, rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", [1, 6])
+def test_merged_service_slots(seed):
+    """Without an invalidity minimum, slots from the longest qualifying period up are merged.
+
+    The kernel and the reference agree on the merged state space; and where the capped
+    wage is linear (no dispersion, floor or ceiling) merging changes no result at all.
+    """
+    rules = SchemeRules(old_age_min_years=1, invalidity_min_years=5, survivor_min_years=5,
+                        invalidity_minimum_rate=0.0)
+    b = make_basis(seed, 50, rules=rules, sigma=0.3)
+    assert b.service_slots == 6
+    assert b.with_(full_service=True).service_slots == 51
+    for got, oracle in zip(run_kernel(b), project_reference(b)):
+        assert _max_rel_err(got, oracle) < 1e-12
+    linear = b.with_(wage_sigma=0.0, wage_floor=np.zeros(50), wage_ceiling=np.zeros(50),
+                     minimum_pension=np.zeros(50))
+    for got, want in zip(run_kernel(linear), run_kernel(linear.with_(full_service=True))):
+        assert _max_rel_err(got, want) < 1e-12

@@ -56,6 +56,15 @@ def test_kernel_agrees_with_reference_on_the_default(default):
         assert rel.max() < 1e-12
 
 
+def test_merged_service_slots_are_exact_on_the_default(default):
+    """The default's wages depend on sex and age only, so merging service slots from the
+    longest qualifying period (5 years) up changes nothing."""
+    basis = default[2]
+    assert basis.service_slots == 6
+    for got, want in zip(run_kernel(basis), run_kernel(basis.with_(full_service=True))):
+        np.testing.assert_allclose(got, want, rtol=1e-11, atol=1e-9)
+
+
 def test_people_conserved_on_the_default(default):
     proj = project(default[2])
     f = proj.flows
