@@ -364,12 +364,14 @@ def project_kernel(
     nx_top_ina = np.zeros_like(top_ina)
     no_wage = np.zeros((0, 0, 0))
     last_slot = n_serv - 1
-    # scratch rows over service (reused every cell row)
-    leave_n = np.empty(n_serv)
-    leave_r = np.empty(n_serv)
-    stay_n = np.empty(n_serv)
-    stay_w = np.empty(n_serv)
-    stay_r = np.empty(n_serv)
+    # scratch rows over service, one per sex (the sexes run on separate threads)
+    leave_ns = np.empty((n_sex, n_serv))
+    leave_rs = np.empty((n_sex, n_serv))
+    stay_ns = np.empty((n_sex, n_serv))
+    stay_rs = np.empty((n_sex, n_serv))
+    # deaths leaving survivors and their pensions, by sex and age of the deceased
+    surv_d = np.zeros((n_sex, n_age))
+    surv_m = np.zeros((n_sex, n_age))
 
     oa_n, oa_p, iv_n, iv_p = oa_n0.copy(), oa_p0.copy(), iv_n0.copy(), iv_p0.copy()
     sp_n, sp_p, or_n, or_p = sp_n0.copy(), sp_p0.copy(), or_n0.copy(), or_p0.copy()
@@ -412,7 +414,17 @@ def project_kernel(
         nx_or_n = np.zeros_like(or_n)
         nx_or_p = np.zeros_like(or_p)
 
+        surv_d[:, :] = 0.0
+        surv_m[:, :] = 0.0
+        # The sexes are independent within the year (survivors, who may be of the other
+        # sex, are added after). Running them on two threads (numba.prange, parallel=True)
+        # was measured here: best time 3.7 ms against 4.8 ms serial, but 47 s to compile
+        # against 15 s and a median five times worse when the other core is busy; serial.
         for s in range(n_sex):
+            leave_n = leave_ns[s]
+            leave_r = leave_rs[s]
+            stay_n = stay_ns[s]
+            stay_r = stay_rs[s]
             for x in range(n_age):
                 if (top_act[s, x] == 0 and top_ina[s, x] == 0 and oa_n[s, x] == 0.0
                         and iv_n[s, x] == 0.0 and sp_n[s, x] == 0.0 and or_n[s, x] == 0.0):
@@ -658,12 +670,19 @@ def project_kernel(
                     ft[s, FLOW_REFUND] += refund_share * rate * ref_r
                     nx_oa_n[s, xn] += oa_new
                     nx_oa_p[s, xn] += oa_new_p
-                _add_survivors(
-                    nx_sp_n, nx_sp_p, nx_or_n, nx_or_p, ft, s, x, surv_deaths, surv_mass, ix,
-                    share_married, child_probability, children, spouse_age_gap,
-                    orphan_age_limit, parent_child_gap, survivor_rate, spouse_share,
-                    children_share,
-                )
+                surv_d[s, x] = surv_deaths
+                surv_m[s, x] = surv_mass
+
+        # ---------------- survivors of this year's deaths ----------------
+        for s in range(n_sex):
+            for x in range(n_age):
+                if surv_d[s, x] > 0.0:
+                    _add_survivors(
+                        nx_sp_n, nx_sp_p, nx_or_n, nx_or_p, ft, s, x, surv_d[s, x],
+                        surv_m[s, x], ix, share_married, child_probability, children,
+                        spouse_age_gap, orphan_age_limit, parent_child_gap, survivor_rate,
+                        spouse_share, children_share,
+                    )
 
         # ---------------- new entrants on 1 January of t+1 ----------------
         target = target_actives[t]
