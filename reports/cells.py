@@ -1,0 +1,134 @@
+"""Writing single cells and plain tables safely.
+
+Every value goes through :func:`cell_value`: numpy scalars become Python numbers, NaN
+and infinities become empty cells (a spreadsheet has no NaN), and text is always
+written as text. openpyxl treats any string starting with ``=`` as a formula, so a
+description or a command line read from the user's files could otherwise become a
+live formula; :func:`put` marks such cells as strings and sets the quote prefix, so
+Excel and LibreOffice show the text and keep it text when the cell is edited.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import styles
+
+__all__ = ["Column", "cell_value", "clean_text", "put", "put_formula", "write_table",
+           "put_title", "MAX_TEXT"]
+
+#: Excel's limit on the characters of one cell.
+MAX_TEXT = 32767
+
+
+def clean_text(text: str) -> str:
+    """``text`` with control characters XML cannot hold replaced, cut to Excel's limit."""
+    text = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", text)
+    if len(text) > MAX_TEXT:
+        tail = " ... (cut at Excel's cell limit)"
+        text = text[: MAX_TEXT - len(tail)] + tail
+    return text
+
+
+def cell_value(value: Any) -> Any:
+    """A value openpyxl writes faithfully: number, bool, date, text or None (empty)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        v = float(value)
+        return v if math.isfinite(v) else None
+    if isinstance(value, (datetime, date)):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return clean_text(str(value))
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None,
+        font: Font | None = None, fill: PatternFill | None = None) -> Cell:
+    """Write a value (never a formula) with an optional number format, font and fill."""
+    v = cell_value(value)
+    cell = ws.cell(row=row, column=col)
+    cell.value = v
+    if isinstance(v, str):
+        # openpyxl made it a formula if it starts with '='; text it is, and the quote
+        # prefix keeps it text when a user edits the cell.
+        cell.data_type = "s"
+        if v.startswith(("=", "+", "-", "@")):
+            cell.quotePrefix = True
+    if fmt is not None and v is not None and not isinstance(v, str):
+        cell.number_format = fmt
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def put_formula(ws: Worksheet, row: int, col: int, formula: str, fmt: str | None = None,
+                font: Font | None = None) -> Cell:
+    """Write a live formula (``formula`` starts with ``=``)."""
+    if not formula.startswith("="):
+        raise ValueError(f"a formula starts with '=': {formula!r}")
+    cell = ws.cell(row=row, column=col)
+    cell.value = formula
+    if fmt is not None:
+        cell.number_format = fmt
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def put_title(ws: Worksheet, title: str, note: str = "") -> None:
+    """Sheet title in A1 and a note under it in A2."""
+    put(ws, 1, 1, title, font=styles.TITLE)
+    if note:
+        put(ws, 2, 1, note, font=styles.SUBTITLE)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a plain table: frame column, header text, number format, width."""
+
+    key: str
+    header: str
+    fmt: str | None = None
+    width: float = 14.0
+
+
+def write_table(ws: Worksheet, frame: pd.DataFrame, top: int, left: int,
+                columns: Iterable[Column], fills: Iterable[PatternFill | None] | None = None
+                ) -> int:
+    """Write ``frame`` with its header in row ``top`` from column ``left``.
+
+    ``fills`` gives an optional fill per data row (e.g. to highlight unverified
+    parameters). Returns the last row written.
+    """
+    cols = list(columns)
+    for j, c in enumerate(cols):
+        put(ws, top, left + j, c.header)
+        dim = ws.column_dimensions[get_column_letter(left + j)]
+        dim.width = max(dim.width or 0, c.width)
+    styles.style_header(ws, top, left, left + len(cols) - 1)
+    fill_list = list(fills) if fills is not None else [None] * len(frame)
+    values = [frame[c.key].tolist() if c.key in frame.columns else [None] * len(frame)
+              for c in cols]
+    for i in range(len(frame)):
+        r = top + 1 + i
+        for j, c in enumerate(cols):
+            put(ws, r, left + j, values[j][i], c.fmt, fill=fill_list[i])
+    return top + len(frame)

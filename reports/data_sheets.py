@@ -1,0 +1,186 @@
+"""The Assumptions, Starting data, Sensitivity and Provenance sheets.
+
+Plain tables of what the valuation rests on. Parameters whose value, extension rule
+or table is unverified are filled in the UNVERIFIED colour, so a reader sees at once
+what to replace. In the Sensitivity table the changes from the base are live formulas
+(``test - base``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import styles
+from .cells import Column, put, put_formula, put_title, write_table
+
+__all__ = ["unverified_parts", "write_assumptions", "write_starting", "write_sensitivity",
+           "write_provenance", "SENSITIVITY_HEADER_ROW"]
+
+SENSITIVITY_HEADER_ROW = 4
+
+
+def _key_values(ws: Worksheet, top: int, items: list[tuple[str, Any]], left: int = 1,
+                fmt: dict[str, str] | None = None) -> int:
+    """Label / value rows from ``top``; returns the next free row."""
+    fmt = fmt or {}
+    for k, (label, value) in enumerate(items):
+        put(ws, top + k, left, label, font=styles.BOLD)
+        put(ws, top + k, left + 1, value, fmt.get(label)).alignment = styles.WRAP
+    return top + len(items)
+
+
+def unverified_parts(aset: Any) -> dict[str, list[str]]:
+    """Key path of each parameter row -> what of it is unverified (value, rule, table)."""
+    parts: dict[str, list[str]] = {}
+    for path, *_rest in aset.unverified():
+        if path.endswith(".extend"):
+            parts.setdefault(path[: -len(".extend")], []).append("rule after the last date")
+        elif path.endswith(".table"):
+            parts.setdefault(path[: -len(".table")], []).append("table data")
+        else:
+            parts.setdefault(path, []).append("value")
+    return parts
+
+
+def write_assumptions(ws: Worksheet, result: Any) -> None:
+    """Every parameter with its values, source and status; unverified rows filled."""
+    aset = result.aset
+    put_title(ws, "Assumptions: every parameter with its source and status",
+              "Status: confirmed (legal text or official page), secondary (law-firm note, "
+              "press), derived (computed from confirmed figures), unverified (not found: "
+              "a labelled assumption to replace). Unverified rows are filled.")
+    top = _key_values(ws, 3, [
+        ("Assumption set", f"{aset.name}: {aset.description}"),
+        ("Content hash (SHA-256)", aset.content_hash()),
+        ("Files read", "\n".join(aset.files)),
+        ("Overrides applied", "\n".join(f"{k} ({f})" for k, f in aset.overrides) or "none"),
+    ])
+    table = aset.parameters_table().copy()
+    parts = unverified_parts(aset)
+    table["unverified_part"] = [", ".join(parts.get(p, [])) for p in table["path"]]
+    fills = [styles.UNVERIFIED_FILL if part else None for part in table["unverified_part"]]
+    header = top + 1
+    cols = [Column("path", "Key path", None, 40), Column("description", "Description", None, 44),
+            Column("values", "Values", None, 40), Column("unit", "Unit", None, 16),
+            Column("status", "Status", None, 12),
+            Column("unverified_part", "Unverified part", None, 18),
+            Column("reference", "Reference", None, 50), Column("note", "Note", None, 70)]
+    write_table(ws, table, header, 1, cols, fills)
+    for r in range(header + 1, header + 1 + len(table)):
+        for c in range(1, len(cols) + 1):
+            ws.cell(row=r, column=c).alignment = styles.WRAP
+    ws.freeze_panes = ws.cell(row=header + 1, column=2)
+
+
+def write_starting(ws: Worksheet, result: Any) -> None:
+    """The starting population: its source and status, summary, and every row."""
+    pop = result.population
+    put_title(ws, "Starting data: the insured population at the valuation date",
+              "Counts and amounts as read from the file (amounts KHR per month); every row "
+              "of the file is used by the projection.")
+    put(ws, 3, 1, "Source and status", font=styles.SECTION)
+    items = [
+        ("Name", pop.name), ("Description", pop.description),
+        ("Valuation date", pop.valuation_date), ("Reserve (KHR)", float(pop.reserve)),
+        ("Source", pop.source), ("Status", pop.status), ("File", pop.path),
+        ("Notes", "\n".join(pop.notes)), ("Rows", len(pop.rows)),
+        ("People", float(pop.rows["count"].sum())),
+    ]
+    nxt = _key_values(ws, 4, items, fmt={"Valuation date": styles.DATE,
+                                         "Reserve (KHR)": styles.KHR, "People": styles.COUNT})
+    if pop.status == "unverified":
+        status_row = 4 + [label for label, _v in items].index("Status")
+        for c in (1, 2):
+            ws.cell(row=status_row, column=c).fill = styles.UNVERIFIED_FILL
+    put(ws, nxt + 1, 1, "Summary by status and sex", font=styles.SECTION)
+    summary = result.starting
+    write_table(ws, summary, nxt + 2, 1, [
+        Column("status", "Status", None, 22), Column("sex", "Sex", None, 44),
+        Column("count", "Count", styles.COUNT, 12),
+        Column("average_monthly_wage", "Average wage (KHR/month)", styles.KHR, 14),
+        Column("average_monthly_pension", "Average pension (KHR/month)", styles.KHR, 14)])
+
+    left = 7
+    put(ws, 3, left, "Rows of the file", font=styles.SECTION)
+    rows = pop.rows
+    fmts = {"age": "0", "credited_months": "0", "count": "#,##0.##",
+            "average_monthly_wage": styles.KHR, "average_career_wage": styles.KHR,
+            "average_monthly_pension": styles.KHR}
+    write_table(ws, rows, 4, left, [Column(c, c.replace("_", " "), fmts.get(c), 14)
+                                    for c in rows.columns])
+    ws.freeze_panes = ws.cell(row=5, column=1)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def write_sensitivity(ws: Worksheet, result: Any) -> None:
+    """One row per test; the changes from the base (first row) are live formulas."""
+    frame: pd.DataFrame = result.sensitivity
+    put_title(ws, "Sensitivity: one assumption at a time, and crisis stress tests",
+              "Each test changes one assumption of the set and runs the whole valuation "
+              "again. Changes are test minus base (live formulas).")
+    if frame is None or frame.empty:
+        put(ws, SENSITIVITY_HEADER_ROW, 1, "No sensitivities were run for this valuation "
+            "(valuate(..., sensitivities=False)).", font=styles.NOTE)
+        return
+    cols = [("test", "Test", None, 34), ("description", "What changes", None, 50),
+            ("gap_horizon", "GAP horizon (years)", "0", 10), ("gap", "GAP", styles.RATE, 11),
+            ("gap_change", "Change in GAP", styles.RATE, 11),
+            ("depletion_year", "Depletion year", styles.YEAR, 11),
+            ("depletion_change_years", "Change (years)", "0", 10),
+            ("reserve_ratio_year_10", "Reserve ratio, year 10", styles.RATIO, 12),
+            ("reserve_ratio_change", "Change in reserve ratio", styles.RATIO, 12)]
+    col = {key: j for j, (key, *_x) in enumerate(cols, start=1)}
+    changes = {"gap_change": "gap", "depletion_change_years": "depletion_year",
+               "reserve_ratio_change": "reserve_ratio_year_10"}
+    top = SENSITIVITY_HEADER_ROW
+    for j, (_key, header, _fmt, width) in enumerate(cols, start=1):
+        put(ws, top, j, header)
+        ws.column_dimensions[get_column_letter(j)].width = width
+    styles.style_header(ws, top, 1, len(cols))
+    base_rows = [i for i, t in enumerate(frame["test"]) if t == "base"]
+    base = top + 1 + (base_rows[0] if base_rows else 0)
+    for i, rec in enumerate(frame.to_dict("records")):
+        r = top + 1 + i
+        for key, _h, fmt, _w in cols:
+            value = rec.get(key)
+            if key in changes:
+                src = get_column_letter(col[changes[key]])
+                if not _blank(value) and key in frame.columns:
+                    put_formula(ws, r, col[key], f"={src}{r}-{src}${base}", fmt)
+                continue
+            if key == "depletion_year" and _blank(value):
+                value = "none"
+            put(ws, r, col[key], value, fmt)
+    ws.freeze_panes = ws.cell(row=top + 1, column=2)
+
+
+def write_provenance(ws: Worksheet, result: Any) -> None:
+    """Command, date, inputs with their SHA-256, package versions."""
+    prov = result.provenance or {}
+    put_title(ws, "Provenance: how this valuation was produced",
+              "Same inputs and versions give the same results (DESIGN section 7).")
+    nxt = _key_values(ws, 3, [
+        ("Command", prov.get("command", "")),
+        ("Run at (UTC)", prov.get("run_at_utc", "")),
+        ("Assumption set", prov.get("assumption_set", result.aset.name)),
+        ("Assumption set hash (SHA-256)", prov.get("assumption_set_hash", "")),
+        ("Starting population", prov.get("starting_population", result.population.name)),
+        ("Unverified items", len(prov.get("unverified", result.aset.unverified()))),
+    ])
+    files = pd.DataFrame(sorted(prov.get("files", {}).items()), columns=["path", "sha256"])
+    put(ws, nxt + 1, 1, "Input files", font=styles.SECTION)
+    nxt = write_table(ws, files, nxt + 2, 1, [Column("path", "File", None, 60),
+                                              Column("sha256", "SHA-256", None, 68)])
+    versions = pd.DataFrame(sorted(prov.get("versions", {}).items()),
+                            columns=["package", "version"])
+    put(ws, nxt + 2, 1, "Versions", font=styles.SECTION)
+    write_table(ws, versions, nxt + 3, 1, [Column("package", "Package", None, 60),
+                                           Column("version", "Version", None, 68)])

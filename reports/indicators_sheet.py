@@ -1,0 +1,266 @@
+"""The Indicators sheet: each indicator's definition in words and its values.
+
+Values that the Projection sheet can show are live formulas: PAYG cost rates, reserves
+and reserve ratios link to their cells; the GAP and the actuarial balance are
+``SUMPRODUCT`` formulas over the projected cash flows and the discount factors; the
+payable share at depletion is ``C_t / B_t`` of the depletion year. The rates found by
+search (scaled premiums, steady-state rate) and the model careers are numbers from the
+Python result.
+
+Each value row carries a key naming its source in the result (column G):
+``summary.<name>``, ``yearly.<column>[<year>]``, ``by_sex.<column>[<year>,<sex>]``,
+``careers.<column>[<row>]`` or ``scaled[<k>].rate``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import styles
+from .cells import put, put_formula, put_title
+from .definitions import DEFINITIONS, conventions_text
+from .projection_sheet import ProjectionLayout
+
+__all__ = ["Formula", "Entry", "indicator_entries", "write_indicators", "milestone_years",
+           "gap_formula", "balance_formula", "VALUE_COL", "KEY_COL"]
+
+SHEET = "Indicators"
+HEADERS = ("Indicator", "Definition (from the code)", "Value of", "Value", "Unit",
+           "How it is computed", "Key (source in the result)")
+VALUE_COL = 4
+KEY_COL = 7
+HEADER_ROW = 5
+MILESTONES = (1, 10, 25, 50, 75, 100)
+
+
+class Formula(str):
+    """A live formula (a string starting with ``=``), as opposed to text."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One value row: what it is, the value (number, text or :class:`Formula`), format,
+    unit, how it is computed and the key of its source."""
+
+    label: str
+    value: Any
+    fmt: str | None
+    unit: str
+    how: str
+    key: str
+
+
+def milestone_years(years: list[int], positions: tuple[int, ...] = MILESTONES) -> list[int]:
+    """Calendar years of projection years 1, 10, 25, ... that exist in ``years``."""
+    return [years[p - 1] for p in positions if p <= len(years)]
+
+
+def gap_formula(layout: ProjectionLayout, n: int, with_admin: bool) -> Formula:
+    """GAP over years 1..n as a formula (F_target = 0), as ``general_average_premium``.
+
+    ``(sum u b - F_0) / sum u c S (1 - a)``: with administrative expenses a share ``a_t``
+    of contributions, ``b_t`` is benefits alone; otherwise ``b_t`` is the expenditure
+    and the ``(1 - a)`` factor is absent. ``c_t`` is the share of due contributions
+    collected (present when the result gives it).
+    """
+    u = layout.span("discount_mid", n)
+    f0 = layout.start_ref("reserve_end")
+    base = [u, layout.span("insurable_earnings", n)]
+    if "collection" in layout.columns:
+        base.append(layout.span("collection", n))
+    if with_admin:
+        b = layout.span("benefits", n)
+        base.append(f"1-{layout.span('admin_rate', n)}")
+    else:
+        b = layout.span("expenditure", n)
+    return Formula(f"=(SUMPRODUCT({u},{b})-{f0})/SUMPRODUCT({','.join(base)})")
+
+
+def balance_formula(layout: ProjectionLayout, n: int) -> Formula:
+    """Actuarial balance over n years: ``(F_0 + sum u C - sum u B - v_n B_{n+1}) / sum u S``."""
+    u = layout.span("discount_mid", n)
+    c = layout.span("contributions", n)
+    b = layout.span("expenditure", n)
+    s = layout.span("insurable_earnings", n)
+    f0 = layout.start_ref("reserve_end")
+    v_n = layout.ref("discount_end", layout.years[n - 1])
+    b_next = layout.ref("expenditure", layout.years[n])
+    return Formula(f"=({f0}+SUMPRODUCT({u},{c})-SUMPRODUCT({u},{b})-{v_n}*{b_next})"
+                   f"/SUMPRODUCT({u},{s})")
+
+
+def _link(layout: ProjectionLayout, key: str, year: int) -> Formula:
+    return Formula(f"={layout.ref(key, year)}")
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def _yearly_entries(layout: ProjectionLayout, key: str, what: str, fmt: str, unit: str,
+                    positions: tuple[int, ...] = MILESTONES) -> list[Entry]:
+    return [Entry(f"{what} {y}", _link(layout, key, y), fmt, unit,
+                  "live formula: link to the Projection sheet", f"yearly.{key}[{y}]")
+            for y in milestone_years(layout.years, positions)]
+
+
+def indicator_entries(result: Any, layout: ProjectionLayout) -> list[tuple[str, str, list[Entry]]]:
+    """(indicator, definition, value rows) in the order of DESIGN §6."""
+    s = result.summary
+    T = len(layout.years)
+    first, last = layout.years[0], layout.years[-1]
+    cash = getattr(result, "cash", None)
+    with_admin = (cash is not None and getattr(cash, "admin_rate", None) is not None
+                  and getattr(cash, "benefits", None) is not None)
+    out: list[tuple[str, str, list[Entry]]] = []
+
+    out.append(("PAYG cost rate", DEFINITIONS["payg"], _yearly_entries(
+        layout, "payg_cost_rate", "year", styles.RATE, "share of insurable earnings")))
+
+    reserve = [Entry(f"F_0, valuation date 1 Jan {first}",
+                     Formula(f"={layout.start_ref('reserve_end')}"), styles.KHR, "KHR",
+                     "link to the Projection sheet (input)", "summary.reserve0")]
+    reserve += _yearly_entries(layout, "reserve_end", "end of", styles.KHR, "KHR",
+                               MILESTONES + ((T,) if T not in MILESTONES else ()))
+    out.append(("Reserve (roll-forward)", DEFINITIONS["reserve"], reserve))
+
+    out.append(("Reserve ratio", DEFINITIONS["reserve_ratio"], _yearly_entries(
+        layout, "reserve_ratio", "end of", styles.RATIO, "years of expenditure")))
+
+    gap = []
+    for n in (25, 50, 75):
+        if n <= T and _present(s.get(f"gap_{n}")):
+            gap.append(Entry(f"{n} years, {first}-{layout.years[n - 1]}",
+                             gap_formula(layout, n, with_admin), styles.RATE,
+                             "share of insurable earnings",
+                             "live formula over the Projection sheet", f"summary.gap_{n}"))
+    out.append(("General average premium (GAP)", DEFINITIONS["gap"], gap))
+
+    scaled = [Entry(f"{p['from']}-{p['to']}", float(p["rate"]), styles.RATE,
+                    "share of insurable earnings",
+                    "actuary.indicators.scaled_premiums (bisection)", f"scaled[{k}].rate")
+              for k, p in enumerate(result.scaled)]
+    out.append(("Scaled premium", DEFINITIONS["scaled"], scaled))
+
+    out.append(("Depletion", DEFINITIONS["depletion"], _depletion_entries(s, layout)))
+
+    balance = []
+    if T >= 76 and _present(s.get("actuarial_balance_75")):
+        balance.append(Entry(f"75 years, {first}-{layout.years[74]}", balance_formula(layout, 75),
+                             styles.RATE, "share of insurable earnings",
+                             "live formula over the Projection sheet",
+                             "summary.actuarial_balance_75"))
+    out.append(("Actuarial balance", DEFINITIONS["balance"], balance))
+
+    steady = []
+    rate = s.get("steady_state_rate")
+    if rate is not None:
+        # NaN: no rate up to the search's limit gives equal ratios in years 10 and 60.
+        steady.append(Entry("years 10 and 60", float(rate) if _present(rate) else
+                            "no solution found", styles.RATE, "share of insurable earnings",
+                            "actuary.indicators.steady_state_rate (bisection)",
+                            "summary.steady_state_rate"))
+    out.append(("Steady-state contribution rate", DEFINITIONS["steady_state"], steady))
+
+    out.append(("Dependency ratio", DEFINITIONS["dependency"], _yearly_entries(
+        layout, "dependency_ratio", "1 Jan", styles.RATIO, "pensioners per contributor")))
+    if "expenditure_pct_gdp" in layout.columns:
+        out.append(("Expenditure as a share of GDP", DEFINITIONS["gdp"], _yearly_entries(
+            layout, "expenditure_pct_gdp", "year", styles.PERCENT_POINTS, "per cent of GDP")))
+
+    out.append(("Replacement rate (aggregate)", DEFINITIONS["replacement_aggregate"],
+                _by_sex_entries(result.by_sex, layout, "aggregate_replacement_rate",
+                                styles.RATE, "share of the average wage")))
+    out.append(("Replacement rate (model careers) and ILO C102", DEFINITIONS["replacement_career"],
+                _career_entries(result.careers)))
+    out.append(("Gender pension gap", DEFINITIONS["gender_gap"],
+                _by_sex_entries(result.by_sex, layout, "gender_pension_gap", styles.RATE,
+                                "share of men's average pension", sexes=("M",))))
+    return out
+
+
+def _depletion_entries(s: dict, layout: ProjectionLayout) -> list[Entry]:
+    year = s.get("depletion_year")
+    how = "actuary.indicators.depletion (first negative end-of-year reserve)"
+    if year is None:
+        text = f"not within the projection ({layout.years[0]}-{layout.years[-1]})"
+        return [Entry("year", text, None, "calendar year", how, "summary.depletion_year")]
+    year = int(year)
+    r = layout.row(year)
+    c, b = layout.letter("contributions"), layout.letter("expenditure")
+    share = Formula(f"={layout.sheet}!${c}${r}/{layout.sheet}!${b}${r}")
+    return [
+        Entry("year", year, styles.YEAR, "calendar year", how, "summary.depletion_year"),
+        Entry(f"payable share in {year}", share, styles.RATE, "share of expenditure",
+              "live formula: C_t / B_t of the depletion year",
+              "summary.payable_share_at_depletion"),
+    ]
+
+
+def _by_sex_entries(by_sex: pd.DataFrame, layout: ProjectionLayout, column: str, fmt: str,
+                    unit: str, sexes: tuple[str, ...] = ("M", "F")) -> list[Entry]:
+    out = []
+    names = {"M": "men", "F": "women"}
+    for y in milestone_years(layout.years, (1, 10, 25, 50, 75)):
+        for sex in sexes:
+            row = by_sex[(by_sex["year"] == y) & (by_sex["sex"] == sex)]
+            if row.empty:
+                continue
+            label = f"{names[sex]}, {y}" if len(sexes) > 1 else str(y)
+            out.append(Entry(label, row[column].iloc[0], fmt, unit,
+                             "actuary.valuation.by_sex_frame", f"by_sex.{column}[{y},{sex}]"))
+    return out
+
+
+def _career_entries(careers: pd.DataFrame) -> list[Entry]:
+    out = []
+    for i, row in careers.reset_index(drop=True).iterrows():
+        label = str(row["career"])
+        meets = row.get("meets_ilo_c102")
+        if meets is not None and not (isinstance(meets, float) and math.isnan(meets)):
+            label += " - meets the 40% minimum" if bool(meets) else " - BELOW the 40% minimum"
+        out.append(Entry(label, row["replacement_rate"], styles.RATE, "share of the final wage",
+                         "actuary.careers.run_career", f"careers.replacement_rate[{i}]"))
+    return out
+
+
+def write_indicators(ws: Worksheet, result: Any, layout: ProjectionLayout) -> dict[str, str]:
+    """Fill the Indicators sheet; return the cell of each key (``Indicators!$D$9``)."""
+    put_title(ws, "Indicators: definitions and values",
+              "Definitions are read from the docstrings of actuary.indicators (one "
+              "definition each, DESIGN section 6). Live formulas refer to the Projection sheet.")
+    put(ws, 3, 1, conventions_text()).alignment = styles.WRAP
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(HEADERS))
+    ws.row_dimensions[3].height = 120
+    for j, h in enumerate(HEADERS, start=1):
+        put(ws, HEADER_ROW, j, h)
+    styles.style_header(ws, HEADER_ROW, 1, len(HEADERS))
+    styles.set_widths(ws, {1: 26, 2: 70, 3: 34, 4: 20, 5: 24, 6: 36, 7: 34})
+    cells: dict[str, str] = {}
+    r = HEADER_ROW + 1
+    for name, definition, entries in indicator_entries(result, layout):
+        put(ws, r, 1, name, font=styles.BOLD).alignment = styles.WRAP
+        put(ws, r, 2, definition).alignment = styles.WRAP
+        ws.row_dimensions[r].height = max(15.0, 15.0 * math.ceil(len(definition) / 80 + 0.5))
+        if not entries:
+            put(ws, r, 3, "not available (projection too short)", font=styles.NOTE)
+            r += 1
+        for e in entries:
+            put(ws, r, 3, e.label)
+            if isinstance(e.value, Formula):
+                put_formula(ws, r, VALUE_COL, str(e.value), e.fmt)
+            else:
+                put(ws, r, VALUE_COL, e.value, e.fmt)
+            put(ws, r, 5, e.unit)
+            put(ws, r, 6, e.how, font=styles.NOTE)
+            put(ws, r, KEY_COL, e.key, font=styles.KEY)
+            cells[e.key] = f"{SHEET}!$D${r}"
+            r += 1
+        r += 1  # a blank row between indicators
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+    return cells

@@ -1,0 +1,78 @@
+"""Look of the valuation workbook: fonts, fills, number formats, column widths.
+
+One place for the look so every sheet reads the same way: a bold title in row 1, a
+grey note under it, bold headers on a light band, money in KHR with thousands
+separators, rates as percentages, years as plain integers.
+"""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = [
+    "KHR", "COUNT", "RATE", "PERCENT_POINTS", "YEAR", "RATIO", "FACTOR", "DATE", "PLAIN",
+    "TITLE", "SUBTITLE", "SECTION", "HEADER", "NOTE", "KEY", "BOLD",
+    "HEADER_FILL", "UNVERIFIED_FILL", "INPUT_FILL", "OPINION_FILL",
+    "WRAP", "BOX", "UNLOCKED",
+    "set_widths", "style_header", "protect",
+]
+
+# Number formats (Excel codes). Money is nominal KHR, whole riel is precise enough to read;
+# the cell keeps the full value.
+KHR = "#,##0"
+COUNT = "#,##0"
+RATE = "0.00%"
+PERCENT_POINTS = "0.000"  # a number already in per cent (expenditure, % of GDP)
+YEAR = "0"
+RATIO = "0.00"  # reserve ratio (years of expenditure), dependency ratio
+FACTOR = "0.00000000"  # discount factors
+DATE = "yyyy-mm-dd"
+PLAIN = "General"
+
+TITLE = Font(bold=True, size=14)
+SUBTITLE = Font(italic=True, color="595959")
+SECTION = Font(bold=True, size=12, color="1F3864")
+HEADER = Font(bold=True)
+BOLD = Font(bold=True)
+NOTE = Font(italic=True, color="595959")
+KEY = Font(color="808080", size=9)  # machine keys naming the Python source of a value
+
+HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
+# Unverified parameters stand out: the results rest on them and a user should replace them.
+UNVERIFIED_FILL = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
+INPUT_FILL = PatternFill("solid", start_color="F2F2F2", end_color="F2F2F2")
+OPINION_FILL = PatternFill("solid", start_color="FFF2CC", end_color="FFF2CC")
+
+WRAP = Alignment(wrap_text=True, vertical="top")
+_THIN = Side(style="thin", color="7F7F7F")
+BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+UNLOCKED = Protection(locked=False)
+
+
+def style_header(ws: Worksheet, row: int, first_col: int, last_col: int) -> None:
+    """Bold, banded, wrapped header cells in ``row`` from ``first_col`` to ``last_col``."""
+    for col in range(first_col, last_col + 1):
+        cell = ws.cell(row=row, column=col)
+        cell.font = HEADER
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+
+
+def set_widths(ws: Worksheet, widths: dict[int, float]) -> None:
+    """Column widths in characters, by 1-based column number."""
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def protect(ws: Worksheet) -> None:
+    """Protect the sheet against accidental edits, without a password.
+
+    The Excel user "follows every number, changes nothing by accident" (DESIGN §1):
+    cells are locked, but formulas stay visible and columns and rows can still be
+    resized. Review > Unprotect Sheet lifts it for a deliberate what-if.
+    """
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False

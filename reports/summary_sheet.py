@@ -1,0 +1,271 @@
+"""The Summary sheet: what was valued, the headline results, the gender headline, the
+unverified parameters the results rest on, and room for the actuary's opinion.
+
+Headline values that the Indicators sheet holds are links to it (one place for each
+number); the others are numbers from the Python result. Each headline row carries the
+key of its source in the result (``summary.<name>``, ``yearly.<column>[<year>]``,
+``scaled[<k>].rate``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from openpyxl.worksheet.worksheet import Worksheet
+
+from actuary import __version__
+
+from . import styles
+from .cells import put, put_formula, put_title
+from .indicators_sheet import milestone_years
+from .projection_sheet import ProjectionLayout
+
+__all__ = ["write_summary", "HEADLINE_KEY_COL", "OPINION_TITLE", "UNVERIFIED_TITLE"]
+
+HEADLINE_KEY_COL = 4
+OPINION_TITLE = "Actuary's opinion"
+UNVERIFIED_TITLE = "UNVERIFIED parameters the results rest on"
+WIDTHS = {1: 46, 2: 20, 3: 16, 4: 16, 5: 16, 6: 16, 7: 14, 8: 14, 9: 14}
+
+
+class _Cursor:
+    """The next free row of a sheet written from the top down."""
+
+    def __init__(self, row: int) -> None:
+        self.row = row
+
+    def take(self, n: int = 1) -> int:
+        r = self.row
+        self.row += n
+        return r
+
+
+def _section(ws: Worksheet, cur: _Cursor, title: str, note: str = "") -> None:
+    cur.take()  # a blank row before each section
+    put(ws, cur.take(), 1, title, font=styles.SECTION)
+    if note:
+        put(ws, cur.take(), 1, note, font=styles.NOTE)
+
+
+def _headers(ws: Worksheet, row: int, names: list[str]) -> None:
+    for j, h in enumerate(names, start=1):
+        put(ws, row, j, h)
+    styles.style_header(ws, row, 1, len(names))
+
+
+def _about(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -> None:
+    aset, pop = result.aset, result.population
+    scheme = aset.scheme
+    prov = result.provenance or {}
+    years = layout.years
+    items = [
+        ("Scheme", f"{scheme.name}: {scheme.description}"),
+        ("Legal basis", "; ".join(scheme.legal_basis)),
+        ("Valuation date", aset.valuation_date),
+        ("Projection", f"{years[0]}-{years[-1]} ({len(years)} years), open group, annual "
+                       "steps, cash flows mid-year; money in nominal KHR of each year"),
+        ("Assumption set", f"{aset.name}: {aset.description}"),
+        ("Assumption set content hash (SHA-256)",
+         prov.get("assumption_set_hash") or aset.content_hash()),
+        ("Starting population", f"{pop.name} (status: {pop.status}): {pop.description}"),
+        ("Reserve at the valuation date F_0 (KHR)", float(result.summary["reserve0"])),
+        ("Run", f"{prov.get('run_at_utc', 'unknown time')} UTC; written by actuary "
+                f"{__version__}; see the Provenance sheet"),
+    ]
+    _section(ws, cur, "The valuation")
+    for label, value in items:
+        r = cur.take()
+        put(ws, r, 1, label, font=styles.BOLD)
+        fmt = styles.DATE if label == "Valuation date" else styles.KHR
+        put(ws, r, 2, value, fmt)
+
+
+def _headline_rows(result: Any, layout: ProjectionLayout) -> list[tuple[str, str, str, str]]:
+    """(label, key, unit, format) of the headline indicators in reading order."""
+    s = result.summary
+    years = layout.years
+    rows = [(f"General average premium, {n} years", f"summary.gap_{n}",
+             "share of insurable earnings", styles.RATE) for n in (25, 50, 75)]
+    rows += [
+        ("Depletion year of the reserve (legislated rates)", "summary.depletion_year",
+         "calendar year", styles.YEAR),
+        ("Share of expenditure payable from contributions in the depletion year",
+         "summary.payable_share_at_depletion", "share of expenditure", styles.RATE),
+        ("Actuarial balance, 75 years", "summary.actuarial_balance_75",
+         "share of insurable earnings", styles.RATE),
+        ("Steady-state contribution rate", "summary.steady_state_rate",
+         "share of insurable earnings", styles.RATE),
+        (f"Reserve ratio, end of year 10 ({years[9] if len(years) >= 10 else '-'})",
+         "summary.reserve_ratio_year_10", "years of expenditure", styles.RATIO),
+    ]
+    for n in (1, 10, 25, 50, 75):
+        if f"payg_year_{n}" in s:
+            y = years[n - 1]
+            rows.append((f"PAYG cost rate, year {n} ({y})", f"summary.payg_year_{n}",
+                         "share of insurable earnings", styles.RATE))
+            rows.append((f"Legislated contribution rate, year {n} ({y})",
+                         f"yearly.contribution_rate[{y}]", "share of insurable earnings",
+                         styles.RATE))
+    for k, p in enumerate(result.scaled):
+        rows.append((f"Scaled premium {p['from']}-{p['to']}", f"scaled[{k}].rate",
+                     "share of insurable earnings", styles.RATE))
+    return rows
+
+
+def _headline_value(result: Any, layout: ProjectionLayout, key: str,
+                    cells: dict[str, str]) -> tuple[str | None, Any]:
+    """(formula linking to the cell that holds the value, or None; the value itself)."""
+    s = result.summary
+    years = layout.years
+    link = {"summary.reserve_ratio_year_10": f"yearly.reserve_ratio[{years[9]}]"
+            if len(years) >= 10 else ""}
+    for n in (1, 10, 25, 50, 75):
+        if n <= len(years):
+            link[f"summary.payg_year_{n}"] = f"yearly.payg_cost_rate[{years[n - 1]}]"
+    if key.startswith("summary."):
+        value = s.get(key.split(".", 1)[1])
+        if value is None:
+            if key == "summary.depletion_year":
+                return None, f"not within the projection ({years[0]}-{years[-1]})"
+            if key == "summary.payable_share_at_depletion":
+                return None, "no depletion"
+            return None, "not available (projection too short)"
+        if isinstance(value, float) and math.isnan(value):
+            # NaN: the bisection found no rate (steady state), or a ratio over zero
+            return None, ("no solution found" if key == "summary.steady_state_rate"
+                          else "not defined")
+    target = link.get(key, key)
+    if target in cells:
+        return f"={cells[target]}", None
+    if key.startswith("yearly.contribution_rate["):
+        y = int(key[key.index("[") + 1:-1])
+        return f"={layout.ref('contribution_rate', y)}", None
+    if key.startswith("scaled["):
+        k = int(key[len("scaled["):key.index("]")])
+        return None, result.scaled[k]["rate"]
+    return None, s.get(key.split(".", 1)[1])
+
+
+def _headline(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout,
+              cells: dict[str, str]) -> None:
+    _section(ws, cur, "Headline indicators",
+             "Definitions on the Indicators sheet; linked cells follow the Projection sheet.")
+    _headers(ws, cur.take(), ["Indicator", "Value", "Unit", "Key (source in the result)"])
+    for label, key, unit, fmt in _headline_rows(result, layout):
+        r = cur.take()
+        put(ws, r, 1, label)
+        formula, value = _headline_value(result, layout, key, cells)
+        if formula is not None:
+            put_formula(ws, r, 2, formula, fmt)
+        else:
+            put(ws, r, 2, value, fmt)
+        put(ws, r, 3, unit)
+        put(ws, r, HEADLINE_KEY_COL, key, font=styles.KEY)
+
+
+_GENDER_MEASURES = (
+    ("active", "Active contributors, 1 Jan", styles.COUNT),
+    ("old_age_pensioners", "Old-age pensioners, 1 Jan", styles.COUNT),
+    ("invalidity_pensioners", "Invalidity pensioners, 1 Jan", styles.COUNT),
+    ("survivor_pensioners", "Survivors' pensioners, 1 Jan", styles.COUNT),
+    ("average_monthly_wage", "Average wage (KHR per month)", styles.KHR),
+    ("average_monthly_old_age_pension", "Average old-age pension (KHR per month)", styles.KHR),
+    ("aggregate_replacement_rate", "Aggregate replacement rate", styles.RATE),
+)
+
+
+def _gender(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -> None:
+    by_sex: pd.DataFrame = result.by_sex
+    years = milestone_years(layout.years, (1, 10, 25, 50))
+    _section(ws, cur, "Gender headline",
+             "Men (M) and women (F); the gender pension gap is 1 - women's average "
+             "old-age pension / men's.")
+    _headers(ws, cur.take(), ["Measure", "Sex", *[str(y) for y in years]])
+    idx = by_sex.set_index(["year", "sex"])
+    for column, label, fmt in _GENDER_MEASURES:
+        for sex in ("M", "F"):
+            r = cur.take()
+            put(ws, r, 1, label)
+            put(ws, r, 2, sex)
+            for j, y in enumerate(years):
+                value = idx[column].get((y, sex)) if (y, sex) in idx.index else None
+                put(ws, r, 3 + j, value, fmt)
+    r = cur.take()
+    put(ws, r, 1, "Gender pension gap", font=styles.BOLD)
+    put(ws, r, 2, "all")
+    for j, y in enumerate(years):
+        put(ws, r, 3 + j, idx["gender_pension_gap"].get((y, "M")), styles.RATE)
+
+    cur.take()
+    put(ws, cur.take(), 1, "Model careers (retiring at the pension age; amounts in KHR of the "
+                           "year of retirement)", font=styles.BOLD)
+    cols = [("career", "Career", None), ("sex", "Sex", None), ("entry_age", "Entry age", "0"),
+            ("density", "Density", styles.RATE), ("retirement_year", "Retires", styles.YEAR),
+            ("credited_years", "Credited years", "0.0"),
+            ("monthly_pension", "Pension (KHR per month)", styles.KHR),
+            ("replacement_rate", "Replacement rate", styles.RATE),
+            ("meets_ilo_c102", "ILO C102 (40%)", None)]
+    _headers(ws, cur.take(), [c[1] for c in cols])
+    for _, row in result.careers.iterrows():
+        r = cur.take()
+        for j, (key, _h, fmt) in enumerate(cols, start=1):
+            value = row.get(key)
+            if key == "meets_ilo_c102":
+                value = "" if value is None or value != value else ("meets" if value else "BELOW")
+            put(ws, r, j, value, fmt)
+
+
+def _unverified(ws: Worksheet, cur: _Cursor, result: Any) -> None:
+    items = [tuple(u) for u in result.aset.unverified()]
+    _section(ws, cur, f"{UNVERIFIED_TITLE} ({len(items)})",
+             "Not found in any source: clearly labelled assumptions to replace with "
+             "sourced values. Every parameter, with its source, is on the Assumptions sheet.")
+    _headers(ws, cur.take(), ["Key path", "Description", "Reference / reasoning"])
+    for path, description, _status, reference in items:
+        r = cur.take()
+        for j, v in enumerate((path, description, reference), start=1):
+            put(ws, r, j, v, fill=styles.UNVERIFIED_FILL)
+
+
+def _opinion(ws: Worksheet, cur: _Cursor) -> None:
+    _section(ws, cur, OPINION_TITLE,
+             "To be written and signed by the actuary responsible for the valuation "
+             "(DESIGN section 6b, point 8). The toolkit leaves this block empty on purpose.")
+    top = cur.take(14)
+    ws.merge_cells(start_row=top, start_column=1, end_row=top + 13, end_column=6)
+    box = ws.cell(row=top, column=1)
+    box.alignment = styles.WRAP
+    for r in range(top, top + 14):
+        for c in range(1, 7):
+            _writable(ws.cell(row=r, column=c))
+    for label in ("Actuary (name, qualification)", "Signature", "Date"):
+        r = cur.take()
+        put(ws, r, 1, label, font=styles.BOLD)
+        for c in range(2, 4):
+            _writable(ws.cell(row=r, column=c))
+
+
+def _writable(cell: Any) -> None:
+    """A boxed cell the actuary writes in, left unlocked on the protected sheet."""
+    cell.fill = styles.OPINION_FILL
+    cell.border = styles.BOX
+    cell.protection = styles.UNLOCKED
+
+
+def write_summary(ws: Worksheet, result: Any, layout: ProjectionLayout,
+                  cells: dict[str, str]) -> int:
+    """Fill the Summary sheet; return the first free row."""
+    scheme = result.aset.scheme
+    put_title(ws, f"Actuarial valuation: {scheme.description}",
+              f"Valuation date {result.aset.valuation_date.isoformat()}; results year by year "
+              "on the Projection sheet, definitions on the Indicators sheet.")
+    styles.set_widths(ws, WIDTHS)
+    cur = _Cursor(3)
+    _about(ws, cur, result, layout)
+    _headline(ws, cur, result, layout, cells)
+    _gender(ws, cur, result, layout)
+    _unverified(ws, cur, result)
+    _opinion(ws, cur)
+    return cur.row

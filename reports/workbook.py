@@ -1,0 +1,157 @@
+"""The valuation workbook: one ``.xlsx`` view of a :class:`~actuary.valuation.ValuationResult`.
+
+Sheets in the order a valuation report is read (DESIGN §6b, after Canada's Chief
+Actuary and the ILO): Summary, Indicators, Projection, Population, Assumptions,
+Starting data, Sensitivity, Provenance. The Projection sheet's derived columns, the
+GAP, the actuarial balance and the sensitivity changes are live formulas over the
+projected numbers, so an Excel user can follow every figure; the charts on the
+Summary read the Projection sheet.
+
+Tables of values carry a key naming their source in the result:
+``summary.<name>``, ``yearly.<column>[<year>]``, ``by_sex.<column>[<year>,<sex>]``,
+``careers.<column>[<row>]``, ``scaled[<k>].rate`` (and on the Projection sheet, row 3,
+the ``yearly`` column of each column).
+
+The file is written to a temporary name and renamed (an interrupted run leaves no
+half-written workbook), and the same result gives the same bytes: the zip entries and
+the document properties carry the run's time from the provenance, not the clock.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
+
+from actuary import __version__
+from actuary.errors import DataError
+from actuary.fileio import atomic_path
+
+from . import styles
+from .charts import add_charts
+from .data_sheets import write_assumptions, write_provenance, write_sensitivity, write_starting
+from .indicators_sheet import write_indicators
+from .population_sheet import write_population
+from .projection_sheet import write_projection
+from .summary_sheet import write_summary
+
+__all__ = ["write_valuation_workbook", "build_workbook", "SHEETS"]
+
+SHEETS = ("Summary", "Indicators", "Projection", "Population", "Assumptions", "Starting data",
+          "Sensitivity", "Provenance")
+
+
+def build_workbook(result: Any) -> Workbook:
+    """The workbook of ``result`` in memory (see the module docstring for its sheets)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws = {name: wb.create_sheet(name) for name in SHEETS}
+    # The Projection sheet comes first in the writing: the others refer to its cells.
+    layout = write_projection(ws["Projection"], result)
+    cells = write_indicators(ws["Indicators"], result, layout)
+    write_summary(ws["Summary"], result, layout, cells)
+    add_charts(ws["Summary"], ws["Projection"], layout)
+    write_population(ws["Population"], result)
+    write_assumptions(ws["Assumptions"], result)
+    write_starting(ws["Starting data"], result)
+    write_sensitivity(ws["Sensitivity"], result)
+    write_provenance(ws["Provenance"], result)
+    for sheet in wb.worksheets:
+        styles.protect(sheet)
+    wb.active = 0
+    # No cached values are stored with the formulas: ask the reader to compute them.
+    wb.calculation.fullCalcOnLoad = True
+    stamp = run_time(result)
+    wb.properties.creator = f"actuary {__version__}"
+    wb.properties.title = f"Actuarial valuation: {result.aset.scheme.description}"
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    return wb
+
+
+def run_time(result: Any) -> datetime:
+    """The run's time (UTC, naive) from the provenance; the clock when there is none."""
+    text = (getattr(result, "provenance", None) or {}).get("run_at_utc")
+    if text:
+        try:
+            return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            pass
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+class _StampedZip(zipfile.ZipFile):
+    """A zip whose entries all carry one fixed time (for byte-identical output)."""
+
+    def __init__(self, file: Any, stamp: datetime) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self._stamp = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour,
+                       stamp.minute, stamp.second)
+
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=self._stamp)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        return info
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = self._info(zinfo_or_arcname)
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        with open(filename, "rb") as fh:
+            data = fh.read()
+        self.writestr(arcname or os.path.basename(filename), data)
+
+
+def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
+    """Write ``wb`` to ``path`` with its properties' time on every zip entry.
+
+    openpyxl's own ``save`` stamps the clock's time; same result, same bytes here.
+    """
+    stamp = wb.properties.modified or datetime(1980, 1, 1)
+    archive = _StampedZip(path, stamp)
+    try:
+        ExcelWriter(wb, archive).save()  # closes the archive
+    finally:
+        if archive.fp is not None:
+            archive.close()
+
+
+def write_valuation_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
+    """Write the valuation workbook of ``result`` to ``path`` (``.xlsx``), atomically.
+
+    Parameters
+    ----------
+    result
+        A :class:`actuary.valuation.ValuationResult` (money in nominal KHR of each year,
+        rates as fractions).
+    path
+        Destination; its folder is created if needed. An existing file is replaced
+        only once the new one is complete.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    DataError
+        If ``path`` does not end in ``.xlsx``.
+    """
+    dest = Path(path)
+    if dest.suffix.lower() != ".xlsx":
+        raise DataError("the workbook must be written to an .xlsx file", source=str(dest),
+                        field="output path", value=dest.suffix or dest.name,
+                        expected="a file name ending in .xlsx")
+    wb = build_workbook(result)
+    with atomic_path(dest) as tmp:
+        save_workbook(wb, tmp)
+    return dest

@@ -1,0 +1,149 @@
+"""Every formula of the workbook, computed by LibreOffice, against the Python values.
+
+openpyxl stores formulas without cached values, so LibreOffice computes every one when
+it loads the file; converting to .xlsx writes the computed values, which openpyxl
+reads back (``data_only=True``). Each formula cell is matched to the Python value it
+should equal through the sheet's own keys (Projection row 3, the key columns of the
+Indicators and Summary sheets, the Sensitivity headers); a formula cell with no
+expected value fails the test, so none goes unchecked.
+
+Tolerance: 1e-9 relative. For the reserve and investment income, which are sums of
+terms of either sign, "relative" is to the size of the terms of that year
+(max |F_t-1|, |C_t|, |B_t|), so a reserve crossing zero is held to the same standard.
+
+Skipped only when LibreOffice (``soffice``) is not installed; CI installs it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_workbook import (  # noqa: E402
+    INJECTED,
+    projection_expected,
+    projection_keys,
+    resolve_key,
+    shipped_valuation,
+    synthetic_result,
+    year_rows,
+)
+
+from actuary.reports import write_valuation_workbook  # noqa: E402
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None, reason="LibreOffice (soffice) is not installed: it computes the workbook's "
+    "formulas for this check (CI installs libreoffice-calc-nogui)")
+REL = 1e-9
+KEY_PREFIXES = ("summary.", "yearly.", "by_sex.", "careers.", "scaled[")
+
+
+def recalculate(path: Path, workdir: Path) -> Path:
+    """Convert ``path`` with LibreOffice headless (which computes every formula)."""
+    out = workdir / "computed"
+    profile = workdir / "lo-profile"
+    env = dict(os.environ, HOME=str(workdir / "home"))
+    cmd = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+           "--convert-to", "xlsx", "--outdir", str(out), str(path)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
+    target = out / path.name
+    assert target.exists(), f"LibreOffice did not convert the workbook: {done.stdout} {done.stderr}"
+    return target
+
+
+def expected_values(book: openpyxl.Workbook, result) -> dict[tuple[str, str], tuple[float, float]]:
+    """(sheet, cell) -> (expected value, scale for the tolerance) of every keyed cell."""
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    ws = book["Projection"]
+    keys, rows = projection_keys(ws), year_rows(ws)
+    exp = projection_expected(result)
+    y = result.yearly
+    opening = np.concatenate([[result.summary["reserve0"]], y["reserve_end"].to_numpy()[:-1]])
+    terms = np.maximum.reduce([np.abs(opening), y["contributions"].abs().to_numpy(),
+                               y["expenditure"].abs().to_numpy()])
+    for key, col in keys.items():
+        if key not in exp:
+            continue
+        for t, r in enumerate(rows.values()):
+            scale = terms[t] if key in ("reserve_end", "investment_income") else 0.0
+            out[("Projection", ws.cell(row=r, column=col).coordinate)] = (exp[key][t], scale)
+    for sheet, value_col, key_col in (("Indicators", 4, 7), ("Summary", 2, 4)):
+        ws = book[sheet]
+        for r in range(1, ws.max_row + 1):
+            key = ws.cell(row=r, column=key_col).value
+            if isinstance(key, str) and key.startswith(KEY_PREFIXES):
+                value = resolve_key(result, key)
+                out[(sheet, ws.cell(row=r, column=value_col).coordinate)] = (value, 0.0)
+    ws = book["Sensitivity"]
+    header = {ws.cell(row=4, column=c).value: c for c in range(1, ws.max_column + 1)}
+    columns = {"Change in GAP": "gap_change", "Change (years)": "depletion_change_years",
+               "Change in reserve ratio": "reserve_ratio_change"}
+    for title, field in columns.items():
+        if title not in header:
+            continue
+        for i, value in enumerate(result.sensitivity[field]):
+            out[("Sensitivity", ws.cell(row=5 + i, column=header[title]).coordinate)] = (value, 0.0)
+    return out
+
+
+def _missing(v) -> bool:
+    return v is None or v == "" or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
+
+
+def check_every_formula(path: Path, result, tmp: Path) -> tuple[int, openpyxl.Workbook]:
+    """Number of formula cells checked, and the workbook of computed values."""
+    formulas = openpyxl.load_workbook(path)
+    computed = openpyxl.load_workbook(recalculate(path, tmp), data_only=True)
+    expected = expected_values(formulas, result)
+    checked, problems = 0, []
+    for ws in formulas:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                where = (ws.title, cell.coordinate)
+                assert where in expected, f"formula cell {where} {cell.value} has no expected value"
+                want, scale = expected[where]
+                got = computed[ws.title][cell.coordinate].value
+                checked += 1
+                if _missing(want):
+                    if not _missing(got):
+                        problems.append((where, cell.value, got, want))
+                    continue
+                want = float(want)
+                tol = REL * max(abs(want), scale)
+                if not isinstance(got, (int, float)) or abs(got - want) > tol:
+                    problems.append((where, cell.value, got, want))
+    assert not problems, f"{len(problems)} of {checked} formulas differ, e.g. {problems[:5]}"
+    return checked, computed
+
+
+def test_libreoffice_computes_every_formula_as_python(tmp_path):
+    result = synthetic_result()
+    path = write_valuation_workbook(result, tmp_path / "valuation.xlsx")
+    checked, computed = check_every_formula(path, result, tmp_path)
+    assert checked >= 11 * len(result.yearly) + 10  # 11 derived columns a year, indicators
+    # text that looked like a formula came through LibreOffice as text
+    texts = {c.value for ws in computed for row in ws.iter_rows() for c in row
+             if isinstance(c.value, str)}
+    assert INJECTED in texts and "=1+2" in texts
+
+
+def test_libreoffice_shipped_valuation(tmp_path):
+    # Without the sensitivities (their change formulas are checked on the synthetic
+    # result above): keeps this file fast.
+    result = shipped_valuation(sensitivities=False)
+    path = write_valuation_workbook(result, tmp_path / "shipped.xlsx")
+    checked, _computed = check_every_formula(path, result, tmp_path)
+    assert checked >= 11 * len(result.yearly) + 10
