@@ -141,7 +141,7 @@ def sensitivity_table(result: "ValuationResult",
         say(f"  sensitivity: {sens.name}")
         aset = overlay(result.aset, sens.overrides(result.aset), sens.name)
         rows.append(_row(sens.name, sens.description,
-                         run_valuation(aset, result.population, T), result))
+                         run_valuation(aset, result.population, T, detail=False), result))
     crisis_year = result.basis.first_year + 1
     for keep in (True, False):
         name = f"crisis {crisis_year}: 6 months without contributions, " + (
@@ -149,5 +149,6 @@ def sensitivity_table(result: "ValuationResult",
         say(f"  stress: {name}")
         b = crisis_basis(result.basis, crisis_year, 6, keep)
         rows.append(_row(name, "contributions suspended for six months, as during COVID-19",
-                         run_valuation(result.aset, result.population, T, basis=b), result))
+                         run_valuation(result.aset, result.population, T, basis=b, detail=False),
+                         result))
     return pd.DataFrame(rows)

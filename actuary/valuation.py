@@ -259,19 +259,24 @@ def model_careers(basis: Basis, population: StartingPopulation) -> pd.DataFrame:
 
 
 def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: int | None = None,
-                  basis: Basis | None = None) -> ValuationResult:
-    """Project and compute the indicators for a loaded set and population."""
+                  basis: Basis | None = None, *, detail: bool = True) -> ValuationResult:
+    """Project and compute the indicators for a loaded set and population.
+
+    ``detail=False`` skips what the sensitivity table does not use (scaled premiums and
+    model careers), leaving them empty.
+    """
     basis = basis or build_basis(aset, population, horizon)
     proj = project(basis)
     cf = cash_flows(proj)
     gdp = aset.economic.gdp.yearly(int(proj.years[0]), int(proj.years[-1]))
     yearly = yearly_frame(proj, cf, gdp)
     summary = summary_indicators(cf, yearly)
-    scaled = ind.scaled_premiums(cf, period=10, periods=min(5, len(cf.years) // 10))
+    scaled = (ind.scaled_premiums(cf, period=10, periods=min(5, len(cf.years) // 10))
+              if detail else [])
     return ValuationResult(
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
-        careers=model_careers(basis, population),
+        careers=model_careers(basis, population) if detail else pd.DataFrame(),
     )
 
 

@@ -44,6 +44,20 @@ def _table_target(ref: str, source: str | None) -> str:
 
 def table_digest(table: Any) -> str:
     """SHA-256 of a table's name, kind, metadata and data (rows sorted, exact values)."""
+    # Loaded tables are shared and read-only (the tables layer caches them), so the
+    # digest is kept with the table the first time it is computed.
+    cached = getattr(table, "_actuary_digest", None)
+    if cached is not None:
+        return cached
+    digest = _table_digest(table)
+    try:
+        object.__setattr__(table, "_actuary_digest", digest)
+    except (AttributeError, TypeError):  # pragma: no cover - a table type without a __dict__
+        pass
+    return digest
+
+
+def _table_digest(table: Any) -> str:
     data = table.data
     keys = [c for c in ("sex", "age", "year") if c in data.columns]
     data = data.sort_values(keys, kind="stable")

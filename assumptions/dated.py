@@ -428,7 +428,12 @@ def _fmt(v: Any) -> str:
 def _yearly_averages(times: list[Fraction], vals: list[Any], years: range) -> list[float]:
     """Average of the step function (value ``vals[i]`` from ``times[i]``) over each year."""
     out = []
+    as_float = [float(t) for t in times]  # to find the years with no change quickly
     for y in years:
+        i = bisect.bisect_right(as_float, y) - 1
+        if i + 1 >= len(times) or as_float[i + 1] >= y + 1:
+            out.append(float(vals[i]))  # one value all year: no weights needed
+            continue
         lo, hi = Fraction(y), Fraction(y + 1)
         i = bisect.bisect_right(times, lo) - 1  # >= 0: the first date was checked
         total = 0.0

@@ -7,6 +7,8 @@ values in both rows.
 
 from __future__ import annotations
 
+import functools
+
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -318,7 +320,28 @@ def load_table(name_or_path: str | os.PathLike[str]) -> Table:
         csv_path = shipped
     else:
         csv_path = _user_csv(text)
-    name, kind, meta, frame = read_table_files(csv_path)
+    return _load_checked(*_file_key(csv_path))
+
+
+def _file_key(csv_path: Path) -> tuple:
+    """What identifies a table's content on disk: paths, sizes and modification times."""
+    side = csv_path.with_suffix(".yaml")
+    stamp = []
+    for p in (csv_path, side):
+        try:
+            st = p.stat()
+            stamp.append((st.st_size, st.st_mtime_ns))
+        except OSError:
+            stamp.append(None)  # read_table_files reports the missing file
+    return str(csv_path.resolve()), tuple(stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_checked(csv_path: str, _stamp: tuple) -> Table:
+    # Reading and checking a table is most of the cost of loading an assumption set;
+    # sensitivities reload the same tables many times. A changed file has a new stamp.
+    # The Table returned is shared: treat it as read-only.
+    name, kind, meta, frame = read_table_files(Path(csv_path))
     return Table(name=name, kind=kind, meta=meta, data=frame)
 
 

@@ -88,8 +88,6 @@ def exit_rates() -> Table:
     """Annual probability that a contributor stops contributing."""
     f = _knots({15: 0.30, 20: 0.28, 25: 0.20, 30: 0.15, 35: 0.12, 40: 0.10, 50: 0.08, 59: 0.08})
     m = _knots({15: 0.25, 20: 0.24, 25: 0.17, 30: 0.12, 35: 0.10, 40: 0.08, 50: 0.07, 59: 0.07})
-    f[AGES >= 60] = 1.0
-    m[AGES >= 60] = 1.0
     return _table("placeholder_cambodia_exit", "rate", m, f, TableMeta(
         description="PLACEHOLDER. Annual probability that an active contributor stops "
         "contributing (becomes inactive insured), by sex and age 15..110.",
@@ -98,9 +96,9 @@ def exit_rates() -> Table:
         method="""\
 Linear between knots. Women: 0.30 at 15, 0.28 at 20, 0.20 at 25, 0.15 at 30, 0.12 at 35,
 0.10 at 40, 0.08 from 50 to 59. Men: 0.25, 0.24, 0.17, 0.12, 0.10, 0.08, 0.07 at the same
-ages. From 60: 1.0 (the employer is no longer liable for contributions after 60, SCHEMES.md,
-secondary, so this placeholder assumes nobody keeps contributing; the pension-age rule of
-the scheme applies first). Why this shape: most contributors work in garment, footwear and
+ages; flat after 59 (the scheme's pension age retires members first; the rates above 59
+matter only where a reform raises the pension age, and then members are assumed to keep
+the exit pattern of their late fifties). Why this shape: most contributors work in garment, footwear and
 travel goods (about 913,000 workers in 2024), a young, mobile and mostly female workforce
 (836,288 of 1,335,609 paying contributors at end 2022 were women); only about half of the
 2.58 million registered employees were paying on time at end 2022, so stopping and starting
@@ -113,8 +111,6 @@ def reentry() -> Table:
     """Annual probability that an inactive insured person resumes contributing."""
     f = _knots({15: 0.30, 25: 0.25, 30: 0.18, 40: 0.10, 50: 0.05, 59: 0.03})
     m = _knots({15: 0.35, 25: 0.30, 30: 0.22, 40: 0.12, 50: 0.06, 59: 0.04})
-    f[AGES >= 60] = 0.0
-    m[AGES >= 60] = 0.0
     return _table("placeholder_cambodia_reentry", "rate", m, f, TableMeta(
         description="PLACEHOLDER. Annual probability that an inactive insured person (who has "
         "contributed before) resumes contributing, by sex and age 15..110.",
@@ -122,8 +118,8 @@ def reentry() -> Table:
         source=_SOURCE, licence=_LICENCE, status="unverified",
         method="""\
 Linear between knots. Women: 0.30 at 15, 0.25 at 25, 0.18 at 30, 0.10 at 40, 0.05 at 50,
-0.03 at 59. Men: 0.35, 0.30, 0.22, 0.12, 0.06, 0.04 at the same ages. 0 from 60 (no
-compulsory contributions after 60). Why: young workers who leave a factory often find
+0.03 at 59. Men: 0.35, 0.30, 0.22, 0.12, 0.06, 0.04 at the same ages; flat after 59 (it
+matters only where a reform raises the pension age above 60). Why: young workers who leave a factory often find
 another covered job within a year or two; the chance falls with age and time away, and is
 lower for women, who more often leave wage work for family reasons. Replace with re-entry
 rates measured from NSSF records.""",
