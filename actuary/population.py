@@ -67,6 +67,8 @@ __all__ = [
     "project",
     "inputs_from_basis",
     "load_frame_table",
+    "frame_scenarios",
+    "load_frame_basis",
     "project_frame",
 ]
 
@@ -74,7 +76,7 @@ MAX_AGE = 110
 N_AGE = MAX_AGE + 1
 SEXES = ("M", "F")
 AGES = np.arange(N_AGE)
-_A0_ITERATIONS = 50  # fixed point for m_0 given q_0; converges to 1e-15 in < 10 steps
+_A0_ITERATIONS = 100  # fixed point for m_0 given q_0: a contraction (|d/dm| < 0.01 here)
 
 
 # ---------------------------------------------------------------------- inputs
@@ -176,7 +178,11 @@ def _infant_rate(q0: np.ndarray, sex: str) -> np.ndarray:
     """``m_0`` with ``q_0 = m_0 / (1 + (1 - a_0(m_0)) m_0)``, Coale-Demeny ``a_0``."""
     m0 = np.asarray(q0, dtype=np.float64).copy()
     for _ in range(_A0_ITERATIONS):
-        m0 = q0 / (1.0 - (1.0 - coale_demeny_a0(m0, sex)) * q0)
+        nxt = q0 / (1.0 - (1.0 - coale_demeny_a0(m0, sex)) * q0)
+        done = np.max(np.abs(nxt - m0), initial=0.0) <= 1e-15
+        m0 = nxt
+        if done:
+            break
     return m0
 
 
@@ -570,24 +576,58 @@ def frame_section(aset: "AssumptionSet") -> Any:
     return aset.frame
 
 
+def frame_scenarios() -> dict[str, Path]:
+    """Name (and file stem) -> path of the shipped frame scenarios
+    (``assumptions/data/frame/``, e.g. ``national-projection``)."""
+    import yaml
+
+    from actuary.assumptions.registry import DATA_DIR
+
+    found: dict[str, Path] = {}
+    for path in sorted((DATA_DIR / "frame").glob("*.yaml")):
+        found.setdefault(path.stem, path)
+        try:
+            name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("name")
+        except (yaml.YAMLError, OSError, AttributeError):
+            continue  # reported properly when it is loaded by path
+        if isinstance(name, str):
+            found.setdefault(name, path)
+    return found
+
+
+def load_frame_basis(basis: "str | Path | AssumptionSet | None" = None) -> "AssumptionSet":
+    """An assumption set for the frame: a loaded set, a file, a shipped frame scenario
+    (``national-projection``), or any name :func:`actuary.assumptions.load_basis` knows."""
+    from actuary.assumptions import load_basis
+    from actuary.assumptions.models import AssumptionSet
+
+    if isinstance(basis, AssumptionSet):
+        return basis
+    if basis is not None and not Path(basis).is_file():
+        scenario = frame_scenarios().get(str(basis))
+        if scenario is not None:
+            return load_basis(scenario)
+    return load_basis(basis)
+
+
 def project_frame(basis: "str | Path | AssumptionSet | None" = None, to_year: int = 2100) -> Any:
     """The whole frame: population, labour force, coverage and economy, calibrated.
 
     Parameters
     ----------
     basis
-        An assumption set (loaded, a file, or a shipped name; default
-        ``cambodia-default``) with a ``frame`` section.
+        An assumption set (loaded, a file, a shipped name or a frame scenario such as
+        ``national-projection``; default ``cambodia-default``) with a ``frame`` section.
     to_year
         Last calendar year projected (at least the first year).
 
     Returns
     -------
-    actuary.economy.Frame
+    actuary.labour.Frame
         With ``.tables()`` giving the tidy pandas frames.
     """
     # The modules below build on this one (calibration, labour, economy), so they are
     # imported here, when the whole frame is asked for.
-    from actuary.economy import build_frame
+    from actuary.labour import build_frame
 
     return build_frame(basis, to_year)

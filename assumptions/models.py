@@ -46,6 +46,23 @@ __all__ = [
     "Coverage",
     "AssumptionSet",
     "TABLE_KINDS",
+    "FrameTable",
+    "FrameScaledTable",
+    "BaseCalibration",
+    "PopulationTargets",
+    "FramePopulation",
+    "SexShares",
+    "Sector",
+    "Sectors",
+    "Labour",
+    "CoverageCount",
+    "SchemeCoverage",
+    "Coverages",
+    "WageLevel",
+    "MinimumWage",
+    "FrameEconomy",
+    "Frame",
+    "SECTOR_NAMES",
 ]
 
 # The kind of table each reference must point to (kinds of the tables layer).
@@ -207,6 +224,193 @@ class Coverage(Strict):
     entrant_female_share: DatedFraction
 
 
+# -- the demographic and economic frame (optional section ``frame``) -------------------
+
+#: Employment sectors of the frame; ``others`` is what the four dated shares leave.
+SECTOR_NAMES: tuple[str, ...] = ("public", "private_formal", "private_informal", "self_employed", "others")
+
+_PERSONS = Bounds("a number of persons", 0, lo_open=True)
+_E0 = Bounds("a life expectancy in years", 20, 110)
+_KHR = Bounds("an amount", 0, lo_open=True)
+
+
+class FrameTable(Strict):
+    """A table the frame reads, by shipped name or by path (relative to the file that
+    names it). The frame loads and checks it when it runs (kind, sexes, ages), not the
+    loader: the valuation does not use it. ``reference`` and ``status`` describe its use
+    here; the table's own source and status are in its sidecar."""
+
+    table: Text
+    reference: Text
+    status: Status
+    note: str | None = None
+
+
+class FrameScaledTable(FrameTable):
+    """A frame table used times ``scale`` (1.0 = as published)."""
+
+    scale: _SCALE.type = 1.0  # type: ignore[valid-type]
+
+
+class BaseCalibration(Strict):
+    """Calibration of a base population to the births and deaths of one calendar year.
+
+    Women aged ``women_ages`` (both ends included) are multiplied by one factor and
+    everyone aged ``old_from`` or more by another; the other ages of each sex are
+    rescaled so the totals by sex are kept. The factors are those that reproduce
+    ``births`` and ``deaths`` (persons) in calendar year ``year``.
+    """
+
+    description: Text
+    reference: Text
+    status: Status
+    note: str | None = None
+    year: WholeNumber
+    births: _PERSONS.type  # type: ignore[valid-type]
+    deaths: _PERSONS.type  # type: ignore[valid-type]
+    women_ages: tuple[whole_bounded("an age", 0, 110), whole_bounded("an age", 0, 110)] = (15, 49)  # type: ignore[valid-type]
+    old_from: whole_bounded("an age", 1, 110) = 60  # type: ignore[valid-type]
+
+
+class PopulationTargets(Strict):
+    """Figures a scenario follows: life expectancy at birth (both sexes) and total
+    population (on 31 December) by calendar year. The frame moves mortality (one
+    multiplier on the death rates each year, life expectancy linear between targets)
+    and fertility (one multiplier per interval between population targets) to meet them."""
+
+    description: Text
+    reference: Text
+    status: Status
+    note: str | None = None
+    life_expectancy: dict[WholeNumber, _E0.type] = Field(default_factory=dict)  # type: ignore[valid-type]
+    population: dict[WholeNumber, _PERSONS.type] = Field(default_factory=dict)  # type: ignore[valid-type]
+
+
+class FramePopulation(Strict):
+    """Inputs of the national population projection."""
+
+    base: FrameTable
+    calibration: BaseCalibration | None = None
+    mortality: FrameScaledTable  # years after the table's last year keep its last year
+    fertility: FrameScaledTable
+    sex_ratio_at_birth: FrameTable
+    migration: FrameScaledTable
+    targets: PopulationTargets | None = None
+
+
+class SexShares(Strict):
+    """A dated share for each sex."""
+
+    M: DatedFraction
+    F: DatedFraction
+
+
+class Sector(Strict):
+    """A sector's share of the employed (ages 15+) by sex, and its profile by age."""
+
+    share: SexShares
+    age_profile: FrameTable
+
+
+class Sectors(Strict):
+    """The employed by sector; ``others`` (contributing family workers, employers, ...)
+    is the share the four dated shares leave, with its own age profile."""
+
+    public: Sector
+    private_formal: Sector
+    private_informal: Sector
+    self_employed: Sector
+    others_age_profile: FrameTable
+
+
+class Labour(Strict):
+    """Labour force and employment by sector."""
+
+    participation: FrameTable
+    unemployment: DatedFraction
+    sectors: Sectors
+
+
+class CoverageCount(Strict):
+    """A published count of covered workers the coverage level is calibrated to."""
+
+    description: Text
+    reference: Text
+    status: Status
+    note: str | None = None
+    date: date
+    count: _PERSONS.type  # type: ignore[valid-type]
+
+
+class SchemeCoverage(Strict):
+    """Coverage of a scheme: a dated level (share of its sector) times a profile by age."""
+
+    sector: Literal["public", "private_formal", "private_informal", "self_employed", "others"]
+    level: DatedFraction
+    age_profile: FrameTable
+    calibration: CoverageCount | None = None
+
+
+class Coverages(Strict):
+    """Coverage of each scheme of the frame."""
+
+    nssf: SchemeCoverage
+    public: SchemeCoverage | None = None
+    self_employed: SchemeCoverage | None = None
+
+
+class WageLevel(Strict):
+    """An average wage in one year (KHR per month)."""
+
+    description: Text
+    unit: Literal["KHR per month"]
+    reference: Text
+    status: Status
+    note: str | None = None
+    year: WholeNumber
+    value: _KHR.type  # type: ignore[valid-type]
+
+
+class MinimumWage(Strict):
+    """A minimum wage in one year (USD per month) and its growth in KHR afterwards
+    (``growth`` missing: it follows the frame's average wage)."""
+
+    description: Text
+    unit: Literal["USD per month"]
+    reference: Text
+    status: Status
+    note: str | None = None
+    year: WholeNumber
+    value: _KHR.type  # type: ignore[valid-type]
+    growth: DatedRate | None = None
+
+
+class FrameEconomy(Strict):
+    """Productivity, wages and the minimum wage, beside the set's economic section.
+
+    ``wage_rule``: ``productivity_plus_inflation`` makes wage growth
+    ``productivity_growth + price_inflation`` each year; ``as_set`` takes
+    ``economic.wage_growth`` and reports the productivity it implies. ``gdp_rule``:
+    ``as_set`` takes ``economic.gdp``; ``employment_productivity_inflation`` grows the
+    base-year GDP by employment growth + productivity growth + inflation.
+    """
+
+    productivity_growth: DatedRate
+    wage_rule: Literal["productivity_plus_inflation", "as_set"] = "productivity_plus_inflation"
+    gdp_rule: Literal["as_set", "employment_productivity_inflation"] = "as_set"
+    average_wage: WageLevel
+    minimum_wage: MinimumWage
+
+
+class Frame(Strict):
+    """The demographic and economic frame: population, labour, coverage and economy."""
+
+    population: FramePopulation
+    labour: Labour
+    coverage: Coverages
+    economy: FrameEconomy
+
+
 class AssumptionSet(Strict):
     """A complete, validated assumption set (scheme included).
 
@@ -226,6 +430,8 @@ class AssumptionSet(Strict):
     scheme: SchemeDefinition
     starting_population: Text
     sensitivity: dict[str, Any] = Field(default_factory=dict)
+    # The demographic and economic frame (actuary.population, .labour, .economy); optional.
+    frame: Frame | None = None
 
     # Filled by the loader: the files read (set, bases, scheme), the tables loaded by
     # reference path, and the digests of their data (part of the content hash).

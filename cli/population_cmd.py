@@ -1,9 +1,228 @@
-"""``actuary population``: the demographic and economic frame (filled in by issue 3 work)."""
+"""``actuary population``: the demographic and economic frame of an assumption set.
+
+Prints the headline table, the calibrations (base population, covered workers), the
+comparison with WPP 2024 and with the national projection, and writes every result
+to a CSV (one long tidy table) or a workbook (one sheet per table), atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
+import numpy as np
+import pandas as pd
+
+from actuary.fileio import atomic_path
+
+#: Years of the headline table (those inside the projection are shown).
+HEADLINE_YEARS = (2025, 2030, 2040, 2050, 2075, 2100)
+_LABOUR_YEARS = (2025, 2030, 2040, 2050, 2075, 2100)
+_MAX_YEAR = 2300
+_EXCEL_ROWS = 1_048_575  # one header row
+
+
+def _pct(x: float, digits: int = 1) -> str:
+    return "-" if x is None or not np.isfinite(x) else f"{100 * x:.{digits}f}%"
+
+
+def _signed_pct(x: float, digits: int = 2) -> str:
+    return "-" if x is None or not np.isfinite(x) else f"{100 * x:+.{digits}f}%"
+
+
+def headline_text(frame) -> str:
+    """The headline table: total, 60+ share, dependency ratio, e0 by sex."""
+    h = frame.headline(HEADLINE_YEARS)
+    lines = ["Population on 31 December; life expectancy at birth of the calendar year's table",
+             f"  {'year':>6s} {'population':>12s} {'60+ share':>10s} {'dependency':>11s}"
+             f" {'e0 men':>7s} {'e0 women':>9s}"]
+    for r in h.itertuples():
+        lines.append(f"  {r.year:6d} {r.population:12,.0f} {_pct(r.share_60_plus):>10s}"
+                     f" {_pct(r.dependency_ratio):>11s} {r.e0_M:7.2f} {r.e0_F:9.2f}")
+    lines.append("  dependency ratio = (ages 0-14 + 65+) / ages 15-64")
+    return "\n".join(lines)
+
+
+def calibration_text(frame) -> str:
+    """The base population's calibration, or a note that there is none."""
+    cal = frame.national.calibration
+    if cal is None:
+        return "Base population used as given (no calibration in the assumption set)."
+    lo, hi = cal.women_ages
+    return "\n".join([
+        f"Base population on 1 January {frame.projection.inputs.first_year}, calibrated to the "
+        f"births and deaths of {cal.year}:",
+        f"  factors: women {lo}-{hi} {cal.factor_women:.4f}, ages {cal.old_from}+ "
+        f"{cal.factor_old:.4f}, other ages men {cal.factor_rest[0]:.4f}, women "
+        f"{cal.factor_rest[1]:.4f} (totals by sex kept)",
+        f"  births {cal.births_target:,.0f}: {_signed_pct(cal.births_before / cal.births_target - 1)}"
+        f" before, {_signed_pct(cal.births_after / cal.births_target - 1, 4)} after",
+        f"  deaths {cal.deaths_target:,.0f}: {_signed_pct(cal.deaths_before / cal.deaths_target - 1)}"
+        f" before, {_signed_pct(cal.deaths_after / cal.deaths_target - 1, 4)} after",
+    ])
+
+
+def wpp_text(frame) -> str:
+    """Largest deviations from WPP 2024 and whether they are within the tolerances."""
+    from actuary.population_calibration import largest_deviations, wpp_comparison
+
+    comp = wpp_comparison(frame.projection)
+    if comp.empty:
+        return "Comparison with WPP 2024: no year in common."
+    dev = largest_deviations(comp)
+    y0, y1 = int(comp["year"].iloc[0]), int(comp["year"].iloc[-1])
+    lines = [f"Comparison with WPP 2024 medium variant, every year {y0}-{y1} (largest deviation):"]
+    labels = {"population": "total population (31 Dec)", "births": "births", "deaths": "deaths",
+              "e0_M": "e0 men", "e0_F": "e0 women"}
+    for r in dev.itertuples():
+        if r.unit == "relative":
+            verdict = "within" if r.within else "OUTSIDE"
+            lines.append(f"  {labels[r.measure]:26s} {_signed_pct(r.signed_diff):>8s} in {r.year}"
+                         f"   {verdict} {_pct(r.tolerance)}")
+        else:
+            lines.append(f"  {labels[r.measure]:26s} {r.signed_diff:+8.2f} years in {r.year}")
+    return "\n".join(lines)
+
+
+def national_text(frame) -> str:
+    """The policy framework's national projection beside this one."""
+    from actuary.population_calibration import national_comparison
+
+    nat = national_comparison(frame.projection)
+    if nat.empty:
+        return ""
+    lines = ["National projection quoted by the policy framework 2024-2035, beside this projection:",
+             f"  {'year':>6s} {'measure':24s} {'national':>12s} {'this':>12s} {'difference':>11s}"]
+    names = {"population": "population", "share_60_plus": "60+ share", "e0_B": "e0 both sexes"}
+    for r in nat.itertuples():
+        if r.measure == "population":
+            vals = (f"{r.national:12,.0f}", f"{r.projection:12,.0f}", _signed_pct(r.difference))
+        elif r.measure == "share_60_plus":
+            vals = (_pct(r.national), _pct(r.projection), f"{100 * r.difference:+.1f} pt")
+        else:
+            vals = (f"{r.national:12.1f}", f"{r.projection:12.2f}", f"{r.difference:+.1f} y")
+        lines.append(f"  {r.year:6d} {names[r.measure]:24s} {vals[0]:>12s} {vals[1]:>12s} {vals[2]:>11s}")
+    t = frame.national.targets
+    if t is not None:
+        k = t.mortality_factor
+        f = t.fertility_factor
+        lines.append(f"  followed by this basis: death rates x {np.min(k):.3f}..{np.max(k):.3f}, "
+                     f"fertility x {np.min(f):.3f}..{np.max(f):.3f}")
+    return "\n".join(lines)
+
+
+def coverage_text(frame) -> str:
+    """Covered workers at the calibration date: published, before and after."""
+    cal = frame.labour.calibration()
+    lines = ["Covered workers, calibrated to the published counts:",
+             f"  {'scheme':14s} {'sector':17s} {'date':>10s} {'published':>11s} {'model before':>13s}"
+             f" {'factor':>7s} {'after':>11s}"]
+    for r in cal.itertuples():
+        if r.date is None:
+            lines.append(f"  {r.scheme:14s} {r.sector:17s} {'-':>10s} {'-':>11s} {'-':>13s} "
+                         f"{'-':>7s} {r.count_after:11,.0f}")
+        else:
+            lines.append(f"  {r.scheme:14s} {r.sector:17s} {r.date:>10s} {r.published_count:11,.0f}"
+                         f" {r.count_before:13,.0f} {r.factor:7.4f} {r.count_after:11,.0f}")
+    return "\n".join(lines)
+
+
+def labour_text(frame) -> str:
+    """Labour force, formal employment and coverage on 1 January of a few years."""
+    s = frame.labour.summary().set_index("year")
+    keep = [y for y in _LABOUR_YEARS if y in s.index]
+    cols = [c for c in ("covered_nssf", "covered_public", "covered_self_employed") if c in s.columns]
+    head = "".join(f" {c.replace('covered_', 'covered '):>22s}" for c in cols)
+    lines = ["Labour force and coverage on 1 January (persons):",
+             f"  {'year':>6s} {'labour force':>13s} {'employed':>12s} {'private formal':>15s}{head}"]
+    for y in keep:
+        r = s.loc[y]
+        vals = "".join(f" {r[c]:22,.0f}" for c in cols)
+        lines.append(f"  {y:6d} {r['labour_force']:13,.0f} {r['employed']:12,.0f}"
+                     f" {r['employed_private_formal']:15,.0f}{vals}")
+    return "\n".join(lines)
+
+
+def write_result(frame, out: Path) -> None:
+    """Write every table: ``.csv`` one long tidy table, ``.xlsx`` one sheet per table."""
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        data = frame.long()
+        with atomic_path(out) as tmp:
+            data.to_csv(tmp, index=False, lineterminator="\n", float_format="%.12g")
+    elif suffix == ".xlsx":
+        tables = frame.tables()
+        with atomic_path(out) as tmp:
+            _write_workbook(tables, tmp)
+    else:  # checked before the run; kept for direct callers
+        raise click.BadParameter("expected a file ending in .csv or .xlsx", param_hint="--out")
+
+
+def _cell(v: object) -> object:
+    """A value openpyxl writes: Python scalars, missing values as empty cells."""
+    if isinstance(v, (np.generic,)):
+        v = v.item()
+    if v is None or v is pd.NA or (isinstance(v, float) and not np.isfinite(v)):
+        return None
+    return v
+
+
+def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    """One sheet per table, header in row 1 (openpyxl's streaming mode: several times
+    faster than cell-by-cell writing for the by-age tables)."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    for name, tab in tables.items():
+        if len(tab) > _EXCEL_ROWS:  # pragma: no cover - far beyond any horizon here
+            raise click.UsageError(f"table {name} has too many rows for a sheet; use .csv")
+        ws = wb.create_sheet(title=name[:31])
+        ws.append([str(c) for c in tab.columns])
+        for row in tab.itertuples(index=False, name=None):
+            ws.append([_cell(v) for v in row])
+    wb.save(path)
+
+
+def _check_out(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    if value is None:
+        return None
+    path = Path(value)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise click.BadParameter(f"{value!r}: expected a file ending in .csv or .xlsx")
+    return path
 
 
 @click.command("population")
-def population() -> None:
-    """Project Cambodia's population, labour force and coverage."""
-    raise click.UsageError("not available yet")
+@click.option("--basis", "basis", metavar="FILE",
+              help="Assumption set with a frame section: a file, a shipped set, or a frame "
+                   "scenario (national-projection). Default: cambodia-default.")
+@click.option("--to", "to_year", type=click.IntRange(1900, _MAX_YEAR), default=2100,
+              show_default=True, help="Last calendar year projected.")
+@click.option("--out", "out", metavar="FILE", callback=_check_out,
+              help="Write the full result: FILE.csv (one long tidy table) or FILE.xlsx "
+                   "(one sheet per table).")
+def population(basis: str | None, to_year: int, out: Path | None) -> None:
+    """Project Cambodia's population, labour force and coverage, with the economy.
+
+    Prints the headline table (total, 60+ share, dependency ratio, e0 by sex), the
+    calibrations and the comparisons with WPP 2024 and the national projection.
+    """
+    from actuary.labour import build_frame
+    from actuary.population import load_frame_basis
+
+    aset = load_frame_basis(basis)
+    if to_year < aset.first_year:
+        raise click.BadParameter(f"{to_year} is before the first year {aset.first_year}",
+                                 param_hint="--to")
+    frame = build_frame(aset, to_year)
+    click.echo(f"Frame of assumption set {aset.name} ({aset.files[0]}), "
+               f"{aset.first_year}-{to_year}\n")
+    for block in (headline_text(frame), calibration_text(frame), wpp_text(frame),
+                  national_text(frame), coverage_text(frame), labour_text(frame)):
+        if block:
+            click.echo(block + "\n")
+    n_unverified = sum(1 for p, *_ in aset.unverified() if p.startswith("frame."))
+    click.echo(f"{n_unverified} unverified frame parameters or tables (actuary basis show lists them).")
+    if out is not None:
+        write_result(frame, out)
+        click.echo(f"written: {out}")

@@ -135,8 +135,8 @@ def participation(population: Table | None = None) -> Table:
     for s, sex in enumerate(("M", "F")):
         target = LFS2019[f"epr_{sex}"] / (1.0 - u)
         rates[sex] = _scaled(_knots(PARTICIPATION_SHAPE[sex]), pop[s], target)
-    shape_text = "; ".join(
-        f"{sex}: " + ", ".join(f"{a}: {v:g}" for a, v in PARTICIPATION_SHAPE[sex].items())
+    shape_text = "\n".join(
+        f"  {sex}: " + ", ".join(f"{a}: {v:g}" for a, v in PARTICIPATION_SHAPE[sex].items())
         for sex in ("M", "F"))
     return _table("frame_cambodia_participation", rates["M"], rates["F"], TableMeta(
         description="Labour-force participation rate by sex and age 15..110 (employed plus "
@@ -151,7 +151,8 @@ Level (derived from secondary figures): the participation rate of ages 15+ is th
 employment-to-population ratio divided by (1 - unemployment rate): men 0.763 / 0.988 =
 {LFS2019['epr_M'] / (1 - u):.4f}, women 0.618 / 0.988 = {LFS2019['epr_F'] / (1 - u):.4f}
 (the survey's unemployment rate of 1.2% is used for both sexes: no split by sex was found).
-Shape (unverified): knots, linear in age between them and flat beyond ({shape_text}),
+Shape (unverified): knots, linear in age between them and flat beyond,
+{shape_text}
 multiplied by the one factor per sex (bisection) that gives that level when weighted by
 the population by age on 1 January 2025 (wpp2024_cambodia_population_base), each rate
 capped at {_MAX_RATE}. Why this shape: participation rises through the late teens as
