@@ -61,12 +61,26 @@ def _by_age(table: Any, years: np.ndarray | None = None, beyond: str = "error") 
     return out
 
 
+def frame_entrants(aset: AssumptionSet, horizon: int | None = None) -> dict[str, np.ndarray]:
+    """``target_actives`` and ``entrant_distribution`` from the population frame.
+
+    The covered workers of ``coverage.frame_scheme`` on 1 January of each year after the
+    first (the frame's projection of population, labour force and coverage, issue 3),
+    and the age and sex of its new entrants.
+    """
+    from actuary.labour import entrant_arrays
+
+    arrays = entrant_arrays(aset, aset.coverage.frame_scheme, horizon)
+    return {k: arrays[k] for k in ("target_actives", "entrant_distribution")}
+
+
 def build_basis(
     aset: AssumptionSet,
     population: StartingPopulation,
     horizon: int | None = None,
     *,
     closed_group: bool = False,
+    entrants: dict[str, np.ndarray] | None = None,
 ) -> Basis:
     """The dense inputs of the projection of ``aset`` from ``population``.
 
@@ -80,6 +94,10 @@ def build_basis(
         Projection years; defaults to ``aset.horizon_years``.
     closed_group
         Switch new entrants off.
+    entrants
+        ``target_actives`` and ``entrant_distribution`` already worked out (e.g. the
+        base's frame, held fixed in a sensitivity test); by default they follow
+        ``coverage.entrants_from``. Entrants' wages always follow this set's wages.
     """
     if population.valuation_date != aset.valuation_date:
         raise AssumptionError(
@@ -208,8 +226,15 @@ def build_basis(
     level = np.cumprod(1.0 + wage_growth)  # wage level of year y+1 relative to y0
     entrant_wage = level[:, None, None] * base_wage[None, :, :]
 
-    active_growth = avg(cov.active_growth)
-    target = -np.ones(T) if closed_group else counts.sum() * np.cumprod(1.0 + active_growth)
+    if entrants is None and cov.entrants_from == "frame":
+        entrants = frame_entrants(aset, T)
+    if entrants is not None:
+        target = np.asarray(entrants["target_actives"], dtype=float)[:T]
+        dist = np.asarray(entrants["entrant_distribution"], dtype=float)[:T]
+    else:
+        target = counts.sum() * np.cumprod(1.0 + avg(cov.active_growth))
+    if closed_group:
+        target = -np.ones(T)
 
     rules = SchemeRules(
         old_age_min_years=months_to_years(float(p.min_months_old_age.value_at(aset.valuation_date)),

@@ -217,11 +217,20 @@ class Demographic(Strict):
 
 
 class Coverage(Strict):
-    """Growth of the insured population and who joins it."""
+    """Growth of the insured population and who joins it.
+
+    ``entrants_from`` says where the number of contributors wanted each year and the
+    age and sex of new entrants come from: ``growth`` (``active_growth``,
+    ``entrant_age`` and ``entrant_female_share`` below) or ``frame`` (the demographic
+    and economic frame of the section ``frame``: population, labour force and the
+    coverage of the scheme named by ``frame_scheme``).
+    """
 
     active_growth: DatedRate
     entrant_age: TableRef
     entrant_female_share: DatedFraction
+    entrants_from: Literal["growth", "frame"] = "growth"
+    frame_scheme: Literal["nssf", "public", "self_employed"] = "nssf"
 
 
 # -- the demographic and economic frame (optional section ``frame``) -------------------

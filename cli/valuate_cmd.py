@@ -22,7 +22,11 @@ def _progress(quiet: bool):
 
 
 def _pct(x) -> str:
-    return "-" if x is None else f"{100 * x:.2f}%"
+    if x is None:
+        return "-"
+    if x != x:  # NaN: the indicator has no solution (see its definition)
+        return "none"
+    return f"{100 * x:.2f}%"
 
 
 def headline(result) -> str:
@@ -42,6 +46,9 @@ def headline(result) -> str:
         f"  {'actuarial balance (75 years)':34s}{_pct(s.get('actuarial_balance_75')):>10s}",
         f"  {'depletion year (legislated rates)':34s}{str(s.get('depletion_year') or 'none'):>10s}",
     ]
+    if s.get("steady_state_rate") is not None and s["steady_state_rate"] != s["steady_state_rate"]:
+        lines.append("    (no rate equalises the reserve ratios of years 10 and 60: the scheme is")
+        lines.append("     immature, its year-10 expenditure is tiny; see actuary/indicators.py)")
     if s.get("payable_share_at_depletion") is not None:
         lines.append(f"  {'  share payable from income then':34s}"
                      f"{_pct(s['payable_share_at_depletion']):>10s}")
