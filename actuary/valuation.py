@@ -218,24 +218,52 @@ def summary_indicators(cf: ind.CashFlows, yearly: pd.DataFrame) -> dict:
     return out
 
 
-def model_careers(basis: Basis, population: StartingPopulation) -> pd.DataFrame:
+def minimum_wage(aset: AssumptionSet) -> tuple[float, str]:
+    """The minimum wage in the first projection year, KHR per month, and what it is.
+
+    The garment-sector minimum wage of the frame (USD, converted at the exchange rate
+    and moved to the first year with wage growth) when the set has one; otherwise the
+    contributory wage floor.
+    """
+    frame = getattr(aset, "frame", None)
+    economy = getattr(frame, "economy", None) if frame is not None else None
+    mw = getattr(economy, "minimum_wage", None) if economy is not None else None
+    y0 = aset.first_year
+    if mw is None:
+        floor = aset.scheme.parameters.wage_floor.yearly(y0, y0, "average",
+                                                         aset.indices(y0, y0))[0]
+        return float(floor), "the contributory wage floor"
+    rate = aset.economic.exchange_rate.yearly(mw.year, mw.year, "average")[0]
+    khr = float(mw.value) * float(rate)
+    if mw.year != y0:
+        lo, hi = sorted((mw.year, y0))
+        growth = np.prod(1.0 + aset.economic.wage_growth.yearly(lo + 1, hi, "average"))
+        khr = khr * growth if y0 > mw.year else khr / growth
+    return khr, f"the garment minimum wage (USD {mw.value:g} in {mw.year})"
+
+
+def model_careers(basis: Basis, population: StartingPopulation,
+                  aset: AssumptionSet | None = None) -> pd.DataFrame:
     """Replacement rates of model careers for each sex, and the ILO C102 check.
 
-    Careers start in the first projection year: full career from 20 at the floor of
-    the contributory wage (in Cambodia close to the garment minimum wage), at the
-    average wage of the sex, at the ceiling, and at the average wage with half the
-    contribution density; the ILO C102 standard beneficiary is a man on the men's
-    average wage with 30 years of contributions (entry at the pension age minus 30).
+    Careers start in the first projection year: full career from 20 at the minimum
+    wage (see :func:`minimum_wage`), at the average wage of the sex, at the ceiling,
+    and at the average wage with half the contribution density; the ILO C102 standard
+    beneficiary is a man on the men's average wage with 30 years of contributions
+    (entry at the pension age minus 30).
     """
     stats = population.summary()
     act = stats[stats.status == "active"].set_index("sex")["average_monthly_wage"]
     pa = int(basis.pension_age[0])
-    floor = basis.wage_floor[0] / 12.0
+    if aset is not None:
+        low, low_name = minimum_wage(aset)
+    else:
+        low, low_name = basis.wage_floor[0] / 12.0, "the contributory wage floor"
     careers: list[ModelCareer] = []
     for s, sex in enumerate(SEXES):
         avg = float(act.get(sex, act.mean()))
         careers += [
-            ModelCareer(f"{sex}: full career at the wage floor", s, 20, floor),
+            ModelCareer(f"{sex}: full career at {low_name}", s, 20, low),
             ModelCareer(f"{sex}: full career at the average wage", s, 20, avg),
             ModelCareer(f"{sex}: full career at the ceiling", s, 20, 0.0, cap_at_ceiling=True),
             ModelCareer(f"{sex}: average wage, half the contribution density", s, 20, avg, 0.5),
@@ -276,7 +304,7 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     return ValuationResult(
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
-        careers=model_careers(basis, population) if detail else pd.DataFrame(),
+        careers=model_careers(basis, population, aset) if detail else pd.DataFrame(),
     )
 
 
