@@ -6,6 +6,8 @@ silently drop a step, so a duplicate key is an error with its line and column.
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +50,32 @@ class _UniqueKeyLoader(_SafeBase):  # type: ignore[misc, valid-type]
 def read_mapping(path: Path) -> dict[str, Any]:
     """Read a YAML file whose top level is a mapping.
 
+    A file read before and unchanged since (same size and modification time) is not
+    parsed again: sensitivity tests load the same base set a dozen times. The caller
+    gets its own copy either way.
+
     Raises
     ------
     AssumptionError
         If the file cannot be read, is not valid YAML (with line and column), repeats a
         key, or is not a mapping at the top level.
     """
+    try:
+        st = path.stat()
+        stamp: tuple | None = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+    except OSError:
+        stamp = None  # _parse_mapping reports it
+    if stamp is None:
+        return _parse_mapping(path)
+    return copy.deepcopy(_parse_cached(stamp, path))
+
+
+@functools.lru_cache(maxsize=128)
+def _parse_cached(stamp: tuple, path: Path) -> dict[str, Any]:
+    return _parse_mapping(path)
+
+
+def _parse_mapping(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
