@@ -103,6 +103,10 @@ SENSITIVITIES: tuple[Sensitivity, ...] = (
                 lambda a: _shift(a, "demographic.contribution_density", 0.0, 0.8)),
     Sensitivity("pension age +2 from 2030", "pension age two years higher from 1 Jan 2030",
                 lambda a: _pension_age_up(a, 2, 2030)),
+    Sensitivity("no rate steps after the last dated one",
+                "contribution rate held at its last dated value (NSSF: 10.75% from Oct 2032) "
+                "instead of the +2.75 points a decade rule, for which no cap was found",
+                lambda a: {"scheme.parameters.contribution_rate.extend": "hold"}),
 )
 
 
