@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
 
+from actuary.cli.progress import progress
 from actuary.fileio import write_atomic
-
-
-def _progress(quiet: bool):
-    start = time.perf_counter()
-
-    def say(message: str) -> None:
-        if not quiet:
-            click.echo(f"[{time.perf_counter() - start:6.1f}s] {message}", err=True)
-
-    return say
 
 
 def _pct(x) -> str:
@@ -93,7 +83,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, quiet) -> 
     from actuary.reports.workbook import write_valuation_workbook
     from actuary.valuation import valuate as run
 
-    say = _progress(quiet)
+    say = progress(quiet)
     result = run(basis, population, horizon, sensitivities=not no_sensitivity, progress=say,
                  command="actuary " + " ".join(sys.argv[1:]))
     say(f"writing {out}")
