@@ -33,11 +33,15 @@ def _register() -> None:
     from actuary.cli.table_cmd import table
     from actuary.cli.population_cmd import population
     from actuary.cli.valuate_cmd import valuate
+    from actuary.cli.data_cmd import data
+    from actuary.cli.experience_cmd import experience
 
     main.add_command(basis)
     main.add_command(table)
     main.add_command(valuate)
     main.add_command(population)
+    main.add_command(data)
+    main.add_command(experience)
 
 
 _register()

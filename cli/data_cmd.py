@@ -1,0 +1,121 @@
+"""``actuary data``: check member files, aggregate them, make a synthetic membership."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from actuary.cli.progress import progress
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _command() -> str:
+    return "actuary " + " ".join(sys.argv[1:])
+
+
+@click.group("data")
+def data() -> None:
+    """Member data: check it, aggregate it, or make a synthetic membership."""
+
+
+@data.command("check")
+@click.argument("members", type=click.Path(dir_okay=False))
+@click.option("--pensioners", type=click.Path(dir_okay=False), help="Pensioner file to check too.")
+@click.option("--controls", type=click.Path(dir_okay=False),
+              help="Control totals (CSV: measure,value[,tolerance]).")
+@click.option("--report", type=click.Path(dir_okay=False), default="datacheck.xlsx",
+              show_default=True, help="Workbook to write.")
+@click.option("--basis", default=None, help="Assumption set for the floor, ceiling, scheme start "
+              "and pension age (default: cambodia-default).")
+@click.option("--as-of", "as_of", type=_DATE, help="Date of the extract (default: the basis's "
+              "valuation date).")
+@click.option("--population", type=click.Path(dir_okay=False),
+              help="Also write the starting population (CSV + YAML) aggregated from the used rows.")
+@click.option("--reserve", type=float, help="Reserve on the as-of date for the starting "
+              "population, KHR (default: that of the basis's starting population).")
+@click.option("--cap-wages", is_flag=True, help="Use actives whose wage is outside the floor and "
+              "ceiling, with the wage brought to the bound (listed as changed).")
+@click.option("--encoding", help="Text encoding of CSV files (default UTF-8).")
+@click.option("--quiet", is_flag=True, help="No progress messages.")
+def check(members, pensioners, controls, report, basis, as_of, population, reserve, cap_wages,
+          encoding, quiet) -> None:
+    """Check MEMBERS (CSV, XLSX or Parquet) and write the data-check report.
+
+    Exit code 1 with a message when a file cannot be used at all; otherwise every row
+    is used or listed in the report with its reason.
+    """
+    from actuary.assumptions import load_basis
+    from actuary.datacheck import CheckSettings, check_files
+    from actuary.reports.datacheck import write_datacheck_workbook
+
+    say = progress(quiet)
+    aset = load_basis(basis)
+    settings = CheckSettings.from_basis(aset, as_of.date() if as_of else None, cap_wages)
+    result = check_files(members, settings, pensioners=pensioners, controls=controls,
+                         encoding=encoding, progress=say)
+    recon = None
+    if population:
+        from actuary.aggregate import write_population
+
+        source = ""
+        if reserve is None:
+            reserve, source = _basis_reserve(aset)
+        path, recon = write_population(result, population, reserve, reserve_source=source)
+        say(f"wrote {path} and {path.with_suffix('.yaml')}")
+    say(f"writing {report}")
+    write_datacheck_workbook(result, report, reconciliation=recon, population_path=population,
+                             command=_command())
+    click.echo("\n".join(result.summary_lines()))
+    click.echo(f"\nreport: {report}")
+
+
+def _basis_reserve(aset) -> tuple[float, str]:
+    from actuary.starting import read_starting_population, shipped_population_path
+
+    name = aset.starting_population
+    path = Path(name) if Path(name).suffix else shipped_population_path(name)
+    pop = read_starting_population(path)
+    return pop.reserve, (f"taken from the starting population {pop.name} of the assumption "
+                         f"set {aset.name} (status {pop.status}); pass --reserve to replace it")
+
+
+@data.command("synth")
+@click.option("--members", "n", type=click.IntRange(1, 50_000_000), required=True,
+              help="Rows of the member file.")
+@click.option("--seed", type=click.IntRange(0, None), required=True, help="Random seed.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True,
+              help="Member file (.csv, .parquet or .xlsx; the name must contain 'synthetic'); "
+                   "the pensioners go beside it as NAME_pensioners.EXT, the record as NAME.yaml.")
+@click.option("--report", type=click.Path(dir_okay=False),
+              help="Calibration workbook (default: NAME_report.xlsx beside the output).")
+@click.option("--basis", default=None, help="Assumption set (default: cambodia-default).")
+@click.option("--defects", type=click.FloatRange(0.0, 0.05), default=0.0, show_default=True,
+              help="Share of rows to make defective for each kind the data check finds.")
+@click.option("--quiet", is_flag=True, help="No progress messages.")
+def synth(n, seed, out, report, basis, defects, quiet) -> None:
+    """Make a SYNTHETIC NSSF-like membership (seeded, reproducible, calibrated)."""
+    from actuary.assumptions import load_basis
+    from actuary.reports.datacheck import write_synth_workbook
+    from actuary.synth import output_paths, synthesize, write_synthetic
+
+    say = progress(quiet)
+    output_paths(out)  # check the name before any work
+    aset = load_basis(basis)
+    result = synthesize(n, seed, aset=aset, defects=defects, progress=say)
+    say(f"writing {out}")
+    files = write_synthetic(result, out)
+    report = report or str(Path(out).with_name(f"{Path(out).stem}_report.xlsx"))
+    write_synth_workbook(result, files, report, command=_command())
+    m = result.meta
+    click.echo(f"SYNTHETIC membership: {m['members']:,} members, {m['pensioners']:,} "
+               f"pensioners, seed {m['seed']}, valuation date {m['valuation_date']}")
+    click.echo("  statuses: " + ", ".join(f"{k} {v:,}" for k, v in m["statuses"].items()))
+    for r in result.calibration.itertuples():
+        click.echo(f"  {r.measure:56s} target {r.target:14,.4f}  drawn {r.synthetic:14,.4f}")
+    if m["defects_injected"]:
+        click.echo("  defects injected: " + ", ".join(f"{k} {v:,}" for k, v in
+                                                      m["defects_injected"].items()))
+    click.echo("files: " + ", ".join(str(f) for f in files) + f", {report}")

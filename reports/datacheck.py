@@ -1,0 +1,364 @@
+"""Workbooks of the data check and of the synthetic-membership generator.
+
+Written in openpyxl's write-only (streaming) mode, so a report listing a million
+problem rows stays within memory; every value goes through one function that writes
+text as text (a cell read from a member file that starts with ``=``, ``+``, ``-`` or
+``@`` is stored as a string with the quote prefix, never as a formula). Files are
+written atomically. Sheets of the data-check report, in the order of ISAP 2 and the
+ISSA guidelines (what was read, what was checked, what was changed, its effect):
+
+* Summary: files read (path, format, bytes, SHA-256), counts in / used / rejected /
+  flagged / changed, the limits checked against, what was changed and its effect,
+  a statement on sufficiency and reliability in numbers, room for the actuary's opinion;
+* Reasons: rows by file, severity and reason;
+* Problems (Problems 2, ...): every problem line (file, row, id, reason, field, value
+  as read, what was expected);
+* Totals: totals over the rows read and used, and the share removed;
+* Controls: the user's control totals against the file (when given);
+* Members, Pensioners: the used rows by status, sex and age band;
+* Cells: where every used row went in the starting population (when aggregated);
+* Format: the documented columns and whether each was found.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from actuary.fileio import atomic_path
+
+from . import styles
+from .cells import cell_value
+
+__all__ = ["SheetWriter", "write_datacheck_workbook", "write_synth_workbook", "EXCEL_ROWS"]
+
+#: Data rows per sheet (Excel's 1,048,576 rows less the title, note and header rows).
+EXCEL_ROWS = 1_048_000
+SYNTHETIC_BANNER = ("SYNTHETIC DATA: made by actuary data synth for demos and tests; "
+                    "not real member records")
+
+
+class SheetWriter:
+    """Rows appended to a write-only sheet; text always stays text."""
+
+    def __init__(self, book: Workbook, title: str, widths: Sequence[float] = ()) -> None:
+        self.ws = book.create_sheet(title[:31])
+        for i, w in enumerate(widths, start=1):
+            self.ws.column_dimensions[get_column_letter(i)].width = w
+        self.rows = 0
+
+    def cell(self, value: Any, fmt: str | None = None, font: Font | None = None,
+             fill: Any = None) -> WriteOnlyCell:
+        v = cell_value(value)
+        c = WriteOnlyCell(self.ws, value=v)
+        if isinstance(v, str):
+            c.data_type = "s"
+            if v.startswith(("=", "+", "-", "@")):
+                c.quotePrefix = True
+        elif fmt is not None and v is not None:
+            c.number_format = fmt
+        if font is not None:
+            c.font = font
+        if fill is not None:
+            c.fill = fill
+        return c
+
+    def row(self, values: Iterable[Any], fmts: Sequence[str | None] | None = None,
+            font: Font | None = None, fill: Any = None) -> None:
+        vals = list(values)
+        fm = list(fmts) if fmts is not None else [None] * len(vals)
+        self.ws.append([self.cell(v, f, font, fill) for v, f in zip(vals, fm)])
+        self.rows += 1
+
+    def blank(self) -> None:
+        self.ws.append([])
+        self.rows += 1
+
+    def title(self, text: str, note: str = "", synthetic: bool = False) -> None:
+        self.row([text], font=styles.TITLE)
+        if synthetic:
+            self.row([SYNTHETIC_BANNER], font=Font(bold=True, color="C00000"),
+                     fill=styles.UNVERIFIED_FILL)
+        if note:
+            self.row([note], font=styles.SUBTITLE)
+
+    def header(self, names: Sequence[str]) -> None:
+        self.row(names, font=styles.HEADER, fill=styles.HEADER_FILL)
+
+    def table(self, frame: pd.DataFrame, columns: Sequence[tuple[str, str, str | None]]) -> None:
+        """Header and rows: ``columns`` = (frame column, header, number format)."""
+        self.header([h for _, h, _ in columns])
+        fmts = [f for _, _, f in columns]
+        data = [frame[c].tolist() if c in frame.columns else [None] * len(frame)
+                for c, _, _ in columns]
+        for i in range(len(frame)):
+            self.row([d[i] for d in data], fmts)
+
+    def pairs(self, items: Iterable[tuple[str, Any]], fmt: dict[str, str] | None = None) -> None:
+        """Label / value rows (label bold, value wrapped)."""
+        fmt = fmt or {}
+        for label, value in items:
+            value_cell = self.cell(value, fmt.get(label))
+            value_cell.alignment = styles.WRAP
+            self.ws.append([self.cell(label, font=styles.BOLD), value_cell])
+            self.rows += 1
+
+
+def _book() -> Workbook:
+    return Workbook(write_only=True)
+
+
+def _save(book: Workbook, path: str | Path) -> Path:
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+    return path
+
+
+# -- the data-check workbook ---------------------------------------------------------
+
+_PROBLEM_COLUMNS = [("file", "File", None), ("row", "Row", styles.COUNT), ("id", "Id", None),
+                    ("name", "Name", None), ("code", "Reason", None), ("severity", "Severity", None),
+                    ("field", "Field", None), ("value", "Value as read", None),
+                    ("expected", "Expected", None)]
+
+
+def _statement(result: Any) -> list[tuple[str, str]]:
+    """Sufficiency and reliability in numbers (the actuary writes the judgement)."""
+    lines = []
+    for f in result.files:
+        share = f.rows_rejected / f.rows_in if f.rows_in else 0.0
+        lines.append((f"{f.kind}: rows rejected", f"{f.rows_rejected:,} of {f.rows_in:,} "
+                      f"({100 * share:.2f}%)"))
+    t = result.totals.set_index("measure")
+    for m in ("active_members", "active_wage_mass", "pensioners", "pension_mass"):
+        if m in t.index and t.loc[m, "in"]:
+            lines.append((f"effect on {m.replace('_', ' ')}",
+                          f"{100 * t.loc[m, 'removed_share']:.2f}% of the file total removed "
+                          f"({t.loc[m, 'in']:,.0f} read, {t.loc[m, 'used']:,.0f} used)"))
+    if result.controls is not None:
+        bad = result.controls[~result.controls["agrees"]]
+        lines.append(("control totals", f"{len(result.controls) - len(bad)} of "
+                      f"{len(result.controls)} agree within their tolerance"
+                      + ("" if bad.empty else "; differ: " + ", ".join(bad["measure"]))))
+    else:
+        lines.append(("control totals", "none supplied: completeness of the extract not tested"))
+    return lines
+
+
+def write_datacheck_workbook(result: Any, path: str | Path, *,
+                             reconciliation: pd.DataFrame | None = None,
+                             population_path: str | None = None,
+                             command: str = "") -> Path:
+    """Write the data-check report of ``result`` (:class:`actuary.datacheck.CheckResult`)."""
+    from actuary.datacheck import REASONS
+    from actuary.members import MEMBER_COLUMNS, PENSIONER_COLUMNS
+
+    book = _book()
+    syn = result.synthetic
+    s = SheetWriter(book, "Summary", (44, 110))
+    s.title(("SYNTHETIC " if syn else "") + "Member data check",
+            "In the spirit of IAA ISAP 2 and the ISSA guidelines: what was read, what was "
+            "checked, what was changed and its effect. Every row read is used or listed with "
+            "its reason on the Problems sheet; the input files were only read.", syn)
+    s.blank()
+    s.row(["Files read"], font=styles.SECTION)
+    s.header(["File", "Path", "Format", "Encoding", "Bytes", "SHA-256", "Rows in", "Used",
+              "Rejected", "Flagged", "Changed", "Columns ignored", "Synthetic"])
+    for f in result.files:
+        s.row([f.kind, f.path, f.format, f.encoding or "", f.size, f.sha256, f.rows_in,
+               f.rows_used, f.rows_rejected, f.rows_flagged, f.rows_changed,
+               ", ".join(f.ignored) or "none", "yes" if f.synthetic else "no"],
+              [None, None, None, None, styles.COUNT, None] + [styles.COUNT] * 5 + [None, None])
+    s.blank()
+    s.row(["Limits checked against"], font=styles.SECTION)
+    s.pairs(result.settings.rules())
+    s.blank()
+    s.row(["What was changed"], font=styles.SECTION)
+    changed = result.problems[result.problems["severity"] == "changed"]
+    s.pairs([("rows changed", f"{changed['row'].nunique():,} (" + ", ".join(
+        f"{c}: {n:,}" for c, n in changed["code"].value_counts().items()) + ")"
+        if len(changed) else "nothing: no value was changed; rejected rows are left out")])
+    s.blank()
+    s.row(["Sufficiency and reliability (figures; the judgement is the actuary's)"],
+          font=styles.SECTION)
+    s.pairs(_statement(result))
+    s.blank()
+    s.row(["Actuary's opinion on the data"], font=styles.SECTION)
+    s.row(["", ""], fill=styles.OPINION_FILL)
+    s.blank()
+    extra = [("Command", command)] if command else []
+    if population_path:
+        extra.append(("Starting population written", population_path))
+    s.pairs(extra)
+
+    r = SheetWriter(book, "Reasons", (12, 10, 30, 12, 60, 60))
+    r.title("Rows by reason", "A row with several reasons counts under each; the totals on "
+            "the Summary count each row once.", syn)
+    counts = result.reason_counts()
+    counts["rule"] = [REASONS[c][2] for c in counts["code"]]
+    r.table(counts, [("file", "File", None), ("severity", "Severity", None),
+                     ("code", "Reason", None), ("rows", "Rows", styles.COUNT),
+                     ("description", "What is wrong", None), ("rule", "Expected", None)])
+
+    _problem_sheets(book, result.problems, syn)
+
+    t = SheetWriter(book, "Totals", (20, 60, 20, 20, 14))
+    t.title("Totals over the rows read and used", "The share removed is the effect of the "
+            "rejections on each total.", syn)
+    t.table(result.totals, [("measure", "Measure", None), ("meaning", "Meaning", None),
+                            ("in", "Rows read", styles.KHR), ("used", "Rows used", styles.KHR),
+                            ("removed_share", "Removed", styles.RATE)])
+    if result.controls is not None:
+        c = SheetWriter(book, "Controls", (20, 50, 18, 18, 18, 16, 12, 12, 10))
+        c.title("Control totals", f"From {result.controls_path}; compared with the totals of "
+                "all rows read (the completeness of the extract).", syn)
+        frame = result.controls.copy()
+        frame["verdict"] = np.where(frame["agrees"], "agrees", "DIFFERS")
+        c.table(frame, [("measure", "Measure", None), ("meaning", "Meaning", None),
+                        ("control", "Control total", styles.KHR),
+                        ("file_total", "File total", styles.KHR),
+                        ("used_total", "Used total", styles.KHR),
+                        ("difference", "Difference", styles.KHR),
+                        ("relative_difference", "Relative", "0.0000%"),
+                        ("tolerance", "Tolerance", "0.0000%"), ("verdict", "Verdict", None)])
+    _members_sheet(book, result, syn)
+    if result.pensioners is not None:
+        _pensioners_sheet(book, result, syn)
+    if reconciliation is not None:
+        p = SheetWriter(book, "Cells", (12, 12, 14, 70))
+        p.title("Where the used rows went", f"Starting population: {population_path}", syn)
+        p.table(reconciliation, [("file", "File", None), ("status", "Status", None),
+                                 ("rows", "Rows", styles.COUNT), ("where", "Where", None)])
+    fm = SheetWriter(book, "Format", (12, 18, 10, 10, 60))
+    fm.title("The documented file formats (actuary.members)", "Columns are matched after "
+             "trimming and lower-casing; undocumented columns are ignored and listed.")
+    found = {f.kind: set(f.columns) for f in result.files}
+    rows = []
+    for kind, cols in (("members", MEMBER_COLUMNS), ("pensioners", PENSIONER_COLUMNS)):
+        for col in cols:
+            rows.append((kind, col.name, "yes" if col.required else "no",
+                         ("yes" if col.name in found[kind] else "no") if kind in found else "-",
+                         col.meaning))
+    fm.table(pd.DataFrame(rows, columns=["file", "column", "required", "found", "meaning"]),
+             [("file", "File", None), ("column", "Column", None), ("required", "Required", None),
+              ("found", "Found", None), ("meaning", "Meaning", None)])
+    return _save(book, path)
+
+
+def _problem_sheets(book: Workbook, problems: pd.DataFrame, syn: bool) -> None:
+    parts = max(1, -(-len(problems) // EXCEL_ROWS))
+    for k in range(parts):
+        name = "Problems" if k == 0 else f"Problems {k + 1}"
+        sh = SheetWriter(book, name, (12, 10, 18, 24, 26, 10, 18, 30, 60))
+        chunk = problems.iloc[k * EXCEL_ROWS:(k + 1) * EXCEL_ROWS]
+        sh.title("Every problem row, with its reason" + (f" (part {k + 1} of {parts})"
+                                                         if parts > 1 else ""),
+                 "Rejected rows are not used; flagged rows are used as they are; changed rows "
+                 "are used with the change described. Values are shown as read.", syn)
+        sh.table(chunk, _PROBLEM_COLUMNS)
+        if problems.empty:
+            sh.row(["no problem found"])
+
+
+def _band(age: np.ndarray, width: int = 5) -> np.ndarray:
+    lo = (age // width) * width
+    return np.char.add(np.char.add(lo.astype(str), "-"), (lo + width - 1).astype(str))
+
+
+def _members_sheet(book: Workbook, result: Any, syn: bool) -> None:
+    from actuary.members import completed_years
+
+    m = result.members
+    sh = SheetWriter(book, "Members", (12, 8, 10, 12, 18, 18))
+    sh.title("Used member rows by status, sex and age band",
+             f"Age on the as-of date {result.settings.as_of}; wages in KHR per month.", syn)
+    if m.empty:
+        sh.row(["no member row was used"])
+        return
+    age = completed_years(m["birth_date"].to_numpy(dtype="datetime64[D]"),
+                          np.full(len(m), np.datetime64(result.settings.as_of, "D")))
+    f = pd.DataFrame({"status": m["status"], "sex": m["sex"], "band": _band(age),
+                      "lo": (age // 5) * 5, "months": m["credited_months"],
+                      "wage": m["insurable_wage"]})
+    g = (f.groupby(["status", "sex", "lo", "band"])
+         .agg(count=("months", "size"), months=("months", "mean"), wage=("wage", "mean"))
+         .reset_index())
+    sh.table(g, [("status", "Status", None), ("sex", "Sex", None), ("band", "Ages", None),
+                 ("count", "Members", styles.COUNT), ("months", "Mean credited months", "0.0"),
+                 ("wage", "Mean insurable wage", styles.KHR)])
+
+
+def _pensioners_sheet(book: Workbook, result: Any, syn: bool) -> None:
+    from actuary.members import completed_years
+
+    p = result.pensioners
+    sh = SheetWriter(book, "Pensioners", (14, 8, 10, 12, 18))
+    sh.title("Used pensioner rows by benefit, sex and age band",
+             "Amounts in KHR per month.", syn)
+    if p.empty:
+        sh.row(["no pensioner row was used"])
+        return
+    age = completed_years(p["birth_date"].to_numpy(dtype="datetime64[D]"),
+                          np.full(len(p), np.datetime64(result.settings.as_of, "D")))
+    f = pd.DataFrame({"type": p["benefit_type"], "sex": p["sex"], "lo": (age // 5) * 5,
+                      "band": _band(age), "amount": p["monthly_amount"]})
+    g = (f.groupby(["type", "sex", "lo", "band"])
+         .agg(count=("amount", "size"), amount=("amount", "mean")).reset_index())
+    sh.table(g, [("type", "Benefit", None), ("sex", "Sex", None), ("band", "Ages", None),
+                 ("count", "Pensioners", styles.COUNT), ("amount", "Mean amount", styles.KHR)])
+
+
+# -- the synthetic membership's workbook ------------------------------------------------------
+
+def write_synth_workbook(result: Any, files: Sequence[Path], path: str | Path,
+                         command: str = "") -> Path:
+    """Calibration report of a synthetic membership (:class:`actuary.synth.SynthResult`)."""
+    book = _book()
+    meta = result.meta
+    s = SheetWriter(book, "Summary", (40, 100))
+    s.title("SYNTHETIC NSSF-like membership", "Made by actuary data synth: seeded and "
+            "reproducible; calibrated to the published aggregates used by the default "
+            "starting population (actuary/starting_default.py).", synthetic=True)
+    s.blank()
+    s.pairs([
+        ("Generator", meta["generator"]), ("Seed", meta["seed"]),
+        ("Members", meta["members"]), ("Pensioners", meta["pensioners"]),
+        ("Valuation date (as-of)", meta["valuation_date"]),
+        ("Assumption set", meta["assumption_set"]),
+        ("Exit forces x k (k solved for the inactive ratio)", meta["exit_scale_k"]),
+        ("Wage dispersion (sigma of log wage)", meta["wage_sigma"]),
+        ("Files written", "\n".join(str(f) for f in files)),
+        ("Command", command),
+    ], {"Members": styles.COUNT, "Pensioners": styles.COUNT, "Seed": "0",
+        "Exit forces x k (k solved for the inactive ratio)": "0.0000"})
+    s.blank()
+    s.row(["Statuses on the valuation date"], font=styles.SECTION)
+    s.table(pd.DataFrame(list(meta["statuses"].items()), columns=["status", "rows"]),
+            [("status", "Status", None), ("rows", "Rows", styles.COUNT)])
+    s.blank()
+    s.row(["Sources"], font=styles.SECTION)
+    for src in meta["sources"]:
+        s.row([src])
+    c = SheetWriter(book, "Calibration", (52, 18, 18, 50, 24))
+    c.title("Targets and what was drawn", "Actives on the valuation date, before any injected "
+            "defect. Differences are sampling error (and the approximations in actuary.synth).",
+            synthetic=True)
+    c.table(result.calibration, [("measure", "Measure", None), ("target", "Target", "#,##0.0000"),
+                                 ("synthetic", "Synthetic", "#,##0.0000"),
+                                 ("source", "Source", None), ("status", "Status", None)])
+    if meta.get("defects_injected"):
+        d = SheetWriter(book, "Defects", (24, 14))
+        d.title("Defects injected on purpose", f"Share {meta['defects_share']} of the rows "
+                "for each kind, disjoint rows; duplicate_id counts both rows of a pair.",
+                synthetic=True)
+        d.table(pd.DataFrame(list(meta["defects_injected"].items()), columns=["code", "rows"]),
+                [("code", "Reason the check should give", None), ("rows", "Rows", styles.COUNT)])
+    return _save(book, path)
