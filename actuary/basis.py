@@ -55,6 +55,12 @@ class SchemeRules:
     invalidity_minimum_rate
         Minimum invalidity pension as a share of the reference wage (career average
         revalued contributory wage); 0 = none.
+    final_salary
+        Reference wage: False = career average of revalued contributory wages (the old-age
+        pension is ``accrual x career earnings``); True = the last wage (``accrual x
+        credited years x last capped contributory wage``), as in civil-service schemes.
+        Under it members below the old-age condition get the grant of
+        ``Basis.grant_months`` months of the last wage instead of a refund.
     """
 
     old_age_min_years: int = 1
@@ -67,6 +73,7 @@ class SchemeRules:
     survivor_lump_sum_months: float = 1.0
     funeral_grant_months: float = 5.0
     invalidity_minimum_rate: float = 0.0
+    final_salary: bool = False
 
 
 @dataclass(frozen=True)
@@ -215,6 +222,12 @@ class Basis:
     ``parent_child_gap`` (age of the deceased minus the age given to the orphans),
     ``pension_age`` ``[T]`` int (members attaining it at the end of year t retire),
     ``rules`` (:class:`SchemeRules`) and ``start`` (:class:`StartingState`).
+
+    Optional yearly rules (off by default): ``early_retirement_years`` ``[T]`` int,
+    completed credited years with which a member below the pension age retires at the
+    end of year t (0 = no retirement before the pension age); ``grant_months`` ``[T]``,
+    months of the last wage paid as a grant to members retiring below the old-age
+    condition in year t (final-salary rule only; 0 = nothing).
     """
 
     first_year: int
@@ -252,11 +265,20 @@ class Basis:
     orphan_age_limit: int = 18
     parent_child_gap: int = 28
     full_service: bool = False
+    early_retirement_years: np.ndarray | None = None
+    grant_months: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n_years = int(np.asarray(self.contribution_rate).shape[0])
         if n_years < 1:
             raise ValueError("a Basis needs at least one year")
+        early = np.zeros(n_years) if self.early_retirement_years is None \
+            else np.asarray(self.early_retirement_years)
+        grant = np.zeros(n_years) if self.grant_months is None else self.grant_months
+        object.__setattr__(self, "early_retirement_years",
+                           np.ascontiguousarray(early, dtype=np.int64))
+        object.__setattr__(self, "grant_months", np.ascontiguousarray(grant, dtype=np.float64))
+        self._check_optional_rules(n_years)
         object.__setattr__(
             self, "pension_age", np.ascontiguousarray(self.pension_age, dtype=np.int64)
         )
@@ -285,12 +307,28 @@ class Basis:
         if np.any(total > 1 + 1e-12):
             raise ValueError("death + invalidity + exit rates of actives exceed 1 somewhere")
 
+    def _check_optional_rules(self, n_years: int) -> None:
+        early, grant = self.early_retirement_years, self.grant_months
+        if early.shape != (n_years,) or grant.shape != (n_years,):
+            raise ValueError("Basis.early_retirement_years and grant_months need one value a year")
+        if np.any(early < 0) or np.any(early > N_SERVICE - 1):
+            raise ValueError(f"Basis.early_retirement_years must be 0 (none) or 1..{N_SERVICE - 1}")
+        if np.any((early > 0) & (early < self.rules.old_age_min_years)):
+            raise ValueError("Basis.early_retirement_years below the old-age qualifying period")
+        if not np.all(np.isfinite(grant)) or np.any(grant < 0):
+            raise ValueError("Basis.grant_months must be finite and non-negative")
+        if np.any(grant > 0) and not self.rules.final_salary:
+            raise ValueError("a grant of months of the last wage needs the final-salary rule "
+                             "(the last wage of inactive members is kept only under it)")
+
     @property
     def service_slots(self) -> int:
         """Completed-service slots the projection keeps (the last one means "that many or more").
 
         Service enters the rules only through the qualifying periods (old-age, invalidity,
-        survivors) and the reference wage of the invalidity minimum. Without that minimum,
+        survivors, retirement at any age) and the reference wage of the invalidity minimum
+        (and the whole pension under the final-salary rule, which keeps all slots). Without
+        that minimum,
         members with at least ``K`` = the longest qualifying period are all treated alike,
         so the cells from ``K`` years up are merged into one ("K or more"): a 5 to 8 times
         smaller state for the NSSF rules. Counts, careers and pensions are unchanged; the
@@ -301,9 +339,11 @@ class Basis:
         all 51 slots.
         """
         r = self.rules
-        if self.full_service or r.invalidity_minimum_rate > 0:
+        # the final-salary pension depends on every year of service
+        if self.full_service or r.invalidity_minimum_rate > 0 or r.final_salary:
             return N_SERVICE
-        longest = max(r.old_age_min_years, r.invalidity_min_years, r.survivor_min_years)
+        longest = max(r.old_age_min_years, r.invalidity_min_years, r.survivor_min_years,
+                      int(self.early_retirement_years.max()))
         return int(min(max(longest + 1, 2), N_SERVICE))
 
     @property

@@ -15,6 +15,12 @@ Timing conventions (the kernel's year ``t`` is calendar year ``y = first_year + 
 * The wage floor and ceiling, given in KHR per month, become annual amounts (x 12).
 * New entrants bring the number of actives on 1 January of ``y+1`` to the number on the
   valuation date grown by ``coverage.active_growth`` of each year up to ``y``.
+* Optional rules use the value in force on 31 December of ``y`` (they act at the end of
+  the year): retirement at any age (``min_months_any_age``, as completed years) and the
+  grant below the old-age condition (``grant_months_below_condition``).
+* Under the final-salary reference wage the inactive members of the starting population
+  carry their last wage (``average_career_wage`` of their rows, read as the last
+  contributory wage; blank = none known, 0) instead of career earnings.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from actuary.errors import AssumptionError
 from actuary.starting import StartingPopulation
 from actuary.state import N_AGE
 
-__all__ = ["build_basis", "months_to_years"]
+__all__ = ["build_basis", "months_to_years", "reference_wage_is_final"]
 
 AGES = np.arange(N_AGE)
 
@@ -68,10 +74,17 @@ def frame_entrants(aset: AssumptionSet, horizon: int | None = None) -> dict[str,
     first (the frame's projection of population, labour force and coverage, issue 3),
     and the age and sex of its new entrants.
     """
-    from actuary.labour import entrant_arrays
+    from actuary.labour import build_frame
 
-    arrays = entrant_arrays(aset, aset.coverage.frame_scheme, horizon)
-    return {k: arrays[k] for k in ("target_actives", "entrant_distribution")}
+    T = int(horizon or aset.horizon_years)
+    frame = build_frame(aset, aset.first_year + T - 1)
+    scheme = aset.coverage.frame_scheme
+    if scheme not in frame.flows:
+        raise AssumptionError("no coverage of this scheme in the frame", location="frame.coverage",
+                              value=scheme, expected="one of " + ", ".join(frame.flows))
+    f = frame.flows[scheme]
+    return {"target_actives": f.target_actives[:T], "entrant_distribution": f.entrant_distribution[:T],
+            "covered_at_start": float(f.covered[0].sum())}
 
 
 def build_basis(
@@ -133,6 +146,7 @@ def build_basis(
 
     reval_choice = str(p.revaluation.yearly(y0, last, "end")[0])
     index_choice = str(p.indexation.yearly(y0, last, "end")[0])
+    final = reference_wage_is_final(aset, last)
     for param, choice in ((p.revaluation, reval_choice), (p.indexation, index_choice)):
         if len(set(param.yearly(y0, last, "end"))) > 1:
             raise AssumptionError("a change of index during the projection is not supported",
@@ -189,16 +203,21 @@ def build_basis(
 
     # Starting population, with the transitional credits read at the valuation date.
     credits = p.transitional_credits
-    years_back = _years_between(credits.reference_date, aset.valuation_date)
+    extra = None
+    if credits is not None:
+        years_back = _years_between(credits.reference_date, aset.valuation_date)
 
-    def extra(age_now: int) -> float:
-        return credits.extra_years_at(int(age_now - years_back))
+        def extra(age_now: int) -> float:
+            return credits.extra_years_at(int(age_now - years_back))
 
     start = population.to_state(
         float(p.wage_floor.value_at(aset.valuation_date, _mapping(idx, y0))),
         float(p.wage_ceiling.value_at(aset.valuation_date, _mapping(idx, y0))),
-        extra_years=extra, months_for_extra=credits.min_months_paid,
+        extra_years=extra, months_for_extra=credits.min_months_paid if credits else 0,
     )
+    if final:
+        start = _with_last_wages(start, population, extra,
+                                 credits.min_months_paid if credits else 0)
 
     # Entrants: by age from the table, by sex from the female share; wages from the
     # actives' average wage by sex at the valuation date and the salary scale.
@@ -231,12 +250,19 @@ def build_basis(
     if entrants is not None:
         target = np.asarray(entrants["target_actives"], dtype=float)[:T]
         dist = np.asarray(entrants["entrant_distribution"], dtype=float)[:T]
+        base = entrants.get("covered_at_start")
+        if base:
+            # The frame counts the whole covered population; a starting file of another
+            # size (a sample, a sub-scheme) follows the frame's path in proportion.
+            target = target * (counts.sum() / base)
     else:
         target = counts.sum() * np.cumprod(1.0 + avg(cov.active_growth))
     if closed_group:
         target = -np.ones(T)
 
+    early, grant = _optional_rules(aset, end, T, final)
     rules = SchemeRules(
+        final_salary=final,
         old_age_min_years=months_to_years(float(p.min_months_old_age.value_at(aset.valuation_date)),
                                           "scheme.parameters.min_months_old_age"),
         invalidity_min_years=months_to_years(
@@ -253,6 +279,13 @@ def build_basis(
         funeral_grant_months=float(p.funeral_grant_months.value_at(aset.valuation_date)),
         invalidity_minimum_rate=float(p.invalidity_minimum_rate.value_at(aset.valuation_date)),
     )
+    if np.any((early > 0) & (early < rules.old_age_min_years)):
+        raise AssumptionError(
+            "the service for retirement at any age is shorter than the old-age condition",
+            location="scheme.parameters.min_months_any_age",
+            value=sorted(set((12 * early[early > 0]).tolist())),
+            expected=f"0 (none) or at least min_months_old_age "
+                     f"({12 * rules.old_age_min_years} months)")
     fam = demo.family
     return Basis(
         first_year=y0,
@@ -289,7 +322,72 @@ def build_basis(
         wage_sigma=float(demo.wage_dispersion.value),
         orphan_age_limit=int(fam.orphan_age_limit.value),
         parent_child_gap=int(fam.parent_child_age_gap.value),
+        early_retirement_years=early,
+        grant_months=grant,
     )
+
+
+def reference_wage_is_final(aset: AssumptionSet, last_year: int | None = None) -> bool:
+    """Whether the scheme's reference wage is the last wage (one choice for the projection)."""
+    p = aset.scheme.parameters.reference_wage
+    last = aset.last_year if last_year is None else last_year
+    choices = set(str(c) for c in p.yearly(aset.first_year, last, "end"))
+    if len(choices) > 1:
+        raise AssumptionError("a change of reference wage during the projection is not supported",
+                              location="scheme.parameters.reference_wage",
+                              value=sorted(choices), expected="one choice for the whole projection")
+    return choices.pop() == "final_wage"
+
+
+def _optional_rules(aset: AssumptionSet, end: Any, T: int, final: bool
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Yearly completed years for retirement at any age (0 = none) and grant months."""
+    p = aset.scheme.parameters
+    early = np.zeros(T, dtype=np.int64)
+    if p.min_months_any_age is not None:
+        months = end(p.min_months_any_age)
+        early = np.array([months_to_years(float(m), "scheme.parameters.min_months_any_age")
+                          for m in months], dtype=np.int64)
+    grant = np.zeros(T)
+    if p.grant_months_below_condition is not None:
+        grant = end(p.grant_months_below_condition)
+        if np.any(grant > 0) and not final:
+            raise AssumptionError(
+                "a grant of months of the last wage needs the final-wage reference wage",
+                location="scheme.parameters.grant_months_below_condition",
+                value=sorted(set(grant.tolist())),
+                expected="reference_wage: final_wage, or no grant (0 months)")
+    return early, grant
+
+
+def _with_last_wages(start: Any, population: StartingPopulation, extra: Any,
+                     months_for_extra: int) -> Any:
+    """``start`` with the inactive members' career earnings replaced by their last wage
+    mass (KHR per year), spread over service slots exactly as ``to_state`` spreads them."""
+    from dataclasses import fields
+
+    from actuary.basis import StartingState
+    from actuary.state import N_SERVICE
+
+    last = np.zeros_like(start.inactive_career)
+    rows = population.rows[population.rows["status"] == "inactive"]
+    for row in rows.itertuples(index=False):
+        s = 0 if row.sex == "M" else 1
+        months = float(row.credited_months)
+        years = months / 12.0
+        if extra is not None and months >= months_for_extra:
+            years += float(extra(int(row.age)))
+        wage = row.average_career_wage
+        wage = 0.0 if wage is None or (isinstance(wage, float) and math.isnan(wage)) else float(wage)
+        lo = min(int(math.floor(years)), N_SERVICE - 1)
+        f = 0.0 if lo == N_SERVICE - 1 else years - math.floor(years)
+        hi = min(lo + 1, N_SERVICE - 1)
+        for slot, share in ((lo, 1.0 - f), (hi, f)):
+            if share > 0.0:
+                last[s, int(row.age), slot] += share * float(row.count) * 12.0 * wage
+    kw = {f.name: getattr(start, f.name) for f in fields(start)}
+    kw["inactive_career"] = last
+    return StartingState(**kw)
 
 
 def _years_between(earlier: date, later: date) -> int:

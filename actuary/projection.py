@@ -66,6 +66,9 @@ def kernel_arguments(basis: Basis) -> tuple:
         float(r.refund_share), float(r.survivor_rate), float(r.survivor_spouse_share),
         float(r.survivor_children_share), float(r.survivor_lump_sum_months),
         float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
+        # switches: None (off) or True (on), see project_kernel
+        True if r.final_salary else None, True if b.early_retirement_years.max() > 0 else None,
+        b.early_retirement_years, b.grant_months,
         *members,
         s.old_age_count, s.old_age_pension, s.invalidity_count, s.invalidity_pension,
         s.spouse_count, s.spouse_pension, s.orphan_count, s.orphan_pension,

@@ -29,6 +29,7 @@ __all__ = [
     "Revaluation",
     "Indexation",
     "ReferenceWage",
+    "BudgetGuarantee",
     "TransitionalCredits",
     "SchemeParameters",
     "SchemeDefinition",
@@ -36,7 +37,8 @@ __all__ = [
 
 _REVALUATION = ("wage_growth", "price_inflation", "none")
 _INDEXATION = ("price_inflation", "wage_growth", "none")
-_REFERENCE_WAGE = ("career_average_revalued",)
+_REFERENCE_WAGE = ("career_average_revalued", "final_wage")
+_GUARANTEE = ("none", "deficit")
 
 
 class Revaluation(DatedChoice):
@@ -56,13 +58,29 @@ class Indexation(DatedChoice):
 class ReferenceWage(DatedChoice):
     """How the wage the accrual rate applies to is formed.
 
-    Only ``career_average_revalued`` (the average of all past contributory wages,
-    revalued by :class:`Revaluation`) is supported by the projection engine; a nominal
-    career average is ``revaluation: none``.
+    ``career_average_revalued``: the average of all past contributory wages, revalued by
+    :class:`Revaluation` (a nominal career average is ``revaluation: none``); the pension
+    is ``accrual x sum of revalued wages``. ``final_wage``: the last contributory wage
+    (civil-service schemes); the pension is ``accrual x credited years x last wage``, and
+    a member who leaves keeps the last wage, revalued by :class:`Revaluation`. One choice
+    for the whole projection.
     """
 
     options: ClassVar[tuple[str, ...]] = _REFERENCE_WAGE
     values: dict[date, Literal[_REFERENCE_WAGE]]  # type: ignore[valid-type]
+
+
+class BudgetGuarantee(DatedChoice):
+    """Whether the state budget pays what the scheme's reserve cannot.
+
+    ``none``: the scheme stands alone (its reserve may run out: the depletion year).
+    ``deficit``: each year the budget pays the part of the expenditure that contributions,
+    investment income and the reserve cannot cover, so the reserve never falls below
+    zero (a budget-financed scheme has no reserve: the budget pays every benefit).
+    """
+
+    options: ClassVar[tuple[str, ...]] = _GUARANTEE
+    values: dict[date, Literal[_GUARANTEE]]  # type: ignore[valid-type]
 
 
 _EXTRA_YEARS = Bounds("a number of extra credited years", 0, 50)
@@ -109,6 +127,13 @@ class SchemeParameters(Strict):
     Units: contribution and accrual rates as fractions; the wage floor and ceiling and
     the minimum pension in KHR per month; the funeral grant minimum in KHR; qualifying
     periods in months; the pension age in years.
+
+    Optional rules (absent = off): ``transitional_credits``; ``min_months_any_age``
+    (credited months with which a member retires at any age); ``grant_months_below_condition``
+    (months of the last wage paid to a member retiring below ``min_months_old_age``,
+    instead of a refund; needs ``reference_wage: final_wage``);
+    ``budget_contribution_share`` (share of the contributions the state budget pays, as
+    the employer of civil servants or as a matching subsidy) and ``budget_guarantee``.
     """
 
     contribution_rate: DatedFraction
@@ -133,8 +158,17 @@ class SchemeParameters(Strict):
     survivor_lump_sum_months: DatedMonths
     funeral_grant_months: DatedMonths
     funeral_grant_minimum: DatedAmount
-    transitional_credits: TransitionalCredits
+    transitional_credits: TransitionalCredits | None = None
     voluntary_contributors: DatedCount | None = None  # informational only
+    # Optional rules, off when absent (civil-service schemes, financing by the budget):
+    # credited months giving retirement before the pension age (0 = none)
+    min_months_any_age: DatedMonths | None = None
+    # grant below the old-age condition, months of the last wage (final wage only)
+    grant_months_below_condition: DatedMonths | None = None
+    # share of contributions paid by the state budget (as an employer, or a subsidy)
+    budget_contribution_share: DatedFraction | None = None
+    # whether the budget covers what the reserve cannot (see BudgetGuarantee)
+    budget_guarantee: BudgetGuarantee | None = None
 
 
 class SchemeDefinition(Strict):

@@ -35,6 +35,8 @@ def _register() -> None:
     from actuary.cli.valuate_cmd import valuate
     from actuary.cli.data_cmd import data
     from actuary.cli.experience_cmd import experience
+    from actuary.cli.compare_cmd import compare
+    from actuary.cli.solve_cmd import solve
 
     main.add_command(basis)
     main.add_command(table)
@@ -42,6 +44,8 @@ def _register() -> None:
     main.add_command(population)
     main.add_command(data)
     main.add_command(experience)
+    main.add_command(compare)
+    main.add_command(solve)
 
 
 _register()

@@ -68,6 +68,16 @@ def _advance(a: np.ndarray, f: np.ndarray | float) -> np.ndarray:
     return out
 
 
+def _advance_keep(a: np.ndarray, f: float, keep0: np.ndarray, keep1: np.ndarray) -> np.ndarray:
+    """:func:`_advance` of only the parts that stay members: the share ``1 - f`` where
+    ``keep0`` (by service slot) and the share ``f`` moving up where ``keep1``."""
+    out = (1 - f) * a * keep0
+    moved = f * a * keep1
+    out[..., 1:] += moved[..., :-1]
+    out[..., -1] += moved[..., -1]
+    return out
+
+
 def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Same outputs as :func:`actuary.projection.run_kernel`, computed with numpy."""
     T = b.n_years
@@ -114,6 +124,9 @@ def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for t in range(T):
         snapshot(t)
         F = flows[t]
+        final = bool(r.final_salary)
+        ey = int(b.early_retirement_years[t])
+        below_factor = b.grant_months[t] / 12.0 if final else r.refund_share * b.contribution_rate[t]
         rate, pay, dens = b.contribution_rate[t], b.contribution_factor[t], b.density[t]
         credit = dens * b.credit_factor[t]
         acc, minp, ix = b.accrual_rate[t], b.minimum_pension[t], b.indexation[t]
@@ -138,20 +151,25 @@ def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         F[:, S.FLOW_EXPOSURE] += dens * exposure.sum(axis=(1, 2))
         F[:, S.FLOW_WAGE_MASS] += (dens * w * exposure).sum(axis=(1, 2))
         half_r = rpp + 0.5 * credit * cw
+        # per-person pension base at mid-year, of a leaver, of a stayer at the year end
+        if final:
+            half_b, leave_b, stay_b = (serv + 0.5 * credit) * cw, cw, cw
+        else:
+            half_b, leave_b, stay_b = half_r, half_r, rpp + credit * cw
         deaths = an * QD
         F[:, S.FLOW_DEATHS_ACTIVE] += deaths.sum(axis=(1, 2))
         surv_ok = serv >= r.survivor_min_years
-        dead_pension = deaths * acc * half_r
+        dead_pension = deaths * acc * half_b
         surv_deaths = np.where(surv_ok, deaths, 0).sum(axis=2)
         surv_mass = np.where(surv_ok, dead_pension, 0).sum(axis=2)
         lump_mass = np.where(surv_ok, 0, dead_pension).sum(axis=2)
 
         inval = an * QI
         inv_ok = serv >= r.invalidity_min_years
-        p_inv = acc * half_r
+        p_inv = acc * half_b
         ref_years = serv + 0.5 * credit
         with np.errstate(invalid="ignore", divide="ignore"):
-            p_floor = np.where(ref_years > 0, r.invalidity_minimum_rate * half_r / ref_years, 0)
+            p_floor = np.where(ref_years > 0, r.invalidity_minimum_rate * half_b / ref_years, 0)
         p_inv = np.maximum(np.maximum(p_inv, p_floor), minp)
         new_inv_n = np.where(inv_ok, inval, 0).sum(axis=2)
         new_inv_p = np.where(inv_ok, inval * p_inv, 0).sum(axis=2)
@@ -163,31 +181,45 @@ def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # members who stay active, leave to inactive, or retire at the end of the year
         R = retire[None, :, None] * np.ones((n_sex, 1, 1))
         nr = 1 - R
-        new_an = _shift_age(_advance(stay * nr, credit))
-        new_aw = _shift_age(_advance(stay * nr * w * g1 * b.salary_growth[..., None], credit))
-        new_ar = _shift_age(_advance(stay * nr * full_r * rv1, credit))
-        new_in = _shift_age(_advance(leave * nr, 0.5 * credit))
-        new_ir = _shift_age(_advance(leave * nr * half_r * rv1, 0.5 * credit))
+        # retirement at any age: below the pension age, a share whose service at the end
+        # of the year is at least ey retires (keep0: the share keeping n years stays a
+        # member; keep1: the share reaching n + 1)
+        keep0 = np.ones(n_serv) if ey <= 0 else (serv < ey).astype(float)
+        keep1 = np.ones(n_serv) if ey <= 0 else (serv + 1 < ey).astype(float)
+        new_an = _shift_age(_advance_keep(stay * nr, credit, keep0, keep1))
+        new_aw = _shift_age(_advance_keep(stay * nr * w * g1 * b.salary_growth[..., None], credit,
+                                          keep0, keep1))
+        new_ar = _shift_age(_advance_keep(stay * nr * full_r * rv1, credit, keep0, keep1))
+        new_in = _shift_age(_advance_keep(leave * nr, 0.5 * credit, keep0, keep1))
+        new_ir = _shift_age(_advance_keep(leave * nr * leave_b * rv1, 0.5 * credit, keep0, keep1))
 
         # retirements: each group keeps a share (1 - f) of its service slot and moves f to
-        # the next one; the minimum pension applies to each part before parts are merged
-        ret_groups = [
-            (stay * R, stay * R * full_r, credit),
-            (leave * R, leave * R * half_r, 0.5 * credit),
-        ]
+        # the next one; the minimum pension applies to each part before parts are merged.
+        # Parts are (count, pension base, completed years).
+        up = np.minimum(serv + 1, n_serv)
+        ret_parts = []
+        for cnt, base, f in ((stay, stay_b, credit), (leave, leave_b, 0.5 * credit)):
+            ret_parts.append(((1 - f) * cnt * R, (1 - f) * cnt * R * base, serv))
+            ret_parts.append((f * cnt * R, f * cnt * R * base, up))
+            if ey > 0:
+                ret_parts.append(((1 - f) * cnt * nr * (1 - keep0),
+                                  (1 - f) * cnt * nr * (1 - keep0) * base, serv))
+                ret_parts.append((f * cnt * nr * (1 - keep1), f * cnt * nr * (1 - keep1) * base, up))
 
         # ---- inactives ----
         with np.errstate(invalid="ignore", divide="ignore"):
             irpp = np.where(inn > 0, inr / inn, 0.0)
         ideaths = inn * QD
         F[:, S.FLOW_DEATHS_INACTIVE] += ideaths.sum(axis=(1, 2))
-        idp = ideaths * acc * irpp
+        idp = ideaths * acc * (irpp * serv if final else irpp)
         surv_deaths += np.where(surv_ok, ideaths, 0).sum(axis=2)
         surv_mass += np.where(surv_ok, idp, 0).sum(axis=2)
         lump_mass += np.where(surv_ok, 0, idp).sum(axis=2)
         alive = inn - ideaths
-        back = alive * back_rate[..., None] * nr
-        rest = (alive - alive * back_rate[..., None]) * nr
+        early = np.zeros(n_serv) if ey <= 0 else (serv >= ey).astype(float)
+        staying = nr * (1 - early)  # below the pension age and not retiring early
+        back = alive * back_rate[..., None] * staying
+        rest = (alive - alive * back_rate[..., None]) * staying
         F[:, S.FLOW_REENTRIES] += back.sum(axis=(1, 2))
         ew_next = np.zeros((n_sex, n_age))
         ew_next[:, :-1] = b.entrant_wage[t][:, 1:]
@@ -197,30 +229,28 @@ def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         new_ar += _shift_age(back * irpp * rv1)
         new_in += _shift_age(rest)
         new_ir += _shift_age(rest * irpp * rv1)
-        ret_groups.append((alive * R, alive * R * irpp, 0.0))
+        retiring = alive * (R + nr * early)
+        ret_parts.append((retiring, retiring * irpp, serv))
 
         oa_new = np.zeros((n_sex, n_age))
         oa_new_p = np.zeros((n_sex, n_age))
         ref_n = np.zeros((n_sex, n_age))
         ref_r = np.zeros((n_sex, n_age))
         n_ret = np.zeros((n_sex, n_age))
-        for cnt, car, f in ret_groups:
-            n_ret += cnt.sum(axis=2)
-            for share, years in ((1 - f, serv), (f, np.minimum(serv + 1, n_serv))):
-                if share <= 0:
-                    continue
-                c_part, r_part = share * cnt, share * car
-                ok = years >= r.old_age_min_years
-                pens = np.maximum(acc * r_part, minp * c_part)
-                oa_new += np.where(ok, c_part, 0).sum(axis=2)
-                oa_new_p += np.where(ok, pens, 0).sum(axis=2)
-                ref_n += np.where(ok, 0, c_part).sum(axis=2)
-                ref_r += np.where(ok, 0, r_part).sum(axis=2)
+        for c_part, r_part, years in ret_parts:
+            n_ret += c_part.sum(axis=2)
+            ok = years >= r.old_age_min_years
+            amount = acc * r_part * years if final else acc * r_part
+            pens = np.maximum(amount, minp * c_part)
+            oa_new += np.where(ok, c_part, 0).sum(axis=2)
+            oa_new_p += np.where(ok, pens, 0).sum(axis=2)
+            ref_n += np.where(ok, 0, c_part).sum(axis=2)
+            ref_r += np.where(ok, 0, r_part).sum(axis=2)
         F[:, S.FLOW_RETIREMENTS] += n_ret.sum(axis=1)
         F[:, S.FLOW_NEW_OLD_AGE] += oa_new.sum(axis=1)
         F[:, S.FLOW_NEW_OLD_AGE_AMOUNT] += oa_new_p.sum(axis=1)
         F[:, S.FLOW_REFUNDS_PAID] += ref_n.sum(axis=1)
-        F[:, S.FLOW_REFUND] += r.refund_share * rate * ref_r.sum(axis=1)
+        F[:, S.FLOW_REFUND] += below_factor * ref_r.sum(axis=1)
 
         # ---- pensioners ----
         grant_min = b.funeral_grant_minimum[t]

@@ -263,3 +263,109 @@ def test_merged_service_slots(seed):
                      minimum_pension=np.zeros(50))
     for got, want in zip(run_kernel(linear), run_kernel(linear.with_(full_service=True))):
         assert _max_rel_err(got, want) < 1e-12
+
+
+# ---- public-sector rules: final salary, retirement at any age, grant below the condition ----
+
+@pytest.mark.parametrize("final,early,grant,sigma", [
+    (True, 45, 0.0, 0.3),    # final salary, retirement at any age hardly ever reached
+    (True, 30, 10.0, 0.3),   # the civil-service rules: 30 years at any age, 10 months' grant
+    (False, 25, 0.0, 0.2),   # career average with retirement at any age (refund below)
+    (True, 8, 6.0, 0.0),     # a short service condition: many early retirements
+])
+def test_kernel_agrees_with_reference_under_public_sector_rules(final, early, grant, sigma):
+    rules = SchemeRules(old_age_min_years=5 if early else 20, invalidity_min_years=5,
+                        survivor_min_years=5, final_salary=final)
+    b = make_basis(12, 40, rules=rules, sigma=sigma)
+    ey = np.full(40, early, dtype=np.int64)
+    ey[:10] = 0  # the rule starts in year 11
+    gm = np.full(40, grant)
+    b = b.with_(early_retirement_years=ey, grant_months=gm)
+    assert b.service_slots == (51 if final else max(early, 5) + 1)
+    for got, want in zip(run_kernel(b), project_reference(b)):
+        assert _max_rel_err(got, want) < 1e-12
+    if early:  # early retirements do happen before the pension age
+        assert project(b).flows[10:, :, S.FLOW_RETIREMENTS].sum() > 0
+
+
+def test_public_sector_rules_keep_people():
+    rules = SchemeRules(old_age_min_years=20, final_salary=True)
+    b = make_basis(4, 50, rules=rules).with_(early_retirement_years=np.full(50, 30),
+                                             grant_months=np.full(50, 10.0))
+    proj = project(b)
+    scale = proj.people.sum(axis=(1, 3)).max()
+    assert np.abs(_balance(proj)).max() < 1e-10 * scale
+
+
+def test_grant_needs_final_salary_and_early_years_the_old_age_condition():
+    b = make_basis(0, 5)
+    with pytest.raises(ValueError, match="final-salary"):
+        b.with_(grant_months=np.full(5, 10.0))
+    with pytest.raises(ValueError, match="qualifying"):
+        b.with_(rules=SchemeRules(old_age_min_years=20), early_retirement_years=np.full(5, 10))
+
+
+def test_public_sector_rules_by_hand():
+    """Five women, one year of the civil-service rules computed by hand.
+
+    Final salary, accrual 2% a year, pension age 60, 20 years for a pension, retirement at
+    any age with 30 years, a grant of 10 months' last wage below 20 years; death 1%,
+    exit 5%, no invalidity, no growth, no revaluation; rate 10%, no floor or ceiling.
+    A: active 55, 29 years, 12M a year.  B: active 59, 10 years, 12M.
+    C: active 59, 25 years, 24M.  D: inactive 50, 31 years, last wage 6M.
+    E: inactive 59, 15 years, last wage 6M.
+    """
+    T = 2
+    q = np.full((T, 2, 111), 0.01)
+    q[:, :, -1] = 1.0
+    zeros = np.zeros((T, 2, 111))
+    start = StartingState.empty()
+    for age, years, wage in ((55, 29, 12e6), (59, 10, 12e6), (59, 25, 24e6)):
+        start.active_count[1, age, years] = 1.0
+        start.active_wage[1, age, years] = wage
+        start.active_career[1, age, years] = wage * years  # not used by the final salary
+    for age, years, wage in ((50, 31, 6e6), (59, 15, 6e6)):
+        start.inactive_count[1, age, years] = 1.0
+        start.inactive_career[1, age, years] = wage  # under the final salary: the last wage
+    rules = SchemeRules(old_age_min_years=20, invalidity_min_years=5, survivor_min_years=5,
+                        refund_share=0.0, survivor_rate=0.5, survivor_lump_sum_months=0,
+                        funeral_grant_months=0, final_salary=True)
+    b = make_basis(0, T, entrants=False, sigma=0.0).with_(
+        start=start, rules=rules, pension_age=np.full(T, 60),
+        contribution_rate=np.full(T, 0.10), contribution_factor=np.ones(T),
+        credit_factor=np.ones(T), density=np.ones(T), wage_floor=np.zeros(T),
+        wage_ceiling=np.zeros(T), accrual_rate=np.full(T, 0.02), minimum_pension=np.zeros(T),
+        revaluation=np.zeros(T), indexation=np.zeros(T), wage_growth=np.zeros(T),
+        funeral_grant_minimum=np.zeros(T), mortality=q, disabled_mortality=q,
+        invalidity=zeros, exit=np.where(q < 1, 0.05, 0.0), reentry=zeros,
+        salary_growth=np.ones((2, 111)), share_married=np.ones((2, 111)),
+        child_probability=np.zeros((2, 111)), children=np.zeros((2, 111)),
+        early_retirement_years=np.full(T, 30), grant_months=np.full(T, 10.0),
+    )
+    p = project(b)
+    F = p.flows[0, 1]
+    # contributions: each active contributes 1 - (0.01 + 0.05)/2 = 0.97 of the year
+    assert F[S.FLOW_EARNINGS] == pytest.approx(0.97 * 48e6, rel=1e-13)
+    assert F[S.FLOW_CONTRIBUTIONS] == pytest.approx(0.097 * 48e6, rel=1e-13)
+    # A: 0.94 stayers reach 30 years and retire at 55 on 2% x 30 x 12M = 7.2M; of the
+    # 0.05 leavers (half a year credited) half reach 30 and retire, half stay inactive.
+    # C: 0.94 stayers with 26 years (12.48M), leavers 0.025 with 25 (12.0M) and 0.025
+    # with 26. D: 0.99 inactives with 31 years retire on 2% x 31 x 6M = 3.72M.
+    new = 0.965 + 0.99 + 0.99
+    mass = 0.965 * 7.2e6 + (0.965 * 12.48e6 + 0.025 * 12.0e6) + 0.99 * 3.72e6
+    assert F[S.FLOW_NEW_OLD_AGE] == pytest.approx(new, rel=1e-13)
+    assert F[S.FLOW_NEW_OLD_AGE_AMOUNT] == pytest.approx(mass, rel=1e-13)
+    # B and E reach 60 below 20 years: a grant of 10 months of the last wage
+    assert F[S.FLOW_REFUNDS_PAID] == pytest.approx(0.99 + 0.99, rel=1e-13)
+    assert F[S.FLOW_REFUND] == pytest.approx(0.99 * 10e6 + 0.99 * 5e6, rel=1e-13)
+    assert F[S.FLOW_RETIREMENTS] == pytest.approx(0.965 + 4 * 0.99, rel=1e-13)
+    # the leavers of A who stay below 30 years: inactive at 56 with 29 years, last wage 12M
+    assert p.people[1, S.STATUS_INACTIVE, 1, 56] == pytest.approx(0.025, rel=1e-13)
+    assert p.masses[1, S.MASS_CAREER, 1, 56] == pytest.approx(0.025 * 12e6, rel=1e-13)
+    assert p.people[1, S.STATUS_OLD_AGE, 1].sum() == pytest.approx(new, rel=1e-13)
+    # survivors' pensions: half of 2% x service at mid-year x last wage, all married,
+    # paid half a year to the widowers in the year of death
+    base = 0.02 * (29.5 * 12e6 + 10.5 * 12e6 + 25.5 * 24e6 + 31 * 6e6 + 15 * 6e6)
+    assert p.flows[0, 0, S.FLOW_SPOUSE] == pytest.approx(0.5 * 0.5 * 0.01 * base, rel=1e-12)
+    # year 2: the new pensions are paid mid-year, 1% of the pensioners dying
+    assert p.flows[1, 1, S.FLOW_OLD_AGE] == pytest.approx(mass * 0.995, rel=1e-13)

@@ -1,0 +1,147 @@
+"""``actuary compare``: scenarios side by side, with their differences to the base."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import click
+
+
+def _fmt(value, kind: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    if kind == "rate":
+        return f"{100 * value:.2f}%"
+    if kind == "year":
+        return f"{int(value)}"
+    if kind == "ratio":
+        return f"{value:.1f}"
+    if kind == "khr":
+        return f"{value / 1e9:,.0f} bn"
+    return f"{value:.3f}"
+
+
+def _change(value, kind: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    if kind == "rate":
+        return f"{100 * value:+.2f} pt"
+    if kind == "year":
+        return f"{int(value):+d} y"
+    if kind == "ratio":
+        return f"{value:+.1f}"
+    if kind == "khr":
+        return f"{value / 1e9:+,.0f} bn"
+    return f"{value:+.3f}"
+
+
+def comparison_text(comparison) -> str:
+    """The comparison table as text: one column per scenario, then the changes."""
+    names = [s.name for s in comparison.scenarios]
+    width = max(14, *(len(n) + 1 for n in names))
+    head = f"{'':50s}" + "".join(f"{n:>{width}s}" for n in names) \
+        + "".join(f"{'chg ' + n:>{width + 4}s}" for n in names[1:])
+    lines = [f"Base: {names[0]}  (KHR in billions, 'bn'; changes are scenario minus base)", "",
+             head]
+    for rec in comparison.table.to_dict("records"):
+        kind = rec["kind"]
+        line = f"{rec['indicator'][:49]:50s}" + "".join(
+            f"{_fmt(rec[n], kind):>{width}s}" for n in names)
+        line += "".join(f"{_change(rec['change: ' + n], kind):>{width + 4}s}" for n in names[1:])
+        lines.append(line)
+    for sc in comparison.scenarios:
+        for note in sc.notes:
+            lines.append(f"  {sc.name}: {note}")
+    return "\n".join(lines)
+
+
+def transition_text(scenario) -> str:
+    """Year-by-year transition cost of a design (KHR billions), first 30 years and milestones."""
+    y = scenario.yearly
+    lines = [f"\nTransition cost of {scenario.name} (budget cost of the design minus that of "
+             f"the scheme as it is; KHR billions, % of GDP)",
+             f"  {'year':>6s} {'status quo':>12s} {'design':>12s} {'transition':>12s} "
+             f"{'% GDP':>8s} {'new reserve':>13s}"]
+    for t in list(range(min(30, len(y)))) + [t for t in (49, 74, 99) if t < len(y)]:
+        r = y.iloc[t]
+        lines.append(f"  {int(r.year):6d} {r.status_quo_budget_cost / 1e9:12,.0f} "
+                     f"{r.budget_cost / 1e9:12,.0f} {r.transition_cost / 1e9:12,.0f} "
+                     f"{100 * r.transition_cost / r.gdp:8.3f} {r.new_reserve_end / 1e9:13,.0f}")
+    return "\n".join(lines)
+
+
+def tiers_text(result) -> str:
+    """Each tier of a multi-tier design: model careers and yearly costs (milestones)."""
+    c = result.careers
+    lines = [f"\nMulti-tier design {result.design.name}: replacement rates of model careers "
+             "(first pension over the final wage)",
+             f"  {'career':56s} {'tier 0':>7s} {'tier 1':>7s} {'tier 2':>7s} {'total':>7s}"]
+    for r in c.itertuples(index=False):
+        lines.append(f"  {r.career[:56]:56s} {100 * r.tier0_rr:6.1f}% {100 * r.tier1_rr:6.1f}% "
+                     f"{100 * r.tier2_rr:6.1f}% {100 * r.total_rr:6.1f}%")
+    y = result.yearly
+    lines += ["", "  Costs (KHR billions; contributors: share of their wages; budget: % of GDP)",
+              f"  {'year':>6s} {'tier 0':>10s} {'tier 1 paid':>12s} {'tier 2 paid':>12s} "
+              f"{'contrib. %':>11s} {'budget':>10s} {'% GDP':>7s}"]
+    for t in (0, 4, 9, 24, 49, 74, 99):
+        if t < len(y):
+            r = y.iloc[t]
+            lines.append(f"  {int(r.year):6d} {r.tier0_cost / 1e9:10,.0f} "
+                         f"{r.tier1_contributions / 1e9:12,.0f} {r.tier2_contributions / 1e9:12,.0f} "
+                         f"{100 * r.contributors_cost_share:10.2f}% {r.budget_cost / 1e9:10,.0f} "
+                         f"{r.budget_cost_pct_gdp:7.3f}")
+    return "\n".join(lines)
+
+
+def self_employed_text(result) -> str:
+    """Replacement rates by density and the subsidy of a self-employed scheme."""
+    from actuary.self_employed import self_employed_report
+
+    rep = self_employed_report(result)
+    lines = [f"\nSelf-employed scheme {result.aset.name}: replacement rates by contribution "
+             "density (entry at 25 on the average declared income)",
+             f"  {'sex':>4s} {'density':>8s} {'pension/month':>14s} {'replacement':>12s}"]
+    for r in rep.replacement.itertuples(index=False):
+        lines.append(f"  {r.sex:>4s} {r.density:8.2f} {r.monthly_pension:14,.0f} "
+                     f"{100 * r.replacement_rate:11.1f}%")
+    s = rep.summary
+    if s.get("subsidy_pv_75") is not None:
+        lines.append(f"  matching subsidy, PV over 75 years: {s['subsidy_pv_75'] / 1e9:,.0f} billion "
+                     f"KHR ({s['subsidy_pv_75_pct_gdp']:.3f}% of the PV of GDP)")
+    return "\n".join(lines)
+
+
+@click.command("compare")
+@click.argument("base")
+@click.argument("scenarios", nargs=-1, required=True)
+@click.option("--horizon", type=click.IntRange(1, 300), help="Projection years.")
+@click.option("--out", "out", type=click.Path(dir_okay=False),
+              help="Also write the comparison workbook (.xlsx).")
+@click.option("--quiet", is_flag=True, help="No progress messages.")
+def compare(base, scenarios, horizon, out, quiet) -> None:
+    """Compare SCENARIOS with BASE: indicators side by side and their differences.
+
+    Each is an assumption set or overlay (a file or a shipped name, e.g.
+    public-sector-default) or a design file; shipped reforms in
+    assumptions/data/reforms/ can be named by file stem or name (ps-transition-2027).
+    """
+    from actuary.compare import compare as run
+
+    say = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
+    comparison = run([base, *scenarios], horizon, progress=say,
+                     command="actuary " + " ".join(sys.argv[1:]))
+    click.echo(comparison_text(comparison))
+    for sc in comparison.scenarios:
+        if "transition_cost" in sc.yearly.columns:
+            click.echo(transition_text(sc))
+        if "multi_tier" in sc.parts:
+            click.echo(tiers_text(sc.parts["multi_tier"]))
+        scheme = sc.parts.get("scheme")
+        if scheme is not None and scheme.aset.scheme.covered_population == "self_employed":
+            click.echo(self_employed_text(scheme))
+    if out:
+        from actuary.reports.compare import write_comparison_workbook
+
+        write_comparison_workbook(comparison, out)
+        click.echo(f"\nworkbook: {out}")

@@ -1,0 +1,69 @@
+"""``actuary solve``: the value of one lever that meets a financial target."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from actuary.solve import LEVERS, TARGETS
+
+
+def _choices(names) -> list[str]:
+    return [n.replace("_", "-") for n in names]
+
+
+@click.command("solve")
+@click.argument("basis", required=False)
+@click.option("--lever", required=True, type=click.Choice(_choices(LEVERS)),
+              help="What to move: a level contribution rate, a rate path rising by steps, "
+                   "the pension age path, the accrual rate or the contribution ceiling.")
+@click.option("--target", required=True, type=click.Choice(_choices(TARGETS)),
+              help="What to meet: the GAP over --years, a reserve ratio of at least --ratio "
+                   "until --until, no depletion until --until, or the steady state.")
+@click.option("--from", "start_year", type=int, help="First calendar year the lever changes "
+              "(default: the first projection year).")
+@click.option("--period", type=click.IntRange(1, 50), help="Years per step (rate-path: 10, "
+              "pension-age: 2).")
+@click.option("--years", type=click.IntRange(1, 300), help="Target horizon in projection "
+              "years (gap: 75).")
+@click.option("--until", type=int, help="Last calendar year of the target (instead of --years).")
+@click.option("--ratio", type=float, help="Reserve ratio for --target reserve-ratio (default 1).")
+@click.option("--min", "lo", type=float, help="Lower end of the lever's search range.")
+@click.option("--max", "hi", type=float, help="Upper end of the lever's search range.")
+@click.option("--population", type=click.Path(dir_okay=False),
+              help="Starting population (default: the one the basis names).")
+@click.option("--horizon", type=click.IntRange(1, 300), help="Projection years.")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Also write the valuation workbook of the projection at the solution.")
+def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi, population,
+          horizon, out) -> None:
+    """Find the LEVER value that meets the TARGET for BASIS (default cambodia-default).
+
+    Every trial is a full projection; the answer is re-projected and printed with its
+    margin (>= 0 means the target is met) and the number of projections used.
+    """
+    from actuary.assumptions import load_basis
+    from actuary.cli.valuate_cmd import headline
+    from actuary.errors import AssumptionError
+    from actuary.solve import solve as run
+    from actuary.valuation import load_population, provenance, run_valuation
+
+    if (lo is None) != (hi is None):
+        raise AssumptionError("give both ends of the search range", field="--min/--max",
+                              value=f"{lo} / {hi}", expected="both --min and --max, or neither")
+    aset = load_basis(basis)
+    pop = load_population(aset, population)
+    result = run(aset, pop, lever.replace("-", "_"), target.replace("-", "_"),
+                 start_year=start_year, period=period, years=years, until=until, ratio=ratio,
+                 horizon=horizon, bounds=(lo, hi) if lo is not None else None)
+    click.echo(f"Solve on {aset.name}\n{result.describe()}\n")
+    valuation = run_valuation(aset, pop, basis=result.basis, detail=out is not None)
+    click.echo("Projection at the solution:")
+    click.echo(headline(valuation))
+    if out:
+        from actuary.reports.workbook import write_valuation_workbook
+
+        valuation.provenance = provenance(aset, pop, "actuary " + " ".join(sys.argv[1:]))
+        write_valuation_workbook(valuation, out)
+        click.echo(f"\nworkbook (projection at the solution): {out}")

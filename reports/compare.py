@@ -1,0 +1,275 @@
+"""The comparison workbook: scenarios side by side (``actuary compare ... --out FILE.xlsx``).
+
+Sheets: Comparison (the indicators of every scenario and their change from the base),
+Yearly (one block of columns per scenario), Charts (native line charts over the Yearly
+sheet: reserve, PAYG cost rate, budget cost as a share of GDP, one series per scenario),
+Scenarios (what each one is, its files and content hash) and Provenance.
+
+The changes from the base, the PAYG cost rates, the budget cost as a share of GDP and
+the change of the budget cost from the base are live formulas over the numbers written
+(the base is the first scenario), so a reader can follow them; everything else is a
+number from the Python result. Row 3 of the Comparison and Yearly sheets holds a key per
+column (``scenario:<name>``, ``change:<name>``, ``<name>|<column>``) and the last column
+of the Comparison sheet the summary key of each row, so every cell can be traced to its
+source. The file is written atomically (:func:`actuary.fileio.atomic_path`) and the same
+comparison gives the same bytes (the run's time from the provenance stamps it).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from actuary import __version__
+from actuary.errors import DataError
+from actuary.fileio import atomic_path
+
+from . import styles
+from .cells import Column, put, put_formula, put_title, write_table
+from .workbook import save_workbook
+
+__all__ = ["build_comparison_workbook", "write_comparison_workbook", "COMPARE_SHEETS",
+           "KEY_ROW", "HEADER_ROW", "FIRST_ROW", "YEARLY_BLOCK", "CHART_TITLES"]
+
+COMPARE_SHEETS = ("Comparison", "Yearly", "Charts", "Scenarios", "Provenance")
+KEY_ROW = 3
+HEADER_ROW = 4
+FIRST_ROW = 5
+_FORMATS = {"rate": styles.RATE, "year": styles.YEAR, "ratio": styles.RATIO, "khr": styles.KHR,
+            "pct": styles.PERCENT_POINTS}
+_UNITS = {"rate": "share of insurable earnings", "year": "calendar year",
+          "ratio": "years of expenditure", "khr": "KHR", "pct": "per cent of GDP"}
+#: Columns of each scenario's block on the Yearly sheet: (key, header, format, formula?).
+YEARLY_BLOCK = (
+    ("active", "Active, 1 Jan", styles.COUNT, False),
+    ("insurable_earnings", "Insurable earnings S_t (KHR)", styles.KHR, False),
+    ("contributions", "Contributions C_t (KHR)", styles.KHR, False),
+    ("expenditure", "Expenditure B_t (KHR)", styles.KHR, False),
+    ("payg_cost_rate", "PAYG cost rate = B_t / S_t", styles.RATE, True),
+    ("reserve_end", "Reserve, end of year (KHR)", styles.KHR, False),
+    ("budget_cost", "Budget cost (KHR)", styles.KHR, False),
+    ("gdp", "GDP (KHR)", styles.KHR, False),
+    ("budget_cost_pct_gdp", "Budget cost, % of GDP = 100 cost / GDP", styles.PERCENT_POINTS, True),
+)
+CHART_TITLES = (
+    "Reserve at the end of the year (KHR), with the budget's top-ups where guaranteed",
+    "PAYG cost rate (expenditure / insurable earnings)",
+    "Budget cost, per cent of GDP",
+)
+
+
+def _comparison_sheet(ws: Worksheet, comparison: Any) -> None:
+    names = [s.name for s in comparison.scenarios]
+    base = names[0]
+    put_title(ws, "Comparison: indicators of each scenario and their change from the base",
+              f"Base: {base}. Changes are live formulas (scenario minus base). GAP, depletion "
+              "and reserve ratio are the scheme's own (without the budget's top-ups); the "
+              "budget cost is what the state pays (contributions as employer or subsidy, and "
+              "deficits it covers). Present values at the set's investment return, mid-year.")
+    heads = [("indicator", "Indicator", 46), ("unit", "Unit", 24)]
+    heads += [(f"scenario:{n}", n, 20) for n in names]
+    heads += [(f"change:{n}", f"Change: {n} minus {base}", 20) for n in names[1:]]
+    heads += [("key", "Key (summary)", 30)]
+    for j, (key, text, width) in enumerate(heads, start=1):
+        put(ws, KEY_ROW, j, key, font=styles.KEY)
+        put(ws, HEADER_ROW, j, text)
+        ws.column_dimensions[get_column_letter(j)].width = width
+    styles.style_header(ws, HEADER_ROW, 1, len(heads))
+    ws.row_dimensions[HEADER_ROW].height = 45
+    table = comparison.table
+    first_value = 3
+    base_col = get_column_letter(first_value)
+    for i, row in enumerate(table.itertuples(index=False)):
+        r = FIRST_ROW + i
+        rec = dict(zip(table.columns, row))
+        fmt = _FORMATS[rec["kind"]]
+        put(ws, r, 1, rec["indicator"])
+        put(ws, r, 2, _UNITS[rec["kind"]])
+        for j, n in enumerate(names):
+            put(ws, r, first_value + j, rec[n], fmt)
+        for j, n in enumerate(names[1:], start=1):
+            col = get_column_letter(first_value + j)
+            put_formula(ws, r, first_value + len(names) + j - 1,
+                        f'=IF(OR({col}{r}="",{base_col}{r}=""),"",{col}{r}-{base_col}{r})',
+                        fmt if rec["kind"] != "year" else styles.YEAR)
+        put(ws, r, len(heads), f"summary.{rec['key']}", font=styles.KEY)
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=3)
+
+
+def _yearly_sheet(ws: Worksheet, comparison: Any) -> dict[tuple[str, str], int]:
+    """The Yearly sheet; returns the column of each (scenario, key)."""
+    scenarios = comparison.scenarios
+    base = scenarios[0]
+    years = [int(y) for y in base.yearly["year"]]
+    put_title(ws, "Yearly: each scenario's people and money (nominal KHR of each year)",
+              "One block of columns per scenario. PAYG cost rates, budget cost as % of GDP and "
+              "the change of the budget cost from the base are live formulas.")
+    put(ws, KEY_ROW, 1, "year", font=styles.KEY)
+    put(ws, HEADER_ROW, 1, "Year")
+    ws.column_dimensions["A"].width = 8
+    cols: dict[tuple[str, str], int] = {}
+    c = 2
+    for k, sc in enumerate(scenarios):
+        block = list(YEARLY_BLOCK)
+        if k > 0:
+            block.append(("budget_cost_change", f"Budget cost minus {base.name}'s (KHR)",
+                          styles.KHR, True))
+        for key, header, _fmt, _f in block:
+            cols[(sc.name, key)] = c
+            put(ws, KEY_ROW, c, f"{sc.name}|{key}", font=styles.KEY)
+            put(ws, HEADER_ROW, c, f"{sc.name}: {header}")
+            ws.column_dimensions[get_column_letter(c)].width = 18
+            c += 1
+    styles.style_header(ws, HEADER_ROW, 1, c - 1)
+    ws.row_dimensions[HEADER_ROW].height = 75
+    for t, year in enumerate(years):
+        r = FIRST_ROW + t
+        put(ws, r, 1, year, styles.YEAR)
+        for k, sc in enumerate(scenarios):
+            y = sc.yearly
+            L = {key: get_column_letter(cols[(sc.name, key)]) for key, *_ in YEARLY_BLOCK}
+            for key, _h, fmt, is_formula in YEARLY_BLOCK:
+                col = cols[(sc.name, key)]
+                if not is_formula:
+                    put(ws, r, col, y[key].iloc[t], fmt, fill=styles.INPUT_FILL)
+                elif key == "payg_cost_rate":
+                    s, b = L["insurable_earnings"], L["expenditure"]
+                    put_formula(ws, r, col, f'=IF({s}{r}>0,{b}{r}/{s}{r},"")', fmt)
+                else:
+                    g, bc = L["gdp"], L["budget_cost"]
+                    put_formula(ws, r, col, f'=IF({g}{r}>0,100*{bc}{r}/{g}{r},"")', fmt)
+            if k > 0:
+                mine = get_column_letter(cols[(sc.name, "budget_cost")])
+                theirs = get_column_letter(cols[(base.name, "budget_cost")])
+                put_formula(ws, r, cols[(sc.name, "budget_cost_change")],
+                            f"={mine}{r}-{theirs}{r}", styles.KHR)
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=2)
+    return cols
+
+
+def _chart(ws: Worksheet, comparison: Any, cols: dict, key: str, title: str, y_title: str,
+           fmt: str) -> LineChart:
+    n = len(comparison.scenarios[0].yearly)
+    chart = LineChart()
+    chart.title = title
+    chart.y_axis.title = y_title
+    chart.x_axis.title = "Year"
+    chart.y_axis.number_format = fmt
+    chart.y_axis.majorGridlines = None
+    chart.width, chart.height = 24.0, 11.0
+    chart.legend.position = "b"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.x_axis.tickLblSkip = 10
+    for sc in comparison.scenarios:
+        col = cols[(sc.name, key)]
+        ref = Reference(ws, min_col=col, max_col=col, min_row=FIRST_ROW, max_row=FIRST_ROW + n - 1)
+        chart.series.append(Series(ref, title=sc.name))
+    chart.set_categories(Reference(ws, min_col=1, max_col=1, min_row=FIRST_ROW,
+                                   max_row=FIRST_ROW + n - 1))
+    return chart
+
+
+def _charts_sheet(ws: Worksheet, yearly: Worksheet, comparison: Any, cols: dict) -> None:
+    put_title(ws, "Charts: the scenarios over time",
+              "Native charts over the Yearly sheet (one line per scenario).")
+    specs = (("reserve_end", CHART_TITLES[0], "KHR", "#,##0"),
+             ("payg_cost_rate", CHART_TITLES[1], "share of insurable earnings", "0%"),
+             ("budget_cost_pct_gdp", CHART_TITLES[2], "per cent of GDP", "0.0"))
+    for k, (key, title, y_title, fmt) in enumerate(specs):
+        ws.add_chart(_chart(yearly, comparison, cols, key, title, y_title, fmt), f"A{3 + 23 * k}")
+
+
+def _scenarios_sheet(ws: Worksheet, comparison: Any) -> None:
+    import pandas as pd
+
+    put_title(ws, "Scenarios: what each one is",
+              "The first is the base. A design combines projections (see actuary.public_sector).")
+    rows = [{"name": s.name, "kind": s.kind, "description": s.description,
+             "hash": s.content_hash, "files": "\n".join(s.files), "notes": "\n".join(s.notes)}
+            for s in comparison.scenarios]
+    last = write_table(ws, pd.DataFrame(rows), 4, 1, [
+        Column("name", "Scenario", None, 26), Column("kind", "Kind", None, 12),
+        Column("description", "Description", None, 70),
+        Column("hash", "Content hash (SHA-256)", None, 30),
+        Column("files", "Files read", None, 60), Column("notes", "Notes", None, 60)])
+    for r in range(5, last + 1):
+        for c in range(1, 7):
+            ws.cell(row=r, column=c).alignment = styles.WRAP
+
+
+def _provenance_sheet(ws: Worksheet, comparison: Any) -> None:
+    import pandas as pd
+
+    prov = comparison.provenance or {}
+    put_title(ws, "Provenance: how this comparison was produced",
+              "Same inputs and versions give the same results (DESIGN section 7).")
+    put(ws, 3, 1, "Command", font=styles.BOLD)
+    put(ws, 3, 2, prov.get("command", ""))
+    put(ws, 4, 1, "Run at (UTC)", font=styles.BOLD)
+    put(ws, 4, 2, prov.get("run_at_utc", ""))
+    files = pd.DataFrame(sorted(prov.get("files", {}).items()), columns=["path", "sha256"])
+    nxt = write_table(ws, files, 6, 1, [Column("path", "File", None, 60),
+                                        Column("sha256", "SHA-256", None, 68)])
+    versions = pd.DataFrame(sorted(prov.get("versions", {}).items()), columns=["package", "version"])
+    write_table(ws, versions, nxt + 2, 1, [Column("package", "Package", None, 60),
+                                           Column("version", "Version", None, 68)])
+
+
+def _stamp(comparison: Any) -> datetime:
+    text = (comparison.provenance or {}).get("run_at_utc")
+    if text:
+        try:
+            return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            pass
+    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def build_comparison_workbook(comparison: Any) -> Workbook:
+    """The comparison workbook in memory (see the module docstring)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws = {name: wb.create_sheet(name) for name in COMPARE_SHEETS}
+    _comparison_sheet(ws["Comparison"], comparison)
+    cols = _yearly_sheet(ws["Yearly"], comparison)
+    _charts_sheet(ws["Charts"], ws["Yearly"], comparison, cols)
+    _scenarios_sheet(ws["Scenarios"], comparison)
+    _provenance_sheet(ws["Provenance"], comparison)
+    for sheet in wb.worksheets:
+        styles.protect(sheet)
+    wb.active = 0
+    wb.calculation.fullCalcOnLoad = True
+    stamp = _stamp(comparison)
+    wb.properties.creator = f"actuary {__version__}"
+    wb.properties.title = "Comparison of scenarios: " + ", ".join(
+        s.name for s in comparison.scenarios)
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    return wb
+
+
+def write_comparison_workbook(comparison: Any, path: str | os.PathLike[str]) -> Path:
+    """Write the comparison workbook to ``path`` (``.xlsx``), atomically.
+
+    Raises
+    ------
+    DataError
+        If ``path`` does not end in ``.xlsx``.
+    """
+    dest = Path(path)
+    if dest.suffix.lower() != ".xlsx":
+        raise DataError("the workbook must be written to an .xlsx file", source=str(dest),
+                        field="output path", value=dest.suffix or dest.name,
+                        expected="a file name ending in .xlsx")
+    wb = build_comparison_workbook(comparison)
+    with atomic_path(dest) as tmp:
+        save_workbook(wb, tmp)
+    return dest

@@ -1,0 +1,145 @@
+"""The comparison workbook: structure, and every formula computed by LibreOffice.
+
+As for the valuation workbook (tests/test_workbook_libreoffice.py): LibreOffice computes
+each formula when it loads the file and writes the values on conversion; every formula
+cell is matched, through the sheet's keys, to the Python value it must equal (1e-9
+relative); a formula cell with no expected value fails the test. Skipped only when
+LibreOffice is not installed.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_workbook_libreoffice import SOFFICE, recalculate  # noqa: E402
+
+from actuary.compare import compare  # noqa: E402
+from actuary.errors import DataError  # noqa: E402
+from actuary.reports.compare import (  # noqa: E402
+    CHART_TITLES,
+    COMPARE_SHEETS,
+    FIRST_ROW,
+    KEY_ROW,
+    write_comparison_workbook,
+)
+
+REL = 1e-9
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    # the status quo, contributions for everyone, and the transition design
+    return compare(["public-sector-default", "ps-contributions-2027", "ps-transition-2027"],
+                   horizon=30, command="actuary compare (test)")
+
+
+@pytest.fixture(scope="module")
+def written(comparison, tmp_path_factory):
+    return write_comparison_workbook(comparison, tmp_path_factory.mktemp("cmp") / "cmp.xlsx")
+
+
+def _keys(ws) -> dict[str, int]:
+    return {ws.cell(row=KEY_ROW, column=c).value: c for c in range(1, ws.max_column + 1)
+            if ws.cell(row=KEY_ROW, column=c).value}
+
+
+def expected_values(book, comparison) -> dict[tuple[str, str], float | None]:
+    out: dict[tuple[str, str], float | None] = {}
+    names = [s.name for s in comparison.scenarios]
+    ws = book["Comparison"]
+    keys = _keys(ws)
+    table = comparison.table.set_index("key")
+    for r in range(FIRST_ROW, ws.max_row + 1):
+        key = ws.cell(row=r, column=keys["key"]).value
+        if not (isinstance(key, str) and key.startswith("summary.")):
+            continue
+        for n in names[1:]:
+            cell = ws.cell(row=r, column=keys[f"change:{n}"]).coordinate
+            out[("Comparison", cell)] = table.loc[key[len("summary."):], f"change: {n}"]
+    ws = book["Yearly"]
+    keys = _keys(ws)
+    base = comparison.scenarios[0].yearly
+    for sc in comparison.scenarios:
+        y = sc.yearly
+        expected = {"payg_cost_rate": y["payg_cost_rate"],
+                    "budget_cost_pct_gdp": 100 * y["budget_cost"] / y["gdp"],
+                    "budget_cost_change": y["budget_cost"] - base["budget_cost"]}
+        for col_key, series in expected.items():
+            col = keys.get(f"{sc.name}|{col_key}")
+            if col is None:
+                continue
+            for t, v in enumerate(series):
+                out[("Yearly", ws.cell(row=FIRST_ROW + t, column=col).coordinate)] = float(v)
+    return out
+
+
+def _missing(v) -> bool:
+    return v is None or v == "" or (isinstance(v, float) and math.isnan(v))
+
+
+def test_sheets_charts_and_inputs(written, comparison):
+    book = openpyxl.load_workbook(written)
+    assert tuple(book.sheetnames) == COMPARE_SHEETS
+    charts = book["Charts"]._charts
+    assert len(charts) == 3
+    for chart in charts:
+        assert len(chart.series) == len(comparison.scenarios)
+        for s in chart.series:
+            assert s.val.numRef.f.replace("'", "").startswith("Yearly!")
+    ws = book["Comparison"]
+    keys = _keys(ws)
+    # the values written are those of the Python table
+    for r in range(FIRST_ROW, ws.max_row + 1):
+        key = ws.cell(row=r, column=keys["key"]).value
+        row = comparison.table.set_index("key").loc[key[len("summary."):]]
+        for sc in comparison.scenarios:
+            got = ws.cell(row=r, column=keys[f"scenario:{sc.name}"]).value
+            want = row[sc.name]
+            assert (got is None) if _missing(want) else got == pytest.approx(want, rel=1e-15)
+    assert CHART_TITLES[2].startswith("Budget cost")
+
+
+def test_libreoffice_computes_every_formula_as_python(written, comparison, tmp_path):
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    formulas = openpyxl.load_workbook(written)
+    computed = openpyxl.load_workbook(recalculate(written, tmp_path), data_only=True)
+    expected = expected_values(formulas, comparison)
+    checked, problems = 0, []
+    for ws in formulas:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                where = (ws.title, cell.coordinate)
+                assert where in expected, f"formula {where} {cell.value} has no expected value"
+                want = expected[where]
+                got = computed[ws.title][cell.coordinate].value
+                checked += 1
+                if _missing(want):
+                    if not _missing(got):
+                        problems.append((where, cell.value, got, want))
+                    continue
+                if not isinstance(got, (int, float)) or abs(got - want) > REL * max(abs(want), 1e-300):
+                    if not (want == 0 and isinstance(got, (int, float)) and abs(got) < 1e-6):
+                        problems.append((where, cell.value, got, want))
+    assert not problems, f"{len(problems)} of {checked} formulas differ, e.g. {problems[:5]}"
+    n = len(comparison.scenarios[0].yearly)
+    assert checked >= 2 * 3 * n + 2 * n  # PAYG and % of GDP per scenario, two changes
+
+
+def test_same_comparison_same_bytes(written, comparison, tmp_path):
+    again = write_comparison_workbook(comparison, tmp_path / "again.xlsx")
+    assert again.read_bytes() == written.read_bytes()
+
+
+def test_workbook_path_must_end_in_xlsx(comparison, tmp_path):
+    with pytest.raises(DataError, match="xlsx"):
+        write_comparison_workbook(comparison, tmp_path / "cmp.csv")
+    assert not (tmp_path / "cmp.csv").exists()

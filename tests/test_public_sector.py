@@ -1,0 +1,282 @@
+"""The public-sector scheme: shipped data, its budget cost, accrued liability and designs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from actuary import state as S
+from actuary.assumptions import load_basis
+from actuary.build import build_basis
+from actuary.cli.main import main
+from actuary.compare import REFORMS_DIR, load_scenario, present_value
+from actuary.errors import AssumptionError
+from actuary.public_sector import (
+    OLD_AGE_PENSIONERS,
+    SPOUSES,
+    accrued_liability,
+    average_pension,
+    derive_public_sector_default,
+    new_rights_population,
+    read_design,
+    run_design,
+    year_shares,
+)
+from actuary.sensitivity import overlay
+from actuary.starting import read_starting_population, shipped_population_path
+from actuary.valuation import load_population, run_valuation
+
+
+@pytest.fixture(scope="module")
+def public():
+    aset = load_basis("public-sector-default")
+    pop = load_population(aset, None)
+    basis = build_basis(aset, pop)
+    return aset, pop, basis, run_valuation(aset, pop, basis=basis, detail=False)
+
+
+def test_shipped_rules_reach_the_projection(public):
+    aset, pop, b, _ = public
+    assert b.rules.final_salary
+    assert b.rules.old_age_min_years == 20
+    assert (b.early_retirement_years == 30).all()
+    assert (b.grant_months == 10).all()
+    assert b.contribution_rate.max() == 0.0
+    assert b.service_slots == 51  # the final-salary pension needs every year of service
+    assert b.minimum_pension[0] == pytest.approx(12 * 690_000)
+    # every parameter of the scheme says where it comes from
+    unverified = {p for p, *_ in aset.unverified()}
+    assert "scheme.parameters.accrual_rate" in unverified  # the percentage was not found
+    assert "scheme.parameters.pension_age" not in unverified
+
+
+def test_shipped_population_is_its_documented_derivation():
+    """The CSV is exactly what the derivation in actuary/public_sector.py writes."""
+    frame, meta = derive_public_sector_default()
+    shipped = read_starting_population(shipped_population_path("public-sector-default"))
+    got = shipped.rows.reset_index(drop=True)
+    want = frame.reset_index(drop=True)
+    pd.testing.assert_frame_equal(got[["status", "sex", "age"]], want[["status", "sex", "age"]],
+                                  check_dtype=False)
+    for col in ("count", "average_monthly_wage", "average_monthly_pension", "credited_months"):
+        np.testing.assert_allclose(got[col].astype(float), want[col].astype(float), rtol=1e-12)
+    assert shipped.reserve == meta["reserve_khr"] == 0.0
+    counts = got.groupby("status")["count"].sum()
+    assert counts["active"] == pytest.approx(200_000, rel=1e-6)
+    assert counts["old_age"] == pytest.approx(OLD_AGE_PENSIONERS, rel=1e-6)
+    assert counts["spouse"] == pytest.approx(SPOUSES, rel=1e-6)
+
+
+def test_average_pension_from_the_published_cost():
+    # USD 30 million a month at 4,100 KHR/USD over 160,000 + 0.5 x 40,000 pensions
+    assert 30e6 * 4100 / 180_000 == pytest.approx(683_333.33, rel=1e-6)
+    assert average_pension() == 690_000  # below the lowest minimum: the minimum
+
+
+def test_first_year_cost_matches_the_published_cost(public):
+    """2025 pensions: the shipped pensioners paid mid-year; about USD 30 million a month."""
+    _, _, b, res = public
+    f = res.projection.flows[0].sum(axis=0)
+    q = b.mortality[0]
+    st = b.start
+    by_hand = (np.sum(st.old_age_pension * (1 - 0.5 * q))
+               + np.sum(st.spouse_pension * (1 - 0.5 * q)))
+    paid = f[S.FLOW_OLD_AGE] + f[S.FLOW_SPOUSE] + f[S.FLOW_ORPHAN]
+    # payments to the starting pensioners, computed by hand, are most of the year's
+    # pensions; the rest go to new survivors (half a year) and are small
+    assert by_hand <= paid < 1.02 * by_hand
+    published = 30e6 * 4100 * 12
+    assert res.yearly["expenditure"].iloc[0] == pytest.approx(published, rel=0.03)
+
+
+def test_budget_pays_every_benefit_today(public):
+    """No contributions and no reserve: the budget's cost is the expenditure itself."""
+    aset, _, _, res = public
+    sc = load_scenario("public-sector-default")
+    y = sc.yearly
+    np.testing.assert_allclose(y["budget_cost"], res.yearly["expenditure"], rtol=1e-12)
+    np.testing.assert_allclose(y["budget_cost_pct_gdp"],
+                               100 * res.yearly["expenditure"] / res.yearly["gdp"], rtol=1e-12)
+    assert (y["reserve_end"] == 0).all()
+    assert sc.summary["budget_cost_pv_75"] == pytest.approx(
+        present_value(res.yearly["expenditure"].to_numpy(), res.basis.investment_return, 75))
+
+
+def test_valuate_command_runs_on_the_shipped_sets(tmp_path):
+    out = tmp_path / "ps.xlsx"
+    r = CliRunner().invoke(main, ["valuate", "public-sector-default", "--no-sensitivity",
+                                  "--quiet", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "public-sector-pension" in r.output and out.exists()
+
+
+def test_accrued_liability_of_pensioners_by_hand(public, tmp_path):
+    """A pensioners-only population with no survivors' or funeral benefits: the liability
+    is sum_t u_t M_t (1 - q_t/2), with M_{t+1} = M_t (1 - q_t)(1 + ix_t), by hand."""
+    aset, _, b, _ = public
+    # (one active member too: a basis needs one; the members' part is valued apart)
+    rows = pd.DataFrame({"status": ["old_age", "old_age", "active"], "sex": ["M", "F", "F"],
+                         "age": [70, 65, 30], "credited_months": ["", "", 0],
+                         "count": [1000.0, 500.0, 1.0],
+                         "average_monthly_wage": ["", "", 1e6], "average_career_wage": ["", "", ""],
+                         "average_monthly_pension": [800_000.0, 700_000.0, ""]})
+    rows.to_csv(tmp_path / "p.csv", index=False)
+    (tmp_path / "p.yaml").write_text(
+        "name: p\nvaluation_date: 2025-01-01\nreserve_khr: 0\nsource: test\nstatus: derived\n")
+    pop = read_starting_population(tmp_path / "p.csv")
+    a = overlay(aset, {"scheme.parameters.survivor_rate.values": {"2022-01-01": 0.0}}, "no surv")
+    liab = accrued_liability(a, pop, horizon=60)
+    T = 60
+    _, u = __import__("actuary.indicators", fromlist=["x"]).discount_factors(
+        b.investment_return[:T])
+    want = 0.0
+    for s, x, m in ((0, 70, 1000 * 800_000 * 12), (1, 65, 500 * 700_000 * 12)):
+        mass = float(m)
+        for t in range(T):
+            age = min(x + t, 110)
+            q = 1.0 if age == 110 else b.mortality[t, s, age]
+            want += u[t] * mass * (1 - 0.5 * q)
+            mass *= (1 - q) * (1 + b.indexation[t])
+    assert liab["pensioners"] == pytest.approx(want, rel=1e-12)
+    # the member has no service: frozen at 0 years, a grant of 10 months' final salary at 60
+    assert 0 < liab["members"] < 12e6 and liab["total"] == liab["pensioners"] + liab["members"]
+
+
+def test_accrued_liability_of_the_shipped_scheme(public):
+    aset, pop, _, res = public
+    liab = accrued_liability(aset, pop)
+    assert liab["total"] == pytest.approx(liab["pensioners"] + liab["members"])
+    assert liab["pensioners"] > 0 and liab["members"] > 0
+    # frozen rights cost less than the open group's 100-year budget cost
+    assert liab["total"] < present_value(res.yearly["expenditure"].to_numpy(),
+                                         res.basis.investment_return, 100)
+
+
+# ------------------------------------------------------------------------ designs
+
+def test_year_shares():
+    from datetime import date
+
+    np.testing.assert_allclose(year_shares(2025, 4, date(2027, 1, 1)), [0, 0, 1, 1])
+    np.testing.assert_allclose(year_shares(2025, 3, date(2026, 10, 1)), [0, 0.25205479, 1],
+                               rtol=1e-6)
+
+
+def test_new_rights_population_keeps_the_actives_only(public):
+    _, pop, _, _ = public
+    new = new_rights_population(pop)
+    assert set(new.rows["status"]) == {"active"}
+    assert (new.rows["credited_months"] == 0).all() and new.reserve == 0
+    act = pop.rows[pop.rows.status == "active"]
+    assert new.rows["count"].sum() == pytest.approx(act["count"].sum(), rel=1e-12)
+    wages = (act["count"] * act["average_monthly_wage"]).sum()
+    assert (new.rows["count"] * new.rows["average_monthly_wage"]).sum() == pytest.approx(wages)
+
+
+@pytest.fixture(scope="module")
+def transition():
+    return load_scenario("ps-transition-2027", horizon=60)
+
+
+def test_transition_before_the_reform_is_the_status_quo(transition):
+    y = transition.yearly
+    sq = transition.parts["status_quo"].yearly
+    for t in (0, 1):  # 2025 and 2026
+        assert y["budget_cost"].iloc[t] == pytest.approx(y["status_quo_budget_cost"].iloc[t],
+                                                         rel=1e-12)
+        assert y["transition_cost"].iloc[t] == pytest.approx(0.0, abs=1e-3)
+        assert y["new_contributions"].iloc[t] == 0.0
+    assert y["legacy_expenditure"].iloc[0] == pytest.approx(sq["expenditure"].iloc[0], rel=1e-12)
+
+
+def test_transition_cost_is_the_budget_difference(transition):
+    y = transition.yearly
+    np.testing.assert_allclose(y["transition_cost"],
+                               y["budget_cost"] - y["status_quo_budget_cost"], rtol=1e-12)
+    np.testing.assert_allclose(y["expenditure"], y["legacy_expenditure"] + y["new_expenditure"],
+                               rtol=1e-12)
+    # the budget pays the old pensions (guaranteed) and the state's half of contributions
+    np.testing.assert_allclose(y["budget_cost"],
+                               y["legacy_expenditure"] + 0.5 * y["new_contributions"],
+                               rtol=1e-9)
+    # in 2027 the extra cost is exactly the state's employer half (same pensioners yet)
+    assert y["transition_cost"].iloc[2] > 0
+    assert transition.summary["transition_cost_peak_year"] >= 2027
+
+
+def test_transition_freezes_the_old_rights(transition):
+    """After the reform the legacy scheme credits no service and takes no entrant."""
+    legacy = transition.parts["legacy"]
+    f = legacy.projection.flows
+    assert f[2:, :, S.FLOW_ENTRANTS].sum() == 0.0
+    assert (legacy.basis.credit_factor[2:] == 0).all()
+    # frozen: members' pensions grow with salaries only, so legacy spending falls below
+    # the status quo's within a decade and stays below
+    sq = transition.parts["status_quo"].yearly["expenditure"].to_numpy()
+    old = legacy.yearly["expenditure"].to_numpy()
+    assert (old[15:] < sq[15:]).all()
+
+
+def test_new_entrants_keep_the_total_number_of_civil_servants():
+    sc = load_scenario("ps-new-entrants-2027", horizon=40)
+    y = sc.yearly
+    sq = sc.parts["status_quo"].yearly
+    # from 1 January 2027 on, old-scheme members plus new-scheme members = the status quo
+    np.testing.assert_allclose(y["active"].iloc[3:], sq["active"].iloc[3:], rtol=1e-9)
+    assert y["new_active"].iloc[1] == 0.0 and y["new_active"].iloc[-1] > 0
+    assert sc.parts["new"].basis.start.active_count.sum() == 0.0
+
+
+def test_design_file_errors(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    text = (REFORMS_DIR / "ps_transition_2027.yaml").read_text()
+    bad.write_text(text.replace("date: 2027-01-01", "date: 2027-03-01"))
+    with pytest.raises(AssumptionError, match="1 January") as e:
+        read_design(bad)
+    assert "bad.yaml" in str(e.value) and "date" in str(e.value)
+    bad.write_text(text.replace("design: transition", "design: revolution"))
+    with pytest.raises(AssumptionError, match="design") as e:
+        read_design(bad)
+    assert "bad.yaml" in str(e.value)
+    bad.write_text(text.replace("date: 2027-01-01", "date: 2300-01-01"))
+    with pytest.raises(AssumptionError, match="outside the projection"):
+        run_design(bad)
+
+
+def test_valuation_workbook_recalculates_in_libreoffice(public, tmp_path):
+    """The valuation workbook of a budget-financed scheme (reserve negative from year 1,
+    depletion in the first year): every formula as Python computes it."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_workbook_libreoffice import SOFFICE, check_every_formula
+
+    from actuary.reports import write_valuation_workbook
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    aset, pop, basis, _ = public
+    res = run_valuation(aset, pop, basis=basis)  # with the model careers
+    path = write_valuation_workbook(res, tmp_path / "ps.xlsx")
+    checked, _ = check_every_formula(path, res, tmp_path)
+    assert checked >= 11 * len(res.yearly)
+
+
+def test_kernel_agrees_with_the_numpy_reference_on_the_shipped_basis(public):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from reference_projection import project_reference
+
+    from actuary.projection import run_kernel
+
+    basis = public[2]
+    for got, want in zip(run_kernel(basis), project_reference(basis)):
+        diff = np.abs(got - want)
+        scale = np.maximum(np.abs(got), np.abs(want))
+        rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
+        assert rel.max() < 1e-12

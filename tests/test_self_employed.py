@@ -1,0 +1,103 @@
+"""The self-employed scheme: shipped data, the valuation, and its report checked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from actuary.assumptions import load_basis
+from actuary.cli.main import main
+from actuary.self_employed import derive_self_employed_default, self_employed_report
+from actuary.sensitivity import overlay
+from actuary.starting import read_starting_population, shipped_population_path
+from actuary.valuation import load_population, run_valuation
+
+
+@pytest.fixture(scope="module")
+def valued():
+    aset = load_basis("self-employed-default")
+    pop = load_population(aset, None)
+    return run_valuation(aset, pop, horizon=60, detail=False)
+
+
+def test_shipped_population_is_its_documented_derivation():
+    frame, meta = derive_self_employed_default()
+    shipped = read_starting_population(shipped_population_path("self-employed-default"))
+    np.testing.assert_allclose(shipped.rows["count"], frame["count"], rtol=1e-12)
+    assert list(shipped.rows["age"]) == list(frame["age"])
+    assert shipped.rows["count"].sum() == pytest.approx(5_000, abs=0.01)
+    assert (shipped.rows["average_monthly_wage"] == 600_000).all()
+    assert shipped.reserve == meta["reserve_khr"] == 0.0
+
+
+def test_design_reaches_the_basis(valued):
+    b = valued.basis
+    assert (b.density == 0.5).all()
+    assert b.wage_floor[0] == 12 * 400_000 and b.wage_ceiling[0] == 12 * 1_200_000
+    # take-up: 40% a year to 2029 (no one leaves the target: the growth path itself)
+    assert b.target_actives[0] == pytest.approx(5_000 * 1.4)
+    assert b.target_actives[4] == pytest.approx(5_000 * 1.4 ** 5)
+
+
+def test_report_money_by_hand(valued):
+    rep = self_employed_report(valued)
+    y = rep.yearly
+    # the state adds 50% of what members pay: one third of every contribution
+    np.testing.assert_allclose(y["subsidy"], y["contributions"] / 3, rtol=1e-12)
+    np.testing.assert_allclose(y["member_contributions"] + y["subsidy"], y["contributions"])
+    np.testing.assert_allclose(y["subsidy_pct_gdp"], 100 * y["subsidy"] / valued.yearly["gdp"])
+    assert y["contributors"].iloc[0] == pytest.approx(5_000)
+    assert (y["members"] >= y["contributors"]).all()
+    assert rep.summary["gap_25"] == valued.summary["gap_25"]
+
+
+def test_replacement_rates_by_density_closed_form(valued):
+    """Career average revalued with wages, income inside the classes, no minimum: a career
+    from 25 to 60 gives 1.5% x 35 years x density of the final declared income, except
+    for the share (1 - d)^35 whose completed service never reaches the one year needed
+    (the projection splits service a year at a time): it gets a refund instead."""
+    rep = self_employed_report(valued)
+    r = rep.replacement
+    d = r["density"]
+    assert set(d) == {0.25, 0.5, 0.75, 1.0}
+    np.testing.assert_allclose(r["replacement_rate"], 0.015 * 35 * d * (1 - (1 - d) ** 35),
+                               rtol=1e-9)
+
+
+def test_flat_amount_variant_and_no_subsidy(valued):
+    """floor = ceiling: everybody pays on the same notional income; no subsidy: 0 cost."""
+    aset = valued.aset
+    flat = overlay(aset, {
+        "scheme.parameters.wage_floor.values": {"2025-01-01": 600000},
+        "scheme.parameters.wage_ceiling.values": {"2025-01-01": 600000},
+        "scheme.parameters.budget_contribution_share.values": {"2025-01-01": 0.0},
+    }, "flat")
+    res = run_valuation(flat, valued.population, horizon=40, detail=False)
+    b = res.basis
+    np.testing.assert_allclose(b.wage_floor, b.wage_ceiling)
+    # contributions are the rate times the notional income times contributor-years
+    y = res.yearly
+    np.testing.assert_allclose(y["contributions"],
+                               b.contribution_rate * b.wage_floor * y["contributor_years"],
+                               rtol=1e-9)
+    rep = self_employed_report(res)
+    assert (rep.yearly["subsidy"] == 0).all()
+
+
+def test_valuate_and_compare_commands(tmp_path):
+    r = CliRunner().invoke(main, ["valuate", "self-employed-default", "--no-sensitivity",
+                                  "--quiet", "--horizon", "40", "--out", str(tmp_path / "se.xlsx")])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["compare", "cambodia-default", "self-employed-default",
+                                  "--horizon", "40", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "replacement rates by contribution density" in r.output
+    assert "matching subsidy" not in r.output or "PV over 75" in r.output
+
+
+def test_take_up_table_is_the_set_not_the_frame(valued):
+    assert valued.aset.coverage.entrants_from == "growth"
+    assert isinstance(valued.aset.coverage.active_growth.values, dict)
+    assert pd.notna(valued.yearly["active"]).all()
