@@ -267,6 +267,7 @@ def _check_rows(raw: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[str]
         clean.append({"status": status, "sex": sex, "age": int(age), "count": float(count),
                       **{c: values[c] for c in OPTIONAL}})
     frame = pd.DataFrame(clean, columns=list(REQUIRED) + list(OPTIONAL))
+    frame = frame.astype({c: float for c in OPTIONAL})  # blanks as NaN, never objects
     return frame, problems
 
 

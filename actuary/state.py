@@ -24,7 +24,8 @@ FLOW_OLD_AGE = 2  # old-age pensions paid, KHR
 FLOW_INVALIDITY = 3  # invalidity pensions paid, KHR
 FLOW_SPOUSE = 4  # survivors' pensions paid to spouses, KHR
 FLOW_ORPHAN = 5  # survivors' pensions paid to orphans, KHR
-FLOW_REFUND = 6  # refunds of contributions (below the old-age eligibility), KHR
+FLOW_REFUND = 6  # refunds of contributions, or grants of months of the last wage under the
+#                  final-salary rule, to members below the old-age condition, KHR
 FLOW_SURVIVOR_LUMP = 7  # survivors' lump sums (deceased below the survivors' condition), KHR
 FLOW_FUNERAL = 8  # funeral grants, KHR
 FLOW_EXPOSURE = 9  # contributor-years (average number of contributors x density)
@@ -93,5 +94,6 @@ MASS_INVALIDITY = 2
 MASS_SPOUSE = 3
 MASS_ORPHAN = 4
 MASS_CAREER = 5  # revalued career contributory earnings of actives and inactives, KHR
+#                  (under the final-salary rule, inactives hold their revalued last wage here)
 N_MASS = 6
 MASS_NAMES = ("wages", "old_age", "invalidity", "spouse", "orphan", "career_earnings")

@@ -265,7 +265,11 @@ def model_careers(basis: Basis, population: StartingPopulation,
         careers += [
             ModelCareer(f"{sex}: full career at {low_name}", s, 20, low),
             ModelCareer(f"{sex}: full career at the average wage", s, 20, avg),
-            ModelCareer(f"{sex}: full career at the ceiling", s, 20, 0.0, cap_at_ceiling=True),
+        ]
+        if basis.wage_ceiling[0] > 0:  # a scheme without a ceiling has no such career
+            careers.append(
+                ModelCareer(f"{sex}: full career at the ceiling", s, 20, 0.0, cap_at_ceiling=True))
+        careers += [
             ModelCareer(f"{sex}: average wage, half the contribution density", s, 20, avg, 0.5),
         ]
     careers.append(ModelCareer("ILO C102 standard beneficiary: 30 years, men's average wage",

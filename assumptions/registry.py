@@ -1,6 +1,7 @@
 """Shipped assumption sets and schemes, found by name.
 
-A shipped set is any YAML file in ``assumptions/data/`` or ``assumptions/data/scenarios/``;
+A shipped set is any YAML file in ``assumptions/data/`` or its ``scenarios/``, ``reforms/`` or
+``frame/`` folder (design files in ``reforms/`` are found the same way by ``actuary compare``);
 it can be named by the ``name`` written inside it (``cambodia-default``) or by its
 file stem (``cambodia_default``). Shipped schemes live in ``assumptions/data/schemes/``
 and are named by stem (``nssf``) or by their ``name`` (``nssf-pension``).
@@ -41,7 +42,7 @@ def _index(folders: list[Path]) -> dict[str, Path]:
 @lru_cache(maxsize=1)
 def shipped_sets() -> dict[str, Path]:
     """Name (and stem) -> path of every shipped assumption set and scenario."""
-    return _index([DATA_DIR, DATA_DIR / "scenarios"])
+    return _index([DATA_DIR, DATA_DIR / "scenarios", DATA_DIR / "reforms", DATA_DIR / "frame"])
 
 
 @lru_cache(maxsize=1)
