@@ -531,7 +531,7 @@ def open_table(
     _check_header(path, kind, header)
     if not has_rows:
         raise DataError("the file has a header but no rows", source=str(path),
-                        location="row 2", expected=f"one row per person after the header")
+                        location="row 2", expected="one row per person after the header")
     documented = {c.name for c in _COLUMNS[kind]}
     return TableSource(
         path=path, kind=kind, format=fmt, header=header,

@@ -45,7 +45,7 @@ import yaml
 from actuary import assumptions as assumptions_package
 from actuary.basis import StartingState
 from actuary.errors import DataError
-from actuary.state import N_AGE, N_SERVICE, N_SEX
+from actuary.state import N_AGE, N_SERVICE
 
 __all__ = [
     "STATUSES",

@@ -28,12 +28,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from actuary import __version__
-from actuary.errors import DataError
-from actuary.fileio import atomic_path
 
 from . import styles
 from .cells import Column, put, put_formula, put_title, write_table
-from .workbook import save_workbook
+from .workbook import write_xlsx
 
 __all__ = ["build_comparison_workbook", "write_comparison_workbook", "COMPARE_SHEETS",
            "KEY_ROW", "HEADER_ROW", "FIRST_ROW", "YEARLY_BLOCK", "CHART_TITLES"]
@@ -264,12 +262,4 @@ def write_comparison_workbook(comparison: Any, path: str | os.PathLike[str]) -> 
     DataError
         If ``path`` does not end in ``.xlsx``.
     """
-    dest = Path(path)
-    if dest.suffix.lower() != ".xlsx":
-        raise DataError("the workbook must be written to an .xlsx file", source=str(dest),
-                        field="output path", value=dest.suffix or dest.name,
-                        expected="a file name ending in .xlsx")
-    wb = build_comparison_workbook(comparison)
-    with atomic_path(dest) as tmp:
-        save_workbook(wb, tmp)
-    return dest
+    return write_xlsx(build_comparison_workbook, comparison, path)

@@ -146,12 +146,23 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
     DataError
         If ``path`` does not end in ``.xlsx``.
     """
+    return write_xlsx(build_workbook, result, path)
+
+
+def write_xlsx(build: Any, content: Any, path: str | os.PathLike[str]) -> Path:
+    """Build a workbook with ``build(content)`` and save it to ``path`` atomically.
+
+    Raises
+    ------
+    DataError
+        If ``path`` does not end in ``.xlsx`` (checked before anything is built).
+    """
     dest = Path(path)
     if dest.suffix.lower() != ".xlsx":
         raise DataError("the workbook must be written to an .xlsx file", source=str(dest),
                         field="output path", value=dest.suffix or dest.name,
                         expected="a file name ending in .xlsx")
-    wb = build_workbook(result)
+    wb = build(content)
     with atomic_path(dest) as tmp:
         save_workbook(wb, tmp)
     return dest
