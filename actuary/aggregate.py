@@ -25,11 +25,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from actuary.datacheck import CheckResult
 from actuary.errors import DataError
-from actuary.fileio import write_atomic
+from actuary.starting import write_starting_population
 from actuary.members import completed_years
 
 __all__ = ["aggregate", "population_meta", "write_population", "STARTING_COLUMNS"]
@@ -155,8 +154,5 @@ def write_population(result: CheckResult, path: str | Path, reserve_khr: float, 
                         value=path.suffix, expected="a name ending in .csv")
     rows, recon = aggregate(result)
     meta = population_meta(result, reserve_khr, name=name, reserve_source=reserve_source)
-    write_atomic(path, lambda p: rows.to_csv(p, index=False, lineterminator="\n"))
-    write_atomic(path.with_suffix(".yaml"),
-                 lambda p: p.write_text(yaml.safe_dump(meta, sort_keys=False, width=100),
-                                        encoding="utf-8"))
+    write_starting_population(rows, meta, path)
     return path, recon

@@ -93,7 +93,7 @@ from pydantic import ValidationError
 
 from actuary.assumptions.base import Status, Strict, Text
 from actuary.errors import AssumptionError
-from actuary.fileio import write_atomic
+from actuary.starting import write_starting_population
 from actuary.tables import load_table
 
 __all__ = [
@@ -210,14 +210,8 @@ def derive_public_sector_default(covered: np.ndarray | None = None) -> tuple[pd.
 
 def write_public_sector_default(out_dir: str | Path) -> Path:
     """Write ``public_sector_default.csv`` and ``.yaml`` into ``out_dir`` (atomically)."""
-    out = Path(out_dir)
     frame, meta = derive_public_sector_default()
-    csv_path = out / "public_sector_default.csv"
-    write_atomic(csv_path, lambda p: frame.to_csv(p, index=False, lineterminator="\n"))
-    write_atomic(out / "public_sector_default.yaml",
-                 lambda p: p.write_text(yaml.safe_dump(meta, sort_keys=False, width=100),
-                                        encoding="utf-8"))
-    return csv_path
+    return write_starting_population(frame, meta, Path(out_dir) / "public_sector_default.csv")
 
 
 # ------------------------------------------------------------------ reform designs

@@ -35,9 +35,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from actuary.fileio import write_atomic
+from actuary.starting import write_starting_population
 from actuary.tables import load_table
 
 __all__ = ["derive_self_employed_default", "write_self_employed_default",
@@ -92,14 +91,8 @@ def derive_self_employed_default() -> tuple[pd.DataFrame, dict]:
 
 def write_self_employed_default(out_dir: str | Path) -> Path:
     """Write ``self_employed_default.csv`` and ``.yaml`` into ``out_dir`` (atomically)."""
-    out = Path(out_dir)
     frame, meta = derive_self_employed_default()
-    csv_path = out / "self_employed_default.csv"
-    write_atomic(csv_path, lambda p: frame.to_csv(p, index=False, lineterminator="\n"))
-    write_atomic(out / "self_employed_default.yaml",
-                 lambda p: p.write_text(yaml.safe_dump(meta, sort_keys=False, width=100),
-                                        encoding="utf-8"))
-    return csv_path
+    return write_starting_population(frame, meta, Path(out_dir) / "self_employed_default.csv")
 
 
 class SelfEmployedReport:

@@ -48,6 +48,7 @@ from actuary.errors import DataError
 from actuary.state import N_AGE, N_SERVICE
 
 __all__ = [
+    "write_starting_population",
     "STATUSES",
     "StartingPopulation",
     "read_starting_population",
@@ -164,6 +165,22 @@ class StartingPopulation:
                 getattr(st, f"{row.status}_pension")[s, x] += pension
         return StartingState(**{k: getattr(st, k) for k in st.__dataclass_fields__
                                 if k != "reserve"}, reserve=self.reserve)
+
+
+def write_starting_population(rows: pd.DataFrame, meta: dict, csv_path: str | Path) -> Path:
+    """Write a starting population: ``rows`` to ``csv_path`` and ``meta`` to its YAML sidecar.
+
+    Both files are written atomically; ``meta`` has the sidecar's keys (name,
+    valuation_date, reserve_khr, source, status, ...).
+    """
+    from actuary.fileio import write_atomic
+
+    csv_path = Path(csv_path)
+    write_atomic(csv_path, lambda p: rows.to_csv(p, index=False, lineterminator="\n"))
+    write_atomic(csv_path.with_suffix(".yaml"),
+                 lambda p: p.write_text(yaml.safe_dump(meta, sort_keys=False, width=100),
+                                        encoding="utf-8"))
+    return csv_path
 
 
 def _blank(v: Any) -> bool:

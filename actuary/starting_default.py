@@ -45,9 +45,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from actuary.fileio import write_atomic
+from actuary.starting import write_starting_population
 from actuary.tables import load_table
 
 __all__ = ["derive_nssf_default", "write_nssf_default"]
@@ -150,14 +149,8 @@ def derive_nssf_default() -> tuple[pd.DataFrame, dict]:
 
 def write_nssf_default(out_dir: str | Path) -> Path:
     """Write ``nssf_default.csv`` and ``nssf_default.yaml`` into ``out_dir`` (atomically)."""
-    out = Path(out_dir)
     frame, meta = derive_nssf_default()
-    csv_path = out / "nssf_default.csv"
-    write_atomic(csv_path, lambda p: frame.to_csv(p, index=False, lineterminator="\n"))
-    write_atomic(out / "nssf_default.yaml",
-                 lambda p: p.write_text(yaml.safe_dump(meta, sort_keys=False, width=100),
-                                        encoding="utf-8"))
-    return csv_path
+    return write_starting_population(frame, meta, Path(out_dir) / "nssf_default.csv")
 
 
 if __name__ == "__main__":  # pragma: no cover
