@@ -31,7 +31,7 @@ from actuary.errors import DataError
 from actuary.starting import write_starting_population
 from actuary.members import completed_years
 
-__all__ = ["aggregate", "population_meta", "write_population", "STARTING_COLUMNS"]
+__all__ = ["ages_on", "aggregate", "population_meta", "write_population", "STARTING_COLUMNS"]
 
 STARTING_COLUMNS = ["status", "sex", "age", "credited_months", "count", "average_monthly_wage",
                     "average_career_wage", "average_monthly_pension"]
@@ -39,7 +39,8 @@ _STATUS_ORDER = {"active": 0, "inactive": 1, "old_age": 2, "invalidity": 3, "spo
                  "orphan": 5}
 
 
-def _ages(birth: pd.Series, as_of: Any) -> np.ndarray:
+def ages_on(birth: pd.Series, as_of: Any) -> np.ndarray:
+    """Completed years of age on ``as_of`` of the dates of birth ``birth``."""
     at = np.full(len(birth), np.datetime64(as_of, "D"))
     return completed_years(birth.to_numpy(dtype="datetime64[D]"), at)
 
@@ -72,7 +73,7 @@ def aggregate(result: CheckResult) -> tuple[pd.DataFrame, pd.DataFrame]:
     if len(mem):
         f = pd.DataFrame({
             "status": mem["status"].to_numpy(), "sex": mem["sex"].to_numpy(),
-            "age": _ages(mem["birth_date"], s.as_of),
+            "age": ages_on(mem["birth_date"], s.as_of),
             "credited_months": mem["credited_months"].to_numpy(np.int64),
             "wage": np.where(mem["status"] == "active", mem["insurable_wage"], np.nan),
             "last": np.where(mem["status"] == "inactive",
@@ -88,7 +89,7 @@ def aggregate(result: CheckResult) -> tuple[pd.DataFrame, pd.DataFrame]:
     if p is not None and len(p):
         f = pd.DataFrame({
             "status": p["benefit_type"].to_numpy(), "sex": p["sex"].to_numpy(),
-            "age": _ages(p["birth_date"], s.as_of),
+            "age": ages_on(p["birth_date"], s.as_of),
             "amount": p["monthly_amount"].to_numpy(float),
         })
         cells = (f.groupby(["status", "sex", "age"], sort=False)

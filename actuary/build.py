@@ -26,6 +26,8 @@ Timing conventions (the kernel's year ``t`` is calendar year ``y = first_year + 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -37,7 +39,7 @@ from actuary.errors import AssumptionError
 from actuary.starting import StartingPopulation
 from actuary.state import N_AGE
 
-__all__ = ["build_basis", "months_to_years", "reference_wage_is_final"]
+__all__ = ["StartRules", "build_basis", "months_to_years", "reference_wage_is_final", "start_rules"]
 
 AGES = np.arange(N_AGE)
 
@@ -202,22 +204,12 @@ def build_basis(
     indexation = index_series(index_choice, 0)
 
     # Starting population, with the transitional credits read at the valuation date.
-    credits = p.transitional_credits
-    extra = None
-    if credits is not None:
-        years_back = _years_between(credits.reference_date, aset.valuation_date)
-
-        def extra(age_now: int) -> float:
-            return credits.extra_years_at(int(age_now - years_back))
-
-    start = population.to_state(
-        float(p.wage_floor.value_at(aset.valuation_date, _mapping(idx, y0))),
-        float(p.wage_ceiling.value_at(aset.valuation_date, _mapping(idx, y0))),
-        extra_years=extra, months_for_extra=credits.min_months_paid if credits else 0,
-    )
+    rules = start_rules(aset, idx)
+    start = population.to_state(rules.wage_floor, rules.wage_ceiling,
+                                extra_years=rules.extra_years,
+                                months_for_extra=rules.months_for_extra)
     if final:
-        start = _with_last_wages(start, population, extra,
-                                 credits.min_months_paid if credits else 0)
+        start = _with_last_wages(start, population, rules.extra_years, rules.months_for_extra)
 
     # Entrants: by age from the table, by sex from the female share; wages from the
     # actives' average wage by sex at the valuation date and the salary scale.
@@ -324,6 +316,43 @@ def build_basis(
         parent_child_gap=int(fam.parent_child_age_gap.value),
         early_retirement_years=early,
         grant_months=grant,
+    )
+
+
+@dataclass(frozen=True)
+class StartRules:
+    """How a member's record becomes service and career earnings on the valuation date.
+
+    ``wage_floor`` and ``wage_ceiling`` (KHR per month, on the valuation date) bound the
+    career wage of a member whose record has none; ``extra_years(age)`` gives the
+    transitional credited years of a member of that age (``None``: no transitional
+    credits), granted to members with at least ``months_for_extra`` credited months.
+    """
+
+    wage_floor: float
+    wage_ceiling: float
+    extra_years: Callable[[int], float] | None
+    months_for_extra: int
+
+
+def start_rules(aset: AssumptionSet, idx: dict[str, np.ndarray] | None = None) -> StartRules:
+    """The :class:`StartRules` of ``aset``'s scheme (``idx``: its indices from the first year)."""
+    p = aset.scheme.parameters
+    y0 = aset.first_year
+    if idx is None:
+        idx = aset.indices(y0, y0 + 1)
+    credits = p.transitional_credits
+    extra = None
+    if credits is not None:
+        years_back = _years_between(credits.reference_date, aset.valuation_date)
+
+        def extra(age_now: int) -> float:
+            return credits.extra_years_at(int(age_now - years_back))
+
+    return StartRules(
+        wage_floor=float(p.wage_floor.value_at(aset.valuation_date, _mapping(idx, y0))),
+        wage_ceiling=float(p.wage_ceiling.value_at(aset.valuation_date, _mapping(idx, y0))),
+        extra_years=extra, months_for_extra=credits.min_months_paid if credits else 0,
     )
 
 

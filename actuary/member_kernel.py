@@ -1,0 +1,417 @@
+"""Numba kernel of the member-level (closed-group) valuation: members outside, years inside.
+
+Each member is read once and projected alone over the years, in expected values, by
+the year step of the cohort kernel (:mod:`actuary.kernels`, whose module docstring
+states the conventions) applied to a state holding that one member:
+
+* an active or inactive member is a distribution over completed-service slots
+  ``0 .. K-1`` (``K = Basis.service_slots``, the last slot meaning "K-1 or more"):
+  probability of being active (inactive) with that service, the expected annual wage
+  of the active paths (KHR per year), and the expected revalued career earnings (KHR);
+* the member's own pensions are a probability of being a pensioner and an expected
+  annual pension (KHR per year), by kind (old age, invalidity; spouse or orphan for a
+  survivor in the pensioner file).
+
+Two things differ from the cohort kernel, both on purpose:
+
+* the floor, the ceiling and the minimum pension apply to the member's own expected
+  wage and pension, where the cohort applies them to a lognormal spread of wages in
+  a cell (``Basis.wage_sigma``) and to cell masses. Where none of them binds, the
+  member values add up to the cohort projection of the same people (tested to 1e-9);
+* survivors' pensions are not carried as stocks: each year's deaths leave survivors
+  whose whole future pensions are valued at once by ``survivor_value`` (present
+  value at the valuation date per unit of the deceased's pension mass), built by
+  :func:`actuary.closed_group.survivor_values` from the same rules.
+
+Every flow of year ``t`` is discounted to the middle of the year (``v_mid[t]``), the
+cash-flow convention of the projection. The accrued-to-date liability (ADL) is
+carried beside: the same benefits computed on the career earnings of the valuation
+date alone (revalued, but without the credits of future contributions), with
+service still counting for the qualifying periods (projected unit credit).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+__all__ = [
+    "BRANCHES", "MEMBER_ACTIVE", "MEMBER_INACTIVE", "MEMBER_OLD_AGE", "MEMBER_INVALIDITY",
+    "MEMBER_SPOUSE", "MEMBER_ORPHAN", "value_members_kernel",
+]
+
+# Member status codes (the kernel's input).
+MEMBER_ACTIVE = 0
+MEMBER_INACTIVE = 1
+MEMBER_OLD_AGE = 2
+MEMBER_INVALIDITY = 3
+MEMBER_SPOUSE = 4
+MEMBER_ORPHAN = 5
+
+# Columns of the branch totals: present values (KHR) summed over members.
+BRANCHES = ("contributions", "old_age", "invalidity", "survivors", "survivor_lump_sum",
+            "funeral", "refund", "adl")
+_B_CONTRIB, _B_OLD, _B_INV, _B_SURV, _B_LUMP, _B_FUN, _B_REF, _B_ADL = range(8)
+
+# Rows of the per-thread scratch: this year's and next year's member state.
+_A, _AW, _AR, _AP, _I, _IR, _IP = range(7)
+_ROWS = 7
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _award(c, r, rp, n, f, acc, minp, min_years, out):
+    """Members of one service slot reaching the pension age, service advanced by ``f``.
+
+    ``c`` probability, ``r`` career earnings (KHR), ``rp`` its accrued part. A share
+    ``1 - f`` keeps ``n`` years, ``f`` has ``n + 1``. Adds to ``out``: ``[0]`` new
+    pensioners, ``[1]`` their pension (KHR per year, at least ``minp`` each), ``[2]``
+    the accrued pension, ``[3]`` career below the old-age condition (refunded),
+    ``[4]`` its accrued part.
+    """
+    for k in range(2):
+        share = (1.0 - f) if k == 0 else f
+        if share <= 0.0:
+            continue
+        cn = share * c
+        if n + k >= min_years:
+            floor = minp * cn
+            p = acc * share * r
+            pp = acc * share * rp
+            out[0] += cn
+            out[1] += p if p > floor else floor
+            out[2] += pp if pp > floor else floor
+        else:
+            out[3] += share * r
+            out[4] += share * rp
+
+
+
+# Rows of the packed inputs (built by actuary.closed_group.kernel_inputs).
+# yearly [row, T + 1] (the last column only for the thresholds):
+(Y_PENSION_AGE, Y_RATE, Y_PAID, Y_CREDIT, Y_DENSITY, Y_FLOOR, Y_CEILING, Y_ACCRUAL,
+ Y_MIN_PENSION, Y_REVALUATION, Y_INDEXATION, Y_WAGE_GROWTH, Y_FUNERAL_MIN, Y_V_MID,
+ Y_MASS_ABOVE, Y_COUNT_BELOW) = range(16)
+N_YEARLY = 16
+# year-sex-age [row, T, 2, 111]:
+(A_MORTALITY, A_DISABLED_MORTALITY, A_INVALIDITY, A_EXIT, A_REENTRY, A_ENTRANT_WAGE,
+ A_SURVIVORS) = range(7)
+N_YEAR_SEX_AGE = 7
+# sex-age [row, 2, 111]:
+S_SALARY_GROWTH, S_ANY_SURVIVOR = range(2)
+N_SEX_AGE = 2
+# pension factors [row, T + 1, 2, 111]: per kind (old age, invalidity) payments,
+# survivors, funeral per unit of pension, funeral minimum per pensioner; then the
+# pensions of a spouse and of an orphan
+(F_PAY, F_SURVIVORS, F_FUNERAL_MASS, F_FUNERAL_COUNT) = range(4)
+F_SPOUSE = 8
+F_ORPHAN = 9
+N_FACTORS = 10
+
+
+@numba.njit(cache=True, nogil=True)
+def _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm):
+    """Value of the funeral grants of ``n`` pensioners of a kind (0 old age, 1 invalidity)
+    with pensions ``p`` (KHR per year) on 1 January of year ``t1`` at age ``x1``.
+
+    The grant is ``max(fm x pension, minimum)`` per death. When one term is the larger
+    in every year left (``Y_MASS_ABOVE``, ``Y_COUNT_BELOW``: thresholds on the pension
+    per head), a precomputed factor gives the value at once; otherwise year by year.
+    """
+    n_years = ysa.shape[1]
+    if n <= 0.0 or t1 >= n_years:
+        return 0.0
+    per_head = p / n
+    if per_head >= yearly[Y_MASS_ABOVE, t1]:
+        return p * fac[4 * kind + F_FUNERAL_MASS, t1, s, x1]
+    if per_head <= yearly[Y_COUNT_BELOW, t1]:
+        return n * fac[4 * kind + F_FUNERAL_COUNT, t1, s, x1]
+    q_row = A_MORTALITY if kind == 0 else A_DISABLED_MORTALITY
+    n_age = ysa.shape[3]
+    value = 0.0
+    x = x1
+    for t in range(t1, n_years):
+        last = x == n_age - 1
+        q = 1.0 if last else ysa[q_row, t, s, x]
+        by_pension = fm * p * q
+        by_minimum = yearly[Y_FUNERAL_MIN, t] * n * q
+        value += yearly[Y_V_MID, t] * (by_pension if by_pension > by_minimum else by_minimum)
+        if last:
+            break
+        n -= n * q
+        p *= (1.0 - q) * (1.0 + yearly[Y_INDEXATION, t])
+        x += 1
+    return value
+
+
+@numba.njit(cache=True, nogil=True)
+def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out):
+    """Value pensions in payment from 1 January of year ``t1`` (``n`` pensioners of age
+    ``x1``, pension ``p``, accrued part ``pp``, KHR per year) to the end of the
+    projection: add payments, survivors and funeral grants to ``out`` and return the
+    accrued value."""
+    if n <= 0.0 or t1 >= ysa.shape[1]:
+        return 0.0
+    pay = fac[4 * kind + F_PAY, t1, s, x1]
+    surv = fac[4 * kind + F_SURVIVORS, t1, s, x1]
+    out[_B_OLD + kind] += p * pay
+    out[_B_SURV] += p * surv
+    out[_B_FUN] += _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm)
+    return pp * (pay + surv) + _funeral(kind, t1, s, x1, n, pp, yearly, ysa, fac, fm)
+
+
+@numba.njit(cache=True, nogil=True)
+def _value_one(s, x0, status, years, wage, career, pension, st, nx, award,
+               yearly, ysa, sa, fac, smin, imin, omin, refund_share, lump_months, fm,
+               inv_min_rate, out):
+    """Project one member from the valuation date; ``out[:len(BRANCHES) - 1]`` gets the
+    member's present values by branch (KHR). Returns the accrued-to-date liability."""
+    for k in range(len(BRANCHES)):
+        out[k] = 0.0
+    if status == MEMBER_SPOUSE or status == MEMBER_ORPHAN:
+        row = F_SPOUSE if status == MEMBER_SPOUSE else F_ORPHAN
+        v = pension * fac[row, 0, s, x0]
+        out[_B_SURV] += v
+        return v
+    if status == MEMBER_OLD_AGE or status == MEMBER_INVALIDITY:
+        kind = 0 if status == MEMBER_OLD_AGE else 1
+        return _close(kind, 0, s, x0, 1.0, pension, pension, yearly, ysa, fac, fm, out)
+
+    n_years = ysa.shape[1]
+    n_age = ysa.shape[3]
+    n_slots = st.shape[1]
+    top = n_slots - 1
+    for r in range(_ROWS):
+        for n in range(n_slots):
+            st[r, n] = 0.0
+    # completed years with the fraction split over two slots, as the cohort cells
+    lo = int(np.floor(years))
+    f = years - lo
+    if lo >= 50:  # the cohort keeps 0..50 years (the last meaning 50 or more)
+        lo = 50
+        f = 0.0
+    hi = min(lo + 1, top)
+    lo = min(lo, top)
+    active = status == MEMBER_ACTIVE
+    row_n = _A if active else _I
+    row_r = _AR if active else _IR
+    row_p = _AP if active else _IP
+    for slot, share in ((lo, 1.0 - f), (hi, f)):
+        if share > 0.0:
+            st[row_n, slot] += share
+            st[row_r, slot] += share * career
+            st[row_p, slot] += share * career
+            if active:
+                st[_AW, slot] += share * wage
+    if f <= 0.0:
+        hi = lo
+
+    adl = 0.0
+    for t in range(n_years):
+        x = x0 + t
+        last = x >= n_age - 1
+        xn = x if last else x + 1
+        vm = yearly[Y_V_MID, t]
+        qd = 1.0 if last else ysa[A_MORTALITY, t, s, x]
+        qi = 0.0 if last else ysa[A_INVALIDITY, t, s, x]
+        qw = 0.0 if last else ysa[A_EXIT, t, s, x]
+        back_rate = 0.0 if last else ysa[A_REENTRY, t, s, x]
+        retire = xn >= yearly[Y_PENSION_AGE, t]
+        rate = yearly[Y_RATE, t]
+        dens = yearly[Y_DENSITY, t]
+        credit = dens * yearly[Y_CREDIT, t]
+        half_f = 0.5 * credit
+        floor = yearly[Y_FLOOR, t]
+        ceiling = yearly[Y_CEILING, t]
+        acc = yearly[Y_ACCRUAL, t]
+        minp = yearly[Y_MIN_PENSION, t]
+        rv1 = 1.0 + yearly[Y_REVALUATION, t]
+        ix1 = 1.0 + yearly[Y_INDEXATION, t]
+        p_stay = 1.0 - qd - qi - qw
+        e_frac = 1.0 - 0.5 * (qd + qi + qw)
+        gw = p_stay * (1.0 + yearly[Y_WAGE_GROWTH, t]) * sa[S_SALARY_GROWTH, s, x]
+        gr = p_stay * rv1
+        p_back = 0.0 if retire else (1.0 - qd) * back_rate
+        p_rest = (1.0 - qd) - p_back
+        ew = ysa[A_ENTRANT_WAGE, t, s, xn]
+        nx_hi = hi + 1 if hi < top else top
+        for r in range(_ROWS):
+            for n in range(lo, nx_hi + 1):
+                nx[r, n] = 0.0
+        for k in range(5):
+            award[k] = 0.0
+        earn = 0.0
+        surv_m = 0.0  # pensions of the deaths leaving survivors (KHR per year)
+        surv_mp = 0.0
+        lump = 0.0  # pensions of the deaths below the survivors' condition
+        lump_p = 0.0
+        inv_n = 0.0
+        inv_p = 0.0
+        inv_pp = 0.0
+        alive = 0.0
+        for n in range(lo, hi + 1):
+            up = n + 1 if n < top else top
+            # ---- active paths with n completed years ----
+            cnt = st[_A, n]
+            if cnt > 0.0:
+                wm = st[_AW, n]
+                rm = st[_AR, n]
+                rp = st[_AP, n]
+                w = wm / cnt
+                if w < floor:
+                    w = floor
+                if ceiling > 0.0 and w > ceiling:
+                    w = ceiling
+                cwm = w * cnt
+                earn += cwm
+                half = rm + half_f * cwm  # career at mid-year
+                if n >= smin:
+                    surv_m += qd * acc * half
+                    surv_mp += qd * acc * rp
+                else:
+                    lump += qd * acc * half
+                    lump_p += qd * acc * rp
+                ln = qw * cnt
+                lr = qw * half
+                lrp = qw * rp
+                if qi > 0.0:
+                    if n >= imin:
+                        p_inv = acc * half
+                        p_invp = acc * rp
+                        ref_years = n + half_f
+                        if ref_years > 0.0:
+                            p_floor = inv_min_rate * half / ref_years
+                            if p_inv < p_floor:
+                                p_inv = p_floor
+                            p_floor = inv_min_rate * rp / ref_years
+                            if p_invp < p_floor:
+                                p_invp = p_floor
+                        if p_inv < minp * cnt:
+                            p_inv = minp * cnt
+                        if p_invp < minp * cnt:
+                            p_invp = minp * cnt
+                        inv_n += qi * cnt
+                        inv_p += qi * p_inv
+                        inv_pp += qi * p_invp
+                    else:
+                        ln += qi * cnt
+                        lr += qi * half
+                        lrp += qi * rp
+                if retire:
+                    _award(ln, lr, lrp, n, half_f, acc, minp, omin, award)
+                    _award(p_stay * cnt, p_stay * (rm + credit * cwm), p_stay * rp, n, credit,
+                           acc, minp, omin, award)
+                else:
+                    nx[_I, n] += (1.0 - half_f) * ln
+                    nx[_I, up] += half_f * ln
+                    v = rv1 * lr
+                    nx[_IR, n] += (1.0 - half_f) * v
+                    nx[_IR, up] += half_f * v
+                    v = rv1 * lrp
+                    nx[_IP, n] += (1.0 - half_f) * v
+                    nx[_IP, up] += half_f * v
+                    v = p_stay * cnt
+                    nx[_A, n] += (1.0 - credit) * v
+                    nx[_A, up] += credit * v
+                    v = gw * wm
+                    nx[_AW, n] += (1.0 - credit) * v
+                    nx[_AW, up] += credit * v
+                    v = gr * (rm + credit * cwm)
+                    nx[_AR, n] += (1.0 - credit) * v
+                    nx[_AR, up] += credit * v
+                    v = gr * rp
+                    nx[_AP, n] += (1.0 - credit) * v
+                    nx[_AP, up] += credit * v
+                    alive += ln + p_stay * cnt
+            # ---- inactive paths with n completed years (service does not move) ----
+            cnt = st[_I, n]
+            if cnt > 0.0:
+                rm = st[_IR, n]
+                rp = st[_IP, n]
+                if n >= smin:
+                    surv_m += qd * acc * rm
+                    surv_mp += qd * acc * rp
+                else:
+                    lump += qd * acc * rm
+                    lump_p += qd * acc * rp
+                if retire:
+                    _award((1.0 - qd) * cnt, (1.0 - qd) * rm, (1.0 - qd) * rp, n, 0.0, acc,
+                           minp, omin, award)
+                else:
+                    back = p_back * cnt
+                    nx[_A, n] += back
+                    nx[_AW, n] += ew * back
+                    nx[_AR, n] += p_back * rv1 * rm
+                    nx[_AP, n] += p_back * rv1 * rp
+                    nx[_I, n] += p_rest * cnt
+                    nx[_IR, n] += p_rest * rv1 * rm
+                    nx[_IP, n] += p_rest * rv1 * rp
+                    alive += (1.0 - qd) * cnt
+        st, nx = nx, st
+        hi = nx_hi
+
+        # ---- the year's money ----
+        out[_B_CONTRIB] += vm * rate * yearly[Y_PAID, t] * dens * e_frac * earn
+        sv = ysa[A_SURVIVORS, t, s, x]
+        out[_B_SURV] += sv * surv_m
+        adl += sv * surv_mp
+        lump_k = vm * sa[S_ANY_SURVIVOR, s, x] * lump_months / 12.0
+        out[_B_LUMP] += lump_k * lump
+        adl += lump_k * lump_p
+        below = vm * refund_share * rate
+        out[_B_REF] += below * award[3]
+        adl += below * award[4]
+        # new invalidity pensions: half a year now, then in payment from next year
+        out[_B_INV] += vm * 0.5 * inv_p
+        adl += vm * 0.5 * inv_pp
+        adl += _close(1, t + 1, s, xn, inv_n, inv_p * ix1, inv_pp * ix1, yearly, ysa, fac, fm,
+                      out)
+        if retire:
+            adl += _close(0, t + 1, s, xn, award[0], award[1], award[2], yearly, ysa, fac, fm,
+                          out)
+            break
+        if alive <= 0.0 or last:
+            break
+    return adl
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots, n_chunks,
+                         yearly, ysa, sa, fac, smin, imin, omin, refund_share, lump_months,
+                         funeral_months, inv_min_rate):
+    """Value every member: ``(pvfc [M], pvfb [M], adl [M], totals [len(BRANCHES)])`` (KHR).
+
+    Members ``[M]``: ``sex`` (0 men, 1 women), ``age`` (completed years at the
+    valuation date), ``status`` (``MEMBER_*``), ``years`` (credited service, years),
+    ``wage`` (actives' insurable wage, KHR per year), ``career`` (revalued career
+    earnings, KHR), ``pension`` (pensioners' pension, KHR per year). The packed inputs
+    ``yearly``, ``ysa``, ``sa``, ``fac`` are described by the ``Y_*``, ``A_*``, ``S_*``,
+    ``F_*`` rows. Members are cut into ``n_chunks`` contiguous chunks shared out over
+    the threads; each chunk keeps its own scratch state, so each member is read once.
+    """
+    m = sex.shape[0]
+    n_b = len(BRANCHES)
+    pvfc = np.empty(m)
+    pvfb = np.empty(m)
+    adl = np.empty(m)
+    totals = np.zeros((n_chunks, n_b))
+    size = (m + n_chunks - 1) // n_chunks
+    fm = funeral_months / 12.0
+    for c in numba.prange(n_chunks):
+        st = np.zeros((_ROWS, n_slots))
+        nx = np.zeros((_ROWS, n_slots))
+        award = np.zeros(5)
+        one = np.zeros(n_b)
+        for i in range(c * size, min(m, (c + 1) * size)):
+            d = _value_one(sex[i], age[i], status[i], years[i], wage[i], career[i], pension[i],
+                           st, nx, award, yearly, ysa, sa, fac, smin, imin, omin, refund_share,
+                           lump_months, fm, inv_min_rate, one)
+            b = 0.0
+            for k in range(1, n_b - 1):
+                b += one[k]
+                totals[c, k] += one[k]
+            totals[c, _B_CONTRIB] += one[_B_CONTRIB]
+            totals[c, _B_ADL] += d
+            pvfc[i] = one[_B_CONTRIB]
+            pvfb[i] = b
+            adl[i] = d
+    return pvfc, pvfb, adl, totals.sum(axis=0)
