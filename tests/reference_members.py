@@ -1,0 +1,232 @@
+"""Vectorised numpy reference of the member-level valuation: years outer, members as arrays.
+
+The way a closed-group valuation is usually written in numpy: every member's state is a
+row of ``[M, K]`` arrays (K service slots) and each year updates all rows at once. It
+is the oracle of :func:`actuary.member_kernel.value_members_kernel` (agreement to
+1e-12 relative, tests/test_closed_group.py) and the baseline of its benchmark. It shares
+only the packed inputs (:func:`actuary.closed_group.kernel_inputs`: rates, discount
+factors and the pension factors) with the kernel; the year step is written again here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from actuary import member_kernel as mk
+from actuary.closed_group import discount_factors, kernel_inputs
+
+
+def _shift(v: np.ndarray, f: float) -> np.ndarray:
+    """Rows of ``v`` [M, K] with a share ``f`` moved one slot up (the last keeps its own)."""
+    out = (1.0 - f) * v
+    out[:, 1:] += f * v[:, :-1]
+    out[:, -1] += f * v[:, -1]
+    return out
+
+
+def _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm):
+    """Vectorised funeral value of pensions in payment (see ``member_kernel._funeral``)."""
+    T = ysa.shape[1]
+    value = np.zeros(n.shape)
+    ok = (n > 0.0) & (t1 < T)
+    if not ok.any():
+        return value
+    t1c = np.minimum(t1, T - 1)
+    per_head = np.divide(p, n, out=np.zeros_like(p), where=n > 0.0)
+    mass = ok & (per_head >= yearly[mk.Y_MASS_ABOVE, t1c])
+    count = ok & ~mass & (per_head <= yearly[mk.Y_COUNT_BELOW, t1c])
+    value[mass] = p[mass] * fac[4 * kind + mk.F_FUNERAL_MASS, t1c[mass], s[mass], x1[mass]]
+    value[count] = n[count] * fac[4 * kind + mk.F_FUNERAL_COUNT, t1c[count], s[count], x1[count]]
+    q_row = mk.A_MORTALITY if kind == 0 else mk.A_DISABLED_MORTALITY
+    n_age = ysa.shape[3]
+    for i in np.flatnonzero(ok & ~mass & ~count):  # rare: the minimum binds some years only
+        cnt, pen, x = n[i], p[i], x1[i]
+        for t in range(t1[i], T):
+            last = x == n_age - 1
+            q = 1.0 if last else ysa[q_row, t, s[i], x]
+            value[i] += yearly[mk.Y_V_MID, t] * max(fm * pen * q, yearly[mk.Y_FUNERAL_MIN, t] * cnt * q)
+            if last:
+                break
+            cnt -= cnt * q
+            pen *= (1.0 - q) * (1.0 + yearly[mk.Y_INDEXATION, t])
+            x += 1
+    return value
+
+
+def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, pv):
+    """Add the value of pensions in payment from year ``t1`` to ``pv``; return the accrued value."""
+    T = ysa.shape[1]
+    ok = (n > 0.0) & (t1 < T)
+    t1c = np.minimum(t1, T - 1)
+    pay = np.where(ok, fac[4 * kind + mk.F_PAY, t1c, s, x1], 0.0)
+    surv = np.where(ok, fac[4 * kind + mk.F_SURVIVORS, t1c, s, x1], 0.0)
+    pv["old_age" if kind == 0 else "invalidity"] += p * pay
+    pv["survivors"] += p * surv
+    pv["funeral"] += _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm)
+    return pp * (pay + surv) + _funeral(kind, t1, s, x1, n, pp, yearly, ysa, fac, fm)
+
+
+def value_members_reference(basis, members, discount=None):
+    """``(pvfc, pvfb, adl)`` by member (KHR), as :func:`actuary.closed_group.value_members`."""
+    b, r = basis, basis.rules
+    yearly, ysa, sa, fac = kernel_inputs(b, discount_factors(b, discount))
+    T, n_age = ysa.shape[1], ysa.shape[3]
+    K = b.service_slots
+    M = len(members)
+    s, x0, status = members.sex, members.age, members.status
+    fm = r.funeral_grant_months / 12.0
+    smin, imin, omin = r.survivor_min_years, r.invalidity_min_years, r.old_age_min_years
+    pv = {k: np.zeros(M) for k in ("contributions", "old_age", "invalidity", "survivors",
+                                   "survivor_lump_sum", "funeral", "refund")}
+    adl = np.zeros(M)
+    zero_t = np.zeros(M, dtype=np.int64)
+
+    # pensioners in the file
+    for code, row in ((mk.MEMBER_SPOUSE, mk.F_SPOUSE), (mk.MEMBER_ORPHAN, mk.F_ORPHAN)):
+        sel = status == code
+        v = np.where(sel, members.pension * fac[row, 0, s, x0], 0.0)
+        pv["survivors"] += v
+        adl += v
+    for code, kind in ((mk.MEMBER_OLD_AGE, 0), (mk.MEMBER_INVALIDITY, 1)):
+        sel = (status == code).astype(float)
+        adl += _close(kind, zero_t, s, x0, sel, sel * members.pension, sel * members.pension,
+                      yearly, ysa, fac, fm, pv)
+
+    # members: the starting split over two service slots, as the cohort cells
+    is_member = (status == mk.MEMBER_ACTIVE) | (status == mk.MEMBER_INACTIVE)
+    lo = np.floor(members.years).astype(np.int64)
+    f = members.years - lo
+    f[lo >= 50] = 0.0
+    lo = np.minimum(lo, 50)
+    hi = np.minimum(lo + 1, K - 1)
+    lo = np.minimum(lo, K - 1)
+    rows = np.arange(M)
+    st = {k: np.zeros((M, K)) for k in ("A", "AW", "AR", "AP", "I", "IR", "IP")}
+    act = (status == mk.MEMBER_ACTIVE).astype(float)
+    ina = (status == mk.MEMBER_INACTIVE).astype(float)
+    for slot, share in ((lo, 1.0 - f), (hi, f)):
+        np.add.at(st["A"], (rows, slot), share * act)
+        np.add.at(st["AW"], (rows, slot), share * act * members.wage)
+        np.add.at(st["AR"], (rows, slot), share * act * members.career)
+        np.add.at(st["AP"], (rows, slot), share * act * members.career)
+        np.add.at(st["I"], (rows, slot), share * ina)
+        np.add.at(st["IR"], (rows, slot), share * ina * members.career)
+        np.add.at(st["IP"], (rows, slot), share * ina * members.career)
+
+    slot = np.arange(K)[None, :]
+    going = is_member.copy()
+    for t in range(T):
+        if not going.any():
+            break
+        x = np.minimum(x0 + t, n_age - 1)
+        last = (x0 + t) >= n_age - 1
+        xn = np.where(last, x, x + 1)
+        g = lambda row: np.where(last, 0.0, ysa[row, t, s, x])  # noqa: E731
+        qd = np.where(last, 1.0, ysa[mk.A_MORTALITY, t, s, x])
+        qi, qw, back_rate = g(mk.A_INVALIDITY), g(mk.A_EXIT), g(mk.A_REENTRY)
+        retire = xn >= yearly[mk.Y_PENSION_AGE, t]
+        rate = yearly[mk.Y_RATE, t]
+        dens = yearly[mk.Y_DENSITY, t]
+        credit = dens * yearly[mk.Y_CREDIT, t]
+        half_f = 0.5 * credit
+        floor, ceiling = yearly[mk.Y_FLOOR, t], yearly[mk.Y_CEILING, t]
+        acc, minp = yearly[mk.Y_ACCRUAL, t], yearly[mk.Y_MIN_PENSION, t]
+        rv1 = 1.0 + yearly[mk.Y_REVALUATION, t]
+        ix1 = 1.0 + yearly[mk.Y_INDEXATION, t]
+        vm = yearly[mk.Y_V_MID, t]
+        p_stay = 1.0 - qd - qi - qw
+        e_frac = 1.0 - 0.5 * (qd + qi + qw)
+        gw = p_stay * (1.0 + yearly[mk.Y_WAGE_GROWTH, t]) * sa[mk.S_SALARY_GROWTH, s, x]
+        gr = p_stay * rv1
+        p_back = np.where(retire, 0.0, (1.0 - qd) * back_rate)
+        p_rest = (1.0 - qd) - p_back
+        ew = ysa[mk.A_ENTRANT_WAGE, t, s, xn]
+        col = lambda v: v[:, None]  # noqa: E731
+
+        A, AW, AR, AP, I, IR, IP = (st[k] for k in ("A", "AW", "AR", "AP", "I", "IR", "IP"))
+        w = np.divide(AW, A, out=np.zeros_like(AW), where=A > 0.0)
+        w = np.maximum(w, floor)
+        if ceiling > 0.0:
+            w = np.minimum(w, ceiling)
+        cwm = np.where(A > 0.0, w * A, 0.0)
+        half = AR + half_f * cwm
+        surv_slot = slot >= smin
+        surv_m = (col(qd) * acc * (np.where(surv_slot, half, 0.0) + np.where(surv_slot, IR, 0.0))).sum(1)
+        surv_mp = (col(qd) * acc * (np.where(surv_slot, AP, 0.0) + np.where(surv_slot, IP, 0.0))).sum(1)
+        lump = (col(qd) * acc * (np.where(surv_slot, 0.0, half) + np.where(surv_slot, 0.0, IR))).sum(1)
+        lump_p = (col(qd) * acc * (np.where(surv_slot, 0.0, AP) + np.where(surv_slot, 0.0, IP))).sum(1)
+        inv_slot = (slot >= imin) & col(qi > 0.0)
+        ref_years = slot + half_f
+        p_inv = acc * half
+        p_invp = acc * AP
+        if ref_years.min() > 0.0 or r.invalidity_minimum_rate > 0.0:
+            safe = np.where(ref_years > 0.0, ref_years, 1.0)
+            p_inv = np.where(ref_years > 0.0, np.maximum(p_inv, r.invalidity_minimum_rate * half / safe), p_inv)
+            p_invp = np.where(ref_years > 0.0, np.maximum(p_invp, r.invalidity_minimum_rate * AP / safe), p_invp)
+        p_inv = np.maximum(p_inv, minp * A)
+        p_invp = np.maximum(p_invp, minp * A)
+        inv_n = (np.where(inv_slot, col(qi) * A, 0.0)).sum(1)
+        inv_p = (np.where(inv_slot & (A > 0), col(qi) * p_inv, 0.0)).sum(1)
+        inv_pp = (np.where(inv_slot & (A > 0), col(qi) * p_invp, 0.0)).sum(1)
+        to_leave = col(qw) + np.where(inv_slot, 0.0, col(qi))
+        ln, lr, lrp = to_leave * A, to_leave * half, to_leave * AP
+
+        # retirement at the year end: awards by slot, the shares with n and n + 1 years
+        award = np.zeros((M, 5))
+        for cnt, base, base_p, f_up in ((ln, lr, lrp, half_f),
+                                        (col(p_stay) * A, col(p_stay) * (AR + credit * cwm),
+                                         col(p_stay) * AP, credit),
+                                        (col(1.0 - qd) * I, col(1.0 - qd) * IR,
+                                         col(1.0 - qd) * IP, 0.0)):
+            for k, share in ((0, 1.0 - f_up), (1, f_up)):
+                if share <= 0.0:
+                    continue
+                ok = slot + k >= omin
+                cn, rn, rpn = share * cnt, share * base, share * base_p
+                award[:, 0] += np.where(ok, cn, 0.0).sum(1)
+                award[:, 1] += np.where(ok, np.maximum(acc * rn, minp * cn), 0.0).sum(1)
+                award[:, 2] += np.where(ok, np.maximum(acc * rpn, minp * cn), 0.0).sum(1)
+                award[:, 3] += np.where(ok, 0.0, rn).sum(1)
+                award[:, 4] += np.where(ok, 0.0, rpn).sum(1)
+        award[~retire] = 0.0
+
+        # the year's money
+        earn = cwm.sum(1)
+        pv["contributions"] += going * vm * rate * yearly[mk.Y_PAID, t] * dens * e_frac * earn
+        sv = ysa[mk.A_SURVIVORS, t, s, x]
+        pv["survivors"] += going * sv * surv_m
+        adl += going * sv * surv_mp
+        lump_k = going * vm * sa[mk.S_ANY_SURVIVOR, s, x] * r.survivor_lump_sum_months / 12.0
+        pv["survivor_lump_sum"] += lump_k * lump
+        adl += lump_k * lump_p
+        below = going * vm * r.refund_share * rate
+        pv["refund"] += below * award[:, 3]
+        adl += below * award[:, 4]
+        pv["invalidity"] += going * vm * 0.5 * inv_p
+        adl += going * vm * 0.5 * inv_pp
+        tn = np.full(M, t + 1)
+        adl += _close(1, tn, s, xn, going * inv_n, going * inv_p * ix1, going * inv_pp * ix1,
+                      yearly, ysa, fac, fm, pv)
+        adl += _close(0, tn, s, xn, going * award[:, 0], going * award[:, 1],
+                      going * award[:, 2], yearly, ysa, fac, fm, pv)
+
+        # next year's state of those who stay members
+        stay = col(~retire)
+        nxt = {
+            "I": _shift(ln, half_f) + col(p_rest) * I,
+            "IR": _shift(rv1 * lr, half_f) + col(p_rest * rv1) * IR,
+            "IP": _shift(rv1 * lrp, half_f) + col(p_rest * rv1) * IP,
+            "A": _shift(col(p_stay) * A, credit) + col(p_back) * I,
+            "AW": _shift(col(gw) * AW, credit) + col(p_back) * I * col(ew),
+            "AR": _shift(col(gr) * (AR + credit * cwm), credit) + col(p_back * rv1) * IR,
+            "AP": _shift(col(gr) * AP, credit) + col(p_back * rv1) * IP,
+        }
+        alive = (nxt["A"] + nxt["I"]).sum(1)
+        for k, v in nxt.items():
+            st[k] = np.where(stay, v, 0.0)
+        going = going & ~retire & (alive > 0.0) & ~last
+        for k in st:
+            st[k][~going] = 0.0
+
+    pvfb = sum(v for k, v in pv.items() if k != "contributions")
+    return pv["contributions"], pvfb, adl
