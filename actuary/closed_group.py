@@ -65,7 +65,6 @@ __all__ = [
 STATUS_CODES = {"active": MEMBER_ACTIVE, "inactive": MEMBER_INACTIVE, "old_age": MEMBER_OLD_AGE,
                 "invalidity": MEMBER_INVALIDITY, "spouse": MEMBER_SPOUSE,
                 "orphan": MEMBER_ORPHAN}
-_STATUS_NAMES = np.array(list(STATUS_CODES))
 
 # Cohort flows making up each branch of the member totals.
 _BRANCH_FLOWS = {
@@ -293,7 +292,7 @@ def funeral_thresholds(basis: Basis) -> tuple[np.ndarray, np.ndarray]:
 
 
 def pension_factors(basis: Basis, v_mid: np.ndarray, sv: np.ndarray) -> np.ndarray:
-    """The ``F_*`` rows of :mod:`actuary.member_kernel`, ``[10, T + 1, 2, 111]``.
+    """The ``F_*`` columns of :mod:`actuary.member_kernel`, as rows ``[10, T + 1, 2, 111]``.
 
     For old-age (``q`` = mortality) and invalidity pensions (``q`` = disabled
     mortality) in payment on 1 January of year ``t`` at age ``x``, per unit of pension
@@ -320,13 +319,14 @@ def pension_factors(basis: Basis, v_mid: np.ndarray, sv: np.ndarray) -> np.ndarr
 
 
 def kernel_inputs(basis: Basis, v_mid: np.ndarray) -> tuple:
-    """The packed arrays ``(yearly, ysa, sa, fac)`` of :func:`value_members_kernel`."""
+    """The packed arrays ``(yearly, ysa, sa, fac)`` of :func:`value_members_kernel`
+    (``[T + 1, Y_*]``, ``[T, 2, 111, A_*]``, ``[2, 111, S_*]``, ``[T + 1, 2, 111, F_*]``)."""
     b = basis
     T = b.n_years
     sv = survivor_values(b, v_mid)
     above, below = funeral_thresholds(b)
-    yearly = np.zeros((mk.N_YEARLY, T + 1))
-    for row, values in ((mk.Y_PENSION_AGE, b.pension_age), (mk.Y_RATE, b.contribution_rate),
+    yearly = np.zeros((T + 1, mk.N_YEARLY))
+    for col, values in ((mk.Y_PENSION_AGE, b.pension_age), (mk.Y_RATE, b.contribution_rate),
                         (mk.Y_PAID, b.contribution_factor), (mk.Y_CREDIT, b.credit_factor),
                         (mk.Y_DENSITY, b.density), (mk.Y_FLOOR, b.wage_floor),
                         (mk.Y_CEILING, b.wage_ceiling), (mk.Y_ACCRUAL, b.accrual_rate),
@@ -334,14 +334,14 @@ def kernel_inputs(basis: Basis, v_mid: np.ndarray) -> tuple:
                         (mk.Y_REVALUATION, b.revaluation), (mk.Y_INDEXATION, b.indexation),
                         (mk.Y_WAGE_GROWTH, b.wage_growth),
                         (mk.Y_FUNERAL_MIN, b.funeral_grant_minimum), (mk.Y_V_MID, v_mid)):
-        yearly[row, :T] = values
-    yearly[mk.Y_MASS_ABOVE] = above
-    yearly[mk.Y_COUNT_BELOW] = below
+        yearly[:T, col] = values
+    yearly[:, mk.Y_MASS_ABOVE] = above
+    yearly[:, mk.Y_COUNT_BELOW] = below
     ysa = np.stack([b.mortality, b.disabled_mortality, b.invalidity, b.exit, b.reentry,
-                    b.entrant_wage, sv])
+                    b.entrant_wage, sv], axis=-1)
     anyone = 1.0 - (1.0 - b.share_married) * (1.0 - b.child_probability)
-    sa = np.stack([b.salary_growth, anyone])
-    return yearly, ysa, sa, pension_factors(b, v_mid, sv)
+    sa = np.stack([b.salary_growth, anyone], axis=-1)
+    return yearly, ysa, sa, np.ascontiguousarray(np.moveaxis(pension_factors(b, v_mid, sv), 0, -1))
 
 
 @dataclass(frozen=True)
@@ -377,13 +377,13 @@ class ClosedGroupValuation:
 
     def summary(self) -> pd.DataFrame:
         """Members, PVFB, PVFC and ADL (KHR) by status and sex, with a total row."""
-        g = (self.by_member.groupby(["status", "sex"], sort=False)
+        # categories keep the order of STATUS_CODES and of M, F; empty groups are dropped
+        g = (self.by_member.groupby(["status", "sex"], observed=True)
              .agg(members=("id", "size"), pvfb=("pvfb", "sum"), pvfc=("pvfc", "sum"),
                   adl=("adl", "sum"))
              .reset_index())
-        order = {name: i for i, name in enumerate(STATUS_CODES)}
-        g = g.sort_values(["status", "sex"], key=lambda c: c.map(order) if c.name == "status"
-                          else c).reset_index(drop=True)
+        g["status"] = g["status"].astype(str)
+        g["sex"] = g["sex"].astype(str)
         total = pd.DataFrame([{"status": "all", "sex": "all", "members": int(g["members"].sum()),
                                "pvfb": g["pvfb"].sum(), "pvfc": g["pvfc"].sum(),
                                "adl": g["adl"].sum()}])
@@ -436,8 +436,11 @@ def value_members(basis: Basis, members: MemberSet, discount: Any = None, *,
         float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
     )
     by_member = pd.DataFrame({
-        "id": members.ids, "sex": np.where(members.sex == 1, "F", "M"), "age": members.age,
-        "status": _STATUS_NAMES[members.status], "service_years": members.years,
+        "id": members.ids,
+        # categories, not millions of strings
+        "sex": pd.Categorical.from_codes(members.sex, ["M", "F"]), "age": members.age,
+        "status": pd.Categorical.from_codes(members.status, list(STATUS_CODES)),
+        "service_years": members.years,
         "pvfb": pvfb, "pvfc": pvfc, "adl": adl,
     })
     return ClosedGroupValuation(by_member=by_member, totals=pd.Series(totals, index=BRANCHES),

@@ -86,20 +86,21 @@ def _award(c, r, rp, n, f, acc, minp, min_years, out):
 
 
 
-# Rows of the packed inputs (built by actuary.closed_group.kernel_inputs).
-# yearly [row, T + 1] (the last column only for the thresholds):
+# Columns of the packed inputs (built by actuary.closed_group.kernel_inputs). The
+# column is the last index, so what one member needs in one year sits in a few cache
+# lines. yearly [T + 1, column] (the last year only for the thresholds):
 (Y_PENSION_AGE, Y_RATE, Y_PAID, Y_CREDIT, Y_DENSITY, Y_FLOOR, Y_CEILING, Y_ACCRUAL,
  Y_MIN_PENSION, Y_REVALUATION, Y_INDEXATION, Y_WAGE_GROWTH, Y_FUNERAL_MIN, Y_V_MID,
  Y_MASS_ABOVE, Y_COUNT_BELOW) = range(16)
 N_YEARLY = 16
-# year-sex-age [row, T, 2, 111]:
+# year-sex-age [T, 2, 111, column]:
 (A_MORTALITY, A_DISABLED_MORTALITY, A_INVALIDITY, A_EXIT, A_REENTRY, A_ENTRANT_WAGE,
  A_SURVIVORS) = range(7)
 N_YEAR_SEX_AGE = 7
-# sex-age [row, 2, 111]:
+# sex-age [2, 111, column]:
 S_SALARY_GROWTH, S_ANY_SURVIVOR = range(2)
 N_SEX_AGE = 2
-# pension factors [row, T + 1, 2, 111]: per kind (old age, invalidity) payments,
+# pension factors [T + 1, 2, 111, column]: per kind (old age, invalidity) payments,
 # survivors, funeral per unit of pension, funeral minimum per pensioner; then the
 # pensions of a spouse and of an orphan
 (F_PAY, F_SURVIVORS, F_FUNERAL_MASS, F_FUNERAL_COUNT) = range(4)
@@ -108,7 +109,7 @@ F_ORPHAN = 9
 N_FACTORS = 10
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm):
     """Value of the funeral grants of ``n`` pensioners of a kind (0 old age, 1 invalidity)
     with pensions ``p`` (KHR per year) on 1 January of year ``t1`` at age ``x1``.
@@ -117,42 +118,42 @@ def _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm):
     in every year left (``Y_MASS_ABOVE``, ``Y_COUNT_BELOW``: thresholds on the pension
     per head), a precomputed factor gives the value at once; otherwise year by year.
     """
-    n_years = ysa.shape[1]
+    n_years = ysa.shape[0]
     if n <= 0.0 or t1 >= n_years:
         return 0.0
-    per_head = p / n
-    if per_head >= yearly[Y_MASS_ABOVE, t1]:
-        return p * fac[4 * kind + F_FUNERAL_MASS, t1, s, x1]
-    if per_head <= yearly[Y_COUNT_BELOW, t1]:
-        return n * fac[4 * kind + F_FUNERAL_COUNT, t1, s, x1]
+    # compare the pension per head p / n with the thresholds, without dividing
+    if p >= yearly[t1, Y_MASS_ABOVE] * n:
+        return p * fac[t1, s, x1, 4 * kind + F_FUNERAL_MASS]
+    if p <= yearly[t1, Y_COUNT_BELOW] * n:
+        return n * fac[t1, s, x1, 4 * kind + F_FUNERAL_COUNT]
     q_row = A_MORTALITY if kind == 0 else A_DISABLED_MORTALITY
-    n_age = ysa.shape[3]
+    n_age = ysa.shape[2]
     value = 0.0
     x = x1
     for t in range(t1, n_years):
         last = x == n_age - 1
-        q = 1.0 if last else ysa[q_row, t, s, x]
+        q = 1.0 if last else ysa[t, s, x, q_row]
         by_pension = fm * p * q
-        by_minimum = yearly[Y_FUNERAL_MIN, t] * n * q
-        value += yearly[Y_V_MID, t] * (by_pension if by_pension > by_minimum else by_minimum)
+        by_minimum = yearly[t, Y_FUNERAL_MIN] * n * q
+        value += yearly[t, Y_V_MID] * (by_pension if by_pension > by_minimum else by_minimum)
         if last:
             break
         n -= n * q
-        p *= (1.0 - q) * (1.0 + yearly[Y_INDEXATION, t])
+        p *= (1.0 - q) * (1.0 + yearly[t, Y_INDEXATION])
         x += 1
     return value
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out):
     """Value pensions in payment from 1 January of year ``t1`` (``n`` pensioners of age
     ``x1``, pension ``p``, accrued part ``pp``, KHR per year) to the end of the
     projection: add payments, survivors and funeral grants to ``out`` and return the
     accrued value."""
-    if n <= 0.0 or t1 >= ysa.shape[1]:
+    if n <= 0.0 or t1 >= ysa.shape[0]:
         return 0.0
-    pay = fac[4 * kind + F_PAY, t1, s, x1]
-    surv = fac[4 * kind + F_SURVIVORS, t1, s, x1]
+    pay = fac[t1, s, x1, 4 * kind + F_PAY]
+    surv = fac[t1, s, x1, 4 * kind + F_SURVIVORS]
     out[_B_OLD + kind] += p * pay
     out[_B_SURV] += p * surv
     out[_B_FUN] += _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm)
@@ -160,7 +161,7 @@ def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out):
 
 
 @numba.njit(cache=True, nogil=True)
-def _value_one(s, x0, status, years, wage, career, pension, st, nx, award,
+def _value_one(s, x0, status, years, wage, career, pension, buf, award,
                yearly, ysa, sa, fac, smin, imin, omin, refund_share, lump_months, fm,
                inv_min_rate, out):
     """Project one member from the valuation date; ``out[:len(BRANCHES) - 1]`` gets the
@@ -169,20 +170,23 @@ def _value_one(s, x0, status, years, wage, career, pension, st, nx, award,
         out[k] = 0.0
     if status == MEMBER_SPOUSE or status == MEMBER_ORPHAN:
         row = F_SPOUSE if status == MEMBER_SPOUSE else F_ORPHAN
-        v = pension * fac[row, 0, s, x0]
+        v = pension * fac[0, s, x0, row]
         out[_B_SURV] += v
         return v
     if status == MEMBER_OLD_AGE or status == MEMBER_INVALIDITY:
         kind = 0 if status == MEMBER_OLD_AGE else 1
         return _close(kind, 0, s, x0, 1.0, pension, pension, yearly, ysa, fac, fm, out)
 
-    n_years = ysa.shape[1]
-    n_age = ysa.shape[3]
-    n_slots = st.shape[1]
+    n_years = ysa.shape[0]
+    n_age = ysa.shape[2]
+    n_slots = buf.shape[2]
     top = n_slots - 1
+    # this year's state is buf[c], next year's buf[1 - c] (no arrays are swapped: that
+    # would count references in the inner loop)
+    c = 0
     for r in range(_ROWS):
         for n in range(n_slots):
-            st[r, n] = 0.0
+            buf[0, r, n] = 0.0
     # completed years with the fraction split over two slots, as the cohort cells
     lo = int(np.floor(years))
     f = years - lo
@@ -197,11 +201,11 @@ def _value_one(s, x0, status, years, wage, career, pension, st, nx, award,
     row_p = _AP if active else _IP
     for slot, share in ((lo, 1.0 - f), (hi, f)):
         if share > 0.0:
-            st[row_n, slot] += share
-            st[row_r, slot] += share * career
-            st[row_p, slot] += share * career
+            buf[c, row_n, slot] += share
+            buf[c, row_r, slot] += share * career
+            buf[c, row_p, slot] += share * career
             if active:
-                st[_AW, slot] += share * wage
+                buf[c, _AW, slot] += share * wage
     if f <= 0.0:
         hi = lo
 
@@ -210,33 +214,30 @@ def _value_one(s, x0, status, years, wage, career, pension, st, nx, award,
         x = x0 + t
         last = x >= n_age - 1
         xn = x if last else x + 1
-        vm = yearly[Y_V_MID, t]
-        qd = 1.0 if last else ysa[A_MORTALITY, t, s, x]
-        qi = 0.0 if last else ysa[A_INVALIDITY, t, s, x]
-        qw = 0.0 if last else ysa[A_EXIT, t, s, x]
-        back_rate = 0.0 if last else ysa[A_REENTRY, t, s, x]
-        retire = xn >= yearly[Y_PENSION_AGE, t]
-        rate = yearly[Y_RATE, t]
-        dens = yearly[Y_DENSITY, t]
-        credit = dens * yearly[Y_CREDIT, t]
+        vm = yearly[t, Y_V_MID]
+        qd = 1.0 if last else ysa[t, s, x, A_MORTALITY]
+        qi = 0.0 if last else ysa[t, s, x, A_INVALIDITY]
+        qw = 0.0 if last else ysa[t, s, x, A_EXIT]
+        back_rate = 0.0 if last else ysa[t, s, x, A_REENTRY]
+        retire = xn >= yearly[t, Y_PENSION_AGE]
+        rate = yearly[t, Y_RATE]
+        dens = yearly[t, Y_DENSITY]
+        credit = dens * yearly[t, Y_CREDIT]
         half_f = 0.5 * credit
-        floor = yearly[Y_FLOOR, t]
-        ceiling = yearly[Y_CEILING, t]
-        acc = yearly[Y_ACCRUAL, t]
-        minp = yearly[Y_MIN_PENSION, t]
-        rv1 = 1.0 + yearly[Y_REVALUATION, t]
-        ix1 = 1.0 + yearly[Y_INDEXATION, t]
+        floor = yearly[t, Y_FLOOR]
+        ceiling = yearly[t, Y_CEILING]
+        acc = yearly[t, Y_ACCRUAL]
+        minp = yearly[t, Y_MIN_PENSION]
+        rv1 = 1.0 + yearly[t, Y_REVALUATION]
+        ix1 = 1.0 + yearly[t, Y_INDEXATION]
         p_stay = 1.0 - qd - qi - qw
         e_frac = 1.0 - 0.5 * (qd + qi + qw)
-        gw = p_stay * (1.0 + yearly[Y_WAGE_GROWTH, t]) * sa[S_SALARY_GROWTH, s, x]
+        gw = p_stay * (1.0 + yearly[t, Y_WAGE_GROWTH]) * sa[s, x, S_SALARY_GROWTH]
         gr = p_stay * rv1
         p_back = 0.0 if retire else (1.0 - qd) * back_rate
         p_rest = (1.0 - qd) - p_back
-        ew = ysa[A_ENTRANT_WAGE, t, s, xn]
+        ew = ysa[t, s, xn, A_ENTRANT_WAGE]
         nx_hi = hi + 1 if hi < top else top
-        for r in range(_ROWS):
-            for n in range(lo, nx_hi + 1):
-                nx[r, n] = 0.0
         for k in range(5):
             award[k] = 0.0
         earn = 0.0
@@ -248,20 +249,30 @@ def _value_one(s, x0, status, years, wage, career, pension, st, nx, award,
         inv_p = 0.0
         inv_pp = 0.0
         alive = 0.0
-        for n in range(lo, hi + 1):
-            up = n + 1 if n < top else top
+        # Next year's slot n is written once: what stays in n plus what moves up from
+        # n - 1 (carried in c_*), so nothing is read back from the next state.
+        c_i = c_ir = c_ip = c_a = c_aw = c_ar = c_ap = 0.0
+        for n in range(lo, nx_hi + 1):
+            if n <= hi:
+                cnt = buf[c, _A, n]
+                wm = buf[c, _AW, n]
+                rm = buf[c, _AR, n]
+                rp = buf[c, _AP, n]
+                i_cnt = buf[c, _I, n]
+                i_rm = buf[c, _IR, n]
+                i_rp = buf[c, _IP, n]
+            else:  # the slot above the highest one used: only what moves into it
+                cnt = wm = rm = rp = i_cnt = i_rm = i_rp = 0.0
             # ---- active paths with n completed years ----
-            cnt = st[_A, n]
+            cwm = 0.0
+            ln = lr = lrp = 0.0
             if cnt > 0.0:
-                wm = st[_AW, n]
-                rm = st[_AR, n]
-                rp = st[_AP, n]
-                w = wm / cnt
-                if w < floor:
-                    w = floor
-                if ceiling > 0.0 and w > ceiling:
-                    w = ceiling
-                cwm = w * cnt
+                # the expected wage wm / cnt within the floor and ceiling, times cnt
+                cwm = wm
+                if wm < floor * cnt:
+                    cwm = floor * cnt
+                if ceiling > 0.0 and wm > ceiling * cnt:
+                    cwm = ceiling * cnt
                 earn += cwm
                 half = rm + half_f * cwm  # career at mid-year
                 if n >= smin:
@@ -300,61 +311,55 @@ def _value_one(s, x0, status, years, wage, career, pension, st, nx, award,
                     _award(ln, lr, lrp, n, half_f, acc, minp, omin, award)
                     _award(p_stay * cnt, p_stay * (rm + credit * cwm), p_stay * rp, n, credit,
                            acc, minp, omin, award)
-                else:
-                    nx[_I, n] += (1.0 - half_f) * ln
-                    nx[_I, up] += half_f * ln
-                    v = rv1 * lr
-                    nx[_IR, n] += (1.0 - half_f) * v
-                    nx[_IR, up] += half_f * v
-                    v = rv1 * lrp
-                    nx[_IP, n] += (1.0 - half_f) * v
-                    nx[_IP, up] += half_f * v
-                    v = p_stay * cnt
-                    nx[_A, n] += (1.0 - credit) * v
-                    nx[_A, up] += credit * v
-                    v = gw * wm
-                    nx[_AW, n] += (1.0 - credit) * v
-                    nx[_AW, up] += credit * v
-                    v = gr * (rm + credit * cwm)
-                    nx[_AR, n] += (1.0 - credit) * v
-                    nx[_AR, up] += credit * v
-                    v = gr * rp
-                    nx[_AP, n] += (1.0 - credit) * v
-                    nx[_AP, up] += credit * v
-                    alive += ln + p_stay * cnt
             # ---- inactive paths with n completed years (service does not move) ----
-            cnt = st[_I, n]
-            if cnt > 0.0:
-                rm = st[_IR, n]
-                rp = st[_IP, n]
+            if i_cnt > 0.0:
                 if n >= smin:
-                    surv_m += qd * acc * rm
-                    surv_mp += qd * acc * rp
+                    surv_m += qd * acc * i_rm
+                    surv_mp += qd * acc * i_rp
                 else:
-                    lump += qd * acc * rm
-                    lump_p += qd * acc * rp
+                    lump += qd * acc * i_rm
+                    lump_p += qd * acc * i_rp
                 if retire:
-                    _award((1.0 - qd) * cnt, (1.0 - qd) * rm, (1.0 - qd) * rp, n, 0.0, acc,
-                           minp, omin, award)
-                else:
-                    back = p_back * cnt
-                    nx[_A, n] += back
-                    nx[_AW, n] += ew * back
-                    nx[_AR, n] += p_back * rv1 * rm
-                    nx[_AP, n] += p_back * rv1 * rp
-                    nx[_I, n] += p_rest * cnt
-                    nx[_IR, n] += p_rest * rv1 * rm
-                    nx[_IP, n] += p_rest * rv1 * rp
-                    alive += (1.0 - qd) * cnt
-        st, nx = nx, st
+                    _award((1.0 - qd) * i_cnt, (1.0 - qd) * i_rm, (1.0 - qd) * i_rp, n, 0.0,
+                           acc, minp, omin, award)
+            if retire:
+                continue
+            # ---- next year's slot n ----
+            v_a = p_stay * cnt
+            v_aw = gw * wm
+            v_ar = gr * (rm + credit * cwm)
+            v_ap = gr * rp
+            v_ir = rv1 * lr
+            v_ip = rv1 * lrp
+            # the share that moves up stays in the last slot ("that many or more")
+            keep_a = 1.0 if n == top else 1.0 - credit
+            keep_i = 1.0 if n == top else 1.0 - half_f
+            back = p_back * i_cnt
+            rest = p_rest * i_cnt
+            buf[1 - c, _I, n] = keep_i * ln + c_i + rest
+            buf[1 - c, _IR, n] = keep_i * v_ir + c_ir + p_rest * rv1 * i_rm
+            buf[1 - c, _IP, n] = keep_i * v_ip + c_ip + p_rest * rv1 * i_rp
+            buf[1 - c, _A, n] = keep_a * v_a + c_a + back
+            buf[1 - c, _AW, n] = keep_a * v_aw + c_aw + ew * back
+            buf[1 - c, _AR, n] = keep_a * v_ar + c_ar + p_back * rv1 * i_rm
+            buf[1 - c, _AP, n] = keep_a * v_ap + c_ap + p_back * rv1 * i_rp
+            c_i = half_f * ln
+            c_ir = half_f * v_ir
+            c_ip = half_f * v_ip
+            c_a = credit * v_a
+            c_aw = credit * v_aw
+            c_ar = credit * v_ar
+            c_ap = credit * v_ap
+            alive += ln + v_a + back + rest
+        c = 1 - c
         hi = nx_hi
 
         # ---- the year's money ----
-        out[_B_CONTRIB] += vm * rate * yearly[Y_PAID, t] * dens * e_frac * earn
-        sv = ysa[A_SURVIVORS, t, s, x]
+        out[_B_CONTRIB] += vm * rate * yearly[t, Y_PAID] * dens * e_frac * earn
+        sv = ysa[t, s, x, A_SURVIVORS]
         out[_B_SURV] += sv * surv_m
         adl += sv * surv_mp
-        lump_k = vm * sa[S_ANY_SURVIVOR, s, x] * lump_months / 12.0
+        lump_k = vm * sa[s, x, S_ANY_SURVIVOR] * lump_months / 12.0
         out[_B_LUMP] += lump_k * lump
         adl += lump_k * lump_p
         below = vm * refund_share * rate
@@ -397,13 +402,12 @@ def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots
     size = (m + n_chunks - 1) // n_chunks
     fm = funeral_months / 12.0
     for c in numba.prange(n_chunks):
-        st = np.zeros((_ROWS, n_slots))
-        nx = np.zeros((_ROWS, n_slots))
+        buf = np.zeros((2, _ROWS, n_slots))
         award = np.zeros(5)
         one = np.zeros(n_b)
         for i in range(c * size, min(m, (c + 1) * size)):
             d = _value_one(sex[i], age[i], status[i], years[i], wage[i], career[i], pension[i],
-                           st, nx, award, yearly, ysa, sa, fac, smin, imin, omin, refund_share,
+                           buf, award, yearly, ysa, sa, fac, smin, imin, omin, refund_share,
                            lump_months, fm, inv_min_rate, one)
             b = 0.0
             for k in range(1, n_b - 1):

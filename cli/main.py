@@ -37,6 +37,7 @@ def _register() -> None:
     from actuary.cli.experience_cmd import experience
     from actuary.cli.compare_cmd import compare
     from actuary.cli.solve_cmd import solve
+    from actuary.cli.value_cmd import value
 
     main.add_command(basis)
     main.add_command(table)
@@ -46,6 +47,7 @@ def _register() -> None:
     main.add_command(experience)
     main.add_command(compare)
     main.add_command(solve)
+    main.add_command(value)
 
 
 _register()

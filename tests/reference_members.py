@@ -26,40 +26,40 @@ def _shift(v: np.ndarray, f: float) -> np.ndarray:
 
 def _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm):
     """Vectorised funeral value of pensions in payment (see ``member_kernel._funeral``)."""
-    T = ysa.shape[1]
+    T = ysa.shape[0]
     value = np.zeros(n.shape)
     ok = (n > 0.0) & (t1 < T)
     if not ok.any():
         return value
     t1c = np.minimum(t1, T - 1)
     per_head = np.divide(p, n, out=np.zeros_like(p), where=n > 0.0)
-    mass = ok & (per_head >= yearly[mk.Y_MASS_ABOVE, t1c])
-    count = ok & ~mass & (per_head <= yearly[mk.Y_COUNT_BELOW, t1c])
-    value[mass] = p[mass] * fac[4 * kind + mk.F_FUNERAL_MASS, t1c[mass], s[mass], x1[mass]]
-    value[count] = n[count] * fac[4 * kind + mk.F_FUNERAL_COUNT, t1c[count], s[count], x1[count]]
+    mass = ok & (per_head >= yearly[t1c, mk.Y_MASS_ABOVE])
+    count = ok & ~mass & (per_head <= yearly[t1c, mk.Y_COUNT_BELOW])
+    value[mass] = p[mass] * fac[t1c[mass], s[mass], x1[mass], 4 * kind + mk.F_FUNERAL_MASS]
+    value[count] = n[count] * fac[t1c[count], s[count], x1[count], 4 * kind + mk.F_FUNERAL_COUNT]
     q_row = mk.A_MORTALITY if kind == 0 else mk.A_DISABLED_MORTALITY
-    n_age = ysa.shape[3]
+    n_age = ysa.shape[2]
     for i in np.flatnonzero(ok & ~mass & ~count):  # rare: the minimum binds some years only
         cnt, pen, x = n[i], p[i], x1[i]
         for t in range(t1[i], T):
             last = x == n_age - 1
-            q = 1.0 if last else ysa[q_row, t, s[i], x]
-            value[i] += yearly[mk.Y_V_MID, t] * max(fm * pen * q, yearly[mk.Y_FUNERAL_MIN, t] * cnt * q)
+            q = 1.0 if last else ysa[t, s[i], x, q_row]
+            value[i] += yearly[t, mk.Y_V_MID] * max(fm * pen * q, yearly[t, mk.Y_FUNERAL_MIN] * cnt * q)
             if last:
                 break
             cnt -= cnt * q
-            pen *= (1.0 - q) * (1.0 + yearly[mk.Y_INDEXATION, t])
+            pen *= (1.0 - q) * (1.0 + yearly[t, mk.Y_INDEXATION])
             x += 1
     return value
 
 
 def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, pv):
     """Add the value of pensions in payment from year ``t1`` to ``pv``; return the accrued value."""
-    T = ysa.shape[1]
+    T = ysa.shape[0]
     ok = (n > 0.0) & (t1 < T)
     t1c = np.minimum(t1, T - 1)
-    pay = np.where(ok, fac[4 * kind + mk.F_PAY, t1c, s, x1], 0.0)
-    surv = np.where(ok, fac[4 * kind + mk.F_SURVIVORS, t1c, s, x1], 0.0)
+    pay = np.where(ok, fac[t1c, s, x1, 4 * kind + mk.F_PAY], 0.0)
+    surv = np.where(ok, fac[t1c, s, x1, 4 * kind + mk.F_SURVIVORS], 0.0)
     pv["old_age" if kind == 0 else "invalidity"] += p * pay
     pv["survivors"] += p * surv
     pv["funeral"] += _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm)
@@ -70,7 +70,7 @@ def value_members_reference(basis, members, discount=None):
     """``(pvfc, pvfb, adl)`` by member (KHR), as :func:`actuary.closed_group.value_members`."""
     b, r = basis, basis.rules
     yearly, ysa, sa, fac = kernel_inputs(b, discount_factors(b, discount))
-    T, n_age = ysa.shape[1], ysa.shape[3]
+    T, n_age = ysa.shape[0], ysa.shape[2]
     K = b.service_slots
     M = len(members)
     s, x0, status = members.sex, members.age, members.status
@@ -84,7 +84,7 @@ def value_members_reference(basis, members, discount=None):
     # pensioners in the file
     for code, row in ((mk.MEMBER_SPOUSE, mk.F_SPOUSE), (mk.MEMBER_ORPHAN, mk.F_ORPHAN)):
         sel = status == code
-        v = np.where(sel, members.pension * fac[row, 0, s, x0], 0.0)
+        v = np.where(sel, members.pension * fac[0, s, x0, row], 0.0)
         pv["survivors"] += v
         adl += v
     for code, kind in ((mk.MEMBER_OLD_AGE, 0), (mk.MEMBER_INVALIDITY, 1)):
@@ -121,26 +121,26 @@ def value_members_reference(basis, members, discount=None):
         x = np.minimum(x0 + t, n_age - 1)
         last = (x0 + t) >= n_age - 1
         xn = np.where(last, x, x + 1)
-        g = lambda row: np.where(last, 0.0, ysa[row, t, s, x])  # noqa: E731
-        qd = np.where(last, 1.0, ysa[mk.A_MORTALITY, t, s, x])
+        g = lambda row: np.where(last, 0.0, ysa[t, s, x, row])  # noqa: E731
+        qd = np.where(last, 1.0, ysa[t, s, x, mk.A_MORTALITY])
         qi, qw, back_rate = g(mk.A_INVALIDITY), g(mk.A_EXIT), g(mk.A_REENTRY)
-        retire = xn >= yearly[mk.Y_PENSION_AGE, t]
-        rate = yearly[mk.Y_RATE, t]
-        dens = yearly[mk.Y_DENSITY, t]
-        credit = dens * yearly[mk.Y_CREDIT, t]
+        retire = xn >= yearly[t, mk.Y_PENSION_AGE]
+        rate = yearly[t, mk.Y_RATE]
+        dens = yearly[t, mk.Y_DENSITY]
+        credit = dens * yearly[t, mk.Y_CREDIT]
         half_f = 0.5 * credit
-        floor, ceiling = yearly[mk.Y_FLOOR, t], yearly[mk.Y_CEILING, t]
-        acc, minp = yearly[mk.Y_ACCRUAL, t], yearly[mk.Y_MIN_PENSION, t]
-        rv1 = 1.0 + yearly[mk.Y_REVALUATION, t]
-        ix1 = 1.0 + yearly[mk.Y_INDEXATION, t]
-        vm = yearly[mk.Y_V_MID, t]
+        floor, ceiling = yearly[t, mk.Y_FLOOR], yearly[t, mk.Y_CEILING]
+        acc, minp = yearly[t, mk.Y_ACCRUAL], yearly[t, mk.Y_MIN_PENSION]
+        rv1 = 1.0 + yearly[t, mk.Y_REVALUATION]
+        ix1 = 1.0 + yearly[t, mk.Y_INDEXATION]
+        vm = yearly[t, mk.Y_V_MID]
         p_stay = 1.0 - qd - qi - qw
         e_frac = 1.0 - 0.5 * (qd + qi + qw)
-        gw = p_stay * (1.0 + yearly[mk.Y_WAGE_GROWTH, t]) * sa[mk.S_SALARY_GROWTH, s, x]
+        gw = p_stay * (1.0 + yearly[t, mk.Y_WAGE_GROWTH]) * sa[s, x, mk.S_SALARY_GROWTH]
         gr = p_stay * rv1
         p_back = np.where(retire, 0.0, (1.0 - qd) * back_rate)
         p_rest = (1.0 - qd) - p_back
-        ew = ysa[mk.A_ENTRANT_WAGE, t, s, xn]
+        ew = ysa[t, s, xn, mk.A_ENTRANT_WAGE]
         col = lambda v: v[:, None]  # noqa: E731
 
         A, AW, AR, AP, I, IR, IP = (st[k] for k in ("A", "AW", "AR", "AP", "I", "IR", "IP"))
@@ -192,11 +192,11 @@ def value_members_reference(basis, members, discount=None):
 
         # the year's money
         earn = cwm.sum(1)
-        pv["contributions"] += going * vm * rate * yearly[mk.Y_PAID, t] * dens * e_frac * earn
-        sv = ysa[mk.A_SURVIVORS, t, s, x]
+        pv["contributions"] += going * vm * rate * yearly[t, mk.Y_PAID] * dens * e_frac * earn
+        sv = ysa[t, s, x, mk.A_SURVIVORS]
         pv["survivors"] += going * sv * surv_m
         adl += going * sv * surv_mp
-        lump_k = going * vm * sa[mk.S_ANY_SURVIVOR, s, x] * r.survivor_lump_sum_months / 12.0
+        lump_k = going * vm * sa[s, x, mk.S_ANY_SURVIVOR] * r.survivor_lump_sum_months / 12.0
         pv["survivor_lump_sum"] += lump_k * lump
         adl += lump_k * lump_p
         below = going * vm * r.refund_share * rate

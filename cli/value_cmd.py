@@ -1,0 +1,273 @@
+"""``actuary value``: closed-group valuation of a member file, member by member.
+
+Checks the files (:mod:`actuary.datacheck`), values every used row with the
+member-level engine (:mod:`actuary.closed_group`) and writes the workbook and the
+by-member CSV (:mod:`actuary.reports.closed_group`). Bad input ends with a message and
+exit code 1 (every error raised here is an :class:`~actuary.errors.ActuaryError`).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+
+from actuary.cli.progress import progress
+from actuary.errors import DataError
+
+__all__ = ["value", "parse_rate", "read_discount_curve", "describe_discount", "headline",
+           "RATE_RANGE"]
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+#: Annual effective rates accepted, as fractions: above -50% and at most 100% a year.
+#: Wider is not a discount rate any basis would use; a value such as 5 is almost always
+#: 5% written as a percentage.
+RATE_RANGE = (-0.5, 1.0)
+_RATE_EXPECTED = ("an annual effective rate as a fraction, e.g. 0.05 for 5% (or 5%), "
+                  f"greater than {RATE_RANGE[0]:g} and at most {RATE_RANGE[1]:g}")
+
+
+def parse_rate(text: str, *, source: str | None = None, location: str | None = None,
+               field: str = "--discount") -> float:
+    """An annual effective rate (fraction, per year) from ``text``: ``0.05`` or ``5%``.
+
+    Raises
+    ------
+    DataError
+        Not a number, not finite, or outside :data:`RATE_RANGE`; the message names
+        ``source``, ``location`` and ``field``.
+    """
+    raw = str(text).strip()
+    body, scale = (raw[:-1].strip(), 0.01) if raw.endswith("%") else (raw, 1.0)
+    try:
+        rate = float(body) * scale
+    except ValueError:
+        raise DataError("not a number", source=source, location=location, field=field,
+                        value=raw, expected=_RATE_EXPECTED) from None
+    if not math.isfinite(rate) or not RATE_RANGE[0] < rate <= RATE_RANGE[1]:
+        raise DataError("discount rate out of range", source=source, location=location,
+                        field=field, value=raw, expected=_RATE_EXPECTED)
+    return rate
+
+
+def _read_curve_frame(path: Path) -> Any:
+    import pandas as pd
+
+    if not path.is_file():
+        raise DataError("file not found", source=str(path),
+                        expected="a CSV of spot rates with columns year,rate")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read the discount curve: {exc}", source=str(path),
+                        expected="a UTF-8 CSV with columns year,rate") from None
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    for col in ("year", "rate"):
+        if col not in raw.columns:
+            raise DataError("missing column", source=str(path), location="row 1", field=col,
+                            value=", ".join(raw.columns), expected="columns year,rate")
+    if raw.empty:
+        raise DataError("the file has a header but no rows", source=str(path),
+                        expected="one row per maturity 1, 2, ... years")
+    return raw
+
+
+def read_discount_curve(path: str | Path) -> tuple[Any, np.ndarray]:
+    """Read a spot curve: CSV columns ``year`` (maturity in years, 1, 2, ... n in order)
+    and ``rate`` (annual effective spot rate for that maturity, a fraction or ``5%``).
+
+    Returns
+    -------
+    (Discount, rates)
+        The curve (:meth:`actuary.annuities.Discount.from_spot_rates`; beyond ``n``
+        years the last one-year forward rate repeats) and the spot rates read.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the row (as a spreadsheet shows it), the field, the value and
+        what was expected.
+    """
+    from actuary.annuities import Discount
+
+    path = Path(path)
+    raw = _read_curve_frame(path)
+    rates = np.empty(len(raw))
+    for i, (year, rate) in enumerate(zip(raw["year"], raw["rate"])):
+        where = f"row {i + 2}"
+        text = str(year).strip()
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if number != i + 1:
+            raise DataError("maturities must run 1, 2, 3, ... years in order, without gaps",
+                            source=str(path), location=where, field="year", value=text,
+                            expected=f"{i + 1}")
+        rates[i] = parse_rate(rate, source=str(path), location=where, field="rate")
+    return Discount.from_spot_rates(rates), rates
+
+
+def describe_discount(rate: float | None, curve: tuple[Path, np.ndarray] | None,
+                      basis: Any) -> str:
+    """The discount used, in words (for the console and the workbook)."""
+    if rate is not None:
+        return f"constant {100 * rate:.4g}% a year (annual effective, from --discount)"
+    if curve is not None:
+        path, spots = curve
+        return (f"spot curve from {path}: {len(spots)} maturities, {100 * spots[0]:.4g}% at 1 "
+                f"year to {100 * spots[-1]:.4g}% at {len(spots)} years (annual effective); "
+                "beyond the last maturity the last one-year forward rate repeats")
+    r = np.asarray(basis.investment_return, dtype=float)
+    if np.all(r == r[0]):
+        return (f"the assumption set's investment return, {100 * r[0]:.4g}% a year "
+                "(annual effective)")
+    return (f"the assumption set's investment return as annual forward rates, "
+            f"{100 * r[0]:.4g}% in {basis.first_year} to {100 * r[-1]:.4g}% in "
+            f"{basis.first_year + len(r) - 1}")
+
+
+def _check_outputs(out: Path, csv_path: Path, inputs: list[str]) -> None:
+    """Refuse output names before any work: wrong suffix, or an input file overwritten."""
+    if out.suffix.lower() != ".xlsx":
+        raise DataError("the workbook must be written to an .xlsx file", source=str(out),
+                        field="--out", value=out.suffix or out.name,
+                        expected="a file name ending in .xlsx")
+    if csv_path.suffix.lower() != ".csv":
+        raise DataError("the by-member values must be written to a .csv file",
+                        source=str(csv_path), field="--by-member",
+                        value=csv_path.suffix or csv_path.name,
+                        expected="a file name ending in .csv")
+    if out.resolve() == csv_path.resolve():
+        raise DataError("the workbook and the by-member CSV have the same name", source=str(out),
+                        expected="two different files")
+    for given in inputs:
+        for dest, option in ((out, "--out"), (csv_path, "--by-member")):
+            if Path(given).resolve() == dest.resolve():
+                raise DataError("an output would overwrite an input file", source=str(dest),
+                                field=option, value=str(dest),
+                                expected="a name other than the input files")
+
+
+def _billions(x: float) -> str:
+    return f"{x / 1e9:,.3f}"
+
+
+def headline(run: Any, discount: str) -> str:
+    """A short text table of the results: people valued, PVFB, PVFC, ADL (KHR and
+    billions of KHR) and the largest relative member-vs-cohort difference."""
+    from actuary.reports.closed_group import largest_difference
+
+    v = run.valuation
+    lines = []
+    if v.synthetic:
+        lines.append("SYNTHETIC DATA: the files are marked synthetic (made by actuary data "
+                     "synth); these are not the values of real members.")
+    lines += [
+        f"Closed-group valuation on {run.aset.name} at {run.aset.valuation_date}, no new "
+        "entrants",
+        f"  discount: {discount}",
+        "",
+        f"  {'':40s}{'KHR':>26s}{'billions KHR':>16s}",
+        f"  {'people valued':40s}{len(v.by_member):>26,d}",
+    ]
+    for label, x in (("PVFB (future benefits)", v.pvfb), ("PVFC (future contributions)", v.pvfc),
+                     ("ADL (accrued-to-date liability)", v.adl)):
+        lines.append(f"  {label:40s}{x:>26,.0f}{_billions(x):>16s}")
+    diff = largest_difference(run.comparison)
+    if diff is not None:
+        row = run.comparison.loc[diff[0]]
+        lines.append(f"  largest member vs cohort difference: {diff[0]} {100 * diff[1]:+.2f}% "
+                     f"({_billions(row['member_level'])} against {_billions(row['cohort'])} "
+                     "billion KHR in cells)")
+    return "\n".join(lines)
+
+
+def _report_check(checked: Any) -> None:
+    """Rows used and rejected, by file; the details are in actuary data check's report."""
+    for f in checked.files:
+        line = f"data check, {f.kind}: {f.rows_used:,} of {f.rows_in:,} rows used"
+        if f.rows_rejected:
+            line += (f", {f.rows_rejected:,} rejected and not valued (run actuary data check "
+                     "for the report of every row and its reason)")
+        click.echo(line)
+
+
+@click.command("value")
+@click.argument("members", type=click.Path(dir_okay=False))
+@click.option("--pensioners", type=click.Path(dir_okay=False),
+              help="Pensioner file (pensions in payment) to value too.")
+@click.option("--basis", default=None, help="Assumption set, a name or a YAML file "
+              "(default: cambodia-default).")
+@click.option("--discount", "rate", metavar="RATE",
+              help="Constant annual effective discount rate as a fraction (0.05 for 5%) "
+                   "[default: the basis's investment return].")
+@click.option("--discount-curve", "curve", type=click.Path(dir_okay=False),
+              help="CSV of annual effective spot rates: columns year,rate (maturities 1..n "
+                   "years; the last one-year forward rate repeats beyond n).")
+@click.option("--horizon", type=click.IntRange(1, 300),
+              help="Projection years (default: the basis's horizon); later flows are not "
+                   "counted.")
+@click.option("--as-of", "as_of", type=_DATE, help="Date of the extract (default: the basis's "
+              "valuation date; it must be that date).")
+@click.option("--out", default="closed_group.xlsx", show_default=True,
+              type=click.Path(dir_okay=False), help="Workbook to write.")
+@click.option("--by-member", "by_member", type=click.Path(dir_okay=False),
+              help="CSV of the values by person (default: OUT_members.csv beside the workbook).")
+@click.option("--encoding", help="Text encoding of CSV member files (default UTF-8).")
+@click.option("--quiet", is_flag=True, help="No progress messages.")
+def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_member, encoding,
+          quiet) -> None:
+    """Value MEMBERS as a closed group, member by member: ADL, PVFB and PVFC in KHR.
+
+    MEMBERS is a member file (CSV, XLSX or Parquet, the format of actuary data check).
+    Rows the data check rejects are left out and counted. Writes the workbook and the
+    by-member CSV; exit code 1 with a message on bad input.
+    """
+    from actuary.assumptions import load_basis
+    from actuary.closed_group import value_check_result
+    from actuary.datacheck import CheckSettings, check_files
+    from actuary.reports.closed_group import (
+        ClosedGroupReport,
+        write_by_member_csv,
+        write_closed_group_workbook,
+    )
+
+    say = progress(quiet)
+    out_path = Path(out)
+    csv_path = Path(by_member) if by_member else out_path.with_name(f"{out_path.stem}_members.csv")
+    _check_outputs(out_path, csv_path, [p for p in (members, pensioners, curve) if p])
+    if rate is not None and curve is not None:
+        raise DataError("give either a constant rate or a curve, not both",
+                        field="--discount / --discount-curve", value=f"{rate} / {curve}",
+                        expected="one of --discount RATE or --discount-curve FILE.csv")
+    discount: Any = None
+    fixed = parse_rate(rate) if rate is not None else None
+    spots = None
+    if fixed is not None:
+        discount = fixed
+    elif curve is not None:
+        discount, rates = read_discount_curve(curve)
+        spots = (Path(curve), rates)
+    aset = load_basis(basis)
+    settings = CheckSettings.from_basis(aset, as_of.date() if as_of else None)
+    checked = check_files(members, settings, pensioners=pensioners, encoding=encoding,
+                          progress=say)
+    _report_check(checked)
+    used = sum(f.rows_used for f in checked.files)
+    say(f"valuing {used:,} rows member by member (a first run compiles the engine: ~15 s)")
+    run = value_check_result(checked, aset, discount, horizon)
+    words = describe_discount(fixed, spots, run.basis)
+    say(f"writing {csv_path}")
+    write_by_member_csv(run.valuation, csv_path)
+    say(f"writing {out_path}")
+    report = ClosedGroupReport(run=run, check=checked, discount=words, csv_path=str(csv_path),
+                               command="actuary " + " ".join(sys.argv[1:]))
+    write_closed_group_workbook(report, out_path)
+    click.echo(headline(run, words))
+    click.echo(f"\nworkbook: {out_path}\nby member: {csv_path}")

@@ -1,0 +1,465 @@
+"""Workbook and CSV of a closed-group valuation (``actuary value``).
+
+The workbook views one :class:`actuary.closed_group.ClosedGroupRun`: the accrued-to-date
+liability (ADL), the present value of future benefits (PVFB) and of future
+contributions (PVFC) of the members and pensioners of a file, in KHR at the valuation
+date. Sheets:
+
+* Summary: the data and basis used, the discount, the totals, the largest difference
+  from the cohort projection, the unverified parameters the values rest on;
+* Results by status and sex (:meth:`ClosedGroupValuation.summary`);
+* Branches: the totals by branch of benefit, PVFB, PVFC and ADL;
+* Member vs cohort: the member-level totals beside the cohort projection of the same
+  people aggregated into cells, and what the difference measures;
+* Discount: the discount factor of every projection year;
+* Method: the conventions of the valuation;
+* By member: one row per person, only up to :data:`BY_MEMBER_SHEET_LIMIT` people (the
+  CSV written beside the workbook always has them all).
+
+Sums, differences, ratios and amounts in billions are live formulas over the numbers
+written (so a reader can follow them); every other figure is a number from the Python
+result. Written in openpyxl's streaming mode through the shared writer
+(:func:`actuary.reports.workbook.write_xlsx`: checked suffix, atomic rename); every
+text cell, ids included, is stored as text, never as a formula. Synthetic data carry
+a banner on every sheet and ``yes`` in the CSV's ``synthetic`` column.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from actuary import __version__
+from actuary.errors import DataError
+from actuary.fileio import write_atomic
+
+from . import styles
+from .datacheck import SheetWriter
+from .workbook import write_xlsx
+
+__all__ = ["BY_MEMBER_SHEET_LIMIT", "CLOSED_GROUP_SHEETS", "BRANCH_ROWS", "ClosedGroupReport",
+           "build_closed_group_workbook", "write_closed_group_workbook", "write_by_member_csv",
+           "largest_difference", "by_member_frame"]
+
+#: Most people listed on the By member sheet; beyond it only the CSV lists them (a sheet
+#: of a million rows is slow to open and the CSV holds the same values).
+BY_MEMBER_SHEET_LIMIT = 100_000
+CLOSED_GROUP_SHEETS = ("Summary", "Results by status and sex", "Branches", "Member vs cohort",
+                       "Discount", "Method", "By member")
+BILLION = 1e9
+BILLIONS = "#,##0.000"
+
+#: Benefit branches in the order of the Branches sheet, with what each one is.
+BRANCH_ROWS = (
+    ("old_age", "Old-age pensions, from the pension age for life"),
+    ("invalidity", "Invalidity pensions"),
+    ("survivors", "Survivors' pensions to spouses and orphans (those left by the members' "
+                  "deaths and those in payment in the pensioner file)"),
+    ("survivor_lump_sum", "Lump sums to survivors when the survivors' pension condition is "
+                          "not met"),
+    ("funeral", "Funeral grants on the death of members and pensioners"),
+    ("refund", "Refunds of contributions to members reaching the pension age without the "
+               "years for an old-age pension"),
+)
+
+#: Columns of the by-member CSV and sheet: (column, header, number format).
+_MEMBER_COLUMNS = (("id", "Id", None), ("sex", "Sex", None), ("age", "Age", "0"),
+                   ("status", "Status", None), ("service_years", "Service (years)", "0.00"),
+                   ("pvfb", "PVFB (KHR)", styles.KHR), ("pvfc", "PVFC (KHR)", styles.KHR),
+                   ("adl", "ADL (KHR)", styles.KHR))
+
+
+@dataclass(frozen=True)
+class ClosedGroupReport:
+    """What the workbook shows: the run and how it was made.
+
+    Parameters
+    ----------
+    run
+        The :class:`actuary.closed_group.ClosedGroupRun` (money in KHR at the valuation
+        date).
+    check
+        The :class:`actuary.datacheck.CheckResult` the members came from.
+    discount
+        The discount used, in words (e.g. "constant 5.00% a year").
+    csv_path
+        Where the by-member values were written ("" if nowhere).
+    command
+        The command line, for the record.
+    run_at
+        Time of the run (UTC, naive); stamps the file's properties.
+    """
+
+    run: Any
+    check: Any
+    discount: str
+    csv_path: str = ""
+    command: str = ""
+    run_at: datetime = field(
+        default_factory=lambda: datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0))
+
+
+# -- small helpers --------------------------------------------------------------------
+
+def _formula(s: SheetWriter, formula: str, fmt: str | None = None,
+             font: Any = None) -> WriteOnlyCell:
+    """A live formula cell (``formula`` starts with ``=``)."""
+    if not formula.startswith("="):
+        raise ValueError(f"a formula starts with '=': {formula!r}")
+    c = WriteOnlyCell(s.ws, value=formula)
+    if fmt is not None:
+        c.number_format = fmt
+    if font is not None:
+        c.font = font
+    return c
+
+
+def _append(s: SheetWriter, cells: Sequence[Any]) -> int:
+    """Append prepared cells as one row; returns the row number written."""
+    s.ws.append(list(cells))
+    s.rows += 1
+    return s.rows
+
+
+def _next(s: SheetWriter) -> int:
+    """Row number the next appended row will have."""
+    return s.rows + 1
+
+
+def largest_difference(comparison: pd.DataFrame) -> tuple[str, float] | None:
+    """The branch with the largest relative member-vs-cohort difference, and that
+    difference (member − cohort) / cohort; ``None`` when no cohort value is non-zero."""
+    rel = pd.to_numeric(comparison["relative"], errors="coerce").astype(float)
+    rel = rel[np.isfinite(rel)]
+    if rel.empty:
+        return None
+    branch = rel.abs().idxmax()
+    return str(branch), float(rel[branch])
+
+
+def by_member_frame(valuation: Any) -> pd.DataFrame:
+    """The by-member values (KHR) with a ``synthetic`` column ("yes" / "no")."""
+    frame = valuation.by_member[[c for c, _, _ in _MEMBER_COLUMNS]].copy()
+    frame["synthetic"] = "yes" if valuation.synthetic else "no"
+    return frame
+
+
+def write_by_member_csv(valuation: Any, path: str | os.PathLike[str]) -> Path:
+    """Write one row per person valued (id, sex, age, status, service years, PVFB, PVFC,
+    ADL in KHR at the valuation date, synthetic) to ``path``, atomically.
+
+    Floats are written at full precision so the column sums give back the totals.
+
+    Raises
+    ------
+    DataError
+        If ``path`` does not end in ``.csv``.
+    """
+    dest = Path(path)
+    if dest.suffix.lower() != ".csv":
+        raise DataError("the by-member values must be written to a .csv file", source=str(dest),
+                        field="--by-member", value=dest.suffix or dest.name,
+                        expected="a file name ending in .csv")
+    frame = by_member_frame(valuation)
+    return write_atomic(dest, lambda p: frame.to_csv(p, index=False, lineterminator="\n"))
+
+
+# -- the sheets -----------------------------------------------------------------------
+
+def _title(report: ClosedGroupReport, text: str) -> str:
+    return ("SYNTHETIC " if report.run.valuation.synthetic else "") + text
+
+
+def _file_lines(check: Any) -> list[tuple[str, Any]]:
+    lines = []
+    for f in check.files:
+        lines.append((f"{f.kind.capitalize()} file", f"{f.path} (SHA-256 {f.sha256})"))
+        lines.append((f"{f.kind.capitalize()} rows", f"{f.rows_in:,} read, {f.rows_used:,} used, "
+                      f"{f.rows_rejected:,} rejected and left out"))
+    rejected = sum(f.rows_rejected for f in check.files)
+    if rejected:
+        lines.append(("Data check", f"{rejected:,} rows rejected and not valued: run actuary data "
+                      "check on the same files for the report of every row and its reason"))
+    return lines
+
+
+def _summary_sheet(book: Workbook, report: ClosedGroupReport) -> None:
+    run, v = report.run, report.run.valuation
+    aset = run.aset
+    syn = v.synthetic
+    s = SheetWriter(book, "Summary", (46, 90, 20))
+    s.title(_title(report, "Closed-group valuation, member by member"),
+            "Present values at the valuation date, in KHR, of the rights of the members and "
+            "pensioners in the file, with no new entrants: accrued-to-date liability (ADL), "
+            "future benefits (PVFB) and future contributions (PVFC).", syn)
+    s.blank()
+    last = v.first_year + len(v.v_mid) - 1
+    items: list[tuple[str, Any]] = []
+    if syn:
+        items.append(("Data", "SYNTHETIC: the files are marked synthetic (made by actuary data "
+                              "synth); these are not the values of real members"))
+    items += [
+        ("Scheme", aset.scheme.description),
+        ("Assumption set", f"{aset.name} (content hash {aset.content_hash()[:16]})"),
+        ("Valuation date", aset.valuation_date.isoformat()),
+        ("Discount", report.discount),
+        ("Projection", f"{v.first_year}-{last} ({len(v.v_mid)} years); flows after {last} "
+                       "are not counted"),
+        *_file_lines(report.check),
+        ("Members and pensioners valued", len(v.by_member)),
+    ]
+    diff = largest_difference(run.comparison)
+    if diff is not None:
+        items.append(("Largest member vs cohort difference",
+                      f"{diff[0]}: {100 * diff[1]:+.2f}% (member level minus cohort, relative "
+                      "to the cohort; see the Member vs cohort sheet)"))
+    n = len(v.by_member)
+    items.append(("By-member values", (f"{report.csv_path} (CSV, every person); " if
+                                       report.csv_path else "")
+                  + (f"the By member sheet lists all {n:,}" if n <= BY_MEMBER_SHEET_LIMIT else
+                     f"no By member sheet: {n:,} people, more than {BY_MEMBER_SHEET_LIMIT:,}")))
+    if report.command:
+        items.append(("Command", report.command))
+    items.append(("Written by", f"actuary {__version__}, {report.run_at:%Y-%m-%d %H:%M:%S} UTC"))
+    s.pairs(items, {"Members and pensioners valued": styles.COUNT})
+    s.blank()
+    s.row(["Totals (KHR at the valuation date)"], font=styles.SECTION)
+    s.header(["Measure", "KHR", "Billions KHR"])
+    for label, value in (("PVFB: present value of future benefits", v.pvfb),
+                         ("PVFC: present value of future contributions", v.pvfc),
+                         ("ADL: accrued-to-date liability", v.adl)):
+        r = _next(s)
+        _append(s, [s.cell(label, font=styles.BOLD), s.cell(value, styles.KHR),
+                    _formula(s, f"=B{r}/{BILLION:.0f}", BILLIONS)])
+    s.blank()
+    _unverified(s, aset)
+
+
+def _unverified(s: SheetWriter, aset: Any) -> None:
+    items = [tuple(u) for u in aset.unverified()]
+    s.row([f"Unverified parameters ({len(items)})"], font=styles.SECTION)
+    s.row(["Not found in any source: labelled assumptions the values rest on, to replace with "
+           "sourced values (actuary basis show lists every parameter and its source)."],
+          font=styles.NOTE)
+    if not items:
+        s.row(["none"])
+        return
+    s.header(["Key path", "Description", "Reference / reasoning"])
+    for path, description, _status, reference in items:
+        s.row([path, description, reference], fill=styles.UNVERIFIED_FILL)
+
+
+def _results_sheet(book: Workbook, report: ClosedGroupReport) -> None:
+    v = report.run.valuation
+    s = SheetWriter(book, "Results by status and sex", (12, 8, 12, 22, 22, 22, 14))
+    s.title(_title(report, "Present values by status and sex (KHR)"),
+            "Status on the valuation date: active and inactive members from the member file, "
+            "pensions in payment (old_age, invalidity, spouse, orphan) from the pensioner file. "
+            "The last row and the ADL / PVFB column are formulas.", v.synthetic)
+    s.header(["Status", "Sex", "People", "PVFB (KHR)", "PVFC (KHR)", "ADL (KHR)", "ADL / PVFB"])
+    table = v.summary()
+    body = table[table["status"] != "all"]
+    first = _next(s)
+    fmts = [None, None, styles.COUNT, styles.KHR, styles.KHR, styles.KHR]
+    for rec in body.itertuples(index=False):
+        r = _next(s)
+        values = [rec.status, rec.sex, rec.members, rec.pvfb, rec.pvfc, rec.adl]
+        _append(s, [s.cell(x, f) for x, f in zip(values, fmts)]
+                + [_formula(s, f'=IF(D{r}=0,"",F{r}/D{r})', styles.RATE)])
+    last, r = _next(s) - 1, _next(s)
+    sums = [_formula(s, f"=SUM({c}{first}:{c}{last})", f, styles.BOLD)
+            for c, f in zip("CDEF", fmts[2:])]
+    _append(s, [s.cell("all", font=styles.BOLD), s.cell("all", font=styles.BOLD), *sums,
+                _formula(s, f'=IF(D{r}=0,"",F{r}/D{r})', styles.RATE, styles.BOLD)])
+
+
+def _branches_sheet(book: Workbook, report: ClosedGroupReport) -> None:
+    v = report.run.valuation
+    s = SheetWriter(book, "Branches", (34, 90, 22, 16))
+    s.title(_title(report, "Present values by branch (KHR at the valuation date)"),
+            "Each benefit counts the members' own benefits and those of the survivors they may "
+            "leave. PVFB, the differences and the billions are formulas.", v.synthetic)
+    s.header(["Branch", "What it is", "Present value (KHR)", "Billions KHR"])
+
+    def line(label: str, meaning: str, value: Any, bold: bool = False) -> int:
+        r = _next(s)
+        font = styles.BOLD if bold else None
+        money = (_formula(s, value, styles.KHR, font) if isinstance(value, str)
+                 else s.cell(value, styles.KHR, font))
+        return _append(s, [s.cell(label, font=font), s.cell(meaning), money,
+                           _formula(s, f"=C{r}/{BILLION:.0f}", BILLIONS, font)])
+
+    first = _next(s)
+    for branch, meaning in BRANCH_ROWS:
+        line(branch, meaning, float(v.totals[branch]))
+    last = _next(s) - 1
+    pvfb = line("PVFB", "Present value of future benefits: the sum of the branches above",
+                f"=SUM(C{first}:C{last})", bold=True)
+    pvfc = line("PVFC", "Present value of future contributions (employer and employee) on the "
+                "members' future wages", float(v.totals["contributions"]), bold=True)
+    line("PVFB - PVFC", "Benefits less contributions: what the reserve and other income must "
+         "cover for these people", f"=C{pvfb}-C{pvfc}")
+    adl = line("ADL", "Accrued-to-date liability: the part of the PVFB earned by the career "
+               "earnings of the valuation date (for pensioners, the whole PVFB)",
+               float(v.totals["adl"]), bold=True)
+    line("PVFB - ADL", "Benefits still to be earned by future wages and service",
+         f"=C{pvfb}-C{adl}")
+
+
+def _comparison_sheet(book: Workbook, report: ClosedGroupReport) -> None:
+    run = report.run
+    s = SheetWriter(book, "Member vs cohort", (20, 22, 22, 22, 14))
+    s.title(_title(report, "Member-level totals against the cohort projection in cells (KHR)"),
+            "Same people, same basis, same discount factors, no new entrants. Difference = "
+            "member level minus cohort; relative = difference / cohort (formulas).",
+            run.valuation.synthetic)
+    for line in _comparison_notes(run.basis.wage_sigma):
+        s.row([line], font=styles.NOTE)
+    s.blank()
+    s.header(["Branch", "Member level (KHR)", "Cohort (KHR)", "Difference (KHR)", "Relative"])
+    for branch, rec in run.comparison.iterrows():
+        r = _next(s)
+        label = {"pvfb": "PVFB", "pvfc": "PVFC"}.get(str(branch), str(branch))
+        _append(s, [s.cell(label), s.cell(rec["member_level"], styles.KHR),
+                    s.cell(rec["cohort"], styles.KHR),
+                    _formula(s, f"=B{r}-C{r}", styles.KHR),
+                    _formula(s, f'=IF(C{r}=0,"",D{r}/C{r})', "0.000%")])
+
+
+def _comparison_notes(sigma: float) -> list[str]:
+    return [
+        "What the difference measures: what aggregation into cells costs. The cohort "
+        "projection (the engine of actuary valuate) groups the people into cells by sex, age "
+        "and completed years of service and projects each cell's totals;",
+        "it applies the wage floor and ceiling to a lognormal spread of wages within a cell "
+        f"(standard deviation of log wages {sigma:g}) and the minimum pension to cell masses. "
+        "The member-level engine applies them to each person's own expected wage and pension.",
+        "Where no floor, ceiling or minimum binds the two agree to rounding (tested to 1e-9); "
+        "a positive difference means the cells value the branch lower than the members do.",
+    ]
+
+
+def _discount_sheet(book: Workbook, report: ClosedGroupReport) -> None:
+    v = report.run.valuation
+    s = SheetWriter(book, "Discount", (10, 26, 22, 26))
+    s.title(_title(report, "Discount factors by projection year"),
+            f"Discount: {report.discount}. Every flow of a year is paid in the middle of the "
+            "year; v_mid is the value at the valuation date of 1 KHR paid then. The equivalent "
+            "rate is a formula.", v.synthetic)
+    s.header(["Year", "Payment time (years from the valuation date)", "Discount factor v_mid",
+              "Equivalent annual rate to that time"])
+    for t, factor in enumerate(v.v_mid):
+        r = _next(s)
+        _append(s, [s.cell(v.first_year + t, styles.YEAR), s.cell(t + 0.5, "0.0"),
+                    s.cell(float(factor), styles.FACTOR),
+                    _formula(s, f"=C{r}^(-1/B{r})-1", "0.0000%")])
+
+
+def method_notes(report: ClosedGroupReport) -> list[tuple[str, str]]:
+    """The conventions of the valuation as (topic, text) lines for the Method sheet."""
+    basis = report.run.basis
+    return [
+        ("Closed group", "The members and pensioners of the file are valued as they are, with "
+         "no new entrants; nobody joins after the valuation date."),
+        ("Who is valued", "Active and inactive members from the member file and pensions in "
+         "payment (old-age, invalidity, spouse, orphan) from the pensioner file. Members "
+         "recorded as retired, invalid, refunded or dead are not valued from the member file: "
+         "a pension they draw is a row of the pensioner file. Rows the data check rejects are "
+         "left out (actuary data check lists them)."),
+        ("Service and earnings", "Service is credited months / 12 plus the transitional years "
+         "of the starting-population rules; the career wage is the insurable wage brought "
+         "within the floor and ceiling (the last wage for inactive members, the floor when "
+         "there is none); career earnings = 12 x career wage x service."),
+        ("Projection", "Each person is projected alone, year by year, in expected values, by the "
+         "year step of the cohort projection applied to a state holding that one person: an "
+         "active or inactive member is a distribution over completed years of service with, "
+         "for each, the chance of being active or inactive, the expected wage and the expected "
+         "revalued career earnings; a pensioner is a chance of still being paid and an "
+         "expected pension. Decrements, rules and economy are those of the assumption set."),
+        ("PVFB", "Present value of all future benefits: old-age and invalidity pensions, "
+         "survivors' pensions and lump sums, funeral grants and refunds, the person's own and "
+         "those of the survivors the person may leave."),
+        ("PVFC", "Present value of the future contributions, employer's and employee's, on the "
+         "person's future insurable wages (density, floor, ceiling and legislated rates of the "
+         "basis)."),
+        ("ADL", "Accrued-to-date liability, projected unit credit: the same benefits computed on "
+         "the career earnings of the valuation date alone (revalued as the rules say, but "
+         "without the credits of future contributions); future service still counts towards "
+         "the qualifying periods. For a pension in payment ADL = PVFB."),
+        ("Survivors", "Survivors are not projected as people: the deaths of each year leave "
+         "survivors whose whole future pensions are valued at once, per unit of the deceased's "
+         "pension, with the cohort's rules (share married, age gap of spouses, chance of "
+         f"children, orphans paid until age {basis.orphan_age_limit}, the survivors' pension "
+         "shared when both classes exist); half a year is paid in the year of death and "
+         "pensions are indexed at each year end."),
+        ("Floors and minimums", "The wage floor and ceiling and the minimum pension apply to the "
+         "person's own expected wage and pension; the cohort projection applies them to a "
+         "spread of wages within a cell and to cell masses. That is where the two engines "
+         "differ; the Member vs cohort sheet shows what it amounts to."),
+        ("Discounting", f"Discount: {report.discount}. Every flow of year t is discounted to the "
+         "middle of that year (v_mid[t], on the Discount sheet), the cash-flow convention of "
+         "the projection."),
+        ("Horizon", f"Flows over {len(report.run.valuation.v_mid)} projection years from "
+         f"{report.run.valuation.first_year} are counted; later ones are not."),
+        ("Money", "Nominal KHR, present values at the valuation date; pensions and wages of the "
+         "files are per month, the engine works per year (x 12)."),
+        ("Scope", "Career-average schemes (NSSF, self-employed). Final-salary schemes and "
+         "retirement before the pension age (the public-sector scheme) are refused: value them "
+         "with actuary valuate, the cohort engine."),
+    ]
+
+
+def _method_sheet(book: Workbook, report: ClosedGroupReport) -> None:
+    s = SheetWriter(book, "Method", (24, 120))
+    s.title(_title(report, "Method and conventions"),
+            "actuary.closed_group and actuary.member_kernel state them in full.",
+            report.run.valuation.synthetic)
+    s.blank()
+    s.pairs(method_notes(report))
+
+
+def _member_sheet(book: Workbook, report: ClosedGroupReport) -> None:
+    v = report.run.valuation
+    s = SheetWriter(book, "By member", (18, 6, 6, 12, 14, 20, 20, 20))
+    s.title(_title(report, "Present values by person (KHR at the valuation date)"),
+            "Ids as read from the files, stored as text.", v.synthetic)
+    s.table(v.by_member, _MEMBER_COLUMNS)
+
+
+def build_closed_group_workbook(report: ClosedGroupReport) -> Workbook:
+    """The workbook of ``report`` in memory (streaming mode; see the module docstring)."""
+    book = Workbook(write_only=True)
+    _summary_sheet(book, report)
+    _results_sheet(book, report)
+    _branches_sheet(book, report)
+    _comparison_sheet(book, report)
+    _discount_sheet(book, report)
+    _method_sheet(book, report)
+    if len(report.run.valuation.by_member) <= BY_MEMBER_SHEET_LIMIT:
+        _member_sheet(book, report)
+    # The formulas have no cached values: ask the reader to compute them on opening.
+    book.calculation.fullCalcOnLoad = True
+    book.properties.creator = f"actuary {__version__}"
+    book.properties.title = _title(report, "Closed-group valuation")
+    book.properties.created = report.run_at
+    book.properties.modified = report.run_at
+    return book
+
+
+def write_closed_group_workbook(report: ClosedGroupReport, path: str | os.PathLike[str]) -> Path:
+    """Write the closed-group workbook of ``report`` to ``path`` (``.xlsx``), atomically.
+
+    Raises
+    ------
+    DataError
+        If ``path`` does not end in ``.xlsx``.
+    """
+    return write_xlsx(build_closed_group_workbook, report, path)
