@@ -109,30 +109,19 @@ F_ORPHAN = 9
 N_FACTORS = 10
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm):
+@numba.njit(cache=True, nogil=True)
+def _funeral_by_year(kind, t1, s, x1, n, p, yearly, ysa, fm):
     """Value of the funeral grants of ``n`` pensioners of a kind (0 old age, 1 invalidity)
-    with pensions ``p`` (KHR per year) on 1 January of year ``t1`` at age ``x1``.
-
-    The grant is ``max(fm x pension, minimum)`` per death. When one term is the larger
-    in every year left (``Y_MASS_ABOVE``, ``Y_COUNT_BELOW``: thresholds on the pension
-    per head), a precomputed factor gives the value at once; otherwise year by year.
-    """
+    with pensions ``p`` (KHR per year) on 1 January of year ``t1`` at age ``x1``, year
+    by year: the grant is ``max(fm x pension, minimum)`` per death."""
     n_years = ysa.shape[0]
-    if n <= 0.0 or t1 >= n_years:
-        return 0.0
-    # compare the pension per head p / n with the thresholds, without dividing
-    if p >= yearly[t1, Y_MASS_ABOVE] * n:
-        return p * fac[t1, s, x1, 4 * kind + F_FUNERAL_MASS]
-    if p <= yearly[t1, Y_COUNT_BELOW] * n:
-        return n * fac[t1, s, x1, 4 * kind + F_FUNERAL_COUNT]
-    q_row = A_MORTALITY if kind == 0 else A_DISABLED_MORTALITY
     n_age = ysa.shape[2]
+    q_col = A_MORTALITY if kind == 0 else A_DISABLED_MORTALITY
     value = 0.0
     x = x1
     for t in range(t1, n_years):
         last = x == n_age - 1
-        q = 1.0 if last else ysa[t, s, x, q_row]
+        q = 1.0 if last else ysa[t, s, x, q_col]
         by_pension = fm * p * q
         by_minimum = yearly[t, Y_FUNERAL_MIN] * n * q
         value += yearly[t, Y_V_MID] * (by_pension if by_pension > by_minimum else by_minimum)
@@ -145,19 +134,47 @@ def _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
+def _funeral(n, p, f_mass, f_count, above, below):
+    """Funeral grants of ``n`` pensioners with pensions ``p`` from the factors: ``p x
+    f_mass`` when the grant follows the pension in every year left (pension per head at
+    or above ``above``), ``n x f_count`` when it is the minimum in every year left (at
+    or below ``below``), else NaN (then :func:`_funeral_by_year`).
+
+    Scalars only, on purpose: arrays handed to a function inlined in the year loop are
+    reference-counted (atomic operations), which cost more than the rest of the step.
+    """
+    if p >= above * n:  # p / n >= above, without dividing
+        return p * f_mass
+    if p <= below * n:
+        return n * f_count
+    return np.nan
+
+
+@numba.njit(cache=True, nogil=True)
 def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out):
-    """Value pensions in payment from 1 January of year ``t1`` (``n`` pensioners of age
-    ``x1``, pension ``p``, accrued part ``pp``, KHR per year) to the end of the
-    projection: add payments, survivors and funeral grants to ``out`` and return the
-    accrued value."""
+    """Value pensions in payment from 1 January of year ``t1`` (``n`` pensioners of a kind,
+    0 old age or 1 invalidity, of age ``x1``, pension ``p``, accrued part ``pp``, KHR
+    per year) to the end of the projection: add payments, survivors' pensions and
+    funeral grants to the branches of ``out``; return the accrued value of all three."""
     if n <= 0.0 or t1 >= ysa.shape[0]:
         return 0.0
-    pay = fac[t1, s, x1, 4 * kind + F_PAY]
-    surv = fac[t1, s, x1, 4 * kind + F_SURVIVORS]
+    k = 4 * kind
+    pay = fac[t1, s, x1, k + F_PAY]
+    surv = fac[t1, s, x1, k + F_SURVIVORS]
+    f_mass = fac[t1, s, x1, k + F_FUNERAL_MASS]
+    f_count = fac[t1, s, x1, k + F_FUNERAL_COUNT]
+    above = yearly[t1, Y_MASS_ABOVE]
+    below = yearly[t1, Y_COUNT_BELOW]
+    fun = _funeral(n, p, f_mass, f_count, above, below)
+    if fun != fun:
+        fun = _funeral_by_year(kind, t1, s, x1, n, p, yearly, ysa, fm)
+    fun_p = _funeral(n, pp, f_mass, f_count, above, below)
+    if fun_p != fun_p:
+        fun_p = _funeral_by_year(kind, t1, s, x1, n, pp, yearly, ysa, fm)
     out[_B_OLD + kind] += p * pay
     out[_B_SURV] += p * surv
-    out[_B_FUN] += _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm)
-    return pp * (pay + surv) + _funeral(kind, t1, s, x1, n, pp, yearly, ysa, fac, fm)
+    out[_B_FUN] += fun
+    return pp * (pay + surv) + fun_p
 
 
 @numba.njit(cache=True, nogil=True)
@@ -368,8 +385,28 @@ def _value_one(s, x0, status, years, wage, career, pension, buf, award,
         # new invalidity pensions: half a year now, then in payment from next year
         out[_B_INV] += vm * 0.5 * inv_p
         adl += vm * 0.5 * inv_pp
-        adl += _close(1, t + 1, s, xn, inv_n, inv_p * ix1, inv_pp * ix1, yearly, ysa, fac, fm,
-                      out)
+        # ... then in payment from next year, valued at once by the factors (written out
+        # here rather than by _close: see _funeral on arrays in the year loop)
+        t1 = t + 1
+        if inv_n > 0.0 and t1 < n_years:
+            pay = fac[t1, s, xn, 4 + F_PAY]
+            surv = fac[t1, s, xn, 4 + F_SURVIVORS]
+            f_mass = fac[t1, s, xn, 4 + F_FUNERAL_MASS]
+            f_count = fac[t1, s, xn, 4 + F_FUNERAL_COUNT]
+            above = yearly[t1, Y_MASS_ABOVE]
+            below = yearly[t1, Y_COUNT_BELOW]
+            p1 = inv_p * ix1
+            pp1 = inv_pp * ix1
+            fun = _funeral(inv_n, p1, f_mass, f_count, above, below)
+            if fun != fun:
+                fun = _funeral_by_year(1, t1, s, xn, inv_n, p1, yearly, ysa, fm)
+            fun_p = _funeral(inv_n, pp1, f_mass, f_count, above, below)
+            if fun_p != fun_p:
+                fun_p = _funeral_by_year(1, t1, s, xn, inv_n, pp1, yearly, ysa, fm)
+            out[_B_INV] += p1 * pay
+            out[_B_SURV] += p1 * surv
+            out[_B_FUN] += fun
+            adl += pp1 * (pay + surv) + fun_p
         if retire:
             adl += _close(0, t + 1, s, xn, award[0], award[1], award[2], yearly, ysa, fac, fm,
                           out)
