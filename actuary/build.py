@@ -34,12 +34,13 @@ from typing import Any
 import numpy as np
 
 from actuary.assumptions.models import AssumptionSet
-from actuary.basis import Basis, SchemeRules
+from actuary.basis import Basis, SchemeRules, StartingState
 from actuary.errors import AssumptionError
 from actuary.starting import StartingPopulation
 from actuary.state import N_AGE
 
-__all__ = ["StartRules", "build_basis", "months_to_years", "reference_wage_is_final", "start_rules"]
+__all__ = ["StartRules", "build_basis", "months_to_years", "reference_wage_is_final", "start_rules",
+           "starting_state"]
 
 AGES = np.arange(N_AGE)
 
@@ -205,9 +206,7 @@ def build_basis(
 
     # Starting population, with the transitional credits read at the valuation date.
     rules = start_rules(aset, idx)
-    start = population.to_state(rules.wage_floor, rules.wage_ceiling,
-                                extra_years=rules.extra_years,
-                                months_for_extra=rules.months_for_extra)
+    start = starting_state(population, rules)
     if final:
         start = _with_last_wages(start, population, rules.extra_years, rules.months_for_extra)
 
@@ -356,6 +355,30 @@ def start_rules(aset: AssumptionSet, idx: dict[str, np.ndarray] | None = None) -
     )
 
 
+# The last few starting states made: (population, key, state). Sensitivity tests build
+# a dozen bases from one population with the same starting rules.
+_STATES: list[tuple[StartingPopulation, tuple, StartingState]] = []
+
+
+def starting_state(population: StartingPopulation, rules: StartRules) -> StartingState:
+    """``population.to_state`` under ``rules`` (the cells at the valuation date).
+
+    The same population under rules with the same values gives the same state, which
+    is shared: a :class:`StartingState` is not to be modified.
+    """
+    extra = rules.extra_years
+    key = (rules.wage_floor, rules.wage_ceiling, rules.months_for_extra,
+           None if extra is None else tuple(float(extra(x)) for x in range(N_AGE)))
+    for pop, k, state in _STATES:
+        if pop is population and k == key:
+            return state
+    state = population.to_state(rules.wage_floor, rules.wage_ceiling, extra_years=extra,
+                                months_for_extra=rules.months_for_extra)
+    _STATES.insert(0, (population, key, state))
+    del _STATES[4:]
+    return state
+
+
 def reference_wage_is_final(aset: AssumptionSet, last_year: int | None = None) -> bool:
     """Whether the scheme's reference wage is the last wage (one choice for the projection)."""
     p = aset.scheme.parameters.reference_wage
@@ -395,7 +418,6 @@ def _with_last_wages(start: Any, population: StartingPopulation, extra: Any,
     mass (KHR per year), spread over service slots exactly as ``to_state`` spreads them."""
     from dataclasses import fields
 
-    from actuary.basis import StartingState
     from actuary.state import N_SERVICE
 
     last = np.zeros_like(start.inactive_career)

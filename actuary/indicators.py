@@ -97,16 +97,18 @@ class CashFlows:
 def reserve_path(reserve0: float, contributions: np.ndarray, expenditure: np.ndarray,
                  interest: np.ndarray) -> np.ndarray:
     """End-of-year reserves ``F_1..F_T`` (KHR) by the mid-year roll-forward above."""
-    c = np.asarray(contributions, dtype=float)
-    b = np.asarray(expenditure, dtype=float)
-    i = np.asarray(interest, dtype=float)
-    out = np.empty_like(c)
+    # Python floats: the same double arithmetic as numpy scalars, several times faster
+    # in a loop (the bisections of the indicators run it hundreds of times).
+    c = np.asarray(contributions, dtype=float).tolist()
+    b = np.asarray(expenditure, dtype=float).tolist()
+    i = np.asarray(interest, dtype=float).tolist()
+    out = []
     f = float(reserve0)
-    for t in range(c.shape[0]):
+    for t in range(len(c)):
         net = c[t] - b[t]
         f = f + net + i[t] * (f + 0.5 * net)
-        out[t] = f
-    return out
+        out.append(f)
+    return np.array(out, dtype=float)
 
 
 def investment_income(reserve0: float, contributions: np.ndarray, expenditure: np.ndarray,

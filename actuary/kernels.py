@@ -198,81 +198,27 @@ def _add_survivors(
                 or_p[s2, a2 + 1] += 0.5 * orphan_mass * (1.0 + ix)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _spread(dst, s, x, src, top, f, dst_top):
-    """Add the row ``src[0:top]`` to ``dst[s, x, :]`` with credited service advanced by
-    ``f`` (0 <= f <= 1): a share ``1 - f`` stays in its completed year, ``f`` moves to
-    the next one (the last year keeps its own), so the expected service is exact.
-    ``dst_top[s, x]`` tracks the number of service slots in use."""
-    last = dst.shape[2] - 1
-    if f < 1.0:
-        g = 1.0 - f
-        for n in range(top):
-            dst[s, x, n] += g * src[n]
-    if f > 0.0:
-        m = top if top <= last else last
-        for n in range(m):
-            dst[s, x, n + 1] += f * src[n]
-        if top > last:
-            dst[s, x, last] += f * src[last]
-    used = top + 1 if (f > 0.0 and top <= last) else top
-    if used > dst_top[s, x]:
-        dst_top[s, x] = used
+# (pensioners, pension mass, below the condition, their base, retired): nothing yet
+_NO_AWARDS = (0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _award_row(count, career, top, f, accrual, min_pension, min_years, final):
-    """Members of a row reaching the pension age, with service advanced by ``f``.
+def _award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, totals):
+    """Retirement of a group of ``cnt`` members in service slot ``n`` whose service
+    advances by ``f``: a share ``f`` reaches ``n + 1`` years, and a share ``1 - f``
+    keeps ``n`` years and retires too when ``whole``. ``base`` is the group's career
+    earnings (KHR) or, under the final-salary rule (``final`` not None), its last-wage
+    mass (KHR per year), split in the same shares.
 
-    ``count[n]`` and ``career[n]`` (KHR) for completed years ``n``; a share ``1 - f``
-    keeps ``n`` years, ``f`` has ``n + 1``. Returns ``(pensioners, pension_mass,
-    refunded, refunded_career)``: with at least ``min_years`` an old-age pension
-    ``accrual x career`` (at least ``min_pension`` each), else a refund. Under the
-    final-salary rule (``final`` not None) ``career[n]`` is the last-wage mass (KHR per
-    year) and the pension is ``accrual x years x last wage``.
+    With at least ``min_years`` a member gets an old-age pension ``accrual x career``
+    (``accrual x years x last wage`` under the final-salary rule), at least
+    ``min_pension`` each (KHR per year); below, the base goes to the refund or grant.
+    ``totals`` are running ``(pensioners, pension_mass, below, below_base, retired)``
+    (start from ``_NO_AWARDS``); the updated totals are returned.
     """
-    pensioners = 0.0
-    mass = 0.0
-    refunded = 0.0
-    refunded_career = 0.0
-    for n in range(top):
-        c = count[n]
-        if c <= 0.0:
-            continue
-        r = career[n]
-        for k in range(2):
-            share = (1.0 - f) if k == 0 else f
-            if share <= 0.0:
-                continue
-            cn = share * c
-            rn = share * r
-            if n + k >= min_years:
-                p = accrual * rn
-                if final is not None:
-                    p = p * (n + k)
-                floor = min_pension * cn
-                pensioners += cn
-                mass += p if p > floor else floor
-            else:
-                refunded += cn
-                refunded_career += rn
-    return pensioners, mass, refunded, refunded_career
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final):
-    """Early retirement of a group of ``cnt`` members in service slot ``n`` whose service
-    advances by ``f``: the share ``f`` reaching ``n + 1`` years retires, and the share
-    ``1 - f`` keeping ``n`` years too when ``whole``. ``base`` is the group's career
-    earnings (or last-wage mass), split in the same shares. Returns ``(pensioners,
-    pension_mass, below, below_base, retired)`` as :func:`_award_row`."""
-    pensioners = 0.0
-    mass = 0.0
-    below = 0.0
-    below_base = 0.0
-    retired = 0.0
+    pensioners, mass, below, below_base, retired = totals
     if cnt <= 0.0:
-        return pensioners, mass, below, below_base, retired
+        return totals
     for k in range(2):
         share = (1.0 - f) if k == 0 else f
         if share <= 0.0 or (k == 0 and not whole):
@@ -294,6 +240,19 @@ def _award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
+def _award_row(count, career, top, f, accrual, min_pension, min_years, final):
+    """Members of a row reaching the pension age, with service advanced by ``f``:
+    :func:`_award_split` of every service slot ``n < top`` (``count[n]`` members,
+    ``career[n]`` their base). Returns ``(pensioners, pension_mass, refunded,
+    refunded_base)``."""
+    totals = _NO_AWARDS
+    for n in range(top):
+        totals = _award_split(count[n], career[n], n, f, True, accrual, min_pension,
+                              min_years, final, totals)
+    return totals[0], totals[1], totals[2], totals[3]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
 def _pensioners(n_arr, p_arr, nx_n, nx_p, s, x, xn, q, ix, keep):
     """Pensions of one stock cell for the year: returns ``(paid, deaths, pension_mass_of_deaths)``
     and moves the survivors one year older, indexed (only when ``keep``)."""
@@ -308,17 +267,15 @@ def _pensioners(n_arr, p_arr, nx_n, nx_p, s, x, xn, q, ix, keep):
     return mass * (1.0 - 0.5 * q), deaths, mass * q
 
 
-@numba.njit(cache=True, nogil=True)
-def _clear(n_arr, w_arr, r_arr, top):
-    """Zero the used service slots of a member buffer and reset its ``top``."""
-    for s in range(n_arr.shape[0]):
-        for x in range(n_arr.shape[1]):
+@numba.njit(cache=True, nogil=True, inline="always")
+def _clear(arr, top):
+    """Zero the used service slots ``arr[s, x, :top[s, x]]`` of a member buffer (the
+    others are zero already), so that a year costs what the members use, not
+    ``service_slots``."""
+    for s in range(arr.shape[0]):
+        for x in range(arr.shape[1]):
             for n in range(top[s, x]):
-                n_arr[s, x, n] = 0.0
-                r_arr[s, x, n] = 0.0
-                if w_arr.shape[0] > 0:
-                    w_arr[s, x, n] = 0.0
-            top[s, x] = 0
+                arr[s, x, n] = 0.0
 
 
 @numba.njit(cache=True, nogil=True)
@@ -420,7 +377,6 @@ def project_kernel(
     top_ina = _used_slots(ina_n)
     nx_top_act = np.zeros_like(top_act)
     nx_top_ina = np.zeros_like(top_ina)
-    no_wage = np.zeros((0, 0, 0))
     last_slot = n_serv - 1
     # scratch rows over service, one per sex (the sexes run on separate threads)
     leave_ns = np.empty((n_sex, n_serv))
@@ -431,8 +387,13 @@ def project_kernel(
     surv_d = np.zeros((n_sex, n_age))
     surv_m = np.zeros((n_sex, n_age))
 
+    # Pensioner stocks: two buffers each too (the inputs are copied, never written).
     oa_n, oa_p, iv_n, iv_p = oa_n0.copy(), oa_p0.copy(), iv_n0.copy(), iv_p0.copy()
     sp_n, sp_p, or_n, or_p = sp_n0.copy(), sp_p0.copy(), or_n0.copy(), or_p0.copy()
+    nx_oa_n, nx_oa_p = np.empty_like(oa_n0), np.empty_like(oa_p0)
+    nx_iv_n, nx_iv_p = np.empty_like(iv_n0), np.empty_like(iv_p0)
+    nx_sp_n, nx_sp_p = np.empty_like(sp_n0), np.empty_like(sp_p0)
+    nx_or_n, nx_or_p = np.empty_like(or_n0), np.empty_like(or_p0)
 
     for t in range(n_years + 1):
         if t == n_years:
@@ -467,16 +428,20 @@ def project_kernel(
         else:
             below_factor = refund_share * rate
 
-        _clear(nx_act_n, nx_act_w, nx_act_r, nx_top_act)
-        _clear(nx_ina_n, no_wage, nx_ina_r, nx_top_ina)
-        nx_oa_n = np.zeros_like(oa_n)
-        nx_oa_p = np.zeros_like(oa_p)
-        nx_iv_n = np.zeros_like(iv_n)
-        nx_iv_p = np.zeros_like(iv_p)
-        nx_sp_n = np.zeros_like(sp_n)
-        nx_sp_p = np.zeros_like(sp_p)
-        nx_or_n = np.zeros_like(or_n)
-        nx_or_p = np.zeros_like(or_p)
+        for arr in (nx_act_n, nx_act_w, nx_act_r):
+            _clear(arr, nx_top_act)
+        _clear(nx_ina_n, nx_top_ina)
+        _clear(nx_ina_r, nx_top_ina)
+        nx_top_act[:, :] = 0
+        nx_top_ina[:, :] = 0
+        nx_oa_n[:, :] = 0.0
+        nx_oa_p[:, :] = 0.0
+        nx_iv_n[:, :] = 0.0
+        nx_iv_p[:, :] = 0.0
+        nx_sp_n[:, :] = 0.0
+        nx_sp_p[:, :] = 0.0
+        nx_or_n[:, :] = 0.0
+        nx_or_p[:, :] = 0.0
 
         surv_d[:, :] = 0.0
         surv_m[:, :] = 0.0
@@ -607,10 +572,11 @@ def project_kernel(
                                 sb = p_stay * (rm + credit * cwm)
                             a1, b1, c1, d1, e1 = _award_split(ln, lr_m, n, half_f, whole, acc,
                                                               minp, old_age_min_years,
-                                                              final_salary)
+                                                              final_salary, _NO_AWARDS)
                             a2, b2, c2, d2, e2 = _award_split(p_stay * cnt, sb, n, credit,
                                                               whole, acc, minp,
-                                                              old_age_min_years, final_salary)
+                                                              old_age_min_years, final_salary,
+                                                              _NO_AWARDS)
                             oa_new += a1 + a2
                             oa_new_p += b1 + b2
                             ref_n += c1 + c2
@@ -624,7 +590,9 @@ def project_kernel(
                                 nx_act_w[s, xn, n] += (1.0 - credit) * (gw * wm)
                                 nx_act_r[s, xn, n] += (1.0 - credit) * (gr * (rm + credit * cwm))
                         else:
-                            # straight into next year's cells, service advanced (see _spread)
+                            # straight into next year's cells: a share `credit` (half_f for
+                            # leavers) moves to the next service year, the rest stays; the
+                            # last slot keeps its own
                             hi = n + 1 if n < last_slot else last_slot
                             v = ln
                             nx_ina_n[s, xn, n] += (1.0 - half_f) * v
@@ -699,7 +667,8 @@ def project_kernel(
                             # retirement at any age with the service condition
                             a1, b1, c1, d1, e1 = _award_split((1.0 - qd) * cnt, (1.0 - qd) * rm,
                                                               n, 0.0, True, acc, minp,
-                                                              old_age_min_years, final_salary)
+                                                              old_age_min_years, final_salary,
+                                                              _NO_AWARDS)
                             oa_new += a1
                             oa_new_p += b1
                             ref_n += c1
@@ -830,7 +799,13 @@ def project_kernel(
         ina_r, nx_ina_r = nx_ina_r, ina_r
         top_act, nx_top_act = nx_top_act, top_act
         top_ina, nx_top_ina = nx_top_ina, top_ina
-        oa_n, oa_p, iv_n, iv_p = nx_oa_n, nx_oa_p, nx_iv_n, nx_iv_p
-        sp_n, sp_p, or_n, or_p = nx_sp_n, nx_sp_p, nx_or_n, nx_or_p
+        oa_n, nx_oa_n = nx_oa_n, oa_n
+        oa_p, nx_oa_p = nx_oa_p, oa_p
+        iv_n, nx_iv_n = nx_iv_n, iv_n
+        iv_p, nx_iv_p = nx_iv_p, iv_p
+        sp_n, nx_sp_n = nx_sp_n, sp_n
+        sp_p, nx_sp_p = nx_sp_p, sp_p
+        or_n, nx_or_n = nx_or_n, or_n
+        or_p, nx_or_p = nx_or_p, or_p
 
     return flows, people, masses

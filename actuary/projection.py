@@ -143,13 +143,18 @@ class Projection:
 
 def _stock_frame(arr: np.ndarray, first_year: int, names: tuple[str, ...], label: str,
                  value: str) -> pd.DataFrame:
-    t, k, s, a = arr.shape
-    idx = pd.MultiIndex.from_product(
-        [first_year + np.arange(t), list(names), list(SEXES), np.arange(a)],
-        names=["year", label, "sex", "age"],
-    )
-    frame = pd.Series(arr.reshape(-1), index=idx, name=value).reset_index()
-    return frame[frame[value] != 0.0].reset_index(drop=True)
+    """Rows ``year, <label>, sex, age, <value>`` of the non-zero cells of ``arr``, in
+    the array's order (year, then ``names``, then sex, then age)."""
+    flat = arr.reshape(-1)
+    keep = np.flatnonzero(flat != 0.0)
+    year, kind, sex, age = np.unravel_index(keep, arr.shape)
+    return pd.DataFrame({
+        "year": first_year + year.astype(np.int64),
+        label: np.array(names, dtype=object)[kind],
+        "sex": np.array(SEXES, dtype=object)[sex],
+        "age": age.astype(np.int64),
+        value: flat[keep],
+    })
 
 
 def project(basis: Basis) -> Projection:

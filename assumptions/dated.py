@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import functools
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -70,8 +71,11 @@ _YEAR = re.compile(r"^\d{4}$")
 _SHORTHAND_DATE = date(1900, 1, 1)  # start of a constant given as a bare number
 
 
+@functools.lru_cache(maxsize=4096)
 def year_time(d: date) -> Fraction:
     """Position of a date on the month-based year (see the module docstring)."""
+    # Cached: every check and build of a set resolves the same few hundred dates, and
+    # the exact fractions are most of the cost of resolving a dated parameter.
     days = calendar.monthrange(d.year, d.month)[1]
     return Fraction(d.year) + Fraction(d.month - 1, 12) + Fraction(d.day - 1, 12 * days)
 
@@ -396,7 +400,7 @@ class DatedParameter(Strict):
         elif how == "end":
             out = [vals[bisect.bisect_right(dates, date(y, 12, 31)) - 1] for y in years]
         else:
-            out = _yearly_averages([year_time(d) for d in dates], vals, years)
+            out = _yearly_averages(dates, vals, years)
         return np.array(out, dtype=self._dtype())
 
     def _dtype(self) -> Any:
@@ -425,25 +429,41 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def _yearly_averages(times: list[Fraction], vals: list[Any], years: range) -> list[float]:
-    """Average of the step function (value ``vals[i]`` from ``times[i]``) over each year."""
-    out = []
-    as_float = [float(t) for t in times]  # to find the years with no change quickly
-    for y in years:
-        i = bisect.bisect_right(as_float, y) - 1
-        if i + 1 >= len(times) or as_float[i + 1] >= y + 1:
-            out.append(float(vals[i]))  # one value all year: no weights needed
-            continue
-        lo, hi = Fraction(y), Fraction(y + 1)
-        i = bisect.bisect_right(times, lo) - 1  # >= 0: the first date was checked
-        total = 0.0
-        while i < len(times) and times[i] < hi:
-            start = max(times[i], lo)
-            end = min(times[i + 1], hi) if i + 1 < len(times) else hi
-            total += float(end - start) * vals[i]
-            i += 1
-        out.append(total)
+@functools.lru_cache(maxsize=4096)
+def _year_float(d: date) -> float:
+    """:func:`year_time` as a float (to find the years with a change quickly)."""
+    return float(year_time(d))
+
+
+def _yearly_averages(dates: list[date], vals: list[Any], years: range) -> np.ndarray:
+    """Average of the step function (value ``vals[i]`` from ``dates[i]``) over each year."""
+    # The years with no change take their value at once; only the few with a change
+    # are weighted, in exact fractions.
+    as_float = np.array([_year_float(d) for d in dates])
+    ys = np.arange(years.start, years.stop)
+    idx = np.searchsorted(as_float, ys, side="right") - 1
+    following = np.minimum(idx + 1, len(dates) - 1)
+    steady = (idx + 1 >= len(dates)) | (as_float[following] >= ys + 1)
+    out = np.array([float(v) for v in vals])[idx]
+    changes = np.flatnonzero(~steady)
+    if changes.size:
+        times = [year_time(d) for d in dates]
+        for j in changes:
+            out[j] = _year_average(times, vals, int(ys[j]))
     return out
+
+
+def _year_average(times: list[Fraction], vals: list[Any], y: int) -> float:
+    """Average over calendar year ``y`` of the step function of :func:`_yearly_averages`."""
+    lo, hi = Fraction(y), Fraction(y + 1)
+    i = bisect.bisect_right(times, lo) - 1  # >= 0: the first date was checked
+    total = 0.0
+    while i < len(times) and times[i] < hi:
+        start = max(times[i], lo)
+        end = min(times[i + 1], hi) if i + 1 < len(times) else hi
+        total += float(end - start) * vals[i]
+        i += 1
+    return total
 
 
 def _array_lookup(

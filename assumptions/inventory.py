@@ -6,6 +6,7 @@ Used for the list of unverified items, the content hash and the parameters table
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -32,16 +33,25 @@ __all__ = [
 ]
 
 
+@functools.lru_cache(maxsize=None)
+def _model_fields(cls: type[BaseModel]) -> tuple[tuple[str, ...], bool]:
+    """Field names of a model class and whether its instances are items.
+
+    An "item" carries its own reference and status: a parameter, a constant, a table
+    use, the GDP... (an extension rule may have a status but is part of its parameter).
+    Kept per class: every load of a set walks the same classes several times.
+    """
+    fields = cls.model_fields
+    return tuple(fields), "status" in fields and "reference" in fields
+
+
 def _is_item(node: BaseModel) -> bool:
-    # An "item" carries its own reference and status: a parameter, a constant, a table
-    # use, the GDP... (an extension rule may have a status but is part of its parameter).
-    fields = type(node).model_fields
-    return "status" in fields and "reference" in fields
+    return _model_fields(type(node))[1]
 
 
 def iter_items(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, BaseModel]]:
     """Every sub-model carrying a ``status`` field, depth first, in field order."""
-    for name in type(model).model_fields:
+    for name in _model_fields(type(model))[0]:
         value = getattr(model, name)
         if not isinstance(value, BaseModel):
             continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,23 @@ def read_mapping(path: Path) -> dict[str, Any]:
         stamp = None  # _parse_mapping reports it
     if stamp is None:
         return _parse_mapping(path)
-    return copy.deepcopy(_parse_cached(stamp, path))
+    return _copy_tree(_parse_cached(stamp, path))
+
+
+def _copy_tree(node: Any) -> Any:
+    """A copy of a parsed YAML tree: new mappings and lists, the scalars shared.
+
+    Safe-loaded scalars (text, numbers, booleans, dates, None) are immutable, so only
+    the containers need copying; anything else falls back to :func:`copy.deepcopy`.
+    Several times faster than ``deepcopy`` on the shipped sets.
+    """
+    if isinstance(node, dict):
+        return {k: _copy_tree(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_copy_tree(v) for v in node]
+    if node is None or isinstance(node, (str, int, float, date)):
+        return node
+    return copy.deepcopy(node)
 
 
 @functools.lru_cache(maxsize=128)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -63,6 +66,30 @@ def headline(result) -> str:
     return "\n".join(lines)
 
 
+@contextmanager
+def batch_gc() -> Iterator[None]:
+    """No automatic cyclic garbage collection inside (restored on the way out).
+
+    A valuation allocates hundreds of thousands of objects (tables, frames, workbook
+    cells) and frees few, so each automatic full collection walks the whole heap,
+    numba's and pandas' included: measured 0.4 s of a 3 s run. Its cyclic garbage is
+    small (peak memory measured the same without collection). The objects already
+    alive are frozen out of later collections too.
+    """
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # what was made inside joins the frozen objects, and all go back to the oldest
+        # generation: the next young collection does not walk the whole run's objects
+        gc.freeze()
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
 @click.command("valuate")
 @click.argument("basis", required=False)
 @click.option("--population", "population", type=click.Path(dir_okay=False),
@@ -80,14 +107,15 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, quiet) -> 
     BASIS is an assumption-set file or the name of a shipped set (default:
     cambodia-default, the NSSF pension scheme).
     """
-    from actuary.reports.workbook import write_valuation_workbook
-    from actuary.valuation import valuate as run
-
     say = progress(quiet)
-    result = run(basis, population, horizon, sensitivities=not no_sensitivity, progress=say,
-                 command="actuary " + " ".join(sys.argv[1:]))
-    say(f"writing {out}")
-    write_valuation_workbook(result, out)
+    with batch_gc():
+        from actuary.reports.workbook import write_valuation_workbook
+        from actuary.valuation import valuate as run
+
+        result = run(basis, population, horizon, sensitivities=not no_sensitivity, progress=say,
+                     command="actuary " + " ".join(sys.argv[1:]))
+        say(f"writing {out}")
+        write_valuation_workbook(result, out)
     if csv_dir:
         folder = Path(csv_dir)
         for name, frame in (("yearly", result.yearly), ("by_sex", result.by_sex),

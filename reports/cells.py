@@ -11,6 +11,7 @@ Excel and LibreOffice show the text and keep it text when the cell is edited.
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
@@ -19,7 +20,9 @@ import numpy as np
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
@@ -58,24 +61,70 @@ def cell_value(value: Any) -> Any:
     return clean_text(str(value))
 
 
-def put(ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None,
-        font: Font | None = None, fill: PatternFill | None = None) -> Cell:
-    """Write a value (never a formula) with an optional number format, font and fill."""
-    v = cell_value(value)
-    cell = ws.cell(row=row, column=col)
-    cell.value = v
-    if isinstance(v, str):
-        # openpyxl made it a formula if it starts with '='; text it is, and the quote
-        # prefix keeps it text when a user edits the cell.
-        cell.data_type = "s"
-        if v.startswith(("=", "+", "-", "@")):
-            cell.quotePrefix = True
-    if fmt is not None and v is not None and not isinstance(v, str):
+# The cell styles made so far in each workbook, by (number format, font, fill, quote
+# prefix). Setting a style attribute by attribute looks each one up in the workbook's
+# lists of fonts, fills and formats (hashing the style objects): most of the cost of
+# writing a cell. A style made once is copied to the next fresh cell that wants it.
+_STYLES: "weakref.WeakKeyDictionary[Workbook, dict[tuple, tuple]]" = weakref.WeakKeyDictionary()
+
+
+def _set_style(cell: Cell, fmt: str | None, font: Font | None, fill: PatternFill | None,
+               quote: bool) -> None:
+    """Set the given parts of a cell's style (None: leave that part as it is)."""
+    if quote:
+        cell.quotePrefix = True
+    if fmt is not None:
         cell.number_format = fmt
     if font is not None:
         cell.font = font
     if fill is not None:
         cell.fill = fill
+
+
+def _style(cell: Cell, fresh: bool, fmt: str | None, font: Font | None,
+           fill: PatternFill | None, quote: bool = False) -> None:
+    """Style ``cell``; a ``fresh`` cell (no style before) takes a copy of the same style
+    made earlier in the workbook, if any."""
+    if not fresh or isinstance(cell.value, date):
+        # keep the rest of an existing style; a date value has set its own format
+        _set_style(cell, fmt, font, fill, quote)
+        return
+    if fmt is None and font is None and fill is None and not quote:
+        return
+    book = cell.parent.parent
+    made = _STYLES.get(book)
+    if made is None:
+        made = _STYLES[book] = {}
+    # font and fill are kept with the entry, so their ids stay theirs
+    key = (fmt, id(font), id(fill), quote)
+    entry = made.get(key)
+    if entry is None:
+        _set_style(cell, fmt, font, fill, quote)
+        made[key] = (StyleArray(cell._style), font, fill)
+    else:
+        cell._style = StyleArray(entry[0])
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None,
+        font: Font | None = None, fill: PatternFill | None = None) -> Cell:
+    """Write a value (never a formula) with an optional number format, font and fill."""
+    return _put_clean(ws, row, col, cell_value(value), fmt, font, fill)
+
+
+def _put_clean(ws: Worksheet, row: int, col: int, v: Any, fmt: str | None,
+               font: Font | None, fill: PatternFill | None) -> Cell:
+    """:func:`put` of a value :func:`cell_value` has already made writable."""
+    cell = ws.cell(row=row, column=col)
+    fresh = not cell.has_style
+    cell.value = v
+    quote = False
+    if isinstance(v, str):
+        # openpyxl made it a formula if it starts with '='; text it is, and the quote
+        # prefix keeps it text when a user edits the cell.
+        cell.data_type = "s"
+        quote = v.startswith(("=", "+", "-", "@"))
+    number = v is not None and not isinstance(v, str)
+    _style(cell, fresh, fmt if number else None, font, fill, quote)
     return cell
 
 
@@ -85,11 +134,9 @@ def put_formula(ws: Worksheet, row: int, col: int, formula: str, fmt: str | None
     if not formula.startswith("="):
         raise ValueError(f"a formula starts with '=': {formula!r}")
     cell = ws.cell(row=row, column=col)
+    fresh = not cell.has_style
     cell.value = formula
-    if fmt is not None:
-        cell.number_format = fmt
-    if font is not None:
-        cell.font = font
+    _style(cell, fresh, fmt, font, None)
     return cell
 
 
@@ -116,7 +163,8 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, top: int, left: int,
     """Write ``frame`` with its header in row ``top`` from column ``left``.
 
     ``fills`` gives an optional fill per data row (e.g. to highlight unverified
-    parameters). Returns the last row written.
+    parameters). An empty value (None, NaN) in a row without a fill makes no cell.
+    Returns the last row written.
     """
     cols = list(columns)
     for j, c in enumerate(cols):
@@ -125,10 +173,14 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, top: int, left: int,
         dim.width = max(dim.width or 0, c.width)
     styles.style_header(ws, top, left, left + len(cols) - 1)
     fill_list = list(fills) if fills is not None else [None] * len(frame)
-    values = [frame[c.key].tolist() if c.key in frame.columns else [None] * len(frame)
-              for c in cols]
+    values = [[cell_value(v) for v in frame[c.key].tolist()] if c.key in frame.columns
+              else [None] * len(frame) for c in cols]
     for i in range(len(frame)):
         r = top + 1 + i
+        fill = fill_list[i]
         for j, c in enumerate(cols):
-            put(ws, r, left + j, values[j][i], c.fmt, fill=fill_list[i])
+            v = values[j][i]
+            if v is None and fill is None:
+                continue  # an unstyled empty cell is not written to the file anyway
+            _put_clean(ws, r, left + j, v, c.fmt, None, fill)
     return top + len(frame)

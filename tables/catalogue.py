@@ -19,7 +19,7 @@ import pandas as pd
 
 from actuary.errors import TableError
 from actuary.tables.parametric import makeham_q
-from actuary.tables.reader import read_table_files
+from actuary.tables.reader import read_checked
 from actuary.tables.schema import Dimensions, TableMeta, check_frame
 
 __all__ = [
@@ -71,6 +71,17 @@ class Table:
             )
         self.data, self._dims = check_frame(self.data, self.kind, source=self.name)
         self._cube = self._dense()
+
+    @classmethod
+    def _from_checked(cls, name: str, kind: str, meta: TableMeta, data: pd.DataFrame,
+                      dims: Dimensions) -> "Table":
+        """A table from rows :func:`check_frame` has just checked, typed and sorted
+        (``dims`` as it returned them): checking them again would find the same."""
+        table = cls.__new__(cls)
+        table.name, table.kind, table.meta, table.data = name, kind, meta, data
+        table._dims = dims
+        table._cube = table._dense()
+        return table
 
     def __repr__(self) -> str:
         d = self._dims
@@ -332,7 +343,7 @@ def _file_key(csv_path: Path) -> tuple:
             st = p.stat()
             stamp.append((st.st_size, st.st_mtime_ns))
         except OSError:
-            stamp.append(None)  # read_table_files reports the missing file
+            stamp.append(None)  # read_checked reports the missing file
     return str(csv_path.resolve()), tuple(stamp)
 
 
@@ -341,8 +352,7 @@ def _load_checked(csv_path: str, _stamp: tuple) -> Table:
     # Reading and checking a table is most of the cost of loading an assumption set;
     # sensitivities reload the same tables many times. A changed file has a new stamp.
     # The Table returned is shared: treat it as read-only.
-    name, kind, meta, frame = read_table_files(Path(csv_path))
-    return Table(name=name, kind=kind, meta=meta, data=frame)
+    return Table._from_checked(*read_checked(Path(csv_path)))
 
 
 def _user_csv(text: str) -> Path:

@@ -247,9 +247,19 @@ def _first_bad(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
+def _all_text(values: np.ndarray) -> bool:
+    """Whether ``values`` is an object array of str only (a column read from a CSV)."""
+    return values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string"
+
+
 def _parse_sex(col: pd.Series, source: str | None, row_label: RowLabel) -> np.ndarray:
     """Sex codes as str; anything but M, F, B is an error."""
-    values = np.char.strip(col.to_numpy().astype(str)).astype(object)
+    raw = col.to_numpy()
+    if _all_text(raw):
+        # the same as below without the round trip through a fixed-width text array
+        values = np.array([v.strip() for v in raw], dtype=object)
+    else:
+        values = np.char.strip(raw.astype(str)).astype(object)
     bad = ~np.isin(values, SEXES)
     if bad.any():
         i = _first_bad(bad)
@@ -264,13 +274,16 @@ def _to_float(col: pd.Series) -> np.ndarray:
     """Numbers from a column of strings or numbers; NaN where not a number."""
     if pd.api.types.is_numeric_dtype(col):
         return col.to_numpy(dtype=np.float64)
-    text = col.to_numpy().astype(str)
+    raw = col.to_numpy()
+    text = raw if _all_text(raw) else raw.astype(str)
     try:
-        # numpy parses decimal text exactly (correctly rounded); pandas' fast parser
-        # may be one ulp off, which would break exact round trips of saved tables
-        return text.astype(np.float64)
+        # numpy parses decimal text exactly (correctly rounded, as Python's float does,
+        # from str objects without a fixed-width copy); pandas' fast parser may be one
+        # ulp off, which would break exact round trips of saved tables
+        return np.array(text, dtype=np.float64)
     except ValueError:
-        return pd.to_numeric(pd.Series(np.char.strip(text)), errors="coerce").to_numpy(np.float64)
+        stripped = np.char.strip(np.asarray(text, dtype=str))
+        return pd.to_numeric(pd.Series(stripped), errors="coerce").to_numpy(np.float64)
 
 
 def _parse_int(
@@ -377,7 +390,7 @@ def _check_grid(
     # has one row per age; only a failing cell is examined age by age
     n_age = age_last - age_first + 1
     group_keys = ["sex", "year"] if has_year else ["sex"]
-    counts = typed.groupby(group_keys, sort=False).size()
+    counts = typed.groupby(group_keys, sort=False).size().to_dict()
     cells = [(s, y) for y in (years if has_year else (None,)) for s in sexes_found]
     for s, y in cells:
         key = (s, y) if has_year else s

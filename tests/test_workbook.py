@@ -438,7 +438,17 @@ def test_population_counts_match_the_projection(book, result):
         assert ws.cell(row=5 + t, column=7).value == pytest.approx(people[t, 2, 1].sum(),
                                                                   rel=1e-12, abs=1e-9)
     age_years = {ws.cell(row=r, column=16).value for r in range(5, ws.max_row + 1)} - {None}
-    assert age_years == {2025 + 10 * k for k in range(9)}
+    # the valuation date and the horizons of the indicators within the 80 years
+    assert age_years == {2025 + k for k in (0, 10, 25, 50, 75)}
+    # by age, nobody is a blank, not a zero; the counts are those of the projection
+    for r in range(5, ws.max_row + 1):
+        year, age = ws.cell(row=r, column=16).value, ws.cell(row=r, column=17).value
+        if year is None:
+            continue
+        counts = [ws.cell(row=r, column=c).value for c in range(18, 30)]
+        assert all(v is None or v > 0 for v in counts)
+        want = people[year - 2025, :, :, age].reshape(-1)  # status, then sex
+        assert [v or 0.0 for v in counts] == pytest.approx(want.tolist(), rel=1e-12)
 
 
 def test_opinion_block_is_left_empty_and_writable(book):
