@@ -341,17 +341,11 @@ def start_rules(aset: AssumptionSet, idx: dict[str, np.ndarray] | None = None) -
     if idx is None:
         idx = aset.indices(y0, y0 + 1)
     credits = p.transitional_credits
-    extra = None
-    if credits is not None:
-        years_back = _years_between(credits.reference_date, aset.valuation_date)
-
-        def extra(age_now: int) -> float:
-            return credits.extra_years_at(int(age_now - years_back))
-
+    extra_years = None if credits is None else _transitional_years(credits, aset.valuation_date)
     return StartRules(
         wage_floor=float(p.wage_floor.value_at(aset.valuation_date, _mapping(idx, y0))),
         wage_ceiling=float(p.wage_ceiling.value_at(aset.valuation_date, _mapping(idx, y0))),
-        extra_years=extra, months_for_extra=credits.min_months_paid if credits else 0,
+        extra_years=extra_years, months_for_extra=credits.min_months_paid if credits else 0,
     )
 
 
@@ -377,6 +371,17 @@ def starting_state(population: StartingPopulation, rules: StartRules) -> Startin
     _STATES.insert(0, (population, key, state))
     del _STATES[4:]
     return state
+
+
+def _transitional_years(credits: Any, valuation_date: date) -> Callable[[int], float]:
+    """``age on the valuation date -> transitional credited years`` (the table is by age
+    on its reference date)."""
+    years_back = _years_between(credits.reference_date, valuation_date)
+
+    def extra_years(age_now: int) -> float:
+        return credits.extra_years_at(int(age_now - years_back))
+
+    return extra_years
 
 
 def reference_wage_is_final(aset: AssumptionSet, last_year: int | None = None) -> bool:

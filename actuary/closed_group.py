@@ -301,7 +301,6 @@ def pension_factors(basis: Basis, v_mid: np.ndarray, sv: np.ndarray) -> np.ndarr
     pension``; per pensioner, of a funeral grant at the minimum. Then the value of a
     spouse's and of an orphan's pension per unit.
     """
-    T = basis.n_years
     f = basis.rules.funeral_grant_months / 12.0
     vm = v_mid[:, None, None]
     rows = []

@@ -113,7 +113,7 @@ def indicator_entries(result: Any, layout: ProjectionLayout) -> list[tuple[str, 
     """(indicator, definition, value rows) in the order of DESIGN §6."""
     s = result.summary
     T = len(layout.years)
-    first, last = layout.years[0], layout.years[-1]
+    first = layout.years[0]
     cash = getattr(result, "cash", None)
     with_admin = (cash is not None and getattr(cash, "admin_rate", None) is not None
                   and getattr(cash, "benefits", None) is not None)

@@ -17,9 +17,6 @@ Skipped only when LibreOffice (``soffice``) is not installed; CI installs it.
 from __future__ import annotations
 
 import math
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -39,27 +36,15 @@ from test_workbook import (  # noqa: E402
     year_rows,
 )
 
+from libreoffice import SOFFICE, formula_problems  # noqa: E402
+
 from actuary.reports import write_valuation_workbook  # noqa: E402
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice (soffice) is not installed: it computes the workbook's "
     "formulas for this check (CI installs libreoffice-calc-nogui)")
 REL = 1e-9
 KEY_PREFIXES = ("summary.", "yearly.", "by_sex.", "careers.", "scaled[")
-
-
-def recalculate(path: Path, workdir: Path) -> Path:
-    """Convert ``path`` with LibreOffice headless (which computes every formula)."""
-    out = workdir / "computed"
-    profile = workdir / "lo-profile"
-    env = dict(os.environ, HOME=str(workdir / "home"))
-    cmd = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-           "--convert-to", "xlsx", "--outdir", str(out), str(path)]
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
-    target = out / path.name
-    assert target.exists(), f"LibreOffice did not convert the workbook: {done.stdout} {done.stderr}"
-    return target
 
 
 def expected_values(book: openpyxl.Workbook, result) -> dict[tuple[str, str], tuple[float, float]]:
@@ -103,28 +88,16 @@ def _missing(v) -> bool:
 
 def check_every_formula(path: Path, result, tmp: Path) -> tuple[int, openpyxl.Workbook]:
     """Number of formula cells checked, and the workbook of computed values."""
-    formulas = openpyxl.load_workbook(path)
-    computed = openpyxl.load_workbook(recalculate(path, tmp), data_only=True)
-    expected = expected_values(formulas, result)
-    checked, problems = 0, []
-    for ws in formulas:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type != "f":
-                    continue
-                where = (ws.title, cell.coordinate)
-                assert where in expected, f"formula cell {where} {cell.value} has no expected value"
-                want, scale = expected[where]
-                got = computed[ws.title][cell.coordinate].value
-                checked += 1
-                if _missing(want):
-                    if not _missing(got):
-                        problems.append((where, cell.value, got, want))
-                    continue
-                want = float(want)
-                tol = REL * max(abs(want), scale)
-                if not isinstance(got, (int, float)) or abs(got - want) > tol:
-                    problems.append((where, cell.value, got, want))
+
+    def agrees(expected: tuple[float, float], got) -> bool:
+        want, scale = expected
+        if _missing(want):
+            return _missing(got)
+        want = float(want)
+        return isinstance(got, (int, float)) and abs(got - want) <= REL * max(abs(want), scale)
+
+    checked, problems, computed = formula_problems(
+        path, tmp, lambda book: expected_values(book, result), agrees)
     assert not problems, f"{len(problems)} of {checked} formulas differ, e.g. {problems[:5]}"
     return checked, computed
 
