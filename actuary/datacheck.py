@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from actuary.errors import DataError
+from actuary.fileio import read_small_csv
 from actuary.members import (
     BENEFIT_TYPES,
     EXTRA,
@@ -731,21 +732,8 @@ def read_controls(path: str | Path) -> pd.DataFrame:
         Unreadable file, missing columns, unknown measure, value not a number.
     """
     path = Path(path)
-    if not path.exists():
-        raise DataError("file not found", source=str(path), expected="a control-totals CSV")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read the control totals: {exc}", source=str(path),
-                        expected="a UTF-8 CSV with columns measure,value[,tolerance]") from None
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    for col in ("measure", "value"):
-        if col not in raw.columns:
-            raise DataError("missing column", source=str(path), location="row 1", field=col,
-                            expected="columns measure,value[,tolerance]")
-    if raw.empty:
-        raise DataError("the file has a header but no rows", source=str(path),
-                        expected="one row per control total")
+    raw = read_small_csv(path, ("measure", "value"), "the control totals",
+                         "measure,value[,tolerance]", "one row per control total")
     out = []
     for i, rec in enumerate(raw.to_dict("records")):
         where = f"row {i + 2}"

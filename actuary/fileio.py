@@ -1,4 +1,4 @@
-"""Writing output files safely.
+"""Reading small input tables and writing output files safely.
 
 Outputs are written to a temporary file in the destination folder and renamed into
 place, so an interrupted run never leaves a half-written file. Inputs are only ever
@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
-__all__ = ["atomic_path", "write_atomic", "sha256_of"]
+__all__ = ["atomic_path", "read_small_csv", "write_atomic", "sha256_of"]
 
 
 @contextlib.contextmanager
@@ -55,3 +55,39 @@ def sha256_of(path: str | os.PathLike[str]) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def read_small_csv(path: str | os.PathLike[str], required: tuple[str, ...], what: str,
+                   columns: str, rows: str):
+    """A small UTF-8 CSV given by the user (control totals, a discount curve) as text.
+
+    Column names are stripped and lower-cased; every cell is read as text, blanks as
+    ``""``. ``what`` names the file in messages ("the control totals"), ``columns``
+    describes the columns expected ("measure,value[,tolerance]") and ``rows`` what one
+    row is ("one row per control total").
+
+    Raises
+    ------
+    DataError
+        File missing or unreadable, a required column missing, a header without rows.
+    """
+    import pandas as pd
+
+    from actuary.errors import DataError
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataError("file not found", source=str(path), expected=f"a CSV with columns {columns}")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read {what}: {exc}", source=str(path),
+                        expected=f"a UTF-8 CSV with columns {columns}") from None
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    for col in required:
+        if col not in raw.columns:
+            raise DataError("missing column", source=str(path), location="row 1", field=col,
+                            value=", ".join(raw.columns), expected=f"columns {columns}")
+    if raw.empty:
+        raise DataError("the file has a header but no rows", source=str(path), expected=rows)
+    return raw

@@ -90,7 +90,7 @@ from actuary.state import (
     STATUS_SPOUSE,
 )
 
-__all__ = ["capped_mean", "project_kernel"]
+__all__ = ["capped_mean", "invalidity_pension", "project_kernel"]
 
 _SQRT2 = math.sqrt(2.0)
 
@@ -149,6 +149,21 @@ def capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma):
     if has_ceiling:
         result += ceiling * (1.0 - upper_p)
     return result
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def invalidity_pension(base, ref_years, accrual, minimum_rate, minimum_pension, count):
+    """Invalidity pensions (KHR per year) of ``count`` members with pension base ``base``
+    (career earnings at mid-year, KHR): ``accrual x base``, at least ``minimum_rate`` of
+    the reference wage ``base / ref_years`` and at least ``minimum_pension`` each."""
+    p = accrual * base
+    if ref_years > 0.0:
+        p_floor = minimum_rate * base / ref_years
+        if p < p_floor:
+            p = p_floor
+    if p < minimum_pension * count:
+        p = minimum_pension * count
+    return p
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -539,14 +554,8 @@ def project_kernel(
                         lr_m = qw * xb
                         if qi > 0.0 and cnt > 0.0:
                             if n >= invalidity_min_years:
-                                p_inv = acc * half
-                                ref_years = n + half_f
-                                if ref_years > 0.0:
-                                    p_floor = invalidity_minimum_rate * half / ref_years
-                                    if p_inv < p_floor:
-                                        p_inv = p_floor
-                                if p_inv < minp * cnt:
-                                    p_inv = minp * cnt
+                                p_inv = invalidity_pension(half, n + half_f, acc,
+                                                           invalidity_minimum_rate, minp, cnt)
                                 inv_n += qi * cnt
                                 inv_p += qi * p_inv
                             else:

@@ -35,6 +35,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from actuary.kernels import invalidity_pension
+
 __all__ = [
     "BRANCHES", "MEMBER_ACTIVE", "MEMBER_INACTIVE", "MEMBER_OLD_AGE", "MEMBER_INVALIDITY",
     "MEMBER_SPOUSE", "MEMBER_ORPHAN", "value_members_kernel",
@@ -303,20 +305,10 @@ def _value_one(s, x0, status, years, wage, career, pension, buf, award,
                 lrp = qw * rp
                 if qi > 0.0:
                     if n >= imin:
-                        p_inv = acc * half
-                        p_invp = acc * rp
-                        ref_years = n + half_f
-                        if ref_years > 0.0:
-                            p_floor = inv_min_rate * half / ref_years
-                            if p_inv < p_floor:
-                                p_inv = p_floor
-                            p_floor = inv_min_rate * rp / ref_years
-                            if p_invp < p_floor:
-                                p_invp = p_floor
-                        if p_inv < minp * cnt:
-                            p_inv = minp * cnt
-                        if p_invp < minp * cnt:
-                            p_invp = minp * cnt
+                        p_inv = invalidity_pension(half, n + half_f, acc, inv_min_rate, minp,
+                                                   cnt)
+                        p_invp = invalidity_pension(rp, n + half_f, acc, inv_min_rate, minp,
+                                                    cnt)
                         inv_n += qi * cnt
                         inv_p += qi * p_inv
                         inv_pp += qi * p_invp

@@ -56,25 +56,10 @@ def parse_rate(text: str, *, source: str | None = None, location: str | None = N
 
 
 def _read_curve_frame(path: Path) -> Any:
-    import pandas as pd
+    from actuary.fileio import read_small_csv
 
-    if not path.is_file():
-        raise DataError("file not found", source=str(path),
-                        expected="a CSV of spot rates with columns year,rate")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read the discount curve: {exc}", source=str(path),
-                        expected="a UTF-8 CSV with columns year,rate") from None
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    for col in ("year", "rate"):
-        if col not in raw.columns:
-            raise DataError("missing column", source=str(path), location="row 1", field=col,
-                            value=", ".join(raw.columns), expected="columns year,rate")
-    if raw.empty:
-        raise DataError("the file has a header but no rows", source=str(path),
-                        expected="one row per maturity 1, 2, ... years")
-    return raw
+    return read_small_csv(path, ("year", "rate"), "the discount curve", "year,rate",
+                          "one row per maturity 1, 2, ... years")
 
 
 def read_discount_curve(path: str | Path) -> tuple[Any, np.ndarray]:
