@@ -58,6 +58,7 @@ _B_CONTRIB, _B_OLD, _B_INV, _B_SURV, _B_LUMP, _B_FUN, _B_REF, _B_ADL = range(8)
 # Rows of the per-thread scratch: this year's and next year's member state.
 _A, _AW, _AR, _AP, _I, _IR, _IP = range(7)
 _ROWS = 7
+_STRIDE = 8  # a slot's rows, padded to a cache line
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -198,14 +199,15 @@ def _value_one(s, x0, status, years, wage, career, pension, buf, award,
 
     n_years = ysa.shape[0]
     n_age = ysa.shape[2]
-    n_slots = buf.shape[2]
+    n_slots = buf.shape[0] // (2 * _STRIDE)
     top = n_slots - 1
-    # this year's state is buf[c], next year's buf[1 - c] (no arrays are swapped: that
-    # would count references in the inner loop)
+    # The state of slot n is buf[(c * n_slots + n) * _STRIDE + row]: this year's in half
+    # c, next year's in half 1 - c, the rows of a slot side by side. One flat array with
+    # offsets computed here: numba's multi-dimensional indexing (strides read at run
+    # time, negative indices wrapped) cost more than the arithmetic of the step.
     c = 0
-    for r in range(_ROWS):
-        for n in range(n_slots):
-            buf[0, r, n] = 0.0
+    for k in range(n_slots * _STRIDE):
+        buf[k] = 0.0
     # completed years with the fraction split over two slots, as the cohort cells
     lo = int(np.floor(years))
     f = years - lo
@@ -220,11 +222,11 @@ def _value_one(s, x0, status, years, wage, career, pension, buf, award,
     row_p = _AP if active else _IP
     for slot, share in ((lo, 1.0 - f), (hi, f)):
         if share > 0.0:
-            buf[c, row_n, slot] += share
-            buf[c, row_r, slot] += share * career
-            buf[c, row_p, slot] += share * career
+            buf[slot * _STRIDE + row_n] += share
+            buf[slot * _STRIDE + row_r] += share * career
+            buf[slot * _STRIDE + row_p] += share * career
             if active:
-                buf[c, _AW, slot] += share * wage
+                buf[slot * _STRIDE + _AW] += share * wage
     if f <= 0.0:
         hi = lo
 
@@ -273,13 +275,14 @@ def _value_one(s, x0, status, years, wage, career, pension, buf, award,
         c_i = c_ir = c_ip = c_a = c_aw = c_ar = c_ap = 0.0
         for n in range(lo, nx_hi + 1):
             if n <= hi:
-                cnt = buf[c, _A, n]
-                wm = buf[c, _AW, n]
-                rm = buf[c, _AR, n]
-                rp = buf[c, _AP, n]
-                i_cnt = buf[c, _I, n]
-                i_rm = buf[c, _IR, n]
-                i_rp = buf[c, _IP, n]
+                o = (c * n_slots + n) * _STRIDE
+                cnt = buf[o + _A]
+                wm = buf[o + _AW]
+                rm = buf[o + _AR]
+                rp = buf[o + _AP]
+                i_cnt = buf[o + _I]
+                i_rm = buf[o + _IR]
+                i_rp = buf[o + _IP]
             else:  # the slot above the highest one used: only what moves into it
                 cnt = wm = rm = rp = i_cnt = i_rm = i_rp = 0.0
             # ---- active paths with n completed years ----
@@ -345,13 +348,14 @@ def _value_one(s, x0, status, years, wage, career, pension, buf, award,
             keep_i = 1.0 if n == top else 1.0 - half_f
             back = p_back * i_cnt
             rest = p_rest * i_cnt
-            buf[1 - c, _I, n] = keep_i * ln + c_i + rest
-            buf[1 - c, _IR, n] = keep_i * v_ir + c_ir + p_rest * rv1 * i_rm
-            buf[1 - c, _IP, n] = keep_i * v_ip + c_ip + p_rest * rv1 * i_rp
-            buf[1 - c, _A, n] = keep_a * v_a + c_a + back
-            buf[1 - c, _AW, n] = keep_a * v_aw + c_aw + ew * back
-            buf[1 - c, _AR, n] = keep_a * v_ar + c_ar + p_back * rv1 * i_rm
-            buf[1 - c, _AP, n] = keep_a * v_ap + c_ap + p_back * rv1 * i_rp
+            o = ((1 - c) * n_slots + n) * _STRIDE
+            buf[o + _I] = keep_i * ln + c_i + rest
+            buf[o + _IR] = keep_i * v_ir + c_ir + p_rest * rv1 * i_rm
+            buf[o + _IP] = keep_i * v_ip + c_ip + p_rest * rv1 * i_rp
+            buf[o + _A] = keep_a * v_a + c_a + back
+            buf[o + _AW] = keep_a * v_aw + c_aw + ew * back
+            buf[o + _AR] = keep_a * v_ar + c_ar + p_back * rv1 * i_rm
+            buf[o + _AP] = keep_a * v_ap + c_ap + p_back * rv1 * i_rp
             c_i = half_f * ln
             c_ir = half_f * v_ir
             c_ip = half_f * v_ip
@@ -431,7 +435,7 @@ def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots
     size = (m + n_chunks - 1) // n_chunks
     fm = funeral_months / 12.0
     for c in numba.prange(n_chunks):
-        buf = np.zeros((2, _ROWS, n_slots))
+        buf = np.zeros(2 * n_slots * _STRIDE)
         award = np.zeros(5)
         one = np.zeros(n_b)
         for i in range(c * size, min(m, (c + 1) * size)):
