@@ -8,9 +8,13 @@ states the conventions) applied to a state holding that one member:
   ``0 .. K-1`` (``K = Basis.service_slots``, the last slot meaning "K-1 or more"):
   probability of being active (inactive) with that service, the expected annual wage
   of the active paths (KHR per year), and the expected revalued career earnings (KHR);
-* the member's own pensions are a probability of being a pensioner and an expected
-  annual pension (KHR per year), by kind (old age, invalidity; spouse or orphan for a
-  survivor in the pensioner file).
+* pensions, those in payment at the valuation date and those the projection awards
+  (invalidity each year, old age at the pension age), are valued at once by factors:
+  the value per unit of pension of the payments and of the survivors' pensions left
+  at death, and of the funeral grants (``max(months x pension, minimum)``: by a factor
+  when one term is the larger in every year left, else year by year). The factors
+  are built by backward recursion over the same rules
+  (:func:`actuary.closed_group.pension_factors`).
 
 Two things differ from the cohort kernel, both on purpose:
 
@@ -19,11 +23,13 @@ Two things differ from the cohort kernel, both on purpose:
   a cell (``Basis.wage_sigma``) and to cell masses. Where none of them binds, the
   member values add up to the cohort projection of the same people (tested to 1e-9);
 * survivors' pensions are not carried as stocks: each year's deaths leave survivors
-  whose whole future pensions are valued at once by ``survivor_value`` (present
-  value at the valuation date per unit of the deceased's pension mass), built by
-  :func:`actuary.closed_group.survivor_values` from the same rules.
+  whose whole future pensions are valued at once (``A_SURVIVORS``: present value at
+  the valuation date per unit of the deceased's pension, built by
+  :func:`actuary.closed_group.survivor_values` from the same rules); and each award
+  of a pension gets its own funeral grant, where the cohort pools the awards of a
+  cell (the grant's minimum is not linear).
 
-Every flow of year ``t`` is discounted to the middle of the year (``v_mid[t]``), the
+Every flow of year ``t`` is discounted to the middle of the year (``Y_V_MID``), the
 cash-flow convention of the projection. The accrued-to-date liability (ADL) is
 carried beside: the same benefits computed on the career earnings of the valuation
 date alone (revalued, but without the credits of future contributions), with
