@@ -340,8 +340,9 @@ def _comparison_notes(sigma: float) -> list[str]:
         "projection (the engine of actuary valuate) groups the people into cells by sex, age "
         "and completed years of service and projects each cell's totals;",
         "it applies the wage floor and ceiling to a lognormal spread of wages within a cell "
-        f"(standard deviation of log wages {sigma:g}) and the minimum pension to cell masses. "
-        "The member-level engine applies them to each person's own expected wage and pension.",
+        f"(standard deviation of log wages {sigma:g}) and the minimum pension and funeral "
+        "grant to cell masses. The member-level engine applies them to each person's own "
+        "expected wage and pension, and gives each award its own funeral grant.",
         "Where no floor, ceiling or minimum binds the two agree to rounding (tested to 1e-9); "
         "a positive difference means the cells value the branch lower than the members do.",
     ]
