@@ -88,8 +88,6 @@ from typing import Any, Callable, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import ValidationError
 
 from actuary.assumptions.base import Status, Strict, Text
 from actuary.errors import AssumptionError
@@ -238,18 +236,10 @@ def read_design(path: str | Path) -> Design:
     AssumptionError
         Naming the file, the key and what was expected.
     """
-    from actuary.assumptions.problems import BasisInvalid, from_validation
+    from actuary.assumptions.yamlio import read_validated
 
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise AssumptionError(f"cannot read the design file: {exc}", source=str(path),
-                              expected="a YAML design file") from None
-    try:
-        design = Design.model_validate(raw)
-    except ValidationError as exc:
-        raise BasisInvalid(from_validation(exc, Design, lambda _keys: str(path))) from None
+    design = read_validated(path, Design)
     if design.date.month != 1 or design.date.day != 1:
         raise AssumptionError("a reform design starts on 1 January", source=str(path),
                               field="date", value=design.date.isoformat(),

@@ -54,8 +54,6 @@ from typing import Any, Callable, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import ValidationError
 
 from actuary.annuities import annuity_due
 from actuary.assumptions.base import Status, Strict, Text
@@ -252,18 +250,10 @@ def population_aged(aset: Any, first_year: int, n_years: int, age: int) -> np.nd
 
 def read_multi_tier(path: str | Path) -> MultiTierDesign:
     """Read and validate a multi-tier design file (errors name the file and the key)."""
-    from actuary.assumptions.problems import BasisInvalid, from_validation
+    from actuary.assumptions.yamlio import read_validated
 
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise AssumptionError(f"cannot read the design file: {exc}", source=str(path),
-                              expected="a YAML design file") from None
-    try:
-        design = MultiTierDesign.model_validate(raw)
-    except ValidationError as exc:
-        raise BasisInvalid(from_validation(exc, MultiTierDesign, lambda _k: str(path))) from None
+    design = read_validated(path, MultiTierDesign)
     t0 = design.tier0
     if t0 is not None:
         need = {"means_tested": "eligible_share", "pension_tested": "withdrawal_rate"}.get(t0.test)
