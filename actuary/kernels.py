@@ -46,6 +46,7 @@ import math
 import numba
 import numpy as np
 
+from actuary.memory import retain_freed_blocks
 from actuary.state import (
     FLOW_CONTRIBUTIONS,
     FLOW_DEATHS_ACTIVE,
@@ -91,6 +92,10 @@ from actuary.state import (
 )
 
 __all__ = ["capped_mean", "invalidity_pension", "project_kernel"]
+
+# Each projection allocates about 2 MiB of outputs: keep freed blocks for the next one
+# (see actuary.memory).
+retain_freed_blocks()
 
 _SQRT2 = math.sqrt(2.0)
 
