@@ -329,6 +329,22 @@ class _Problems:
         return pd.concat(self.parts, ignore_index=True)
 
 
+class _ChunkProblems:
+    """The problems of one chunk's rows: recorded in ``P`` (rows skipped as empty are
+    left out) and, for a rejecting reason, marked in ``bad``."""
+
+    def __init__(self, P: _Problems, rows: np.ndarray, ids: np.ndarray, empty: np.ndarray
+                 ) -> None:
+        self.P, self.rows, self.ids, self.empty = P, rows, ids, empty
+        self.bad = empty.copy()
+
+    def add(self, mask: Any, code: str, fld: str, values: Any, expected: Any) -> None:
+        mask = np.asarray(mask, dtype=bool) & ~self.empty
+        self.P.add(mask, self.rows, self.ids, code, fld, values, expected)
+        if REASONS[code][0] == "rejected":
+            self.bad |= mask
+
+
 def _dates(text: pd.Series) -> np.ndarray:
     """ISO dates to datetime64[D]; NaT where blank or not a date."""
     parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
@@ -460,15 +476,8 @@ def _check_member_chunk(f: pd.DataFrame, rows: np.ndarray, s: CheckSettings, P: 
     n = len(f)
     ids = f["member_id"].to_numpy(dtype=object)
     P.names = f["name"].to_numpy(dtype=object)
-    empty = _skip_rows(f, rows, ids, P, "member")
-    bad = empty.copy()
-
-    def add(mask, code, fld, values, expected):
-        nonlocal bad
-        mask = np.asarray(mask, dtype=bool) & ~empty
-        P.add(mask, rows, ids, code, fld, values, expected)
-        if REASONS[code][0] == "rejected":
-            bad |= mask
+    chunk = _ChunkProblems(P, rows, ids, _skip_rows(f, rows, ids, P, "member"))
+    add = chunk.add
 
     status = f["status"].to_numpy(dtype=object)
     active = status == "active"
@@ -557,7 +566,7 @@ def _check_member_chunk(f: pd.DataFrame, rows: np.ndarray, s: CheckSettings, P: 
         "status": status, "status_date": sdate, "credited_months": months,
         "insurable_wage": wage,
     })
-    return typed, bad, changed
+    return typed, chunk.bad, changed
 
 
 def _file_summary(source: TableSource) -> FileSummary:
@@ -631,15 +640,8 @@ def _check_pensioner_chunk(f: pd.DataFrame, rows: np.ndarray, s: CheckSettings, 
     n = len(f)
     ids = f["pensioner_id"].to_numpy(dtype=object)
     P.names = f["name"].to_numpy(dtype=object)
-    empty = _skip_rows(f, rows, ids, P, "pensioner")
-    bad = empty.copy()
-
-    def add(mask, code, fld, values, expected):
-        nonlocal bad
-        mask = np.asarray(mask, dtype=bool) & ~empty
-        P.add(mask, rows, ids, code, fld, values, expected)
-        if REASONS[code][0] == "rejected":
-            bad |= mask
+    chunk = _ChunkProblems(P, rows, ids, _skip_rows(f, rows, ids, P, "pensioner"))
+    add = chunk.add
 
     for col in _PENSIONER_REQUIRED:
         add(f[col].to_numpy() == "", "missing_value", col, "", f"a value for {col}")
@@ -690,7 +692,7 @@ def _check_pensioner_chunk(f: pd.DataFrame, rows: np.ndarray, s: CheckSettings, 
         "benefit_type": btype, "start_date": start, "monthly_amount": amount,
         "member_id": link,
     })
-    return typed, bad
+    return typed, chunk.bad
 
 
 def check_pensioners(source: TableSource, settings: CheckSettings,
