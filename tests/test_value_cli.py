@@ -147,6 +147,14 @@ def test_csv_sums_to_the_totals(default_run, python_run):
     totals = _khr(out)
     for col, key in (("pvfb", "PVFB"), ("pvfc", "PVFC"), ("adl", "ADL")):
         assert math.fsum(frame[col]) == pytest.approx(totals[key], rel=1e-9)
+    # every row and every digit: the file reads back as the Python values exactly
+    exact = pd.read_csv(csv, dtype={"id": str}, keep_default_na=False,
+                        float_precision="round_trip")
+    expected = v.by_member.reset_index(drop=True)
+    for col in ("id", "sex", "age", "status"):
+        assert exact[col].astype(str).tolist() == expected[col].astype(str).tolist()
+    for col in ("service_years", "pvfb", "pvfc", "adl"):
+        np.testing.assert_array_equal(exact[col].to_numpy(), expected[col].to_numpy(float))
     # pensioners' accrued rights are all they will get
     pens = frame[~frame["status"].isin(["active", "inactive"])]
     np.testing.assert_allclose(pens["adl"], pens["pvfb"], rtol=1e-12)
