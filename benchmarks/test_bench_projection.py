@@ -40,7 +40,9 @@ def default_basis():
 def test_kernel_100_years(benchmark, default_basis):
     result = benchmark(run_kernel, default_basis)
     _TIMES["kernel"] = benchmark.stats.stats.median
+    _TIMES["kernel_min"] = benchmark.stats.stats.min
     benchmark.extra_info["median_ms"] = 1e3 * benchmark.stats.stats.median
+    benchmark.extra_info["min_ms"] = 1e3 * benchmark.stats.stats.min
     assert np.isfinite(result[0]).all()
 
 
@@ -50,7 +52,10 @@ def test_numpy_reference_100_years(benchmark, default_basis):
     benchmark.extra_info["median_ms"] = 1e3 * benchmark.stats.stats.median
     if "kernel" in _TIMES:
         benchmark.extra_info["numpy_over_kernel"] = _TIMES["numpy"] / _TIMES["kernel"]
-        print(f"\nkernel {1e3 * _TIMES['kernel']:.2f} ms, numpy {1e3 * _TIMES['numpy']:.1f} ms, "
+        # medians, and the kernel's fastest round: on a shared host the other rounds
+        # include time the machine gave to others
+        print(f"\nkernel {1e3 * _TIMES['kernel']:.2f} ms (min {1e3 * _TIMES['kernel_min']:.2f}), "
+              f"numpy {1e3 * _TIMES['numpy']:.1f} ms, "
               f"speed-up x{_TIMES['numpy'] / _TIMES['kernel']:.1f}")
     assert np.isfinite(result[0]).all()
 
@@ -77,5 +82,7 @@ def test_valuate_end_to_end_cold_and_warm(benchmark, tmp_path):
                                   rounds=3, iterations=1)
     benchmark.extra_info["cold_s"] = cold
     benchmark.extra_info["warm_median_s"] = benchmark.stats.stats.median
-    print(f"\nactuary valuate: cold {cold:.2f} s, warm {benchmark.stats.stats.median:.2f} s")
+    benchmark.extra_info["warm_min_s"] = benchmark.stats.stats.min
+    print(f"\nactuary valuate: cold {cold:.2f} s, warm {benchmark.stats.stats.median:.2f} s "
+          f"(min {benchmark.stats.stats.min:.2f})")
     assert warm > 0
