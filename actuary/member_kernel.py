@@ -294,6 +294,9 @@ def _value_one(s, x0, status, years, wage, career, pension, buf, award,
             # ---- active paths with n completed years ----
             cwm = 0.0
             ln = lr = lrp = 0.0
+            # pension base of this slot's deaths (active and inactive), KHR: all and accrued
+            d_base = i_rm
+            d_base_p = i_rp
             if cnt > 0.0:
                 # the expected wage wm / cnt within the floor and ceiling, times cnt
                 cwm = wm
@@ -303,12 +306,8 @@ def _value_one(s, x0, status, years, wage, career, pension, buf, award,
                     cwm = ceiling * cnt
                 earn += cwm
                 half = rm + half_f * cwm  # career at mid-year
-                if n >= smin:
-                    surv_m += qd * acc * half
-                    surv_mp += qd * acc * rp
-                else:
-                    lump += qd * acc * half
-                    lump_p += qd * acc * rp
+                d_base += half
+                d_base_p += rp
                 ln = qw * cnt
                 lr = qw * half
                 lrp = qw * rp
@@ -330,16 +329,16 @@ def _value_one(s, x0, status, years, wage, career, pension, buf, award,
                     _award(p_stay * cnt, p_stay * (rm + credit * cwm), p_stay * rp, n, credit,
                            acc, minp, omin, award)
             # ---- inactive paths with n completed years (service does not move) ----
-            if i_cnt > 0.0:
-                if n >= smin:
-                    surv_m += qd * acc * i_rm
-                    surv_mp += qd * acc * i_rp
-                else:
-                    lump += qd * acc * i_rm
-                    lump_p += qd * acc * i_rp
-                if retire:
-                    _award((1.0 - qd) * i_cnt, (1.0 - qd) * i_rm, (1.0 - qd) * i_rp, n, 0.0,
-                           acc, minp, omin, award)
+            if retire and i_cnt > 0.0:
+                _award((1.0 - qd) * i_cnt, (1.0 - qd) * i_rm, (1.0 - qd) * i_rp, n, 0.0,
+                       acc, minp, omin, award)
+            # ---- deaths of both: survivors' pensions with the condition, else the lump sum ----
+            if n >= smin:
+                surv_m += qd * acc * d_base
+                surv_mp += qd * acc * d_base_p
+            else:
+                lump += qd * acc * d_base
+                lump_p += qd * acc * d_base_p
             if retire:
                 continue
             # ---- next year's slot n ----

@@ -45,7 +45,7 @@ from actuary.fileio import write_atomic
 
 from . import styles
 from .datacheck import SheetWriter
-from .workbook import write_xlsx
+from .workbook import finish_workbook, write_xlsx
 
 __all__ = ["BY_MEMBER_SHEET_LIMIT", "CLOSED_GROUP_SHEETS", "BRANCH_ROWS", "ClosedGroupReport",
            "build_closed_group_workbook", "write_closed_group_workbook", "write_by_member_csv",
@@ -451,12 +451,7 @@ def build_closed_group_workbook(report: ClosedGroupReport) -> Workbook:
     _method_sheet(book, report)
     if len(report.run.valuation.by_member) <= BY_MEMBER_SHEET_LIMIT:
         _member_sheet(book, report)
-    # The formulas have no cached values: ask the reader to compute them on opening.
-    book.calculation.fullCalcOnLoad = True
-    book.properties.creator = f"actuary {__version__}"
-    book.properties.title = _title(report, "Closed-group valuation")
-    book.properties.created = report.run_at
-    book.properties.modified = report.run_at
+    finish_workbook(book, _title(report, "Closed-group valuation"), report.run_at)
     return book
 
 

@@ -27,11 +27,10 @@ from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from actuary import __version__
 
 from . import styles
 from .cells import Column, put, put_formula, put_title, write_table
-from .workbook import write_xlsx
+from .workbook import finish_workbook, write_xlsx
 
 __all__ = ["build_comparison_workbook", "write_comparison_workbook", "COMPARE_SHEETS",
            "KEY_ROW", "HEADER_ROW", "FIRST_ROW", "YEARLY_BLOCK", "CHART_TITLES"]
@@ -244,13 +243,8 @@ def build_comparison_workbook(comparison: Any) -> Workbook:
     for sheet in wb.worksheets:
         styles.protect(sheet)
     wb.active = 0
-    wb.calculation.fullCalcOnLoad = True
-    stamp = _stamp(comparison)
-    wb.properties.creator = f"actuary {__version__}"
-    wb.properties.title = "Comparison of scenarios: " + ", ".join(
-        s.name for s in comparison.scenarios)
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
+    finish_workbook(wb, "Comparison of scenarios: " + ", ".join(
+        s.name for s in comparison.scenarios), _stamp(comparison))
     return wb
 
 

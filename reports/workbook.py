@@ -40,7 +40,7 @@ from .population_sheet import write_population
 from .projection_sheet import write_projection
 from .summary_sheet import write_summary
 
-__all__ = ["write_valuation_workbook", "build_workbook", "SHEETS"]
+__all__ = ["write_valuation_workbook", "build_workbook", "finish_workbook", "SHEETS"]
 
 SHEETS = ("Summary", "Indicators", "Projection", "Population", "Assumptions", "Starting data",
           "Sensitivity", "Provenance")
@@ -64,14 +64,20 @@ def build_workbook(result: Any) -> Workbook:
     for sheet in wb.worksheets:
         styles.protect(sheet)
     wb.active = 0
-    # No cached values are stored with the formulas: ask the reader to compute them.
+    finish_workbook(wb, f"Actuarial valuation: {result.aset.scheme.description}",
+                    run_time(result))
+    return wb
+
+
+def finish_workbook(wb: Workbook, title: str, stamp: datetime) -> None:
+    """What every workbook of the project carries: recalculation on opening (formulas are
+    stored without cached values), and its creator, title and the run's time (UTC,
+    naive) as document properties (the time also stamps every zip entry on saving)."""
     wb.calculation.fullCalcOnLoad = True
-    stamp = run_time(result)
     wb.properties.creator = f"actuary {__version__}"
-    wb.properties.title = f"Actuarial valuation: {result.aset.scheme.description}"
+    wb.properties.title = title
     wb.properties.created = stamp
     wb.properties.modified = stamp
-    return wb
 
 
 def run_time(result: Any) -> datetime:
