@@ -418,7 +418,9 @@ def value_members(basis: Basis, members: MemberSet, discount: Any = None, *,
     discount
         See :func:`discount_factors` (default: the basis's investment return).
     chunks
-        Blocks of members shared out over the threads (default: 64 per thread).
+        Work shares: the blocks of alike members (see
+        :func:`actuary.member_kernel.member_blocks`) are dealt out to this many shares in
+        turn, and the shares to the threads (default: 64 per thread).
     """
     import numba
 

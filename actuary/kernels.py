@@ -91,7 +91,7 @@ from actuary.state import (
     STATUS_SPOUSE,
 )
 
-__all__ = ["capped_mean", "invalidity_pension", "project_kernel"]
+__all__ = ["capped_mean", "invalidity_floor_rate", "invalidity_pension", "project_kernel"]
 
 # Each projection allocates about 2 MiB of outputs: keep freed blocks for the next one
 # (see actuary.memory).
@@ -157,18 +157,22 @@ def capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def invalidity_pension(base, ref_years, accrual, minimum_rate, minimum_pension, count):
-    """Invalidity pensions (KHR per year) of ``count`` members with pension base ``base``
-    (career earnings at mid-year, KHR): ``accrual x base``, at least ``minimum_rate`` of
-    the reference wage ``base / ref_years`` and at least ``minimum_pension`` each."""
+def invalidity_pension(base, accrual, floor_rate, minimum):
+    """Invalidity pensions (KHR per year) of members with pension base ``base`` (career
+    earnings at mid-year, KHR): ``accrual x base``, at least ``floor_rate x base`` (a
+    share of the reference wage, see :func:`invalidity_floor_rate`) and at least
+    ``minimum`` (the minimum pension times the number of members)."""
     p = accrual * base
-    if ref_years > 0.0:
-        p_floor = minimum_rate * base / ref_years
-        if p < p_floor:
-            p = p_floor
-    if p < minimum_pension * count:
-        p = minimum_pension * count
-    return p
+    p_floor = floor_rate * base
+    p = p if p > p_floor else p_floor
+    return p if p > minimum else minimum
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def invalidity_floor_rate(minimum_rate, ref_years):
+    """The floor of :func:`invalidity_pension` per KHR of pension base: ``minimum_rate``
+    of the reference wage ``base / ref_years`` (0 without reference years)."""
+    return minimum_rate / ref_years if ref_years > 0.0 else 0.0
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -559,8 +563,10 @@ def project_kernel(
                         lr_m = qw * xb
                         if qi > 0.0 and cnt > 0.0:
                             if n >= invalidity_min_years:
-                                p_inv = invalidity_pension(half, n + half_f, acc,
-                                                           invalidity_minimum_rate, minp, cnt)
+                                p_inv = invalidity_pension(
+                                    half, acc,
+                                    invalidity_floor_rate(invalidity_minimum_rate, n + half_f),
+                                    minp * cnt)
                                 inv_n += qi * cnt
                                 inv_p += qi * p_inv
                             else:

@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import make_basis  # noqa: E402
 from reference_members import value_members_reference  # noqa: E402
 
+from actuary import member_kernel as mk  # noqa: E402
 from actuary.annuities import Discount  # noqa: E402
 from actuary.basis import SchemeRules
 from actuary.closed_group import (
@@ -96,6 +97,37 @@ def test_sum_over_members_equals_the_cohort_projection(seed):
     for branch, value in cohort.items():
         assert value > 0, branch
         assert got.totals[branch] == pytest.approx(value, rel=1e-9), branch
+
+
+def test_members_alike_but_for_their_money_are_valued_alone():
+    """The kernel values members of the same sex, age, status and service side by side
+    (blocks of up to LANES, sharing every probability): each must still get the
+    reference's value for its own wage and career, where the floor, ceiling and
+    minimums bind for some of them and not for others."""
+    rng = np.random.default_rng(11)
+    n = 700
+    status = rng.choice([0, 1], size=n, p=[0.7, 0.3])
+    sex = rng.integers(0, 2, n)
+    age = rng.choice([24, 41, 58], size=n)
+    years = rng.choice([0.0, 2.5, 7.25], size=n)
+    wage = np.where(status == 0, rng.uniform(0.2, 2.0, n) * 12 * FLOOR_M * 2, 0.0)
+    career = rng.uniform(0.0, 1.5, n) * 12 * FLOOR_M * 2 * years
+    members = MemberSet(ids=np.array([f"m{i}" for i in range(n)]), sex=sex, age=age,
+                        status=status, years=years, wage=wage, career=career,
+                        pension=np.zeros(n))
+    _, start, length, _ = mk.member_blocks(members.sex, members.age, members.status,
+                                           members.years, 111)
+    assert length.max() == mk.LANES and (length < mk.LANES).any()  # full and part blocks
+    assert len(start) < n / 10
+    basis = make_basis(8, 45, entrants=False, rules=SchemeRules(invalidity_minimum_rate=0.2))
+    got = value_members(basis, members, chunks=3)
+    want = value_members_reference(basis, members)
+    for name, ref in zip(("pvfc", "pvfb", "adl"), want):
+        np.testing.assert_allclose(got.by_member[name].to_numpy(), ref, rtol=1e-12, atol=1e-6,
+                                   err_msg=name)
+    # the money differs within blocks, so must the values
+    assert got.by_member.groupby(["sex", "age", "status", "service_years"],
+                                 observed=True)["pvfb"].nunique().max() > 30
 
 
 def test_chunks_and_threads_do_not_change_the_result():
