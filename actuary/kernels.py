@@ -162,9 +162,8 @@ def invalidity_pension(base, accrual, floor_rate, minimum):
     earnings at mid-year, KHR): ``accrual x base``, at least ``floor_rate x base`` (a
     share of the reference wage, see :func:`invalidity_floor_rate`) and at least
     ``minimum`` (the minimum pension times the number of members)."""
-    p = accrual * base
-    p_floor = floor_rate * base
-    p = p if p > p_floor else p_floor
+    rate = accrual if accrual > floor_rate else floor_rate  # the larger, as base >= 0
+    p = rate * base
     return p if p > minimum else minimum
 
 

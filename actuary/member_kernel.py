@@ -70,15 +70,19 @@ _B_CONTRIB, _B_OLD, _B_INV, _B_SURV, _B_LUMP, _B_FUN, _B_REF, _B_ADL = range(8)
 # status and service, so every probability of the projection is the same for all of
 # them and is computed once; only the money differs, one lane each.
 LANES = 32
-# A block's state, per slot (this year's and next year's): the two counts (active,
-# inactive) are shared; the money rows are one lane per member.
-_CA, _CI = range(2)
-_MW, _MR, _MP, _IR, _IP = range(5)  # actives' wage, career, accrued career; inactives' two
-_N_MONEY = 5
-# Per-lane rows of a block: the year's sums, the carries into the next slot, the slot's
-# intermediate values, and the member's present values (_OUT + branch).
-(_INVP, _INVPP, _C_AW, _C_AR, _C_AP, _C_IR, _C_IP, _AW1, _AW2, _AW3, _AW4) = range(11)
-_OUT = 11
+# A block's state. Per slot, shared by the lanes: the probabilities of being active and
+# inactive, and the money linear in the member's own starting wage w and career C
+# (wage mass w x _WU + _WC; accrued careers C x _PU, active, and C x _IPU, inactive).
+_CA, _CI, _WU, _WC, _PU, _IPU = range(6)
+_N_SLOT = 6
+# Per slot, one lane per member: the career earnings of the actives and the inactives.
+_MR, _IR = range(2)
+_N_MONEY = 2
+# Per lane: the member's starting wage and career, the year's invalidity pensions (all
+# and accrued), the carries into the next slot, the awards at the pension age, and the
+# member's present values (_OUT + branch).
+(_W0, _K0, _INVP, _INVPP, _C_AR, _C_IR, _AW1, _AW2, _AW3, _AW4) = range(10)
+_OUT = 10
 _N_LANE = _OUT + 8
 
 
@@ -217,22 +221,8 @@ def _value_pensioner(s, x0, status, pension, yearly, ysa, fac, fm, out):
     return _close(kind, 0, s, x0, 1.0, pension, pension, yearly, ysa, fac, fm, out)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _slot_money(wm, rm, rp, af, fl, ce, half_f, acc, floor_rate, minp_c):
-    """One lane of an active slot: the wage mass within the floor ``fl`` and ceiling
-    ``ce`` (KHR per year), the career at mid-year and its accrued part (KHR), and the
-    invalidity pensions on both (KHR per year). ``af`` is 0 when the slot has no
-    actives (then all of it is 0), else 1."""
-    cwm = wm if wm > fl else fl
-    cwm = af * (cwm if cwm < ce else ce)
-    half = af * (rm + half_f * cwm)
-    rpa = af * rp
-    return (cwm, half, rpa, invalidity_pension(half, acc, floor_rate, minp_c),
-            invalidity_pension(rpa, acc, floor_rate, minp_c))
-
-
-@numba.njit(cache=True, nogil=True)
-def _value_block(s, x0, active, years, wage, career, members, nl, counts, money, lane, tmp,
+@numba.njit(cache=True, nogil=True, fastmath={"contract"})
+def _value_block(s, x0, active, years, wage, career, members, nl, slots, money, lane, tmp,
                  yearly, ysa, sa, fac, smin, imin, omin, refund_share, lump_months, fm,
                  inv_min_rate):
     """Project ``nl`` members together from the valuation date: same sex ``s``, age
@@ -241,22 +231,30 @@ def _value_block(s, x0, active, years, wage, career, members, nl, counts, money,
     ``career[members[l]]`` (KHR). Their present values (KHR) by branch are left in
     ``lane[(_OUT + branch) * LANES + l]``.
 
-    The state of slot ``n`` is ``counts[2 n + _CA or _CI]`` (the probabilities, the same
-    for every lane) and ``money[(5 n + row) LANES + l]`` (the money of lane ``l``). A
-    year's step overwrites slot ``n`` with next year's as soon as it has read it, what
-    moves up to ``n + 1`` being carried: one array, read and written at the same places,
-    is what LLVM vectorises without checks of overlap at run time. Offsets into the
-    lane rows are unsigned on purpose: numba wraps negative indices, which also keeps
-    LLVM from vectorising the loops over lanes.
+    The state of slot ``n`` is shared, ``slots[_N_SLOT n + row]``: the probabilities of
+    being active and inactive, and the parts of the money that are linear in the
+    member's own starting wage ``w`` and career ``C`` (the expected wage mass is ``w x
+    _WU + _WC``, ``_WC`` coming from re-entrants at the entry wage; the accrued careers
+    are ``C x _PU`` and ``C x _IPU``). The career earnings, which take the wage within
+    the floor and ceiling, are each lane's own: ``money[(2 n + row) LANES + l]``.
+
+    A year's step overwrites slot ``n`` with next year's as soon as it has read it, what
+    moves up to ``n + 1`` being carried: one array, read and written at the same
+    places, is what LLVM vectorises without checks of overlap at run time. Offsets into
+    the lane rows are unsigned on purpose: numba wraps negative indices, which also
+    keeps LLVM from vectorising the loops over lanes.
     """
     u = np.uint64
     L = LANES
     n_years = ysa.shape[0]
     n_age = ysa.shape[2]
-    n_slots = counts.shape[0] // 2
+    n_slots = slots.shape[0] // _N_SLOT
     top = n_slots - 1
     for k in range(_N_LANE * L):
         lane[k] = 0.0
+    for j in range(nl):
+        lane[_W0 * L + j] = wage[members[j]] if active else 0.0
+        lane[_K0 * L + j] = career[members[j]]
     # completed years with the fraction split over two slots, as the cohort cells
     lo = int(np.floor(years))
     f = years - lo
@@ -266,22 +264,23 @@ def _value_block(s, x0, active, years, wage, career, members, nl, counts, money,
     hi = min(lo + 1, top)
     lo = min(lo, top)
     for n in range(lo, hi + 1):
-        counts[2 * n + _CA] = 0.0
-        counts[2 * n + _CI] = 0.0
+        for k in range(_N_SLOT):
+            slots[_N_SLOT * n + k] = 0.0
         for k in range(_N_MONEY * L):
             money[_N_MONEY * L * n + k] = 0.0
-    row_r = _MR if active else _IR
-    row_p = _MP if active else _IP
     for slot, share in ((lo, 1.0 - f), (hi, f)):
         if share > 0.0:
-            counts[2 * slot + (_CA if active else _CI)] += share
-            o = _N_MONEY * L * slot
+            o = _N_SLOT * slot
+            if active:
+                slots[o + _CA] += share
+                slots[o + _WU] += share
+                slots[o + _PU] += share
+            else:
+                slots[o + _CI] += share
+                slots[o + _IPU] += share
+            o = _N_MONEY * L * slot + (_MR if active else _IR) * L
             for j in range(nl):
-                i = members[j]
-                money[o + row_r * L + j] += share * career[i]
-                money[o + row_p * L + j] += share * career[i]
-                if active:
-                    money[o + _MW * L + j] += share * wage[i]
+                money[o + j] += share * lane[_K0 * L + j]
     if f <= 0.0:
         hi = lo
     # Loops over lanes run over all of them, the unused ones (zeros) too: a trip count
@@ -289,14 +288,15 @@ def _value_block(s, x0, active, years, wage, career, members, nl, counts, money,
     # the array's size, so that LLVM does not unroll those loops whole.
     width = u(lane.shape[0] // _N_LANE)
     # lane rows
+    o_w0, o_k0 = u(_W0 * L), u(_K0 * L)
     o_contrib = u((_OUT + _B_CONTRIB) * L)
     o_surv = u((_OUT + _B_SURV) * L)
     o_lump = u((_OUT + _B_LUMP) * L)
     o_adl = u((_OUT + _B_ADL) * L)
     o_inv = u((_OUT + _B_INV) * L)
     o_invp, o_invpp = u(_INVP * L), u(_INVPP * L)
-    o_caw, o_car, o_cap = u(_C_AW * L), u(_C_AR * L), u(_C_AP * L)
-    o_cir, o_cip = u(_C_IR * L), u(_C_IP * L)
+    o_car, o_cir = u(_C_AR * L), u(_C_IR * L)
+    adl_deaths = 0.0  # the accrued survivors' pensions and lump sums, per KHR of career
 
     for t in range(n_years):
         x = x0 + t
@@ -328,25 +328,30 @@ def _value_block(s, x0, active, years, wage, career, members, nl, counts, money,
         r_back = p_back * rv1
         ew = ysa[t, s, xn, A_ENTRANT_WAGE]
         # the year's money per unit: contributions per KHR of wage, survivors' pensions
-        # and lump sums per KHR of the deceased's pension, refunds per KHR of career
+        # and lump sums per KHR of the deceased's pension
         k_contrib = vm * rate * yearly[t, Y_PAID] * dens * e_frac
         sv = ysa[t, s, x, A_SURVIVORS]
         lump_k = vm * sa[s, x, S_ANY_SURVIVOR] * lump_months / 12.0
         nx_hi = hi + 1 if hi < top else top
         if nx_hi > hi:  # the slot above the highest one used: only what moves into it
-            counts[2 * nx_hi + _CA] = 0.0
-            counts[2 * nx_hi + _CI] = 0.0
+            for k in range(_N_SLOT):
+                slots[_N_SLOT * nx_hi + k] = 0.0
             for k in range(_N_MONEY * L):
                 money[_N_MONEY * L * nx_hi + k] = 0.0
-        for k in range(_INVP * L, (_C_IP + 1) * L):  # the year's invalidity, the carries
+        for k in range(_INVP * L, (_C_IR + 1) * L):  # the year's invalidity, the carries
             lane[k] = 0.0
         a_new = 0.0  # new old-age pensioners (the same in every lane)
         inv_n = 0.0
         alive = 0.0
-        c_i = c_a = 0.0
+        c_a = c_i = c_wu = c_wc = c_pu = c_ipu = 0.0  # carries of the shared state
         for n in range(lo, nx_hi + 1):
-            cnt = counts[2 * n + _CA]
-            i_cnt = counts[2 * n + _CI]
+            o = _N_SLOT * n
+            cnt = slots[o + _CA]
+            i_cnt = slots[o + _CI]
+            wu = slots[o + _WU]
+            wc = slots[o + _WC]
+            pu = slots[o + _PU]
+            ipu = slots[o + _IPU]
             # what is the same for every lane
             af = 1.0 if cnt > 0.0 else 0.0
             fl = floor * cnt
@@ -359,16 +364,17 @@ def _value_block(s, x0, active, years, wage, career, members, nl, counts, money,
                 inv_n += qi * cnt
             floor_rate = invalidity_floor_rate(inv_min_rate, n + half_f)
             minp_c = minp * cnt
+            pua = af * pu  # accrued career of the actives, per KHR of C
             # deaths: survivors' pensions with the condition, else the lump sum
             k_surv = sv * qd * acc if n >= smin else 0.0
             k_lump = 0.0 if n >= smin else lump_k * qd * acc
-            o = u(_N_MONEY * L * n)
-            o_w, o_r, o_p, o_ir, o_ip = (o, o + u(_MR * L), o + u(_MP * L), o + u(_IR * L),
-                                         o + u(_IP * L))
+            adl_deaths += (k_surv + k_lump) * (ipu + pua)
+            om = u(_N_MONEY * L * n)
+            o_r, o_ir = om + u(_MR * L), om + u(_IR * L)
             if retire:
-                _retire_slot(money, lane, nl, o, cnt, i_cnt, ln, n, af, fl, ce, qd, qw, q_lapse,
-                             q_inv, p_stay, half_f, credit, acc, floor_rate, minp, minp_c,
-                             omin, k_contrib, k_surv, k_lump)
+                _retire_slot(money, lane, nl, o_r, o_ir, cnt, i_cnt, ln, n, af, wu, wc, pu,
+                             ipu, fl, ce, qd, qw, q_lapse, q_inv, p_stay, half_f, credit, acc,
+                             floor_rate, minp, minp_c, omin, k_contrib, k_surv, k_lump)
                 if cnt > 0.0:
                     a_new += _award(ln, 0.0, 0.0, n, half_f, acc, minp, omin)[0]
                     a_new += _award(p_stay * cnt, 0.0, 0.0, n, credit, acc, minp, omin)[0]
@@ -381,44 +387,43 @@ def _value_block(s, x0, active, years, wage, career, members, nl, counts, money,
             keep_i = 1.0 if n == top else 1.0 - half_f
             back = p_back * i_cnt
             rest = p_rest * i_cnt
-            counts[2 * n + _CI] = keep_i * ln + c_i + rest
-            counts[2 * n + _CA] = keep_a * v_a + c_a + back
+            # per unit of this year's, next year's in slot n (keep_*) and in n + 1 (up_*):
+            # wage, career (with the year's credited wage), leavers' career
+            keep_w, up_w = keep_a * gw, credit * gw
+            keep_r, up_r = keep_a * gr, credit * gr
+            leave = rv1 * (qw + q_lapse)  # leavers keep their career, revalued
+            keep_l, up_l = keep_i * leave, half_f * leave
+            slots[o + _CI] = keep_i * ln + c_i + rest
+            slots[o + _CA] = keep_a * v_a + c_a + back
+            slots[o + _WU] = keep_w * wu + c_wu
+            slots[o + _WC] = keep_w * wc + c_wc + ew * back
+            slots[o + _PU] = keep_r * pu + c_pu + r_back * ipu
+            slots[o + _IPU] = keep_l * pua + c_ipu + r_rest * ipu
             c_i = half_f * ln
             c_a = credit * v_a
+            c_wu = up_w * wu
+            c_wc = up_w * wc
+            c_pu = up_r * pu
+            c_ipu = up_l * pua
             alive += ln + v_a + back + rest
-            ew_back = ew * back
             # ---- the slot's money, lane by lane (vectorised) ----
             for j in range(width):
-                wm = money[o_w + j]
                 rm = money[o_r + j]
-                rp = money[o_p + j]
                 i_rm = money[o_ir + j]
-                i_rp = money[o_ip + j]
-                cwm, half, rpa, p_inv, p_invp = _slot_money(wm, rm, rp, af, fl, ce, half_f,
-                                                             acc, floor_rate, minp_c)
-                d_base = i_rm + half  # pension base of the slot's deaths, KHR
-                d_base_p = i_rp + rpa
+                cwm, half, p_inv, p_invp = _slot_money(
+                    lane[o_w0 + j], lane[o_k0 + j], rm, wu, wc, pua, af, fl, ce, half_f,
+                    acc, floor_rate, minp_c)
                 lane[o_contrib + j] += k_contrib * cwm
+                d_base = i_rm + half  # pension base of the slot's deaths, KHR
                 lane[o_surv + j] += k_surv * d_base
                 lane[o_lump + j] += k_lump * d_base
-                lane[o_adl + j] += k_surv * d_base_p + k_lump * d_base_p
                 lane[o_invp + j] += q_inv * p_inv
                 lane[o_invpp + j] += q_inv * p_invp
-                v_aw = gw * wm
-                v_ar = gr * (rm + credit * cwm)
-                v_ap = gr * rp
-                v_ir = rv1 * (qw * half + q_lapse * half)  # leavers keep their career
-                v_ip = rv1 * (qw * rpa + q_lapse * rpa)
-                money[o_ir + j] = keep_i * v_ir + lane[o_cir + j] + r_rest * i_rm
-                money[o_ip + j] = keep_i * v_ip + lane[o_cip + j] + r_rest * i_rp
-                money[o_w + j] = keep_a * v_aw + lane[o_caw + j] + ew_back
-                money[o_r + j] = keep_a * v_ar + lane[o_car + j] + r_back * i_rm
-                money[o_p + j] = keep_a * v_ap + lane[o_cap + j] + r_back * i_rp
-                lane[o_cir + j] = half_f * v_ir
-                lane[o_cip + j] = half_f * v_ip
-                lane[o_caw + j] = credit * v_aw
-                lane[o_car + j] = credit * v_ar
-                lane[o_cap + j] = credit * v_ap
+                r_cred = rm + credit * cwm  # career with the year's credited wage
+                money[o_ir + j] = keep_l * half + lane[o_cir + j] + r_rest * i_rm
+                money[o_r + j] = keep_r * r_cred + lane[o_car + j] + r_back * i_rm
+                lane[o_cir + j] = up_l * half
+                lane[o_car + j] = up_r * r_cred
         hi = nx_hi
 
         # ---- new invalidity pensions: half a year now ... ----
@@ -445,6 +450,23 @@ def _value_block(s, x0, active, years, wage, career, members, nl, counts, money,
             break
         if alive <= 0.0 or last:
             break
+    for j in range(width):
+        lane[o_adl + j] += adl_deaths * lane[o_k0 + j]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _slot_money(w0, k0, rm, wu, wc, pua, af, fl, ce, half_f, acc, floor_rate, minp_c):
+    """One lane of an active slot, for a member of starting wage ``w0`` (KHR per year)
+    and career ``k0`` (KHR) whose career earnings in the slot are ``rm``: the wage mass
+    within the floor ``fl`` and ceiling ``ce`` (KHR per year), the career at mid-year,
+    and the invalidity pensions on it and on the accrued career (KHR per year). ``af``
+    is 0 when the slot has no actives (then all of it is 0), else 1."""
+    wm = w0 * wu + wc
+    cwm = wm if wm > fl else fl
+    cwm = af * (cwm if cwm < ce else ce)
+    half = af * (rm + half_f * cwm)
+    return (cwm, half, invalidity_pension(half, acc, floor_rate, minp_c),
+            invalidity_pension(k0 * pua, acc, floor_rate, minp_c))
 
 
 @numba.njit(cache=True, nogil=True)
@@ -491,39 +513,35 @@ def _close_invalidity(lane, nl, width, t1, s, x1, n, ix1, yearly, ysa, fac, fm):
 
 
 @numba.njit(cache=True, nogil=True)
-def _retire_slot(money, lane, nl, o, cnt, i_cnt, ln, n, af, fl, ce, qd, qw, q_lapse, q_inv,
-                 p_stay, half_f, credit, acc, floor_rate, minp, minp_c, omin, k_contrib,
-                 k_surv, k_lump):
-    """Slot ``n`` (money at ``money[o:]``) in the year its members reach the pension age:
-    the year's contributions, deaths and invalidity as in the other years, then the
-    old-age pensions and refunds of the leavers (with half the year's credit), the
-    stayers (with all of it) and the inactives (none), added to the rows ``_AW1`` to
-    ``_AW4`` lane by lane."""
+def _retire_slot(money, lane, nl, o_r, o_ir, cnt, i_cnt, ln, n, af, wu, wc, pu, ipu, fl, ce,
+                 qd, qw, q_lapse, q_inv, p_stay, half_f, credit, acc, floor_rate, minp, minp_c,
+                 omin, k_contrib, k_surv, k_lump):
+    """Slot ``n`` in the year its members reach the pension age: the year's contributions,
+    deaths and invalidity as in the other years, then the old-age pensions and refunds
+    of the leavers (with half the year's credit), the stayers (with all of it) and the
+    inactives (none), added to the rows ``_AW1`` to ``_AW4`` lane by lane."""
     L = LANES
     for j in range(nl):
-        wm = money[o + _MW * L + j]
-        rm = money[o + _MR * L + j]
-        rp = money[o + _MP * L + j]
-        i_rm = money[o + _IR * L + j]
-        i_rp = money[o + _IP * L + j]
-        cwm, half, rpa, p_inv, p_invp = _slot_money(wm, rm, rp, af, fl, ce, half_f, acc,
-                                                     floor_rate, minp_c)
-        d_base = i_rm + half
-        d_base_p = i_rp + rpa
+        rm = money[o_r + j]
+        i_rm = money[o_ir + j]
+        k0 = lane[_K0 * L + j]
+        cwm, half, p_inv, p_invp = _slot_money(lane[_W0 * L + j], k0, rm, wu, wc, af * pu, af,
+                                               fl, ce, half_f, acc, floor_rate, minp_c)
         lane[(_OUT + _B_CONTRIB) * L + j] += k_contrib * cwm
-        lane[(_OUT + _B_SURV) * L + j] += k_surv * d_base
-        lane[(_OUT + _B_LUMP) * L + j] += k_lump * d_base
-        lane[(_OUT + _B_ADL) * L + j] += k_surv * d_base_p + k_lump * d_base_p
+        lane[(_OUT + _B_SURV) * L + j] += k_surv * (i_rm + half)
+        lane[(_OUT + _B_LUMP) * L + j] += k_lump * (i_rm + half)
         lane[_INVP * L + j] += q_inv * p_inv
         lane[_INVPP * L + j] += q_inv * p_invp
+        rp = k0 * pu
         if cnt > 0.0:
-            _add_award(lane, j, _award(ln, qw * half + q_lapse * half, qw * rpa + q_lapse * rpa,
-                                       n, half_f, acc, minp, omin))
+            q_leave = qw + q_lapse
+            _add_award(lane, j, _award(ln, q_leave * half, q_leave * rp, n, half_f, acc, minp,
+                                       omin))
             _add_award(lane, j, _award(p_stay * cnt, p_stay * (rm + credit * cwm), p_stay * rp,
                                        n, credit, acc, minp, omin))
         if i_cnt > 0.0:
-            _add_award(lane, j, _award((1.0 - qd) * i_cnt, (1.0 - qd) * i_rm, (1.0 - qd) * i_rp,
-                                       n, 0.0, acc, minp, omin))
+            _add_award(lane, j, _award((1.0 - qd) * i_cnt, (1.0 - qd) * i_rm,
+                                       (1.0 - qd) * k0 * ipu, n, 0.0, acc, minp, omin))
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -640,7 +658,7 @@ def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots
     order, start, length, pensioners = member_blocks(sex, age, status, years, ysa.shape[2])
     fm = funeral_months / 12.0
     for c in numba.prange(n_chunks):
-        counts = np.empty(2 * n_slots)
+        slots = np.empty(_N_SLOT * n_slots)
         money = np.empty(_N_MONEY * L * n_slots)
         lane = np.empty(_N_LANE * L)
         one = np.zeros(n_b)
@@ -648,7 +666,7 @@ def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots
             members = order[start[b]:start[b] + length[b]]
             i0 = members[0]
             _value_block(sex[i0], age[i0], status[i0] == MEMBER_ACTIVE, years[i0], wage, career,
-                         members, length[b], counts, money, lane, one, yearly, ysa, sa, fac,
+                         members, length[b], slots, money, lane, one, yearly, ysa, sa, fac,
                          smin, imin, omin, refund_share, lump_months, fm, inv_min_rate)
             for j in range(length[b]):
                 i = members[j]
