@@ -288,14 +288,10 @@ def _value_block(s, x0, active, years, wage, career, members, nl, slots, money, 
     # the array's size, so that LLVM does not unroll those loops whole.
     width = u(lane.shape[0] // _N_LANE)
     # lane rows
-    o_w0, o_k0 = u(_W0 * L), u(_K0 * L)
-    o_contrib = u((_OUT + _B_CONTRIB) * L)
-    o_surv = u((_OUT + _B_SURV) * L)
-    o_lump = u((_OUT + _B_LUMP) * L)
+    o_k0 = u(_K0 * L)
     o_adl = u((_OUT + _B_ADL) * L)
     o_inv = u((_OUT + _B_INV) * L)
     o_invp, o_invpp = u(_INVP * L), u(_INVPP * L)
-    o_car, o_cir = u(_C_AR * L), u(_C_IR * L)
     adl_deaths = 0.0  # the accrued survivors' pensions and lump sums, per KHR of career
 
     for t in range(n_years):
@@ -406,24 +402,26 @@ def _value_block(s, x0, active, years, wage, career, members, nl, slots, money, 
             c_pu = up_r * pu
             c_ipu = up_l * pua
             alive += ln + v_a + back + rest
-            # ---- the slot's money, lane by lane (vectorised) ----
-            for j in range(width):
-                rm = money[o_r + j]
-                i_rm = money[o_ir + j]
-                cwm, half, p_inv, p_invp = _slot_money(
-                    lane[o_w0 + j], lane[o_k0 + j], rm, wu, wc, pua, af, fl, ce, half_f,
-                    acc, floor_rate, minp_c)
-                lane[o_contrib + j] += k_contrib * cwm
-                d_base = i_rm + half  # pension base of the slot's deaths, KHR
-                lane[o_surv + j] += k_surv * d_base
-                lane[o_lump + j] += k_lump * d_base
-                lane[o_invp + j] += q_inv * p_inv
-                lane[o_invpp + j] += q_inv * p_invp
-                r_cred = rm + credit * cwm  # career with the year's credited wage
-                money[o_ir + j] = keep_l * half + lane[o_cir + j] + r_rest * i_rm
-                money[o_r + j] = keep_r * r_cred + lane[o_car + j] + r_back * i_rm
-                lane[o_cir + j] = up_l * half
-                lane[o_car + j] = up_r * r_cred
+            # ---- the slot's money, lane by lane (vectorised), in one of four loops:
+            # with or without invalidity pensions, survivors' pensions or lump sums ----
+            k_death = k_surv + k_lump  # one of the two is 0
+            if inv_ok:
+                if n >= smin:
+                    _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f,
+                                acc, floor_rate, minp_c, k_contrib, k_death, q_inv, credit,
+                                keep_l, up_l, keep_r, up_r, r_rest, r_back, True, True)
+                else:
+                    _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f,
+                                acc, floor_rate, minp_c, k_contrib, k_death, q_inv, credit,
+                                keep_l, up_l, keep_r, up_r, r_rest, r_back, True, False)
+            elif n >= smin:
+                _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f, acc,
+                            floor_rate, minp_c, k_contrib, k_death, q_inv, credit, keep_l, up_l,
+                            keep_r, up_r, r_rest, r_back, False, True)
+            else:
+                _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f, acc,
+                            floor_rate, minp_c, k_contrib, k_death, q_inv, credit, keep_l, up_l,
+                            keep_r, up_r, r_rest, r_back, False, False)
         hi = nx_hi
 
         # ---- new invalidity pensions: half a year now ... ----
@@ -452,6 +450,39 @@ def _value_block(s, x0, active, years, wage, career, members, nl, slots, money, 
             break
     for j in range(width):
         lane[o_adl + j] += adl_deaths * lane[o_k0 + j]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f, acc, floor_rate,
+                minp_c, k_contrib, k_death, q_inv, credit, keep_l, up_l, keep_r, up_r, r_rest,
+                r_back, with_invalidity, survivors):
+    """A slot's year for every lane: contributions, deaths (survivors' pensions if
+    ``survivors``, else lump sums) and invalidity pensions (if ``with_invalidity``) added
+    to the lanes' rows, and the career earnings of next year's slot (in place, the part
+    that moves up carried in ``_C_AR`` and ``_C_IR``). Called with the two flags as
+    constants, so that each call is a loop of its own without the branches."""
+    u = np.uint64
+    L = LANES
+    o_death = u((_OUT + _B_SURV) * L) if survivors else u((_OUT + _B_LUMP) * L)
+    o_contrib = u((_OUT + _B_CONTRIB) * L)
+    o_w0, o_k0 = u(_W0 * L), u(_K0 * L)
+    o_invp, o_invpp = u(_INVP * L), u(_INVPP * L)
+    o_car, o_cir = u(_C_AR * L), u(_C_IR * L)
+    for j in range(width):
+        rm = money[o_r + j]
+        i_rm = money[o_ir + j]
+        cwm, half, p_inv, p_invp = _slot_money(lane[o_w0 + j], lane[o_k0 + j], rm, wu, wc, pua,
+                                               af, fl, ce, half_f, acc, floor_rate, minp_c)
+        lane[o_contrib + j] += k_contrib * cwm
+        lane[o_death + j] += k_death * (i_rm + half)  # pension base of the slot's deaths
+        if with_invalidity:
+            lane[o_invp + j] += q_inv * p_inv
+            lane[o_invpp + j] += q_inv * p_invp
+        r_cred = rm + credit * cwm  # career with the year's credited wage
+        money[o_ir + j] = keep_l * half + lane[o_cir + j] + r_rest * i_rm
+        money[o_r + j] = keep_r * r_cred + lane[o_car + j] + r_back * i_rm
+        lane[o_cir + j] = up_l * half
+        lane[o_car + j] = up_r * r_cred
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
