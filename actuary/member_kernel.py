@@ -586,81 +586,87 @@ def _add_award(lane, j, award):
 
 
 @numba.njit(cache=True, nogil=True)
+def _hash_slot(key, bits, mask):
+    """First slot of (``key``, ``bits``) in an open-addressing table of ``mask + 1`` slots."""
+    h = (bits ^ (np.uint64(key) * np.uint64(0xC2B2AE3D27D4EB4F))) * np.uint64(0x9E3779B97F4A7C15)
+    return np.int64((h >> np.uint64(32)) & np.uint64(mask))
+
+
+@numba.njit(cache=True, nogil=True)
 def member_blocks(sex, age, status, years, n_age):
     """Share the members out in blocks for :func:`_value_block`: members of the same sex,
     age, status and credited service (the same bits), at most ``LANES`` a block.
 
     Returns ``(order, start, length, pensioners)``: the members' positions in block order,
     each block's first position in ``order`` and its size, and the positions of the
-    pensioners (valued one by one). A counting sort by (status, sex, age), then within
-    each of those a hash of the service: linear time, where sorting 3 million members
-    took a third of a second.
+    pensioners (valued one by one). Groups are found by a hash table (in the order they
+    first appear) and the members put in group order by a counting sort: linear time,
+    where sorting 3 million members took a third of a second.
     """
     m = sex.shape[0]
-    n_keys = 2 * 2 * n_age
-    key = np.full(m, -1, np.int64)
-    counts = np.zeros(n_keys + 1, np.int64)
+    bits = years.view(np.uint64)
+    size = 1024
+    table = np.full(size, -1, np.int64)  # slot -> group
+    g_key = np.empty(size, np.int64)  # group -> (status, sex, age) key
+    g_bits = np.empty(size, np.uint64)  # group -> service bits
+    group = np.empty(m, np.int64)
+    n_groups = 0
     n_pens = 0
     for i in range(m):
-        if status[i] == MEMBER_ACTIVE or status[i] == MEMBER_INACTIVE:
-            key[i] = (status[i] * 2 + sex[i]) * n_age + age[i]
-            counts[key[i] + 1] += 1
-        else:
+        if status[i] != MEMBER_ACTIVE and status[i] != MEMBER_INACTIVE:
+            group[i] = -1
             n_pens += 1
-    for k in range(n_keys):
-        counts[k + 1] += counts[k]
-    by_key = np.empty(m - n_pens, np.int64)
+            continue
+        key = (status[i] * 2 + sex[i]) * n_age + age[i]
+        v = bits[i]
+        h = _hash_slot(key, v, size - 1)
+        while table[h] >= 0 and (g_key[table[h]] != key or g_bits[table[h]] != v):
+            h = (h + 1) & (size - 1)
+        if table[h] < 0:
+            table[h] = n_groups
+            g_key[n_groups] = key
+            g_bits[n_groups] = v
+            n_groups += 1
+            if 2 * n_groups > size:  # grow the table: at most half full
+                size *= 2
+                table = np.full(size, -1, np.int64)
+                g_key = np.concatenate((g_key, np.empty(size // 2, np.int64)))
+                g_bits = np.concatenate((g_bits, np.empty(size // 2, np.uint64)))
+                for g in range(n_groups):
+                    k = _hash_slot(g_key[g], g_bits[g], size - 1)
+                    while table[k] >= 0:
+                        k = (k + 1) & (size - 1)
+                    table[k] = g
+            group[i] = n_groups - 1
+        else:
+            group[i] = table[h]
+    first = np.zeros(n_groups + 1, np.int64)
+    for i in range(m):
+        if group[i] >= 0:
+            first[group[i] + 1] += 1
+    n_blocks = 0
+    for g in range(n_groups):
+        n_blocks += (first[g + 1] + LANES - 1) // LANES
+        first[g + 1] += first[g]
+    start = np.empty(n_blocks, np.int64)
+    length = np.empty(n_blocks, np.int64)
+    b = 0
+    for g in range(n_groups):
+        for q in range(first[g], first[g + 1], LANES):
+            start[b] = q
+            length[b] = min(LANES, first[g + 1] - q)
+            b += 1
+    order = np.empty(m - n_pens, np.int64)
     pensioners = np.empty(n_pens, np.int64)
-    fill = counts[:-1].copy()
     n_pens = 0
     for i in range(m):
-        if key[i] >= 0:
-            by_key[fill[key[i]]] = i
-            fill[key[i]] += 1
+        if group[i] >= 0:
+            order[first[group[i]]] = i
+            first[group[i]] += 1
         else:
             pensioners[n_pens] = i
             n_pens += 1
-    bits = years.view(np.uint64)
-    order = np.empty(m - n_pens, np.int64)
-    start = np.empty(m - n_pens, np.int64)
-    length = np.empty(m - n_pens, np.int64)
-    n_blocks = 0
-    for k in range(n_keys):
-        a, b = counts[k], counts[k + 1]
-        if b == a:
-            continue
-        size = 1
-        while size < 2 * (b - a):
-            size *= 2
-        slot_bits = np.empty(size, np.uint64)
-        slot_group = np.full(size, -1, np.int64)
-        group = np.empty(b - a, np.int64)
-        n_groups = 0
-        for p in range(a, b):
-            v = bits[by_key[p]]
-            h = (v * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(40)
-            h = h & np.uint64(size - 1)
-            while slot_group[h] >= 0 and slot_bits[h] != v:
-                h = (h + np.uint64(1)) & np.uint64(size - 1)
-            if slot_group[h] < 0:
-                slot_bits[h] = v
-                slot_group[h] = n_groups
-                n_groups += 1
-            group[p - a] = slot_group[h]
-        first = np.zeros(n_groups + 1, np.int64)
-        for p in range(b - a):
-            first[group[p] + 1] += 1
-        for g in range(n_groups):
-            first[g + 1] += first[g]
-        for g in range(n_groups):  # blocks of at most LANES, in position order
-            for q in range(first[g], first[g + 1], LANES):
-                start[n_blocks] = a + q
-                length[n_blocks] = min(LANES, first[g + 1] - q)
-                n_blocks += 1
-        for p in range(b - a):
-            order[a + first[group[p]]] = by_key[a + p]
-            first[group[p]] += 1
-    return order, start[:n_blocks], length[:n_blocks], pensioners
+    return order, start, length, pensioners
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)

@@ -130,6 +130,34 @@ def test_members_alike_but_for_their_money_are_valued_alone():
                                  observed=True)["pvfb"].nunique().max() > 30
 
 
+def test_member_blocks_share_out_every_member_once():
+    """Blocks hold members alike in sex, age, status and service, at most LANES each, a
+    group's blocks all full but its last; every member is in one block or among the
+    pensioners (thousands of groups, so the hash table grows several times)."""
+    rng = np.random.default_rng(12)
+    n = 20_000
+    sex, age = rng.integers(0, 2, n), rng.integers(16, 70, n)
+    status = rng.choice(6, size=n, p=[0.5, 0.3, 0.05, 0.05, 0.05, 0.05])
+    years = rng.integers(0, 40, n) / 4.0
+    years[::7] = -0.0  # the bits of -0.0 differ from those of 0.0: another group
+    order, start, length, pensioners = mk.member_blocks(sex, age, status, years, 111)
+    assert np.array_equal(np.sort(np.concatenate([order, pensioners])), np.arange(n))
+    assert set(status[pensioners]) == {2, 3, 4, 5}
+    assert (length >= 1).all() and (length <= mk.LANES).all()
+    key = pd.DataFrame({"sex": sex, "age": age, "status": status,
+                        "bits": years.view(np.uint64)}).to_numpy()
+    for b in range(len(start)):
+        block = key[order[start[b]:start[b] + length[b]]]
+        assert (block == block[0]).all()
+        if b + 1 < len(start) and (key[order[start[b + 1]]] == block[0]).all():
+            assert length[b] == mk.LANES  # not the group's last block
+    groups = {tuple(k) for k in key[order]}
+    assert len(groups) > 2000
+    # a group's members are contiguous: as many runs of equal keys as groups
+    runs = 1 + np.count_nonzero((key[order][1:] != key[order][:-1]).any(axis=1))
+    assert runs == len(groups)
+
+
 def test_chunks_and_threads_do_not_change_the_result():
     members, _ = random_members(5)
     basis = make_basis(5, 30, entrants=False)
