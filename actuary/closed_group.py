@@ -437,13 +437,13 @@ def value_members(basis: Basis, members: MemberSet, discount: Any = None, *,
         float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
     )
     by_member = pd.DataFrame({
-        "id": members.ids,
+        "id": members.ids.copy(),
         # categories, not millions of strings
-        "sex": pd.Categorical.from_codes(members.sex, ["M", "F"]), "age": members.age,
+        "sex": pd.Categorical.from_codes(members.sex, ["M", "F"]), "age": members.age.copy(),
         "status": pd.Categorical.from_codes(members.status, list(STATUS_CODES)),
-        "service_years": members.years,
+        "service_years": members.years.copy(),
         "pvfb": pvfb, "pvfc": pvfc, "adl": adl,
-    })
+    }, copy=False)  # the columns are this frame's own: not copied again into blocks
     return ClosedGroupValuation(by_member=by_member, totals=pd.Series(totals, index=BRANCHES),
                                 v_mid=v_mid, first_year=basis.first_year,
                                 synthetic=members.synthetic)
