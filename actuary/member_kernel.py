@@ -87,31 +87,41 @@ _N_LANE = _OUT + 8
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _award(c, r, rp, n, f, acc, minp, min_years):
-    """Members of one service slot reaching the pension age, service advanced by ``f``.
-
-    ``c`` probability, ``r`` career earnings (KHR), ``rp`` its accrued part. A share
-    ``1 - f`` keeps ``n`` years, ``f`` has ``n + 1``. Returns the new pensioners, their
-    pension (KHR per year, at least ``minp`` each), the accrued pension, and the career
-    below the old-age condition (refunded) with its accrued part.
-    """
-    n_new = p_sum = pp_sum = r_ref = rp_ref = 0.0
+def _award_terms(c, n, f, acc, minp, min_years):
+    """What the members of one service slot reaching the pension age have in common:
+    probability ``c``, ``n`` completed years, advanced by ``f`` (a share ``1 - f`` keeps
+    ``n`` years, ``f`` has ``n + 1``). Returns the new pensioners (those with the
+    old-age condition) and, for each of the two shares, the terms of
+    :func:`_award_lane`: 1 if it has the condition else 0, the accrual on its share, its
+    minimum pension in all (KHR per year), and its share if it is refunded else 0."""
+    n_new = 0.0
+    m0 = a0 = fl0 = s0 = m1 = a1 = fl1 = s1 = 0.0
     for k in range(2):
         share = (1.0 - f) if k == 0 else f
         if share <= 0.0:
             continue
-        cn = share * c
-        if n + k >= min_years:
-            floor = minp * cn
-            p = acc * share * r
-            pp = acc * share * rp
-            n_new += cn
-            p_sum += p if p > floor else floor
-            pp_sum += pp if pp > floor else floor
+        ok = n + k >= min_years
+        if ok:
+            n_new += share * c
+        m = 1.0 if ok else 0.0
+        if k == 0:
+            m0, a0, fl0, s0 = m, acc * share, minp * (share * c), (0.0 if ok else share)
         else:
-            r_ref += share * r
-            rp_ref += share * rp
-    return n_new, p_sum, pp_sum, r_ref, rp_ref
+            m1, a1, fl1, s1 = m, acc * share, minp * (share * c), (0.0 if ok else share)
+    return n_new, (m0, a0, fl0, s0, m1, a1, fl1, s1)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _award_lane(r, rp, terms):
+    """One member's award from the common ``terms`` of :func:`_award_terms`: career
+    earnings ``r`` (KHR) and their accrued part ``rp`` give the pension (KHR per year, at
+    least the minimum), the accrued pension, and the career refunded with its accrued
+    part. Written without branches, so that a loop over lanes is vectorised."""
+    m0, a0, fl0, s0, m1, a1, fl1, s1 = terms
+    p0, pp0, p1, pp1 = a0 * r, a0 * rp, a1 * r, a1 * rp
+    return (m0 * (p0 if p0 > fl0 else fl0) + m1 * (p1 if p1 > fl1 else fl1),
+            m0 * (pp0 if pp0 > fl0 else fl0) + m1 * (pp1 if pp1 > fl1 else fl1),
+            s0 * r + s1 * r, s0 * rp + s1 * rp)
 
 
 # Columns of the packed inputs (built by actuary.closed_group.kernel_inputs). The
@@ -367,16 +377,16 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             adl_deaths += (k_surv + k_lump) * (ipu + pua)
             om = u(_N_MONEY * L * n)
             o_r, o_ir = om + u(_MR * L), om + u(_IR * L)
-            if retire:
-                _retire_slot(money, lane, nl, o_r, o_ir, cnt, i_cnt, ln, n, af, wu, wc, pu,
-                             ipu, fl, ce, qd, qw, q_lapse, q_inv, p_stay, half_f, credit, acc,
-                             floor_rate, minp, minp_c, omin, k_contrib, k_surv, k_lump)
-                if cnt > 0.0:
-                    a_new += _award(ln, 0.0, 0.0, n, half_f, acc, minp, omin)[0]
-                    a_new += _award(p_stay * cnt, 0.0, 0.0, n, credit, acc, minp, omin)[0]
-                if i_cnt > 0.0:
-                    a_new += _award((1.0 - qd) * i_cnt, 0.0, 0.0, n, 0.0, acc, minp, omin)[0]
-                continue
+            if retire:  # old-age pensions and refunds, then the year as any other
+                t_leave = _award_terms(ln if cnt > 0.0 else 0.0, n, half_f, acc, minp, omin)
+                t_stay = _award_terms(p_stay * cnt if cnt > 0.0 else 0.0, n, credit, acc, minp,
+                                      omin)
+                t_ina = _award_terms((1.0 - qd) * i_cnt if i_cnt > 0.0 else 0.0, n, 0.0, acc,
+                                     minp, omin)
+                a_new += t_leave[0] + t_stay[0] + t_ina[0]
+                _award_lanes(money, lane, width, o_r, o_ir, wu, wc, pu, ipu, af, fl, ce, half_f,
+                             credit, qw + q_lapse, p_stay, 1.0 - qd, t_leave[1], t_stay[1],
+                             t_ina[1])
             # ---- next year's slot n: what stays in n plus what moves up from n - 1 ----
             v_a = p_stay * cnt
             keep_a = 1.0 if n == top else 1.0 - credit
@@ -432,19 +442,18 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
         # ... then in payment from next year, valued at once by the factors
         t1 = t + 1
         if inv_n > 0.0 and t1 < n_years:
-            _close_invalidity(lane, nl, width, t1, s, xn, inv_n, ix1, yearly, ysa, fac, fm)
+            _close_lanes(lane, nl, width, 1, _INVP, _INVPP, ix1, t1, s, xn, inv_n, yearly, ysa,
+                         fac, fm)
         if retire:
             k_refund = vm * refund_share * rate
-            for j in range(nl):
-                lane[(_OUT + _B_REF) * L + j] += k_refund * lane[_AW3 * L + j]
-                lane[(_OUT + _B_ADL) * L + j] += k_refund * lane[_AW4 * L + j]
-                for k in range(len(BRANCHES)):
-                    tmp[k] = 0.0
-                d = _close(0, t + 1, s, xn, a_new, lane[_AW1 * L + j], lane[_AW2 * L + j],
-                           yearly, ysa, fac, fm, tmp)
-                for k in range(len(BRANCHES) - 1):
-                    lane[(_OUT + k) * L + j] += tmp[k]
-                lane[(_OUT + _B_ADL) * L + j] += d
+            o_ref = u((_OUT + _B_REF) * L)
+            o_aw3, o_aw4 = u(_AW3 * L), u(_AW4 * L)
+            for j in range(width):
+                lane[o_ref + j] += k_refund * lane[o_aw3 + j]
+                lane[o_adl + j] += k_refund * lane[o_aw4 + j]
+            if a_new > 0.0 and t1 < n_years:
+                _close_lanes(lane, nl, width, 0, _AW1, _AW2, 1.0, t1, s, xn, a_new, yearly, ysa,
+                             fac, fm)
             break
         if alive <= 0.0 or last:
             break
@@ -501,88 +510,80 @@ def _slot_money(w0, k0, rm, wu, wc, pua, af, fl, ce, half_f, acc, floor_rate, mi
 
 
 @numba.njit(cache=True, nogil=True)
-def _close_invalidity(lane, nl, width, t1, s, x1, n, ix1, yearly, ysa, fac, fm):
-    """The year's new invalidity pensions of every lane (``n`` pensioners, the pensions in
-    rows ``_INVP`` and ``_INVPP``, KHR per year) in payment from 1 January of year ``t1``
-    at age ``x1``, indexed by ``ix1``: add their payments, survivors' pensions and
-    funeral grants (as :func:`_close`, lane by lane) to the lanes' present values."""
+def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, yearly, ysa, fac,
+                 fm):
+    """Pensions of a kind (0 old age, 1 invalidity) awarded to every lane this year, ``n``
+    pensioners with ``scale`` times the pensions of rows ``row_p`` (all) and ``row_pp``
+    (accrued), KHR per year, in payment from 1 January of year ``t1`` at age ``x1``: add
+    their payments, survivors' pensions and funeral grants to the lanes' present values,
+    as :func:`_close` does for one member."""
     u = np.uint64
     L = LANES
-    pay = fac[t1, s, x1, 4 + F_PAY]
-    surv = fac[t1, s, x1, 4 + F_SURVIVORS]
-    f_mass = fac[t1, s, x1, 4 + F_FUNERAL_MASS]
-    f_count = fac[t1, s, x1, 4 + F_FUNERAL_COUNT]
+    k = 4 * kind
+    pay = fac[t1, s, x1, k + F_PAY]
+    surv = fac[t1, s, x1, k + F_SURVIVORS]
+    f_mass = fac[t1, s, x1, k + F_FUNERAL_MASS]
+    f_count = fac[t1, s, x1, k + F_FUNERAL_COUNT]
     above = yearly[t1, Y_MASS_ABOVE]
     below = yearly[t1, Y_COUNT_BELOW]
-    o_invp, o_invpp = u(_INVP * L), u(_INVPP * L)
-    o_inv, o_surv = u((_OUT + _B_INV) * L), u((_OUT + _B_SURV) * L)
+    o_p, o_pp = u(row_p * L), u(row_pp * L)
+    o_pay = u((_OUT + _B_OLD + kind) * L)
+    o_surv = u((_OUT + _B_SURV) * L)
     o_fun, o_adl = u((_OUT + _B_FUN) * L), u((_OUT + _B_ADL) * L)
     by_year = 0
     for j in range(width):
-        p1 = lane[o_invp + j] * ix1
-        pp1 = lane[o_invpp + j] * ix1
+        p1 = lane[o_p + j] * scale
+        pp1 = lane[o_pp + j] * scale
         fun = _funeral(n, p1, f_mass, f_count, above, below)
         fun_p = _funeral(n, pp1, f_mass, f_count, above, below)
         by_year += (fun != fun) + (fun_p != fun_p)
-        lane[o_inv + j] += p1 * pay
+        lane[o_pay + j] += p1 * pay
         lane[o_surv + j] += p1 * surv
         lane[o_fun + j] += fun if fun == fun else 0.0
         lane[o_adl + j] += pp1 * (pay + surv) + (fun_p if fun_p == fun_p else 0.0)
     if by_year == 0:
         return
     for j in range(nl):  # the minimum binds in some years only: year by year
-        p1 = lane[_INVP * L + j] * ix1
-        pp1 = lane[_INVPP * L + j] * ix1
-        if _funeral(n, p1, f_mass, f_count, above, below) != \
-                _funeral(n, p1, f_mass, f_count, above, below):
-            lane[(_OUT + _B_FUN) * L + j] += _funeral_by_year(1, t1, s, x1, n, p1, yearly, ysa,
-                                                              fm)
-        if _funeral(n, pp1, f_mass, f_count, above, below) != \
-                _funeral(n, pp1, f_mass, f_count, above, below):
-            lane[(_OUT + _B_ADL) * L + j] += _funeral_by_year(1, t1, s, x1, n, pp1, yearly,
+        p1 = lane[row_p * L + j] * scale
+        pp1 = lane[row_pp * L + j] * scale
+        fun = _funeral(n, p1, f_mass, f_count, above, below)
+        if fun != fun:
+            lane[(_OUT + _B_FUN) * L + j] += _funeral_by_year(kind, t1, s, x1, n, p1, yearly,
+                                                              ysa, fm)
+        fun_p = _funeral(n, pp1, f_mass, f_count, above, below)
+        if fun_p != fun_p:
+            lane[(_OUT + _B_ADL) * L + j] += _funeral_by_year(kind, t1, s, x1, n, pp1, yearly,
                                                               ysa, fm)
 
 
 @numba.njit(cache=True, nogil=True)
-def _retire_slot(money, lane, nl, o_r, o_ir, cnt, i_cnt, ln, n, af, wu, wc, pu, ipu, fl, ce,
-                 qd, qw, q_lapse, q_inv, p_stay, half_f, credit, acc, floor_rate, minp, minp_c,
-                 omin, k_contrib, k_surv, k_lump):
-    """Slot ``n`` in the year its members reach the pension age: the year's contributions,
-    deaths and invalidity as in the other years, then the old-age pensions and refunds
-    of the leavers (with half the year's credit), the stayers (with all of it) and the
-    inactives (none), added to the rows ``_AW1`` to ``_AW4`` lane by lane."""
+def _award_lanes(money, lane, width, o_r, o_ir, wu, wc, pu, ipu, af, fl, ce, half_f, credit,
+                 q_leave, p_stay, p_live, t_leave, t_stay, t_inactive):
+    """Old-age pensions and refunds of slot ``n`` in the year its members reach the
+    pension age, lane by lane, added to the rows ``_AW1`` (pensions) to ``_AW4``: the
+    leavers of the year (with half the year's credit), the stayers (with all of it) and
+    the inactives (none), from their terms (:func:`_award_terms`); ``q_leave`` is the
+    probability of leaving, ``p_stay`` of staying, ``p_live`` of being alive at the end
+    of the year."""
+    u = np.uint64
     L = LANES
-    for j in range(nl):
+    o_w0, o_k0 = u(_W0 * L), u(_K0 * L)
+    o1, o2, o3, o4 = u(_AW1 * L), u(_AW2 * L), u(_AW3 * L), u(_AW4 * L)
+    pua = af * pu
+    for j in range(width):
         rm = money[o_r + j]
         i_rm = money[o_ir + j]
-        k0 = lane[_K0 * L + j]
-        cwm, half, p_inv, p_invp = _slot_money(lane[_W0 * L + j], k0, rm, wu, wc, af * pu, af,
-                                               fl, ce, half_f, acc, floor_rate, minp_c)
-        lane[(_OUT + _B_CONTRIB) * L + j] += k_contrib * cwm
-        lane[(_OUT + _B_SURV) * L + j] += k_surv * (i_rm + half)
-        lane[(_OUT + _B_LUMP) * L + j] += k_lump * (i_rm + half)
-        lane[_INVP * L + j] += q_inv * p_inv
-        lane[_INVPP * L + j] += q_inv * p_invp
-        rp = k0 * pu
-        if cnt > 0.0:
-            q_leave = qw + q_lapse
-            _add_award(lane, j, _award(ln, q_leave * half, q_leave * rp, n, half_f, acc, minp,
-                                       omin))
-            _add_award(lane, j, _award(p_stay * cnt, p_stay * (rm + credit * cwm), p_stay * rp,
-                                       n, credit, acc, minp, omin))
-        if i_cnt > 0.0:
-            _add_award(lane, j, _award((1.0 - qd) * i_cnt, (1.0 - qd) * i_rm,
-                                       (1.0 - qd) * k0 * ipu, n, 0.0, acc, minp, omin))
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _add_award(lane, j, award):
-    """Add an award of :func:`_award` (all but the count) to lane ``j``'s rows."""
-    L = LANES
-    lane[_AW1 * L + j] += award[1]
-    lane[_AW2 * L + j] += award[2]
-    lane[_AW3 * L + j] += award[3]
-    lane[_AW4 * L + j] += award[4]
+        k0 = lane[o_k0 + j]
+        cwm, half, _, _ = _slot_money(lane[o_w0 + j], k0, rm, wu, wc, pua, af, fl, ce, half_f,
+                                      0.0, 0.0, 0.0)
+        rp = k0 * pua
+        a = _award_lane(q_leave * half, q_leave * rp, t_leave)
+        b = _award_lane(p_stay * (rm + credit * cwm), p_stay * rp, t_stay)
+        c = _award_lane(p_live * i_rm, p_live * k0 * ipu, t_inactive)
+        lane[o1 + j] += a[0] + b[0] + c[0]
+        lane[o2 + j] += a[1] + b[1] + c[1]
+        lane[o3 + j] += a[2] + b[2] + c[2]
+        lane[o4 + j] += a[3] + b[3] + c[3]
 
 
 @numba.njit(cache=True, nogil=True)
