@@ -69,7 +69,7 @@ _B_CONTRIB, _B_OLD, _B_INV, _B_SURV, _B_LUMP, _B_FUN, _B_REF, _B_ADL = range(8)
 # Members valued side by side: a block holds up to LANES members who share sex, age,
 # status and service, so every probability of the projection is the same for all of
 # them and is computed once; only the money differs, one lane each.
-LANES = 32
+LANES = 64
 # A block's state. Per slot, shared by the lanes: the probabilities of being active and
 # inactive, and the money linear in the member's own starting wage w and career C
 # (wage mass w x _WU + _WC; accrued careers C x _PU, active, and C x _IPU, inactive).
@@ -260,8 +260,13 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
     n_age = ysa.shape[2]
     n_slots = slots.shape[0] // _N_SLOT
     top = n_slots - 1
-    for k in range(_N_LANE * L):
-        lane[k] = 0.0
+    # Loops over lanes run over nl rounded up to a multiple of 4 (the vector width), the
+    # unused lanes (zeros) too, so that they have no scalar remainder. Not a constant,
+    # so that LLVM does not unroll them whole.
+    width = u((nl + 3) // 4 * 4)
+    for r in range(_N_LANE):
+        for k in range(r * L, r * L + width):
+            lane[k] = 0.0
     for j in range(nl):
         lane[_W0 * L + j] = wage[first + j] if active else 0.0
         lane[_K0 * L + j] = career[first + j]
@@ -293,10 +298,6 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
                 money[o + j] += share * lane[_K0 * L + j]
     if f <= 0.0:
         hi = lo
-    # Loops over lanes run over all of them, the unused ones (zeros) too: a trip count
-    # that is a multiple of the vector width has no scalar remainder. It is read from
-    # the array's size, so that LLVM does not unroll those loops whole.
-    width = u(lane.shape[0] // _N_LANE)
     # lane rows
     o_k0 = u(_K0 * L)
     o_adl = u((_OUT + _B_ADL) * L)

@@ -105,7 +105,7 @@ def test_members_alike_but_for_their_money_are_valued_alone():
     reference's value for its own wage and career, where the floor, ceiling and
     minimums bind for some of them and not for others."""
     rng = np.random.default_rng(11)
-    n = 700
+    n = 4000
     status = rng.choice([0, 1], size=n, p=[0.7, 0.3])
     sex = rng.integers(0, 2, n)
     age = rng.choice([24, 41, 58], size=n)
