@@ -232,9 +232,8 @@ def _value_pensioner(s, x0, status, pension, yearly, ysa, fac, fm, out):
 
 
 @numba.njit(cache=True, nogil=True, fastmath={"contract"})
-def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, lane, tmp,
-                 yearly, ysa, sa, fac, smin, imin, omin, refund_share, lump_months, fm,
-                 inv_min_rate):
+def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, lane, yearly,
+                 ysa, sa, fac, smin, imin, omin, refund_share, lump_months, fm, inv_min_rate):
     """Project ``nl`` members together from the valuation date: same sex ``s``, age
     ``x0``, status (``active`` or inactive) and credited service ``years``; lane ``l``
     has the wage ``wage[first + l]`` (KHR per year) and career earnings
@@ -715,7 +714,7 @@ def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots
         for b in range(c, start.shape[0], n_chunks):
             i0 = order[start[b]]
             _value_block(sex[i0], age[i0], status[i0] == MEMBER_ACTIVE, years[i0], wage_o,
-                         career_o, start[b], length[b], slots, money, lane, one, yearly, ysa,
+                         career_o, start[b], length[b], slots, money, lane, yearly, ysa,
                          sa, fac, smin, imin, omin, refund_share, lump_months, fm, inv_min_rate)
             for j in range(length[b]):
                 i = start[b] + j
