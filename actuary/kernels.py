@@ -122,7 +122,7 @@ def capped_mean(mean: float, floor: float, ceiling: float, sigma: float) -> floa
     return capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, fastmath={"contract"})
 def capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma):
     """:func:`capped_mean` with the logarithms of the floor and ceiling given (per year)."""
     if mean <= 0.0:
@@ -349,7 +349,7 @@ def _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n,
     mt[MASS_ORPHAN, s, x] = or_p[s, x]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, fastmath={"contract"})  # fused multiply-adds
 def project_kernel(
     pension_age, contribution_rate, contribution_factor, credit_factor, density,
     wage_floor, wage_ceiling, accrual_rate, minimum_pension, revaluation, indexation,
