@@ -188,6 +188,19 @@ def _funeral(n, p, f_mass, f_count, above, below):
     return np.nan
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def _close_factors(kind, t1, s, x1, yearly, fac):
+    """The factors valuing a pension of a kind (0 old age, 1 invalidity) in payment from 1
+    January of year ``t1`` at age ``x1`` (sex ``s``): payments and survivors' pensions
+    per KHR of pension, funeral grants per KHR of pension and per pensioner, and the
+    pension per head above (below) which the grant follows the pension (the minimum) in
+    every year left."""
+    k = 4 * kind
+    return (fac[t1, s, x1, k + F_PAY], fac[t1, s, x1, k + F_SURVIVORS],
+            fac[t1, s, x1, k + F_FUNERAL_MASS], fac[t1, s, x1, k + F_FUNERAL_COUNT],
+            yearly[t1, Y_MASS_ABOVE], yearly[t1, Y_COUNT_BELOW])
+
+
 @numba.njit(cache=True, nogil=True)
 def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out):
     """Value pensions in payment from 1 January of year ``t1`` (``n`` pensioners of a kind,
@@ -196,13 +209,7 @@ def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out):
     funeral grants to the branches of ``out``; return the accrued value of all three."""
     if n <= 0.0 or t1 >= ysa.shape[0]:
         return 0.0
-    k = 4 * kind
-    pay = fac[t1, s, x1, k + F_PAY]
-    surv = fac[t1, s, x1, k + F_SURVIVORS]
-    f_mass = fac[t1, s, x1, k + F_FUNERAL_MASS]
-    f_count = fac[t1, s, x1, k + F_FUNERAL_COUNT]
-    above = yearly[t1, Y_MASS_ABOVE]
-    below = yearly[t1, Y_COUNT_BELOW]
+    pay, surv, f_mass, f_count, above, below = _close_factors(kind, t1, s, x1, yearly, fac)
     fun = _funeral(n, p, f_mass, f_count, above, below)
     if fun != fun:
         fun = _funeral_by_year(kind, t1, s, x1, n, p, yearly, ysa, fm)
@@ -519,13 +526,7 @@ def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, year
     as :func:`_close` does for one member."""
     u = np.uint64
     L = LANES
-    k = 4 * kind
-    pay = fac[t1, s, x1, k + F_PAY]
-    surv = fac[t1, s, x1, k + F_SURVIVORS]
-    f_mass = fac[t1, s, x1, k + F_FUNERAL_MASS]
-    f_count = fac[t1, s, x1, k + F_FUNERAL_COUNT]
-    above = yearly[t1, Y_MASS_ABOVE]
-    below = yearly[t1, Y_COUNT_BELOW]
+    pay, surv, f_mass, f_count, above, below = _close_factors(kind, t1, s, x1, yearly, fac)
     o_p, o_pp = u(row_p * L), u(row_pp * L)
     o_pay = u((_OUT + _B_OLD + kind) * L)
     o_surv = u((_OUT + _B_SURV) * L)
