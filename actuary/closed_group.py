@@ -112,6 +112,15 @@ class MemberSet:
         money = np.concatenate([self.years, self.wage, self.career, self.pension])
         if not np.all(np.isfinite(money)) or np.any(money < 0):
             raise ValueError("MemberSet service and amounts must be finite and >= 0")
+        # the engine indexes its tables by these codes: anything else would be read
+        # from outside them
+        for name, low, high in (("sex", 0, 1), ("age", 0, 110),
+                                ("status", 0, max(STATUS_CODES.values()))):
+            arr = getattr(self, name)
+            bad = np.flatnonzero((arr < low) | (arr > high))
+            if len(bad):
+                raise ValueError(f"MemberSet.{name} of row {bad[0]} ({self.ids[bad[0]]}) is "
+                                 f"{arr[bad[0]]}, expected {low} to {high}")
 
     def __len__(self) -> int:
         return len(self.ids)

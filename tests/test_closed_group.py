@@ -158,6 +158,18 @@ def test_member_blocks_share_out_every_member_once():
     assert runs == len(groups)
 
 
+@pytest.mark.parametrize("field, value", [("sex", 2), ("age", 111), ("age", -1),
+                                          ("status", 6)])
+def test_member_codes_outside_the_tables_are_refused(field, value):
+    """The kernel indexes its tables by sex, age and status: a value outside them is an
+    error naming the row, not a read from outside the arrays."""
+    fields = dict(ids=np.array(["a", "b"]), sex=[0, 1], age=[30, 40], status=[0, 1],
+                  years=[1.0, 2.0], wage=[1e6, 0.0], career=[1e6, 2e6], pension=[0.0, 0.0])
+    fields[field] = [fields[field][0], value]
+    with pytest.raises(ValueError, match=f"MemberSet.{field} of row 1 \\(b\\) is {value}"):
+        MemberSet(**fields)
+
+
 def test_chunks_and_threads_do_not_change_the_result():
     members, _ = random_members(5)
     basis = make_basis(5, 30, entrants=False)
