@@ -53,6 +53,8 @@ from actuary.state import (
     FLOW_REFUND,
     FLOW_SPOUSE,
     FLOW_SURVIVOR_LUMP,
+    N_AGE,
+    N_SEX,
 )
 
 __all__ = [
@@ -114,7 +116,7 @@ class MemberSet:
             raise ValueError("MemberSet service and amounts must be finite and >= 0")
         # the engine indexes its tables by these codes: anything else would be read
         # from outside them
-        for name, low, high in (("sex", 0, 1), ("age", 0, 110),
+        for name, low, high in (("sex", 0, N_SEX - 1), ("age", 0, N_AGE - 1),
                                 ("status", 0, max(STATUS_CODES.values()))):
             arr = getattr(self, name)
             bad = np.flatnonzero((arr < low) | (arr > high))

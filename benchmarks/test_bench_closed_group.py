@@ -2,9 +2,10 @@
 
 3 million synthetic members (``actuary.synth``, checked by ``actuary.datacheck``) valued
 over 100 years on the default basis with the numba kernel (members outside, years
-inside, alike members side by side in blocks of up to 64, two threads), and the vectorised numpy reference (years outside, members as
-arrays, tests/reference_members.py) on a 300,000-member slice of the same file in the
-same session: the ratio is per member. Peak memory is measured in a fresh process that
+inside, alike members side by side in blocks of up to 64, two threads), and the
+vectorised numpy reference (years outside, members as arrays,
+tests/reference_members.py) on a 300,000-member slice of the same file in the same
+session: the ratio is per member. Peak memory is measured in a fresh process that
 loads the members and values them (Linux: the resident peak, VmHWM, is reset just before
 the valuation and read after it), so nothing else of the session counts.
 Nothing here asserts a time. Run:

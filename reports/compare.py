@@ -27,7 +27,6 @@ from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-
 from . import styles
 from .cells import Column, put, put_formula, put_title, write_table
 from .workbook import finish_workbook, write_xlsx

@@ -29,6 +29,7 @@ from actuary.closed_group import (
 )
 from actuary.errors import AssumptionError
 from actuary.lifetable import LifeTable
+from actuary.state import N_AGE
 from actuary.starting import StartingPopulation
 
 FLOOR_M, CEILING_M = 4.8e6 / 12, 14.4e6 / 12  # make_basis's floor and ceiling, KHR a month
@@ -116,7 +117,7 @@ def test_members_alike_but_for_their_money_are_valued_alone():
                         status=status, years=years, wage=wage, career=career,
                         pension=np.zeros(n))
     _, start, length, _ = mk.member_blocks(members.sex, members.age, members.status,
-                                           members.years, 111)
+                                           members.years, N_AGE)
     assert length.max() == mk.LANES and (length < mk.LANES).any()  # full and part blocks
     assert len(start) < n / 10
     basis = make_basis(8, 45, entrants=False, rules=SchemeRules(invalidity_minimum_rate=0.2))
@@ -140,7 +141,7 @@ def test_member_blocks_share_out_every_member_once():
     status = rng.choice(6, size=n, p=[0.5, 0.3, 0.05, 0.05, 0.05, 0.05])
     years = rng.integers(0, 40, n) / 4.0
     years[::7] = -0.0  # the bits of -0.0 differ from those of 0.0: another group
-    order, start, length, pensioners = mk.member_blocks(sex, age, status, years, 111)
+    order, start, length, pensioners = mk.member_blocks(sex, age, status, years, N_AGE)
     assert np.array_equal(np.sort(np.concatenate([order, pensioners])), np.arange(n))
     assert set(status[pensioners]) == {2, 3, 4, 5}
     assert (length >= 1).all() and (length <= mk.LANES).all()
