@@ -12,9 +12,9 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
-__all__ = ["atomic_path", "read_small_csv", "write_atomic", "sha256_of"]
+__all__ = ["atomic_path", "check_outputs", "read_small_csv", "write_atomic", "sha256_of"]
 
 
 @contextlib.contextmanager
@@ -39,6 +39,55 @@ def atomic_path(destination: str | os.PathLike[str]) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def check_outputs(outputs: Iterable[tuple[str, str | os.PathLike[str] | None, tuple[str, ...]]],
+                  inputs: Iterable[str | os.PathLike[str] | None] = ()) -> None:
+    """Refuse the names of a command's output files before any work is done.
+
+    A command calls this first, so that a wrong name costs the user no waiting and an
+    input file is never replaced by an output (inputs are only ever read).
+
+    Parameters
+    ----------
+    outputs
+        ``(option, path, suffixes)`` for each file the command will write: the option
+        that names it (for the message, e.g. ``"--out"``), its path (``None``: not
+        written this time) and the suffixes it may end in (lower case with the dot;
+        empty: any). A sidecar written beside a file is listed as an output of its own.
+    inputs
+        The files the command reads (``None`` and names that are no file are skipped:
+        a shipped set's name, an option not given).
+
+    Raises
+    ------
+    DataError
+        An output not ending in one of its suffixes, two outputs on one file, or an
+        output on an input file.
+    """
+    from actuary.errors import DataError
+
+    read = [Path(p) for p in inputs if p is not None and Path(p).is_file()]
+    seen: dict[Path, str] = {}
+    for option, path, suffixes in outputs:
+        if path is None:
+            continue
+        dest = Path(path)
+        if suffixes and dest.suffix.lower() not in suffixes:
+            raise DataError(f"{option} must name a {' or '.join(suffixes)} file",
+                            source=str(dest), field=option, value=dest.suffix or dest.name,
+                            expected="a file name ending in " + " or ".join(suffixes))
+        where = dest.resolve()
+        if where in seen:
+            raise DataError(f"two outputs would be written to the same file ({seen[where]} and "
+                            f"{option})", source=str(dest), field=option, value=str(dest),
+                            expected="a different file for each output")
+        seen[where] = option
+        for given in read:
+            if given.resolve() == where or (dest.exists() and os.path.samefile(given, dest)):
+                raise DataError("an output would overwrite an input file", source=str(dest),
+                                field=option, value=str(dest),
+                                expected="a name other than the input files")
 
 
 def write_atomic(destination: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:

@@ -127,7 +127,9 @@ def compare(base, scenarios, horizon, out, quiet) -> None:
     assumptions/data/reforms/ can be named by file stem or name (ps-transition-2027).
     """
     from actuary.compare import compare as run
+    from actuary.fileio import check_outputs
 
+    check_outputs([("--out", out, (".xlsx",))], inputs=[base, *scenarios])
     say = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
     comparison = run([base, *scenarios], horizon, progress=say,
                      command="actuary " + " ".join(sys.argv[1:]))

@@ -49,8 +49,13 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
     """
     from actuary.assumptions import load_basis
     from actuary.datacheck import CheckSettings, check_files
+    from actuary.fileio import check_outputs
     from actuary.reports.datacheck import write_datacheck_workbook
 
+    check_outputs([("--report", report, (".xlsx",)), ("--population", population, (".csv",)),
+                   ("--population", Path(population).with_suffix(".yaml") if population else None,
+                    ())],
+                  inputs=[members, pensioners, controls, basis])
     say = progress(quiet)
     aset = load_basis(basis)
     settings = CheckSettings.from_basis(aset, as_of.date() if as_of else None, cap_wages)
@@ -99,15 +104,18 @@ def synth(n, seed, out, report, basis, defects, quiet) -> None:
     """Make a SYNTHETIC NSSF-like membership (seeded, reproducible, calibrated)."""
     from actuary.assumptions import load_basis
     from actuary.reports.datacheck import write_synth_workbook
+    from actuary.fileio import check_outputs
     from actuary.synth import output_paths, synthesize, write_synthetic
 
     say = progress(quiet)
-    output_paths(out)  # check the name before any work
+    report = report or str(Path(out).with_name(f"{Path(out).stem}_report.xlsx"))
+    files = output_paths(out)  # the name says synthetic and has a known type
+    check_outputs([("--out", f, ()) for f in files] + [("--report", report, (".xlsx",))],
+                  inputs=[basis])
     aset = load_basis(basis)
     result = synthesize(n, seed, aset=aset, defects=defects, progress=say)
     say(f"writing {out}")
     files = write_synthetic(result, out)
-    report = report or str(Path(out).with_name(f"{Path(out).stem}_report.xlsx"))
     write_synth_workbook(result, files, report, command=_command())
     m = result.meta
     click.echo(f"SYNTHETIC membership: {m['members']:,} members, {m['pensioners']:,} "

@@ -43,8 +43,13 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
     from actuary.assumptions import load_basis
     from actuary.datacheck import CheckSettings, check_files
     from actuary.experience import study, write_experience_table
+    from actuary.fileio import check_outputs
     from actuary.reports.experience import write_experience_workbook
 
+    out = Path(out or f"experience_{decrement}.xlsx")
+    table_path = Path(table) if table else out.with_suffix(".csv")
+    check_outputs([("--out", out, (".xlsx",)), ("--table", table_path, (".csv",)),
+                   ("--table", table_path.with_suffix(".yaml"), ())], inputs=[members, basis])
     say = progress(quiet)
     aset = load_basis(basis)
     settings = CheckSettings.from_basis(aset, as_of.date() if as_of else None)
@@ -59,8 +64,6 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
                    study_end=study_end.date() if study_end else None,
                    method=method, degree=degree, h=smoothing, alpha=1.0 - level,
                    synthetic=checked.synthetic, source=f"{f.path} (SHA-256 {f.sha256[:16]}...)")
-    out = Path(out or f"experience_{decrement}.xlsx")
-    table_path = Path(table) if table else out.with_suffix(".csv")
     write_experience_table(result, aset, table_path)
     say(f"wrote {table_path} and {table_path.with_suffix('.yaml')}")
     write_experience_workbook(result, out, table_path=str(table_path),

@@ -13,7 +13,7 @@ import click
 import numpy as np
 import pandas as pd
 
-from actuary.fileio import atomic_path
+from actuary.fileio import atomic_path, check_outputs
 
 #: Years of the headline table (those inside the projection are shown).
 HEADLINE_YEARS = (2025, 2030, 2040, 2050, 2075, 2100)
@@ -183,22 +183,13 @@ def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     wb.save(path)
 
 
-def _check_out(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
-    if value is None:
-        return None
-    path = Path(value)
-    if path.suffix.lower() not in (".csv", ".xlsx"):
-        raise click.BadParameter(f"{value!r}: expected a file ending in .csv or .xlsx")
-    return path
-
-
 @click.command("population")
 @click.option("--basis", "basis", metavar="FILE",
               help="Assumption set with a frame section: a file, a shipped set, or a frame "
                    "scenario (national-projection). Default: cambodia-default.")
 @click.option("--to", "to_year", type=click.IntRange(1900, _MAX_YEAR), default=2100,
               show_default=True, help="Last calendar year projected.")
-@click.option("--out", "out", metavar="FILE", callback=_check_out,
+@click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the full result: FILE.csv (one long tidy table) or FILE.xlsx "
                    "(one sheet per table).")
 def population(basis: str | None, to_year: int, out: Path | None) -> None:
@@ -210,6 +201,7 @@ def population(basis: str | None, to_year: int, out: Path | None) -> None:
     from actuary.labour import build_frame
     from actuary.population import load_frame_basis
 
+    check_outputs([("--out", out, (".csv", ".xlsx"))], inputs=[basis])
     aset = load_frame_basis(basis)
     if to_year < aset.first_year:
         raise click.BadParameter(f"{to_year} is before the first year {aset.first_year}",

@@ -46,9 +46,11 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
     from actuary.assumptions import load_basis
     from actuary.cli.valuate_cmd import headline
     from actuary.errors import AssumptionError
+    from actuary.fileio import check_outputs
     from actuary.solve import solve as run
     from actuary.valuation import load_population, provenance, run_valuation
 
+    check_outputs([("--out", out, (".xlsx",))], inputs=[basis, population])
     if (lo is None) != (hi is None):
         raise AssumptionError("give both ends of the search range", field="--min/--max",
                               value=f"{lo} / {hi}", expected="both --min and --max, or neither")

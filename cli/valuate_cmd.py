@@ -11,7 +11,10 @@ from typing import Iterator
 import click
 
 from actuary.cli.progress import progress
-from actuary.fileio import write_atomic
+from actuary.fileio import check_outputs, write_atomic
+
+# the tables --csv writes, one file each
+_CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers")
 
 
 def _pct(x) -> str:
@@ -107,6 +110,10 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, quiet) -> 
     BASIS is an assumption-set file or the name of a shipped set (default:
     cambodia-default, the NSSF pension scheme).
     """
+    check_outputs([("--out", out, (".xlsx",))]
+                  + [("--csv", Path(csv_dir) / f"{name}.csv", ()) for name in _CSV_TABLES
+                     if csv_dir],
+                  inputs=[basis, population])
     say = progress(quiet)
     with batch_gc():
         from actuary.reports.workbook import write_valuation_workbook
@@ -118,8 +125,8 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, quiet) -> 
         write_valuation_workbook(result, out)
     if csv_dir:
         folder = Path(csv_dir)
-        for name, frame in (("yearly", result.yearly), ("by_sex", result.by_sex),
-                            ("sensitivity", result.sensitivity), ("careers", result.careers)):
+        for name in _CSV_TABLES:
+            frame = getattr(result, name)
             if frame is not None and not frame.empty:
                 write_atomic(folder / f"{name}.csv",
                              lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))

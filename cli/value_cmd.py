@@ -18,6 +18,7 @@ import numpy as np
 
 from actuary.cli.progress import progress
 from actuary.errors import DataError
+from actuary.fileio import check_outputs
 
 __all__ = ["value", "parse_rate", "read_discount_curve", "describe_discount", "headline",
            "RATE_RANGE"]
@@ -117,28 +118,6 @@ def describe_discount(rate: float | None, curve: tuple[Path, np.ndarray] | None,
             f"{basis.first_year + len(r) - 1}")
 
 
-def _check_outputs(out: Path, csv_path: Path, inputs: list[str]) -> None:
-    """Refuse output names before any work: wrong suffix, or an input file overwritten."""
-    if out.suffix.lower() != ".xlsx":
-        raise DataError("the workbook must be written to an .xlsx file", source=str(out),
-                        field="--out", value=out.suffix or out.name,
-                        expected="a file name ending in .xlsx")
-    if csv_path.suffix.lower() != ".csv":
-        raise DataError("the by-member values must be written to a .csv file",
-                        source=str(csv_path), field="--by-member",
-                        value=csv_path.suffix or csv_path.name,
-                        expected="a file name ending in .csv")
-    if out.resolve() == csv_path.resolve():
-        raise DataError("the workbook and the by-member CSV have the same name", source=str(out),
-                        expected="two different files")
-    for given in inputs:
-        for dest, option in ((out, "--out"), (csv_path, "--by-member")):
-            if Path(given).resolve() == dest.resolve():
-                raise DataError("an output would overwrite an input file", source=str(dest),
-                                field=option, value=str(dest),
-                                expected="a name other than the input files")
-
-
 def _billions(x: float) -> str:
     return f"{x / 1e9:,.3f}"
 
@@ -226,7 +205,8 @@ def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_membe
     say = progress(quiet)
     out_path = Path(out)
     csv_path = Path(by_member) if by_member else out_path.with_name(f"{out_path.stem}_members.csv")
-    _check_outputs(out_path, csv_path, [p for p in (members, pensioners, curve) if p])
+    check_outputs([("--out", out_path, (".xlsx",)), ("--by-member", csv_path, (".csv",))],
+                  inputs=[members, pensioners, curve, basis])
     if rate is not None and curve is not None:
         raise DataError("give either a constant rate or a curve, not both",
                         field="--discount / --discount-curve", value=f"{rate} / {curve}",

@@ -88,7 +88,7 @@ def test_national_projection_by_name():
 
 
 @pytest.mark.parametrize("args, code, message", [
-    (["--out", "frame.txt"], 2, "expected a file ending in .csv or .xlsx"),
+    (["--out", "frame.txt"], 1, "expected a file name ending in .csv or .xlsx"),
     (["--to", "2020"], 2, "before the first year 2025"),
     (["--basis", "no_such_set.yaml"], 1, "not found"),
     (["--basis", str(MINIMAL)], 1, "no 'frame' section"),

@@ -1,0 +1,130 @@
+"""Output names are checked before any work: an input is never overwritten by an output.
+
+Each command names its outputs and inputs to :func:`actuary.fileio.check_outputs`
+before it loads anything, so these runs end at once with exit code 1, a message that
+names the option and the file, no traceback, the input's bytes as they were and no
+new file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from actuary.cli.main import main
+from actuary.errors import DataError
+from actuary.fileio import check_outputs
+
+INPUT_BYTES = b"an input file: its bytes must survive the command\n"
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    """A working folder holding the inputs the commands below are given."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("pop.xlsx", "members.xlsx", "members.csv", "basis.yaml", "yearly.csv"):
+        (tmp_path / name).write_bytes(INPUT_BYTES)
+    return tmp_path
+
+
+def _listing(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("args, option, target", [
+    (["valuate", "--population", "pop.xlsx", "--out", "pop.xlsx"], "--out", "pop.xlsx"),
+    # --csv writes yearly.csv among its tables
+    (["valuate", "--population", "yearly.csv", "--csv", "."], "--csv", "yearly.csv"),
+    (["valuate", "--population", "pop.xlsx", "--csv", ".", "--out", "./pop.xlsx"], "--out",
+     "pop.xlsx"),
+    (["solve", "--lever", "rate", "--target", "gap", "--population", "pop.xlsx", "--out",
+      "pop.xlsx"], "--out", "pop.xlsx"),
+    (["compare", "cambodia-default", "pop.xlsx", "--out", "pop.xlsx"], "--out", "pop.xlsx"),
+    (["data", "check", "members.xlsx", "--report", "members.xlsx"], "--report", "members.xlsx"),
+    (["data", "check", "members.csv", "--population", "members.csv"], "--population",
+     "members.csv"),
+    # the starting population's YAML sidecar would replace the assumption set
+    (["data", "check", "members.csv", "--basis", "basis.yaml", "--population", "basis.csv"],
+     "--population", "basis.yaml"),
+    (["experience", "members.xlsx", "--decrement", "exit", "--out", "members.xlsx"], "--out",
+     "members.xlsx"),
+    (["experience", "members.csv", "--decrement", "death", "--table", "members.csv"], "--table",
+     "members.csv"),
+    (["value", "members.csv", "--by-member", "members.csv"], "--by-member", "members.csv"),
+])
+def test_an_output_never_overwrites_an_input(folder, args, option, target):
+    before = _listing(folder)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "an output would overwrite an input file" in result.output
+    assert f"field '{option}'" in result.output and target in result.output
+    assert "Traceback" not in result.output
+    assert "loading" not in result.output  # refused before any work
+    assert _listing(folder) == before
+
+
+@pytest.mark.parametrize("args, option, expected", [
+    (["valuate", "--out", "v.csv"], "--out", ".xlsx"),
+    (["solve", "--lever", "rate", "--target", "gap", "--out", "s.ods"], "--out", ".xlsx"),
+    (["compare", "cambodia-default", "accrual-1.75", "--out", "c.csv"], "--out", ".xlsx"),
+    (["data", "check", "members.csv", "--report", "r.csv"], "--report", ".xlsx"),
+    (["data", "check", "members.csv", "--population", "p.xlsx"], "--population", ".csv"),
+    (["experience", "members.csv", "--decrement", "exit", "--table", "t.xlsx"], "--table", ".csv"),
+    (["population", "--out", "frame.json"], "--out", ".csv or .xlsx"),
+])
+def test_a_wrong_output_type_is_refused_before_any_work(folder, args, option, expected):
+    before = _listing(folder)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert f"field '{option}'" in result.output
+    assert f"expected a file name ending in {expected}" in result.output
+    assert "loading" not in result.output and "Traceback" not in result.output
+    assert _listing(folder) == before
+
+
+def test_two_outputs_on_one_file_are_refused(folder):
+    result = CliRunner().invoke(main, ["data", "synth", "--members", "10", "--seed", "1",
+                                       "--out", "m_synthetic.xlsx",
+                                       "--report", "m_synthetic.xlsx"])
+    assert result.exit_code == 1, result.output
+    assert "two outputs would be written to the same file (--out and --report)" in result.output
+    assert not (folder / "m_synthetic.xlsx").exists()
+
+
+# -- the check itself --------------------------------------------------------------------
+
+def test_names_that_are_no_file_are_not_inputs(tmp_path):
+    # a shipped set's name, an option not given, an output not written: nothing to refuse
+    check_outputs([("--out", tmp_path / "v.xlsx", (".xlsx",)), ("--csv", None, ())],
+                  inputs=["cambodia-default", None, tmp_path / "absent.xlsx"])
+
+
+def test_suffixes_are_compared_without_case(tmp_path):
+    check_outputs([("--out", tmp_path / "V.XLSX", (".xlsx",))])
+    with pytest.raises(DataError, match="--out must name a .xlsx file"):
+        check_outputs([("--out", tmp_path / "v.xlsx.bak", (".xlsx",))])
+
+
+def test_an_input_reached_by_another_path_is_still_an_input(tmp_path):
+    data = tmp_path / "pop.xlsx"
+    data.write_bytes(INPUT_BYTES)
+    (tmp_path / "sub").mkdir()
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(data)
+    hard = tmp_path / "hard.xlsx"
+    os.link(data, hard)
+    for given, out in ((data, tmp_path / "sub" / ".." / "pop.xlsx"), (data, link),
+                       (link, data), (data, hard)):
+        with pytest.raises(DataError, match="would overwrite an input file"):
+            check_outputs([("--out", out, (".xlsx",))], inputs=[given])
+    assert data.read_bytes() == INPUT_BYTES
+
+
+def test_outputs_apart_from_the_inputs_pass(tmp_path):
+    data = tmp_path / "pop.xlsx"
+    data.write_bytes(INPUT_BYTES)
+    check_outputs([("--out", tmp_path / "v.xlsx", (".xlsx",)),
+                   ("--csv", tmp_path / "yearly.csv", ())], inputs=[data])
