@@ -18,7 +18,7 @@ from actuary.basis import Basis, StartingState
 from actuary.projection import project
 from actuary.state import FLOW_EXPOSURE, FLOW_NEW_OLD_AGE, FLOW_NEW_OLD_AGE_AMOUNT, MASS_WAGE
 
-__all__ = ["ModelCareer", "CareerResult", "run_career", "ILO_C102_MINIMUM"]
+__all__ = ["ModelCareer", "CareerResult", "CareerBeyondHorizon", "run_career", "ILO_C102_MINIMUM"]
 
 #: ILO Convention 102, Part V (old-age benefit), Schedule to Part XI: 40% of the reference
 #: wage for the standard beneficiary after 30 years of contribution.
@@ -56,6 +56,10 @@ class ModelCareer:
     cap_at_ceiling: bool = False
 
 
+class CareerBeyondHorizon(ValueError):
+    """A model career that does not reach the pension age within the basis's years."""
+
+
 @dataclass(frozen=True)
 class CareerResult:
     """Outcome of a model career (amounts in KHR of the year of retirement)."""
@@ -73,7 +77,13 @@ class CareerResult:
 
 
 def run_career(basis: Basis, career: ModelCareer) -> CareerResult:
-    """Project one member with no decrements until the pension age and read the award."""
+    """Project one member with no decrements until the pension age and read the award.
+
+    Raises
+    ------
+    CareerBeyondHorizon
+        If the member does not reach the pension age within ``basis.n_years``.
+    """
     T = basis.n_years
     start = StartingState.empty()
     monthly = career.monthly_wage
@@ -100,7 +110,7 @@ def run_career(basis: Basis, career: ModelCareer) -> CareerResult:
     awards = proj.flows[:, career.sex, FLOW_NEW_OLD_AGE]
     done = np.nonzero(awards > 0)[0]
     if done.size == 0:
-        raise ValueError(f"career {career.name!r} does not reach the pension age within "
+        raise CareerBeyondHorizon(f"career {career.name!r} does not reach the pension age within "
                          f"{T} projection years")
     t = int(done[0])
     exposure = proj.flows[t, career.sex, FLOW_EXPOSURE]

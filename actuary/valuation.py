@@ -23,7 +23,13 @@ from actuary import indicators as ind
 from actuary.assumptions import AssumptionSet, load_basis
 from actuary.basis import Basis
 from actuary.build import build_basis
-from actuary.careers import ILO_C102_MINIMUM, CareerResult, ModelCareer, run_career
+from actuary.careers import (
+    ILO_C102_MINIMUM,
+    CareerBeyondHorizon,
+    CareerResult,
+    ModelCareer,
+    run_career,
+)
 from actuary.fileio import sha256_of
 from actuary.projection import Projection, project
 from actuary.starting import StartingPopulation, read_starting_population, shipped_population_path
@@ -246,7 +252,8 @@ def model_careers(basis: Basis, population: StartingPopulation,
     wage (see :func:`minimum_wage`), at the average wage of the sex, at the ceiling,
     and at the average wage with half the contribution density; the ILO C102 standard
     beneficiary is a man on the men's average wage with 30 years of contributions
-    (entry at the pension age minus 30).
+    (entry at the pension age minus 30). A career that does not reach the pension age
+    within the basis's years keeps its row, with empty results and a ``note`` saying so.
     """
     stats = population.summary()
     act = stats[stats.status == "active"].set_index("sex")["average_monthly_wage"]
@@ -272,17 +279,26 @@ def model_careers(basis: Basis, population: StartingPopulation,
                                0, pa - 30, float(act.get("M", act.mean()))))
     rows = []
     for c in careers:
-        r: CareerResult = run_career(basis, c)
-        rows.append({
-            "career": c.name, "sex": SEXES[c.sex], "entry_age": c.entry_age,
-            "density": c.density, "retirement_year": r.retirement_year,
-            "credited_years": r.credited_years, "final_monthly_wage": r.final_annual_wage / 12,
-            "monthly_pension": r.annual_pension / 12, "replacement_rate": r.replacement_rate,
-        })
+        row = {"career": c.name, "sex": SEXES[c.sex], "entry_age": c.entry_age,
+               "density": c.density, "retirement_year": np.nan, "credited_years": np.nan,
+               "final_monthly_wage": np.nan, "monthly_pension": np.nan,
+               "replacement_rate": np.nan, "note": ""}
+        try:
+            r: CareerResult = run_career(basis, c)
+        except CareerBeyondHorizon:
+            row["note"] = (f"does not reach the pension age within the {basis.n_years} "
+                           "projection years")
+        else:
+            row.update(retirement_year=r.retirement_year, credited_years=r.credited_years,
+                       final_monthly_wage=r.final_annual_wage / 12,
+                       monthly_pension=r.annual_pension / 12,
+                       replacement_rate=r.replacement_rate)
+        rows.append(row)
     frame = pd.DataFrame(rows)
     ilo = frame["career"].str.startswith("ILO")
     frame["ilo_c102_minimum"] = np.where(ilo, ILO_C102_MINIMUM, np.nan)
-    frame["meets_ilo_c102"] = np.where(ilo, frame["replacement_rate"] >= ILO_C102_MINIMUM, None)
+    known = ilo & frame["replacement_rate"].notna()
+    frame["meets_ilo_c102"] = np.where(known, frame["replacement_rate"] >= ILO_C102_MINIMUM, None)
     return frame
 
 
@@ -291,8 +307,11 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     """Project and compute the indicators for a loaded set and population.
 
     ``detail=False`` skips what the sensitivity table does not use (scaled premiums and
-    model careers), leaving them empty.
+    model careers), leaving them empty. The model careers are about the scheme's rules,
+    not the valuation period: with a ``horizon`` shorter than the set's they run on the
+    set's whole horizon, so that a full career still reaches the pension age.
     """
+    given = basis is not None
     basis = basis or build_basis(aset, population, horizon)
     proj = project(basis)
     cf = cash_flows(proj)
@@ -301,10 +320,15 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     summary = summary_indicators(cf, yearly)
     scaled = (ind.scaled_premiums(cf, period=10, periods=min(5, len(cf.years) // 10))
               if detail else [])
+    careers = pd.DataFrame()
+    if detail:
+        long_enough = given or basis.n_years >= aset.horizon_years
+        careers = model_careers(basis if long_enough else build_basis(aset, population),
+                                population, aset)
     return ValuationResult(
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
-        careers=model_careers(basis, population, aset) if detail else pd.DataFrame(),
+        careers=careers,
     )
 
 
@@ -312,11 +336,8 @@ def load_population(aset: AssumptionSet, path: str | Path | None) -> StartingPop
     """The population file given, else the one the assumption set names."""
     if path is not None:
         return read_starting_population(path)
-    name = aset.starting_population
-    candidate = Path(name)
-    if candidate.suffix.lower() in (".csv", ".xlsx") and candidate.exists():
-        return read_starting_population(candidate)
-    return read_starting_population(shipped_population_path(name))
+    return read_starting_population(aset.starting_population_file
+                                    or shipped_population_path(aset.starting_population))
 
 
 def valuate(basis_file: str | Path | None = None, population_file: str | Path | None = None,

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from .checks import check_series, check_tables
 from .models import AssumptionSet
 from .overlay import read_set
-from .problems import BasisInvalid, from_validation
+from .problems import BasisInvalid, Problem, from_validation
 from .registry import DEFAULT_SET, resolve
 
 __all__ = ["load_basis"]
@@ -54,6 +54,29 @@ def load_basis(path_or_name: str | Path | None = None) -> AssumptionSet:
     aset._files = list(raw.files)
     aset._overrides = list(raw.overrides)
     problems = check_tables(aset, raw.origin) + check_series(aset, raw.origin)
+    population, problem = _population_file(aset.starting_population,
+                                           raw.origin(("starting_population",)))
+    aset._population_file = population
+    if problem is not None:
+        problems.append(problem)
     if problems:
         raise BasisInvalid(problems)
     return aset
+
+
+def _population_file(name: str, written_in: str | None) -> tuple[str | None, Problem | None]:
+    """The file a ``starting_population`` of ``name`` means, and a problem if it is missing.
+
+    A name ending in ``.csv`` or ``.xlsx`` is a path, relative to the folder of the file
+    that wrote it (as table paths are); any other name is a shipped population's.
+    """
+    path = Path(name)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        return None, None
+    if not path.is_absolute() and written_in is not None:
+        path = Path(written_in).parent / path
+    if not path.is_file():
+        return None, Problem(written_in, "starting_population", "the starting population's file "
+                             f"was not found (looked for {path})", name,
+                             "a CSV or XLSX starting population, its path relative to this file")
+    return str(path), None

@@ -12,6 +12,7 @@ money is KHR.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 import numpy as np
@@ -448,6 +449,9 @@ class AssumptionSet(Strict):
     _tables: dict[str, Any] = PrivateAttr(default_factory=dict)
     _table_digests: dict[str, str] = PrivateAttr(default_factory=dict)
     _overrides: list[tuple[str, str]] = PrivateAttr(default_factory=list)
+    # the starting population's file when the set names one by path (resolved from the
+    # folder of the file that wrote it); None for a shipped population's name
+    _population_file: str | None = PrivateAttr(default=None)
 
     index_names: ClassVar[tuple[str, ...]] = INDEX_NAMES
 
@@ -485,6 +489,12 @@ class AssumptionSet(Strict):
     def files(self) -> list[str]:
         """Files this set was read from: the set, its bases, the scheme (loader order)."""
         return list(self._files)
+
+    @property
+    def starting_population_file(self) -> Path | None:
+        """The starting population's file when ``starting_population`` is a path (a CSV
+        or XLSX, relative to the file that names it); None when it names a shipped one."""
+        return Path(self._population_file) if self._population_file else None
 
     @property
     def tables(self) -> dict[str, Any]:

@@ -78,11 +78,9 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
 
 
 def _basis_reserve(aset) -> tuple[float, str]:
-    from actuary.starting import read_starting_population, shipped_population_path
+    from actuary.valuation import load_population
 
-    name = aset.starting_population
-    path = Path(name) if Path(name).suffix else shipped_population_path(name)
-    pop = read_starting_population(path)
+    pop = load_population(aset, None)
     return pop.reserve, (f"taken from the starting population {pop.name} of the assumption "
                          f"set {aset.name} (status {pop.status}); pass --reserve to replace it")
 

@@ -67,5 +67,6 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
         from actuary.reports.workbook import write_valuation_workbook
 
         valuation.provenance = provenance(aset, pop, "actuary " + " ".join(sys.argv[1:]))
+        check_outputs([("--out", out, (".xlsx",))], inputs=valuation.provenance["files"])
         write_valuation_workbook(valuation, out)
         click.echo(f"\nworkbook (projection at the solution): {out}")

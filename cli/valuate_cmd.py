@@ -110,10 +110,9 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, quiet) -> 
     BASIS is an assumption-set file or the name of a shipped set (default:
     cambodia-default, the NSSF pension scheme).
     """
-    check_outputs([("--out", out, (".xlsx",))]
-                  + [("--csv", Path(csv_dir) / f"{name}.csv", ()) for name in _CSV_TABLES
-                     if csv_dir],
-                  inputs=[basis, population])
+    outputs = [("--out", out, (".xlsx",))] + [("--csv", Path(csv_dir) / f"{name}.csv", ())
+                                              for name in _CSV_TABLES if csv_dir]
+    check_outputs(outputs, inputs=[basis, population])
     say = progress(quiet)
     with batch_gc():
         from actuary.reports.workbook import write_valuation_workbook
@@ -121,6 +120,8 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, quiet) -> 
 
         result = run(basis, population, horizon, sensitivities=not no_sensitivity, progress=say,
                      command="actuary " + " ".join(sys.argv[1:]))
+        # the files the set itself named (its base, tables, population) are known now
+        check_outputs(outputs, inputs=result.provenance["files"])
         say(f"writing {out}")
         write_valuation_workbook(result, out)
     if csv_dir:

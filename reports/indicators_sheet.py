@@ -224,6 +224,8 @@ def _career_entries(careers: pd.DataFrame) -> list[Entry]:
         meets = row.get("meets_ilo_c102")
         if meets is not None and not (isinstance(meets, float) and math.isnan(meets)):
             label += " - meets the 40% minimum" if bool(meets) else " - BELOW the 40% minimum"
+        if row.get("note"):
+            label += f" - {row['note']}"
         out.append(Entry(label, row["replacement_rate"], styles.RATE, "share of the final wage",
                          "actuary.careers.run_career", f"careers.replacement_rate[{i}]"))
     return out

@@ -206,7 +206,7 @@ def _gender(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) 
             ("credited_years", "Credited years", "0.0"),
             ("monthly_pension", "Pension (KHR per month)", styles.KHR),
             ("replacement_rate", "Replacement rate", styles.RATE),
-            ("meets_ilo_c102", "ILO C102 (40%)", None)]
+            ("meets_ilo_c102", "ILO C102 (40%)", None), ("note", "Note", None)]
     _headers(ws, cur.take(), [c[1] for c in cols])
     for _, row in result.careers.iterrows():
         r = cur.take()

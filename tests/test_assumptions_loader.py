@@ -178,6 +178,31 @@ def test_user_table_by_relative_path_and_scalar_shorthand(minimal):
     assert "demographic.disabled_mortality_factor" in {p for p, *_ in minimal.unverified()}
 
 
+def test_population_file_by_path_relative_to_the_file_naming_it(tmp_path, monkeypatch, default):
+    folder = tmp_path / "study"
+    folder.mkdir()
+    (folder / "members_pop.csv").write_text("any\n")  # read only when valuing
+    (folder / "set.yaml").write_text(
+        "name: study\nbase: cambodia-default\ndescription: a study's own population\n"
+        "overrides:\n  starting_population: members_pop.csv\n")
+    monkeypatch.chdir(tmp_path)  # not the set's folder: the path is the set's, not ours
+    aset = load_basis("study/set.yaml")
+    assert aset.starting_population == "members_pop.csv"  # as written (the hash uses it)
+    assert aset.starting_population_file == folder / "members_pop.csv"
+    assert default.starting_population_file is None  # a shipped population's name
+
+
+def test_a_missing_population_file_is_a_problem_of_the_set(tmp_path):
+    (tmp_path / "set.yaml").write_text(
+        "name: study\nbase: cambodia-default\ndescription: x\n"
+        "overrides:\n  starting_population: nowhere.xlsx\n")
+    with pytest.raises(AssumptionError) as err:
+        load_basis(tmp_path / "set.yaml")
+    text = str(err.value)
+    assert f"{tmp_path / 'set.yaml'}, at starting_population" in text
+    assert "value 'nowhere.xlsx'" in text and str(tmp_path / "nowhere.xlsx") in text
+
+
 def test_load_by_name_stem_and_path(default):
     assert load_basis("cambodia_default").content_hash() == default.content_hash()
     assert load_basis(DATA_DIR / "cambodia_default.yaml").content_hash() == default.content_hash()

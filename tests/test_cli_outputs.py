@@ -31,7 +31,8 @@ def folder(tmp_path, monkeypatch):
 
 
 def _listing(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The folder's files and their bytes (the commands write nowhere else here)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 @pytest.mark.parametrize("args, option, target", [
@@ -83,6 +84,26 @@ def test_a_wrong_output_type_is_refused_before_any_work(folder, args, option, ex
     assert f"expected a file name ending in {expected}" in result.output
     assert "loading" not in result.output and "Traceback" not in result.output
     assert _listing(folder) == before
+
+
+def test_a_population_the_set_names_is_an_input_too(folder):
+    # known only once the set is read: refused after the projection, before any writing
+    import pandas as pd
+
+    from actuary.starting import shipped_population_path
+
+    shipped = shipped_population_path("nssf-default")
+    pd.read_csv(shipped).to_excel(folder / "mine.xlsx", index=False)
+    (folder / "mine.yaml").write_bytes(shipped.with_suffix(".yaml").read_bytes())
+    (folder / "set.yaml").write_text("name: mine\nbase: cambodia-default\ndescription: x\n"
+                                     "overrides:\n  starting_population: mine.xlsx\n")
+    before = _listing(folder)
+    args = ["valuate", "set.yaml", "--horizon", "3", "--no-sensitivity", "--quiet"]
+    result = CliRunner().invoke(main, [*args, "--out", "mine.xlsx"])
+    assert result.exit_code == 1, result.output
+    assert "an output would overwrite an input file" in result.output
+    assert _listing(folder) == before
+    assert CliRunner().invoke(main, [*args, "--out", "v.xlsx"]).exit_code == 0
 
 
 def test_two_outputs_on_one_file_are_refused(folder):

@@ -153,3 +153,35 @@ def test_shipped_default_population_is_its_derivation():
     np.testing.assert_allclose(shipped.rows["count"].to_numpy(), frame["count"].to_numpy())
     assert shipped.reserve == meta["reserve_khr"]
     assert shipped.status == "unverified"
+
+
+def test_a_short_horizon_keeps_the_model_careers(default):
+    """Model careers describe the rules, not the valuation period: a 10-year valuation
+    gives the careers of the full horizon; a basis too short for a career says so."""
+    import pandas as pd
+
+    aset, pop, basis = default
+    full = run_valuation(aset, pop, basis=basis).careers
+    short = run_valuation(aset, pop, horizon=10)
+    assert short.basis.n_years == 10 and len(short.yearly) == 10
+    pd.testing.assert_frame_equal(short.careers, full)
+    assert (full["note"] == "").all() and full["replacement_rate"].notna().all()
+    # a basis of 10 years handed in (as the solver does) is the careers' basis too
+    cut = run_valuation(aset, pop, basis=build_basis(aset, pop, horizon=10)).careers
+    assert list(cut["career"]) == list(full["career"])
+    assert cut["replacement_rate"].isna().all() and cut["monthly_pension"].isna().all()
+    assert (cut["note"] == "does not reach the pension age within the 10 projection years").all()
+    assert cut["meets_ilo_c102"].isna().all()
+
+
+def test_valuate_command_with_a_short_horizon(tmp_path):
+    # it used to end in a traceback: the model careers did not reach the pension age
+    from click.testing import CliRunner
+
+    from actuary.cli.main import main
+
+    out = tmp_path / "short.xlsx"
+    res = CliRunner().invoke(main, ["valuate", "--horizon", "5", "--no-sensitivity", "--quiet",
+                                    "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "horizon 2025-2029" in res.output and out.is_file()
