@@ -273,13 +273,15 @@ def standard_yearly(result: Any) -> pd.DataFrame:
 def scenario_from_valuation(result: Any, name: str | None = None,
                             description: str | None = None) -> ScenarioResult:
     """A :class:`ScenarioResult` of one valued assumption set."""
+    from actuary.valuation import input_files
+
     yearly = standard_yearly(result)
     return ScenarioResult(
         name=name or result.aset.name,
         description=description or result.aset.description,
         kind="set", yearly=yearly,
         summary=standard_summary(yearly, result.summary, result.cash.reserve0),
-        files=list(result.aset.files), parts={"scheme": result},
+        files=input_files(result.aset, result.population), parts={"scheme": result},
         content_hash=result.aset.content_hash(),
     )
 

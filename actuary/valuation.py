@@ -360,12 +360,18 @@ def valuate(basis_file: str | Path | None = None, population_file: str | Path | 
     return result
 
 
+def input_files(aset: AssumptionSet, population: StartingPopulation) -> list[str]:
+    """The files a valuation reads: the set, its bases and scheme, the starting population
+    and its sidecar (tables are in the set's content hash)."""
+    return [*aset.files, population.path, str(Path(population.path).with_suffix(".yaml"))]
+
+
 def provenance(aset: AssumptionSet, population: StartingPopulation, command: str) -> dict:
     """Input files with their SHA-256, the assumption set's content hash, versions, date."""
     import numba
     import openpyxl
 
-    files = [*aset.files, population.path, str(Path(population.path).with_suffix(".yaml"))]
+    files = input_files(aset, population)
     return {
         "command": command or " ".join(sys.argv),
         "run_at_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),

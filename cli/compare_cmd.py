@@ -145,5 +145,7 @@ def compare(base, scenarios, horizon, out, quiet) -> None:
     if out:
         from actuary.reports.compare import write_comparison_workbook
 
+        # the files the sets named (populations) are known now
+        check_outputs([("--out", out, (".xlsx",))], inputs=comparison.provenance["files"])
         write_comparison_workbook(comparison, out)
         click.echo(f"\nworkbook: {out}")

@@ -98,12 +98,15 @@ def test_a_population_the_set_names_is_an_input_too(folder):
     (folder / "set.yaml").write_text("name: mine\nbase: cambodia-default\ndescription: x\n"
                                      "overrides:\n  starting_population: mine.xlsx\n")
     before = _listing(folder)
-    args = ["valuate", "set.yaml", "--horizon", "3", "--no-sensitivity", "--quiet"]
-    result = CliRunner().invoke(main, [*args, "--out", "mine.xlsx"])
-    assert result.exit_code == 1, result.output
-    assert "an output would overwrite an input file" in result.output
-    assert _listing(folder) == before
-    assert CliRunner().invoke(main, [*args, "--out", "v.xlsx"]).exit_code == 0
+    for args in (["valuate", "set.yaml", "--horizon", "3", "--no-sensitivity", "--quiet"],
+                 ["compare", "cambodia-default", "set.yaml", "--horizon", "3", "--quiet"]):
+        result = CliRunner().invoke(main, [*args, "--out", "mine.xlsx"])
+        assert result.exit_code == 1, result.output
+        assert "an output would overwrite an input file" in result.output
+        assert _listing(folder) == before
+        result = CliRunner().invoke(main, [*args, "--out", "fine.xlsx"])
+        assert result.exit_code == 0, result.output
+        (folder / "fine.xlsx").unlink()
 
 
 def test_two_outputs_on_one_file_are_refused(folder):
