@@ -361,9 +361,10 @@ def valuate(basis_file: str | Path | None = None, population_file: str | Path | 
 
 
 def input_files(aset: AssumptionSet, population: StartingPopulation) -> list[str]:
-    """The files a valuation reads: the set, its bases and scheme, the starting population
-    and its sidecar (tables are in the set's content hash)."""
-    return [*aset.files, population.path, str(Path(population.path).with_suffix(".yaml"))]
+    """The files a valuation reads: the set, its bases and scheme, its user tables, the
+    starting population and its sidecar."""
+    return [*aset.files, *aset.table_files, population.path,
+            str(Path(population.path).with_suffix(".yaml"))]
 
 
 def provenance(aset: AssumptionSet, population: StartingPopulation, command: str) -> dict:

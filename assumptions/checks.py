@@ -84,8 +84,9 @@ def check_tables(aset: AssumptionSet, origin: Origin) -> list[Problem]:
     for path, ref in iter_table_refs(aset):
         source = origin(tuple(path.split(".")) + ("table",))
         where = f"{path}.table"
+        target = _table_target(ref.table, source)
         try:
-            table = tables_layer.load_table(_table_target(ref.table, source))
+            table = tables_layer.load_table(target)
         except ActuaryError as exc:
             problems.append(Problem(source, where, f"table {ref.table!r} cannot be used: {exc}", ref.table))
             continue
@@ -117,6 +118,9 @@ def check_tables(aset: AssumptionSet, origin: Origin) -> list[Problem]:
             continue
         aset._tables[path] = table
         aset._table_digests[path] = table_digest(table)
+        if target != ref.table:  # a user's table, read from its CSV and sidecar
+            csv = Path(target).with_suffix(".csv")
+            aset._table_files += [str(csv), str(csv.with_suffix(".yaml"))]
     return problems
 
 

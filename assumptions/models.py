@@ -452,6 +452,8 @@ class AssumptionSet(Strict):
     # the starting population's file when the set names one by path (resolved from the
     # folder of the file that wrote it); None for a shipped population's name
     _population_file: str | None = PrivateAttr(default=None)
+    # the CSV and sidecar of every user table the set references
+    _table_files: list[str] = PrivateAttr(default_factory=list)
 
     index_names: ClassVar[tuple[str, ...]] = INDEX_NAMES
 
@@ -489,6 +491,21 @@ class AssumptionSet(Strict):
     def files(self) -> list[str]:
         """Files this set was read from: the set, its bases, the scheme (loader order)."""
         return list(self._files)
+
+    @property
+    def table_files(self) -> list[str]:
+        """The CSV and YAML files of the user tables the set references (not shipped ones)."""
+        return list(dict.fromkeys(self._table_files))
+
+    @property
+    def read_files(self) -> list[str]:
+        """Every file the set is made of or names: :attr:`files`, :attr:`table_files` and
+        the starting population named by path (with its sidecar). Outputs must not
+        replace any of them."""
+        out = [*self.files, *self.table_files]
+        if self._population_file:
+            out += [self._population_file, str(Path(self._population_file).with_suffix(".yaml"))]
+        return out
 
     @property
     def starting_population_file(self) -> Path | None:

@@ -52,12 +52,12 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
     from actuary.fileio import check_outputs
     from actuary.reports.datacheck import write_datacheck_workbook
 
+    aset = load_basis(basis)
     check_outputs([("--report", report, (".xlsx",)), ("--population", population, (".csv",)),
                    ("--population", Path(population).with_suffix(".yaml") if population else None,
                     ())],
-                  inputs=[members, pensioners, controls, basis])
+                  inputs=[members, pensioners, controls, *aset.read_files])
     say = progress(quiet)
-    aset = load_basis(basis)
     settings = CheckSettings.from_basis(aset, as_of.date() if as_of else None, cap_wages)
     result = check_files(members, settings, pensioners=pensioners, controls=controls,
                          encoding=encoding, progress=say)
@@ -108,9 +108,9 @@ def synth(n, seed, out, report, basis, defects, quiet) -> None:
     say = progress(quiet)
     report = report or str(Path(out).with_name(f"{Path(out).stem}_report.xlsx"))
     files = output_paths(out)  # the name says synthetic and has a known type
-    check_outputs([("--out", f, ()) for f in files] + [("--report", report, (".xlsx",))],
-                  inputs=[basis])
     aset = load_basis(basis)
+    check_outputs([("--out", f, ()) for f in files] + [("--report", report, (".xlsx",))],
+                  inputs=aset.read_files)
     result = synthesize(n, seed, aset=aset, defects=defects, progress=say)
     say(f"writing {out}")
     files = write_synthetic(result, out)

@@ -48,10 +48,11 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
 
     out = Path(out or f"experience_{decrement}.xlsx")
     table_path = Path(table) if table else out.with_suffix(".csv")
-    check_outputs([("--out", out, (".xlsx",)), ("--table", table_path, (".csv",)),
-                   ("--table", table_path.with_suffix(".yaml"), ())], inputs=[members, basis])
-    say = progress(quiet)
     aset = load_basis(basis)
+    check_outputs([("--out", out, (".xlsx",)), ("--table", table_path, (".csv",)),
+                   ("--table", table_path.with_suffix(".yaml"), ())],
+                  inputs=[members, *aset.read_files])
+    say = progress(quiet)
     settings = CheckSettings.from_basis(aset, as_of.date() if as_of else None)
     checked = check_files(members, settings, encoding=encoding, progress=say)
     f = checked.files[0]

@@ -201,8 +201,8 @@ def population(basis: str | None, to_year: int, out: Path | None) -> None:
     from actuary.labour import build_frame
     from actuary.population import load_frame_basis
 
-    check_outputs([("--out", out, (".csv", ".xlsx"))], inputs=[basis])
     aset = load_frame_basis(basis)
+    check_outputs([("--out", out, (".csv", ".xlsx"))], inputs=aset.read_files)
     if to_year < aset.first_year:
         raise click.BadParameter(f"{to_year} is before the first year {aset.first_year}",
                                  param_hint="--to")

@@ -205,8 +205,9 @@ def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_membe
     say = progress(quiet)
     out_path = Path(out)
     csv_path = Path(by_member) if by_member else out_path.with_name(f"{out_path.stem}_members.csv")
+    aset = load_basis(basis)
     check_outputs([("--out", out_path, (".xlsx",)), ("--by-member", csv_path, (".csv",))],
-                  inputs=[members, pensioners, curve, basis])
+                  inputs=[members, pensioners, curve, *aset.read_files])
     if rate is not None and curve is not None:
         raise DataError("give either a constant rate or a curve, not both",
                         field="--discount / --discount-curve", value=f"{rate} / {curve}",
@@ -219,7 +220,6 @@ def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_membe
     elif curve is not None:
         discount, rates = read_discount_curve(curve)
         spots = (Path(curve), rates)
-    aset = load_basis(basis)
     settings = CheckSettings.from_basis(aset, as_of.date() if as_of else None)
     checked = check_files(members, settings, pensioners=pensioners, encoding=encoding,
                           progress=say)

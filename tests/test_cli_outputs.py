@@ -25,8 +25,10 @@ INPUT_BYTES = b"an input file: its bytes must survive the command\n"
 def folder(tmp_path, monkeypatch):
     """A working folder holding the inputs the commands below are given."""
     monkeypatch.chdir(tmp_path)
-    for name in ("pop.xlsx", "members.xlsx", "members.csv", "basis.yaml", "yearly.csv"):
+    for name in ("pop.xlsx", "members.xlsx", "members.csv", "yearly.csv"):
         (tmp_path / name).write_bytes(INPUT_BYTES)
+    (tmp_path / "basis.yaml").write_text("name: b\nbase: cambodia-default\ndescription: t\n"
+                                         "overrides: {}\n")
     return tmp_path
 
 
@@ -107,6 +109,35 @@ def test_a_population_the_set_names_is_an_input_too(folder):
         result = CliRunner().invoke(main, [*args, "--out", "fine.xlsx"])
         assert result.exit_code == 0, result.output
         (folder / "fine.xlsx").unlink()
+
+
+GOOD = Path(__file__).parent / "data" / "bases" / "good"
+
+
+def test_the_files_a_set_rests_on_are_inputs_too(tmp_path, monkeypatch):
+    """A set's bases and user tables are read as much as the files on the command line."""
+    import shutil
+
+    shutil.copytree(GOOD, tmp_path / "good")
+    monkeypatch.chdir(tmp_path / "good")
+    (tmp_path / "good" / "members.csv").write_bytes(INPUT_BYTES)
+    (tmp_path / "good" / "child.yaml").write_text(
+        "name: child\nbase: minimal.yaml\ndescription: t\noverrides: {}\n")
+    before = _listing(tmp_path / "good") | _listing(tmp_path / "good" / "tables")
+    for args, option in (
+            # the population's sidecar would replace the set's base
+            (["data", "check", "members.csv", "--basis", "child.yaml", "--population",
+              "minimal.csv"], "--population"),
+            # the study's table would replace the set's own exit table
+            (["experience", "members.csv", "--decrement", "exit", "--basis", "minimal.yaml",
+              "--table", "tables/exit_flat.csv"], "--table"),
+            (["value", "members.csv", "--basis", "minimal.yaml", "--by-member",
+              "tables/exit_flat.csv"], "--by-member")):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        assert "an output would overwrite an input file" in result.output
+        assert f"field '{option}'" in result.output
+    assert _listing(tmp_path / "good") | _listing(tmp_path / "good" / "tables") == before
 
 
 def test_two_outputs_on_one_file_are_refused(folder):
