@@ -24,9 +24,16 @@ def atomic_path(destination: str | os.PathLike[str]) -> Iterator[Path]:
     On any exception the temporary file is removed and ``destination`` is left as
     it was (absent or the previous version).
     """
+    from actuary.errors import DataError
+
     dest = Path(destination)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
+    except OSError as exc:  # a file in the folder's place, a read-only or full disk
+        raise DataError(f"cannot write the file: {exc.strerror or exc}", source=str(dest),
+                        expected="a folder that exists or can be made, and can be "
+                                 "written") from None
     os.close(fd)
     tmp_path = Path(tmp)
     # mkstemp makes the file private (0600); give it the mode a plain open() would.
@@ -35,7 +42,11 @@ def atomic_path(destination: str | os.PathLike[str]) -> Iterator[Path]:
     os.chmod(tmp_path, 0o666 & ~umask)
     try:
         yield tmp_path
-        os.replace(tmp_path, dest)
+        try:
+            os.replace(tmp_path, dest)
+        except OSError as exc:  # a folder of that name made meanwhile, say
+            raise DataError(f"cannot write the file: {exc.strerror or exc}", source=str(dest),
+                            expected="a name that is free or a file") from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -62,8 +73,9 @@ def check_outputs(outputs: Iterable[tuple[str, str | os.PathLike[str] | None, tu
     Raises
     ------
     DataError
-        An output not ending in one of its suffixes, two outputs on one file, or an
-        output on an input file.
+        An output not ending in one of its suffixes, two outputs on one file, an
+        output on an input file, or one that cannot be written where it is named (a
+        folder there, a file in the way of its folder, a folder not writable).
     """
     from actuary.errors import DataError
 
@@ -83,11 +95,32 @@ def check_outputs(outputs: Iterable[tuple[str, str | os.PathLike[str] | None, tu
                             f"{option})", source=str(dest), field=option, value=str(dest),
                             expected="a different file for each output")
         seen[where] = option
+        problem = _unwritable(dest)
+        if problem:
+            raise DataError(f"{option} cannot be written: {problem}", source=str(dest),
+                            field=option, value=str(dest),
+                            expected="a file in a folder that exists or can be made, and "
+                                     "can be written")
         for given in read:
             if given.resolve() == where or (dest.exists() and os.path.samefile(given, dest)):
                 raise DataError("an output would overwrite an input file", source=str(dest),
                                 field=option, value=str(dest),
                                 expected="a name other than the input files")
+
+
+def _unwritable(dest: Path) -> str:
+    """Why ``dest`` cannot be written by :func:`atomic_path` ("" when it can): its
+    folder, or the nearest existing one above it, must be a writable folder."""
+    if dest.is_dir():
+        return "it is a folder"
+    folder = dest.absolute().parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {folder} is not writable"
+    return ""
 
 
 def write_atomic(destination: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:

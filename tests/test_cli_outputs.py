@@ -183,3 +183,54 @@ def test_outputs_apart_from_the_inputs_pass(tmp_path):
     data.write_bytes(INPUT_BYTES)
     check_outputs([("--out", tmp_path / "v.xlsx", (".xlsx",)),
                    ("--csv", tmp_path / "yearly.csv", ())], inputs=[data])
+
+
+# -- outputs that cannot be written ------------------------------------------------------
+
+@pytest.mark.parametrize("args, option", [
+    (["valuate", "--out", "afile/v.xlsx"], "--out"),
+    (["valuate", "--csv", "afile/tables"], "--csv"),
+    (["population", "--out", "afile/f.csv"], "--out"),
+    (["data", "synth", "--members", "10", "--seed", "1", "--out", "d_synthetic.csv",
+      "--report", "afile/r.xlsx"], "--report"),
+    (["data", "check", "members.csv", "--report", "afile/r.xlsx"], "--report"),
+    (["experience", "members.csv", "--decrement", "exit", "--table", "afile/t.csv"], "--table"),
+    (["value", "members.csv", "--out", "afile/v.xlsx"], "--out"),
+    # a name the command derives (the sidecar of --population) is a folder
+    (["data", "check", "members.csv", "--population", "adir.csv"], "--population"),
+])
+def test_an_output_where_no_file_can_be_is_refused_before_any_work(folder, args, option):
+    (folder / "afile").write_bytes(INPUT_BYTES)
+    (folder / "adir.yaml").mkdir()
+    before = _listing(folder)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert f"{option} cannot be written" in result.output and "Traceback" not in result.output
+    assert "is a file, not a folder" in result.output or "it is a folder" in result.output
+    assert _listing(folder) == before  # data synth wrote none of its files either
+
+
+def test_a_folder_not_writable_is_refused(folder, monkeypatch):
+    # (root writes through file modes, so the folder is made unwritable for os.access)
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if Path(p) == folder / "ro"
+                        else real(p, mode))
+    (folder / "ro").mkdir()
+    result = CliRunner().invoke(main, ["valuate", "--out", "ro/sub/v.xlsx"])
+    assert result.exit_code == 1, result.output
+    assert f"the folder {folder / 'ro'} is not writable" in result.output
+
+
+def test_a_write_the_system_refuses_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    import errno
+    import tempfile
+
+    from actuary.fileio import write_atomic
+
+    def refuse(*args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(DataError, match="cannot write the file: Read-only file system"):
+        write_atomic(tmp_path / "x.csv", lambda p: p.write_text("x"))
+    assert not list(tmp_path.iterdir())
