@@ -187,6 +187,9 @@ def sensitivity_table(result: "ValuationResult",
             basis = sens.adjust(base)
         rows.append(_row(sens.name, sens.description, headline(basis), summary))
     crisis_year = result.basis.first_year + 1
+    if T < 2:  # the crisis falls in the projection's second year
+        say(f"  stress: crisis {crisis_year} not run (a one-year projection)")
+        return pd.DataFrame(rows)
     for keep in (True, False):
         name = f"crisis {crisis_year}: 6 months without contributions, " + (
             "credits kept" if keep else "no credits")

@@ -69,3 +69,14 @@ def test_sensitivity_table_directions(base):
     crisis = [name for name in table.index if name.startswith("crisis") and "kept" in name]
     assert table.loc[crisis[0], "gap_change"] > 0
     assert len(table) == 1 + len(SENSITIVITIES) + 2
+
+
+def test_a_one_year_valuation_runs_the_tests_that_fit(base):
+    # the crisis falls in the second projection year: a one-year projection has none
+    aset, pop, _ = base
+    said = []
+    table = sensitivity_table(run_valuation(aset, pop, horizon=1), progress=said.append)
+    assert list(table["test"]) == ["base", *(s.name for s in SENSITIVITIES)]
+    assert "  stress: crisis 2026 not run (a one-year projection)" in said
+    two = sensitivity_table(run_valuation(aset, pop, horizon=2))
+    assert len(two) == len(table) + 2 and two["test"].iloc[-1].startswith("crisis 2026")
