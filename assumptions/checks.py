@@ -124,8 +124,43 @@ def check_tables(aset: AssumptionSet, origin: Origin) -> list[Problem]:
     return problems
 
 
+def _ceiling_above_floor(aset: AssumptionSet, origin: Origin,
+                         indices: dict[str, np.ndarray] | None) -> list[Problem]:
+    """The first year whose wage ceiling (when there is one) is below the floor."""
+    params = aset.scheme.parameters
+    first, last = aset.first_year, aset.last_year
+    floor = params.wage_floor.yearly(first, last, "average", indices)
+    ceiling = params.wage_ceiling.yearly(first, last, "average", indices)
+    low = np.nonzero((ceiling > 0) & (ceiling < floor))[0]
+    if not low.size:
+        return []
+    t = int(low[0])
+    keys = ("scheme", "parameters", "wage_ceiling")
+    return [Problem(origin(keys), ".".join(keys),
+                    f"the wage ceiling is below the wage floor in {first + t} "
+                    f"({ceiling[t]:,.0f} < {floor[t]:,.0f} KHR a month on average)",
+                    f"{ceiling[t]:,.0f}", "a ceiling at least the floor every year, or 0 for none")]
+
+
+def _blamed(aset: AssumptionSet, origin: Origin) -> Origin:
+    """``origin``, but a problem found at a key an overlay changed inside (its ``values``
+    or ``extend``) is named in the last overlay that did: that is where the value
+    to correct is written, not the base that set the parameter first."""
+    def find(keys: tuple[str, ...]) -> str | None:
+        path = ".".join(keys)
+        for key, source in reversed(aset.overrides):
+            if key.startswith(path + "."):
+                return source
+        return origin(keys)
+    return find
+
+
 def check_series(aset: AssumptionSet, origin: Origin) -> list[Problem]:
-    """Resolve every dated parameter over the projection years; report what fails."""
+    """Resolve every dated parameter over the projection years; report what fails.
+
+    Also the wage ceiling against the floor, year by year (a ceiling of 0 is none).
+    """
+    origin = _blamed(aset, origin)
     problems: list[Problem] = []
     first, last = aset.first_year, aset.last_year
     try:
@@ -145,6 +180,8 @@ def check_series(aset: AssumptionSet, origin: Origin) -> list[Problem]:
         aset.economic.gdp.yearly(first, last)
     except ActuaryError as exc:
         problems.append(from_error(exc, origin(("economic", "gdp")), "economic.gdp"))
+    if not problems:
+        problems += _ceiling_above_floor(aset, origin, indices)
     unique: list[Problem] = []
     for p in problems:
         if p not in unique:

@@ -46,6 +46,10 @@ EXPECTED: dict[str, list[str]] = {
     "override_inside_values.yaml": ["override_inside_values.yaml", "overrides.economic.price_inflation.values.2025-01-01",
                                     "replaced as a whole", "'economic.price_inflation.values'"],
     "bad_enum.yaml": ["bad_enum.yaml", "scheme.parameters.revaluation.values.2022-10-01", "'cpi'", "'wage_growth'"],
+    "ceiling_below_floor.yaml": ["ceiling_below_floor.yaml", "scheme.parameters.wage_ceiling",
+                                 "below the wage floor in 2025", "100,000 < 400,000"],
+    "late_first_value.yaml": ["late_first_value.yaml", "economic.investment_return",
+                              "no value before the first date 2030-01-01"],
     "several_problems.yaml": ["3 problems", "economic.price_inflation.values.2025-01-01", "1.5",
                               "demographic.mortality.scale", "-1", "scheme.parameters.pension_age.status", "'sure'"],
 }
