@@ -14,11 +14,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from actuary.errors import AssumptionError
+
 from .checks import check_series, check_tables
 from .models import AssumptionSet
 from .overlay import read_set
 from .problems import BasisInvalid, Problem, from_validation
 from .registry import DEFAULT_SET, resolve
+from .yamlio import read_mapping
 
 __all__ = ["load_basis"]
 
@@ -46,6 +49,12 @@ def load_basis(path_or_name: str | Path | None = None) -> AssumptionSet:
     """
     ref = DEFAULT_SET if path_or_name is None else str(path_or_name)
     path = resolve(ref, Path.cwd(), "set", None, role="assumption set")
+    design = read_mapping(path).get("design")
+    if design is not None:  # shipped beside the sets, and found by the same names
+        raise AssumptionError("a reform design, not an assumption set", source=str(path),
+                              location="design", value=design,
+                              expected="an assumption set or overlay here; a design is "
+                                       f"valued against a base with: actuary compare BASE {ref}")
     raw = read_set(path)
     try:
         aset = AssumptionSet.model_validate(raw.body)

@@ -203,6 +203,16 @@ def test_a_missing_population_file_is_a_problem_of_the_set(tmp_path):
     assert "value 'nowhere.xlsx'" in text and str(tmp_path / "nowhere.xlsx") in text
 
 
+@pytest.mark.parametrize("name", ["multi-tier-nssf", "ps-transition-2027"])
+def test_a_reform_design_is_not_taken_for_a_set(name):
+    # designs are shipped beside the sets and found by name, but only compare values them
+    with pytest.raises(AssumptionError) as err:
+        load_basis(name)
+    text = str(err.value)
+    assert "a reform design, not an assumption set" in text and "at design" in text
+    assert f"actuary compare BASE {name}" in text and "\n" not in text
+
+
 def test_load_by_name_stem_and_path(default):
     assert load_basis("cambodia_default").content_hash() == default.content_hash()
     assert load_basis(DATA_DIR / "cambodia_default.yaml").content_hash() == default.content_hash()
