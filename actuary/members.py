@@ -405,6 +405,12 @@ def _check_encoding(path: Path, encoding: str) -> bool:
                     "cannot be decoded", source=str(path), location=f"line {line}",
                     expected=f"{encoding} text (save the sheet as 'CSV UTF-8'), or give the "
                              "file's encoding with --encoding (e.g. cp1252, latin-1)") from None
+            except UnicodeError as exc:  # UTF-16 or UTF-32 without a byte-order mark
+                raise DataError(f"the file is not {encoding} text: {exc}", source=str(path),
+                                location="line 1", field="--encoding", value=encoding,
+                                expected="an encoding that names the byte order (utf-16-le, "
+                                         "utf-16-be), or a file that starts with its "
+                                         "byte-order mark") from None
             if final:
                 return spaces
             line += block.count(b"\n")

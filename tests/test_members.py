@@ -130,6 +130,18 @@ def test_utf8_bom_and_utf16_files_read_like_utf8():
     assert open_table(DATA / "utf16_members.csv").encoding == "utf-16"
 
 
+def test_utf16_without_its_byte_order_mark_needs_the_order_named(tmp_path):
+    p = tmp_path / "no_bom.csv"
+    text = (DATA / "good_members.csv").read_text(encoding="utf-8")
+    p.write_bytes(text.encode("utf-16-le"))
+    with pytest.raises(DataError) as exc:
+        open_table(p, encoding="utf-16")
+    for fragment in ("no_bom.csv", "at line 1", "not utf-16 text", "'--encoding'", "utf-16-le"):
+        assert fragment in str(exc.value)
+    pd.testing.assert_frame_equal(read_table(DATA / "good_members.csv"),
+                                  read_table(p, encoding="utf-16-le"))
+
+
 def test_a_cp1252_file_reads_with_its_encoding():
     t = read_table(DATA / "latin1.csv", encoding="cp1252")
     assert t["name"].tolist() == ["Sok", "Ren\u00e9"]
