@@ -248,6 +248,14 @@ def synthesize(
     p = aset.scheme.parameters
     floor = float(p.wage_floor.value_at(V))
     ceiling = float(p.wage_ceiling.value_at(V))
+    if not 0.0 < floor < ceiling:
+        # the wages are drawn within the floor and ceiling, to the NSSF's published means
+        raise DataError("a synthetic NSSF-like membership needs a scheme with a wage floor "
+                        "and ceiling", source=aset.files[0] if aset.files else aset.name,
+                        field="scheme.parameters.wage_floor / wage_ceiling",
+                        value=f"{floor:,.0f} / {ceiling:,.0f} KHR a month on {V}",
+                        expected="0 < floor < ceiling, as in the NSSF scheme (--basis "
+                                 "cambodia-default or a set built on it)")
     sigma = float(aset.demographic.wage_dispersion.value)
     T = _targets()
     y0 = min(start.year, V.year) - 1

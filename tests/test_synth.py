@@ -173,3 +173,14 @@ def test_cli_synth_writes_files_and_report(tmp_path):
     bad = CliRunner().invoke(main, ["data", "synth", "--members", "10", "--seed", "1", "--out",
                                     str(tmp_path / "members.csv")])
     assert bad.exit_code == 1 and "must contain 'synthetic'" in bad.output
+
+
+def test_a_scheme_without_floor_and_ceiling_is_refused(tmp_path):
+    # the public-sector scheme has no wage floor: its wages cannot be drawn as the NSSF's
+    res = CliRunner().invoke(main, ["data", "synth", "--members", "10", "--seed", "1", "--out",
+                                    str(tmp_path / "ps_synthetic.csv"), "--basis",
+                                    "public-sector-default"])
+    assert res.exit_code == 1, res.output
+    assert "public_sector_default.yaml" in res.output and "wage floor and ceiling" in res.output
+    assert "value '0 / 10,000,000" in res.output and "Traceback" not in res.output
+    assert not list(tmp_path.iterdir())
