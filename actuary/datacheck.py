@@ -51,7 +51,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from actuary.errors import DataError
+from actuary.errors import ActuaryError, DataError
 from actuary.fileio import read_small_csv
 from actuary.members import (
     BENEFIT_TYPES,
@@ -175,15 +175,25 @@ class CheckSettings:
         when = as_of or aset.valuation_date
         p = aset.scheme.parameters
         first = min(aset.first_year, when.year)
-        idx = aset.indices(first, max(aset.first_year, when.year) + 1)
-        mapping = {name: {first + i: float(v) for i, v in enumerate(series)}
-                   for name, series in idx.items()}
+        try:
+            idx = aset.indices(first, max(aset.first_year, when.year) + 1)
+            mapping = {name: {first + i: float(v) for i, v in enumerate(series)}
+                       for name, series in idx.items()}
+            floor = float(p.wage_floor.value_at(when, mapping))
+            ceiling = float(p.wage_ceiling.value_at(when, mapping))
+            pension_age = float(p.pension_age.value_at(when))
+        except ActuaryError as exc:
+            # the set's dated values do not reach back (or forward) to that date
+            raise DataError(f"the assumption set {aset.name} cannot give the scheme's limits "
+                            f"on the as-of date: {exc}", field="--as-of", value=str(when),
+                            expected="an as-of date the set's dated parameters cover (its "
+                                     f"valuation date is {aset.valuation_date})") from None
         return cls(
             as_of=when,
-            wage_floor=float(p.wage_floor.value_at(when, mapping)),
-            wage_ceiling=float(p.wage_ceiling.value_at(when, mapping)),
+            wage_floor=floor,
+            wage_ceiling=ceiling,
             scheme_start=aset.scheme.start_date,
-            pension_age=float(p.pension_age.value_at(when)),
+            pension_age=pension_age,
             cap_wages=cap_wages,
             basis=aset.name,
         )

@@ -125,6 +125,16 @@ def test_settings_come_from_the_scheme_file():
         date(2025, 1, 1), 400_000.0, 1_200_000.0, date(2022, 10, 1), 60.0)
 
 
+def test_an_as_of_date_the_set_does_not_cover_names_the_option():
+    from actuary.assumptions import load_basis
+
+    with pytest.raises(DataError) as exc:
+        CheckSettings.from_basis(load_basis(), date(2024, 1, 1))
+    text = str(exc.value)
+    assert "field '--as-of'" in text and "value '2024-01-01'" in text
+    assert "economic.price_inflation" in text and "its valuation date is 2025-01-01" in text
+
+
 # -- boundaries: the last accepted value and the first rejected one -------------------------
 
 @pytest.mark.parametrize("row, code", [
