@@ -181,6 +181,7 @@ def build_basis(
         t, s, x = (int(v[0]) for v in np.nonzero(over))
         raise AssumptionError(
             "death, invalidity and exit rates of actives add up to more than 1",
+            source=aset.files[0] if aset.files else aset.name,
             location="demographic (mortality, invalidity, exit)",
             value=f"{q[t, s, x] + inv_t[t, s, x] + ext_t[t, s, x]:.4f} at age {x}, "
                   f"{'MF'[s]}, {years[t]}",

@@ -385,7 +385,10 @@ def compare(refs: list[str | Path], horizon: int | None = None,
     names = [s.name for s in scenarios]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise AssumptionError("two scenarios have the same name", value=", ".join(dupes),
+        where = [f"{s.name!r} in {s.files[0] if s.files else 'a shipped design'}"
+                 for s in scenarios if s.name in dupes]
+        raise AssumptionError("two scenarios have the same name: " + "; ".join(where),
+                              value=", ".join(dupes),
                               expected="scenarios with different names (the 'name' in each file)")
     years = [tuple(s.yearly["year"]) for s in scenarios]
     for s, y in zip(scenarios, years):

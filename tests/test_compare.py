@@ -89,8 +89,17 @@ def test_resolve_scenario_by_stem_name_and_set():
 def test_unknown_scenario_and_duplicate_names_are_user_errors():
     with pytest.raises(AssumptionError, match="not found"):
         load_scenario("no-such-scenario")
-    with pytest.raises(AssumptionError, match="same name"):
+    with pytest.raises(AssumptionError, match="same name: 'accrual-1.75' in .*accrual_175.yaml"):
         compare(["accrual-1.75", "accrual-1.75"], horizon=10)
+
+
+def test_a_scenario_whose_rates_do_not_fit_is_named(tmp_path):
+    bad = tmp_path / "heavy.yaml"
+    bad.write_text("name: heavy\nbase: cambodia-default\ndescription: t\n"
+                   "overrides:\n  demographic.mortality.scale: 1000\n")
+    with pytest.raises(AssumptionError) as err:
+        compare(["cambodia-default", str(bad)], horizon=3)
+    assert str(err.value).startswith(f"{bad}, at demographic (mortality, invalidity, exit)")
 
 
 def test_compare_command(tmp_path):
