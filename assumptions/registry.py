@@ -95,6 +95,10 @@ def resolve(ref: str, relative_to: Path, what: str, asked_in: str | None, role: 
         return shipped[ref]
     names = display_names(shipped)
     role = role or ("base" if what == "set" else "scheme")
+    if candidate.is_dir():
+        raise AssumptionError(f"{role} {ref!r} is a folder, not a file", source=asked_in,
+                              value=str(candidate), expected=f"a path to a YAML file or a "
+                                                             f"shipped {what}: " + ", ".join(names))
     raise AssumptionError(
         f"{role} {ref!r} not found: no file {candidate} "
         f"and no shipped {what} of that name",

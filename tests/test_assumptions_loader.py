@@ -213,6 +213,16 @@ def test_a_reform_design_is_not_taken_for_a_set(name):
     assert f"actuary compare BASE {name}" in text and "\n" not in text
 
 
+def test_a_folder_is_not_taken_for_a_set(tmp_path, monkeypatch):
+    (tmp_path / "study.yaml").mkdir()
+    with pytest.raises(AssumptionError, match="'.*study.yaml' is a folder, not a file"):
+        load_basis(tmp_path / "study.yaml")
+    # a folder that happens to bear a shipped set's name does not hide the set
+    (tmp_path / "cambodia-default").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert load_basis("cambodia-default").name == "cambodia-default"
+
+
 def test_load_by_name_stem_and_path(default):
     assert load_basis("cambodia_default").content_hash() == default.content_hash()
     assert load_basis(DATA_DIR / "cambodia_default.yaml").content_hash() == default.content_hash()
