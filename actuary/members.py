@@ -420,6 +420,9 @@ def _check_encoding(path: Path, encoding: str) -> bool:
 def _csv_encoding(path: Path, encoding: str | None) -> str:
     with open(path, "rb") as fh:
         head = fh.read(4)
+    if head == b"PK\x03\x04":  # a zip archive: a workbook saved under a text name
+        raise DataError("the file is a workbook (zip archive), not CSV text", source=str(path),
+                        expected="a CSV text file, or the workbook named .xlsx")
     if encoding:
         return encoding
     if head.startswith(codecs.BOM_UTF8):
