@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
 import click
 
 from actuary.cli.progress import progress
+from actuary.errors import DataError
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -52,6 +54,13 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
     from actuary.fileio import check_outputs
     from actuary.reports.datacheck import write_datacheck_workbook
 
+    if reserve is not None and not (math.isfinite(reserve) and reserve >= 0):
+        raise DataError("bad reserve", field="--reserve", value=reserve,
+                        expected="an amount in KHR, at least 0")
+    if reserve is not None and not population:
+        raise DataError("--reserve is the reserve of the starting population that "
+                        "--population writes", field="--reserve", value=reserve,
+                        expected="--population FILE.csv with it")
     aset = load_basis(basis)
     check_outputs([("--report", report, (".xlsx",)), ("--population", population, (".csv",)),
                    ("--population", Path(population).with_suffix(".yaml") if population else None,

@@ -135,6 +135,19 @@ def test_an_as_of_date_the_set_does_not_cover_names_the_option():
     assert "economic.price_inflation" in text and "its valuation date is 2025-01-01" in text
 
 
+@pytest.mark.parametrize("extra, fragment", [
+    (["--reserve", "nan", "--population", "pop.csv"], "value nan; expected an amount in KHR"),
+    (["--reserve", "-1", "--population", "pop.csv"], "value -1.0; expected an amount in KHR"),
+    (["--reserve", "5"], "--reserve is the reserve of the starting population"),
+])
+def test_a_reserve_that_cannot_be_used_is_refused_first(tmp_path, monkeypatch, extra, fragment):
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(main, ["data", "check", str(DATA / "good_members.csv"), *extra])
+    assert res.exit_code == 1, res.output
+    assert "field '--reserve'" in res.output and fragment in res.output
+    assert not list(tmp_path.iterdir())  # refused before the check wrote its report
+
+
 # -- boundaries: the last accepted value and the first rejected one -------------------------
 
 @pytest.mark.parametrize("row, code", [
