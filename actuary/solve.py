@@ -53,6 +53,18 @@ rate 1e-7, the ceiling 1 KHR, the pension age one year) or the margin is in
 ``[0, 1e-10]`` (a trial missing by less than 1e-9 is followed by one step of 1% of the
 tolerance to the side that meets the target), and never takes more than
 :data:`MAX_PROJECTIONS` projections.
+
+Accepted values (checked by :func:`check_options` and :func:`check_bounds` before any
+projection; a mistake is an :class:`~actuary.errors.AssumptionError` naming the option):
+the search range is finite with ``min < max``; rates, rate steps and accrual rates are
+fractions in [0, 1]; the ceiling is at least the wage floor of ``start`` and above 0,
+KHR a month; pension ages are whole years from the pension age of ``start`` (the lever
+only raises it) to the oldest age of the projection; a reserve ratio is finite and
+above 0. Options that would be ignored or overridden are refused rather than dropped:
+``period`` with a lever that has no steps, ``ratio`` with a target other than
+``reserve_ratio``, ``years`` with ``until``, a horizon with ``steady_state``, and a
+``horizon`` shorter than the GAP target's default 75 years when no horizon of the
+target is given.
 """
 
 from __future__ import annotations
@@ -64,11 +76,14 @@ from typing import Any, Callable
 import numpy as np
 
 from actuary import indicators as ind
+from actuary.assumptions.base import Bounds
 from actuary.basis import Basis
 from actuary.errors import AssumptionError
 from actuary.projection import Projection, project
+from actuary.state import N_AGE
 
-__all__ = ["LEVERS", "TARGETS", "MAX_PROJECTIONS", "Lever", "Target", "SolveResult",
+__all__ = ["LEVERS", "TARGETS", "MAX_PROJECTIONS", "GAP_YEARS", "STEADY_STATE_YEARS", "Lever",
+           "Target", "SolveResult", "check_options", "check_bounds", "lever_bounds",
            "make_lever", "make_target", "solve", "solve_basis"]
 
 MAX_PROJECTIONS = 60
@@ -79,6 +94,171 @@ TIGHT = 1e-10
 NEAR = 1e-9
 LEVERS = ("rate", "rate_path", "pension_age", "accrual", "ceiling")
 TARGETS = ("gap", "reserve_ratio", "no_depletion", "steady_state")
+#: The GAP target's horizon when none is given (projection years).
+GAP_YEARS = 75
+#: The steady-state target compares the reserve ratios of years 10 and 60.
+STEADY_STATE_YEARS = 60
+#: Levers measured in steps of ``period`` years (``period`` means nothing to the others).
+STEPPED = ("rate_path", "pension_age")
+
+
+def _option(name: str) -> str:
+    """A lever's or target's name as the command line spells it (``rate_path``: ``rate-path``)."""
+    return name.replace("_", "-")
+
+
+# ------------------------------------------------------------------ checks of a request
+
+def check_options(lever: str, target: str, *, period: int | None = None,
+                  years: int | None = None, until: int | None = None,
+                  ratio: float | None = None, horizon: int | None = None,
+                  bounds: tuple[float, float] | None = None) -> None:
+    """Refuse a request that cannot be meant as given, before any basis is built.
+
+    These checks need only the request itself (the checks that need the basis, such as
+    the lever's range, are :func:`check_bounds` and :func:`make_target`). An option that
+    the solve would ignore or override is refused rather than dropped, so the answer
+    always means what the options say.
+
+    Parameters
+    ----------
+    lever, target, period, years, until, ratio, horizon, bounds
+        As for :func:`solve`.
+
+    Raises
+    ------
+    AssumptionError
+        Naming the option(s) in ``field``, the value given and what is accepted.
+    """
+    if lever not in LEVERS:
+        raise AssumptionError("unknown lever", field="lever", value=lever,
+                              expected="one of " + ", ".join(LEVERS))
+    if target not in TARGETS:
+        raise AssumptionError("unknown target", field="target", value=target,
+                              expected="one of " + ", ".join(TARGETS))
+    if bounds is not None:
+        _check_search_range(bounds)
+    if period is not None:
+        if lever not in STEPPED:
+            raise AssumptionError(
+                f"--period has no meaning for the {_option(lever)} lever", field="--period",
+                value=period, expected="--period only with --lever "
+                + " or ".join(_option(n) for n in STEPPED))
+        if period < 1:
+            raise AssumptionError("the lever's steps must last at least a year",
+                                  field="--period", value=period, expected="a whole number >= 1")
+    _check_target(target, years, until, ratio, horizon)
+
+
+def _check_target(target: str, years: int | None, until: int | None, ratio: float | None,
+                  horizon: int | None) -> None:
+    """The checks of :func:`check_options` on the target's options (shared with
+    :func:`make_target`)."""
+    if ratio is not None:
+        if target != "reserve_ratio":
+            raise AssumptionError(
+                f"--ratio has no meaning for the {_option(target)} target", field="--ratio",
+                value=ratio, expected="--ratio only with --target reserve-ratio")
+        if not (math.isfinite(ratio) and ratio > 0):
+            raise AssumptionError("the reserve ratio must be a finite number above 0",
+                                  field="--ratio", value=ratio,
+                                  expected="a reserve ratio > 0 (reserve / expenditure of a year)")
+    if years is not None and until is not None:
+        # one horizon, two ways to say it: neither is preferred silently
+        raise AssumptionError("give the target's horizon once", field="--years/--until",
+                              value=f"{years} / {until}", expected="--years or --until, not both")
+    if target == "steady_state" and (years is not None or until is not None):
+        raise AssumptionError(
+            f"the steady-state target always compares years 10 and {STEADY_STATE_YEARS}",
+            field="--years" if years is not None else "--until",
+            value=years if years is not None else until,
+            expected="no --years or --until with --target steady-state")
+    if years is not None and years < 1:
+        raise AssumptionError("the target's horizon must be at least a year", field="--years",
+                              value=years, expected="a whole number of projection years >= 1")
+    if horizon is None:
+        return
+    if years is not None and years > horizon:
+        raise AssumptionError("the target's horizon is longer than the projection",
+                              field="--years/--horizon", value=f"{years} / {horizon}",
+                              expected="--years at most --horizon")
+    if target == "gap" and years is None and until is None and horizon < GAP_YEARS:
+        # the default would be shortened to the projection: a GAP over another horizon
+        # than asked for, e.g. over one year for --horizon 1
+        raise AssumptionError(
+            f"--horizon is shorter than the GAP target's default {GAP_YEARS} years",
+            field="--horizon", value=horizon,
+            expected=f"--years (at most {horizon}) for a shorter GAP, or --horizon of at "
+                     f"least {GAP_YEARS}")
+    if target == "steady_state" and horizon < STEADY_STATE_YEARS:
+        raise AssumptionError(
+            f"the steady-state target needs {STEADY_STATE_YEARS} projection years",
+            field="--horizon", value=horizon,
+            expected=f"--horizon of at least {STEADY_STATE_YEARS}")
+
+
+def _check_search_range(bounds: tuple[float, float]) -> None:
+    """Refuse ends of the search range that are not finite or not in order."""
+    lo, hi = bounds
+    for option, v in (("--min", lo), ("--max", hi)):
+        if not math.isfinite(v):
+            raise AssumptionError("the ends of the search range must be finite numbers",
+                                  field=option, value=v, expected="a finite number")
+    if not lo < hi:
+        # an inverted range is more likely a slip than a wish to swap the ends
+        raise AssumptionError("the search range must run from low to high",
+                              field="--min/--max", value=f"{lo:g} / {hi:g}",
+                              expected="--min below --max")
+
+
+def lever_bounds(name: str, basis: Basis, start_year: int) -> tuple[Bounds, bool]:
+    """The values lever ``name`` may take from ``start_year``, and whether only whole ones.
+
+    Rates, rate steps and accrual rates are fractions; the ceiling, KHR a month, must not
+    fall below the wage floor (the kernel would then cap wages below the floor they are
+    raised to) and must be above 0 (the kernel reads a ceiling of 0 or less as none); the
+    pension age lever only raises the age, one whole year at a time, at most to the
+    oldest age of the projection.
+    """
+    t0 = _from(basis, start_year)
+    if name == "rate":
+        return Bounds("a contribution rate (fraction of the contributory wage)", 0.0, 1.0), False
+    if name == "rate_path":
+        return Bounds("a rise of the rate per step (fraction of the contributory wage)",
+                      0.0, 1.0), False
+    if name == "accrual":
+        return Bounds("an accrual rate (fraction per year of service)", 0.0, 1.0), False
+    if name == "pension_age":
+        now = int(basis.pension_age[t0])
+        return Bounds(f"a whole pension age, not below that of {start_year},",
+                      float(now), float(N_AGE - 1)), True
+    if name == "ceiling":
+        floor_m = float(basis.wage_floor[t0]) / 12.0
+        if floor_m > 0:
+            return Bounds(f"a ceiling in KHR a month, not below the wage floor of {start_year}",
+                          floor_m), False
+        return Bounds("a ceiling in KHR a month", 0.0, lo_open=True), False
+    raise AssumptionError("unknown lever", field="lever", value=name,
+                          expected="one of " + ", ".join(LEVERS))
+
+
+def check_bounds(name: str, basis: Basis, start_year: int,
+                 bounds: tuple[float, float] | None) -> None:
+    """Refuse a search range (``--min``, ``--max``) the lever cannot take.
+
+    Raises
+    ------
+    AssumptionError
+        An end not finite, not below the other, or outside :func:`lever_bounds`.
+    """
+    allowed, whole = lever_bounds(name, basis, start_year)
+    if bounds is None:
+        return
+    _check_search_range(bounds)
+    for option, v in zip(("--min", "--max"), bounds):
+        if not allowed.contains(v) or (whole and not float(v).is_integer()):
+            raise AssumptionError(f"{option} is outside the values of the {_option(name)} lever",
+                                  field=option, value=v, expected=allowed.describe())
 
 
 # ------------------------------------------------------------------------------ levers
@@ -118,8 +298,8 @@ class Lever:
 def _from(basis: Basis, start_year: int) -> int:
     t0 = int(start_year) - basis.first_year
     if not 0 <= t0 < basis.n_years:
-        raise AssumptionError("the lever's first year is outside the projection", field="from",
-                              value=start_year,
+        raise AssumptionError("the lever's first year is outside the projection",
+                              field="--from", value=start_year,
                               expected=f"{basis.first_year} to {basis.first_year + basis.n_years - 1}")
     return t0
 
@@ -131,10 +311,12 @@ def make_lever(name: str, basis: Basis, start_year: int | None = None, period: i
 
     ``unmasked`` is ``(invalidity, exit)`` before the basis builder zeroed them at and
     above the pension age (needed by the ``pension_age`` lever to raise the age; see
-    :func:`solve`). ``bounds`` overrides the default search range.
+    :func:`solve`). ``bounds`` overrides the default search range; it must lie within
+    the lever's values (:func:`check_bounds`).
     """
     start = basis.first_year if start_year is None else int(start_year)
     t0 = _from(basis, start)
+    check_bounds(name, basis, start, bounds)
     years = basis.years
     if name == "rate":
         def apply(b: Basis, v: float) -> Basis:
@@ -169,7 +351,7 @@ def make_lever(name: str, basis: Basis, start_year: int | None = None, period: i
             pa[t0:] = np.maximum(rise, now).astype(np.int64)
             below = ages[None, None, :] < pa[:, None, None]
             return b.with_(pension_age=pa, invalidity=inv * below, exit=ext * below)
-        lo, hi = bounds or (float(now), float(now + 10))
+        lo, hi = bounds or (float(now), float(min(now + 10, N_AGE - 1)))
         return Lever(name, start, lo, hi, 1.0, apply, integer=True, unit="years", period=per)
     if name == "accrual":
         def apply(b: Basis, v: float) -> Basis:
@@ -248,14 +430,27 @@ def make_target(kind: str, n_years: int, years: int | None = None, until: int | 
     if kind not in TARGETS:
         raise AssumptionError("unknown target", field="target", value=kind,
                               expected="one of " + ", ".join(TARGETS))
+    _check_target(kind, years, until, ratio, None)
     if until is not None:
+        last = int(first_year) + n_years - 1
+        if not int(first_year) <= int(until) <= last:
+            raise AssumptionError("the target's last year is outside the projection",
+                                  field="--until", value=until,
+                                  expected=f"a calendar year from {first_year} to {last}")
         years = int(until) - int(first_year) + 1
     if kind == "steady_state":
-        years = 60
+        if n_years < STEADY_STATE_YEARS:
+            raise AssumptionError(
+                f"the steady-state target needs {STEADY_STATE_YEARS} projection years",
+                field="--horizon", value=n_years,
+                expected=f"a horizon of at least {STEADY_STATE_YEARS} years")
+        years = STEADY_STATE_YEARS
     elif years is None:
-        years = min(75, n_years) if kind == "gap" else n_years
+        # a set projecting fewer years than the GAP's default: its whole horizon (the
+        # command line says so; an explicit shorter --horizon is refused by check_options)
+        years = min(GAP_YEARS, n_years) if kind == "gap" else n_years
     if not 1 <= years <= n_years:
-        raise AssumptionError("the target's horizon is outside the projection", field="years",
+        raise AssumptionError("the target's horizon is outside the projection", field="--years",
                               value=years, expected=f"1 to {n_years} projection years")
     r = 1.0 if ratio is None and kind == "reserve_ratio" else float(ratio or 0.0)
     return Target(kind, int(years), r)
@@ -437,16 +632,30 @@ def solve(aset: Any, population: Any, lever: str, target: str, *, start_year: in
         The lever's search range (defaults in :func:`make_lever`).
     basis
         A basis already built from ``aset`` and ``population`` (else built here).
+
+    Raises
+    ------
+    AssumptionError
+        A request refused by :func:`check_options`, :func:`check_bounds` or
+        :func:`make_target` (before any projection), or a target out of reach.
     """
     from actuary.build import build_basis
 
+    check_options(lever, target, period=period, years=years, until=until, ratio=ratio,
+                  horizon=horizon, bounds=bounds)
     b = basis or build_basis(aset, population, horizon)
+    start = b.first_year if start_year is None else int(start_year)
+    # the checks that need the basis, before the pension age lever builds a second one
+    check_bounds(lever, b, start, bounds)
+    tg = make_target(target, b.n_years, years, until, b.first_year, ratio)
     unmasked = None
     if lever == "pension_age":
+        # rates open up to one year above the highest age tried, and no further than the
+        # oldest age of the projection (an assumption set's ages stop there)
         top = int((bounds or (0, int(b.pension_age.max()) + 10))[1]) + 1
         unmasked = unmasked_rates(aset, population, b.n_years,
                                   {"target_actives": b.target_actives,
-                                   "entrant_distribution": b.entrant_distribution}, top)
-    lv = make_lever(lever, b, start_year, period, unmasked, bounds)
-    tg = make_target(target, b.n_years, years, until, b.first_year, ratio)
+                                   "entrant_distribution": b.entrant_distribution},
+                                  min(top, N_AGE - 1))
+    lv = make_lever(lever, b, start, period, unmasked, bounds)
     return solve_basis(b, lv, tg)

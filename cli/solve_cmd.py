@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from actuary.solve import LEVERS, TARGETS
+from actuary.solve import GAP_YEARS, LEVERS, TARGETS
 
 
 def _choices(names) -> list[str]:
@@ -23,14 +23,18 @@ def _choices(names) -> list[str]:
                    "until --until, no depletion until --until, or the steady state.")
 @click.option("--from", "start_year", type=int, help="First calendar year the lever changes "
               "(default: the first projection year).")
-@click.option("--period", type=click.IntRange(1, 50), help="Years per step (rate-path: 10, "
-              "pension-age: 2).")
+@click.option("--period", type=click.IntRange(1, 50), help="Years per step, for --lever "
+              "rate-path (default 10) and pension-age (default 2) only.")
 @click.option("--years", type=click.IntRange(1, 300), help="Target horizon in projection "
-              "years (gap: 75).")
+              "years (gap: 75; not with steady-state).")
 @click.option("--until", type=int, help="Last calendar year of the target (instead of --years).")
-@click.option("--ratio", type=float, help="Reserve ratio for --target reserve-ratio (default 1).")
-@click.option("--min", "lo", type=float, help="Lower end of the lever's search range.")
-@click.option("--max", "hi", type=float, help="Upper end of the lever's search range.")
+@click.option("--ratio", type=float, help="Reserve ratio > 0 for --target reserve-ratio only "
+              "(default 1).")
+@click.option("--min", "lo", type=float, help="Lower end of the lever's search range (rates and "
+              "accrual: fractions in [0, 1]; ceiling: KHR a month, not below the wage floor; "
+              "pension age: whole years from the age in force in the --from year to 110).")
+@click.option("--max", "hi", type=float, help="Upper end of the lever's search range (above "
+              "--min).")
 @click.option("--population", type=click.Path(dir_okay=False),
               help="Starting population (default: the one the basis names).")
 @click.option("--horizon", type=click.IntRange(1, 300), help="Projection years.")
@@ -47,6 +51,7 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
     from actuary.cli.valuate_cmd import headline
     from actuary.errors import AssumptionError
     from actuary.fileio import check_outputs
+    from actuary.solve import check_options
     from actuary.solve import solve as run
     from actuary.valuation import load_population, provenance, run_valuation
 
@@ -54,12 +59,22 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
     if (lo is None) != (hi is None):
         raise AssumptionError("give both ends of the search range", field="--min/--max",
                               value=f"{lo} / {hi}", expected="both --min and --max, or neither")
+    lever, target = lever.replace("-", "_"), target.replace("-", "_")
+    bounds = (lo, hi) if lo is not None else None
+    # the options alone, before the set is even loaded; the lever's range is checked
+    # against the basis by the solver, before its first projection
+    check_options(lever, target, period=period, years=years, until=until, ratio=ratio,
+                  horizon=horizon, bounds=bounds)
     aset = load_basis(basis)
     pop = load_population(aset, population)
-    result = run(aset, pop, lever.replace("-", "_"), target.replace("-", "_"),
-                 start_year=start_year, period=period, years=years, until=until, ratio=ratio,
-                 horizon=horizon, bounds=(lo, hi) if lo is not None else None)
+    result = run(aset, pop, lever, target, start_year=start_year, period=period, years=years,
+                 until=until, ratio=ratio, horizon=horizon, bounds=bounds)
     click.echo(f"Solve on {aset.name}\n{result.describe()}\n")
+    if target == "gap" and years is None and until is None and result.target.years < GAP_YEARS:
+        # only a set projecting fewer years than the default gets here (a shorter --horizon
+        # is refused): say that the GAP is over its whole horizon
+        click.echo(f"note: the GAP target covers the set's {result.target.years} projection "
+                   f"years, fewer than the default {GAP_YEARS}; give --years to choose\n")
     valuation = run_valuation(aset, pop, basis=result.basis, detail=out is not None)
     click.echo("Projection at the solution:")
     click.echo(headline(valuation))
