@@ -32,7 +32,10 @@ what was expected); nothing is dropped silently. The file is only read.
 
 from __future__ import annotations
 
+import csv
 import math
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,6 +46,7 @@ import pandas as pd
 import yaml
 
 from actuary import assumptions as assumptions_package
+from actuary.assumptions.yamlio import read_mapping
 from actuary.basis import StartingState
 from actuary.errors import DataError
 from actuary.state import N_AGE, N_SERVICE
@@ -189,22 +193,78 @@ def _blank(v: Any) -> bool:
 
 def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    raise DataError("unknown file type", source=str(path), value=suffix,
+                    expected=".csv or .xlsx")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
     try:
-        if suffix == ".csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-        if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        with warnings.catch_warnings():
+            # index_col=False: a first row wider than the header is not taken for an
+            # index column; pandas then only warns (and would drop its extra values).
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8",
+                               index_col=False)
     except UnicodeDecodeError as exc:
         raise DataError("the file is not UTF-8 text", source=str(path),
                         expected="a UTF-8 encoded CSV") from exc
     except pd.errors.EmptyDataError as exc:
         raise DataError("the file is empty", source=str(path),
                         expected="a header row and at least one data row") from exc
-    except (ValueError, OSError, KeyError) as exc:
-        raise DataError(f"cannot read the file: {exc}", source=str(path),
-                        expected="a CSV or XLSX table") from exc
-    raise DataError("unknown file type", source=str(path), value=suffix,
-                    expected=".csv or .xlsx")
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+        wide = _wide_row_error(path)
+        if wide is not None:
+            raise wide from exc
+        raise DataError(f"cannot read the file: {_one_line(exc)}", source=str(path),
+                        expected="a CSV table (quote text that contains commas)") from exc
+    except (ValueError, OSError) as exc:
+        raise DataError(f"cannot read the file: {_one_line(exc)}", source=str(path),
+                        expected="a CSV table") from exc
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+    except (zipfile.BadZipFile, InvalidFileException, KeyError) as exc:
+        # e.g. a CSV saved under an .xlsx name (no zip archive at all), or a zip
+        # archive without a workbook in it (KeyError: no [Content_Types].xml)
+        raise DataError(f"not a valid {path.suffix.lower()} workbook: {_one_line(exc)}",
+                        source=str(path),
+                        expected="an Excel workbook with the table on its first sheet, "
+                                 "or a .csv file") from exc
+    except (ValueError, OSError) as exc:
+        raise DataError(f"cannot read the file: {_one_line(exc)}", source=str(path),
+                        expected="an XLSX workbook with the table on its first sheet") from exc
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's text on one line (pandas ends some messages with a line break)."""
+    return " ".join(str(exc).split())
+
+
+def _wide_row_error(path: Path) -> DataError | None:
+    """The first row with more fields than the header, as an error; None if none is.
+
+    pandas words it on two lines (or only warns when it is the first row); a second
+    pass with :mod:`csv`, made only to word the error, finds the row and both counts.
+    """
+    with open(path, newline="", encoding="utf-8", errors="replace") as fh:
+        rows = csv.reader(fh)
+        header = next(rows, [])
+        for number, fields in enumerate(rows, start=2):  # the header is row 1
+            if len(fields) > len(header):
+                return DataError(f"{len(fields)} fields where the header has {len(header)}",
+                                 source=str(path), location=f"row {number}",
+                                 value=",".join(fields[len(header):]),
+                                 expected=f"{len(header)} comma-separated fields, one per column "
+                                          "(quote text that contains commas)")
+    return None
 
 
 def _number(text: str, *, integer: bool = False) -> float | None:
@@ -335,12 +395,7 @@ def _read_meta(path: Path) -> dict[str, Any]:
         raise DataError("the metadata file is missing", source=str(side),
                         expected="a YAML file beside the table with name, valuation_date, "
                                  "reserve_khr, source and status")
-    try:
-        meta = yaml.safe_load(side.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError(f"malformed YAML: {exc}", source=str(side)) from exc
-    if not isinstance(meta, dict):
-        raise DataError("expected a mapping", source=str(side))
+    meta = read_mapping(side, error=DataError)
     allowed = {"name", "description", "valuation_date", "reserve_khr", "source", "status",
                "notes"}
     extra = set(meta) - allowed
@@ -356,11 +411,13 @@ def _read_meta(path: Path) -> dict[str, Any]:
             vd = date.fromisoformat(str(vd))
         except ValueError:
             raise DataError("not a date", source=str(side), field="valuation_date", value=vd,
-                            expected="YYYY-MM-DD") from None
+                            expected="a real calendar date (YYYY-MM-DD)") from None
     reserve = meta["reserve_khr"]
-    if isinstance(reserve, bool) or not isinstance(reserve, (int, float)) or reserve < 0:
+    # YAML reads .nan and .inf as floats: a reserve of nan would run the whole valuation
+    if (isinstance(reserve, bool) or not isinstance(reserve, (int, float))
+            or (isinstance(reserve, float) and not math.isfinite(reserve)) or reserve < 0):
         raise DataError("bad reserve", source=str(side), field="reserve_khr", value=reserve,
-                        expected="an amount in KHR >= 0")
+                        expected="a finite amount in KHR >= 0")
     if meta["status"] not in ("confirmed", "secondary", "derived", "unverified"):
         raise DataError("bad status", source=str(side), field="status", value=meta["status"],
                         expected="confirmed, secondary, derived or unverified")

@@ -1,7 +1,13 @@
-"""Reading assumption YAML: ``safe_load`` only, duplicate keys refused, errors located.
+"""Reading the project's YAML files: ``safe_load`` only, duplicate keys refused, errors located.
+
+Assumption sets, scheme files, starting-population sidecars and table sidecars are all
+read here, so that every one of them reports a bad file the same way: one line naming
+the file, the line and column, the key and the value (see :func:`read_mapping`).
 
 PyYAML keeps the last of two equal keys without a word; for dated values that would
-silently drop a step, so a duplicate key is an error with its line and column.
+silently drop a step, so a duplicate key is an error with its line and column. PyYAML
+turns an unquoted ``2025-02-30`` into a date and fails with a bare ``ValueError``; here
+it is an error naming the key and the value.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError
 
-from actuary.errors import AssumptionError
+from actuary.errors import ActuaryError, AssumptionError
 
 __all__ = ["read_mapping", "read_validated"]
 
@@ -23,10 +29,34 @@ __all__ = ["read_mapping", "read_validated"]
 # libyaml's parser when PyYAML was built with it (about 10x faster on the shipped
 # files); the constructor, hence the safe-load rules and the check below, is the same.
 _SafeBase: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class _NotADate(yaml.YAMLError):
+    """A scalar YAML reads as a date (``2025-02-30``) that is not one; ``node`` is where."""
+
+    def __init__(self, node: yaml.Node, key: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.node = node
+        self.key = key
+        self.reason = reason
 
 
 class _UniqueKeyLoader(_SafeBase):  # type: ignore[misc, valid-type]
-    """Safe loader that raises on a key repeated in one mapping."""
+    """Safe loader that raises on a key repeated in one mapping or an impossible date."""
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        self._root = node  # to name the key of a bad date (see _construct_date)
+        return super().construct_document(node)
+
+    def _construct_date(self, node: yaml.ScalarNode) -> date:
+        # Only an explicit !!timestamp tag can reach here with text that is no date at all.
+        if self.timestamp_regexp.match(str(node.value)) is None:
+            raise _NotADate(node, _key_path(self._root, node), "not a date")
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:  # day is out of range for month, month must be in 1..12
+            raise _NotADate(node, _key_path(self._root, node), str(exc)) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         self.flatten_mapping(node)
@@ -48,18 +78,59 @@ class _UniqueKeyLoader(_SafeBase):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
-def read_mapping(path: Path) -> dict[str, Any]:
+# add_constructor copies the table into the subclass: SafeLoader itself is unchanged.
+_UniqueKeyLoader.add_constructor(_TIMESTAMP_TAG, _UniqueKeyLoader._construct_date)
+
+
+def _key_path(root: yaml.Node, target: yaml.Node) -> str | None:
+    """The dotted key path of ``target`` under ``root`` (``overrides.valuation_date``,
+    ``notes[2]``), or None when it is the whole document.
+
+    A slow walk of the tree, made only to word an error.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path or None
+        if id(node) in seen:  # an alias: the same node again, perhaps a cycle
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+                inner = f"{path}.{name}" if path else name
+                # a date used as a key (a dated value) is named by its own path
+                stack += [(key_node, inner), (value_node, inner)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
+    return None
+
+
+def read_mapping(path: Path, error: type[ActuaryError] = AssumptionError) -> dict[str, Any]:
     """Read a YAML file whose top level is a mapping.
 
     A file read before and unchanged since (same size and modification time) is not
     parsed again: sensitivity tests load the same base set a dozen times. The caller
     gets its own copy either way.
 
+    Parameters
+    ----------
+    path
+        The file.
+    error
+        The error to raise: :class:`~actuary.errors.AssumptionError` for assumption
+        files, :class:`~actuary.errors.DataError` for a population's sidecar,
+        :class:`~actuary.errors.TableError` for a table's.
+
     Raises
     ------
-    AssumptionError
-        If the file cannot be read, is not valid YAML (with line and column), repeats a
-        key, or is not a mapping at the top level.
+    ActuaryError
+        Of class ``error``, on one line naming the file: if the file cannot be read, is
+        not UTF-8, is not valid YAML (with line and column), repeats a key, holds a
+        date that is not a real calendar date (with line, column, key and value), or is
+        not a mapping at the top level.
     """
     try:
         st = path.stat()
@@ -67,8 +138,8 @@ def read_mapping(path: Path) -> dict[str, Any]:
     except OSError:
         stamp = None  # _parse_mapping reports it
     if stamp is None:
-        return _parse_mapping(path)
-    return _copy_tree(_parse_cached(stamp, path))
+        return _parse_mapping(path, error)
+    return _copy_tree(_parse_cached(stamp, path, error))
 
 
 def read_validated(path: str | Path, model: Any) -> Any:
@@ -109,35 +180,75 @@ def _copy_tree(node: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=128)
-def _parse_cached(stamp: tuple, path: Path) -> dict[str, Any]:
-    return _parse_mapping(path)
+def _parse_cached(stamp: tuple, path: Path, error: type[ActuaryError]) -> dict[str, Any]:
+    return _parse_mapping(path, error)
 
 
-def _parse_mapping(path: Path) -> dict[str, Any]:
+def _parse_mapping(path: Path, error: type[ActuaryError]) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise AssumptionError(f"cannot read the file: {exc.strerror or exc}", source=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise AssumptionError(
-            f"the file is not UTF-8 text (byte {exc.start})", source=str(path), expected="a UTF-8 YAML file"
+        raise error(f"cannot read the file: {exc.strerror or exc}", source=str(path)) from None
+    except UnicodeDecodeError as exc:  # e.g. a Latin-1 "café" from an old editor
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        raise error(
+            f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at {exc.start})",
+            source=str(path),
+            location=f"line {line}",
+            expected="a UTF-8 YAML file",
         ) from None
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except _NotADate as exc:
+        mark = exc.node.start_mark
+        raise error(
+            f"not a real calendar date: {exc.reason}",
+            source=str(path),
+            location=f"line {mark.line + 1}, column {mark.column + 1}",
+            field=exc.key,
+            value=str(exc.node.value),
+            expected="a real calendar date (YYYY-MM-DD)",
+        ) from None
+    except yaml.reader.ReaderError as exc:  # a control character; the first line says which
+        raise error(
+            f"malformed YAML: {str(exc).splitlines()[0]}",
+            source=str(path),
+            location=_char_location(text, exc.character),
+            expected="printable text",
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{what} ({exc.context})"
-        raise AssumptionError(f"malformed YAML: {what}", source=str(path), location=where) from None
+        raise error(f"malformed YAML: {_one_line(what)}", source=str(path), location=where) from None
     except yaml.YAMLError as exc:
-        raise AssumptionError(f"malformed YAML: {exc}", source=str(path)) from None
+        raise error(f"malformed YAML: {_one_line(str(exc))}", source=str(path)) from None
     if not isinstance(data, dict):
-        raise AssumptionError(
+        raise error(
             "the top level is not a mapping of keys",
             source=str(path),
             value=None if data is None else type(data).__name__,
             expected="a YAML mapping (key: value lines)",
         )
     return data
+
+
+def _one_line(text: str) -> str:
+    """``text`` with its line breaks (PyYAML words some problems on two lines) as spaces."""
+    return " ".join(text.split())
+
+
+def _char_location(text: str, character: Any) -> str | None:
+    """Line and column of the first ``character`` (a code point) in ``text``.
+
+    A ReaderError's position counts bytes in libyaml and characters in PyYAML; the
+    reader stops at the first unacceptable character, so its first occurrence is it.
+    """
+    if not isinstance(character, int) or chr(character) not in text:
+        return None
+    at = text.index(chr(character))
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return f"line {line}, column {column}"

@@ -360,9 +360,9 @@ def _user_csv(text: str) -> Path:
     path = Path(text)
     if path.suffix in (".yaml", ".yml"):
         path = path.with_suffix(".csv")
-    elif path.suffix != ".csv":
+    elif path.suffix != ".csv" and path.name:  # '' and '/' have no name to add .csv to
         path = path.with_name(path.name + ".csv")
-    if not path.exists():
+    if not path.name or not path.exists():
         raise TableError(
             "unknown table: not a shipped table name and no such file", field="name_or_path",
             value=text, expected="one of the shipped tables (" + ", ".join(list_tables())

@@ -1,8 +1,9 @@
 """Reading a table a user drops in: ``NAME.csv`` plus its sidecar ``NAME.yaml``.
 
 The CSV is read as text so that every bad cell can be reported with its 1-based
-line number in the file (line 1 is the header). The sidecar is read with PyYAML's safe
-loader (libyaml's when PyYAML has it). See tables/README.md for the format.
+line number in the file (line 1 is the header). The sidecar is read by the project's
+one YAML reader, :func:`actuary.assumptions.yamlio.read_mapping` (safe loading, errors
+on one line with file, line, key and value). See tables/README.md for the format.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from actuary.errors import TableError
 from actuary.tables.schema import (
@@ -25,9 +25,6 @@ from actuary.tables.schema import (
 
 __all__ = ["sidecar_path", "read_sidecar", "read_rows", "read_table_files", "read_checked"]
 
-# libyaml's parser when PyYAML was built with it: the same safe-load rules, several
-# times faster (a valuation reads about twenty sidecars).
-_SAFE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _META_KEYS = ("description", "unit", "source", "licence", "status", "method")
 _KNOWN_KEYS = {"name", "kind", "dimensions", *_META_KEYS}
 
@@ -56,15 +53,11 @@ def read_sidecar(path: Path) -> tuple[str, str, TableMeta, Dimensions]:
             "metadata sidecar not found", source=src,
             expected=f"a YAML file {path.name} beside the CSV (see tables/README.md)",
         )
-    try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506
-    except yaml.YAMLError as exc:
-        raise TableError(f"not valid YAML: {exc}", source=src) from exc
-    if not isinstance(doc, dict):
-        raise TableError(
-            "sidecar is not a mapping", source=src, value=type(doc).__name__,
-            expected="keys name, kind, description, unit, source, licence, status, method, dimensions",
-        )
+    # Imported here: the tables layer loads without the assumptions package, which
+    # itself uses this layer (the reader needs nothing of assumption sets).
+    from actuary.assumptions.yamlio import read_mapping
+
+    doc = read_mapping(path, error=TableError)
     kind = check_kind(doc.get("kind"), src)
     status = check_status(doc.get("status"), src)
     source_text = doc.get("source")
@@ -155,7 +148,9 @@ def read_rows(path: Path) -> pd.DataFrame:
             path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8"
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise TableError(f"cannot read CSV: {exc}", source=str(path)) from exc
+        # pandas ends some messages with a line break: the error stays on one line
+        text = " ".join(str(exc).split())
+        raise TableError(f"cannot read CSV: {text}", source=str(path)) from exc
 
 
 def read_table_files(csv_path: Path) -> tuple[str, str, TableMeta, pd.DataFrame]:

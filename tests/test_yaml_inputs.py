@@ -1,0 +1,188 @@
+"""Every YAML file the project reads reports a bad file on one line, without a traceback.
+
+Assumption sets and overlays, starting-population sidecars and table sidecars are read
+by one reader (actuary.assumptions.yamlio); each defect is checked for each kind of
+file: an impossible date (PyYAML's bare ValueError before), a byte that is not UTF-8,
+malformed YAML (PyYAML's multi-line message before). Also a table CSV pandas cannot
+parse, and ``table show`` of a name that is no name at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from actuary.assumptions import load_basis
+from actuary.assumptions.yamlio import read_mapping
+from actuary.cli.main import main
+from actuary.errors import AssumptionError, DataError, TableError
+from actuary.starting import read_starting_population
+from actuary.tables import load_table
+
+TABLES = Path(__file__).parent / "data" / "tables"
+DATE = "a real calendar date (YYYY-MM-DD)"
+
+OVERLAY = """name: vdb
+description: t
+base: cambodia-default
+overrides: {valuation_date: 2025-02-30}
+"""
+POPULATION = ("status,sex,age,credited_months,count,average_monthly_wage,average_career_wage,"
+              "average_monthly_pension\nactive,F,30,18,100,900000,,\n")
+SIDECAR = """name: test
+valuation_date: 2025-01-01
+reserve_khr: 1000000
+source: test
+status: unverified
+"""
+
+
+def _one_error_line(result, *fragments: str) -> str:
+    """The CLI's message, after checking it is one ``error:`` line with exit code 1."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    for fragment in fragments:
+        assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
+    return lines[0]
+
+
+def _population(tmp_path: Path, sidecar: bytes) -> Path:
+    csv = tmp_path / "pop.csv"
+    csv.write_text(POPULATION, encoding="utf-8")
+    csv.with_suffix(".yaml").write_bytes(sidecar)
+    return csv
+
+
+def _table(tmp_path: Path, extra: bytes) -> Path:
+    """The valid fixture user_qx with ``extra`` lines appended to its sidecar."""
+    csv = tmp_path / "user_qx.csv"
+    csv.write_bytes((TABLES / "user_qx.csv").read_bytes())
+    csv.with_suffix(".yaml").write_bytes((TABLES / "user_qx.yaml").read_bytes() + extra)
+    return csv
+
+
+# ---------------------------------------------------------------------- impossible dates
+@pytest.mark.parametrize("command", [
+    ["basis", "check"], ["basis", "show"], ["population", "--basis"], ["valuate", "--quiet"],
+])
+def test_overlay_with_an_impossible_date_names_file_line_key_and_value(tmp_path, command):
+    path = tmp_path / "bad.yaml"
+    path.write_text(OVERLAY, encoding="utf-8")
+    result = CliRunner().invoke(main, [*command, str(path)])
+    _one_error_line(result, "bad.yaml", "line 4", "'overrides.valuation_date'", "'2025-02-30'",
+                    "day is out of range for month", DATE)
+
+
+def test_an_impossible_date_as_a_key_is_named_by_its_key_path(tmp_path):
+    path = tmp_path / "month13.yaml"
+    path.write_text(OVERLAY.replace(
+        "overrides: {valuation_date: 2025-02-30}",
+        "overrides:\n  economic.investment_return.values:\n"
+        "    2025-01-01: 0.05\n    2026-13-01: 0.06\n",
+    ), encoding="utf-8")
+    with pytest.raises(AssumptionError) as err:
+        load_basis(path)
+    e = err.value
+    assert e.source == str(path) and e.location == "line 7, column 5"
+    assert e.field == "overrides.economic.investment_return.values.2026-13-01"
+    assert e.value == "2026-13-01" and e.expected == DATE
+    assert "month must be in 1..12" in str(e) and "\n" not in str(e)
+
+
+def test_an_impossible_date_in_a_list_is_named_by_its_index(tmp_path):
+    path = tmp_path / "notes.yaml"
+    path.write_text("notes:\n  - fine\n  - 2024-02-30\n", encoding="utf-8")
+    with pytest.raises(AssumptionError) as err:
+        read_mapping(path)
+    assert err.value.field == "notes[1]" and err.value.location == "line 3, column 5"
+
+
+def test_population_sidecar_with_an_impossible_date(tmp_path):
+    csv = _population(tmp_path, SIDECAR.replace("2025-01-01", "2024-02-30").encode())
+    with pytest.raises(DataError) as err:
+        read_starting_population(csv)
+    e = err.value
+    assert e.source == str(csv.with_suffix(".yaml")) and e.location == "line 2, column 17"
+    assert (e.field, e.value, e.expected) == ("valuation_date", "2024-02-30", DATE)
+    result = CliRunner().invoke(main, ["valuate", "--population", str(csv), "--quiet"])
+    _one_error_line(result, "pop.yaml", "line 2", "'valuation_date'", "'2024-02-30'", DATE)
+
+
+def test_table_sidecar_with_an_impossible_date(tmp_path):
+    csv = _table(tmp_path, b"extra_date: 2025-02-30\n")
+    with pytest.raises(TableError) as err:
+        load_table(csv)
+    e = err.value
+    assert e.source == str(csv.with_suffix(".yaml")) and e.location == "line 12, column 13"
+    assert (e.field, e.value, e.expected) == ("extra_date", "2025-02-30", DATE)
+    result = CliRunner().invoke(main, ["table", "show", str(csv)])
+    _one_error_line(result, "user_qx.yaml", "line 12", "'extra_date'", "'2025-02-30'", DATE)
+
+
+def test_real_dates_still_read_as_dates(tmp_path):
+    path = tmp_path / "ok.yaml"
+    path.write_text("a: 2024-02-29\nb: {2025-12-31: 1}\n", encoding="utf-8")
+    data = read_mapping(path)
+    assert str(data["a"]) == "2024-02-29" and [str(k) for k in data["b"]] == ["2025-12-31"]
+
+
+# ---------------------------------------------------------------------- not UTF-8
+def test_population_sidecar_not_utf8(tmp_path):
+    csv = _population(tmp_path, SIDECAR.encode() + "description: caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(DataError) as err:
+        read_starting_population(csv)
+    assert err.value.source == str(csv.with_suffix(".yaml")) and err.value.location == "line 6"
+    result = CliRunner().invoke(main, ["valuate", "--population", str(csv), "--quiet"])
+    _one_error_line(result, "pop.yaml", "line 6", "not UTF-8", "0xe9", "a UTF-8 YAML file")
+
+
+def test_table_sidecar_not_utf8(tmp_path):
+    csv = _table(tmp_path, "note: caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(TableError, match="not UTF-8"):
+        load_table(csv)
+    result = CliRunner().invoke(main, ["table", "show", str(csv)])
+    _one_error_line(result, "user_qx.yaml", "line 12", "not UTF-8", "0xe9", "a UTF-8 YAML file")
+
+
+# ---------------------------------------------------------------------- malformed YAML
+def test_population_sidecar_malformed(tmp_path):
+    csv = _population(tmp_path, b"name: x\nvaluation_date: [2025\n")
+    result = CliRunner().invoke(main, ["valuate", "--population", str(csv), "--quiet"])
+    line = _one_error_line(result, "pop.yaml", "line 3", "malformed YAML")
+    assert "<unicode string>" not in line
+
+
+def test_table_sidecar_malformed(tmp_path):
+    csv = _table(tmp_path, b"note: [x\n")
+    result = CliRunner().invoke(main, ["table", "show", str(csv)])
+    line = _one_error_line(result, "user_qx.yaml", "line 13", "malformed YAML")
+    assert "<unicode string>" not in line
+
+
+def test_control_character_is_located_by_line(tmp_path):
+    path = tmp_path / "ctrl.yaml"
+    # libyaml counts the position in bytes: the 'é' before must not shift the column
+    path.write_text("name: caf\u00e9\nb: v\x01db\n", encoding="utf-8")
+    with pytest.raises(AssumptionError) as err:
+        read_mapping(path)
+    assert err.value.location == "line 2, column 5"
+    assert "#x0001" in str(err.value) and "\n" not in str(err.value)
+
+
+# ---------------------------------------------------------------------- table files
+def test_table_csv_with_an_extra_field_is_one_line(tmp_path):
+    csv = _table(tmp_path, b"")
+    csv.write_text(csv.read_text(encoding="utf-8") + "F,4,0.5,9\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["table", "show", str(csv)])
+    _one_error_line(result, "user_qx.csv", "cannot read CSV", "saw 4")
+    assert result.output.count("\n") == 1  # pandas' message ended in a line break
+
+
+@pytest.mark.parametrize("name", ["", "/"])
+def test_table_show_of_an_empty_name(name):
+    result = CliRunner().invoke(main, ["table", "show", name])
+    _one_error_line(result, "unknown table", f"value {name!r}", "wpp2024_cambodia_qx")
