@@ -37,11 +37,11 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from actuary import assumptions as _assumptions_package
 from actuary import indicators as ind
-from actuary.errors import AssumptionError
+from actuary.errors import ActuaryError, AssumptionError
+from actuary.yamlio import read_mapping
 
 __all__ = [
     "ScenarioResult",
@@ -299,10 +299,10 @@ def resolve_scenario(ref: str | Path) -> Path | str:
         if candidate.stem == str(ref):
             return candidate
         try:
-            doc = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, OSError):
-            continue
-        if isinstance(doc, dict) and doc.get("name") == str(ref):
+            doc = read_mapping(candidate)
+        except ActuaryError:
+            continue  # reported when it is loaded by its own name
+        if doc.get("name") == str(ref):
             return candidate
     return str(ref)
 
@@ -311,14 +311,8 @@ def _design_kind(ref: Path | str) -> str | None:
     """The ``design`` of a design file (None for an assumption set or overlay)."""
     if not isinstance(ref, Path):
         return None
-    try:
-        doc = yaml.safe_load(ref.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, OSError) as exc:
-        raise AssumptionError(f"cannot read the scenario file: {exc}", source=str(ref),
-                              expected="a YAML assumption set, overlay or design") from None
-    if isinstance(doc, dict) and "design" in doc:
-        return str(doc["design"])
-    return None
+    doc = read_mapping(ref)  # a file that cannot be read is reported, naming it
+    return str(doc["design"]) if "design" in doc else None
 
 
 def load_scenario(ref: str | Path, horizon: int | None = None,

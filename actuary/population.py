@@ -445,7 +445,7 @@ def _origin_file(aset: "AssumptionSet", path: str) -> Path | None:
     for key, source in reversed(aset.overrides):
         if path == key or path.startswith(key + ".") or key.startswith(path + "."):
             return Path(source)
-    from actuary.assumptions.yamlio import read_mapping
+    from actuary.yamlio import read_mapping
 
     for name in aset.files:  # the set, its bases, then scheme files
         try:
@@ -579,20 +579,9 @@ def frame_section(aset: "AssumptionSet") -> Any:
 def frame_scenarios() -> dict[str, Path]:
     """Name (and file stem) -> path of the shipped frame scenarios
     (``assumptions/data/frame/``, e.g. ``national-projection``)."""
-    import yaml
+    from actuary.assumptions.registry import DATA_DIR, index_names
 
-    from actuary.assumptions.registry import DATA_DIR
-
-    found: dict[str, Path] = {}
-    for path in sorted((DATA_DIR / "frame").glob("*.yaml")):
-        found.setdefault(path.stem, path)
-        try:
-            name = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("name")
-        except (yaml.YAMLError, OSError, AttributeError):
-            continue  # reported properly when it is loaded by path
-        if isinstance(name, str):
-            found.setdefault(name, path)
-    return found
+    return index_names([DATA_DIR / "frame"])
 
 
 def load_frame_basis(basis: "str | Path | AssumptionSet | None" = None) -> "AssumptionSet":

@@ -236,7 +236,7 @@ def read_design(path: str | Path) -> Design:
     AssumptionError
         Naming the file, the key and what was expected.
     """
-    from actuary.assumptions.yamlio import read_validated
+    from actuary.yamlio import read_validated
 
     path = Path(path)
     design = read_validated(path, Design)

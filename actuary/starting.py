@@ -46,7 +46,7 @@ import pandas as pd
 import yaml
 
 from actuary import assumptions as assumptions_package
-from actuary.assumptions.yamlio import read_mapping
+from actuary.yamlio import read_mapping
 from actuary.basis import StartingState
 from actuary.errors import DataError
 from actuary.state import N_AGE, N_SERVICE

@@ -250,7 +250,7 @@ def population_aged(aset: Any, first_year: int, n_years: int, age: int) -> np.nd
 
 def read_multi_tier(path: str | Path) -> MultiTierDesign:
     """Read and validate a multi-tier design file (errors name the file and the key)."""
-    from actuary.assumptions.yamlio import read_validated
+    from actuary.yamlio import read_validated
 
     path = Path(path)
     design = read_validated(path, MultiTierDesign)

@@ -21,7 +21,7 @@ from .models import AssumptionSet
 from .overlay import read_set
 from .problems import BasisInvalid, Problem, from_validation
 from .registry import DEFAULT_SET, resolve
-from .yamlio import read_mapping
+from actuary.yamlio import read_mapping
 
 __all__ = ["load_basis"]
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from .problems import BasisInvalid, Problem, model_at
 from .registry import resolve
-from .yamlio import read_mapping
+from actuary.yamlio import read_mapping
 
 __all__ = ["RawSet", "read_set", "OVERLAY_KEYS", "REPLACED_WHOLE"]
 

@@ -12,27 +12,27 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from actuary.errors import ActuaryError, AssumptionError
+from actuary.yamlio import read_mapping
 
-from actuary.errors import AssumptionError
-
-__all__ = ["DATA_DIR", "DEFAULT_SET", "shipped_sets", "shipped_schemes", "resolve", "looks_like_path", "display_names"]
+__all__ = ["DATA_DIR", "DEFAULT_SET", "shipped_sets", "shipped_schemes", "resolve", "looks_like_path", "display_names",
+           "index_names"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe either way; C is faster
 DEFAULT_SET = "cambodia-default"
 
 
-def _index(folders: list[Path]) -> dict[str, Path]:
+def index_names(folders: list[Path]) -> dict[str, Path]:
+    """File stem and ``name`` -> path of the YAML files in ``folders`` (the first wins)."""
     found: dict[str, Path] = {}
     for folder in folders:
         for path in sorted(folder.glob("*.yaml")):
             found.setdefault(path.stem, path)
             try:
-                # Only the name is wanted; a shipped file that does not parse is
-                # reported properly when it is actually loaded.
-                name = (yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}).get("name")
-            except (yaml.YAMLError, OSError, AttributeError):
+                name = read_mapping(path).get("name")
+            except ActuaryError:
+                # only the name is wanted here; a file that cannot be read is reported
+                # properly when it is loaded
                 continue
             if isinstance(name, str):
                 found.setdefault(name, path)
@@ -42,13 +42,13 @@ def _index(folders: list[Path]) -> dict[str, Path]:
 @lru_cache(maxsize=1)
 def shipped_sets() -> dict[str, Path]:
     """Name (and stem) -> path of every shipped assumption set and scenario."""
-    return _index([DATA_DIR, DATA_DIR / "scenarios", DATA_DIR / "reforms", DATA_DIR / "frame"])
+    return index_names([DATA_DIR, DATA_DIR / "scenarios", DATA_DIR / "reforms", DATA_DIR / "frame"])
 
 
 @lru_cache(maxsize=1)
 def shipped_schemes() -> dict[str, Path]:
     """Name (and stem) -> path of every shipped scheme definition."""
-    return _index([DATA_DIR / "schemes"])
+    return index_names([DATA_DIR / "schemes"])
 
 
 def display_names(shipped: dict[str, Path]) -> list[str]:

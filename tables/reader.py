@@ -22,6 +22,7 @@ from actuary.tables.schema import (
     check_kind,
     check_status,
 )
+from actuary.yamlio import read_mapping
 
 __all__ = ["sidecar_path", "read_sidecar", "read_rows", "read_table_files", "read_checked"]
 
@@ -53,10 +54,6 @@ def read_sidecar(path: Path) -> tuple[str, str, TableMeta, Dimensions]:
             "metadata sidecar not found", source=src,
             expected=f"a YAML file {path.name} beside the CSV (see tables/README.md)",
         )
-    # Imported here: the tables layer loads without the assumptions package, which
-    # itself uses this layer (the reader needs nothing of assumption sets).
-    from actuary.assumptions.yamlio import read_mapping
-
     doc = read_mapping(path, error=TableError)
     kind = check_kind(doc.get("kind"), src)
     status = check_status(doc.get("status"), src)

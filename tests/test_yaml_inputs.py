@@ -1,7 +1,7 @@
 """Every YAML file the project reads reports a bad file on one line, without a traceback.
 
 Assumption sets and overlays, starting-population sidecars and table sidecars are read
-by one reader (actuary.assumptions.yamlio); each defect is checked for each kind of
+by one reader (actuary.yamlio); each defect is checked for each kind of
 file: an impossible date (PyYAML's bare ValueError before), a byte that is not UTF-8,
 malformed YAML (PyYAML's multi-line message before). Also a table CSV pandas cannot
 parse, and ``table show`` of a name that is no name at all.
@@ -15,11 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from actuary.assumptions import load_basis
-from actuary.assumptions.yamlio import read_mapping
 from actuary.cli.main import main
 from actuary.errors import AssumptionError, DataError, TableError
 from actuary.starting import read_starting_population
 from actuary.tables import load_table
+from actuary.yamlio import read_mapping
 
 TABLES = Path(__file__).parent / "data" / "tables"
 DATE = "a real calendar date (YYYY-MM-DD)"
@@ -68,6 +68,7 @@ def _table(tmp_path: Path, extra: bytes) -> Path:
 # ---------------------------------------------------------------------- impossible dates
 @pytest.mark.parametrize("command", [
     ["basis", "check"], ["basis", "show"], ["population", "--basis"], ["valuate", "--quiet"],
+    ["compare", "--quiet", "cambodia-default"],
 ])
 def test_overlay_with_an_impossible_date_names_file_line_key_and_value(tmp_path, command):
     path = tmp_path / "bad.yaml"
