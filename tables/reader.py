@@ -2,7 +2,7 @@
 
 The CSV is read as text so that every bad cell can be reported with its 1-based
 line number in the file (line 1 is the header). The sidecar is read by the project's
-one YAML reader, :func:`actuary.assumptions.yamlio.read_mapping` (safe loading, errors
+one YAML reader, :func:`actuary.yamlio.read_mapping` (safe loading, errors
 on one line with file, line, key and value). See tables/README.md for the format.
 """
 
