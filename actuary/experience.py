@@ -54,12 +54,13 @@ from typing import Any, Iterator
 import numpy as np
 import pandas as pd
 
-from actuary.errors import AssumptionError
+from actuary.errors import AssumptionError, DataError
 from actuary.members import from_ymd, ymd
 
 __all__ = [
     "YEAR_DAYS",
     "DECREMENTS",
+    "InsufficientData",
     "lexis_segments",
     "basis_forces",
     "pension_age_in",
@@ -80,6 +81,7 @@ __all__ = [
     "Graduation",
     "fit_gm",
     "fit_whittaker",
+    "check_graduation_settings",
     "graduate",
     "goodness_of_fit",
     "ExperienceResult",
@@ -94,6 +96,13 @@ DECREMENTS = ("death", "exit", "retirement")
 #: Highest force of decrement used where a table gives q = 1 (exp(-30) ~ 1e-13 survives).
 MAX_FORCE = 30.0
 N_AGES_TABLE = 111  # ages 0..110 of the basis's tables
+#: Highest number of GM parameters (``--degree``).
+MAX_GM_DEGREE = 8
+
+
+class InsufficientData(DataError):
+    """The member data are too few for one part of an experience study (a graduation,
+    a survival curve); :func:`study` reports the rest and says what was left out."""
 
 
 def lexis_segments(
@@ -312,7 +321,9 @@ class Observations:
     """Each member's observed interval ``[start, end)`` for one decrement.
 
     Arrays are aligned; ``sex`` is 0 for men, 1 for women; ``event`` marks an event at
-    ``end``. ``excluded`` counts the members with no time in the study window.
+    ``end``. ``excluded`` counts the members with no time in the study window;
+    ``first_observed`` and ``last_observed`` bound the time the file observes before
+    the window is applied (``None`` for a file without members).
     """
 
     decrement: str
@@ -328,6 +339,8 @@ class Observations:
     study_end: date
     members_in: int
     excluded: dict[str, int] = field(default_factory=dict)
+    first_observed: date | None = None
+    last_observed: date | None = None
 
     def __len__(self) -> int:
         return len(self.sex)
@@ -357,7 +370,14 @@ def observations(
         Date of the member file: living members are observed to it.
     study_start, study_end
         The study window ``[study_start, study_end)``; default: from the earliest
-        date observed to the as-of date.
+        date observed to the as-of date. It may start before the earliest date (no one
+        was observed then) but not end after the as-of date (the file knows nothing
+        later).
+
+    Raises
+    ------
+    AssumptionError
+        An unknown decrement, a window ending after the as-of date, or an empty window.
     """
     if decrement not in DECREMENTS:
         raise AssumptionError("unknown decrement", field="decrement", value=decrement,
@@ -377,9 +397,17 @@ def observations(
     first = start.min() if len(start) else as_of_d
     s0 = np.datetime64(study_start, "D") if study_start else first
     s1 = np.datetime64(study_end, "D") if study_end else as_of_d
+    # Living members are observed to the as-of date and no further: a later end would
+    # be printed as the window while adding no exposure.
+    if s1 > as_of_d:
+        raise AssumptionError("the study window ends after the as-of date of the member file, "
+                              "which holds no data after it", field="study_end", value=str(s1),
+                              expected=f"a date on or before the as-of date {as_of} (--to)")
     if s1 <= s0:
+        start_is = "" if study_start else ", the earliest date observed"
         raise AssumptionError("the study window is empty", field="study_end",
-                              value=str(s1), expected=f"a date after the study start {s0}")
+                              value=str(s1),
+                              expected=f"a date after the study start {s0}{start_is} (--to)")
     # an event exactly at the end of the window is inside it (it ends the last cell)
     event = events & (end > s0) & (end <= s1)
     start_w = np.maximum(start, s0)
@@ -403,6 +431,8 @@ def observations(
         entry=entry[keep], start=start_w[keep], end=end_w[keep], event=event[keep],
         as_of=as_of, study_start=_to_date(s0), study_end=_to_date(s1),
         members_in=len(members), excluded=excluded,
+        first_observed=_to_date(first) if len(start) else None,
+        last_observed=_to_date(end.max()) if len(end) else None,
     )
 
 
@@ -585,15 +615,24 @@ def survival_inputs(obs: Observations, timescale: str) -> tuple[np.ndarray, np.n
     return entry, exit_, obs.event.astype(bool)
 
 
+SURVIVAL_COLUMNS = ["estimator", "group", "time", "estimate", "lower", "upper", "at_risk",
+                    "events"]
+
+
 def survival_fits(obs: Observations, timescale: str, alpha: float = 0.05,
-                  max_points: int = 2000) -> pd.DataFrame:
+                  max_points: int = 2000, left_out: list[str] | None = None) -> pd.DataFrame:
     """Kaplan-Meier survival and Nelson-Aalen cumulative hazard (lifelines), all and by sex.
 
     Left truncation: each member enters the risk set at the entry time. Returns a tidy
-    frame (estimator, group, time, estimate, lower, upper, at_risk) thinned to at most
-    ``max_points`` event times per curve (every k-th time, the last always kept).
+    frame (estimator, group, time, estimate, lower, upper, at_risk, events) thinned to at
+    most ``max_points`` event times per curve (every k-th time, the last always kept).
+
+    A curve lifelines cannot estimate (no one at risk at some time while members enter
+    later: too few members) is left out and described in ``left_out`` when a list is
+    given; without one it raises :class:`InsufficientData`.
     """
     from lifelines import KaplanMeierFitter, NelsonAalenFitter
+    from lifelines.exceptions import StatError
 
     entry, exit_, event = survival_inputs(obs, timescale)
     frames = []
@@ -605,7 +644,24 @@ def survival_fits(obs: Observations, timescale: str, alpha: float = 0.05,
         for name, fitter, col in (("kaplan_meier", KaplanMeierFitter(alpha=alpha), "KM_estimate"),
                                   ("nelson_aalen", NelsonAalenFitter(
                                       alpha=alpha, nelson_aalen_smoothing=False), "NA_estimate")):
-            fitter.fit(exit_[mask], event[mask], entry=entry[mask], label=col)
+            try:
+                fitter.fit(exit_[mask], event[mask], entry=entry[mask], label=col)
+            except StatError:
+                # With left truncation, a time at which no one is at risk while others
+                # enter later breaks the product of conditional survivals; lifelines
+                # refuses the whole curve.
+                gap = _risk_set_gap(entry[mask], exit_[mask])
+                at = f" after {timescale} {gap:.2f}" if gap is not None else ""
+                what = (f"{name.replace('_', '-').title()} curve ({group}): no one is at risk"
+                        f"{at} while members enter later (left truncation): too few members "
+                        f"({_counted(int(mask.sum()), 'member')}, "
+                        f"{_counted(int(event[mask].sum()), 'event')})")
+                if left_out is None:
+                    raise InsufficientData(what, field="survival curve",
+                                           value=f"{name} {group}",
+                                           expected="more members at risk at each event time")
+                left_out.append(what)
+                continue
             est = fitter.survival_function_ if name == "kaplan_meier" else fitter.cumulative_hazard_
             ci = fitter.confidence_interval_
             table = fitter.event_table
@@ -623,7 +679,24 @@ def survival_fits(obs: Observations, timescale: str, alpha: float = 0.05,
             f.insert(0, "group", group)
             f.insert(0, "estimator", name)
             frames.append(f)
+    if not frames:
+        return pd.DataFrame(columns=SURVIVAL_COLUMNS)
     return pd.concat(frames, ignore_index=True)
+
+
+def _risk_set_gap(entry: np.ndarray, exit_: np.ndarray) -> float | None:
+    """The first time at which no one is at risk while someone enters later (members are
+    at risk on ``(entry, exit]``), or ``None``."""
+    times = np.unique(np.concatenate([entry, exit_]))
+    at_risk = (np.searchsorted(np.sort(entry), times, side="right")
+               - np.searchsorted(np.sort(exit_), times, side="right"))
+    gap = times[(at_risk == 0) & (times < entry.max())]
+    return float(gap[0]) if gap.size else None
+
+
+def _counted(n: float, word: str) -> str:
+    """``n`` with ``word`` in the singular or the plural."""
+    return f"{n:,.0f} {word}{'' if n == 1 else 's'}"
 
 
 # -- graduation -----------------------------------------------------------------------
@@ -710,6 +783,41 @@ def fit_whittaker(d: np.ndarray, E: np.ndarray, h: float, order: int = 3
     return np.exp(eta), _poisson_loglik(d, fitted), edf
 
 
+def check_graduation_settings(method: str, degree: int | None = None,
+                              h: float | None = None) -> None:
+    """Refuse a graduation setting that is out of range or that ``method`` would ignore
+    (``degree`` belongs to ``gm``, ``h`` to ``whittaker``).
+
+    Raises
+    ------
+    AssumptionError
+        Naming the parameter, its value and what is accepted.
+    """
+    if method not in ("gm", "whittaker"):
+        raise AssumptionError("unknown graduation method", field="method", value=method,
+                              expected="gm or whittaker")
+    if degree is not None:
+        if method != "gm":
+            raise AssumptionError("a degree is a number of GM parameters: Whittaker-Henderson "
+                                  "would ignore it", field="degree", value=degree,
+                                  expected="no degree with method whittaker (--degree goes "
+                                           "with --method gm)")
+        if isinstance(degree, bool) or not isinstance(degree, (int, np.integer)) \
+                or not 1 <= degree <= MAX_GM_DEGREE:
+            raise AssumptionError("GM degree out of range", field="degree", value=degree,
+                                  expected=f"a whole number from 1 to {MAX_GM_DEGREE}")
+    if h is not None:
+        if method != "whittaker":
+            raise AssumptionError("h is the Whittaker-Henderson smoothing: GM would ignore it",
+                                  field="h", value=h,
+                                  expected="no h with method gm (--smoothing goes with "
+                                           "--method whittaker)")
+        # nan passes every comparison test, so finiteness is checked on its own
+        if not isinstance(h, (int, float, np.number)) or not math.isfinite(h) or h <= 0:
+            raise AssumptionError("Whittaker-Henderson smoothing out of range", field="h",
+                                  value=h, expected="a finite number above 0")
+
+
 def graduate(rates: pd.DataFrame, sex: str, method: str = "gm", degree: int | None = None,
              h: float | None = None, order: int = 3) -> Graduation | None:
     """Graduate the crude central rates of one sex (ages with exposure).
@@ -717,15 +825,38 @@ def graduate(rates: pd.DataFrame, sex: str, method: str = "gm", degree: int | No
     ``gm``: the degree (1..8 parameters) with the lowest AIC unless given. ``whittaker``:
     the smoothing ``h`` on a grid 10^-2..10^7 with the lowest AIC (with the effective
     degrees of freedom) unless given. ``None`` when there are no events.
+
+    A fit needs events at as many ages as the parameters it leaves free (``degree``
+    for GM, ``order`` for Whittaker-Henderson, whose penalty does not bind polynomials
+    of degree ``order - 1``): with fewer, a polynomial that is 0 at every age with an
+    event and negative elsewhere makes the likelihood grow without bound, so the
+    maximum does not exist (the fitted force runs to 0 at ages without events). The
+    automatic GM choice stops at that number.
+
+    Raises
+    ------
+    AssumptionError
+        A setting out of range or one ``method`` ignores (:func:`check_graduation_settings`).
+    InsufficientData
+        Too few ages with exposure or with events for the fit asked for.
     """
+    check_graduation_settings(method, degree, h)
     r = rates[(rates["sex"] == sex) & (rates["central"] > 0)].sort_values("age")
     if r.empty or r["events"].sum() <= 0:
         return None
     ages = r["age"].to_numpy(np.int64)
     d = r["events"].to_numpy(float)
     E = r["central"].to_numpy(float)
+    n_event_ages = int(np.count_nonzero(d > 0))
+    found = (f"{_counted(d.sum(), 'event')} at {_counted(n_event_ages, 'age')} "
+             f"(of {len(ages)} with exposure)")
     if method == "gm":
-        choices = [degree] if degree else list(range(1, min(8, len(ages)) + 1))
+        if degree and degree > n_event_ages:
+            raise InsufficientData(f"{found}, too few for GM(0,{degree})",
+                                   source=f"graduation {sex}", field="degree", value=degree,
+                                   expected=f"events at {degree} ages or more, or a degree "
+                                            f"(--degree) of at most {n_event_ages}")
+        choices = [degree] if degree else list(range(1, min(MAX_GM_DEGREE, n_event_ages) + 1))
         best = None
         for k in choices:
             mu, ll = fit_gm(ages, d, E, k)
@@ -740,16 +871,19 @@ def graduate(rates: pd.DataFrame, sex: str, method: str = "gm", degree: int | No
                           f"GM(0,{k}): log mu = polynomial of degree {k - 1} in age "
                           f"(Poisson maximum likelihood, {k} parameters)", aic)
     if method == "whittaker":
-        if len(ages) <= order:
-            raise AssumptionError("too few ages to graduate by Whittaker-Henderson",
-                                  value=len(ages), expected=f"more than {order} ages")
+        if len(ages) <= order or n_event_ages < order:
+            raise InsufficientData(f"{found}, too few for Whittaker-Henderson of order "
+                                   f"{order}", source=f"graduation {sex}", field="method",
+                                   value=method,
+                                   expected=f"more than {order} ages with exposure and "
+                                            f"events at {order} ages or more")
         # consecutive ages; those without exposure get no weight
         full = np.arange(ages.min(), ages.max() + 1)
         pos = ages - ages.min()
         d_full, E_full = np.zeros(len(full)), np.zeros(len(full))
         d_full[pos], E_full[pos] = d, E
         ages, d, E = full, d_full, E_full
-        grid = [h] if h else [10.0 ** k for k in np.arange(-2, 7.5, 0.5)]
+        grid = [h] if h is not None else [10.0 ** k for k in np.arange(-2, 7.5, 0.5)]
         best = None
         for hh in grid:
             mu, ll, edf = fit_whittaker(d, E, hh, order)
@@ -846,7 +980,12 @@ def _runs_cdf(g: int, n1: int, n2: int) -> float:
 
 @dataclass
 class ExperienceResult:
-    """Everything an experience study produces (see :func:`study`)."""
+    """Everything an experience study produces (see :func:`study`).
+
+    ``not_graduated`` gives, by sex, why a death or exit graduation was left out (no
+    events, or too few for the fit); ``left_out`` lists the other parts the data could
+    not support (survival curves). Both are printed with the summary.
+    """
 
     decrement: str
     timescale: str
@@ -863,6 +1002,8 @@ class ExperienceResult:
     synthetic: bool = False
     source: str = ""
     notes: list[str] = field(default_factory=list)
+    not_graduated: dict[str, str] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)
 
     def summary_lines(self) -> list[str]:
         """The text the CLI prints."""
@@ -887,6 +1028,11 @@ class ExperienceResult:
             fails = self.gof[(self.gof["sex"] == sex) & (self.gof["verdict"] == "FAIL")]
             lines.append(f"  graduation {sex}: ages {g.ages.min()}-{g.ages.max()}, {g.detail}; "
                          f"tests failed: {', '.join(fails['test']) or 'none'}")
+        for sex, why in self.not_graduated.items():
+            lines.append(f"  graduation {sex}: left out ({why}); the table keeps the basis's "
+                         "rates")
+        for what in self.left_out:
+            lines.append(f"  left out: {what}")
         return lines
 
 
@@ -915,12 +1061,41 @@ def study(
     Kaplan-Meier and Nelson-Aalen fits, and (death and exit) a graduation by sex with
     its goodness-of-fit tests. Retirement is not graduated: the basis retires everyone
     at the pension age, so its rates are a spike, not a curve.
+
+    Small files: exposures, crude rates and A/E need only one member observed (A/E
+    with no events still compares 0 with what the basis expects). A graduation of a sex
+    with too few events (see :func:`graduate`) or a survival curve lifelines cannot
+    estimate is left out, and the result says so (``not_graduated``, ``left_out``).
+
+    Raises
+    ------
+    AssumptionError
+        A setting out of range (``alpha`` in (0, 1); ``degree``, ``h``: see
+        :func:`check_graduation_settings`), a graduation setting for retirement, a window
+        that is empty or ends after ``as_of``, or no member observed in the window.
     """
+    # nan passes every comparison test, so finiteness is checked on its own
+    if not isinstance(alpha, (int, float, np.number)) or not math.isfinite(alpha) \
+            or not 0.0 < alpha < 1.0:
+        raise AssumptionError("significance level out of range", field="alpha", value=alpha,
+                              expected="a number strictly between 0 and 1 (1 - the confidence "
+                                       "level, --level)")
+    check_graduation_settings(method, degree, h)
+    if decrement == "retirement" and (degree is not None or h is not None):
+        given = "degree" if degree is not None else "h"
+        raise AssumptionError("retirement is not graduated (the basis retires everyone at the "
+                              f"pension age), so {given} would be ignored", field=given,
+                              value=degree if degree is not None else h,
+                              expected="no graduation setting with decrement retirement")
     obs = observations(members, decrement, as_of, study_start, study_end)
     if len(obs) == 0:
-        raise AssumptionError("no member is observed in the study window", field="decrement",
-                              value=decrement,
-                              expected="members with time between the study start and end")
+        span = (f"{obs.first_observed} to {obs.last_observed}" if obs.first_observed
+                else "none")
+        raise AssumptionError(f"no member is observed in the study window ({decrement}); "
+                              f"{obs.members_in:,} members in the file", field="study window",
+                              value=f"{obs.study_start} to {obs.study_end}",
+                              expected=f"a window (--from, --to) overlapping the time the file "
+                                       f"observes: {span}")
     y0 = ymd(np.array([obs.start.min()]))[0][0]
     y1 = ymd(np.array([obs.end.max()]))[0][0]
     years = np.arange(y0, y1 + 1)
@@ -937,14 +1112,21 @@ def study(
                      "time observed in each cell (see actuary.experience.basis_forces)")
     rates = rates_by_age(cells, alpha)
     ae = actual_to_expected(cells, alpha=alpha)
-    survival = survival_fits(obs, TIMESCALES[decrement], alpha)
+    left_out: list[str] = []
+    survival = survival_fits(obs, TIMESCALES[decrement], alpha, left_out=left_out)
     grads: dict[str, Graduation] = {}
+    not_graduated: dict[str, str] = {}
     gof = []
     if decrement != "retirement":
         for sex in ("M", "F"):
-            g = graduate(rates, sex, method, degree, h)
+            # one sex too small to graduate does not stop the other, nor the crude rates
+            try:
+                g = graduate(rates, sex, method, degree, h)
+            except InsufficientData as exc:
+                not_graduated[sex] = f"{exc.message}; needs {exc.expected}"
+                continue
             if g is None:
-                notes.append(f"{sex}: no events, no graduation")
+                not_graduated[sex] = "no events"
                 continue
             grads[sex] = g
             gof.append(goodness_of_fit(g, rates, alpha))
@@ -960,13 +1142,16 @@ def study(
                                        "verdict"]))
     return ExperienceResult(decrement, TIMESCALES[decrement], obs, cells, rates, ae, survival,
                             grads, gof_frame, getattr(aset, "name", ""), method, alpha,
-                            synthetic, source, notes)
+                            synthetic, source, notes, not_graduated, left_out)
 
 
 def _graduated_frame(grads: dict[str, Graduation]) -> pd.DataFrame:
     parts = [pd.DataFrame({"sex": s, "age": g.ages, "mu_graduated": g.mu}) for s, g in grads.items()]
     if not parts:
-        return pd.DataFrame(columns=["sex", "age", "mu_graduated"])
+        # typed, so that the merged column stays numeric (an object column of NaN
+        # breaks the deviations computed from it)
+        return pd.DataFrame({"sex": pd.Series(dtype=object), "age": pd.Series(dtype=np.int64),
+                             "mu_graduated": pd.Series(dtype=float)})
     return pd.concat(parts, ignore_index=True)
 
 
@@ -990,7 +1175,8 @@ def experience_table(result: ExperienceResult, aset: Any, name: str) -> Any:
       basis's rule (1 in the year of age ending at the pension age, 0 elsewhere). The
       basis has no retirement-rate parameter yet: this table is evidence for one.
 
-    A sex without events keeps the basis's values (said in the method).
+    A sex not graduated (no events, or too few) keeps the basis's values (said in the
+    method).
     """
     from actuary.tables import Table, TableMeta
 
@@ -1022,7 +1208,8 @@ def experience_table(result: ExperienceResult, aset: Any, name: str) -> Any:
         g = result.graduations.get(sex)
         mu = base_mu[ages].copy()
         if g is None:
-            method_lines.append(f"{sex}: no events; the basis's values")
+            why = result.not_graduated.get(sex, "no events")
+            method_lines.append(f"{sex}: not graduated ({why}); the basis's values")
         else:
             inside = (ages >= g.ages.min()) & (ages <= g.ages.max())
             grad = np.interp(ages, g.ages, g.mu)  # graduated ages (interpolated over gaps)

@@ -2,14 +2,85 @@
 
 from __future__ import annotations
 
+import math
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
 
 from actuary.cli.progress import progress
+from actuary.errors import AssumptionError
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
+_LEVEL = (0.5, 0.999)
+
+
+def _check_options(decrement: str, method: str, degree: int | None, smoothing: float | None,
+                  level: float) -> None:
+    """Refuse what click lets through: nan or inf (a FloatRange compares, and every
+    comparison with nan is false) and a graduation option the study would ignore.
+
+    Raises
+    ------
+    AssumptionError
+        Naming the option (both, for a combination), the value and what is accepted.
+    """
+    if not math.isfinite(level):
+        raise AssumptionError("the confidence level is not a number", field="--level",
+                              value=level, expected=f"a number from {_LEVEL[0]} to {_LEVEL[1]}")
+    if smoothing is not None and not math.isfinite(smoothing):
+        raise AssumptionError("the Whittaker-Henderson smoothing is not a finite number",
+                              field="--smoothing", value=smoothing,
+                              expected="a finite number above 0 (or no --smoothing: the h "
+                                       "with the lowest AIC)")
+    given = [(name, v) for name, v in (("--degree", degree), ("--smoothing", smoothing))
+             if v is not None]
+    if decrement == "retirement" and given:
+        name, v = given[0]
+        raise AssumptionError(f"retirement is not graduated (the basis retires everyone at the "
+                              f"pension age), so {name} would be ignored",
+                              field=f"{name} / --decrement", value=f"{v:g} / retirement",
+                              expected=f"no {name} with --decrement retirement")
+    if method == "gm" and smoothing is not None:
+        raise AssumptionError("--smoothing is the Whittaker-Henderson h: the GM graduation "
+                              "would ignore it", field="--smoothing / --method",
+                              value=f"{smoothing:g} / gm",
+                              expected="--smoothing with --method whittaker (--degree with gm)")
+    if method == "whittaker" and degree is not None:
+        raise AssumptionError("--degree is the number of GM parameters: the Whittaker-Henderson "
+                              "graduation would ignore it", field="--degree / --method",
+                              value=f"{degree} / whittaker",
+                              expected="--degree with --method gm (--smoothing with whittaker)")
+
+
+def _check_window(study_start: date | None, study_end: date | None, as_of: date) -> None:
+    """Refuse a study window that ends after the file's as-of date (the file holds no
+    data after it: the exposure would be that of a shorter window than the one printed)
+    or that is empty, before the member file is read. A window outside the data on the
+    early side is refused by :func:`actuary.experience.study` (no member observed).
+
+    Raises
+    ------
+    AssumptionError
+        Naming ``--to`` or ``--from``, the date and what is accepted.
+    """
+    if study_end is not None and study_end > as_of:
+        raise AssumptionError("the study window ends after the as-of date of the member file, "
+                              "which holds no data after it", field="--to",
+                              value=study_end.isoformat(),
+                              expected=f"a date on or before the as-of date {as_of} (the "
+                                       "default; --as-of sets the file's date)")
+    # the messages of an empty window are those of actuary.experience.observations
+    if study_start is not None and study_end is not None and study_end <= study_start:
+        raise AssumptionError("the study window is empty", field="--to",
+                              value=study_end.isoformat(),
+                              expected=f"a date after the study start {study_start} (--from)")
+    if study_start is not None and study_start >= as_of:
+        raise AssumptionError("the study window is empty", field="--from",
+                              value=study_start.isoformat(),
+                              expected=f"a date before the end of the window, the as-of date "
+                                       f"{as_of}")
 
 
 @click.command("experience")
@@ -25,15 +96,16 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--as-of", "as_of", type=_DATE, help="Date of the member file (default: the "
               "basis's valuation date).")
 @click.option("--from", "study_start", type=_DATE, help="First day of the study window.")
-@click.option("--to", "study_end", type=_DATE, help="Day after the study window (default: "
-              "the as-of date).")
+@click.option("--to", "study_end", type=_DATE, help="Day after the study window, at the latest "
+              "the as-of date (the default).")
 @click.option("--method", type=click.Choice(["gm", "whittaker"]), default="gm",
               show_default=True, help="Graduation: Gompertz-Makeham GM(0,k) by Poisson "
               "likelihood, or Whittaker-Henderson on log rates.")
-@click.option("--degree", type=click.IntRange(1, 8), help="GM parameters (default: lowest AIC).")
+@click.option("--degree", type=click.IntRange(1, 8), help="GM parameters, with --method gm "
+              "(default: lowest AIC).")
 @click.option("--smoothing", type=click.FloatRange(min=0, min_open=True),
-              help="Whittaker-Henderson h (default: lowest AIC).")
-@click.option("--level", type=click.FloatRange(0.5, 0.999), default=0.95, show_default=True,
+              help="Whittaker-Henderson h, with --method whittaker (default: lowest AIC).")
+@click.option("--level", type=click.FloatRange(*_LEVEL), default=0.95, show_default=True,
               help="Confidence level of the intervals.")
 @click.option("--encoding", help="Text encoding of a CSV member file (default UTF-8).")
 @click.option("--quiet", is_flag=True, help="No progress messages.")
@@ -46,6 +118,7 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
     from actuary.fileio import check_outputs
     from actuary.reports.experience import write_experience_workbook
 
+    _check_options(decrement, method, degree, smoothing, level)
     out = Path(out or f"experience_{decrement}.xlsx")
     table_path = Path(table) if table else out.with_suffix(".csv")
     aset = load_basis(basis)
@@ -54,6 +127,9 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
                   inputs=[members, *aset.read_files])
     say = progress(quiet)
     settings = CheckSettings.from_basis(aset, as_of.date() if as_of else None)
+    study_start = study_start.date() if study_start else None
+    study_end = study_end.date() if study_end else None
+    _check_window(study_start, study_end, settings.as_of)
     checked = check_files(members, settings, encoding=encoding, progress=say)
     f = checked.files[0]
     if f.rows_rejected:
@@ -61,8 +137,7 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
                    "out (run actuary data check for the report)")
     say(f"studying {decrement}")
     result = study(checked.members, decrement, aset, settings.as_of,
-                   study_start=study_start.date() if study_start else None,
-                   study_end=study_end.date() if study_end else None,
+                   study_start=study_start, study_end=study_end,
                    method=method, degree=degree, h=smoothing, alpha=1.0 - level,
                    synthetic=checked.synthetic, source=f"{f.path} (SHA-256 {f.sha256[:16]}...)")
     write_experience_table(result, aset, table_path)

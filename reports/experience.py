@@ -56,6 +56,12 @@ def write_experience_workbook(result: Any, path: str | Path, *, table_path: str 
         items.append((f"Not observed: {reason}", count))
     for sex, g in result.graduations.items():
         items.append((f"Graduation {sex}", f"ages {g.ages.min()}-{g.ages.max()}: {g.detail}"))
+    # what the data could not support is said where the results are, not only in a note
+    for sex, why in result.not_graduated.items():
+        items.append((f"Graduation {sex}", f"left out: {why}; the table keeps the basis's "
+                      "rates"))
+    for what in result.left_out:
+        items.append(("Left out", what))
     if table_path:
         items.append(("Table written", table_path))
     if command:
@@ -102,8 +108,9 @@ def write_experience_workbook(result: Any, path: str | Path, *, table_path: str 
     t.title("Goodness of fit of the graduation", "Tests of Forfar, McCutcheon and Wilkie "
             f"(1988) at {100 * result.alpha:g}%; see actuary.experience.goodness_of_fit.", syn)
     if result.gof.empty:
-        t.row(["no graduation (no events, or retirement: the basis retires everyone at the "
-               "pension age)"])
+        why = ("; ".join(f"{sex}: {w}" for sex, w in result.not_graduated.items())
+               or "retirement: the basis retires everyone at the pension age")
+        t.row([f"no graduation ({why})"])
     else:
         t.table(result.gof, [("sex", "Sex", None), ("test", "Test", None),
                              ("statistic", "Statistic", "0.0000"),
@@ -120,6 +127,10 @@ def write_experience_workbook(result: Any, path: str | Path, *, table_path: str 
                               ("lower", "Lower", "0.000000"), ("upper", "Upper", "0.000000"),
                               ("at_risk", "At risk", styles.COUNT),
                               ("events", "Events", styles.COUNT)])
+    if result.left_out:
+        v.blank()
+        for what in result.left_out:
+            v.row([f"left out: {what}"])
 
     e = SheetWriter(book, "Exposure", (6, 6, 8, 10, 16, 16, 10, 14))
     e.title("Exposure by Lexis cell", "Sex, age last birthday, calendar year, completed years "
