@@ -6,15 +6,19 @@ the file, the row or key and the value, exit code 1 and no traceback.
 
 from __future__ import annotations
 
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from actuary.cli.main import main
-from actuary.errors import DataError
-from actuary.starting import read_starting_population
+sys.path.insert(0, str(Path(__file__).parent))
+from cli_errors import one_error_line  # noqa: E402
+
+from actuary.cli.main import main  # noqa: E402
+from actuary.errors import DataError  # noqa: E402
+from actuary.starting import read_starting_population  # noqa: E402
 
 HEADER = ("status,sex,age,credited_months,count,average_monthly_wage,average_career_wage,"
           "average_monthly_pension")
@@ -37,13 +41,7 @@ def _write(tmp_path: Path, body: str, meta: str = META, name: str = "pop.csv") -
 def _valuate_error(path: Path, *fragments: str) -> str:
     """``actuary valuate --population path``: one ``error:`` line, exit code 1."""
     result = CliRunner().invoke(main, ["valuate", "--population", str(path), "--quiet"])
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
-    for fragment in fragments:
-        assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
-    return lines[0]
+    return one_error_line(result, *fragments)
 
 
 # ---------------------------------------------------------------------- a row too wide

@@ -9,17 +9,21 @@ parse, and ``table show`` of a name that is no name at all.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from actuary.assumptions import load_basis
-from actuary.cli.main import main
-from actuary.errors import AssumptionError, DataError, TableError
-from actuary.starting import read_starting_population
-from actuary.tables import load_table
-from actuary.yamlio import read_mapping
+sys.path.insert(0, str(Path(__file__).parent))
+from cli_errors import one_error_line  # noqa: E402
+
+from actuary.assumptions import load_basis  # noqa: E402
+from actuary.cli.main import main  # noqa: E402
+from actuary.errors import AssumptionError, DataError, TableError  # noqa: E402
+from actuary.starting import read_starting_population  # noqa: E402
+from actuary.tables import load_table  # noqa: E402
+from actuary.yamlio import read_mapping  # noqa: E402
 
 TABLES = Path(__file__).parent / "data" / "tables"
 DATE = "a real calendar date (YYYY-MM-DD)"
@@ -37,17 +41,6 @@ reserve_khr: 1000000
 source: test
 status: unverified
 """
-
-
-def _one_error_line(result, *fragments: str) -> str:
-    """The CLI's message, after checking it is one ``error:`` line with exit code 1."""
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
-    for fragment in fragments:
-        assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
-    return lines[0]
 
 
 def _population(tmp_path: Path, sidecar: bytes) -> Path:
@@ -74,7 +67,7 @@ def test_overlay_with_an_impossible_date_names_file_line_key_and_value(tmp_path,
     path = tmp_path / "bad.yaml"
     path.write_text(OVERLAY, encoding="utf-8")
     result = CliRunner().invoke(main, [*command, str(path)])
-    _one_error_line(result, "bad.yaml", "line 4", "'overrides.valuation_date'", "'2025-02-30'",
+    one_error_line(result, "bad.yaml", "line 4", "'overrides.valuation_date'", "'2025-02-30'",
                     "day is out of range for month", DATE)
 
 
@@ -110,7 +103,7 @@ def test_population_sidecar_with_an_impossible_date(tmp_path):
     assert e.source == str(csv.with_suffix(".yaml")) and e.location == "line 2, column 17"
     assert (e.field, e.value, e.expected) == ("valuation_date", "2024-02-30", DATE)
     result = CliRunner().invoke(main, ["valuate", "--population", str(csv), "--quiet"])
-    _one_error_line(result, "pop.yaml", "line 2", "'valuation_date'", "'2024-02-30'", DATE)
+    one_error_line(result, "pop.yaml", "line 2", "'valuation_date'", "'2024-02-30'", DATE)
 
 
 def test_table_sidecar_with_an_impossible_date(tmp_path):
@@ -121,7 +114,7 @@ def test_table_sidecar_with_an_impossible_date(tmp_path):
     assert e.source == str(csv.with_suffix(".yaml")) and e.location == "line 12, column 13"
     assert (e.field, e.value, e.expected) == ("extra_date", "2025-02-30", DATE)
     result = CliRunner().invoke(main, ["table", "show", str(csv)])
-    _one_error_line(result, "user_qx.yaml", "line 12", "'extra_date'", "'2025-02-30'", DATE)
+    one_error_line(result, "user_qx.yaml", "line 12", "'extra_date'", "'2025-02-30'", DATE)
 
 
 def test_real_dates_still_read_as_dates(tmp_path):
@@ -138,7 +131,7 @@ def test_population_sidecar_not_utf8(tmp_path):
         read_starting_population(csv)
     assert err.value.source == str(csv.with_suffix(".yaml")) and err.value.location == "line 6"
     result = CliRunner().invoke(main, ["valuate", "--population", str(csv), "--quiet"])
-    _one_error_line(result, "pop.yaml", "line 6", "not UTF-8", "0xe9", "a UTF-8 YAML file")
+    one_error_line(result, "pop.yaml", "line 6", "not UTF-8", "0xe9", "a UTF-8 YAML file")
 
 
 def test_table_sidecar_not_utf8(tmp_path):
@@ -146,21 +139,21 @@ def test_table_sidecar_not_utf8(tmp_path):
     with pytest.raises(TableError, match="not UTF-8"):
         load_table(csv)
     result = CliRunner().invoke(main, ["table", "show", str(csv)])
-    _one_error_line(result, "user_qx.yaml", "line 12", "not UTF-8", "0xe9", "a UTF-8 YAML file")
+    one_error_line(result, "user_qx.yaml", "line 12", "not UTF-8", "0xe9", "a UTF-8 YAML file")
 
 
 # ---------------------------------------------------------------------- malformed YAML
 def test_population_sidecar_malformed(tmp_path):
     csv = _population(tmp_path, b"name: x\nvaluation_date: [2025\n")
     result = CliRunner().invoke(main, ["valuate", "--population", str(csv), "--quiet"])
-    line = _one_error_line(result, "pop.yaml", "line 3", "malformed YAML")
+    line = one_error_line(result, "pop.yaml", "line 3", "malformed YAML")
     assert "<unicode string>" not in line
 
 
 def test_table_sidecar_malformed(tmp_path):
     csv = _table(tmp_path, b"note: [x\n")
     result = CliRunner().invoke(main, ["table", "show", str(csv)])
-    line = _one_error_line(result, "user_qx.yaml", "line 13", "malformed YAML")
+    line = one_error_line(result, "user_qx.yaml", "line 13", "malformed YAML")
     assert "<unicode string>" not in line
 
 
@@ -179,11 +172,11 @@ def test_table_csv_with_an_extra_field_is_one_line(tmp_path):
     csv = _table(tmp_path, b"")
     csv.write_text(csv.read_text(encoding="utf-8") + "F,4,0.5,9\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["table", "show", str(csv)])
-    _one_error_line(result, "user_qx.csv", "cannot read CSV", "saw 4")
+    one_error_line(result, "user_qx.csv", "cannot read CSV", "saw 4")
     assert result.output.count("\n") == 1  # pandas' message ended in a line break
 
 
 @pytest.mark.parametrize("name", ["", "/"])
 def test_table_show_of_an_empty_name(name):
     result = CliRunner().invoke(main, ["table", "show", name])
-    _one_error_line(result, "unknown table", f"value {name!r}", "wpp2024_cambodia_qx")
+    one_error_line(result, "unknown table", f"value {name!r}", "wpp2024_cambodia_qx")
