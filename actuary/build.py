@@ -36,6 +36,7 @@ import numpy as np
 from actuary.assumptions.models import AssumptionSet
 from actuary.basis import Basis, SchemeRules, StartingState
 from actuary.errors import AssumptionError
+from actuary.population import death_probability_by_age_last_birthday
 from actuary.starting import StartingPopulation
 from actuary.state import N_AGE
 
@@ -163,7 +164,9 @@ def build_basis(
                               value=sorted(set(pension_age.tolist())),
                               expected="whole years (the state is kept by completed age)")
 
-    q = _by_age(aset.tables["demographic.mortality"], years, beyond="hold")
+    # the table is by exact age; the state by age on 1 January (last birthday)
+    q = death_probability_by_age_last_birthday(
+        _by_age(aset.tables["demographic.mortality"], years, beyond="hold"))
     q = np.minimum(q * demo.mortality.scale, 1.0)
     q[:, :, -1] = 1.0
     factor = avg(demo.disabled_mortality_factor)

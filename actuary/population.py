@@ -62,6 +62,7 @@ __all__ = [
     "PopulationProjection",
     "person_years",
     "survival_ratios",
+    "death_probability_by_age_last_birthday",
     "life_expectancy",
     "median_age",
     "project",
@@ -236,6 +237,18 @@ def survival_ratios(L: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     S[..., MAX_AGE - 1] = open_ratio
     S[..., MAX_AGE] = open_ratio
     return L[..., 0].copy(), S
+
+
+def death_probability_by_age_last_birthday(q: np.ndarray) -> np.ndarray:
+    """Probability that a person aged ``x`` (completed) on 1 January dies before the next
+    1 January, from life tables ``q [..., 2, 111]`` of exact ages.
+
+    A table's ``q_x`` runs from exact age ``x`` to ``x + 1``; people aged ``x`` last
+    birthday are on average half a year older, so over a calendar year they die at
+    ``1 - L_{x+1} / L_x`` (:func:`survival_ratios`), between ``q_x`` and ``q_{x+1}``.
+    The cohort projection of the population and the valuation's year step both use it.
+    """
+    return 1.0 - survival_ratios(person_years(q))[1]
 
 
 def life_expectancy(q: np.ndarray, age: int = 0) -> np.ndarray:

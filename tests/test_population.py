@@ -21,6 +21,7 @@ from actuary.lifetable import LifeTable
 from actuary.population import (
     N_AGE,
     PopulationInputs,
+    death_probability_by_age_last_birthday,
     frame_scenarios,
     inputs_from_basis,
     life_expectancy,
@@ -98,6 +99,47 @@ def test_survival_ratios_and_open_group():
     assert S[0, 30] == pytest.approx(L[0, 31] / L[0, 30])
     open_ratio = L[0, 110] / (L[0, 109] + L[0, 110])
     assert S[0, 109] == S[0, 110] == pytest.approx(open_ratio)
+
+
+def test_deaths_by_age_last_birthday_by_numerical_integration():
+    """People aged x last birthday on 1 January, spread over exact ages x + u as a life
+    table's survivors are (density l(x + u)), each dying over the year with probability
+    1 - l(x + u + 1) / l(x + u); integrated here on a fine grid with the force constant
+    within each year of age, apart from person_years."""
+    ages = np.arange(N_AGE)
+    q = np.clip(0.0004 * np.exp(0.09 * ages), 0.0, 0.9)[None, :].repeat(2, axis=0)
+    got = death_probability_by_age_last_birthday(q)
+    mu = -np.log(1.0 - q[0])
+    steps = 4000
+    u = (np.arange(steps) + 0.5) / steps
+
+    def l(x):  # survivors at exact age x (l_0 = 1), constant force within each year
+        whole = np.floor(x).astype(int)
+        done = np.concatenate([[0.0], np.cumsum(mu)])[whole]
+        return np.exp(-(done + mu[whole] * (x - whole)))
+
+    for x in (20, 45, 60, 75, 84):  # below the clip at 0.9
+        weight = l(x + u)
+        want = 1.0 - np.sum(l(x + 1 + u)) / np.sum(weight)
+        assert got[0, x] == pytest.approx(want, rel=1e-6)
+        assert q[0, x] < got[0, x] < q[0, x + 1]  # half a year older on average
+    # a force constant over all ages leaves the probability as it was
+    flat = np.full((2, N_AGE), 0.02)
+    np.testing.assert_allclose(death_probability_by_age_last_birthday(flat)[:, 1:109], 0.02,
+                               rtol=1e-12)
+
+
+def test_the_valuation_dies_by_age_last_birthday_as_the_population_does():
+    from actuary.build import build_basis
+    from actuary.valuation import load_population
+
+    aset = load_basis()
+    basis = build_basis(aset, load_population(aset, None), horizon=3)
+    table = aset.tables["demographic.mortality"].to_array(range(N_AGE), np.arange(2025, 2028))
+    want = np.minimum(death_probability_by_age_last_birthday(table)
+                      * aset.demographic.mortality.scale, 1.0)
+    np.testing.assert_allclose(basis.mortality[:, :, :-1], want[:, :, :-1], rtol=1e-14)
+    assert (basis.mortality[:, :, 61] > table[:, :, 61]).all()
 
 
 def test_life_expectancy_matches_the_lifetable_class():
