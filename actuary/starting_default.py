@@ -28,8 +28,10 @@ Steps and status
    of age 59 (the members who reached 60 in 2023-2024 with at least 12 months; derived
    from the unverified profile), pension :data:`PENSION_CREDIT_YEARS` credited years
    (paid plus transitional credits) at 1.5% of the average wage (unverified).
-   No invalidity or survivors' pensions: their 60-month condition cannot be met before
-   October 2027 from contributions alone (derived).
+   No invalidity or survivors' pensions in payment: their 60-month condition cannot be
+   met before October 2027 from contributions alone (derived). (The projection counts
+   the transitional credits toward that condition, so it awards such pensions from 2025:
+   see the note on ``transitional_credits`` in the NSSF scheme file.)
 8. Reserve: contributions received Oct-Dec 2022 (111.54 billion KHR, secondary) plus
    estimated contributions of 2023 and 2024 (contributors interpolated between end 2022
    and mid 2024, at 4% of the average wage deflated by the garment minimum wage: 200
