@@ -25,6 +25,7 @@ __all__ = [
     "iter_dated",
     "iter_table_refs",
     "unverified_items",
+    "unused_items",
     "content_hash",
     "parameters_table",
     "value_summary",
@@ -87,10 +88,27 @@ def _description(path: str, item: Any) -> str:
     return path.rsplit(".", 1)[-1].replace("_", " ")
 
 
+def unused_items(aset: "AssumptionSet") -> dict[str, str]:
+    """Key path -> why the set's choices leave that item unused by a valuation.
+
+    With ``coverage.entrants_from: frame`` the contributors wanted and the new entrants'
+    ages and sexes come from the population frame, not from the growth path.
+    """
+    if aset.coverage.entrants_from != "frame":
+        return {}
+    why = "not used: new entrants follow the population frame (coverage.entrants_from: frame)"
+    return {path: why for path in ("coverage.active_growth", "coverage.entrant_age",
+                                   "coverage.entrant_female_share")}
+
+
 def unverified_items(aset: "AssumptionSet") -> list[tuple[str, str, str, str]]:
-    """(key path, description, status, reference) of every unverified item and table."""
+    """(key path, description, status, reference) of every unverified item and table
+    that the set uses (:func:`unused_items` are left out: nothing rests on them)."""
+    unused = unused_items(aset)
     out = []
     for path, item in iter_items(aset):
+        if path in unused:
+            continue
         if item.status == "unverified":
             out.append((path, _description(path, item), "unverified", item.reference or ""))
         ext = getattr(item, "extend", None)
@@ -99,7 +117,7 @@ def unverified_items(aset: "AssumptionSet") -> list[tuple[str, str, str, str]]:
             out.append((f"{path}.extend", what, "unverified", item.note or item.reference))
     for path, table in aset.tables.items():
         meta = table.meta
-        if meta.status == "unverified":
+        if meta.status == "unverified" and path not in unused:
             out.append((f"{path}.table", f"{table.name}: {meta.description}", "unverified", meta.source))
     return out
 
@@ -166,9 +184,12 @@ def parameters_table(aset: "AssumptionSet") -> pd.DataFrame:
     tables layer), and the note names the table's status.
     """
     rows = []
+    unused = unused_items(aset)
     for path, item in iter_items(aset):
         values, unit = value_summary(item)
         status, reference, note = item.status, item.reference, item.note
+        if path in unused:
+            note = f"{unused[path]}; {note}" if note else unused[path]
         touched = overridden_by(aset, path)
         if touched:
             extra = "overridden by " + ", ".join(touched)

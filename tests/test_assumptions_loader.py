@@ -109,6 +109,23 @@ def test_unverified_lists_parameters_rules_and_tables(default):
         assert status == "unverified" and description
 
 
+def test_what_the_valuation_does_not_use_is_not_listed_as_resting_on(default, minimal):
+    # the default draws new entrants from the population frame: the growth path and the
+    # entrants' age table are not used, and nothing rests on them
+    assert default.coverage.entrants_from == "frame"
+    paths = {p for p, *_ in default.unverified()}
+    assert not paths & {"coverage.active_growth", "coverage.entrant_age.table"}
+    notes = default.parameters_table().set_index("path")["note"]
+    for path in ("coverage.active_growth", "coverage.entrant_age",
+                 "coverage.entrant_female_share"):
+        assert notes[path].startswith("not used: new entrants follow the population frame")
+    # a set on the growth path uses them
+    assert minimal.coverage.entrants_from == "growth"
+    assert {"coverage.active_growth", "coverage.entrant_age.table"} <= {
+        p for p, *_ in minimal.unverified()}
+    assert not minimal.parameters_table()["note"].str.startswith("not used").any()
+
+
 # -- shipped scenarios and overlays ---------------------------------------------------
 
 
