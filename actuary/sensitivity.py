@@ -26,8 +26,8 @@ from actuary.projection import project
 if TYPE_CHECKING:  # pragma: no cover
     from actuary.valuation import ValuationResult
 
-__all__ = ["Sensitivity", "SENSITIVITIES", "overlay", "sensitivity_table", "crisis_basis",
-           "headline"]
+__all__ = ["Sensitivity", "SENSITIVITIES", "HELD_RATE_TEST", "overlay", "sensitivity_table",
+           "crisis_basis", "headline"]
 
 # libyaml's emitter when PyYAML has it: the same safe output, faster.
 _SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -86,6 +86,9 @@ def _fewer_contributors(basis: Basis) -> Basis:
     return basis.with_(target_actives=target)
 
 
+#: The test that holds the contribution rate at its last dated value (no further steps).
+HELD_RATE_TEST = "no rate steps after the last dated one"
+
 SENSITIVITIES: tuple[Sensitivity, ...] = (
     Sensitivity("mortality -10%", "death rates of every age and year times 0.9",
                 lambda a: {"demographic.mortality.scale": a.demographic.mortality.scale * 0.9}),
@@ -108,7 +111,7 @@ SENSITIVITIES: tuple[Sensitivity, ...] = (
                 lambda a: _shift(a, "demographic.contribution_density", 0.0, 0.8)),
     Sensitivity("pension age +2 from 2030", "pension age two years higher from 1 Jan 2030",
                 lambda a: _pension_age_up(a, 2, 2030)),
-    Sensitivity("no rate steps after the last dated one",
+    Sensitivity(HELD_RATE_TEST,
                 "contribution rate held at its last dated value (NSSF: 10.75% from Oct 2032) "
                 "instead of the +2.75 points a decade rule, for which no cap was found",
                 lambda a: {"scheme.parameters.contribution_rate.extend": "hold"}),

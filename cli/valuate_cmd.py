@@ -39,12 +39,18 @@ def headline(result) -> str:
         f"  {'GAP 50 years':34s}{_pct(s.get('gap_50')):>10s}",
         f"  {'GAP 75 years':34s}{_pct(s.get('gap_75')):>10s}",
         f"  {'steady-state rate':34s}{_pct(s.get('steady_state_rate')):>10s}",
-        f"  {'actuarial balance (75 years)':34s}{_pct(s.get('actuarial_balance_75')):>10s}",
-        f"  {'depletion year (legislated rates)':34s}{str(s.get('depletion_year') or 'none'):>10s}",
     ]
     if s.get("steady_state_rate") is not None and s["steady_state_rate"] != s["steady_state_rate"]:
         lines.append("    (no rate equalises the reserve ratios of years 10 and 60: the scheme is")
         lines.append("     immature, its year-10 expenditure is tiny; see actuary/indicators.py)")
+    lines += [
+        f"  {'actuarial balance (75 years)':34s}{_pct(s.get('actuarial_balance_75')):>10s}",
+        f"  {'depletion year (legislated rates)':34s}{str(s.get('depletion_year') or 'none'):>10s}",
+    ]
+    held = _held_rate_depletion(result)
+    if s.get("depletion_year") is None and held is not None:
+        lines.append(f"    (with the rate held at its last dated value instead: depleted in {held};")
+        lines.append("     see the Sensitivity sheet)")
     if s.get("payable_share_at_depletion") is not None:
         lines.append(f"  {'  share payable from income then':34s}"
                      f"{_pct(s['payable_share_at_depletion']):>10s}")
@@ -58,15 +64,30 @@ def headline(result) -> str:
                 f"  {int(r.year):6d} {_pct(r.contribution_rate):>8s} {_pct(r.payg_cost_rate):>8s}"
                 f" {r.reserve_ratio:14.1f} {r.active:13,.0f}"
                 f" {r.old_age_pensioners + r.invalidity_pensioners:11,.0f}")
-    bs = result.by_sex
-    row = bs[bs.year == first + min(24, len(y) - 1)]
-    if not row.empty:
-        gap = row["gender_pension_gap"].iloc[0]
-        lines.append(f"\n  gender pension gap in {first + min(24, len(y) - 1)}: {_pct(gap)}")
+    bs = result.by_sex.drop_duplicates("year").set_index("year")["gender_pension_gap"]
+    gaps = [f"{_pct(bs.get(first + n - 1))} ({first + n - 1})" for n in (1, 25, 50, 75)
+            if n <= len(y)]
+    lines.append("  (pensioners: old-age and invalidity; survivors are on the Projection sheet)")
+    lines.append("\n  gender pension gap (1 - women's average old-age pension / men's):")
+    lines.append("    " + ", ".join(gaps))
     unverified = result.aset.unverified()
     lines.append(f"  {len(unverified)} unverified parameters or tables "
                  "(listed in the workbook's Summary and Assumptions sheets)")
     return "\n".join(lines)
+
+
+def _held_rate_depletion(result) -> int | None:
+    """Depletion year of the sensitivity test that holds the contribution rate at its last
+    dated value (None when it was not run or finds none)."""
+    from actuary.sensitivity import HELD_RATE_TEST
+
+    table = result.sensitivity
+    if table is None or table.empty:
+        return None
+    row = table[table["test"] == HELD_RATE_TEST]
+    if row.empty or row["depletion_year"].isna().iloc[0]:
+        return None
+    return int(row["depletion_year"].iloc[0])
 
 
 @contextmanager
