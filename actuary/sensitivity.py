@@ -98,7 +98,9 @@ SENSITIVITIES: tuple[Sensitivity, ...] = (
                 lambda a: _shift(a, "economic.wage_growth", 0.01)),
     Sensitivity("wage growth -1 pt", "nominal wage growth 1 point lower every year",
                 lambda a: _shift(a, "economic.wage_growth", -0.01)),
-    Sensitivity("inflation +1 pt", "price inflation (pension indexation) 1 point higher",
+    Sensitivity("inflation +1 pt", "price inflation (pension indexation) 1 point higher; "
+                "nominal wage growth and return unchanged, so real wages and the real "
+                "return are 1 point lower",
                 lambda a: _shift(a, "economic.price_inflation", 0.01)),
     Sensitivity("investment return -1 pt", "nominal return on the reserve 1 point lower",
                 lambda a: _shift(a, "economic.investment_return", -0.01)),
@@ -198,6 +200,9 @@ def sensitivity_table(result: "ValuationResult",
             "credits kept" if keep else "no credits")
         say(f"  stress: {name}")
         b = crisis_basis(result.basis, crisis_year, 6, keep)
-        rows.append(_row(name, "contributions suspended for six months, as during COVID-19",
+        rows.append(_row(name, "contributions suspended for six months, as during COVID-19"
+                         + ("" if keep else "; the months are not credited either, so the "
+                            "pensions they would have earned are lost too, which can outweigh "
+                            "the contributions lost"),
                          headline(b), summary))
     return pd.DataFrame(rows)
