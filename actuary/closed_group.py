@@ -61,7 +61,7 @@ __all__ = [
     "ClosedGroupRun", "ClosedGroupValuation", "MemberSet", "STATUS_CODES", "cohort_values",
     "compare_with_cohort", "discount_factors", "funeral_thresholds", "kernel_inputs",
     "pension_factors", "survivor_values", "value_check_result",
-    "value_members",
+    "value_members", "value_population",
 ]
 
 STATUS_CODES = {"active": MEMBER_ACTIVE, "inactive": MEMBER_INACTIVE, "old_age": MEMBER_OLD_AGE,
@@ -177,6 +177,47 @@ class MemberSet:
                             source=result.files[0].path,
                             expected="at least one used member or pensioner row")
         return cls(**joined, synthetic=result.synthetic)
+
+    @classmethod
+    def from_population(cls, population: Any, rules: StartRules) -> "MemberSet":
+        """One member of each row of a starting population
+        (:class:`actuary.starting.StartingPopulation`), with the row's average amounts.
+
+        Service, wage and career earnings are those
+        :meth:`~actuary.starting.StartingPopulation.to_state` puts in cells
+        (:meth:`~actuary.starting.StartingPopulation.member_service`); a row of ``count``
+        people is worth ``count`` times its member (see :func:`value_population`).
+        """
+        rows = population.rows
+        service = np.array(population.member_service(
+            rules.wage_floor, rules.wage_ceiling, rules.extra_years, rules.months_for_extra),
+            dtype=float).reshape(len(rows), 3)
+        pension = pd.to_numeric(rows["average_monthly_pension"], errors="coerce")
+        return cls(
+            ids=np.array([f"row {i + 2}" for i in range(len(rows))], dtype=object),
+            sex=(rows["sex"] == "F").to_numpy(np.int64),
+            age=rows["age"].to_numpy(np.int64),
+            status=rows["status"].map(STATUS_CODES).to_numpy(np.int64),
+            years=service[:, 0], wage=service[:, 1], career=service[:, 2],
+            pension=12.0 * np.nan_to_num(pension.to_numpy(float)),
+        )
+
+
+def value_population(basis: Basis, population: Any, rules: StartRules,
+                     discount: Any = None) -> pd.Series:
+    """Present values (KHR, at the valuation date) of a starting population valued as a
+    closed group, member by member: each row's member times the row's count.
+
+    Returns ``pvfb`` (future benefits), ``pvfc`` (future contributions) and ``adl`` (the
+    accrued-to-date liability: the benefits earned by the service to date), as
+    :func:`value_members` defines them. ``discount`` as there (default: the basis's
+    investment return).
+    """
+    members = MemberSet.from_population(population, rules)
+    counts = population.rows["count"].to_numpy(float)
+    valued = value_members(basis, members, discount).by_member
+    return pd.Series({name: float(counts @ valued[name].to_numpy())
+                      for name in ("pvfb", "pvfc", "adl")})
 
 
 def discount_factors(basis: Basis, discount: Any = None) -> np.ndarray:

@@ -111,6 +111,32 @@ class StartingPopulation:
             np.nan)
         return g.drop(columns=cols[1:]).reset_index()
 
+    def member_service(self, wage_floor: float, wage_ceiling: float, extra_years: Any = None,
+                       months_for_extra: int = 0) -> list[tuple[float, float, float]]:
+        """``(credited years, wage, career earnings)`` of one member of each row (zeros
+        for pensioners' rows): the years are the credited months / 12 plus the
+        transitional credits, the wage the row's average wage (KHR per year), the career
+        earnings the career wage of the row times the years (KHR). Parameters as for
+        :meth:`to_state`, which places these members in cells.
+        """
+        out = []
+        for row in self.rows.itertuples(index=False):
+            if row.status not in MEMBER_STATUSES:
+                out.append((0.0, 0.0, 0.0))
+                continue
+            months = float(row.credited_months)
+            years = months / 12.0
+            wage = 0.0 if _blank(row.average_monthly_wage) else float(row.average_monthly_wage)
+            career_wage = (
+                float(row.average_career_wage)
+                if not _blank(row.average_career_wage)
+                else min(max(wage, wage_floor), wage_ceiling if wage_ceiling > 0 else wage)
+            )
+            if extra_years is not None and months >= months_for_extra:
+                years += float(extra_years(int(row.age)))
+            out.append((years, 12.0 * wage, 12.0 * career_wage * years))
+        return out
+
     def to_state(
         self,
         wage_floor: float,
@@ -133,22 +159,12 @@ class StartingPopulation:
             Minimum credited months a member needs for the extra years.
         """
         st = StartingState.empty()
-        for row in self.rows.itertuples(index=False):
+        service = self.member_service(wage_floor, wage_ceiling, extra_years, months_for_extra)
+        for row, (years, wage, career) in zip(self.rows.itertuples(index=False), service):
             s = 0 if row.sex == "M" else 1
             x = int(row.age)
             n = float(row.count)
             if row.status in MEMBER_STATUSES:
-                months = float(row.credited_months)
-                years = months / 12.0
-                wage = 0.0 if _blank(row.average_monthly_wage) else float(row.average_monthly_wage)
-                career_wage = (
-                    float(row.average_career_wage)
-                    if not _blank(row.average_career_wage)
-                    else min(max(wage, wage_floor), wage_ceiling if wage_ceiling > 0 else wage)
-                )
-                if extra_years is not None and months >= months_for_extra:
-                    years += float(extra_years(x))
-                career = 12.0 * career_wage * years  # KHR: annual career wage x years
                 # completed years, with the fraction split over two slots (exact mean)
                 lo = min(int(math.floor(years)), N_SERVICE - 1)
                 f = 0.0 if lo == N_SERVICE - 1 else years - math.floor(years)
@@ -158,7 +174,7 @@ class StartingPopulation:
                         continue
                     if row.status == "active":
                         st.active_count[s, x, slot] += share * n
-                        st.active_wage[s, x, slot] += share * n * 12.0 * wage
+                        st.active_wage[s, x, slot] += share * n * wage
                         st.active_career[s, x, slot] += share * n * career
                     else:
                         st.inactive_count[s, x, slot] += share * n

@@ -87,6 +87,8 @@ class ValuationResult:
         and their change from the base.
     starting
         The starting population summary.
+    accrued
+        The implicit pension debt (:func:`accrued_liability`); empty when not computed.
     provenance
         Inputs (files and their SHA-256), versions, command, date.
     """
@@ -103,6 +105,7 @@ class ValuationResult:
     careers: pd.DataFrame
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
     provenance: dict = field(default_factory=dict)
+    accrued: dict = field(default_factory=dict)
 
     @property
     def starting(self) -> pd.DataFrame:
@@ -321,15 +324,43 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     scaled = (ind.scaled_premiums(cf, period=10, periods=min(5, len(cf.years) // 10))
               if detail else [])
     careers = pd.DataFrame()
+    accrued: dict = {}
     if detail:
+        # careers and accrued rights are about the rules and the people, not the
+        # valuation period: a short horizon would cut them off
         long_enough = given or basis.n_years >= aset.horizon_years
-        careers = model_careers(basis if long_enough else build_basis(aset, population),
-                                population, aset)
+        full = basis if long_enough else build_basis(aset, population)
+        careers = model_careers(full, population, aset)
+        accrued = accrued_liability(aset, population, full, cf.reserve0, float(gdp[0]))
     return ValuationResult(
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
-        careers=careers,
+        careers=careers, accrued=accrued,
     )
+
+
+def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis: Basis,
+                      reserve0: float, gdp0: float) -> dict:
+    """The implicit pension debt: the accrued-to-date liability (ADL) of the starting
+    population on the valuation date, and the reserve and GDP beside it.
+
+    The ADL values, member by member (:func:`actuary.closed_group.value_population`),
+    the benefits earned by the career earnings of the valuation date (projected unit
+    credit), with the basis's decrements and discounted at its investment return; for
+    pensioners it is their whole future pensions. Returns ``adl`` (KHR), ``reserve0``,
+    ``funded_ratio`` (reserve / ADL), ``adl_pct_gdp`` (ADL in per cent of the first
+    year's GDP); empty where the member engine does not value the rules (final salary,
+    retirement at any age).
+    """
+    if basis.rules.final_salary or np.any(basis.early_retirement_years > 0):
+        return {}
+    from actuary.build import start_rules
+    from actuary.closed_group import value_population
+
+    adl = float(value_population(basis, population, start_rules(aset))["adl"])
+    return {"adl": adl, "reserve0": reserve0,
+            "funded_ratio": reserve0 / adl if adl > 0 else float("nan"),
+            "adl_pct_gdp": 100.0 * adl / gdp0 if gdp0 > 0 else float("nan")}
 
 
 def load_population(aset: AssumptionSet, path: str | Path | None) -> StartingPopulation:

@@ -51,6 +51,11 @@ def headline(result) -> str:
     if s.get("depletion_year") is None and held is not None:
         lines.append(f"    (with the rate held at its last dated value instead: depleted in {held};")
         lines.append("     see the Sensitivity sheet)")
+    acc = result.accrued
+    if acc:
+        lines.append(f"  {'accrued-to-date liability':34s}{acc['adl'] / 1e9:>10,.1f} billion KHR "
+                     f"({acc['adl_pct_gdp']:.2f}% of {s['first_year']} GDP)")
+        lines.append(f"  {'reserve / accrued liability':34s}{_pct(acc['funded_ratio']):>10s}")
     if s.get("payable_share_at_depletion") is not None:
         lines.append(f"  {'  share payable from income then':34s}"
                      f"{_pct(s['payable_share_at_depletion']):>10s}")

@@ -185,6 +185,32 @@ def _headline(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout
         put(ws, r, HEADLINE_KEY_COL, key, font=styles.KEY)
 
 
+def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
+    """The implicit pension debt: the accrued-to-date liability beside the reserve."""
+    acc = result.accrued
+    if not acc:
+        return
+    _section(ws, cur, "Implicit pension debt (accrued-to-date liability)",
+             "Benefits earned by the service and career earnings to the valuation date, and "
+             "pensions in payment, valued member by member with the basis's decrements and "
+             "discounted at its investment return (projected unit credit: future wages add "
+             "nothing). actuary.valuation.accrued_liability.")
+    _headers(ws, cur.take(), ["Measure", "Value", "Unit", "Key (source in the result)"])
+    year = result.aset.first_year
+    for label, key, unit, fmt in (
+            ("Accrued-to-date liability at the valuation date", "adl", "KHR", styles.KHR),
+            ("Reserve at the valuation date", "reserve0", "KHR", styles.KHR),
+            ("Reserve / accrued-to-date liability", "funded_ratio", "share of the liability",
+             styles.RATE),
+            (f"Accrued-to-date liability, per cent of the GDP of {year}", "adl_pct_gdp",
+             "per cent of GDP", "0.00")):
+        r = cur.take()
+        put(ws, r, 1, label)
+        put(ws, r, 2, acc[key], fmt)
+        put(ws, r, 3, unit)
+        put(ws, r, HEADLINE_KEY_COL, f"accrued.{key}", font=styles.KEY)
+
+
 _GENDER_MEASURES = (
     ("active", "Active contributors, 1 Jan", styles.COUNT),
     ("old_age_pensioners", "Old-age pensioners, 1 Jan", styles.COUNT),
@@ -285,6 +311,7 @@ def write_summary(ws: Worksheet, result: Any, layout: ProjectionLayout,
     cur = _Cursor(3)
     _about(ws, cur, result, layout)
     _headline(ws, cur, result, layout, cells)
+    _accrued(ws, cur, result)
     _gender(ws, cur, result, layout)
     _unverified(ws, cur, result)
     _opinion(ws, cur)

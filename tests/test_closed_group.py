@@ -20,12 +20,14 @@ from reference_members import value_members_reference  # noqa: E402
 from actuary import member_kernel as mk  # noqa: E402
 from actuary.annuities import Discount  # noqa: E402
 from actuary.basis import SchemeRules
+from actuary.build import StartRules
 from actuary.closed_group import (
     MemberSet,
     cohort_values,
     discount_factors,
     funeral_thresholds,
     value_members,
+    value_population,
 )
 from actuary.errors import AssumptionError
 from actuary.lifetable import LifeTable
@@ -300,3 +302,41 @@ def test_final_salary_schemes_are_refused():
     members, _ = random_members(11, 10)
     with pytest.raises(AssumptionError, match="career-average"):
         value_members(basis, members)
+
+
+# -- a starting population valued member by member (the implicit pension debt) -------------
+
+def test_a_population_row_is_the_member_its_cells_hold():
+    members, pop = random_members(5)
+    rules = StartRules(FLOOR_M, CEILING_M, None, 0)
+    got = MemberSet.from_population(pop, rules)
+    for name in ("sex", "age", "status", "years", "wage", "career", "pension"):
+        np.testing.assert_allclose(getattr(got, name), getattr(members, name), rtol=1e-15,
+                                   err_msg=name)
+    # with transitional credits: the years the cells are given
+    credits = StartRules(FLOOR_M, CEILING_M, lambda age: 10.0 if age >= 30 else 0.0, 24)
+    with_credits = MemberSet.from_population(pop, credits)
+    months = pop.rows["credited_months"].to_numpy(float)
+    extra = np.where((pop.rows["age"] >= 30) & (months >= 24), 10.0, 0.0)
+    np.testing.assert_allclose(with_credits.years, np.nan_to_num(months / 12.0) + np.where(
+        np.isnan(months), 0.0, extra), rtol=1e-15)
+
+
+def test_a_population_is_valued_as_its_members_repeated():
+    members, pop = random_members(6, 120)
+    counts = np.random.default_rng(6).integers(1, 4, len(pop.rows))
+    rows = pop.rows.assign(count=counts.astype(float))
+    pop = StartingPopulation(rows=rows, valuation_date=pop.valuation_date, reserve=0.0,
+                             name="test")
+    basis = make_basis(6, 35, entrants=False)
+    got = value_population(basis, pop, StartRules(FLOOR_M, CEILING_M, None, 0))
+    each = np.repeat(np.arange(len(rows)), counts)
+    repeated = MemberSet(ids=members.ids[each], sex=members.sex[each], age=members.age[each],
+                         status=members.status[each], years=members.years[each],
+                         wage=members.wage[each], career=members.career[each],
+                         pension=members.pension[each])
+    want = value_members(basis, repeated)
+    assert got["pvfb"] == pytest.approx(want.pvfb, rel=1e-12)
+    assert got["pvfc"] == pytest.approx(want.pvfc, rel=1e-12)
+    assert got["adl"] == pytest.approx(want.adl, rel=1e-12)
+    assert 0 < got["adl"] < got["pvfb"]

@@ -208,3 +208,21 @@ def test_headline_says_what_its_figures_rest_on(default):
     for year in (2025, 2049, 2074, 2099):
         gap = 1.0 - by_sex[(year, "F")] / by_sex[(year, "M")]
         assert f"{100 * gap:.2f}% ({year})" in gaps
+
+
+def test_the_implicit_pension_debt_is_the_starting_population_valued_member_by_member(default):
+    from actuary.build import start_rules
+    from actuary.closed_group import value_population
+
+    aset, pop, basis = default
+    acc = run_valuation(aset, pop, basis=basis).accrued
+    assert acc["adl"] == value_population(basis, pop, start_rules(aset))["adl"]
+    assert acc["reserve0"] == pop.reserve
+    assert acc["funded_ratio"] == pytest.approx(pop.reserve / acc["adl"], rel=1e-15)
+    gdp = aset.economic.gdp.yearly(2025, 2025)[0]
+    assert acc["adl_pct_gdp"] == pytest.approx(100 * acc["adl"] / gdp, rel=1e-15)
+    # the accrued rights of today's members outlive a short valuation period
+    assert run_valuation(aset, pop, horizon=10).accrued == acc
+    # the member engine does not value final-salary rules: nothing rather than a wrong value
+    ps = load_basis("public-sector-default")
+    assert run_valuation(ps, load_population(ps, None), horizon=5).accrued == {}

@@ -126,6 +126,8 @@ def resolve_key(result, key: str):
         return result.careers.iloc[int(m[2])][m[1]]
     if m := re.fullmatch(r"scaled\[(\d+)\]\.rate", key):
         return result.scaled[int(m[1])]["rate"]
+    if m := re.fullmatch(r"accrued\.(\w+)", key):
+        return result.accrued[m[1]]
     if m := re.fullmatch(r"sensitivity\.(\w+)\[(.+)\]", key):
         return result.sensitivity.set_index("test").loc[m[2], m[1]]
     raise AssertionError(f"unknown key {key!r}")
@@ -297,7 +299,7 @@ def test_indicator_formulas_span_the_right_years(book, result):
 def _keyed_cells(ws, value_col: int, key_col: int):
     for r in range(1, ws.max_row + 1):
         key = ws.cell(row=r, column=key_col).value
-        if isinstance(key, str) and re.match(r"(summary|yearly|by_sex|careers|scaled|sensitivity)\W", key):
+        if isinstance(key, str) and re.match(r"(summary|yearly|by_sex|careers|scaled|sensitivity|accrued)\W", key):
             yield key, ws.cell(row=r, column=value_col)
 
 
@@ -531,3 +533,6 @@ def test_shipped_valuation(tmp_path):
     keyed = dict(_keyed_cells(book["Summary"], 2, 4))
     key = "sensitivity.depletion_year[no rate steps after the last dated one]"
     assert keyed[key].value == resolve_key(res, key) > 2025
+    # the implicit pension debt, as the result holds it
+    for key in ("accrued.adl", "accrued.reserve0", "accrued.funded_ratio", "accrued.adl_pct_gdp"):
+        assert keyed[key].value == pytest.approx(resolve_key(res, key), rel=1e-15)
