@@ -306,13 +306,16 @@ def model_careers(basis: Basis, population: StartingPopulation,
 
 
 def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: int | None = None,
-                  basis: Basis | None = None, *, detail: bool = True) -> ValuationResult:
+                  basis: Basis | None = None, *, detail: bool = True,
+                  progress: Progress | None = None) -> ValuationResult:
     """Project and compute the indicators for a loaded set and population.
 
-    ``detail=False`` skips what the sensitivity table does not use (scaled premiums and
-    model careers), leaving them empty. The model careers are about the scheme's rules,
-    not the valuation period: with a ``horizon`` shorter than the set's they run on the
-    set's whole horizon, so that a full career still reaches the pension age.
+    ``detail=False`` skips what the sensitivity table does not use (scaled premiums, model
+    careers and the implicit pension debt), leaving them empty. The model careers and the
+    accrued rights are about the rules and the people, not the valuation period: with a
+    ``horizon`` shorter than the set's they use the set's whole horizon, so that a full
+    career still reaches the pension age and today's members' rights run off.
+    ``progress`` is told when the member-level valuation starts.
     """
     given = basis is not None
     basis = basis or build_basis(aset, population, horizon)
@@ -331,6 +334,9 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
         long_enough = given or basis.n_years >= aset.horizon_years
         full = basis if long_enough else build_basis(aset, population)
         careers = model_careers(full, population, aset)
+        if progress is not None:
+            progress("valuing accrued rights member by member (a first run compiles the "
+                     "engine: ~15 s)")
         accrued = accrued_liability(aset, population, full, cf.reserve0, float(gdp[0]))
     return ValuationResult(
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
@@ -381,7 +387,7 @@ def valuate(basis_file: str | Path | None = None, population_file: str | Path | 
     say("reading the starting population")
     population = load_population(aset, population_file)
     say("projecting the scheme")
-    result = run_valuation(aset, population, horizon)
+    result = run_valuation(aset, population, horizon, progress=say)
     if sensitivities:
         from actuary.sensitivity import sensitivity_table
 
