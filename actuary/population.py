@@ -336,11 +336,14 @@ def project(inputs: PopulationInputs) -> "PopulationProjection":
         dead[:, 0] = b * (1.0 - s_birth[t]) + mig[:, 0] * (1.0 - root_birth[t])
         if np.any(end < 0.0):
             s_i, x = (int(v[0]) for v in np.nonzero(end < 0.0))
+            # age 0 on 31 December is the year's births (fertility), older ages a cohort
+            there = (f"the year's {b[s_i]:.0f} births" if x == 0
+                     else f"the cohort's {start[s_i, x - 1]:.0f} people")
             raise AssumptionError(
                 "net emigration is larger than the people there are",
                 location=f"year {inputs.first_year + t}, sex {SEXES[s_i]}, age {x} on 31 December",
                 field="migration", value=float(mig[s_i, x]),
-                expected=f"net emigration of at most the cohort's {start[s_i, max(x - 1, 0)]:.0f} people",
+                expected=f"net emigration of at most {there} (check fertility and migration)",
             )
         pop[t + 1] = end
         births[t] = b

@@ -261,8 +261,15 @@ def test_emigration_beyond_the_population_is_an_error():
     mig[0, 1, 40] = -500.0
     base = np.zeros((2, N_AGE))
     base[1, 39:41] = 100.0
-    with pytest.raises(AssumptionError, match="net emigration is larger"):
+    with pytest.raises(AssumptionError, match="net emigration is larger") as err:
         project(_tiny(base=base, migration=mig))
+    assert "at most the cohort's 100 people" in str(err.value)
+    # infants leaving when nobody is born (fertility 0): the births are what is short
+    mig = np.zeros((1, 2, N_AGE))
+    mig[0, 0, 0] = -10.0
+    with pytest.raises(AssumptionError, match="age 0 on 31 December") as err:
+        project(_tiny(migration=mig))
+    assert "at most the year's 0 births (check fertility and migration)" in str(err.value)
 
 
 # ---------------------------------------------------------------------- calibration
