@@ -198,6 +198,7 @@ def _parse_mapping(path: Path, error: type[ActuaryError]) -> dict[str, Any]:
             expected="a UTF-8 YAML file",
         ) from None
     try:
+        _refuse_aliases(text, path, error)
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except _NotADate as exc:
         mark = exc.node.start_mark
@@ -233,6 +234,18 @@ def _parse_mapping(path: Path, error: type[ActuaryError]) -> dict[str, Any]:
             expected="a YAML mapping (key: value lines)",
         )
     return data
+
+
+def _refuse_aliases(text: str, path: Path, error: type[ActuaryError]) -> None:
+    """Refuse YAML aliases (``*name``): no file here needs them, and an alias inside its
+    own anchor, or aliases of aliases, would make a value that never ends or one
+    billions of items long."""
+    for event in yaml.parse(text, Loader=_SafeBase):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise error(f"a YAML alias (*{event.anchor}) is not read here", source=str(path),
+                        location=f"line {mark.line + 1}, column {mark.column + 1}",
+                        expected="every value written out (no anchors and aliases)")
 
 
 def _one_line(text: str) -> str:

@@ -180,3 +180,19 @@ def test_table_csv_with_an_extra_field_is_one_line(tmp_path):
 def test_table_show_of_an_empty_name(name):
     result = CliRunner().invoke(main, ["table", "show", name])
     one_error_line(result, "unknown table", f"value {name!r}", "wpp2024_cambodia_qx")
+
+
+# ---------------------------------------------------------------------- anchors and aliases
+@pytest.mark.parametrize("text, where", [
+    ("a: &a [*a]\n", "line 1, column 8"),  # an alias inside its own anchor (never ends)
+    ("a: &a\n  b: *a\n", "line 2, column 6"),
+    # aliases of aliases: 9^12 items once expanded
+    ("a0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 12)),
+     "line 2, column 10"),
+])
+def test_yaml_aliases_are_refused_at_once(tmp_path, text, where):
+    path = tmp_path / "alias.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["basis", "check", str(path)])
+    one_error_line(result, "alias.yaml", where, "a YAML alias (*a", "no anchors and aliases")
