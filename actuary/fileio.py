@@ -79,7 +79,7 @@ def check_outputs(outputs: Iterable[tuple[str, str | os.PathLike[str] | None, tu
     """
     from actuary.errors import DataError
 
-    read = [Path(p) for p in inputs if p is not None and Path(p).is_file()]
+    read = [Path(p) for p in inputs if p is not None and _is_file(Path(p))]
     seen: dict[Path, str] = {}
     for option, path, suffixes in outputs:
         if path is None:
@@ -89,23 +89,59 @@ def check_outputs(outputs: Iterable[tuple[str, str | os.PathLike[str] | None, tu
             raise DataError(f"{option} must name a {' or '.join(suffixes)} file",
                             source=str(dest), field=option, value=dest.suffix or dest.name,
                             expected="a file name ending in " + " or ".join(suffixes))
-        where = dest.resolve()
+        try:
+            where = dest.resolve()
+            problem = _unwritable(dest)
+            on_input = any(given.resolve() == where
+                           or (dest.exists() and os.path.samefile(given, dest))
+                           for given in read)
+        except (OSError, RuntimeError) as exc:  # a loop of links, a name too long
+            problem, on_input = str(getattr(exc, "strerror", None) or exc), False
+            where = dest.absolute()
         if where in seen:
             raise DataError(f"two outputs would be written to the same file ({seen[where]} and "
                             f"{option})", source=str(dest), field=option, value=str(dest),
                             expected="a different file for each output")
+        for other, other_option in seen.items():
+            if other in where.parents or where in other.parents:
+                raise DataError(f"one output would be the folder of another ({other_option} and "
+                                f"{option})", source=str(dest), field=option, value=str(dest),
+                                expected="outputs side by side, none inside another")
         seen[where] = option
-        problem = _unwritable(dest)
+        shipped = _shipped_folder(where)
+        if shipped is not None:
+            raise DataError("an output would be written into the toolkit's shipped data",
+                            source=str(dest), field=option, value=str(shipped),
+                            expected="a file outside the package's data folders (the shipped "
+                                     "sets, tables and populations are inputs)")
         if problem:
             raise DataError(f"{option} cannot be written: {problem}", source=str(dest),
                             field=option, value=str(dest),
                             expected="a file in a folder that exists or can be made, and "
                                      "can be written")
-        for given in read:
-            if given.resolve() == where or (dest.exists() and os.path.samefile(given, dest)):
-                raise DataError("an output would overwrite an input file", source=str(dest),
-                                field=option, value=str(dest),
-                                expected="a name other than the input files")
+        if on_input:
+            raise DataError("an output would overwrite an input file", source=str(dest),
+                            field=option, value=str(dest),
+                            expected="a name other than the input files")
+
+
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, False for a name the system refuses (too long, say)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
+def _shipped_folder(path: Path) -> Path | None:
+    """The package's data folder that holds ``path`` (resolved), or None."""
+    from actuary.assumptions.registry import DATA_DIR as SETS
+    from actuary.tables.catalogue import DATA_DIR as TABLES
+
+    for folder in (SETS, TABLES):
+        if path == folder or folder in path.parents:
+            return folder
+    return None
 
 
 def _unwritable(dest: Path) -> str:
@@ -115,6 +151,8 @@ def _unwritable(dest: Path) -> str:
         return "it is a folder"
     folder = dest.absolute().parent
     while not folder.exists():
+        if folder.is_symlink():  # a link to nothing: no folder can be made there
+            return f"{folder} is a link to nothing"
         folder = folder.parent
     if not folder.is_dir():
         return f"{folder} is a file, not a folder"

@@ -88,7 +88,7 @@ class ValuationResult:
     starting
         The starting population summary.
     accrued
-        The implicit pension debt (:func:`accrued_liability`); empty when not computed.
+        The implicit pension debt (:func:`accrued_liability`); empty when not asked for.
     provenance
         Inputs (files and their SHA-256), versions, command, date.
     """
@@ -334,7 +334,7 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
         long_enough = given or basis.n_years >= aset.horizon_years
         full = basis if long_enough else build_basis(aset, population)
         careers = model_careers(full, population, aset)
-        if progress is not None:
+        if progress is not None and not full.rules.final_salary:
             progress("valuing accrued rights member by member (a first run compiles the "
                      "engine: ~15 s)")
         accrued = accrued_liability(aset, population, full, cf.reserve0, float(gdp[0]))
@@ -355,11 +355,12 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
     credit), with the basis's decrements and discounted at its investment return; for
     pensioners it is their whole future pensions. Returns ``adl`` (KHR), ``reserve0``,
     ``funded_ratio`` (reserve / ADL), ``adl_pct_gdp`` (ADL in per cent of the first
-    year's GDP); empty where the member engine does not value the rules (final salary,
-    retirement at any age).
+    year's GDP). Where the member engine does not value the rules (final salary,
+    retirement at any age) only ``not_computed``, the reason, is returned.
     """
     if basis.rules.final_salary or np.any(basis.early_retirement_years > 0):
-        return {}
+        return {"not_computed": "the member-level engine values career-average schemes "
+                                "without retirement at any age"}
     from actuary.build import start_rules
     from actuary.closed_group import value_population
 
@@ -377,13 +378,20 @@ def load_population(aset: AssumptionSet, path: str | Path | None) -> StartingPop
                                     or shipped_population_path(aset.starting_population))
 
 
-def valuate(basis_file: str | Path | None = None, population_file: str | Path | None = None,
-            horizon: int | None = None, *, sensitivities: bool = True,
-            progress: Progress | None = None, command: str = "") -> ValuationResult:
-    """The whole valuation: load, project, indicators, sensitivities, provenance."""
+def valuate(basis: AssumptionSet | str | Path | None = None,
+            population_file: str | Path | None = None, horizon: int | None = None, *,
+            sensitivities: bool = True, progress: Progress | None = None,
+            command: str = "") -> ValuationResult:
+    """The whole valuation: load, project, indicators, sensitivities, provenance.
+
+    ``basis`` is a loaded set, or what :func:`actuary.assumptions.load_basis` takes.
+    """
     say = progress or (lambda _msg: None)
-    say("loading the assumption set")
-    aset = load_basis(basis_file)
+    if isinstance(basis, AssumptionSet):
+        aset = basis
+    else:
+        say("loading the assumption set")
+        aset = load_basis(basis)
     say("reading the starting population")
     population = load_population(aset, population_file)
     say("projecting the scheme")

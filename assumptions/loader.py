@@ -76,16 +76,23 @@ def load_basis(path_or_name: str | Path | None = None) -> AssumptionSet:
 def _population_file(name: str, written_in: str | None) -> tuple[str | None, Problem | None]:
     """The file a ``starting_population`` of ``name`` means, and a problem if it is missing.
 
-    A name ending in ``.csv`` or ``.xlsx`` is a path, relative to the folder of the file
-    that wrote it (as table paths are); any other name is a shipped population's.
+    A name with a suffix or a folder in it is a path, relative to the folder of the file
+    that wrote it (as table paths are), and must be a ``.csv`` or ``.xlsx`` file; any
+    other name is a shipped population's (``nssf-default``).
     """
     path = Path(name)
-    if path.suffix.lower() not in (".csv", ".xlsx"):
+    expected = "a CSV or XLSX starting population, its path relative to this file"
+    if not path.suffix and len(path.parts) == 1:
         return None, None
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        return None, Problem(written_in, "starting_population", "a starting population is read "
+                             "from a .csv or .xlsx file", name, expected)
     if not path.is_absolute() and written_in is not None:
         path = Path(written_in).parent / path
+    if path.is_dir():
+        return None, Problem(written_in, "starting_population", f"{path} is a folder, not a "
+                             "file", name, expected)
     if not path.is_file():
         return None, Problem(written_in, "starting_population", "the starting population's file "
-                             f"was not found (looked for {path})", name,
-                             "a CSV or XLSX starting population, its path relative to this file")
+                             f"was not found (looked for {path})", name, expected)
     return str(path), None

@@ -31,7 +31,7 @@ _COMMANDS = {
 
 class _Group(click.Group):
     """The command group: loads a command's module on first use, and turns user errors
-    into a message and exit code 1."""
+    (and the system's refusals of the files they name) into a message and exit code 1."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(_COMMANDS)
@@ -48,6 +48,12 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except ActuaryError as exc:
             click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+        except OSError as exc:
+            # the system refusing a file the user named (too long a name, no permission,
+            # a disk full): its own words, on one line, without a traceback
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
             sys.exit(1)
 
 

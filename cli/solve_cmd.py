@@ -66,6 +66,8 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
     check_options(lever, target, period=period, years=years, until=until, ratio=ratio,
                   horizon=horizon, bounds=bounds)
     aset = load_basis(basis)
+    # before any projection: the output against every file the run reads
+    check_outputs([("--out", out, (".xlsx",))], inputs=[population, *aset.read_files])
     pop = load_population(aset, population)
     result = run(aset, pop, lever, target, start_year=start_year, period=period, years=years,
                  until=until, ratio=ratio, horizon=horizon, bounds=bounds)
@@ -82,6 +84,5 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
         from actuary.reports.workbook import write_valuation_workbook
 
         valuation.provenance = provenance(aset, pop, "actuary " + " ".join(sys.argv[1:]))
-        check_outputs([("--out", out, (".xlsx",))], inputs=valuation.provenance["files"])
         write_valuation_workbook(valuation, out)
         click.echo(f"\nworkbook (projection at the solution): {out}")

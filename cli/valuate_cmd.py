@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import textwrap
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -22,7 +23,7 @@ def _pct(x) -> str:
         return "-"
     if x != x:  # NaN: the indicator has no solution (see its definition)
         return "none"
-    return f"{100 * x:.2f}%"
+    return f"{round(100 * x, 2) + 0.0:.2f}%"  # + 0.0: no "-0.00%" for a rounding residue
 
 
 def headline(result) -> str:
@@ -52,7 +53,11 @@ def headline(result) -> str:
         lines.append(f"    (with the rate held at its last dated value instead: depleted in {held};")
         lines.append("     see the Sensitivity sheet)")
     acc = result.accrued
-    if acc:
+    if "not_computed" in acc:
+        lines.append(f"  {'accrued-to-date liability':34s}{'-':>10s}")
+        lines += textwrap.wrap(f"(not computed: {acc['not_computed']})", width=88,
+                               initial_indent="    ", subsequent_indent="     ")
+    elif acc:
         lines.append(f"  {'accrued-to-date liability':34s}{acc['adl'] / 1e9:>10,.1f} billion KHR "
                      f"({acc['adl_pct_gdp']:.2f}% of {s['first_year']} GDP)")
         lines.append(f"  {'reserve / accrued liability':34s}{_pct(acc['funded_ratio']):>10s}")
@@ -70,8 +75,9 @@ def headline(result) -> str:
                 f" {r.reserve_ratio:14.1f} {r.active:13,.0f}"
                 f" {r.old_age_pensioners + r.invalidity_pensioners:11,.0f}")
     bs = result.by_sex.drop_duplicates("year").set_index("year")["gender_pension_gap"]
-    gaps = [f"{_pct(bs.get(first + n - 1))} ({first + n - 1})" for n in (1, 25, 50, 75)
-            if n <= len(y)]
+    # a gap is undefined ('-') in a year without old-age pensioners of both sexes
+    gaps = [f"{_pct(g) if g == g else '-'} ({first + n - 1})" for n in (1, 25, 50, 75)
+            if n <= len(y) for g in [bs.get(first + n - 1)]]
     lines.append("  (pensioners: old-age and invalidity; survivors are on the Projection sheet)")
     lines.append("\n  gender pension gap (1 - women's average old-age pension / men's):")
     lines.append("    " + ", ".join(gaps))
@@ -141,13 +147,17 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, quiet) -> 
     check_outputs(outputs, inputs=[basis, population])
     say = progress(quiet)
     with batch_gc():
+        from actuary.assumptions import load_basis
         from actuary.reports.workbook import write_valuation_workbook
         from actuary.valuation import valuate as run
 
-        result = run(basis, population, horizon, sensitivities=not no_sensitivity, progress=say,
+        say("loading the assumption set")
+        aset = load_basis(basis)
+        # and against the files the set rests on (bases, scheme, tables, population),
+        # known once it is read, before any projection
+        check_outputs(outputs, inputs=[population, *aset.read_files])
+        result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
                      command="actuary " + " ".join(sys.argv[1:]))
-        # the files the set itself named (its base, tables, population) are known now
-        check_outputs(outputs, inputs=result.provenance["files"])
         say(f"writing {out}")
         write_valuation_workbook(result, out)
     if csv_dir:

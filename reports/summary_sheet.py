@@ -190,6 +190,10 @@ def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
     acc = result.accrued
     if not acc:
         return
+    if "not_computed" in acc:
+        _section(ws, cur, "Implicit pension debt (accrued-to-date liability)",
+                 f"Not computed: {acc['not_computed']}.")
+        return
     _section(ws, cur, "Implicit pension debt (accrued-to-date liability)",
              "Benefits earned by the service and career earnings to the valuation date, and "
              "pensions in payment, valued member by member with the basis's decrements and "

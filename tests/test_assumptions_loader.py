@@ -220,6 +220,23 @@ def test_a_missing_population_file_is_a_problem_of_the_set(tmp_path):
     assert "value 'nowhere.xlsx'" in text and str(tmp_path / "nowhere.xlsx") in text
 
 
+@pytest.mark.parametrize("name, fragment", [
+    ("pop.parquet", "a starting population is read from a .csv or .xlsx file"),
+    ("some/folder", "a starting population is read from a .csv or .xlsx file"),
+    ("dir.csv", "dir.csv is a folder, not a file"),
+])
+def test_a_population_path_that_cannot_be_read_is_a_problem_of_the_set(tmp_path, name,
+                                                                        fragment):
+    (tmp_path / "dir.csv").mkdir()
+    (tmp_path / "set.yaml").write_text(
+        "name: study\nbase: cambodia-default\ndescription: x\n"
+        f"overrides:\n  starting_population: {name}\n")
+    with pytest.raises(AssumptionError) as err:
+        load_basis(tmp_path / "set.yaml")
+    assert "at starting_population" in str(err.value) and fragment in str(err.value)
+    assert f"value '{name}'" in str(err.value)
+
+
 @pytest.mark.parametrize("name", ["multi-tier-nssf", "ps-transition-2027"])
 def test_a_reform_design_is_not_taken_for_a_set(name):
     # designs are shipped beside the sets and found by name, but only compare values them

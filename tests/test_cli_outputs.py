@@ -88,8 +88,10 @@ def test_a_wrong_output_type_is_refused_before_any_work(folder, args, option, ex
     assert _listing(folder) == before
 
 
-def test_a_population_the_set_names_is_an_input_too(folder):
-    # known only once the set is read: refused after the projection, before any writing
+@pytest.fixture
+def own_population(folder):
+    """A set (set.yaml) that names its own starting population, mine.xlsx, by path;
+    returns the shipped population's CSV (another population to give)."""
     import pandas as pd
 
     from actuary.starting import shipped_population_path
@@ -99,6 +101,12 @@ def test_a_population_the_set_names_is_an_input_too(folder):
     (folder / "mine.yaml").write_bytes(shipped.with_suffix(".yaml").read_bytes())
     (folder / "set.yaml").write_text("name: mine\nbase: cambodia-default\ndescription: x\n"
                                      "overrides:\n  starting_population: mine.xlsx\n")
+    return shipped
+
+
+def test_a_population_the_set_names_is_an_input_too(folder, own_population):
+    # valuate knows it once the set is read, compare once the scenarios are valued:
+    # refused before anything is written
     before = _listing(folder)
     for args in (["valuate", "set.yaml", "--horizon", "3", "--no-sensitivity", "--quiet"],
                  ["compare", "cambodia-default", "set.yaml", "--horizon", "3", "--quiet"]):
@@ -234,3 +242,62 @@ def test_a_write_the_system_refuses_is_a_message_not_a_traceback(tmp_path, monke
     with pytest.raises(DataError, match="cannot write the file: Read-only file system"):
         write_atomic(tmp_path / "x.csv", lambda p: p.write_text("x"))
     assert not list(tmp_path.iterdir())
+
+
+# -- the second audit: shipped data, a set's own files up front, odd names -------------------
+
+def test_the_toolkit_s_shipped_data_is_never_an_output(folder):
+    from actuary.assumptions.registry import DATA_DIR as SETS
+    from actuary.tables.catalogue import DATA_DIR as TABLES
+
+    # names that are not there: were the rule missing, nothing shipped would be replaced
+    for args, target in (
+            (["population", "--to", "2026", "--out"], TABLES / "not_written_by_a_test.csv"),
+            (["data", "check", "members.csv", "--population"],
+             SETS / "populations" / "not_written_by_a_test.csv"),
+            (["valuate", "--out"], SETS / "not_written_by_a_test.xlsx")):
+        result = CliRunner().invoke(main, [*args, str(target)])
+        assert result.exit_code == 1, result.output
+        assert "an output would be written into the toolkit's shipped data" in result.output
+        assert not target.exists() and not target.with_suffix(".yaml").exists()
+
+
+def test_a_population_the_set_names_is_refused_before_the_projection(folder, own_population):
+    shipped = own_population
+    before = _listing(folder)
+    # another population given: the set's own is still one of its files
+    for args in (["valuate", "set.yaml", "--population", str(shipped)],
+                 ["solve", "set.yaml", "--population", str(shipped), "--lever", "rate",
+                  "--target", "gap"]):
+        result = CliRunner().invoke(main, [*args, "--out", "mine.xlsx"])
+        assert result.exit_code == 1, result.output
+        assert "an output would overwrite an input file" in result.output
+        assert "projecting" not in result.output and "Solve on" not in result.output
+    assert _listing(folder) == before
+
+
+@pytest.mark.parametrize("make, out, fragment", [
+    (lambda d: (d / "loop.xlsx").symlink_to("loop.xlsx"), "loop.xlsx", "ymlink loop"),
+    (lambda d: (d / "dang").symlink_to("nowhere/dir"), "dang/v.xlsx", "is a link to nothing"),
+    (lambda d: None, "a" * 300 + ".xlsx", "File name too long"),
+])
+def test_odd_output_names_are_one_line_errors(folder, make, out, fragment):
+    make(folder)
+    result = CliRunner().invoke(main, ["valuate", "--out", out])
+    assert result.exit_code == 1, result.output
+    assert "--out cannot be written" in result.output and fragment in result.output
+    assert "Traceback" not in result.output and "loading" not in result.output
+
+
+def test_one_output_inside_another_is_refused(folder):
+    result = CliRunner().invoke(main, ["valuate", "--out", "x.xlsx", "--csv", "x.xlsx"])
+    assert result.exit_code == 1, result.output
+    assert "one output would be the folder of another (--out and --csv)" in result.output
+    assert not (folder / "x.xlsx").exists()
+
+
+def test_a_name_the_system_refuses_is_a_message(folder):
+    result = CliRunner().invoke(main, ["valuate", "--population", "b" * 300 + ".csv"])
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines()[-1].endswith(".csv: File name too long")
+    assert "Traceback" not in result.output

@@ -223,6 +223,15 @@ def test_the_implicit_pension_debt_is_the_starting_population_valued_member_by_m
     assert acc["adl_pct_gdp"] == pytest.approx(100 * acc["adl"] / gdp, rel=1e-15)
     # the accrued rights of today's members outlive a short valuation period
     assert run_valuation(aset, pop, horizon=10).accrued == acc
-    # the member engine does not value final-salary rules: nothing rather than a wrong value
+    # the member engine does not value final-salary rules: a reason rather than a wrong value
     ps = load_basis("public-sector-default")
-    assert run_valuation(ps, load_population(ps, None), horizon=5).accrued == {}
+    assert list(run_valuation(ps, load_population(ps, None), horizon=5).accrued) == [
+        "not_computed"]
+
+
+def test_headline_percentages_and_undefined_gaps():
+    from actuary.cli.valuate_cmd import _pct
+
+    assert _pct(-2.220446049250313e-16) == "0.00%"  # a rounding residue, not "-0.00%"
+    assert _pct(-0.0105) == "-1.05%" and _pct(0.14453) == "14.45%"
+    assert _pct(float("nan")) == "none" and _pct(None) == "-"
