@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 import importlib
+import signal
 import sys
 
 import click
@@ -57,10 +58,20 @@ class _Group(click.Group):
             sys.exit(1)
 
 
+def stop_on_terminate() -> None:
+    """Make SIGTERM end the command as Ctrl-C does: through Python's clean-up (a
+    temporary ``.partial`` output is removed), not at once with the files as they are."""
+    def _stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, _stop)
+
+
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="actuary")
 def main() -> None:
     """Actuarial valuation of Cambodia's contributory pension schemes."""
+    stop_on_terminate()
 
 
 # On the way out Python's finalisation collects the whole heap: numba's type system,

@@ -45,3 +45,28 @@ def test_running_one_command_does_not_load_the_others():
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True).stdout
     assert out.strip() == "['actuary.cli.main', 'actuary.cli.progress', 'actuary.cli.valuate_cmd']"
+
+
+def test_a_terminated_command_leaves_no_partial_file(tmp_path):
+    """SIGTERM (a scheduler's stop, `kill`) unwinds like Ctrl-C: the temporary output of an
+    atomic write is removed and the old file is kept."""
+    import signal
+    import subprocess
+    import sys
+
+    dest = tmp_path / "out.xlsx"
+    dest.write_text("the previous version")
+    code = f"""
+import os, signal
+from pathlib import Path
+from actuary.cli.main import stop_on_terminate
+from actuary.fileio import atomic_path
+stop_on_terminate()
+with atomic_path(Path({str(dest)!r})) as tmp:
+    tmp.write_text("half")
+    os.kill(os.getpid(), signal.SIGTERM)
+"""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 128 + signal.SIGTERM, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
+    assert dest.read_text() == "the previous version"
