@@ -52,6 +52,15 @@ def headline(result) -> str:
     if s.get("depletion_year") is None and held is not None:
         lines.append(f"    (with the rate held at its last dated value instead: depleted in {held};")
         lines.append("     see the Sensitivity sheet)")
+    if s.get("payable_share_at_depletion") is not None:
+        lines.append(f"  {'  share payable from income then':34s}"
+                     f"{_pct(s['payable_share_at_depletion']):>10s}")
+    if s["reserve0"] == 0 and not (y["contributions"] > 0).any():
+        lines += textwrap.wrap(
+            "(no contributions and no reserve: the scheme is paid from the budget; the GAP is "
+            "the rate that would finance it, and the depletion year and reserve ratios "
+            "describe a fund it does not have; actuary compare gives its budget cost in % of "
+            "GDP)", width=88, initial_indent="    ", subsequent_indent="     ")
     acc = result.accrued
     if "not_computed" in acc:
         lines.append(f"  {'accrued-to-date liability':34s}{'-':>10s}")
@@ -61,9 +70,6 @@ def headline(result) -> str:
         lines.append(f"  {'accrued-to-date liability':34s}{acc['adl'] / 1e9:>10,.1f} billion KHR "
                      f"({acc['adl_pct_gdp']:.2f}% of {s['first_year']} GDP)")
         lines.append(f"  {'reserve / accrued liability':34s}{_pct(acc['funded_ratio']):>10s}")
-    if s.get("payable_share_at_depletion") is not None:
-        lines.append(f"  {'  share payable from income then':34s}"
-                     f"{_pct(s['payable_share_at_depletion']):>10s}")
     lines += ["", f"  {'year':>6s} {'rate':>8s} {'PAYG':>8s} {'reserve ratio':>14s} "
                   f"{'contributors':>13s} {'pensioners':>11s}"]
     first = int(y["year"].iloc[0])

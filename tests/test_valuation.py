@@ -235,3 +235,16 @@ def test_headline_percentages_and_undefined_gaps():
     assert _pct(-2.220446049250313e-16) == "0.00%"  # a rounding residue, not "-0.00%"
     assert _pct(-0.0105) == "-1.05%" and _pct(0.14453) == "14.45%"
     assert _pct(float("nan")) == "none" and _pct(None) == "-"
+
+
+def test_headline_says_when_the_scheme_is_paid_from_the_budget(default):
+    from actuary.cli.valuate_cmd import headline
+
+    ps = load_basis("public-sector-default")
+    result = run_valuation(ps, load_population(ps, None), horizon=5)
+    assert result.summary["reserve0"] == 0 and result.yearly["contributions"].eq(0).all()
+    text = " ".join(headline(result).split())
+    assert "no contributions and no reserve: the scheme is paid from the budget" in text
+    assert "(not computed: the member-level engine values career-average schemes" in text
+    aset, pop, basis = default
+    assert "paid from the budget" not in headline(run_valuation(aset, pop, horizon=5))
