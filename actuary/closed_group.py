@@ -61,7 +61,7 @@ __all__ = [
     "ClosedGroupRun", "ClosedGroupValuation", "MemberSet", "STATUS_CODES", "cohort_values",
     "compare_with_cohort", "discount_factors", "funeral_thresholds", "kernel_inputs",
     "pension_factors", "survivor_values", "value_check_result",
-    "value_members", "value_population",
+    "value_members", "value_population", "values_rules",
 ]
 
 STATUS_CODES = {"active": MEMBER_ACTIVE, "inactive": MEMBER_INACTIVE, "old_age": MEMBER_OLD_AGE,
@@ -439,6 +439,12 @@ class ClosedGroupValuation:
                                "pvfb": g["pvfb"].sum(), "pvfc": g["pvfc"].sum(),
                                "adl": g["adl"].sum()}])
         return pd.concat([g, total], ignore_index=True)
+
+
+def values_rules(basis: Basis) -> bool:
+    """Whether the member-level engine values ``basis``'s rules (career-average, no
+    retirement at any age); :func:`value_members` refuses the others."""
+    return not basis.rules.final_salary and not np.any(basis.early_retirement_years > 0)
 
 
 def _check_rules(basis: Basis) -> None:

@@ -458,10 +458,12 @@ class PopulationProjection:
 # ---------------------------------------------------------------------- from an assumption set
 def _origin_file(aset: "AssumptionSet", path: str) -> Path | None:
     """The file that wrote key ``path`` (an overlay that overrode it, or the full set)."""
-    for key, source in reversed(aset.overrides):
-        if path == key or path.startswith(key + ".") or key.startswith(path + "."):
-            return Path(source)
+    from actuary.assumptions.inventory import overriding_files
     from actuary.yamlio import read_mapping
+
+    touched = overriding_files(aset, path)
+    if touched:
+        return Path(touched[-1])
 
     for name in aset.files:  # the set, its bases, then scheme files
         try:

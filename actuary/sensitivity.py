@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from actuary.valuation import ValuationResult
 
 __all__ = ["Sensitivity", "SENSITIVITIES", "HELD_RATE_TEST", "overlay", "sensitivity_table",
-           "crisis_basis", "headline"]
+           "crisis_basis", "headline", "held_rate_test"]
 
 # libyaml's emitter when PyYAML has it: the same safe output, faster.
 _SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -118,6 +118,13 @@ SENSITIVITIES: tuple[Sensitivity, ...] = (
                 "instead of the +2.75 points a decade rule, for which no cap was found",
                 lambda a: {"scheme.parameters.contribution_rate.extend": "hold"}),
 )
+
+
+def held_rate_test(table: pd.DataFrame | None) -> pd.Series | None:
+    """The row of :data:`HELD_RATE_TEST` in a sensitivity table (None if it was not run)."""
+    if table is None or table.empty or not (table["test"] == HELD_RATE_TEST).any():
+        return None
+    return table[table["test"] == HELD_RATE_TEST].iloc[0]
 
 
 def crisis_basis(basis, year: int, months: int, keep_credits: bool):

@@ -334,10 +334,8 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
         long_enough = given or basis.n_years >= aset.horizon_years
         full = basis if long_enough else build_basis(aset, population)
         careers = model_careers(full, population, aset)
-        if progress is not None and not full.rules.final_salary:
-            progress("valuing accrued rights member by member (a first run compiles the "
-                     "engine: ~15 s)")
-        accrued = accrued_liability(aset, population, full, cf.reserve0, float(gdp[0]))
+        accrued = accrued_liability(aset, population, full, cf.reserve0, float(gdp[0]),
+                                    progress)
     return ValuationResult(
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
@@ -346,7 +344,7 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
 
 
 def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis: Basis,
-                      reserve0: float, gdp0: float) -> dict:
+                      reserve0: float, gdp0: float, progress: Progress | None = None) -> dict:
     """The implicit pension debt: the accrued-to-date liability (ADL) of the starting
     population on the valuation date, and the reserve and GDP beside it.
 
@@ -356,13 +354,18 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
     pensioners it is their whole future pensions. Returns ``adl`` (KHR), ``reserve0``,
     ``funded_ratio`` (reserve / ADL), ``adl_pct_gdp`` (ADL in per cent of the first
     year's GDP). Where the member engine does not value the rules (final salary,
-    retirement at any age) only ``not_computed``, the reason, is returned.
+    retirement at any age) only ``not_computed``, the reason, is returned. ``progress``
+    is told when the member-level valuation starts.
     """
-    if basis.rules.final_salary or np.any(basis.early_retirement_years > 0):
+    from actuary.build import start_rules
+    from actuary.closed_group import value_population, values_rules
+
+    if not values_rules(basis):
         return {"not_computed": "the member-level engine values career-average schemes "
                                 "without retirement at any age"}
-    from actuary.build import start_rules
-    from actuary.closed_group import value_population
+    if progress is not None:
+        progress("valuing accrued rights member by member (a first run compiles the "
+                 "engine: ~15 s)")
 
     adl = float(value_population(basis, population, start_rules(aset))["adl"])
     return {"adl": adl, "reserve0": reserve0,

@@ -20,7 +20,7 @@ import numpy as np
 from actuary.errors import ActuaryError
 
 from .dated import DatedChoice
-from .inventory import canonical_json, iter_dated, iter_table_refs
+from .inventory import canonical_json, iter_dated, iter_table_refs, overriding_files
 from .models import TABLE_KINDS, AssumptionSet
 from .problems import Problem, from_error
 from .registry import looks_like_path
@@ -147,11 +147,8 @@ def _blamed(aset: AssumptionSet, origin: Origin) -> Origin:
     or ``extend``) is named in the last overlay that did: that is where the value
     to correct is written, not the base that set the parameter first."""
     def find(keys: tuple[str, ...]) -> str | None:
-        path = ".".join(keys)
-        for key, source in reversed(aset.overrides):
-            if key.startswith(path + "."):
-                return source
-        return origin(keys)
+        touched = overriding_files(aset, ".".join(keys))
+        return touched[-1] if touched else origin(keys)
     return find
 
 

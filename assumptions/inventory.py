@@ -30,6 +30,7 @@ __all__ = [
     "parameters_table",
     "value_summary",
     "overridden_by",
+    "overriding_files",
     "canonical_json",
 ]
 
@@ -154,15 +155,16 @@ def value_summary(item: Any, limit: int | None = None) -> tuple[str, str]:
     return "", ""
 
 
+def overriding_files(aset: "AssumptionSet", path: str) -> list[str]:
+    """The overlays that changed the item at ``path``, a part of it or a whole holding it,
+    in the order they were applied (the last one wrote what is in force)."""
+    return [source for key, source in aset.overrides
+            if key == path or key.startswith(path + ".") or path.startswith(key + ".")]
+
+
 def overridden_by(aset: "AssumptionSet", path: str) -> list[str]:
     """File names of the overlays that changed the item at ``path`` (or a part of it)."""
-    names: list[str] = []
-    for key, source in aset.overrides:
-        if key == path or key.startswith(path + ".") or path.startswith(key + "."):
-            name = Path(source).name
-            if name not in names:
-                names.append(name)
-    return names
+    return list(dict.fromkeys(Path(source).name for source in overriding_files(aset, path)))
 
 
 def _age_runs(by_age: dict[int, float]) -> str:

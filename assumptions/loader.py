@@ -15,13 +15,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from actuary.errors import AssumptionError
+from actuary.yamlio import read_mapping
 
 from .checks import check_series, check_tables
 from .models import AssumptionSet
 from .overlay import read_set
 from .problems import BasisInvalid, Problem, from_validation
 from .registry import DEFAULT_SET, resolve
-from actuary.yamlio import read_mapping
 
 __all__ = ["load_basis"]
 

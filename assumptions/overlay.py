@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from actuary.yamlio import read_mapping
+
 from .problems import BasisInvalid, Problem, model_at
 from .registry import resolve
-from actuary.yamlio import read_mapping
 
 __all__ = ["RawSet", "read_set", "OVERLAY_KEYS", "REPLACED_WHOLE"]
 

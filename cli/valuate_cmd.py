@@ -96,15 +96,11 @@ def headline(result) -> str:
 def _held_rate_depletion(result) -> int | None:
     """Depletion year of the sensitivity test that holds the contribution rate at its last
     dated value (None when it was not run or finds none)."""
-    from actuary.sensitivity import HELD_RATE_TEST
+    from actuary.sensitivity import held_rate_test
 
-    table = result.sensitivity
-    if table is None or table.empty:
-        return None
-    row = table[table["test"] == HELD_RATE_TEST]
-    if row.empty or row["depletion_year"].isna().iloc[0]:
-        return None
-    return int(row["depletion_year"].iloc[0])
+    row = held_rate_test(result.sensitivity)
+    year = None if row is None else row["depletion_year"]
+    return None if year is None or year != year else int(year)  # year != year: NaN
 
 
 @contextmanager

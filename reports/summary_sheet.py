@@ -16,7 +16,7 @@ import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
 from actuary import __version__
-from actuary.sensitivity import HELD_RATE_TEST
+from actuary.sensitivity import HELD_RATE_TEST, held_rate_test
 
 from . import styles
 from .cells import put, put_formula, put_title
@@ -95,7 +95,7 @@ def _headline_rows(result: Any, layout: ProjectionLayout) -> list[tuple[str, str
         ("Share of expenditure payable from contributions in the depletion year",
          "summary.payable_share_at_depletion", "share of expenditure", styles.RATE),
     ]
-    if _held_rate_row(result) is not None:
+    if held_rate_test(result.sensitivity) is not None:
         rows.append(("Depletion year with the rate held at its last dated value (Sensitivity "
                      "sheet)", f"sensitivity.depletion_year[{HELD_RATE_TEST}]",
                      "calendar year", styles.YEAR))
@@ -121,14 +121,6 @@ def _headline_rows(result: Any, layout: ProjectionLayout) -> list[tuple[str, str
     return rows
 
 
-def _held_rate_row(result: Any) -> Any:
-    """The sensitivity test holding the contribution rate (a row), or None if not run."""
-    table = result.sensitivity
-    if table is None or table.empty or not (table["test"] == HELD_RATE_TEST).any():
-        return None
-    return table[table["test"] == HELD_RATE_TEST].iloc[0]
-
-
 def _headline_value(result: Any, layout: ProjectionLayout, key: str,
                     cells: dict[str, str]) -> tuple[str | None, Any]:
     """(formula linking to the cell that holds the value, or None; the value itself)."""
@@ -140,7 +132,7 @@ def _headline_value(result: Any, layout: ProjectionLayout, key: str,
         if n <= len(years):
             link[f"summary.payg_year_{n}"] = f"yearly.payg_cost_rate[{years[n - 1]}]"
     if key.startswith("sensitivity."):
-        year = _held_rate_row(result)["depletion_year"]
+        year = held_rate_test(result.sensitivity)["depletion_year"]
         if year is None or year != year:
             return None, f"not within the projection ({years[0]}-{years[-1]})"
         return None, int(year)
