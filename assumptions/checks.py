@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from actuary.errors import ActuaryError
+from actuary.io.errors import ActuaryError
 
 from .dated import DatedChoice
 from .inventory import canonical_json, iter_dated, iter_table_refs, overriding_files

@@ -35,7 +35,7 @@ from typing import Any, Callable, ClassVar, Literal
 import numpy as np
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from actuary.errors import AssumptionError
+from actuary.io.errors import AssumptionError
 
 from .base import Bounds, Number, Status, Strict, Text, WholeNumber
 

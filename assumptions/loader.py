@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from actuary.errors import AssumptionError
-from actuary.yamlio import read_mapping
+from actuary.io.errors import AssumptionError
+from actuary.io.yamlio import read_mapping
 
 from .checks import check_series, check_tables
 from .models import AssumptionSet
@@ -44,7 +44,7 @@ def load_basis(path_or_name: str | Path | None = None) -> AssumptionSet:
 
     Raises
     ------
-    actuary.errors.AssumptionError
+    actuary.io.errors.AssumptionError
         Listing every problem found (file, key path, value, what was expected).
     """
     ref = DEFAULT_SET if path_or_name is None else str(path_or_name)

@@ -440,7 +440,7 @@ class AssumptionSet(Strict):
     scheme: SchemeDefinition
     starting_population: Text
     sensitivity: dict[str, Any] = Field(default_factory=dict)
-    # The demographic and economic frame (actuary.population, .labour, .economy); optional.
+    # The demographic and economic frame (actuary.frame.population, .labour, .economy); optional.
     frame: Frame | None = None
 
     # Filled by the loader: the files read (set, bases, scheme), the tables loaded by

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from actuary.yamlio import read_mapping
+from actuary.io.yamlio import read_mapping
 
 from .problems import BasisInvalid, Problem, model_at
 from .registry import resolve

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Callable, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from actuary.errors import ActuaryError, AssumptionError
+from actuary.io.errors import ActuaryError, AssumptionError
 
 __all__ = ["Problem", "BasisInvalid", "from_validation", "from_error", "model_at", "dotted"]
 

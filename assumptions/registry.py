@@ -12,8 +12,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from actuary.errors import ActuaryError, AssumptionError
-from actuary.yamlio import read_mapping
+from actuary.io.errors import ActuaryError, AssumptionError
+from actuary.io.yamlio import read_mapping
 
 __all__ = ["DATA_DIR", "DEFAULT_SET", "shipped_sets", "shipped_schemes", "resolve", "looks_like_path", "display_names",
            "index_names"]

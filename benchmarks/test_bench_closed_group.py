@@ -1,6 +1,6 @@
 """Speed of the member-level closed-group valuation (issue 6).
 
-3 million synthetic members (``actuary.synth``, checked by ``actuary.datacheck``) valued
+3 million synthetic members (``actuary.members.synth``, checked by ``actuary.members.datacheck``) valued
 over 100 years on the default basis with the numba kernel (members outside, years
 inside, alike members side by side in blocks of up to 64, two threads), and the
 vectorised numpy reference (years outside, members as arrays,
@@ -26,10 +26,10 @@ import pytest
 from reference_members import value_members_reference
 
 from actuary.assumptions import load_basis
-from actuary.build import start_rules
-from actuary.closed_group import MemberSet, value_check_result, value_members
-from actuary.datacheck import CheckSettings, check_files
-from actuary.synth import synthesize, write_synthetic
+from actuary.engine.build import start_rules
+from actuary.members.closed_group import MemberSet, value_check_result, value_members
+from actuary.members.datacheck import CheckSettings, check_files
+from actuary.members.synth import synthesize, write_synthetic
 
 N = 3_000_000
 SLICE = 300_000
@@ -93,9 +93,9 @@ _PROBE = textwrap.dedent("""
     import sys
     import numpy as np
     from actuary.assumptions import load_basis
-    from actuary.build import build_basis
-    from actuary.closed_group import MemberSet, value_members
-    from actuary.valuation import load_population
+    from actuary.engine.build import build_basis
+    from actuary.members.closed_group import MemberSet, value_members
+    from actuary.analysis.valuation import load_population
 
     def kib(field):
         for line in open("/proc/self/status"):

@@ -11,13 +11,13 @@ import resource
 
 import pytest
 
-from actuary.aggregate import write_population
+from actuary.members.aggregate import write_population
 from actuary.assumptions import load_basis
-from actuary.datacheck import CheckSettings, check_files
-from actuary.experience import study, write_experience_table
+from actuary.members.datacheck import CheckSettings, check_files
+from actuary.members.experience import study, write_experience_table
 from actuary.reports.datacheck import write_datacheck_workbook
 from actuary.reports.experience import write_experience_workbook
-from actuary.synth import synthesize, write_synthetic
+from actuary.members.synth import synthesize, write_synthetic
 
 N = 1_000_000
 _STATE: dict = {}

@@ -21,9 +21,9 @@ import pytest
 from reference_projection import project_reference
 
 from actuary.assumptions import load_basis
-from actuary.build import build_basis
-from actuary.projection import run_kernel
-from actuary.valuation import load_population
+from actuary.engine.build import build_basis
+from actuary.engine.projection import run_kernel
+from actuary.analysis.valuation import load_population
 
 _TIMES: dict[str, float] = {}
 

@@ -96,7 +96,7 @@ def tiers_text(result) -> str:
 
 def self_employed_text(result) -> str:
     """Replacement rates by density and the subsidy of a self-employed scheme."""
-    from actuary.self_employed import self_employed_report
+    from actuary.schemes.self_employed import self_employed_report
 
     rep = self_employed_report(result)
     lines = [f"\nSelf-employed scheme {result.aset.name}: replacement rates by contribution "
@@ -126,8 +126,8 @@ def compare(base, scenarios, horizon, out, quiet) -> None:
     public-sector-default) or a design file; shipped reforms in
     assumptions/data/reforms/ can be named by file stem or name (ps-transition-2027).
     """
-    from actuary.compare import compare as run
-    from actuary.fileio import check_outputs
+    from actuary.studies.compare import compare as run
+    from actuary.io.fileio import check_outputs
 
     check_outputs([("--out", out, (".xlsx",))], inputs=[base, *scenarios])
     say = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))

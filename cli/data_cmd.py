@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from actuary.cli.progress import progress
-from actuary.errors import DataError
+from actuary.io.errors import DataError
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -50,8 +50,8 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
     is used or listed in the report with its reason.
     """
     from actuary.assumptions import load_basis
-    from actuary.datacheck import CheckSettings, check_files
-    from actuary.fileio import check_outputs
+    from actuary.members.datacheck import CheckSettings, check_files
+    from actuary.io.fileio import check_outputs
     from actuary.reports.datacheck import write_datacheck_workbook
 
     if reserve is not None and not (math.isfinite(reserve) and reserve >= 0):
@@ -72,7 +72,7 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
                          encoding=encoding, progress=say)
     recon = None
     if population:
-        from actuary.aggregate import write_population
+        from actuary.members.aggregate import write_population
 
         source = ""
         if reserve is None:
@@ -87,7 +87,7 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
 
 
 def _basis_reserve(aset) -> tuple[float, str]:
-    from actuary.valuation import load_population
+    from actuary.analysis.valuation import load_population
 
     pop = load_population(aset, None)
     return pop.reserve, (f"taken from the starting population {pop.name} of the assumption "
@@ -111,8 +111,8 @@ def synth(n, seed, out, report, basis, defects, quiet) -> None:
     """Make a SYNTHETIC NSSF-like membership (seeded, reproducible, calibrated)."""
     from actuary.assumptions import load_basis
     from actuary.reports.datacheck import write_synth_workbook
-    from actuary.fileio import check_outputs
-    from actuary.synth import output_paths, synthesize, write_synthetic
+    from actuary.io.fileio import check_outputs
+    from actuary.members.synth import output_paths, synthesize, write_synthetic
 
     say = progress(quiet)
     report = report or str(Path(out).with_name(f"{Path(out).stem}_report.xlsx"))

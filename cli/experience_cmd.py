@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from actuary.cli.progress import progress
-from actuary.errors import AssumptionError
+from actuary.io.errors import AssumptionError
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _LEVEL = (0.5, 0.999)
@@ -58,7 +58,7 @@ def _check_window(study_start: date | None, study_end: date | None, as_of: date)
     """Refuse a study window that ends after the file's as-of date (the file holds no
     data after it: the exposure would be that of a shorter window than the one printed)
     or that is empty, before the member file is read. A window outside the data on the
-    early side is refused by :func:`actuary.experience.study` (no member observed).
+    early side is refused by :func:`actuary.members.experience.study` (no member observed).
 
     Raises
     ------
@@ -71,7 +71,7 @@ def _check_window(study_start: date | None, study_end: date | None, as_of: date)
                               value=study_end.isoformat(),
                               expected=f"a date on or before the as-of date {as_of} (the "
                                        "default; --as-of sets the file's date)")
-    # the messages of an empty window are those of actuary.experience.observations
+    # the messages of an empty window are those of actuary.members.experience.observations
     if study_start is not None and study_end is not None and study_end <= study_start:
         raise AssumptionError("the study window is empty", field="--to",
                               value=study_end.isoformat(),
@@ -113,9 +113,9 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
                degree, smoothing, level, encoding, quiet) -> None:
     """Experience study of MEMBERS: exposures, rates, A/E, survival curves, graduation."""
     from actuary.assumptions import load_basis
-    from actuary.datacheck import CheckSettings, check_files
-    from actuary.experience import study, write_experience_table
-    from actuary.fileio import check_outputs
+    from actuary.members.datacheck import CheckSettings, check_files
+    from actuary.members.experience import study, write_experience_table
+    from actuary.io.fileio import check_outputs
     from actuary.reports.experience import write_experience_workbook
 
     _check_options(decrement, method, degree, smoothing, level)

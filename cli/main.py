@@ -11,7 +11,7 @@ import sys
 import click
 
 from actuary import __version__
-from actuary.errors import ActuaryError
+from actuary.io.errors import ActuaryError
 
 
 # Each command's module, imported only when the command runs (or help lists it): a

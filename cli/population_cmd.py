@@ -13,7 +13,7 @@ import click
 import numpy as np
 import pandas as pd
 
-from actuary.fileio import atomic_path, check_outputs
+from actuary.io.fileio import atomic_path, check_outputs
 
 #: Years of the headline table (those inside the projection are shown).
 HEADLINE_YEARS = (2025, 2030, 2040, 2050, 2075, 2100)
@@ -64,7 +64,7 @@ def calibration_text(frame) -> str:
 
 def wpp_text(frame) -> str:
     """Largest deviations from WPP 2024 and whether they are within the tolerances."""
-    from actuary.population_calibration import largest_deviations, wpp_comparison
+    from actuary.frame.calibration import largest_deviations, wpp_comparison
 
     comp = wpp_comparison(frame.projection)
     if comp.empty:
@@ -86,7 +86,7 @@ def wpp_text(frame) -> str:
 
 def national_text(frame) -> str:
     """The policy framework's national projection beside this one."""
-    from actuary.population_calibration import national_comparison
+    from actuary.frame.calibration import national_comparison
 
     nat = national_comparison(frame.projection)
     if nat.empty:
@@ -198,8 +198,8 @@ def population(basis: str | None, to_year: int, out: Path | None) -> None:
     Prints the headline table (total, 60+ share, dependency ratio, e0 by sex), the
     calibrations and the comparisons with WPP 2024 and the national projection.
     """
-    from actuary.labour import build_frame
-    from actuary.population import load_frame_basis
+    from actuary.frame.labour import build_frame
+    from actuary.frame.population import load_frame_basis
 
     aset = load_frame_basis(basis)
     check_outputs([("--out", out, (".csv", ".xlsx"))], inputs=aset.read_files)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from actuary.solve import GAP_YEARS, LEVERS, TARGETS
+from actuary.studies.solve import GAP_YEARS, LEVERS, TARGETS
 
 
 def _choices(names) -> list[str]:
@@ -49,11 +49,11 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
     """
     from actuary.assumptions import load_basis
     from actuary.cli.valuate_cmd import headline
-    from actuary.errors import AssumptionError
-    from actuary.fileio import check_outputs
-    from actuary.solve import check_options
-    from actuary.solve import solve as run
-    from actuary.valuation import load_population, provenance, run_valuation
+    from actuary.io.errors import AssumptionError
+    from actuary.io.fileio import check_outputs
+    from actuary.studies.solve import check_options
+    from actuary.studies.solve import solve as run
+    from actuary.analysis.valuation import load_population, provenance, run_valuation
 
     check_outputs([("--out", out, (".xlsx",))], inputs=[basis, population])
     if (lo is None) != (hi is None):

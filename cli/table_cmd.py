@@ -7,7 +7,7 @@ import textwrap
 import click
 import numpy as np
 
-from actuary.lifetable import LifeTable
+from actuary.life.lifetable import LifeTable
 from actuary.tables import DATA_DIR, Table, list_tables, load_table
 from actuary.tables.reader import read_sidecar
 

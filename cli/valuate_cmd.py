@@ -12,7 +12,7 @@ from typing import Iterator
 import click
 
 from actuary.cli.progress import progress
-from actuary.fileio import check_outputs, write_atomic
+from actuary.io.fileio import check_outputs, write_atomic
 
 # the tables --csv writes, one file each
 _CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers")
@@ -43,7 +43,7 @@ def headline(result) -> str:
     ]
     if s.get("steady_state_rate") is not None and s["steady_state_rate"] != s["steady_state_rate"]:
         lines.append("    (no rate equalises the reserve ratios of years 10 and 60: the scheme is")
-        lines.append("     immature, its year-10 expenditure is tiny; see actuary/indicators.py)")
+        lines.append("     immature, its year-10 expenditure is tiny; see actuary/analysis/indicators.py)")
     lines += [
         f"  {'actuarial balance (75 years)':34s}{_pct(s.get('actuarial_balance_75')):>10s}",
         f"  {'depletion year (legislated rates)':34s}{str(s.get('depletion_year') or 'none'):>10s}",
@@ -96,7 +96,7 @@ def headline(result) -> str:
 def _held_rate_depletion(result) -> int | None:
     """Depletion year of the sensitivity test that holds the contribution rate at its last
     dated value (None when it was not run or finds none)."""
-    from actuary.sensitivity import held_rate_test
+    from actuary.analysis.sensitivity import held_rate_test
 
     row = held_rate_test(result.sensitivity)
     year = None if row is None else row["depletion_year"]
@@ -151,7 +151,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, quiet) -> 
     with batch_gc():
         from actuary.assumptions import load_basis
         from actuary.reports.workbook import write_valuation_workbook
-        from actuary.valuation import valuate as run
+        from actuary.analysis.valuation import valuate as run
 
         say("loading the assumption set")
         aset = load_basis(basis)

@@ -1,9 +1,9 @@
 """``actuary value``: closed-group valuation of a member file, member by member.
 
-Checks the files (:mod:`actuary.datacheck`), values every used row with the
-member-level engine (:mod:`actuary.closed_group`) and writes the workbook and the
+Checks the files (:mod:`actuary.members.datacheck`), values every used row with the
+member-level engine (:mod:`actuary.members.closed_group`) and writes the workbook and the
 by-member CSV (:mod:`actuary.reports.closed_group`). Bad input ends with a message and
-exit code 1 (every error raised here is an :class:`~actuary.errors.ActuaryError`).
+exit code 1 (every error raised here is an :class:`~actuary.io.errors.ActuaryError`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import click
 import numpy as np
 
 from actuary.cli.progress import progress
-from actuary.errors import DataError
-from actuary.fileio import check_outputs
+from actuary.io.errors import DataError
+from actuary.io.fileio import check_outputs
 
 __all__ = ["value", "parse_rate", "read_discount_curve", "describe_discount", "headline",
            "RATE_RANGE"]
@@ -57,7 +57,7 @@ def parse_rate(text: str, *, source: str | None = None, location: str | None = N
 
 
 def _read_curve_frame(path: Path) -> Any:
-    from actuary.fileio import read_small_csv
+    from actuary.io.fileio import read_small_csv
 
     return read_small_csv(path, ("year", "rate"), "the discount curve", "year,rate",
                           "one row per maturity 1, 2, ... years")
@@ -70,7 +70,7 @@ def read_discount_curve(path: str | Path) -> tuple[Any, np.ndarray]:
     Returns
     -------
     (Discount, rates)
-        The curve (:meth:`actuary.annuities.Discount.from_spot_rates`; beyond ``n``
+        The curve (:meth:`actuary.life.annuities.Discount.from_spot_rates`; beyond ``n``
         years the last one-year forward rate repeats) and the spot rates read.
 
     Raises
@@ -79,7 +79,7 @@ def read_discount_curve(path: str | Path) -> tuple[Any, np.ndarray]:
         Naming the file, the row (as a spreadsheet shows it), the field, the value and
         what was expected.
     """
-    from actuary.annuities import Discount
+    from actuary.life.annuities import Discount
 
     path = Path(path)
     raw = _read_curve_frame(path)
@@ -194,8 +194,8 @@ def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_membe
     by-member CSV; exit code 1 with a message on bad input.
     """
     from actuary.assumptions import load_basis
-    from actuary.closed_group import value_check_result
-    from actuary.datacheck import CheckSettings, check_files
+    from actuary.members.closed_group import value_check_result
+    from actuary.members.datacheck import CheckSettings, check_files
     from actuary.reports.closed_group import (
         ClosedGroupReport,
         write_by_member_csv,

@@ -1,6 +1,6 @@
 """Workbook and CSV of a closed-group valuation (``actuary value``).
 
-The workbook views one :class:`actuary.closed_group.ClosedGroupRun`: the accrued-to-date
+The workbook views one :class:`actuary.members.closed_group.ClosedGroupRun`: the accrued-to-date
 liability (ADL), the present value of future benefits (PVFB) and of future
 contributions (PVFC) of the members and pensioners of a file, in KHR at the valuation
 date. Sheets:
@@ -40,8 +40,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from actuary import __version__
-from actuary.errors import DataError
-from actuary.fileio import write_atomic
+from actuary.io.errors import DataError
+from actuary.io.fileio import write_atomic
 
 from . import styles
 from .datacheck import SheetWriter
@@ -86,10 +86,10 @@ class ClosedGroupReport:
     Parameters
     ----------
     run
-        The :class:`actuary.closed_group.ClosedGroupRun` (money in KHR at the valuation
+        The :class:`actuary.members.closed_group.ClosedGroupRun` (money in KHR at the valuation
         date).
     check
-        The :class:`actuary.datacheck.CheckResult` the members came from.
+        The :class:`actuary.members.datacheck.CheckResult` the members came from.
     discount
         The discount used, in words (e.g. "constant 5.00% a year").
     csv_path
@@ -426,7 +426,7 @@ def method_notes(report: ClosedGroupReport) -> list[tuple[str, str]]:
 def _method_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     s = SheetWriter(book, "Method", (24, 120))
     s.title(_title(report, "Method and conventions"),
-            "actuary.closed_group and actuary.member_kernel state them in full.",
+            "actuary.members.closed_group and actuary.engine.member_kernel state them in full.",
             report.run.valuation.synthetic)
     s.blank()
     s.pairs(method_notes(report))

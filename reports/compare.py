@@ -11,7 +11,7 @@ the change of the budget cost from the base are live formulas over the numbers w
 number from the Python result. Row 3 of the Comparison and Yearly sheets holds a key per
 column (``scenario:<name>``, ``change:<name>``, ``<name>|<column>``) and the last column
 of the Comparison sheet the summary key of each row, so every cell can be traced to its
-source. The file is written atomically (:func:`actuary.fileio.atomic_path`) and the same
+source. The file is written atomically (:func:`actuary.io.fileio.atomic_path`) and the same
 comparison gives the same bytes (the run's time from the provenance stamps it).
 """
 
@@ -187,7 +187,7 @@ def _scenarios_sheet(ws: Worksheet, comparison: Any) -> None:
     import pandas as pd
 
     put_title(ws, "Scenarios: what each one is",
-              "The first is the base. A design combines projections (see actuary.public_sector).")
+              "The first is the base. A design combines projections (see actuary.schemes.public_sector).")
     rows = [{"name": s.name, "kind": s.kind, "description": s.description,
              "hash": s.content_hash, "files": "\n".join(s.files), "notes": "\n".join(s.notes)}
             for s in comparison.scenarios]

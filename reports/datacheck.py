@@ -32,7 +32,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from actuary.fileio import atomic_path
+from actuary.io.fileio import atomic_path
 
 from . import styles
 from .cells import cell_value
@@ -157,9 +157,9 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
                              reconciliation: pd.DataFrame | None = None,
                              population_path: str | None = None,
                              command: str = "") -> Path:
-    """Write the data-check report of ``result`` (:class:`actuary.datacheck.CheckResult`)."""
-    from actuary.datacheck import REASONS
-    from actuary.members import MEMBER_COLUMNS, PENSIONER_COLUMNS
+    """Write the data-check report of ``result`` (:class:`actuary.members.datacheck.CheckResult`)."""
+    from actuary.members.datacheck import REASONS
+    from actuary.members.files import MEMBER_COLUMNS, PENSIONER_COLUMNS
 
     book = _book()
     syn = result.synthetic
@@ -238,7 +238,7 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
         p.table(reconciliation, [("file", "File", None), ("status", "Status", None),
                                  ("rows", "Rows", styles.COUNT), ("where", "Where", None)])
     fm = SheetWriter(book, "Format", (12, 18, 10, 10, 60))
-    fm.title("The documented file formats (actuary.members)", "Columns are matched after "
+    fm.title("The documented file formats (actuary.members.files)", "Columns are matched after "
              "trimming and lower-casing; undocumented columns are ignored and listed.")
     found = {f.kind: set(f.columns) for f in result.files}
     rows = []
@@ -274,7 +274,7 @@ def _band(age: np.ndarray, width: int = 5) -> np.ndarray:
 
 
 def _members_sheet(book: Workbook, result: Any, syn: bool) -> None:
-    from actuary.members import completed_years
+    from actuary.members.files import completed_years
 
     m = result.members
     sh = SheetWriter(book, "Members", (12, 8, 10, 12, 18, 18))
@@ -297,7 +297,7 @@ def _members_sheet(book: Workbook, result: Any, syn: bool) -> None:
 
 
 def _pensioners_sheet(book: Workbook, result: Any, syn: bool) -> None:
-    from actuary.members import completed_years
+    from actuary.members.files import completed_years
 
     p = result.pensioners
     sh = SheetWriter(book, "Pensioners", (14, 8, 10, 12, 18))
@@ -320,13 +320,13 @@ def _pensioners_sheet(book: Workbook, result: Any, syn: bool) -> None:
 
 def write_synth_workbook(result: Any, files: Sequence[Path], path: str | Path,
                          command: str = "") -> Path:
-    """Calibration report of a synthetic membership (:class:`actuary.synth.SynthResult`)."""
+    """Calibration report of a synthetic membership (:class:`actuary.members.synth.SynthResult`)."""
     book = _book()
     meta = result.meta
     s = SheetWriter(book, "Summary", (40, 100))
     s.title("SYNTHETIC NSSF-like membership", "Made by actuary data synth: seeded and "
             "reproducible; calibrated to the published aggregates used by the default "
-            "starting population (actuary/starting_default.py).", synthetic=True)
+            "starting population (actuary/engine/starting_default.py).", synthetic=True)
     s.blank()
     s.pairs([
         ("Generator", meta["generator"]), ("Seed", meta["seed"]),
@@ -349,7 +349,7 @@ def write_synth_workbook(result: Any, files: Sequence[Path], path: str | Path,
         s.row([src])
     c = SheetWriter(book, "Calibration", (52, 18, 18, 50, 24))
     c.title("Targets and what was drawn", "Actives on the valuation date, before any injected "
-            "defect. Differences are sampling error (and the approximations in actuary.synth).",
+            "defect. Differences are sampling error (and the approximations in actuary.members.synth).",
             synthetic=True)
     c.table(result.calibration, [("measure", "Measure", None), ("target", "Target", "#,##0.0000"),
                                  ("synthetic", "Synthetic", "#,##0.0000"),

@@ -1,11 +1,11 @@
-"""Indicator definitions in words, read from the docstrings of :mod:`actuary.indicators`.
+"""Indicator definitions in words, read from the docstrings of :mod:`actuary.analysis.indicators`.
 
 DESIGN §6 asks for one definition of each indicator, written in its docstring and in
 the workbook. Reading the docstring here keeps the two the same: change the
 definition in the code and the workbook follows. Indicators computed outside
-``actuary.indicators`` (dependency ratio, replacement rates, gender pension gap, the
-share of GDP) are defined here, as :func:`actuary.valuation.yearly_frame`,
-:func:`actuary.valuation.by_sex_frame` and :mod:`actuary.careers` compute them.
+``actuary.analysis.indicators`` (dependency ratio, replacement rates, gender pension gap, the
+share of GDP) are defined here, as :func:`actuary.analysis.valuation.yearly_frame`,
+:func:`actuary.analysis.valuation.by_sex_frame` and :mod:`actuary.analysis.careers` compute them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import inspect
 import re
 from typing import Any
 
-from actuary import indicators as ind
+from actuary.analysis import indicators as ind
 
 __all__ = ["docstring_text", "conventions_text", "DEFINITIONS"]
 
@@ -50,7 +50,7 @@ def docstring_text(obj: Any) -> str:
 
 
 def conventions_text() -> str:
-    """The notation and conventions paragraphs of the ``actuary.indicators`` module."""
+    """The notation and conventions paragraphs of the ``actuary.analysis.indicators`` module."""
     text = docstring_text(ind)
     # Drop the first line (the module's title); keep notation, timing and discounting.
     return text.split("\n", 1)[1] if "\n" in text else text

@@ -1,4 +1,4 @@
-"""Workbook of an experience study (:class:`actuary.experience.ExperienceResult`).
+"""Workbook of an experience study (:class:`actuary.members.experience.ExperienceResult`).
 
 Sheets: Summary (what was studied, the window, counts, A/E in total, the conventions
 and limitations, the table written), Rates (by sex and age: exposures, events, crude
@@ -106,7 +106,7 @@ def write_experience_workbook(result: Any, path: str | Path, *, table_path: str 
 
     t = SheetWriter(book, "Tests", (6, 40, 16, 30, 12, 10))
     t.title("Goodness of fit of the graduation", "Tests of Forfar, McCutcheon and Wilkie "
-            f"(1988) at {100 * result.alpha:g}%; see actuary.experience.goodness_of_fit.", syn)
+            f"(1988) at {100 * result.alpha:g}%; see actuary.members.experience.goodness_of_fit.", syn)
     if result.gof.empty:
         why = ("; ".join(f"{sex}: {w}" for sex, w in result.not_graduated.items())
                or "retirement: the basis retires everyone at the pension age")
@@ -145,7 +145,7 @@ def write_experience_workbook(result: Any, path: str | Path, *, table_path: str 
 
 
 def _conventions(result: Any) -> list[str]:
-    from actuary.experience import EVENTS
+    from actuary.members.experience import EVENTS
 
     return [
         f"Event: status {' or '.join(EVENTS[result.decrement])} on its status date; any other "

@@ -143,7 +143,7 @@ def indicator_entries(result: Any, layout: ProjectionLayout) -> list[tuple[str, 
 
     scaled = [Entry(f"{p['from']}-{p['to']}", float(p["rate"]), styles.RATE,
                     "share of insurable earnings",
-                    "actuary.indicators.scaled_premiums (bisection)", f"scaled[{k}].rate")
+                    "actuary.analysis.indicators.scaled_premiums (bisection)", f"scaled[{k}].rate")
               for k, p in enumerate(result.scaled)]
     out.append(("Scaled premium", DEFINITIONS["scaled"], scaled))
 
@@ -163,7 +163,7 @@ def indicator_entries(result: Any, layout: ProjectionLayout) -> list[tuple[str, 
         # NaN: no rate up to the search's limit gives equal ratios in years 10 and 60.
         steady.append(Entry("years 10 and 60", float(rate) if _present(rate) else
                             "no solution found", styles.RATE, "share of insurable earnings",
-                            "actuary.indicators.steady_state_rate (bisection)",
+                            "actuary.analysis.indicators.steady_state_rate (bisection)",
                             "summary.steady_state_rate"))
     out.append(("Steady-state contribution rate", DEFINITIONS["steady_state"], steady))
 
@@ -186,7 +186,7 @@ def indicator_entries(result: Any, layout: ProjectionLayout) -> list[tuple[str, 
 
 def _depletion_entries(s: dict, layout: ProjectionLayout) -> list[Entry]:
     year = s.get("depletion_year")
-    how = "actuary.indicators.depletion (first negative end-of-year reserve)"
+    how = "actuary.analysis.indicators.depletion (first negative end-of-year reserve)"
     if year is None:
         text = f"not within the projection ({layout.years[0]}-{layout.years[-1]})"
         return [Entry("year", text, None, "calendar year", how, "summary.depletion_year")]
@@ -213,7 +213,7 @@ def _by_sex_entries(by_sex: pd.DataFrame, layout: ProjectionLayout, column: str,
                 continue
             label = f"{names[sex]}, {y}" if len(sexes) > 1 else str(y)
             out.append(Entry(label, row[column].iloc[0], fmt, unit,
-                             "actuary.valuation.by_sex_frame", f"by_sex.{column}[{y},{sex}]"))
+                             "actuary.analysis.valuation.by_sex_frame", f"by_sex.{column}[{y},{sex}]"))
     return out
 
 
@@ -227,14 +227,14 @@ def _career_entries(careers: pd.DataFrame) -> list[Entry]:
         if row.get("note"):
             label += f" - {row['note']}"
         out.append(Entry(label, row["replacement_rate"], styles.RATE, "share of the final wage",
-                         "actuary.careers.run_career", f"careers.replacement_rate[{i}]"))
+                         "actuary.analysis.careers.run_career", f"careers.replacement_rate[{i}]"))
     return out
 
 
 def write_indicators(ws: Worksheet, result: Any, layout: ProjectionLayout) -> dict[str, str]:
     """Fill the Indicators sheet; return the cell of each key (``Indicators!$D$9``)."""
     put_title(ws, "Indicators: definitions and values",
-              "Definitions are read from the docstrings of actuary.indicators (one "
+              "Definitions are read from the docstrings of actuary.analysis.indicators (one "
               "definition each, DESIGN section 6). Live formulas refer to the Projection sheet.")
     put(ws, 3, 1, conventions_text()).alignment = styles.WRAP
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(HEADERS))

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
-from actuary.state import SEXES, STATUS_NAMES
+from actuary.engine.state import SEXES, STATUS_NAMES
 
 from . import styles
 from .cells import Column, put, put_title, write_table

@@ -8,7 +8,7 @@ follow each figure: total benefits, expenditure ``B_t``, investment income
 (``F_0`` in its own labelled row above the first year), the PAYG cost rate ``B_t / S_t``,
 the reserve ratio ``F_t / B_t``, the dependency ratio, expenditure as a share of GDP,
 and the discount factors ``v_t`` and ``u_t`` the GAP and the actuarial balance use
-(see :mod:`actuary.indicators`).
+(see :mod:`actuary.analysis.indicators`).
 
 Layout: row 1 title, row 2 note, row 3 the key of each column (the name of the column
 of ``ValuationResult.yearly`` it shows, or of the derived quantity), row 4 headers,

@@ -16,7 +16,7 @@ import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
 from actuary import __version__
-from actuary.sensitivity import HELD_RATE_TEST, held_rate_test
+from actuary.analysis.sensitivity import HELD_RATE_TEST, held_rate_test
 
 from . import styles
 from .cells import put, put_formula, put_title
@@ -190,7 +190,7 @@ def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
              "Benefits earned by the service and career earnings to the valuation date, and "
              "pensions in payment, valued member by member with the basis's decrements and "
              "discounted at its investment return (projected unit credit: future wages add "
-             "nothing). actuary.valuation.accrued_liability.")
+             "nothing). actuary.analysis.valuation.accrued_liability.")
     _headers(ws, cur.take(), ["Measure", "Value", "Unit", "Key (source in the result)"])
     year = result.aset.first_year
     for label, key, unit, fmt in (

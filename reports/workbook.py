@@ -1,4 +1,4 @@
-"""The valuation workbook: one ``.xlsx`` view of a :class:`~actuary.valuation.ValuationResult`.
+"""The valuation workbook: one ``.xlsx`` view of a :class:`~actuary.analysis.valuation.ValuationResult`.
 
 Sheets in the order a valuation report is read (DESIGN §6b, after Canada's Chief
 Actuary and the ILO): Summary, Indicators, Projection, Population, Assumptions,
@@ -29,8 +29,8 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
 from actuary import __version__
-from actuary.errors import DataError
-from actuary.fileio import atomic_path
+from actuary.io.errors import DataError
+from actuary.io.fileio import atomic_path
 
 from . import styles
 from .charts import add_charts
@@ -136,7 +136,7 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
     Parameters
     ----------
     result
-        A :class:`actuary.valuation.ValuationResult` (money in nominal KHR of each year,
+        A :class:`actuary.analysis.valuation.ValuationResult` (money in nominal KHR of each year,
         rates as fractions).
     path
         Destination; its folder is created if needed. An existing file is replaced

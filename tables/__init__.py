@@ -6,8 +6,8 @@ the shipped tables (``tables/data/``, built from UN WPP 2024 by
 a YAML sidecar, see tables/README.md) and parametric laws (Gompertz, Makeham).
 
 This layer knows nothing of assumption sets: it imports only numpy, pandas, PyYAML,
-:mod:`actuary.errors`, :mod:`actuary.fileio` and the project's one YAML reader,
-:mod:`actuary.yamlio`.
+:mod:`actuary.io.errors`, :mod:`actuary.io.fileio` and the project's one YAML reader,
+:mod:`actuary.io.yamlio`.
 """
 
 from actuary.tables.catalogue import (

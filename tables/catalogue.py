@@ -17,7 +17,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from actuary.errors import TableError
+from actuary.io.errors import TableError
 from actuary.tables.parametric import makeham_q
 from actuary.tables.reader import read_checked
 from actuary.tables.schema import Dimensions, TableMeta, check_frame

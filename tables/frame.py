@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from actuary.errors import TableError
+from actuary.io.errors import TableError
 from actuary.tables.catalogue import DATA_DIR, Table, load_table
 from actuary.tables.schema import TableMeta
 from actuary.tables.writer import save_table

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from actuary.errors import TableError
+from actuary.io.errors import TableError
 
 __all__ = ["makeham_q", "integrated_hazard"]
 

@@ -2,7 +2,7 @@
 
 The CSV is read as text so that every bad cell can be reported with its 1-based
 line number in the file (line 1 is the header). The sidecar is read by the project's
-one YAML reader, :func:`actuary.yamlio.read_mapping` (safe loading, errors
+one YAML reader, :func:`actuary.io.yamlio.read_mapping` (safe loading, errors
 on one line with file, line, key and value). See tables/README.md for the format.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from actuary.errors import TableError
+from actuary.io.errors import TableError
 from actuary.tables.schema import (
     SEXES,
     Dimensions,
@@ -22,7 +22,7 @@ from actuary.tables.schema import (
     check_kind,
     check_status,
 )
-from actuary.yamlio import read_mapping
+from actuary.io.yamlio import read_mapping
 
 __all__ = ["sidecar_path", "read_sidecar", "read_rows", "read_table_files", "read_checked"]
 

@@ -23,7 +23,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from actuary.errors import TableError
+from actuary.io.errors import TableError
 
 __all__ = [
     "KINDS",

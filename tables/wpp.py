@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from actuary.errors import TableError
-from actuary.fileio import atomic_path, sha256_of
+from actuary.io.errors import TableError
+from actuary.io.fileio import atomic_path, sha256_of
 from actuary.tables.catalogue import Table
 from actuary.tables.schema import TableMeta
 from actuary.tables.split import split_groups

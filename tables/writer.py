@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from actuary.errors import TableError
-from actuary.fileio import atomic_path
+from actuary.io.errors import TableError
+from actuary.io.fileio import atomic_path
 
 __all__ = ["save_table", "sidecar_document", "dump_yaml"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actuary.basis import Basis, SchemeRules, StartingState
-from actuary.state import N_AGE, N_SERVICE, N_SEX
+from actuary.engine.basis import Basis, SchemeRules, StartingState
+from actuary.engine.state import N_AGE, N_SERVICE, N_SEX
 
 
 def make_basis(

@@ -2,9 +2,9 @@
 
 The way a closed-group valuation is usually written in numpy: every member's state is a
 row of ``[M, K]`` arrays (K service slots) and each year updates all rows at once. It
-is the oracle of :func:`actuary.member_kernel.value_members_kernel` (agreement to
+is the oracle of :func:`actuary.engine.member_kernel.value_members_kernel` (agreement to
 1e-12 relative, tests/test_closed_group.py) and the baseline of its benchmark. It shares
-only the packed inputs (:func:`actuary.closed_group.kernel_inputs`: rates, discount
+only the packed inputs (:func:`actuary.members.closed_group.kernel_inputs`: rates, discount
 factors and the pension factors) with the kernel; the year step is written again here.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from actuary import member_kernel as mk
-from actuary.closed_group import discount_factors, kernel_inputs
+from actuary.engine import member_kernel as mk
+from actuary.members.closed_group import discount_factors, kernel_inputs
 
 
 def _shift(v: np.ndarray, f: float) -> np.ndarray:
@@ -67,7 +67,7 @@ def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, pv):
 
 
 def value_members_reference(basis, members, discount=None):
-    """``(pvfc, pvfb, adl)`` by member (KHR), as :func:`actuary.closed_group.value_members`."""
+    """``(pvfc, pvfb, adl)`` by member (KHR), as :func:`actuary.members.closed_group.value_members`."""
     b, r = basis, basis.rules
     yearly, ysa, sa, fac = kernel_inputs(b, discount_factors(b, discount))
     T, n_age = ysa.shape[0], ysa.shape[2]

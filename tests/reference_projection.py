@@ -1,8 +1,8 @@
 """A vectorised numpy reference of the projection year step (the oracle of the kernel).
 
 Written the way most Python actuarial models are: whole arrays per year, no loops over
-cells. It follows the conventions stated in :mod:`actuary.kernels` but shares no code
-with it (only the index constants of :mod:`actuary.state`). The benchmarks also use it
+cells. It follows the conventions stated in :mod:`actuary.engine.kernels` but shares no code
+with it (only the index constants of :mod:`actuary.engine.state`). The benchmarks also use it
 as the baseline the kernel's speed is reported against.
 """
 
@@ -12,8 +12,8 @@ import math
 
 import numpy as np
 
-from actuary import state as S
-from actuary.basis import Basis
+from actuary.engine import state as S
+from actuary.engine.basis import Basis
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 
@@ -79,7 +79,7 @@ def _advance_keep(a: np.ndarray, f: float, keep0: np.ndarray, keep1: np.ndarray)
 
 
 def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Same outputs as :func:`actuary.projection.run_kernel`, computed with numpy."""
+    """Same outputs as :func:`actuary.engine.projection.run_kernel`, computed with numpy."""
     T = b.n_years
     r = b.rules
     st = b.start

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from actuary.assumptions import load_basis
 from actuary.cli.main import main
-from actuary.errors import AssumptionError
+from actuary.io.errors import AssumptionError
 
 BAD = Path(__file__).parent / "data" / "bases" / "bad"
 

@@ -22,7 +22,7 @@ from actuary.assumptions.dated import (
     year_time,
 )
 from actuary.assumptions.scheme import Revaluation
-from actuary.errors import AssumptionError
+from actuary.io.errors import AssumptionError
 
 META = {"description": "test parameter", "reference": "hand-written", "status": "confirmed"}
 

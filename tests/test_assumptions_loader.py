@@ -15,7 +15,7 @@ import pytest
 from actuary.assumptions import AssumptionSet, load_basis, shipped_sets
 from actuary.assumptions.inventory import iter_items
 from actuary.assumptions.registry import DATA_DIR
-from actuary.errors import AssumptionError
+from actuary.io.errors import AssumptionError
 
 GOOD = Path(__file__).parent / "data" / "bases" / "good"
 

@@ -60,7 +60,7 @@ def test_a_terminated_command_leaves_no_partial_file(tmp_path):
 import os, signal
 from pathlib import Path
 from actuary.cli.main import stop_on_terminate
-from actuary.fileio import atomic_path
+from actuary.io.fileio import atomic_path
 stop_on_terminate()
 with atomic_path(Path({str(dest)!r})) as tmp:
     tmp.write_text("half")

@@ -1,6 +1,6 @@
 """Output names are checked before any work: an input is never overwritten by an output.
 
-Each command names its outputs and inputs to :func:`actuary.fileio.check_outputs`
+Each command names its outputs and inputs to :func:`actuary.io.fileio.check_outputs`
 before it loads anything, so these runs end at once with exit code 1, a message that
 names the option and the file, no traceback, the input's bytes as they were and no
 new file.
@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from actuary.cli.main import main
-from actuary.errors import DataError
-from actuary.fileio import check_outputs
+from actuary.io.errors import DataError
+from actuary.io.fileio import check_outputs
 
 INPUT_BYTES = b"an input file: its bytes must survive the command\n"
 
@@ -94,7 +94,7 @@ def own_population(folder):
     returns the shipped population's CSV (another population to give)."""
     import pandas as pd
 
-    from actuary.starting import shipped_population_path
+    from actuary.engine.starting import shipped_population_path
 
     shipped = shipped_population_path("nssf-default")
     pd.read_csv(shipped).to_excel(folder / "mine.xlsx", index=False)
@@ -233,7 +233,7 @@ def test_a_write_the_system_refuses_is_a_message_not_a_traceback(tmp_path, monke
     import errno
     import tempfile
 
-    from actuary.fileio import write_atomic
+    from actuary.io.fileio import write_atomic
 
     def refuse(*args, **kwargs):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))

@@ -17,11 +17,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import make_basis  # noqa: E402
 from reference_members import value_members_reference  # noqa: E402
 
-from actuary import member_kernel as mk  # noqa: E402
-from actuary.annuities import Discount  # noqa: E402
-from actuary.basis import SchemeRules
-from actuary.build import StartRules
-from actuary.closed_group import (
+from actuary.engine import member_kernel as mk  # noqa: E402
+from actuary.life.annuities import Discount  # noqa: E402
+from actuary.engine.basis import SchemeRules
+from actuary.engine.build import StartRules
+from actuary.members.closed_group import (
     MemberSet,
     cohort_values,
     discount_factors,
@@ -29,10 +29,10 @@ from actuary.closed_group import (
     value_members,
     value_population,
 )
-from actuary.errors import AssumptionError
-from actuary.lifetable import LifeTable
-from actuary.state import N_AGE
-from actuary.starting import StartingPopulation
+from actuary.io.errors import AssumptionError
+from actuary.life.lifetable import LifeTable
+from actuary.engine.state import N_AGE
+from actuary.engine.starting import StartingPopulation
 
 FLOOR_M, CEILING_M = 4.8e6 / 12, 14.4e6 / 12  # make_basis's floor and ceiling, KHR a month
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from actuary import indicators as ind
+from actuary.analysis import indicators as ind
 from actuary.cli.main import main
-from actuary.compare import (
+from actuary.studies.compare import (
     COMPARE_ROWS,
     REFORMS_DIR,
     YEARLY_COLUMNS,
@@ -19,7 +19,7 @@ from actuary.compare import (
     present_value,
     resolve_scenario,
 )
-from actuary.errors import AssumptionError
+from actuary.io.errors import AssumptionError
 
 
 def test_guaranteed_reserve_by_hand():

@@ -19,8 +19,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from libreoffice import SOFFICE, formula_problems  # noqa: E402
 
-from actuary.compare import compare  # noqa: E402
-from actuary.errors import DataError  # noqa: E402
+from actuary.studies.compare import compare  # noqa: E402
+from actuary.io.errors import DataError  # noqa: E402
 from actuary.reports.compare import (  # noqa: E402
     CHART_TITLES,
     COMPARE_SHEETS,

@@ -11,10 +11,10 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from actuary.aggregate import aggregate, write_population
+from actuary.members.aggregate import aggregate, write_population
 from actuary.cli.main import main
-from actuary.datacheck import REASONS, CheckSettings, check_files, read_controls
-from actuary.errors import DataError
+from actuary.members.datacheck import REASONS, CheckSettings, check_files, read_controls
+from actuary.io.errors import DataError
 from actuary.reports.datacheck import write_datacheck_workbook
 
 DATA = Path(__file__).parent / "data" / "members"
@@ -190,7 +190,7 @@ def test_cap_wages_uses_the_row_and_lists_it_as_changed(tmp_path):
 
 
 def test_every_row_is_used_or_rejected_with_its_reasons(tmp_path):
-    from actuary.synth import synthesize, write_synthetic
+    from actuary.members.synth import synthesize, write_synthetic
 
     res = synthesize(3000, 11, defects=0.01)
     members, _, _ = write_synthetic(res, tmp_path / "m_synthetic.csv")
@@ -322,9 +322,9 @@ def test_aggregation_by_hand():
 
 def test_aggregated_population_is_a_starting_population_the_projection_takes(tmp_path):
     from actuary.assumptions import load_basis
-    from actuary.build import build_basis
-    from actuary.starting import read_starting_population
-    from actuary.synth import synthesize, write_synthetic
+    from actuary.engine.build import build_basis
+    from actuary.engine.starting import read_starting_population
+    from actuary.members.synth import synthesize, write_synthetic
 
     aset = load_basis()
     members, pens, _ = write_synthetic(synthesize(5000, 5, aset=aset), tmp_path / "x_synthetic.csv")

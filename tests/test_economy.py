@@ -1,4 +1,4 @@
-"""Economy paths of the frame (actuary.economy): levels from growth by hand, the wage
+"""Economy paths of the frame (actuary.frame.economy): levels from growth by hand, the wage
 rule, the minimum wage, GDP and a published budget figure as a share of GDP."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from actuary.assumptions import load_basis
-from actuary.economy import economy_paths, level_path
-from actuary.errors import AssumptionError
+from actuary.frame.economy import economy_paths, level_path
+from actuary.io.errors import AssumptionError
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from actuary.cli.main import main
-from actuary.experience import (
+from actuary.members.experience import (
     YEAR_DAYS,
     chi2_sf,
     exposures,
@@ -422,7 +422,7 @@ def test_crude_rate_intervals_cover_the_truth():
 
 @pytest.fixture(scope="module")
 def synthetic(aset):
-    from actuary.synth import synthesize
+    from actuary.members.synth import synthesize
 
     res = synthesize(60_000, 17, aset=aset)
     f = res.members.copy()
@@ -463,7 +463,7 @@ def test_synthetic_retirements_expected_minus_actual_is_the_retired_who_died(ase
 
 def test_exit_table_round_trips_through_an_assumption_set(tmp_path, aset, synthetic):
     from actuary.assumptions import load_basis
-    from actuary.experience import basis_forces
+    from actuary.members.experience import basis_forces
     from actuary.tables import load_table
 
     _, f = synthetic
@@ -499,7 +499,7 @@ def test_death_table_is_a_qx_table(tmp_path, aset, synthetic):
 
 
 def test_cli_experience_writes_workbook_and_table(tmp_path):
-    from actuary.synth import synthesize, write_synthetic
+    from actuary.members.synth import synthesize, write_synthetic
 
     members_file, _, _ = write_synthetic(synthesize(4000, 8), tmp_path / "s_synthetic.csv")
     out = tmp_path / "exp.xlsx"

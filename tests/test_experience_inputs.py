@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from actuary.cli.main import main
-from actuary.errors import AssumptionError, DataError
-from actuary.experience import (
+from actuary.io.errors import AssumptionError, DataError
+from actuary.members.experience import (
     InsufficientData,
     experience_table,
     graduate,
@@ -39,7 +39,7 @@ def aset():
 @pytest.fixture(scope="module")
 def good(aset):
     """The used rows of good_members.csv, as the data check leaves them."""
-    from actuary.datacheck import CheckSettings, check_files
+    from actuary.members.datacheck import CheckSettings, check_files
 
     return check_files(GOOD, CheckSettings.from_basis(aset)).members
 
@@ -186,7 +186,7 @@ def test_one_member_without_events(tmp_path):
 
 
 def test_study_of_one_member_keeps_numeric_columns(aset):
-    from actuary.datacheck import CheckSettings, check_files
+    from actuary.members.datacheck import CheckSettings, check_files
 
     members = check_files(ONE, CheckSettings.from_basis(aset)).members
     r = study(members, "death", aset, AS_OF)

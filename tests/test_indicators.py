@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actuary import indicators as ind
+from actuary.analysis import indicators as ind
 
 
 def _cf(T=80, seed=0, admin=True) -> ind.CashFlows:

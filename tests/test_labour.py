@@ -1,4 +1,4 @@
-"""Labour force, sectors, coverage and new-entrant flows (actuary.labour).
+"""Labour force, sectors, coverage and new-entrant flows (actuary.frame.labour).
 
 Checks: a sector split solved by hand, the identities of the labour frame (labour force,
 employment, sectors, dated shares), the base-year calibration to the published counts
@@ -15,16 +15,16 @@ import pandas as pd
 import pytest
 
 from actuary.assumptions import load_basis
-from actuary.errors import AssumptionError
-from actuary.labour import (
+from actuary.io.errors import AssumptionError
+from actuary.frame.labour import (
     SECTORS,
     build_frame,
     entrant_arrays,
     fit_sector_shares,
     scheme_flows,
 )
-from actuary.population import N_AGE
-from actuary.state import N_AGE as KERNEL_AGES
+from actuary.frame.population import N_AGE
+from actuary.engine.state import N_AGE as KERNEL_AGES
 
 POPULATIONS = Path(__file__).resolve().parents[1] / "assumptions" / "data" / "populations"
 
@@ -159,7 +159,7 @@ def test_flow_identities_on_the_default(frame, aset):
     rhs = f.stayers + f.reentrants + f.entrants - f.excess_exits
     assert np.max(np.abs(lhs - rhs)) < 1e-6
     # everybody ever covered: covered + inactive changes only by deaths, invalidity, entrants
-    from actuary.labour import _rates
+    from actuary.frame.labour import _rates
 
     inv = _rates(aset, "invalidity")
     inv[:, -1] = 0.0

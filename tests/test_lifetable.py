@@ -1,4 +1,4 @@
-"""Tests of the life-table mathematics (actuary.lifetable, actuary.annuities).
+"""Tests of the life-table mathematics (actuary.life.lifetable, actuary.life.annuities).
 
 Every expected value below comes from somewhere other than the code under test:
 hand arithmetic written out in the comments, closed forms, textbook identities, or
@@ -12,15 +12,15 @@ import math
 import numpy as np
 import pytest
 
-from actuary.annuities import (
+from actuary.life.annuities import (
     Discount,
     annuity_due,
     joint_life_annuity,
     last_survivor_annuity,
     reversionary_annuity,
 )
-from actuary.errors import ActuaryError, AssumptionError, TableError
-from actuary.lifetable import LifeTable
+from actuary.io.errors import ActuaryError, AssumptionError, TableError
+from actuary.life.lifetable import LifeTable
 
 # --------------------------------------------------------------------------- fixtures
 I5 = 0.05

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from actuary.errors import DataError
-from actuary.members import (
+from actuary.io.errors import DataError
+from actuary.members.files import (
     anniversary,
     completed_years,
     from_ymd,

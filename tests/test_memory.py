@@ -1,4 +1,4 @@
-"""The allocator setting of :mod:`actuary.memory`: projections reuse freed memory."""
+"""The allocator setting of :mod:`actuary.engine.memory`: projections reuse freed memory."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import resource
 import pytest
 
 from actuary.assumptions import load_basis
-from actuary.build import build_basis
-from actuary.memory import retain_freed_blocks
-from actuary.projection import run_kernel
-from actuary.valuation import load_population
+from actuary.engine.build import build_basis
+from actuary.engine.memory import retain_freed_blocks
+from actuary.engine.projection import run_kernel
+from actuary.analysis.valuation import load_population
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc",

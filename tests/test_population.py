@@ -1,4 +1,4 @@
-"""The national population projection (actuary.population, actuary.population_calibration).
+"""The national population projection (actuary.frame.population, actuary.frame.calibration).
 
 Independent checks: hand calculations of one year on tiny populations, closed forms of
 the life-table pieces, the LifeTable class for life expectancy, a Leslie matrix's
@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 
 from actuary.assumptions import load_basis
-from actuary.errors import AssumptionError, DataError
-from actuary.lifetable import LifeTable
-from actuary.population import (
+from actuary.io.errors import AssumptionError, DataError
+from actuary.life.lifetable import LifeTable
+from actuary.frame.population import (
     N_AGE,
     PopulationInputs,
     death_probability_by_age_last_birthday,
@@ -30,7 +30,7 @@ from actuary.population import (
     project,
     survival_ratios,
 )
-from actuary.population_calibration import (
+from actuary.frame.calibration import (
     NATIONAL_FIGURES,
     WPP_TOLERANCES,
     calibrate_base,
@@ -130,8 +130,8 @@ def test_deaths_by_age_last_birthday_by_numerical_integration():
 
 
 def test_the_valuation_dies_by_age_last_birthday_as_the_population_does():
-    from actuary.build import build_basis
-    from actuary.valuation import load_population
+    from actuary.engine.build import build_basis
+    from actuary.analysis.valuation import load_population
 
     aset = load_basis()
     basis = build_basis(aset, load_population(aset, None), horizon=3)

@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import make_basis  # noqa: E402
 from reference_projection import project_reference  # noqa: E402
 
-from actuary import state as S
-from actuary.basis import SchemeRules, StartingState
-from actuary.kernels import capped_mean
-from actuary.projection import project, run_kernel
+from actuary.engine import state as S
+from actuary.engine.basis import SchemeRules, StartingState
+from actuary.engine.kernels import capped_mean
+from actuary.engine.projection import project, run_kernel
 
 
 def _max_rel_err(a: np.ndarray, b: np.ndarray) -> float:
@@ -227,7 +227,7 @@ def test_capped_mean_without_dispersion_is_a_clip():
 
 def test_model_career_replacement_rate_closed_form():
     """A full career with revaluation = wage growth and no cap: RR = accrual x years."""
-    from actuary.careers import ModelCareer, run_career
+    from actuary.analysis.careers import ModelCareer, run_career
 
     b = make_basis(2, 60)
     b = b.with_(revaluation=b.wage_growth, wage_floor=np.zeros(60), wage_ceiling=np.zeros(60),

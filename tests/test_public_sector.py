@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from actuary import state as S
+from actuary.engine import state as S
 from actuary.assumptions import load_basis
-from actuary.build import build_basis
+from actuary.engine.build import build_basis
 from actuary.cli.main import main
-from actuary.compare import REFORMS_DIR, load_scenario, present_value
-from actuary.errors import AssumptionError
-from actuary.public_sector import (
+from actuary.studies.compare import REFORMS_DIR, load_scenario, present_value
+from actuary.io.errors import AssumptionError
+from actuary.schemes.public_sector import (
     OLD_AGE_PENSIONERS,
     SPOUSES,
     accrued_liability,
@@ -26,9 +26,9 @@ from actuary.public_sector import (
     run_design,
     year_shares,
 )
-from actuary.sensitivity import overlay
-from actuary.starting import read_starting_population, shipped_population_path
-from actuary.valuation import load_population, run_valuation
+from actuary.analysis.sensitivity import overlay
+from actuary.engine.starting import read_starting_population, shipped_population_path
+from actuary.analysis.valuation import load_population, run_valuation
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_shipped_rules_reach_the_projection(public):
 
 
 def test_shipped_population_is_its_documented_derivation():
-    """The CSV is exactly what the derivation in actuary/public_sector.py writes."""
+    """The CSV is exactly what the derivation in actuary/schemes/public_sector.py writes."""
     frame, meta = derive_public_sector_default()
     shipped = read_starting_population(shipped_population_path("public-sector-default"))
     got = shipped.rows.reset_index(drop=True)
@@ -131,7 +131,7 @@ def test_accrued_liability_of_pensioners_by_hand(public, tmp_path):
     a = overlay(aset, {"scheme.parameters.survivor_rate.values": {"2022-01-01": 0.0}}, "no surv")
     liab = accrued_liability(a, pop, horizon=60)
     T = 60
-    _, u = __import__("actuary.indicators", fromlist=["x"]).discount_factors(
+    _, u = __import__("actuary.analysis.indicators", fromlist=["x"]).discount_factors(
         b.investment_return[:T])
     want = 0.0
     for s, x, m in ((0, 70, 1000 * 800_000 * 12), (1, 65, 500 * 700_000 * 12)):
@@ -272,7 +272,7 @@ def test_kernel_agrees_with_the_numpy_reference_on_the_shipped_basis(public):
     sys.path.insert(0, str(Path(__file__).parent))
     from reference_projection import project_reference
 
-    from actuary.projection import run_kernel
+    from actuary.engine.projection import run_kernel
 
     basis = public[2]
     for got, want in zip(run_kernel(basis), project_reference(basis)):

@@ -9,10 +9,10 @@ from click.testing import CliRunner
 
 from actuary.assumptions import load_basis
 from actuary.cli.main import main
-from actuary.self_employed import derive_self_employed_default, self_employed_report
-from actuary.sensitivity import overlay
-from actuary.starting import read_starting_population, shipped_population_path
-from actuary.valuation import load_population, run_valuation
+from actuary.schemes.self_employed import derive_self_employed_default, self_employed_report
+from actuary.analysis.sensitivity import overlay
+from actuary.engine.starting import read_starting_population, shipped_population_path
+from actuary.analysis.valuation import load_population, run_valuation
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from actuary.assumptions import load_basis
-from actuary.build import build_basis
-from actuary.projection import project
-from actuary.sensitivity import SENSITIVITIES, crisis_basis, overlay, sensitivity_table
-from actuary.valuation import load_population, run_valuation
+from actuary.engine.build import build_basis
+from actuary.engine.projection import project
+from actuary.analysis.sensitivity import SENSITIVITIES, crisis_basis, overlay, sensitivity_table
+from actuary.analysis.valuation import load_population, run_valuation
 
 
 @pytest.fixture(scope="module")

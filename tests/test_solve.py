@@ -3,7 +3,7 @@
 The check never reuses the solver's own basis: the answer is put back into a basis built
 independently (arrays edited by hand, or an overlay of the assumption set built again),
 projected, and the target is evaluated from the reserve roll-forward of
-:mod:`actuary.indicators`. The answer must meet the target, a slightly cheaper value
+:mod:`actuary.analysis.indicators`. The answer must meet the target, a slightly cheaper value
 must miss it (the answer is tight), and no solve may take more than 60 projections.
 """
 
@@ -12,14 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actuary import indicators as ind
+from actuary.analysis import indicators as ind
 from actuary.assumptions import load_basis
-from actuary.build import build_basis
-from actuary.errors import AssumptionError
-from actuary.projection import project
-from actuary.sensitivity import overlay
-from actuary.solve import MAX_PROJECTIONS, solve
-from actuary.valuation import cash_flows, load_population
+from actuary.engine.build import build_basis
+from actuary.io.errors import AssumptionError
+from actuary.engine.projection import project
+from actuary.analysis.sensitivity import overlay
+from actuary.studies.solve import MAX_PROJECTIONS, solve
+from actuary.analysis.valuation import cash_flows, load_population
 
 
 @pytest.fixture(scope="module")

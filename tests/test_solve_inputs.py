@@ -14,13 +14,13 @@ import math
 import pytest
 from click.testing import CliRunner
 
-import actuary.solve as solve_mod
+import actuary.studies.solve as solve_mod
 from actuary.assumptions import load_basis
-from actuary.build import build_basis
+from actuary.engine.build import build_basis
 from actuary.cli.main import main
-from actuary.errors import AssumptionError
-from actuary.solve import solve
-from actuary.valuation import load_population
+from actuary.io.errors import AssumptionError
+from actuary.studies.solve import solve
+from actuary.analysis.valuation import load_population
 
 
 @pytest.fixture

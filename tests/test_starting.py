@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from actuary.cli.main import main
-from actuary.errors import DataError
-from actuary.starting import read_starting_population
+from actuary.io.errors import DataError
+from actuary.engine.starting import read_starting_population
 
 HEADER = ("status,sex,age,credited_months,count,average_monthly_wage,average_career_wage,"
           "average_monthly_pension")

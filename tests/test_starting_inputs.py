@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from cli_errors import one_error_line  # noqa: E402
 
 from actuary.cli.main import main  # noqa: E402
-from actuary.errors import DataError  # noqa: E402
-from actuary.starting import read_starting_population  # noqa: E402
+from actuary.io.errors import DataError  # noqa: E402
+from actuary.engine.starting import read_starting_population  # noqa: E402
 
 HEADER = ("status,sex,age,credited_months,count,average_monthly_wage,average_career_wage,"
           "average_monthly_pension")

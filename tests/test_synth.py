@@ -10,11 +10,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from actuary import starting_default as sd
+from actuary.engine import starting_default as sd
 from actuary.cli.main import main
-from actuary.errors import DataError
-from actuary.members import completed_years, read_table
-from actuary.synth import (
+from actuary.io.errors import DataError
+from actuary.members.files import completed_years, read_table
+from actuary.members.synth import (
     _bounded_lognormal_mean,
     _first_event,
     _solve_exit_scale,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from actuary.errors import TableError
+from actuary.io.errors import TableError
 from actuary.tables import KINDS, STATUSES, Table, TableMeta, list_tables, load_table, save_table
 
 HERE = Path(__file__).parent / "data" / "tables"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actuary.errors import TableError
+from actuary.io.errors import TableError
 from actuary.tables import gompertz, makeham
 
 

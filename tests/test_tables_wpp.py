@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from actuary.errors import TableError
-from actuary.lifetable import LifeTable
+from actuary.io.errors import TableError
+from actuary.life.lifetable import LifeTable
 from actuary.tables import DATA_DIR, load_table
 from actuary.tables.wpp import build_mortality, write_all
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import yaml
 
-from actuary.compare import REFORMS_DIR, load_scenario
-from actuary.errors import AssumptionError
-from actuary.tiers import (
+from actuary.studies.compare import REFORMS_DIR, load_scenario
+from actuary.io.errors import AssumptionError
+from actuary.schemes.tiers import (
     account_balance,
     annuity_factor,
     population_aged,
@@ -108,8 +108,8 @@ def _benefit_at(result, year):
 def test_tier2_account_of_the_full_career_by_hand(result):
     """Contributions of 3% from 2027: the account, annuitised, gives the tier-2 pension."""
     from actuary.assumptions import load_basis
-    from actuary.build import build_basis
-    from actuary.valuation import load_population
+    from actuary.engine.build import build_basis
+    from actuary.analysis.valuation import load_population
 
     aset = load_basis("cambodia-default")
     pop = load_population(aset, None)

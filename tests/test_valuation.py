@@ -11,15 +11,15 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from reference_projection import project_reference  # noqa: E402
 
-from actuary import indicators as ind
-from actuary import state as S
+from actuary.analysis import indicators as ind
+from actuary.engine import state as S
 from actuary.assumptions import load_basis
-from actuary.basis import StartingState
-from actuary.build import build_basis
-from actuary.projection import project, run_kernel
-from actuary.starting_default import derive_nssf_default
-from actuary.starting import read_starting_population, shipped_population_path
-from actuary.valuation import cash_flows, load_population, run_valuation
+from actuary.engine.basis import StartingState
+from actuary.engine.build import build_basis
+from actuary.engine.projection import project, run_kernel
+from actuary.engine.starting_default import derive_nssf_default
+from actuary.engine.starting import read_starting_population, shipped_population_path
+from actuary.analysis.valuation import cash_flows, load_population, run_valuation
 
 
 @pytest.fixture(scope="module")
@@ -191,7 +191,7 @@ def test_headline_says_what_its_figures_rest_on(default):
     """The printed headline: the steady-state note under its line, the depletion year
     with the rate held (from the sensitivity table), the gender gap at several years."""
     from actuary.cli.valuate_cmd import headline
-    from actuary.sensitivity import HELD_RATE_TEST, sensitivity_table
+    from actuary.analysis.sensitivity import HELD_RATE_TEST, sensitivity_table
 
     aset, pop, basis = default
     result = run_valuation(aset, pop, basis=basis)
@@ -211,8 +211,8 @@ def test_headline_says_what_its_figures_rest_on(default):
 
 
 def test_the_implicit_pension_debt_is_the_starting_population_valued_member_by_member(default):
-    from actuary.build import start_rules
-    from actuary.closed_group import value_population
+    from actuary.engine.build import start_rules
+    from actuary.members.closed_group import value_population
 
     aset, pop, basis = default
     acc = run_valuation(aset, pop, basis=basis).accrued

@@ -39,7 +39,7 @@ def aset():
 
 def _membership(folder: Path, aset, n: int, seed: int, defects: float = 0.0) -> tuple[Path, Path]:
     """A synthetic member file and pensioner file in ``folder``."""
-    from actuary.synth import synthesize, write_synthetic
+    from actuary.members.synth import synthesize, write_synthetic
 
     result = synthesize(n, seed, aset=aset, defects=defects)
     members, pensioners, _ = write_synthetic(result, folder / "m_synthetic.csv")
@@ -76,8 +76,8 @@ def default_run(files, tmp_path_factory):
 @pytest.fixture(scope="module")
 def python_run(files, aset):
     """The same valuation done in Python (the engine's own entry point)."""
-    from actuary.closed_group import value_check_result
-    from actuary.datacheck import CheckSettings, check_files
+    from actuary.members.closed_group import value_check_result
+    from actuary.members.datacheck import CheckSettings, check_files
 
     members, pensioners = files
     checked = check_files(members, CheckSettings.from_basis(aset), pensioners=pensioners)
@@ -171,7 +171,7 @@ def test_an_id_starting_with_equals_stays_text(default_run):
 
 def test_by_member_sheet_only_up_to_the_limit(default_run, python_run, files, monkeypatch,
                                               tmp_path):
-    from actuary.datacheck import CheckSettings, check_files
+    from actuary.members.datacheck import CheckSettings, check_files
     from actuary.reports import closed_group as report
 
     members, pensioners = files

@@ -27,12 +27,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import make_basis  # noqa: E402
 
 import actuary.reports.workbook as wbmod  # noqa: E402
-from actuary import valuation as V  # noqa: E402
+from actuary.analysis import valuation as V  # noqa: E402
 from actuary.assumptions import load_basis  # noqa: E402
-from actuary.errors import ActuaryError  # noqa: E402
-from actuary.projection import project  # noqa: E402
+from actuary.io.errors import ActuaryError  # noqa: E402
+from actuary.engine.projection import project  # noqa: E402
 from actuary.reports import write_valuation_workbook  # noqa: E402
-from actuary.starting import StartingPopulation  # noqa: E402
+from actuary.engine.starting import StartingPopulation  # noqa: E402
 
 SHEET_ORDER = ["Summary", "Indicators", "Projection", "Population", "Assumptions",
                "Starting data", "Sensitivity", "Provenance"]
@@ -212,7 +212,7 @@ def test_projection_inputs_are_the_projected_numbers(book, result):
 
 
 # (key, row offset) of the cells each derived column refers to, written from the
-# formulas of actuary.indicators and actuary.valuation.yearly_frame.
+# formulas of actuary.analysis.indicators and actuary.analysis.valuation.yearly_frame.
 EXPECTED_REFS = {
     "pensioners": {("old_age_pensioners", 0), ("invalidity_pensioners", 0)},
     "dependency_ratio": {("active", 0), ("pensioners", 0)},

@@ -1,7 +1,7 @@
 """Every YAML file the project reads reports a bad file on one line, without a traceback.
 
 Assumption sets and overlays, starting-population sidecars and table sidecars are read
-by one reader (actuary.yamlio); each defect is checked for each kind of
+by one reader (actuary.io.yamlio); each defect is checked for each kind of
 file: an impossible date (PyYAML's bare ValueError before), a byte that is not UTF-8,
 malformed YAML (PyYAML's multi-line message before). Also a table CSV pandas cannot
 parse, and ``table show`` of a name that is no name at all.
@@ -20,10 +20,10 @@ from cli_errors import one_error_line  # noqa: E402
 
 from actuary.assumptions import load_basis  # noqa: E402
 from actuary.cli.main import main  # noqa: E402
-from actuary.errors import AssumptionError, DataError, TableError  # noqa: E402
-from actuary.starting import read_starting_population  # noqa: E402
+from actuary.io.errors import AssumptionError, DataError, TableError  # noqa: E402
+from actuary.engine.starting import read_starting_population  # noqa: E402
 from actuary.tables import load_table  # noqa: E402
-from actuary.yamlio import read_mapping  # noqa: E402
+from actuary.io.yamlio import read_mapping  # noqa: E402
 
 TABLES = Path(__file__).parent / "data" / "tables"
 DATE = "a real calendar date (YYYY-MM-DD)"

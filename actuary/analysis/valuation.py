@@ -1,0 +1,437 @@
+"""The valuation: an assumption set and a starting population through to indicators.
+
+:func:`valuate` is the main job of the toolkit. It loads and checks the inputs, builds
+the basis, projects the scheme (open group), computes the indicators of DESIGN §6 and
+the sensitivities, and returns a :class:`ValuationResult` of plain pandas frames that the
+workbook writer and the CLI present.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from actuary import __version__
+from actuary.analysis import indicators as ind
+from actuary.assumptions import AssumptionSet, load_basis
+from actuary.engine.basis import Basis
+from actuary.engine.build import build_basis
+from actuary.analysis.careers import (
+    ILO_C102_MINIMUM,
+    CareerBeyondHorizon,
+    CareerResult,
+    ModelCareer,
+    run_career,
+)
+from actuary.io.fileio import sha256_of
+from actuary.engine.projection import Projection, project
+from actuary.engine.starting import StartingPopulation, read_starting_population, shipped_population_path
+from actuary.engine.state import (
+    FLOW_CONTRIBUTIONS,
+    FLOW_EARNINGS,
+    FLOW_EXPOSURE,
+    FLOW_FUNERAL,
+    FLOW_INVALIDITY,
+    FLOW_NEW_OLD_AGE,
+    FLOW_NEW_OLD_AGE_AMOUNT,
+    FLOW_OLD_AGE,
+    FLOW_ORPHAN,
+    FLOW_REFUND,
+    FLOW_SPOUSE,
+    FLOW_SURVIVOR_LUMP,
+    FLOW_WAGE_MASS,
+    MASS_OLD_AGE,
+    SEXES,
+    STATUS_ACTIVE,
+    STATUS_INACTIVE,
+    STATUS_INVALIDITY,
+    STATUS_OLD_AGE,
+    STATUS_ORPHAN,
+    STATUS_SPOUSE,
+)
+
+__all__ = ["ValuationResult", "valuate", "run_valuation", "GAP_HORIZONS", "cash_flows"]
+
+GAP_HORIZONS = (25, 50, 75)
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ValuationResult:
+    """Everything a valuation produces (money in nominal KHR of each year).
+
+    Attributes
+    ----------
+    yearly
+        One row per projection year: people (1 January counts and contributor-years),
+        money (contributions, benefits by branch, admin, investment income, reserve at
+        the end of the year) and the derived ratios (PAYG cost rate, reserve ratio,
+        dependency ratio, expenditure as % of GDP).
+    by_sex
+        One row per year and sex: contributors, pensioners, average wage and pension
+        (KHR per month), aggregate replacement rate, and the gender pension gap.
+    summary
+        Headline indicators: GAP over 25/50/75 years, depletion year, payable share,
+        actuarial balance, steady-state rate, scaled premiums, reserve ratio.
+    careers
+        Model careers and their replacement rates, with the ILO C102 check.
+    sensitivity
+        One row per one-at-a-time test: GAP 75, depletion year, reserve ratio in year 10,
+        and their change from the base.
+    starting
+        The starting population summary.
+    accrued
+        The implicit pension debt (:func:`accrued_liability`); empty when not asked for.
+    provenance
+        Inputs (files and their SHA-256), versions, command, date.
+    """
+
+    aset: AssumptionSet
+    population: StartingPopulation
+    basis: Basis
+    projection: Projection
+    cash: ind.CashFlows
+    yearly: pd.DataFrame
+    by_sex: pd.DataFrame
+    summary: dict
+    scaled: list[dict]
+    careers: pd.DataFrame
+    sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    provenance: dict = field(default_factory=dict)
+    accrued: dict = field(default_factory=dict)
+
+    @property
+    def starting(self) -> pd.DataFrame:
+        """Counts and average amounts of the starting population by status and sex."""
+        return self.population.summary()
+
+
+def cash_flows(proj: Projection) -> ind.CashFlows:
+    """The indicator inputs of a projection (legislated contributions)."""
+    b = proj.basis
+    return ind.CashFlows(
+        years=proj.years, earnings=proj.earnings, contributions=proj.contributions,
+        expenditure=proj.expenditure, interest=b.investment_return,
+        reserve0=b.start.reserve, admin_rate=b.admin_rate, benefits=proj.benefits,
+        collection=b.contribution_factor,
+    )
+
+
+def _people(proj: Projection, status: int) -> np.ndarray:
+    """Counts on 1 January of each projection year (T values), both sexes."""
+    return proj.people[:-1, status].sum(axis=(1, 2))
+
+
+def yearly_frame(proj: Projection, cf: ind.CashFlows, gdp: np.ndarray | None) -> pd.DataFrame:
+    """The year-by-year table of people, money and ratios (see :class:`ValuationResult`)."""
+    f = proj.flows.sum(axis=1)
+    reserve = ind.reserve_path(cf.reserve0, cf.contributions, cf.expenditure, cf.interest)
+    income = ind.investment_income(cf.reserve0, cf.contributions, cf.expenditure, cf.interest)
+    pensioners = sum(_people(proj, s) for s in (STATUS_OLD_AGE, STATUS_INVALIDITY))
+    frame = pd.DataFrame({
+        "year": proj.years,
+        "active": _people(proj, STATUS_ACTIVE),
+        "inactive": _people(proj, STATUS_INACTIVE),
+        "old_age_pensioners": _people(proj, STATUS_OLD_AGE),
+        "invalidity_pensioners": _people(proj, STATUS_INVALIDITY),
+        "spouse_pensioners": _people(proj, STATUS_SPOUSE),
+        "orphan_pensioners": _people(proj, STATUS_ORPHAN),
+        "contributor_years": f[:, FLOW_EXPOSURE],
+        "contribution_rate": proj.basis.contribution_rate,
+        "insurable_earnings": f[:, FLOW_EARNINGS],
+        "contributions": f[:, FLOW_CONTRIBUTIONS],
+        "old_age_benefits": f[:, FLOW_OLD_AGE],
+        "invalidity_benefits": f[:, FLOW_INVALIDITY],
+        "survivor_benefits": f[:, FLOW_SPOUSE] + f[:, FLOW_ORPHAN],
+        "lump_sums": f[:, FLOW_REFUND] + f[:, FLOW_SURVIVOR_LUMP] + f[:, FLOW_FUNERAL],
+        "benefits": proj.benefits,
+        "admin": proj.admin,
+        "expenditure": cf.expenditure,
+        "investment_return": cf.interest,
+        "investment_income": income,
+        "reserve_end": reserve,
+        "payg_cost_rate": ind.payg_cost_rate(cf.expenditure, cf.earnings),
+        "reserve_ratio": ind.reserve_ratio(reserve, cf.expenditure),
+        "dependency_ratio": np.divide(pensioners, _people(proj, STATUS_ACTIVE),
+                                      out=np.full(len(proj.years), np.nan),
+                                      where=_people(proj, STATUS_ACTIVE) > 0),
+    })
+    if gdp is not None:
+        frame["gdp"] = gdp
+        frame["expenditure_pct_gdp"] = 100.0 * cf.expenditure / gdp
+    return frame
+
+
+def by_sex_frame(proj: Projection) -> pd.DataFrame:
+    """Gender-responsive results: one row per year and sex (amounts KHR per month)."""
+    rows = []
+    for s, sex in enumerate(SEXES):
+        fl = proj.flows[:, s]
+        act = proj.people[:-1, STATUS_ACTIVE, s].sum(axis=1)
+        oa = proj.people[:-1, STATUS_OLD_AGE, s].sum(axis=1)
+        oa_mass = proj.masses[:-1, MASS_OLD_AGE, s].sum(axis=1)
+        surv = (proj.people[:-1, STATUS_SPOUSE, s] + proj.people[:-1, STATUS_ORPHAN, s]).sum(axis=1)
+        wage = np.divide(fl[:, FLOW_WAGE_MASS], fl[:, FLOW_EXPOSURE],
+                         out=np.full(len(act), np.nan), where=fl[:, FLOW_EXPOSURE] > 0) / 12
+        pension = np.divide(oa_mass, oa, out=np.full(len(act), np.nan), where=oa > 0) / 12
+        new_p = np.divide(fl[:, FLOW_NEW_OLD_AGE_AMOUNT], fl[:, FLOW_NEW_OLD_AGE],
+                          out=np.full(len(act), np.nan), where=fl[:, FLOW_NEW_OLD_AGE] > 0) / 12
+        rows.append(pd.DataFrame({
+            "year": proj.years, "sex": sex, "active": act,
+            "old_age_pensioners": oa,
+            "invalidity_pensioners": proj.people[:-1, STATUS_INVALIDITY, s].sum(axis=1),
+            "survivor_pensioners": surv,
+            "contributions": fl[:, FLOW_CONTRIBUTIONS],
+            "old_age_benefits": fl[:, FLOW_OLD_AGE],
+            "average_monthly_wage": wage,
+            "average_monthly_old_age_pension": pension,
+            "average_monthly_new_pension": new_p,
+            "aggregate_replacement_rate": pension / wage,
+            "new_pension_replacement_rate": new_p / wage,
+        }))
+    frame = pd.concat(rows, ignore_index=True)
+    men = frame[frame.sex == "M"].set_index("year")["average_monthly_old_age_pension"]
+    women = frame[frame.sex == "F"].set_index("year")["average_monthly_old_age_pension"]
+    gap = (1.0 - women / men).rename("gender_pension_gap")
+    return frame.merge(gap.reset_index(), on="year")
+
+
+def summary_indicators(cf: ind.CashFlows, yearly: pd.DataFrame) -> dict:
+    """The headline figures (rates as fractions; years as calendar years)."""
+    T = len(cf.years)
+    out: dict = {"first_year": int(cf.years[0]), "last_year": int(cf.years[-1])}
+    for n in GAP_HORIZONS:
+        out[f"gap_{n}"] = ind.general_average_premium(cf, n) if n <= T else None
+    dep = ind.depletion(cf)
+    out["depletion_year"] = dep["year"]
+    out["payable_share_at_depletion"] = dep["payable_share"]
+    out["actuarial_balance_75"] = ind.actuarial_balance(cf, 75) if T >= 76 else None
+    out["steady_state_rate"] = ind.steady_state_rate(cf) if T >= 60 else None
+    out["reserve_ratio_year_10"] = float(yearly["reserve_ratio"].iloc[9]) if T >= 10 else None
+    out["payg_year_1"] = float(yearly["payg_cost_rate"].iloc[0])
+    for n in (10, 25, 50, 75, 100):
+        if n <= T:
+            out[f"payg_year_{n}"] = float(yearly["payg_cost_rate"].iloc[n - 1])
+    out["reserve0"] = float(cf.reserve0)
+    return out
+
+
+def minimum_wage(aset: AssumptionSet) -> tuple[float, str]:
+    """The minimum wage in the first projection year, KHR per month, and what it is.
+
+    The garment-sector minimum wage of the frame (USD, converted at the exchange rate
+    and moved to the first year with wage growth) when the set has one; otherwise the
+    contributory wage floor.
+    """
+    frame = getattr(aset, "frame", None)
+    economy = getattr(frame, "economy", None) if frame is not None else None
+    mw = getattr(economy, "minimum_wage", None) if economy is not None else None
+    y0 = aset.first_year
+    if mw is None:
+        floor = aset.scheme.parameters.wage_floor.yearly(y0, y0, "average",
+                                                         aset.indices(y0, y0))[0]
+        return float(floor), "the contributory wage floor"
+    rate = aset.economic.exchange_rate.yearly(mw.year, mw.year, "average")[0]
+    khr = float(mw.value) * float(rate)
+    if mw.year != y0:
+        lo, hi = sorted((mw.year, y0))
+        growth = np.prod(1.0 + aset.economic.wage_growth.yearly(lo + 1, hi, "average"))
+        khr = khr * growth if y0 > mw.year else khr / growth
+    return khr, f"the garment minimum wage (USD {mw.value:g} in {mw.year})"
+
+
+def model_careers(basis: Basis, population: StartingPopulation,
+                  aset: AssumptionSet | None = None) -> pd.DataFrame:
+    """Replacement rates of model careers for each sex, and the ILO C102 check.
+
+    Careers start in the first projection year: full career from 20 at the minimum
+    wage (see :func:`minimum_wage`), at the average wage of the sex, at the ceiling,
+    and at the average wage with half the contribution density; the ILO C102 standard
+    beneficiary is a man on the men's average wage with 30 years of contributions
+    (entry at the pension age minus 30). A career that does not reach the pension age
+    within the basis's years keeps its row, with empty results and a ``note`` saying so.
+    """
+    stats = population.summary()
+    act = stats[stats.status == "active"].set_index("sex")["average_monthly_wage"]
+    pa = int(basis.pension_age[0])
+    if aset is not None:
+        low, low_name = minimum_wage(aset)
+    else:
+        low, low_name = basis.wage_floor[0] / 12.0, "the contributory wage floor"
+    careers: list[ModelCareer] = []
+    for s, sex in enumerate(SEXES):
+        avg = float(act.get(sex, act.mean()))
+        careers += [
+            ModelCareer(f"{sex}: full career at {low_name}", s, 20, low),
+            ModelCareer(f"{sex}: full career at the average wage", s, 20, avg),
+        ]
+        if basis.wage_ceiling[0] > 0:  # a scheme without a ceiling has no such career
+            careers.append(
+                ModelCareer(f"{sex}: full career at the ceiling", s, 20, 0.0, cap_at_ceiling=True))
+        careers += [
+            ModelCareer(f"{sex}: average wage, half the contribution density", s, 20, avg, 0.5),
+        ]
+    careers.append(ModelCareer("ILO C102 standard beneficiary: 30 years, men's average wage",
+                               0, pa - 30, float(act.get("M", act.mean()))))
+    rows = []
+    for c in careers:
+        row = {"career": c.name, "sex": SEXES[c.sex], "entry_age": c.entry_age,
+               "density": c.density, "retirement_year": np.nan, "credited_years": np.nan,
+               "final_monthly_wage": np.nan, "monthly_pension": np.nan,
+               "replacement_rate": np.nan, "note": ""}
+        try:
+            r: CareerResult = run_career(basis, c)
+        except CareerBeyondHorizon:
+            row["note"] = (f"does not reach the pension age within the {basis.n_years} "
+                           "projection years")
+        else:
+            row.update(retirement_year=r.retirement_year, credited_years=r.credited_years,
+                       final_monthly_wage=r.final_annual_wage / 12,
+                       monthly_pension=r.annual_pension / 12,
+                       replacement_rate=r.replacement_rate)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    ilo = frame["career"].str.startswith("ILO")
+    frame["ilo_c102_minimum"] = np.where(ilo, ILO_C102_MINIMUM, np.nan)
+    known = ilo & frame["replacement_rate"].notna()
+    frame["meets_ilo_c102"] = np.where(known, frame["replacement_rate"] >= ILO_C102_MINIMUM, None)
+    return frame
+
+
+def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: int | None = None,
+                  basis: Basis | None = None, *, detail: bool = True,
+                  progress: Progress | None = None) -> ValuationResult:
+    """Project and compute the indicators for a loaded set and population.
+
+    ``detail=False`` skips what the sensitivity table does not use (scaled premiums, model
+    careers and the implicit pension debt), leaving them empty. The model careers and the
+    accrued rights are about the rules and the people, not the valuation period: with a
+    ``horizon`` shorter than the set's they use the set's whole horizon, so that a full
+    career still reaches the pension age and today's members' rights run off.
+    ``progress`` is told when the member-level valuation starts.
+    """
+    given = basis is not None
+    basis = basis or build_basis(aset, population, horizon)
+    proj = project(basis)
+    cf = cash_flows(proj)
+    gdp = aset.economic.gdp.yearly(int(proj.years[0]), int(proj.years[-1]))
+    yearly = yearly_frame(proj, cf, gdp)
+    summary = summary_indicators(cf, yearly)
+    scaled = (ind.scaled_premiums(cf, period=10, periods=min(5, len(cf.years) // 10))
+              if detail else [])
+    careers = pd.DataFrame()
+    accrued: dict = {}
+    if detail:
+        # careers and accrued rights are about the rules and the people, not the
+        # valuation period: a short horizon would cut them off
+        long_enough = given or basis.n_years >= aset.horizon_years
+        full = basis if long_enough else build_basis(aset, population)
+        careers = model_careers(full, population, aset)
+        accrued = accrued_liability(aset, population, full, cf.reserve0, float(gdp[0]),
+                                    progress)
+    return ValuationResult(
+        aset=aset, population=population, basis=basis, projection=proj, cash=cf,
+        yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
+        careers=careers, accrued=accrued,
+    )
+
+
+def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis: Basis,
+                      reserve0: float, gdp0: float, progress: Progress | None = None) -> dict:
+    """The implicit pension debt: the accrued-to-date liability (ADL) of the starting
+    population on the valuation date, and the reserve and GDP beside it.
+
+    The ADL values, member by member (:func:`actuary.members.closed_group.value_population`),
+    the benefits earned by the career earnings of the valuation date (projected unit
+    credit), with the basis's decrements and discounted at its investment return; for
+    pensioners it is their whole future pensions. Returns ``adl`` (KHR), ``reserve0``,
+    ``funded_ratio`` (reserve / ADL), ``adl_pct_gdp`` (ADL in per cent of the first
+    year's GDP). Where the member engine does not value the rules (final salary,
+    retirement at any age) only ``not_computed``, the reason, is returned. ``progress``
+    is told when the member-level valuation starts.
+    """
+    from actuary.engine.build import start_rules
+    from actuary.members.closed_group import value_population, values_rules
+
+    if not values_rules(basis):
+        return {"not_computed": "the member-level engine values career-average schemes "
+                                "without retirement at any age"}
+    if progress is not None:
+        progress("valuing accrued rights member by member (a first run compiles the "
+                 "engine: ~15 s)")
+
+    adl = float(value_population(basis, population, start_rules(aset))["adl"])
+    return {"adl": adl, "reserve0": reserve0,
+            "funded_ratio": reserve0 / adl if adl > 0 else float("nan"),
+            "adl_pct_gdp": 100.0 * adl / gdp0 if gdp0 > 0 else float("nan")}
+
+
+def load_population(aset: AssumptionSet, path: str | Path | None) -> StartingPopulation:
+    """The population file given, else the one the assumption set names."""
+    if path is not None:
+        return read_starting_population(path)
+    return read_starting_population(aset.starting_population_file
+                                    or shipped_population_path(aset.starting_population))
+
+
+def valuate(basis: AssumptionSet | str | Path | None = None,
+            population_file: str | Path | None = None, horizon: int | None = None, *,
+            sensitivities: bool = True, progress: Progress | None = None,
+            command: str = "") -> ValuationResult:
+    """The whole valuation: load, project, indicators, sensitivities, provenance.
+
+    ``basis`` is a loaded set, or what :func:`actuary.assumptions.load_basis` takes.
+    """
+    say = progress or (lambda _msg: None)
+    if isinstance(basis, AssumptionSet):
+        aset = basis
+    else:
+        say("loading the assumption set")
+        aset = load_basis(basis)
+    say("reading the starting population")
+    population = load_population(aset, population_file)
+    say("projecting the scheme")
+    result = run_valuation(aset, population, horizon, progress=say)
+    if sensitivities:
+        from actuary.analysis.sensitivity import sensitivity_table
+
+        say("running sensitivities")
+        result.sensitivity = sensitivity_table(result, progress=say)
+    result.provenance = provenance(aset, population, command)
+    return result
+
+
+def input_files(aset: AssumptionSet, population: StartingPopulation) -> list[str]:
+    """The files a valuation reads: the set, its bases and scheme, its user tables, the
+    starting population and its sidecar."""
+    return [*aset.files, *aset.table_files, population.path,
+            str(Path(population.path).with_suffix(".yaml"))]
+
+
+def provenance(aset: AssumptionSet, population: StartingPopulation, command: str) -> dict:
+    """Input files with their SHA-256, the assumption set's content hash, versions, date."""
+    import numba
+    import openpyxl
+
+    files = input_files(aset, population)
+    return {
+        "command": command or " ".join(sys.argv),
+        "run_at_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
+        "assumption_set": aset.name,
+        "assumption_set_hash": aset.content_hash(),
+        "starting_population": population.name,
+        "files": {f: sha256_of(f) for f in files if f and Path(f).exists()},
+        "versions": {
+            "actuary": __version__, "python": platform.python_version(),
+            "numpy": np.__version__, "pandas": pd.__version__, "numba": numba.__version__,
+            "openpyxl": openpyxl.__version__,
+        },
+        "unverified": [list(u) for u in aset.unverified()],
+    }

@@ -1,0 +1,361 @@
+"""The `Basis`: everything a projection needs, as plain contiguous arrays.
+
+This is the one boundary between Python objects (validated assumption models, tables,
+member data) and the numba kernels (DESIGN §3). Nothing here is a Python object
+inside a kernel: every field is a float64 or int64 array or a number.
+
+Conventions
+-----------
+* Year index ``t = 0 .. T-1`` is calendar year ``first_year + t``.
+* Sex 0 = men, 1 = women; age 0..110 at 1 January; service 0..50 completed years
+  (see :mod:`actuary.engine.state`).
+* Money in KHR. Wages, pensions and masses are **annual** amounts (KHR per year);
+  the wage floor and ceiling are annual too (12 x the monthly figure).
+* Rates are fractions per year. Decrement rates of actives (death, invalidity, exit)
+  are the *dependent* probabilities of a multiple-decrement table for the year.
+* Changes at the end of year ``t`` (ageing, revaluation, indexation, awards at the
+  pension age, new entrants) use the parameters of year ``t``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+import numpy as np
+
+from actuary.engine.state import N_AGE, N_SERVICE, N_SEX
+
+__all__ = ["Basis", "StartingState", "SchemeRules"]
+
+
+@dataclass(frozen=True)
+class SchemeRules:
+    """Scheme rules that do not vary by year (eligibility in completed credited years).
+
+    Attributes
+    ----------
+    old_age_min_years
+        Completed credited years needed for an old-age pension (12 months -> 1).
+    invalidity_min_years, survivor_min_years
+        Completed credited years for invalidity and survivors' pensions (60 months -> 5).
+    refund_share
+        Share of the contributions paid that is refunded below the old-age condition
+        (1.0 = worker's and employer's shares).
+    survivor_rate
+        Survivors' pensions, together, as a share of the deceased's pension.
+    survivor_spouse_share, survivor_children_share
+        Shares of the survivors' pension for the spouse and for the children when both
+        classes qualify; a sole class receives the whole survivors' pension.
+    survivor_lump_sum_months
+        Months of the deceased's pension paid as a lump sum when the survivors'
+        condition is not met (and there is a survivor).
+    funeral_grant_months
+        Months of pension paid as a funeral grant on a pensioner's death.
+    invalidity_minimum_rate
+        Minimum invalidity pension as a share of the reference wage (career average
+        revalued contributory wage); 0 = none.
+    final_salary
+        Reference wage: False = career average of revalued contributory wages (the old-age
+        pension is ``accrual x career earnings``); True = the last wage (``accrual x
+        credited years x last capped contributory wage``), as in civil-service schemes.
+        Under it members below the old-age condition get the grant of
+        ``Basis.grant_months`` months of the last wage instead of a refund.
+    """
+
+    old_age_min_years: int = 1
+    invalidity_min_years: int = 5
+    survivor_min_years: int = 5
+    refund_share: float = 1.0
+    survivor_rate: float = 0.45
+    survivor_spouse_share: float = 0.5
+    survivor_children_share: float = 0.5
+    survivor_lump_sum_months: float = 1.0
+    funeral_grant_months: float = 5.0
+    invalidity_minimum_rate: float = 0.0
+    final_salary: bool = False
+
+
+@dataclass(frozen=True)
+class StartingState:
+    """People and money at the valuation date (1 January of the first year).
+
+    Arrays ``[sex, age, service]`` for members and ``[sex, age]`` for pensioners.
+    Masses are sums over the people of a cell: annual wages and annual pensions in KHR
+    per year; ``*_career`` the revalued career contributory earnings in KHR (sum of
+    past annual contributory wages, revalued to the valuation year) that the old-age
+    formula applies the accrual rate to.
+    """
+
+    active_count: np.ndarray
+    active_wage: np.ndarray
+    active_career: np.ndarray
+    inactive_count: np.ndarray
+    inactive_career: np.ndarray
+    old_age_count: np.ndarray
+    old_age_pension: np.ndarray
+    invalidity_count: np.ndarray
+    invalidity_pension: np.ndarray
+    spouse_count: np.ndarray
+    spouse_pension: np.ndarray
+    orphan_count: np.ndarray
+    orphan_pension: np.ndarray
+    reserve: float = 0.0
+
+    def __post_init__(self) -> None:
+        member = (N_SEX, N_AGE, N_SERVICE)
+        pension = (N_SEX, N_AGE)
+        for f in fields(self):
+            if f.name == "reserve":
+                continue
+            arr = np.ascontiguousarray(getattr(self, f.name), dtype=np.float64)
+            want = member if f.name.startswith(("active", "inactive")) else pension
+            if arr.shape != want:
+                raise ValueError(f"StartingState.{f.name} has shape {arr.shape}, expected {want}")
+            if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+                raise ValueError(f"StartingState.{f.name} must be finite and non-negative")
+            object.__setattr__(self, f.name, arr)
+
+    @classmethod
+    def empty(cls) -> "StartingState":
+        """A state with nobody in it (for building small cases by hand)."""
+        m = np.zeros((N_SEX, N_AGE, N_SERVICE))
+        p = np.zeros((N_SEX, N_AGE))
+        return cls(*(m.copy() for _ in range(5)), *(p.copy() for _ in range(8)))
+
+    def scaled(self, people: float = 1.0, money: float = 1.0) -> "StartingState":
+        """A copy with every count times ``people`` and every money mass times ``people*money``."""
+        kw: dict[str, Any] = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if f.name == "reserve":
+                kw[f.name] = v * people * money
+            elif f.name.endswith("_count"):
+                kw[f.name] = v * people
+            else:
+                kw[f.name] = v * people * money
+        return StartingState(**kw)
+
+
+_YEARLY = (
+    "contribution_rate",
+    "contribution_factor",
+    "credit_factor",
+    "density",
+    "wage_floor",
+    "wage_ceiling",
+    "accrual_rate",
+    "minimum_pension",
+    "revaluation",
+    "indexation",
+    "wage_growth",
+    "investment_return",
+    "admin_rate",
+    "funeral_grant_minimum",
+    "target_actives",
+)
+_YEAR_SEX_AGE = (
+    "mortality",
+    "disabled_mortality",
+    "invalidity",
+    "exit",
+    "reentry",
+    "entrant_distribution",
+    "entrant_wage",
+)
+_SEX_AGE = ("salary_growth", "share_married", "child_probability", "children")
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Dense inputs of one projection.
+
+    Yearly arrays ``[T]`` (year ``t`` = calendar year ``first_year + t``):
+
+    contribution_rate
+        Legislated total contribution rate, fraction of the contributory wage.
+    contribution_factor
+        Share of due contributions actually paid (1; 0.5 = six months suspended).
+    credit_factor
+        Share of the contributing time that is credited as service (1 normally; equal
+        to ``contribution_factor`` when a suspension also suspends credits).
+    density
+        Contribution density: share of the year an active member contributes.
+    wage_floor, wage_ceiling
+        Contributory wage floor and ceiling, KHR per year (12 x monthly).
+    accrual_rate
+        Old-age pension per credited year, fraction of the reference wage, for awards in year t.
+    minimum_pension
+        Minimum pension, KHR per year, for awards in year t (0 = none).
+    revaluation
+        Growth applied to career earnings at the end of year t.
+    indexation
+        Growth applied to pensions in payment at the end of year t.
+    wage_growth
+        Growth of every active's wage (before the age-related salary scale) at the end of year t.
+    investment_return
+        Nominal return on the reserve in year t.
+    admin_rate
+        Administrative expenses, share of contributions received.
+    funeral_grant_minimum
+        Minimum funeral grant, KHR, in year t.
+    target_actives
+        Number of active contributors wanted on 1 January of year t+1 (after new
+        entrants); ``-1`` (any negative) switches new entrants off (closed group).
+
+    Year-sex-age arrays ``[T, 2, 111]``: ``mortality`` (q of actives, inactives,
+    old-age pensioners and survivors), ``disabled_mortality`` (q of invalidity
+    pensioners), ``invalidity``, ``exit`` (dependent rates of actives), ``reentry``
+    (of inactives), ``entrant_distribution`` (distribution of new entrants at the end
+    of year t over sex and age, summing to 1 over both), ``entrant_wage`` (annual
+    wage, KHR per year, of an entrant or re-entrant starting on 1 January of year
+    t+1, in that year's money).
+
+    Sex-age arrays ``[2, 111]``: ``salary_growth`` (merit growth of a wage from age x
+    to x+1, e.g. s(x+1)/s(x)), ``share_married`` (share of deaths at age x leaving a
+    spouse), ``child_probability`` (share leaving at least one child under the orphan
+    age limit), ``children`` (expected number of such children).
+
+    Scalars: ``wage_sigma`` (standard deviation of log wages within a cell; 0 = all
+    equal), ``spouse_age_gap`` ``[2]`` int (spouse's age minus the member's, by sex of
+    the member), ``orphan_age_limit`` (orphans' pensions stop on reaching it),
+    ``parent_child_gap`` (age of the deceased minus the age given to the orphans),
+    ``pension_age`` ``[T]`` int (members attaining it at the end of year t retire),
+    ``rules`` (:class:`SchemeRules`) and ``start`` (:class:`StartingState`).
+
+    Optional yearly rules (off by default): ``early_retirement_years`` ``[T]`` int,
+    completed credited years with which a member below the pension age retires at the
+    end of year t (0 = no retirement before the pension age); ``grant_months`` ``[T]``,
+    months of the last wage paid as a grant to members retiring below the old-age
+    condition in year t (final-salary rule only; 0 = nothing).
+    """
+
+    first_year: int
+    pension_age: np.ndarray
+    contribution_rate: np.ndarray
+    contribution_factor: np.ndarray
+    credit_factor: np.ndarray
+    density: np.ndarray
+    wage_floor: np.ndarray
+    wage_ceiling: np.ndarray
+    accrual_rate: np.ndarray
+    minimum_pension: np.ndarray
+    revaluation: np.ndarray
+    indexation: np.ndarray
+    wage_growth: np.ndarray
+    investment_return: np.ndarray
+    admin_rate: np.ndarray
+    funeral_grant_minimum: np.ndarray
+    target_actives: np.ndarray
+    mortality: np.ndarray
+    disabled_mortality: np.ndarray
+    invalidity: np.ndarray
+    exit: np.ndarray
+    reentry: np.ndarray
+    entrant_distribution: np.ndarray
+    entrant_wage: np.ndarray
+    salary_growth: np.ndarray
+    share_married: np.ndarray
+    child_probability: np.ndarray
+    children: np.ndarray
+    spouse_age_gap: np.ndarray
+    start: StartingState
+    rules: SchemeRules = field(default_factory=SchemeRules)
+    wage_sigma: float = 0.0
+    orphan_age_limit: int = 18
+    parent_child_gap: int = 28
+    full_service: bool = False
+    early_retirement_years: np.ndarray | None = None
+    grant_months: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        n_years = int(np.asarray(self.contribution_rate).shape[0])
+        if n_years < 1:
+            raise ValueError("a Basis needs at least one year")
+        early = np.zeros(n_years) if self.early_retirement_years is None \
+            else np.asarray(self.early_retirement_years)
+        grant = np.zeros(n_years) if self.grant_months is None else self.grant_months
+        object.__setattr__(self, "early_retirement_years",
+                           np.ascontiguousarray(early, dtype=np.int64))
+        object.__setattr__(self, "grant_months", np.ascontiguousarray(grant, dtype=np.float64))
+        self._check_optional_rules(n_years)
+        object.__setattr__(
+            self, "pension_age", np.ascontiguousarray(self.pension_age, dtype=np.int64)
+        )
+        object.__setattr__(
+            self, "spouse_age_gap", np.ascontiguousarray(self.spouse_age_gap, dtype=np.int64)
+        )
+        checks = [(n, (n_years,)) for n in _YEARLY]
+        checks += [(n, (n_years, N_SEX, N_AGE)) for n in _YEAR_SEX_AGE]
+        checks += [(n, (N_SEX, N_AGE)) for n in _SEX_AGE]
+        for name, shape in checks:
+            arr = np.ascontiguousarray(getattr(self, name), dtype=np.float64)
+            if arr.shape != shape:
+                raise ValueError(f"Basis.{name} has shape {arr.shape}, expected {shape}")
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"Basis.{name} has non-finite values")
+            object.__setattr__(self, name, arr)
+        if self.pension_age.shape != (n_years,):
+            raise ValueError("Basis.pension_age must have one value per year")
+        if self.spouse_age_gap.shape != (N_SEX,):
+            raise ValueError("Basis.spouse_age_gap must have one value per sex")
+        for name in ("mortality", "disabled_mortality", "invalidity", "exit", "reentry"):
+            arr = getattr(self, name)
+            if np.any(arr < 0) or np.any(arr > 1):
+                raise ValueError(f"Basis.{name} must be probabilities in [0, 1]")
+        total = self.mortality + self.invalidity + self.exit
+        if np.any(total > 1 + 1e-12):
+            raise ValueError("death + invalidity + exit rates of actives exceed 1 somewhere")
+
+    def _check_optional_rules(self, n_years: int) -> None:
+        early, grant = self.early_retirement_years, self.grant_months
+        if early.shape != (n_years,) or grant.shape != (n_years,):
+            raise ValueError("Basis.early_retirement_years and grant_months need one value a year")
+        if np.any(early < 0) or np.any(early > N_SERVICE - 1):
+            raise ValueError(f"Basis.early_retirement_years must be 0 (none) or 1..{N_SERVICE - 1}")
+        if np.any((early > 0) & (early < self.rules.old_age_min_years)):
+            raise ValueError("Basis.early_retirement_years below the old-age qualifying period")
+        if not np.all(np.isfinite(grant)) or np.any(grant < 0):
+            raise ValueError("Basis.grant_months must be finite and non-negative")
+        if np.any(grant > 0) and not self.rules.final_salary:
+            raise ValueError("a grant of months of the last wage needs the final-salary rule "
+                             "(the last wage of inactive members is kept only under it)")
+
+    @property
+    def service_slots(self) -> int:
+        """Completed-service slots the projection keeps (the last one means "that many or more").
+
+        Service enters the rules only through the qualifying periods (old-age, invalidity,
+        survivors, retirement at any age) and the reference wage of the invalidity minimum
+        (and the whole pension under the final-salary rule, which keeps all slots). Without
+        that minimum,
+        members with at least ``K`` = the longest qualifying period are all treated alike,
+        so the cells from ``K`` years up are merged into one ("K or more"): a 5 to 8 times
+        smaller state for the NSSF rules. Counts, careers and pensions are unchanged; the
+        one thing merging pools is the average wage of those cells, which matters only
+        when wages within a sex and age differ by service *and* the capped wage is not
+        linear (dispersion, floor or ceiling). The built-in default has wages by sex and
+        age only, so its results are the same to 1e-11 (tested). ``full_service`` keeps
+        all 51 slots.
+        """
+        r = self.rules
+        # the final-salary pension depends on every year of service
+        if self.full_service or r.invalidity_minimum_rate > 0 or r.final_salary:
+            return N_SERVICE
+        longest = max(r.old_age_min_years, r.invalidity_min_years, r.survivor_min_years,
+                      int(self.early_retirement_years.max()))
+        return int(min(max(longest + 1, 2), N_SERVICE))
+
+    @property
+    def n_years(self) -> int:
+        """Number of projection years T."""
+        return int(self.contribution_rate.shape[0])
+
+    @property
+    def years(self) -> np.ndarray:
+        """Calendar years of the projection."""
+        return self.first_year + np.arange(self.n_years)
+
+    def with_(self, **changes: Any) -> "Basis":
+        """A copy with some fields replaced (validated again)."""
+        return replace(self, **changes)

@@ -1,0 +1,459 @@
+"""From a validated assumption set and a starting population to a dense :class:`Basis`.
+
+Timing conventions (the kernel's year ``t`` is calendar year ``y = first_year + t``):
+
+* Rates in force during the year (contribution rate, admin rate, density, funeral grant
+  minimum) are time-weighted averages over calendar year ``y`` (a change on 1 October
+  counts for a quarter of the year).
+* Awards at the end of year ``y`` (accrual rate, minimum pension, pension age) use the
+  value in force on 31 December of ``y``.
+* Growth applied at the end of year ``y`` to carry amounts into year ``y+1``: wages and
+  the revaluation of career earnings grow by the index's growth of year ``y+1``
+  (economic growth rates of year ``y`` are the change from ``y-1`` to ``y``); pensions
+  in payment are indexed in January of ``y+1`` by the index's change over year ``y``
+  (the CPI change of the year just ended, as the NSSF rule is read: unverified).
+* The wage floor and ceiling, given in KHR per month, become annual amounts (x 12).
+* New entrants bring the number of actives on 1 January of ``y+1`` to the number on the
+  valuation date grown by ``coverage.active_growth`` of each year up to ``y``.
+* Optional rules use the value in force on 31 December of ``y`` (they act at the end of
+  the year): retirement at any age (``min_months_any_age``, as completed years) and the
+  grant below the old-age condition (``grant_months_below_condition``).
+* Under the final-salary reference wage the inactive members of the starting population
+  carry their last wage (``average_career_wage`` of their rows, read as the last
+  contributory wage; blank = none known, 0) instead of career earnings.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from actuary.assumptions.models import AssumptionSet
+from actuary.engine.basis import Basis, SchemeRules, StartingState
+from actuary.io.errors import AssumptionError
+from actuary.frame.population import death_probability_by_age_last_birthday
+from actuary.engine.starting import StartingPopulation
+from actuary.engine.state import N_AGE
+
+__all__ = ["StartRules", "build_basis", "months_to_years", "reference_wage_is_final", "start_rules",
+           "starting_state"]
+
+AGES = np.arange(N_AGE)
+
+
+def months_to_years(months: float, where: str) -> int:
+    """A qualifying period in months as completed credited years (rounded up).
+
+    The projection keeps completed years of service, so a condition of 12 months is
+    1 year and 60 months 5 years; a period that is not a whole number of years is
+    rounded up (a member qualifies only once the whole period is credited).
+    """
+    if months < 0:
+        raise AssumptionError("negative qualifying period", location=where, value=months,
+                              expected="months >= 0")
+    return int(math.ceil(months / 12.0 - 1e-12))
+
+
+def _by_age(table: Any, years: np.ndarray | None = None, beyond: str = "error") -> np.ndarray:
+    """A table on ages 0..110 (zero at ages the table does not cover)."""
+    ages = np.asarray(table.ages)
+    if years is None:
+        out = np.zeros((2, N_AGE))
+        out[:, ages] = table.to_array(ages)
+    else:
+        out = np.zeros((len(years), 2, N_AGE))
+        out[:, :, ages] = table.to_array(ages, years, beyond=beyond)
+    return out
+
+
+def frame_entrants(aset: AssumptionSet, horizon: int | None = None) -> dict[str, np.ndarray]:
+    """``target_actives`` and ``entrant_distribution`` from the population frame.
+
+    The covered workers of ``coverage.frame_scheme`` on 1 January of each year after the
+    first (the frame's projection of population, labour force and coverage, issue 3),
+    and the age and sex of its new entrants.
+    """
+    from actuary.frame.labour import build_frame
+
+    T = int(horizon or aset.horizon_years)
+    frame = build_frame(aset, aset.first_year + T - 1)
+    scheme = aset.coverage.frame_scheme
+    if scheme not in frame.flows:
+        raise AssumptionError("no coverage of this scheme in the frame", location="frame.coverage",
+                              value=scheme, expected="one of " + ", ".join(frame.flows))
+    f = frame.flows[scheme]
+    return {"target_actives": f.target_actives[:T], "entrant_distribution": f.entrant_distribution[:T],
+            "covered_at_start": float(f.covered[0].sum())}
+
+
+def build_basis(
+    aset: AssumptionSet,
+    population: StartingPopulation,
+    horizon: int | None = None,
+    *,
+    closed_group: bool = False,
+    entrants: dict[str, np.ndarray] | None = None,
+) -> Basis:
+    """The dense inputs of the projection of ``aset`` from ``population``.
+
+    Parameters
+    ----------
+    aset
+        A loaded assumption set (:func:`actuary.assumptions.load_basis`).
+    population
+        The insured population at the valuation date.
+    horizon
+        Projection years; defaults to ``aset.horizon_years``.
+    closed_group
+        Switch new entrants off.
+    entrants
+        ``target_actives`` and ``entrant_distribution`` already worked out (e.g. the
+        base's frame, held fixed in a sensitivity test); by default they follow
+        ``coverage.entrants_from``. Entrants' wages always follow this set's wages.
+    """
+    if population.valuation_date != aset.valuation_date:
+        raise AssumptionError(
+            "the starting population and the assumption set have different valuation dates",
+            source=population.path, field="valuation_date",
+            value=population.valuation_date.isoformat(),
+            expected=f"{aset.valuation_date.isoformat()} (the assumption set's)",
+        )
+    T = int(horizon or aset.horizon_years)
+    if T > aset.horizon_years:
+        raise AssumptionError("horizon longer than the assumption set covers",
+                              field="horizon", value=T,
+                              expected=f"at most {aset.horizon_years} years")
+    y0 = aset.first_year
+    years = y0 + np.arange(T)
+    last = int(years[-1])
+    eco, demo, cov = aset.economic, aset.demographic, aset.coverage
+    p = aset.scheme.parameters
+    # growth series over y0 .. last+1 (the end-of-year steps of the last year need y+1)
+    idx = aset.indices(y0, last + 1)
+
+    def avg(param: Any) -> np.ndarray:
+        return np.asarray(param.yearly(y0, last, "average", idx), dtype=float)
+
+    def end(param: Any) -> np.ndarray:
+        return np.asarray(param.yearly(y0, last, "end", idx), dtype=float)
+
+    def index_series(choice: str, lag: int) -> np.ndarray:
+        if choice == "none":
+            return np.zeros(T)
+        series = idx[choice]  # years y0 .. last+1
+        return series[lag: lag + T]
+
+    reval_choice = str(p.revaluation.yearly(y0, last, "end")[0])
+    index_choice = str(p.indexation.yearly(y0, last, "end")[0])
+    final = reference_wage_is_final(aset, last)
+    for param, choice in ((p.revaluation, reval_choice), (p.indexation, index_choice)):
+        if len(set(param.yearly(y0, last, "end"))) > 1:
+            raise AssumptionError("a change of index during the projection is not supported",
+                                  location=param._path, value=list(param.values.values()),
+                                  expected="one choice for the whole projection")
+
+    pension_age = end(p.pension_age)
+    if np.any(pension_age != np.round(pension_age)):
+        raise AssumptionError("the projection needs whole pension ages",
+                              location="scheme.parameters.pension_age",
+                              value=sorted(set(pension_age.tolist())),
+                              expected="whole years (the state is kept by completed age)")
+
+    # the table is by exact age; the state by age on 1 January (last birthday)
+    q = death_probability_by_age_last_birthday(
+        _by_age(aset.tables["demographic.mortality"], years, beyond="hold"))
+    q = np.minimum(q * demo.mortality.scale, 1.0)
+    q[:, :, -1] = 1.0
+    factor = avg(demo.disabled_mortality_factor)
+    q_dis = np.minimum(q * factor[:, None, None], 1.0)
+    inv = _by_age(aset.tables["demographic.invalidity"]) * demo.invalidity.scale
+    ext = _by_age(aset.tables["demographic.exit"]) * demo.exit.scale
+    reentry = np.minimum(_by_age(aset.tables["demographic.reentry"]) * demo.reentry.scale, 1.0)
+    # Actives at or above the pension age of the year retire at its end: no invalidity
+    # or exit applies to them (only starting members past the pension age are there).
+    below_pa = AGES[None, None, :] < pension_age[:, None, None]
+    inv_t = np.broadcast_to(inv, (T, 2, N_AGE)) * below_pa
+    ext_t = np.broadcast_to(ext, (T, 2, N_AGE)) * below_pa
+    over = q + inv_t + ext_t > 1.0 + 1e-12
+    if np.any(over):
+        t, s, x = (int(v[0]) for v in np.nonzero(over))
+        raise AssumptionError(
+            "death, invalidity and exit rates of actives add up to more than 1",
+            source=aset.files[0] if aset.files else aset.name,
+            location="demographic (mortality, invalidity, exit)",
+            value=f"{q[t, s, x] + inv_t[t, s, x] + ext_t[t, s, x]:.4f} at age {x}, "
+                  f"{'MF'[s]}, {years[t]}",
+            expected="dependent rates whose sum is at most 1 (lower a scale factor)",
+        )
+
+    sal = _by_age(aset.tables["demographic.salary_scale"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sal_growth = np.where(sal > 0, np.roll(sal, -1, axis=1) / sal, 1.0)
+    sal_growth[:, -1] = 1.0
+    sal_growth[sal_growth == 0] = 1.0
+
+    married = _by_age(aset.tables["demographic.family.share_married"])
+    children = _by_age(aset.tables["demographic.family.children"])
+    # Children are counted, not tracked: the chance of at least one is read as Poisson.
+    child_prob = 1.0 - np.exp(-children)
+
+    floor_m = avg(p.wage_floor)
+    ceiling_m = avg(p.wage_ceiling)
+    wage_growth = index_series("wage_growth", 1)
+    revaluation = index_series(reval_choice, 1)
+    indexation = index_series(index_choice, 0)
+
+    # Starting population, with the transitional credits read at the valuation date.
+    rules = start_rules(aset, idx)
+    start = starting_state(population, rules)
+    if final:
+        start = _with_last_wages(start, population, rules.extra_years, rules.months_for_extra)
+
+    # Entrants: by age from the table, by sex from the female share; wages from the
+    # actives' average wage by sex at the valuation date and the salary scale.
+    dist_table = _by_age(aset.tables["coverage.entrant_age"])
+    sums = dist_table.sum(axis=1, keepdims=True)
+    dist_table = np.divide(dist_table, sums, out=np.zeros_like(dist_table), where=sums > 0)
+    female = avg(cov.entrant_female_share)
+    dist = np.empty((T, 2, N_AGE))
+    dist[:, 0, :] = (1.0 - female)[:, None] * dist_table[0]
+    dist[:, 1, :] = female[:, None] * dist_table[1]
+
+    counts = start.active_count.sum(axis=2)
+    masses = start.active_wage.sum(axis=2)
+    if counts.sum() <= 0:
+        raise AssumptionError("the starting population has no active contributors",
+                              source=population.path, expected="at least one active row")
+    base_wage = np.empty((2, N_AGE))
+    for s in range(2):
+        n_s = counts[s].sum()
+        if n_s <= 0:  # one sex absent: use the other's level
+            n_s, m_s, sal_bar = counts.sum(), masses.sum(), np.sum(counts * sal) / counts.sum()
+        else:
+            m_s, sal_bar = masses[s].sum(), np.sum(counts[s] * sal[s]) / n_s
+        base_wage[s] = (m_s / n_s) * sal[s] / sal_bar
+    level = np.cumprod(1.0 + wage_growth)  # wage level of year y+1 relative to y0
+    entrant_wage = level[:, None, None] * base_wage[None, :, :]
+
+    if entrants is None and cov.entrants_from == "frame":
+        entrants = frame_entrants(aset, T)
+    if entrants is not None:
+        target = np.asarray(entrants["target_actives"], dtype=float)[:T]
+        dist = np.asarray(entrants["entrant_distribution"], dtype=float)[:T]
+        base = entrants.get("covered_at_start")
+        if base:
+            # The frame counts the whole covered population; a starting file of another
+            # size (a sample, a sub-scheme) follows the frame's path in proportion.
+            target = target * (counts.sum() / base)
+    else:
+        target = counts.sum() * np.cumprod(1.0 + avg(cov.active_growth))
+    if closed_group:
+        target = -np.ones(T)
+
+    early, grant = _optional_rules(aset, end, T, final)
+    rules = SchemeRules(
+        final_salary=final,
+        old_age_min_years=months_to_years(float(p.min_months_old_age.value_at(aset.valuation_date)),
+                                          "scheme.parameters.min_months_old_age"),
+        invalidity_min_years=months_to_years(
+            float(p.min_months_invalidity.value_at(aset.valuation_date)),
+            "scheme.parameters.min_months_invalidity"),
+        survivor_min_years=months_to_years(
+            float(p.min_months_survivors.value_at(aset.valuation_date)),
+            "scheme.parameters.min_months_survivors"),
+        refund_share=float(p.refund_share.value_at(aset.valuation_date)),
+        survivor_rate=float(p.survivor_rate.value_at(aset.valuation_date)),
+        survivor_spouse_share=float(p.survivor_spouse_share.value_at(aset.valuation_date)),
+        survivor_children_share=float(p.survivor_children_share.value_at(aset.valuation_date)),
+        survivor_lump_sum_months=float(p.survivor_lump_sum_months.value_at(aset.valuation_date)),
+        funeral_grant_months=float(p.funeral_grant_months.value_at(aset.valuation_date)),
+        invalidity_minimum_rate=float(p.invalidity_minimum_rate.value_at(aset.valuation_date)),
+    )
+    if np.any((early > 0) & (early < rules.old_age_min_years)):
+        raise AssumptionError(
+            "the service for retirement at any age is shorter than the old-age condition",
+            location="scheme.parameters.min_months_any_age",
+            value=sorted(set((12 * early[early > 0]).tolist())),
+            expected=f"0 (none) or at least min_months_old_age "
+                     f"({12 * rules.old_age_min_years} months)")
+    fam = demo.family
+    return Basis(
+        first_year=y0,
+        pension_age=pension_age.astype(np.int64),
+        contribution_rate=avg(p.contribution_rate),
+        contribution_factor=np.ones(T),
+        credit_factor=np.ones(T),
+        density=avg(demo.contribution_density),
+        wage_floor=12.0 * floor_m,
+        wage_ceiling=12.0 * ceiling_m,
+        accrual_rate=end(p.accrual_rate),
+        minimum_pension=12.0 * end(p.minimum_pension),
+        revaluation=revaluation,
+        indexation=indexation,
+        wage_growth=wage_growth,
+        investment_return=avg(eco.investment_return),
+        admin_rate=avg(eco.admin_expense_rate),
+        funeral_grant_minimum=avg(p.funeral_grant_minimum),
+        target_actives=target,
+        mortality=q,
+        disabled_mortality=q_dis,
+        invalidity=inv_t,
+        exit=ext_t,
+        reentry=np.broadcast_to(reentry, (T, 2, N_AGE)).copy(),
+        entrant_distribution=dist,
+        entrant_wage=entrant_wage,
+        salary_growth=sal_growth,
+        share_married=married,
+        child_probability=child_prob,
+        children=children,
+        spouse_age_gap=np.array([fam.spouse_age_gap.M, fam.spouse_age_gap.F]),
+        start=start,
+        rules=rules,
+        wage_sigma=float(demo.wage_dispersion.value),
+        orphan_age_limit=int(fam.orphan_age_limit.value),
+        parent_child_gap=int(fam.parent_child_age_gap.value),
+        early_retirement_years=early,
+        grant_months=grant,
+    )
+
+
+@dataclass(frozen=True)
+class StartRules:
+    """How a member's record becomes service and career earnings on the valuation date.
+
+    ``wage_floor`` and ``wage_ceiling`` (KHR per month, on the valuation date) bound the
+    career wage of a member whose record has none; ``extra_years(age)`` gives the
+    transitional credited years of a member of that age (``None``: no transitional
+    credits), granted to members with at least ``months_for_extra`` credited months.
+    """
+
+    wage_floor: float
+    wage_ceiling: float
+    extra_years: Callable[[int], float] | None
+    months_for_extra: int
+
+
+def start_rules(aset: AssumptionSet, idx: dict[str, np.ndarray] | None = None) -> StartRules:
+    """The :class:`StartRules` of ``aset``'s scheme (``idx``: its indices from the first year)."""
+    p = aset.scheme.parameters
+    y0 = aset.first_year
+    if idx is None:
+        idx = aset.indices(y0, y0 + 1)
+    credits = p.transitional_credits
+    extra_years = None if credits is None else _transitional_years(credits, aset.valuation_date)
+    return StartRules(
+        wage_floor=float(p.wage_floor.value_at(aset.valuation_date, _mapping(idx, y0))),
+        wage_ceiling=float(p.wage_ceiling.value_at(aset.valuation_date, _mapping(idx, y0))),
+        extra_years=extra_years, months_for_extra=credits.min_months_paid if credits else 0,
+    )
+
+
+# The last few starting states made: (population, key, state). Sensitivity tests build
+# a dozen bases from one population with the same starting rules.
+_STATES: list[tuple[StartingPopulation, tuple, StartingState]] = []
+
+
+def starting_state(population: StartingPopulation, rules: StartRules) -> StartingState:
+    """``population.to_state`` under ``rules`` (the cells at the valuation date).
+
+    The same population under rules with the same values gives the same state, which
+    is shared: a :class:`StartingState` is not to be modified.
+    """
+    extra = rules.extra_years
+    key = (rules.wage_floor, rules.wage_ceiling, rules.months_for_extra,
+           None if extra is None else tuple(float(extra(x)) for x in range(N_AGE)))
+    for pop, k, state in _STATES:
+        if pop is population and k == key:
+            return state
+    state = population.to_state(rules.wage_floor, rules.wage_ceiling, extra_years=extra,
+                                months_for_extra=rules.months_for_extra)
+    _STATES.insert(0, (population, key, state))
+    del _STATES[4:]
+    return state
+
+
+def _transitional_years(credits: Any, valuation_date: date) -> Callable[[int], float]:
+    """``age on the valuation date -> transitional credited years`` (the table is by age
+    on its reference date)."""
+    years_back = _years_between(credits.reference_date, valuation_date)
+
+    def extra_years(age_now: int) -> float:
+        return credits.extra_years_at(int(age_now - years_back))
+
+    return extra_years
+
+
+def reference_wage_is_final(aset: AssumptionSet, last_year: int | None = None) -> bool:
+    """Whether the scheme's reference wage is the last wage (one choice for the projection)."""
+    p = aset.scheme.parameters.reference_wage
+    last = aset.last_year if last_year is None else last_year
+    choices = set(str(c) for c in p.yearly(aset.first_year, last, "end"))
+    if len(choices) > 1:
+        raise AssumptionError("a change of reference wage during the projection is not supported",
+                              location="scheme.parameters.reference_wage",
+                              value=sorted(choices), expected="one choice for the whole projection")
+    return choices.pop() == "final_wage"
+
+
+def _optional_rules(aset: AssumptionSet, end: Any, T: int, final: bool
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Yearly completed years for retirement at any age (0 = none) and grant months."""
+    p = aset.scheme.parameters
+    early = np.zeros(T, dtype=np.int64)
+    if p.min_months_any_age is not None:
+        months = end(p.min_months_any_age)
+        early = np.array([months_to_years(float(m), "scheme.parameters.min_months_any_age")
+                          for m in months], dtype=np.int64)
+    grant = np.zeros(T)
+    if p.grant_months_below_condition is not None:
+        grant = end(p.grant_months_below_condition)
+        if np.any(grant > 0) and not final:
+            raise AssumptionError(
+                "a grant of months of the last wage needs the final-wage reference wage",
+                location="scheme.parameters.grant_months_below_condition",
+                value=sorted(set(grant.tolist())),
+                expected="reference_wage: final_wage, or no grant (0 months)")
+    return early, grant
+
+
+def _with_last_wages(start: Any, population: StartingPopulation, extra: Any,
+                     months_for_extra: int) -> Any:
+    """``start`` with the inactive members' career earnings replaced by their last wage
+    mass (KHR per year), spread over service slots exactly as ``to_state`` spreads them."""
+    from dataclasses import fields
+
+    from actuary.engine.state import N_SERVICE
+
+    last = np.zeros_like(start.inactive_career)
+    rows = population.rows[population.rows["status"] == "inactive"]
+    for row in rows.itertuples(index=False):
+        s = 0 if row.sex == "M" else 1
+        months = float(row.credited_months)
+        years = months / 12.0
+        if extra is not None and months >= months_for_extra:
+            years += float(extra(int(row.age)))
+        wage = row.average_career_wage
+        wage = 0.0 if wage is None or (isinstance(wage, float) and math.isnan(wage)) else float(wage)
+        lo = min(int(math.floor(years)), N_SERVICE - 1)
+        f = 0.0 if lo == N_SERVICE - 1 else years - math.floor(years)
+        hi = min(lo + 1, N_SERVICE - 1)
+        for slot, share in ((lo, 1.0 - f), (hi, f)):
+            if share > 0.0:
+                last[s, int(row.age), slot] += share * float(row.count) * 12.0 * wage
+    kw = {f.name: getattr(start, f.name) for f in fields(start)}
+    kw["inactive_career"] = last
+    return StartingState(**kw)
+
+
+def _years_between(earlier: date, later: date) -> int:
+    """Whole years from ``earlier`` to ``later``, rounded to the nearest year."""
+    return int(round((later - earlier).days / 365.25))
+
+
+def _mapping(idx: dict[str, np.ndarray], y0: int) -> dict[str, dict[int, float]]:
+    return {k: {y0 + i: float(v) for i, v in enumerate(arr)} for k, arr in idx.items()}

@@ -1,0 +1,830 @@
+"""Numba kernels: the cohort projection year step and the capped-wage expectation.
+
+Loop order: years outside; within a year, sex, then age, then service (the last index is
+contiguous). Each year reads the state at 1 January and writes the state at 1 January
+of the next year into fresh arrays, so the order of cells within a year does not matter.
+
+Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4):
+
+* Actives at age x on 1 January are exposed to death, invalidity and exit (dependent
+  probabilities of the year); these happen mid-year on average, so a decrement counts
+  half a year of contributions, earnings and credit.
+* Contributions are ``rate x contribution_factor x density x E[capped wage] x
+  exposure``; the capped wage is the expectation of ``min(max(W, floor), ceiling)``
+  for a lognormal ``W`` with the cell's mean and log-sd ``wage_sigma``.
+* Credited service advances by ``density x credit_factor`` a year for a stayer (half
+  of that for a mid-year decrement). Service is kept in completed years, so a
+  fractional advance ``f`` moves a share ``f`` of the cell to the next service year and
+  leaves ``1 - f`` where it was: the expected service is exact.
+* Career earnings (the base of the old-age formula) grow by the credited contributory
+  wage each year and are revalued at the end of the year.
+* At the end of the year survivors age by one year. Members attaining the pension age
+  retire then: an old-age pension ``accrual x career earnings`` (at least the minimum
+  pension) if they have the credited years, else a refund of contributions.
+* Final-salary rule (``final_salary``): the pension is ``accrual x credited years x last
+  wage`` instead, the last wage being the capped contributory wage of the final year of
+  contribution. Inactive members then carry their last wage (revalued each year) in
+  place of career earnings; the pension of a death or an invalidity in the year uses
+  the service at mid-year, ``n + credit/2``.
+* Retirement at any age (``early_years[t] > 0``): members below the pension age whose
+  credited service at the end of year t reaches ``early_years[t]`` retire then (actives,
+  leavers of the year and inactives alike), with the same formula.
+* Below the old-age condition a member reaching retirement gets, under the final-salary
+  rule, a grant of ``grant_months[t]`` months of the last wage (none when 0) instead of
+  the refund ``refund_share x rate x career earnings``; both go to ``FLOW_REFUND``.
+* Pensions in payment are paid mid-year (a pensioner dying in the year is paid half a
+  year on average); pensions awarded mid-year (invalidity, survivors) are paid half a
+  year in the year of award. Pensions are indexed at the end of the year.
+* New entrants join on 1 January of year t+1, bringing the number of actives to
+  ``target_actives[t]`` (none when the target is negative or already exceeded).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from actuary.engine.memory import retain_freed_blocks
+from actuary.engine.state import (
+    FLOW_CONTRIBUTIONS,
+    FLOW_DEATHS_ACTIVE,
+    FLOW_DEATHS_INACTIVE,
+    FLOW_DEATHS_PENSIONER,
+    FLOW_EARNINGS,
+    FLOW_ENTRANTS,
+    FLOW_EXITS,
+    FLOW_EXPOSURE,
+    FLOW_FUNERAL,
+    FLOW_INVALIDITY,
+    FLOW_NEW_INVALIDITY,
+    FLOW_NEW_INVALIDITY_AMOUNT,
+    FLOW_NEW_OLD_AGE,
+    FLOW_NEW_OLD_AGE_AMOUNT,
+    FLOW_NEW_ORPHANS,
+    FLOW_NEW_SPOUSES,
+    FLOW_OLD_AGE,
+    FLOW_ORPHAN,
+    FLOW_ORPHANS_EXPIRED,
+    FLOW_REENTRIES,
+    FLOW_REFUND,
+    FLOW_REFUNDS_PAID,
+    FLOW_RETIREMENTS,
+    FLOW_SPOUSE,
+    FLOW_SURVIVOR_LUMP,
+    FLOW_WAGE_MASS,
+    MASS_CAREER,
+    MASS_INVALIDITY,
+    MASS_OLD_AGE,
+    MASS_ORPHAN,
+    MASS_SPOUSE,
+    MASS_WAGE,
+    N_FLOWS,
+    N_MASS,
+    N_STATUS,
+    STATUS_ACTIVE,
+    STATUS_INACTIVE,
+    STATUS_INVALIDITY,
+    STATUS_OLD_AGE,
+    STATUS_ORPHAN,
+    STATUS_SPOUSE,
+)
+
+__all__ = ["capped_mean", "invalidity_floor_rate", "invalidity_pension", "project_kernel"]
+
+# Each projection allocates about 2 MiB of outputs: keep freed blocks for the next one
+# (see actuary.engine.memory).
+retain_freed_blocks()
+
+_SQRT2 = math.sqrt(2.0)
+
+
+@numba.njit(cache=True, nogil=True)
+def _phi(z: float) -> float:
+    """Standard normal distribution function."""
+    return 0.5 * (1.0 + math.erf(z / _SQRT2))
+
+
+@numba.njit(cache=True, nogil=True)
+def capped_mean(mean: float, floor: float, ceiling: float, sigma: float) -> float:
+    """E[min(max(W, floor), ceiling)] for a lognormal W with mean ``mean`` and log-sd ``sigma``.
+
+    With ``ln W ~ N(mu, sigma^2)``, ``mu = ln(mean) - sigma^2/2``, and ``d(k) = (ln k - mu)/sigma``::
+
+        E = floor Phi(d(f)) + mean [Phi(d(c) - sigma) - Phi(d(f) - sigma)] + ceiling [1 - Phi(d(c))]
+
+    ``sigma = 0`` gives ``clip(mean, floor, ceiling)``. Units are those of the inputs.
+    A ceiling of 0 or less means no ceiling; a floor of 0 or less means no floor.
+    """
+    log_floor = math.log(floor) if floor > 0.0 else 0.0
+    log_ceiling = math.log(ceiling) if ceiling > 0.0 else 0.0
+    return capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma)
+
+
+@numba.njit(cache=True, nogil=True, fastmath={"contract"})
+def capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma):
+    """:func:`capped_mean` with the logarithms of the floor and ceiling given (per year)."""
+    if mean <= 0.0:
+        return 0.0
+    has_ceiling = ceiling > 0.0
+    if sigma <= 0.0:
+        w = mean
+        if w < floor:
+            w = floor
+        if has_ceiling and w > ceiling:
+            w = ceiling
+        return w
+    mu = math.log(mean) - 0.5 * sigma * sigma
+    lower = 0.0
+    p_low = 0.0
+    if floor > 0.0:
+        d_f = (log_floor - mu) / sigma
+        p_low = _phi(d_f)
+        lower = _phi(d_f - sigma)
+    upper_w = 1.0
+    upper_p = 1.0
+    if has_ceiling:
+        d_c = (log_ceiling - mu) / sigma
+        upper_p = _phi(d_c)
+        upper_w = _phi(d_c - sigma)
+    result = mean * (upper_w - lower)
+    if floor > 0.0:
+        result += floor * p_low
+    if has_ceiling:
+        result += ceiling * (1.0 - upper_p)
+    return result
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def invalidity_pension(base, accrual, floor_rate, minimum):
+    """Invalidity pensions (KHR per year) of members with pension base ``base`` (career
+    earnings at mid-year, KHR): ``accrual x base``, at least ``floor_rate x base`` (a
+    share of the reference wage, see :func:`invalidity_floor_rate`) and at least
+    ``minimum`` (the minimum pension times the number of members)."""
+    rate = accrual if accrual > floor_rate else floor_rate  # the larger, as base >= 0
+    p = rate * base
+    return p if p > minimum else minimum
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def invalidity_floor_rate(minimum_rate, ref_years):
+    """The floor of :func:`invalidity_pension` per KHR of pension base: ``minimum_rate``
+    of the reference wage ``base / ref_years`` (0 without reference years)."""
+    return minimum_rate / ref_years if ref_years > 0.0 else 0.0
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _add_survivors(
+    sp_n, sp_p, or_n, or_p, ft, sex, age, deaths, pension_mass, ix,
+    share_married, child_probability, children, spouse_age_gap,
+    orphan_age_limit, parent_child_gap, survivor_rate, spouse_share, children_share,
+):
+    """Survivors' pensions from ``deaths`` of one sex and age whose pensions add up to
+    ``pension_mass`` (KHR per year).
+
+    New survivors are paid half a year now and join the stocks of 1 January next year
+    (one year older, pension indexed by ``ix``). Expected values: a share
+    ``share_married`` leaves a spouse, a share ``child_probability`` leaves children
+    (``children`` of them on average, of either sex in equal shares); a class shares the
+    survivors' pension with the other class when both exist, else takes it whole.
+    Everything is linear in ``deaths`` and ``pension_mass``, so the deaths of a sex and
+    age can be added up before the call.
+    """
+    if deaths <= 0.0 or survivor_rate <= 0.0:
+        return
+    n_age = sp_n.shape[1]
+    m = share_married[sex, age]
+    pc = child_probability[sex, age]
+    total = survivor_rate * pension_mass
+    spouse_mass = total * m * (pc * spouse_share + (1.0 - pc))
+    orphan_mass = total * pc * (m * children_share + (1.0 - m))
+    spouse_count = deaths * m
+    orphan_count = deaths * children[sex, age]
+    if spouse_count > 0.0:
+        s2 = 1 - sex
+        a2 = min(max(age + spouse_age_gap[sex], 0), n_age - 1)
+        a_next = min(a2 + 1, n_age - 1)
+        ft[s2, FLOW_SPOUSE] += 0.5 * spouse_mass
+        ft[s2, FLOW_NEW_SPOUSES] += spouse_count
+        sp_n[s2, a_next] += spouse_count
+        sp_p[s2, a_next] += spouse_mass * (1.0 + ix)
+    if orphan_count > 0.0 and orphan_mass > 0.0:
+        a2 = min(max(age - parent_child_gap, 0), orphan_age_limit - 1)
+        for s2 in range(2):
+            ft[s2, FLOW_ORPHAN] += 0.25 * orphan_mass
+            ft[s2, FLOW_NEW_ORPHANS] += 0.5 * orphan_count
+            if a2 + 1 >= orphan_age_limit:
+                ft[s2, FLOW_ORPHANS_EXPIRED] += 0.5 * orphan_count
+            else:
+                or_n[s2, a2 + 1] += 0.5 * orphan_count
+                or_p[s2, a2 + 1] += 0.5 * orphan_mass * (1.0 + ix)
+
+
+# (pensioners, pension mass, below the condition, their base, retired): nothing yet
+_NO_AWARDS = (0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, totals):
+    """Retirement of a group of ``cnt`` members in service slot ``n`` whose service
+    advances by ``f``: a share ``f`` reaches ``n + 1`` years, and a share ``1 - f``
+    keeps ``n`` years and retires too when ``whole``. ``base`` is the group's career
+    earnings (KHR) or, under the final-salary rule (``final`` not None), its last-wage
+    mass (KHR per year), split in the same shares.
+
+    With at least ``min_years`` a member gets an old-age pension ``accrual x career``
+    (``accrual x years x last wage`` under the final-salary rule), at least
+    ``min_pension`` each (KHR per year); below, the base goes to the refund or grant.
+    ``totals`` are running ``(pensioners, pension_mass, below, below_base, retired)``
+    (start from ``_NO_AWARDS``); the updated totals are returned.
+    """
+    pensioners, mass, below, below_base, retired = totals
+    if cnt <= 0.0:
+        return totals
+    for k in range(2):
+        share = (1.0 - f) if k == 0 else f
+        if share <= 0.0 or (k == 0 and not whole):
+            continue
+        cn = share * cnt
+        rn = share * base
+        retired += cn
+        if n + k >= min_years:
+            p = accrual * rn
+            if final is not None:
+                p = p * (n + k)
+            floor = min_pension * cn
+            pensioners += cn
+            mass += p if p > floor else floor
+        else:
+            below += cn
+            below_base += rn
+    return pensioners, mass, below, below_base, retired
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _award_row(count, career, top, f, accrual, min_pension, min_years, final):
+    """Members of a row reaching the pension age, with service advanced by ``f``:
+    :func:`_award_split` of every service slot ``n < top`` (``count[n]`` members,
+    ``career[n]`` their base). Returns ``(pensioners, pension_mass, refunded,
+    refunded_base)``."""
+    totals = _NO_AWARDS
+    for n in range(top):
+        totals = _award_split(count[n], career[n], n, f, True, accrual, min_pension,
+                              min_years, final, totals)
+    return totals[0], totals[1], totals[2], totals[3]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _pensioners(n_arr, p_arr, nx_n, nx_p, s, x, xn, q, ix, keep):
+    """Pensions of one stock cell for the year: returns ``(paid, deaths, pension_mass_of_deaths)``
+    and moves the survivors one year older, indexed (only when ``keep``)."""
+    cnt = n_arr[s, x]
+    if cnt <= 0.0:
+        return 0.0, 0.0, 0.0
+    mass = p_arr[s, x]
+    deaths = cnt * q
+    if keep:
+        nx_n[s, xn] += cnt - deaths
+        nx_p[s, xn] += mass * (1.0 - q) * (1.0 + ix)
+    return mass * (1.0 - 0.5 * q), deaths, mass * q
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _clear(arr, top):
+    """Zero the used service slots ``arr[s, x, :top[s, x]]`` of a member buffer (the
+    others are zero already), so that a year costs what the members use, not
+    ``service_slots``."""
+    for s in range(arr.shape[0]):
+        for x in range(arr.shape[1]):
+            for n in range(top[s, x]):
+                arr[s, x, n] = 0.0
+
+
+@numba.njit(cache=True, nogil=True)
+def _used_slots(n_arr):
+    """``top[s, x]``: one past the highest service slot holding anybody."""
+    top = np.zeros(n_arr.shape[:2], dtype=np.int64)
+    for s in range(n_arr.shape[0]):
+        for x in range(n_arr.shape[1]):
+            for n in range(n_arr.shape[2]):
+                if n_arr[s, x, n] != 0.0:
+                    top[s, x] = n + 1
+    return top
+
+
+@numba.njit(cache=True, nogil=True)
+def _snapshot(pt, mt, act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
+              oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
+    """Counts and masses by sex and age of a state (``pt[status, s, x]``, ``mt[mass, s, x]``)."""
+    for s in range(act_n.shape[0]):
+        for x in range(act_n.shape[1]):
+            na = 0.0
+            wa = 0.0
+            cr = 0.0
+            for n in range(top_act[s, x]):
+                na += act_n[s, x, n]
+                wa += act_w[s, x, n]
+                cr += act_r[s, x, n]
+            ni = 0.0
+            for n in range(top_ina[s, x]):
+                ni += ina_n[s, x, n]
+                cr += ina_r[s, x, n]
+            pt[STATUS_ACTIVE, s, x] = na
+            pt[STATUS_INACTIVE, s, x] = ni
+            mt[MASS_WAGE, s, x] = wa
+            mt[MASS_CAREER, s, x] = cr
+            _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
+    pt[STATUS_OLD_AGE, s, x] = oa_n[s, x]
+    pt[STATUS_INVALIDITY, s, x] = iv_n[s, x]
+    pt[STATUS_SPOUSE, s, x] = sp_n[s, x]
+    pt[STATUS_ORPHAN, s, x] = or_n[s, x]
+    mt[MASS_OLD_AGE, s, x] = oa_p[s, x]
+    mt[MASS_INVALIDITY, s, x] = iv_p[s, x]
+    mt[MASS_SPOUSE, s, x] = sp_p[s, x]
+    mt[MASS_ORPHAN, s, x] = or_p[s, x]
+
+
+@numba.njit(cache=True, nogil=True, fastmath={"contract"})  # fused multiply-adds
+def project_kernel(
+    pension_age, contribution_rate, contribution_factor, credit_factor, density,
+    wage_floor, wage_ceiling, accrual_rate, minimum_pension, revaluation, indexation,
+    wage_growth, funeral_grant_minimum, target_actives,
+    mortality, disabled_mortality, invalidity, exit_rate, reentry,
+    entrant_distribution, entrant_wage,
+    salary_growth, share_married, child_probability, children, spouse_age_gap,
+    wage_sigma, orphan_age_limit, parent_child_gap,
+    old_age_min_years, invalidity_min_years, survivor_min_years, refund_share,
+    survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
+    invalidity_minimum_rate, final_salary, any_early, early_years, grant_months,
+    act_n0, act_w0, act_r0, ina_n0, ina_r0,
+    oa_n0, oa_p0, iv_n0, iv_p0, sp_n0, sp_p0, or_n0, or_p0,
+):
+    """Project the state over ``T`` years.
+
+    ``final_salary`` switches the final-salary pension formula on; ``early_years``
+    ``[T]`` (int, 0 = none) is the credited service giving retirement at any age, and
+    ``any_early`` says whether any year has it; ``grant_months`` ``[T]`` is the grant below
+    the old-age condition under the final-salary rule (see the module docstring).
+    The two switches are ``None`` (off) or ``True`` (on), not booleans: numba compiles
+    one specialisation per argument type and prunes the ``is None`` branches, so a
+    scheme without these rules runs the same machine code as before they existed
+    (measured: as plain booleans they cost 3-4% each on the NSSF default).
+
+    Returns
+    -------
+    flows : ndarray [T, 2, N_FLOWS]
+        Money (KHR in the year's money) and counts of each year, by sex.
+    people : ndarray [T + 1, N_STATUS, 2, 111]
+        Counts by status, sex and age on 1 January of each year (index T = after the last year).
+    masses : ndarray [T + 1, N_MASS, 2, 111]
+        Annual wage and pension masses (KHR per year) and career earnings (KHR) on 1 January.
+    """
+    n_years = contribution_rate.shape[0]
+    n_sex, n_age, n_serv = act_n0.shape
+    flows = np.zeros((n_years, n_sex, N_FLOWS))
+    people = np.zeros((n_years + 1, N_STATUS, n_sex, n_age))
+    masses = np.zeros((n_years + 1, N_MASS, n_sex, n_age))
+
+    # Two buffers per member array; only the used service slots are visited and cleared.
+    act_n, act_w, act_r = act_n0.copy(), act_w0.copy(), act_r0.copy()
+    ina_n, ina_r = ina_n0.copy(), ina_r0.copy()
+    nx_act_n, nx_act_w, nx_act_r = (np.zeros_like(act_n0), np.zeros_like(act_n0),
+                                    np.zeros_like(act_n0))
+    nx_ina_n, nx_ina_r = np.zeros_like(act_n0), np.zeros_like(act_n0)
+    top_act = _used_slots(act_n)
+    top_ina = _used_slots(ina_n)
+    nx_top_act = np.zeros_like(top_act)
+    nx_top_ina = np.zeros_like(top_ina)
+    last_slot = n_serv - 1
+    # scratch rows over service, one per sex (the sexes run on separate threads)
+    leave_ns = np.empty((n_sex, n_serv))
+    leave_rs = np.empty((n_sex, n_serv))
+    stay_ns = np.empty((n_sex, n_serv))
+    stay_rs = np.empty((n_sex, n_serv))
+    # deaths leaving survivors and their pensions, by sex and age of the deceased
+    surv_d = np.zeros((n_sex, n_age))
+    surv_m = np.zeros((n_sex, n_age))
+
+    # Pensioner stocks: two buffers each too (the inputs are copied, never written).
+    oa_n, oa_p, iv_n, iv_p = oa_n0.copy(), oa_p0.copy(), iv_n0.copy(), iv_p0.copy()
+    sp_n, sp_p, or_n, or_p = sp_n0.copy(), sp_p0.copy(), or_n0.copy(), or_p0.copy()
+    nx_oa_n, nx_oa_p = np.empty_like(oa_n0), np.empty_like(oa_p0)
+    nx_iv_n, nx_iv_p = np.empty_like(iv_n0), np.empty_like(iv_p0)
+    nx_sp_n, nx_sp_p = np.empty_like(sp_n0), np.empty_like(sp_p0)
+    nx_or_n, nx_or_p = np.empty_like(or_n0), np.empty_like(or_p0)
+
+    for t in range(n_years + 1):
+        if t == n_years:
+            _snapshot(people[t], masses[t], act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
+                      oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
+            break
+        # (the stocks on 1 January of year t are recorded in the cell loop below)
+        pt = people[t]
+        mt = masses[t]
+
+        ft = flows[t]
+        rate = contribution_rate[t]
+        pay = contribution_factor[t]
+        dens = density[t]
+        credit = dens * credit_factor[t]
+        half_f = 0.5 * credit
+        floor = wage_floor[t]
+        ceiling = wage_ceiling[t]
+        log_floor = math.log(floor) if floor > 0.0 else 0.0
+        log_ceiling = math.log(ceiling) if ceiling > 0.0 else 0.0
+        acc = accrual_rate[t]
+        minp = minimum_pension[t]
+        rv1 = 1.0 + revaluation[t]
+        ix = indexation[t]
+        g1 = 1.0 + wage_growth[t]
+        pa = pension_age[t]
+        grant_min = funeral_grant_minimum[t]
+        ey = early_years[t]
+        # paid per unit of the base of members retiring below the old-age condition
+        if final_salary is not None:
+            below_factor = grant_months[t] / 12.0
+        else:
+            below_factor = refund_share * rate
+
+        for arr in (nx_act_n, nx_act_w, nx_act_r):
+            _clear(arr, nx_top_act)
+        _clear(nx_ina_n, nx_top_ina)
+        _clear(nx_ina_r, nx_top_ina)
+        nx_top_act[:, :] = 0
+        nx_top_ina[:, :] = 0
+        nx_oa_n[:, :] = 0.0
+        nx_oa_p[:, :] = 0.0
+        nx_iv_n[:, :] = 0.0
+        nx_iv_p[:, :] = 0.0
+        nx_sp_n[:, :] = 0.0
+        nx_sp_p[:, :] = 0.0
+        nx_or_n[:, :] = 0.0
+        nx_or_p[:, :] = 0.0
+
+        surv_d[:, :] = 0.0
+        surv_m[:, :] = 0.0
+        # The sexes are independent within the year (survivors, who may be of the other
+        # sex, are added after). Running them on two threads (numba.prange, parallel=True)
+        # was measured here: best time 3.7 ms against 4.8 ms serial, but 47 s to compile
+        # against 15 s and a median five times worse when the other core is busy; serial.
+        for s in range(n_sex):
+            leave_n = leave_ns[s]
+            leave_r = leave_rs[s]
+            stay_n = stay_ns[s]
+            stay_r = stay_rs[s]
+            for x in range(n_age):
+                if (top_act[s, x] == 0 and top_ina[s, x] == 0 and oa_n[s, x] == 0.0
+                        and iv_n[s, x] == 0.0 and sp_n[s, x] == 0.0 and or_n[s, x] == 0.0):
+                    continue  # nobody of this sex and age
+                _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n,
+                                     or_p)
+                last = x == n_age - 1
+                xn = x if last else x + 1
+                retire = xn >= pa
+                qd = 1.0 if last else mortality[t, s, x]
+                qi = 0.0 if last else invalidity[t, s, x]
+                qw = 0.0 if last else exit_rate[t, s, x]
+                qdis = 1.0 if last else disabled_mortality[t, s, x]
+                back_rate = 0.0 if last else reentry[t, s, x]
+                sg = salary_growth[s, x]
+                m = share_married[s, x]
+                anyone = 1.0 - (1.0 - m) * (1.0 - child_probability[s, x])
+
+                # Per-(sex, age) accumulators: everything below is linear in them.
+                earn = 0.0
+                wages = 0.0
+                expo = 0.0
+                surv_deaths = 0.0  # deaths leaving survivors' pensions
+                surv_mass = 0.0  # their pensions, KHR per year
+                lump_mass = 0.0  # pensions of deaths below the survivors' condition
+                d_act = 0.0
+                d_ina = 0.0
+                inv_n = 0.0
+                inv_p = 0.0
+                n_exit = 0.0
+                n_back = 0.0
+                oa_new = 0.0
+                oa_new_p = 0.0
+                ref_n = 0.0
+                ref_r = 0.0
+                n_retire = 0.0
+
+                # ---------------- active contributors ----------------
+                # Row by row over service, in passes simple enough to vectorise; masses
+                # (not per-person amounts) are carried, so no division is needed but the
+                # average wage for the capped-wage expectation (cached while it repeats).
+                top = top_act[s, x]
+                if top > 0:
+                    p_stay = 1.0 - qd - qi - qw
+                    e_frac = 1.0 - 0.5 * (qd + qi + qw)
+                    # after the year: stayers' wage and career grow (unless they retire)
+                    gw = p_stay * g1 * sg
+                    gr = p_stay * rv1
+                    last_w = -1.0
+                    last_cw = 0.0
+                    row_n = 0.0
+                    row_cw = 0.0
+                    row_w = 0.0
+                    row_r = 0.0
+                    for n in range(top):
+                        cnt = act_n[s, x, n]
+                        wm = act_w[s, x, n]
+                        rm = act_r[s, x, n]
+                        w = wm / cnt if cnt > 0.0 else 0.0
+                        if abs(w - last_w) > 1e-13 * w:
+                            last_w = w
+                            last_cw = capped_mean_logs(w, floor, ceiling, log_floor,
+                                                       log_ceiling, wage_sigma)
+                        cwm = last_cw * cnt  # capped wage mass of the cell
+                        row_n += cnt
+                        row_cw += cwm
+                        row_w += wm
+                        row_r += rm
+                        # the pension base at mid-year: career mass, or (final salary)
+                        # service at mid-year times the year's capped wage
+                        if final_salary is not None:
+                            half = (n + half_f) * cwm
+                            xb = cwm  # leavers carry their last wage
+                        else:
+                            half = rm + half_f * cwm  # career mass at mid-year
+                            xb = half
+                        if n >= survivor_min_years:
+                            surv_deaths += qd * cnt
+                            surv_mass += qd * acc * half
+                        else:
+                            lump_mass += qd * acc * half
+                        ln = qw * cnt
+                        lr_m = qw * xb
+                        if qi > 0.0 and cnt > 0.0:
+                            if n >= invalidity_min_years:
+                                p_inv = invalidity_pension(
+                                    half, acc,
+                                    invalidity_floor_rate(invalidity_minimum_rate, n + half_f),
+                                    minp * cnt)
+                                inv_n += qi * cnt
+                                inv_p += qi * p_inv
+                            else:
+                                ln += qi * cnt
+                                lr_m += qi * xb
+                        n_exit += ln
+                        if retire:
+                            leave_n[n] = ln
+                            leave_r[n] = lr_m
+                            stay_n[n] = p_stay * cnt
+                            if final_salary is not None:
+                                stay_r[n] = p_stay * cwm
+                            else:
+                                stay_r[n] = p_stay * (rm + credit * cwm)
+                        elif any_early is not None and ey > 0 and n + 1 >= ey:
+                            # retirement at any age: the shares whose service reaches ey
+                            # retire; the rest goes on as below (the last slot is above ey:
+                            # Basis.service_slots keeps one more than ey)
+                            whole = n >= ey
+                            if final_salary is not None:
+                                sb = p_stay * cwm
+                            else:
+                                sb = p_stay * (rm + credit * cwm)
+                            a1, b1, c1, d1, e1 = _award_split(ln, lr_m, n, half_f, whole, acc,
+                                                              minp, old_age_min_years,
+                                                              final_salary, _NO_AWARDS)
+                            a2, b2, c2, d2, e2 = _award_split(p_stay * cnt, sb, n, credit,
+                                                              whole, acc, minp,
+                                                              old_age_min_years, final_salary,
+                                                              _NO_AWARDS)
+                            oa_new += a1 + a2
+                            oa_new_p += b1 + b2
+                            ref_n += c1 + c2
+                            ref_r += d1 + d2
+                            n_retire += e1 + e2
+                            if not whole:
+                                nx_ina_n[s, xn, n] += (1.0 - half_f) * ln
+                                nx_ina_r[s, xn, n] += (1.0 - half_f) * (rv1 * lr_m)
+                                v = p_stay * cnt
+                                nx_act_n[s, xn, n] += (1.0 - credit) * v
+                                nx_act_w[s, xn, n] += (1.0 - credit) * (gw * wm)
+                                nx_act_r[s, xn, n] += (1.0 - credit) * (gr * (rm + credit * cwm))
+                        else:
+                            # straight into next year's cells: a share `credit` (half_f for
+                            # leavers) moves to the next service year, the rest stays; the
+                            # last slot keeps its own
+                            hi = n + 1 if n < last_slot else last_slot
+                            v = ln
+                            nx_ina_n[s, xn, n] += (1.0 - half_f) * v
+                            nx_ina_n[s, xn, hi] += half_f * v
+                            v = rv1 * lr_m
+                            nx_ina_r[s, xn, n] += (1.0 - half_f) * v
+                            nx_ina_r[s, xn, hi] += half_f * v
+                            v = p_stay * cnt
+                            nx_act_n[s, xn, n] += (1.0 - credit) * v
+                            nx_act_n[s, xn, hi] += credit * v
+                            v = gw * wm
+                            nx_act_w[s, xn, n] += (1.0 - credit) * v
+                            nx_act_w[s, xn, hi] += credit * v
+                            v = gr * (rm + credit * cwm)
+                            nx_act_r[s, xn, n] += (1.0 - credit) * v
+                            nx_act_r[s, xn, hi] += credit * v
+                    earn += e_frac * row_cw
+                    expo += e_frac * row_n
+                    wages += e_frac * row_w
+                    d_act += qd * row_n
+                    pt[STATUS_ACTIVE, s, x] = row_n
+                    mt[MASS_WAGE, s, x] = row_w
+                    mt[MASS_CAREER, s, x] += row_r
+                    if retire:
+                        a1, b1, c1, d1 = _award_row(leave_n, leave_r, top, half_f, acc, minp,
+                                                    old_age_min_years, final_salary)
+                        a2, b2, c2, d2 = _award_row(stay_n, stay_r, top, credit, acc, minp,
+                                                    old_age_min_years, final_salary)
+                        oa_new += a1 + a2
+                        oa_new_p += b1 + b2
+                        ref_n += c1 + c2
+                        ref_r += d1 + d2
+                        for n in range(top):
+                            n_retire += leave_n[n] + stay_n[n]
+                    else:
+                        used = top + 1 if top <= last_slot else top
+                        ina_used = used if half_f > 0.0 else top
+                        act_used = used if credit > 0.0 else top
+                        if ina_used > nx_top_ina[s, xn]:
+                            nx_top_ina[s, xn] = ina_used
+                        if act_used > nx_top_act[s, xn]:
+                            nx_top_act[s, xn] = act_used
+
+                # ---------------- inactive insured ----------------
+                top = top_ina[s, x]
+                if top > 0:
+                    row_n = 0.0
+                    row_r = 0.0
+                    p_back = 0.0 if retire else (1.0 - qd) * back_rate
+                    p_rest = (1.0 - qd) - p_back
+                    ew = entrant_wage[t, s, xn]
+                    early_cnt = 0.0
+                    for n in range(top):
+                        cnt = ina_n[s, x, n]
+                        rm = ina_r[s, x, n]
+                        row_n += cnt
+                        row_r += rm
+                        # pension base: career mass, or years x last wage (final salary)
+                        if final_salary is not None:
+                            ib = rm * n
+                        else:
+                            ib = rm
+                        if n >= survivor_min_years:
+                            surv_deaths += qd * cnt
+                            surv_mass += qd * acc * ib
+                        else:
+                            lump_mass += qd * acc * ib
+                        if retire:
+                            stay_n[n] = (1.0 - qd) * cnt
+                            stay_r[n] = (1.0 - qd) * rm
+                        elif any_early is not None and ey > 0 and n >= ey:
+                            # retirement at any age with the service condition
+                            a1, b1, c1, d1, e1 = _award_split((1.0 - qd) * cnt, (1.0 - qd) * rm,
+                                                              n, 0.0, True, acc, minp,
+                                                              old_age_min_years, final_salary,
+                                                              _NO_AWARDS)
+                            oa_new += a1
+                            oa_new_p += b1
+                            ref_n += c1
+                            ref_r += d1
+                            n_retire += e1
+                            early_cnt += cnt
+                        else:
+                            # service does not move while inactive
+                            back = p_back * cnt
+                            nx_act_n[s, xn, n] += back
+                            nx_act_w[s, xn, n] += ew * back
+                            nx_act_r[s, xn, n] += p_back * rv1 * rm
+                            nx_ina_n[s, xn, n] += p_rest * cnt
+                            nx_ina_r[s, xn, n] += p_rest * rv1 * rm
+                    d_ina += qd * row_n
+                    pt[STATUS_INACTIVE, s, x] = row_n
+                    mt[MASS_CAREER, s, x] += row_r
+                    if retire:
+                        a1, b1, c1, d1 = _award_row(stay_n, stay_r, top, 0.0, acc, minp,
+                                                    old_age_min_years, final_salary)
+                        oa_new += a1
+                        oa_new_p += b1
+                        ref_n += c1
+                        ref_r += d1
+                        n_retire += (1.0 - qd) * row_n
+                    else:
+                        n_back += p_back * (row_n - early_cnt)
+                        if p_rest > 0.0 and top > nx_top_ina[s, xn]:
+                            nx_top_ina[s, xn] = top
+                        if p_back > 0.0 and top > nx_top_act[s, xn]:
+                            nx_top_act[s, xn] = top
+
+                # ---------------- pensioners ----------------
+                paid, deaths, dmass = _pensioners(oa_n, oa_p, nx_oa_n, nx_oa_p, s, x, xn, qd,
+                                                  ix, True)
+                ft[s, FLOW_OLD_AGE] += paid
+                d_pen = deaths
+                grants = 0.0
+                if deaths > 0.0:
+                    grants += max(funeral_months / 12.0 * dmass, grant_min * deaths)
+                    surv_deaths += deaths
+                    surv_mass += dmass
+                paid, deaths, dmass = _pensioners(iv_n, iv_p, nx_iv_n, nx_iv_p, s, x, xn, qdis,
+                                                  ix, True)
+                ft[s, FLOW_INVALIDITY] += paid
+                d_pen += deaths
+                if deaths > 0.0:
+                    grants += max(funeral_months / 12.0 * dmass, grant_min * deaths)
+                    surv_deaths += deaths
+                    surv_mass += dmass
+                paid, deaths, dmass = _pensioners(sp_n, sp_p, nx_sp_n, nx_sp_p, s, x, xn, qd,
+                                                  ix, True)
+                ft[s, FLOW_SPOUSE] += paid
+                d_pen += deaths
+                keep = xn < orphan_age_limit
+                paid, deaths, dmass = _pensioners(or_n, or_p, nx_or_n, nx_or_p, s, x, xn, qd,
+                                                  ix, keep)
+                ft[s, FLOW_ORPHAN] += paid
+                d_pen += deaths
+                if not keep:
+                    ft[s, FLOW_ORPHANS_EXPIRED] += or_n[s, x] - deaths
+
+                # ---------------- this (sex, age): totals ----------------
+                ft[s, FLOW_EARNINGS] += dens * earn
+                ft[s, FLOW_CONTRIBUTIONS] += rate * pay * dens * earn
+                ft[s, FLOW_EXPOSURE] += dens * expo
+                ft[s, FLOW_WAGE_MASS] += dens * wages
+                ft[s, FLOW_DEATHS_ACTIVE] += d_act
+                ft[s, FLOW_DEATHS_INACTIVE] += d_ina
+                ft[s, FLOW_DEATHS_PENSIONER] += d_pen
+                ft[s, FLOW_EXITS] += n_exit
+                ft[s, FLOW_REENTRIES] += n_back
+                ft[s, FLOW_FUNERAL] += grants
+                ft[s, FLOW_SURVIVOR_LUMP] += anyone * lump_sum_months / 12.0 * lump_mass
+                if inv_n > 0.0:
+                    ft[s, FLOW_NEW_INVALIDITY] += inv_n
+                    ft[s, FLOW_NEW_INVALIDITY_AMOUNT] += inv_p
+                    ft[s, FLOW_INVALIDITY] += 0.5 * inv_p
+                    nx_iv_n[s, xn] += inv_n
+                    nx_iv_p[s, xn] += inv_p * (1.0 + ix)
+                if n_retire > 0.0:
+                    ft[s, FLOW_RETIREMENTS] += n_retire
+                    ft[s, FLOW_NEW_OLD_AGE] += oa_new
+                    ft[s, FLOW_NEW_OLD_AGE_AMOUNT] += oa_new_p
+                    ft[s, FLOW_REFUNDS_PAID] += ref_n
+                    ft[s, FLOW_REFUND] += below_factor * ref_r
+                    nx_oa_n[s, xn] += oa_new
+                    nx_oa_p[s, xn] += oa_new_p
+                surv_d[s, x] = surv_deaths
+                surv_m[s, x] = surv_mass
+
+        # ---------------- survivors of this year's deaths ----------------
+        for s in range(n_sex):
+            for x in range(n_age):
+                if surv_d[s, x] > 0.0:
+                    _add_survivors(
+                        nx_sp_n, nx_sp_p, nx_or_n, nx_or_p, ft, s, x, surv_d[s, x],
+                        surv_m[s, x], ix, share_married, child_probability, children,
+                        spouse_age_gap, orphan_age_limit, parent_child_gap, survivor_rate,
+                        spouse_share, children_share,
+                    )
+
+        # ---------------- new entrants on 1 January of t+1 ----------------
+        target = target_actives[t]
+        if target >= 0.0:
+            have = 0.0
+            for s in range(n_sex):
+                for x in range(n_age):
+                    for n in range(nx_top_act[s, x]):
+                        have += nx_act_n[s, x, n]
+            need = target - have
+            if need > 0.0:
+                for s in range(n_sex):
+                    for x in range(n_age):
+                        e = need * entrant_distribution[t, s, x]
+                        if e > 0.0:
+                            ft[s, FLOW_ENTRANTS] += e
+                            nx_act_n[s, x, 0] += e
+                            nx_act_w[s, x, 0] += e * entrant_wage[t, s, x]
+                            if nx_top_act[s, x] < 1:
+                                nx_top_act[s, x] = 1
+
+        # swap buffers: next year's state becomes current
+        act_n, nx_act_n = nx_act_n, act_n
+        act_w, nx_act_w = nx_act_w, act_w
+        act_r, nx_act_r = nx_act_r, act_r
+        ina_n, nx_ina_n = nx_ina_n, ina_n
+        ina_r, nx_ina_r = nx_ina_r, ina_r
+        top_act, nx_top_act = nx_top_act, top_act
+        top_ina, nx_top_ina = nx_top_ina, top_ina
+        oa_n, nx_oa_n = nx_oa_n, oa_n
+        oa_p, nx_oa_p = nx_oa_p, oa_p
+        iv_n, nx_iv_n = nx_iv_n, iv_n
+        iv_p, nx_iv_p = nx_iv_p, iv_p
+        sp_n, nx_sp_n = nx_sp_n, sp_n
+        sp_p, nx_sp_p = nx_sp_p, sp_p
+        or_n, nx_or_n = nx_or_n, or_n
+        or_p, nx_or_p = nx_or_p, or_p
+
+    return flows, people, masses

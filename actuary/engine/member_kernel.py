@@ -1,0 +1,748 @@
+"""Numba kernel of the member-level (closed-group) valuation: members outside, years inside.
+
+Each member is projected on its own over the years, in expected values, by the year
+step of the cohort kernel (:mod:`actuary.engine.kernels`, whose module docstring states the
+conventions) applied to a state holding that one member. Members who share sex, age,
+status and credited service have the same probabilities in every year and differ only
+in their money, so they are projected side by side in blocks of up to ``LANES``
+(:func:`member_blocks`): the probabilities once for the block, the money one lane per
+member, in loops over the lanes that LLVM turns into vector instructions. Nothing of
+one member's value depends on the others of its block. The state:
+
+* an active or inactive member is a distribution over completed-service slots
+  ``0 .. K-1`` (``K = Basis.service_slots``, the last slot meaning "K-1 or more"):
+  probability of being active (inactive) with that service, the expected annual wage
+  of the active paths (KHR per year), and the expected revalued career earnings (KHR);
+* pensions, those in payment at the valuation date and those the projection awards
+  (invalidity each year, old age at the pension age), are valued at once by factors:
+  the value per unit of pension of the payments and of the survivors' pensions left
+  at death, and of the funeral grants (``max(months x pension, minimum)``: by a factor
+  when one term is the larger in every year left, else year by year). The factors
+  are built by backward recursion over the same rules
+  (:func:`actuary.members.closed_group.pension_factors`).
+
+Two things differ from the cohort kernel, both on purpose:
+
+* the floor, the ceiling and the minimum pension apply to the member's own expected
+  wage and pension, where the cohort applies them to a lognormal spread of wages in
+  a cell (``Basis.wage_sigma``) and to cell masses. Where none of them binds, the
+  member values add up to the cohort projection of the same people (tested to 1e-9);
+* survivors' pensions are not carried as stocks: each year's deaths leave survivors
+  whose whole future pensions are valued at once (``A_SURVIVORS``: present value at
+  the valuation date per unit of the deceased's pension, built by
+  :func:`actuary.members.closed_group.survivor_values` from the same rules); and each award
+  of a pension gets its own funeral grant, where the cohort pools the awards of a
+  cell (the grant's minimum is not linear).
+
+Every flow of year ``t`` is discounted to the middle of the year (``Y_V_MID``), the
+cash-flow convention of the projection. The accrued-to-date liability (ADL) is
+carried beside: the same benefits computed on the career earnings of the valuation
+date alone (revalued, but without the credits of future contributions), with
+service still counting for the qualifying periods (projected unit credit).
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from actuary.engine.kernels import invalidity_floor_rate, invalidity_pension
+
+__all__ = [
+    "BRANCHES", "MEMBER_ACTIVE", "MEMBER_INACTIVE", "MEMBER_OLD_AGE", "MEMBER_INVALIDITY",
+    "MEMBER_SPOUSE", "MEMBER_ORPHAN", "value_members_kernel",
+]
+
+# Member status codes (the kernel's input).
+MEMBER_ACTIVE = 0
+MEMBER_INACTIVE = 1
+MEMBER_OLD_AGE = 2
+MEMBER_INVALIDITY = 3
+MEMBER_SPOUSE = 4
+MEMBER_ORPHAN = 5
+
+# Columns of the branch totals: present values (KHR) summed over members.
+BRANCHES = ("contributions", "old_age", "invalidity", "survivors", "survivor_lump_sum",
+            "funeral", "refund", "adl")
+_B_CONTRIB, _B_OLD, _B_INV, _B_SURV, _B_LUMP, _B_FUN, _B_REF, _B_ADL = range(8)
+
+# Members valued side by side: a block holds up to LANES members who share sex, age,
+# status and service, so every probability of the projection is the same for all of
+# them and is computed once; only the money differs, one lane each.
+LANES = 64
+# A block's state. Per slot, shared by the lanes: the probabilities of being active and
+# inactive, and the money linear in the member's own starting wage w and career C
+# (wage mass w x _WU + _WC; accrued careers C x _PU, active, and C x _IPU, inactive).
+_CA, _CI, _WU, _WC, _PU, _IPU = range(6)
+_N_SLOT = 6
+# Per slot, one lane per member: the career earnings of the actives and the inactives.
+_MR, _IR = range(2)
+_N_MONEY = 2
+# Per lane: the member's starting wage and career, the year's invalidity pensions (all
+# and accrued), the carries into the next slot, the awards at the pension age, and the
+# member's present values (_OUT + branch).
+(_W0, _K0, _INVP, _INVPP, _C_AR, _C_IR, _AW1, _AW2, _AW3, _AW4) = range(10)
+_OUT = 10
+_N_LANE = _OUT + 8
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _award_terms(c, n, f, acc, minp, min_years):
+    """What the members of one service slot reaching the pension age have in common:
+    probability ``c``, ``n`` completed years, advanced by ``f`` (a share ``1 - f`` keeps
+    ``n`` years, ``f`` has ``n + 1``). Returns the new pensioners (those with the
+    old-age condition) and, for each of the two shares, the terms of
+    :func:`_award_lane`: 1 if it has the condition else 0, the accrual on its share, its
+    minimum pension in all (KHR per year), and its share if it is refunded else 0."""
+    n_new = 0.0
+    m0 = a0 = fl0 = s0 = m1 = a1 = fl1 = s1 = 0.0
+    for k in range(2):
+        share = (1.0 - f) if k == 0 else f
+        if share <= 0.0:
+            continue
+        ok = n + k >= min_years
+        if ok:
+            n_new += share * c
+        m = 1.0 if ok else 0.0
+        if k == 0:
+            m0, a0, fl0, s0 = m, acc * share, minp * (share * c), (0.0 if ok else share)
+        else:
+            m1, a1, fl1, s1 = m, acc * share, minp * (share * c), (0.0 if ok else share)
+    return n_new, (m0, a0, fl0, s0, m1, a1, fl1, s1)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _award_lane(r, rp, terms):
+    """One member's award from the common ``terms`` of :func:`_award_terms`: career
+    earnings ``r`` (KHR) and their accrued part ``rp`` give the pension (KHR per year, at
+    least the minimum), the accrued pension, and the career refunded with its accrued
+    part. Written without branches, so that a loop over lanes is vectorised."""
+    m0, a0, fl0, s0, m1, a1, fl1, s1 = terms
+    p0, pp0, p1, pp1 = a0 * r, a0 * rp, a1 * r, a1 * rp
+    return (m0 * (p0 if p0 > fl0 else fl0) + m1 * (p1 if p1 > fl1 else fl1),
+            m0 * (pp0 if pp0 > fl0 else fl0) + m1 * (pp1 if pp1 > fl1 else fl1),
+            s0 * r + s1 * r, s0 * rp + s1 * rp)
+
+
+# Columns of the packed inputs (built by actuary.members.closed_group.kernel_inputs). The
+# column is the last index, so what one member needs in one year sits in a few cache
+# lines. yearly [T + 1, column] (the last year only for the thresholds):
+(Y_PENSION_AGE, Y_RATE, Y_PAID, Y_CREDIT, Y_DENSITY, Y_FLOOR, Y_CEILING, Y_ACCRUAL,
+ Y_MIN_PENSION, Y_REVALUATION, Y_INDEXATION, Y_WAGE_GROWTH, Y_FUNERAL_MIN, Y_V_MID,
+ Y_MASS_ABOVE, Y_COUNT_BELOW) = range(16)
+N_YEARLY = 16
+# year-sex-age [T, 2, 111, column]:
+(A_MORTALITY, A_DISABLED_MORTALITY, A_INVALIDITY, A_EXIT, A_REENTRY, A_ENTRANT_WAGE,
+ A_SURVIVORS) = range(7)
+N_YEAR_SEX_AGE = 7
+# sex-age [2, 111, column]:
+S_SALARY_GROWTH, S_ANY_SURVIVOR = range(2)
+N_SEX_AGE = 2
+# pension factors [T + 1, 2, 111, column]: per kind (old age, invalidity) payments,
+# survivors, funeral per unit of pension, funeral minimum per pensioner; then the
+# pensions of a spouse and of an orphan
+(F_PAY, F_SURVIVORS, F_FUNERAL_MASS, F_FUNERAL_COUNT) = range(4)
+F_SPOUSE = 8
+F_ORPHAN = 9
+N_FACTORS = 10
+
+
+@numba.njit(cache=True, nogil=True)
+def _funeral_by_year(kind, t1, s, x1, n, p, yearly, ysa, fm):
+    """Value of the funeral grants of ``n`` pensioners of a kind (0 old age, 1 invalidity)
+    with pensions ``p`` (KHR per year) on 1 January of year ``t1`` at age ``x1``, year
+    by year: the grant is ``max(fm x pension, minimum)`` per death."""
+    n_years = ysa.shape[0]
+    n_age = ysa.shape[2]
+    q_col = A_MORTALITY if kind == 0 else A_DISABLED_MORTALITY
+    value = 0.0
+    x = x1
+    for t in range(t1, n_years):
+        last = x == n_age - 1
+        q = 1.0 if last else ysa[t, s, x, q_col]
+        by_pension = fm * p * q
+        by_minimum = yearly[t, Y_FUNERAL_MIN] * n * q
+        value += yearly[t, Y_V_MID] * (by_pension if by_pension > by_minimum else by_minimum)
+        if last:
+            break
+        n -= n * q
+        p *= (1.0 - q) * (1.0 + yearly[t, Y_INDEXATION])
+        x += 1
+    return value
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _funeral(n, p, f_mass, f_count, above, below):
+    """Funeral grants of ``n`` pensioners with pensions ``p`` from the factors: ``p x
+    f_mass`` when the grant follows the pension in every year left (pension per head at
+    or above ``above``), ``n x f_count`` when it is the minimum in every year left (at
+    or below ``below``), else NaN (then :func:`_funeral_by_year`).
+
+    Scalars only, on purpose: arrays handed to a function inlined in the year loop are
+    reference-counted (atomic operations), which cost more than the rest of the step.
+    """
+    if p >= above * n:  # p / n >= above, without dividing
+        return p * f_mass
+    if p <= below * n:
+        return n * f_count
+    return np.nan
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _close_factors(kind, t1, s, x1, yearly, fac):
+    """The factors valuing a pension of a kind (0 old age, 1 invalidity) in payment from 1
+    January of year ``t1`` at age ``x1`` (sex ``s``): payments and survivors' pensions
+    per KHR of pension, funeral grants per KHR of pension and per pensioner, and the
+    pension per head above (below) which the grant follows the pension (the minimum) in
+    every year left."""
+    k = 4 * kind
+    return (fac[t1, s, x1, k + F_PAY], fac[t1, s, x1, k + F_SURVIVORS],
+            fac[t1, s, x1, k + F_FUNERAL_MASS], fac[t1, s, x1, k + F_FUNERAL_COUNT],
+            yearly[t1, Y_MASS_ABOVE], yearly[t1, Y_COUNT_BELOW])
+
+
+@numba.njit(cache=True, nogil=True)
+def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out):
+    """Value pensions in payment from 1 January of year ``t1`` (``n`` pensioners of a kind,
+    0 old age or 1 invalidity, of age ``x1``, pension ``p``, accrued part ``pp``, KHR
+    per year) to the end of the projection: add payments, survivors' pensions and
+    funeral grants to the branches of ``out``; return the accrued value of all three."""
+    if n <= 0.0 or t1 >= ysa.shape[0]:
+        return 0.0
+    pay, surv, f_mass, f_count, above, below = _close_factors(kind, t1, s, x1, yearly, fac)
+    fun = _funeral(n, p, f_mass, f_count, above, below)
+    if fun != fun:
+        fun = _funeral_by_year(kind, t1, s, x1, n, p, yearly, ysa, fm)
+    fun_p = _funeral(n, pp, f_mass, f_count, above, below)
+    if fun_p != fun_p:
+        fun_p = _funeral_by_year(kind, t1, s, x1, n, pp, yearly, ysa, fm)
+    out[_B_OLD + kind] += p * pay
+    out[_B_SURV] += p * surv
+    out[_B_FUN] += fun
+    return pp * (pay + surv) + fun_p
+
+
+@numba.njit(cache=True, nogil=True)
+def _value_pensioner(s, x0, status, pension, yearly, ysa, fac, fm, out):
+    """A pensioner in the file: ``out[:len(BRANCHES) - 1]`` gets the present values by
+    branch (KHR). Returns the accrued-to-date liability (all of it: the pension is
+    earned)."""
+    for k in range(len(BRANCHES)):
+        out[k] = 0.0
+    if status == MEMBER_SPOUSE or status == MEMBER_ORPHAN:
+        row = F_SPOUSE if status == MEMBER_SPOUSE else F_ORPHAN
+        v = pension * fac[0, s, x0, row]
+        out[_B_SURV] += v
+        return v
+    kind = 0 if status == MEMBER_OLD_AGE else 1
+    return _close(kind, 0, s, x0, 1.0, pension, pension, yearly, ysa, fac, fm, out)
+
+
+@numba.njit(cache=True, nogil=True, fastmath={"contract"})
+def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, lane, yearly,
+                 ysa, sa, fac, smin, imin, omin, refund_share, lump_months, fm, inv_min_rate):
+    """Project ``nl`` members together from the valuation date: same sex ``s``, age
+    ``x0``, status (``active`` or inactive) and credited service ``years``; lane ``l``
+    has the wage ``wage[first + l]`` (KHR per year) and career earnings
+    ``career[first + l]`` (KHR). Their present values (KHR) by branch are left in
+    ``lane[(_OUT + branch) * LANES + l]``.
+
+    The state of slot ``n`` is shared, ``slots[_N_SLOT n + row]``: the probabilities of
+    being active and inactive, and the parts of the money that are linear in the
+    member's own starting wage ``w`` and career ``C`` (the expected wage mass is ``w x
+    _WU + _WC``, ``_WC`` coming from re-entrants at the entry wage; the accrued careers
+    are ``C x _PU`` and ``C x _IPU``). The career earnings, which take the wage within
+    the floor and ceiling, are each lane's own: ``money[(2 n + row) LANES + l]``.
+
+    A year's step overwrites slot ``n`` with next year's as soon as it has read it, what
+    moves up to ``n + 1`` being carried: one array, read and written at the same
+    places, is what LLVM vectorises without checks of overlap at run time. Offsets into
+    the lane rows are unsigned on purpose: numba wraps negative indices, which also
+    keeps LLVM from vectorising the loops over lanes.
+    """
+    u = np.uint64
+    L = LANES
+    n_years = ysa.shape[0]
+    n_age = ysa.shape[2]
+    n_slots = slots.shape[0] // _N_SLOT
+    top = n_slots - 1
+    # Loops over lanes run over nl rounded up to a multiple of 4 (the vector width), the
+    # unused lanes (zeros) too, so that they have no scalar remainder. Not a constant,
+    # so that LLVM does not unroll them whole.
+    width = u((nl + 3) // 4 * 4)
+    for r in range(_N_LANE):
+        for k in range(r * L, r * L + width):
+            lane[k] = 0.0
+    for j in range(nl):
+        lane[_W0 * L + j] = wage[first + j] if active else 0.0
+        lane[_K0 * L + j] = career[first + j]
+    # completed years with the fraction split over two slots, as the cohort cells
+    lo = int(np.floor(years))
+    f = years - lo
+    if lo >= 50:  # the cohort keeps 0..50 years (the last meaning 50 or more)
+        lo = 50
+        f = 0.0
+    hi = min(lo + 1, top)
+    lo = min(lo, top)
+    for n in range(lo, hi + 1):
+        for k in range(_N_SLOT):
+            slots[_N_SLOT * n + k] = 0.0
+        for k in range(_N_MONEY * L):
+            money[_N_MONEY * L * n + k] = 0.0
+    for slot, share in ((lo, 1.0 - f), (hi, f)):
+        if share > 0.0:
+            o = _N_SLOT * slot
+            if active:
+                slots[o + _CA] += share
+                slots[o + _WU] += share
+                slots[o + _PU] += share
+            else:
+                slots[o + _CI] += share
+                slots[o + _IPU] += share
+            o = _N_MONEY * L * slot + (_MR if active else _IR) * L
+            for j in range(nl):
+                money[o + j] += share * lane[_K0 * L + j]
+    if f <= 0.0:
+        hi = lo
+    # lane rows
+    o_k0 = u(_K0 * L)
+    o_adl = u((_OUT + _B_ADL) * L)
+    o_inv = u((_OUT + _B_INV) * L)
+    o_invp, o_invpp = u(_INVP * L), u(_INVPP * L)
+    adl_deaths = 0.0  # the accrued survivors' pensions and lump sums, per KHR of career
+
+    for t in range(n_years):
+        x = x0 + t
+        last = x >= n_age - 1
+        xn = x if last else x + 1
+        vm = yearly[t, Y_V_MID]
+        qd = 1.0 if last else ysa[t, s, x, A_MORTALITY]
+        qi = 0.0 if last else ysa[t, s, x, A_INVALIDITY]
+        qw = 0.0 if last else ysa[t, s, x, A_EXIT]
+        back_rate = 0.0 if last else ysa[t, s, x, A_REENTRY]
+        retire = xn >= yearly[t, Y_PENSION_AGE]
+        rate = yearly[t, Y_RATE]
+        dens = yearly[t, Y_DENSITY]
+        credit = dens * yearly[t, Y_CREDIT]
+        half_f = 0.5 * credit
+        floor = yearly[t, Y_FLOOR]
+        ceiling = yearly[t, Y_CEILING]
+        acc = yearly[t, Y_ACCRUAL]
+        minp = yearly[t, Y_MIN_PENSION]
+        rv1 = 1.0 + yearly[t, Y_REVALUATION]
+        ix1 = 1.0 + yearly[t, Y_INDEXATION]
+        p_stay = 1.0 - qd - qi - qw
+        e_frac = 1.0 - 0.5 * (qd + qi + qw)
+        gw = p_stay * (1.0 + yearly[t, Y_WAGE_GROWTH]) * sa[s, x, S_SALARY_GROWTH]
+        gr = p_stay * rv1
+        p_back = 0.0 if retire else (1.0 - qd) * back_rate
+        p_rest = (1.0 - qd) - p_back
+        r_rest = p_rest * rv1
+        r_back = p_back * rv1
+        ew = ysa[t, s, xn, A_ENTRANT_WAGE]
+        # the year's money per unit: contributions per KHR of wage, survivors' pensions
+        # and lump sums per KHR of the deceased's pension
+        k_contrib = vm * rate * yearly[t, Y_PAID] * dens * e_frac
+        sv = ysa[t, s, x, A_SURVIVORS]
+        lump_k = vm * sa[s, x, S_ANY_SURVIVOR] * lump_months / 12.0
+        nx_hi = hi + 1 if hi < top else top
+        if nx_hi > hi:  # the slot above the highest one used: only what moves into it
+            for k in range(_N_SLOT):
+                slots[_N_SLOT * nx_hi + k] = 0.0
+            for k in range(_N_MONEY * L):
+                money[_N_MONEY * L * nx_hi + k] = 0.0
+        for k in range(_INVP * L, (_C_IR + 1) * L):  # the year's invalidity, the carries
+            lane[k] = 0.0
+        a_new = 0.0  # new old-age pensioners (the same in every lane)
+        inv_n = 0.0
+        alive = 0.0
+        c_a = c_i = c_wu = c_wc = c_pu = c_ipu = 0.0  # carries of the shared state
+        for n in range(lo, nx_hi + 1):
+            o = _N_SLOT * n
+            cnt = slots[o + _CA]
+            i_cnt = slots[o + _CI]
+            wu = slots[o + _WU]
+            wc = slots[o + _WC]
+            pu = slots[o + _PU]
+            ipu = slots[o + _IPU]
+            # what is the same for every lane
+            af = 1.0 if cnt > 0.0 else 0.0
+            fl = floor * cnt
+            ce = ceiling * cnt if ceiling > 0.0 else np.inf
+            inv_ok = qi > 0.0 and n >= imin
+            q_inv = qi if inv_ok else 0.0  # becoming invalid with a pension
+            q_lapse = 0.0 if inv_ok else qi  # ... or without one: leaves
+            ln = qw * cnt + q_lapse * cnt
+            if inv_ok and cnt > 0.0:
+                inv_n += qi * cnt
+            floor_rate = invalidity_floor_rate(inv_min_rate, n + half_f)
+            minp_c = minp * cnt
+            pua = af * pu  # accrued career of the actives, per KHR of C
+            # deaths: survivors' pensions with the condition, else the lump sum
+            k_surv = sv * qd * acc if n >= smin else 0.0
+            k_lump = 0.0 if n >= smin else lump_k * qd * acc
+            adl_deaths += (k_surv + k_lump) * (ipu + pua)
+            om = u(_N_MONEY * L * n)
+            o_r, o_ir = om + u(_MR * L), om + u(_IR * L)
+            if retire:  # old-age pensions and refunds, then the year as any other
+                t_leave = _award_terms(ln if cnt > 0.0 else 0.0, n, half_f, acc, minp, omin)
+                t_stay = _award_terms(p_stay * cnt if cnt > 0.0 else 0.0, n, credit, acc, minp,
+                                      omin)
+                t_ina = _award_terms((1.0 - qd) * i_cnt if i_cnt > 0.0 else 0.0, n, 0.0, acc,
+                                     minp, omin)
+                a_new += t_leave[0] + t_stay[0] + t_ina[0]
+                _award_lanes(money, lane, width, o_r, o_ir, wu, wc, pu, ipu, af, fl, ce, half_f,
+                             credit, qw + q_lapse, p_stay, 1.0 - qd, t_leave[1], t_stay[1],
+                             t_ina[1])
+            # ---- next year's slot n: what stays in n plus what moves up from n - 1 ----
+            v_a = p_stay * cnt
+            keep_a = 1.0 if n == top else 1.0 - credit
+            keep_i = 1.0 if n == top else 1.0 - half_f
+            back = p_back * i_cnt
+            rest = p_rest * i_cnt
+            # per unit of this year's, next year's in slot n (keep_*) and in n + 1 (up_*):
+            # wage, career (with the year's credited wage), leavers' career
+            keep_w, up_w = keep_a * gw, credit * gw
+            keep_r, up_r = keep_a * gr, credit * gr
+            leave = rv1 * (qw + q_lapse)  # leavers keep their career, revalued
+            keep_l, up_l = keep_i * leave, half_f * leave
+            slots[o + _CI] = keep_i * ln + c_i + rest
+            slots[o + _CA] = keep_a * v_a + c_a + back
+            slots[o + _WU] = keep_w * wu + c_wu
+            slots[o + _WC] = keep_w * wc + c_wc + ew * back
+            slots[o + _PU] = keep_r * pu + c_pu + r_back * ipu
+            slots[o + _IPU] = keep_l * pua + c_ipu + r_rest * ipu
+            c_i = half_f * ln
+            c_a = credit * v_a
+            c_wu = up_w * wu
+            c_wc = up_w * wc
+            c_pu = up_r * pu
+            c_ipu = up_l * pua
+            alive += ln + v_a + back + rest
+            # ---- the slot's money, lane by lane (vectorised), in one of four loops:
+            # with or without invalidity pensions, survivors' pensions or lump sums ----
+            k_death = k_surv + k_lump  # one of the two is 0
+            if inv_ok:
+                if n >= smin:
+                    _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f,
+                                acc, floor_rate, minp_c, k_contrib, k_death, q_inv, credit,
+                                keep_l, up_l, keep_r, up_r, r_rest, r_back, True, True)
+                else:
+                    _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f,
+                                acc, floor_rate, minp_c, k_contrib, k_death, q_inv, credit,
+                                keep_l, up_l, keep_r, up_r, r_rest, r_back, True, False)
+            elif n >= smin:
+                _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f, acc,
+                            floor_rate, minp_c, k_contrib, k_death, q_inv, credit, keep_l, up_l,
+                            keep_r, up_r, r_rest, r_back, False, True)
+            else:
+                _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f, acc,
+                            floor_rate, minp_c, k_contrib, k_death, q_inv, credit, keep_l, up_l,
+                            keep_r, up_r, r_rest, r_back, False, False)
+        hi = nx_hi
+
+        # ---- new invalidity pensions: half a year now ... ----
+        k_inv = vm * 0.5
+        for j in range(width):
+            lane[o_inv + j] += k_inv * lane[o_invp + j]
+            lane[o_adl + j] += k_inv * lane[o_invpp + j]
+        # ... then in payment from next year, valued at once by the factors
+        t1 = t + 1
+        if inv_n > 0.0 and t1 < n_years:
+            _close_lanes(lane, nl, width, 1, _INVP, _INVPP, ix1, t1, s, xn, inv_n, yearly, ysa,
+                         fac, fm)
+        if retire:
+            k_refund = vm * refund_share * rate
+            o_ref = u((_OUT + _B_REF) * L)
+            o_aw3, o_aw4 = u(_AW3 * L), u(_AW4 * L)
+            for j in range(width):
+                lane[o_ref + j] += k_refund * lane[o_aw3 + j]
+                lane[o_adl + j] += k_refund * lane[o_aw4 + j]
+            if a_new > 0.0 and t1 < n_years:
+                _close_lanes(lane, nl, width, 0, _AW1, _AW2, 1.0, t1, s, xn, a_new, yearly, ysa,
+                             fac, fm)
+            break
+        if alive <= 0.0 or last:
+            break
+    for j in range(width):
+        lane[o_adl + j] += adl_deaths * lane[o_k0 + j]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f, acc, floor_rate,
+                minp_c, k_contrib, k_death, q_inv, credit, keep_l, up_l, keep_r, up_r, r_rest,
+                r_back, with_invalidity, survivors):
+    """A slot's year for every lane: contributions, deaths (survivors' pensions if
+    ``survivors``, else lump sums) and invalidity pensions (if ``with_invalidity``) added
+    to the lanes' rows, and the career earnings of next year's slot (in place, the part
+    that moves up carried in ``_C_AR`` and ``_C_IR``). Called with the two flags as
+    constants, so that each call is a loop of its own without the branches."""
+    u = np.uint64
+    L = LANES
+    o_death = u((_OUT + _B_SURV) * L) if survivors else u((_OUT + _B_LUMP) * L)
+    o_contrib = u((_OUT + _B_CONTRIB) * L)
+    o_w0, o_k0 = u(_W0 * L), u(_K0 * L)
+    o_invp, o_invpp = u(_INVP * L), u(_INVPP * L)
+    o_car, o_cir = u(_C_AR * L), u(_C_IR * L)
+    for j in range(width):
+        rm = money[o_r + j]
+        i_rm = money[o_ir + j]
+        cwm, half, p_inv, p_invp = _slot_money(lane[o_w0 + j], lane[o_k0 + j], rm, wu, wc, pua,
+                                               af, fl, ce, half_f, acc, floor_rate, minp_c)
+        lane[o_contrib + j] += k_contrib * cwm
+        lane[o_death + j] += k_death * (i_rm + half)  # pension base of the slot's deaths
+        if with_invalidity:
+            lane[o_invp + j] += q_inv * p_inv
+            lane[o_invpp + j] += q_inv * p_invp
+        r_cred = rm + credit * cwm  # career with the year's credited wage
+        money[o_ir + j] = keep_l * half + lane[o_cir + j] + r_rest * i_rm
+        money[o_r + j] = keep_r * r_cred + lane[o_car + j] + r_back * i_rm
+        lane[o_cir + j] = up_l * half
+        lane[o_car + j] = up_r * r_cred
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _slot_money(w0, k0, rm, wu, wc, pua, af, fl, ce, half_f, acc, floor_rate, minp_c):
+    """One lane of an active slot, for a member of starting wage ``w0`` (KHR per year)
+    and career ``k0`` (KHR) whose career earnings in the slot are ``rm``: the wage mass
+    within the floor ``fl`` and ceiling ``ce`` (KHR per year), the career at mid-year,
+    and the invalidity pensions on it and on the accrued career (KHR per year). ``af``
+    is 0 when the slot has no actives (then all of it is 0), else 1."""
+    wm = w0 * wu + wc
+    cwm = wm if wm > fl else fl
+    cwm = af * (cwm if cwm < ce else ce)
+    half = af * (rm + half_f * cwm)
+    return (cwm, half, invalidity_pension(half, acc, floor_rate, minp_c),
+            invalidity_pension(k0 * pua, acc, floor_rate, minp_c))
+
+
+@numba.njit(cache=True, nogil=True)
+def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, yearly, ysa, fac,
+                 fm):
+    """Pensions of a kind (0 old age, 1 invalidity) awarded to every lane this year, ``n``
+    pensioners with ``scale`` times the pensions of rows ``row_p`` (all) and ``row_pp``
+    (accrued), KHR per year, in payment from 1 January of year ``t1`` at age ``x1``: add
+    their payments, survivors' pensions and funeral grants to the lanes' present values,
+    as :func:`_close` does for one member."""
+    u = np.uint64
+    L = LANES
+    pay, surv, f_mass, f_count, above, below = _close_factors(kind, t1, s, x1, yearly, fac)
+    o_p, o_pp = u(row_p * L), u(row_pp * L)
+    o_pay = u((_OUT + _B_OLD + kind) * L)
+    o_surv = u((_OUT + _B_SURV) * L)
+    o_fun, o_adl = u((_OUT + _B_FUN) * L), u((_OUT + _B_ADL) * L)
+    by_year = 0
+    for j in range(width):
+        p1 = lane[o_p + j] * scale
+        pp1 = lane[o_pp + j] * scale
+        fun = _funeral(n, p1, f_mass, f_count, above, below)
+        fun_p = _funeral(n, pp1, f_mass, f_count, above, below)
+        by_year += (fun != fun) + (fun_p != fun_p)
+        lane[o_pay + j] += p1 * pay
+        lane[o_surv + j] += p1 * surv
+        lane[o_fun + j] += fun if fun == fun else 0.0
+        lane[o_adl + j] += pp1 * (pay + surv) + (fun_p if fun_p == fun_p else 0.0)
+    if by_year == 0:
+        return
+    for j in range(nl):  # the minimum binds in some years only: year by year
+        p1 = lane[row_p * L + j] * scale
+        pp1 = lane[row_pp * L + j] * scale
+        fun = _funeral(n, p1, f_mass, f_count, above, below)
+        if fun != fun:
+            lane[(_OUT + _B_FUN) * L + j] += _funeral_by_year(kind, t1, s, x1, n, p1, yearly,
+                                                              ysa, fm)
+        fun_p = _funeral(n, pp1, f_mass, f_count, above, below)
+        if fun_p != fun_p:
+            lane[(_OUT + _B_ADL) * L + j] += _funeral_by_year(kind, t1, s, x1, n, pp1, yearly,
+                                                              ysa, fm)
+
+
+@numba.njit(cache=True, nogil=True)
+def _award_lanes(money, lane, width, o_r, o_ir, wu, wc, pu, ipu, af, fl, ce, half_f, credit,
+                 q_leave, p_stay, p_live, t_leave, t_stay, t_inactive):
+    """Old-age pensions and refunds of slot ``n`` in the year its members reach the
+    pension age, lane by lane, added to the rows ``_AW1`` (pensions) to ``_AW4``: the
+    leavers of the year (with half the year's credit), the stayers (with all of it) and
+    the inactives (none), from their terms (:func:`_award_terms`); ``q_leave`` is the
+    probability of leaving, ``p_stay`` of staying, ``p_live`` of being alive at the end
+    of the year."""
+    u = np.uint64
+    L = LANES
+    o_w0, o_k0 = u(_W0 * L), u(_K0 * L)
+    o1, o2, o3, o4 = u(_AW1 * L), u(_AW2 * L), u(_AW3 * L), u(_AW4 * L)
+    pua = af * pu
+    for j in range(width):
+        rm = money[o_r + j]
+        i_rm = money[o_ir + j]
+        k0 = lane[o_k0 + j]
+        cwm, half, _, _ = _slot_money(lane[o_w0 + j], k0, rm, wu, wc, pua, af, fl, ce, half_f,
+                                      0.0, 0.0, 0.0)
+        rp = k0 * pua
+        a = _award_lane(q_leave * half, q_leave * rp, t_leave)
+        b = _award_lane(p_stay * (rm + credit * cwm), p_stay * rp, t_stay)
+        c = _award_lane(p_live * i_rm, p_live * k0 * ipu, t_inactive)
+        lane[o1 + j] += a[0] + b[0] + c[0]
+        lane[o2 + j] += a[1] + b[1] + c[1]
+        lane[o3 + j] += a[2] + b[2] + c[2]
+        lane[o4 + j] += a[3] + b[3] + c[3]
+
+
+@numba.njit(cache=True, nogil=True)
+def _hash_slot(key, bits, mask):
+    """First slot of (``key``, ``bits``) in an open-addressing table of ``mask + 1`` slots."""
+    h = (bits ^ (np.uint64(key) * np.uint64(0xC2B2AE3D27D4EB4F))) * np.uint64(0x9E3779B97F4A7C15)
+    return np.int64((h >> np.uint64(32)) & np.uint64(mask))
+
+
+@numba.njit(cache=True, nogil=True)
+def member_blocks(sex, age, status, years, n_age):
+    """Share the members out in blocks for :func:`_value_block`: members of the same sex,
+    age, status and credited service (the same bits), at most ``LANES`` a block.
+
+    Returns ``(order, start, length, pensioners)``: the members' positions in block order,
+    each block's first position in ``order`` and its size, and the positions of the
+    pensioners (valued one by one). Groups are found by a hash table (in the order they
+    first appear) and the members put in group order by a counting sort: linear time,
+    where sorting 3 million members took a third of a second.
+    """
+    m = sex.shape[0]
+    bits = years.view(np.uint64)
+    size = 1024
+    table = np.full(size, -1, np.int64)  # slot -> group
+    g_key = np.empty(size, np.int64)  # group -> (status, sex, age) key
+    g_bits = np.empty(size, np.uint64)  # group -> service bits
+    group = np.empty(m, np.int64)
+    n_groups = 0
+    n_pens = 0
+    for i in range(m):
+        if status[i] != MEMBER_ACTIVE and status[i] != MEMBER_INACTIVE:
+            group[i] = -1
+            n_pens += 1
+            continue
+        key = (status[i] * 2 + sex[i]) * n_age + age[i]
+        v = bits[i]
+        h = _hash_slot(key, v, size - 1)
+        while table[h] >= 0 and (g_key[table[h]] != key or g_bits[table[h]] != v):
+            h = (h + 1) & (size - 1)
+        if table[h] < 0:
+            table[h] = n_groups
+            g_key[n_groups] = key
+            g_bits[n_groups] = v
+            n_groups += 1
+            if 2 * n_groups > size:  # grow the table: at most half full
+                size *= 2
+                table = np.full(size, -1, np.int64)
+                g_key = np.concatenate((g_key, np.empty(size // 2, np.int64)))
+                g_bits = np.concatenate((g_bits, np.empty(size // 2, np.uint64)))
+                for g in range(n_groups):
+                    k = _hash_slot(g_key[g], g_bits[g], size - 1)
+                    while table[k] >= 0:
+                        k = (k + 1) & (size - 1)
+                    table[k] = g
+            group[i] = n_groups - 1
+        else:
+            group[i] = table[h]
+    first = np.zeros(n_groups + 1, np.int64)
+    for i in range(m):
+        if group[i] >= 0:
+            first[group[i] + 1] += 1
+    n_blocks = 0
+    for g in range(n_groups):
+        n_blocks += (first[g + 1] + LANES - 1) // LANES
+        first[g + 1] += first[g]
+    start = np.empty(n_blocks, np.int64)
+    length = np.empty(n_blocks, np.int64)
+    b = 0
+    for g in range(n_groups):
+        for q in range(first[g], first[g + 1], LANES):
+            start[b] = q
+            length[b] = min(LANES, first[g + 1] - q)
+            b += 1
+    order = np.empty(m - n_pens, np.int64)
+    pensioners = np.empty(n_pens, np.int64)
+    n_pens = 0
+    for i in range(m):
+        if group[i] >= 0:
+            order[first[group[i]]] = i
+            first[group[i]] += 1
+        else:
+            pensioners[n_pens] = i
+            n_pens += 1
+    return order, start, length, pensioners
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots, n_chunks,
+                         yearly, ysa, sa, fac, smin, imin, omin, refund_share, lump_months,
+                         funeral_months, inv_min_rate):
+    """Value every member: ``(pvfc [M], pvfb [M], adl [M], totals [len(BRANCHES)])`` (KHR).
+
+    Members ``[M]``: ``sex`` (0 men, 1 women), ``age`` (completed years at the
+    valuation date), ``status`` (``MEMBER_*``), ``years`` (credited service, years),
+    ``wage`` (actives' insurable wage, KHR per year), ``career`` (revalued career
+    earnings, KHR), ``pension`` (pensioners' pension, KHR per year). The packed inputs
+    ``yearly``, ``ysa``, ``sa``, ``fac`` are described by the ``Y_*``, ``A_*``, ``S_*``,
+    ``F_*`` rows. Members are valued in blocks of alike members (:func:`member_blocks`);
+    block ``b`` goes to chunk ``b mod n_chunks`` (so that each chunk has young and old
+    members alike), the chunks are shared out over the threads, and each keeps its own
+    scratch state. The members' wages and careers are first copied in block order, and
+    their values copied back after, each in parallel: one pass of scattered reads and
+    writes, rather than a cache miss in the middle of every block.
+    """
+    m = sex.shape[0]
+    n_b = len(BRANCHES)
+    L = LANES
+    pvfc = np.empty(m)
+    pvfb = np.empty(m)
+    adl = np.empty(m)
+    totals = np.zeros((n_chunks, n_b))
+    order, start, length, pensioners = member_blocks(sex, age, status, years, ysa.shape[2])
+    n_m = order.shape[0]
+    wage_o = np.empty(n_m)
+    career_o = np.empty(n_m)
+    for k in numba.prange(n_m):
+        wage_o[k] = wage[order[k]]
+        career_o[k] = career[order[k]]
+    pvfc_o = np.empty(n_m)
+    pvfb_o = np.empty(n_m)
+    adl_o = np.empty(n_m)
+    fm = funeral_months / 12.0
+    for c in numba.prange(n_chunks):
+        slots = np.empty(_N_SLOT * n_slots)
+        money = np.empty(_N_MONEY * L * n_slots)
+        lane = np.empty(_N_LANE * L)
+        one = np.zeros(n_b)
+        for b in range(c, start.shape[0], n_chunks):
+            i0 = order[start[b]]
+            _value_block(sex[i0], age[i0], status[i0] == MEMBER_ACTIVE, years[i0], wage_o,
+                         career_o, start[b], length[b], slots, money, lane, yearly, ysa,
+                         sa, fac, smin, imin, omin, refund_share, lump_months, fm, inv_min_rate)
+            for j in range(length[b]):
+                i = start[b] + j
+                b_sum = 0.0
+                for k in range(1, n_b - 1):
+                    v = lane[(_OUT + k) * L + j]
+                    b_sum += v
+                    totals[c, k] += v
+                totals[c, _B_CONTRIB] += lane[(_OUT + _B_CONTRIB) * L + j]
+                totals[c, _B_ADL] += lane[(_OUT + _B_ADL) * L + j]
+                pvfc_o[i] = lane[(_OUT + _B_CONTRIB) * L + j]
+                pvfb_o[i] = b_sum
+                adl_o[i] = lane[(_OUT + _B_ADL) * L + j]
+        for q in range(c, pensioners.shape[0], n_chunks):
+            i = pensioners[q]
+            d = _value_pensioner(sex[i], age[i], status[i], pension[i], yearly, ysa, fac, fm,
+                                 one)
+            b_sum = 0.0
+            for k in range(1, n_b - 1):
+                b_sum += one[k]
+                totals[c, k] += one[k]
+            totals[c, _B_ADL] += d
+            pvfb[i] = b_sum
+            pvfc[i] = 0.0
+            adl[i] = d
+    for k in numba.prange(n_m):
+        pvfc[order[k]] = pvfc_o[k]
+        pvfb[order[k]] = pvfb_o[k]
+        adl[order[k]] = adl_o[k]
+    return pvfc, pvfb, adl, totals.sum(axis=0)

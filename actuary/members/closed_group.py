@@ -1,0 +1,580 @@
+"""Closed-group valuation of accrued rights, member by member.
+
+The member-level engine (:mod:`actuary.engine.member_kernel`) projects each member alone
+under the scheme rules and returns, by member and in total, in KHR at the valuation
+date:
+
+* ``pvfb``: the present value of future benefits (old-age and invalidity pensions,
+  survivors' pensions and lump sums, funeral grants, refunds), the member's own and
+  those of the survivors the member may leave;
+* ``pvfc``: the present value of future contributions (employer and employee);
+* ``adl``: the accrued-to-date liability, the part of ``pvfb`` earned by the career
+  earnings of the valuation date (projected unit credit: future service still counts
+  for the qualifying periods, future wages add nothing). For pensioners ``adl = pvfb``.
+
+:func:`cohort_values` gives the same present values from the cohort projection of the
+same people aggregated into cells, new entrants off; :func:`compare_with_cohort` sets
+the two side by side. They agree to rounding where no floor, ceiling or minimum binds
+(tested); otherwise the difference is what aggregation into cells costs.
+
+The engine values career-average schemes (NSSF, self-employed). Final-salary rules
+and retirement at any age (the public-sector scheme) are valued by the cohort engine:
+:func:`value_members` refuses them with a message rather than give a wrong value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from actuary.life.annuities import Discount
+from actuary.engine.basis import Basis
+from actuary.engine.build import StartRules
+from actuary.io.errors import AssumptionError, DataError
+from actuary.engine import member_kernel as mk
+from actuary.engine.member_kernel import (
+    BRANCHES,
+    MEMBER_ACTIVE,
+    MEMBER_INACTIVE,
+    MEMBER_INVALIDITY,
+    MEMBER_OLD_AGE,
+    MEMBER_ORPHAN,
+    MEMBER_SPOUSE,
+)
+from actuary.engine.state import (
+    FLOW_CONTRIBUTIONS,
+    FLOW_FUNERAL,
+    FLOW_INVALIDITY,
+    FLOW_OLD_AGE,
+    FLOW_ORPHAN,
+    FLOW_REFUND,
+    FLOW_SPOUSE,
+    FLOW_SURVIVOR_LUMP,
+    N_AGE,
+    N_SEX,
+)
+
+__all__ = [
+    "ClosedGroupRun", "ClosedGroupValuation", "MemberSet", "STATUS_CODES", "cohort_values",
+    "compare_with_cohort", "discount_factors", "funeral_thresholds", "kernel_inputs",
+    "pension_factors", "survivor_values", "value_check_result",
+    "value_members", "value_population", "values_rules",
+]
+
+STATUS_CODES = {"active": MEMBER_ACTIVE, "inactive": MEMBER_INACTIVE, "old_age": MEMBER_OLD_AGE,
+                "invalidity": MEMBER_INVALIDITY, "spouse": MEMBER_SPOUSE,
+                "orphan": MEMBER_ORPHAN}
+
+# Cohort flows making up each branch of the member totals.
+_BRANCH_FLOWS = {
+    "contributions": (FLOW_CONTRIBUTIONS,),
+    "old_age": (FLOW_OLD_AGE,),
+    "invalidity": (FLOW_INVALIDITY,),
+    "survivors": (FLOW_SPOUSE, FLOW_ORPHAN),
+    "survivor_lump_sum": (FLOW_SURVIVOR_LUMP,),
+    "funeral": (FLOW_FUNERAL,),
+    "refund": (FLOW_REFUND,),
+}
+BENEFIT_BRANCHES = tuple(b for b in _BRANCH_FLOWS if b != "contributions")
+
+
+@dataclass(frozen=True)
+class MemberSet:
+    """Members and pensioners as the member-level engine reads them (one row each).
+
+    ``sex`` 0 men / 1 women; ``age`` completed years at the valuation date; ``status``
+    a code of :data:`STATUS_CODES`; ``years`` credited service (years, transitional
+    credits included); ``wage`` actives' insurable wage (KHR per year); ``career``
+    revalued career earnings (KHR); ``pension`` pensioners' pension (KHR per year).
+    ``ids`` are the records' identifiers, ``synthetic`` says the data are synthetic.
+    """
+
+    ids: np.ndarray
+    sex: np.ndarray
+    age: np.ndarray
+    status: np.ndarray
+    years: np.ndarray
+    wage: np.ndarray
+    career: np.ndarray
+    pension: np.ndarray
+    synthetic: bool = False
+
+    def __post_init__(self) -> None:
+        n = len(self.ids)
+        typed = {"sex": np.int64, "age": np.int64, "status": np.int64, "years": np.float64,
+                 "wage": np.float64, "career": np.float64, "pension": np.float64}
+        for name, dtype in typed.items():
+            arr = np.ascontiguousarray(getattr(self, name), dtype=dtype)
+            if arr.shape != (n,):
+                raise ValueError(f"MemberSet.{name} has shape {arr.shape}, expected ({n},)")
+            object.__setattr__(self, name, arr)
+        money = np.concatenate([self.years, self.wage, self.career, self.pension])
+        if not np.all(np.isfinite(money)) or np.any(money < 0):
+            raise ValueError("MemberSet service and amounts must be finite and >= 0")
+        # the engine indexes its tables by these codes: anything else would be read
+        # from outside them
+        for name, low, high in (("sex", 0, N_SEX - 1), ("age", 0, N_AGE - 1),
+                                ("status", 0, max(STATUS_CODES.values()))):
+            arr = getattr(self, name)
+            bad = np.flatnonzero((arr < low) | (arr > high))
+            if len(bad):
+                raise ValueError(f"MemberSet.{name} of row {bad[0]} ({self.ids[bad[0]]}) is "
+                                 f"{arr[bad[0]]}, expected {low} to {high}")
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def from_check(cls, result: Any, rules: StartRules) -> "MemberSet":
+        """The used rows of a data check (:class:`actuary.members.datacheck.CheckResult`).
+
+        Actives and inactives are valued from the member file and pensions in payment
+        from the pensioner file; members retired, invalid, refunded or dead are not
+        (their pension, if any, is a row of the pensioner file). Service and career
+        earnings follow the starting-population rules exactly
+        (:meth:`actuary.engine.starting.StartingPopulation.to_state`): credited months / 12
+        plus the transitional years, and a career wage equal to the insurable wage
+        within the floor and ceiling (the last wage for inactives, the floor without one).
+        """
+        from actuary.members.aggregate import ages_on
+
+        as_of = result.settings.as_of
+        m = result.members
+        m = m[m["status"].isin(["active", "inactive"])]
+        floor, ceiling = rules.wage_floor, rules.wage_ceiling
+        age = ages_on(m["birth_date"], as_of)
+        months = m["credited_months"].to_numpy(float)
+        years = months / 12.0
+        if rules.extra_years is not None:
+            extra = {int(a): float(rules.extra_years(int(a))) for a in np.unique(age)}
+            add = np.array([extra[int(a)] for a in age]) if len(age) else np.zeros(0)
+            years = years + np.where(months >= rules.months_for_extra, add, 0.0)
+        active = (m["status"] == "active").to_numpy()
+        wage = m["insurable_wage"].to_numpy(float)
+        bounded = np.clip(wage, floor, ceiling if ceiling > 0 else np.inf)
+        career_wage = np.where(np.isnan(bounded), floor, bounded)
+        parts = [dict(
+            ids=m["member_id"].astype(str).to_numpy(), sex=(m["sex"] == "F").to_numpy(np.int64),
+            age=age, status=np.where(active, MEMBER_ACTIVE, MEMBER_INACTIVE),
+            years=years, wage=np.where(active, 12.0 * np.nan_to_num(wage), 0.0),
+            career=12.0 * career_wage * years, pension=np.zeros(len(m)),
+        )]
+        p = result.pensioners
+        if p is not None and len(p):
+            parts.append(dict(
+                ids=p["pensioner_id"].astype(str).to_numpy(), sex=(p["sex"] == "F").to_numpy(np.int64),
+                age=ages_on(p["birth_date"], as_of),
+                status=p["benefit_type"].map(STATUS_CODES).to_numpy(np.int64),
+                years=np.zeros(len(p)), wage=np.zeros(len(p)), career=np.zeros(len(p)),
+                pension=12.0 * p["monthly_amount"].to_numpy(float),
+            ))
+        joined = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
+        if len(joined["ids"]) == 0:
+            raise DataError("no active or inactive member and no pensioner to value",
+                            source=result.files[0].path,
+                            expected="at least one used member or pensioner row")
+        return cls(**joined, synthetic=result.synthetic)
+
+    @classmethod
+    def from_population(cls, population: Any, rules: StartRules) -> "MemberSet":
+        """One member of each row of a starting population
+        (:class:`actuary.engine.starting.StartingPopulation`), with the row's average amounts.
+
+        Service, wage and career earnings are those
+        :meth:`~actuary.engine.starting.StartingPopulation.to_state` puts in cells
+        (:meth:`~actuary.engine.starting.StartingPopulation.member_service`); a row of ``count``
+        people is worth ``count`` times its member (see :func:`value_population`).
+        """
+        rows = population.rows
+        service = np.array(population.member_service(
+            rules.wage_floor, rules.wage_ceiling, rules.extra_years, rules.months_for_extra),
+            dtype=float).reshape(len(rows), 3)
+        pension = pd.to_numeric(rows["average_monthly_pension"], errors="coerce")
+        return cls(
+            ids=np.array([f"row {i + 2}" for i in range(len(rows))], dtype=object),
+            sex=(rows["sex"] == "F").to_numpy(np.int64),
+            age=rows["age"].to_numpy(np.int64),
+            status=rows["status"].map(STATUS_CODES).to_numpy(np.int64),
+            years=service[:, 0], wage=service[:, 1], career=service[:, 2],
+            pension=12.0 * np.nan_to_num(pension.to_numpy(float)),
+        )
+
+
+def value_population(basis: Basis, population: Any, rules: StartRules,
+                     discount: Any = None) -> pd.Series:
+    """Present values (KHR, at the valuation date) of a starting population valued as a
+    closed group, member by member: each row's member times the row's count.
+
+    Returns ``pvfb`` (future benefits), ``pvfc`` (future contributions) and ``adl`` (the
+    accrued-to-date liability: the benefits earned by the service to date), as
+    :func:`value_members` defines them. ``discount`` as there (default: the basis's
+    investment return).
+    """
+    members = MemberSet.from_population(population, rules)
+    counts = population.rows["count"].to_numpy(float)
+    valued = value_members(basis, members, discount).by_member
+    return pd.Series({name: float(counts @ valued[name].to_numpy())
+                      for name in ("pvfb", "pvfc", "adl")})
+
+
+def discount_factors(basis: Basis, discount: Any = None) -> np.ndarray:
+    """``v_mid[t]``: value at the valuation date of 1 KHR paid in the middle of year ``t``.
+
+    ``discount``: ``None`` for the basis's investment return (forward rates by
+    year), a float annual effective rate (0.05 for 5%), a sequence of annual forward
+    rates by projection year (the last repeats), or an
+    :class:`actuary.life.annuities.Discount`.
+    """
+    if discount is None:
+        curve = Discount.from_forward_rates(basis.investment_return)
+    elif isinstance(discount, Discount):
+        curve = discount
+    elif np.ndim(discount) == 0:
+        curve = Discount.constant(float(discount))
+    else:
+        curve = Discount.from_forward_rates(np.asarray(discount, dtype=float))
+    return np.ascontiguousarray(curve(np.arange(basis.n_years) + 0.5))
+
+
+def _in_payment(q: np.ndarray, basis: Basis, per_year: np.ndarray, lapse: np.ndarray | None = None,
+                indexed: bool = True) -> np.ndarray:
+    """Backward recursion over a pension in payment: ``V[t, s, x]`` is the value at the
+    valuation date of ``per_year[t, s, x]`` (per unit of the pension, or per
+    pensioner when ``indexed`` is False) in every year left to a pensioner of sex ``s``
+    and age ``x`` on 1 January of year ``t``, who dies in the year with probability
+    ``q[t, s, x]`` (1 at the last age), is indexed at each year end, and stops on
+    reaching an age where ``lapse`` is True. ``V[T] = 0``.
+    """
+    T, _, n_age = q.shape
+    out = np.zeros((T + 1, 2, n_age))
+    nxt = np.minimum(np.arange(n_age) + 1, n_age - 1)
+    keep = np.ones(n_age) if lapse is None else (~lapse[nxt]).astype(float)
+    for t in range(T - 1, -1, -1):
+        qt = q[t].copy()
+        qt[:, -1] = 1.0
+        grow = (1.0 + basis.indexation[t]) if indexed else 1.0
+        out[t] = per_year[t] + (1.0 - qt) * grow * keep * out[t + 1][:, nxt]
+    return out
+
+
+def _dead_at_last_age(q: np.ndarray) -> np.ndarray:
+    q = q.copy()
+    q[:, :, -1] = 1.0
+    return q
+
+
+def _pension_values(basis: Basis, v_mid: np.ndarray, until: int | None) -> np.ndarray:
+    """``P[t, s, x]``: value at the valuation date of a pension of 1 KHR a year in payment
+    on 1 January of year ``t`` to a survivor of sex ``s`` and age ``x`` (``P[T] = 0``).
+
+    Paid mid-year (``1 - q/2`` of it in the year of death), indexed at each year end,
+    stopping on reaching age ``until`` (orphans) when given.
+    """
+    q = _dead_at_last_age(basis.mortality)
+    lapse = None if until is None else np.arange(q.shape[2]) >= until
+    return _in_payment(q, basis, v_mid[:, None, None] * (1.0 - 0.5 * q), lapse)
+
+
+def survivor_values(basis: Basis, v_mid: np.ndarray) -> np.ndarray:
+    """``SV[t, s, x]``: value at the valuation date of the survivors' pensions left by the
+    deaths in year ``t`` of members of sex ``s`` and age ``x``, per 1 KHR a year of the
+    deceased's pension (their own, or the one they would have had).
+
+    The rules of the cohort projection (:func:`actuary.engine.kernels._add_survivors`): a share
+    ``share_married`` leaves a spouse (the other sex, ``spouse_age_gap`` years apart), a
+    share ``child_probability`` leaves children (aged ``parent_child_gap`` years less,
+    half of each sex, paid until ``orphan_age_limit``); both classes share the
+    survivors' pension (``survivor_rate``) when both exist. Half a year is paid in the
+    year of death; the pensions are indexed at the year end.
+    """
+    r = basis.rules
+    T = basis.n_years
+    n_age = basis.mortality.shape[2]
+    sv = np.zeros((T, 2, n_age))
+    if r.survivor_rate <= 0.0:
+        return sv
+    spouse = _pension_values(basis, v_mid, None)
+    orphan = _pension_values(basis, v_mid, basis.orphan_age_limit)
+    ages = np.arange(n_age)
+    limit = basis.orphan_age_limit
+    a_child = np.clip(ages - basis.parent_child_gap, 0, limit - 1) + 1  # age next 1 January
+    child_alive = a_child < limit
+    a_child = np.minimum(a_child, n_age - 1)
+    for s in range(2):
+        m = basis.share_married[s]
+        pc = basis.child_probability[s]
+        spouse_coef = m * (pc * r.survivor_spouse_share + (1.0 - pc))
+        orphan_coef = pc * (m * r.survivor_children_share + (1.0 - m))
+        orphan_coef = np.where(basis.children[s] > 0.0, orphan_coef, 0.0)
+        a_sp = np.minimum(np.clip(ages + basis.spouse_age_gap[s], 0, n_age - 1) + 1, n_age - 1)
+        for t in range(T):
+            ix1 = 1.0 + basis.indexation[t]
+            sp_future = ix1 * spouse[t + 1, 1 - s, a_sp]
+            or_future = np.where(child_alive,
+                                 ix1 * 0.5 * (orphan[t + 1, 0, a_child] + orphan[t + 1, 1, a_child]),
+                                 0.0)
+            sv[t, s] = r.survivor_rate * (spouse_coef * (0.5 * v_mid[t] + sp_future)
+                                          + orphan_coef * (0.5 * v_mid[t] + or_future))
+    return sv
+
+
+def funeral_thresholds(basis: Basis) -> tuple[np.ndarray, np.ndarray]:
+    """``(above, below)`` ``[T + 1]``: pension per head (KHR per year) on 1 January of
+    year ``t`` at or above which the funeral grant is ``funeral months x pension`` in
+    every year left, and at or below which it is the minimum in every year left.
+
+    A pension ``p`` at ``t1`` is ``p I_t / I_t1`` at ``t`` (``I`` the cumulative
+    indexation), so the grant follows the pension in year ``t`` when
+    ``p >= I_t1 g_t / (f I_t)`` (``g`` the minimum, ``f`` the months / 12).
+    """
+    T = basis.n_years
+    f = basis.rules.funeral_grant_months / 12.0
+    above = np.full(T + 1, np.inf)
+    below = np.full(T + 1, np.inf)
+    if f <= 0.0:
+        return above, below  # the minimum alone
+    index = np.concatenate(([1.0], np.cumprod(1.0 + basis.indexation)))
+    ratio = basis.funeral_grant_minimum / (f * index[:T])
+    above[:T] = index[:T] * np.maximum.accumulate(ratio[::-1])[::-1]
+    below[:T] = index[:T] * np.minimum.accumulate(ratio[::-1])[::-1]
+    return above, below
+
+
+def pension_factors(basis: Basis, v_mid: np.ndarray, sv: np.ndarray) -> np.ndarray:
+    """The ``F_*`` columns of :mod:`actuary.engine.member_kernel`, as rows ``[10, T + 1, 2, 111]``.
+
+    For old-age (``q`` = mortality) and invalidity pensions (``q`` = disabled
+    mortality) in payment on 1 January of year ``t`` at age ``x``, per unit of pension
+    (KHR per year): the value of the payments, of the survivors' pensions left at
+    death (``sv``, :func:`survivor_values`), of a funeral grant of ``funeral months x
+    pension``; per pensioner, of a funeral grant at the minimum. Then the value of a
+    spouse's and of an orphan's pension per unit.
+    """
+    f = basis.rules.funeral_grant_months / 12.0
+    vm = v_mid[:, None, None]
+    rows = []
+    for q in (basis.mortality, basis.disabled_mortality):
+        q = _dead_at_last_age(q)
+        rows.append(_in_payment(q, basis, vm * (1.0 - 0.5 * q)))
+        rows.append(_in_payment(q, basis, q * sv))
+        rows.append(_in_payment(q, basis, vm * f * q))
+        rows.append(_in_payment(q, basis, vm * basis.funeral_grant_minimum[:, None, None] * q,
+                                indexed=False))
+    rows.append(_pension_values(basis, v_mid, None))
+    rows.append(_pension_values(basis, v_mid, basis.orphan_age_limit))
+    out = np.stack(rows)
+    return out
+
+
+def kernel_inputs(basis: Basis, v_mid: np.ndarray) -> tuple:
+    """The packed arrays ``(yearly, ysa, sa, fac)`` of :func:`value_members_kernel`
+    (``[T + 1, Y_*]``, ``[T, 2, 111, A_*]``, ``[2, 111, S_*]``, ``[T + 1, 2, 111, F_*]``)."""
+    b = basis
+    T = b.n_years
+    sv = survivor_values(b, v_mid)
+    above, below = funeral_thresholds(b)
+    yearly = np.zeros((T + 1, mk.N_YEARLY))
+    for col, values in ((mk.Y_PENSION_AGE, b.pension_age), (mk.Y_RATE, b.contribution_rate),
+                        (mk.Y_PAID, b.contribution_factor), (mk.Y_CREDIT, b.credit_factor),
+                        (mk.Y_DENSITY, b.density), (mk.Y_FLOOR, b.wage_floor),
+                        (mk.Y_CEILING, b.wage_ceiling), (mk.Y_ACCRUAL, b.accrual_rate),
+                        (mk.Y_MIN_PENSION, b.minimum_pension),
+                        (mk.Y_REVALUATION, b.revaluation), (mk.Y_INDEXATION, b.indexation),
+                        (mk.Y_WAGE_GROWTH, b.wage_growth),
+                        (mk.Y_FUNERAL_MIN, b.funeral_grant_minimum), (mk.Y_V_MID, v_mid)):
+        yearly[:T, col] = values
+    yearly[:, mk.Y_MASS_ABOVE] = above
+    yearly[:, mk.Y_COUNT_BELOW] = below
+    ysa = np.stack([b.mortality, b.disabled_mortality, b.invalidity, b.exit, b.reentry,
+                    b.entrant_wage, sv], axis=-1)
+    anyone = 1.0 - (1.0 - b.share_married) * (1.0 - b.child_probability)
+    sa = np.stack([b.salary_growth, anyone], axis=-1)
+    return yearly, ysa, sa, np.ascontiguousarray(np.moveaxis(pension_factors(b, v_mid, sv), 0, -1))
+
+
+@dataclass(frozen=True)
+class ClosedGroupValuation:
+    """Result of :func:`value_members`.
+
+    ``by_member``: one row per member (id, sex, age, status, service years, ``pvfb``,
+    ``pvfc``, ``adl``, KHR at the valuation date); ``totals``: the sums by branch
+    (``contributions`` is the PVFC, ``adl`` the ADL, the others add up to the PVFB);
+    ``v_mid`` the discount factors used; ``first_year`` the valuation year.
+    """
+
+    by_member: pd.DataFrame
+    totals: pd.Series
+    v_mid: np.ndarray
+    first_year: int
+    synthetic: bool = False
+
+    @property
+    def pvfb(self) -> float:
+        """Present value of future benefits, KHR."""
+        return float(self.totals[list(BENEFIT_BRANCHES)].sum())
+
+    @property
+    def pvfc(self) -> float:
+        """Present value of future contributions, KHR."""
+        return float(self.totals["contributions"])
+
+    @property
+    def adl(self) -> float:
+        """Accrued-to-date liability, KHR."""
+        return float(self.totals["adl"])
+
+    def summary(self) -> pd.DataFrame:
+        """Members, PVFB, PVFC and ADL (KHR) by status and sex, with a total row."""
+        # categories keep the order of STATUS_CODES and of M, F; empty groups are dropped
+        g = (self.by_member.groupby(["status", "sex"], observed=True)
+             .agg(members=("id", "size"), pvfb=("pvfb", "sum"), pvfc=("pvfc", "sum"),
+                  adl=("adl", "sum"))
+             .reset_index())
+        g["status"] = g["status"].astype(str)
+        g["sex"] = g["sex"].astype(str)
+        total = pd.DataFrame([{"status": "all", "sex": "all", "members": int(g["members"].sum()),
+                               "pvfb": g["pvfb"].sum(), "pvfc": g["pvfc"].sum(),
+                               "adl": g["adl"].sum()}])
+        return pd.concat([g, total], ignore_index=True)
+
+
+def values_rules(basis: Basis) -> bool:
+    """Whether the member-level engine values ``basis``'s rules (career-average, no
+    retirement at any age); :func:`value_members` refuses the others."""
+    return not basis.rules.final_salary and not np.any(basis.early_retirement_years > 0)
+
+
+def _check_rules(basis: Basis) -> None:
+    if basis.rules.final_salary:
+        raise AssumptionError(
+            "the member-level valuation handles career-average schemes only",
+            location="scheme.parameters.reference_wage", value="final_wage",
+            expected="a career-average reference wage (value final-salary schemes with "
+                     "actuary valuate, the cohort engine)")
+    if np.any(basis.early_retirement_years > 0):
+        raise AssumptionError(
+            "the member-level valuation has no retirement before the pension age",
+            location="scheme.parameters.early_retirement_years",
+            value=sorted(set(basis.early_retirement_years.tolist())),
+            expected="no retirement at any age (value such schemes with actuary valuate)")
+
+
+def value_members(basis: Basis, members: MemberSet, discount: Any = None, *,
+                  chunks: int | None = None) -> ClosedGroupValuation:
+    """Value every member of ``members`` on ``basis`` (its rules, decrements and economy).
+
+    Parameters
+    ----------
+    basis
+        The dense basis (:func:`actuary.engine.build.build_basis`); its starting population and
+        new entrants are not used.
+    members
+        The people to value.
+    discount
+        See :func:`discount_factors` (default: the basis's investment return).
+    chunks
+        Work shares: the blocks of alike members (see
+        :func:`actuary.engine.member_kernel.member_blocks`) are dealt out to this many shares in
+        turn, and the shares to the threads (default: 64 per thread).
+    """
+    import numba
+
+    _check_rules(basis)
+    v_mid = discount_factors(basis, discount)
+    r = basis.rules
+    n_chunks = chunks or max(1, min(len(members), 64 * numba.get_num_threads()))
+    pvfc, pvfb, adl, totals = mk.value_members_kernel(
+        members.sex, members.age, members.status, members.years, members.wage,
+        members.career, members.pension, int(basis.service_slots), int(n_chunks),
+        *kernel_inputs(basis, v_mid),
+        int(r.survivor_min_years), int(r.invalidity_min_years), int(r.old_age_min_years),
+        float(r.refund_share), float(r.survivor_lump_sum_months),
+        float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
+    )
+    by_member = pd.DataFrame({
+        "id": members.ids.copy(),
+        # categories, not millions of strings
+        "sex": pd.Categorical.from_codes(members.sex, ["M", "F"]), "age": members.age.copy(),
+        "status": pd.Categorical.from_codes(members.status, list(STATUS_CODES)),
+        "service_years": members.years.copy(),
+        "pvfb": pvfb, "pvfc": pvfc, "adl": adl,
+    }, copy=False)  # the columns are this frame's own: not copied again into blocks
+    return ClosedGroupValuation(by_member=by_member, totals=pd.Series(totals, index=BRANCHES),
+                                v_mid=v_mid, first_year=basis.first_year,
+                                synthetic=members.synthetic)
+
+
+def cohort_values(basis: Basis, v_mid: np.ndarray) -> pd.Series:
+    """Present values by branch (KHR) of the cohort projection of ``basis``'s starting
+    population with new entrants switched off, every flow discounted to mid-year."""
+    from actuary.engine.projection import run_kernel
+
+    flows, _, _ = run_kernel(basis.with_(target_actives=np.full(basis.n_years, -1.0)))
+    money = flows.sum(axis=1)  # [T, flow]
+    return pd.Series({name: float(v_mid @ money[:, list(idx)].sum(axis=1))
+                      for name, idx in _BRANCH_FLOWS.items()})
+
+
+def compare_with_cohort(valuation: ClosedGroupValuation, cohort_basis: Basis) -> pd.DataFrame:
+    """Member totals beside the cohort projection of the same people in cells.
+
+    Columns ``member_level``, ``cohort``, ``difference`` (member − cohort, KHR) and
+    ``relative`` (difference / cohort), one row per branch, then PVFB and PVFC.
+    """
+    cohort = cohort_values(cohort_basis, valuation.v_mid)
+    member = valuation.totals[list(_BRANCH_FLOWS)]
+    frame = pd.DataFrame({"member_level": member, "cohort": cohort})
+    frame.loc["pvfb"] = frame.loc[list(BENEFIT_BRANCHES)].sum()
+    frame.loc["pvfc"] = frame.loc["contributions"]
+    frame["difference"] = frame["member_level"] - frame["cohort"]
+    frame["relative"] = np.where(frame["cohort"] != 0,
+                                 frame["difference"] / frame["cohort"].where(frame["cohort"] != 0),
+                                 np.nan)
+    frame.index.name = "branch"
+    return frame
+
+
+@dataclass(frozen=True)
+class ClosedGroupRun:
+    """A member file valued member by member, beside its cohort projection.
+
+    ``valuation`` the member-level result; ``comparison`` the table of
+    :func:`compare_with_cohort`; ``basis`` the cohort basis of the same people
+    aggregated into cells (new entrants off); ``aset`` the assumption set.
+    """
+
+    valuation: ClosedGroupValuation
+    comparison: pd.DataFrame
+    basis: Basis
+    aset: Any
+
+
+def value_check_result(result: Any, aset: Any, discount: Any = None,
+                       horizon: int | None = None) -> ClosedGroupRun:
+    """Value the used rows of a data check on the assumption set ``aset``.
+
+    The data check's as-of date must be the set's valuation date. The cohort basis is
+    built from the same rows aggregated into cells (:func:`actuary.aggregate.aggregate`).
+    """
+    from actuary.members.aggregate import aggregate
+    from actuary.engine.build import build_basis, start_rules
+    from actuary.engine.starting import StartingPopulation
+
+    as_of = result.settings.as_of
+    if as_of != aset.valuation_date:
+        raise DataError("the data are not at the valuation date of the assumption set",
+                        field="as_of", value=as_of.isoformat(),
+                        expected=f"{aset.valuation_date.isoformat()} (pass --as-of or choose "
+                                 "an assumption set of that date)")
+    rows, _ = aggregate(result)
+    population = StartingPopulation(rows=rows, valuation_date=as_of, reserve=0.0,
+                                    name="members in cells", status="derived")
+    basis = build_basis(aset, population, horizon, closed_group=True)
+    members = MemberSet.from_check(result, start_rules(aset))
+    valuation = value_members(basis, members, discount)
+    return ClosedGroupRun(valuation=valuation,
+                          comparison=compare_with_cohort(valuation, basis), basis=basis,
+                          aset=aset)

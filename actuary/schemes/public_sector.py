@@ -1,0 +1,457 @@
+"""The public-sector (civil servants') scheme: its starting population, budget cost,
+accrued liability and reform designs.
+
+Starting population
+-------------------
+No member data of the civil servants' scheme (NSAF) is public. The built-in default,
+``assumptions/data/populations/public_sector_default.csv``, is derived here from the
+published aggregates of ``../shared/cambodia/SCHEMES.md`` §2 and labelled assumptions,
+so it can be rebuilt and checked (``python -m actuary.schemes.public_sector --out
+assumptions/data/populations``).
+
+Steps and status
+----------------
+1. Active civil servants: the population frame's public-sector coverage on 1 January
+   2025 (``frame.coverage.public`` of ``cambodia-default``, calibrated to 200,000 civil
+   servants, Khmer Times 2016, secondary), by sex and age as the frame spreads them
+   (sector and coverage profiles by age: placeholders, unverified).
+2. Service: entry at :data:`ENTRY_AGES` with the weights given (unverified); a civil
+   servant aged x who entered at e has ``x - e`` years (entry ages above x get no
+   weight; below the youngest entry age everybody has 0 years).
+3. Basic salary: :data:`AVERAGE_BASIC_SALARY` KHR a month on average (unverified: the
+   NSAF's salary table starts at 862,500 KHR for index 345 of category A, confirmed;
+   categories B and C are paid less), spread over ages with the placeholder salary
+   scale so the average is kept. The same for both sexes (no figure by sex was found).
+4. Pensioners: :data:`OLD_AGE_PENSIONERS` old-age pensioners and :data:`SPOUSES`
+   spouses (nearly 200,000 pensioners and dependants, Phnom Penh Post, secondary; the
+   split is unverified), aged 60 to 100 (spouses 45 to 100) like the WPP 2024 population
+   of those ages; :data:`MEN_SHARE_PENSIONERS` of the old-age pensioners are men and
+   the spouses are their widows (unverified).
+5. Pension amounts: the published cost, about USD 30 million a month (Phnom Penh Post,
+   secondary) at 4,100 KHR/USD, is 123 billion KHR a month. With spouses at half the
+   old-age pension (the assumed survivors' rate) the average old-age pension would be
+   123e9 / (160,000 + 0.5 x 40,000) = 683,333 KHR: just below the lowest minimum of
+   690,000 KHR (EAC News 2022, secondary), which is used (derived).
+6. No inactive members (former civil servants with service kept): none are published;
+   exits are rare. No reserve: the scheme is paid from the budget (confirmed).
+
+Budget cost and accrued liability
+---------------------------------
+The budget cost of a scheme (contributions the state pays plus the deficits it covers)
+is the budget view of :mod:`actuary.studies.compare`. :func:`accrued_liability` values the
+rights earned to the valuation date: pensions in payment, and members' rights with
+their service frozen on that date (salaries still projected to retirement: the final
+wage is the one at retirement), no new entrants; the present value of every payment at
+the investment return, mid-year.
+
+Reform designs
+--------------
+A reform that only changes parameters (contributions for everybody from a date,
+harmonised rules with past service kept) is an overlay like any other
+(``assumptions/data/reforms/``). Two designs combine two projections and are written as
+*design files*::
+
+    name: ps-transition-2027
+    description: ...
+    design: transition            # or new_entrants
+    base: public-sector-default   # the scheme as it is (the "legacy" scheme)
+    new_scheme: ps-nssf-rules     # the set giving the contributory scheme's rules
+    date: 2027-01-01              # the day the reform starts
+    reference: ...
+    status: unverified
+
+``transition``: rights are frozen on ``date`` and paid from the budget under the old rules
+(credited service stops growing, salaries go on to retirement; no new entrants from
+``date``); every civil servant is covered for new rights by the contributory scheme from
+``date`` (the same people, with no service before ``date``, no pensioners and no reserve:
+:func:`new_rights_population`). Before ``date`` the new scheme collects nothing and
+credits nothing. One simplification: a member with 30 years of frozen service retires
+under the old rules (30 years at any age) while the new scheme still counts him as a
+contributor to its pension age.
+
+``new_entrants``: the old scheme is closed to entrants from ``date`` and goes on for its
+members; entrants from ``date`` join the contributory scheme, which starts empty and
+takes as many as keep the total number of civil servants on the old scheme's path.
+
+Both report, year by year, the budget cost of the design and of the scheme as it is, and
+their difference, the *transition cost* (positive: the budget pays more than under the
+present scheme: it pays the old pensions while contributions, its own employer share
+included, build the new scheme's reserve).
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+import numpy as np
+import pandas as pd
+
+from actuary.assumptions.base import Status, Strict, Text
+from actuary.io.errors import AssumptionError
+from actuary.engine.starting import write_starting_population
+from actuary.tables import load_table
+
+__all__ = [
+    "derive_public_sector_default",
+    "write_public_sector_default",
+    "Design",
+    "read_design",
+    "run_design",
+    "year_shares",
+    "new_rights_population",
+    "accrued_liability",
+]
+
+VALUATION_DATE = date(2025, 1, 1)
+#: (entry age, share of civil servants). Unverified.
+ENTRY_AGES = ((20, 0.2), (25, 0.5), (30, 0.3))
+#: Average basic salary, KHR per month, 2025. Unverified (see step 3).
+AVERAGE_BASIC_SALARY = 1_000_000.0
+OLD_AGE_PENSIONERS = 160_000.0
+SPOUSES = 40_000.0
+MEN_SHARE_PENSIONERS = 0.7
+MONTHLY_COST_USD = 30e6
+KHR_PER_USD = 4_100.0
+SURVIVOR_RATE = 0.5
+MINIMUM_PENSION = 690_000.0
+
+
+def average_pension() -> float:
+    """Average old-age pension, KHR a month (step 5): the published cost spread over
+    old-age pensioners and half-pension spouses, at least the lowest minimum."""
+    derived = MONTHLY_COST_USD * KHR_PER_USD / (OLD_AGE_PENSIONERS + SURVIVOR_RATE * SPOUSES)
+    return max(derived, MINIMUM_PENSION)
+
+
+def _covered_2025() -> np.ndarray:
+    """Civil servants by sex and age on 1 January 2025 from the population frame."""
+    from actuary.assumptions import load_basis
+    from actuary.frame.labour import build_frame
+
+    aset = load_basis("cambodia-default")
+    frame = build_frame(aset, aset.first_year)
+    return np.asarray(frame.flows["public"].covered[0], dtype=float)
+
+
+def derive_public_sector_default(covered: np.ndarray | None = None) -> tuple[pd.DataFrame, dict]:
+    """The rows and metadata of the default population (see the module docstring).
+
+    ``covered`` ``[2, 111]`` replaces the frame's civil servants by sex and age (tests).
+    """
+    covered = _covered_2025() if covered is None else np.asarray(covered, dtype=float)
+    ages = np.arange(111)
+    scale = load_table("placeholder_cambodia_salary_scale")
+    sal = np.zeros((2, 111))
+    sal[:, scale.ages] = scale.to_array(scale.ages)
+    rows = []
+    for s, sex in enumerate(("M", "F")):
+        n = covered[s]
+        # salary by age proportional to the salary scale, the average over everybody kept
+        level = AVERAGE_BASIC_SALARY * covered.sum() / np.sum(covered * sal)
+        for x in np.nonzero(n > 0)[0]:
+            # entry ages above x cannot be: their weight goes to the others (at the
+            # youngest ages everybody has just entered)
+            entries = [(e, w) for e, w in ENTRY_AGES if x - e >= 0] or [(int(x), 1.0)]
+            total = sum(w for _, w in entries)
+            for e, w in entries:
+                rows.append(("active", sex, int(x), 12 * (int(x) - e), n[x] * w / total,
+                             level * sal[s, x], np.nan))
+    pop = load_table("wpp2024_cambodia_population_base").to_array(ages)
+    pension = average_pension()
+    old = np.where((ages >= 60) & (ages <= 100), pop, 0.0)
+    for s, sex in enumerate(("M", "F")):
+        share = MEN_SHARE_PENSIONERS if sex == "M" else 1 - MEN_SHARE_PENSIONERS
+        weights = old[s] / old[s].sum()
+        for x in np.nonzero(weights)[0]:
+            rows.append(("old_age", sex, int(x), np.nan, OLD_AGE_PENSIONERS * share * weights[x],
+                         np.nan, pension))
+    widows = np.where((ages >= 45) & (ages <= 100), pop[1], 0.0)
+    widows /= widows.sum()
+    for x in np.nonzero(widows)[0]:
+        rows.append(("spouse", "F", int(x), np.nan, SPOUSES * widows[x], np.nan,
+                     SURVIVOR_RATE * pension))
+    frame = pd.DataFrame(rows, columns=["status", "sex", "age", "credited_months", "count",
+                                        "average_monthly_wage", "average_monthly_pension"])
+    frame.insert(6, "average_career_wage", np.nan)
+    frame["count"] = frame["count"].round(4)
+    frame["average_monthly_wage"] = frame["average_monthly_wage"].round(0)
+    frame["average_monthly_pension"] = frame["average_monthly_pension"].round(0)
+    frame = frame[frame["count"] > 0].reset_index(drop=True)
+    meta = {
+        "name": "public-sector-default",
+        "description": "Civil servants' pension scheme (NSAF), members and pensioners on 1 Jan "
+                       "2025, derived from published aggregates (no member data is public). "
+                       "Rebuild with python -m actuary.schemes.public_sector.",
+        "valuation_date": VALUATION_DATE.isoformat(),
+        "reserve_khr": 0.0,
+        "source": "Derived in actuary/schemes/public_sector.py from: the population frame's "
+                  "public-sector coverage on 1 Jan 2025 (calibrated to 200,000 civil servants, "
+                  "Khmer Times 2016); nearly 200,000 pensioners and dependants and USD 30 "
+                  "million a month (Phnom Penh Post); minimum pension 690,000 KHR (EAC News "
+                  "2022); NSAF salary table (category A from 862,500 KHR); UN WPP 2024 "
+                  "population by age; placeholder entry ages, salaries and pensioner split.",
+        "status": "unverified",
+        "notes": [
+            f"{covered.sum():,.0f} active civil servants (frame, calibrated to 200,000: secondary)",
+            "entry ages 20/25/30 (20%/50%/30%), average basic salary 1,000,000 KHR a month, "
+            "160,000 old-age pensioners (70% men) and 40,000 widows: unverified placeholders",
+            f"average old-age pension {pension:,.0f} KHR a month: the lowest minimum, as the "
+            "published cost gives 683,333 (derived)",
+            "no inactive members and no reserve (budget-financed)",
+        ],
+    }
+    return frame, meta
+
+
+def write_public_sector_default(out_dir: str | Path) -> Path:
+    """Write ``public_sector_default.csv`` and ``.yaml`` into ``out_dir`` (atomically)."""
+    frame, meta = derive_public_sector_default()
+    return write_starting_population(frame, meta, Path(out_dir) / "public_sector_default.csv")
+
+
+# ------------------------------------------------------------------ reform designs
+
+class Design(Strict):
+    """A design file (see the module docstring)."""
+
+    name: Text
+    description: Text
+    design: Literal["transition", "new_entrants"]
+    base: Text
+    new_scheme: Text
+    date: date
+    reference: Text
+    status: Status
+    note: str | None = None
+
+
+def read_design(path: str | Path) -> Design:
+    """Read and validate a design file.
+
+    Raises
+    ------
+    AssumptionError
+        Naming the file, the key and what was expected.
+    """
+    from actuary.io.yamlio import read_validated
+
+    path = Path(path)
+    design = read_validated(path, Design)
+    if design.date.month != 1 or design.date.day != 1:
+        raise AssumptionError("a reform design starts on 1 January", source=str(path),
+                              field="date", value=design.date.isoformat(),
+                              expected="a date YYYY-01-01 (the projection moves in calendar years)")
+    return design
+
+
+def year_shares(first_year: int, n_years: int, when: date) -> np.ndarray:
+    """Share of each calendar year ``first_year ..`` on or after ``when`` (0 before, 1 after)."""
+    years = first_year + np.arange(n_years)
+    return np.clip((years + 1) - (when.year + (when.timetuple().tm_yday - 1) / 365.0), 0.0, 1.0)
+
+
+def new_rights_population(population: Any) -> Any:
+    """The members of ``population`` as members of a new scheme: the same actives (count,
+    sex, age, wage) with no credited service, and nobody else (no inactives, no
+    pensioners, no reserve)."""
+    from dataclasses import replace
+
+    act = population.rows[population.rows["status"] == "active"]
+    g = (act.assign(mass=act["count"] * act["average_monthly_wage"])
+         .groupby(["sex", "age"], as_index=False, sort=False)[["count", "mass"]].sum())
+    wage = np.divide(g["mass"].to_numpy(), g["count"].to_numpy(),
+                     out=np.zeros(len(g)), where=g["count"].to_numpy() > 0)
+    rows = pd.DataFrame({
+        "status": "active", "sex": g["sex"], "age": g["age"], "credited_months": 0.0,
+        "count": g["count"], "average_monthly_wage": wage, "average_career_wage": np.nan,
+        "average_monthly_pension": np.nan,
+    })
+    return replace(population, rows=rows.reset_index(drop=True), reserve=0.0,
+                   name=f"{population.name} (new rights)",
+                   description="the same active members with no credited service")
+
+
+def _load(ref: str, relative_to: Path) -> Any:
+    from actuary.assumptions import load_basis
+    from actuary.studies.compare import resolve_scenario
+
+    candidate = relative_to / ref
+    return load_basis(candidate if candidate.is_file() else resolve_scenario(ref))
+
+
+def run_design(path: str | Path, horizon: int | None = None,
+               progress: Callable[[str], None] | None = None) -> Any:
+    """Project a design file and return its :class:`actuary.studies.compare.ScenarioResult`.
+
+    The yearly table has the standard columns of :mod:`actuary.studies.compare` for the whole
+    design (both schemes together; ``pensioners`` counts pensions, so a person with a
+    frozen and a new pension counts twice) and: ``status_quo_budget_cost`` (the base set
+    as it is), ``transition_cost`` (the design's budget cost minus it), and the
+    ``legacy_*`` and ``new_*`` columns of each scheme. The summary's scheme indicators
+    (GAP, depletion, reserve ratio) are those of the new contributory scheme.
+    """
+    from actuary.engine.build import build_basis
+    from actuary.studies.compare import ScenarioResult, scenario_from_valuation, standard_summary
+    from actuary.analysis.valuation import load_population, run_valuation
+
+    say = progress or (lambda _m: None)
+    path = Path(path)
+    d = read_design(path)
+    base = _load(d.base, path.parent)
+    new = _load(d.new_scheme, path.parent)
+    if new.valuation_date != base.valuation_date or new.horizon_years != base.horizon_years:
+        raise AssumptionError("the new scheme's set has another valuation date or horizon",
+                              source=str(path), field="new_scheme", value=d.new_scheme,
+                              expected=f"valuation date {base.valuation_date}, "
+                                       f"{base.horizon_years} years, as the base")
+    y0 = base.first_year
+    T = int(horizon or base.horizon_years)
+    if not y0 < d.date.year <= y0 + T - 1:
+        raise AssumptionError("the reform date is outside the projection", source=str(path),
+                              field="date", value=d.date.isoformat(),
+                              expected=f"1 January of {y0 + 1} to {y0 + T - 1}")
+    population = load_population(base, None)
+    say(f"  status quo: {base.name}")
+    base_basis = build_basis(base, population, T)
+    status_quo = run_valuation(base, population, T, basis=base_basis, detail=False)
+    after = year_shares(y0, T, d.date)
+    years = y0 + np.arange(T)
+    # entrants on 1 January of t+1 belong to the old scheme only before the reform date
+    joins_after = (years + 1) >= d.date.year
+    closed_target = np.where(joins_after, -1.0, base_basis.target_actives)
+    entrants = {"target_actives": base_basis.target_actives,
+                "entrant_distribution": base_basis.entrant_distribution}
+    if d.design == "transition":
+        say("  legacy: rights frozen")
+        legacy_basis = base_basis.with_(credit_factor=base_basis.credit_factor * (1.0 - after),
+                                        target_actives=closed_target)
+        legacy = run_valuation(base, population, T, basis=legacy_basis, detail=False)
+        new_population = new_rights_population(population)
+        say(f"  new rights: {new.name}")
+        nb = build_basis(new, new_population, T, entrants=entrants)
+        new_basis = nb.with_(contribution_factor=nb.contribution_factor * after,
+                             credit_factor=nb.credit_factor * after)
+    else:
+        say("  legacy: closed to new entrants")
+        legacy_basis = base_basis.with_(target_actives=closed_target)
+        legacy = run_valuation(base, population, T, basis=legacy_basis, detail=False)
+        from actuary.engine.basis import StartingState
+
+        new_population = population
+        nb = build_basis(new, population, T, entrants=entrants)
+        still = legacy.projection.people[1:, 0].sum(axis=(1, 2))  # legacy actives, 1 Jan t+1
+        target = np.where(joins_after, np.maximum(base_basis.target_actives - still, 0.0), -1.0)
+        say(f"  new entrants: {new.name}")
+        new_basis = nb.with_(start=StartingState.empty(), target_actives=target)
+    new_result = run_valuation(new, new_population, T, basis=new_basis, detail=False)
+
+    parts = {k: scenario_from_valuation(r) for k, r in
+             (("status_quo", status_quo), ("legacy", legacy), ("new", new_result))}
+    yearly = _combine(parts, d.design)
+    summary = standard_summary(yearly, new_result.summary, new_result.cash.reserve0)
+    i = yearly["investment_return"].to_numpy()
+    from actuary.studies.compare import present_value
+
+    tc = yearly["transition_cost"].to_numpy()
+    n_pv = min(75, T)
+    summary["transition_cost_pv_75"] = present_value(tc, i, 75)
+    summary[f"transition_cost_pv_{n_pv}"] = present_value(tc, i, n_pv)
+    summary["transition_cost_peak"] = float(tc.max())
+    summary["transition_cost_peak_year"] = int(yearly["year"].iloc[int(tc.argmax())])
+    extra = np.nonzero(tc > 0)[0]
+    summary["transition_cost_last_year"] = int(yearly["year"].iloc[extra[-1]]) if extra.size else None
+    notes = [f"{d.design.replace('_', ' ')} from {d.date.isoformat()}: legacy = {base.name}, "
+             f"new scheme = {new.name}",
+             f"transition cost, PV over {n_pv} years: "
+             f"{summary[f'transition_cost_pv_{n_pv}'] / 1e9:,.0f} "
+             f"billion KHR; peak {summary['transition_cost_peak'] / 1e9:,.0f} billion KHR in "
+             f"{summary['transition_cost_peak_year']}"]
+    return ScenarioResult(
+        name=d.name, description=d.description, kind=d.design, yearly=yearly, summary=summary,
+        files=[str(path), *base.files, *new.files],
+        parts={"status_quo": status_quo, "legacy": legacy, "new": new_result}, notes=notes,
+        content_hash=f"{base.content_hash()[:16]}+{new.content_hash()[:16]}",
+    )
+
+
+def _combine(parts: dict[str, Any], design: str) -> pd.DataFrame:
+    """Both schemes of a design in one standard yearly table, with the transition cost."""
+    from actuary.analysis import indicators as ind
+    from actuary.studies.compare import YEARLY_COLUMNS
+
+    sq, old, new = (parts[k].yearly for k in ("status_quo", "legacy", "new"))
+    out = pd.DataFrame({"year": sq["year"].to_numpy()})
+    # the same civil servants are members of both schemes in a transition
+    out["active"] = new["active"] if design == "transition" else old["active"] + new["active"]
+    for col in ("pensioners", "contributions", "benefits", "expenditure", "reserve_end",
+                "budget_contributions", "budget_deficit", "budget_cost"):
+        out[col] = old[col].to_numpy() + new[col].to_numpy()
+    # the earnings contributions are levied on: in a transition every civil servant is
+    # in the new scheme (the legacy one closes to entrants); with new entrants, each
+    # scheme has its own members
+    out["insurable_earnings"] = (new["insurable_earnings"] if design == "transition"
+                                 else old["insurable_earnings"] + new["insurable_earnings"])
+    out["investment_return"] = sq["investment_return"].to_numpy()
+    out["payg_cost_rate"] = ind.payg_cost_rate(out["expenditure"].to_numpy(),
+                                               out["insurable_earnings"].to_numpy())
+    out["reserve_ratio"] = ind.reserve_ratio(out["reserve_end"].to_numpy(),
+                                             out["expenditure"].to_numpy())
+    out["gdp"] = sq["gdp"].to_numpy()
+    out["budget_cost_pct_gdp"] = 100.0 * out["budget_cost"] / out["gdp"]
+    out = out[list(YEARLY_COLUMNS)]
+    out["status_quo_budget_cost"] = sq["budget_cost"].to_numpy()
+    out["transition_cost"] = out["budget_cost"] - out["status_quo_budget_cost"]
+    for prefix, frame in (("legacy", old), ("new", new)):
+        for col in ("active", "pensioners", "contributions", "expenditure", "reserve_end",
+                    "budget_cost"):
+            out[f"{prefix}_{col}"] = frame[col].to_numpy()
+    return out
+
+
+# ------------------------------------------------------------------ accrued liability
+
+def accrued_liability(aset: Any, population: Any, horizon: int | None = None) -> dict:
+    """Accrued-to-date liability (implicit pension debt) at the valuation date, KHR.
+
+    Closed group, credited service frozen at the valuation date (no more accrual, no
+    contributions), salaries projected to retirement (the final wage is the one at
+    retirement), the scheme's own conditions on the frozen service; the present value
+    at the investment return (mid-year) of every payment over the horizon. Returns
+    ``{"total", "pensioners", "members", "pv_gdp_year_1"}`` (the last: total as a share
+    of the first year's GDP, per cent). Pensioners are those in payment on the
+    valuation date with their survivors; members are the active and inactive insured.
+    """
+    from dataclasses import fields
+
+    from actuary.engine.basis import StartingState
+    from actuary.engine.build import build_basis
+    from actuary.studies.compare import present_value
+    from actuary.engine.projection import project
+
+    b = build_basis(aset, population, horizon, closed_group=True)
+    T = b.n_years
+    frozen = b.with_(credit_factor=np.zeros(T), contribution_rate=np.zeros(T))
+    st = b.start
+    members = {f.name for f in fields(st) if f.name.startswith(("active", "inactive"))}
+
+    def pv(keep_members: bool) -> float:
+        kw = {f.name: (getattr(st, f.name) if (f.name in members) == keep_members
+                       else np.zeros_like(getattr(st, f.name)))
+              for f in fields(st) if f.name != "reserve"}
+        proj = project(frozen.with_(start=StartingState(**kw)))
+        return float(present_value(proj.expenditure, b.investment_return, T))
+
+    pensioners, member_rights = pv(False), pv(True)
+    total = pensioners + member_rights
+    gdp = float(aset.economic.gdp.yearly(b.first_year, b.first_year)[0])
+    return {"total": total, "pensioners": pensioners, "members": member_rights,
+            "pv_gdp_year_1": 100.0 * total / gdp}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="assumptions/data/populations")
+    write_public_sector_default(parser.parse_args().out)
