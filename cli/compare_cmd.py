@@ -127,7 +127,7 @@ def compare(base, scenarios, horizon, out, quiet) -> None:
     assumptions/data/reforms/ can be named by file stem or name (ps-transition-2027).
     """
     from actuary.studies.compare import compare as run
-    from actuary.io.fileio import check_outputs
+    from actuary.cli.outputs import check_outputs
 
     check_outputs([("--out", out, (".xlsx",))], inputs=[base, *scenarios])
     say = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))

@@ -13,7 +13,8 @@ import click
 import numpy as np
 import pandas as pd
 
-from actuary.io.fileio import atomic_path, check_outputs
+from actuary.cli.outputs import check_outputs
+from actuary.io.fileio import atomic_path
 
 #: Years of the headline table (those inside the projection are shown).
 HEADLINE_YEARS = (2025, 2030, 2040, 2050, 2075, 2100)
@@ -198,7 +199,7 @@ def population(basis: str | None, to_year: int, out: Path | None) -> None:
     Prints the headline table (total, 60+ share, dependency ratio, e0 by sex), the
     calibrations and the comparisons with WPP 2024 and the national projection.
     """
-    from actuary.frame.labour import build_frame
+    from actuary.frame.build import build_frame
     from actuary.frame.population import load_frame_basis
 
     aset = load_frame_basis(basis)

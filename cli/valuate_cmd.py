@@ -12,7 +12,8 @@ from typing import Iterator
 import click
 
 from actuary.cli.progress import progress
-from actuary.io.fileio import check_outputs, write_atomic
+from actuary.cli.outputs import check_outputs
+from actuary.io.fileio import write_atomic
 
 # the tables --csv writes, one file each
 _CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers")

@@ -44,7 +44,8 @@ def test_running_one_command_does_not_load_the_others():
             "print(sorted(m for m in sys.modules if m.startswith('actuary.cli.')))\n")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True).stdout
-    assert out.strip() == "['actuary.cli.main', 'actuary.cli.progress', 'actuary.cli.valuate_cmd']"
+    assert out.strip() == ("['actuary.cli.main', 'actuary.cli.outputs', 'actuary.cli.progress', "
+                           "'actuary.cli.valuate_cmd']")
 
 
 def test_a_terminated_command_leaves_no_partial_file(tmp_path):

@@ -24,7 +24,7 @@ from actuary.engine.build import build_basis
 from actuary.engine.projection import project
 
 if TYPE_CHECKING:  # pragma: no cover
-    from actuary.analysis.valuation import ValuationResult
+    from actuary.analysis.results import ValuationResult
 
 __all__ = ["Sensitivity", "SENSITIVITIES", "HELD_RATE_TEST", "overlay", "sensitivity_table",
            "crisis_basis", "headline", "held_rate_test"]
@@ -150,7 +150,7 @@ def headline(basis: Basis) -> dict:
     What a row of the sensitivity table reports, without the rest of a valuation (the
     tables by sex, scaled premiums and model careers) that the table does not show.
     """
-    from actuary.analysis.valuation import cash_flows, summary_indicators, yearly_frame
+    from actuary.analysis.results import cash_flows, summary_indicators, yearly_frame
 
     proj = project(basis)
     cf = cash_flows(proj)

@@ -25,7 +25,7 @@ pensioners of that age get ``max(0, benefit - w x their average tier-1 pension)`
 pensions are not projected in aggregate, so the aggregate cost is slightly high).
 
 Tier 1 is the projection of the tier-1 set (:mod:`actuary.analysis.valuation`), its budget cost
-as in :mod:`actuary.studies.compare`.
+as in :mod:`actuary.analysis.scenario`.
 
 Tier 2, for a model career: contributions ``c_t x density x W_t`` on the whole wage
 ``W_t`` (KHR per year), less a charge ``k_t`` on contributions, paid mid-year; the account
@@ -145,7 +145,7 @@ class MultiTierResult:
         ``tier1_budget_cost``, ``tier2_contributions``, ``contributors_cost`` and its share
         of contributors' wages, ``budget_cost`` and its share of GDP, ``population_aged``.
     scenario
-        The design as an :class:`actuary.studies.compare.ScenarioResult` (tier 1's projection
+        The design as an :class:`actuary.analysis.scenario.ScenarioResult` (tier 1's projection
         with the budget cost of tiers 0 and 1).
     """
 
@@ -220,7 +220,7 @@ def population_aged(aset: Any, first_year: int, n_years: int, age: int) -> np.nd
     age``; later, a stand-in with constant births).
     """
     if getattr(aset, "frame", None) is not None:
-        from actuary.frame.labour import build_frame
+        from actuary.frame.build import build_frame
 
         frame = build_frame(aset, first_year + n_years - 1)
         pop = frame.projection.population  # [T+1, 2, 111] on 1 January
@@ -250,7 +250,7 @@ def population_aged(aset: Any, first_year: int, n_years: int, age: int) -> np.nd
 
 def read_multi_tier(path: str | Path) -> MultiTierDesign:
     """Read and validate a multi-tier design file (errors name the file and the key)."""
-    from actuary.io.yamlio import read_validated
+    from actuary.assumptions.problems import read_validated
 
     path = Path(path)
     design = read_validated(path, MultiTierDesign)
@@ -273,8 +273,8 @@ def run_multi_tier(path: str | Path, horizon: int | None = None,
     """Project a multi-tier design (see the module docstring)."""
     from actuary.assumptions import load_basis
     from actuary.analysis.careers import ModelCareer, run_career
-    from actuary.studies.compare import ScenarioResult, resolve_scenario, scenario_from_valuation
-    from actuary.studies.compare import standard_summary
+    from actuary.analysis.scenario import ScenarioResult, resolve_scenario, scenario_from_valuation
+    from actuary.analysis.scenario import standard_summary
     from actuary.engine.state import FLOW_WAGE_MASS, MASS_OLD_AGE, STATUS_OLD_AGE
     from actuary.analysis.valuation import load_population, run_valuation
 
@@ -393,7 +393,7 @@ def run_multi_tier(path: str | Path, horizon: int | None = None,
     sy["tier0_cost"] = tier0
     sy["tier2_contributions"] = tier2_contrib
     summary = standard_summary(sy, res.summary, res.cash.reserve0)
-    from actuary.studies.compare import present_value
+    from actuary.analysis.scenario import present_value
 
     i = sy["investment_return"].to_numpy()
     summary["tier0_cost_pv_75"] = present_value(tier0, i, 75)
