@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Callable, ClassVar, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, Field, PrivateAttr, field_validator
@@ -364,8 +364,17 @@ class AssumptionSet(Strict):
     _population_file: str | None = PrivateAttr(default=None)
     # the CSV and sidecar of every user table the set references
     _table_files: list[str] = PrivateAttr(default_factory=list)
+    # the merged plain data the set was validated from, with where each key came from:
+    # what an override in memory starts from (see :meth:`override`)
+    _raw: Any = PrivateAttr(default=None)
 
     index_names: ClassVar[tuple[str, ...]] = INDEX_NAMES
+
+    #: The function behind :meth:`override`, :func:`actuary.assumptions.loader.override`,
+    #: which the loader sets here when it is imported (always, with this package):
+    #: overriding validates and checks a new set, the loader's work, and the loader
+    #: imports this module, so this one does not import it.
+    _override: ClassVar[Callable[..., AssumptionSet] | None] = None
 
     @field_validator("sensitivity")
     @classmethod
@@ -377,6 +386,22 @@ class AssumptionSet(Strict):
     def model_post_init(self, __context: Any) -> None:
         for path, param in iter_dated(self):
             param._path = path
+
+    def override(self, overrides: dict[str, Any] | None = None, /, *, name: str | None = None,
+                 description: str | None = None) -> "AssumptionSet":
+        """A new set with ``overrides`` applied in memory; this one is unchanged.
+
+        The keys are an overlay file's (dotted key paths, the scheme as ``scheme``), so a
+        reform tried here can be written to a file as it is::
+
+            >>> basis = load_basis("cambodia-default")
+            >>> richer = basis.override({"scheme.parameters.accrual_rate.values":
+            ...                          {"2022-10-01": 0.0175}})
+
+        Errors name the key (``overrides.KEY``) and the source ``override of NAME in
+        memory``. See :func:`actuary.assumptions.loader.override`.
+        """
+        return type(self)._override(self, overrides or {}, name=name, description=description)
 
     # -- the projection period ------------------------------------------------------
 

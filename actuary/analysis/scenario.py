@@ -190,13 +190,22 @@ def standard_summary(yearly: pd.DataFrame, own: dict, reserve0: float) -> dict:
         out[f"payg_year_{n}"] = float(yearly["payg_cost_rate"].iloc[n - 1]) if n <= T else None
         out[f"budget_cost_pct_gdp_year_{n}"] = (
             float(yearly["budget_cost_pct_gdp"].iloc[n - 1]) if n <= T else None)
+    # the reserve (with the budget's top-ups where guaranteed) in years of expenditure
+    # and per cent of GDP: small schemes are not flattened on a scale of riel
+    for n in (10, 25, 50):
+        row = yearly.iloc[n - 1] if n <= T else None
+        out[f"reserve_pct_gdp_year_{n}"] = (100.0 * float(row["reserve_end"] / row["gdp"])
+                                            if row is not None and row["gdp"] > 0 else None)
+        if n > 10:  # year 10's is the scheme's own, above
+            out[f"reserve_ratio_year_{n}"] = (float(row["reserve_end"] / row["expenditure"])
+                                              if row is not None and row["expenditure"] > 0
+                                              else None)
     out["budget_cost_year_1"] = float(yearly["budget_cost"].iloc[0])
-    for key in ("contributions", "expenditure", "budget_cost"):
-        out[f"{key}_pv_75"] = present_value(yearly[key].to_numpy(), i, 75)
     gdp_pv = present_value(yearly["gdp"].to_numpy(), i, 75)
-    cost_pv = out["budget_cost_pv_75"]
-    out["budget_cost_pv_75_pct_gdp"] = (100.0 * cost_pv / gdp_pv
-                                        if cost_pv is not None and gdp_pv else None)
+    for key in ("contributions", "expenditure", "budget_cost"):
+        pv = present_value(yearly[key].to_numpy(), i, 75)
+        out[f"{key}_pv_75"] = pv
+        out[f"{key}_pv_75_pct_gdp"] = 100.0 * pv / gdp_pv if pv is not None and gdp_pv else None
     out["reserve0"] = float(reserve0)
     out["first_year"] = int(yearly["year"].iloc[0])
     out["last_year"] = int(yearly["year"].iloc[-1])

@@ -13,5 +13,6 @@ data, how an assumption set reports its problems) is passed in as data or lives 
 there (:func:`actuary.cli.outputs.check_outputs`, :func:`actuary.assumptions.problems.read_validated`).
 
 Layers, bottom to top (``tests/test_layout.py`` checks the order): io < tables <
-assumptions < life < frame < engine < members < analysis < schemes < studies < reports < cli.
+assumptions < life < frame < engine < members < analysis < schemes < studies < api <
+reports < cli.
 """
