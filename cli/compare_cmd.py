@@ -91,6 +91,21 @@ def tiers_text(result) -> str:
                          f"{r.tier1_contributions / 1e9:12,.0f} {r.tier2_contributions / 1e9:12,.0f} "
                          f"{100 * r.contributors_cost_share:10.2f}% {r.budget_cost / 1e9:10,.0f} "
                          f"{r.budget_cost_pct_gdp:7.3f}")
+    age = result.design.tier0.age if result.design.tier0 is not None else 60
+    lines += ["", f"  Tier-2 accounts and the elderly aged {age}+ by the pension they get "
+                  "(thousands on 1 January; a person can have pensions from several tiers)",
+              f"  {'year':>6s} {'t2 assets':>10s} {'t2 paid M':>10s} {'t2 paid F':>10s} "
+              f"{'elderly':>9s} {'tier 1':>8s} {'tier 2':>8s} {'tier 0':>8s} {'none':>8s}",
+              f"  {'':6s} {'% GDP':>10s} {'KHR bn':>10s} {'KHR bn':>10s}"]
+    has2 = "tier2_assets_pct_gdp" in y.columns
+    for t in (0, 4, 9, 24, 49, 74, 99):
+        if t < len(y):
+            r = y.iloc[t]
+            t2 = (f"{r.tier2_assets_pct_gdp:10.2f} {r.tier2_pensions_M / 1e9:10,.0f} "
+                  f"{r.tier2_pensions_F / 1e9:10,.0f}" if has2 else f"{'-':>10s} " * 2 + f"{'-':>10s}")
+            lines.append(f"  {int(r.year):6d} {t2} {r.population_aged / 1e3:9,.0f} "
+                         f"{r.elderly_tier1 / 1e3:8,.0f} {r.elderly_tier2 / 1e3:8,.0f} "
+                         f"{r.elderly_tier0 / 1e3:8,.0f} {r.elderly_none / 1e3:8,.0f}")
     return "\n".join(lines)
 
 
