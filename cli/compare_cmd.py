@@ -21,7 +21,7 @@ def _fmt(value, kind: str) -> str:
         return f"{value:.1f}"
     if kind == "khr":
         return f"{value / 1e9:,.0f} bn"
-    return f"{value:.3f}"
+    return f"{value:.3f}%"
 
 
 def _change(value, kind: str) -> str:
@@ -35,7 +35,7 @@ def _change(value, kind: str) -> str:
         return f"{value:+.1f}"
     if kind == "khr":
         return f"{value / 1e9:+,.0f} bn"
-    return f"{value:+.3f}"
+    return f"{value:+.3f} pt"
 
 
 def comparison_text(comparison) -> str:

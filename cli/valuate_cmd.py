@@ -71,6 +71,12 @@ def headline(result) -> str:
         lines.append(f"  {'accrued-to-date liability':34s}{acc['adl'] / 1e9:>10,.1f} billion KHR "
                      f"({acc['adl_pct_gdp']:.2f}% of {s['first_year']} GDP)")
         lines.append(f"  {'reserve / accrued liability':34s}{_pct(acc['funded_ratio']):>10s}")
+        if "method" in acc:  # the cohort engine's split (final-salary rules)
+            lines += textwrap.wrap(
+                f"of which pensioners {acc['pensioners'] / 1e9:,.1f} and members (service "
+                f"frozen) {acc['members'] / 1e9:,.1f} billion KHR; the members with service "
+                f"to retirement would cost {acc['members_projected_service'] / 1e9:,.1f} "
+                f"({acc['method']})", width=88, initial_indent="    ", subsequent_indent="     ")
     lines += ["", f"  {'year':>6s} {'rate':>8s} {'PAYG':>8s} {'reserve ratio':>14s} "
                   f"{'contributors':>13s} {'pensioners':>11s}"]
     first = int(y["year"].iloc[0])
