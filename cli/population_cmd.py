@@ -210,7 +210,6 @@ def population(basis: str | None, to_year: int, out: Path | None, quiet: bool) -
     from actuary.frame.population import load_frame_basis
 
     say = progress(quiet)
-    say("loading the assumption set")
     aset = load_frame_basis(basis)
     check_outputs([("--out", out, (".csv", ".xlsx"))], inputs=aset.read_files)
     if to_year < aset.first_year:

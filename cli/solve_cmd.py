@@ -77,15 +77,15 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
     # against the basis by the solver, before its first projection
     check_options(lever, target, period=period, years=years, until=until, ratio=ratio,
                   horizon=horizon, bounds=bounds)
+    # progress only once every check has passed: a user mistake stays one error line
     say = progress(quiet)
-    say("loading the assumption set")
     aset = apply_sets(load_basis(basis), sets)
     # before any projection: the output against every file the run reads
     check_outputs([("--out", out, (".xlsx",))], inputs=[population, *aset.read_files])
     pop = load_population(aset, population)
-    say(f"solving {lever} for {target} (each trial is a full projection)")
     result = run(aset, pop, lever, target, start_year=start_year, period=period, years=years,
                  until=until, ratio=ratio, horizon=horizon, bounds=bounds)
+    say(f"solved in {result.projections} projections; projecting at the solution")
     if as_json:
         from actuary.cli.valuate_cmd import headline_data
 
