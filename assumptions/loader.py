@@ -61,7 +61,7 @@ def load_basis(path_or_name: str | Path | None = None) -> AssumptionSet:
 
 
 def override(aset: AssumptionSet, overrides: dict[str, Any], name: str | None = None,
-             description: str | None = None) -> AssumptionSet:
+             description: str | None = None, source: str | None = None) -> AssumptionSet:
     """A new set: ``aset`` with ``overrides`` applied in memory, validated again.
 
     The keys are those of an overlay file's ``overrides`` (dotted key paths into the set,
@@ -77,6 +77,9 @@ def override(aset: AssumptionSet, overrides: dict[str, Any], name: str | None = 
         ``{"scheme.parameters.accrual_rate.values": {"2022-10-01": 0.0175}}``.
     name, description
         Of the new set; by default ``aset``'s name with ``" (overridden)"`` added.
+    source
+        Where the overrides were written, for error messages and the set's record of
+        its overrides; default ``override of NAME in memory``.
 
     Raises
     ------
@@ -93,7 +96,7 @@ def override(aset: AssumptionSet, overrides: dict[str, Any], name: str | None = 
     if raw is None:
         raise AssumptionError("this set has no record of what it was read from",
                               value=aset.name, expected="a set made by load_basis or override")
-    source = f"override of {aset.name} in memory"
+    source = source or f"override of {aset.name} in memory"
     apply_overrides(raw, overrides, source, Path(aset.files[0]).parent if aset.files else Path.cwd())
     new_name = name if name is not None else f"{aset.name} (overridden)"
     raw.body["name"] = new_name

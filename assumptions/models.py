@@ -388,7 +388,7 @@ class AssumptionSet(Strict):
             param._path = path
 
     def override(self, overrides: dict[str, Any] | None = None, /, *, name: str | None = None,
-                 description: str | None = None) -> "AssumptionSet":
+                 description: str | None = None, source: str | None = None) -> "AssumptionSet":
         """A new set with ``overrides`` applied in memory; this one is unchanged.
 
         The keys are an overlay file's (dotted key paths, the scheme as ``scheme``), so a
@@ -401,7 +401,8 @@ class AssumptionSet(Strict):
         Errors name the key (``overrides.KEY``) and the source ``override of NAME in
         memory``. See :func:`actuary.assumptions.loader.override`.
         """
-        return type(self)._override(self, overrides or {}, name=name, description=description)
+        return type(self)._override(self, overrides or {}, name=name, description=description,
+                                    source=source)
 
     # -- the projection period ------------------------------------------------------
 
