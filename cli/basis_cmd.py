@@ -14,7 +14,8 @@ import click
 
 __all__ = ["basis"]
 
-_SECTIONS = (("economic", "Economic"), ("demographic", "Demographic"), ("coverage", "Coverage"), ("scheme", "Scheme"))
+_SECTIONS = (("economic", "Economic"), ("demographic", "Demographic"), ("coverage", "Coverage"), ("scheme", "Scheme"),
+             ("occupational_risk", "Occupational risk"))
 
 
 @click.group("basis")
