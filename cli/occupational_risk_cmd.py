@@ -57,8 +57,9 @@ def branch_headline(result) -> str:
 
 def valuate_branch_command(aset, population: str | None, horizon: int | None, out: str,
                            csv_dir: str | None, sensitivities: bool,
-                           say: Callable[[str], None]) -> None:
-    """Value the branch of ``aset``, write the workbook (and CSV tables), print the headline."""
+                           say: Callable[[str], None], as_json: bool = False) -> None:
+    """Value the branch of ``aset``, write the workbook (and CSV tables), print the headline
+    (as one JSON object with ``as_json``)."""
     from actuary.io.fileio import check_outputs
     from actuary.reports.occupational_risk import write_occupational_risk_workbook
     from actuary.schemes.occupational_risk import valuate_branch
@@ -81,5 +82,13 @@ def valuate_branch_command(aset, population: str | None, horizon: int | None, ou
                 write_atomic(folder / f"{name}.csv",
                              lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
         say(f"wrote CSV tables to {folder}")
+    if as_json:
+        from actuary.cli.options import echo_json
+
+        echo_json({"set": aset.name, "scheme_type": aset.scheme_type,
+                   "content_hash": aset.content_hash(), "valuation_date": aset.valuation_date,
+                   "overrides": [k for k, _ in aset.overrides], "summary": result.summary,
+                   "unverified": len(aset.unverified()), "workbook": out})
+        return
     click.echo(branch_headline(result))
     click.echo(f"\nworkbook: {out}")
