@@ -19,11 +19,11 @@ from actuary.io.yamlio import read_mapping
 
 from .checks import check_series, check_tables
 from .models import AssumptionSet
-from .overlay import read_set
+from .overlay import RawSet, read_set
 from .problems import BasisInvalid, Problem, from_validation
 from .registry import DEFAULT_SET, resolve
 
-__all__ = ["load_basis"]
+__all__ = ["load_basis", "load_raw"]
 
 
 def load_basis(path_or_name: str | Path | None = None) -> AssumptionSet:
@@ -55,7 +55,22 @@ def load_basis(path_or_name: str | Path | None = None) -> AssumptionSet:
                               location="design", value=design,
                               expected="an assumption set or overlay here; a design is "
                                        f"valued against a base with: actuary compare BASE {ref}")
-    raw = read_set(path)
+    return load_raw(read_set(path))
+
+
+def load_raw(raw: RawSet) -> AssumptionSet:
+    """Validate and check a set already read as plain data (:func:`.overlay.read_set`).
+
+    What :func:`load_basis` does after reading the files: the analysis of change uses it
+    for the intermediate sets it assembles in memory from two sets' bodies (``raw.origin``
+    names the file each key came from, so tables and populations named by path resolve
+    from that file's folder and errors name it).
+
+    Raises
+    ------
+    actuary.io.errors.AssumptionError
+        Listing every problem found.
+    """
     try:
         aset = AssumptionSet.model_validate(raw.body)
     except ValidationError as exc:
