@@ -315,14 +315,18 @@ def _design_kind(ref: Path | str) -> str | None:
     return str(doc["design"]) if "design" in doc else None
 
 
-def load_scenario(ref: str | Path, horizon: int | None = None,
+def load_scenario(ref: "str | Path | AssumptionSet", horizon: int | None = None,
                   progress: Callable[[str], None] | None = None) -> ScenarioResult:
-    """Value one scenario: an assumption set or overlay (by path or shipped name), or a
-    design file (see :mod:`actuary.schemes.public_sector`)."""
-    from actuary.assumptions import load_basis
+    """Value one scenario: an assumption set (loaded, or by path or shipped name, an
+    overlay included), or a design file (see :mod:`actuary.schemes.public_sector`)."""
+    from actuary.assumptions import AssumptionSet, load_basis
     from actuary.analysis.valuation import load_population, run_valuation
 
     say = progress or (lambda _m: None)
+    if isinstance(ref, AssumptionSet):  # a set in memory (e.g. overridden in Python)
+        say(f"valuing {ref.name}")
+        result = run_valuation(ref, load_population(ref, None), horizon, detail=False)
+        return scenario_from_valuation(result)
     target = resolve_scenario(ref)
     kind = _design_kind(target)
     if kind == "multi_tier":
