@@ -474,7 +474,7 @@ class AssumptionSet(Strict):
             param._path = path
 
     def override(self, overrides: dict[str, Any] | None = None, /, *, name: str | None = None,
-                 description: str | None = None) -> "AssumptionSet":
+                 description: str | None = None, source: str | None = None) -> "AssumptionSet":
         """A new set with ``overrides`` applied in memory; this one is unchanged.
 
         The keys are an overlay file's (dotted key paths, the scheme as ``scheme``), so a
@@ -489,7 +489,7 @@ class AssumptionSet(Strict):
         """
         from .loader import override
 
-        return override(self, overrides or {}, name=name, description=description)
+        return override(self, overrides or {}, name=name, description=description, source=source)
 
     # -- the projection period ------------------------------------------------------
 

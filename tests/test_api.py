@@ -151,3 +151,23 @@ def test_short_help_option(args):
 
     out = CliRunner().invoke(main, args)
     assert out.exit_code == 0 and "Usage:" in out.output
+
+
+def test_ci_constraints_satisfy_the_declared_dependencies():
+    """The pinned versions CI installs with are inside pyproject's ranges."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pins = {}
+    for line in (root / ".ci" / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[name.lower().replace("_", "-")] = version
+    for text in project["dependencies"]:
+        req = Requirement(text)
+        name = req.name.lower().replace("_", "-")
+        assert name in pins, f"{name} is not pinned in .ci/constraints.txt"
+        assert req.specifier.contains(pins[name]), f"{name}=={pins[name]} outside {req.specifier}"
