@@ -185,6 +185,9 @@ def _parse_cached(stamp: tuple, path: Path, error: type[ActuaryError]) -> dict[s
 
 
 def _parse_mapping(path: Path, error: type[ActuaryError]) -> dict[str, Any]:
+    from actuary.io.fileio import input_file
+
+    input_file(path, "a YAML file", error)  # a FIFO or a device would never end
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
