@@ -454,6 +454,9 @@ class AssumptionSet(Strict):
     _population_file: str | None = PrivateAttr(default=None)
     # the CSV and sidecar of every user table the set references
     _table_files: list[str] = PrivateAttr(default_factory=list)
+    # the merged plain data the set was validated from, with where each key came from:
+    # what an override in memory starts from (see :meth:`override`)
+    _raw: Any = PrivateAttr(default=None)
 
     index_names: ClassVar[tuple[str, ...]] = INDEX_NAMES
 
@@ -469,6 +472,24 @@ class AssumptionSet(Strict):
 
         for path, param in iter_dated(self):
             param._path = path
+
+    def override(self, overrides: dict[str, Any] | None = None, /, *, name: str | None = None,
+                 description: str | None = None, source: str | None = None) -> "AssumptionSet":
+        """A new set with ``overrides`` applied in memory; this one is unchanged.
+
+        The keys are an overlay file's (dotted key paths, the scheme as ``scheme``), so a
+        reform tried here can be written to a file as it is::
+
+            >>> basis = load_basis("cambodia-default")
+            >>> richer = basis.override({"scheme.parameters.accrual_rate.values":
+            ...                          {"2022-10-01": 0.0175}})
+
+        Errors name the key (``overrides.KEY``) and the source ``override of NAME in
+        memory``. See :func:`actuary.assumptions.loader.override`.
+        """
+        from .loader import override
+
+        return override(self, overrides or {}, name=name, description=description, source=source)
 
     # -- the projection period ------------------------------------------------------
 

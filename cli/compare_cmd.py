@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
+
 
 def _fmt(value, kind: str) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -19,7 +21,7 @@ def _fmt(value, kind: str) -> str:
         return f"{value:.1f}"
     if kind == "khr":
         return f"{value / 1e9:,.0f} bn"
-    return f"{value:.3f}"
+    return f"{value:.3f}%"
 
 
 def _change(value, kind: str) -> str:
@@ -33,7 +35,7 @@ def _change(value, kind: str) -> str:
         return f"{value:+.1f}"
     if kind == "khr":
         return f"{value / 1e9:+,.0f} bn"
-    return f"{value:+.3f}"
+    return f"{value:+.3f} pt"
 
 
 def comparison_text(comparison) -> str:
@@ -113,26 +115,43 @@ def self_employed_text(result) -> str:
 
 
 @click.command("compare")
-@click.argument("base")
-@click.argument("scenarios", nargs=-1, required=True)
+@click.argument("base", shell_complete=complete_sets)
+@click.argument("scenarios", nargs=-1, required=True, shell_complete=complete_sets)
 @click.option("--horizon", type=click.IntRange(1, 300), help="Projection years.")
 @click.option("--out", "out", type=click.Path(dir_okay=False),
               help="Also write the comparison workbook (.xlsx).")
-@click.option("--quiet", is_flag=True, help="No progress messages.")
-def compare(base, scenarios, horizon, out, quiet) -> None:
+@set_option
+@json_option
+@quiet_option
+def compare(base, scenarios, horizon, out, sets, as_json, quiet) -> None:
     """Compare SCENARIOS with BASE: indicators side by side and their differences.
 
     Each is an assumption set or overlay (a file or a shipped name, e.g.
     public-sector-default) or a design file; shipped reforms in
     assumptions/data/reforms/ can be named by file stem or name (ps-transition-2027).
+    --set changes every assumption set compared (not design files) the same way.
+
+    \b
+    Examples:
+      actuary compare cambodia-default accrual-1.75 --out reforms.xlsx
+      actuary compare cambodia-default accrual-1.75 --set 'demographic.mortality.scale=0.9'
     """
     from actuary.studies.compare import compare as run
     from actuary.io.fileio import check_outputs
 
     check_outputs([("--out", out, (".xlsx",))], inputs=[base, *scenarios])
     say = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
-    comparison = run([base, *scenarios], horizon, progress=say,
-                     command="actuary " + " ".join(sys.argv[1:]))
+    refs = [base, *scenarios]
+    if sets:
+        refs = [_with_sets(ref, sets) for ref in refs]
+    comparison = run(refs, horizon, progress=say, command="actuary " + " ".join(sys.argv[1:]))
+    if as_json:
+        echo_json({"scenarios": [{"name": sc.name, "kind": sc.kind, "summary": sc.summary}
+                                 for sc in comparison.scenarios],
+                   "table": comparison.table, "workbook": out})
+        if out:
+            _write(comparison, out)
+        return
     click.echo(comparison_text(comparison))
     for sc in comparison.scenarios:
         if "transition_cost" in sc.yearly.columns:
@@ -143,9 +162,29 @@ def compare(base, scenarios, horizon, out, quiet) -> None:
         if scheme is not None and scheme.aset.scheme.covered_population == "self_employed":
             click.echo(self_employed_text(scheme))
     if out:
-        from actuary.reports.compare import write_comparison_workbook
-
-        # the files the sets named (populations) are known now
-        check_outputs([("--out", out, (".xlsx",))], inputs=comparison.provenance["files"])
-        write_comparison_workbook(comparison, out)
+        _write(comparison, out)
         click.echo(f"\nworkbook: {out}")
+
+
+def _write(comparison, out: str) -> None:
+    from actuary.io.fileio import check_outputs
+    from actuary.reports.compare import write_comparison_workbook
+
+    # the files the sets named (populations) are known now
+    check_outputs([("--out", out, (".xlsx",))], inputs=comparison.provenance["files"])
+    write_comparison_workbook(comparison, out)
+
+
+def _with_sets(ref: str, sets: tuple[str, ...]):
+    """The set ``ref`` names with the --set overrides applied; a design file refused."""
+    from actuary.assumptions import load_basis
+    from actuary.io.errors import AssumptionError
+    from actuary.io.yamlio import read_mapping
+    from actuary.studies.compare import resolve_scenario
+
+    target = resolve_scenario(ref)
+    if not isinstance(target, str) and "design" in read_mapping(target):
+        raise AssumptionError("--set changes assumption sets, and this is a design file",
+                              source=str(target), field="--set",
+                              expected="assumption sets only, or no --set")
+    return apply_sets(load_basis(target), sets)

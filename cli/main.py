@@ -91,7 +91,7 @@ def stop_on_terminate() -> None:
     signal.signal(signal.SIGTERM, _stop)
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="actuary")
 def main() -> None:
     """Actuarial valuation of Cambodia's contributory pension schemes."""

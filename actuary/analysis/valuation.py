@@ -354,15 +354,19 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
     pensioners it is their whole future pensions. Returns ``adl`` (KHR), ``reserve0``,
     ``funded_ratio`` (reserve / ADL), ``adl_pct_gdp`` (ADL in per cent of the first
     year's GDP). Where the member engine does not value the rules (final salary,
-    retirement at any age) only ``not_computed``, the reason, is returned. ``progress``
+    retirement at any age) the cohort engine values them
+    (:func:`actuary.analysis.accrued.cohort_accrued_liability`, which says so in
+    ``method``). ``progress``
     is told when the member-level valuation starts.
     """
     from actuary.engine.build import start_rules
     from actuary.members.closed_group import value_population, values_rules
 
     if not values_rules(basis):
-        return {"not_computed": "the member-level engine values career-average schemes "
-                                "without retirement at any age"}
+        # final salary or retirement at any age: the cohort engine values the rights
+        from actuary.analysis.accrued import cohort_accrued_liability
+
+        return cohort_accrued_liability(aset, population, basis.n_years)
     if progress is not None:
         progress("valuing accrued rights member by member (a first run compiles the "
                  "engine: ~15 s)")

@@ -196,7 +196,9 @@ class Basis:
     investment_return
         Nominal return on the reserve in year t.
     admin_rate
-        Administrative expenses, share of contributions received.
+        Administrative expenses, share of contributions received in year t: in a year
+        where the admin or the contribution rate changes, the months' admin rates
+        weighted by the months' contribution rates (see ``build._admin_rate``).
     funeral_grant_minimum
         Minimum funeral grant, KHR, in year t.
     target_actives

@@ -2,9 +2,10 @@
 
 Timing conventions (the kernel's year ``t`` is calendar year ``y = first_year + t``):
 
-* Rates in force during the year (contribution rate, admin rate, density, funeral grant
-  minimum) are time-weighted averages over calendar year ``y`` (a change on 1 October
-  counts for a quarter of the year).
+* Rates in force during the year (contribution rate, density, funeral grant minimum) are
+  time-weighted averages over calendar year ``y`` (a change on 1 October counts for a
+  quarter of the year). The admin rate, a share of contributions, follows the months
+  with the contribution rate: its average weighted by the month's rate.
 * Awards at the end of year ``y`` (accrual rate, minimum pension, pension age) use the
   value in force on 31 December of ``y``.
 * Growth applied at the end of year ``y`` to carry amounts into year ``y+1``: wages and
@@ -33,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from actuary.assumptions.dated import yearly_product_average
 from actuary.assumptions.models import AssumptionSet
 from actuary.engine.basis import Basis, SchemeRules, StartingState
 from actuary.io.errors import AssumptionError
@@ -297,7 +299,7 @@ def build_basis(
         indexation=indexation,
         wage_growth=wage_growth,
         investment_return=avg(eco.investment_return),
-        admin_rate=avg(eco.admin_expense_rate),
+        admin_rate=_admin_rate(eco.admin_expense_rate, p.contribution_rate, y0, last, idx),
         funeral_grant_minimum=avg(p.funeral_grant_minimum),
         target_actives=target,
         mortality=q,
@@ -386,6 +388,23 @@ def _transitional_years(credits: Any, valuation_date: date) -> Callable[[int], f
         return credits.extra_years_at(int(age_now - years_back))
 
     return extra_years
+
+
+def _admin_rate(admin: Any, rate: Any, first_year: int, last_year: int,
+                idx: dict[str, np.ndarray]) -> np.ndarray:
+    """The admin rate of each year as a share of the year's contributions: the average of
+    the admin rate weighted by the contribution rate, month by month, so that a year
+    where either changes (October of a step year) costs ``sum(admin_m x rate_m)`` over
+    its months, not the product of the two yearly averages.
+
+    Contributions within a year are taken as proportional to the month's rate (members
+    and wages even over the year); a year without contributions takes the plain
+    average of the admin rate.
+    """
+    both = yearly_product_average(admin, rate, first_year, last_year, idx)
+    mean_rate = np.asarray(rate.yearly(first_year, last_year, "average", idx), dtype=float)
+    plain = np.asarray(admin.yearly(first_year, last_year, "average", idx), dtype=float)
+    return np.where(mean_rate > 0, both / np.where(mean_rate > 0, mean_rate, 1.0), plain)
 
 
 def reference_wage_is_final(aset: AssumptionSet, last_year: int | None = None) -> bool:
