@@ -352,6 +352,11 @@ def load_scenario(ref: "str | Path | AssumptionSet", horizon: int | None = None,
 
         say(f"multi-tier design {Path(target).name}")
         return run_multi_tier(target, horizon, progress=say).scenario
+    if kind == "self_employed":
+        from actuary.schemes.self_employed_design import run_self_employed_design
+
+        say(f"self-employed design {Path(target).name}")
+        return run_self_employed_design(target, horizon, progress=say)
     if kind is not None:  # the public-sector designs (the file says which, checked there)
         from actuary.schemes.public_sector import run_design
 
