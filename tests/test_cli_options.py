@@ -91,7 +91,9 @@ def test_solve_json_says_whether_the_target_is_met(tmp_path):
     # the rate found covers the GAP: it is the 75-year GAP of the valuation
     gap = _json(["valuate", "--horizon", "80", "--no-sensitivity", "--quiet", "--json",
                  "--out", str(tmp_path / "v.xlsx")], tmp_path)["summary"]["gap_75"]
-    assert data["value"] == pytest.approx(gap, abs=1e-6)
+    # the solver stops when its bracket is narrower than the rate lever's tolerance (1e-6),
+    # then steps 1% of it to the side meeting the target: within about 2e-6 of the GAP
+    assert data["value"] == pytest.approx(gap, abs=2e-6)
 
 
 def test_quiet_population_prints_no_progress(tmp_path):

@@ -56,13 +56,19 @@ def test_kernel_agrees_with_reference_on_the_default(default):
         assert rel.max() < 1e-12
 
 
-def test_merged_service_slots_are_exact_on_the_default(default):
-    """The default's wages depend on sex and age only, so merging service slots from the
-    longest qualifying period (5 years) up changes nothing."""
+def test_merged_service_slots_on_the_default_are_within_their_stated_size(default):
+    """Merging service slots from the longest qualifying period (5 years) up pools the
+    wages of one sex and age; the default's starting wages depend on sex and age only,
+    but its insurable wages made gross (actuary.engine.wages.gross_mean) age by age are
+    not on the salary scale the entrants' are, so the pooled capped wage moves yearly
+    contributions and benefits by at most 0.13% (Basis.service_slots). People are the
+    same to rounding."""
     basis = default[2]
     assert basis.service_slots == 6
-    for got, want in zip(run_kernel(basis), run_kernel(basis.with_(full_service=True))):
-        np.testing.assert_allclose(got, want, rtol=1e-11, atol=1e-9)
+    merged, full = project(basis), project(basis.with_(full_service=True))
+    for name in ("contributions", "benefits"):
+        np.testing.assert_allclose(getattr(merged, name), getattr(full, name), rtol=2e-3)
+    np.testing.assert_allclose(merged.people, full.people, rtol=1e-11, atol=1e-9)
 
 
 def test_people_conserved_on_the_default(default):

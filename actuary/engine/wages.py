@@ -12,7 +12,7 @@ import math
 
 import numba
 
-__all__ = ["capped_mean", "capped_mean_logs"]
+__all__ = ["capped_mean", "capped_mean_logs", "gross_mean"]
 
 _SQRT2 = math.sqrt(2.0)
 
@@ -71,3 +71,33 @@ def capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma):
     if has_ceiling:
         result += ceiling * (1.0 - upper_p)
     return result
+
+
+def gross_mean(insurable: float, floor: float, ceiling: float, sigma: float) -> float:
+    """The mean ``m`` of a lognormal wage (log-sd ``sigma``) whose capped mean
+    :func:`capped_mean` is ``insurable``: the gross mean of a cell whose average
+    insurable wage is known (KHR, any period, the same for all four amounts).
+
+    :func:`capped_mean` increases with ``m`` from the floor (``m -> 0``) to the
+    ceiling (``m -> inf``), so the root is unique, found by Brent's method on ``ln m``
+    to 1e-13 relative. An average at or beyond the floor or the ceiling (or ``sigma =
+    0``) is read as every member being there: the wage is kept as given.
+    """
+    from scipy.optimize import brentq
+
+    has_ceiling = ceiling > 0.0
+    if (sigma <= 0.0 or insurable <= 0.0 or insurable <= floor
+            or (has_ceiling and insurable >= ceiling)):
+        return insurable
+    target = math.log(insurable)
+
+    def gap(log_m: float) -> float:
+        return math.log(capped_mean(math.exp(log_m), floor, ceiling, sigma)) - target
+
+    # the capped mean is within a factor exp(+-k sigma)-ish of m; widen until bracketed
+    lo, hi = target - 4.0 * sigma, target + 4.0 * sigma
+    while gap(lo) > 0.0:
+        lo -= 4.0 * sigma
+    while gap(hi) < 0.0:
+        hi += 4.0 * sigma
+    return math.exp(brentq(gap, lo, hi, xtol=1e-14, rtol=1e-15))
