@@ -81,7 +81,12 @@ class ValuationResult:
     starting
         The starting population summary.
     accrued
-        The implicit pension debt (:func:`accrued_liability`); empty when not asked for.
+        The implicit pension debt (:func:`actuary.analysis.valuation.accrued_liability`); empty when not asked
+        for.
+    rate_paths
+        The headline under the legislated contribution-rate schedule and under the rate
+        held at its last enacted step (:mod:`actuary.analysis.rate_paths`); empty when
+        not asked for (``detail=False``).
     provenance
         Inputs (files and their SHA-256), versions, command, date.
     """
@@ -99,6 +104,7 @@ class ValuationResult:
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
     provenance: dict = field(default_factory=dict)
     accrued: dict = field(default_factory=dict)
+    rate_paths: tuple = ()
 
     @property
     def starting(self) -> pd.DataFrame:

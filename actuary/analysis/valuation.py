@@ -159,7 +159,11 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
               if detail else [])
     careers = pd.DataFrame()
     accrued: dict = {}
+    paths: tuple = ()
     if detail:
+        from actuary.analysis.rate_paths import rate_paths
+
+        paths = rate_paths(aset, basis, cf)
         # careers and accrued rights are about the rules and the people, not the
         # valuation period: a short horizon would cut them off
         long_enough = given or basis.n_years >= aset.horizon_years
@@ -170,7 +174,7 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     return ValuationResult(
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
-        careers=careers, accrued=accrued,
+        careers=careers, accrued=accrued, rate_paths=paths,
     )
 
 
@@ -208,21 +212,28 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
             "adl_pct_gdp": 100.0 * adl / gdp0 if gdp0 > 0 else float("nan")}
 
 
-def load_population(aset: AssumptionSet, path: str | Path | None) -> StartingPopulation:
-    """The population file given, else the one the assumption set names."""
-    if path is not None:
-        return read_starting_population(path)
-    return read_starting_population(aset.starting_population_file
-                                    or shipped_population_path(aset.starting_population))
+def load_population(aset: AssumptionSet, path: str | Path | None,
+                    accept_implausible: bool = False) -> StartingPopulation:
+    """The population file given, else the one the assumption set names, checked against
+    the rules of ``aset`` (:func:`actuary.engine.starting.check_against_rules`)."""
+    from actuary.engine.plausibility import RuleLimits
+    from actuary.engine.starting import check_against_rules
+
+    if path is None:
+        path = aset.starting_population_file or shipped_population_path(aset.starting_population)
+    return check_against_rules(read_starting_population(path), RuleLimits.from_basis(aset),
+                               accept_implausible)
 
 
 def valuate(basis: AssumptionSet | str | Path | None = None,
             population_file: str | Path | None = None, horizon: int | None = None, *,
             sensitivities: bool = True, progress: Progress | None = None,
-            command: str = "") -> ValuationResult:
+            command: str = "", accept_implausible: bool = False) -> ValuationResult:
     """The whole valuation: load, project, indicators, sensitivities, provenance.
 
     ``basis`` is a loaded set, or what :func:`actuary.assumptions.load_basis` takes.
+    ``accept_implausible`` values a starting population whose amounts look like a unit
+    mistake (its findings are kept in ``result.population.accepted``).
     """
     say = progress or (lambda _msg: None)
     if isinstance(basis, AssumptionSet):
@@ -231,7 +242,7 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
         say("loading the assumption set")
         aset = load_basis(basis)
     say("reading the starting population")
-    population = load_population(aset, population_file)
+    population = load_population(aset, population_file, accept_implausible)
     say("projecting the scheme")
     result = run_valuation(aset, population, horizon, progress=say)
     if sensitivities:
