@@ -152,7 +152,8 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, sets, as_j
     """Value a scheme: project it, compute the indicators, write the workbook.
 
     BASIS is an assumption-set file or the name of a shipped set (default:
-    cambodia-default, the NSSF pension scheme).
+    cambodia-default, the NSSF pension scheme). A set with an occupational_risk
+    section (occupational-risk-default) values that branch instead.
 
     \b
     Examples:
@@ -174,6 +175,12 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, sets, as_j
         # and against the files the set rests on (bases, scheme, tables, population),
         # known once it is read, before any projection
         check_outputs(outputs, inputs=[population, *aset.read_files])
+        if aset.scheme_type == "occupational_risk":  # the branch, not the pension scheme
+            from actuary.cli.occupational_risk_cmd import valuate_branch_command
+
+            valuate_branch_command(aset, population, horizon, out, csv_dir, not no_sensitivity,
+                                   say, as_json)
+            return
         result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
                      command="actuary " + " ".join(sys.argv[1:]))
         say(f"writing {out}")

@@ -29,6 +29,7 @@ from actuary.analysis.careers import (
     ModelCareer,
     run_career,
 )
+from actuary.io.errors import AssumptionError
 from actuary.io.fileio import sha256_of
 from actuary.io.progress import Progress, waiting
 from actuary.engine.projection import Projection, project
@@ -316,6 +317,12 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     career still reaches the pension age and today's members' rights run off.
     ``progress`` is told when the member-level valuation starts.
     """
+    if aset.scheme_type != "pension":
+        raise AssumptionError(
+            "an occupational-risk set values the branch, not a pension scheme",
+            source=aset.files[0] if aset.files else aset.name, location="occupational_risk",
+            value=aset.name, expected="actuary valuate SET (or actuary.schemes."
+                                      "occupational_risk.valuate_branch); a pension set here")
     given = basis is not None
     basis = basis or build_basis(aset, population, horizon)
     with waiting(progress, "projecting the scheme (a first run compiles the kernel)"):
