@@ -13,7 +13,7 @@ import click
 
 from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
 from actuary.cli.progress import progress
-from actuary.io.fileio import check_outputs, write_atomic
+from actuary.io.fileio import check_outputs, output_set, spreadsheet_safe, write_atomic
 
 # the tables --csv writes, one file each
 _CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers")
@@ -110,6 +110,15 @@ def _held_rate_depletion(result) -> int | None:
     return None if year is None or year != year else int(year)  # year != year: NaN
 
 
+def _write_csv_tables(result, folder: Path) -> None:
+    """The tables of ``--csv``, one file each (spreadsheet-safe text, see fileio)."""
+    for name in _CSV_TABLES:
+        frame = getattr(result, name)
+        if frame is not None and not frame.empty:
+            write_atomic(folder / f"{name}.csv", lambda p, f=frame: spreadsheet_safe(f).to_csv(
+                p, index=False, lineterminator="\n"))
+
+
 @contextmanager
 def batch_gc() -> Iterator[None]:
     """No automatic cyclic garbage collection inside (restored on the way out).
@@ -144,10 +153,14 @@ def batch_gc() -> Iterator[None]:
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
               help="Also write the yearly, by-sex and sensitivity tables as CSV here.")
 @click.option("--no-sensitivity", is_flag=True, help="Skip the sensitivity tests.")
+@click.option("--accept-implausible", is_flag=True,
+              help="Value a starting population whose amounts look like a unit mistake "
+                   "(said on the console and the workbook's Summary).")
 @set_option
 @json_option
 @quiet_option
-def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, sets, as_json,
+def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, accept_implausible, sets,
+            as_json,
             quiet) -> None:
     """Value a scheme: project it, compute the indicators, write the workbook.
 
@@ -182,21 +195,24 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, sets, as_j
                                    say, as_json)
             return
         result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
-                     command="actuary " + " ".join(sys.argv[1:]))
-        say(f"writing {out}")
-        write_valuation_workbook(result, out)
-    if csv_dir:
-        folder = Path(csv_dir)
-        for name in _CSV_TABLES:
-            frame = getattr(result, name)
-            if frame is not None and not frame.empty:
-                write_atomic(folder / f"{name}.csv",
-                             lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
-        say(f"wrote CSV tables to {folder}")
+                     command="actuary " + " ".join(sys.argv[1:]),
+                     accept_implausible=accept_implausible)
+        # the workbook and the CSV tables are replaced together, or none of them
+        with output_set():
+            say(f"writing {out}")
+            write_valuation_workbook(result, out)
+            if csv_dir:
+                _write_csv_tables(result, Path(csv_dir))
+                say(f"wrote CSV tables to {csv_dir}")
     if as_json:
-        echo_json(headline_data(result, out))
+        data = headline_data(result, out)
+        if result.population.accepted:  # said in the data, as on the console
+            data["accepted_implausible"] = list(result.population.accepted)
+        echo_json(data)
         return
     click.echo(headline(result))
+    for note in result.population.accepted:
+        click.echo(f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}")
     click.echo(f"\nworkbook: {out}")
 
 

@@ -81,6 +81,12 @@ def _about(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -
         put(ws, r, 1, label, font=styles.BOLD)
         fmt = styles.DATE if label == "Valuation date" else styles.KHR
         put(ws, r, 2, value, fmt)
+    # implausible starting data the user chose to value (--accept-implausible)
+    for note in getattr(pop, "accepted", ()):
+        r = cur.take()
+        put(ws, r, 1, "IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)", font=styles.BOLD,
+            fill=styles.UNVERIFIED_FILL)
+        put(ws, r, 2, note, fill=styles.UNVERIFIED_FILL)
 
 
 def _headline_rows(result: Any, layout: ProjectionLayout) -> list[tuple[str, str, str, str]]:

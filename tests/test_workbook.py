@@ -472,16 +472,19 @@ def test_written_atomically_a_failure_keeps_the_old_file(result, tmp_path, monke
     path = tmp_path / "v.xlsx"
     path.write_bytes(b"the previous workbook")
 
-    class Failing(wbmod.ExcelWriter):
+    import openpyxl.writer.excel as excel
+
+    class Failing(excel.ExcelWriter):
         def write_data(self):
             self._archive.writestr("half.xml", "<x/>")  # something is on disk already
-            raise OSError("disk full")
+            raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(wbmod, "ExcelWriter", Failing)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(excel, "ExcelWriter", Failing)
+    # the failure names the file, in the project's error (the CLI's one error line)
+    with pytest.raises(ActuaryError, match="v.xlsx.*No space left on device"):
         write_valuation_workbook(result, path)
     assert path.read_bytes() == b"the previous workbook"
-    with pytest.raises(OSError):
+    with pytest.raises(ActuaryError):
         write_valuation_workbook(result, tmp_path / "new.xlsx")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.xlsx"]
 

@@ -382,21 +382,28 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
             "adl_pct_gdp": 100.0 * adl / gdp0 if gdp0 > 0 else float("nan")}
 
 
-def load_population(aset: AssumptionSet, path: str | Path | None) -> StartingPopulation:
-    """The population file given, else the one the assumption set names."""
-    if path is not None:
-        return read_starting_population(path)
-    return read_starting_population(aset.starting_population_file
-                                    or shipped_population_path(aset.starting_population))
+def load_population(aset: AssumptionSet, path: str | Path | None,
+                    accept_implausible: bool = False) -> StartingPopulation:
+    """The population file given, else the one the assumption set names, checked against
+    the rules of ``aset`` (:func:`actuary.engine.starting.check_against_rules`)."""
+    from actuary.engine.plausibility import RuleLimits
+    from actuary.engine.starting import check_against_rules
+
+    if path is None:
+        path = aset.starting_population_file or shipped_population_path(aset.starting_population)
+    return check_against_rules(read_starting_population(path), RuleLimits.from_basis(aset),
+                               accept_implausible)
 
 
 def valuate(basis: AssumptionSet | str | Path | None = None,
             population_file: str | Path | None = None, horizon: int | None = None, *,
             sensitivities: bool = True, progress: Progress | None = None,
-            command: str = "") -> ValuationResult:
+            command: str = "", accept_implausible: bool = False) -> ValuationResult:
     """The whole valuation: load, project, indicators, sensitivities, provenance.
 
     ``basis`` is a loaded set, or what :func:`actuary.assumptions.load_basis` takes.
+    ``accept_implausible`` values a starting population whose amounts look like a unit
+    mistake (its findings are kept in ``result.population.accepted``).
     """
     say = progress or (lambda _msg: None)
     if isinstance(basis, AssumptionSet):
@@ -405,7 +412,7 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
         say("loading the assumption set")
         aset = load_basis(basis)
     say("reading the starting population")
-    population = load_population(aset, population_file)
+    population = load_population(aset, population_file, accept_implausible)
     result = run_valuation(aset, population, horizon, progress=progress)
     if sensitivities:
         from actuary.analysis.sensitivity import sensitivity_table
