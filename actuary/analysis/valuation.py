@@ -12,7 +12,6 @@ import platform
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -39,13 +38,13 @@ from actuary.analysis.careers import (
 )
 from actuary.io.errors import AssumptionError
 from actuary.io.fileio import sha256_of
+from actuary.io.progress import Progress, waiting
 from actuary.engine.projection import project
 from actuary.engine.starting import StartingPopulation, read_starting_population, shipped_population_path
 from actuary.engine.state import SEXES
 
 __all__ = ["ValuationResult", "valuate", "run_valuation", "GAP_HORIZONS", "cash_flows"]
 
-Progress = Callable[[str], None]
 
 
 def minimum_wage(aset: AssumptionSet) -> tuple[float, str]:
@@ -150,7 +149,8 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
                                       "occupational_risk.valuate_branch); a pension set here")
     given = basis is not None
     basis = basis or build_basis(aset, population, horizon)
-    proj = project(basis)
+    with waiting(progress, "projecting the scheme (a first run compiles the kernel)"):
+        proj = project(basis)
     cf = cash_flows(proj)
     gdp = aset.economic.gdp.yearly(int(proj.years[0]), int(proj.years[-1]))
     yearly = yearly_frame(proj, cf, gdp)
@@ -202,11 +202,9 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
         from actuary.analysis.accrued import cohort_accrued_liability
 
         return cohort_accrued_liability(aset, population, basis.n_years)
-    if progress is not None:
-        progress("valuing accrued rights member by member (a first run compiles the "
-                 "engine: ~15 s)")
-
-    adl = float(value_population(basis, population, start_rules(aset))["adl"])
+    with waiting(progress, "valuing accrued rights member by member (a first run compiles "
+                           "the member engine)"):
+        adl = float(value_population(basis, population, start_rules(aset))["adl"])
     return {"adl": adl, "reserve0": reserve0,
             "funded_ratio": reserve0 / adl if adl > 0 else float("nan"),
             "adl_pct_gdp": 100.0 * adl / gdp0 if gdp0 > 0 else float("nan")}
@@ -243,13 +241,12 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
         aset = load_basis(basis)
     say("reading the starting population")
     population = load_population(aset, population_file, accept_implausible)
-    say("projecting the scheme")
-    result = run_valuation(aset, population, horizon, progress=say)
+    result = run_valuation(aset, population, horizon, progress=progress)
     if sensitivities:
         from actuary.analysis.sensitivity import sensitivity_table
 
         say("running sensitivities")
-        result.sensitivity = sensitivity_table(result, progress=say)
+        result.sensitivity = sensitivity_table(result, progress=progress)
     result.provenance = provenance(aset, population, command)
     return result
 
