@@ -57,6 +57,7 @@ from actuary.engine.basis import Basis
 from actuary.engine.build import build_basis
 from actuary.engine.projection import project
 from actuary.io.errors import AssumptionError
+from actuary.io.progress import track
 
 if TYPE_CHECKING:  # pragma: no cover
     from actuary.analysis.valuation import ValuationResult
@@ -262,17 +263,18 @@ def sensitivity_table(result: "ValuationResult",
     summary = result.summary
     rows = [_row("base", "the valuation as presented", summary, summary, "base", "")]
     sens = sensitivities_of(result.aset) if sensitivities is None else tuple(sensitivities)
-    for spec in sens:
-        say(f"  sensitivity: {spec.name}")
+    for spec in track(progress, sens, "sensitivity", lambda x: x.name):
         rows.append(_row(spec.name, spec.description,
                          headline(sensitivity_basis(result, spec, entrants)), summary,
                          "sensitivity", spec.assumption))
+    run = []
     for shock in shocks_of(result.aset) if shocks is None else tuple(shocks):
         if _shock_start(shock) > last:
             say(f"  stress: {shock.name} not run (starts after {last}, the projection's "
                 "last year)")
-            continue
-        say(f"  stress: {shock.name}")
+        else:
+            run.append(shock)
+    for shock in track(progress, run, "stress", lambda x: x.name):
         rows.append(_row(shock.name, shock.description, headline(shock_basis(base, shock)),
                          summary, "shock", "shock"))
     return pd.DataFrame(rows)
