@@ -31,6 +31,7 @@ from .dated import (
 from .inventory import content_hash, iter_dated, parameters_table, unverified_items
 from .items import _SCALE, GDP, Constant, MortalityRef, ScaledTableRef, SexPair, TableRef, WholeYears
 from .scheme import SchemeDefinition
+from .stress import SensitivitySpec, ShockSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -350,7 +351,10 @@ class AssumptionSet(Strict):
     coverage: Coverage
     scheme: SchemeDefinition
     starting_population: Text
-    sensitivity: dict[str, Any] = Field(default_factory=dict)
+    # The set's own one-at-a-time tests and shocks (assumptions.stress); None: the
+    # shipped default lists.
+    sensitivities: list[SensitivitySpec] | None = None
+    shocks: list[ShockSpec] | None = None
     # The demographic and economic frame (actuary.frame.population, .labour, .economy); optional.
     frame: Frame | None = None
     # The occupational-risk branch (assumptions/occupational_risk.py): when present, the
@@ -379,13 +383,6 @@ class AssumptionSet(Strict):
     #: overriding validates and checks a new set, the loader's work, and the loader
     #: imports this module, so this one does not import it.
     _override: ClassVar[Callable[..., AssumptionSet] | None] = None
-
-    @field_validator("sensitivity")
-    @classmethod
-    def _reserved(cls, v: dict[str, Any]) -> dict[str, Any]:
-        if v:
-            raise ValueError("'sensitivity' is reserved for a later version; expected {} or nothing")
-        return v
 
     def model_post_init(self, __context: Any) -> None:
         for path, param in iter_dated(self):
