@@ -72,6 +72,19 @@ KEY_GROUPS: dict[str, str] = {
     "coverage": "new_entrants",
     "frame.labour": "new_entrants",
     "frame.coverage": "new_entrants",
+    # the occupational-risk branch (assumptions/occupational_risk.py), by what each key is
+    **{f"occupational_risk.{k}": "data" for k in ("reserve", "pensions_in_payment")},
+    **{f"occupational_risk.{k}": "demographic" for k in (
+        "incidence", "fatal_share", "permanent_share", "degrees", "temporary_days",
+        "temporary_days_permanent", "pensioner_mortality_factor")},
+    **{f"occupational_risk.{k}": "economic" for k in (
+        "investment_return", "medical_rate", "admin_expense_rate")},
+    **{f"occupational_risk.{k}": "methods" for k in ("description", "legal_basis")},
+    **{f"occupational_risk.{k}": "rules" for k in (
+        "covered", "contribution_rate", "pension_threshold", "pension_coefficient",
+        "lump_sum_years", "carer_allowance_rate", "total_disability_degree", "temporary_rate",
+        "survivor_rate_one_class", "survivor_rate_both", "survivor_spouse_share",
+        "funeral_grant", "indexation")},
 }
 
 _ENTRIES: tuple[tuple[str, ...], ...] = tuple(tuple(k.split(".")) for k in KEY_GROUPS)
