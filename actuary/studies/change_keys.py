@@ -72,19 +72,35 @@ KEY_GROUPS: dict[str, str] = {
     "coverage": "new_entrants",
     "frame.labour": "new_entrants",
     "frame.coverage": "new_entrants",
-    # the occupational-risk branch (assumptions/occupational_risk.py), by what each key is
-    **{f"occupational_risk.{k}": "data" for k in ("reserve", "pensions_in_payment")},
-    **{f"occupational_risk.{k}": "demographic" for k in (
-        "incidence", "fatal_share", "permanent_share", "degrees", "temporary_days",
-        "temporary_days_permanent", "pensioner_mortality_factor")},
-    **{f"occupational_risk.{k}": "economic" for k in (
-        "investment_return", "medical_rate", "admin_expense_rate")},
-    **{f"occupational_risk.{k}": "methods" for k in ("description", "legal_basis")},
-    **{f"occupational_risk.{k}": "rules" for k in (
-        "covered", "contribution_rate", "pension_threshold", "pension_coefficient",
-        "lump_sum_years", "carer_allowance_rate", "total_disability_degree", "temporary_rate",
-        "survivor_rate_one_class", "survivor_rate_both", "survivor_spouse_share",
-        "funeral_grant", "indexation")},
+    # the occupational-risk branch: its rules, its pensions in payment and reserve (data),
+    # its incidence and degrees (demographic), its return (economic)
+    "occupational_risk.description": "rules",
+    "occupational_risk.covered": "rules",
+    "occupational_risk.legal_basis": "rules",
+    "occupational_risk.contribution_rate": "rules",
+    "occupational_risk.pension_threshold": "rules",
+    "occupational_risk.pension_coefficient": "rules",
+    "occupational_risk.lump_sum_years": "rules",
+    "occupational_risk.carer_allowance_rate": "rules",
+    "occupational_risk.total_disability_degree": "rules",
+    "occupational_risk.temporary_rate": "rules",
+    "occupational_risk.temporary_days": "rules",
+    "occupational_risk.temporary_days_permanent": "rules",
+    "occupational_risk.survivor_rate_one_class": "rules",
+    "occupational_risk.survivor_rate_both": "rules",
+    "occupational_risk.survivor_spouse_share": "rules",
+    "occupational_risk.funeral_grant": "rules",
+    "occupational_risk.indexation": "rules",
+    "occupational_risk.pensions_in_payment": "data",
+    "occupational_risk.reserve": "data",
+    "occupational_risk.incidence": "demographic",
+    "occupational_risk.fatal_share": "demographic",
+    "occupational_risk.permanent_share": "demographic",
+    "occupational_risk.degrees": "demographic",
+    "occupational_risk.pensioner_mortality_factor": "demographic",
+    "occupational_risk.investment_return": "economic",
+    "occupational_risk.medical_rate": "economic",
+    "occupational_risk.admin_expense_rate": "economic",
 }
 
 _ENTRIES: tuple[tuple[str, ...], ...] = tuple(tuple(k.split(".")) for k in KEY_GROUPS)
