@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import sys
 import textwrap
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Iterator
 
 import click
 
+from actuary.cli.bundle import bundle_option, run_argv, write_run_bundle
 from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
 from actuary.cli.progress import progress
 from actuary.io.fileio import check_outputs, write_atomic
@@ -144,10 +144,11 @@ def batch_gc() -> Iterator[None]:
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
               help="Also write the yearly, by-sex and sensitivity tables as CSV here.")
 @click.option("--no-sensitivity", is_flag=True, help="Skip the sensitivity tests.")
+@bundle_option
 @set_option
 @json_option
 @quiet_option
-def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, sets, as_json,
+def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, bundle, sets, as_json,
             quiet) -> None:
     """Value a scheme: project it, compute the indicators, write the workbook.
 
@@ -162,6 +163,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, sets, as_j
     """
     outputs = [("--out", out, (".xlsx",))] + [("--csv", Path(csv_dir) / f"{name}.csv", ())
                                               for name in _CSV_TABLES if csv_dir]
+    outputs += [("--bundle", bundle, (".zip",))]
     check_outputs(outputs, inputs=[basis, population])
     say = progress(quiet)
     with batch_gc():
@@ -175,7 +177,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, sets, as_j
         # known once it is read, before any projection
         check_outputs(outputs, inputs=[population, *aset.read_files])
         result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
-                     command="actuary " + " ".join(sys.argv[1:]))
+                     command="actuary " + " ".join(run_argv()))
         say(f"writing {out}")
         write_valuation_workbook(result, out)
     if csv_dir:
@@ -186,6 +188,16 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, sets, as_j
                 write_atomic(folder / f"{name}.csv",
                              lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
         say(f"wrote CSV tables to {folder}")
+    if bundle:
+        from actuary.reports.opinion import review_checklist
+
+        csvs = [str(Path(csv_dir) / f"{n}.csv") for n in _CSV_TABLES
+                if csv_dir and (Path(csv_dir) / f"{n}.csv").is_file()]
+        write_run_bundle(bundle, inputs=list(result.provenance.get("files", {})),
+                         outputs={"--out": (out, [out]),
+                                  **({"--csv": (csv_dir, csvs)} if csv_dir else {})},
+                         review=review_checklist(result),
+                         extra={"assumption_set_hash": result.aset.content_hash()}, say=say)
     if as_json:
         echo_json(headline_data(result, out))
         return
