@@ -222,8 +222,6 @@ def _fmt_rate(v: Any) -> str:
 
 def write_opinion(ws: Worksheet, result: Any) -> None:
     """The Actuarial opinion sheet (see the module docstring)."""
-    from actuary.analysis.sensitivity import held_rate_test
-
     aset, pop, s = result.aset, result.population, result.summary
     put_title(ws, "Actuarial opinion (laid out after ISAP 2)",
               f"Figures are filled in by the toolkit; every cell marked {ACTUARY_MARK} is left "
@@ -264,11 +262,11 @@ def write_opinion(ws: Worksheet, result: Any) -> None:
     rows.pair("Actuarial balance, 75 years", _fmt_rate(s.get("actuarial_balance_75")))
     rows.pair("Depletion year, legislated rates", s.get("depletion_year") or "none in the "
               "projection")
-    held = held_rate_test(result.sensitivity)
-    if held is not None:
-        y = held["depletion_year"]
-        rows.pair("Depletion year, rate held at its last enacted step",
-                  "none in the projection" if y is None or y != y else int(y))
+    for path in getattr(result, "rate_paths", ()):
+        if path.key == "held":
+            y = path.indicators.get("depletion_year")
+            rows.pair("Depletion year, rate held at its last enacted step",
+                      "none in the projection" if y is None else int(y))
     rows.pair("Reserve ratio, year 10", s.get("reserve_ratio_year_10"), styles.RATIO)
     acc = result.accrued or {}
     if "adl" in acc:
