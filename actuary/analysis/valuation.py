@@ -13,7 +13,6 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -32,6 +31,7 @@ from actuary.analysis.careers import (
 )
 from actuary.io.errors import AssumptionError
 from actuary.io.fileio import sha256_of
+from actuary.io.progress import Progress, waiting
 from actuary.engine.projection import Projection, project
 from actuary.engine.starting import StartingPopulation, read_starting_population, shipped_population_path
 from actuary.engine.state import (
@@ -61,7 +61,6 @@ from actuary.engine.state import (
 __all__ = ["ValuationResult", "valuate", "run_valuation", "GAP_HORIZONS", "cash_flows"]
 
 GAP_HORIZONS = (25, 50, 75)
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -331,7 +330,8 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
                                       "occupational_risk.valuate_branch); a pension set here")
     given = basis is not None
     basis = basis or build_basis(aset, population, horizon)
-    proj = project(basis)
+    with waiting(progress, "projecting the scheme (a first run compiles the kernel)"):
+        proj = project(basis)
     cf = cash_flows(proj)
     gdp = aset.economic.gdp.yearly(int(proj.years[0]), int(proj.years[-1]))
     yearly = yearly_frame(proj, cf, gdp)
@@ -383,11 +383,9 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
         from actuary.analysis.accrued import cohort_accrued_liability
 
         return cohort_accrued_liability(aset, population, basis.n_years)
-    if progress is not None:
-        progress("valuing accrued rights member by member (a first run compiles the "
-                 "engine: ~15 s)")
-
-    adl = float(value_population(basis, population, start_rules(aset))["adl"])
+    with waiting(progress, "valuing accrued rights member by member (a first run compiles "
+                           "the member engine)"):
+        adl = float(value_population(basis, population, start_rules(aset))["adl"])
     return {"adl": adl, "reserve0": reserve0,
             "funded_ratio": reserve0 / adl if adl > 0 else float("nan"),
             "adl_pct_gdp": 100.0 * adl / gdp0 if gdp0 > 0 else float("nan")}
@@ -424,13 +422,12 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
         aset = load_basis(basis)
     say("reading the starting population")
     population = load_population(aset, population_file, accept_implausible)
-    say("projecting the scheme")
-    result = run_valuation(aset, population, horizon, progress=say)
+    result = run_valuation(aset, population, horizon, progress=progress)
     if sensitivities:
         from actuary.analysis.sensitivity import sensitivity_table
 
         say("running sensitivities")
-        result.sensitivity = sensitivity_table(result, progress=say)
+        result.sensitivity = sensitivity_table(result, progress=progress)
     result.provenance = provenance(aset, population, command)
     return result
 

@@ -72,21 +72,8 @@ KEY_GROUPS: dict[str, str] = {
     "coverage": "new_entrants",
     "frame.labour": "new_entrants",
     "frame.coverage": "new_entrants",
-    # the occupational-risk branch: its reserve and pensions in payment are data; its
-    # incidence, severity, durations and medical costs demographic; its return and
-    # expenses economic; its benefit rules and rate rules
-    "occupational_risk.reserve": "data",
-    "occupational_risk.pensions_in_payment": "data",
-    "occupational_risk.incidence": "demographic",
-    "occupational_risk.fatal_share": "demographic",
-    "occupational_risk.permanent_share": "demographic",
-    "occupational_risk.degrees": "demographic",
-    "occupational_risk.temporary_days": "demographic",
-    "occupational_risk.temporary_days_permanent": "demographic",
-    "occupational_risk.medical_rate": "demographic",
-    "occupational_risk.pensioner_mortality_factor": "demographic",
-    "occupational_risk.investment_return": "economic",
-    "occupational_risk.admin_expense_rate": "economic",
+    # the occupational-risk branch: its rules, its pensions in payment and reserve (data),
+    # its incidence and degrees (demographic), its return (economic)
     "occupational_risk.description": "rules",
     "occupational_risk.covered": "rules",
     "occupational_risk.legal_basis": "rules",
@@ -97,11 +84,23 @@ KEY_GROUPS: dict[str, str] = {
     "occupational_risk.carer_allowance_rate": "rules",
     "occupational_risk.total_disability_degree": "rules",
     "occupational_risk.temporary_rate": "rules",
+    "occupational_risk.temporary_days": "rules",
+    "occupational_risk.temporary_days_permanent": "rules",
     "occupational_risk.survivor_rate_one_class": "rules",
     "occupational_risk.survivor_rate_both": "rules",
     "occupational_risk.survivor_spouse_share": "rules",
     "occupational_risk.funeral_grant": "rules",
     "occupational_risk.indexation": "rules",
+    "occupational_risk.pensions_in_payment": "data",
+    "occupational_risk.reserve": "data",
+    "occupational_risk.incidence": "demographic",
+    "occupational_risk.fatal_share": "demographic",
+    "occupational_risk.permanent_share": "demographic",
+    "occupational_risk.degrees": "demographic",
+    "occupational_risk.pensioner_mortality_factor": "demographic",
+    "occupational_risk.investment_return": "economic",
+    "occupational_risk.medical_rate": "economic",
+    "occupational_risk.admin_expense_rate": "economic",
 }
 
 _ENTRIES: tuple[tuple[str, ...], ...] = tuple(tuple(k.split(".")) for k in KEY_GROUPS)
