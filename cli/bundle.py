@@ -46,13 +46,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-import click
-
+from actuary.cli.options import run_argv
 from actuary.io.errors import DataError
 from actuary.io.fileio import atomic_path
 
 __all__ = ["write_bundle", "verify_bundle", "BUNDLE_FORMAT", "package_root", "VERSIONED",
-           "bundle_option", "write_run_bundle", "run_argv"]
+           "write_run_bundle"]
 
 BUNDLE_FORMAT = "actuary-bundle/1"
 #: Distributions whose versions a bundle records.
@@ -60,13 +59,6 @@ VERSIONED = ("actuary", "numpy", "pandas", "numba", "llvmlite", "scipy", "openpy
              "pydantic", "PyYAML", "click", "lifelines", "pyarrow")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}")
 _MAX_LISTED = 50  # differences listed per file; the rest are counted
-
-
-#: The ``--bundle FILE.zip`` option of the commands that write results.
-bundle_option = click.option(
-    "--bundle", type=click.Path(dir_okay=False),
-    help="Also write one .zip with every input, the outputs, the command, versions, hashes "
-         "and a reviewer's checklist; actuary verify FILE.zip re-runs it.")
 
 
 def write_run_bundle(bundle: str, *, inputs: Iterable[str | os.PathLike[str]],
@@ -79,14 +71,6 @@ def write_run_bundle(bundle: str, *, inputs: Iterable[str | os.PathLike[str]],
         say(f"writing the bundle {bundle}")
     return write_bundle(bundle, argv=run_argv(), inputs=inputs, outputs=outputs,
                         review=review, extra=extra)
-
-
-def run_argv() -> list[str]:
-    """The running command's arguments after ``actuary``, as the command group received
-    them (``sys.argv[1:]`` outside a command)."""
-    ctx = click.get_current_context(silent=True)
-    argv = ctx.meta.get("actuary.argv") if ctx is not None else None
-    return list(argv if argv is not None else sys.argv[1:])
 
 
 def package_root() -> Path:

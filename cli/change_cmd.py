@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from actuary.cli.bundle import bundle_option, write_run_bundle
+from actuary.cli.bundle import write_run_bundle
 from actuary.cli.compare_cmd import _change, _fmt
+from actuary.cli.options import bundle_option
 from actuary.cli.progress import progress
 
 

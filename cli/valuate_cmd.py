@@ -10,8 +10,8 @@ from typing import Iterator
 
 import click
 
-from actuary.cli.bundle import bundle_option, run_argv, write_run_bundle
-from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
+from actuary.cli.options import (apply_sets, bundle_option, complete_sets, echo_json, json_option,
+                                 quiet_option, run_argv, set_option)
 from actuary.cli.progress import progress
 from actuary.io.fileio import check_outputs, output_set, spreadsheet_safe, write_atomic
 
@@ -261,6 +261,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, accept_imp
 
 def _bundle(bundle: str, result, out: str, csv_dir: str | None, say) -> None:
     """Write the run's bundle (see actuary/cli/bundle.py)."""
+    from actuary.cli.bundle import write_run_bundle
     from actuary.reports.opinion import review_checklist
 
     csvs = [str(Path(csv_dir) / f"{n}.csv") for n in (*_CSV_TABLES, _HEADLINE_CSV)
