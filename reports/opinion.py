@@ -87,18 +87,20 @@ _STATUS_ORDER = ("confirmed", "secondary", "derived", "unverified")
 
 
 def sensitivity_groups(aset: Any) -> dict[str, str]:
-    """Sensitivity test name -> the group of assumptions it moves (by the keys it
-    overrides; the coverage test, which changes the built basis, moves new entrants)."""
-    from actuary.analysis.sensitivity import SENSITIVITIES
+    """Sensitivity test name -> the group of assumptions it moves: by the keys its overlay
+    overrides; a test that adjusts the built basis moves new entrants (contributors'
+    growth) or the data (starting wages)."""
+    from actuary.analysis.sensitivity import sensitivities_of
     from actuary.studies.change_keys import group_of
 
     out = {}
-    for sens in SENSITIVITIES:
-        if sens.overrides is None:
-            out[sens.name] = "new_entrants"
+    for spec in sensitivities_of(aset):
+        if spec.overlay is None:
+            out[spec.name] = ("new_entrants" if spec.adjust.contributors_growth is not None
+                              else "data")
             continue
-        groups = {group_of(k.split(".")) for k in sens.overrides(aset)}
-        out[sens.name] = groups.pop() if len(groups) == 1 else "several"
+        groups = {group_of(k.split(".")) for k in spec.overlay}
+        out[spec.name] = groups.pop() if len(groups) == 1 else "several"
     return out
 
 
