@@ -66,7 +66,8 @@ def change(previous, current, out, csv_dir, order, previous_population, current_
     names (or the one given). Steps: roll-forward to the new date, data update,
     demographic, economic, methods, scheme rules, new entrants.
     """
-    from actuary.io.fileio import check_outputs, output_set, spreadsheet_safe, write_atomic
+    from actuary.cli.outputs import check_outputs
+    from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
     from actuary.reports.change import write_change_workbook
     from actuary.studies.change import Side, analyse_change, parse_order
 

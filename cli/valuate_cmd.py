@@ -13,7 +13,8 @@ import click
 from actuary.cli.options import (apply_sets, bundle_option, complete_sets, echo_json, json_option,
                                  quiet_option, run_argv, set_option)
 from actuary.cli.progress import progress
-from actuary.io.fileio import check_outputs, output_set, spreadsheet_safe, write_atomic
+from actuary.cli.outputs import check_outputs
+from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
 
 # the tables --csv writes, one file each
 _CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers")
