@@ -90,6 +90,10 @@ class ValuationResult:
         The starting population summary.
     accrued
         The implicit pension debt (:func:`accrued_liability`); empty when not asked for.
+    rate_paths
+        The headline under the legislated contribution-rate schedule and under the rate
+        held at its last enacted step (:mod:`actuary.analysis.rate_paths`); empty when
+        not asked for (``detail=False``).
     provenance
         Inputs (files and their SHA-256), versions, command, date.
     """
@@ -107,6 +111,7 @@ class ValuationResult:
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
     provenance: dict = field(default_factory=dict)
     accrued: dict = field(default_factory=dict)
+    rate_paths: tuple = ()
 
     @property
     def starting(self) -> pd.DataFrame:
@@ -335,7 +340,11 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
               if detail else [])
     careers = pd.DataFrame()
     accrued: dict = {}
+    paths: tuple = ()
     if detail:
+        from actuary.analysis.rate_paths import rate_paths
+
+        paths = rate_paths(aset, basis, cf)
         # careers and accrued rights are about the rules and the people, not the
         # valuation period: a short horizon would cut them off
         long_enough = given or basis.n_years >= aset.horizon_years
@@ -346,7 +355,7 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     return ValuationResult(
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
-        careers=careers, accrued=accrued,
+        careers=careers, accrued=accrued, rate_paths=paths,
     )
 
 
