@@ -8,6 +8,7 @@ import sys
 import click
 
 from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
+from actuary.cli.progress import progress
 
 
 def _fmt(value, kind: str) -> str:
@@ -201,7 +202,7 @@ def compare(base, scenarios, horizon, out, sets, as_json, quiet) -> None:
     from actuary.io.fileio import check_outputs
 
     check_outputs([("--out", out, (".xlsx",))], inputs=[base, *scenarios])
-    say = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
+    say = progress(quiet)
     refs = [base, *scenarios]
     if sets:
         refs = [_with_sets(ref, sets) for ref in refs]

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ from actuary.analysis.careers import (
 )
 from actuary.io.errors import AssumptionError
 from actuary.io.fileio import sha256_of
+from actuary.io.progress import Progress, waiting
 from actuary.engine.projection import Projection, project
 from actuary.engine.starting import StartingPopulation, read_starting_population, shipped_population_path
 from actuary.engine.state import (
@@ -61,7 +62,6 @@ from actuary.engine.state import (
 __all__ = ["ValuationResult", "valuate", "run_valuation", "GAP_HORIZONS", "cash_flows"]
 
 GAP_HORIZONS = (25, 50, 75)
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -331,7 +331,8 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
                                       "occupational_risk.valuate_branch); a pension set here")
     given = basis is not None
     basis = basis or build_basis(aset, population, horizon)
-    proj = project(basis)
+    with waiting(progress, "projecting the scheme (a first run compiles the kernel)"):
+        proj = project(basis)
     cf = cash_flows(proj)
     gdp = aset.economic.gdp.yearly(int(proj.years[0]), int(proj.years[-1]))
     yearly = yearly_frame(proj, cf, gdp)
@@ -383,11 +384,9 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
         from actuary.analysis.accrued import cohort_accrued_liability
 
         return cohort_accrued_liability(aset, population, basis.n_years)
-    if progress is not None:
-        progress("valuing accrued rights member by member (a first run compiles the "
-                 "engine: ~15 s)")
-
-    adl = float(value_population(basis, population, start_rules(aset))["adl"])
+    with waiting(progress, "valuing accrued rights member by member (a first run compiles "
+                           "the member engine)"):
+        adl = float(value_population(basis, population, start_rules(aset))["adl"])
     return {"adl": adl, "reserve0": reserve0,
             "funded_ratio": reserve0 / adl if adl > 0 else float("nan"),
             "adl_pct_gdp": 100.0 * adl / gdp0 if gdp0 > 0 else float("nan")}
@@ -409,10 +408,15 @@ def load_population(aset: AssumptionSet, path: str | Path | None,
 def valuate(basis: AssumptionSet | str | Path | None = None,
             population_file: str | Path | None = None, horizon: int | None = None, *,
             sensitivities: bool = True, progress: Progress | None = None,
-            command: str = "", accept_implausible: bool = False) -> ValuationResult:
+            command: str = "", accept_implausible: bool = False,
+            shocks: Sequence[Any] | None = None) -> ValuationResult:
     """The whole valuation: load, project, indicators, sensitivities, provenance.
 
     ``basis`` is a loaded set, or what :func:`actuary.assumptions.load_basis` takes.
+    ``sensitivities`` runs the set's sensitivities and shocks (its own lists or the
+    shipped defaults, :mod:`actuary.analysis.sensitivity`); ``shocks`` (a sequence of
+    :class:`actuary.assumptions.stress.ShockSpec`, e.g. from ``--shock FILE``) runs those
+    in place of the set's shocks, with or without the sensitivities.
     ``accept_implausible`` values a starting population whose amounts look like a unit
     mistake (its findings are kept in ``result.population.accepted``).
     """
@@ -424,13 +428,14 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
         aset = load_basis(basis)
     say("reading the starting population")
     population = load_population(aset, population_file, accept_implausible)
-    say("projecting the scheme")
-    result = run_valuation(aset, population, horizon, progress=say)
-    if sensitivities:
+    result = run_valuation(aset, population, horizon, progress=progress)
+    if sensitivities or shocks is not None:
         from actuary.analysis.sensitivity import sensitivity_table
 
-        say("running sensitivities")
-        result.sensitivity = sensitivity_table(result, progress=say)
+        say("running sensitivities" if sensitivities else "running the shocks")
+        result.sensitivity = sensitivity_table(
+            result, progress=progress, sensitivities=None if sensitivities else (),
+            shocks=shocks if shocks is not None else None if sensitivities else ())
     result.provenance = provenance(aset, population, command)
     return result
 
