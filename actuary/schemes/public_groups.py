@@ -148,7 +148,7 @@ class GroupsDesign(Strict):
 
 def _sum_yearly(frames: list[pd.DataFrame]) -> pd.DataFrame:
     from actuary.analysis import indicators as ind
-    from actuary.studies.compare import YEARLY_COLUMNS
+    from actuary.analysis.scenario import YEARLY_COLUMNS
 
     first = frames[0]
     out = pd.DataFrame({"year": first["year"].to_numpy()})
@@ -164,15 +164,29 @@ def _sum_yearly(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return out[list(YEARLY_COLUMNS)]
 
 
+def _value_group(ref: str, folder: Path, horizon: int | None, say: Callable[[str], None]) -> Any:
+    """One group: an assumption set (a file beside the design, a shipped reform or set)
+    valued as :func:`actuary.analysis.scenario.scenario_from_valuation` shows it."""
+    from actuary.analysis.scenario import resolve_scenario, scenario_from_valuation
+    from actuary.analysis.valuation import load_population, run_valuation
+    from actuary.assumptions import load_basis
+
+    say(f"  group {ref}")
+    candidate = folder / ref
+    aset = load_basis(candidate if candidate.is_file() else resolve_scenario(ref))
+    population = load_population(aset, None)
+    return scenario_from_valuation(run_valuation(aset, population, horizon, detail=False))
+
+
 def run_groups(path: str | Path, horizon: int | None = None,
                progress: Callable[[str], None] | None = None) -> Any:
     """Value each group of a ``groups`` design and add them up (a
     :class:`actuary.studies.compare.ScenarioResult`; ``parts`` by group name, and the
     yearly table has ``<group>|budget_cost`` columns besides the standard ones)."""
     from actuary.analysis import indicators as ind
+    from actuary.analysis.scenario import ScenarioResult, standard_summary
     from actuary.io.errors import AssumptionError
-    from actuary.io.yamlio import read_validated
-    from actuary.studies.compare import ScenarioResult, load_scenario, standard_summary
+    from actuary.assumptions.problems import read_validated
 
     say = progress or (lambda _m: None)
     path = Path(path)
@@ -181,11 +195,7 @@ def run_groups(path: str | Path, horizon: int | None = None,
         raise AssumptionError("a groups design lists its groups", source=str(path),
                               field="groups", value=str(d.groups), expected="design: groups "
                               "and at least one assumption set under groups")
-    parts = []
-    for ref in d.groups:
-        candidate = path.parent / ref
-        say(f"  group {ref}")
-        parts.append(load_scenario(candidate if candidate.is_file() else ref, horizon))
+    parts = [_value_group(ref, path.parent, horizon, say) for ref in d.groups]
     years = [tuple(p.yearly["year"]) for p in parts]
     if any(y != years[0] for y in years):
         raise AssumptionError("the groups project different years", source=str(path),
