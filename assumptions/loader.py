@@ -25,7 +25,7 @@ from .overlay import RawSet, apply_overrides, read_set
 from .problems import BasisInvalid, Problem, from_validation
 from .registry import DEFAULT_SET, resolve
 
-__all__ = ["load_basis", "override"]
+__all__ = ["load_basis", "override", "load_raw"]
 
 
 def load_basis(path_or_name: str | Path | None = None) -> AssumptionSet:
@@ -105,6 +105,22 @@ def override(aset: AssumptionSet, overrides: dict[str, Any], name: str | None = 
         f"{aset.description} with " + ", ".join(str(k) for k in overrides) + " overridden")
     for key in ("name", "description", "base"):
         raw.origins[(key,)] = source
+    return _validated(raw)
+
+
+def load_raw(raw: RawSet) -> AssumptionSet:
+    """Validate and check a set already read as plain data (:func:`.overlay.read_set`).
+
+    What :func:`load_basis` does after reading the files: the analysis of change uses it
+    for the intermediate sets it assembles in memory from two sets' bodies (``raw.origin``
+    names the file each key came from, so tables and populations named by path resolve
+    from that file's folder and errors name it).
+
+    Raises
+    ------
+    actuary.io.errors.AssumptionError
+        Listing every problem found.
+    """
     return _validated(raw)
 
 

@@ -76,6 +76,7 @@ TABLE_KINDS: dict[str, tuple[str, ...]] = {
     "demographic.family.share_married": ("share",),
     "demographic.family.children": ("count",),
     "coverage.entrant_age": ("share",),
+    "occupational_risk.incidence": ("rate",),
 }
 
 _NON_NEGATIVE = Bounds("a non-negative number", 0)
@@ -442,6 +443,9 @@ class AssumptionSet(Strict):
     sensitivity: dict[str, Any] = Field(default_factory=dict)
     # The demographic and economic frame (actuary.frame.population, .labour, .economy); optional.
     frame: Frame | None = None
+    # The occupational-risk branch (assumptions/occupational_risk.py): when present, the
+    # set values that branch on the insured population of its pension scheme.
+    occupational_risk: "OccupationalRisk | None" = None
 
     # Filled by the loader: the files read (set, bases, scheme), the tables loaded by
     # reference path, and the digests of their data (part of the content hash).
@@ -583,8 +587,21 @@ class AssumptionSet(Strict):
 
         return parameters_table(self)
 
+    @property
+    def scheme_type(self) -> str:
+        """What a valuation of this set values: ``"occupational_risk"`` (the branch of
+        the ``occupational_risk`` section) or ``"pension"`` (the scheme)."""
+        return "pension" if self.occupational_risk is None else "occupational_risk"
+
     def dated_parameters(self) -> dict[str, DatedParameter]:
         """Every dated parameter by key path."""
         from .inventory import iter_dated
 
         return dict(iter_dated(self))
+
+
+# The branch's model uses the table references above; imported last, then the set's
+# forward reference to it is resolved.
+from .occupational_risk import OccupationalRisk  # noqa: E402
+
+AssumptionSet.model_rebuild()

@@ -16,7 +16,8 @@ from actuary.cli.options import complete_sets
 
 __all__ = ["basis"]
 
-_SECTIONS = (("economic", "Economic"), ("demographic", "Demographic"), ("coverage", "Coverage"), ("scheme", "Scheme"))
+_SECTIONS = (("economic", "Economic"), ("demographic", "Demographic"), ("coverage", "Coverage"), ("scheme", "Scheme"),
+             ("occupational_risk", "Occupational risk"))
 
 
 @click.group("basis")
