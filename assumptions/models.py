@@ -29,6 +29,7 @@ from .dated import (
     constant_shorthand,
 )
 from .scheme import SchemeDefinition
+from .stochastic import StochasticSection
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -442,6 +443,8 @@ class AssumptionSet(Strict):
     sensitivity: dict[str, Any] = Field(default_factory=dict)
     # The demographic and economic frame (actuary.frame.population, .labour, .economy); optional.
     frame: Frame | None = None
+    # The scenario generator of `actuary stochastic` (assumptions.stochastic); optional.
+    stochastic: StochasticSection | None = None
 
     # Filled by the loader: the files read (set, bases, scheme), the tables loaded by
     # reference path, and the digests of their data (part of the content hash).
