@@ -17,6 +17,7 @@ from actuary.engine.build import build_basis
 from actuary.engine.projection import project
 from actuary.engine.state import FLOW_REFUND
 from actuary.frame.labour import build_frame, labour_frame, scheme_flows
+from actuary.frame.population import person_years, survival_ratios
 from actuary.frame.population import project as project_population
 from actuary.studies.stochastic import measures as ms
 from actuary.studies.stochastic.demography import entrants_batch, project_batch, scaled_mortality
@@ -25,6 +26,7 @@ from actuary.studies.stochastic.generator import (
 )
 from actuary.studies.stochastic.model import HELD, LEGISLATED, build_model, frame_batch
 from actuary.studies.stochastic.results import Results, depletion_table
+from actuary.studies.stochastic.survival import scaled_survival
 from actuary.studies.stochastic.runner import run_batch
 
 
@@ -82,12 +84,28 @@ def test_streams_are_per_scenario_and_reproducible():
 
 
 # ---------------------------------------------------------------------- demography
+def test_scaled_survival_is_the_frames(model):
+    fr = model.frame
+    factor = np.ones((3, model.n_years, 2))
+    factor[1] = 1.3
+    factor[2, :, 0], factor[2, :, 1] = 0.6, 2.0
+    q, s_birth, S = scaled_survival(fr.mortality, factor)
+    for k in range(3):
+        ref_q = scaled_mortality(fr.mortality, factor[k][:, :, None])
+        np.testing.assert_allclose(q[k], ref_q, rtol=1e-13, atol=1e-16)
+        b, s = survival_ratios(person_years(ref_q))
+        np.testing.assert_allclose(s_birth[k], b, rtol=1e-12)
+        np.testing.assert_allclose(S[k], s, rtol=1e-12, atol=1e-15)
+
+
 def test_batched_population_is_the_frames_projection(model):
     fr = model.frame
-    q = np.stack([fr.mortality, scaled_mortality(fr.mortality, 1.3)])
+    factor = np.ones((2, model.n_years, 2))
+    factor[1] = 1.3
+    q, s_birth, S = scaled_survival(fr.mortality, factor)
     fert = np.stack([fr.fertility, 0.8 * fr.fertility])
     mig = np.stack([fr.migration, 1.5 * fr.migration])
-    pop, clipped = project_batch(fr.base, q, fert, fr.srb, mig)
+    pop, clipped = project_batch(fr.base, s_birth, S, fert, fr.srb, mig)
     assert clipped == 0
     aset = model.aset
     inputs = build_frame(aset, int(model.years[-1])).projection.inputs
@@ -120,9 +138,9 @@ def test_covered_population_approximation_against_the_labour_frame(model):
     fr = model.frame
     T = model.n_years
     tfr_factor = np.maximum(fr.tfr - 0.5, 0.5) / fr.tfr
-    pop, _ = project_batch(fr.base, scaled_mortality(fr.mortality, np.exp(0.3))[None],
-                           (fr.fertility * tfr_factor[:, None])[None], fr.srb,
-                           fr.migration[None])
+    _, s_birth, S = scaled_survival(fr.mortality, np.full((1, T, 2), np.exp(0.3)))
+    pop, _ = project_batch(fr.base, s_birth, S, (fr.fertility * tfr_factor[:, None])[None],
+                           fr.srb, fr.migration[None])
     lab = labour_frame(model.aset, pop[0], int(model.years[0]))
     exact = lab.coverage["nssf"].covered[1:T + 1].sum(axis=(1, 2))
     approx = fr.covered[1:T + 1].sum(axis=(1, 2)) * fb["target_ratio"][0]

@@ -12,7 +12,8 @@ in three ways, each a factor of calendar year and applied to every age:
 
 The national population is then projected by the frame's cohort-component method
 (:func:`actuary.frame.population.project`, here for a whole batch of scenarios at once,
-with the same arithmetic: :func:`project_batch` is tested against it).
+with the same arithmetic, and the survival ratios of the scaled tables from
+:mod:`actuary.studies.stochastic.survival`: both are tested against the frame's).
 
 Covered population (approximation, named and sized in the tests): the frame's covered
 workers of a sex and age are its employed in the scheme's sector times the coverage level
@@ -35,7 +36,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from actuary.frame.population import MAX_AGE, N_AGE, person_years, survival_ratios
+from actuary.frame.population import MAX_AGE, N_AGE
 
 __all__ = ["scaled_mortality", "project_batch", "entrants_batch"]
 
@@ -63,7 +64,7 @@ def _cohort_migrants(m: np.ndarray) -> np.ndarray:
     return out
 
 
-def project_batch(base: np.ndarray, mortality: np.ndarray, fertility: np.ndarray,
+def project_batch(base: np.ndarray, s_birth: np.ndarray, S: np.ndarray, fertility: np.ndarray,
                   srb: np.ndarray, migration: np.ndarray) -> tuple[np.ndarray, int]:
     """The national population of ``n`` scenarios, persons on 1 January.
 
@@ -71,8 +72,10 @@ def project_batch(base: np.ndarray, mortality: np.ndarray, fertility: np.ndarray
     ----------
     base
         ``[2, 111]`` persons on the first 1 January (common to all scenarios).
-    mortality
-        ``[n, T, 2, 111]`` death probabilities by exact age (the frame's table).
+    s_birth, S
+        ``[n, T, 2]`` and ``[n, T, 2, 111]``: survival of births to 31 December and of each
+        cohort over the year (:func:`actuary.frame.population.survival_ratios`, or
+        :func:`actuary.studies.stochastic.survival.scaled_survival`).
     fertility
         ``[n, T, 111]`` births per woman by completed age of the mother.
     srb
@@ -86,14 +89,7 @@ def project_batch(base: np.ndarray, mortality: np.ndarray, fertility: np.ndarray
         ``[n, T + 1, 2, 111]``; and the number of cells where net emigration exceeded the
         people there and the cohort was set to 0 (the frame stops with an error there).
     """
-    n, T = mortality.shape[:2]
-    # one scenario at a time: the infant rate's fixed point stops when all the table's
-    # values have converged, so a batch at once would tie a scenario's last digits to
-    # the others in its batch
-    s_birth = np.empty((n, T, 2))
-    S = np.empty_like(mortality)
-    for k in range(n):
-        s_birth[k], S[k] = survival_ratios(person_years(mortality[k]))
+    n, T = S.shape[:2]
     root = np.sqrt(S)
     root_birth = np.sqrt(s_birth)
     pop = np.empty((n, T + 1, 2, N_AGE))

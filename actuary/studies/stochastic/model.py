@@ -30,6 +30,7 @@ from actuary.engine.build import build_basis
 from actuary.engine.starting import StartingPopulation
 from actuary.studies.stochastic.demography import entrants_batch, project_batch, scaled_mortality
 from actuary.studies.stochastic.generator import ProcessSpec, demographic_spec, economic_spec
+from actuary.studies.stochastic.survival import scaled_survival
 
 __all__ = ["StochasticModel", "build_model", "economic_fields", "demographic_fields",
            "scenario_basis", "INDEXED_AMOUNTS"]
@@ -249,9 +250,9 @@ def frame_batch(model: StochasticModel, z: np.ndarray) -> dict[str, np.ndarray]:
     with np.errstate(invalid="ignore", divide="ignore"):
         fert_factor = np.where(tfr[None, :] > 0, new_tfr / tfr[None, :], 1.0)
     fert = fr.fertility[None] * fert_factor[:, :, None]
-    q = scaled_mortality(fr.mortality[None], np.exp(z[:, :T, 1:3])[:, :, :, None])
+    q, s_birth, S = scaled_survival(fr.mortality, np.exp(z[:, :T, 1:3]))
     mig = fr.migration[None] * (1.0 + z[:, :T, 3])[:, :, None, None]
-    pop, clipped = project_batch(fr.base, q, fert, fr.srb, mig)
+    pop, clipped = project_batch(fr.base, s_birth, S, fert, fr.srb, mig)
     ratio = np.divide(pop, fr.population[None], out=np.ones_like(pop), where=fr.population[None] > 0)
     # the sector's employed by age move with the population; then one factor per year and
     # sex brings the sector back to its dated share of all the employed (the first step
