@@ -54,6 +54,7 @@ __all__ = [
     "DatedFactor",
     "DatedChoice",
     "year_time",
+    "yearly_product_average",
     "parse_date_key",
     "constant_shorthand",
 ]
@@ -451,6 +452,32 @@ def _yearly_averages(dates: list[date], vals: list[Any], years: range) -> np.nda
         for j in changes:
             out[j] = _year_average(times, vals, int(ys[j]))
     return out
+
+
+def yearly_product_average(a: "DatedParameter", b: "DatedParameter", first_year: int,
+                           last_year: int, indices: Mapping[str, Any] | None = None) -> np.ndarray:
+    """Average over each calendar year ``first_year .. last_year`` of the product of two
+    dated parameters, month by month (the time convention of the module docstring).
+
+    For amounts tied to two rates that may both change within a year: the admin expenses
+    of a year are the admin rate times the contributions of each month, so a year with a
+    contribution-rate step needs the average of the product, not the product of the
+    averages (2027 of the NSSF default: 0.002 against 0.0021875). ``indices`` as for
+    :meth:`DatedParameter.yearly`.
+    """
+    need_from, need_to = date(first_year, 1, 1), date(last_year, 12, 31)
+    steps = []
+    for param in (a, b):
+        lookup = _array_lookup(indices, first_year, last_year, param._where())
+        steps.append(param._breakpoints(need_from, need_to, lookup))
+    dates = sorted(set(steps[0][0]) | set(steps[1][0]))
+    dates = [d for d in dates if d >= max(steps[0][0][0], steps[1][0][0])]
+
+    def at(step: tuple[list[date], list[Any]], d: date) -> float:
+        return float(step[1][bisect.bisect_right(step[0], d) - 1])
+
+    products = [at(steps[0], d) * at(steps[1], d) for d in dates]
+    return _yearly_averages(dates, products, range(first_year, last_year + 1))
 
 
 def _year_average(times: list[Fraction], vals: list[Any], y: int) -> float:

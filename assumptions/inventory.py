@@ -152,6 +152,8 @@ def value_summary(item: Any, limit: int | None = None) -> tuple[str, str]:
     if isinstance(item, TableRef):
         scale = getattr(item, "scale", None)
         return (f"table {item.table}" + (f" x {scale:g}" if scale is not None else "")), "table"
+    if hasattr(item, "value_summary"):  # an item that says its own values
+        return item.value_summary()
     return "", ""
 
 

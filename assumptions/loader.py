@@ -10,7 +10,9 @@ AssumptionError), one line per problem naming file, key path, value and expectat
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -19,11 +21,11 @@ from actuary.io.yamlio import read_mapping
 
 from .checks import check_series, check_tables
 from .models import AssumptionSet
-from .overlay import read_set
+from .overlay import RawSet, apply_overrides, read_set
 from .problems import BasisInvalid, Problem, from_validation
 from .registry import DEFAULT_SET, resolve
 
-__all__ = ["load_basis"]
+__all__ = ["load_basis", "override", "load_raw"]
 
 
 def load_basis(path_or_name: str | Path | None = None) -> AssumptionSet:
@@ -55,11 +57,80 @@ def load_basis(path_or_name: str | Path | None = None) -> AssumptionSet:
                               location="design", value=design,
                               expected="an assumption set or overlay here; a design is "
                                        f"valued against a base with: actuary compare BASE {ref}")
-    raw = read_set(path)
+    return _validated(read_set(path))
+
+
+def override(aset: AssumptionSet, overrides: dict[str, Any], name: str | None = None,
+             description: str | None = None, source: str | None = None) -> AssumptionSet:
+    """A new set: ``aset`` with ``overrides`` applied in memory, validated again.
+
+    The keys are those of an overlay file's ``overrides`` (dotted key paths into the set,
+    the scheme merged in as ``scheme``); the values replace or merge as they do there
+    (:mod:`.overlay`). Nothing is written to disk and ``aset`` is unchanged.
+
+    Parameters
+    ----------
+    aset
+        A set returned by :func:`load_basis` or by an earlier override.
+    overrides
+        Dotted key path -> value, e.g.
+        ``{"scheme.parameters.accrual_rate.values": {"2022-10-01": 0.0175}}``.
+    name, description
+        Of the new set; by default ``aset``'s name with ``" (overridden)"`` added.
+    source
+        Where the overrides were written, for error messages and the set's record of
+        its overrides; default ``override of NAME in memory``.
+
+    Raises
+    ------
+    actuary.io.errors.AssumptionError
+        Every key that does not exist in the set and every value the models refuse, each
+        named by its key path (``overrides.KEY``) and the source ``override of NAME in
+        memory``.
+    """
+    if not isinstance(overrides, dict):
+        raise AssumptionError("overrides must be a mapping", location="overrides",
+                              value=type(overrides).__name__,
+                              expected="a mapping of dotted key path -> value")
+    raw = copy.deepcopy(aset._raw)
+    if raw is None:
+        raise AssumptionError("this set has no record of what it was read from",
+                              value=aset.name, expected="a set made by load_basis or override")
+    source = source or f"override of {aset.name} in memory"
+    apply_overrides(raw, overrides, source, Path(aset.files[0]).parent if aset.files else Path.cwd())
+    new_name = name if name is not None else f"{aset.name} (overridden)"
+    raw.body["name"] = new_name
+    raw.body["base"] = aset.name  # as an overlay file on it would say
+    raw.body["description"] = description if description is not None else (
+        f"{aset.description} with " + ", ".join(str(k) for k in overrides) + " overridden")
+    for key in ("name", "description", "base"):
+        raw.origins[(key,)] = source
+    return _validated(raw)
+
+
+def load_raw(raw: RawSet) -> AssumptionSet:
+    """Validate and check a set already read as plain data (:func:`.overlay.read_set`).
+
+    What :func:`load_basis` does after reading the files: the analysis of change uses it
+    for the intermediate sets it assembles in memory from two sets' bodies (``raw.origin``
+    names the file each key came from, so tables and populations named by path resolve
+    from that file's folder and errors name it).
+
+    Raises
+    ------
+    actuary.io.errors.AssumptionError
+        Listing every problem found.
+    """
+    return _validated(raw)
+
+
+def _validated(raw: RawSet) -> AssumptionSet:
+    """The validated, checked set of a raw one (see :func:`load_basis`)."""
     try:
         aset = AssumptionSet.model_validate(raw.body)
     except ValidationError as exc:
         raise BasisInvalid(from_validation(exc, AssumptionSet, raw.origin)) from None
+    aset._raw = copy.deepcopy(raw)
     aset._files = list(raw.files)
     aset._overrides = list(raw.overrides)
     problems = check_tables(aset, raw.origin) + check_series(aset, raw.origin)

@@ -77,6 +77,7 @@ TABLE_KINDS: dict[str, tuple[str, ...]] = {
     "demographic.family.share_married": ("share",),
     "demographic.family.children": ("count",),
     "coverage.entrant_age": ("share",),
+    "occupational_risk.incidence": ("rate",),
 }
 
 _NON_NEGATIVE = Bounds("a non-negative number", 0)
@@ -445,6 +446,9 @@ class AssumptionSet(Strict):
     frame: Frame | None = None
     # The scenario generator of `actuary stochastic` (assumptions.stochastic); optional.
     stochastic: StochasticSection | None = None
+    # The occupational-risk branch (assumptions/occupational_risk.py): when present, the
+    # set values that branch on the insured population of its pension scheme.
+    occupational_risk: "OccupationalRisk | None" = None
 
     # Filled by the loader: the files read (set, bases, scheme), the tables loaded by
     # reference path, and the digests of their data (part of the content hash).
@@ -457,6 +461,9 @@ class AssumptionSet(Strict):
     _population_file: str | None = PrivateAttr(default=None)
     # the CSV and sidecar of every user table the set references
     _table_files: list[str] = PrivateAttr(default_factory=list)
+    # the merged plain data the set was validated from, with where each key came from:
+    # what an override in memory starts from (see :meth:`override`)
+    _raw: Any = PrivateAttr(default=None)
 
     index_names: ClassVar[tuple[str, ...]] = INDEX_NAMES
 
@@ -472,6 +479,24 @@ class AssumptionSet(Strict):
 
         for path, param in iter_dated(self):
             param._path = path
+
+    def override(self, overrides: dict[str, Any] | None = None, /, *, name: str | None = None,
+                 description: str | None = None, source: str | None = None) -> "AssumptionSet":
+        """A new set with ``overrides`` applied in memory; this one is unchanged.
+
+        The keys are an overlay file's (dotted key paths, the scheme as ``scheme``), so a
+        reform tried here can be written to a file as it is::
+
+            >>> basis = load_basis("cambodia-default")
+            >>> richer = basis.override({"scheme.parameters.accrual_rate.values":
+            ...                          {"2022-10-01": 0.0175}})
+
+        Errors name the key (``overrides.KEY``) and the source ``override of NAME in
+        memory``. See :func:`actuary.assumptions.loader.override`.
+        """
+        from .loader import override
+
+        return override(self, overrides or {}, name=name, description=description, source=source)
 
     # -- the projection period ------------------------------------------------------
 
@@ -565,8 +590,21 @@ class AssumptionSet(Strict):
 
         return parameters_table(self)
 
+    @property
+    def scheme_type(self) -> str:
+        """What a valuation of this set values: ``"occupational_risk"`` (the branch of
+        the ``occupational_risk`` section) or ``"pension"`` (the scheme)."""
+        return "pension" if self.occupational_risk is None else "occupational_risk"
+
     def dated_parameters(self) -> dict[str, DatedParameter]:
         """Every dated parameter by key path."""
         from .inventory import iter_dated
 
         return dict(iter_dated(self))
+
+
+# The branch's model uses the table references above; imported last, then the set's
+# forward reference to it is resolved.
+from .occupational_risk import OccupationalRisk  # noqa: E402
+
+AssumptionSet.model_rebuild()

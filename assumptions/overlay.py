@@ -31,7 +31,7 @@ from actuary.io.yamlio import read_mapping
 from .problems import BasisInvalid, Problem, model_at
 from .registry import resolve
 
-__all__ = ["RawSet", "read_set", "OVERLAY_KEYS", "REPLACED_WHOLE"]
+__all__ = ["RawSet", "read_set", "apply_overrides", "OVERLAY_KEYS", "REPLACED_WHOLE"]
 
 OVERLAY_KEYS = ("name", "description", "base", "overrides")
 REPLACED_WHOLE = frozenset({"values", "extend", "extra_years"})
@@ -110,7 +110,7 @@ def _overlay(path: Path, data: dict[str, Any], chain: tuple[Path, ...]) -> RawSe
         for k in data
         if k not in OVERLAY_KEYS
     ]
-    problems += [Problem(source, k, f"required key '{k}' is missing") for k in ("name", "description") if k not in data]
+    problems += [Problem(source, "name", "required key 'name' is missing")] if "name" not in data else []
     base = data["base"]
     if not isinstance(base, str):
         problems.append(Problem(source, "base", "wrong type", base, "the name of a shipped set or a path"))
@@ -121,22 +121,48 @@ def _overlay(path: Path, data: dict[str, Any], chain: tuple[Path, ...]) -> RawSe
         raise BasisInvalid(problems)
 
     raw = read_set(resolve(base, path.parent, "set", source), (*chain, path))
-    for key, value in overrides.items():
-        problem = _apply(raw.body, str(key), value)
-        if problem:
-            problems.append(Problem(source, f"overrides.{key}", *problem))
-            continue
-        raw.origins[tuple(str(key).split("."))] = source
-        raw.overrides.append((str(key), source))
-        if key == "scheme" and isinstance(value, str):
-            _merge_scheme(raw, path.parent, source)
-    if problems:
-        raise BasisInvalid(problems)
+    apply_overrides(raw, overrides, source, path.parent)
+    # the description is optional: a one-line reform needs no prose to be valued
+    data = {"description": f"{data['name']} (overlay on {base})", **data}
     for key in ("name", "description", "base"):
         raw.body[key] = data[key]
         raw.origins[(key,)] = source
     raw.files.insert(0, source)
     return raw
+
+
+def apply_overrides(raw: RawSet, overrides: dict[str, Any], source: str,
+                    relative_to: Path) -> None:
+    """Apply ``overrides`` (dotted key path -> value) to ``raw`` in place.
+
+    ``source`` is where the overrides were written (an overlay file, or a label such as
+    ``"override in memory of cambodia-default"``): every key they set remembers it, so
+    later errors name it. A scheme named by an override is read relative to
+    ``relative_to``.
+
+    Raises
+    ------
+    BasisInvalid
+        Listing every override whose key path does not exist in the base, or that would
+        change the set's ``base`` (an overlay names its base once, at the top).
+    """
+    problems = []
+    for key, value in overrides.items():
+        key = str(key)
+        if key == "base" or key.startswith("base."):
+            problems.append(Problem(source, f"overrides.{key}", "the base cannot be overridden",
+                                    key, "'base:' at the top of the overlay, naming the set to change"))
+            continue
+        problem = _apply(raw.body, key, value)
+        if problem:
+            problems.append(Problem(source, f"overrides.{key}", *problem))
+            continue
+        raw.origins[tuple(key.split("."))] = source
+        raw.overrides.append((key, source))
+        if key == "scheme" and isinstance(value, str):
+            _merge_scheme(raw, relative_to, source)
+    if problems:
+        raise BasisInvalid(problems)
 
 
 def _apply(body: dict[str, Any], key: str, value: Any) -> tuple[str, Any, str | None] | None:

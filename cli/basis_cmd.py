@@ -12,9 +12,12 @@ from typing import Any
 
 import click
 
+from actuary.cli.options import complete_sets
+
 __all__ = ["basis"]
 
-_SECTIONS = (("economic", "Economic"), ("demographic", "Demographic"), ("coverage", "Coverage"), ("scheme", "Scheme"))
+_SECTIONS = (("economic", "Economic"), ("demographic", "Demographic"), ("coverage", "Coverage"), ("scheme", "Scheme"),
+             ("occupational_risk", "Occupational risk"))
 
 
 @click.group("basis")
@@ -28,7 +31,7 @@ def _short(text: str, width: int) -> str:
 
 
 @basis.command("show")
-@click.argument("file", required=False)
+@click.argument("file", required=False, shell_complete=complete_sets)
 def show(file: str | None) -> None:
     """Show an assumption set: parameters, tables, unverified items and content hash.
 

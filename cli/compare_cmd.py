@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
+
 
 def _fmt(value, kind: str) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
@@ -19,7 +21,7 @@ def _fmt(value, kind: str) -> str:
         return f"{value:.1f}"
     if kind == "khr":
         return f"{value / 1e9:,.0f} bn"
-    return f"{value:.3f}"
+    return f"{value:.3f}%"
 
 
 def _change(value, kind: str) -> str:
@@ -33,7 +35,7 @@ def _change(value, kind: str) -> str:
         return f"{value:+.1f}"
     if kind == "khr":
         return f"{value / 1e9:+,.0f} bn"
-    return f"{value:+.3f}"
+    return f"{value:+.3f} pt"
 
 
 def comparison_text(comparison) -> str:
@@ -91,6 +93,21 @@ def tiers_text(result) -> str:
                          f"{r.tier1_contributions / 1e9:12,.0f} {r.tier2_contributions / 1e9:12,.0f} "
                          f"{100 * r.contributors_cost_share:10.2f}% {r.budget_cost / 1e9:10,.0f} "
                          f"{r.budget_cost_pct_gdp:7.3f}")
+    age = result.design.tier0.age if result.design.tier0 is not None else 60
+    lines += ["", f"  Tier-2 accounts and the elderly aged {age}+ by the pension they get "
+                  "(thousands on 1 January; a person can have pensions from several tiers)",
+              f"  {'year':>6s} {'t2 assets':>10s} {'t2 paid M':>10s} {'t2 paid F':>10s} "
+              f"{'elderly':>9s} {'tier 1':>8s} {'tier 2':>8s} {'tier 0':>8s} {'none':>8s}",
+              f"  {'':6s} {'% GDP':>10s} {'KHR bn':>10s} {'KHR bn':>10s}"]
+    has2 = "tier2_assets_pct_gdp" in y.columns
+    for t in (0, 4, 9, 24, 49, 74, 99):
+        if t < len(y):
+            r = y.iloc[t]
+            t2 = (f"{r.tier2_assets_pct_gdp:10.2f} {r.tier2_pensions_M / 1e9:10,.0f} "
+                  f"{r.tier2_pensions_F / 1e9:10,.0f}" if has2 else f"{'-':>10s} " * 2 + f"{'-':>10s}")
+            lines.append(f"  {int(r.year):6d} {t2} {r.population_aged / 1e3:9,.0f} "
+                         f"{r.elderly_tier1 / 1e3:8,.0f} {r.elderly_tier2 / 1e3:8,.0f} "
+                         f"{r.elderly_tier0 / 1e3:8,.0f} {r.elderly_none / 1e3:8,.0f}")
     return "\n".join(lines)
 
 
@@ -112,27 +129,85 @@ def self_employed_text(result) -> str:
     return "\n".join(lines)
 
 
+def take_up_text(own) -> str:
+    """A self-employed design: take-up, density bands, replacement rates, sensitivities."""
+    t = own.take_up
+    lines = [f"\nSelf-employed design {own.design.name}: take-up of the eligible self-employed "
+             "(1 January)",
+             f"  {'year':>6s} {'eligible':>11s} {'net rate':>9s} {'equilibrium':>12s} "
+             f"{'take-up':>8s} {'contributors':>13s}"]
+    for k in (0, 1, 3, 5, 10, 25, 50, 75):
+        if k < len(t) - 1:
+            r = t.iloc[k]
+            lines.append(f"  {int(r.year):6d} {r.eligible:11,.0f} {100 * r.net_rate:8.2f}% "
+                         f"{100 * r.equilibrium:11.2f}% {100 * r.take_up:7.2f}% "
+                         f"{r.contributors:13,.0f}")
+    lines += ["", "  Density bands: share of members, mean density, share of those reaching the "
+                  "pension age who get a pension (not a refund), by sex",
+              f"  {'band':>8s} {'share':>7s} {'density':>8s} {'pension M':>10s} {'pension F':>10s}"]
+    for r in own.bands.itertuples(index=False):
+        lines.append(f"  {r.band:>8s} {100 * r.share:6.1f}% {r.density:8.3f} "
+                     f"{100 * r.pension_share_M:9.1f}% {100 * r.pension_share_F:9.1f}%")
+    lines += ["", "  Replacement rates of a member joining at 25 on the average declared income, "
+                  "by band density and sex",
+              f"  {'sex':>4s} {'density':>8s} {'pension/month':>14s} {'replacement':>12s}"]
+    for r in own.replacement.itertuples(index=False):
+        lines.append(f"  {r.sex:>4s} {r.density:8.3f} {r.monthly_pension:14,.0f} "
+                     f"{100 * r.replacement_rate:11.1f}%")
+    sens = own.sensitivity
+    full = "subsidy_pv_75_pct_gdp" in sens.columns
+    lines += ["", "  Take-up sensitivities (contributors on the take-up path; subsidy: PV over 75 "
+                  "years, % of the PV of GDP)",
+              f"  {'variant':34s} {'year 10':>10s} {'year 25':>10s} {'year 50':>10s}"
+              + (f" {'subsidy':>9s}" if full else "")]
+    for r in sens.to_dict("records"):
+        cells = "".join(f" {v:10,.0f}" if v is not None and v == v else f" {'-':>10s}"
+                        for v in (r["contributors_year_10"], r["contributors_year_25"],
+                                  r["contributors_year_50"]))
+        sub = r.get("subsidy_pv_75_pct_gdp")
+        tail = ("" if not full else f" {sub:8.4f}%" if sub is not None else f" {'-':>9s}")
+        lines.append(f"  {r['variant'][:34]:34s}{cells}{tail}")
+    return "\n".join(lines)
+
+
 @click.command("compare")
-@click.argument("base")
-@click.argument("scenarios", nargs=-1, required=True)
+@click.argument("base", shell_complete=complete_sets)
+@click.argument("scenarios", nargs=-1, required=True, shell_complete=complete_sets)
 @click.option("--horizon", type=click.IntRange(1, 300), help="Projection years.")
 @click.option("--out", "out", type=click.Path(dir_okay=False),
               help="Also write the comparison workbook (.xlsx).")
-@click.option("--quiet", is_flag=True, help="No progress messages.")
-def compare(base, scenarios, horizon, out, quiet) -> None:
+@set_option
+@json_option
+@quiet_option
+def compare(base, scenarios, horizon, out, sets, as_json, quiet) -> None:
     """Compare SCENARIOS with BASE: indicators side by side and their differences.
 
     Each is an assumption set or overlay (a file or a shipped name, e.g.
     public-sector-default) or a design file; shipped reforms in
     assumptions/data/reforms/ can be named by file stem or name (ps-transition-2027).
+    --set changes every assumption set compared (not design files) the same way.
+
+    \b
+    Examples:
+      actuary compare cambodia-default accrual-1.75 --out reforms.xlsx
+      actuary compare cambodia-default accrual-1.75 --set 'demographic.mortality.scale=0.9'
     """
     from actuary.studies.compare import compare as run
     from actuary.io.fileio import check_outputs
 
     check_outputs([("--out", out, (".xlsx",))], inputs=[base, *scenarios])
     say = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
-    comparison = run([base, *scenarios], horizon, progress=say,
-                     command="actuary " + " ".join(sys.argv[1:]))
+    refs = [base, *scenarios]
+    if sets:
+        refs = [_with_sets(ref, sets) for ref in refs]
+    comparison = run(refs, horizon, progress=say, command="actuary " + " ".join(sys.argv[1:]))
+    if as_json:
+        echo_json({"scenarios": [{"name": sc.name, "kind": sc.kind, "summary": sc.summary}
+                                 for sc in comparison.scenarios],
+                   "table": comparison.table, "workbook": out})
+        if out:
+            _write(comparison, out)
+        return
     click.echo(comparison_text(comparison))
     for sc in comparison.scenarios:
         if "transition_cost" in sc.yearly.columns:
@@ -140,12 +215,34 @@ def compare(base, scenarios, horizon, out, quiet) -> None:
         if "multi_tier" in sc.parts:
             click.echo(tiers_text(sc.parts["multi_tier"]))
         scheme = sc.parts.get("scheme")
-        if scheme is not None and scheme.aset.scheme.covered_population == "self_employed":
+        if "self_employed" in sc.parts:
+            click.echo(take_up_text(sc.parts["self_employed"]))
+        elif scheme is not None and scheme.aset.scheme.covered_population == "self_employed":
             click.echo(self_employed_text(scheme))
     if out:
-        from actuary.reports.compare import write_comparison_workbook
-
-        # the files the sets named (populations) are known now
-        check_outputs([("--out", out, (".xlsx",))], inputs=comparison.provenance["files"])
-        write_comparison_workbook(comparison, out)
+        _write(comparison, out)
         click.echo(f"\nworkbook: {out}")
+
+
+def _write(comparison, out: str) -> None:
+    from actuary.io.fileio import check_outputs
+    from actuary.reports.compare import write_comparison_workbook
+
+    # the files the sets named (populations) are known now
+    check_outputs([("--out", out, (".xlsx",))], inputs=comparison.provenance["files"])
+    write_comparison_workbook(comparison, out)
+
+
+def _with_sets(ref: str, sets: tuple[str, ...]):
+    """The set ``ref`` names with the --set overrides applied; a design file refused."""
+    from actuary.assumptions import load_basis
+    from actuary.io.errors import AssumptionError
+    from actuary.io.yamlio import read_mapping
+    from actuary.studies.compare import resolve_scenario
+
+    target = resolve_scenario(ref)
+    if not isinstance(target, str) and "design" in read_mapping(target):
+        raise AssumptionError("--set changes assumption sets, and this is a design file",
+                              source=str(target), field="--set",
+                              expected="assumption sets only, or no --set")
+    return apply_sets(load_basis(target), sets)

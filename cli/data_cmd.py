@@ -14,6 +14,11 @@ from actuary.io.errors import DataError
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
+#: Exit code of ``data check --strict`` when rows were rejected (1 is a file that cannot
+#: be used at all, 2 a usage error).
+STRICT_EXIT = 3
+
+
 def _command() -> str:
     return "actuary " + " ".join(sys.argv[1:])
 
@@ -41,13 +46,21 @@ def data() -> None:
 @click.option("--cap-wages", is_flag=True, help="Use actives whose wage is outside the floor and "
               "ceiling, with the wage brought to the bound (listed as changed).")
 @click.option("--encoding", help="Text encoding of CSV files (default UTF-8).")
+@click.option("--strict", is_flag=True,
+              help="Exit with code 3 when any row is rejected (the report is still written).")
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def check(members, pensioners, controls, report, basis, as_of, population, reserve, cap_wages,
-          encoding, quiet) -> None:
+          encoding, strict, quiet) -> None:
     """Check MEMBERS (CSV, XLSX or Parquet) and write the data-check report.
 
-    Exit code 1 with a message when a file cannot be used at all; otherwise every row
-    is used or listed in the report with its reason.
+    Every row is used or listed in the report with its reason. Exit codes: 0 the files
+    were checked (rows may have been rejected: see the summary); 1 a file cannot be used
+    at all (a message says why); 2 a usage error; 3 with --strict, rows were rejected.
+
+    \b
+    Examples:
+      actuary data check members.csv --pensioners pensioners.csv --report datacheck.xlsx
+      actuary data check members.csv --strict --population population.csv
     """
     from actuary.assumptions import load_basis
     from actuary.members.datacheck import CheckSettings, check_files
@@ -84,6 +97,10 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
                              command=_command())
     click.echo("\n".join(result.summary_lines()))
     click.echo(f"\nreport: {report}")
+    rejected = sum(f.rows_rejected for f in result.files)
+    if strict and rejected:
+        click.echo(f"error: {rejected:,} rows rejected (--strict)", err=True)
+        sys.exit(STRICT_EXIT)
 
 
 def _basis_reserve(aset) -> tuple[float, str]:

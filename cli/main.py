@@ -28,6 +28,7 @@ _COMMANDS = {
     "solve": "actuary.cli.solve_cmd",
     "value": "actuary.cli.value_cmd",
     "stochastic": "actuary.cli.stochastic_cmd",
+    "change": "actuary.cli.change_cmd",
 }
 
 
@@ -68,7 +69,7 @@ def stop_on_terminate() -> None:
     signal.signal(signal.SIGTERM, _stop)
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="actuary")
 def main() -> None:
     """Actuarial valuation of Cambodia's contributory pension schemes."""

@@ -13,6 +13,8 @@ import click
 import numpy as np
 import pandas as pd
 
+from actuary.cli.options import quiet_option
+from actuary.cli.progress import progress
 from actuary.io.fileio import atomic_path, check_outputs
 
 #: Years of the headline table (those inside the projection are shown).
@@ -192,20 +194,28 @@ def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
 @click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the full result: FILE.csv (one long tidy table) or FILE.xlsx "
                    "(one sheet per table).")
-def population(basis: str | None, to_year: int, out: Path | None) -> None:
+@quiet_option
+def population(basis: str | None, to_year: int, out: Path | None, quiet: bool) -> None:
     """Project Cambodia's population, labour force and coverage, with the economy.
 
     Prints the headline table (total, 60+ share, dependency ratio, e0 by sex), the
     calibrations and the comparisons with WPP 2024 and the national projection.
+
+    \b
+    Examples:
+      actuary population --to 2100 --out frame.xlsx
+      actuary population --basis national-projection
     """
     from actuary.frame.labour import build_frame
     from actuary.frame.population import load_frame_basis
 
+    say = progress(quiet)
     aset = load_frame_basis(basis)
     check_outputs([("--out", out, (".csv", ".xlsx"))], inputs=aset.read_files)
     if to_year < aset.first_year:
         raise click.BadParameter(f"{to_year} is before the first year {aset.first_year}",
                                  param_hint="--to")
+    say(f"projecting the population, labour force and economy to {to_year}")
     frame = build_frame(aset, to_year)
     click.echo(f"Frame of assumption set {aset.name} ({aset.files[0]}), "
                f"{aset.first_year}-{to_year}\n")
@@ -216,5 +226,6 @@ def population(basis: str | None, to_year: int, out: Path | None) -> None:
     n_unverified = sum(1 for p, *_ in aset.unverified() if p.startswith("frame."))
     click.echo(f"{n_unverified} unverified frame parameters or tables (actuary basis show lists them).")
     if out is not None:
+        say(f"writing {out}")
         write_result(frame, out)
         click.echo(f"written: {out}")

@@ -6,6 +6,9 @@ import sys
 
 import click
 
+from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
+from actuary.cli.progress import progress
+
 from actuary.studies.solve import GAP_YEARS, LEVERS, TARGETS
 
 
@@ -14,7 +17,7 @@ def _choices(names) -> list[str]:
 
 
 @click.command("solve")
-@click.argument("basis", required=False)
+@click.argument("basis", required=False, shell_complete=complete_sets)
 @click.option("--lever", required=True, type=click.Choice(_choices(LEVERS)),
               help="What to move: a level contribution rate, a rate path rising by steps, "
                    "the pension age path, the accrual rate or the contribution ceiling.")
@@ -40,12 +43,21 @@ def _choices(names) -> list[str]:
 @click.option("--horizon", type=click.IntRange(1, 300), help="Projection years.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Also write the valuation workbook of the projection at the solution.")
+@set_option
+@json_option
+@quiet_option
 def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi, population,
-          horizon, out) -> None:
+          horizon, out, sets, as_json, quiet) -> None:
     """Find the LEVER value that meets the TARGET for BASIS (default cambodia-default).
 
     Every trial is a full projection; the answer is re-projected and printed with its
     margin (>= 0 means the target is met) and the number of projections used.
+
+    \b
+    Examples:
+      actuary solve --lever rate --target gap --years 75
+      actuary solve --lever rate-path --target no-depletion --from 2035 --period 10
+      actuary solve --lever rate --target gap --set 'demographic.mortality.scale=0.9' --json
     """
     from actuary.assumptions import load_basis
     from actuary.cli.valuate_cmd import headline
@@ -65,12 +77,23 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
     # against the basis by the solver, before its first projection
     check_options(lever, target, period=period, years=years, until=until, ratio=ratio,
                   horizon=horizon, bounds=bounds)
-    aset = load_basis(basis)
+    # progress only once every check has passed: a user mistake stays one error line
+    say = progress(quiet)
+    aset = apply_sets(load_basis(basis), sets)
     # before any projection: the output against every file the run reads
     check_outputs([("--out", out, (".xlsx",))], inputs=[population, *aset.read_files])
     pop = load_population(aset, population)
     result = run(aset, pop, lever, target, start_year=start_year, period=period, years=years,
                  until=until, ratio=ratio, horizon=horizon, bounds=bounds)
+    say(f"solved in {result.projections} projections; projecting at the solution")
+    if as_json:
+        from actuary.cli.valuate_cmd import headline_data
+
+        valuation = run_valuation(aset, pop, basis=result.basis, detail=False)
+        echo_json({"set": aset.name, "lever": lever, "target": target,
+                   "solution": result.describe(), **_solution_data(result),
+                   "at_solution": headline_data(valuation)})
+        return
     click.echo(f"Solve on {aset.name}\n{result.describe()}\n")
     if target == "gap" and years is None and until is None and result.target.years < GAP_YEARS:
         # only a set projecting fewer years than the default gets here (a shorter --horizon
@@ -86,3 +109,13 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
         valuation.provenance = provenance(aset, pop, "actuary " + " ".join(sys.argv[1:]))
         write_valuation_workbook(valuation, out)
         click.echo(f"\nworkbook (projection at the solution): {out}")
+
+
+def _solution_data(result) -> dict:
+    """The solver's result as data: its dataclass fields that are plain values."""
+    import dataclasses
+
+    out = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)
+           if isinstance(getattr(result, f.name), (int, float, str, bool, type(None)))}
+    out["target_met"] = bool(result.margin >= 0)
+    return out

@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 
 import click
+
+from actuary.cli.options import complete_tables
 import numpy as np
 
 from actuary.life.lifetable import LifeTable
@@ -35,7 +37,7 @@ def list_cmd() -> None:
 
 
 @table.command("show")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_tables)
 def show_cmd(name: str) -> None:
     """Show table NAME (a shipped name or a path to NAME.csv with NAME.yaml beside it)."""
     t = load_table(name)

@@ -11,6 +11,7 @@ from typing import Iterator
 
 import click
 
+from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
 from actuary.cli.progress import progress
 from actuary.io.fileio import check_outputs, write_atomic
 
@@ -70,6 +71,12 @@ def headline(result) -> str:
         lines.append(f"  {'accrued-to-date liability':34s}{acc['adl'] / 1e9:>10,.1f} billion KHR "
                      f"({acc['adl_pct_gdp']:.2f}% of {s['first_year']} GDP)")
         lines.append(f"  {'reserve / accrued liability':34s}{_pct(acc['funded_ratio']):>10s}")
+        if "method" in acc:  # the cohort engine's split (final-salary rules)
+            lines += textwrap.wrap(
+                f"of which pensioners {acc['pensioners'] / 1e9:,.1f} and members (service "
+                f"frozen) {acc['members'] / 1e9:,.1f} billion KHR; the members with service "
+                f"to retirement would cost {acc['members_projected_service'] / 1e9:,.1f} "
+                f"({acc['method']})", width=88, initial_indent="    ", subsequent_indent="     ")
     lines += ["", f"  {'year':>6s} {'rate':>8s} {'PAYG':>8s} {'reserve ratio':>14s} "
                   f"{'contributors':>13s} {'pensioners':>11s}"]
     first = int(y["year"].iloc[0])
@@ -128,7 +135,7 @@ def batch_gc() -> Iterator[None]:
 
 
 @click.command("valuate")
-@click.argument("basis", required=False)
+@click.argument("basis", required=False, shell_complete=complete_sets)
 @click.option("--population", "population", type=click.Path(dir_okay=False),
               help="Starting population (CSV or XLSX); default: the one the basis names.")
 @click.option("--horizon", type=click.IntRange(1, 300), help="Projection years.")
@@ -137,12 +144,22 @@ def batch_gc() -> Iterator[None]:
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
               help="Also write the yearly, by-sex and sensitivity tables as CSV here.")
 @click.option("--no-sensitivity", is_flag=True, help="Skip the sensitivity tests.")
-@click.option("--quiet", is_flag=True, help="No progress messages.")
-def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, quiet) -> None:
+@set_option
+@json_option
+@quiet_option
+def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, sets, as_json,
+            quiet) -> None:
     """Value a scheme: project it, compute the indicators, write the workbook.
 
     BASIS is an assumption-set file or the name of a shipped set (default:
-    cambodia-default, the NSSF pension scheme).
+    cambodia-default, the NSSF pension scheme). A set with an occupational_risk
+    section (occupational-risk-default) values that branch instead.
+
+    \b
+    Examples:
+      actuary valuate --out valuation.xlsx --csv valuation-csv
+      actuary valuate accrual-1.75 --out accrual.xlsx
+      actuary valuate --set 'economic.investment_return.values={2025-01-01: 0.05}' --json
     """
     outputs = [("--out", out, (".xlsx",))] + [("--csv", Path(csv_dir) / f"{name}.csv", ())
                                               for name in _CSV_TABLES if csv_dir]
@@ -154,10 +171,16 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, quiet) -> 
         from actuary.analysis.valuation import valuate as run
 
         say("loading the assumption set")
-        aset = load_basis(basis)
+        aset = apply_sets(load_basis(basis), sets)
         # and against the files the set rests on (bases, scheme, tables, population),
         # known once it is read, before any projection
         check_outputs(outputs, inputs=[population, *aset.read_files])
+        if aset.scheme_type == "occupational_risk":  # the branch, not the pension scheme
+            from actuary.cli.occupational_risk_cmd import valuate_branch_command
+
+            valuate_branch_command(aset, population, horizon, out, csv_dir, not no_sensitivity,
+                                   say, as_json)
+            return
         result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
                      command="actuary " + " ".join(sys.argv[1:]))
         say(f"writing {out}")
@@ -170,5 +193,24 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, quiet) -> 
                 write_atomic(folder / f"{name}.csv",
                              lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
         say(f"wrote CSV tables to {folder}")
+    if as_json:
+        echo_json(headline_data(result, out))
+        return
     click.echo(headline(result))
     click.echo(f"\nworkbook: {out}")
+
+
+def headline_data(result, out: str | None = None) -> dict:
+    """The headline as data, for ``--json``: the set, the summary indicators, the
+    depletion year with the rate held at its last dated value, the implicit pension debt
+    and the count of unverified items."""
+    aset = result.aset
+    return {
+        "set": aset.name, "scheme": aset.scheme.name, "content_hash": aset.content_hash(),
+        "valuation_date": aset.valuation_date, "overrides": [k for k, _ in aset.overrides],
+        "summary": result.summary,
+        "depletion_year_rate_held": _held_rate_depletion(result),
+        "accrued": result.accrued,
+        "unverified": len(aset.unverified()),
+        "workbook": out,
+    }

@@ -1,12 +1,14 @@
 """The comparison workbook: scenarios side by side (``actuary compare ... --out FILE.xlsx``).
 
-Sheets: Comparison (the indicators of every scenario and their change from the base),
+Sheets: Comparison (the indicators of every scenario and their change from the base;
+shares of GDP as percentages, present values in KHR and as shares of the PV of GDP),
 Yearly (one block of columns per scenario), Charts (native line charts over the Yearly
-sheet: reserve, PAYG cost rate, budget cost as a share of GDP, one series per scenario),
+sheet: reserve and budget cost as shares of GDP, PAYG cost rate, one series per scenario),
 Scenarios (what each one is, its files and content hash) and Provenance.
 
-The changes from the base, the PAYG cost rates, the budget cost as a share of GDP and
-the change of the budget cost from the base are live formulas over the numbers written
+The changes from the base, the PAYG cost rates, the budget cost and the reserve as shares
+of GDP, the reserve in years of expenditure and the change of the budget cost from the
+base are live formulas over the numbers written
 (the base is the first scenario), so a reader can follow them; everything else is a
 number from the Python result. Row 3 of the Comparison and Yearly sheets holds a key per
 column (``scenario:<name>``, ``change:<name>``, ``<name>|<column>``) and the last column
@@ -39,9 +41,12 @@ KEY_ROW = 3
 HEADER_ROW = 4
 FIRST_ROW = 5
 _FORMATS = {"rate": styles.RATE, "year": styles.YEAR, "ratio": styles.RATIO, "khr": styles.KHR,
-            "pct": styles.PERCENT_POINTS}
+            "pct": styles.RATE}
 _UNITS = {"rate": "share of insurable earnings", "year": "calendar year",
-          "ratio": "years of expenditure", "khr": "KHR", "pct": "per cent of GDP"}
+          "ratio": "years of expenditure", "khr": "KHR", "pct": "share of GDP"}
+#: Summary values of kind ``pct`` are per cent; the sheet writes them as fractions in a
+#: percentage format (1.25 per cent is the cell 0.0125 shown 1.25%).
+_SCALE = {"pct": 0.01}
 #: Columns of each scenario's block on the Yearly sheet: (key, header, format, formula?).
 YEARLY_BLOCK = (
     ("active", "Active, 1 Jan", styles.COUNT, False),
@@ -52,12 +57,14 @@ YEARLY_BLOCK = (
     ("reserve_end", "Reserve, end of year (KHR)", styles.KHR, False),
     ("budget_cost", "Budget cost (KHR)", styles.KHR, False),
     ("gdp", "GDP (KHR)", styles.KHR, False),
-    ("budget_cost_pct_gdp", "Budget cost, % of GDP = 100 cost / GDP", styles.PERCENT_POINTS, True),
+    ("budget_cost_pct_gdp", "Budget cost, share of GDP = cost / GDP", styles.RATE, True),
+    ("reserve_pct_gdp", "Reserve, share of GDP = reserve / GDP", styles.RATE, True),
+    ("reserve_expenditure", "Reserve / expenditure (years of expenditure)", styles.RATIO, True),
 )
 CHART_TITLES = (
-    "Reserve at the end of the year (KHR), with the budget's top-ups where guaranteed",
+    "Reserve at the end of the year, share of GDP (with the budget's top-ups where guaranteed)",
     "PAYG cost rate (expenditure / insurable earnings)",
-    "Budget cost, per cent of GDP",
+    "Budget cost, share of GDP",
 )
 
 
@@ -88,8 +95,10 @@ def _comparison_sheet(ws: Worksheet, comparison: Any) -> None:
         fmt = _FORMATS[rec["kind"]]
         put(ws, r, 1, rec["indicator"])
         put(ws, r, 2, _UNITS[rec["kind"]])
+        scale = _SCALE.get(rec["kind"], 1.0)
         for j, n in enumerate(names):
-            put(ws, r, first_value + j, rec[n], fmt)
+            v = rec[n]
+            put(ws, r, first_value + j, v * scale if v is not None else None, fmt)
         for j, n in enumerate(names[1:], start=1):
             col = get_column_letter(first_value + j)
             put_formula(ws, r, first_value + len(names) + j - 1,
@@ -105,8 +114,9 @@ def _yearly_sheet(ws: Worksheet, comparison: Any) -> dict[tuple[str, str], int]:
     base = scenarios[0]
     years = [int(y) for y in base.yearly["year"]]
     put_title(ws, "Yearly: each scenario's people and money (nominal KHR of each year)",
-              "One block of columns per scenario. PAYG cost rates, budget cost as % of GDP and "
-              "the change of the budget cost from the base are live formulas.")
+              "One block of columns per scenario. PAYG cost rates, budget cost and reserve as "
+              "shares of GDP, reserve / expenditure and the change of the budget cost from the "
+              "base are live formulas.")
     put(ws, KEY_ROW, 1, "year", font=styles.KEY)
     put(ws, HEADER_ROW, 1, "Year")
     ws.column_dimensions["A"].width = 8
@@ -135,12 +145,13 @@ def _yearly_sheet(ws: Worksheet, comparison: Any) -> dict[tuple[str, str], int]:
                 col = cols[(sc.name, key)]
                 if not is_formula:
                     put(ws, r, col, y[key].iloc[t], fmt, fill=styles.INPUT_FILL)
-                elif key == "payg_cost_rate":
-                    s, b = L["insurable_earnings"], L["expenditure"]
-                    put_formula(ws, r, col, f'=IF({s}{r}>0,{b}{r}/{s}{r},"")', fmt)
                 else:
-                    g, bc = L["gdp"], L["budget_cost"]
-                    put_formula(ws, r, col, f'=IF({g}{r}>0,100*{bc}{r}/{g}{r},"")', fmt)
+                    num, den = {"payg_cost_rate": ("expenditure", "insurable_earnings"),
+                                "budget_cost_pct_gdp": ("budget_cost", "gdp"),
+                                "reserve_pct_gdp": ("reserve_end", "gdp"),
+                                "reserve_expenditure": ("reserve_end", "expenditure")}[key]
+                    a, d = L[num], L[den]
+                    put_formula(ws, r, col, f'=IF({d}{r}>0,{a}{r}/{d}{r},"")', fmt)
             if k > 0:
                 mine = get_column_letter(cols[(sc.name, "budget_cost")])
                 theirs = get_column_letter(cols[(base.name, "budget_cost")])
@@ -176,9 +187,9 @@ def _chart(ws: Worksheet, comparison: Any, cols: dict, key: str, title: str, y_t
 def _charts_sheet(ws: Worksheet, yearly: Worksheet, comparison: Any, cols: dict) -> None:
     put_title(ws, "Charts: the scenarios over time",
               "Native charts over the Yearly sheet (one line per scenario).")
-    specs = (("reserve_end", CHART_TITLES[0], "KHR", "#,##0"),
+    specs = (("reserve_pct_gdp", CHART_TITLES[0], "share of GDP", "0%"),
              ("payg_cost_rate", CHART_TITLES[1], "share of insurable earnings", "0%"),
-             ("budget_cost_pct_gdp", CHART_TITLES[2], "per cent of GDP", "0.0"))
+             ("budget_cost_pct_gdp", CHART_TITLES[2], "share of GDP", "0.0%"))
     for k, (key, title, y_title, fmt) in enumerate(specs):
         ws.add_chart(_chart(yearly, comparison, cols, key, title, y_title, fmt), f"A{3 + 23 * k}")
 

@@ -187,14 +187,23 @@ def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
                  f"Not computed: {acc['not_computed']}.")
         return
     _section(ws, cur, "Implicit pension debt (accrued-to-date liability)",
+             f"Valued with the {acc['method']}." if "method" in acc else
              "Benefits earned by the service and career earnings to the valuation date, and "
              "pensions in payment, valued member by member with the basis's decrements and "
              "discounted at its investment return (projected unit credit: future wages add "
              "nothing). actuary.analysis.valuation.accrued_liability.")
     _headers(ws, cur.take(), ["Measure", "Value", "Unit", "Key (source in the result)"])
     year = result.aset.first_year
+    split = (("  of which pensions in payment and their survivors", "pensioners", "KHR",
+              styles.KHR),
+             ("  of which members' rights, service frozen on the valuation date", "members",
+              "KHR", styles.KHR),
+             ("Members' future benefits with service to retirement (upper bound, not in "
+              "the liability)", "members_projected_service", "KHR", styles.KHR)
+             ) if "method" in acc else ()
     for label, key, unit, fmt in (
             ("Accrued-to-date liability at the valuation date", "adl", "KHR", styles.KHR),
+            *split,
             ("Reserve at the valuation date", "reserve0", "KHR", styles.KHR),
             ("Reserve / accrued-to-date liability", "funded_ratio", "share of the liability",
              styles.RATE),

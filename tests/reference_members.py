@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from actuary.engine import member_kernel as mk
+from actuary.engine.records import rules_record
 from actuary.members.closed_group import discount_factors, kernel_inputs
 
 
@@ -68,13 +69,13 @@ def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, pv):
 
 def value_members_reference(basis, members, discount=None):
     """``(pvfc, pvfb, adl)`` by member (KHR), as :func:`actuary.members.closed_group.value_members`."""
-    b, r = basis, basis.rules
+    b, r = basis, rules_record(basis)  # the rules record the kernel takes
     yearly, ysa, sa, fac = kernel_inputs(b, discount_factors(b, discount))
     T, n_age = ysa.shape[0], ysa.shape[2]
     K = b.service_slots
     M = len(members)
     s, x0, status = members.sex, members.age, members.status
-    fm = r.funeral_grant_months / 12.0
+    fm = r.funeral_months / 12.0
     smin, imin, omin = r.survivor_min_years, r.invalidity_min_years, r.old_age_min_years
     pv = {k: np.zeros(M) for k in ("contributions", "old_age", "invalidity", "survivors",
                                    "survivor_lump_sum", "funeral", "refund")}
@@ -196,7 +197,7 @@ def value_members_reference(basis, members, discount=None):
         sv = ysa[t, s, x, mk.A_SURVIVORS]
         pv["survivors"] += going * sv * surv_m
         adl += going * sv * surv_mp
-        lump_k = going * vm * sa[s, x, mk.S_ANY_SURVIVOR] * r.survivor_lump_sum_months / 12.0
+        lump_k = going * vm * sa[s, x, mk.S_ANY_SURVIVOR] * r.lump_sum_months / 12.0
         pv["survivor_lump_sum"] += lump_k * lump
         adl += lump_k * lump_p
         below = going * vm * r.refund_share * rate

@@ -14,6 +14,7 @@ import numpy as np
 
 from actuary.engine import state as S
 from actuary.engine.basis import Basis
+from actuary.engine.records import KernelInputs, kernel_inputs
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 
@@ -78,29 +79,24 @@ def _advance_keep(a: np.ndarray, f: float, keep0: np.ndarray, keep1: np.ndarray)
     return out
 
 
-def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Same outputs as :func:`actuary.engine.projection.run_kernel`, computed with numpy."""
-    T = b.n_years
-    r = b.rules
-    st = b.start
-    n_sex, n_age = st.active_count.shape[:2]
-    n_serv = b.service_slots
+def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Same outputs as :func:`actuary.engine.projection.run_kernel`, computed with numpy from
+    the same records (:class:`actuary.engine.records.KernelInputs`; a Basis is turned into
+    them first)."""
+    if isinstance(inputs, Basis):
+        inputs = kernel_inputs(inputs)
+    r, p, d, st = inputs.rules, inputs.paths, inputs.decrements, inputs.start
+    final = inputs.final_salary is not None
+    T = r.contribution_rate.shape[0]
+    n_sex, n_age, n_serv = st.active_count.shape
     ages = np.arange(n_age)
     serv = np.arange(n_serv)
     flows = np.zeros((T, n_sex, S.N_FLOWS))
     people = np.zeros((T + 1, S.N_STATUS, n_sex, n_age))
     masses = np.zeros((T + 1, S.N_MASS, n_sex, n_age))
 
-    # the same service slots as the kernel: from the last kept one up, merged
-    k = b.service_slots
-
-    def merged(a: np.ndarray) -> np.ndarray:
-        out = a[:, :, :k].copy()
-        out[:, :, k - 1] = a[:, :, k - 1:].sum(axis=2)
-        return out
-
-    an, aw, ar = merged(st.active_count), merged(st.active_wage), merged(st.active_career)
-    inn, inr = merged(st.inactive_count), merged(st.inactive_career)
+    an, aw, ar = st.active_count.copy(), st.active_wage.copy(), st.active_career.copy()
+    inn, inr = st.inactive_count.copy(), st.inactive_career.copy()
     oan, oap = st.old_age_count.copy(), st.old_age_pension.copy()
     ivn, ivp = st.invalidity_count.copy(), st.invalidity_pension.copy()
     spn, spp = st.spouse_count.copy(), st.spouse_pension.copy()
@@ -124,25 +120,24 @@ def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for t in range(T):
         snapshot(t)
         F = flows[t]
-        final = bool(r.final_salary)
-        ey = int(b.early_retirement_years[t])
-        below_factor = b.grant_months[t] / 12.0 if final else r.refund_share * b.contribution_rate[t]
-        rate, pay, dens = b.contribution_rate[t], b.contribution_factor[t], b.density[t]
-        credit = dens * b.credit_factor[t]
-        acc, minp, ix = b.accrual_rate[t], b.minimum_pension[t], b.indexation[t]
-        rv1, g1 = 1 + b.revaluation[t], 1 + b.wage_growth[t]
-        retire = np.minimum(ages + 1, n_age - 1) >= b.pension_age[t]  # by age x (attained x+1)
-        qd = np.where(last, 1.0, b.mortality[t])  # [sex, age]
-        qi = np.where(last, 0.0, b.invalidity[t])
-        qw = np.where(last, 0.0, b.exit[t])
-        qdis = np.where(last, 1.0, b.disabled_mortality[t])
-        back_rate = np.where(last, 0.0, b.reentry[t])
+        ey = int(r.early_years[t])
+        below_factor = r.grant_months[t] / 12.0 if final else r.refund_share * r.contribution_rate[t]
+        rate, pay, dens = r.contribution_rate[t], r.contribution_factor[t], p.density[t]
+        credit = dens * r.credit_factor[t]
+        acc, minp, ix = r.accrual_rate[t], r.minimum_pension[t], p.indexation[t]
+        rv1, g1 = 1 + p.revaluation[t], 1 + p.wage_growth[t]
+        retire = np.minimum(ages + 1, n_age - 1) >= r.pension_age[t]  # by age x (attained x+1)
+        qd = np.where(last, 1.0, d.mortality[t])  # [sex, age]
+        qi = np.where(last, 0.0, d.invalidity[t])
+        qw = np.where(last, 0.0, d.exit[t])
+        qdis = np.where(last, 1.0, d.disabled_mortality[t])
+        back_rate = np.where(last, 0.0, d.reentry[t])
 
         # ---- actives ----
         with np.errstate(invalid="ignore", divide="ignore"):
             w = np.where(an > 0, aw / an, 0.0)
             rpp = np.where(an > 0, ar / an, 0.0)
-        cw = capped_mean_np(w, b.wage_floor[t], b.wage_ceiling[t], b.wage_sigma)
+        cw = capped_mean_np(w, r.wage_floor[t], r.wage_ceiling[t], p.wage_sigma)
         QD, QI, QW = qd[..., None], qi[..., None], qw[..., None]
         exposure = an * (1 - 0.5 * (QD + QI + QW))
         earn = (dens * cw * exposure).sum(axis=(1, 2))
@@ -187,7 +182,7 @@ def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         keep0 = np.ones(n_serv) if ey <= 0 else (serv < ey).astype(float)
         keep1 = np.ones(n_serv) if ey <= 0 else (serv + 1 < ey).astype(float)
         new_an = _shift_age(_advance_keep(stay * nr, credit, keep0, keep1))
-        new_aw = _shift_age(_advance_keep(stay * nr * w * g1 * b.salary_growth[..., None], credit,
+        new_aw = _shift_age(_advance_keep(stay * nr * w * g1 * p.salary_growth[..., None], credit,
                                           keep0, keep1))
         new_ar = _shift_age(_advance_keep(stay * nr * full_r * rv1, credit, keep0, keep1))
         new_in = _shift_age(_advance_keep(leave * nr, 0.5 * credit, keep0, keep1))
@@ -222,8 +217,8 @@ def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rest = (alive - alive * back_rate[..., None]) * staying
         F[:, S.FLOW_REENTRIES] += back.sum(axis=(1, 2))
         ew_next = np.zeros((n_sex, n_age))
-        ew_next[:, :-1] = b.entrant_wage[t][:, 1:]
-        ew_next[:, -1] = b.entrant_wage[t][:, -1]
+        ew_next[:, :-1] = p.entrant_wage[t][:, 1:]
+        ew_next[:, -1] = p.entrant_wage[t][:, -1]
         new_an += _shift_age(back)
         new_aw += _shift_age(back * ew_next[..., None])
         new_ar += _shift_age(back * irpp * rv1)
@@ -253,8 +248,8 @@ def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         F[:, S.FLOW_REFUND] += below_factor * ref_r.sum(axis=1)
 
         # ---- pensioners ----
-        grant_min = b.funeral_grant_minimum[t]
-        months = r.funeral_grant_months / 12.0
+        grant_min = r.funeral_grant_minimum[t]
+        months = r.funeral_months / 12.0
         d_pen = np.zeros((n_sex, n_age))
         grants = np.zeros((n_sex, n_age))
         new_oan = _shift_age(oan * (1 - qd)) + _shift_age(oa_new)
@@ -281,35 +276,35 @@ def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         F[:, S.FLOW_FUNERAL] += grants.sum(axis=1)
         new_spn = _shift_age(spn * (1 - qd))
         new_spp = _shift_age(spp * (1 - qd) * (1 + ix))
-        keep_orphan = np.minimum(ages + 1, n_age - 1) < b.orphan_age_limit
+        keep_orphan = np.minimum(ages + 1, n_age - 1) < d.orphan_age_limit
         new_orn = _shift_age(np.where(keep_orphan, orn * (1 - qd), 0))
         new_orp = _shift_age(np.where(keep_orphan, orp * (1 - qd) * (1 + ix), 0))
         F[:, S.FLOW_ORPHANS_EXPIRED] += np.where(keep_orphan, 0, orn * (1 - qd)).sum(axis=1)
 
         # ---- survivors of this year's deaths ----
-        married, pc = b.share_married, b.child_probability
+        married, pc = d.share_married, d.child_probability
         anyone = 1 - (1 - married) * (1 - pc)
-        F[:, S.FLOW_SURVIVOR_LUMP] += (anyone * r.survivor_lump_sum_months / 12 * lump_mass).sum(
+        F[:, S.FLOW_SURVIVOR_LUMP] += (anyone * r.lump_sum_months / 12 * lump_mass).sum(
             axis=1
         )
         total = r.survivor_rate * surv_mass
-        spouse_mass = total * married * (pc * r.survivor_spouse_share + (1 - pc))
-        orphan_mass = total * pc * (married * r.survivor_children_share + (1 - married))
+        spouse_mass = total * married * (pc * r.spouse_share + (1 - pc))
+        orphan_mass = total * pc * (married * r.children_share + (1 - married))
         spouse_count = surv_deaths * married
-        orphan_count = surv_deaths * b.children
+        orphan_count = surv_deaths * d.children
         if r.survivor_rate > 0:
             for s in range(n_sex):
                 s2 = 1 - s
-                a_sp = np.clip(ages + b.spouse_age_gap[s], 0, n_age - 1)
+                a_sp = np.clip(ages + d.spouse_age_gap[s], 0, n_age - 1)
                 a_next = np.minimum(a_sp + 1, n_age - 1)
                 has = (spouse_count[s] > 0) & (surv_deaths[s] > 0)
                 F[s2, S.FLOW_SPOUSE] += 0.5 * spouse_mass[s][has].sum()
                 F[s2, S.FLOW_NEW_SPOUSES] += spouse_count[s][has].sum()
                 np.add.at(new_spn[s2], a_next[has], spouse_count[s][has])
                 np.add.at(new_spp[s2], a_next[has], spouse_mass[s][has] * (1 + ix))
-                a_or = np.clip(ages - b.parent_child_gap, 0, b.orphan_age_limit - 1)
+                a_or = np.clip(ages - d.parent_child_gap, 0, d.orphan_age_limit - 1)
                 has = (orphan_count[s] > 0) & (orphan_mass[s] > 0) & (surv_deaths[s] > 0)
-                expired = a_or + 1 >= b.orphan_age_limit
+                expired = a_or + 1 >= d.orphan_age_limit
                 for s3 in range(2):
                     F[s3, S.FLOW_ORPHAN] += 0.25 * orphan_mass[s][has].sum()
                     F[s3, S.FLOW_NEW_ORPHANS] += 0.5 * orphan_count[s][has].sum()
@@ -319,14 +314,14 @@ def project_reference(b: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                     np.add.at(new_orp[s3], a_or[live] + 1, 0.5 * orphan_mass[s][live] * (1 + ix))
 
         # ---- new entrants ----
-        target = b.target_actives[t]
+        target = p.target_actives[t]
         if target >= 0:
             need = target - new_an.sum()
             if need > 0:
-                e = need * b.entrant_distribution[t]
+                e = need * p.entrant_distribution[t]
                 F[:, S.FLOW_ENTRANTS] += e.sum(axis=1)
                 new_an[:, :, 0] += e
-                new_aw[:, :, 0] += e * b.entrant_wage[t]
+                new_aw[:, :, 0] += e * p.entrant_wage[t]
 
         an, aw, ar, inn, inr = new_an, new_aw, new_ar, new_in, new_ir
         oan, oap, ivn, ivp = new_oan, new_oap, new_ivn, new_ivp

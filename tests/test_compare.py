@@ -119,3 +119,23 @@ def test_compare_command_prints_the_transition_cost_year_by_year():
     assert r.exit_code == 0, r.output
     assert "Transition cost of ps-transition-2027" in r.output
     assert "  2027 " in r.output and "  2054 " in r.output
+
+
+def test_reserve_and_present_values_as_shares(ps_comparison):
+    """The reserve in per cent of GDP and in years of expenditure, and present values in
+    per cent of the PV of GDP, from the yearly table and the mid-year discount factors."""
+    for sc in ps_comparison.scenarios:
+        y, s = sc.yearly, sc.summary
+        for n in (10, 25):
+            assert s[f"reserve_pct_gdp_year_{n}"] == pytest.approx(
+                100 * y["reserve_end"].iloc[n - 1] / y["gdp"].iloc[n - 1], rel=1e-12)
+        assert s["reserve_ratio_year_25"] == pytest.approx(
+            y["reserve_end"].iloc[24] / y["expenditure"].iloc[24], rel=1e-12)
+        assert s["reserve_pct_gdp_year_50"] is None  # 40 years projected
+        # 40 years: no 75-year present value, so no share of it either
+        assert s["expenditure_pv_75_pct_gdp"] is None
+    one = load_scenario("public-sector-default", horizon=75)
+    y = one.yearly
+    _, u = ind.discount_factors(y["investment_return"].to_numpy())
+    assert one.summary["expenditure_pv_75_pct_gdp"] == pytest.approx(
+        100 * np.sum(u * y["expenditure"]) / np.sum(u * y["gdp"]), rel=1e-12)

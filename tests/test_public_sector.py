@@ -112,6 +112,18 @@ def test_valuate_command_runs_on_the_shipped_sets(tmp_path):
                                   "--quiet", "--out", str(out)])
     assert r.exit_code == 0, r.output
     assert "public-sector-pension" in r.output and out.exists()
+    # the legacy scheme's implicit pension debt, on the command line and in the workbook
+    from openpyxl import load_workbook
+
+    liab = accrued_liability(load_basis("public-sector-default"),
+                             load_population(load_basis("public-sector-default"), None))
+    text = " ".join(r.output.split())
+    assert f"accrued-to-date liability {liab['adl'] / 1e9:,.1f} billion KHR" in text
+    ws = load_workbook(out)["Summary"]
+    cells = {c.value: ws.cell(row=c.row, column=2).value for row in ws.iter_rows()
+             for c in row if isinstance(c.value, str) and c.value.startswith("accrued.")}
+    assert cells["accrued.adl"] == pytest.approx(liab["adl"], rel=1e-12)
+    assert cells["accrued.members"] == pytest.approx(liab["members"], rel=1e-12)
 
 
 def test_accrued_liability_of_pensioners_by_hand(public, tmp_path):
@@ -151,6 +163,8 @@ def test_accrued_liability_of_the_shipped_scheme(public):
     liab = accrued_liability(aset, pop)
     assert liab["total"] == pytest.approx(liab["pensioners"] + liab["members"])
     assert liab["pensioners"] > 0 and liab["members"] > 0
+    # frozen service owes less than the same members' benefits with service to retirement
+    assert liab["members"] < liab["members_projected_service"]
     # frozen rights cost less than the open group's 100-year budget cost
     assert liab["total"] < present_value(res.yearly["expenditure"].to_numpy(),
                                          res.basis.investment_return, 100)

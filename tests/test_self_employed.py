@@ -101,3 +101,87 @@ def test_take_up_table_is_the_set_not_the_frame(valued):
     assert valued.aset.coverage.entrants_from == "growth"
     assert isinstance(valued.aset.coverage.active_growth.values, dict)
     assert pd.notna(valued.yearly["active"]).all()
+
+
+# ------------------------------------------------------------- behavioural design
+
+def test_take_up_formulas_by_hand():
+    import math
+
+    from actuary.schemes.take_up import equilibrium_take_up, net_rate, take_up_path
+
+    n = net_rate(np.array([0.04, 0.08]), np.array([1 / 3, 0.0]), 0.8)
+    np.testing.assert_allclose(n, [0.04 * 2 / 3 * 0.8, 0.064])
+    e = equilibrium_take_up(n, 0.25, 0.05, 60)
+    np.testing.assert_allclose(e, [0.25 / (1 + math.exp(60 * (x - 0.05))) for x in n], rtol=1e-14)
+    # a constant equilibrium: u_t = e + (u_0 - e)(1 - a)^t
+    u = take_up_path(0.01, np.full(20, 0.2), 0.15)
+    np.testing.assert_allclose(u, 0.2 + (0.01 - 0.2) * 0.85 ** np.arange(21), rtol=1e-13)
+
+
+def test_density_bands_against_quadrature():
+    from scipy import integrate, stats
+
+    from actuary.schemes.take_up import density_bands
+
+    b = density_bands(1.5, 2.5, 4)
+    assert b.share.sum() == pytest.approx(1.0, rel=1e-12)
+    assert b.mean == pytest.approx(1.5 / 4.0, rel=1e-12)
+    pdf = stats.beta(1.5, 2.5).pdf
+    for lo, hi, share, dens in zip(b.low, b.high, b.share, b.density):
+        p, _ = integrate.quad(pdf, lo, hi)
+        m, _ = integrate.quad(lambda x: x * pdf(x), lo, hi)
+        assert share == pytest.approx(p, rel=1e-9) and dens == pytest.approx(m / p, rel=1e-9)
+        assert lo <= dens <= hi
+
+
+@pytest.fixture(scope="module")
+def design():
+    from actuary.schemes.self_employed_design import run_self_employed_design
+    from actuary.studies.compare import REFORMS_DIR
+
+    return run_self_employed_design(REFORMS_DIR / "self_employed_take_up.yaml", horizon=40,
+                                    sensitivities=False)
+
+
+def test_take_up_answers_the_rate_and_the_subsidy(design):
+    """The take-up table from the set's rates and subsidy, by hand; more subsidy, more
+    contributors; the projection follows the path from the frame."""
+    import math
+
+    own = design.parts["self_employed"]
+    t = own.take_up
+    # 2025: 4% with a third paid by the budget; 2028: 8%
+    assert t["net_rate"].iloc[0] == pytest.approx(0.04 * 2 / 3, rel=1e-12)
+    assert t["net_rate"].iloc[3] == pytest.approx(0.08 * 2 / 3, rel=1e-12)
+    e = [0.25 / (1 + math.exp(60 * (x - 0.05))) for x in t["net_rate"].iloc[:-1]]
+    u = [5000 / t["eligible"].iloc[0]]
+    for x in e:
+        u.append(u[-1] + 0.15 * (x - u[-1]))
+    np.testing.assert_allclose(t["take_up"], u, rtol=1e-12)
+    np.testing.assert_allclose(t["contributors"], t["take_up"] * t["eligible"], rtol=1e-12)
+    # the sensitivity rows: a subsidy raises take-up, none lowers it
+    s = own.sensitivity.set_index("variant")["contributors_year_10"]
+    assert s["subsidy 0% of the contribution"] < s["as designed"] < s[
+        "subsidy 50% of the contribution"]
+    assert s["maximum x 0.5"] == pytest.approx(0.5 * s["as designed"], rel=0.02)
+    # the frame carries the path into the basis: contributors on 1 January of t + 1
+    b = design.parts["scheme"].basis
+    np.testing.assert_allclose(b.target_actives, t["contributors"].iloc[1:], rtol=1e-9)
+
+
+def test_density_bands_in_the_projection(design):
+    own = design.parts["self_employed"]
+    bands = own.bands
+    assert bands["share"].sum() == pytest.approx(1.0)
+    # the fewer months contributed, the more members miss the 12 months and get a refund
+    for sex in ("M", "F"):
+        assert bands[f"pension_share_{sex}"].is_monotonic_increasing
+    # model careers at each band's mean density: 1.5% x 35 years x density (entry at 25),
+    # less for the share whose service never reaches a year (the closed form above)
+    r = own.replacement
+    d = r["density"]
+    np.testing.assert_allclose(r["replacement_rate"], 0.015 * 35 * d * (1 - (1 - d) ** 35),
+                               rtol=1e-9)
+    y = design.parts["scheme"].yearly
+    assert y["active"].iloc[0] == pytest.approx(5000, rel=1e-9)

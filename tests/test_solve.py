@@ -147,7 +147,8 @@ def test_pension_age_path(nssf):
     the set's pension age, built again by the basis builder (its own invalidity and
     exit masks)."""
     aset, pop, b = nssf
-    res = solve(aset, pop, "pension_age", "reserve_ratio", ratio=8.0, start_year=2030, basis=b)
+    # a ratio the legislated age of 60 does not reach (its lowest ratio is 8.1)
+    res = solve(aset, pop, "pension_age", "reserve_ratio", ratio=9.0, start_year=2030, basis=b)
     assert res.projections <= MAX_PROJECTIONS and not res.at_bound
     age = int(res.value)
     assert 61 <= age <= 70
@@ -162,8 +163,8 @@ def test_pension_age_path(nssf):
     good = rebuilt(age)
     np.testing.assert_array_equal(good.pension_age, res.basis.pension_age)
     np.testing.assert_array_equal(good.invalidity, res.basis.invalidity)
-    assert _min_ratio(good, b.n_years) >= 8.0
-    assert _min_ratio(rebuilt(age - 1) if age > 61 else b, b.n_years) < 8.0
+    assert _min_ratio(good, b.n_years) >= 9.0
+    assert _min_ratio(rebuilt(age - 1) if age > 61 else b, b.n_years) < 9.0
 
 
 def test_ceiling(nssf):
@@ -200,15 +201,38 @@ def test_ceiling(nssf):
     assert _gap_met(rebuilt(res.value - 5.0), 25) < 0
 
 
-def test_steady_state_rate_of_the_public_sector(public):
-    """The budget-financed scheme is mature: the lowest level rate with equal reserve
-    ratios in years 10 and 60 exists and equals the indicator's steady-state rate."""
+def test_steady_state_is_refused_for_a_budget_financed_scheme(public):
+    """The budget-financed scheme has no reserve: its steady-state "solution" (equal
+    reserve ratios of years 10 and 60) left the reserve negative in every year, so the
+    target is refused before any projection, saying why; so is a lever that cannot give
+    it a reserve."""
     aset, pop, b = public
-    res = solve(aset, pop, "rate", "steady_state", basis=b)
-    assert res.projections <= MAX_PROJECTIONS
-    cf, f = _reserves(_with_rate_from(b, 0, res.value))
-    assert f[59] / cf.expenditure[59] >= f[9] / cf.expenditure[9] - 1e-9
-    assert res.value == pytest.approx(ind.steady_state_rate(cf), abs=2e-6)
+    with pytest.raises(AssumptionError, match="paid from the budget.*no reserve ratio") as e:
+        solve(aset, pop, "rate", "steady_state", basis=b)
+    assert "--target gap" in e.value.expected
+    with pytest.raises(AssumptionError, match="cannot build the reserve"):
+        solve(aset, pop, "accrual", "no_depletion", basis=b)
+
+
+def test_steady_state_margin_fails_a_scheme_in_deficit():
+    """Hand-made cash flows with equal reserve ratios in years 10 and 60 but a negative
+    reserve: the ratio condition alone would be met (margin 0), the deficit fails it."""
+    from actuary.studies.solve import Target
+
+    T, i = 60, 0.0
+    years = 2025 + np.arange(T)
+    b = np.ones(T)
+    c = np.zeros(T)  # F_t = -t for ten years: F_10/B_10 = -10 ...
+    c[10:] = 1.0  # ... then balanced: F_60 = -10, equal ratios, all negative
+    cf = ind.CashFlows(years=years, earnings=np.ones(T), contributions=c, expenditure=b,
+                       interest=np.full(T, i), reserve0=0.0)
+    f = ind.reserve_path(0.0, c, b, cf.interest)
+    assert f[9] == pytest.approx(-10) and f[59] == pytest.approx(-10)
+    assert Target("steady_state").margin(cf) == pytest.approx(-10.0)  # min F/B, not 0
+    from dataclasses import replace
+
+    cf = replace(cf, reserve0=20.0)  # a reserve that never runs out: the ratios decide
+    assert Target("steady_state").margin(cf) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_gap_of_the_public_sector_with_contributions_from_2027(public):
@@ -217,6 +241,12 @@ def test_gap_of_the_public_sector_with_contributions_from_2027(public):
     again = _with_rate_from(b, 2, res.value)
     assert _gap_met(again, 50) >= -1e-6 * abs(_gap_met(b, 50))
     assert _gap_met(_with_rate_from(b, 2, res.value - 1e-5), 50) < 0
+    # no contributions before 2027: the scheme alone runs a deficit in 2025-2026 at least
+    # (the reserve roll-forward, independently)
+    _, f = _reserves(again)
+    assert res.deficit_years == [2025 + t for t in range(50) if f[t] < 0]
+    assert res.deficit_years[:2] == [2025, 2026]
+    assert "the reserve is negative in" in res.describe()
 
 
 def test_target_out_of_reach_is_a_user_error(nssf):
@@ -253,3 +283,7 @@ def test_solve_command(tmp_path):
     assert r.exit_code == 1 and "both --min and --max" in r.output
     r = CliRunner().invoke(main, ["solve", "--lever", "rate", "--target", "steady-state"])
     assert r.exit_code == 1 and "no value of the lever" in r.output and "Traceback" not in r.output
+    r = CliRunner().invoke(main, ["solve", "public-sector-default", "--lever", "rate",
+                                  "--target", "steady-state"])
+    assert r.exit_code == 1 and "paid from the budget" in r.output, r.output
+    assert "Traceback" not in r.output

@@ -16,8 +16,8 @@ from actuary.schemes.tiers import (
     population_aged,
     read_multi_tier,
     run_multi_tier,
-    social_pension_cost,
 )
+from actuary.schemes.social_pension import share_below, social_pension_cells, benefit_after_test
 
 DESIGN = REFORMS_DIR / "multi_tier_nssf.yaml"
 
@@ -57,18 +57,54 @@ def test_annuity_factor_against_a_monthly_sum():
     assert both == pytest.approx(0.5 * (by_hand(0.02) + by_hand(0.01)), rel=1e-12)
 
 
-def test_social_pension_cost_by_test():
-    n = np.array([1000.0, 2000.0])
+def test_social_pension_cells_by_test():
+    """Two years, one sex and age cell each (the other sex empty); benefit 12 a year."""
+    n = np.zeros((2, 2, 1))
+    n[:, 0, 0] = [1000.0, 2000.0]
+    p = np.zeros_like(n)
+    p[:, 0, 0] = [300.0, 1000.0]
+    mass = np.zeros_like(n)
+    mass[:, 0, 0] = [300 * 10.0, 1000 * 30.0]  # average pensions 10 and 30 a year
     b = np.array([12.0, 12.0])
-    np.testing.assert_allclose(social_pension_cost(n, b, "universal"), [12_000, 24_000])
-    np.testing.assert_allclose(social_pension_cost(n, b, "means_tested", np.array([0.2, 0.25])),
-                               [2_400, 6_000])
-    # 300 tier-1 pensioners with 10 a year: 12 - 0.5 x 10 = 7 each; 1,000 pensioners with
-    # 30 a year get nothing (never below 0)
-    got = social_pension_cost(n, b, "pension_tested", withdrawal=np.full(2, 0.5),
-                              pensioners=np.array([300.0, 1000.0]),
-                              average_pension=np.array([10.0, 30.0]))
-    np.testing.assert_allclose(got, [700 * 12 + 300 * 7, 1000 * 12 + 0])
+    uni = social_pension_cells(n, p, mass, b, "universal")
+    np.testing.assert_allclose(uni["cost"][:, 0], [12_000, 24_000])
+    np.testing.assert_allclose(uni["without_any"], 0.0)
+    means = social_pension_cells(n, p, mass, b, "means_tested",
+                                 eligible_share=np.array([0.2, 0.25]))
+    # a share of those without a contributory pension: 0.2 x 700, 0.25 x 1000
+    np.testing.assert_allclose(means["recipients"][:, 0], [140, 250])
+    np.testing.assert_allclose(means["cost"][:, 0], [140 * 12, 250 * 12])
+    np.testing.assert_allclose(means["without_any"][:, 0], [560, 750])
+    # the average test (no dispersion): 12 - 0.5 x 10 = 7 each; 30 a year gives nothing
+    avg = social_pension_cells(n, p, mass, b, "pension_tested", 0.0,
+                               withdrawal=np.full(2, 0.5))
+    np.testing.assert_allclose(avg["cost"][:, 0], [700 * 12 + 300 * 7, 1000 * 12 + 0])
+    np.testing.assert_allclose(avg["recipients"][:, 0], [1000, 1000])
+    # across a distribution, the cell averaging 30 (above the threshold 24) has people
+    # below it, who are paid: more than the average test
+    spread = social_pension_cells(n, p, mass, b, "pension_tested", 0.4,
+                                  withdrawal=np.full(2, 0.5))
+    assert spread["cost"][1, 0] > avg["cost"][1, 0]
+    assert 1000 < spread["recipients"][1, 0] < 2000
+
+
+def test_benefit_after_test_against_numerical_integration():
+    """E[max(0, b - w P)] and P(P < b / w) for a lognormal P of mean m, by quadrature over
+    the lognormal density of scipy (no closed form used)."""
+    from scipy import integrate, stats
+
+    for b, w, m, sigma in ((12.0, 0.5, 30.0, 0.4), (12.0, 0.5, 10.0, 0.8), (5.0, 1.0, 4.0, 0.1)):
+        dist = stats.lognorm(s=sigma, scale=m * math.exp(-0.5 * sigma ** 2))
+        assert dist.mean() == pytest.approx(m, rel=1e-12)
+        k = b / w
+        want, _ = integrate.quad(lambda x: (b - w * x) * dist.pdf(x), 0, k, epsabs=1e-13)
+        assert benefit_after_test(b, w, m, sigma) == pytest.approx(want, rel=1e-8)
+        assert share_below(b, w, m, sigma) == pytest.approx(dist.cdf(k), rel=1e-12)
+    # edge cases: no pension, no withdrawal (the whole benefit); no benefit (nothing)
+    np.testing.assert_allclose(benefit_after_test([12, 12, 0], [0.5, 0, 0.5], [0, 30, 30], 0.4),
+                               [12, 12, 0])
+    np.testing.assert_allclose(share_below([12, 12, 0], [0.5, 0, 0.5], [0, 30, 30], 0.4),
+                               [1, 1, 0])
 
 
 @pytest.fixture(scope="module")
@@ -192,3 +228,111 @@ def test_design_errors(tmp_path):
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
     with pytest.raises(AssumptionError, match="contribution_rate"):
         read_multi_tier(path)
+
+
+def _toy_projection(T=4):
+    """A stand-in tier-1 projection: men only, the wage mass of the year all at age 58
+    in year 0 and 59 in year 1 (one cohort), 100 retirements at the end of year 1;
+    death rate 1% at every age, pension age 60."""
+    from types import SimpleNamespace
+
+    from actuary.engine import state as S
+
+    q = np.full((T, 2, 111), 0.01)
+    q[:, :, 110] = 1.0
+    basis = SimpleNamespace(n_years=T, mortality=q, pension_age=np.full(T, 60),
+                            years=2025 + np.arange(T))
+    flows = np.zeros((T, 2, S.N_FLOWS))
+    masses = np.zeros((T + 1, S.N_MASS, 2, 111))
+    flows[0, 0, S.FLOW_WAGE_MASS] = 1000.0
+    flows[1, 0, S.FLOW_WAGE_MASS] = 990.0
+    masses[0, S.MASS_WAGE, 0, 58] = 5.0  # only the shape over ages matters
+    masses[1, S.MASS_WAGE, 0, 59] = 7.0
+    flows[1, 0, S.FLOW_RETIREMENTS] = 100.0
+    return SimpleNamespace(basis=basis, flows=flows, masses=masses)
+
+
+def test_accounts_in_aggregate_by_hand():
+    """Contributions 10%, 1% charge on contributions, 5% return less 0.5% on assets, a 1%
+    death rate; annuitised at 60, paid mid-year, rising 2%; the annuity fund at 4%."""
+    from actuary.schemes.accounts import project_accounts
+
+    T = 4
+    proj = _toy_projection(T)
+    g = 0.05 - 0.005
+    out = project_accounts(proj, np.full(T, 0.10), np.full(T, 0.01), np.full(T, 0.005),
+                           np.full(T, 0.05), np.full(T, 0.04), np.full(T, 0.02), True,
+                           np.full(T, 1e6))
+    y = out.yearly
+    # year 0, age 58: B = 0.99 x 100 x (1 + g/2); 1% goes to heirs
+    b0 = 0.99 * 100.0 * (1 + g / 2)
+    assert y["tier2_bequests"].iloc[0] == pytest.approx(0.01 * b0, rel=1e-14)
+    assert y["tier2_balances"].iloc[0] == pytest.approx(0.99 * b0, rel=1e-14)
+    assert out.balances[1, 0, 59] == pytest.approx(0.99 * b0, rel=1e-14)
+    # year 1, age 59: the survivors reach 60 on 1 January 2027 and buy the annuity
+    b1 = 0.99 * b0 * (1 + g) + 0.99 * 99.0 * (1 + g / 2)
+    premium = 0.99 * b1
+    assert y["tier2_annuity_premiums"].iloc[1] == pytest.approx(premium, rel=1e-14)
+    assert y["tier2_balances"].iloc[1] == pytest.approx(0.0, abs=1e-9)
+    factor = annuity_factor(proj.basis.mortality, None, 60, 2, 0.04, 0.02)
+    assert out.annuity_mass[2, 0, 60] == pytest.approx(premium / factor, rel=1e-14)
+    assert out.annuitants[2, 0, 60] == 100.0
+    # year 2: paid mid-year, M (1 - q/2); year 3: M (1 - q)(1 + e) at 61
+    m = premium / factor
+    assert y["tier2_pensions_M"].iloc[2] == pytest.approx(m * 0.995, rel=1e-14)
+    assert y["tier2_pensions"].iloc[3] == pytest.approx(m * 0.99 * 1.02 * 0.995, rel=1e-14)
+    assert y["tier2_pensions_F"].sum() == 0
+    # the annuity fund: V_{t+1} = V_t (1.04) + premiums - paid (1.02)
+    v = 0.0
+    for t in range(T):
+        v = v * 1.04 + y["tier2_annuity_premiums"].iloc[t] - y["tier2_pensions"].iloc[t] * 1.02
+        assert y["tier2_annuity_fund"].iloc[t] == pytest.approx(v, rel=1e-14, abs=1e-9)
+    # charges: 1% of contributions, 0.5% on the opening balance and half the net contributions
+    assert y["tier2_charges"].iloc[1] == pytest.approx(
+        0.01 * 99.0 + 0.005 * (0.99 * b0 + 0.5 * 0.99 * 99.0), rel=1e-14)
+    # the money balances: contributions net of the contribution charge and the return
+    # credited end as balances, bequests and premiums
+    for t in range(T):
+        r = y.iloc[t]
+        opening = 0.0 if t == 0 else y["tier2_balances"].iloc[t - 1]
+        assert opening + 0.99 * r.tier2_contributions + r.tier2_net_return == pytest.approx(
+            r.tier2_balances + r.tier2_bequests + r.tier2_annuity_premiums, rel=1e-12, abs=1e-9)
+    np.testing.assert_allclose(y["tier2_assets_pct_gdp"],
+                               100 * (y["tier2_balances"] + y["tier2_annuity_fund"]) / 1e6)
+
+
+def test_multi_tier_reports_tier2_assets_and_the_elderly_by_tier(result):
+    y = result.yearly
+    # no tier-2 money before its first contributions (2027), then assets grow
+    assert (y["tier2_assets"].iloc[:2] == 0).all() and (y["tier2_assets"].iloc[2:12].diff().iloc[1:] > 0).all()
+    np.testing.assert_allclose(y["tier2_contributions"], 0.03 * y["contributors_wages"]
+                               * (y["year"] >= 2027), rtol=1e-12)
+    np.testing.assert_allclose(y["tier2_pensions"], y["tier2_pensions_M"] + y["tier2_pensions_F"])
+    # the elderly: each group within the population; the pension test pays everybody
+    # without a contributory pension, so nobody is left with none
+    for key in ("tier1", "tier2", "tier0"):
+        assert (y[f"elderly_{key}"] <= y["population_aged"] * (1 + 1e-12)).all()
+        np.testing.assert_allclose(y[f"elderly_{key}"], y[f"elderly_{key}_M"] + y[f"elderly_{key}_F"])
+    np.testing.assert_allclose(y["elderly_none"], 0.0, atol=1e-6)
+    assert (y["elderly_tier2"].iloc[:3] == 0).all() and y["elderly_tier2"].iloc[-1] > 0
+    assert result.summary["tier2_assets_pct_gdp_year_25"] == pytest.approx(
+        y["tier2_assets_pct_gdp"].iloc[24])
+
+
+def test_carve_out_diverts_part_of_the_tier1_rate():
+    """The shipped carve-out: 2 points of the legislated NSSF rate go to the accounts from
+    October 2027, on the same contributory wages, so contributors pay what the legislated
+    scheme asks (tier 1 plus tier 2 = cambodia-default's contributions, year by year)."""
+    from actuary.studies.compare import load_scenario as load
+
+    carve = run_multi_tier(REFORMS_DIR / "multi_tier_carve_out.yaml", horizon=40)
+    base = load("cambodia-default", horizon=40).yearly
+    y = carve.yearly
+    tier1 = carve.scenario.parts["tier1"].yearly
+    np.testing.assert_allclose(tier1["contributions"] + y["tier2_contributions"],
+                               base["contributions"], rtol=1e-9)
+    assert (y["tier2_contributions"].iloc[:2] == 0).all()
+    # 2027: 2% for the three months from 1 October (dated values are averaged by month),
+    # of the year's contributory wages
+    assert y["tier2_contributions"].iloc[2] == pytest.approx(
+        0.02 * 3 / 12 * tier1["insurable_earnings"].iloc[2], rel=1e-9)

@@ -56,13 +56,19 @@ def test_kernel_agrees_with_reference_on_the_default(default):
         assert rel.max() < 1e-12
 
 
-def test_merged_service_slots_are_exact_on_the_default(default):
-    """The default's wages depend on sex and age only, so merging service slots from the
-    longest qualifying period (5 years) up changes nothing."""
+def test_merged_service_slots_on_the_default_are_within_their_stated_size(default):
+    """Merging service slots from the longest qualifying period (5 years) up pools the
+    wages of one sex and age; the default's starting wages depend on sex and age only,
+    but its insurable wages made gross (actuary.engine.wages.gross_mean) age by age are
+    not on the salary scale the entrants' are, so the pooled capped wage moves yearly
+    contributions and benefits by at most 0.13% (Basis.service_slots). People are the
+    same to rounding."""
     basis = default[2]
     assert basis.service_slots == 6
-    for got, want in zip(run_kernel(basis), run_kernel(basis.with_(full_service=True))):
-        np.testing.assert_allclose(got, want, rtol=1e-11, atol=1e-9)
+    merged, full = project(basis), project(basis.with_(full_service=True))
+    for name in ("contributions", "benefits"):
+        np.testing.assert_allclose(getattr(merged, name), getattr(full, name), rtol=2e-3)
+    np.testing.assert_allclose(merged.people, full.people, rtol=1e-11, atol=1e-9)
 
 
 def test_people_conserved_on_the_default(default):
@@ -223,10 +229,16 @@ def test_the_implicit_pension_debt_is_the_starting_population_valued_member_by_m
     assert acc["adl_pct_gdp"] == pytest.approx(100 * acc["adl"] / gdp, rel=1e-15)
     # the accrued rights of today's members outlive a short valuation period
     assert run_valuation(aset, pop, horizon=10).accrued == acc
-    # the member engine does not value final-salary rules: a reason rather than a wrong value
+    # the member engine does not value final-salary rules: the cohort engine does, over
+    # the set's whole horizon (a short valuation period does not cut the rights off)
+    from actuary.analysis.accrued import cohort_accrued_liability
+
     ps = load_basis("public-sector-default")
-    assert list(run_valuation(ps, load_population(ps, None), horizon=5).accrued) == [
-        "not_computed"]
+    ps_pop = load_population(ps, None)
+    acc = run_valuation(ps, ps_pop, horizon=5).accrued
+    assert acc == cohort_accrued_liability(ps, ps_pop, ps.horizon_years)
+    assert acc["adl"] == acc["pensioners"] + acc["members"] > 0
+    assert acc["members"] < acc["members_projected_service"]
 
 
 def test_headline_percentages_and_undefined_gaps():
@@ -245,6 +257,8 @@ def test_headline_says_when_the_scheme_is_paid_from_the_budget(default):
     assert result.summary["reserve0"] == 0 and result.yearly["contributions"].eq(0).all()
     text = " ".join(headline(result).split())
     assert "no contributions and no reserve: the scheme is paid from the budget" in text
-    assert "(not computed: the member-level engine values career-average schemes" in text
+    assert "not computed" not in text
+    assert f"accrued-to-date liability {result.accrued['adl'] / 1e9:,.1f} billion KHR" in text
+    assert "members (service frozen)" in text
     aset, pop, basis = default
     assert "paid from the budget" not in headline(run_valuation(aset, pop, horizon=5))

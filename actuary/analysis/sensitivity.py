@@ -8,15 +8,12 @@ during COVID-19, with and without the months credited.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from actuary.assumptions import AssumptionSet, load_basis
 from actuary.engine.basis import Basis
@@ -29,23 +26,10 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Sensitivity", "SENSITIVITIES", "HELD_RATE_TEST", "overlay", "sensitivity_table",
            "crisis_basis", "headline", "held_rate_test"]
 
-# libyaml's emitter when PyYAML has it: the same safe output, faster.
-_SAFE_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
 def overlay(aset: AssumptionSet, overrides: dict[str, Any], name: str) -> AssumptionSet:
-    """``aset`` with ``overrides`` (dotted key path -> value) applied, validated again.
-
-    Written as a temporary overlay file on the set's own file and loaded by
-    :func:`actuary.assumptions.load_basis`, so it is checked exactly like a reform file.
-    """
-    base_file = Path(aset.files[0]).resolve()
-    doc = {"name": name, "description": f"{name} (overlay on {aset.name})",
-           "base": str(base_file), "overrides": overrides}
-    with tempfile.TemporaryDirectory(prefix="actuary-overlay-") as tmp:
-        path = Path(tmp) / "overlay.yaml"
-        path.write_text(yaml.dump(doc, Dumper=_SAFE_DUMPER, sort_keys=False), encoding="utf-8")
-        return load_basis(path)
+    """``aset`` with ``overrides`` (dotted key path -> value) applied in memory, validated
+    again exactly like a reform file (:meth:`AssumptionSet.override`)."""
+    return aset.override(overrides, name=name, description=f"{name} (overlay on {aset.name})")
 
 
 def _shift(aset: AssumptionSet, path: str, delta: float, factor: float = 1.0) -> dict:

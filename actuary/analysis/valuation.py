@@ -30,6 +30,7 @@ from actuary.analysis.careers import (
     ModelCareer,
     run_career,
 )
+from actuary.io.errors import AssumptionError
 from actuary.io.fileio import sha256_of
 from actuary.engine.projection import Projection, project
 from actuary.engine.starting import StartingPopulation, read_starting_population, shipped_population_path
@@ -317,6 +318,12 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     career still reaches the pension age and today's members' rights run off.
     ``progress`` is told when the member-level valuation starts.
     """
+    if aset.scheme_type != "pension":
+        raise AssumptionError(
+            "an occupational-risk set values the branch, not a pension scheme",
+            source=aset.files[0] if aset.files else aset.name, location="occupational_risk",
+            value=aset.name, expected="actuary valuate SET (or actuary.schemes."
+                                      "occupational_risk.valuate_branch); a pension set here")
     given = basis is not None
     basis = basis or build_basis(aset, population, horizon)
     proj = project(basis)
@@ -354,15 +361,19 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
     pensioners it is their whole future pensions. Returns ``adl`` (KHR), ``reserve0``,
     ``funded_ratio`` (reserve / ADL), ``adl_pct_gdp`` (ADL in per cent of the first
     year's GDP). Where the member engine does not value the rules (final salary,
-    retirement at any age) only ``not_computed``, the reason, is returned. ``progress``
+    retirement at any age) the cohort engine values them
+    (:func:`actuary.analysis.accrued.cohort_accrued_liability`, which says so in
+    ``method``). ``progress``
     is told when the member-level valuation starts.
     """
     from actuary.engine.build import start_rules
     from actuary.members.closed_group import value_population, values_rules
 
     if not values_rules(basis):
-        return {"not_computed": "the member-level engine values career-average schemes "
-                                "without retirement at any age"}
+        # final salary or retirement at any age: the cohort engine values the rights
+        from actuary.analysis.accrued import cohort_accrued_liability
+
+        return cohort_accrued_liability(aset, population, basis.n_years)
     if progress is not None:
         progress("valuing accrued rights member by member (a first run compiles the "
                  "engine: ~15 s)")

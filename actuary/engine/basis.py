@@ -196,7 +196,9 @@ class Basis:
     investment_return
         Nominal return on the reserve in year t.
     admin_rate
-        Administrative expenses, share of contributions received.
+        Administrative expenses, share of contributions received in year t: in a year
+        where the admin or the contribution rate changes, the months' admin rates
+        weighted by the months' contribution rates (see ``build._admin_rate``).
     funeral_grant_minimum
         Minimum funeral grant, KHR, in year t.
     target_actives
@@ -334,9 +336,12 @@ class Basis:
         smaller state for the NSSF rules. Counts, careers and pensions are unchanged; the
         one thing merging pools is the average wage of those cells, which matters only
         when wages within a sex and age differ by service *and* the capped wage is not
-        linear (dispersion, floor or ceiling). The built-in default has wages by sex and
-        age only, so its results are the same to 1e-11 (tested). ``full_service`` keeps
-        all 51 slots.
+        linear (dispersion, floor or ceiling). The built-in default has starting wages
+        by sex and age only, but its insurable wages are made gross means age by age
+        (:func:`actuary.engine.wages.gross_mean`), which are not on the salary scale
+        the entrants' gross wages follow: pooling them moves its yearly contributions
+        and benefits by at most 0.13%, its people not at all (tested). ``full_service``
+        keeps all 51 slots.
         """
         r = self.rules
         # the final-salary pension depends on every year of service

@@ -2,9 +2,10 @@
 
 Timing conventions (the kernel's year ``t`` is calendar year ``y = first_year + t``):
 
-* Rates in force during the year (contribution rate, admin rate, density, funeral grant
-  minimum) are time-weighted averages over calendar year ``y`` (a change on 1 October
-  counts for a quarter of the year).
+* Rates in force during the year (contribution rate, density, funeral grant minimum) are
+  time-weighted averages over calendar year ``y`` (a change on 1 October counts for a
+  quarter of the year). The admin rate, a share of contributions, follows the months
+  with the contribution rate: its average weighted by the month's rate.
 * Awards at the end of year ``y`` (accrual rate, minimum pension, pension age) use the
   value in force on 31 December of ``y``.
 * Growth applied at the end of year ``y`` to carry amounts into year ``y+1``: wages and
@@ -13,6 +14,11 @@ Timing conventions (the kernel's year ``t`` is calendar year ``y = first_year + 
   in payment are indexed in January of ``y+1`` by the index's change over year ``y``
   (the CPI change of the year just ended, as the NSSF rule is read: unverified).
 * The wage floor and ceiling, given in KHR per month, become annual amounts (x 12).
+* Wages: a starting population giving insurable wages (its ``wage_basis``, the default)
+  has each row's wage made the gross mean that gives it within the floor and ceiling
+  (:func:`actuary.engine.wages.gross_mean`), as the kernel caps a cell's gross wage each
+  year; entrants' wages follow the actives' average insurable wage by sex on the salary
+  scale, made gross age by age the same way.
 * New entrants bring the number of actives on 1 January of ``y+1`` to the number on the
   valuation date grown by ``coverage.active_growth`` of each year up to ``y``.
 * Optional rules use the value in force on 31 December of ``y`` (they act at the end of
@@ -27,18 +33,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import numpy as np
 
+from actuary.assumptions.dated import yearly_product_average
 from actuary.assumptions.models import AssumptionSet
 from actuary.engine.basis import Basis, SchemeRules, StartingState
 from actuary.io.errors import AssumptionError
 from actuary.frame.population import death_probability_by_age_last_birthday
 from actuary.engine.starting import StartingPopulation
 from actuary.engine.state import N_AGE
+from actuary.engine.wages import gross_mean
 
 __all__ = ["StartRules", "build_basis", "months_to_years", "reference_wage_is_final", "start_rules",
            "starting_state"]
@@ -226,6 +234,9 @@ def build_basis(
 
     counts = start.active_count.sum(axis=2)
     masses = start.active_wage.sum(axis=2)
+    to_gross = population.wage_basis == "insurable" and rules.wage_sigma > 0
+    if to_gross:  # the profile of the insurable wages, made gross age by age below
+        masses = _insurable_masses(population, masses.shape)
     if counts.sum() <= 0:
         raise AssumptionError("the starting population has no active contributors",
                               source=population.path, expected="at least one active row")
@@ -237,6 +248,9 @@ def build_basis(
         else:
             m_s, sal_bar = masses[s].sum(), np.sum(counts[s] * sal[s]) / n_s
         base_wage[s] = (m_s / n_s) * sal[s] / sal_bar
+    if to_gross:
+        fl, ce = 12.0 * rules.wage_floor, 12.0 * rules.wage_ceiling
+        base_wage = np.vectorize(lambda w: gross_mean(w, fl, ce, rules.wage_sigma))(base_wage)
     level = np.cumprod(1.0 + wage_growth)  # wage level of year y+1 relative to y0
     entrant_wage = level[:, None, None] * base_wage[None, :, :]
 
@@ -297,7 +311,7 @@ def build_basis(
         indexation=indexation,
         wage_growth=wage_growth,
         investment_return=avg(eco.investment_return),
-        admin_rate=avg(eco.admin_expense_rate),
+        admin_rate=_admin_rate(eco.admin_expense_rate, p.contribution_rate, y0, last, idx),
         funeral_grant_minimum=avg(p.funeral_grant_minimum),
         target_actives=target,
         mortality=q,
@@ -330,12 +344,16 @@ class StartRules:
     career wage of a member whose record has none; ``extra_years(age)`` gives the
     transitional credited years of a member of that age (``None``: no transitional
     credits), granted to members with at least ``months_for_extra`` credited months.
+    ``wage_sigma`` is the log-sd of wages within a cell: with it, a population giving
+    insurable wages (``StartingPopulation.wage_basis``) has its cells' wages turned into
+    the gross means that give them (:func:`actuary.engine.wages.gross_mean`).
     """
 
     wage_floor: float
     wage_ceiling: float
     extra_years: Callable[[int], float] | None
     months_for_extra: int
+    wage_sigma: float = 0.0
 
 
 def start_rules(aset: AssumptionSet, idx: dict[str, np.ndarray] | None = None) -> StartRules:
@@ -350,6 +368,7 @@ def start_rules(aset: AssumptionSet, idx: dict[str, np.ndarray] | None = None) -
         wage_floor=float(p.wage_floor.value_at(aset.valuation_date, _mapping(idx, y0))),
         wage_ceiling=float(p.wage_ceiling.value_at(aset.valuation_date, _mapping(idx, y0))),
         extra_years=extra_years, months_for_extra=credits.min_months_paid if credits else 0,
+        wage_sigma=float(aset.demographic.wage_dispersion.value),
     )
 
 
@@ -365,16 +384,58 @@ def starting_state(population: StartingPopulation, rules: StartRules) -> Startin
     is shared: a :class:`StartingState` is not to be modified.
     """
     extra = rules.extra_years
-    key = (rules.wage_floor, rules.wage_ceiling, rules.months_for_extra,
+    key = (rules.wage_floor, rules.wage_ceiling, rules.months_for_extra, rules.wage_sigma,
            None if extra is None else tuple(float(extra(x)) for x in range(N_AGE)))
     for pop, k, state in _STATES:
         if pop is population and k == key:
             return state
-    state = population.to_state(rules.wage_floor, rules.wage_ceiling, extra_years=extra,
-                                months_for_extra=rules.months_for_extra)
+    rows_as = population
+    if population.wage_basis == "insurable" and rules.wage_sigma > 0:
+        rows_as = _with_gross_wages(population, rules.wage_floor, rules.wage_ceiling,
+                                    rules.wage_sigma)
+    state = rows_as.to_state(rules.wage_floor, rules.wage_ceiling, extra_years=extra,
+                             months_for_extra=rules.months_for_extra)
     _STATES.insert(0, (population, key, state))
     del _STATES[4:]
     return state
+
+
+def _insurable_masses(population: StartingPopulation, shape: tuple[int, ...]) -> np.ndarray:
+    """Annual insurable wage mass (KHR per year) of the actives by sex and age, from the rows."""
+    rows = population.rows[(population.rows["status"] == "active")
+                           & population.rows["average_monthly_wage"].notna()]
+    out = np.zeros(shape)
+    sex = np.where(rows["sex"].to_numpy() == "M", 0, 1)
+    np.add.at(out, (sex, rows["age"].to_numpy(dtype=np.int64)),
+              12.0 * rows["count"].to_numpy(dtype=float)
+              * rows["average_monthly_wage"].to_numpy(dtype=float))
+    return out
+
+
+def _with_gross_wages(population: StartingPopulation, floor: float, ceiling: float,
+                      sigma: float) -> StartingPopulation:
+    """``population`` with each row's insurable average wage (KHR per month) made the gross
+    mean that gives it within ``floor`` and ``ceiling`` (KHR per month) at the log-sd
+    ``sigma`` (:func:`actuary.engine.wages.gross_mean`): the kernel caps a cell's gross wage
+    each year, so an insurable wage taken as gross would be capped twice (925,000 KHR a
+    month became 862,000 at sigma 0.4). A member's career wage, when the row has none, stays
+    the insurable wage (what :meth:`StartingPopulation.to_state` takes from it).
+
+    Rows of different wages that fall in one cell (same sex, age and service slot) are
+    pooled by the kernel, which caps their average: for member data aggregated by months
+    this differs from capping each row (0.1% of the first-year insurable earnings in the
+    synthetic test population); the built-in population has one wage a sex and age.
+    """
+    rows = population.rows.copy()
+    wage = rows["average_monthly_wage"]
+    has = wage.notna() & rows["status"].isin(("active", "inactive"))
+    blank = has & rows["average_career_wage"].isna()
+    top = ceiling if ceiling > 0 else np.inf
+    rows.loc[blank, "average_career_wage"] = wage[blank].clip(lower=floor, upper=top)
+    values, where = np.unique(wage[has].to_numpy(dtype=float), return_inverse=True)
+    gross = np.array([gross_mean(float(v), floor, ceiling, sigma) for v in values])
+    rows.loc[has, "average_monthly_wage"] = gross[where]
+    return replace(population, rows=rows)
 
 
 def _transitional_years(credits: Any, valuation_date: date) -> Callable[[int], float]:
@@ -386,6 +447,23 @@ def _transitional_years(credits: Any, valuation_date: date) -> Callable[[int], f
         return credits.extra_years_at(int(age_now - years_back))
 
     return extra_years
+
+
+def _admin_rate(admin: Any, rate: Any, first_year: int, last_year: int,
+                idx: dict[str, np.ndarray]) -> np.ndarray:
+    """The admin rate of each year as a share of the year's contributions: the average of
+    the admin rate weighted by the contribution rate, month by month, so that a year
+    where either changes (October of a step year) costs ``sum(admin_m x rate_m)`` over
+    its months, not the product of the two yearly averages.
+
+    Contributions within a year are taken as proportional to the month's rate (members
+    and wages even over the year); a year without contributions takes the plain
+    average of the admin rate.
+    """
+    both = yearly_product_average(admin, rate, first_year, last_year, idx)
+    mean_rate = np.asarray(rate.yearly(first_year, last_year, "average", idx), dtype=float)
+    plain = np.asarray(admin.yearly(first_year, last_year, "average", idx), dtype=float)
+    return np.where(mean_rate > 0, both / np.where(mean_rate > 0, mean_rate, 1.0), plain)
 
 
 def reference_wage_is_final(aset: AssumptionSet, last_year: int | None = None) -> bool:

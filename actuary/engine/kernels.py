@@ -46,6 +46,15 @@ import math
 import numba
 import numpy as np
 
+from actuary.engine.benefits import (
+    NO_AWARDS,
+    add_survivors,
+    award_row,
+    award_split,
+    invalidity_floor_rate,
+    invalidity_pension,
+    pensions_of_year,
+)
 from actuary.engine.memory import retain_freed_blocks
 from actuary.engine.state import (
     FLOW_CONTRIBUTIONS,
@@ -62,8 +71,6 @@ from actuary.engine.state import (
     FLOW_NEW_INVALIDITY_AMOUNT,
     FLOW_NEW_OLD_AGE,
     FLOW_NEW_OLD_AGE_AMOUNT,
-    FLOW_NEW_ORPHANS,
-    FLOW_NEW_SPOUSES,
     FLOW_OLD_AGE,
     FLOW_ORPHAN,
     FLOW_ORPHANS_EXPIRED,
@@ -90,205 +97,14 @@ from actuary.engine.state import (
     STATUS_ORPHAN,
     STATUS_SPOUSE,
 )
+from actuary.engine.wages import capped_mean, capped_mean_logs
 
+# capped_mean and the invalidity pension are re-exported: callers import them from here
 __all__ = ["capped_mean", "invalidity_floor_rate", "invalidity_pension", "project_kernel"]
 
 # Each projection allocates about 2 MiB of outputs: keep freed blocks for the next one
 # (see actuary.engine.memory).
 retain_freed_blocks()
-
-_SQRT2 = math.sqrt(2.0)
-
-
-@numba.njit(cache=True, nogil=True)
-def _phi(z: float) -> float:
-    """Standard normal distribution function."""
-    return 0.5 * (1.0 + math.erf(z / _SQRT2))
-
-
-@numba.njit(cache=True, nogil=True)
-def capped_mean(mean: float, floor: float, ceiling: float, sigma: float) -> float:
-    """E[min(max(W, floor), ceiling)] for a lognormal W with mean ``mean`` and log-sd ``sigma``.
-
-    With ``ln W ~ N(mu, sigma^2)``, ``mu = ln(mean) - sigma^2/2``, and ``d(k) = (ln k - mu)/sigma``::
-
-        E = floor Phi(d(f)) + mean [Phi(d(c) - sigma) - Phi(d(f) - sigma)] + ceiling [1 - Phi(d(c))]
-
-    ``sigma = 0`` gives ``clip(mean, floor, ceiling)``. Units are those of the inputs.
-    A ceiling of 0 or less means no ceiling; a floor of 0 or less means no floor.
-    """
-    log_floor = math.log(floor) if floor > 0.0 else 0.0
-    log_ceiling = math.log(ceiling) if ceiling > 0.0 else 0.0
-    return capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma)
-
-
-@numba.njit(cache=True, nogil=True, fastmath={"contract"})
-def capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma):
-    """:func:`capped_mean` with the logarithms of the floor and ceiling given (per year)."""
-    if mean <= 0.0:
-        return 0.0
-    has_ceiling = ceiling > 0.0
-    if sigma <= 0.0:
-        w = mean
-        if w < floor:
-            w = floor
-        if has_ceiling and w > ceiling:
-            w = ceiling
-        return w
-    mu = math.log(mean) - 0.5 * sigma * sigma
-    lower = 0.0
-    p_low = 0.0
-    if floor > 0.0:
-        d_f = (log_floor - mu) / sigma
-        p_low = _phi(d_f)
-        lower = _phi(d_f - sigma)
-    upper_w = 1.0
-    upper_p = 1.0
-    if has_ceiling:
-        d_c = (log_ceiling - mu) / sigma
-        upper_p = _phi(d_c)
-        upper_w = _phi(d_c - sigma)
-    result = mean * (upper_w - lower)
-    if floor > 0.0:
-        result += floor * p_low
-    if has_ceiling:
-        result += ceiling * (1.0 - upper_p)
-    return result
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def invalidity_pension(base, accrual, floor_rate, minimum):
-    """Invalidity pensions (KHR per year) of members with pension base ``base`` (career
-    earnings at mid-year, KHR): ``accrual x base``, at least ``floor_rate x base`` (a
-    share of the reference wage, see :func:`invalidity_floor_rate`) and at least
-    ``minimum`` (the minimum pension times the number of members)."""
-    rate = accrual if accrual > floor_rate else floor_rate  # the larger, as base >= 0
-    p = rate * base
-    return p if p > minimum else minimum
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def invalidity_floor_rate(minimum_rate, ref_years):
-    """The floor of :func:`invalidity_pension` per KHR of pension base: ``minimum_rate``
-    of the reference wage ``base / ref_years`` (0 without reference years)."""
-    return minimum_rate / ref_years if ref_years > 0.0 else 0.0
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _add_survivors(
-    sp_n, sp_p, or_n, or_p, ft, sex, age, deaths, pension_mass, ix,
-    share_married, child_probability, children, spouse_age_gap,
-    orphan_age_limit, parent_child_gap, survivor_rate, spouse_share, children_share,
-):
-    """Survivors' pensions from ``deaths`` of one sex and age whose pensions add up to
-    ``pension_mass`` (KHR per year).
-
-    New survivors are paid half a year now and join the stocks of 1 January next year
-    (one year older, pension indexed by ``ix``). Expected values: a share
-    ``share_married`` leaves a spouse, a share ``child_probability`` leaves children
-    (``children`` of them on average, of either sex in equal shares); a class shares the
-    survivors' pension with the other class when both exist, else takes it whole.
-    Everything is linear in ``deaths`` and ``pension_mass``, so the deaths of a sex and
-    age can be added up before the call.
-    """
-    if deaths <= 0.0 or survivor_rate <= 0.0:
-        return
-    n_age = sp_n.shape[1]
-    m = share_married[sex, age]
-    pc = child_probability[sex, age]
-    total = survivor_rate * pension_mass
-    spouse_mass = total * m * (pc * spouse_share + (1.0 - pc))
-    orphan_mass = total * pc * (m * children_share + (1.0 - m))
-    spouse_count = deaths * m
-    orphan_count = deaths * children[sex, age]
-    if spouse_count > 0.0:
-        s2 = 1 - sex
-        a2 = min(max(age + spouse_age_gap[sex], 0), n_age - 1)
-        a_next = min(a2 + 1, n_age - 1)
-        ft[s2, FLOW_SPOUSE] += 0.5 * spouse_mass
-        ft[s2, FLOW_NEW_SPOUSES] += spouse_count
-        sp_n[s2, a_next] += spouse_count
-        sp_p[s2, a_next] += spouse_mass * (1.0 + ix)
-    if orphan_count > 0.0 and orphan_mass > 0.0:
-        a2 = min(max(age - parent_child_gap, 0), orphan_age_limit - 1)
-        for s2 in range(2):
-            ft[s2, FLOW_ORPHAN] += 0.25 * orphan_mass
-            ft[s2, FLOW_NEW_ORPHANS] += 0.5 * orphan_count
-            if a2 + 1 >= orphan_age_limit:
-                ft[s2, FLOW_ORPHANS_EXPIRED] += 0.5 * orphan_count
-            else:
-                or_n[s2, a2 + 1] += 0.5 * orphan_count
-                or_p[s2, a2 + 1] += 0.5 * orphan_mass * (1.0 + ix)
-
-
-# (pensioners, pension mass, below the condition, their base, retired): nothing yet
-_NO_AWARDS = (0.0, 0.0, 0.0, 0.0, 0.0)
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, totals):
-    """Retirement of a group of ``cnt`` members in service slot ``n`` whose service
-    advances by ``f``: a share ``f`` reaches ``n + 1`` years, and a share ``1 - f``
-    keeps ``n`` years and retires too when ``whole``. ``base`` is the group's career
-    earnings (KHR) or, under the final-salary rule (``final`` not None), its last-wage
-    mass (KHR per year), split in the same shares.
-
-    With at least ``min_years`` a member gets an old-age pension ``accrual x career``
-    (``accrual x years x last wage`` under the final-salary rule), at least
-    ``min_pension`` each (KHR per year); below, the base goes to the refund or grant.
-    ``totals`` are running ``(pensioners, pension_mass, below, below_base, retired)``
-    (start from ``_NO_AWARDS``); the updated totals are returned.
-    """
-    pensioners, mass, below, below_base, retired = totals
-    if cnt <= 0.0:
-        return totals
-    for k in range(2):
-        share = (1.0 - f) if k == 0 else f
-        if share <= 0.0 or (k == 0 and not whole):
-            continue
-        cn = share * cnt
-        rn = share * base
-        retired += cn
-        if n + k >= min_years:
-            p = accrual * rn
-            if final is not None:
-                p = p * (n + k)
-            floor = min_pension * cn
-            pensioners += cn
-            mass += p if p > floor else floor
-        else:
-            below += cn
-            below_base += rn
-    return pensioners, mass, below, below_base, retired
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _award_row(count, career, top, f, accrual, min_pension, min_years, final):
-    """Members of a row reaching the pension age, with service advanced by ``f``:
-    :func:`_award_split` of every service slot ``n < top`` (``count[n]`` members,
-    ``career[n]`` their base). Returns ``(pensioners, pension_mass, refunded,
-    refunded_base)``."""
-    totals = _NO_AWARDS
-    for n in range(top):
-        totals = _award_split(count[n], career[n], n, f, True, accrual, min_pension,
-                              min_years, final, totals)
-    return totals[0], totals[1], totals[2], totals[3]
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _pensioners(n_arr, p_arr, nx_n, nx_p, s, x, xn, q, ix, keep):
-    """Pensions of one stock cell for the year: returns ``(paid, deaths, pension_mass_of_deaths)``
-    and moves the survivors one year older, indexed (only when ``keep``)."""
-    cnt = n_arr[s, x]
-    if cnt <= 0.0:
-        return 0.0, 0.0, 0.0
-    mass = p_arr[s, x]
-    deaths = cnt * q
-    if keep:
-        nx_n[s, xn] += cnt - deaths
-        nx_p[s, xn] += mass * (1.0 - q) * (1.0 + ix)
-    return mass * (1.0 - 0.5 * q), deaths, mass * q
-
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _clear(arr, top):
@@ -334,11 +150,11 @@ def _snapshot(pt, mt, act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
             pt[STATUS_INACTIVE, s, x] = ni
             mt[MASS_WAGE, s, x] = wa
             mt[MASS_CAREER, s, x] = cr
-            _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
+            _snapshotpensions_of_year(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
+def _snapshotpensions_of_year(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
     pt[STATUS_OLD_AGE, s, x] = oa_n[s, x]
     pt[STATUS_INVALIDITY, s, x] = iv_n[s, x]
     pt[STATUS_SPOUSE, s, x] = sp_n[s, x]
@@ -350,23 +166,12 @@ def _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n,
 
 
 @numba.njit(cache=True, nogil=True, fastmath={"contract"})  # fused multiply-adds
-def project_kernel(
-    pension_age, contribution_rate, contribution_factor, credit_factor, density,
-    wage_floor, wage_ceiling, accrual_rate, minimum_pension, revaluation, indexation,
-    wage_growth, funeral_grant_minimum, target_actives,
-    mortality, disabled_mortality, invalidity, exit_rate, reentry,
-    entrant_distribution, entrant_wage,
-    salary_growth, share_married, child_probability, children, spouse_age_gap,
-    wage_sigma, orphan_age_limit, parent_child_gap,
-    old_age_min_years, invalidity_min_years, survivor_min_years, refund_share,
-    survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
-    invalidity_minimum_rate, final_salary, any_early, early_years, grant_months,
-    act_n0, act_w0, act_r0, ina_n0, ina_r0,
-    oa_n0, oa_p0, iv_n0, iv_p0, sp_n0, sp_p0, or_n0, or_p0,
-):
+def project_kernel(rules, paths, decrements, start, final_salary, any_early):
     """Project the state over ``T`` years.
 
-    ``final_salary`` switches the final-salary pension formula on; ``early_years``
+    The inputs are the records of :mod:`actuary.engine.records` (``rules``: KernelRules,
+    ``paths``: KernelPaths, ``decrements``: KernelDecrements, ``start``: KernelStart), as
+    :func:`actuary.engine.records.kernel_inputs` builds them. ``final_salary`` switches the final-salary pension formula on; ``early_years``
     ``[T]`` (int, 0 = none) is the credited service giving retirement at any age, and
     ``any_early`` says whether any year has it; ``grant_months`` ``[T]`` is the grant below
     the old-age condition under the final-salary rule (see the module docstring).
@@ -384,6 +189,18 @@ def project_kernel(
     masses : ndarray [T + 1, N_MASS, 2, 111]
         Annual wage and pension masses (KHR per year) and career earnings (KHR) on 1 January.
     """
+    # the records' fields under the names the year step uses (free: field loads)
+    (pension_age, contribution_rate, contribution_factor, credit_factor, wage_floor,
+     wage_ceiling, accrual_rate, minimum_pension, funeral_grant_minimum, early_years,
+     grant_months, old_age_min_years, invalidity_min_years, survivor_min_years, refund_share,
+     survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
+     invalidity_minimum_rate) = rules
+    (density, revaluation, indexation, wage_growth, target_actives, entrant_distribution,
+     entrant_wage, salary_growth, wage_sigma) = paths
+    (mortality, disabled_mortality, invalidity, exit_rate, reentry, share_married,
+     child_probability, children, spouse_age_gap, orphan_age_limit, parent_child_gap) = decrements
+    (act_n0, act_w0, act_r0, ina_n0, ina_r0, oa_n0, oa_p0, iv_n0, iv_p0, sp_n0, sp_p0, or_n0,
+     or_p0) = start
     n_years = contribution_rate.shape[0]
     n_sex, n_age, n_serv = act_n0.shape
     flows = np.zeros((n_years, n_sex, N_FLOWS))
@@ -481,7 +298,7 @@ def project_kernel(
                 if (top_act[s, x] == 0 and top_ina[s, x] == 0 and oa_n[s, x] == 0.0
                         and iv_n[s, x] == 0.0 and sp_n[s, x] == 0.0 and or_n[s, x] == 0.0):
                     continue  # nobody of this sex and age
-                _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n,
+                _snapshotpensions_of_year(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n,
                                      or_p)
                 last = x == n_age - 1
                 xn = x if last else x + 1
@@ -589,13 +406,13 @@ def project_kernel(
                                 sb = p_stay * cwm
                             else:
                                 sb = p_stay * (rm + credit * cwm)
-                            a1, b1, c1, d1, e1 = _award_split(ln, lr_m, n, half_f, whole, acc,
+                            a1, b1, c1, d1, e1 = award_split(ln, lr_m, n, half_f, whole, acc,
                                                               minp, old_age_min_years,
-                                                              final_salary, _NO_AWARDS)
-                            a2, b2, c2, d2, e2 = _award_split(p_stay * cnt, sb, n, credit,
+                                                              final_salary, NO_AWARDS)
+                            a2, b2, c2, d2, e2 = award_split(p_stay * cnt, sb, n, credit,
                                                               whole, acc, minp,
                                                               old_age_min_years, final_salary,
-                                                              _NO_AWARDS)
+                                                              NO_AWARDS)
                             oa_new += a1 + a2
                             oa_new_p += b1 + b2
                             ref_n += c1 + c2
@@ -636,9 +453,9 @@ def project_kernel(
                     mt[MASS_WAGE, s, x] = row_w
                     mt[MASS_CAREER, s, x] += row_r
                     if retire:
-                        a1, b1, c1, d1 = _award_row(leave_n, leave_r, top, half_f, acc, minp,
+                        a1, b1, c1, d1 = award_row(leave_n, leave_r, top, half_f, acc, minp,
                                                     old_age_min_years, final_salary)
-                        a2, b2, c2, d2 = _award_row(stay_n, stay_r, top, credit, acc, minp,
+                        a2, b2, c2, d2 = award_row(stay_n, stay_r, top, credit, acc, minp,
                                                     old_age_min_years, final_salary)
                         oa_new += a1 + a2
                         oa_new_p += b1 + b2
@@ -684,10 +501,10 @@ def project_kernel(
                             stay_r[n] = (1.0 - qd) * rm
                         elif any_early is not None and ey > 0 and n >= ey:
                             # retirement at any age with the service condition
-                            a1, b1, c1, d1, e1 = _award_split((1.0 - qd) * cnt, (1.0 - qd) * rm,
+                            a1, b1, c1, d1, e1 = award_split((1.0 - qd) * cnt, (1.0 - qd) * rm,
                                                               n, 0.0, True, acc, minp,
                                                               old_age_min_years, final_salary,
-                                                              _NO_AWARDS)
+                                                              NO_AWARDS)
                             oa_new += a1
                             oa_new_p += b1
                             ref_n += c1
@@ -706,7 +523,7 @@ def project_kernel(
                     pt[STATUS_INACTIVE, s, x] = row_n
                     mt[MASS_CAREER, s, x] += row_r
                     if retire:
-                        a1, b1, c1, d1 = _award_row(stay_n, stay_r, top, 0.0, acc, minp,
+                        a1, b1, c1, d1 = award_row(stay_n, stay_r, top, 0.0, acc, minp,
                                                     old_age_min_years, final_salary)
                         oa_new += a1
                         oa_new_p += b1
@@ -721,7 +538,7 @@ def project_kernel(
                             nx_top_act[s, xn] = top
 
                 # ---------------- pensioners ----------------
-                paid, deaths, dmass = _pensioners(oa_n, oa_p, nx_oa_n, nx_oa_p, s, x, xn, qd,
+                paid, deaths, dmass = pensions_of_year(oa_n, oa_p, nx_oa_n, nx_oa_p, s, x, xn, qd,
                                                   ix, True)
                 ft[s, FLOW_OLD_AGE] += paid
                 d_pen = deaths
@@ -730,7 +547,7 @@ def project_kernel(
                     grants += max(funeral_months / 12.0 * dmass, grant_min * deaths)
                     surv_deaths += deaths
                     surv_mass += dmass
-                paid, deaths, dmass = _pensioners(iv_n, iv_p, nx_iv_n, nx_iv_p, s, x, xn, qdis,
+                paid, deaths, dmass = pensions_of_year(iv_n, iv_p, nx_iv_n, nx_iv_p, s, x, xn, qdis,
                                                   ix, True)
                 ft[s, FLOW_INVALIDITY] += paid
                 d_pen += deaths
@@ -738,12 +555,12 @@ def project_kernel(
                     grants += max(funeral_months / 12.0 * dmass, grant_min * deaths)
                     surv_deaths += deaths
                     surv_mass += dmass
-                paid, deaths, dmass = _pensioners(sp_n, sp_p, nx_sp_n, nx_sp_p, s, x, xn, qd,
+                paid, deaths, dmass = pensions_of_year(sp_n, sp_p, nx_sp_n, nx_sp_p, s, x, xn, qd,
                                                   ix, True)
                 ft[s, FLOW_SPOUSE] += paid
                 d_pen += deaths
                 keep = xn < orphan_age_limit
-                paid, deaths, dmass = _pensioners(or_n, or_p, nx_or_n, nx_or_p, s, x, xn, qd,
+                paid, deaths, dmass = pensions_of_year(or_n, or_p, nx_or_n, nx_or_p, s, x, xn, qd,
                                                   ix, keep)
                 ft[s, FLOW_ORPHAN] += paid
                 d_pen += deaths
@@ -783,7 +600,7 @@ def project_kernel(
         for s in range(n_sex):
             for x in range(n_age):
                 if surv_d[s, x] > 0.0:
-                    _add_survivors(
+                    add_survivors(
                         nx_sp_n, nx_sp_p, nx_or_n, nx_or_p, ft, s, x, surv_d[s, x],
                         surv_m[s, x], ix, share_married, child_probability, children,
                         spouse_age_gap, orphan_age_limit, parent_child_gap, survivor_rate,

@@ -46,30 +46,29 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from actuary.engine.kernels import invalidity_floor_rate, invalidity_pension
+from actuary.engine.benefits import invalidity_floor_rate, invalidity_pension
+from actuary.engine.member_blocks import (  # re-exported: the status codes are the input
+    LANES,
+    MEMBER_ACTIVE,
+    MEMBER_INACTIVE,
+    MEMBER_INVALIDITY,
+    MEMBER_OLD_AGE,
+    MEMBER_ORPHAN,
+    MEMBER_SPOUSE,
+    member_blocks,
+)
 
 __all__ = [
     "BRANCHES", "MEMBER_ACTIVE", "MEMBER_INACTIVE", "MEMBER_OLD_AGE", "MEMBER_INVALIDITY",
-    "MEMBER_SPOUSE", "MEMBER_ORPHAN", "value_members_kernel",
+    "MEMBER_SPOUSE", "MEMBER_ORPHAN", "member_blocks", "value_members_kernel",
 ]
 
-# Member status codes (the kernel's input).
-MEMBER_ACTIVE = 0
-MEMBER_INACTIVE = 1
-MEMBER_OLD_AGE = 2
-MEMBER_INVALIDITY = 3
-MEMBER_SPOUSE = 4
-MEMBER_ORPHAN = 5
 
 # Columns of the branch totals: present values (KHR) summed over members.
 BRANCHES = ("contributions", "old_age", "invalidity", "survivors", "survivor_lump_sum",
             "funeral", "refund", "adl")
 _B_CONTRIB, _B_OLD, _B_INV, _B_SURV, _B_LUMP, _B_FUN, _B_REF, _B_ADL = range(8)
 
-# Members valued side by side: a block holds up to LANES members who share sex, age,
-# status and service, so every probability of the projection is the same for all of
-# them and is computed once; only the money differs, one lane each.
-LANES = 64
 # A block's state. Per slot, shared by the lanes: the probabilities of being active and
 # inactive, and the money linear in the member's own starting wage w and career C
 # (wage mass w x _WU + _WC; accrued careers C x _PU, active, and C x _IPU, inactive).
@@ -240,7 +239,7 @@ def _value_pensioner(s, x0, status, pension, yearly, ysa, fac, fm, out):
 
 @numba.njit(cache=True, nogil=True, fastmath={"contract"})
 def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, lane, yearly,
-                 ysa, sa, fac, smin, imin, omin, refund_share, lump_months, fm, inv_min_rate):
+                 ysa, sa, fac, rules):
     """Project ``nl`` members together from the valuation date: same sex ``s``, age
     ``x0``, status (``active`` or inactive) and credited service ``years``; lane ``l``
     has the wage ``wage[first + l]`` (KHR per year) and career earnings
@@ -262,6 +261,11 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
     """
     u = np.uint64
     L = LANES
+    # the conditions and shares of the scheme rules (the yearly parameters are in yearly)
+    smin, imin, omin = (rules.survivor_min_years, rules.invalidity_min_years,
+                        rules.old_age_min_years)
+    refund_share, lump_months = rules.refund_share, rules.lump_sum_months
+    fm, inv_min_rate = rules.funeral_months / 12.0, rules.invalidity_minimum_rate
     n_years = ysa.shape[0]
     n_age = ysa.shape[2]
     n_slots = slots.shape[0] // _N_SLOT
@@ -422,23 +426,21 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             # ---- the slot's money, lane by lane (vectorised), in one of four loops:
             # with or without invalidity pensions, survivors' pensions or lump sums ----
             k_death = k_surv + k_lump  # one of the two is 0
+            slot = (wu, wc, pua, af, fl, ce, half_f, acc, floor_rate, minp_c)
+            moves = (keep_l, up_l, keep_r, up_r, r_rest, r_back)
             if inv_ok:
                 if n >= smin:
-                    _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f,
-                                acc, floor_rate, minp_c, k_contrib, k_death, q_inv, credit,
-                                keep_l, up_l, keep_r, up_r, r_rest, r_back, True, True)
+                    _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, k_death,
+                                q_inv, credit, True, True)
                 else:
-                    _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f,
-                                acc, floor_rate, minp_c, k_contrib, k_death, q_inv, credit,
-                                keep_l, up_l, keep_r, up_r, r_rest, r_back, True, False)
+                    _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, k_death,
+                                q_inv, credit, True, False)
             elif n >= smin:
-                _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f, acc,
-                            floor_rate, minp_c, k_contrib, k_death, q_inv, credit, keep_l, up_l,
-                            keep_r, up_r, r_rest, r_back, False, True)
+                _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, k_death,
+                            q_inv, credit, False, True)
             else:
-                _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f, acc,
-                            floor_rate, minp_c, k_contrib, k_death, q_inv, credit, keep_l, up_l,
-                            keep_r, up_r, r_rest, r_back, False, False)
+                _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, k_death,
+                            q_inv, credit, False, False)
         hi = nx_hi
 
         # ---- new invalidity pensions: half a year now ... ----
@@ -469,14 +471,18 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _step_lanes(money, lane, width, o_r, o_ir, wu, wc, pua, af, fl, ce, half_f, acc, floor_rate,
-                minp_c, k_contrib, k_death, q_inv, credit, keep_l, up_l, keep_r, up_r, r_rest,
-                r_back, with_invalidity, survivors):
+def _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, k_death, q_inv, credit,
+                with_invalidity, survivors):
     """A slot's year for every lane: contributions, deaths (survivors' pensions if
     ``survivors``, else lump sums) and invalidity pensions (if ``with_invalidity``) added
     to the lanes' rows, and the career earnings of next year's slot (in place, the part
     that moves up carried in ``_C_AR`` and ``_C_IR``). Called with the two flags as
-    constants, so that each call is a loop of its own without the branches."""
+    constants, so that each call is a loop of its own without the branches. ``slot`` holds
+    the slot's terms of :func:`_slot_money` after the lane's own (``wu .. minp_c``),
+    ``moves`` the shares of the careers kept in the slot and moved up (leavers, stayers,
+    inactives staying and coming back), per unit of this year's."""
+    wu, wc, pua, af, fl, ce, half_f, acc, floor_rate, minp_c = slot
+    keep_l, up_l, keep_r, up_r, r_rest, r_back = moves
     u = np.uint64
     L = LANES
     o_death = u((_OUT + _B_SURV) * L) if survivors else u((_OUT + _B_LUMP) * L)
@@ -587,94 +593,9 @@ def _award_lanes(money, lane, width, o_r, o_ir, wu, wc, pu, ipu, af, fl, ce, hal
         lane[o4 + j] += a[3] + b[3] + c[3]
 
 
-@numba.njit(cache=True, nogil=True)
-def _hash_slot(key, bits, mask):
-    """First slot of (``key``, ``bits``) in an open-addressing table of ``mask + 1`` slots."""
-    h = (bits ^ (np.uint64(key) * np.uint64(0xC2B2AE3D27D4EB4F))) * np.uint64(0x9E3779B97F4A7C15)
-    return np.int64((h >> np.uint64(32)) & np.uint64(mask))
-
-
-@numba.njit(cache=True, nogil=True)
-def member_blocks(sex, age, status, years, n_age):
-    """Share the members out in blocks for :func:`_value_block`: members of the same sex,
-    age, status and credited service (the same bits), at most ``LANES`` a block.
-
-    Returns ``(order, start, length, pensioners)``: the members' positions in block order,
-    each block's first position in ``order`` and its size, and the positions of the
-    pensioners (valued one by one). Groups are found by a hash table (in the order they
-    first appear) and the members put in group order by a counting sort: linear time,
-    where sorting 3 million members took a third of a second.
-    """
-    m = sex.shape[0]
-    bits = years.view(np.uint64)
-    size = 1024
-    table = np.full(size, -1, np.int64)  # slot -> group
-    g_key = np.empty(size, np.int64)  # group -> (status, sex, age) key
-    g_bits = np.empty(size, np.uint64)  # group -> service bits
-    group = np.empty(m, np.int64)
-    n_groups = 0
-    n_pens = 0
-    for i in range(m):
-        if status[i] != MEMBER_ACTIVE and status[i] != MEMBER_INACTIVE:
-            group[i] = -1
-            n_pens += 1
-            continue
-        key = (status[i] * 2 + sex[i]) * n_age + age[i]
-        v = bits[i]
-        h = _hash_slot(key, v, size - 1)
-        while table[h] >= 0 and (g_key[table[h]] != key or g_bits[table[h]] != v):
-            h = (h + 1) & (size - 1)
-        if table[h] < 0:
-            table[h] = n_groups
-            g_key[n_groups] = key
-            g_bits[n_groups] = v
-            n_groups += 1
-            if 2 * n_groups > size:  # grow the table: at most half full
-                size *= 2
-                table = np.full(size, -1, np.int64)
-                g_key = np.concatenate((g_key, np.empty(size // 2, np.int64)))
-                g_bits = np.concatenate((g_bits, np.empty(size // 2, np.uint64)))
-                for g in range(n_groups):
-                    k = _hash_slot(g_key[g], g_bits[g], size - 1)
-                    while table[k] >= 0:
-                        k = (k + 1) & (size - 1)
-                    table[k] = g
-            group[i] = n_groups - 1
-        else:
-            group[i] = table[h]
-    first = np.zeros(n_groups + 1, np.int64)
-    for i in range(m):
-        if group[i] >= 0:
-            first[group[i] + 1] += 1
-    n_blocks = 0
-    for g in range(n_groups):
-        n_blocks += (first[g + 1] + LANES - 1) // LANES
-        first[g + 1] += first[g]
-    start = np.empty(n_blocks, np.int64)
-    length = np.empty(n_blocks, np.int64)
-    b = 0
-    for g in range(n_groups):
-        for q in range(first[g], first[g + 1], LANES):
-            start[b] = q
-            length[b] = min(LANES, first[g + 1] - q)
-            b += 1
-    order = np.empty(m - n_pens, np.int64)
-    pensioners = np.empty(n_pens, np.int64)
-    n_pens = 0
-    for i in range(m):
-        if group[i] >= 0:
-            order[first[group[i]]] = i
-            first[group[i]] += 1
-        else:
-            pensioners[n_pens] = i
-            n_pens += 1
-    return order, start, length, pensioners
-
-
 @numba.njit(cache=True, nogil=True, parallel=True)
 def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots, n_chunks,
-                         yearly, ysa, sa, fac, smin, imin, omin, refund_share, lump_months,
-                         funeral_months, inv_min_rate):
+                         yearly, ysa, sa, fac, rules):
     """Value every member: ``(pvfc [M], pvfb [M], adl [M], totals [len(BRANCHES)])`` (KHR).
 
     Members ``[M]``: ``sex`` (0 men, 1 women), ``age`` (completed years at the
@@ -682,7 +603,9 @@ def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots
     ``wage`` (actives' insurable wage, KHR per year), ``career`` (revalued career
     earnings, KHR), ``pension`` (pensioners' pension, KHR per year). The packed inputs
     ``yearly``, ``ysa``, ``sa``, ``fac`` are described by the ``Y_*``, ``A_*``, ``S_*``,
-    ``F_*`` rows. Members are valued in blocks of alike members (:func:`member_blocks`);
+    ``F_*`` rows; ``rules`` is the scheme's :class:`actuary.engine.records.KernelRules`
+    (its conditions and shares; the yearly parameters come packed in ``yearly``).
+    Members are valued in blocks of alike members (:func:`member_blocks`);
     block ``b`` goes to chunk ``b mod n_chunks`` (so that each chunk has young and old
     members alike), the chunks are shared out over the threads, and each keeps its own
     scratch state. The members' wages and careers are first copied in block order, and
@@ -706,7 +629,7 @@ def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots
     pvfc_o = np.empty(n_m)
     pvfb_o = np.empty(n_m)
     adl_o = np.empty(n_m)
-    fm = funeral_months / 12.0
+    fm = rules.funeral_months / 12.0
     for c in numba.prange(n_chunks):
         slots = np.empty(_N_SLOT * n_slots)
         money = np.empty(_N_MONEY * L * n_slots)
@@ -716,7 +639,7 @@ def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots
             i0 = order[start[b]]
             _value_block(sex[i0], age[i0], status[i0] == MEMBER_ACTIVE, years[i0], wage_o,
                          career_o, start[b], length[b], slots, money, lane, yearly, ysa,
-                         sa, fac, smin, imin, omin, refund_share, lump_months, fm, inv_min_rate)
+                         sa, fac, rules)
             for j in range(length[b]):
                 i = start[b] + j
                 b_sum = 0.0

@@ -10,6 +10,7 @@ import pandas as pd
 
 from actuary.engine.basis import Basis
 from actuary.engine.kernels import project_kernel
+from actuary.engine.records import kernel_inputs
 from actuary.engine.state import (
     FLOW_CONTRIBUTIONS,
     FLOW_EARNINGS,
@@ -39,45 +40,9 @@ BENEFIT_FLOWS = (
 )
 
 
-def _merge_service(arr: np.ndarray, slots: int) -> np.ndarray:
-    """Member array ``[sex, age, service]`` with slots ``slots-1 ..`` added into the last kept."""
-    if arr.shape[2] == slots:
-        return arr
-    out = np.ascontiguousarray(arr[:, :, :slots])
-    out[:, :, slots - 1] = arr[:, :, slots - 1:].sum(axis=2)
-    return out
-
-
-def kernel_arguments(basis: Basis) -> tuple:
-    """The positional arguments of :func:`actuary.engine.kernels.project_kernel` for ``basis``."""
-    b, r, s = basis, basis.rules, basis.start
-    k = basis.service_slots
-    members = [_merge_service(a, k) for a in (s.active_count, s.active_wage, s.active_career,
-                                              s.inactive_count, s.inactive_career)]
-    return (
-        b.pension_age, b.contribution_rate, b.contribution_factor, b.credit_factor, b.density,
-        b.wage_floor, b.wage_ceiling, b.accrual_rate, b.minimum_pension, b.revaluation,
-        b.indexation, b.wage_growth, b.funeral_grant_minimum, b.target_actives,
-        b.mortality, b.disabled_mortality, b.invalidity, b.exit, b.reentry,
-        b.entrant_distribution, b.entrant_wage,
-        b.salary_growth, b.share_married, b.child_probability, b.children, b.spouse_age_gap,
-        float(b.wage_sigma), int(b.orphan_age_limit), int(b.parent_child_gap),
-        int(r.old_age_min_years), int(r.invalidity_min_years), int(r.survivor_min_years),
-        float(r.refund_share), float(r.survivor_rate), float(r.survivor_spouse_share),
-        float(r.survivor_children_share), float(r.survivor_lump_sum_months),
-        float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
-        # switches: None (off) or True (on), see project_kernel
-        True if r.final_salary else None, True if b.early_retirement_years.max() > 0 else None,
-        b.early_retirement_years, b.grant_months,
-        *members,
-        s.old_age_count, s.old_age_pension, s.invalidity_count, s.invalidity_pension,
-        s.spouse_count, s.spouse_pension, s.orphan_count, s.orphan_pension,
-    )
-
-
 def run_kernel(basis: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run the kernel: ``(flows [T,2,K], people [T+1,6,2,111], masses [T+1,6,2,111])``."""
-    return project_kernel(*kernel_arguments(basis))
+    return project_kernel(*kernel_inputs(basis))
 
 
 @dataclass(frozen=True)

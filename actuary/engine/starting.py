@@ -23,7 +23,13 @@ column                        meaning
 
 A sidecar YAML of the same stem (``nssf_default.csv`` + ``nssf_default.yaml``) gives
 ``name``, ``description``, ``valuation_date``, ``reserve_khr`` (the reserve at the
-valuation date), ``source`` and ``status`` (and free ``notes``).
+valuation date), ``source`` and ``status`` (and free ``notes``), and optionally
+``wage_basis``: which wage ``average_monthly_wage`` is, ``insurable`` (the default: the
+contributory wage, within the floor and ceiling, the average of what members
+contribute on) or ``gross`` (the wage before the floor and ceiling). The projection
+needs the gross mean of a cell (its wages are lognormal around it and capped each
+year), so an insurable average is turned into the gross mean that gives it
+(:func:`actuary.engine.wages.gross_mean`), never capped a second time.
 
 Every row is used or reported: :func:`read_starting_population` raises a
 :class:`~actuary.io.errors.DataError` listing every bad row (file, row, column, value,
@@ -61,6 +67,7 @@ __all__ = [
 
 STATUSES = ("active", "inactive", "old_age", "invalidity", "spouse", "orphan")
 MEMBER_STATUSES = ("active", "inactive")
+WAGE_BASES = ("insurable", "gross")  # what average_monthly_wage is (sidecar wage_basis)
 REQUIRED = ("status", "sex", "age", "count")
 OPTIONAL = ("credited_months", "average_monthly_wage", "average_career_wage",
             "average_monthly_pension")
@@ -91,6 +98,7 @@ class StartingPopulation:
     status: str = "unverified"
     path: str = ""
     notes: list[str] = field(default_factory=list)
+    wage_basis: str = "insurable"  # what average_monthly_wage is: insurable or gross
 
     def summary(self) -> pd.DataFrame:
         """Counts and average amounts by status and sex (KHR per month)."""
@@ -413,7 +421,7 @@ def _read_meta(path: Path) -> dict[str, Any]:
                                  "reserve_khr, source and status")
     meta = read_mapping(side, error=DataError)
     allowed = {"name", "description", "valuation_date", "reserve_khr", "source", "status",
-               "notes"}
+               "notes", "wage_basis"}
     extra = set(meta) - allowed
     if extra:
         raise DataError("unknown keys", source=str(side), field=", ".join(sorted(extra)),
@@ -437,7 +445,12 @@ def _read_meta(path: Path) -> dict[str, Any]:
     if meta["status"] not in ("confirmed", "secondary", "derived", "unverified"):
         raise DataError("bad status", source=str(side), field="status", value=meta["status"],
                         expected="confirmed, secondary, derived or unverified")
+    wage_basis = meta.get("wage_basis", "insurable")
+    if wage_basis not in WAGE_BASES:
+        raise DataError("bad wage basis", source=str(side), field="wage_basis", value=wage_basis,
+                        expected="insurable (within the floor and ceiling) or gross")
     notes = meta.get("notes") or []
     return {"name": str(meta["name"]), "description": str(meta.get("description", "")),
             "valuation_date": vd, "reserve": float(reserve), "source": str(meta["source"]),
-            "status": str(meta["status"]), "notes": [str(n) for n in notes]}
+            "status": str(meta["status"]), "notes": [str(n) for n in notes],
+            "wage_basis": str(wage_basis)}

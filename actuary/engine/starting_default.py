@@ -139,6 +139,7 @@ def derive_nssf_default() -> tuple[pd.DataFrame, dict]:
                   "garment minimum wage 2023-2025; UN WPP 2024 population by age; placeholder "
                   "coverage profile, credited-months mix, wages, inactives and pensioners.",
         "status": "unverified",
+        "wage_basis": "insurable",
         "notes": [
             "actives 1,560,000 (secondary), 62.6% women (derived from secondary)",
             "age profile, credited months, wages by sex, 400,000 inactives, pensioners: "

@@ -23,7 +23,7 @@ from yaml.constructor import ConstructorError
 
 from actuary.io.errors import ActuaryError, AssumptionError
 
-__all__ = ["read_mapping", "read_validated"]
+__all__ = ["read_mapping", "read_validated", "parse_value"]
 
 
 # libyaml's parser when PyYAML was built with it (about 10x faster on the shipped
@@ -184,6 +184,18 @@ def _parse_cached(stamp: tuple, path: Path, error: type[ActuaryError]) -> dict[s
     return _parse_mapping(path, error)
 
 
+def parse_value(text: str, source: str, error: type[ActuaryError] = AssumptionError) -> Any:
+    """One YAML value written on a command line (``0.06``, ``{2025-01-01: 0.06}``), read
+    as the files are (safe types, real dates, no aliases, no repeated keys).
+
+    Raises
+    ------
+    ActuaryError
+        Of class ``error``, naming ``source`` (e.g. ``--set economic.investment_return``).
+    """
+    return _parse_text(f"value: {text}", Path(source), error, source)["value"]
+
+
 def _parse_mapping(path: Path, error: type[ActuaryError]) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -197,6 +209,11 @@ def _parse_mapping(path: Path, error: type[ActuaryError]) -> dict[str, Any]:
             location=f"line {line}",
             expected="a UTF-8 YAML file",
         ) from None
+    return _parse_text(text, path, error, str(path))
+
+
+def _parse_text(text: str, path: Path, error: type[ActuaryError], source: str) -> dict[str, Any]:
+    """The mapping of YAML ``text`` read from ``source`` (a file, or an option)."""
     try:
         _refuse_aliases(text, path, error)
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
@@ -204,7 +221,7 @@ def _parse_mapping(path: Path, error: type[ActuaryError]) -> dict[str, Any]:
         mark = exc.node.start_mark
         raise error(
             f"not a real calendar date: {exc.reason}",
-            source=str(path),
+            source=source,
             location=f"line {mark.line + 1}, column {mark.column + 1}",
             field=exc.key,
             value=str(exc.node.value),
@@ -213,7 +230,7 @@ def _parse_mapping(path: Path, error: type[ActuaryError]) -> dict[str, Any]:
     except yaml.reader.ReaderError as exc:  # a control character; the first line says which
         raise error(
             f"malformed YAML: {str(exc).splitlines()[0]}",
-            source=str(path),
+            source=source,
             location=_char_location(text, exc.character),
             expected="printable text",
         ) from None
@@ -223,13 +240,13 @@ def _parse_mapping(path: Path, error: type[ActuaryError]) -> dict[str, Any]:
         what = exc.problem or "invalid YAML"
         if exc.context:
             what = f"{what} ({exc.context})"
-        raise error(f"malformed YAML: {_one_line(what)}", source=str(path), location=where) from None
+        raise error(f"malformed YAML: {_one_line(what)}", source=source, location=where) from None
     except yaml.YAMLError as exc:
-        raise error(f"malformed YAML: {_one_line(str(exc))}", source=str(path)) from None
+        raise error(f"malformed YAML: {_one_line(str(exc))}", source=source) from None
     if not isinstance(data, dict):
         raise error(
             "the top level is not a mapping of keys",
-            source=str(path),
+            source=source,
             value=None if data is None else type(data).__name__,
             expected="a YAML mapping (key: value lines)",
         )

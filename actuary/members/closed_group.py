@@ -35,6 +35,7 @@ from actuary.engine.basis import Basis
 from actuary.engine.build import StartRules
 from actuary.io.errors import AssumptionError, DataError
 from actuary.engine import member_kernel as mk
+from actuary.engine.records import rules_record
 from actuary.engine.member_kernel import (
     BRANCHES,
     MEMBER_ACTIVE,
@@ -484,15 +485,11 @@ def value_members(basis: Basis, members: MemberSet, discount: Any = None, *,
 
     _check_rules(basis)
     v_mid = discount_factors(basis, discount)
-    r = basis.rules
     n_chunks = chunks or max(1, min(len(members), 64 * numba.get_num_threads()))
     pvfc, pvfb, adl, totals = mk.value_members_kernel(
         members.sex, members.age, members.status, members.years, members.wage,
         members.career, members.pension, int(basis.service_slots), int(n_chunks),
-        *kernel_inputs(basis, v_mid),
-        int(r.survivor_min_years), int(r.invalidity_min_years), int(r.old_age_min_years),
-        float(r.refund_share), float(r.survivor_lump_sum_months),
-        float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
+        *kernel_inputs(basis, v_mid), rules_record(basis),
     )
     by_member = pd.DataFrame({
         "id": members.ids.copy(),

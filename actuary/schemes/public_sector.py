@@ -416,39 +416,17 @@ def _combine(parts: dict[str, Any], design: str) -> pd.DataFrame:
 def accrued_liability(aset: Any, population: Any, horizon: int | None = None) -> dict:
     """Accrued-to-date liability (implicit pension debt) at the valuation date, KHR.
 
-    Closed group, credited service frozen at the valuation date (no more accrual, no
-    contributions), salaries projected to retirement (the final wage is the one at
-    retirement), the scheme's own conditions on the frozen service; the present value
-    at the investment return (mid-year) of every payment over the horizon. Returns
-    ``{"total", "pensioners", "members", "pv_gdp_year_1"}`` (the last: total as a share
-    of the first year's GDP, per cent). Pensioners are those in payment on the
-    valuation date with their survivors; members are the active and inactive insured.
+    :func:`actuary.analysis.accrued.cohort_accrued_liability` (closed group, service
+    frozen on the valuation date, salaries projected to retirement; what ``actuary
+    valuate`` reports for this scheme), with the keys ``total`` (= ``adl``) and
+    ``pv_gdp_year_1`` (= ``adl_pct_gdp``) besides its own.
     """
-    from dataclasses import fields
+    from actuary.analysis.accrued import cohort_accrued_liability
 
-    from actuary.engine.basis import StartingState
-    from actuary.engine.build import build_basis
-    from actuary.studies.compare import present_value
-    from actuary.engine.projection import project
-
-    b = build_basis(aset, population, horizon, closed_group=True)
-    T = b.n_years
-    frozen = b.with_(credit_factor=np.zeros(T), contribution_rate=np.zeros(T))
-    st = b.start
-    members = {f.name for f in fields(st) if f.name.startswith(("active", "inactive"))}
-
-    def pv(keep_members: bool) -> float:
-        kw = {f.name: (getattr(st, f.name) if (f.name in members) == keep_members
-                       else np.zeros_like(getattr(st, f.name)))
-              for f in fields(st) if f.name != "reserve"}
-        proj = project(frozen.with_(start=StartingState(**kw)))
-        return float(present_value(proj.expenditure, b.investment_return, T))
-
-    pensioners, member_rights = pv(False), pv(True)
-    total = pensioners + member_rights
-    gdp = float(aset.economic.gdp.yearly(b.first_year, b.first_year)[0])
-    return {"total": total, "pensioners": pensioners, "members": member_rights,
-            "pv_gdp_year_1": 100.0 * total / gdp}
+    out = cohort_accrued_liability(aset, population, horizon)
+    out["total"] = out["adl"]
+    out["pv_gdp_year_1"] = out["adl_pct_gdp"]
+    return out
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,9 +20,10 @@ e.g. those in IDPoor households; model careers, who have a wage record, are take
 qualify) or ``pension_tested`` (everybody, the benefit reduced by ``withdrawal_rate`` times
 the tier-1 and tier-2 pensions, never below 0). Its yearly cost is the number of people
 of that age and over on 1 January (the national population of the tier-1 set's frame,
-:func:`population_aged`) times the benefit; under the pension test the tier-1 old-age
-pensioners of that age get ``max(0, benefit - w x their average tier-1 pension)`` (tier-2
-pensions are not projected in aggregate, so the aggregate cost is slightly high).
+:func:`population_by_age`) times the benefit; under the pension test it is applied across
+the distribution of contributory pensions within each sex and age, tier 1's and tier 2's
+together (:mod:`actuary.schemes.social_pension`, which also counts the elderly covered by
+each tier and by none).
 
 Tier 1 is the projection of the tier-1 set (:mod:`actuary.analysis.valuation`), its budget cost
 as in :mod:`actuary.studies.compare`.
@@ -37,8 +38,11 @@ age the account buys a life annuity paid monthly in advance, rising by ``e`` a y
 cohort life table of the tier-1 basis (death rates of the years after retirement). With
 ``unisex: true`` men and women get the same factor, the average of the two (equal
 numbers at the pension age); otherwise each sex its own, and women's longer lives give
-them smaller annuities for the same account. In aggregate, tier-2 contributions are
-``c_t`` times the contributors' whole wages (the tier-1 projection's wage mass).
+them smaller annuities for the same account. In aggregate, the accounts of the whole
+covered population are projected by sex and age (:mod:`actuary.schemes.accounts`):
+contributions on the contributors' whole wages (the tier-1 projection's wage mass),
+charges, returns, bequests, annuitisation at the pension age, annuities paid by sex and
+the assets as a share of GDP.
 
 Replacement rates are the first year's pension of each tier over the final annual wage
 (gross). Costs: to contributors, the tier-1 contributions they pay (those the budget does
@@ -58,6 +62,7 @@ import pandas as pd
 from actuary.life.annuities import annuity_due
 from actuary.assumptions.base import Status, Strict, Text
 from actuary.assumptions.dated import DatedAmount, DatedFraction, DatedRate
+from actuary.assumptions.models import Constant
 from actuary.io.errors import AssumptionError
 from actuary.life.lifetable import LifeTable
 from actuary.engine.state import N_AGE, SEXES
@@ -65,7 +70,7 @@ from actuary.engine.state import N_AGE, SEXES
 __all__ = [
     "SocialPension", "IndividualAccounts", "CareerSpec", "MultiTierDesign", "MultiTierResult",
     "DEFAULT_CAREERS", "read_multi_tier", "run_multi_tier", "account_balance",
-    "annuity_factor", "social_pension_cost", "population_aged",
+    "annuity_factor", "population_aged", "population_by_age",
 ]
 
 
@@ -77,6 +82,9 @@ class SocialPension(Strict):
     age: int = 60
     eligible_share: DatedFraction | None = None  # means_tested only
     withdrawal_rate: DatedFraction | None = None  # pension_tested only
+    #: standard deviation of log contributory pensions within a sex and age (default:
+    #: the tier-1 set's wage dispersion), pension_tested only
+    pension_dispersion: Constant | None = None
 
 
 class IndividualAccounts(Strict):
@@ -89,6 +97,9 @@ class IndividualAccounts(Strict):
     annuity_interest: DatedRate
     annuity_indexation: DatedRate
     unisex: bool = True
+    #: ``whole``: contributions on the whole wage (an add-on); ``contributory``: on the
+    #: tier-1 contributory wage between its floor and ceiling (a carve-out)
+    wage_base: Literal["whole", "contributory"] = "whole"
 
 
 class CareerSpec(Strict):
@@ -190,27 +201,14 @@ def annuity_factor(mortality: np.ndarray, sex: int | None, age: int, t_from: int
     return float(annuity_due(_cohort_table(mortality, sex, age, t_from), age, j, m=12))
 
 
-def social_pension_cost(people_aged: np.ndarray, benefit: np.ndarray, test: str,
-                        eligible_share: np.ndarray | None = None,
-                        withdrawal: np.ndarray | None = None,
-                        pensioners: np.ndarray | None = None,
-                        average_pension: np.ndarray | None = None) -> np.ndarray:
-    """Yearly tier-0 cost, KHR: ``benefit`` (KHR per year) to the people of the age,
-    by the test (see the module docstring). ``pensioners`` and ``average_pension`` (KHR
-    per year) are tier 1's old-age pensioners of the age, for the pension test."""
-    n = np.asarray(people_aged, dtype=float)
-    b = np.asarray(benefit, dtype=float)
-    if test == "universal":
-        return n * b
-    if test == "means_tested":
-        return np.asarray(eligible_share, dtype=float) * n * b
-    p = np.minimum(np.asarray(pensioners, dtype=float), n)
-    reduced = np.maximum(b - np.asarray(withdrawal, dtype=float) * average_pension, 0.0)
-    return (n - p) * b + p * reduced
-
-
 def population_aged(aset: Any, first_year: int, n_years: int, age: int) -> np.ndarray:
-    """People aged ``age`` and over on 1 January of each year, both sexes.
+    """People aged ``age`` and over on 1 January of each year, both sexes
+    (:func:`population_by_age` summed)."""
+    return population_by_age(aset, first_year, n_years)[:, :, age:].sum(axis=(1, 2))
+
+
+def population_by_age(aset: Any, first_year: int, n_years: int) -> np.ndarray:
+    """People by sex and age on 1 January of each year, ``[n_years, 2, 111]``.
 
     From the national population of the set's frame (:mod:`actuary.frame.population`, issue 3)
     when it has one; otherwise the WPP 2024 base population (not calibrated like the
@@ -224,7 +222,7 @@ def population_aged(aset: Any, first_year: int, n_years: int, age: int) -> np.nd
 
         frame = build_frame(aset, first_year + n_years - 1)
         pop = frame.projection.population  # [T+1, 2, 111] on 1 January
-        return pop[:n_years, :, age:].sum(axis=(1, 2))
+        return np.asarray(pop[:n_years], dtype=float)
     from actuary.engine.build import _by_age
     from actuary.tables import load_table
 
@@ -234,15 +232,59 @@ def population_aged(aset: Any, first_year: int, n_years: int, age: int) -> np.nd
     years = first_year + np.arange(n_years)
     q = np.minimum(_by_age(aset.tables["demographic.mortality"], years, beyond="hold")
                    * aset.demographic.mortality.scale, 1.0)
-    out = np.empty(n_years)
+    out = np.empty((n_years, 2, N_AGE))
     births = p[:, 0].copy()
     for t in range(n_years):
-        out[t] = p[:, age:].sum()
+        out[t] = p
         alive = p * (1.0 - q[t])
         p = np.zeros_like(p)
         p[:, 1:] = alive[:, :-1]
         p[:, -1] += alive[:, -1]
         p[:, 0] = births
+    return out
+
+
+#: The age from which people count as elderly when the design has no tier 0.
+ELDERLY_AGE = 60
+
+
+def _contributory(wages: np.ndarray, floor: np.ndarray, ceiling: np.ndarray) -> np.ndarray:
+    """Wages raised to the floor and capped at the ceiling (KHR per year; a ceiling of 0
+    or less is none, as in the kernel)."""
+    capped = np.where(ceiling > 0, np.minimum(wages, ceiling), wages)
+    return np.maximum(capped, floor)
+
+
+def _tier0_cells(d: MultiTierDesign, aset: Any, proj: Any, accounts: Any, b: Any, y0: int,
+                 T: int, idx: dict, age: int) -> dict[str, np.ndarray]:
+    """Tier-0 cost and the elderly by tier, ``[T, 2]`` each (see
+    :mod:`actuary.schemes.social_pension`): ``population`` (aged ``age`` and over),
+    ``tier1``, ``tier2``, ``tier0`` (recipients), ``none`` and ``cost`` (KHR)."""
+    from actuary.engine.state import (MASS_INVALIDITY, MASS_OLD_AGE, MASS_SPOUSE,
+                                      STATUS_INVALIDITY, STATUS_OLD_AGE, STATUS_SPOUSE)
+    from actuary.schemes.social_pension import social_pension_cells
+
+    pop = population_by_age(aset, y0, T)[:, :, age:]
+    n1 = proj.people[:T][:, [STATUS_OLD_AGE, STATUS_INVALIDITY, STATUS_SPOUSE], :, age:].sum(axis=1)
+    m1 = proj.masses[:T][:, [MASS_OLD_AGE, MASS_INVALIDITY, MASS_SPOUSE], :, age:].sum(axis=1)
+    n2 = accounts.annuitants[:T, :, age:] if accounts is not None else np.zeros_like(pop)
+    m2 = accounts.annuity_mass[:T, :, age:] if accounts is not None else np.zeros_like(pop)
+    t0 = d.tier0
+    out = {"population": pop.sum(axis=2), "tier1": np.minimum(n1, pop).sum(axis=2),
+           "tier2": np.minimum(n2, pop).sum(axis=2)}
+    # tier-2 annuitants are taken to be tier-1 pensioners (module social_pension)
+    contributory = np.minimum(np.maximum(n1, n2), pop)
+    if t0 is None:
+        out.update(tier0=np.zeros((T, 2)), cost=np.zeros((T, 2)),
+                   none=(pop - contributory).sum(axis=2))
+        return out
+    sigma = (float(t0.pension_dispersion.value) if t0.pension_dispersion is not None
+             else float(b.wage_sigma))
+    cells = social_pension_cells(
+        pop, contributory, m1 + m2, 12.0 * _yearly(t0.benefit, y0, T, idx), t0.test, sigma,
+        _yearly(t0.eligible_share, y0, T, idx) if t0.eligible_share else None,
+        _yearly(t0.withdrawal_rate, y0, T, idx) if t0.withdrawal_rate else None)
+    out.update(tier0=cells["recipients"], cost=cells["cost"], none=cells["without_any"])
     return out
 
 
@@ -275,7 +317,7 @@ def run_multi_tier(path: str | Path, horizon: int | None = None,
     from actuary.analysis.careers import ModelCareer, run_career
     from actuary.studies.compare import ScenarioResult, resolve_scenario, scenario_from_valuation
     from actuary.studies.compare import standard_summary
-    from actuary.engine.state import FLOW_WAGE_MASS, MASS_OLD_AGE, STATUS_OLD_AGE
+    from actuary.engine.state import FLOW_WAGE_MASS
     from actuary.analysis.valuation import load_population, run_valuation
 
     say = progress or (lambda _m: None)
@@ -293,27 +335,33 @@ def run_multi_tier(path: str | Path, horizon: int | None = None,
     y1 = sc1.yearly
     wage_mass = proj.flows[:, :, FLOW_WAGE_MASS].sum(axis=1)
 
-    # ---- tier 0 ----
-    tier0 = np.zeros(T)
-    aged = np.zeros(T)
-    t0 = d.tier0
-    if t0 is not None:
-        say("  tier 0: population by age")
-        aged = population_aged(aset, y0, T, t0.age)
-        benefit = 12.0 * _yearly(t0.benefit, y0, T, idx)
-        n1 = proj.people[:-1, STATUS_OLD_AGE, :, t0.age:].sum(axis=(1, 2))
-        m1 = proj.masses[:-1, MASS_OLD_AGE, :, t0.age:].sum(axis=(1, 2))
-        avg1 = np.divide(m1, n1, out=np.zeros(T), where=n1 > 0)
-        tier0 = social_pension_cost(
-            aged, benefit, t0.test,
-            _yearly(t0.eligible_share, y0, T, idx) if t0.eligible_share else None,
-            _yearly(t0.withdrawal_rate, y0, T, idx) if t0.withdrawal_rate else None,
-            n1, avg1)
+    t0, t2 = d.tier0, d.tier2
+    ret = _yearly(t2.investment_return, y0, T, idx) if (t2 and t2.investment_return) \
+        else b.investment_return
 
-    # ---- tier 2 in aggregate: contributions on contributors' whole wages ----
-    t2 = d.tier2
+    # ---- tier 2 in aggregate: the accounts of the whole covered population ----
+    accounts = None
     c2 = _yearly(t2.contribution_rate, y0, T, idx) if t2 else np.zeros(T)
-    tier2_contrib = c2 * wage_mass
+    if t2 is not None:
+        from actuary.schemes.accounts import project_accounts
+
+        say("  tier 2: accounts in aggregate")
+        accounts = project_accounts(
+            proj, c2, _yearly(t2.charge_on_contributions, y0, T, idx),
+            _yearly(t2.charge_on_assets, y0, T, idx), ret,
+            _yearly(t2.annuity_interest, y0, T, idx),
+            _yearly(t2.annuity_indexation, y0, T, idx), t2.unisex, y1["gdp"].to_numpy(),
+            t2.wage_base)
+        tier2_contrib = accounts.yearly["tier2_contributions"].to_numpy()
+    else:
+        tier2_contrib = np.zeros(T)
+
+    # ---- tier 0 and the elderly by tier ----
+    age = t0.age if t0 is not None else ELDERLY_AGE
+    say("  the elderly: population by age")
+    cells = _tier0_cells(d, aset, proj, accounts, b, y0, T, idx, age)
+    tier0 = cells["cost"].sum(axis=1)
+    aged = cells["population"].sum(axis=1)
 
     paid_by_members = y1["contributions"] - y1["budget_contributions"]
     yearly = pd.DataFrame({
@@ -333,12 +381,20 @@ def run_multi_tier(path: str | Path, horizon: int | None = None,
     yearly["budget_cost"] = yearly["tier0_cost"] + yearly["tier1_budget_cost"]
     yearly["budget_cost_pct_gdp"] = 100.0 * yearly["budget_cost"] / yearly["gdp"]
     yearly["tier0_cost_pct_gdp"] = 100.0 * yearly["tier0_cost"] / yearly["gdp"]
+    for key in ("tier1", "tier2", "tier0", "none"):
+        yearly[f"elderly_{key}"] = cells[key].sum(axis=1)
+    for s_, sex in enumerate(SEXES):
+        yearly[f"elderly_{sex}"] = cells["population"][:, s_]
+        for key in ("tier1", "tier2", "tier0", "none"):
+            yearly[f"elderly_{key}_{sex}"] = cells[key][:, s_]
+    if accounts is not None:
+        acc = accounts.yearly.drop(columns=["year", "tier2_contributions"])
+        for col in acc.columns:
+            yearly[col] = acc[col].to_numpy()
 
     # ---- model careers: each tier's pension and replacement rate ----
     stats = pop.summary()
     act = stats[stats.status == "active"].set_index("sex")["average_monthly_wage"]
-    ret = _yearly(t2.investment_return, y0, T, idx) if (t2 and t2.investment_return) \
-        else b.investment_return
     rows = []
     for spec in d.careers or DEFAULT_CAREERS:
         s = SEXES.index(spec.sex)
@@ -357,6 +413,8 @@ def run_multi_tier(path: str | Path, horizon: int | None = None,
         if t2 is not None:
             n = t_ret + 1
             wages = 12.0 * wage * np.concatenate([[1.0], np.cumprod(1.0 + b.wage_growth[:n - 1])])
+            if t2.wage_base == "contributory":
+                wages = _contributory(wages, b.wage_floor[:n], b.wage_ceiling[:n])
             acct = account_balance(wages, spec.density, c2[:n],
                                    _yearly(t2.charge_on_contributions, y0, T, idx)[:n],
                                    _yearly(t2.charge_on_assets, y0, T, idx)[:n], ret[:n])
@@ -400,6 +458,17 @@ def run_multi_tier(path: str | Path, horizon: int | None = None,
     summary["tier2_contributions_pv_75"] = present_value(tier2_contrib, i, 75)
     notes = [f"tier 1: {aset.name}; tier 0: {t0.test if t0 else 'none'}; "
              f"tier 2: {'individual accounts' if t2 else 'none'}"]
+    for n in (10, 25, 50, 75):
+        if n <= T:
+            r = yearly.iloc[n - 1]
+            if accounts is not None:
+                summary[f"tier2_assets_pct_gdp_year_{n}"] = float(r["tier2_assets_pct_gdp"])
+            summary[f"elderly_none_share_year_{n}"] = (
+                float(r["elderly_none"] / r["population_aged"]) if r["population_aged"] > 0
+                else None)
+    if accounts is not None and T >= 50:
+        notes.append(f"tier-2 assets {summary['tier2_assets_pct_gdp_year_25']:.1f}% of GDP "
+                     f"in year 25, {summary['tier2_assets_pct_gdp_year_50']:.1f}% in year 50")
     scenario = ScenarioResult(name=d.name, description=d.description, kind="multi_tier",
                               yearly=sy, summary=summary, files=[str(path), *aset.files],
                               parts={"tier1": res}, notes=notes,

@@ -71,7 +71,8 @@ YEARLY_COLUMNS = (
 )
 
 #: Rows of the comparison: (summary key, label, kind). Kinds: ``rate`` (fraction),
-#: ``year``, ``ratio`` (years of expenditure), ``khr``, ``pct`` (per cent already).
+#: ``year``, ``ratio`` (years of expenditure), ``khr``, ``pct`` (per cent already; the
+#: workbook shows it as a percentage).
 COMPARE_ROWS: tuple[tuple[str, str, str], ...] = (
     ("gap_25", "GAP over 25 years", "rate"),
     ("gap_50", "GAP over 50 years", "rate"),
@@ -80,12 +81,20 @@ COMPARE_ROWS: tuple[tuple[str, str, str], ...] = (
     ("actuarial_balance_75", "Actuarial balance, 75 years", "rate"),
     ("depletion_year", "Depletion year (scheme alone, legislated rates)", "year"),
     ("reserve_ratio_year_10", "Reserve ratio, year 10 (scheme alone)", "ratio"),
+    ("reserve_ratio_year_25", "Reserve / expenditure, year 25 (with budget top-ups)", "ratio"),
+    ("reserve_ratio_year_50", "Reserve / expenditure, year 50 (with budget top-ups)", "ratio"),
+    ("reserve_pct_gdp_year_10", "Reserve, % of GDP, year 10 (with budget top-ups)", "pct"),
+    ("reserve_pct_gdp_year_25", "Reserve, % of GDP, year 25 (with budget top-ups)", "pct"),
+    ("reserve_pct_gdp_year_50", "Reserve, % of GDP, year 50 (with budget top-ups)", "pct"),
     ("payg_year_1", "PAYG cost rate, year 1", "rate"),
     ("payg_year_25", "PAYG cost rate, year 25", "rate"),
     ("payg_year_50", "PAYG cost rate, year 50", "rate"),
     ("payg_year_75", "PAYG cost rate, year 75", "rate"),
     ("contributions_pv_75", "Contributions, present value over 75 years", "khr"),
+    ("contributions_pv_75_pct_gdp", "Contributions, PV over 75 years, % of the PV of GDP",
+     "pct"),
     ("expenditure_pv_75", "Expenditure, present value over 75 years", "khr"),
+    ("expenditure_pv_75_pct_gdp", "Expenditure, PV over 75 years, % of the PV of GDP", "pct"),
     ("budget_cost_year_1", "Budget cost, year 1", "khr"),
     ("budget_cost_pct_gdp_year_1", "Budget cost, % of GDP, year 1", "pct"),
     ("budget_cost_pct_gdp_year_10", "Budget cost, % of GDP, year 10", "pct"),
@@ -236,13 +245,22 @@ def standard_summary(yearly: pd.DataFrame, own: dict, reserve0: float) -> dict:
         out[f"payg_year_{n}"] = float(yearly["payg_cost_rate"].iloc[n - 1]) if n <= T else None
         out[f"budget_cost_pct_gdp_year_{n}"] = (
             float(yearly["budget_cost_pct_gdp"].iloc[n - 1]) if n <= T else None)
+    # the reserve (with the budget's top-ups where guaranteed) in years of expenditure
+    # and per cent of GDP: small schemes are not flattened on a scale of riel
+    for n in (10, 25, 50):
+        row = yearly.iloc[n - 1] if n <= T else None
+        out[f"reserve_pct_gdp_year_{n}"] = (100.0 * float(row["reserve_end"] / row["gdp"])
+                                            if row is not None and row["gdp"] > 0 else None)
+        if n > 10:  # year 10's is the scheme's own, above
+            out[f"reserve_ratio_year_{n}"] = (float(row["reserve_end"] / row["expenditure"])
+                                              if row is not None and row["expenditure"] > 0
+                                              else None)
     out["budget_cost_year_1"] = float(yearly["budget_cost"].iloc[0])
-    for key in ("contributions", "expenditure", "budget_cost"):
-        out[f"{key}_pv_75"] = present_value(yearly[key].to_numpy(), i, 75)
     gdp_pv = present_value(yearly["gdp"].to_numpy(), i, 75)
-    cost_pv = out["budget_cost_pv_75"]
-    out["budget_cost_pv_75_pct_gdp"] = (100.0 * cost_pv / gdp_pv
-                                        if cost_pv is not None and gdp_pv else None)
+    for key in ("contributions", "expenditure", "budget_cost"):
+        pv = present_value(yearly[key].to_numpy(), i, 75)
+        out[f"{key}_pv_75"] = pv
+        out[f"{key}_pv_75_pct_gdp"] = 100.0 * pv / gdp_pv if pv is not None and gdp_pv else None
     out["reserve0"] = float(reserve0)
     out["first_year"] = int(yearly["year"].iloc[0])
     out["last_year"] = int(yearly["year"].iloc[-1])
@@ -315,14 +333,18 @@ def _design_kind(ref: Path | str) -> str | None:
     return str(doc["design"]) if "design" in doc else None
 
 
-def load_scenario(ref: str | Path, horizon: int | None = None,
+def load_scenario(ref: "str | Path | AssumptionSet", horizon: int | None = None,
                   progress: Callable[[str], None] | None = None) -> ScenarioResult:
-    """Value one scenario: an assumption set or overlay (by path or shipped name), or a
-    design file (see :mod:`actuary.schemes.public_sector`)."""
-    from actuary.assumptions import load_basis
+    """Value one scenario: an assumption set (loaded, or by path or shipped name, an
+    overlay included), or a design file (see :mod:`actuary.schemes.public_sector`)."""
+    from actuary.assumptions import AssumptionSet, load_basis
     from actuary.analysis.valuation import load_population, run_valuation
 
     say = progress or (lambda _m: None)
+    if isinstance(ref, AssumptionSet):  # a set in memory (e.g. overridden in Python)
+        say(f"valuing {ref.name}")
+        result = run_valuation(ref, load_population(ref, None), horizon, detail=False)
+        return scenario_from_valuation(result)
     target = resolve_scenario(ref)
     kind = _design_kind(target)
     if kind == "multi_tier":
@@ -330,6 +352,11 @@ def load_scenario(ref: str | Path, horizon: int | None = None,
 
         say(f"multi-tier design {Path(target).name}")
         return run_multi_tier(target, horizon, progress=say).scenario
+    if kind == "self_employed":
+        from actuary.schemes.self_employed_design import run_self_employed_design
+
+        say(f"self-employed design {Path(target).name}")
+        return run_self_employed_design(target, horizon, progress=say)
     if kind is not None:  # the public-sector designs (the file says which, checked there)
         from actuary.schemes.public_sector import run_design
 

@@ -40,8 +40,18 @@ factors of :mod:`actuary.analysis.indicators`):
     ``m = min_{t<=n} F_t / S_t`` (the reserve never negative).
 ``steady_state``
     Canada's steady-state condition: the reserve ratio of year 60 at least that of year
-    10, ``m = F_60/B_60 - F_10/B_10``; for the ``rate`` lever the answer is the lowest such
-    constant rate.
+    10, with no year of deficit on the way: ``m = min(F_60/B_60 - F_10/B_10, min_{t<=60}
+    F_t/B_t)``. Equal ratios that are both negative (a scheme whose reserve is a growing
+    debt) do not meet it; for the ``rate`` lever the answer is the lowest constant rate
+    meeting both conditions, which is Canada's steady-state rate whenever that rate keeps
+    the reserve positive.
+
+Targets that do not apply to the financing are refused before any projection
+(:func:`check_financing`): a scheme with no reserve that collects no contributions (paid
+from the budget) has no reserve ratio to hold steady, and no lever but the rate can give
+it a reserve. After a solve, :attr:`SolveResult.deficit_years` lists the years within the
+target's horizon in which the reserve is negative (the GAP balances present values, and
+a GAP solution may still run deficits the budget would cover).
 
 The search: both ends of the lever's range are projected; the margin's sign there says
 which side meets the target (a lever may help or hurt). The crossing is then bracketed
@@ -83,7 +93,8 @@ from actuary.engine.projection import Projection, project
 from actuary.engine.state import N_AGE
 
 __all__ = ["LEVERS", "TARGETS", "MAX_PROJECTIONS", "GAP_YEARS", "STEADY_STATE_YEARS", "Lever",
-           "Target", "SolveResult", "check_options", "check_bounds", "lever_bounds",
+           "Target", "SolveResult", "check_options", "check_bounds", "check_financing",
+           "budget_financed", "lever_bounds",
            "make_lever", "make_target", "solve", "solve_basis"]
 
 MAX_PROJECTIONS = 60
@@ -417,7 +428,12 @@ class Target:
             ok = s > 0
             return float(np.min(f[:n][ok] / s[ok])) if ok.any() else float(np.min(f[:n]))
         b = cf.expenditure
-        return float(f[59] / b[59] - f[9] / b[9])
+        n = STEADY_STATE_YEARS
+        ok = b[:n] > 0
+        # a year of deficit fails the target whatever the two ratios (years with no
+        # expenditure have no ratio and are skipped)
+        worst = float(np.min(f[:n][ok] / b[:n][ok])) if ok.any() else 0.0
+        return float(min(f[59] / b[59] - f[9] / b[9], worst))
 
 
 def make_target(kind: str, n_years: int, years: int | None = None, until: int | None = None,
@@ -489,6 +505,15 @@ class SolveResult:
     at_bound: bool = False
     history: list[tuple[float, float]] = field(default_factory=list)
 
+    @property
+    def deficit_years(self) -> list[int]:
+        """Calendar years within the target's horizon in which the reserve at the
+        solution is negative (the scheme alone, without budget top-ups)."""
+        cf = _cash(self.projection)
+        f = ind.reserve_path(cf.reserve0, cf.contributions, cf.expenditure, cf.interest)
+        n = self.target.years
+        return [int(y) for y in cf.years[:n][f[:n] < 0]]
+
     def describe(self) -> str:
         first = self.basis.first_year
         lines = [f"lever:   {self.lever.describe(self.value)}",
@@ -497,7 +522,61 @@ class SolveResult:
                  f"projections: {self.projections}"]
         if self.at_bound:
             lines.append("the target is met at the end of the lever's range (no tighter value)")
+        deficit = self.deficit_years
+        if deficit:
+            lines.append(f"the reserve is negative in {len(deficit)} of the target's years "
+                         f"({_spans(deficit)}): the target balances present values, the "
+                         "budget would cover those deficits")
         return "\n".join(lines)
+
+
+def _spans(years: list[int]) -> str:
+    """Years as runs: ``2025-2026, 2030``."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return ", ".join(f"{a}-{b}" if b > a else f"{a}" for a, b in runs)
+
+
+def budget_financed(basis: Basis) -> bool:
+    """True when the scheme has no reserve and collects no contribution in any year:
+    it is paid from the budget (its \"reserve\" would only be the debt of its deficits)."""
+    collected = basis.contribution_rate * basis.contribution_factor
+    return float(basis.start.reserve) == 0.0 and not np.any(collected > 0)
+
+
+def check_financing(lever: str, target: str, basis: Basis, name: str = "the scheme") -> None:
+    """Refuse a target that does not apply to how the scheme is financed.
+
+    A scheme paid from the budget (:func:`budget_financed`) has no reserve: the
+    steady-state target compares reserve ratios it does not have (its margin would be
+    the difference of two growing debts), and no lever but a contribution rate can give
+    it the reserve any target measures.
+
+    Raises
+    ------
+    AssumptionError
+        Naming the target or lever, and what applies instead.
+    """
+    if not budget_financed(basis):
+        return
+    why = (f"{name} has no reserve and collects no contributions: it is paid from the "
+           "budget")
+    if target == "steady_state":
+        raise AssumptionError(
+            f"{why}, so it has no reserve ratio to hold steady (Canada's steady-state rate is "
+            "for a partly funded scheme)", field="--target", value="steady-state",
+            expected="--target gap (the level rate that finances it), no-depletion or "
+                     "reserve-ratio with --lever rate or rate-path")
+    if lever not in ("rate", "rate_path"):
+        raise AssumptionError(
+            f"{why}; moving the {_option(lever)} cannot build the reserve the "
+            f"{_option(target)} target measures", field="--lever", value=_option(lever),
+            expected="--lever rate or rate-path (contributions), or the budget cost of "
+                     "actuary compare")
 
 
 def _cash(proj: Projection) -> ind.CashFlows:
@@ -647,6 +726,7 @@ def solve(aset: Any, population: Any, lever: str, target: str, *, start_year: in
     start = b.first_year if start_year is None else int(start_year)
     # the checks that need the basis, before the pension age lever builds a second one
     check_bounds(lever, b, start, bounds)
+    check_financing(lever, target, b, getattr(aset, "name", "the scheme"))
     tg = make_target(target, b.n_years, years, until, b.first_year, ratio)
     unmasked = None
     if lever == "pension_age":

@@ -1,0 +1,154 @@
+"""Benefit pieces of the cohort kernel's year step (inlined into it).
+
+Invalidity pensions and their floor, old-age awards split over service slots, pensions in
+payment through a year, and the survivors' pensions a year's deaths leave. The
+conventions are those of :mod:`actuary.engine.kernels` (its module docstring).
+"""
+
+from __future__ import annotations
+
+import numba
+
+from actuary.engine.state import (
+    FLOW_NEW_ORPHANS,
+    FLOW_NEW_SPOUSES,
+    FLOW_ORPHAN,
+    FLOW_ORPHANS_EXPIRED,
+    FLOW_SPOUSE,
+)
+
+__all__ = ["NO_AWARDS", "add_survivors", "award_row", "award_split", "invalidity_floor_rate",
+           "invalidity_pension", "pensions_of_year"]
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def invalidity_pension(base, accrual, floor_rate, minimum):
+    """Invalidity pensions (KHR per year) of members with pension base ``base`` (career
+    earnings at mid-year, KHR): ``accrual x base``, at least ``floor_rate x base`` (a
+    share of the reference wage, see :func:`invalidity_floor_rate`) and at least
+    ``minimum`` (the minimum pension times the number of members)."""
+    rate = accrual if accrual > floor_rate else floor_rate  # the larger, as base >= 0
+    p = rate * base
+    return p if p > minimum else minimum
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def invalidity_floor_rate(minimum_rate, ref_years):
+    """The floor of :func:`invalidity_pension` per KHR of pension base: ``minimum_rate``
+    of the reference wage ``base / ref_years`` (0 without reference years)."""
+    return minimum_rate / ref_years if ref_years > 0.0 else 0.0
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def add_survivors(
+    sp_n, sp_p, or_n, or_p, ft, sex, age, deaths, pension_mass, ix,
+    share_married, child_probability, children, spouse_age_gap,
+    orphan_age_limit, parent_child_gap, survivor_rate, spouse_share, children_share,
+):
+    """Survivors' pensions from ``deaths`` of one sex and age whose pensions add up to
+    ``pension_mass`` (KHR per year).
+
+    New survivors are paid half a year now and join the stocks of 1 January next year
+    (one year older, pension indexed by ``ix``). Expected values: a share
+    ``share_married`` leaves a spouse, a share ``child_probability`` leaves children
+    (``children`` of them on average, of either sex in equal shares); a class shares the
+    survivors' pension with the other class when both exist, else takes it whole.
+    Everything is linear in ``deaths`` and ``pension_mass``, so the deaths of a sex and
+    age can be added up before the call.
+    """
+    if deaths <= 0.0 or survivor_rate <= 0.0:
+        return
+    n_age = sp_n.shape[1]
+    m = share_married[sex, age]
+    pc = child_probability[sex, age]
+    total = survivor_rate * pension_mass
+    spouse_mass = total * m * (pc * spouse_share + (1.0 - pc))
+    orphan_mass = total * pc * (m * children_share + (1.0 - m))
+    spouse_count = deaths * m
+    orphan_count = deaths * children[sex, age]
+    if spouse_count > 0.0:
+        s2 = 1 - sex
+        a2 = min(max(age + spouse_age_gap[sex], 0), n_age - 1)
+        a_next = min(a2 + 1, n_age - 1)
+        ft[s2, FLOW_SPOUSE] += 0.5 * spouse_mass
+        ft[s2, FLOW_NEW_SPOUSES] += spouse_count
+        sp_n[s2, a_next] += spouse_count
+        sp_p[s2, a_next] += spouse_mass * (1.0 + ix)
+    if orphan_count > 0.0 and orphan_mass > 0.0:
+        a2 = min(max(age - parent_child_gap, 0), orphan_age_limit - 1)
+        for s2 in range(2):
+            ft[s2, FLOW_ORPHAN] += 0.25 * orphan_mass
+            ft[s2, FLOW_NEW_ORPHANS] += 0.5 * orphan_count
+            if a2 + 1 >= orphan_age_limit:
+                ft[s2, FLOW_ORPHANS_EXPIRED] += 0.5 * orphan_count
+            else:
+                or_n[s2, a2 + 1] += 0.5 * orphan_count
+                or_p[s2, a2 + 1] += 0.5 * orphan_mass * (1.0 + ix)
+
+
+# (pensioners, pension mass, below the condition, their base, retired): nothing yet
+NO_AWARDS = (0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, totals):
+    """Retirement of a group of ``cnt`` members in service slot ``n`` whose service
+    advances by ``f``: a share ``f`` reaches ``n + 1`` years, and a share ``1 - f``
+    keeps ``n`` years and retires too when ``whole``. ``base`` is the group's career
+    earnings (KHR) or, under the final-salary rule (``final`` not None), its last-wage
+    mass (KHR per year), split in the same shares.
+
+    With at least ``min_years`` a member gets an old-age pension ``accrual x career``
+    (``accrual x years x last wage`` under the final-salary rule), at least
+    ``min_pension`` each (KHR per year); below, the base goes to the refund or grant.
+    ``totals`` are running ``(pensioners, pension_mass, below, below_base, retired)``
+    (start from ``NO_AWARDS``); the updated totals are returned.
+    """
+    pensioners, mass, below, below_base, retired = totals
+    if cnt <= 0.0:
+        return totals
+    for k in range(2):
+        share = (1.0 - f) if k == 0 else f
+        if share <= 0.0 or (k == 0 and not whole):
+            continue
+        cn = share * cnt
+        rn = share * base
+        retired += cn
+        if n + k >= min_years:
+            p = accrual * rn
+            if final is not None:
+                p = p * (n + k)
+            floor = min_pension * cn
+            pensioners += cn
+            mass += p if p > floor else floor
+        else:
+            below += cn
+            below_base += rn
+    return pensioners, mass, below, below_base, retired
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def award_row(count, career, top, f, accrual, min_pension, min_years, final):
+    """Members of a row reaching the pension age, with service advanced by ``f``:
+    :func:`award_split` of every service slot ``n < top`` (``count[n]`` members,
+    ``career[n]`` their base). Returns ``(pensioners, pension_mass, refunded,
+    refunded_base)``."""
+    totals = NO_AWARDS
+    for n in range(top):
+        totals = award_split(count[n], career[n], n, f, True, accrual, min_pension,
+                              min_years, final, totals)
+    return totals[0], totals[1], totals[2], totals[3]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def pensions_of_year(n_arr, p_arr, nx_n, nx_p, s, x, xn, q, ix, keep):
+    """Pensions of one stock cell for the year: returns ``(paid, deaths, pension_mass_of_deaths)``
+    and moves the survivors one year older, indexed (only when ``keep``)."""
+    cnt = n_arr[s, x]
+    if cnt <= 0.0:
+        return 0.0, 0.0, 0.0
+    mass = p_arr[s, x]
+    deaths = cnt * q
+    if keep:
+        nx_n[s, xn] += cnt - deaths
+        nx_p[s, xn] += mass * (1.0 - q) * (1.0 + ix)
+    return mass * (1.0 - 0.5 * q), deaths, mass * q

@@ -1,0 +1,111 @@
+"""Members in blocks for the member-level kernel: alike members side by side.
+
+Members who share sex, age, status and credited service have the same probabilities in
+every year of the projection (:mod:`actuary.engine.member_kernel`), so they are valued
+together, one vector lane each, in blocks of up to ``LANES``.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+__all__ = ["LANES", "MEMBER_ACTIVE", "MEMBER_INACTIVE", "MEMBER_INVALIDITY", "MEMBER_OLD_AGE",
+           "MEMBER_ORPHAN", "MEMBER_SPOUSE", "member_blocks"]
+
+# Member status codes (the kernel's input).
+MEMBER_ACTIVE = 0
+MEMBER_INACTIVE = 1
+MEMBER_OLD_AGE = 2
+MEMBER_INVALIDITY = 3
+MEMBER_SPOUSE = 4
+MEMBER_ORPHAN = 5
+
+# Members valued side by side: a block holds up to LANES members who share sex, age,
+# status and service, so every probability of the projection is the same for all of
+# them and is computed once; only the money differs, one lane each.
+LANES = 64
+
+
+@numba.njit(cache=True, nogil=True)
+def _hash_slot(key, bits, mask):
+    """First slot of (``key``, ``bits``) in an open-addressing table of ``mask + 1`` slots."""
+    h = (bits ^ (np.uint64(key) * np.uint64(0xC2B2AE3D27D4EB4F))) * np.uint64(0x9E3779B97F4A7C15)
+    return np.int64((h >> np.uint64(32)) & np.uint64(mask))
+
+
+@numba.njit(cache=True, nogil=True)
+def member_blocks(sex, age, status, years, n_age):
+    """Share the members out in blocks for :func:`_value_block`: members of the same sex,
+    age, status and credited service (the same bits), at most ``LANES`` a block.
+
+    Returns ``(order, start, length, pensioners)``: the members' positions in block order,
+    each block's first position in ``order`` and its size, and the positions of the
+    pensioners (valued one by one). Groups are found by a hash table (in the order they
+    first appear) and the members put in group order by a counting sort: linear time,
+    where sorting 3 million members took a third of a second.
+    """
+    m = sex.shape[0]
+    bits = years.view(np.uint64)
+    size = 1024
+    table = np.full(size, -1, np.int64)  # slot -> group
+    g_key = np.empty(size, np.int64)  # group -> (status, sex, age) key
+    g_bits = np.empty(size, np.uint64)  # group -> service bits
+    group = np.empty(m, np.int64)
+    n_groups = 0
+    n_pens = 0
+    for i in range(m):
+        if status[i] != MEMBER_ACTIVE and status[i] != MEMBER_INACTIVE:
+            group[i] = -1
+            n_pens += 1
+            continue
+        key = (status[i] * 2 + sex[i]) * n_age + age[i]
+        v = bits[i]
+        h = _hash_slot(key, v, size - 1)
+        while table[h] >= 0 and (g_key[table[h]] != key or g_bits[table[h]] != v):
+            h = (h + 1) & (size - 1)
+        if table[h] < 0:
+            table[h] = n_groups
+            g_key[n_groups] = key
+            g_bits[n_groups] = v
+            n_groups += 1
+            if 2 * n_groups > size:  # grow the table: at most half full
+                size *= 2
+                table = np.full(size, -1, np.int64)
+                g_key = np.concatenate((g_key, np.empty(size // 2, np.int64)))
+                g_bits = np.concatenate((g_bits, np.empty(size // 2, np.uint64)))
+                for g in range(n_groups):
+                    k = _hash_slot(g_key[g], g_bits[g], size - 1)
+                    while table[k] >= 0:
+                        k = (k + 1) & (size - 1)
+                    table[k] = g
+            group[i] = n_groups - 1
+        else:
+            group[i] = table[h]
+    first = np.zeros(n_groups + 1, np.int64)
+    for i in range(m):
+        if group[i] >= 0:
+            first[group[i] + 1] += 1
+    n_blocks = 0
+    for g in range(n_groups):
+        n_blocks += (first[g + 1] + LANES - 1) // LANES
+        first[g + 1] += first[g]
+    start = np.empty(n_blocks, np.int64)
+    length = np.empty(n_blocks, np.int64)
+    b = 0
+    for g in range(n_groups):
+        for q in range(first[g], first[g + 1], LANES):
+            start[b] = q
+            length[b] = min(LANES, first[g + 1] - q)
+            b += 1
+    order = np.empty(m - n_pens, np.int64)
+    pensioners = np.empty(n_pens, np.int64)
+    n_pens = 0
+    for i in range(m):
+        if group[i] >= 0:
+            order[first[group[i]]] = i
+            first[group[i]] += 1
+        else:
+            pensioners[n_pens] = i
+            n_pens += 1
+    return order, start, length, pensioners

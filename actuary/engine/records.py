@@ -1,0 +1,174 @@
+"""The kernels' inputs as a few named records, grouped by meaning.
+
+A :class:`~actuary.engine.basis.Basis` is taken apart here, once, into four records that
+numba passes as typed named tuples (each field keeps its own type; attribute access
+compiles to a field load):
+
+* :class:`KernelRules` - the scheme rules: dated parameters of the law (contribution rate,
+  floor, ceiling, accrual, minimum pension, pension age ...) and its fixed conditions
+  (qualifying periods, survivors' shares, grants);
+* :class:`KernelPaths` - the economic and career paths: density, revaluation, indexation,
+  wage growth, the salary scale, the wage dispersion, new entrants;
+* :class:`KernelDecrements` - decrements and family: mortality, invalidity, exit,
+  re-entry, and what a death leaves (spouse, children);
+* :class:`KernelStart` - the starting state: members by sex, age and service, pensioners
+  by sex and age.
+
+A new rule is a field of one record and a line of :func:`kernel_inputs`; the cohort
+kernel (:mod:`actuary.engine.kernels`), the member-level kernel
+(:mod:`actuary.engine.member_kernel`) and the numpy references in ``tests/`` read the
+same records.
+
+Units are those of :class:`~actuary.engine.basis.Basis`: KHR, annual amounts (KHR per
+year), rates as fractions, yearly arrays ``[T]``, year-sex-age ``[T, 2, 111]``, sex-age
+``[2, 111]``, members ``[2, 111, K]`` with ``K = Basis.service_slots``.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from actuary.engine.basis import Basis
+
+__all__ = ["KernelDecrements", "KernelInputs", "KernelPaths", "KernelRules", "KernelStart",
+           "kernel_inputs", "merge_service"]
+
+
+class KernelRules(NamedTuple):
+    """The scheme rules. Yearly arrays ``[T]`` (parameters of awards and contributions in
+    year t) and scalars (conditions in completed credited years)."""
+
+    pension_age: np.ndarray  # [T] int, years: members attaining it retire
+    contribution_rate: np.ndarray  # [T] fraction of the contributory wage
+    contribution_factor: np.ndarray  # [T] share of due contributions paid
+    credit_factor: np.ndarray  # [T] share of contributing time credited
+    wage_floor: np.ndarray  # [T] KHR per year
+    wage_ceiling: np.ndarray  # [T] KHR per year (0 = none)
+    accrual_rate: np.ndarray  # [T] per credited year
+    minimum_pension: np.ndarray  # [T] KHR per year
+    funeral_grant_minimum: np.ndarray  # [T] KHR
+    early_years: np.ndarray  # [T] int, credited years for retirement at any age (0 = none)
+    grant_months: np.ndarray  # [T] months of the last wage below the condition (final salary)
+    old_age_min_years: int
+    invalidity_min_years: int
+    survivor_min_years: int
+    refund_share: float
+    survivor_rate: float
+    spouse_share: float
+    children_share: float
+    lump_sum_months: float
+    funeral_months: float
+    invalidity_minimum_rate: float
+
+
+class KernelPaths(NamedTuple):
+    """Economic and career paths."""
+
+    density: np.ndarray  # [T] share of the year an active contributes
+    revaluation: np.ndarray  # [T] growth of career earnings at the end of year t
+    indexation: np.ndarray  # [T] growth of pensions in payment at the end of year t
+    wage_growth: np.ndarray  # [T] general wage growth at the end of year t
+    target_actives: np.ndarray  # [T] actives wanted on 1 January of t+1 (< 0: closed group)
+    entrant_distribution: np.ndarray  # [T, 2, 111] sums to 1 over sex and age
+    entrant_wage: np.ndarray  # [T, 2, 111] KHR per year
+    salary_growth: np.ndarray  # [2, 111] merit scale s(x+1)/s(x)
+    wage_sigma: float  # log-sd of wages within a cell
+
+
+class KernelDecrements(NamedTuple):
+    """Decrements (dependent rates of the year) and the family a death leaves."""
+
+    mortality: np.ndarray  # [T, 2, 111]
+    disabled_mortality: np.ndarray  # [T, 2, 111]
+    invalidity: np.ndarray  # [T, 2, 111]
+    exit: np.ndarray  # [T, 2, 111]
+    reentry: np.ndarray  # [T, 2, 111] of inactives
+    share_married: np.ndarray  # [2, 111]
+    child_probability: np.ndarray  # [2, 111]
+    children: np.ndarray  # [2, 111]
+    spouse_age_gap: np.ndarray  # [2] int, spouse's age minus the member's
+    orphan_age_limit: int
+    parent_child_gap: int
+
+
+class KernelStart(NamedTuple):
+    """Stocks on 1 January of the first year: members ``[2, 111, K]`` (counts, annual wage
+    mass KHR per year, career earnings KHR), pensioners ``[2, 111]`` (counts, annual
+    pension mass KHR per year)."""
+
+    active_count: np.ndarray
+    active_wage: np.ndarray
+    active_career: np.ndarray
+    inactive_count: np.ndarray
+    inactive_career: np.ndarray
+    old_age_count: np.ndarray
+    old_age_pension: np.ndarray
+    invalidity_count: np.ndarray
+    invalidity_pension: np.ndarray
+    spouse_count: np.ndarray
+    spouse_pension: np.ndarray
+    orphan_count: np.ndarray
+    orphan_pension: np.ndarray
+
+
+class KernelInputs(NamedTuple):
+    """Everything :func:`actuary.engine.kernels.project_kernel` takes, in its order.
+
+    ``final_salary`` and ``any_early`` are switches, ``None`` (off) or ``True`` (on), not
+    booleans: numba compiles one specialisation per argument type and prunes the
+    ``is None`` branches, so a scheme without these rules runs code without them.
+    """
+
+    rules: KernelRules
+    paths: KernelPaths
+    decrements: KernelDecrements
+    start: KernelStart
+    final_salary: bool | None
+    any_early: bool | None
+
+
+def merge_service(arr: np.ndarray, slots: int) -> np.ndarray:
+    """Member array ``[sex, age, service]`` with slots ``slots-1 ..`` added into the last kept."""
+    if arr.shape[2] == slots:
+        return arr
+    out = np.ascontiguousarray(arr[:, :, :slots])
+    out[:, :, slots - 1] = arr[:, :, slots - 1:].sum(axis=2)
+    return out
+
+
+def rules_record(basis: Basis) -> KernelRules:
+    """The :class:`KernelRules` of ``basis``."""
+    b, r = basis, basis.rules
+    return KernelRules(
+        b.pension_age, b.contribution_rate, b.contribution_factor, b.credit_factor,
+        b.wage_floor, b.wage_ceiling, b.accrual_rate, b.minimum_pension,
+        b.funeral_grant_minimum, b.early_retirement_years, b.grant_months,
+        int(r.old_age_min_years), int(r.invalidity_min_years), int(r.survivor_min_years),
+        float(r.refund_share), float(r.survivor_rate), float(r.survivor_spouse_share),
+        float(r.survivor_children_share), float(r.survivor_lump_sum_months),
+        float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
+    )
+
+
+def kernel_inputs(basis: Basis) -> KernelInputs:
+    """The records of ``basis`` for the cohort kernel (members merged to ``service_slots``)."""
+    b, s = basis, basis.start
+    k = basis.service_slots
+    paths = KernelPaths(b.density, b.revaluation, b.indexation, b.wage_growth,
+                        b.target_actives, b.entrant_distribution, b.entrant_wage,
+                        b.salary_growth, float(b.wage_sigma))
+    decrements = KernelDecrements(b.mortality, b.disabled_mortality, b.invalidity, b.exit,
+                                  b.reentry, b.share_married, b.child_probability, b.children,
+                                  b.spouse_age_gap, int(b.orphan_age_limit),
+                                  int(b.parent_child_gap))
+    start = KernelStart(
+        *(merge_service(a, k) for a in (s.active_count, s.active_wage, s.active_career,
+                                         s.inactive_count, s.inactive_career)),
+        s.old_age_count, s.old_age_pension, s.invalidity_count, s.invalidity_pension,
+        s.spouse_count, s.spouse_pension, s.orphan_count, s.orphan_pension,
+    )
+    return KernelInputs(rules_record(b), paths, decrements, start,
+                        True if b.rules.final_salary else None,
+                        True if b.early_retirement_years.max() > 0 else None)

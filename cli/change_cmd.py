@@ -1,0 +1,90 @@
+"""``actuary change``: the analysis of change from a previous valuation to the current one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from actuary.cli.compare_cmd import _change, _fmt
+from actuary.cli.progress import progress
+
+
+def change_text(result) -> str:
+    """The steps as a text table: one row per indicator, one column per step."""
+    from actuary.studies.change import INDICATORS
+
+    d0, d1 = result.valuation_dates
+    steps = result.steps
+    head = f"{'':40s}{'previous':>12s}" + "".join(f"{g[:12]:>13s}" for g in result.order) \
+        + f"{'current':>12s}{'total':>12s}"
+    lines = [f"Analysis of change: {result.previous} ({d0}) -> {result.current} ({d1})",
+             f"  order: {' > '.join(result.order)}; KHR in billions ('bn'); "
+             f"{result.runs} valuations run", "", head]
+    for key, label, kind in INDICATORS:
+        rows = steps[steps.indicator == key].set_index("step")
+        line = f"{label[:39]:40s}{_fmt(rows.loc[result.order[0], 'before'], kind):>12s}"
+        line += "".join(f"{_change(rows.loc[g, 'change'], kind):>13s}" for g in result.order)
+        line += f"{_fmt(rows.loc['total', 'after'], kind):>12s}"
+        line += f"{_change(rows.loc['total', 'change'], kind):>12s}"
+        lines.append(line)
+    changed = [f"{g}: {', '.join(k)}" for g, k in result.changed.items() if k]
+    lines += ["", "  keys that differ: " + ("; ".join(changed) or "none")]
+    dep = result.order_dependence
+    if not dep.empty:
+        lines += ["", "  order dependence (GAP 75 years: change taken first / taken last):"]
+        for r in dep[dep.indicator == "gap_75"].itertuples(index=False):
+            lines.append(f"    {r.group:14s} {_change(r.first, 'rate'):>11s} "
+                         f"{_change(r.last, 'rate'):>11s}")
+    return "\n".join(lines)
+
+
+@click.command("change")
+@click.argument("previous")
+@click.argument("current")
+@click.option("--out", type=click.Path(dir_okay=False), default="change.xlsx",
+              show_default=True, help="Workbook to write.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
+              help="Also write change.csv and order_dependence.csv here.")
+@click.option("--order", help="Groups in the order of the steps, comma-separated (default "
+              "roll_forward,data,demographic,economic,methods,rules,new_entrants).")
+@click.option("--previous-population", type=click.Path(dir_okay=False),
+              help="Starting population of the previous valuation (default: the set's).")
+@click.option("--current-population", type=click.Path(dir_okay=False),
+              help="Starting population of the current valuation (default: the set's).")
+@click.option("--no-order-check", is_flag=True, help="Skip the order dependence (each group "
+              "first and last).")
+@click.option("--quiet", is_flag=True, help="No progress messages.")
+def change(previous, current, out, csv_dir, order, previous_population, current_population,
+           no_order_check, quiet) -> None:
+    """Analysis of change from PREVIOUS to CURRENT, one group of assumptions at a time.
+
+    Each is an assumption set (a file or a shipped name) with the starting population it
+    names (or the one given). Steps: roll-forward to the new date, data update,
+    demographic, economic, methods, scheme rules, new entrants.
+    """
+    from actuary.io.fileio import check_outputs, write_atomic
+    from actuary.reports.change import write_change_workbook
+    from actuary.studies.change import Side, analyse_change, parse_order
+
+    csvs = [("--csv", Path(csv_dir) / n, ()) for n in ("change.csv", "order_dependence.csv")
+            ] if csv_dir else []
+    outputs = [("--out", out, (".xlsx",)), *csvs]
+    check_outputs(outputs, inputs=[previous, current, previous_population, current_population])
+    parse_order(order)  # a bad order costs no valuation
+    say = progress(quiet)
+    result = analyse_change(Side(previous, previous_population),
+                            Side(current, current_population), order,
+                            order_dependence=not no_order_check, progress=say)
+    check_outputs(outputs, inputs=result.inputs)
+    say(f"writing {out}")
+    write_change_workbook(result, out)
+    if csv_dir:
+        folder = Path(csv_dir)
+        frames = {"change.csv": result.csv_frame(), "order_dependence.csv":
+                  result.order_dependence}
+        for name, frame in frames.items():
+            write_atomic(folder / name,
+                         lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
+    click.echo(change_text(result))
+    click.echo(f"\nworkbook: {out}")

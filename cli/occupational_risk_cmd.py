@@ -1,0 +1,94 @@
+"""``actuary valuate`` of an occupational-risk set: the branch's valuation and its outputs.
+
+Called by :mod:`actuary.cli.valuate_cmd` when the set's ``scheme_type`` is
+``occupational_risk`` (the set has an ``occupational_risk`` section).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from actuary.io.fileio import write_atomic
+
+__all__ = ["valuate_branch_command", "branch_headline", "CSV_TABLES"]
+
+#: the tables --csv writes (a subset of valuate's names)
+CSV_TABLES = ("yearly", "by_sex", "sensitivity")
+
+
+def branch_headline(result) -> str:
+    """The headline of a branch valuation as a small text table."""
+    from actuary.reports.occupational_risk import headline_rows
+
+    aset, s = result.aset, result.summary
+    lines = [f"Valuation of the occupational-risk branch on {aset.valuation_date}"
+             f" ({aset.name}, hash {aset.content_hash()[:12]})",
+             f"  {aset.occupational_risk.description.strip()}",
+             f"  horizon {s['first_year']}-{s['last_year']}", ""]
+    for label, value, fmt in headline_rows(result):
+        if isinstance(value, str) or fmt is None:
+            text = str(value)
+        elif fmt.endswith("%"):
+            text = "-" if value != value else f"{100 * value:.3f}%"
+        elif fmt == "0.00":
+            text = "-" if value is None or value != value else f"{value:.2f}"
+        else:
+            text = f"{value / 1e9:,.1f} bn KHR"
+        lines.append(f"  {label:58s}{text:>16s}")
+    lines += ["", f"  {'year':>6s} {'injuries':>9s} {'new pens.':>9s} {'pensioners':>10s} "
+                  f"{'needed':>8s} {'PAYG':>8s} {'reserve ratio':>13s}"]
+    y = result.yearly
+    for n in (1, 5, 10, 25, 50, 75, 100):
+        if n <= len(y):
+            r = y.iloc[n - 1]
+            pensioners = r.disability_pensioners + r.spouse_pensioners + r.orphan_pensioners
+            lines.append(f"  {int(r.year):6d} {r.injuries:9,.0f} {r.new_disability_pensions:9,.0f}"
+                         f" {pensioners:10,.0f} {100 * r.acc_cost_rate:7.3f}%"
+                         f" {100 * r.payg_cost_rate:7.3f}% {r.reserve_ratio:13.1f}")
+    unverified = aset.unverified()
+    lines.append(f"  {len(unverified)} unverified parameters or tables "
+                 "(listed in the workbook's Summary and Assumptions sheets)")
+    return "\n".join(lines)
+
+
+def valuate_branch_command(aset, population: str | None, horizon: int | None, out: str,
+                           csv_dir: str | None, sensitivities: bool,
+                           say: Callable[[str], None], as_json: bool = False) -> None:
+    """Value the branch of ``aset``, write the workbook (and CSV tables), print the headline
+    (as one JSON object with ``as_json``)."""
+    from actuary.io.fileio import check_outputs
+    from actuary.reports.occupational_risk import write_occupational_risk_workbook
+    from actuary.schemes.occupational_risk import valuate_branch
+    from actuary.schemes.occupational_risk.pensions import pensions_file
+
+    # the pensions in payment are an input too (valuate checked the set's other files)
+    outputs = [("--out", out, (".xlsx",))] + [("--csv", Path(csv_dir) / f"{name}.csv", ())
+                                              for name in CSV_TABLES if csv_dir]
+    check_outputs(outputs, inputs=[pensions_file(aset)])
+
+    result = valuate_branch(aset, population, horizon, sensitivities=sensitivities,
+                            progress=say, command="actuary " + " ".join(sys.argv[1:]))
+    say(f"writing {out}")
+    write_occupational_risk_workbook(result, out)
+    if csv_dir:
+        folder = Path(csv_dir)
+        for name in CSV_TABLES:
+            frame = getattr(result, name)
+            if frame is not None and not frame.empty:
+                write_atomic(folder / f"{name}.csv",
+                             lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
+        say(f"wrote CSV tables to {folder}")
+    if as_json:
+        from actuary.cli.options import echo_json
+
+        echo_json({"set": aset.name, "scheme_type": aset.scheme_type,
+                   "content_hash": aset.content_hash(), "valuation_date": aset.valuation_date,
+                   "overrides": [k for k, _ in aset.overrides], "summary": result.summary,
+                   "unverified": len(aset.unverified()), "workbook": out})
+        return
+    click.echo(branch_headline(result))
+    click.echo(f"\nworkbook: {out}")

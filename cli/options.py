@@ -1,0 +1,126 @@
+"""Options several commands share: ``--set KEY=VALUE`` and ``--json``.
+
+``--set`` changes the assumption set in memory with the keys of an overlay file
+(:meth:`actuary.assumptions.AssumptionSet.override`), so one change needs no file; the
+value is YAML (``0.06``, ``{2025-01-01: 0.06}``). ``--json`` prints the command's
+results as one JSON object on standard output instead of the text headline.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from typing import Any, Callable
+
+import click
+import numpy as np
+
+__all__ = ["set_option", "json_option", "quiet_option", "parse_sets", "apply_sets", "echo_json",
+           "complete_sets", "complete_tables",
+           "plain"]
+
+_SET_HELP = ("Change one assumption for this run, as an overlay file's overrides would: "
+             "KEY=VALUE with a dotted key path and a YAML value, e.g. "
+             "--set 'economic.investment_return.values={2025-01-01: 0.06}'. Repeatable.")
+
+
+def set_option(f: Callable) -> Callable:
+    """The ``--set KEY=VALUE`` option (repeatable), as ``sets``."""
+    return click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)(f)
+
+
+def json_option(f: Callable) -> Callable:
+    """The ``--json`` flag, as ``as_json``."""
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print the results as one JSON object (for scripts).")(f)
+
+
+def quiet_option(f: Callable) -> Callable:
+    """The ``--quiet`` flag: no progress messages."""
+    return click.option("--quiet", is_flag=True, help="No progress messages.")(f)
+
+
+def parse_sets(sets: tuple[str, ...]) -> dict[str, Any]:
+    """``("a.b=1", ...)`` -> ``{"a.b": 1, ...}``; each value read as YAML.
+
+    Raises
+    ------
+    AssumptionError
+        For an item without ``=``, an empty key, a key given twice or a value that is not
+        YAML, naming the option and the item.
+    """
+    from actuary.io.errors import AssumptionError
+    from actuary.io.yamlio import parse_value
+
+    out: dict[str, Any] = {}
+    for item in sets:
+        key, eq, text = item.partition("=")
+        key = key.strip()
+        if not eq or not key:
+            raise AssumptionError("not a KEY=VALUE pair", field="--set", value=item,
+                                  expected="a dotted key path, '=', and a YAML value")
+        if key in out:
+            raise AssumptionError("the same key is set twice", field="--set", value=key,
+                                  expected="each key once")
+        out[key] = parse_value(text, f"--set {key}")
+    return out
+
+
+def apply_sets(aset: Any, sets: tuple[str, ...]) -> Any:
+    """``aset`` with the ``--set`` overrides applied (``aset`` itself when there are none)."""
+    overrides = parse_sets(sets)
+    if not overrides:
+        return aset
+    return aset.override(overrides, name=aset.name, source="--set",
+                         description=f"{aset.description} (with --set "
+                                     + ", ".join(overrides) + ")")
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON can hold it: numpy scalars as Python numbers, NaN and infinities as
+    null, dates as ISO text, frames as lists of records, mappings and lists throughout."""
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        return [plain(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, pd.Series):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def echo_json(payload: dict[str, Any]) -> None:
+    """Print ``payload`` as one JSON object on standard output."""
+    click.echo(json.dumps(plain(payload), indent=2, ensure_ascii=False))
+
+
+def complete_sets(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of an assumption set or scenario: shipped names, then files."""
+    from click.shell_completion import CompletionItem
+
+    from actuary.assumptions.registry import display_names, shipped_sets
+
+    names = [n for n in display_names(shipped_sets()) if n.startswith(incomplete)]
+    return [CompletionItem(n) for n in names] + [CompletionItem(incomplete, type="file")]
+
+
+def complete_tables(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """Shell completion of a table: shipped table names, then files."""
+    from click.shell_completion import CompletionItem
+
+    from actuary.tables.catalogue import list_tables
+
+    return ([CompletionItem(n) for n in list_tables() if n.startswith(incomplete)]
+            + [CompletionItem(incomplete, type="file")])

@@ -1,0 +1,234 @@
+"""The analysis-of-change workbook (``actuary change PREVIOUS CURRENT --out FILE.xlsx``).
+
+Sheets:
+
+* Change: one row per indicator; the previous valuation, the change at each step (the
+  group taken, in the order of the analysis), the current valuation, the total change and
+  the sum of the steps (a live ``SUM`` formula, so a reader sees the steps add up), then
+  what each step changed (the key paths whose values differ);
+* Waterfall: for the GAP over 75 years, the actuarial balance and the accrued-to-date
+  liability, a native Excel waterfall drawn as a stacked column chart over a table on the
+  sheet: an invisible base series carries each step's bar to where the previous step
+  ended. A bar crossing zero is split into its part above and its part below zero (Excel
+  stacks positive and negative values on their own sides of the axis);
+* Order dependence: each group's change taken first and taken last, beside its change in
+  the order used;
+* Steps: the long table of ``change.csv`` (step, indicator, before, after, change).
+
+Written atomically; the same analysis gives the same bytes (a fixed document time).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import styles
+from .cells import Column, put, put_formula, put_title, write_table
+from .workbook import finish_workbook, write_xlsx
+
+__all__ = ["build_change_workbook", "write_change_workbook", "CHANGE_SHEETS",
+           "WATERFALL_INDICATORS", "waterfall_table"]
+
+CHANGE_SHEETS = ("Change", "Waterfall", "Order dependence", "Steps")
+WATERFALL_INDICATORS = ("gap_75", "actuarial_balance_75", "adl")
+_FORMATS = {"rate": styles.RATE, "year": styles.YEAR, "ratio": styles.RATIO, "khr": styles.KHR}
+_STAMP = datetime(2000, 1, 1)
+#: Columns of a waterfall table after its label: the invisible base, then the visible parts.
+WATERFALL_SERIES = ("base", "level", "increase", "increase (below zero)", "decrease",
+                    "decrease (below zero)")
+
+
+def _f(v: Any) -> float | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+def waterfall_table(labels: list[str], levels: tuple[float, float], changes: list[float]
+                    ) -> pd.DataFrame:
+    """The stacked-column data of a waterfall.
+
+    Rows: the start level, one per step, the end level. For a step from ``a`` to
+    ``b = a + change``: with both at or above zero the base is ``min(a, b)`` and the bar
+    ``|change|``; at or below zero the base is ``max(a, b)`` and the bar ``-|change|``
+    (stacked downwards); a bar crossing zero has no base and shows ``max(a, b)`` above
+    and ``min(a, b)`` below. A step without a change (NaN) draws nothing.
+    """
+    rows = [{"label": labels[0], "level": levels[0]}]
+    a = levels[0]
+    for label, ch in zip(labels[1:-1], changes):
+        row = {"label": label}
+        if ch is not None and not math.isnan(ch) and a is not None and not math.isnan(a):
+            b = a + ch
+            lo, hi = min(a, b), max(a, b)
+            up = "increase" if ch >= 0 else "decrease"
+            if lo >= 0:
+                row["base"], row[up] = lo, hi - lo
+            elif hi <= 0:
+                row["base"], row[f"{up} (below zero)"] = hi, lo - hi
+            else:
+                row[up], row[f"{up} (below zero)"] = hi, lo
+            a = b
+        rows.append(row)
+    rows.append({"label": labels[-1], "level": levels[1]})
+    frame = pd.DataFrame(rows, columns=["label", *WATERFALL_SERIES])
+    return frame
+
+
+def _wide(result: Any) -> pd.DataFrame:
+    s = result.steps
+    return s.pivot(index="indicator", columns="step", values="change")
+
+
+def _change_sheet(ws: Worksheet, result: Any) -> None:
+    from actuary.studies.change import INDICATORS
+    from actuary.studies.change_keys import GROUP_TITLES
+
+    d0, d1 = result.valuation_dates
+    put_title(ws, f"Analysis of change: {result.previous} ({d0}) to {result.current} ({d1})",
+              "Each step takes one group of keys from the current inputs and values again; the "
+              "change it shows is attributed to that group. The sum of the steps (a formula) "
+              "equals the total change. A depletion year that is none on one side has no "
+              "change (empty).")
+    put(ws, 3, 1, "Order of the steps", font=styles.BOLD)
+    put(ws, 3, 2, " > ".join(result.order))
+    top = 5
+    head = ["Indicator", "Previous", *[GROUP_TITLES[g] for g in result.order], "Current",
+            "Total change", "Sum of the steps"]
+    for j, h in enumerate(head, start=1):
+        put(ws, top, j, h)
+    styles.style_header(ws, top, 1, len(head))
+    first = result.states[0]
+    last = result.states[-1]
+    wide = _wide(result)
+    for i, (key, label, kind) in enumerate(INDICATORS):
+        r = top + 1 + i
+        fmt = _FORMATS[kind] if kind != "year" else "0"
+        put(ws, r, 1, label)
+        put(ws, r, 2, _f(first.get(key)), fmt)
+        for j, g in enumerate(result.order):
+            put(ws, r, 3 + j, _f(wide.loc[key, g]), fmt)
+        c_cur = 3 + len(result.order)
+        put(ws, r, c_cur, _f(last.get(key)), fmt)
+        total = result.total(key)
+        put(ws, r, c_cur + 1, _f(total), fmt)
+        lo, hi = get_column_letter(3), get_column_letter(c_cur - 1)
+        if not math.isnan(total) and all(not math.isnan(wide.loc[key, g]) for g in result.order):
+            put_formula(ws, r, c_cur + 2, f"=SUM({lo}{r}:{hi}{r})", fmt)
+    styles.set_widths(ws, {1: 44, **{c: 18 for c in range(2, len(head) + 1)}})
+    r = top + len(INDICATORS) + 3
+    put(ws, r, 1, "What each group changed (key paths whose values differ)", font=styles.SECTION)
+    for k, g in enumerate(result.order, start=1):
+        put(ws, r + k, 1, GROUP_TITLES[g], font=styles.BOLD)
+        keys = result.changed.get(g, [])
+        if g == "roll_forward":
+            text = (f"valuation date {d0} -> {d1}" if d0 != d1 else "same valuation date: nothing "
+                    "to roll forward")
+        else:
+            text = ", ".join(keys) or "nothing"
+        put(ws, r + k, 2, text).alignment = styles.WRAP
+    ws.freeze_panes = ws.cell(row=top + 1, column=2)
+
+
+def _waterfall_sheet(ws: Worksheet, result: Any) -> None:
+    from actuary.studies.change import INDICATORS
+
+    put_title(ws, "Waterfall: from the previous to the current valuation, step by step",
+              "Stacked columns: an invisible base carries each step's bar to where the "
+              "previous step ended. The tables are the charts' data.")
+    labels = {k: (lab, kind) for k, lab, kind in INDICATORS}
+    top = 4
+    for n, key in enumerate(WATERFALL_INDICATORS):
+        label, kind = labels[key]
+        steps = result.steps[result.steps.indicator == key].set_index("step")
+        changes = [float(steps.loc[g, "change"]) for g in result.order]
+        levels = (float(steps.loc[result.order[0], "before"]),
+                  float(steps.loc[result.order[-1], "after"]))
+        table = waterfall_table(["previous", *result.order, "current"], levels, changes)
+        put(ws, top, 1, label, font=styles.SECTION)
+        cols = [Column("label", "Step", None, 16)] + [
+            Column(s, s, _FORMATS[kind], 16) for s in WATERFALL_SERIES]
+        last = write_table(ws, table, top + 1, 1, cols)
+        ws.add_chart(_chart(ws, label, kind, top + 1, last), f"I{top}")
+        top = max(last, top + 22) + 3
+
+
+def _chart(ws: Worksheet, title: str, kind: str, header: int, last: int) -> BarChart:
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = title
+    chart.y_axis.number_format = _FORMATS[kind]
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend = None
+    chart.width, chart.height = 22.0, 10.0
+    data = Reference(ws, min_col=2, max_col=1 + len(WATERFALL_SERIES), min_row=header,
+                     max_row=last)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
+    colours = {"level": "1F3864", "increase": "C00000", "increase (below zero)": "C00000",
+               "decrease": "548235", "decrease (below zero)": "548235"}
+    for s, name in zip(chart.series, WATERFALL_SERIES):
+        if name == "base":  # the invisible series the bars stand on
+            s.graphicalProperties.noFill = True
+            s.graphicalProperties.line.noFill = True
+        else:
+            s.graphicalProperties.solidFill = colours[name]
+    return chart
+
+
+def _order_sheet(ws: Worksheet, result: Any) -> None:
+    put_title(ws, "Order dependence: each group's change taken first and taken last",
+              "First: right after the groups it needs (the data update needs the "
+              "roll-forward); last: before the groups that need it. Spread = last - first.")
+    frame = result.order_dependence
+    if frame.empty:
+        put(ws, 4, 1, "not computed (--no-order-check)")
+        return
+    cols = [Column("group", "Group", None, 16), Column("label", "Indicator", None, 44),
+            Column("in_order", "In the order used", None, 18),
+            Column("first", "Taken first", None, 18), Column("last", "Taken last", None, 18),
+            Column("spread", "Spread (last - first)", None, 18)]
+    write_table(ws, frame, 4, 1, cols)
+    for i, kind in enumerate(frame["kind"]):
+        for c in range(3, 7):
+            ws.cell(row=5 + i, column=c).number_format = _FORMATS[kind]
+
+
+def _steps_sheet(ws: Worksheet, result: Any) -> None:
+    put_title(ws, "Steps (the rows of change.csv)")
+    cols = [Column("step", "step", None, 16), Column("indicator", "indicator", None, 26),
+            Column("before", "before", styles.PLAIN, 22), Column("after", "after", styles.PLAIN, 22),
+            Column("change", "change", styles.PLAIN, 22), Column("label", "meaning", None, 50)]
+    write_table(ws, result.steps, 3, 1, cols)
+
+
+def build_change_workbook(result: Any) -> Workbook:
+    """The workbook of an analysis of change (:class:`actuary.studies.change.ChangeResult`)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws = {name: wb.create_sheet(name) for name in CHANGE_SHEETS}
+    _change_sheet(ws["Change"], result)
+    _waterfall_sheet(ws["Waterfall"], result)
+    _order_sheet(ws["Order dependence"], result)
+    _steps_sheet(ws["Steps"], result)
+    for sheet in wb.worksheets:
+        styles.protect(sheet)
+    finish_workbook(wb, f"Analysis of change: {result.previous} to {result.current}", _STAMP)
+    return wb
+
+
+def write_change_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
+    """Write the analysis-of-change workbook to ``path`` (``.xlsx``), atomically."""
+    return write_xlsx(build_change_workbook, result, path)

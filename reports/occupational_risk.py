@@ -1,0 +1,254 @@
+"""The workbook of an occupational-risk valuation (:mod:`actuary.schemes.occupational_risk`).
+
+Sheets: Summary (the headline: the rate needed under constituent capitals against the
+rate charged, GAP, reserve, the present value of pensions in payment, cost by benefit,
+what the results rest on), Projection (year by year; the PAYG cost rate, reserve ratio
+and funded ratio are live formulas), By sex, Awards (permanent disabilities by degree),
+Pensions in payment (on the valuation date), Sensitivity, Method (the definitions, read
+from the code's docstrings), Assumptions and Provenance (as in the pension workbook).
+Written atomically; the same result gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from . import styles
+from .cells import Column, put, put_formula, put_title, write_table
+from .data_sheets import write_assumptions, write_provenance
+from .definitions import docstring_text
+from .workbook import finish_workbook, run_time, write_xlsx
+
+__all__ = ["build_occupational_risk_workbook", "write_occupational_risk_workbook", "SHEETS",
+           "headline_rows"]
+
+SHEETS = ("Summary", "Projection", "By sex", "Awards", "Pensions in payment", "Sensitivity",
+          "Method", "Assumptions", "Provenance")
+
+# yearly column -> (header, format, width)
+_YEARLY = {
+    "year": ("Year", styles.YEAR, 8),
+    "contributor_years": ("Contributor-years", styles.COUNT, 14),
+    "injuries": ("Work injuries", styles.COUNT, 12),
+    "fatal_injuries": ("Fatal injuries", styles.COUNT, 10),
+    "permanent_disabilities": ("Permanent disabilities", styles.COUNT, 12),
+    "lump_sum_awards": ("Lump sums awarded", styles.COUNT, 11),
+    "new_disability_pensions": ("New disability pensions", styles.COUNT, 11),
+    "new_spouse_pensions": ("New spouse pensions", styles.COUNT, 11),
+    "new_orphan_pensions": ("New orphan pensions", styles.COUNT, 11),
+    "disability_pensioners": ("Disability pensioners, 1 Jan", styles.COUNT, 12),
+    "spouse_pensioners": ("Spouse pensioners, 1 Jan", styles.COUNT, 12),
+    "orphan_pensioners": ("Orphan pensioners, 1 Jan", styles.COUNT, 12),
+    "contribution_rate": ("Contribution rate", styles.RATE, 10),
+    "insurable_earnings": ("Insurable earnings (KHR)", styles.KHR, 20),
+    "contributions": ("Contributions (KHR)", styles.KHR, 18),
+    "temporary_disability_benefits": ("Temporary disability (KHR)", styles.KHR, 17),
+    "funeral_grants": ("Funeral grants (KHR)", styles.KHR, 15),
+    "lump_sums": ("Lump sums (KHR)", styles.KHR, 16),
+    "permanent_disability_benefits": ("Disability pensions paid (KHR)", styles.KHR, 18),
+    "survivor_benefits": ("Survivors' pensions paid (KHR)", styles.KHR, 18),
+    "medical_costs": ("Medical and rehabilitation (KHR)", styles.KHR, 18),
+    "benefits": ("Benefits (KHR)", styles.KHR, 18),
+    "admin": ("Administration (KHR)", styles.KHR, 16),
+    "expenditure": ("Expenditure (KHR)", styles.KHR, 18),
+    "cv_new_disability_pensions": ("Capital value, new disability pensions (KHR)", styles.KHR, 20),
+    "cv_new_survivor_pensions": ("Capital value, new survivors' pensions (KHR)", styles.KHR, 20),
+    "acc_cost": ("Constituent-capitals cost (KHR)", styles.KHR, 20),
+    "acc_cost_rate": ("Rate needed (constituent capitals)", styles.RATE, 12),
+    "payg_cost_rate": ("PAYG cost rate", styles.RATE, 10),
+    "investment_return": ("Return", styles.RATE, 8),
+    "investment_income": ("Investment income (KHR)", styles.KHR, 18),
+    "reserve_end": ("Reserve, end of year (KHR)", styles.KHR, 20),
+    "reserve_ratio": ("Reserve ratio (years)", styles.RATIO, 10),
+    "pv_pensions_in_payment_end": ("PV of pensions in payment, end of year (KHR)", styles.KHR, 20),
+    "funded_ratio": ("Reserve / PV of pensions in payment", styles.RATIO, 12),
+    "gdp": ("GDP (KHR)", styles.KHR, 20),
+    "expenditure_pct_gdp": ("Expenditure, % of GDP", styles.PERCENT_POINTS, 10),
+}
+# live formulas: column -> (numerator, denominator)
+_FORMULAS = {"payg_cost_rate": ("expenditure", "insurable_earnings"),
+             "reserve_ratio": ("reserve_end", "expenditure"),
+             "funded_ratio": ("reserve_end", "pv_pensions_in_payment_end")}
+
+
+def _pct(x: Any) -> str:
+    if x is None or x != x:
+        return "-"
+    return f"{100 * x:.3f}%"
+
+
+def headline_rows(result: Any) -> list[tuple[str, Any, str | None]]:
+    """(label, value, number format) of the headline figures, shared with the CLI."""
+    s = result.summary
+    rows: list[tuple[str, Any, str | None]] = [
+        ("Contribution rate charged", s["contribution_rate"], styles.RATE)]
+    for n in (1, 10, 25, 75):
+        if f"rate_needed_{n}" in s:
+            label = "year 1" if n == 1 else f"first {n} years"
+            rows.append((f"Rate needed, constituent capitals, {label}", s[f"rate_needed_{n}"],
+                         styles.RATE))
+    for n in (25, 50, 75):
+        if s.get(f"gap_{n}") is not None:
+            rows.append((f"GAP {n} years (pay-as-you-go view, from the reserve)", s[f"gap_{n}"],
+                         styles.RATE))
+    rows += [("PAYG cost rate, year 1", s["payg_year_1"], styles.RATE),
+             ("Reserve on the valuation date (KHR)", s["reserve0"], styles.KHR),
+             ("PV of pensions in payment on the valuation date (KHR)",
+              s["pv_pensions_in_payment_0"], styles.KHR),
+             ("Reserve / PV of pensions in payment", s["funded_ratio_0"], styles.RATIO),
+             ("Reserve ratio, year 10 (years of expenditure)", s.get("reserve_ratio_year_10"),
+              styles.RATIO),
+             ("Depletion year (legislated rate)", s.get("depletion_year") or "none", None)]
+    return rows
+
+
+def _summary(ws: Any, result: Any) -> None:
+    aset, s = result.aset, result.summary
+    o = aset.occupational_risk
+    put_title(ws, f"Occupational-risk valuation: {o.description}",
+              f"{aset.name} (hash {aset.content_hash()[:12]}), valuation date "
+              f"{aset.valuation_date.isoformat()}, {s['first_year']}-{s['last_year']}. "
+              "Year by year on the Projection sheet; definitions on the Method sheet.")
+    styles.set_widths(ws, {1: 58, 2: 22, 3: 22, 4: 22})
+    r = 4
+    put(ws, r, 1, "Headline", font=styles.SECTION)
+    for label, value, fmt in headline_rows(result):
+        r += 1
+        put(ws, r, 1, label, font=styles.BOLD)
+        put(ws, r, 2, value, fmt)
+    r += 2
+    put(ws, r, 1, "Rate needed by sex of the insured (constituent capitals)", font=styles.SECTION)
+    for j, h in enumerate(("Period", "Men", "Women"), start=1):
+        put(ws, r + 1, j, h)
+    styles.style_header(ws, r + 1, 1, 3)
+    r += 1
+    for n in (1, 10, 25, 75):
+        if f"rate_needed_{n}_M" in s:
+            r += 1
+            put(ws, r, 1, "year 1" if n == 1 else f"first {n} years")
+            put(ws, r, 2, s[f"rate_needed_{n}_M"], styles.RATE)
+            put(ws, r, 3, s[f"rate_needed_{n}_F"], styles.RATE)
+    r += 2
+    put(ws, r, 1, "Cost by benefit, year 1 (share of insurable earnings)", font=styles.SECTION)
+    labels = {"temporary_disability_benefits": "Temporary disability (short-term)",
+              "funeral_grants": "Funeral grants (short-term)", "lump_sums": "Lump sums",
+              "cv_new_disability_pensions": "New disability pensions, capital value",
+              "cv_new_survivor_pensions": "New survivors' pensions, capital value",
+              "medical_costs": "Medical care and rehabilitation",
+              "permanent_disability_benefits": "Disability pensions paid (pay-as-you-go)",
+              "survivor_benefits": "Survivors' pensions paid (pay-as-you-go)"}
+    for key, label in labels.items():
+        r += 1
+        put(ws, r, 1, label)
+        put(ws, r, 2, s[f"cost_rate_year_1_{key}"], styles.RATE)
+    r += 2
+    unverified = aset.unverified()
+    put(ws, r, 1, f"What the results rest on: {len(unverified)} unverified parameters or tables "
+        "(replace them; details on the Assumptions sheet)", font=styles.SECTION)
+    for path, description, _status, _ref in unverified:
+        r += 1
+        put(ws, r, 1, path, fill=styles.UNVERIFIED_FILL)
+        put(ws, r, 2, description).alignment = styles.WRAP
+
+
+def _projection(ws: Any, result: Any) -> None:
+    put_title(ws, "Projection: the branch year by year",
+              "Money in nominal KHR of each year; people by sex and age summed. The PAYG "
+              "cost rate, reserve ratio and funded ratio are live formulas.")
+    frame = result.yearly
+    cols = [Column(k, *_YEARLY[k]) for k in _YEARLY if k in frame.columns]
+    top = 4
+    last = write_table(ws, frame, top, 1, cols)
+    letter = {c.key: get_column_letter(j) for j, c in enumerate(cols, start=1)}
+    for key, (num, den) in _FORMULAS.items():
+        if key not in letter:
+            continue
+        col = cols.index(next(c for c in cols if c.key == key)) + 1
+        for row in range(top + 1, last + 1):
+            a, b = f"{letter[num]}{row}", f"{letter[den]}{row}"
+            put_formula(ws, row, col, f'=IF({b}>0,{a}/{b},"")', _YEARLY[key][1])
+    ws.freeze_panes = ws.cell(row=top + 1, column=2)
+
+
+def _plain(ws: Any, title: str, note: str, frame: pd.DataFrame, fmt_of: dict[str, str]) -> None:
+    put_title(ws, title, note)
+    cols = [Column(c, c.replace("_", " "), fmt_of.get(c, styles.KHR if frame[c].dtype.kind == "f"
+                                                      else None), 14) for c in frame.columns]
+    write_table(ws, frame, 4, 1, cols)
+    ws.freeze_panes = ws.cell(row=5, column=2)
+
+
+def _sensitivity(ws: Any, result: Any) -> None:
+    frame = result.sensitivity
+    if frame is None or frame.empty:
+        put_title(ws, "Sensitivity", "No sensitivities were run for this valuation.")
+        return
+    rates = {c: styles.RATE for c in ("rate_needed_year_1", "rate_needed", "rate_needed_change",
+                                      "gap", "gap_change")}
+    rates.update(rate_horizon="0", gap_horizon="0", reserve_ratio_year_10=styles.RATIO,
+                 depletion_year=styles.YEAR, test=None, description=None)
+    _plain(ws, "Sensitivity: one assumption at a time",
+           "Each test re-runs the branch with one change; the pensions in payment and (but "
+           "for the wage tests) the insured population are the base's.", frame, rates)
+
+
+def _method(ws: Any) -> None:
+    from actuary.schemes.occupational_risk import financing, projection, rules
+
+    put_title(ws, "Method: what is computed and how",
+              "Read from the toolkit's code (actuary/schemes/occupational_risk).")
+    ws.column_dimensions["A"].width = 150
+    r = 3
+    for title, obj in (("Benefit rules", rules), ("Projection", projection),
+                       ("Financing and indicators", financing)):
+        r += 1
+        put(ws, r, 1, title, font=styles.SECTION)
+        for para in docstring_text(obj).split("\n"):
+            r += 1
+            put(ws, r, 1, para).alignment = styles.WRAP
+
+
+def build_occupational_risk_workbook(result: Any) -> Workbook:
+    """The workbook of a :class:`~actuary.schemes.occupational_risk.BranchResult`."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws = {name: wb.create_sheet(name) for name in SHEETS}
+    _summary(ws["Summary"], result)
+    _projection(ws["Projection"], result)
+    by_sex_fmt = {"year": styles.YEAR, "sex": None, "acc_cost_rate": styles.RATE}
+    for c in ("contributor_years", "injuries", "fatal_injuries", "new_disability_pensions",
+              "disability_pensioners", "survivor_pensioners"):
+        by_sex_fmt[c] = styles.COUNT
+    _plain(ws["By sex"], "By sex",
+           "Costs and the rate needed by sex of the injured insured person; pensioners and "
+           "pensions paid by sex of the pensioner.", result.by_sex, by_sex_fmt)
+    awards = result.awards
+    _plain(ws["Awards"], "Permanent disabilities by degree of disability",
+           "Columns: the degree (fraction); below the pension threshold a lump sum, at or "
+           "above it a pension.", awards,
+           {c: (styles.YEAR if c == "year" else styles.COUNT) for c in awards.columns})
+    start = result.start
+    path = result.pensions_path
+    _plain(ws["Pensions in payment"], "Pensions in payment on the valuation date",
+           f"Read from {path}" if path is not None else "None (the branch starts on the "
+           "valuation date).", start, {"type": None, "sex": None, "count": styles.COUNT})
+    _sensitivity(ws["Sensitivity"], result)
+    _method(ws["Method"])
+    write_assumptions(ws["Assumptions"], result)
+    write_provenance(ws["Provenance"], result)
+    for sheet in wb.worksheets:
+        styles.protect(sheet)
+    wb.active = 0
+    finish_workbook(wb, f"Occupational-risk valuation: {result.aset.name}", run_time(result))
+    return wb
+
+
+def write_occupational_risk_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
+    """Write the workbook of ``result`` to ``path`` (``.xlsx``), atomically."""
+    return write_xlsx(build_occupational_risk_workbook, result, path)
