@@ -135,7 +135,15 @@ def _ceiling_above_floor(aset: AssumptionSet, origin: Origin,
     if not low.size:
         return []
     t = int(low[0])
+    # named where the last change was made: an overlay that raised the floor, say, and
+    # not the scheme file that set the ceiling
     keys = ("scheme", "parameters", "wage_ceiling")
+    floor_keys = ("scheme", "parameters", "wage_floor")
+    if overriding_files(aset, ".".join(floor_keys)) and not overriding_files(aset, ".".join(keys)):
+        return [Problem(origin(floor_keys), ".".join(floor_keys),
+                        f"the wage floor is above the wage ceiling in {first + t} "
+                        f"({floor[t]:,.0f} > {ceiling[t]:,.0f} KHR a month on average)",
+                        f"{floor[t]:,.0f}", "a floor at most the ceiling every year")]
     return [Problem(origin(keys), ".".join(keys),
                     f"the wage ceiling is below the wage floor in {first + t} "
                     f"({ceiling[t]:,.0f} < {floor[t]:,.0f} KHR a month on average)",
@@ -150,6 +158,26 @@ def _blamed(aset: AssumptionSet, origin: Origin) -> Origin:
         touched = overriding_files(aset, ".".join(keys))
         return touched[-1] if touched else origin(keys)
     return find
+
+
+def _blame_moved_years(aset: AssumptionSet, problems: list[Problem]) -> list[Problem]:
+    """Problems of series an overlay did not touch, when an overlay moved the valuation
+    date or the horizon, as one problem of that overlay: its move is what left the
+    base's values short, not the files that wrote them."""
+    movers = [(key, source) for key in ("valuation_date", "horizon_years")
+              for source in overriding_files(aset, key)]
+    untouched = [p for p in problems if not overriding_files(aset, p.path)]
+    if not movers or not untouched:
+        return problems
+    key, source = movers[-1]
+    paths = ", ".join(p.path for p in untouched[:3]) + (", ..." if len(untouched) > 3 else "")
+    value = aset.valuation_date.isoformat() if key == "valuation_date" else aset.horizon_years
+    return [p for p in problems if p not in untouched] + [Problem(
+        source, key, f"this overlay moves the projection to {aset.first_year}-{aset.last_year}, "
+        f"which {len(untouched)} dated parameter(s) of its base do not cover ({paths}; first: "
+        f"{untouched[0].message})", value,
+        "a valuation date and horizon the base's dated values cover, or those values "
+        "overridden in this overlay too")]
 
 
 def check_series(aset: AssumptionSet, origin: Origin) -> list[Problem]:
@@ -179,6 +207,7 @@ def check_series(aset: AssumptionSet, origin: Origin) -> list[Problem]:
         problems.append(from_error(exc, origin(("economic", "gdp")), "economic.gdp"))
     if not problems:
         problems += _ceiling_above_floor(aset, origin, indices)
+    problems = _blame_moved_years(aset, problems)
     unique: list[Problem] = []
     for p in problems:
         if p not in unique:

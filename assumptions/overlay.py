@@ -117,6 +117,16 @@ def _overlay(path: Path, data: dict[str, Any], chain: tuple[Path, ...]) -> RawSe
     overrides = data.get("overrides") or {}
     if not isinstance(overrides, dict):
         problems.append(Problem(source, "overrides", "wrong type", type(overrides).__name__, "a mapping of key path: value"))
+    if isinstance(overrides, dict):
+        # an overlay's own keys are set at its top level; under overrides they would be
+        # replaced by those top-level values afterwards and do nothing
+        problems += [Problem(source, f"overrides.{k}", f"an overlay's own '{str(k).split('.')[0]}' "
+                             "cannot be overridden: it would be replaced by the overlay's "
+                             "top-level value and do nothing", str(k),
+                             f"'{str(k).split('.')[0]}:' at the top of the file (the base it "
+                             "changes)" if str(k).split(".")[0] == "base" else
+                             f"'{str(k).split('.')[0]}:' at the top of the file")
+                     for k in overrides if str(k).split(".")[0] in OVERLAY_KEYS]
     if problems:
         raise BasisInvalid(problems)
 

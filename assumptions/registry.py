@@ -88,8 +88,8 @@ def resolve(ref: str, relative_to: Path, what: str, asked_in: str | None, role: 
     candidate = Path(ref).expanduser()
     if not candidate.is_absolute():
         candidate = relative_to / candidate
-    if candidate.is_file():
-        return candidate.resolve()
+    if candidate.is_file() or (candidate.exists() and not candidate.is_dir()):
+        return candidate.resolve()  # a FIFO or device too: the reader refuses it by name
     shipped = shipped_sets() if what == "set" else shipped_schemes()
     if not looks_like_path(ref) and ref in shipped:
         return shipped[ref]

@@ -63,7 +63,7 @@ def change(previous, current, out, csv_dir, order, previous_population, current_
     names (or the one given). Steps: roll-forward to the new date, data update,
     demographic, economic, methods, scheme rules, new entrants.
     """
-    from actuary.io.fileio import check_outputs, write_atomic
+    from actuary.io.fileio import check_outputs, output_set, spreadsheet_safe, write_atomic
     from actuary.reports.change import write_change_workbook
     from actuary.studies.change import Side, analyse_change, parse_order
 
@@ -77,14 +77,15 @@ def change(previous, current, out, csv_dir, order, previous_population, current_
                             Side(current, current_population), order,
                             order_dependence=not no_order_check, progress=say)
     check_outputs(outputs, inputs=result.inputs)
-    say(f"writing {out}")
-    write_change_workbook(result, out)
-    if csv_dir:
-        folder = Path(csv_dir)
-        frames = {"change.csv": result.csv_frame(), "order_dependence.csv":
-                  result.order_dependence}
-        for name, frame in frames.items():
-            write_atomic(folder / name,
-                         lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
+    with output_set():  # the workbook and the CSV files together, or none of them
+        say(f"writing {out}")
+        write_change_workbook(result, out)
+        if csv_dir:
+            folder = Path(csv_dir)
+            frames = {"change.csv": result.csv_frame(), "order_dependence.csv":
+                      result.order_dependence}
+            for name, frame in frames.items():
+                write_atomic(folder / name, lambda p, f=frame: spreadsheet_safe(f).to_csv(
+                    p, index=False, lineterminator="\n"))
     click.echo(change_text(result))
     click.echo(f"\nworkbook: {out}")

@@ -8,6 +8,7 @@ import sys
 import click
 
 from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
+from actuary.cli.progress import progress
 
 
 def _fmt(value, kind: str) -> str:
@@ -62,14 +63,19 @@ def transition_text(scenario) -> str:
     """Year-by-year transition cost of a design (KHR billions), first 30 years and milestones."""
     y = scenario.yearly
     lines = [f"\nTransition cost of {scenario.name} (budget cost of the design minus that of "
-             f"the scheme as it is; KHR billions, % of GDP)",
-             f"  {'year':>6s} {'status quo':>12s} {'design':>12s} {'transition':>12s} "
-             f"{'% GDP':>8s} {'new reserve':>13s}"]
+             f"the scheme as it is; KHR billions, % of GDP), split into the change of financing "
+             f"(the present rules with contributions) and of the benefit formula",
+             f"  {'year':>6s} {'status quo':>11s} {'design':>11s} {'transition':>11s} "
+             f"{'% GDP':>7s} {'financing':>10s} {'formula':>10s} {'gross-up':>9s} "
+             f"{'new reserve':>12s}"]
     for t in list(range(min(30, len(y)))) + [t for t in (49, 74, 99) if t < len(y)]:
         r = y.iloc[t]
-        lines.append(f"  {int(r.year):6d} {r.status_quo_budget_cost / 1e9:12,.0f} "
-                     f"{r.budget_cost / 1e9:12,.0f} {r.transition_cost / 1e9:12,.0f} "
-                     f"{100 * r.transition_cost / r.gdp:8.3f} {r.new_reserve_end / 1e9:13,.0f}")
+        lines.append(f"  {int(r.year):6d} {r.status_quo_budget_cost / 1e9:11,.0f} "
+                     f"{r.budget_cost / 1e9:11,.0f} {r.transition_cost / 1e9:11,.0f} "
+                     f"{100 * r.transition_cost / r.gdp:7.3f} "
+                     f"{r.transition_cost_financing / 1e9:10,.0f} "
+                     f"{r.transition_cost_formula / 1e9:10,.0f} {r.gross_up_cost / 1e9:9,.0f} "
+                     f"{r.new_reserve_end / 1e9:12,.0f}")
     return "\n".join(lines)
 
 
@@ -196,7 +202,7 @@ def compare(base, scenarios, horizon, out, sets, as_json, quiet) -> None:
     from actuary.io.fileio import check_outputs
 
     check_outputs([("--out", out, (".xlsx",))], inputs=[base, *scenarios])
-    say = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
+    say = progress(quiet)
     refs = [base, *scenarios]
     if sets:
         refs = [_with_sets(ref, sets) for ref in refs]

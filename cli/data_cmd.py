@@ -46,11 +46,14 @@ def data() -> None:
 @click.option("--cap-wages", is_flag=True, help="Use actives whose wage is outside the floor and "
               "ceiling, with the wage brought to the bound (listed as changed).")
 @click.option("--encoding", help="Text encoding of CSV files (default UTF-8).")
+@click.option("--accept-implausible", is_flag=True,
+              help="Go on with wages or pensions whose averages look like a unit mistake "
+                   "(said on the console and in the report).")
 @click.option("--strict", is_flag=True,
               help="Exit with code 3 when any row is rejected (the report is still written).")
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def check(members, pensioners, controls, report, basis, as_of, population, reserve, cap_wages,
-          encoding, strict, quiet) -> None:
+          encoding, accept_implausible, strict, quiet) -> None:
     """Check MEMBERS (CSV, XLSX or Parquet) and write the data-check report.
 
     Every row is used or listed in the report with its reason. Exit codes: 0 the files
@@ -64,7 +67,7 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
     """
     from actuary.assumptions import load_basis
     from actuary.members.datacheck import CheckSettings, check_files
-    from actuary.io.fileio import check_outputs
+    from actuary.io.fileio import check_outputs, output_set
     from actuary.reports.datacheck import write_datacheck_workbook
 
     if reserve is not None and not (math.isfinite(reserve) and reserve >= 0):
@@ -80,21 +83,23 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
                     ())],
                   inputs=[members, pensioners, controls, *aset.read_files])
     say = progress(quiet)
-    settings = CheckSettings.from_basis(aset, as_of.date() if as_of else None, cap_wages)
+    settings = CheckSettings.from_basis(aset, as_of.date() if as_of else None, cap_wages,
+                                        accept_implausible)
     result = check_files(members, settings, pensioners=pensioners, controls=controls,
                          encoding=encoding, progress=say)
     recon = None
-    if population:
-        from actuary.members.aggregate import write_population
+    with output_set():  # the population, its sidecar and the report together, or none
+        if population:
+            from actuary.members.aggregate import write_population
 
-        source = ""
-        if reserve is None:
-            reserve, source = _basis_reserve(aset)
-        path, recon = write_population(result, population, reserve, reserve_source=source)
-        say(f"wrote {path} and {path.with_suffix('.yaml')}")
-    say(f"writing {report}")
-    write_datacheck_workbook(result, report, reconciliation=recon, population_path=population,
-                             command=_command())
+            source = ""
+            if reserve is None:
+                reserve, source = _basis_reserve(aset)
+            path, recon = write_population(result, population, reserve, reserve_source=source)
+            say(f"writing {path} and {path.with_suffix('.yaml')}")
+        say(f"writing {report}")
+        write_datacheck_workbook(result, report, reconciliation=recon,
+                                 population_path=population, command=_command())
     click.echo("\n".join(result.summary_lines()))
     click.echo(f"\nreport: {report}")
     rejected = sum(f.rows_rejected for f in result.files)
@@ -128,7 +133,7 @@ def synth(n, seed, out, report, basis, defects, quiet) -> None:
     """Make a SYNTHETIC NSSF-like membership (seeded, reproducible, calibrated)."""
     from actuary.assumptions import load_basis
     from actuary.reports.datacheck import write_synth_workbook
-    from actuary.io.fileio import check_outputs
+    from actuary.io.fileio import check_outputs, output_set
     from actuary.members.synth import output_paths, synthesize, write_synthetic
 
     say = progress(quiet)
@@ -139,8 +144,9 @@ def synth(n, seed, out, report, basis, defects, quiet) -> None:
                   inputs=aset.read_files)
     result = synthesize(n, seed, aset=aset, defects=defects, progress=say)
     say(f"writing {out}")
-    files = write_synthetic(result, out)
-    write_synth_workbook(result, files, report, command=_command())
+    with output_set():  # members, pensioners, sidecar and report together, or none
+        files = write_synthetic(result, out)
+        write_synth_workbook(result, files, report, command=_command())
     m = result.meta
     click.echo(f"SYNTHETIC membership: {m['members']:,} members, {m['pensioners']:,} "
                f"pensioners, seed {m['seed']}, valuation date {m['valuation_date']}")

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from actuary.cli.progress import progress
-from actuary.io.errors import AssumptionError
+from actuary.io.errors import AssumptionError, DataError
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 _LEVEL = (0.5, 0.999)
@@ -115,7 +115,7 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
     from actuary.assumptions import load_basis
     from actuary.members.datacheck import CheckSettings, check_files
     from actuary.members.experience import study, write_experience_table
-    from actuary.io.fileio import check_outputs
+    from actuary.io.fileio import check_outputs, output_set
     from actuary.reports.experience import write_experience_workbook
 
     _check_options(decrement, method, degree, smoothing, level)
@@ -132,6 +132,10 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
     _check_window(study_start, study_end, settings.as_of)
     checked = check_files(members, settings, encoding=encoding, progress=say)
     f = checked.files[0]
+    if not f.rows_used:
+        raise DataError(f"no usable rows: all {f.rows_in:,} rows were rejected by the data check",
+                        source=f.path, expected="member rows that pass the data check (run "
+                        "actuary data check on the file for every row and its reason)")
     if f.rows_rejected:
         click.echo(f"data check: {f.rows_rejected:,} of {f.rows_in:,} rows rejected and left "
                    "out (run actuary data check for the report)")
@@ -140,9 +144,10 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
                    study_start=study_start, study_end=study_end,
                    method=method, degree=degree, h=smoothing, alpha=1.0 - level,
                    synthetic=checked.synthetic, source=f"{f.path} (SHA-256 {f.sha256[:16]}...)")
-    write_experience_table(result, aset, table_path)
-    say(f"wrote {table_path} and {table_path.with_suffix('.yaml')}")
-    write_experience_workbook(result, out, table_path=str(table_path),
-                              command="actuary " + " ".join(sys.argv[1:]))
+    with output_set():  # the table, its sidecar and the workbook together, or none
+        write_experience_table(result, aset, table_path)
+        say(f"writing {table_path} and {table_path.with_suffix('.yaml')}")
+        write_experience_workbook(result, out, table_path=str(table_path),
+                                  command="actuary " + " ".join(sys.argv[1:]))
     click.echo("\n".join(result.summary_lines()))
     click.echo(f"\nworkbook: {out}\ntable: {table_path}")

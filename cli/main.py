@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 import importlib
+import os
 import signal
 import sys
 
@@ -48,7 +49,11 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
+            return result
+        except BrokenPipeError:
+            closed_pipe()
         except ActuaryError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
@@ -58,6 +63,25 @@ class _Group(click.Group):
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"error: {where}{exc.strerror or exc}", err=True)
             sys.exit(1)
+
+
+#: Exit code when the reader of the output went away (``actuary basis show | head``):
+#: 128 + SIGPIPE, what a shell reports for a command ended by a closed pipe, as `yes`
+#: or `cat` end. Not 0: the output was cut short, so a script with ``pipefail`` sees it.
+CLOSED_PIPE_EXIT = 128 + signal.SIGPIPE
+
+
+def closed_pipe() -> None:
+    """End quietly because the reader closed the pipe: no message (stdout is gone and
+    the user stopped reading on purpose), no traceback, exit :data:`CLOSED_PIPE_EXIT`.
+    stdout is pointed at the null device first, so Python's last flush at exit does
+    not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test's captured output)
+        pass
+    sys.exit(CLOSED_PIPE_EXIT)
 
 
 def stop_on_terminate() -> None:

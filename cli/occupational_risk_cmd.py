@@ -12,7 +12,7 @@ from typing import Callable
 
 import click
 
-from actuary.io.fileio import write_atomic
+from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
 
 __all__ = ["valuate_branch_command", "branch_headline", "CSV_TABLES"]
 
@@ -72,16 +72,17 @@ def valuate_branch_command(aset, population: str | None, horizon: int | None, ou
 
     result = valuate_branch(aset, population, horizon, sensitivities=sensitivities,
                             progress=say, command="actuary " + " ".join(sys.argv[1:]))
-    say(f"writing {out}")
-    write_occupational_risk_workbook(result, out)
-    if csv_dir:
-        folder = Path(csv_dir)
-        for name in CSV_TABLES:
-            frame = getattr(result, name)
-            if frame is not None and not frame.empty:
-                write_atomic(folder / f"{name}.csv",
-                             lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
-        say(f"wrote CSV tables to {folder}")
+    with output_set():  # the workbook and the CSV tables together, or none of them
+        say(f"writing {out}")
+        write_occupational_risk_workbook(result, out)
+        if csv_dir:
+            folder = Path(csv_dir)
+            for name in CSV_TABLES:
+                frame = getattr(result, name)
+                if frame is not None and not frame.empty:
+                    write_atomic(folder / f"{name}.csv", lambda p, f=frame: spreadsheet_safe(
+                        f).to_csv(p, index=False, lineterminator="\n"))
+            say(f"wrote CSV tables to {folder}")
     if as_json:
         from actuary.cli.options import echo_json
 

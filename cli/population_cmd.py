@@ -15,7 +15,7 @@ import pandas as pd
 
 from actuary.cli.options import quiet_option
 from actuary.cli.progress import progress
-from actuary.io.fileio import atomic_path, check_outputs
+from actuary.io.fileio import atomic_path, check_outputs, save_xlsx, spreadsheet_safe
 
 #: Years of the headline table (those inside the projection are shown).
 HEADLINE_YEARS = (2025, 2030, 2040, 2050, 2075, 2100)
@@ -151,7 +151,8 @@ def write_result(frame, out: Path) -> None:
     if suffix == ".csv":
         data = frame.long()
         with atomic_path(out) as tmp:
-            data.to_csv(tmp, index=False, lineterminator="\n", float_format="%.12g")
+            spreadsheet_safe(data).to_csv(tmp, index=False, lineterminator="\n",
+                                          float_format="%.12g")
     elif suffix == ".xlsx":
         tables = frame.tables()
         with atomic_path(out) as tmp:
@@ -182,7 +183,7 @@ def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
         ws.append([str(c) for c in tab.columns])
         for row in tab.itertuples(index=False, name=None):
             ws.append([_cell(v) for v in row])
-    wb.save(path)
+    save_xlsx(wb, path)
 
 
 @click.command("population")

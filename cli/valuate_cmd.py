@@ -13,10 +13,12 @@ import click
 
 from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
 from actuary.cli.progress import progress
-from actuary.io.fileio import check_outputs, write_atomic
+from actuary.io.fileio import check_outputs, output_set, spreadsheet_safe, write_atomic
 
 # the tables --csv writes, one file each
 _CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers")
+# and the headline in long form (indicator, rate_path, value)
+_HEADLINE_CSV = "headline"
 
 
 def _pct(x) -> str:
@@ -25,6 +27,44 @@ def _pct(x) -> str:
     if x != x:  # NaN: the indicator has no solution (see its definition)
         return "none"
     return f"{round(100 * x, 2) + 0.0:.2f}%"  # + 0.0: no "-0.00%" for a rounding residue
+
+
+def _value(x, kind: str) -> str:
+    """One headline value: a rate, a calendar year or a ratio ('-' when not available)."""
+    if kind in ("rate", "share"):
+        return _pct(x)
+    if kind == "year":
+        return "none" if x is None else str(int(x))
+    return "-" if x is None or x != x else f"{x:.1f}"
+
+
+def _rate_paths(result) -> list[str]:
+    """The path-dependent indicators, one column per contribution-rate path."""
+    from actuary.analysis.rate_paths import PATH_INDICATORS
+
+    paths = result.rate_paths
+    if not paths:
+        return []
+    first = result.summary["first_year"]
+    heads = {"legislated": "legislated", "held": "rate held"}
+    lines = ["", "  Contribution-rate paths" + (", side by side as equals:" if len(paths) > 1
+                                                 else ":")]
+    for k, p in enumerate(paths):
+        lines += textwrap.wrap(f"[{'AB'[k]}] {p.assumes}", width=92, initial_indent="    ",
+                               subsequent_indent="        ")
+    if len(paths) == 1:
+        lines.append("    (the rate has no step after its last dated value: one path)")
+    lines.append(f"  {'':44s}" + "".join(f"{'[' + 'AB'[k] + '] ' + heads[p.key]:>16s}"
+                                         for k, p in enumerate(paths)))
+    for key, label, kind in PATH_INDICATORS:
+        if key.startswith("reserve_ratio_year_"):
+            n = int(key.rsplit("_", 1)[1])
+            label = f"{label} ({first + n - 1})"
+        if key == "depletion_year":
+            label = "depletion year (within the projection)"
+        lines.append(f"  {label[:44]:44s}" + "".join(
+            f"{_value(p.indicators.get(key), kind):>16s}" for p in paths))
+    return lines
 
 
 def headline(result) -> str:
@@ -37,6 +77,7 @@ def headline(result) -> str:
         f"  horizon {s['first_year']}-{s['last_year']}, reserve at start "
         f"{s['reserve0'] / 1e9:,.1f} billion KHR",
         "",
+        "  The same under any contribution rate:",
         f"  {'GAP 25 years':34s}{_pct(s.get('gap_25')):>10s}",
         f"  {'GAP 50 years':34s}{_pct(s.get('gap_50')):>10s}",
         f"  {'GAP 75 years':34s}{_pct(s.get('gap_75')):>10s}",
@@ -45,23 +86,6 @@ def headline(result) -> str:
     if s.get("steady_state_rate") is not None and s["steady_state_rate"] != s["steady_state_rate"]:
         lines.append("    (no rate equalises the reserve ratios of years 10 and 60: the scheme is")
         lines.append("     immature, its year-10 expenditure is tiny; see actuary/analysis/indicators.py)")
-    lines += [
-        f"  {'actuarial balance (75 years)':34s}{_pct(s.get('actuarial_balance_75')):>10s}",
-        f"  {'depletion year (legislated rates)':34s}{str(s.get('depletion_year') or 'none'):>10s}",
-    ]
-    held = _held_rate_depletion(result)
-    if s.get("depletion_year") is None and held is not None:
-        lines.append(f"    (with the rate held at its last dated value instead: depleted in {held};")
-        lines.append("     see the Sensitivity sheet)")
-    if s.get("payable_share_at_depletion") is not None:
-        lines.append(f"  {'  share payable from income then':34s}"
-                     f"{_pct(s['payable_share_at_depletion']):>10s}")
-    if s["reserve0"] == 0 and not (y["contributions"] > 0).any():
-        lines += textwrap.wrap(
-            "(no contributions and no reserve: the scheme is paid from the budget; the GAP is "
-            "the rate that would finance it, and the depletion year and reserve ratios "
-            "describe a fund it does not have; actuary compare gives its budget cost in % of "
-            "GDP)", width=88, initial_indent="    ", subsequent_indent="     ")
     acc = result.accrued
     if "not_computed" in acc:
         lines.append(f"  {'accrued-to-date liability':34s}{'-':>10s}")
@@ -77,8 +101,25 @@ def headline(result) -> str:
                 f"frozen) {acc['members'] / 1e9:,.1f} billion KHR; the members with service "
                 f"to retirement would cost {acc['members_projected_service'] / 1e9:,.1f} "
                 f"({acc['method']})", width=88, initial_indent="    ", subsequent_indent="     ")
+    if result.rate_paths:
+        lines += _rate_paths(result)
+    else:
+        lines += [
+            f"  {'actuarial balance (75 years)':34s}{_pct(s.get('actuarial_balance_75')):>10s}",
+            f"  {'depletion year (legislated rates)':34s}"
+            f"{str(s.get('depletion_year') or 'none'):>10s}",
+        ]
+        if s.get("payable_share_at_depletion") is not None:
+            lines.append(f"  {'  share payable from income then':34s}"
+                         f"{_pct(s['payable_share_at_depletion']):>10s}")
+    if s["reserve0"] == 0 and not (y["contributions"] > 0).any():
+        lines += textwrap.wrap(
+            "(no contributions and no reserve: the scheme is paid from the budget; the GAP is "
+            "the rate that would finance it, and the depletion year and reserve ratios "
+            "describe a fund it does not have; actuary compare gives its budget cost in % of "
+            "GDP)", width=88, initial_indent="    ", subsequent_indent="     ")
     lines += ["", f"  {'year':>6s} {'rate':>8s} {'PAYG':>8s} {'reserve ratio':>14s} "
-                  f"{'contributors':>13s} {'pensioners':>11s}"]
+                  f"{'contributors':>13s} {'pensioners':>11s}   (legislated rates)"]
     first = int(y["year"].iloc[0])
     for n in (1, 5, 10, 25, 50, 75, 100):
         if n <= len(y):
@@ -100,14 +141,20 @@ def headline(result) -> str:
     return "\n".join(lines)
 
 
-def _held_rate_depletion(result) -> int | None:
-    """Depletion year of the sensitivity test that holds the contribution rate at its last
-    dated value (None when it was not run or finds none)."""
-    from actuary.analysis.sensitivity import held_rate_test
+def _write_csv_tables(result, folder: Path) -> None:
+    """The tables of ``--csv``, one file each (spreadsheet-safe text, see fileio)."""
+    for name in _CSV_TABLES:
+        frame = getattr(result, name)
+        if frame is not None and not frame.empty:
+            write_atomic(folder / f"{name}.csv", lambda p, f=frame: spreadsheet_safe(f).to_csv(
+                p, index=False, lineterminator="\n"))
+    if result.rate_paths:
+        from actuary.analysis.rate_paths import headline_table
 
-    row = held_rate_test(result.sensitivity)
-    year = None if row is None else row["depletion_year"]
-    return None if year is None or year != year else int(year)  # year != year: NaN
+        table = spreadsheet_safe(headline_table(result.summary, result.rate_paths,
+                                                result.accrued))
+        write_atomic(folder / f"{_HEADLINE_CSV}.csv",
+                     lambda p: table.to_csv(p, index=False, lineterminator="\n"))
 
 
 @contextmanager
@@ -142,12 +189,17 @@ def batch_gc() -> Iterator[None]:
 @click.option("--out", "out", type=click.Path(dir_okay=False), default="valuation.xlsx",
               show_default=True, help="Workbook to write.")
 @click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
-              help="Also write the yearly, by-sex and sensitivity tables as CSV here.")
+              help="Also write the yearly, by-sex, sensitivity, careers and headline tables "
+                   "as CSV here.")
 @click.option("--no-sensitivity", is_flag=True, help="Skip the sensitivity tests.")
+@click.option("--accept-implausible", is_flag=True,
+              help="Value a starting population whose amounts look like a unit mistake "
+                   "(said on the console and the workbook's Summary).")
 @set_option
 @json_option
 @quiet_option
-def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, sets, as_json,
+def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, accept_implausible, sets,
+            as_json,
             quiet) -> None:
     """Value a scheme: project it, compute the indicators, write the workbook.
 
@@ -162,7 +214,8 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, sets, as_j
       actuary valuate --set 'economic.investment_return.values={2025-01-01: 0.05}' --json
     """
     outputs = [("--out", out, (".xlsx",))] + [("--csv", Path(csv_dir) / f"{name}.csv", ())
-                                              for name in _CSV_TABLES if csv_dir]
+                                              for name in (*_CSV_TABLES, _HEADLINE_CSV)
+                                              if csv_dir]
     check_outputs(outputs, inputs=[basis, population])
     say = progress(quiet)
     with batch_gc():
@@ -182,34 +235,47 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, sets, as_j
                                    say, as_json)
             return
         result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
-                     command="actuary " + " ".join(sys.argv[1:]))
-        say(f"writing {out}")
-        write_valuation_workbook(result, out)
-    if csv_dir:
-        folder = Path(csv_dir)
-        for name in _CSV_TABLES:
-            frame = getattr(result, name)
-            if frame is not None and not frame.empty:
-                write_atomic(folder / f"{name}.csv",
-                             lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
-        say(f"wrote CSV tables to {folder}")
+                     command="actuary " + " ".join(sys.argv[1:]),
+                     accept_implausible=accept_implausible)
+        # the workbook and the CSV tables are replaced together, or none of them
+        with output_set():
+            say(f"writing {out}")
+            write_valuation_workbook(result, out)
+            if csv_dir:
+                _write_csv_tables(result, Path(csv_dir))
+                say(f"wrote CSV tables to {csv_dir}")
     if as_json:
-        echo_json(headline_data(result, out))
+        data = headline_data(result, out)
+        if result.population.accepted:  # said in the data, as on the console
+            data["accepted_implausible"] = list(result.population.accepted)
+        echo_json(data)
         return
     click.echo(headline(result))
+    for note in result.population.accepted:
+        click.echo(f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}")
     click.echo(f"\nworkbook: {out}")
+
+
+def _held_depletion(result) -> int | None:
+    """The depletion year with the rate held at its last enacted step (None: none within
+    the projection, or the rate has no later step)."""
+    held = [p for p in result.rate_paths if p.key == "held"]
+    return held[0].indicators["depletion_year"] if held else None
 
 
 def headline_data(result, out: str | None = None) -> dict:
     """The headline as data, for ``--json``: the set, the summary indicators, the
-    depletion year with the rate held at its last dated value, the implicit pension debt
+    depletion year with the rate held at its last dated value, the indicators under each
+    contribution-rate path (:mod:`actuary.analysis.rate_paths`), the implicit pension debt
     and the count of unverified items."""
     aset = result.aset
     return {
         "set": aset.name, "scheme": aset.scheme.name, "content_hash": aset.content_hash(),
         "valuation_date": aset.valuation_date, "overrides": [k for k, _ in aset.overrides],
         "summary": result.summary,
-        "depletion_year_rate_held": _held_rate_depletion(result),
+        "depletion_year_rate_held": _held_depletion(result),
+        "rate_paths": {p.name: {"assumes": p.assumes, **p.indicators}
+                       for p in result.rate_paths},
         "accrued": result.accrued,
         "unverified": len(aset.unverified()),
         "workbook": out,

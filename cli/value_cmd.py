@@ -18,7 +18,7 @@ import numpy as np
 
 from actuary.cli.progress import progress
 from actuary.io.errors import DataError
-from actuary.io.fileio import check_outputs
+from actuary.io.fileio import check_outputs, output_set
 
 __all__ = ["value", "parse_rate", "read_discount_curve", "describe_discount", "headline",
            "RATE_RANGE"]
@@ -184,9 +184,12 @@ def _report_check(checked: Any) -> None:
 @click.option("--by-member", "by_member", type=click.Path(dir_okay=False),
               help="CSV of the values by person (default: OUT_members.csv beside the workbook).")
 @click.option("--encoding", help="Text encoding of CSV member files (default UTF-8).")
+@click.option("--accept-implausible", is_flag=True,
+              help="Value wages or pensions whose averages look like a unit mistake (said "
+                   "on the console and the workbook's Summary).")
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_member, encoding,
-          quiet) -> None:
+          accept_implausible, quiet) -> None:
     """Value MEMBERS as a closed group, member by member: ADL, PVFB and PVFC in KHR.
 
     MEMBERS is a member file (CSV, XLSX or Parquet, the format of actuary data check).
@@ -220,19 +223,24 @@ def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_membe
     elif curve is not None:
         discount, rates = read_discount_curve(curve)
         spots = (Path(curve), rates)
-    settings = CheckSettings.from_basis(aset, as_of.date() if as_of else None)
+    settings = CheckSettings.from_basis(aset, as_of.date() if as_of else None,
+                                        accept_implausible=accept_implausible)
     checked = check_files(members, settings, pensioners=pensioners, encoding=encoding,
                           progress=say)
     _report_check(checked)
+    for note in checked.accepted:
+        click.echo(f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}")
     used = sum(f.rows_used for f in checked.files)
     say(f"valuing {used:,} rows member by member (a first run compiles the engine: ~15 s)")
     run = value_check_result(checked, aset, discount, horizon)
     words = describe_discount(fixed, spots, run.basis)
-    say(f"writing {csv_path}")
-    write_by_member_csv(run.valuation, csv_path)
-    say(f"writing {out_path}")
-    report = ClosedGroupReport(run=run, check=checked, discount=words, csv_path=str(csv_path),
-                               command="actuary " + " ".join(sys.argv[1:]))
-    write_closed_group_workbook(report, out_path)
+    with output_set():  # the CSV and the workbook replaced together, or neither
+        say(f"writing {csv_path}")
+        write_by_member_csv(run.valuation, csv_path)
+        say(f"writing {out_path}")
+        report = ClosedGroupReport(run=run, check=checked, discount=words,
+                                   csv_path=str(csv_path),
+                                   command="actuary " + " ".join(sys.argv[1:]))
+        write_closed_group_workbook(report, out_path)
     click.echo(headline(run, words))
     click.echo(f"\nworkbook: {out_path}\nby member: {csv_path}")

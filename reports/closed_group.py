@@ -41,7 +41,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from actuary import __version__
 from actuary.io.errors import DataError
-from actuary.io.fileio import write_atomic
+from actuary.io.fileio import spreadsheet_safe, write_atomic
 
 from . import styles
 from .datacheck import SheetWriter
@@ -172,7 +172,8 @@ def write_by_member_csv(valuation: Any, path: str | os.PathLike[str]) -> Path:
         raise DataError("the by-member values must be written to a .csv file", source=str(dest),
                         field="--by-member", value=dest.suffix or dest.name,
                         expected="a file name ending in .csv")
-    table = pa.Table.from_pandas(by_member_frame(valuation), preserve_index=False)
+    table = pa.Table.from_pandas(spreadsheet_safe(by_member_frame(valuation)),
+                                 preserve_index=False)
     options = pacsv.WriteOptions(include_header=True)
     return write_atomic(dest, lambda p: pacsv.write_csv(table, p, options))
 
@@ -219,6 +220,8 @@ def _summary_sheet(book: Workbook, report: ClosedGroupReport) -> None:
         ("Projection", f"{v.first_year}-{last} ({len(v.v_mid)} years); flows after {last} "
                        "are not counted"),
         *_file_lines(report.check),
+        *[("IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)", note)
+          for note in getattr(report.check, "accepted", ())],
         ("Members and pensioners valued", len(v.by_member)),
     ]
     diff = largest_difference(run.comparison)

@@ -32,7 +32,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from actuary.io.fileio import atomic_path
+from actuary.io.fileio import atomic_path, save_xlsx
 
 from . import styles
 from .cells import cell_value
@@ -118,7 +118,7 @@ def _book() -> Workbook:
 def _save(book: Workbook, path: str | Path) -> Path:
     path = Path(path)
     with atomic_path(path) as tmp:
-        book.save(tmp)
+        save_xlsx(book, tmp)
     return path
 
 
@@ -180,6 +180,8 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
     s.blank()
     s.row(["Limits checked against"], font=styles.SECTION)
     s.pairs(result.settings.rules())
+    s.pairs([("IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)", note)
+             for note in getattr(result, "accepted", ())])
     s.blank()
     s.row(["What was changed"], font=styles.SECTION)
     changed = result.problems[result.problems["severity"] == "changed"]

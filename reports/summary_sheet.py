@@ -16,18 +16,22 @@ import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
 from actuary import __version__
-from actuary.analysis.sensitivity import HELD_RATE_TEST, held_rate_test
+from actuary.analysis.rate_paths import PATH_INDICATORS
 
 from . import styles
 from .cells import put, put_formula, put_title
 from .indicators_sheet import milestone_years
 from .projection_sheet import ProjectionLayout
 
-__all__ = ["write_summary", "HEADLINE_KEY_COL", "OPINION_TITLE", "UNVERIFIED_TITLE"]
+__all__ = ["write_summary", "HEADLINE_KEY_COL", "OPINION_TITLE", "UNVERIFIED_TITLE",
+           "RATE_PATHS_TITLE", "PATH_KEY_COLS"]
 
 HEADLINE_KEY_COL = 4
 OPINION_TITLE = "Actuary's opinion"
 UNVERIFIED_TITLE = "UNVERIFIED parameters the results rest on"
+RATE_PATHS_TITLE = "The headline under two contribution-rate paths, as equals"
+#: Columns of the keys of path [A] and path [B] in the rate-path table (values in 2 and 3).
+PATH_KEY_COLS = (HEADLINE_KEY_COL, HEADLINE_KEY_COL + 1)
 WIDTHS = {1: 46, 2: 20, 3: 16, 4: 16, 5: 16, 6: 16, 7: 14, 8: 14, 9: 14}
 
 
@@ -81,6 +85,12 @@ def _about(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -
         put(ws, r, 1, label, font=styles.BOLD)
         fmt = styles.DATE if label == "Valuation date" else styles.KHR
         put(ws, r, 2, value, fmt)
+    # implausible starting data the user chose to value (--accept-implausible)
+    for note in getattr(pop, "accepted", ()):
+        r = cur.take()
+        put(ws, r, 1, "IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)", font=styles.BOLD,
+            fill=styles.UNVERIFIED_FILL)
+        put(ws, r, 2, note, fill=styles.UNVERIFIED_FILL)
 
 
 def _headline_rows(result: Any, layout: ProjectionLayout) -> list[tuple[str, str, str, str]]:
@@ -89,24 +99,20 @@ def _headline_rows(result: Any, layout: ProjectionLayout) -> list[tuple[str, str
     years = layout.years
     rows = [(f"General average premium, {n} years", f"summary.gap_{n}",
              "share of insurable earnings", styles.RATE) for n in (25, 50, 75)]
-    rows += [
-        ("Depletion year of the reserve (legislated rates)", "summary.depletion_year",
-         "calendar year", styles.YEAR),
-        ("Share of expenditure payable from contributions in the depletion year",
-         "summary.payable_share_at_depletion", "share of expenditure", styles.RATE),
-    ]
-    if held_rate_test(result.sensitivity) is not None:
-        rows.append(("Depletion year with the rate held at its last dated value (Sensitivity "
-                     "sheet)", f"sensitivity.depletion_year[{HELD_RATE_TEST}]",
-                     "calendar year", styles.YEAR))
-    rows += [
-        ("Actuarial balance, 75 years", "summary.actuarial_balance_75",
-         "share of insurable earnings", styles.RATE),
-        ("Steady-state contribution rate", "summary.steady_state_rate",
-         "share of insurable earnings", styles.RATE),
-        (f"Reserve ratio, end of year 10 ({years[9] if len(years) >= 10 else '-'})",
-         "summary.reserve_ratio_year_10", "years of expenditure", styles.RATIO),
-    ]
+    if not result.rate_paths:  # otherwise in the table of the two paths
+        rows += [
+            ("Depletion year of the reserve (legislated rates)", "summary.depletion_year",
+             "calendar year", styles.YEAR),
+            ("Share of expenditure payable from contributions in the depletion year",
+             "summary.payable_share_at_depletion", "share of expenditure", styles.RATE),
+            ("Actuarial balance, 75 years", "summary.actuarial_balance_75",
+             "share of insurable earnings", styles.RATE),
+        ]
+    rows.append(("Steady-state contribution rate", "summary.steady_state_rate",
+                 "share of insurable earnings", styles.RATE))
+    if not result.rate_paths:
+        rows.append((f"Reserve ratio, end of year 10 ({years[9] if len(years) >= 10 else '-'})",
+                     "summary.reserve_ratio_year_10", "years of expenditure", styles.RATIO))
     for n in (1, 10, 25, 50, 75):
         if f"payg_year_{n}" in s:
             y = years[n - 1]
@@ -131,11 +137,6 @@ def _headline_value(result: Any, layout: ProjectionLayout, key: str,
     for n in (1, 10, 25, 50, 75):
         if n <= len(years):
             link[f"summary.payg_year_{n}"] = f"yearly.payg_cost_rate[{years[n - 1]}]"
-    if key.startswith("sensitivity."):
-        year = held_rate_test(result.sensitivity)["depletion_year"]
-        if year is None or year != year:
-            return None, f"not within the projection ({years[0]}-{years[-1]})"
-        return None, int(year)
     if key.startswith("summary."):
         value = s.get(key.split(".", 1)[1])
         if value is None:
@@ -162,7 +163,8 @@ def _headline_value(result: Any, layout: ProjectionLayout, key: str,
 
 def _headline(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout,
               cells: dict[str, str]) -> None:
-    _section(ws, cur, "Headline indicators",
+    _section(ws, cur, "Headline indicators" + (" (the same under either rate path)"
+                                               if result.rate_paths else ""),
              "Definitions on the Indicators sheet; linked cells follow the Projection sheet.")
     _headers(ws, cur.take(), ["Indicator", "Value", "Unit", "Key (source in the result)"])
     for label, key, unit, fmt in _headline_rows(result, layout):
@@ -175,6 +177,79 @@ def _headline(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout
             put(ws, r, 2, value, fmt)
         put(ws, r, 3, unit)
         put(ws, r, HEADLINE_KEY_COL, key, font=styles.KEY)
+
+
+_PATH_UNITS = {"year": ("calendar year", styles.YEAR), "rate": ("share of insurable earnings",
+                                                                 styles.RATE),
+               "ratio": ("years of expenditure", styles.RATIO),
+               "share": ("share of expenditure", styles.RATE)}
+# indicators of path [A] that the Indicators or Projection sheet holds: their key there
+_LEGISLATED_KEYS = {"depletion_year": "summary.depletion_year",
+                    "payable_share_at_depletion": "summary.payable_share_at_depletion",
+                    "actuarial_balance_75": "summary.actuarial_balance_75"}
+
+
+def _path_cell(ws: Worksheet, r: int, c: int, result: Any, layout: ProjectionLayout,
+               cells: dict[str, str], path: Any, key: str, fmt: str) -> str:
+    """Write one path's value of ``key`` (a link for path [A] where a sheet holds it);
+    return the key naming its source in the result."""
+    years = layout.years
+    value = path.indicators.get(key)
+    own = f"rate_paths.{path.key}.{key}"
+    if value is None:
+        put(ws, r, c, (f"none within the projection ({years[0]}-{years[-1]})"
+                       if key == "depletion_year" else
+                       "no depletion" if key == "payable_share_at_depletion" else
+                       "not available (projection too short)"))
+        return own
+    if path.key == "legislated":
+        link = _LEGISLATED_KEYS.get(key)
+        if link in cells:
+            put_formula(ws, r, c, f"={cells[link]}", fmt)
+            return link
+        if key.startswith("reserve_ratio_year_"):
+            y = years[int(key.rsplit("_", 1)[1]) - 1]
+            put_formula(ws, r, c, f"={layout.ref('reserve_ratio', y)}", fmt)
+            return f"yearly.reserve_ratio[{y}]"
+    put(ws, r, c, int(value) if key == "depletion_year" else value, fmt)
+    return own
+
+
+def _rate_paths(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout,
+                cells: dict[str, str]) -> None:
+    """The indicators that depend on the contribution rate, one column per path."""
+    paths = result.rate_paths
+    if not paths:
+        return
+    _section(ws, cur, RATE_PATHS_TITLE,
+             "The depletion year, the actuarial balance and the reserve ratios rest on the "
+             "contribution rate after its last enacted step, a rule the reader should see. "
+             "Both paths use the same people, earnings and benefits; only contributions and "
+             "the expenses charged on them differ (actuary.analysis.rate_paths). The GAP "
+             "(below) does not depend on the rate: it is compared with each path's average "
+             "rate.")
+    for k, p in enumerate(paths):
+        r = cur.take()
+        put(ws, r, 1, f"[{'AB'[k]}] assumes", font=styles.BOLD)
+        put(ws, r, 2, p.assumes).alignment = styles.WRAP
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
+        ws.row_dimensions[r].height = 45
+    names = {"legislated": "[A] Legislated schedule, as sourced",
+             "held": "[B] Rate held at its last enacted step"}
+    _headers(ws, cur.take(), ["Indicator", *(names[p.key] for p in paths),
+                              *(["(one path only)"] if len(paths) == 1 else []),
+                              "Key [A] (source in the result)", "Key [B]", "Unit"])
+    first = layout.years[0]
+    for key, label, kind in PATH_INDICATORS:
+        unit, fmt = _PATH_UNITS[kind]
+        if key.startswith("reserve_ratio_year_"):
+            label = f"{label} ({first + int(key.rsplit('_', 1)[1]) - 1})"
+        r = cur.take()
+        put(ws, r, 1, label.strip())
+        for k, p in enumerate(paths):
+            src = _path_cell(ws, r, 2 + k, result, layout, cells, p, key, fmt)
+            put(ws, r, PATH_KEY_COLS[k], src, font=styles.KEY)
+        put(ws, r, PATH_KEY_COLS[1] + 1, unit)
 
 
 def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
@@ -315,6 +390,7 @@ def write_summary(ws: Worksheet, result: Any, layout: ProjectionLayout,
     styles.set_widths(ws, WIDTHS)
     cur = _Cursor(3)
     _about(ws, cur, result, layout)
+    _rate_paths(ws, cur, result, layout, cells)
     _headline(ws, cur, result, layout, cells)
     _accrued(ws, cur, result)
     _gender(ws, cur, result, layout)

@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
 
 from actuary import __version__
 from actuary.io.errors import DataError
-from actuary.io.fileio import atomic_path
+from actuary.io.fileio import atomic_path, save_xlsx
 
 from . import styles
 from .charts import add_charts
@@ -122,12 +121,7 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
     openpyxl's own ``save`` stamps the clock's time; same result, same bytes here.
     """
     stamp = wb.properties.modified or datetime(1980, 1, 1)
-    archive = _StampedZip(path, stamp)
-    try:
-        ExcelWriter(wb, archive).save()  # closes the archive
-    finally:
-        if archive.fp is not None:
-            archive.close()
+    save_xlsx(wb, path, _StampedZip(path, stamp))
 
 
 def write_valuation_workbook(result: Any, path: str | os.PathLike[str]) -> Path:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from actuary.io.errors import TableError
+from actuary.io.fileio import input_file, refuse_control_characters
 from actuary.tables.schema import (
     SEXES,
     Dimensions,
@@ -138,8 +139,8 @@ def read_rows(path: Path) -> pd.DataFrame:
     Blank lines are kept (as empty cells) so that positional row ``i`` is file
     line ``i + 2`` and gets reported rather than silently skipped.
     """
-    if not path.exists():
-        raise TableError("table file not found", source=str(path), expected="a CSV file")
+    input_file(path, "a CSV file", TableError)
+    refuse_control_characters(path, error=TableError)  # pandas cuts a field at a NUL
     try:
         return pd.read_csv(
             path, dtype=str, keep_default_na=False, skip_blank_lines=False, encoding="utf-8"

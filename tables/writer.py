@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from actuary.io.errors import TableError
-from actuary.io.fileio import atomic_path
+from actuary.io.fileio import atomic_path, spreadsheet_safe
 
 __all__ = ["save_table", "sidecar_document", "dump_yaml"]
 
@@ -102,7 +102,8 @@ def save_table(
     yaml_text = dump_yaml(sidecar_document(table))
     float_format = None if digits is None else f"%.{int(digits)}g"
     with atomic_path(csv_path) as tmp:
-        table.data.to_csv(tmp, index=False, float_format=float_format, lineterminator="\n")
+        spreadsheet_safe(table.data).to_csv(tmp, index=False, float_format=float_format,
+                                            lineterminator="\n")
     with atomic_path(folder / f"{table.name}.yaml") as tmp:
         tmp.write_text(yaml_text, encoding="utf-8")
     return csv_path

@@ -299,5 +299,6 @@ def test_one_output_inside_another_is_refused(folder):
 def test_a_name_the_system_refuses_is_a_message(folder):
     result = CliRunner().invoke(main, ["valuate", "--population", "b" * 300 + ".csv"])
     assert result.exit_code == 1, result.output
-    assert result.output.strip().splitlines()[-1].endswith(".csv: File name too long")
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("error: bbb") and ".csv: cannot read the file: File name too long" in last
     assert "Traceback" not in result.output

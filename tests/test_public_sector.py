@@ -294,3 +294,70 @@ def test_kernel_agrees_with_the_numpy_reference_on_the_shipped_basis(public):
         scale = np.maximum(np.abs(got), np.abs(want))
         rel = np.divide(diff, scale, out=np.zeros_like(diff), where=scale > 0)
         assert rel.max() < 1e-12
+
+
+# ------------------------------------------------------- transition cost split, gross-up
+
+def test_gross_up_factors_by_hand():
+    from actuary.schemes.transition_split import gross_up_factors
+
+    # the NSSF rate averaged over 2027 (4% to October, 8% after) with the state's half
+    g = gross_up_factors(np.array([0.0, 0.04 * 0.75 + 0.08 * 0.25, 0.08]), np.full(3, 0.5))
+    np.testing.assert_allclose(g, [1.0, 1 / (1 - 0.025), 1 / 0.96], rtol=1e-15)
+
+
+def test_transition_cost_split_adds_up(transition):
+    y = transition.yearly
+    np.testing.assert_allclose(y["transition_cost_financing"] + y["transition_cost_formula"],
+                               y["transition_cost"], rtol=1e-12, atol=1e-3)
+    np.testing.assert_allclose(y["transition_cost_financing"],
+                               y["financing_budget_cost"] - y["status_quo_budget_cost"],
+                               rtol=1e-12, atol=1e-3)
+    assert (y["gross_up_cost"] == 0).all()
+    s = transition.summary
+    assert s["transition_cost_financing_pv_60"] + s["transition_cost_formula_pv_60"] == \
+        pytest.approx(s["transition_cost_pv_60"], rel=1e-9)
+
+
+def test_the_formula_effect_vanishes_when_only_the_financing_changes(tmp_path):
+    """A new scheme with the present rules, financed like ps-nssf-rules (the NSSF's
+    rates, the state's half, no guarantee): path B is the design, the formula effect 0."""
+    (tmp_path / "fin_only.yaml").write_text(
+        "name: fin-only\nbase: public-sector-default\ndescription: present rules, contributions\n"
+        "overrides:\n"
+        "  scheme.parameters.contribution_rate.values:\n"
+        "    2022-10-01: 0.04\n    2027-10-01: 0.08\n    2032-10-01: 0.1075\n"
+        "  scheme.parameters.budget_guarantee.values: {2022-01-01: none}\n")
+    text = (REFORMS_DIR / "ps_transition_2027.yaml").read_text()
+    (tmp_path / "d.yaml").write_text(text.replace("new_scheme: ps-nssf-rules",
+                                                  "new_scheme: fin_only.yaml"))
+    sc = load_scenario(tmp_path / "d.yaml", horizon=40)
+    y = sc.yearly
+    np.testing.assert_allclose(y["transition_cost_formula"], 0.0, atol=1e-6 * y["budget_cost"].max())
+    assert y["transition_cost_financing"].iloc[3] != 0
+
+
+def test_gross_up_raises_salaries_by_the_workers_rate():
+    """Salaries of the new scheme's members times g_t = 1 / (1 - c_t / 2), year by year
+    (the same people as without the gross-up); the state pays (1 - 1/g) of them."""
+    plain = load_scenario("ps-transition-2027", horizon=30)
+    gross = load_scenario("ps-transition-2027-gross-up", horizon=30)
+    w0 = plain.parts["new"].projection.flows[:, :, S.FLOW_WAGE_MASS].sum(axis=1)
+    w1 = gross.parts["new"].projection.flows[:, :, S.FLOW_WAGE_MASS].sum(axis=1)
+    years = 2025 + np.arange(30)
+    # the NSSF schedule of ps-nssf-rules, averaged by month, from 1 January 2027
+    # (4%, 8% from October 2027, 10.75% from October 2032, +2.75 points every ten years)
+    steps = ((2027, 0.04, 0.08), (2032, 0.08, 0.1075), (2042, 0.1075, 0.135),
+             (2052, 0.135, 0.1625))
+    rate = np.full(30, 0.04)
+    for y, before, after in steps:
+        rate[years == y] = before * 9 / 12 + after * 3 / 12
+        rate[years > y] = after
+    rate[years < 2027] = 0.0
+    g = 1 / (1 - 0.5 * rate)
+    np.testing.assert_allclose(w1[2:], g[2:] * w0[2:], rtol=1e-9)
+    np.testing.assert_allclose(gross.yearly["gross_up_cost"], (1 - 1 / g) * w1, rtol=1e-9)
+    # the budget pays the gross-up on top of the employer's half and the legacy pensions
+    y = gross.yearly
+    np.testing.assert_allclose(y["budget_cost"], y["legacy_expenditure"]
+                               + 0.5 * y["new_contributions"] + y["gross_up_cost"], rtol=1e-9)

@@ -195,20 +195,18 @@ def test_valuate_command_with_a_short_horizon(tmp_path):
 
 def test_headline_says_what_its_figures_rest_on(default):
     """The printed headline: the steady-state note under its line, the depletion year
-    with the rate held (from the sensitivity table), the gender gap at several years."""
+    under both rate paths side by side, the gender gap at several years."""
     from actuary.cli.valuate_cmd import headline
-    from actuary.analysis.sensitivity import HELD_RATE_TEST, sensitivity_table
 
     aset, pop, basis = default
     result = run_valuation(aset, pop, basis=basis)
-    result.sensitivity = sensitivity_table(result)
     lines = headline(result).splitlines()
     at = {line.split()[0] + " " + line.split()[1]: i for i, line in enumerate(lines)
           if len(line.split()) > 1}
     assert "no rate equalises" in lines[at["steady-state rate"] + 1]
-    held = result.sensitivity.set_index("test").loc[HELD_RATE_TEST, "depletion_year"]
-    assert result.summary["depletion_year"] is None and held > 2025
-    assert f"depleted in {int(held)}" in lines[at["depletion year"] + 1]
+    legislated, held = result.rate_paths
+    assert result.summary["depletion_year"] is None and held.indicators["depletion_year"] > 2025
+    assert lines[at["depletion year"]].split()[-2:] == ["none", str(held.indicators["depletion_year"])]
     by_sex = result.by_sex.set_index(["year", "sex"])["average_monthly_old_age_pension"]
     gaps = lines[at["gender pension"] + 1]
     for year in (2025, 2049, 2074, 2099):

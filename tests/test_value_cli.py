@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from libreoffice import SOFFICE, formula_problems  # noqa: E402
 
 from actuary.cli.main import main  # noqa: E402
+from actuary.io.fileio import spreadsheet_original  # noqa: E402
 
 FORMULA_ID = "=1+2"
 SHEETS = ["Summary", "Results by status and sex", "Branches", "Member vs cohort", "Discount",
@@ -152,7 +153,10 @@ def test_csv_sums_to_the_totals(default_run, python_run):
                         float_precision="round_trip")
     expected = v.by_member.reset_index(drop=True)
     for col in ("id", "sex", "age", "status"):
-        assert exact[col].astype(str).tolist() == expected[col].astype(str).tolist()
+        # text cells a spreadsheet would run as a formula carry one apostrophe in front
+        text = spreadsheet_original(exact[col].astype(str))
+        assert text.tolist() == expected[col].astype(str).tolist()
+    assert "'=1+2" in exact["id"].tolist()
     for col in ("service_years", "pvfb", "pvfc", "adl"):
         np.testing.assert_array_equal(exact[col].to_numpy(), expected[col].to_numpy(float))
     # pensioners' accrued rights are all they will get
@@ -166,7 +170,10 @@ def test_an_id_starting_with_equals_stays_text(default_run):
     cells = [c for (c,) in ws.iter_rows(min_col=1, max_col=1) if c.value == FORMULA_ID]
     assert len(cells) == 1 and cells[0].data_type == "s"
     assert not any(c.data_type == "f" for (c,) in ws.iter_rows(min_col=1, max_col=1))
-    assert FORMULA_ID in set(pd.read_csv(csv, dtype=str, keep_default_na=False)["id"])
+    # in the CSV it is neutralised (a spreadsheet would run it) and recoverable
+    ids = pd.read_csv(csv, dtype=str, keep_default_na=False)["id"]
+    assert "'" + FORMULA_ID in set(ids) and FORMULA_ID not in set(ids)
+    assert FORMULA_ID in set(spreadsheet_original(ids))
 
 
 def test_by_member_sheet_only_up_to_the_limit(default_run, python_run, files, monkeypatch,

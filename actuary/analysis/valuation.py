@@ -13,7 +13,6 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -32,6 +31,7 @@ from actuary.analysis.careers import (
 )
 from actuary.io.errors import AssumptionError
 from actuary.io.fileio import sha256_of
+from actuary.io.progress import Progress, waiting
 from actuary.engine.projection import Projection, project
 from actuary.engine.starting import StartingPopulation, read_starting_population, shipped_population_path
 from actuary.engine.state import (
@@ -61,7 +61,6 @@ from actuary.engine.state import (
 __all__ = ["ValuationResult", "valuate", "run_valuation", "GAP_HORIZONS", "cash_flows"]
 
 GAP_HORIZONS = (25, 50, 75)
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -90,6 +89,10 @@ class ValuationResult:
         The starting population summary.
     accrued
         The implicit pension debt (:func:`accrued_liability`); empty when not asked for.
+    rate_paths
+        The headline under the legislated contribution-rate schedule and under the rate
+        held at its last enacted step (:mod:`actuary.analysis.rate_paths`); empty when
+        not asked for (``detail=False``).
     provenance
         Inputs (files and their SHA-256), versions, command, date.
     """
@@ -107,6 +110,7 @@ class ValuationResult:
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
     provenance: dict = field(default_factory=dict)
     accrued: dict = field(default_factory=dict)
+    rate_paths: tuple = ()
 
     @property
     def starting(self) -> pd.DataFrame:
@@ -326,7 +330,8 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
                                       "occupational_risk.valuate_branch); a pension set here")
     given = basis is not None
     basis = basis or build_basis(aset, population, horizon)
-    proj = project(basis)
+    with waiting(progress, "projecting the scheme (a first run compiles the kernel)"):
+        proj = project(basis)
     cf = cash_flows(proj)
     gdp = aset.economic.gdp.yearly(int(proj.years[0]), int(proj.years[-1]))
     yearly = yearly_frame(proj, cf, gdp)
@@ -335,7 +340,11 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
               if detail else [])
     careers = pd.DataFrame()
     accrued: dict = {}
+    paths: tuple = ()
     if detail:
+        from actuary.analysis.rate_paths import rate_paths
+
+        paths = rate_paths(aset, basis, cf)
         # careers and accrued rights are about the rules and the people, not the
         # valuation period: a short horizon would cut them off
         long_enough = given or basis.n_years >= aset.horizon_years
@@ -346,7 +355,7 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     return ValuationResult(
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
-        careers=careers, accrued=accrued,
+        careers=careers, accrued=accrued, rate_paths=paths,
     )
 
 
@@ -374,31 +383,36 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
         from actuary.analysis.accrued import cohort_accrued_liability
 
         return cohort_accrued_liability(aset, population, basis.n_years)
-    if progress is not None:
-        progress("valuing accrued rights member by member (a first run compiles the "
-                 "engine: ~15 s)")
-
-    adl = float(value_population(basis, population, start_rules(aset))["adl"])
+    with waiting(progress, "valuing accrued rights member by member (a first run compiles "
+                           "the member engine)"):
+        adl = float(value_population(basis, population, start_rules(aset))["adl"])
     return {"adl": adl, "reserve0": reserve0,
             "funded_ratio": reserve0 / adl if adl > 0 else float("nan"),
             "adl_pct_gdp": 100.0 * adl / gdp0 if gdp0 > 0 else float("nan")}
 
 
-def load_population(aset: AssumptionSet, path: str | Path | None) -> StartingPopulation:
-    """The population file given, else the one the assumption set names."""
-    if path is not None:
-        return read_starting_population(path)
-    return read_starting_population(aset.starting_population_file
-                                    or shipped_population_path(aset.starting_population))
+def load_population(aset: AssumptionSet, path: str | Path | None,
+                    accept_implausible: bool = False) -> StartingPopulation:
+    """The population file given, else the one the assumption set names, checked against
+    the rules of ``aset`` (:func:`actuary.engine.starting.check_against_rules`)."""
+    from actuary.engine.plausibility import RuleLimits
+    from actuary.engine.starting import check_against_rules
+
+    if path is None:
+        path = aset.starting_population_file or shipped_population_path(aset.starting_population)
+    return check_against_rules(read_starting_population(path), RuleLimits.from_basis(aset),
+                               accept_implausible)
 
 
 def valuate(basis: AssumptionSet | str | Path | None = None,
             population_file: str | Path | None = None, horizon: int | None = None, *,
             sensitivities: bool = True, progress: Progress | None = None,
-            command: str = "") -> ValuationResult:
+            command: str = "", accept_implausible: bool = False) -> ValuationResult:
     """The whole valuation: load, project, indicators, sensitivities, provenance.
 
     ``basis`` is a loaded set, or what :func:`actuary.assumptions.load_basis` takes.
+    ``accept_implausible`` values a starting population whose amounts look like a unit
+    mistake (its findings are kept in ``result.population.accepted``).
     """
     say = progress or (lambda _msg: None)
     if isinstance(basis, AssumptionSet):
@@ -407,14 +421,13 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
         say("loading the assumption set")
         aset = load_basis(basis)
     say("reading the starting population")
-    population = load_population(aset, population_file)
-    say("projecting the scheme")
-    result = run_valuation(aset, population, horizon, progress=say)
+    population = load_population(aset, population_file, accept_implausible)
+    result = run_valuation(aset, population, horizon, progress=progress)
     if sensitivities:
         from actuary.analysis.sensitivity import sensitivity_table
 
         say("running sensitivities")
-        result.sensitivity = sensitivity_table(result, progress=say)
+        result.sensitivity = sensitivity_table(result, progress=progress)
     result.provenance = provenance(aset, population, command)
     return result
 

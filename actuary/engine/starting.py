@@ -42,7 +42,7 @@ import csv
 import math
 import warnings
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,17 @@ from actuary import assumptions as assumptions_package
 from actuary.io.yamlio import read_mapping
 from actuary.engine.basis import StartingState
 from actuary.io.errors import DataError
+from actuary.io.fileio import input_file, refuse_control_characters
+from actuary.engine.plausibility import (
+    MAX_COUNT,
+    MAX_MONTHLY_KHR,
+    MIN_MEMBER_AGE,
+    RuleLimits,
+    pension_finding,
+    refuse_or_accept,
+    wage_finding,
+    weighted_median,
+)
 from actuary.engine.state import N_AGE, N_SERVICE
 
 __all__ = [
@@ -63,6 +74,7 @@ __all__ = [
     "StartingPopulation",
     "read_starting_population",
     "shipped_population_path",
+    "check_against_rules",
 ]
 
 STATUSES = ("active", "inactive", "old_age", "invalidity", "spouse", "orphan")
@@ -99,6 +111,8 @@ class StartingPopulation:
     path: str = ""
     notes: list[str] = field(default_factory=list)
     wage_basis: str = "insurable"  # what average_monthly_wage is: insurable or gross
+    #: implausible findings the user accepted (see :func:`check_against_rules`)
+    accepted: list[str] = field(default_factory=list)
 
     def summary(self) -> pd.DataFrame:
         """Counts and average amounts by status and sex (KHR per month)."""
@@ -201,10 +215,11 @@ def write_starting_population(rows: pd.DataFrame, meta: dict, csv_path: str | Pa
     Both files are written atomically; ``meta`` has the sidecar's keys (name,
     valuation_date, reserve_khr, source, status, ...).
     """
-    from actuary.io.fileio import write_atomic
+    from actuary.io.fileio import spreadsheet_safe, write_atomic
 
     csv_path = Path(csv_path)
-    write_atomic(csv_path, lambda p: rows.to_csv(p, index=False, lineterminator="\n"))
+    write_atomic(csv_path, lambda p: spreadsheet_safe(rows).to_csv(p, index=False,
+                                                                   lineterminator="\n"))
     write_atomic(csv_path.with_suffix(".yaml"),
                  lambda p: p.write_text(yaml.safe_dump(meta, sort_keys=False, width=100),
                                         encoding="utf-8"))
@@ -344,10 +359,13 @@ def _check_rows(raw: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[str]
                 fail("count", "", "a number of people >= 0")
         elif count < 0:
             fail("count", rec.get("count"), "a number of people >= 0")
+        if count is not None and count > MAX_COUNT:
+            fail("count", rec.get("count"), f"a number of people <= {MAX_COUNT:,.0f}")
         for col in ("average_monthly_wage", "average_career_wage", "average_monthly_pension"):
             v = values[col]
-            if v is not None and v < 0:
-                fail(col, rec.get(col), "an amount in KHR per month >= 0")
+            if v is not None and not 0 <= v <= MAX_MONTHLY_KHR:
+                fail(col, rec.get(col),
+                     f"an amount in KHR per month, 0 to {MAX_MONTHLY_KHR:,.0f}")
         if status in MEMBER_STATUSES:
             m = values["credited_months"]
             if m is None and str(rec.get("credited_months", "")).strip() == "":
@@ -380,10 +398,9 @@ def read_starting_population(path: str | Path) -> StartingPopulation:
     DataError
         Listing every problem found (missing file or columns, bad rows, bad metadata).
     """
-    path = Path(path)
-    if not path.exists():
-        raise DataError("file not found", source=str(path),
-                        expected="a CSV or XLSX starting-population file")
+    path = input_file(path, "a CSV or XLSX starting-population file")
+    if path.suffix.lower() == ".csv":
+        refuse_control_characters(path)  # before pandas, which cuts a field at a NUL
     raw = _read_table(path)
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in REQUIRED if c not in raw.columns]
@@ -398,6 +415,8 @@ def read_starting_population(path: str | Path) -> StartingPopulation:
         raise DataError("the table has a header but no rows", source=str(path),
                         expected="at least one row of people")
     rows, problems = _check_rows(raw, str(path))
+    if len(problems) == 1:  # on one line, as every other error
+        raise DataError(problems[0] + "; nothing was used")
     if problems:
         raise DataError(f"{len(problems)} problem(s) in {len(raw)} rows; nothing was used:\n  "
                         + "\n  ".join(problems), source=str(path))
@@ -454,3 +473,67 @@ def _read_meta(path: Path) -> dict[str, Any]:
             "valuation_date": vd, "reserve": float(reserve), "source": str(meta["source"]),
             "status": str(meta["status"]), "notes": [str(n) for n in notes],
             "wage_basis": str(wage_basis)}
+
+
+def _impossible_people(rows: pd.DataFrame, limits: RuleLimits) -> pd.Series:
+    """What each row's age cannot be for its status under the rules ("" when fine)."""
+    age, status = rows["age"], rows["status"]
+    adult = f"an age of at least {MIN_MEMBER_AGE} (the minimum working age)"
+    why = pd.Series("", index=rows.index, dtype=object)
+    why[status.isin(("active", "inactive", "old_age", "invalidity", "spouse"))
+        & (age < MIN_MEMBER_AGE)] = adult
+    why[(status == "orphan") & (age >= limits.orphan_age_limit)] = (
+        f"an age below {limits.orphan_age_limit}, when orphans' pensions stop")
+    return why
+
+
+def check_against_rules(pop: StartingPopulation, limits: RuleLimits,
+                        accept_implausible: bool = False) -> StartingPopulation:
+    """``pop`` checked against what the scheme's rules allow (see
+    :mod:`actuary.engine.plausibility`).
+
+    Impossible people (a member or an old-age pensioner younger than the minimum working
+    age, an orphan at or past the age orphans' pensions stop) are errors; implausible
+    averages (wages or pensions far from the floor and ceiling, old-age pensioners
+    younger than the pension age) are refused with the likely cause unless
+    ``accept_implausible``, in which case they are returned in ``accepted``.
+
+    Raises
+    ------
+    DataError
+        Listing every impossible row (row, field, value, expected), or the implausible
+        findings.
+    """
+    rows, source = pop.rows, pop.path or pop.name
+    why = _impossible_people(rows, limits)
+    bad = why[why != ""]
+    if len(bad):
+        problems = [str(DataError(f"impossible for status {rows.at[i, 'status']}",
+                                  source=source, location=f"row {i + 2}", field="age",
+                                  value=int(rows.at[i, "age"]), expected=why[i]))
+                    for i in bad.index]
+        if len(problems) == 1:
+            raise DataError(problems[0] + "; nothing was used")
+        raise DataError(f"{len(problems)} impossible rows; nothing was used:\n  "
+                        + "\n  ".join(problems), source=source)
+    findings = []
+    active = rows[(rows["status"] == "active") & rows["average_monthly_wage"].notna()]
+    if len(active) and active["count"].sum() > 0:
+        wages, n = active["average_monthly_wage"].to_numpy(), active["count"].to_numpy()
+        finding = wage_finding(weighted_median(wages, n), float(np.average(wages, weights=n)),
+                               limits, "the actives' wages")
+        findings += [finding] if finding else []
+    for status in ("old_age", "invalidity", "spouse", "orphan"):
+        part = rows[(rows["status"] == status) & (rows["count"] > 0)]
+        if len(part):
+            mean = float(np.average(part["average_monthly_pension"], weights=part["count"]))
+            finding = pension_finding(mean, limits, f"the {status} pensions")
+            findings += [finding] if finding else []
+    young = rows[(rows["status"] == "old_age") & (rows["age"] < limits.pension_age)
+                 & (rows["count"] > 0)]
+    if len(young):
+        findings.append(f"old-age pensioners younger than the pension age {limits.pension_age:g} "
+                        f"(rows {', '.join(str(i + 2) for i in young.index[:5])}"
+                        f"{', ...' if len(young) > 5 else ''}; ages from {young['age'].min()})")
+    notes = refuse_or_accept(findings, source, accept_implausible)
+    return replace(pop, accepted=notes) if notes else pop

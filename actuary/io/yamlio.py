@@ -197,6 +197,9 @@ def parse_value(text: str, source: str, error: type[ActuaryError] = AssumptionEr
 
 
 def _parse_mapping(path: Path, error: type[ActuaryError]) -> dict[str, Any]:
+    from actuary.io.fileio import input_file
+
+    input_file(path, "a YAML file", error)  # a FIFO or a device would never end
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:

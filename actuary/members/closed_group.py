@@ -65,6 +65,12 @@ __all__ = [
     "value_members", "value_population", "values_rules",
 ]
 
+#: Work shares of the member kernel: a fixed number (not one per thread) so that the
+#: order of the sums, hence every total to the last bit, does not depend on
+#: NUMBA_NUM_THREADS. 256 shares keep 16 threads busy; on this 2-core machine, 300,000
+#: synthetic members valued in 1.5-1.75 s with 128 or 256 shares alike (noise).
+WORK_SHARES = 256
+
 STATUS_CODES = {"active": MEMBER_ACTIVE, "inactive": MEMBER_INACTIVE, "old_age": MEMBER_OLD_AGE,
                 "invalidity": MEMBER_INVALIDITY, "spouse": MEMBER_SPOUSE,
                 "orphan": MEMBER_ORPHAN}
@@ -479,13 +485,13 @@ def value_members(basis: Basis, members: MemberSet, discount: Any = None, *,
     chunks
         Work shares: the blocks of alike members (see
         :func:`actuary.engine.member_kernel.member_blocks`) are dealt out to this many shares in
-        turn, and the shares to the threads (default: 64 per thread).
+        turn, and the shares to the threads (default :data:`WORK_SHARES`, whatever the
+        number of threads: each share sums its members in a fixed order and the shares
+        are added in order, so the totals are the same bits on 1 or 16 threads).
     """
-    import numba
-
     _check_rules(basis)
     v_mid = discount_factors(basis, discount)
-    n_chunks = chunks or max(1, min(len(members), 64 * numba.get_num_threads()))
+    n_chunks = chunks or max(1, min(len(members), WORK_SHARES))
     pvfc, pvfb, adl, totals = mk.value_members_kernel(
         members.sex, members.age, members.status, members.years, members.wage,
         members.career, members.pension, int(basis.service_slots), int(n_chunks),

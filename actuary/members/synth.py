@@ -60,7 +60,7 @@ import yaml
 from actuary.engine import starting_default as sd
 from actuary.io.errors import DataError
 from actuary.members.experience import YEAR_DAYS, basis_forces, lexis_segments
-from actuary.io.fileio import atomic_path, write_atomic
+from actuary.io.fileio import atomic_path, save_xlsx, spreadsheet_safe, write_atomic
 from actuary.members.files import anniversary, completed_years, from_ymd, iso_dates, month_index, ymd
 
 __all__ = [
@@ -536,7 +536,7 @@ def _write_frame(frame: pd.DataFrame, path: Path) -> None:
     suffix = path.suffix.lower()
     with atomic_path(path) as tmp:
         if suffix == ".csv":
-            frame.to_csv(tmp, index=False, lineterminator="\n")
+            spreadsheet_safe(frame).to_csv(tmp, index=False, lineterminator="\n")
         elif suffix == ".parquet":
             frame.astype({c: str for c in frame.columns if frame[c].dtype == object}).to_parquet(
                 tmp, index=False, engine="pyarrow")
@@ -561,7 +561,7 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
                 cell.data_type = "s"  # text stays text, whatever it starts with
             cells.append(cell)
         ws.append(cells)
-    book.save(path)
+    save_xlsx(book, path)
 
 
 def output_paths(out: str | Path) -> tuple[Path, Path, Path]:

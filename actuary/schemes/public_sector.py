@@ -226,6 +226,9 @@ class Design(Strict):
     reference: Text
     status: Status
     note: str | None = None
+    #: the state raises the salaries of those who start contributing by their own
+    #: contribution (:mod:`actuary.schemes.transition_split`)
+    gross_up: bool = False
 
 
 def read_design(path: str | Path) -> Design:
@@ -324,6 +327,12 @@ def run_design(path: str | Path, horizon: int | None = None,
     closed_target = np.where(joins_after, -1.0, base_basis.target_actives)
     entrants = {"target_actives": base_basis.target_actives,
                 "entrant_distribution": base_basis.entrant_distribution}
+    from actuary.schemes.transition_split import (gross_up_cost, gross_up_factors, grossed_up,
+                                                  split_columns)
+    from actuary.studies.compare import budget_rules
+
+    # path B of transition_split: the new rights under the present rules, financed as the
+    # new scheme is (its rates, the state's share, its own fund)
     if d.design == "transition":
         say("  legacy: rights frozen")
         legacy_basis = base_basis.with_(credit_factor=base_basis.credit_factor * (1.0 - after),
@@ -334,6 +343,8 @@ def run_design(path: str | Path, horizon: int | None = None,
         nb = build_basis(new, new_population, T, entrants=entrants)
         new_basis = nb.with_(contribution_factor=nb.contribution_factor * after,
                              credit_factor=nb.credit_factor * after)
+        fb = build_basis(base, new_population, T, entrants=entrants)
+        fin_basis = fb.with_(credit_factor=fb.credit_factor * after)
     else:
         say("  legacy: closed to new entrants")
         legacy_basis = base_basis.with_(target_actives=closed_target)
@@ -346,11 +357,34 @@ def run_design(path: str | Path, horizon: int | None = None,
         target = np.where(joins_after, np.maximum(base_basis.target_actives - still, 0.0), -1.0)
         say(f"  new entrants: {new.name}")
         new_basis = nb.with_(start=StartingState.empty(), target_actives=target)
+        fin_basis = base_basis.with_(start=StartingState.empty(), target_actives=target)
+    fin_basis = fin_basis.with_(contribution_rate=nb.contribution_rate,
+                                contribution_factor=nb.contribution_factor * after)
+    g = np.ones(T)
+    if d.gross_up:
+        g = gross_up_factors(nb.contribution_rate * nb.contribution_factor * after,
+                             budget_rules(new, y0, y0 + T - 1)[0])
+        new_basis, fin_basis = grossed_up(new_basis, g), grossed_up(fin_basis, g)
     new_result = run_valuation(new, new_population, T, basis=new_basis, detail=False)
+    say("  the new rights under the present rules")
+    # valued with the new scheme's set: its budget view (the state's share, no guarantee)
+    financing = run_valuation(new, new_population, T, basis=fin_basis, detail=False)
 
     parts = {k: scenario_from_valuation(r) for k, r in
              (("status_quo", status_quo), ("legacy", legacy), ("new", new_result))}
     yearly = _combine(parts, d.design)
+    # the gross-up is budget money: the design's budget cost and path B's include it
+    yearly["gross_up_cost"] = gross_up_cost(new_result.projection, g)
+    yearly["budget_cost"] = yearly["budget_cost"] + yearly["gross_up_cost"]
+    yearly["budget_cost_pct_gdp"] = 100.0 * yearly["budget_cost"] / yearly["gdp"]
+    # path B: the legacy scheme as in the design, the new rights under the present rules
+    fin_cost = (parts["legacy"].yearly["budget_cost"].to_numpy()
+                + scenario_from_valuation(financing).yearly["budget_cost"].to_numpy()
+                + gross_up_cost(financing.projection, g))
+    yearly["financing_budget_cost"] = fin_cost
+    for key, col in split_columns(yearly["status_quo_budget_cost"], fin_cost,
+                                  yearly["budget_cost"]).items():
+        yearly[key] = col
     summary = standard_summary(yearly, new_result.summary, new_result.cash.reserve0)
     i = yearly["investment_return"].to_numpy()
     from actuary.studies.compare import present_value
@@ -359,6 +393,11 @@ def run_design(path: str | Path, horizon: int | None = None,
     n_pv = min(75, T)
     summary["transition_cost_pv_75"] = present_value(tc, i, 75)
     summary[f"transition_cost_pv_{n_pv}"] = present_value(tc, i, n_pv)
+    for part in ("financing", "formula"):
+        summary[f"transition_cost_{part}_pv_{n_pv}"] = present_value(
+            yearly[f"transition_cost_{part}"].to_numpy(), i, n_pv)
+    summary[f"gross_up_cost_pv_{n_pv}"] = present_value(yearly["gross_up_cost"].to_numpy(), i,
+                                                        n_pv)
     summary["transition_cost_peak"] = float(tc.max())
     summary["transition_cost_peak_year"] = int(yearly["year"].iloc[int(tc.argmax())])
     extra = np.nonzero(tc > 0)[0]
@@ -368,11 +407,16 @@ def run_design(path: str | Path, horizon: int | None = None,
              f"transition cost, PV over {n_pv} years: "
              f"{summary[f'transition_cost_pv_{n_pv}'] / 1e9:,.0f} "
              f"billion KHR; peak {summary['transition_cost_peak'] / 1e9:,.0f} billion KHR in "
-             f"{summary['transition_cost_peak_year']}"]
+             f"{summary['transition_cost_peak_year']}",
+             f"of which the change of financing "
+             f"{summary[f'transition_cost_financing_pv_{n_pv}'] / 1e9:,.0f} and the change of "
+             f"the benefit formula {summary[f'transition_cost_formula_pv_{n_pv}'] / 1e9:,.0f} "
+             f"billion KHR (PV); salaries grossed up: {'yes' if d.gross_up else 'no'}"]
     return ScenarioResult(
         name=d.name, description=d.description, kind=d.design, yearly=yearly, summary=summary,
         files=[str(path), *base.files, *new.files],
-        parts={"status_quo": status_quo, "legacy": legacy, "new": new_result}, notes=notes,
+        parts={"status_quo": status_quo, "legacy": legacy, "new": new_result,
+               "financing": financing}, notes=notes,
         content_hash=f"{base.content_hash()[:16]}+{new.content_hash()[:16]}",
     )
 

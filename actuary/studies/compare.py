@@ -41,6 +41,7 @@ import pandas as pd
 from actuary import assumptions as _assumptions_package
 from actuary.analysis import indicators as ind
 from actuary.io.errors import ActuaryError, AssumptionError
+from actuary.io.progress import track
 from actuary.io.yamlio import read_mapping
 
 __all__ = [
@@ -402,7 +403,8 @@ def compare(refs: list[str | Path], horizon: int | None = None,
     """
     if not refs:
         raise AssumptionError("nothing to compare", expected="a base and at least one scenario")
-    scenarios = [load_scenario(r, horizon, progress) for r in refs]
+    scenarios = [load_scenario(r, horizon, None if progress is None else _quiet_inside(progress))
+                 for r in track(progress, refs, "scenarios", _label)]
     names = [s.name for s in scenarios]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -419,6 +421,17 @@ def compare(refs: list[str | Path], horizon: int | None = None,
                                   expected=f"{years[0][0]}-{years[0][-1]} as the base")
     return Comparison(scenarios=scenarios, table=comparison_table(scenarios),
                       provenance=_provenance(scenarios, command))
+
+
+def _label(ref: Any) -> str:
+    """A scenario's name for progress: a set's name, else the file or shipped name."""
+    return getattr(ref, "name", None) or str(ref)
+
+
+def _quiet_inside(progress: Any) -> Any:
+    """Inside a bar, the scenario's own messages would break it: keep them for plain
+    reporters only."""
+    return None if hasattr(progress, "track") else progress
 
 
 def _provenance(scenarios: list[ScenarioResult], command: str) -> dict:

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from actuary.assumptions import AssumptionSet, load_basis
-from actuary.io.fileio import write_atomic
+from actuary.io.fileio import spreadsheet_safe, write_atomic
 from actuary.tables.catalogue import Table
 from actuary.tables.schema import TableMeta
 
@@ -127,7 +127,8 @@ def write_pensions(stock: PensionStock, path: str | Path) -> Path:
     frame["count"] = frame["count"].round(4)
     frame["average_monthly_pension"] = frame["average_monthly_pension"].round(0)
     frame = frame[frame["count"] > 0]
-    return write_atomic(Path(path), lambda p: frame.to_csv(p, index=False, lineterminator="\n"))
+    return write_atomic(Path(path), lambda p: spreadsheet_safe(frame).to_csv(
+        p, index=False, lineterminator="\n"))
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a build script
