@@ -30,6 +30,7 @@ from .dated import (
 )
 from .scheme import SchemeDefinition
 from .stochastic import StochasticSection
+from .stress import SensitivitySpec, ShockSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -441,7 +442,10 @@ class AssumptionSet(Strict):
     coverage: Coverage
     scheme: SchemeDefinition
     starting_population: Text
-    sensitivity: dict[str, Any] = Field(default_factory=dict)
+    # The set's own one-at-a-time tests and shocks (assumptions.stress); None: the
+    # shipped default lists.
+    sensitivities: list[SensitivitySpec] | None = None
+    shocks: list[ShockSpec] | None = None
     # The demographic and economic frame (actuary.frame.population, .labour, .economy); optional.
     frame: Frame | None = None
     # The scenario generator of `actuary stochastic` (assumptions.stochastic); optional.
@@ -466,13 +470,6 @@ class AssumptionSet(Strict):
     _raw: Any = PrivateAttr(default=None)
 
     index_names: ClassVar[tuple[str, ...]] = INDEX_NAMES
-
-    @field_validator("sensitivity")
-    @classmethod
-    def _reserved(cls, v: dict[str, Any]) -> dict[str, Any]:
-        if v:
-            raise ValueError("'sensitivity' is reserved for a later version; expected {} or nothing")
-        return v
 
     def model_post_init(self, __context: Any) -> None:
         from .inventory import iter_dated

@@ -141,6 +141,39 @@ def headline(result) -> str:
     return "\n".join(lines)
 
 
+def _read_shock_file(path: str, aset, horizon: int | None):
+    """The shocks of ``--shock FILE``, each checked to start within the projection."""
+    from actuary.assumptions.stress import read_shocks
+    from actuary.io.errors import AssumptionError
+
+    shocks = read_shocks(path)
+    first = aset.first_year
+    last = first + int(horizon or aset.horizon_years) - 1
+    for k, shock in enumerate(shocks):
+        start = (shock.suspension.start.year if shock.suspension is not None
+                 else shock.employment.start)
+        if not first <= start <= last:
+            kind = "suspension" if shock.suspension is not None else "employment"
+            raise AssumptionError("the shock starts outside the projection", source=path,
+                                  location=f"shocks[{k}].{kind}.start", value=start,
+                                  expected=f"a year from {first} to {last}")
+    return shocks
+
+
+def shock_lines(result, path: str) -> str:
+    """The shocks' rows of the sensitivity table as text."""
+    table = result.sensitivity
+    rows = table[table["kind"] == "shock"] if "kind" in table else table.iloc[0:0]
+    lines = [f"\n  shocks of {path} (change from the base; Sensitivity sheet):",
+             f"  {'':60s}{'GAP':>9s}{'change':>9s}{'depletion':>11s}"]
+    for _, r in rows.iterrows():
+        dep = "none" if r["depletion_year"] is None or r["depletion_year"] != r["depletion_year"] \
+            else str(int(r["depletion_year"]))
+        lines.append(f"  {str(r['test'])[:60]:60s}{_pct(r['gap']):>9s}"
+                     f"{_pct(r['gap_change']):>9s}{dep:>11s}")
+    return "\n".join(lines)
+
+
 def _write_csv_tables(result, folder: Path) -> None:
     """The tables of ``--csv``, one file each (spreadsheet-safe text, see fileio)."""
     for name in _CSV_TABLES:
@@ -192,15 +225,17 @@ def batch_gc() -> Iterator[None]:
               help="Also write the yearly, by-sex, sensitivity, careers and headline tables "
                    "as CSV here.")
 @click.option("--no-sensitivity", is_flag=True, help="Skip the sensitivity tests.")
+@click.option("--shock", "shock_file", type=click.Path(dir_okay=False),
+              help="Run the shocks of this YAML file (contribution suspension, employment "
+                   "shock) in place of the set's; printed and on the Sensitivity sheet.")
 @click.option("--accept-implausible", is_flag=True,
               help="Value a starting population whose amounts look like a unit mistake "
                    "(said on the console and the workbook's Summary).")
 @set_option
 @json_option
 @quiet_option
-def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, accept_implausible, sets,
-            as_json,
-            quiet) -> None:
+def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file,
+            accept_implausible, sets, as_json, quiet) -> None:
     """Value a scheme: project it, compute the indicators, write the workbook.
 
     BASIS is an assumption-set file or the name of a shipped set (default:
@@ -212,11 +247,12 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, accept_imp
       actuary valuate --out valuation.xlsx --csv valuation-csv
       actuary valuate accrual-1.75 --out accrual.xlsx
       actuary valuate --set 'economic.investment_return.values={2025-01-01: 0.05}' --json
+      actuary valuate --shock my_shock.yaml --no-sensitivity
     """
     outputs = [("--out", out, (".xlsx",))] + [("--csv", Path(csv_dir) / f"{name}.csv", ())
                                               for name in (*_CSV_TABLES, _HEADLINE_CSV)
                                               if csv_dir]
-    check_outputs(outputs, inputs=[basis, population])
+    check_outputs(outputs, inputs=[basis, population, shock_file])
     say = progress(quiet)
     with batch_gc():
         from actuary.assumptions import load_basis
@@ -227,16 +263,25 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, accept_imp
         aset = apply_sets(load_basis(basis), sets)
         # and against the files the set rests on (bases, scheme, tables, population),
         # known once it is read, before any projection
-        check_outputs(outputs, inputs=[population, *aset.read_files])
+        check_outputs(outputs, inputs=[population, shock_file, *aset.read_files])
+        shocks = _read_shock_file(shock_file, aset, horizon) if shock_file else None
         if aset.scheme_type == "occupational_risk":  # the branch, not the pension scheme
+            if shock_file:
+                raise click.UsageError("--shock applies to a pension scheme's valuation, not "
+                                       "to an occupational-risk branch")
             from actuary.cli.occupational_risk_cmd import valuate_branch_command
 
             valuate_branch_command(aset, population, horizon, out, csv_dir, not no_sensitivity,
                                    say, as_json)
             return
         result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
+                     shocks=shocks,
                      command="actuary " + " ".join(sys.argv[1:]),
                      accept_implausible=accept_implausible)
+        if shock_file:  # the shock file is an input of the run too
+            from actuary.io.fileio import sha256_of
+
+            result.provenance.setdefault("files", {})[str(shock_file)] = sha256_of(shock_file)
         # the workbook and the CSV tables are replaced together, or none of them
         with output_set():
             say(f"writing {out}")
@@ -251,6 +296,8 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, accept_imp
         echo_json(data)
         return
     click.echo(headline(result))
+    if shocks is not None:
+        click.echo(shock_lines(result, shock_file))
     for note in result.population.accepted:
         click.echo(f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}")
     click.echo(f"\nworkbook: {out}")

@@ -1,27 +1,22 @@
-"""The Assumptions, Starting data, Sensitivity and Provenance sheets.
+"""The Assumptions, Starting data and Provenance sheets (the Sensitivity sheet is in
+:mod:`.sensitivity_sheet`).
 
 Plain tables of what the valuation rests on. Parameters whose value, extension rule
 or table is unverified are filled in the UNVERIFIED colour, so a reader sees at once
-what to replace. In the Sensitivity table the changes from the base are live formulas
-(``test - base``).
+what to replace.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
-from .cells import Column, put, put_formula, put_title, write_table
+from .cells import Column, put, put_title, write_table
 
-__all__ = ["unverified_parts", "write_assumptions", "write_starting", "write_sensitivity",
-           "write_provenance", "SENSITIVITY_HEADER_ROW"]
-
-SENSITIVITY_HEADER_ROW = 4
+__all__ = ["unverified_parts", "write_assumptions", "write_starting", "write_provenance"]
 
 
 def _key_values(ws: Worksheet, top: int, items: list[tuple[str, Any]], left: int = 1,
@@ -114,52 +109,6 @@ def write_starting(ws: Worksheet, result: Any) -> None:
     write_table(ws, rows, 4, left, [Column(c, c.replace("_", " "), fmts.get(c), 14)
                                     for c in rows.columns])
     ws.freeze_panes = ws.cell(row=5, column=1)
-
-
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def write_sensitivity(ws: Worksheet, result: Any) -> None:
-    """One row per test; the changes from the base (first row) are live formulas."""
-    frame: pd.DataFrame = result.sensitivity
-    put_title(ws, "Sensitivity: one assumption at a time, and crisis stress tests",
-              "Each test changes one assumption of the set and runs the whole valuation "
-              "again. Changes are test minus base (live formulas).")
-    if frame is None or frame.empty:
-        put(ws, SENSITIVITY_HEADER_ROW, 1, "No sensitivities were run for this valuation "
-            "(valuate(..., sensitivities=False)).", font=styles.NOTE)
-        return
-    cols = [("test", "Test", None, 34), ("description", "What changes", None, 50),
-            ("gap_horizon", "GAP horizon (years)", "0", 10), ("gap", "GAP", styles.RATE, 11),
-            ("gap_change", "Change in GAP", styles.RATE, 11),
-            ("depletion_year", "Depletion year", styles.YEAR, 11),
-            ("depletion_change_years", "Change (years)", "0", 10),
-            ("reserve_ratio_year_10", "Reserve ratio, year 10", styles.RATIO, 12),
-            ("reserve_ratio_change", "Change in reserve ratio", styles.RATIO, 12)]
-    col = {key: j for j, (key, *_x) in enumerate(cols, start=1)}
-    changes = {"gap_change": "gap", "depletion_change_years": "depletion_year",
-               "reserve_ratio_change": "reserve_ratio_year_10"}
-    top = SENSITIVITY_HEADER_ROW
-    for j, (_key, header, _fmt, width) in enumerate(cols, start=1):
-        put(ws, top, j, header)
-        ws.column_dimensions[get_column_letter(j)].width = width
-    styles.style_header(ws, top, 1, len(cols))
-    base_rows = [i for i, t in enumerate(frame["test"]) if t == "base"]
-    base = top + 1 + (base_rows[0] if base_rows else 0)
-    for i, rec in enumerate(frame.to_dict("records")):
-        r = top + 1 + i
-        for key, _h, fmt, _w in cols:
-            value = rec.get(key)
-            if key in changes:
-                src = get_column_letter(col[changes[key]])
-                if not _blank(value) and key in frame.columns:
-                    put_formula(ws, r, col[key], f"={src}{r}-{src}${base}", fmt)
-                continue
-            if key == "depletion_year" and _blank(value):
-                value = "none"
-            put(ws, r, col[key], value, fmt)
-    ws.freeze_panes = ws.cell(row=top + 1, column=2)
 
 
 def write_provenance(ws: Worksheet, result: Any) -> None:

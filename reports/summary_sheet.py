@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from actuary import __version__
 from actuary.analysis.rate_paths import PATH_INDICATORS
+from actuary.analysis.sensitivity import top_assumptions
 
 from . import styles
 from .cells import put, put_formula, put_title
@@ -24,11 +25,12 @@ from .indicators_sheet import milestone_years
 from .projection_sheet import ProjectionLayout
 
 __all__ = ["write_summary", "HEADLINE_KEY_COL", "OPINION_TITLE", "UNVERIFIED_TITLE",
-           "RATE_PATHS_TITLE", "PATH_KEY_COLS"]
+           "RATE_PATHS_TITLE", "PATH_KEY_COLS", "INFLUENTIAL_TITLE"]
 
 HEADLINE_KEY_COL = 4
 OPINION_TITLE = "Actuary's opinion"
 UNVERIFIED_TITLE = "UNVERIFIED parameters the results rest on"
+INFLUENTIAL_TITLE = "The five most influential assumptions"
 RATE_PATHS_TITLE = "The headline under two contribution-rate paths, as equals"
 #: Columns of the keys of path [A] and path [B] in the rate-path table (values in 2 and 3).
 PATH_KEY_COLS = (HEADLINE_KEY_COL, HEADLINE_KEY_COL + 1)
@@ -252,6 +254,25 @@ def _rate_paths(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayo
         put(ws, r, PATH_KEY_COLS[1] + 1, unit)
 
 
+def _influential(ws: Worksheet, cur: _Cursor, result: Any) -> None:
+    """The assumptions whose tests move the GAP most, each with its largest test."""
+    top = top_assumptions(result.sensitivity, 5)
+    if top.empty:
+        return
+    horizon = int(top["gap_horizon"].iloc[0])
+    _section(ws, cur, INFLUENTIAL_TITLE,
+             f"Ranked by the largest change in the GAP over {horizon} years among the tests "
+             "of each assumption (Sensitivity sheet, with its tornado chart).")
+    _headers(ws, cur.take(), ["Assumption (its largest test)", f"Change in GAP {horizon}",
+                              "Unit", "Key (source in the result)"])
+    for k, rec in top.iterrows():
+        r = cur.take()
+        put(ws, r, 1, f"{k + 1}. {rec['assumption']} ({rec['test']})")
+        put(ws, r, 2, rec["gap_change"], styles.RATE)
+        put(ws, r, 3, "share of insurable earnings")
+        put(ws, r, HEADLINE_KEY_COL, f"sensitivity.gap_change[{rec['test']}]", font=styles.KEY)
+
+
 def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
     """The implicit pension debt: the accrued-to-date liability beside the reserve."""
     acc = result.accrued
@@ -392,6 +413,7 @@ def write_summary(ws: Worksheet, result: Any, layout: ProjectionLayout,
     _about(ws, cur, result, layout)
     _rate_paths(ws, cur, result, layout, cells)
     _headline(ws, cur, result, layout, cells)
+    _influential(ws, cur, result)
     _accrued(ws, cur, result)
     _gender(ws, cur, result, layout)
     _unverified(ws, cur, result)

@@ -33,10 +33,11 @@ from actuary.io.fileio import atomic_path, save_xlsx
 
 from . import styles
 from .charts import add_charts
-from .data_sheets import write_assumptions, write_provenance, write_sensitivity, write_starting
+from .data_sheets import write_assumptions, write_provenance, write_starting
 from .indicators_sheet import write_indicators
 from .population_sheet import write_population
 from .projection_sheet import write_projection
+from .sensitivity_sheet import write_sensitivity
 from .summary_sheet import write_summary
 
 __all__ = ["write_valuation_workbook", "build_workbook", "finish_workbook", "SHEETS"]

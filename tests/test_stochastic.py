@@ -10,10 +10,9 @@ import pandas as pd
 import pytest
 
 from actuary.analysis import indicators as ind
-from actuary.analysis.sensitivity import HELD_RATE_TEST, SENSITIVITIES, overlay
+from actuary.analysis.rate_paths import held_rates
 from actuary.analysis.valuation import cash_flows, load_population
 from actuary.assumptions import load_basis
-from actuary.engine.build import build_basis
 from actuary.engine.projection import project
 from actuary.engine.state import FLOW_REFUND
 from actuary.frame.labour import build_frame, labour_frame, scheme_flows
@@ -166,14 +165,10 @@ def test_batched_measures_are_the_indicators(model):
 
 
 def test_held_rate_path_is_exact_against_a_projection(model):
-    """Contributions and refunds scale with the rate; the held-rate test's own basis,
-    projected, gives the same cash flows."""
-    aset, pop = model.aset, model.population
-    test = next(s for s in SENSITIVITIES if s.name == HELD_RATE_TEST)
+    """Contributions and refunds scale with the rate; the held-rate basis, projected,
+    gives the same cash flows."""
     b = model.basis
-    held = build_basis(overlay(aset, test.overrides(aset), test.name), pop, b.n_years,
-                       entrants={"target_actives": b.target_actives,
-                                 "entrant_distribution": b.entrant_distribution})
+    held = b.with_(contribution_rate=held_rates(model.aset, b))
     ref = cash_flows(project(held))
     proj = model.deterministic.projection
     cf = cash_flows(proj)

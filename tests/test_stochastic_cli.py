@@ -30,7 +30,7 @@ def test_command_writes_workbook_and_csv(tmp_path):
     assert np.all(np.diff(wide.to_numpy(), axis=1) >= -1e-9)
     dep = pd.read_csv(csv / "depletion.csv")
     assert list(dep.columns) == ["year", "rate_path", "probability"]
-    assert set(dep.rate_path) == {"legislated schedule", "rate held at its last dated step"}
+    assert set(dep.rate_path) == {"legislated_schedule", "held_at_last_enacted_step"}
     wb = load_workbook(out)
     assert wb.sheetnames == list(SHEETS)
     assert len(wb["Fans"]._charts) == len(FAN_TITLES)

@@ -1,30 +1,72 @@
 """Sensitivity and stress tests of a valuation.
 
-One-at-a-time sensitivities change one assumption of the valuation's own set, written
-as an overlay on that set (the same mechanism as a reform file, DESIGN §5), and run the
-whole valuation again. The crisis scenarios suspend contributions for some months, as
-during COVID-19, with and without the months credited.
+One-at-a-time sensitivities change one assumption of the valuation's own set and run
+the projection again; shocks stress the base's basis. Both are data
+(:mod:`actuary.assumptions.stress`): the set's own ``sensitivities`` and ``shocks``, or
+the shipped default lists (``assumptions/data/sensitivities/default.yaml``,
+``assumptions/data/shocks/default.yaml``).
+
+A sensitivity is an overlay on the set (the same mechanism as a reform file, DESIGN §5;
+``{plus: x}`` and ``{times: x}`` act on the value at the path) or a named adjustment:
+``contributors_growth`` scales the base's contributors wanted each year by
+``(1 + g)^t``; ``starting_wages`` scales the starting actives' wages (and so the new
+entrants', who start at the actives' average), leaving the reserve and the pensions in
+payment as they are.
+
+Shocks are expressed through existing inputs of the basis, one factor per projection
+year (the kernels are not changed):
+
+* a contribution ``suspension`` of ``m`` months from a month, by a share ``e`` of
+  employers: in each calendar year the share ``e x (months of the suspension in that
+  year) / 12`` of contributions is not collected (``contribution_factor``); without
+  ``credits_kept`` the same share of credited service and career earnings is not
+  earned either (``credit_factor``). Contributions are counted in the year they are
+  due (a month's are paid by the 15th of the next: a suspension ending in December
+  moves some cash into January; not modelled);
+* an ``employment`` shock with a shortfall ``d_t`` of contributors scales the
+  contribution density of year t by ``1 - d_t``: earnings, contributions, credits and
+  contributor-years fall by that share. Approximation: the members who lose their job
+  stay in the active state (exposed to active decrements, keeping their wage history)
+  instead of moving to the inactive insured and coming back; over a recovery of a few
+  years this changes little, but it is not a model of lasting unemployment.
+
+In every test the covered population (contributors wanted, entrants' age and sex) is
+held at the base's, except where a test changes it (``contributors_growth``): the tests
+are of the scheme's assumptions, not of the labour-force projection.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
-from actuary.assumptions import AssumptionSet, load_basis
+from actuary.assumptions import AssumptionSet
+from actuary.assumptions.stress import (
+    EmploymentShock,
+    SensitivitySpec,
+    ShockSpec,
+    Suspension,
+    default_sensitivities,
+    default_shocks,
+)
 from actuary.engine.basis import Basis
 from actuary.engine.build import build_basis
 from actuary.engine.projection import project
+from actuary.io.errors import AssumptionError
+from actuary.io.progress import track
 
 if TYPE_CHECKING:  # pragma: no cover
     from actuary.analysis.valuation import ValuationResult
+    from actuary.engine.starting import StartingPopulation
 
-__all__ = ["Sensitivity", "SENSITIVITIES", "HELD_RATE_TEST", "overlay", "sensitivity_table",
-           "crisis_basis", "headline", "held_rate_test"]
+__all__ = ["overlay", "resolve_overlay", "sensitivities_of", "shocks_of", "sensitivity_basis",
+           "suspension_basis", "employment_basis", "shock_basis", "sensitivity_table",
+           "headline", "ranking", "top_assumptions"]
+
 
 def overlay(aset: AssumptionSet, overrides: dict[str, Any], name: str) -> AssumptionSet:
     """``aset`` with ``overrides`` (dotted key path -> value) applied in memory, validated
@@ -32,100 +74,138 @@ def overlay(aset: AssumptionSet, overrides: dict[str, Any], name: str) -> Assump
     return aset.override(overrides, name=name, description=f"{name} (overlay on {aset.name})")
 
 
-def _shift(aset: AssumptionSet, path: str, delta: float, factor: float = 1.0) -> dict:
-    """Override of a dated parameter's values: each value times ``factor`` plus ``delta``."""
+def _node(aset: AssumptionSet, path: str) -> Any:
+    """The value at a dotted key path of the set (attributes, then mapping keys)."""
     node: Any = aset
     for key in path.split("."):
-        node = getattr(node, key)
-    return {f"{path}.values": {d.isoformat() if isinstance(d, date) else d: float(v) * factor + delta
-                               for d, v in node.values.items()}}
+        if isinstance(node, dict):
+            match = [k for k in node if str(k) == key]
+            if not match:
+                raise AssumptionError("no such key in the assumption set", location=path,
+                                      value=key, expected="a key of the set")
+            node = node[match[0]]
+        elif hasattr(node, key):
+            node = getattr(node, key)
+        else:
+            raise AssumptionError("no such key in the assumption set", location=path,
+                                  value=key, expected="a key of the set")
+    return node
 
 
-def _pension_age_up(aset: AssumptionSet, years: int, from_year: int) -> dict:
-    p = aset.scheme.parameters.pension_age
-    values = {d.isoformat(): float(v) for d, v in p.values.items() if d.year < from_year}
-    values[date(from_year, 1, 1).isoformat()] = float(p.value_at(date(from_year, 1, 1))) + years
-    return {"scheme.parameters.pension_age.values": values}
+def _apply(op: str, x: float, value: Any, path: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise AssumptionError(f"'{op}' needs numbers at the path", location=path,
+                              value=repr(value), expected="a dated parameter, a number or a "
+                              "mapping of numbers")
+    return float(value) + x if op == "plus" else float(value) * x
 
 
-@dataclass(frozen=True)
-class Sensitivity:
-    """A one-at-a-time test: its name, what it changes, and how.
+def resolve_overlay(aset: AssumptionSet, spec: dict[str, Any]) -> dict[str, Any]:
+    """The overrides an overlay of a sensitivity means for ``aset``.
 
-    ``overrides`` gives an overlay on the assumption set (the usual way); ``adjust``
-    changes the built basis instead, for a test that no single assumption expresses.
+    A value ``{plus: x}`` or ``{times: x}`` acts on what the set holds at the path:
+    every dated value of a dated parameter (written as ``PATH.values``), a number, or
+    every value of a mapping of numbers. Any other value is an override as written.
     """
-
-    name: str
-    description: str
-    overrides: Callable[[AssumptionSet], dict] | None = None
-    adjust: Callable[[Basis], Basis] | None = None
-
-
-def _fewer_contributors(basis: Basis) -> Basis:
-    """Contributors wanted each year 1% a year fewer than the base's path (compounded)."""
-    t = np.arange(1, basis.n_years + 1)
-    target = np.where(basis.target_actives >= 0, basis.target_actives * 0.99 ** t,
-                      basis.target_actives)
-    return basis.with_(target_actives=target)
-
-
-#: The test that holds the contribution rate at its last dated value (no further steps).
-HELD_RATE_TEST = "no rate steps after the last dated one"
-
-SENSITIVITIES: tuple[Sensitivity, ...] = (
-    Sensitivity("mortality -10%", "death rates of every age and year times 0.9",
-                lambda a: {"demographic.mortality.scale": a.demographic.mortality.scale * 0.9}),
-    Sensitivity("mortality +10%", "death rates of every age and year times 1.1",
-                lambda a: {"demographic.mortality.scale": a.demographic.mortality.scale * 1.1}),
-    Sensitivity("wage growth +1 pt", "nominal wage growth 1 point higher every year",
-                lambda a: _shift(a, "economic.wage_growth", 0.01)),
-    Sensitivity("wage growth -1 pt", "nominal wage growth 1 point lower every year",
-                lambda a: _shift(a, "economic.wage_growth", -0.01)),
-    Sensitivity("inflation +1 pt", "price inflation (pension indexation) 1 point higher; "
-                "nominal wage growth and return unchanged, so real wages and the real "
-                "return are 1 point lower",
-                lambda a: _shift(a, "economic.price_inflation", 0.01)),
-    Sensitivity("investment return -1 pt", "nominal return on the reserve 1 point lower",
-                lambda a: _shift(a, "economic.investment_return", -0.01)),
-    Sensitivity("investment return +1 pt", "nominal return on the reserve 1 point higher",
-                lambda a: _shift(a, "economic.investment_return", 0.01)),
-    Sensitivity("coverage growth -1 pt", "number of contributors wanted each year growing "
-                "1 point a year less than the base's (frame or growth path)",
-                adjust=_fewer_contributors),
-    Sensitivity("contribution density x0.8", "members contribute 80% of the time they did",
-                lambda a: _shift(a, "demographic.contribution_density", 0.0, 0.8)),
-    Sensitivity("pension age +2 from 2030", "pension age two years higher from 1 Jan 2030",
-                lambda a: _pension_age_up(a, 2, 2030)),
-    Sensitivity(HELD_RATE_TEST,
-                "contribution rate held at its last dated value (NSSF: 10.75% from Oct 2032) "
-                "instead of the +2.75 points a decade rule, for which no cap was found",
-                lambda a: {"scheme.parameters.contribution_rate.extend": "hold"}),
-)
+    out: dict[str, Any] = {}
+    for path, value in spec.items():
+        if not (isinstance(value, dict) and len(value) == 1
+                and next(iter(value)) in ("plus", "times")):
+            out[path] = value
+            continue
+        (op, x), = value.items()
+        node = _node(aset, path)
+        if hasattr(node, "values") and isinstance(getattr(node, "values"), dict):
+            out[f"{path}.values"] = {
+                (d.isoformat() if isinstance(d, date) else d): _apply(op, x, v, path)
+                for d, v in node.values.items()}
+        elif isinstance(node, dict):
+            out[path] = {k: _apply(op, x, v, path) for k, v in node.items()}
+        else:
+            out[path] = _apply(op, x, node, path)
+    return out
 
 
-def held_rate_test(table: pd.DataFrame | None) -> pd.Series | None:
-    """The row of :data:`HELD_RATE_TEST` in a sensitivity table (None if it was not run)."""
-    if table is None or table.empty or not (table["test"] == HELD_RATE_TEST).any():
-        return None
-    return table[table["test"] == HELD_RATE_TEST].iloc[0]
+def sensitivities_of(aset: AssumptionSet) -> tuple[SensitivitySpec, ...]:
+    """The set's own sensitivities, or the shipped default list."""
+    return tuple(aset.sensitivities) if aset.sensitivities is not None else default_sensitivities()
 
 
-def crisis_basis(basis, year: int, months: int, keep_credits: bool):
-    """``basis`` with contributions suspended for ``months`` of calendar ``year``.
+def shocks_of(aset: AssumptionSet) -> tuple[ShockSpec, ...]:
+    """The set's own shocks, or the shipped default list."""
+    return tuple(aset.shocks) if aset.shocks is not None else default_shocks()
 
-    With ``keep_credits`` the suspended months still count as credited service (and
-    career earnings), as a crisis measure that protects rights; without, they do not.
-    """
-    t = year - basis.first_year
+
+def _scaled_wages(population: "StartingPopulation", factor: float) -> "StartingPopulation":
+    """The population with every wage column times ``factor`` (reserve, pensions kept)."""
+    rows = population.rows.copy()
+    for col in ("average_monthly_wage", "average_career_wage"):
+        if col in rows:
+            rows[col] = rows[col] * factor
+    return replace(population, rows=rows)
+
+
+def sensitivity_basis(result: "ValuationResult", spec: SensitivitySpec,
+                      entrants: dict[str, np.ndarray]) -> Basis:
+    """The basis of one sensitivity test of ``result`` (see the module docstring)."""
+    base, T = result.basis, result.basis.n_years
+    if spec.overlay is not None:
+        aset = overlay(result.aset, resolve_overlay(result.aset, spec.overlay), spec.name)
+        return build_basis(aset, result.population, T, entrants=entrants)
+    adj = spec.adjust
+    if adj.contributors_growth is not None:
+        t = np.arange(1, T + 1)
+        target = np.where(base.target_actives >= 0,
+                          base.target_actives * (1.0 + adj.contributors_growth) ** t,
+                          base.target_actives)
+        return base.with_(target_actives=target)
+    return build_basis(result.aset, _scaled_wages(result.population, adj.starting_wages), T,
+                       entrants=entrants)
+
+
+def _year_index(basis: Basis, year: int, what: str) -> int:
+    t = int(year) - basis.first_year
     if not 0 <= t < basis.n_years:
-        raise ValueError(f"crisis year {year} outside the projection")
-    pay = basis.contribution_factor.copy()
-    pay[t] *= 1.0 - months / 12.0
-    credit = basis.credit_factor.copy()
-    if not keep_credits:
-        credit[t] *= 1.0 - months / 12.0
+        raise AssumptionError(f"the {what} starts outside the projection", field="start",
+                              value=int(year), expected=f"a year from {basis.first_year} to "
+                              f"{basis.first_year + basis.n_years - 1}")
+    return t
+
+
+def suspension_basis(basis: Basis, s: Suspension) -> Basis:
+    """``basis`` with contributions suspended as ``s`` says (module docstring)."""
+    t0 = _year_index(basis, s.start.year, "suspension")
+    # months of the suspension falling in each projection year (the last may be partial)
+    share = np.zeros(basis.n_years)
+    for k in range(int(np.ceil(s.months))):
+        t = t0 + (s.start.month - 1 + k) // 12
+        if t < basis.n_years:
+            share[t] += min(1.0, s.months - k)
+    share = s.employers * share / 12.0
+    pay = basis.contribution_factor * (1.0 - share)
+    credit = basis.credit_factor if s.credits_kept else basis.credit_factor * (1.0 - share)
     return basis.with_(contribution_factor=pay, credit_factor=credit)
+
+
+def employment_basis(basis: Basis, e: EmploymentShock) -> Basis:
+    """``basis`` with the contribution density cut by the shock's shortfall (module
+    docstring)."""
+    t0 = _year_index(basis, e.start, "employment shock")
+    shortfall = np.zeros(basis.n_years)
+    path = np.asarray(e.shortfall(), dtype=float)[: basis.n_years - t0]
+    shortfall[t0: t0 + path.size] = path
+    return basis.with_(density=basis.density * (1.0 - shortfall))
+
+
+def shock_basis(basis: Basis, shock: ShockSpec) -> Basis:
+    """``basis`` under one shock."""
+    if shock.suspension is not None:
+        return suspension_basis(basis, shock.suspension)
+    return employment_basis(basis, shock.employment)
+
+
+def _shock_start(shock: ShockSpec) -> int:
+    return shock.suspension.start.year if shock.suspension is not None else shock.employment.start
 
 
 def headline(basis: Basis) -> dict:
@@ -141,12 +221,13 @@ def headline(basis: Basis) -> dict:
     return summary_indicators(cf, yearly_frame(proj, cf, None))
 
 
-def _row(name: str, description: str, s: dict, b: dict | None) -> dict:
+def _row(name: str, description: str, s: dict, b: dict | None, kind: str,
+         assumption: str) -> dict:
     """A row of the table: the test's indicators ``s`` and their change from the base's ``b``."""
     gap_key = max((k for k in ("gap_75", "gap_50", "gap_25") if s.get(k) is not None),
                   key=lambda k: int(k.split("_")[1]), default=None)
     row = {
-        "test": name, "description": description,
+        "test": name, "kind": kind, "assumption": assumption, "description": description,
         "gap_horizon": int(gap_key.split("_")[1]) if gap_key else None,
         "gap": s.get(gap_key) if gap_key else np.nan,
         "depletion_year": s["depletion_year"],
@@ -162,38 +243,58 @@ def _row(name: str, description: str, s: dict, b: dict | None) -> dict:
 
 
 def sensitivity_table(result: "ValuationResult",
-                      progress: Callable[[str], None] | None = None) -> pd.DataFrame:
-    """The base and every one-at-a-time and crisis test, with changes from the base."""
+                      progress: Callable[[str], None] | None = None,
+                      sensitivities: Iterable[SensitivitySpec] | None = None,
+                      shocks: Iterable[ShockSpec] | None = None) -> pd.DataFrame:
+    """The base, every one-at-a-time test and every shock, with changes from the base.
+
+    ``sensitivities`` and ``shocks`` default to the set's lists (:func:`sensitivities_of`,
+    :func:`shocks_of`); pass an empty list to run none. A shock that starts after the
+    projection's last year is not run (said through ``progress``). Columns: ``test``,
+    ``kind`` (base, sensitivity, shock), ``assumption``, ``description``, the GAP over
+    the longest horizon available, the depletion year, the reserve ratio in year 10,
+    and their changes from the base.
+    """
     say = progress or (lambda _m: None)
     base = result.basis
-    T = base.n_years
-    # The covered population (contributors wanted, entrants' age and sex) is held at the
-    # base's in every test but the coverage one: the tests are of the scheme's
-    # assumptions, not of the labour-force projection.
+    last = base.first_year + base.n_years - 1
     entrants = {"target_actives": base.target_actives,
                 "entrant_distribution": base.entrant_distribution}
     summary = result.summary
-    rows = [_row("base", "the valuation as presented", summary, summary)]
-    for sens in SENSITIVITIES:
-        say(f"  sensitivity: {sens.name}")
-        if sens.overrides is not None:
-            aset = overlay(result.aset, sens.overrides(result.aset), sens.name)
-            basis = build_basis(aset, result.population, T, entrants=entrants)
+    rows = [_row("base", "the valuation as presented", summary, summary, "base", "")]
+    sens = sensitivities_of(result.aset) if sensitivities is None else tuple(sensitivities)
+    for spec in track(progress, sens, "sensitivity", lambda x: x.name):
+        rows.append(_row(spec.name, spec.description,
+                         headline(sensitivity_basis(result, spec, entrants)), summary,
+                         "sensitivity", spec.assumption))
+    run = []
+    for shock in shocks_of(result.aset) if shocks is None else tuple(shocks):
+        if _shock_start(shock) > last:
+            say(f"  stress: {shock.name} not run (starts after {last}, the projection's "
+                "last year)")
         else:
-            basis = sens.adjust(base)
-        rows.append(_row(sens.name, sens.description, headline(basis), summary))
-    crisis_year = result.basis.first_year + 1
-    if T < 2:  # the crisis falls in the projection's second year
-        say(f"  stress: crisis {crisis_year} not run (a one-year projection)")
-        return pd.DataFrame(rows)
-    for keep in (True, False):
-        name = f"crisis {crisis_year}: 6 months without contributions, " + (
-            "credits kept" if keep else "no credits")
-        say(f"  stress: {name}")
-        b = crisis_basis(result.basis, crisis_year, 6, keep)
-        rows.append(_row(name, "contributions suspended for six months, as during COVID-19"
-                         + ("" if keep else "; the months are not credited either, so the "
-                            "pensions they would have earned are lost too, which can outweigh "
-                            "the contributions lost"),
-                         headline(b), summary))
+            run.append(shock)
+    for shock in track(progress, run, "stress", lambda x: x.name):
+        rows.append(_row(shock.name, shock.description, headline(shock_basis(base, shock)),
+                         summary, "shock", "shock"))
     return pd.DataFrame(rows)
+
+
+def ranking(table: pd.DataFrame) -> pd.DataFrame:
+    """The sensitivity tests ranked by the size of their change in the GAP, largest
+    first (shocks and the base left out; ties keep the table's order)."""
+    if table is None or table.empty or "kind" not in table:
+        return pd.DataFrame(columns=getattr(table, "columns", []))
+    tests = table[(table["kind"] == "sensitivity") & table["gap_change"].notna()].copy()
+    tests["size"] = tests["gap_change"].abs()
+    return tests.sort_values("size", ascending=False, kind="stable").drop(columns="size")
+
+
+def top_assumptions(table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    """The ``n`` assumptions whose tests move the GAP most: one row each (its largest
+    test), columns ``assumption``, ``test``, ``gap_change``, ``gap_horizon``."""
+    ranked = ranking(table)
+    if ranked.empty:
+        return ranked
+    first = ranked.drop_duplicates("assumption")
+    return first[["assumption", "test", "gap_change", "gap_horizon"]].head(n).reset_index(drop=True)

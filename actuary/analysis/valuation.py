@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -407,10 +408,15 @@ def load_population(aset: AssumptionSet, path: str | Path | None,
 def valuate(basis: AssumptionSet | str | Path | None = None,
             population_file: str | Path | None = None, horizon: int | None = None, *,
             sensitivities: bool = True, progress: Progress | None = None,
-            command: str = "", accept_implausible: bool = False) -> ValuationResult:
+            command: str = "", accept_implausible: bool = False,
+            shocks: Sequence[Any] | None = None) -> ValuationResult:
     """The whole valuation: load, project, indicators, sensitivities, provenance.
 
     ``basis`` is a loaded set, or what :func:`actuary.assumptions.load_basis` takes.
+    ``sensitivities`` runs the set's sensitivities and shocks (its own lists or the
+    shipped defaults, :mod:`actuary.analysis.sensitivity`); ``shocks`` (a sequence of
+    :class:`actuary.assumptions.stress.ShockSpec`, e.g. from ``--shock FILE``) runs those
+    in place of the set's shocks, with or without the sensitivities.
     ``accept_implausible`` values a starting population whose amounts look like a unit
     mistake (its findings are kept in ``result.population.accepted``).
     """
@@ -423,11 +429,13 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
     say("reading the starting population")
     population = load_population(aset, population_file, accept_implausible)
     result = run_valuation(aset, population, horizon, progress=progress)
-    if sensitivities:
+    if sensitivities or shocks is not None:
         from actuary.analysis.sensitivity import sensitivity_table
 
-        say("running sensitivities")
-        result.sensitivity = sensitivity_table(result, progress=progress)
+        say("running sensitivities" if sensitivities else "running the shocks")
+        result.sensitivity = sensitivity_table(
+            result, progress=progress, sensitivities=None if sensitivities else (),
+            shocks=shocks if shocks is not None else None if sensitivities else ())
     result.provenance = provenance(aset, population, command)
     return result
 

@@ -28,7 +28,7 @@ The states (``S_0`` the previous valuation, ``S_n`` the current one):
 Indicators at each state (:data:`INDICATORS`): GAP over 25, 50 and 75 years and the
 actuarial balance (fractions of insurable earnings), the depletion year under the
 legislated rates and under the contribution rate held at its last enacted step (as the
-held-rate sensitivity, :data:`actuary.analysis.sensitivity.HELD_RATE_TEST`), the reserve
+held path of :func:`actuary.analysis.rate_paths.held_rates`), the reserve
 ratio in years 10, 25 and 50 (years of expenditure), the reserve at the valuation date
 and the accrued-to-date liability (KHR). A depletion year that is none in one of two
 states has no change (an empty cell): a year has no difference with "never".

@@ -65,7 +65,8 @@ KEY_GROUPS: dict[str, str] = {
     "description": "methods",
     "base": "methods",
     "horizon_years": "methods",
-    "sensitivity": "methods",
+    "sensitivities": "methods",
+    "shocks": "methods",
     # the scenario generator of actuary stochastic: no figure of a valuation depends on it
     "stochastic": "methods",
     "frame.economy.wage_rule": "methods",

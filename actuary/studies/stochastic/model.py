@@ -22,11 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from actuary.analysis.sensitivity import HELD_RATE_TEST, SENSITIVITIES, overlay
+from actuary.analysis.rate_paths import held_rates
 from actuary.analysis.valuation import run_valuation
 from actuary.assumptions.models import AssumptionSet
 from actuary.engine.basis import Basis
-from actuary.engine.build import build_basis
 from actuary.engine.starting import StartingPopulation
 from actuary.studies.stochastic.demography import entrants_batch, project_batch, scaled_mortality
 from actuary.studies.stochastic.generator import ProcessSpec, demographic_spec, economic_spec
@@ -97,18 +96,10 @@ class StochasticModel:
         return self.basis.n_years
 
 
-#: Names of the rate paths in the reports.
-LEGISLATED = "legislated schedule"
-HELD = "rate held at its last dated step"
-
-
-def _held_rate_path(aset: AssumptionSet, population: StartingPopulation, T: int,
-                    entrants: dict) -> np.ndarray:
-    """The contribution rate of the valuation's held-rate test (:data:`HELD_RATE_TEST`),
-    built the way :func:`actuary.analysis.sensitivity.sensitivity_table` builds it."""
-    test = next(s for s in SENSITIVITIES if s.name == HELD_RATE_TEST)
-    held = overlay(aset, test.overrides(aset), test.name)
-    return build_basis(held, population, T, entrants=entrants).contribution_rate
+#: Names of the rate paths, as the valuation's headline names them
+#: (:class:`actuary.analysis.rate_paths.RatePath`).
+LEGISLATED = "legislated_schedule"
+HELD = "held_at_last_enacted_step"
 
 
 def _frame_arrays(aset: AssumptionSet, T: int) -> FrameArrays | None:
@@ -150,11 +141,9 @@ def build_model(aset: AssumptionSet, population: StartingPopulation,
         if param.extend.rule == "index":
             indexed[fld] = (param.extend.index, param.last_date.year, getattr(basis, fld).copy())
     disabled = np.asarray(aset.demographic.disabled_mortality_factor.yearly(y0, last, "average", idx))
-    entrants = {"target_actives": basis.target_actives,
-                "entrant_distribution": basis.entrant_distribution}
     rates = {LEGISLATED: basis.contribution_rate}
-    held = _held_rate_path(aset, population, T, entrants)
-    if not np.array_equal(held, basis.contribution_rate):
+    held = held_rates(aset, basis)  # the valuation's second path
+    if not np.allclose(held, basis.contribution_rate, rtol=0.0, atol=1e-15):
         rates[HELD] = held
     model = StochasticModel(
         aset=aset, population=population, basis=basis, deterministic=det, index_paths=idx,
