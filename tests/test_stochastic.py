@@ -15,7 +15,8 @@ from actuary.analysis.valuation import cash_flows, load_population
 from actuary.assumptions import load_basis
 from actuary.engine.projection import project
 from actuary.engine.state import FLOW_REFUND
-from actuary.frame.labour import build_frame, labour_frame, scheme_flows
+from actuary.frame.build import build_frame
+from actuary.frame.labour import labour_frame, scheme_flows
 from actuary.frame.population import person_years, survival_ratios
 from actuary.frame.population import project as project_population
 from actuary.studies.stochastic import measures as ms

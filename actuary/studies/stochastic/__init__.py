@@ -7,8 +7,8 @@ basis), ``economic_only`` (economic scenarios without a projection each), ``meas
 distributions), ``calibration`` (against UN WPP 2024's probabilistic projections),
 ``distributed`` (dask), ``run`` (a whole run).
 
-May import: analysis, engine, frame, members, life, assumptions, tables, io (not
-reports or cli).
+It may import analysis, schemes, members, engine, frame, life, assumptions, tables and io;
+it must not import api, reports or cli.
 """
 
 from actuary.studies.stochastic.run import StochasticRun, run_stochastic

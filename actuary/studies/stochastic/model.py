@@ -106,7 +106,8 @@ def _frame_arrays(aset: AssumptionSet, T: int) -> FrameArrays | None:
     """The deterministic frame (None when new entrants do not follow it)."""
     if aset.coverage.entrants_from != "frame":
         return None
-    from actuary.frame.labour import SECTORS, _rates, build_frame  # the frame's member rates
+    from actuary.frame.build import _rates, build_frame  # the frame's own member rates
+    from actuary.frame.labour import SECTORS
 
     frame = build_frame(aset, aset.first_year + T - 1)
     inp = frame.projection.inputs
