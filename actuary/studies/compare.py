@@ -120,16 +120,23 @@ def _design_kind(ref: Path | str) -> str | None:
 
 
 def load_scenario(ref: "str | Path | AssumptionSet", horizon: int | None = None,
-                  progress: Callable[[str], None] | None = None) -> ScenarioResult:
+                  progress: Callable[[str], None] | None = None, *,
+                  accept_implausible: bool = False) -> ScenarioResult:
     """Value one scenario: an assumption set (loaded, or by path or shipped name, an
-    overlay included), or a design file (see :mod:`actuary.schemes.public_sector`)."""
+    overlay included), or a design file (see :mod:`actuary.schemes.public_sector`).
+
+    ``accept_implausible`` values a set's starting population whose amounts look like a
+    unit mistake (see :func:`actuary.analysis.valuation.load_population`); what was
+    accepted is in ``parts["scheme"].population.accepted``.
+    """
     from actuary.assumptions import AssumptionSet, load_basis
     from actuary.analysis.valuation import load_population, run_valuation
 
     say = progress or (lambda _m: None)
     if isinstance(ref, AssumptionSet):  # a set in memory (e.g. overridden in Python)
         say(f"valuing {ref.name}")
-        result = run_valuation(ref, load_population(ref, None), horizon, detail=False)
+        result = run_valuation(ref, load_population(ref, None, accept_implausible), horizon,
+                               detail=False)
         return scenario_from_valuation(result)
     target = resolve_scenario(ref)
     kind = _design_kind(target)
@@ -154,9 +161,8 @@ def load_scenario(ref: "str | Path | AssumptionSet", horizon: int | None = None,
         say(f"design {Path(target).name}")
         return run_design(target, horizon, progress=say)
     say(f"valuing {ref}")
-    aset = load_basis(target)
-    population = load_population(aset, None)
-    return scenario_from_valuation(run_valuation(aset, population, horizon, detail=False))
+    return load_scenario(load_basis(target), horizon, None,
+                         accept_implausible=accept_implausible)
 
 
 def comparison_table(scenarios: list[ScenarioResult]) -> pd.DataFrame:
@@ -183,8 +189,12 @@ def _clean(v: Any) -> Any:
 
 
 def compare(refs: list[str | Path], horizon: int | None = None,
-            progress: Callable[[str], None] | None = None, command: str = "") -> Comparison:
+            progress: Callable[[str], None] | None = None, command: str = "", *,
+            accept_implausible: bool = False) -> Comparison:
     """Value every scenario (the first is the base) and tabulate their indicators.
+
+    ``accept_implausible`` is passed to every set's starting population
+    (:func:`load_scenario`).
 
     Raises
     ------
@@ -193,7 +203,8 @@ def compare(refs: list[str | Path], horizon: int | None = None,
     """
     if not refs:
         raise AssumptionError("nothing to compare", expected="a base and at least one scenario")
-    scenarios = [load_scenario(r, horizon, None if progress is None else _quiet_inside(progress))
+    scenarios = [load_scenario(r, horizon, None if progress is None else _quiet_inside(progress),
+                               accept_implausible=accept_implausible)
                  for r in track(progress, refs, "scenarios", _label)]
     names = [s.name for s in scenarios]
     dupes = sorted({n for n in names if names.count(n) > 1})
