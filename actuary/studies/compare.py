@@ -140,29 +140,42 @@ def load_scenario(ref: "str | Path | AssumptionSet", horizon: int | None = None,
         return scenario_from_valuation(result)
     target = resolve_scenario(ref)
     kind = _design_kind(target)
+    if kind is not None:
+        scenario = _run_design(kind, Path(target), horizon, say)
+        from actuary.schemes.design_params import unverified_note
+
+        note = unverified_note(target)  # a design file is not a set: basis show omits it
+        if note:
+            scenario.notes = [*scenario.notes, note]
+        return scenario
+    say(f"valuing {ref}")
+    return load_scenario(load_basis(target), horizon, None,
+                         accept_implausible=accept_implausible)
+
+
+def _run_design(kind: str, target: Path, horizon: int | None,
+                say: Callable[[str], None]) -> ScenarioResult:
+    """The scenario of a design file of kind ``kind`` (its ``design`` key)."""
     if kind == "multi_tier":
         from actuary.schemes.tiers import run_multi_tier
 
-        say(f"multi-tier design {Path(target).name}")
+        say(f"multi-tier design {target.name}")
         return run_multi_tier(target, horizon, progress=say).scenario
     if kind == "groups":
         from actuary.schemes.public_groups import run_groups
 
-        say(f"groups design {Path(target).name}")
+        say(f"groups design {target.name}")
         return run_groups(target, horizon, progress=say)
     if kind == "self_employed":
         from actuary.schemes.self_employed_design import run_self_employed_design
 
-        say(f"self-employed design {Path(target).name}")
+        say(f"self-employed design {target.name}")
         return run_self_employed_design(target, horizon, progress=say)
-    if kind is not None:  # the public-sector designs (the file says which, checked there)
-        from actuary.schemes.public_sector import run_design
+    # the public-sector designs (the file says which, checked there)
+    from actuary.schemes.public_sector import run_design
 
-        say(f"design {Path(target).name}")
-        return run_design(target, horizon, progress=say)
-    say(f"valuing {ref}")
-    return load_scenario(load_basis(target), horizon, None,
-                         accept_implausible=accept_implausible)
+    say(f"design {target.name}")
+    return run_design(target, horizon, progress=say)
 
 
 def comparison_table(scenarios: list[ScenarioResult]) -> pd.DataFrame:
