@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from actuary.engine.basis import Basis, SchemeRules, StartingState
 from actuary.engine.state import N_AGE, N_SERVICE, N_SEX
+
+# The tests sit in sub-folders named after the toolkit's layers (tests/engine/ ...); the
+# helpers they share (this file, reference_*.py, cli_errors.py, libreoffice.py) stay here
+# and are imported by name, so this folder goes on the path for every one of them.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def make_basis(

@@ -3,7 +3,7 @@
 The way a closed-group valuation is usually written in numpy: every member's state is a
 row of ``[M, K]`` arrays (K service slots) and each year updates all rows at once. It
 is the oracle of :func:`actuary.engine.member_kernel.value_members_kernel` (agreement to
-1e-12 relative, tests/test_closed_group.py) and the baseline of its benchmark. It shares
+1e-12 relative, tests/members/test_closed_group.py) and the baseline of its benchmark. It shares
 only the packed inputs (:func:`actuary.members.closed_group.kernel_inputs`: rates, discount
 factors and the pension factors) with the kernel; the year step is written again here.
 """

@@ -2,7 +2,7 @@
 
 The files are committed; this script says how each was made, and makes again the ones
 holding bytes an editor would not keep (NUL). Data invented. ``cases.yaml`` lists what
-each file is for and the message it gets; ``tests/test_bad_inputs.py`` runs them.
+each file is for and the message it gets; ``tests/cli/test_bad_inputs.py`` runs them.
 """
 
 from __future__ import annotations

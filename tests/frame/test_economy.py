@@ -102,6 +102,6 @@ def test_gdp_from_employment_productivity_and_inflation(tmp_path):
 def test_a_set_without_a_frame_is_an_error():
     from pathlib import Path
 
-    minimal = Path(__file__).parent / "data" / "bases" / "good" / "minimal.yaml"
+    minimal = Path(__file__).parents[1] / "data" / "bases" / "good" / "minimal.yaml"
     with pytest.raises(AssumptionError, match="no 'frame' section"):
         economy_paths(load_basis(minimal), 2025, 2030)

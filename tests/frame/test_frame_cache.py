@@ -89,8 +89,9 @@ def test_a_changed_frame_input_builds_a_new_frame_not_a_stale_one(aset, override
 
 
 def test_a_changed_table_file_builds_a_new_frame(aset, tmp_path):
-    """The key holds the frame tables' data, not their names: a table rewritten on disk
-    under the same name is a new frame input."""
+    """The key holds the frame tables' files as the tables layer keeps them (size and
+    modification time), not their names: a table rewritten on disk under the same name
+    is a new frame input."""
     name = "wpp2024_cambodia_net_migration"
     for suffix in (".csv", ".yaml"):
         shutil.copy(TABLES / f"{name}{suffix}", tmp_path / f"{name}{suffix}")

@@ -137,7 +137,7 @@ def test_shell_completion_offers_shipped_names(monkeypatch, words, cword, expect
 def test_solve_refuses_usd_wages_unless_accepted(tmp_path):
     """A starting population in USD is refused by solve as by valuate, and valued with
     --accept-implausible, which the output says."""
-    pop = Path(__file__).parent / "data" / "bad_inputs" / "starting_population" / "wages_usd.csv"
+    pop = Path(__file__).parents[1] / "data" / "bad_inputs" / "starting_population" / "wages_usd.csv"
     args = ["solve", "--lever", "rate", "--target", "gap", "--horizon", "80", "--quiet",
             "--population", str(pop)]
     one_error_line(CliRunner().invoke(main, args), "look like USD", "--accept-implausible")

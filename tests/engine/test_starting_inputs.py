@@ -1,7 +1,7 @@
 """Starting-population files that could not be read cleanly: each gives one line naming
 the file, the row or key and the value, exit code 1 and no traceback.
 
-(Sidecar YAML defects, shared with every YAML file, are in tests/test_yaml_inputs.py.)
+(Sidecar YAML defects, shared with every YAML file, are in tests/io/test_yaml_inputs.py.)
 """
 
 from __future__ import annotations

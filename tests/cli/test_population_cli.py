@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from actuary.cli.main import main
 from actuary.tables.frame import wpp_totals
 
-MINIMAL = Path(__file__).parent / "data" / "bases" / "good" / "minimal.yaml"
+MINIMAL = Path(__file__).parents[1] / "data" / "bases" / "good" / "minimal.yaml"
 
 
 def _run(*args: str):

@@ -156,7 +156,7 @@ def test_data_check_statement_reaches_the_valuation_workbook(tmp_path):
     from actuary.members.sufficiency import statement_from_notes, sufficiency_statement
     from actuary.reports.workbook import build_workbook
 
-    members = Path(__file__).parent / "data" / "members"
+    members = Path(__file__).parents[1] / "data" / "members"
     res = CliRunner().invoke(main, ["data", "check", str(members / "good_members.csv"),
                                     "--pensioners", str(members / "good_pensioners.csv"),
                                     "--report", str(tmp_path / "r.xlsx"), "--population",

@@ -12,7 +12,7 @@ from actuary.assumptions import load_basis
 from actuary.cli.main import main
 from actuary.io.errors import AssumptionError
 
-BAD = Path(__file__).parent / "data" / "bases" / "bad"
+BAD = Path(__file__).parents[1] / "data" / "bases" / "bad"
 
 # File -> fragments its message must contain: the file named, the key path, the value,
 # and what makes this defect different from the others.

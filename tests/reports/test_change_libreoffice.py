@@ -15,7 +15,7 @@ from actuary.reports.change import write_change_workbook  # noqa: E402
 from actuary.studies.change import INDICATORS, analyse_change  # noqa: E402
 
 pytestmark = pytest.mark.slow
-HERE = Path(__file__).parent
+HERE = Path(__file__).parents[1]
 
 
 def _agrees(want, got) -> bool:

@@ -43,7 +43,7 @@ from actuary.frame.calibration import (
 from actuary.tables.frame import wpp_totals
 from actuary.tables.wpp_mortality import coale_demeny_a0
 
-NATIONAL = Path(__file__).resolve().parents[1] / "assumptions" / "data" / "frame" / "national_projection.yaml"
+NATIONAL = Path(__file__).resolve().parents[2] / "assumptions" / "data" / "frame" / "national_projection.yaml"
 
 
 @pytest.fixture(scope="module")

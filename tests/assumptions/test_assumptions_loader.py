@@ -17,7 +17,7 @@ from actuary.assumptions.inventory import iter_items
 from actuary.assumptions.registry import DATA_DIR
 from actuary.io.errors import AssumptionError
 
-GOOD = Path(__file__).parent / "data" / "bases" / "good"
+GOOD = Path(__file__).parents[1] / "data" / "bases" / "good"
 
 
 @pytest.fixture(scope="module")

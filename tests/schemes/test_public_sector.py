@@ -358,7 +358,7 @@ def test_valuation_workbook_recalculates_in_libreoffice(public, tmp_path):
     depletion in the first year): every formula as Python computes it."""
     import sys
 
-    sys.path.insert(0, str(Path(__file__).parent))
+    sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
     from test_workbook_libreoffice import SOFFICE, check_every_formula
 
     from actuary.reports import write_valuation_workbook

@@ -209,7 +209,7 @@ def test_waterfall_table_by_hand():
 
 def test_change_command_writes_the_workbook_and_csv(tmp_path):
     out, folder = tmp_path / "change.xlsx", tmp_path / "csv"
-    several = Path(__file__).parent / "data" / "change" / "several_groups.yaml"
+    several = Path(__file__).parents[1] / "data" / "change" / "several_groups.yaml"
     res = CliRunner().invoke(main, ["change", "cambodia-default", str(several), "--out",
                                     str(out), "--csv", str(folder), "--quiet"])
     assert res.exit_code == 0, res.output

@@ -25,7 +25,7 @@ from actuary.frame.labour import (
 from actuary.frame.population import N_AGE
 from actuary.engine.state import N_AGE as KERNEL_AGES
 
-POPULATIONS = Path(__file__).resolve().parents[1] / "assumptions" / "data" / "populations"
+POPULATIONS = Path(__file__).resolve().parents[2] / "assumptions" / "data" / "populations"
 
 
 @pytest.fixture(scope="module")

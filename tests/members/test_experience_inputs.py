@@ -23,7 +23,7 @@ from actuary.members.experience import (
     survival_fits,
 )
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 GOOD = DATA / "members" / "good_members.csv"  # 8 members, as-of 2025-01-01 (the basis's date)
 ONE = DATA / "experience" / "one_member.csv"
 AS_OF = dt.date(2025, 1, 1)

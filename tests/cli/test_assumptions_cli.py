@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from actuary.assumptions import load_basis
 from actuary.cli.main import main
 
-GOOD = Path(__file__).parent / "data" / "bases" / "good"
+GOOD = Path(__file__).parents[1] / "data" / "bases" / "good"
 
 
 def test_show_default():

@@ -11,7 +11,7 @@ import pytest
 from actuary.io.errors import TableError
 from actuary.tables import KINDS, STATUSES, Table, TableMeta, list_tables, load_table, save_table
 
-HERE = Path(__file__).parent / "data" / "tables"
+HERE = Path(__file__).parents[1] / "data" / "tables"
 BAD = HERE / "bad"
 
 # the valid fixture user_qx.csv, by hand: M then F, ages 0..3

@@ -21,7 +21,7 @@ from actuary.members.files import (
     ymd,
 )
 
-DATA = Path(__file__).parent / "data" / "members"
+DATA = Path(__file__).parents[1] / "data" / "members"
 
 
 def _py_age(born: dt.date, at: dt.date) -> int:

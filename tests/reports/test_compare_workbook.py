@@ -1,6 +1,6 @@
 """The comparison workbook: structure, and every formula computed by LibreOffice.
 
-As for the valuation workbook (tests/test_workbook_libreoffice.py): LibreOffice computes
+As for the valuation workbook (tests/reports/test_workbook_libreoffice.py): LibreOffice computes
 each formula when it loads the file and writes the values on conversion; every formula
 cell is matched, through the sheet's keys, to the Python value it must equal (1e-9
 relative); a formula cell with no expected value fails the test. Skipped only when

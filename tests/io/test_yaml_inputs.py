@@ -25,7 +25,7 @@ from actuary.engine.starting import read_starting_population  # noqa: E402
 from actuary.tables import load_table  # noqa: E402
 from actuary.io.yamlio import read_mapping  # noqa: E402
 
-TABLES = Path(__file__).parent / "data" / "tables"
+TABLES = Path(__file__).parents[1] / "data" / "tables"
 DATE = "a real calendar date (YYYY-MM-DD)"
 
 OVERLAY = """name: vdb

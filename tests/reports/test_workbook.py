@@ -37,7 +37,7 @@ from actuary.engine.starting import StartingPopulation  # noqa: E402
 SHEET_ORDER = ["Summary", "Indicators", "Projection", "Population", "Assumptions",
                "Starting data", "Sensitivity", "Provenance", "Data and assumptions",
                "Actuarial opinion"]  # and Actual vs expected before the opinion when
-#                                        accounts are compared (tests/test_bundle.py)
+#                                        accounts are compared (tests/studies/test_bundle.py)
 INJECTED = "=HYPERLINK(\"http://example.invalid\",\"click\")"  # text that looks like a formula
 UNVERIFIED_RGB = "FFC7CE"
 
@@ -110,7 +110,7 @@ def synthetic_result(n_years: int = 80, seed: int = 0, reserve: float = 1e11,
 
 def shipped_valuation(sensitivities: bool = True) -> V.ValuationResult:
     """The real thing: valuate() on the shipped assumption set and starting population."""
-    return V.valuate(sensitivities=sensitivities, command="pytest tests/test_workbook.py")
+    return V.valuate(sensitivities=sensitivities, command="pytest tests/reports/test_workbook.py")
 
 
 # ----------------------------------------------------- the test's reading of the keys

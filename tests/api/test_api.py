@@ -19,7 +19,7 @@ from actuary.io.errors import AssumptionError
 
 matplotlib.use("Agg")
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 ACCRUAL = {"scheme.parameters.accrual_rate.values": {"2022-10-01": 0.0175}}
 
 
@@ -159,7 +159,7 @@ def test_ci_constraints_satisfy_the_declared_dependencies():
 
     from packaging.requirements import Requirement
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     pins = {}
     for line in (root / ".ci" / "constraints.txt").read_text(encoding="utf-8").splitlines():

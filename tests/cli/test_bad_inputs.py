@@ -23,7 +23,7 @@ from cli_errors import one_error_line  # noqa: E402
 from actuary.cli.main import main  # noqa: E402
 from actuary.io.errors import ActuaryError  # noqa: E402
 
-HERE = Path(__file__).parent / "data" / "bad_inputs"
+HERE = Path(__file__).parents[1] / "data" / "bad_inputs"
 CASES = yaml.safe_load((HERE / "cases.yaml").read_text(encoding="utf-8"))["cases"]
 
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from actuary.cli.main import main
 from actuary.tables import list_tables
 
-HERE = Path(__file__).parent / "data" / "tables"
+HERE = Path(__file__).parents[1] / "data" / "tables"
 
 
 def _run(*args: str):

@@ -17,7 +17,7 @@ from actuary.members.datacheck import REASONS, CheckSettings, check_files, read_
 from actuary.io.errors import DataError
 from actuary.reports.datacheck import write_datacheck_workbook
 
-DATA = Path(__file__).parent / "data" / "members"
+DATA = Path(__file__).parents[1] / "data" / "members"
 GOOD = DATA / "good_members.csv"
 GOOD_P = DATA / "good_pensioners.csv"
 HEADER = ("member_id,sex,birth_date,entry_date,status,status_date,credited_months,"

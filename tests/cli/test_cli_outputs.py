@@ -119,7 +119,7 @@ def test_a_population_the_set_names_is_an_input_too(folder, own_population):
         (folder / "fine.xlsx").unlink()
 
 
-GOOD = Path(__file__).parent / "data" / "bases" / "good"
+GOOD = Path(__file__).parents[1] / "data" / "bases" / "good"
 
 
 def test_the_files_a_set_rests_on_are_inputs_too(tmp_path, monkeypatch):
