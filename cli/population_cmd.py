@@ -176,6 +176,8 @@ def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     faster than cell-by-cell writing for the by-age tables)."""
     from openpyxl import Workbook
 
+    from actuary.reports.printing import prepare_for_print
+
     wb = Workbook(write_only=True)
     for name, tab in tables.items():
         if len(tab) > _EXCEL_ROWS:  # pragma: no cover - far beyond any horizon here
@@ -184,6 +186,7 @@ def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
         ws.append([str(c) for c in tab.columns])
         for row in tab.itertuples(index=False, name=None):
             ws.append([_cell(v) for v in row])
+    prepare_for_print(wb)
     save_xlsx(wb, path)
 
 

@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from actuary.io.fileio import atomic_path, save_xlsx
 
 from . import styles
+from .printing import prepare_for_print
 from .cells import cell_value
 
 __all__ = ["SheetWriter", "write_datacheck_workbook", "write_synth_workbook", "EXCEL_ROWS"]
@@ -117,6 +118,7 @@ def _book() -> Workbook:
 
 def _save(book: Workbook, path: str | Path) -> Path:
     path = Path(path)
+    prepare_for_print(book)
     with atomic_path(path) as tmp:
         save_xlsx(book, tmp)
     return path

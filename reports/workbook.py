@@ -37,6 +37,7 @@ from .data_sheets import write_assumptions, write_provenance, write_starting
 from .indicators_sheet import write_indicators
 from .opinion import add_isap_sheets
 from .population_sheet import write_population
+from .printing import prepare_for_print
 from .projection_sheet import write_projection
 from .sensitivity_sheet import write_sensitivity
 from .summary_sheet import write_summary
@@ -122,7 +123,9 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
     """Write ``wb`` to ``path`` with its properties' time on every zip entry.
 
     openpyxl's own ``save`` stamps the clock's time; same result, same bytes here.
+    Every sheet gets its print setup first (:func:`actuary.reports.printing.prepare_for_print`).
     """
+    prepare_for_print(wb)
     stamp = wb.properties.modified or datetime(1980, 1, 1)
     save_xlsx(wb, path, _StampedZip(path, stamp))
 
