@@ -89,6 +89,10 @@ class ValuationResult:
         not asked for (``detail=False``).
     provenance
         Inputs (files and their SHA-256), versions, command, date.
+    accounts, accounts_path
+        Published accounts against the projection
+        (:func:`actuary.analysis.accounts.actual_vs_expected`) and their file; None when
+        none were compared.
     """
 
     aset: AssumptionSet
@@ -105,6 +109,8 @@ class ValuationResult:
     provenance: dict = field(default_factory=dict)
     accrued: dict = field(default_factory=dict)
     rate_paths: tuple = ()
+    accounts: pd.DataFrame | None = None
+    accounts_path: str | None = None
 
     @property
     def starting(self) -> pd.DataFrame:
