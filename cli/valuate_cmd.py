@@ -10,8 +10,9 @@ from typing import Iterator
 
 import click
 
-from actuary.cli.options import (apply_sets, bundle_option, complete_sets, echo_json, json_option,
-                                 quiet_option, run_argv, set_option)
+from actuary.cli.options import (accept_option, accepted_lines, apply_sets, bundle_option,
+                                 complete_sets, echo_json, json_option, quiet_option, run_argv,
+                                 set_option)
 from actuary.cli.progress import progress
 from actuary.cli.outputs import check_outputs
 from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
@@ -229,9 +230,7 @@ def batch_gc() -> Iterator[None]:
 @click.option("--shock", "shock_file", type=click.Path(dir_okay=False),
               help="Run the shocks of this YAML file (contribution suspension, employment "
                    "shock) in place of the set's; printed and on the Sensitivity sheet.")
-@click.option("--accept-implausible", is_flag=True,
-              help="Value a starting population whose amounts look like a unit mistake "
-                   "(said on the console and the workbook's Summary).")
+@accept_option
 @click.option("--accounts", type=click.Path(dir_okay=False),
               help="Published accounts (CSV or XLSX) to compare with the projection; default: "
                    "the shipped NSSF accounts for the NSSF pension scheme.")
@@ -311,8 +310,8 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
     click.echo(headline(result))
     if shocks is not None:
         click.echo(shock_lines(result, shock_file))
-    for note in result.population.accepted:
-        click.echo(f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}")
+    for line in accepted_lines([result.population]):
+        click.echo(line)
     click.echo(f"\nworkbook: {out}")
 
 
