@@ -5,7 +5,7 @@
 before they save, so no writer has its own print code. For each sheet it sets:
 
 - A4 paper, orientation by the sheet's width (landscape when the used columns and
-  charts are wider than a portrait page holds at 75%);
+  charts are wider than a portrait page holds at 55%);
 - one page wide ("fit to 1 page wide, any number tall"), with a print area over the
   used cells and the charts (text overflowing into empty cells does not widen it);
   a streaming (write-only) sheet, whose sheet properties are written with its first
@@ -46,7 +46,9 @@ _DEFAULT_COL_CHARS = 8.43
 _DEFAULT_ROW_PT = 15.0
 _RESERVE = 0.94  # share of a page's height the planned rows may fill (see the docstring)
 _MIN_SCALE, _MAX_SCALE = 10, 100
-_PORTRAIT_MIN_SCALE = 0.75  # below this a portrait page would be too small to read
+# Below this a portrait page would be too small to read: landscape then (a long sheet
+# prints on about twice as many landscape pages as portrait ones at a readable scale).
+_PORTRAIT_MIN_SCALE = 0.55
 _CM_PT = 72.0 / 2.54
 # Pixels a character of column width takes: 7 in Excel (Calibri 11); LibreOffice lays
 # the same widths out about 1.35 times wider (measured on the valuation workbook's PDF),

@@ -1,11 +1,11 @@
 """The valuation workbook: one ``.xlsx`` view of a :class:`~actuary.analysis.valuation.ValuationResult`.
 
 Sheets in the order a valuation report is read (DESIGN §6b, after Canada's Chief
-Actuary and the ILO): Summary, Indicators, Projection, Population, Assumptions,
+Actuary and the ILO): Summary, Charts, Indicators, Projection, Population, Assumptions,
 Starting data, Sensitivity, Provenance. The Projection sheet's derived columns, the
 GAP, the actuarial balance and the sensitivity changes are live formulas over the
-projected numbers, so an Excel user can follow every figure; the charts on the
-Summary read the Projection sheet.
+projected numbers, so an Excel user can follow every figure; the charts read the
+Projection sheet.
 
 Tables of values carry a key naming their source in the result:
 ``summary.<name>``, ``yearly.<column>[<year>]``, ``by_sex.<column>[<year>,<sex>]``,
@@ -32,7 +32,7 @@ from actuary.io.errors import DataError
 from actuary.io.fileio import atomic_path, save_xlsx
 
 from . import styles
-from .charts import add_charts
+from .charts import write_charts_sheet
 from .data_sheets import write_assumptions, write_provenance, write_starting
 from .indicators_sheet import write_indicators
 from .opinion import add_isap_sheets
@@ -44,7 +44,7 @@ from .summary_sheet import write_summary
 
 __all__ = ["write_valuation_workbook", "build_workbook", "finish_workbook", "SHEETS"]
 
-SHEETS = ("Summary", "Indicators", "Projection", "Population", "Assumptions", "Starting data",
+SHEETS = ("Summary", "Charts", "Indicators", "Projection", "Population", "Assumptions", "Starting data",
           "Sensitivity", "Provenance")
 
 
@@ -57,7 +57,7 @@ def build_workbook(result: Any) -> Workbook:
     layout = write_projection(ws["Projection"], result)
     cells = write_indicators(ws["Indicators"], result, layout)
     write_summary(ws["Summary"], result, layout, cells)
-    add_charts(ws["Summary"], ws["Projection"], layout)
+    write_charts_sheet(ws["Charts"], ws["Projection"], layout, result)
     write_population(ws["Population"], result)
     write_assumptions(ws["Assumptions"], result)
     write_starting(ws["Starting data"], result)

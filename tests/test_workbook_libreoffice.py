@@ -39,6 +39,7 @@ from test_workbook import (  # noqa: E402
 from libreoffice import SOFFICE, formula_problems  # noqa: E402
 
 from actuary.reports import write_valuation_workbook  # noqa: E402
+from actuary.reports.summary_sheet import HEADLINE_KEY_COL  # noqa: E402
 
 pytestmark = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice (soffice) is not installed: it computes the workbook's "
@@ -63,7 +64,7 @@ def expected_values(book: openpyxl.Workbook, result) -> dict[tuple[str, str], tu
         for t, r in enumerate(rows.values()):
             scale = terms[t] if key in ("reserve_end", "investment_income") else 0.0
             out[("Projection", ws.cell(row=r, column=col).coordinate)] = (exp[key][t], scale)
-    for sheet, value_col, key_col in (("Indicators", 4, 7), ("Summary", 2, 4)):
+    for sheet, value_col, key_col in (("Indicators", 4, 7), ("Summary", 2, HEADLINE_KEY_COL)):
         ws = book[sheet]
         for r in range(1, ws.max_row + 1):
             key = ws.cell(row=r, column=key_col).value
