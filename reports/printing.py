@@ -7,7 +7,8 @@ before they save, so no writer has its own print code. For each sheet it sets:
 - A4 paper, orientation by the sheet's width (landscape when the used columns and
   charts are wider than a portrait page holds at 55%);
 - one page wide ("fit to 1 page wide, any number tall"), with a print area over the
-  used cells and the charts (text overflowing into empty cells does not widen it);
+  used cells and the charts (text overflowing into empty cells does not widen it),
+  unless the writer set its own (a data dump printed as its summary only);
   a streaming (write-only) sheet, whose sheet properties are written with its first
   row, gets the scale computed here instead, from its column widths and charts;
 - the rows above the frozen pane (title and table headers) repeated on every page,
@@ -132,9 +133,17 @@ def _column_edges(ws: Any, ncol: int) -> list[float]:
     return edges
 
 
+def _area_columns(ws: Any) -> int | None:
+    """Last column of a print area the writer set itself (None if none)."""
+    area = getattr(ws, "print_area", None)
+    m = re.search(r"\$?([A-Z]+)\$?\d+$", area or "")
+    return column_index_from_string(m[1]) if m else None
+
+
 def sheet_width_points(ws: Any) -> float:
-    """Width in points of the used columns and of the charts, whichever reaches further."""
-    ncol = _max_col(ws)
+    """Width in points of the used columns and of the charts, whichever reaches further
+    (of the print area's columns when the writer set one)."""
+    ncol = _area_columns(ws) or _max_col(ws)
     edges = _column_edges(ws, ncol + 200)
     width = edges[ncol]
     for col, _, w, _ in _charts(ws):
@@ -226,7 +235,7 @@ def prepare_sheet(ws: Any, title: str = "") -> None:
     ws.page_margins = PageMargins(left=_SIDE_IN, right=_SIDE_IN, top=_TOP_IN + _FOOTER_IN,
                                   bottom=_TOP_IN + _FOOTER_IN, header=0.25, footer=_FOOTER_IN)
     ws.print_options.gridLines = False
-    if not _write_only(ws):
+    if not _write_only(ws) and not ws.print_area:
         last_col, last_row = print_range(ws)
         ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
     title_rows = _title_rows(ws)

@@ -1,8 +1,9 @@
 """The valuation workbook: one ``.xlsx`` view of a :class:`~actuary.analysis.valuation.ValuationResult`.
 
 Sheets in the order a valuation report is read (DESIGN §6b, after Canada's Chief
-Actuary and the ILO): Summary, Charts, Indicators, Projection, Population, Assumptions,
-Starting data, Sensitivity, Provenance. The Projection sheet's derived columns, the
+Actuary and the ILO): Summary, Charts, Indicators, Projection, Financing (the live
+layer: unlocked rate, return and expense inputs that move the reserve), Population,
+Assumptions, Starting data, Sensitivity, Provenance. The Projection sheet's derived columns, the
 GAP, the actuarial balance and the sensitivity changes are live formulas over the
 projected numbers, so an Excel user can follow every figure; the charts read the
 Projection sheet.
@@ -34,6 +35,7 @@ from actuary.io.fileio import atomic_path, save_xlsx
 from . import styles
 from .charts import write_charts_sheet
 from .data_sheets import write_assumptions, write_provenance, write_starting
+from .financing_sheet import write_financing
 from .indicators_sheet import write_indicators
 from .opinion import add_isap_sheets
 from .population_sheet import write_population
@@ -44,7 +46,8 @@ from .summary_sheet import write_summary
 
 __all__ = ["write_valuation_workbook", "build_workbook", "finish_workbook", "SHEETS"]
 
-SHEETS = ("Summary", "Charts", "Indicators", "Projection", "Population", "Assumptions", "Starting data",
+SHEETS = ("Summary", "Charts", "Indicators", "Projection", "Financing", "Population",
+          "Assumptions", "Starting data",
           "Sensitivity", "Provenance")
 
 
@@ -58,6 +61,7 @@ def build_workbook(result: Any) -> Workbook:
     cells = write_indicators(ws["Indicators"], result, layout)
     write_summary(ws["Summary"], result, layout, cells)
     write_charts_sheet(ws["Charts"], ws["Projection"], layout, result)
+    write_financing(ws["Financing"], result, layout)
     write_population(ws["Population"], result)
     write_assumptions(ws["Assumptions"], result)
     write_starting(ws["Starting data"], result)

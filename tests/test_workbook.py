@@ -35,7 +35,7 @@ from actuary.reports import write_valuation_workbook  # noqa: E402
 from actuary.reports.summary_sheet import HEADLINE_KEY_COL, PATH_KEY_COLS  # noqa: E402
 from actuary.engine.starting import StartingPopulation  # noqa: E402
 
-SHEET_ORDER = ["Summary", "Charts", "Indicators", "Projection", "Population", "Assumptions",
+SHEET_ORDER = ["Summary", "Charts", "Indicators", "Projection", "Financing", "Population", "Assumptions",
                "Starting data", "Sensitivity", "Provenance", "Data and assumptions",
                "Actuarial opinion"]  # and Actual vs expected before the opinion when
 #                                        accounts are compared (tests/test_bundle.py)
