@@ -18,6 +18,7 @@ from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphPrope
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
+from .i18n import tr
 from .projection_sheet import HEADER_ROW, ProjectionLayout
 
 __all__ = ["add_charts", "write_charts_sheet", "chart_anchor", "CHART_TITLES", "LEGENDS"]
@@ -42,12 +43,13 @@ GRID_STEP = 16  # rows from one row of charts to the next
 GRID_WIDTHS = {c: w for c, w in enumerate([6, 9, 9, 1] * 3 + [6], start=1)}
 
 
-def _series(proj: Worksheet, layout: ProjectionLayout, key: str) -> Series:
+def _series(proj: Worksheet, layout: ProjectionLayout, key: str, lang: str = "en") -> Series:
     """The projection years of column ``key``, named by its short legend."""
     col = layout.columns[key]
     values = Reference(proj, min_col=col, max_col=col, min_row=layout.first_row,
                        max_row=layout.last_row)
-    title = LEGENDS.get(key) or str(proj.cell(row=HEADER_ROW, column=col).value)
+    title = (tr(f"legend_{key}", lang) if key in LEGENDS
+             else str(proj.cell(row=HEADER_ROW, column=col).value))
     return Series(values, title=title)
 
 
@@ -83,16 +85,16 @@ def _line(title: str, y_title: str, y_format: str) -> LineChart:
     return chart
 
 
-def reserve_chart(proj: Worksheet, layout: ProjectionLayout) -> LineChart:
+def reserve_chart(proj: Worksheet, layout: ProjectionLayout, lang: str = "en") -> LineChart:
     """Reserve F_t (left axis, KHR billion) and reserve ratio F_t / B_t (right axis, years)."""
-    chart = _line(CHART_TITLES[0], "KHR billion", AXIS_BN)
-    chart.series.append(_series(proj, layout, "reserve_end"))
+    chart = _line(tr("chart_reserve", lang), tr("axis_khr_bn", lang), AXIS_BN)
+    chart.series.append(_series(proj, layout, "reserve_end", lang))
     chart.set_categories(_years_ref(proj, layout))
     ratio = LineChart()
-    ratio.series.append(_series(proj, layout, "reserve_ratio"))
+    ratio.series.append(_series(proj, layout, "reserve_ratio", lang))
     ratio.set_categories(_years_ref(proj, layout))
     ratio.y_axis.axId = 200
-    ratio.y_axis.title = "years"
+    ratio.y_axis.title = tr("axis_years", lang)
     ratio.x_axis = chart.x_axis  # one year axis (the same object: its id is shared)
     ratio.y_axis.number_format = styles.RATIO
     ratio.y_axis.crosses = "max"  # the second axis on the right
@@ -102,20 +104,20 @@ def reserve_chart(proj: Worksheet, layout: ProjectionLayout) -> LineChart:
     return chart
 
 
-def payg_chart(proj: Worksheet, layout: ProjectionLayout) -> LineChart:
+def payg_chart(proj: Worksheet, layout: ProjectionLayout, lang: str = "en") -> LineChart:
     """PAYG cost rate B_t / S_t and the legislated contribution rate, as percentages."""
-    chart = _line(CHART_TITLES[1], "% of insurable earnings", "0%")
+    chart = _line(tr("chart_payg", lang), tr("axis_share_earnings", lang), "0%")
     for key in ("payg_cost_rate", "contribution_rate"):
-        chart.series.append(_series(proj, layout, key))
+        chart.series.append(_series(proj, layout, key, lang))
     chart.set_categories(_years_ref(proj, layout))
     return chart
 
 
-def people_chart(proj: Worksheet, layout: ProjectionLayout) -> LineChart:
+def people_chart(proj: Worksheet, layout: ProjectionLayout, lang: str = "en") -> LineChart:
     """Active contributors and old-age plus invalidity pensioners on 1 January."""
-    chart = _line(CHART_TITLES[2], "people", "#,##0")
+    chart = _line(tr("chart_people", lang), tr("axis_people", lang), "#,##0")
     for key in ("active", "pensioners"):
-        chart.series.append(_series(proj, layout, key))
+        chart.series.append(_series(proj, layout, key, lang))
     chart.set_categories(_years_ref(proj, layout))
     return chart
 
@@ -128,29 +130,28 @@ def chart_anchor(k: int, first_row: int = 3) -> str:
 
 
 def add_charts(target: Worksheet, proj: Worksheet, layout: ProjectionLayout,
-               first: int = 0) -> int:
+               first: int = 0, lang: str = "en") -> int:
     """Place the three projection charts on ``target`` at grid places ``first`` on;
     return the next free grid place."""
     for k, make in enumerate((reserve_chart, payg_chart, people_chart)):
-        chart = make(proj, layout)
+        chart = make(proj, layout, lang)
         chart.width, chart.height = WIDTH_CM, HEIGHT_CM
         target.add_chart(chart, chart_anchor(first + k))
     return first + 3
 
 
 def write_charts_sheet(ws: Worksheet, proj: Worksheet, layout: ProjectionLayout,
-                       result: object) -> None:
+                       result: object, lang: str = "en") -> None:
     """The Charts sheet: the three projection charts and the population pyramids
     (valuation date, 25 and 50 years on), two charts a row, with the pyramids' small
     tables side by side under them."""
     from .cells import put_title
     from .pyramid import PYRAMID_OFFSETS, write_pyramids
 
-    put_title(ws, "Charts: the reserve, the cost, the people",
-              "The charts read the Projection sheet and the tables under them.")
+    put_title(ws, tr("charts_title", lang), tr("charts_note", lang))
     styles.set_widths(ws, GRID_WIDTHS)
-    nxt = add_charts(ws, proj, layout)
+    nxt = add_charts(ws, proj, layout, lang=lang)
     rows = (nxt + len(PYRAMID_OFFSETS) + 1) // 2
     write_pyramids(ws, result, table_row=3 + rows * GRID_STEP + 1,
                    anchors=[chart_anchor(nxt + k) for k in range(len(PYRAMID_OFFSETS))],
-                   size=(WIDTH_CM, HEIGHT_CM))
+                   size=(WIDTH_CM, HEIGHT_CM), lang=lang)

@@ -4,7 +4,8 @@ They open the Summary sheet, before any table, for the reader who will read noth
 else (a minister's adviser). Each sentence is built from the result's own numbers, so
 it changes with them; nothing is typed in by hand. Money is given in billions of KHR,
 in millions of USD at the assumption set's exchange rate of the valuation year, and as
-a share of that year's GDP where the set projects GDP.
+a share of that year's GDP where the set projects GDP. Every sentence comes from the
+message catalogue (:func:`actuary.reports.i18n.tr`), in English or Khmer.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from actuary.analysis.sensitivity import top_assumptions
+
+from .i18n import tr
 
 __all__ = ["key_messages", "usd_rate"]
 
@@ -32,78 +35,71 @@ def _pct(x: float) -> str:
     return f"{100 * x:.2f}%"
 
 
-def _money(result: Any, khr: float, year: int) -> str:
+def _money(result: Any, khr: float, year: int, lang: str) -> str:
     """``KHR 1,234.5 billion (USD 301.1 million; 2.1% of GDP)``."""
-    text = f"KHR {khr / 1e9:,.1f} billion"
+    text = tr("money_khr", lang, bn=f"{khr / 1e9:,.1f}")
     extra = []
     rate = usd_rate(result)
     if rate:
-        extra.append(f"USD {khr / rate / 1e6:,.1f} million")
+        extra.append(tr("money_usd", lang, m=f"{khr / rate / 1e6:,.1f}"))
     y = result.yearly.set_index("year")
     if "gdp" in y.columns and year in y.index and y.loc[year, "gdp"] > 0:
-        extra.append(f"{100 * khr / y.loc[year, 'gdp']:.2f}% of that year's GDP")
+        extra.append(tr("money_gdp", lang, pct=f"{100 * khr / y.loc[year, 'gdp']:.2f}%"))
     return text + (f" ({'; '.join(extra)})" if extra else "")
 
 
-def _depletion(result: Any) -> list[str]:
+def _depletion(result: Any, lang: str) -> list[str]:
     """The reserve under the legislated rates (and under the rate held, if different)."""
-    last = int(result.yearly["year"].iloc[-1])
+    last = str(int(result.yearly["year"].iloc[-1]))
     paths = result.rate_paths
-    if not paths:
-        dep = result.summary.get("depletion_year")
-        return [f"At the legislated contribution rates the reserve "
-                + (f"runs out in {int(dep)}." if dep else f"lasts beyond {last}.")]
-    legislated = paths[0].indicators.get("depletion_year")
-    text = ("At the rates in law the reserve "
-            + (f"runs out in {int(legislated)}" if legislated else f"lasts beyond {last}"))
+    legislated = paths[0].indicators.get("depletion_year") if paths else \
+        result.summary.get("depletion_year")
+    text = (tr("depletion_legislated_runs_out", lang, year=str(int(legislated)))
+            if legislated else tr("depletion_legislated_lasts", lang, last=last))
     if len(paths) > 1:
         held = paths[1]
-        rate = float(held.rates[-1])
+        rate = _pct(float(held.rates[-1]))
         dep = held.indicators.get("depletion_year")
-        text += (f"; if the rate stays at {_pct(rate)} after its last enacted step, it "
-                 + (f"runs out in {int(dep)}." if dep else f"still lasts beyond {last}."))
+        text += (tr("depletion_held_runs_out", lang, rate=rate, year=str(int(dep))) if dep
+                 else tr("depletion_held_lasts", lang, rate=rate, last=last))
     else:
-        text += "."
+        text += tr("end", lang)
     return [text]
 
 
-def _reserve_now(result: Any) -> list[str]:
+def _reserve_now(result: Any, lang: str) -> list[str]:
     y0 = int(result.yearly["year"].iloc[0])
     r0 = float(result.summary["reserve0"])
-    text = f"The reserve at the valuation date is {_money(result, r0, y0)}"
+    text = tr("reserve_now", lang, money=_money(result, r0, y0, lang))
     ratio = result.summary.get("reserve_ratio_year_10")
     if ratio is not None and not (isinstance(ratio, float) and math.isnan(ratio)):
-        text += (f"; at the legislated rates it would pay {ratio:.1f} years of expenditure "
-                 f"at the end of {y0 + 9}")
-    return [text + "."]
+        text += tr("reserve_ratio_10", lang, ratio=f"{ratio:.1f}", year=str(y0 + 9))
+    return [text + tr("end", lang)]
 
 
-def _cost(result: Any) -> list[str]:
+def _cost(result: Any, lang: str) -> list[str]:
     """The PAYG cost rate now and in 50 years, against the legislated rate then."""
     y = result.yearly
     n = min(50, len(y))
     first, later = y.iloc[0], y.iloc[n - 1]
-    return [f"Pensions and expenses cost {_pct(first['payg_cost_rate'])} of insurable "
-            f"earnings in {int(first['year'])} and {_pct(later['payg_cost_rate'])} in "
-            f"{int(later['year'])}, when the legislated contribution rate is "
-            f"{_pct(later['contribution_rate'])}."]
+    return [tr("cost", lang, now=_pct(first["payg_cost_rate"]), y0=str(int(first["year"])),
+               later=_pct(later["payg_cost_rate"]), y1=str(int(later["year"])),
+               rate=_pct(later["contribution_rate"]))]
 
 
-def _gap(result: Any) -> list[str]:
+def _gap(result: Any, lang: str) -> list[str]:
     gap = result.summary.get("gap_75")
     if gap is None or (isinstance(gap, float) and math.isnan(gap)):
         return []
-    text = (f"A level contribution rate of {_pct(gap)} from now on would pay for the next "
-            "75 years (the general average premium)")
+    text = tr("gap", lang, gap=_pct(gap))
     paths = result.rate_paths
     avg = paths[0].indicators.get("average_rate_75") if paths else None
     if avg is not None:
-        text += (f"; the legislated rates average {_pct(avg)} over the same years "
-                 "(present-value weighted)")
-    return [text + "."]
+        text += tr("gap_average", lang, avg=_pct(avg))
+    return [text + tr("end", lang)]
 
 
-def _sensitivity(result: Any) -> list[str]:
+def _sensitivity(result: Any, lang: str) -> list[str]:
     top = top_assumptions(result.sensitivity, 1) if len(result.sensitivity) else None
     if top is None or top.empty:
         return []
@@ -111,21 +107,20 @@ def _sensitivity(result: Any) -> list[str]:
     change = float(rec["gap_change"])
     if not np.isfinite(change):
         return []
-    return [f"The result is most sensitive to {rec['assumption']}: the test "
-            f"'{rec['test']}' moves the {int(rec['gap_horizon'])}-year general average "
-            f"premium by {100 * change:+.2f} percentage points."]
+    return [tr("sensitivity", lang, assumption=str(rec["assumption"]), test=str(rec["test"]),
+               years=str(int(rec["gap_horizon"])), points=f"{100 * change:+.2f}")]
 
 
-def _unverified(result: Any) -> list[str]:
+def _unverified(result: Any, lang: str) -> list[str]:
     n = len(list(result.aset.unverified()))
     if not n:
         return []
-    return [f"{n} parameters or tables are not yet confirmed by a source (shaded red "
-            "in this workbook); the figures are provisional until they are."]
+    return [tr("unverified", lang, n=str(n))]
 
 
-def key_messages(result: Any) -> list[str]:
-    """Three to six sentences, most important first (see the module docstring)."""
-    out = (_depletion(result) + _reserve_now(result) + _cost(result) + _gap(result)
-           + _sensitivity(result) + _unverified(result))
+def key_messages(result: Any, lang: str = "en") -> list[str]:
+    """Three to six sentences in ``lang`` (``en``, ``km``), most important first (see the
+    module docstring)."""
+    out = (_depletion(result, lang) + _reserve_now(result, lang) + _cost(result, lang)
+           + _gap(result, lang) + _sensitivity(result, lang) + _unverified(result, lang))
     return out[:6]

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .cells import put
+from .i18n import tr
 
 __all__ = ["PYRAMID_OFFSETS", "pyramid_counts", "write_pyramids", "AGE_GROUP"]
 
@@ -41,7 +42,7 @@ def pyramid_counts(people: pd.DataFrame, year: int) -> pd.DataFrame:
                          "women": g["F"].to_numpy()})
 
 
-def _chart(ws: Worksheet, year: int, top: int, left: int, n: int) -> BarChart:
+def _chart(ws: Worksheet, year: int, top: int, left: int, n: int, lang: str) -> BarChart:
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "clustered"
@@ -49,15 +50,15 @@ def _chart(ws: Worksheet, year: int, top: int, left: int, n: int) -> BarChart:
     chart.gapWidth = 10
     from .charts import small_title
 
-    chart.title = small_title(f"People by age, 1 January {year}")
-    chart.y_axis.title = "people"
+    chart.title = small_title(tr("pyramid_title", lang, year=str(year)))
+    chart.y_axis.title = tr("axis_people", lang)
     chart.y_axis.number_format = _BOTH_SIDES
     chart.y_axis.majorGridlines = None
     chart.x_axis.tickLblPos = "low"  # age labels at the left edge, not over the bars
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     cats = Reference(ws, min_col=left, max_col=left, min_row=top + 1, max_row=top + n)
-    for col, name in ((left + 1, "Men (left)"), (left + 2, "Women (right)")):
+    for col, name in ((left + 1, tr("pyramid_men", lang)), (left + 2, tr("pyramid_women", lang))):
         values = Reference(ws, min_col=col, max_col=col, min_row=top + 1, max_row=top + n)
         chart.series.append(Series(values, title=name))
     chart.set_categories(cats)
@@ -66,7 +67,7 @@ def _chart(ws: Worksheet, year: int, top: int, left: int, n: int) -> BarChart:
 
 
 def write_pyramids(ws: Worksheet, result: Any, table_row: int, anchors: list[str],
-                   size: tuple[float, float]) -> None:
+                   size: tuple[float, float], lang: str = "en") -> None:
     """Write the pyramid tables side by side from ``table_row`` (three columns a year,
     one blank between) and their charts (``size`` in cm) at ``anchors``."""
     people = result.projection.people_frame()
@@ -86,6 +87,6 @@ def write_pyramids(ws: Worksheet, result: Any, table_row: int, anchors: list[str
             put(ws, row + j, col, rec.group)
             put(ws, row + j, col + 1, -float(rec.men), _BOTH_SIDES)
             put(ws, row + j, col + 2, float(rec.women), styles.COUNT)
-        chart = _chart(ws, year, row, col, len(counts))
+        chart = _chart(ws, year, row, col, len(counts), lang)
         chart.width, chart.height = size
         ws.add_chart(chart, anchors[k])

@@ -26,6 +26,7 @@ from actuary.analysis.sensitivity import top_assumptions
 from . import styles
 from .cells import put, put_formula, put_title
 from .indicators_sheet import milestone_years
+from .i18n import reviewed, tr
 from .messages import key_messages
 from .projection_sheet import ProjectionLayout
 
@@ -101,14 +102,19 @@ def _about(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -
         put(ws, r, 2, note, fill=styles.UNVERIFIED_FILL)
 
 
-def _messages(ws: Worksheet, cur: _Cursor, result: Any) -> None:
-    """The key messages (:mod:`actuary.reports.messages`), one wrapped sentence a row."""
-    _section(ws, cur, KEY_MESSAGES_TITLE)
-    for k, text in enumerate(key_messages(result), start=1):
+def _messages(ws: Worksheet, cur: _Cursor, result: Any, lang: str) -> None:
+    """The key messages (:mod:`actuary.reports.messages`), one wrapped sentence a row,
+    after a note that a Khmer draft has not been reviewed."""
+    _section(ws, cur, tr("key_messages", lang))
+    if lang != "en" and not reviewed(lang):
+        put(ws, cur.take(), 1, tr("draft_note", lang), font=styles.NOTE,
+            fill=styles.UNVERIFIED_FILL)
+    for k, text in enumerate(key_messages(result, lang), start=1):
         r = cur.take()
         put(ws, r, 1, f"{k}. {text}").alignment = styles.WRAP
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
-        ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(text) / 120))
+        per_line = 120 if lang == "en" else 70  # Khmer script is wider
+        ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(text) / per_line))
 
 
 def _headline_rows(result: Any, layout: ProjectionLayout) -> list[tuple[str, str, str, str]]:
@@ -419,17 +425,18 @@ def _writable(cell: Any) -> None:
 
 
 def write_summary(ws: Worksheet, result: Any, layout: ProjectionLayout,
-                  cells: dict[str, str]) -> int:
-    """Fill the Summary sheet; return the first free row."""
+                  cells: dict[str, str], lang: str = "en") -> int:
+    """Fill the Summary sheet (title and key messages in ``lang``); return the first
+    free row."""
     scheme = result.aset.scheme
-    put_title(ws, f"Actuarial valuation: {scheme.description}",
+    put_title(ws, tr("summary_title", lang, scheme=scheme.description),
               f"Valuation date {result.aset.valuation_date.isoformat()}; results year by year "
               "on the Projection sheet, definitions on the Indicators sheet.")
     styles.set_widths(ws, WIDTHS)
     for col in PATH_KEY_COLS:
         ws.column_dimensions[get_column_letter(col)].hidden = True
     cur = _Cursor(3)
-    _messages(ws, cur, result)
+    _messages(ws, cur, result, lang)
     _about(ws, cur, result, layout)
     _rate_paths(ws, cur, result, layout, cells)
     _headline(ws, cur, result, layout, cells)

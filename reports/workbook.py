@@ -51,16 +51,17 @@ SHEETS = ("Summary", "Charts", "Indicators", "Projection", "Financing", "Populat
           "Sensitivity", "Provenance")
 
 
-def build_workbook(result: Any) -> Workbook:
-    """The workbook of ``result`` in memory (see the module docstring for its sheets)."""
+def build_workbook(result: Any, lang: str = "en") -> Workbook:
+    """The workbook of ``result`` in memory (see the module docstring for its sheets);
+    ``lang`` (``en``, ``km``) for the labels the message catalogue holds."""
     wb = Workbook()
     wb.remove(wb.active)
     ws = {name: wb.create_sheet(name) for name in SHEETS}
     # The Projection sheet comes first in the writing: the others refer to its cells.
     layout = write_projection(ws["Projection"], result)
     cells = write_indicators(ws["Indicators"], result, layout)
-    write_summary(ws["Summary"], result, layout, cells)
-    write_charts_sheet(ws["Charts"], ws["Projection"], layout, result)
+    write_summary(ws["Summary"], result, layout, cells, lang)
+    write_charts_sheet(ws["Charts"], ws["Projection"], layout, result, lang)
     write_financing(ws["Financing"], result, layout)
     write_population(ws["Population"], result)
     write_assumptions(ws["Assumptions"], result)
@@ -134,7 +135,8 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
     save_xlsx(wb, path, _StampedZip(path, stamp))
 
 
-def write_valuation_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
+def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
+                             lang: str = "en") -> Path:
     """Write the valuation workbook of ``result`` to ``path`` (``.xlsx``), atomically.
 
     Parameters
@@ -145,6 +147,9 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
     path
         Destination; its folder is created if needed. An existing file is replaced
         only once the new one is complete.
+    lang
+        ``en`` or ``km``: the language of the Summary's title and key messages and of
+        the Charts sheet (:mod:`actuary.reports.i18n`; the tables stay in English).
 
     Returns
     -------
@@ -156,7 +161,7 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
     DataError
         If ``path`` does not end in ``.xlsx``.
     """
-    return write_xlsx(build_workbook, result, path)
+    return write_xlsx(lambda r: build_workbook(r, lang), result, path)
 
 
 def write_xlsx(build: Any, content: Any, path: str | os.PathLike[str]) -> Path:
