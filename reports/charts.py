@@ -11,10 +11,6 @@ names; money axes show billions of KHR.
 from __future__ import annotations
 
 from openpyxl.chart import LineChart, Reference, Series
-from openpyxl.chart.text import RichText, Text
-from openpyxl.chart.title import Title
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, \
-    RegularTextRun
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
@@ -59,20 +55,11 @@ def _years_ref(proj: Worksheet, layout: ProjectionLayout) -> Reference:
                      max_row=layout.last_row)
 
 
-def small_title(text: str, size: float = 10.0) -> Title:
-    """A bold chart title of ``size`` points (the applications' default, 13-14 points,
-    wraps a title with its units over three lines on a half-page chart)."""
-    props = CharacterProperties(sz=int(size * 100), b=True)
-    para = Paragraph(pPr=ParagraphProperties(defRPr=props),
-                     r=[RegularTextRun(rPr=props, t=text)])
-    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
-
-
 def _line(title: str, y_title: str, y_format: str) -> LineChart:
     """A line chart over the years: the units are in the title and on the one y-axis
     title; the x-axis (years) has no title, the tick labels say it."""
     chart = LineChart()
-    chart.title = small_title(title)
+    chart.title = styles.small_title(title)
     chart.y_axis.title = y_title
     chart.y_axis.number_format = y_format
     chart.y_axis.majorGridlines = None

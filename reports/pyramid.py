@@ -48,9 +48,7 @@ def _chart(ws: Worksheet, year: int, top: int, left: int, n: int, lang: str) -> 
     chart.grouping = "clustered"
     chart.overlap = 100
     chart.gapWidth = 10
-    from .charts import small_title
-
-    chart.title = small_title(tr("pyramid_title", lang, year=str(year)))
+    chart.title = styles.small_title(tr("pyramid_title", lang, year=str(year)))
     chart.y_axis.title = tr("axis_people", lang)
     chart.y_axis.number_format = _BOTH_SIDES
     chart.y_axis.majorGridlines = None

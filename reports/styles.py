@@ -7,6 +7,10 @@ separators, rates as percentages, years as plain integers.
 
 from __future__ import annotations
 
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, \
+    RegularTextRun
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -16,7 +20,7 @@ __all__ = [
     "TITLE", "SUBTITLE", "SECTION", "HEADER", "NOTE", "KEY", "BOLD",
     "HEADER_FILL", "UNVERIFIED_FILL", "INPUT_FILL", "OPINION_FILL",
     "WRAP", "BOX", "UNLOCKED",
-    "set_widths", "style_header", "protect",
+    "set_widths", "style_header", "protect", "small_title",
 ]
 
 # Number formats (Excel codes). Money is nominal KHR, whole riel is precise enough to read;
@@ -82,3 +86,12 @@ def protect(ws: Worksheet) -> None:
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+
+
+def small_title(text: str, size: float = 10.0) -> Title:
+    """A bold chart title of ``size`` points (the applications' default, 13-14 points,
+    wraps a title with its units over three lines on a half-page chart)."""
+    props = CharacterProperties(sz=int(size * 100), b=True)
+    para = Paragraph(pPr=ParagraphProperties(defRPr=props),
+                     r=[RegularTextRun(rPr=props, t=text)])
+    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
