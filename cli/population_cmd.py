@@ -188,11 +188,12 @@ def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    from actuary.reports.printing import prepare_for_print
+    from actuary.reports.printing import fit_streaming_sheet, prepare_for_print
 
     wb = Workbook(write_only=True)
     wb.properties.title = "Population, labour force and coverage frame"
     contents = wb.create_sheet(title="Contents")
+    fit_streaming_sheet(contents)
     for name, tab in tables.items():
         if len(tab) > _EXCEL_ROWS:  # pragma: no cover - far beyond any horizon here
             raise click.UsageError(f"table {name} has too many rows for a sheet; use .csv")
@@ -220,6 +221,7 @@ def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     chart_row = 5 + len(tables)
     for name, tab in tables.items():
         ws = wb.create_sheet(title=name[:31])
+        fit_streaming_sheet(ws)
         ws.freeze_panes = "A2"
         ws.append([cell(ws, str(c), bold) for c in tab.columns])
         for row in tab.itertuples(index=False, name=None):

@@ -10,7 +10,8 @@ before they save, so no writer has its own print code. For each sheet it sets:
   used cells and the charts (text overflowing into empty cells does not widen it),
   unless the writer set its own (a data dump printed as its summary only);
   a streaming (write-only) sheet, whose sheet properties are written with its first
-  row, gets the scale computed here instead, from its column widths and charts;
+  row, is marked at its creation (:func:`fit_streaming_sheet`), else gets the scale
+  computed here from its column widths and charts;
 - the rows above the frozen pane (title and table headers) repeated on every page,
   and the frozen columns when the sheet is still more than one page wide;
 - manual row breaks so that no chart straddles a page: a chart that would not fit in
@@ -38,7 +39,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.page import PageMargins
 
-__all__ = ["prepare_for_print", "sheet_width_points", "print_scale"]
+__all__ = ["prepare_for_print", "fit_streaming_sheet", "sheet_width_points", "print_scale"]
 
 # A4 in points, and the margins (inches, as openpyxl stores them).
 _A4 = (595.0, 842.0)
@@ -228,7 +229,7 @@ def prepare_sheet(ws: Any, title: str = "") -> None:
     ws.page_setup.paperSize = 9  # A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.scale = scale
-    if not _write_only(ws):
+    if not _write_only(ws) or ws.sheet_properties.pageSetUpPr.fitToPage:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -245,6 +246,12 @@ def prepare_sheet(ws: Any, title: str = "") -> None:
     ws.row_breaks = RowBreak()
     for row in chart_breaks(ws, scale, landscape, title_rows):
         ws.row_breaks.append(Break(id=row))
+
+
+def fit_streaming_sheet(ws: Any) -> None:
+    """Mark a streaming (write-only) sheet "fit to one page wide" at its creation: its
+    sheet properties are written with its first row, before :func:`prepare_for_print`."""
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def prepare_for_print(wb: Any) -> None:
