@@ -389,3 +389,12 @@ def test_closed_group_labels_and_values_print_together(default_run, tmp_path):
     pdf = to_pdf(path, tmp_path)
     checked, apart = _pairs_on_one_line(path, "Summary", pdf)
     assert checked >= 3 and not apart, apart
+    # the present values by status and sex as a chart over the Results table's rows
+    book = openpyxl.load_workbook(path)
+    (chart,) = book["Results by status and sex"]._charts
+    refs = [s.val.numRef.f for s in chart.series]
+    assert [r.split("!")[1][:3] for r in refs] == ["$D$", "$F$"]
+    # and the By member sheet prints its first rows only
+    members = book["By member"]
+    last = int(members.print_area.rsplit("$", 1)[1])
+    assert 60 < last <= 70 < members.max_row
