@@ -35,6 +35,7 @@ __all__ = ["write_summary", "HEADLINE_KEY_COL", "KEY_MESSAGES_TITLE", "OPINION_T
 
 HEADLINE_KEY_COL = 12  # the keys: in hidden column L (and M), kept in the file for tracing
 KEY_MESSAGES_TITLE = "Key messages"
+SOLVED_TITLE = "What was solved"
 OPINION_TITLE = "Actuary's opinion"
 UNVERIFIED_TITLE = "UNVERIFIED parameters the results rest on"
 INFLUENTIAL_TITLE = "The five most influential assumptions"
@@ -425,7 +426,8 @@ def _writable(cell: Any) -> None:
 
 
 def write_summary(ws: Worksheet, result: Any, layout: ProjectionLayout,
-                  cells: dict[str, str], lang: str = "en") -> int:
+                  cells: dict[str, str], lang: str = "en",
+                  preface: list[tuple[str, str]] | None = None) -> int:
     """Fill the Summary sheet (title and key messages in ``lang``); return the first
     free row."""
     scheme = result.aset.scheme
@@ -436,6 +438,13 @@ def write_summary(ws: Worksheet, result: Any, layout: ProjectionLayout,
     for col in PATH_KEY_COLS:
         ws.column_dimensions[get_column_letter(col)].hidden = True
     cur = _Cursor(3)
+    if preface:
+        _section(ws, cur, SOLVED_TITLE)
+        for label, text in preface:
+            r = cur.take()
+            put(ws, r, 1, label, font=styles.BOLD)
+            put(ws, r, 2, text).alignment = styles.WRAP
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
     _messages(ws, cur, result, lang)
     _about(ws, cur, result, layout)
     _rate_paths(ws, cur, result, layout, cells)

@@ -51,7 +51,8 @@ SHEETS = ("Summary", "Charts", "Indicators", "Projection", "Financing", "Populat
           "Sensitivity", "Provenance")
 
 
-def build_workbook(result: Any, lang: str = "en") -> Workbook:
+def build_workbook(result: Any, lang: str = "en",
+                   preface: list[tuple[str, str]] | None = None) -> Workbook:
     """The workbook of ``result`` in memory (see the module docstring for its sheets);
     ``lang`` (``en``, ``km``) for the labels the message catalogue holds."""
     wb = Workbook()
@@ -60,7 +61,7 @@ def build_workbook(result: Any, lang: str = "en") -> Workbook:
     # The Projection sheet comes first in the writing: the others refer to its cells.
     layout = write_projection(ws["Projection"], result)
     cells = write_indicators(ws["Indicators"], result, layout)
-    write_summary(ws["Summary"], result, layout, cells, lang)
+    write_summary(ws["Summary"], result, layout, cells, lang, preface)
     write_charts_sheet(ws["Charts"], ws["Projection"], layout, result, lang)
     write_financing(ws["Financing"], result, layout)
     write_population(ws["Population"], result)
@@ -136,7 +137,8 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
 
 
 def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
-                             lang: str = "en") -> Path:
+                             lang: str = "en",
+                             preface: list[tuple[str, str]] | None = None) -> Path:
     """Write the valuation workbook of ``result`` to ``path`` (``.xlsx``), atomically.
 
     Parameters
@@ -150,6 +152,9 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
     lang
         ``en`` or ``km``: the language of the Summary's title and key messages and of
         the Charts sheet (:mod:`actuary.reports.i18n`; the tables stay in English).
+    preface
+        (label, text) rows opening the Summary under the heading "What was solved"
+        (``actuary solve``: lever, target, solution, whether the target is met).
 
     Returns
     -------
@@ -161,7 +166,7 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
     DataError
         If ``path`` does not end in ``.xlsx``.
     """
-    return write_xlsx(lambda r: build_workbook(r, lang), result, path)
+    return write_xlsx(lambda r: build_workbook(r, lang, preface), result, path)
 
 
 def write_xlsx(build: Any, content: Any, path: str | os.PathLike[str]) -> Path:
