@@ -8,9 +8,10 @@ from pathlib import Path
 
 import click
 
+from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, set_option
 from actuary.cli.progress import progress
 from actuary.io.errors import ActuaryError
-from actuary.io.fileio import check_outputs, write_atomic
+from actuary.io.fileio import check_outputs, output_set, write_atomic
 
 _CSV = ("percentiles", "depletion")
 
@@ -59,7 +60,7 @@ def _client(workers: int | None, scheduler: str | None):
 
 
 @click.command("stochastic")
-@click.argument("basis", required=False)
+@click.argument("basis", required=False, shell_complete=complete_sets)
 @click.option("--scenarios", type=click.IntRange(1, 100_000_000), default=1000,
               show_default=True, help="Number of scenarios.")
 @click.option("--seed", type=click.IntRange(0, None), default=1, show_default=True,
@@ -81,13 +82,21 @@ def _client(workers: int | None, scheduler: str | None):
               help="Scenarios per batch (a task on a cluster); results do not depend on it.")
 @click.option("--threads", type=click.IntRange(1, 256), default=None,
               help="Projections at once within a batch (default: the CPUs, at most 2).")
+@set_option
+@json_option
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def stochastic(basis, scenarios, seed, out, csv_dir, workers, scheduler, population, horizon,
-               economic_only, batch_size, threads, quiet) -> None:
+               economic_only, batch_size, threads, sets, as_json, quiet) -> None:
     """Stochastic projection: percentiles, probability of depletion, GAP distribution.
 
     BASIS is an assumption-set file or the name of a shipped set (default:
     cambodia-default). The generator's parameters are the set's `stochastic` section.
+
+    \b
+    Examples:
+      actuary stochastic --scenarios 10000 --seed 1 --out stochastic.xlsx
+      actuary stochastic --scenarios 2000 --economic-only --csv stochastic-csv
+      actuary stochastic --scenarios 100000 --workers 2
     """
     outputs = [("--out", out, (".xlsx",))] + [("--csv", Path(csv_dir) / f"{n}.csv", ())
                                               for n in _CSV if csv_dir]
@@ -98,7 +107,7 @@ def stochastic(basis, scenarios, seed, out, csv_dir, workers, scheduler, populat
     from actuary.studies.stochastic import run_stochastic
 
     say("loading the assumption set")
-    aset = load_basis(basis)
+    aset = apply_sets(load_basis(basis), sets)
     check_outputs(outputs, inputs=[population, *aset.read_files])
     client, cluster = _client(workers, scheduler)
     try:
@@ -113,13 +122,21 @@ def stochastic(basis, scenarios, seed, out, csv_dir, workers, scheduler, populat
         if cluster is not None:
             cluster.close()
     run.timing["command"] = "actuary " + " ".join(sys.argv[1:])
-    say(f"writing {out}")
-    write_stochastic_workbook(run, out)
-    if csv_dir:
-        folder = Path(csv_dir)
-        for name, frame in (("percentiles", run.percentiles), ("depletion", run.depletion)):
-            write_atomic(folder / f"{name}.csv",
-                         lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
-        say(f"wrote percentiles.csv and depletion.csv to {folder}")
+    with output_set():  # the workbook and the CSV tables together, or none of them
+        say(f"writing {out}")
+        write_stochastic_workbook(run, out)
+        if csv_dir:
+            folder = Path(csv_dir)
+            for name, frame in (("percentiles", run.percentiles), ("depletion", run.depletion)):
+                write_atomic(folder / f"{name}.csv",
+                             lambda p, f=frame: f.to_csv(p, index=False, lineterminator="\n"))
+            say(f"wrote percentiles.csv and depletion.csv to {folder}")
+    if as_json:
+        echo_json({"set": aset.name, "scenarios": run.scenarios, "seed": run.seed,
+                   "mode": run.mode, **run.headline(),
+                   "deterministic_depletion": run.deterministic_depletion,
+                   "deterministic_gap_75": run.model.deterministic.summary.get("gap_75"),
+                   "notes": run.notes, "workbook": out})
+        return
     click.echo(headline(run))
     click.echo(f"\nworkbook: {out}")

@@ -12,8 +12,9 @@ in three ways, each a factor of calendar year and applied to every age:
 
 The national population is then projected by the frame's cohort-component method
 (:func:`actuary.frame.population.project`, here for a whole batch of scenarios at once,
-with the same arithmetic, and the survival ratios of the scaled tables from
-:mod:`actuary.studies.stochastic.survival`: both are tested against the frame's).
+with the same arithmetic (numba: :mod:`actuary.studies.stochastic.demography_numba`), and
+the survival ratios of the scaled tables from :mod:`actuary.studies.stochastic.survival`:
+all are tested against the frame's).
 
 Covered population (approximation, named and sized in the tests): the frame's covered
 workers of a sex and age are its employed in the scheme's sector times the coverage level
@@ -36,7 +37,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from actuary.frame.population import MAX_AGE, N_AGE
+from actuary.frame.population import N_AGE
+from actuary.studies.stochastic.demography_numba import entrants_kernel, project_kernel
 
 __all__ = ["scaled_mortality", "project_batch", "entrants_batch"]
 
@@ -53,15 +55,6 @@ def scaled_mortality(q: np.ndarray, factor: np.ndarray, log_p: np.ndarray | None
         moved = -np.expm1(factor * log_p)
     moved = np.where(q >= 1.0, 1.0, moved)
     return np.where(factor == 1.0, q, moved)
-
-
-def _cohort_migrants(m: np.ndarray) -> np.ndarray:
-    """Migrants by completed age ``[..., 2, 111]`` -> by age on 31 December (the frame's rule)."""
-    out = np.empty_like(m)
-    out[..., 0] = 0.5 * m[..., 0]
-    out[..., 1:] = 0.5 * (m[..., :-1] + m[..., 1:])
-    out[..., MAX_AGE] += 0.5 * m[..., MAX_AGE]
-    return out
 
 
 def project_batch(base: np.ndarray, s_birth: np.ndarray, S: np.ndarray, fertility: np.ndarray,
@@ -90,31 +83,12 @@ def project_batch(base: np.ndarray, s_birth: np.ndarray, S: np.ndarray, fertilit
         people there and the cohort was set to 0 (the frame stops with an error there).
     """
     n, T = S.shape[:2]
-    root = np.sqrt(S)
-    root_birth = np.sqrt(s_birth)
     pop = np.empty((n, T + 1, 2, N_AGE))
-    pop[:, 0] = base
-    clipped = 0
-    top = MAX_AGE - 1
-    for t in range(T):
-        start = pop[:, t]
-        mig = _cohort_migrants(migration[:, t])
-        end = np.empty((n, 2, N_AGE))
-        s, r = S[:, t, :, :top], root[:, t, :, :top]
-        end[:, :, 1:MAX_AGE] = start[:, :, :top] * s + mig[:, :, 1:MAX_AGE] * r
-        so, ro = S[:, t, :, MAX_AGE], root[:, t, :, MAX_AGE]
-        old = start[:, :, top] + start[:, :, MAX_AGE]
-        end[:, :, MAX_AGE] = old * so + mig[:, :, MAX_AGE] * ro
-        women = 0.5 * (start[:, 1, 1:] + end[:, 1, 1:])
-        births = (fertility[:, t, 1:] * women).sum(axis=1)
-        b = np.stack([births * srb[t] / (1.0 + srb[t]), births / (1.0 + srb[t])], axis=1)
-        end[:, :, 0] = b * s_birth[:, t] + mig[:, :, 0] * root_birth[:, t]
-        neg = end < 0.0
-        if neg.any():
-            clipped += int(neg.sum())
-            end[neg] = 0.0
-        pop[:, t + 1] = end
-    return pop, clipped
+    clipped = project_kernel(np.ascontiguousarray(base, dtype=float), np.ascontiguousarray(s_birth),
+                             np.ascontiguousarray(S), np.ascontiguousarray(fertility),
+                             np.ascontiguousarray(srb, dtype=float),
+                             np.ascontiguousarray(migration), pop)
+    return pop, int(clipped)
 
 
 def entrants_batch(covered: np.ndarray, mortality: np.ndarray, exit_rate: np.ndarray,
@@ -126,31 +100,9 @@ def entrants_batch(covered: np.ndarray, mortality: np.ndarray, exit_rate: np.nda
     ``mortality`` ``[n, T, 2, 111]``; ``exit_rate``, ``reentry``, ``invalidity`` ``[2, 111]``
     (the frame's member rates; their last age closes the table).
     """
-    C = covered
-    n, T1 = C.shape[:2]
-    T = T1 - 1
     e, r, inv = (np.array(a, dtype=float) for a in (exit_rate, reentry, invalidity))
     e[:, -1] = inv[:, -1] = r[:, -1] = 0.0
-    inactive = np.zeros((n, 2, N_AGE))
-    out = np.zeros((n, T, 2, N_AGE))
-
-    def age(a: np.ndarray) -> np.ndarray:
-        # the cohort aged x on 1 January is aged x+1 a year later; the open group stays
-        moved = np.zeros_like(a)
-        moved[..., 1:] = a[..., :-1]
-        moved[..., -1] += a[..., -1]
-        return moved
-
-    for t in range(T):
-        c, q = C[:, t], mortality[:, t]
-        stay = age(c * (1.0 - q - inv - e))
-        exits = age(c * e)
-        back = age(inactive * r)
-        alive = age(inactive * (1.0 - q)) - back
-        gap = C[:, t + 1] - stay
-        re = np.clip(np.minimum(back, gap), 0.0, None)
-        new = np.clip(gap - re, 0.0, None)
-        excess = np.clip(-gap, 0.0, None)
-        inactive = alive + (back - re) + exits + excess
-        out[:, t] = new
+    n, T1 = covered.shape[:2]
+    out = np.empty((n, T1 - 1, 2, N_AGE))
+    entrants_kernel(np.ascontiguousarray(covered), np.ascontiguousarray(mortality), e, r, inv, out)
     return out

@@ -153,6 +153,10 @@ def build_model(aset: AssumptionSet, population: StartingPopulation,
         economic=economic_spec(aset, y0, last + 1), demographic=demographic_spec(aset, y0, last + 1),
         frame=_frame_arrays(aset, T),
     )
+    if basis.start.reserve == 0 and not (det.yearly["contributions"] > 0).any():
+        model.notes.append("no contributions and no reserve: the scheme is paid from the "
+                           "budget, and the depletion probabilities describe a fund it does "
+                           "not have (the GAP is the rate that would finance it)")
     if model.frame is None:
         model.notes.append("new entrants follow coverage.active_growth, not the population "
                            "frame: demographic scenarios move mortality only")

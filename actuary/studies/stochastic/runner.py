@@ -41,6 +41,7 @@ YEARLY = ("reserve_ratio", "payg_cost_rate", "reserve_pct_gdp", "contributors", 
 #: Years whose TFR and e0 are kept for the calibration table (those within the horizon).
 CALIBRATION_YEARS = (2030, 2050, 2075, 2100)
 MODES = ("full", "economic")
+_PIECE = 16  # scenarios whose frame is computed at once
 
 
 @dataclass
@@ -74,14 +75,18 @@ def _people(proj, status: int) -> np.ndarray:
 
 
 def _full_flows(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: int):
-    """Project every scenario of the batch; flows ``[n, T]`` and people counts."""
+    """Project every scenario of the batch; flows ``[n, T]``, people counts and the frame.
+
+    With ``threads`` > 1 the batch is cut into that many consecutive parts, each worked
+    through (its frame, then its projections) by a thread of its own: the engine and the
+    demography's kernels release the GIL. A scenario's numbers do not depend on the part.
+    """
     n, T = x.shape[0], model.n_years
-    frame = frame_batch(model, z)
     out = {k: np.empty((n, T)) for k in ("earnings", "contributions", "benefits", "refunds",
                                          "interest", "contributors", "pensioners")}
 
-    def one(k: int) -> None:
-        basis = scenario_basis(model, x[k], z[k], frame, k)
+    def one(k: int, frame: dict, row: int) -> None:
+        basis = scenario_basis(model, x[k], z[k], frame, row)
         proj = project(basis)
         out["earnings"][k] = proj.earnings
         out["contributions"][k] = proj.contributions
@@ -91,12 +96,29 @@ def _full_flows(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: i
         out["contributors"][k] = _people(proj, STATUS_ACTIVE)
         out["pensioners"][k] = _people(proj, STATUS_OLD_AGE) + _people(proj, STATUS_INVALIDITY)
 
-    if threads > 1 and n > 1:
-        with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(one, range(n)))
+    def part(bounds: tuple[int, int]) -> list[dict]:
+        # small pieces: the frame's arrays [n, T, 2, 111] stay small enough to be cheap
+        frames = []
+        for lo in range(bounds[0], bounds[1], _PIECE):
+            hi = min(lo + _PIECE, bounds[1])
+            frame = frame_batch(model, z[lo:hi])
+            for k in range(lo, hi):
+                one(k, frame, k - lo)
+            frames.append(frame)
+        return frames
+
+    cuts = np.linspace(0, n, max(1, min(threads, n)) + 1).astype(int)
+    parts = [(int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:])]
+    if len(parts) > 1:
+        with ThreadPoolExecutor(len(parts)) as pool:
+            frames = [f for fs in pool.map(part, parts) for f in fs]
     else:
-        for k in range(n):
-            one(k)
+        frames = part(parts[0])
+    if not frames[0]:
+        return out, {}
+    frame = {key: np.concatenate([f[key] for f in frames])
+             for key in ("population", "employed_ratio", "tfr")}
+    frame["clipped"] = sum(int(f["clipped"]) for f in frames)
     return out, frame
 
 
