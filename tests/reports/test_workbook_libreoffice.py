@@ -81,7 +81,7 @@ def expected_values(book: openpyxl.Workbook, result) -> dict[tuple[str, str], tu
             continue
         for i, value in enumerate(result.sensitivity[field]):
             out[("Sensitivity", ws.cell(row=5 + i, column=header[title]).coordinate)] = (value, 0.0)
-    # the live financing layer at the valuation's own inputs (tests/test_financing.py
+    # the live financing layer at the valuation's own inputs (tests/reports/test_financing.py
     # changes them)
     cash = result.cash
     out.update(financing_expected(result, live_cash_flows(

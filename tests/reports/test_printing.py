@@ -107,6 +107,7 @@ def _pairs_on_one_line(path: Path, sheet: str, pdf: Path) -> tuple[int, list]:
 
 @needs_office
 def test_datacheck_labels_and_values_print_together(tmp_path):
+    sys.path.insert(0, str(Path(__file__).parents[1] / "members"))
     from test_datacheck import SETTINGS, tricky_file
 
     from actuary.members.datacheck import check_files
