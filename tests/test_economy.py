@@ -65,9 +65,12 @@ def test_levels_cpi_wage_and_minimum_wage(paths, aset):
     assert np.ptp(ratio) < 1e-12
 
 
-def test_gdp_is_the_sets_and_a_budget_is_a_share_of_it(paths):
+def test_gdp_is_the_sets_and_a_budget_is_a_share_of_it(paths, aset):
     assert paths.at("gdp", 2025) == pytest.approx(209.16e12)
-    assert paths.at("gdp", 2026) == pytest.approx(209.16e12 * 1.09, rel=1e-12)
+    # the set's own growth (9% in 2026) with gdp_rule as_set; the default derives it
+    apart = economy_paths(aset.override({"frame.economy.gdp_rule": "as_set"}), 2025, 2030)
+    assert apart.at("gdp", 2026) == pytest.approx(209.16e12 * 1.09, rel=1e-12)
+    assert paths.at("gdp", 2026) < apart.at("gdp", 2026)
     # 2025 draft budget 37,950 billion riels = 18.14% of GDP (Cambodianess, Oct 2024)
     assert paths.share_of_gdp(37_950e9, 2025)[0] == pytest.approx(0.1814, abs=5e-4)
     shares = paths.share_of_gdp(np.array([1e12, 2e12]), np.array([2025, 2030]))
@@ -96,7 +99,13 @@ def test_gdp_from_employment_productivity_and_inflation(tmp_path):
     assert p.at("gdp", 2027) / p.at("gdp", 2026) == pytest.approx(1 + growth_2027, rel=1e-12)
     assert p.consistency(employed)["gdp_difference"].iloc[1:].abs().max() < 1e-12
     with pytest.raises(AssumptionError, match="needs the employed population"):
-        economy_paths(aset, 2025, 2028)
+        economy_paths(aset, 2025, 2028, employed=employed[:3])
+    # without employment given, the set's own frame gives it (mid-year employed)
+    from actuary.frame.labour import _mid_year, build_frame
+
+    own = _mid_year(build_frame(aset, 2028).labour.employed)[:4]
+    np.testing.assert_array_equal(economy_paths(aset, 2025, 2028).gdp,
+                                  economy_paths(aset, 2025, 2028, employed=own).gdp)
 
 
 def test_a_set_without_a_frame_is_an_error():

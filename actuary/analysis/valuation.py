@@ -94,6 +94,10 @@ class ValuationResult:
         The headline under the legislated contribution-rate schedule and under the rate
         held at its last enacted step (:mod:`actuary.analysis.rate_paths`); empty when
         not asked for (``detail=False``).
+    economy
+        The average insurable wage against GDP per head, the set's band for it, and the
+        spread of the return over wage growth (:mod:`actuary.analysis.wage_gdp`); None
+        when not asked for.
     provenance
         Inputs (files and their SHA-256), versions, command, date.
     """
@@ -112,6 +116,7 @@ class ValuationResult:
     provenance: dict = field(default_factory=dict)
     accrued: dict = field(default_factory=dict)
     rate_paths: tuple = ()
+    economy: object = None
 
     @property
     def starting(self) -> pd.DataFrame:
@@ -334,7 +339,10 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     with waiting(progress, "projecting the scheme (a first run compiles the kernel)"):
         proj = project(basis)
     cf = cash_flows(proj)
-    gdp = aset.economic.gdp.yearly(int(proj.years[0]), int(proj.years[-1]))
+    from actuary.frame.economy import gdp_path
+
+    # the frame's GDP when the set derives it from employment, productivity and inflation
+    gdp = gdp_path(aset, int(proj.years[0]), int(proj.years[-1]))
     yearly = yearly_frame(proj, cf, gdp)
     summary = summary_indicators(cf, yearly)
     scaled = (ind.scaled_premiums(cf, period=10, periods=min(5, len(cf.years) // 10))
@@ -342,10 +350,14 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     careers = pd.DataFrame()
     accrued: dict = {}
     paths: tuple = ()
+    economy = None
     if detail:
         from actuary.analysis.rate_paths import rate_paths
 
         paths = rate_paths(aset, basis, cf)
+        from actuary.analysis.wage_gdp import economy_check
+
+        economy = economy_check(aset, yearly)
         # careers and accrued rights are about the rules and the people, not the
         # valuation period: a short horizon would cut them off
         long_enough = given or basis.n_years >= aset.horizon_years
@@ -357,6 +369,7 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
         careers=careers, accrued=accrued, rate_paths=paths,
+        economy=economy,
     )
 
 

@@ -69,6 +69,7 @@ KEY_GROUPS: dict[str, str] = {
     "shocks": "methods",
     "frame.economy.wage_rule": "methods",
     "frame.economy.gdp_rule": "methods",
+    "frame.economy.wage_gdp_band": "methods",
     "scheme": "rules",
     "coverage": "new_entrants",
     "frame.labour": "new_entrants",
