@@ -50,6 +50,15 @@ def test_each_bad_input_gets_its_message(case, tmp_path):
     assert "Traceback" not in result.output
     for fragment in case["expect"]:
         assert fragment in result.output, (fragment, result.output)
+    if case.get("summary"):  # the workbook says so too, on its Summary sheet
+        import openpyxl
+
+        book = openpyxl.load_workbook(case["summary"].format(out=tmp_path), read_only=True)
+        text = " ".join(str(v) for row in book["Summary"].iter_rows(values_only=True)
+                        for v in row if v is not None)
+        book.close()
+        assert "IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)" in text
+        assert case["expect"][1] in text
 
 
 def test_the_corpus_files_are_what_make_py_writes(tmp_path, monkeypatch):
@@ -128,6 +137,35 @@ def test_several_outputs_are_replaced_together_or_not_at_all(tmp_path, monkeypat
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert all(p.read_bytes() != before[p] for p in before)
+
+
+def test_data_synth_replaces_its_four_files_together(tmp_path, monkeypatch):
+    out = tmp_path / "m_synthetic.csv"
+    args = ["data", "synth", "--members", "40", "--seed", "1", "--out", str(out), "--quiet"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    before = {p: p.read_bytes() for p in tmp_path.iterdir()}
+    assert len(before) == 4  # members, pensioners, sidecar, report
+    import actuary.reports.datacheck as datacheck_report
+
+    def fail(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(datacheck_report, "write_synth_workbook", fail)
+    result = CliRunner().invoke(main, args[:5] + ["2"] + args[6:])  # another seed
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_parquet_member_file_with_a_nul_is_refused_with_row_and_column(tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "members.parquet"
+    frame = pd.read_csv(HERE / "members" / "ok.csv", dtype=str)
+    frame.loc[2, "member_id"] = "AB\x00CD"
+    frame.to_parquet(path, index=False)
+    result = CliRunner().invoke(main, ["data", "check", str(path), "--report",
+                                       str(tmp_path / "r.xlsx"), "--quiet"])
+    one_error_line(result, "members.parquet", "row 4, column 1 ('member_id')", "AB\\x00CD")
 
 
 def test_output_set_puts_the_previous_files_back_when_a_rename_fails(tmp_path, monkeypatch):

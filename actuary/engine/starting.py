@@ -55,7 +55,7 @@ from actuary import assumptions as assumptions_package
 from actuary.io.yamlio import read_mapping
 from actuary.engine.basis import StartingState
 from actuary.io.errors import DataError
-from actuary.io.fileio import input_file, refuse_control_characters
+from actuary.io.fileio import input_file, refuse_control_characters, refuse_control_text
 from actuary.engine.plausibility import (
     MAX_COUNT,
     MAX_MONTHLY_KHR,
@@ -402,6 +402,7 @@ def read_starting_population(path: str | Path) -> StartingPopulation:
     if path.suffix.lower() == ".csv":
         refuse_control_characters(path)  # before pandas, which cuts a field at a NUL
     raw = _read_table(path)
+    refuse_control_text(path, raw)  # a workbook's text
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 __all__ = ["atomic_path", "check_outputs", "read_small_csv", "write_atomic", "sha256_of",
-           "output_set", "input_file", "refuse_control_characters", "control_character_error",
+           "output_set", "input_file", "refuse_control_characters", "refuse_control_text", "control_character_error",
            "CONTROL_CHARACTERS", "spreadsheet_safe", "spreadsheet_original", "save_xlsx", "discard_zip"]
 
 #: Characters no text input may hold: C0 controls other than tab, LF and CR, and DEL.
@@ -393,6 +393,29 @@ def refuse_control_characters(path: str | os.PathLike[str], encoding: str = "utf
     end = text.find("\n", found.start())
     line = text[start:end if end >= 0 else len(text)].rstrip("\r")
     raise control_character_error(path, number, line, found.start() - start, header, error)
+
+
+def refuse_control_text(path: str | os.PathLike[str], frame: Any, first_row: int = 2,
+                        error: Any = None) -> None:
+    """Raise on the first text cell of ``frame`` holding a control character: for
+    tables read from a workbook or a Parquet file, whose text no byte scan sees.
+    ``first_row`` is the spreadsheet row of the frame's first row (the header is 1)."""
+    from actuary.io.errors import DataError
+
+    error = error or DataError
+    for number, column in enumerate(frame.columns, start=1):
+        series = frame[column]
+        if series.dtype != object and not str(series.dtype).startswith("str"):
+            continue
+        hits = series.astype(str).str.contains(CONTROL_CHARACTERS, na=False).to_numpy()
+        if hits.any():
+            i = int(hits.argmax())
+            text = str(series.iloc[i])
+            char = CONTROL_CHARACTERS.search(text).group()
+            raise error(f"a control character {repr(char)[1:-1]} (code {ord(char)}) in the text",
+                        source=str(path), location=f"row {first_row + i}, column {number} "
+                        f"({str(column)!r})", value=text[:60],
+                        expected="printable text: no NUL or other control characters")
 
 
 def spreadsheet_safe(frame: Any) -> Any:

@@ -15,7 +15,8 @@ Checks on the member file (reason codes; all reject the row unless marked):
   values are likely shifted);
 * ``missing_value``: a required field is blank (the insurable wage for actives);
 * ``bad_sex``, ``bad_status``, ``bad_date`` (not ``YYYY-MM-DD``), ``bad_number``
-  (credited months not a whole number >= 0, a wage not a number >= 0);
+  (credited months not a whole number >= 0, a wage not a number from 0 to
+  :data:`~actuary.engine.plausibility.MAX_MONTHLY_KHR`);
 * ``date_order``: impossible order of dates (joined before birth, status before joining);
 * ``future_date``: a date after the as-of date of the file;
 * ``entry_age``: age at entry below :attr:`CheckSettings.min_entry_age`;
@@ -34,11 +35,21 @@ Checks on the member file (reason codes; all reject the row unless marked):
 On the pensioner file: the same kinds of checks (``empty_row``, ``too_many_fields``,
 ``missing_value``,
 ``missing_start_date``, ``bad_sex``, ``bad_benefit_type``, ``bad_date``,
-``bad_number``, ``amount_not_positive``, ``date_order``, ``future_date``,
-``age_out_of_range``, ``duplicate_id``, ``duplicate_row``) and three flags:
+``bad_number`` (an amount above :data:`~actuary.engine.plausibility.MAX_MONTHLY_KHR`
+too), ``amount_not_positive``, ``date_order``, ``future_date``, ``age_out_of_range``,
+``duplicate_id``, ``duplicate_row``), ``impossible_age`` (an old-age, invalidity or
+spouse's pensioner younger than the minimum working age, an orphan at or past the age
+orphans' pensions stop) and three flags:
 ``missing_survivor_link`` (a spouse's or orphan's pension without the deceased's
 member id), ``unknown_member_link`` (a member id not in the member file) and
 ``old_age_before_pension_age``.
+
+A file whose text holds a control character (a NUL would cut a value short) is refused
+as a whole, with the row and column. Finally the averages are checked against the
+rules (:mod:`actuary.engine.plausibility`): actives' wages or pensions of a kind whose
+average looks like a unit mistake (USD, thousands, a year for a month) make the check
+fail with the likely cause, unless :attr:`CheckSettings.accept_implausible` (the CLI's
+``--accept-implausible``), when they are listed in :attr:`CheckResult.accepted`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from actuary.engine.plausibility import MAX_MONTHLY_KHR, pension_finding, wage_finding, weighted_median
+from actuary.engine.plausibility import (
+    MAX_MONTHLY_KHR,
+    pension_finding,
+    wage_finding,
+    weighted_median,
+)
 from actuary.members.checkrules import CheckSettings
 from actuary.members.files import (
     BENEFIT_TYPES,
@@ -99,8 +104,9 @@ def _check_member_chunk(f: pd.DataFrame, rows: np.ndarray, s: CheckSettings, P: 
     add(bad_months, "bad_number", "credited_months", mtext, "a whole number of months >= 0")
     wage = _numbers(wage_text)
     wtext = wage_text.to_numpy(dtype=object)
-    add((wtext != "") & (~np.isfinite(wage) | (wage < 0)), "bad_number", "insurable_wage", wtext,
-        "an amount in KHR per month >= 0 (digits only, no thousands separators)")
+    add((wtext != "") & ~(np.isfinite(wage) & (wage >= 0) & (wage <= MAX_MONTHLY_KHR)),
+        "bad_number", "insurable_wage", wtext, f"an amount in KHR per month, 0 to "
+        f"{MAX_MONTHLY_KHR:,.0f} (digits only, no thousands separators)")
 
     as_of = _d(s.as_of)
     ok_b, ok_e, ok_s = ~np.isnat(birth), ~np.isnat(entry), ~np.isnat(sdate)
@@ -142,7 +148,7 @@ def _check_member_chunk(f: pd.DataFrame, rows: np.ndarray, s: CheckSettings, P: 
                      _fmt_date(np.where(ok_c, start, as_of)), " to ",
                      _fmt_date(np.where(ok_c, end, as_of)), ")"))
 
-    wage_ok = active & np.isfinite(wage) & (wage >= 0)
+    wage_ok = active & np.isfinite(wage) & (wage >= 0) & (wage <= MAX_MONTHLY_KHR)
     low = wage_ok & (wage < s.wage_floor)
     high = wage_ok & (wage > s.wage_ceiling)
     changed = np.zeros(n, dtype=bool)
@@ -199,7 +205,7 @@ def check_members(source: TableSource, settings: CheckSettings
         totals["active_women"] += (active & (typed["sex"].to_numpy() == "F")).sum()
         raw_wage = _numbers(f["insurable_wage"])
         totals["active_wage_mass"] += np.nansum(np.where(active, raw_wage, np.nan))
-        wages.append(raw_wage[active & np.isfinite(raw_wage) & (raw_wage >= 0)])
+        wages.append(raw_wage[active & (raw_wage >= 0) & (raw_wage <= MAX_MONTHLY_KHR)])
         totals["credited_months"] += np.nansum(typed["credited_months"].to_numpy())
     typed = pd.concat(typed_parts, ignore_index=True)
     bad = np.concatenate(bad_parts)

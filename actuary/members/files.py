@@ -82,6 +82,7 @@ from actuary.io.fileio import (
     CONTROL_CHARACTERS,
     control_character_error,
     input_file,
+    refuse_control_text,
     sha256_of,
 )
 # the calendar helpers were defined here first; their names stay importable from here
@@ -220,6 +221,8 @@ class TableSource:
                   "parquet": self._parquet_chunks}[self.format]
         first = 2
         for frame in reader():
+            if self.format != "csv":  # a CSV's text was scanned with its encoding
+                refuse_control_text(self.path, frame, first)
             frame = _documented(frame, self.kind, self.has_spaces)
             if len(frame):
                 yield Chunk(frame.reset_index(drop=True), first)
@@ -288,28 +291,11 @@ class TableSource:
         pq = _parquet()
         handle = pq.ParquetFile(self.path)
         names = handle.schema_arrow.names
-        first = 2
         for batch in handle.iter_batches(batch_size=self.chunk_rows):
             frame = batch.to_pandas()
             frame.columns = _normalise(names)
             frame = frame.apply(_column_text) if len(frame) else frame
-            _refuse_control_text(self.path, frame, first)
-            first += len(frame)
             yield frame
-
-
-def _refuse_control_text(path: Path, frame: pd.DataFrame, first_row: int) -> None:
-    """Raise on the first text cell of ``frame`` (rows from ``first_row``) holding a
-    control character (see :data:`actuary.io.fileio.CONTROL_CHARACTERS`)."""
-    for number, column in enumerate(frame.columns, start=1):
-        hits = frame[column].astype(str).str.contains(CONTROL_CHARACTERS, na=False)
-        if hits.any():
-            i = int(hits.to_numpy().argmax())
-            text = str(frame[column].iloc[i])
-            raise DataError("a control character in the text", source=str(path),
-                            location=f"row {first_row + i}, column {number} ({column!r})",
-                            value=repr(text[:60]), expected="printable text: no NUL or other "
-                            "control characters")
 
 
 def _extra_text(extra: pd.DataFrame) -> pd.Series:

@@ -117,6 +117,8 @@ def main() -> None:
            [MEMBERS[0], MEMBERS[1].replace(",24,", ",2\x006,")])
     _write(m / "all_rejected.csv", MEMBER_HEADER,
            [r.replace(",F,", ",X,").replace(",M,", ",X,") for r in MEMBERS])
+    _write(m / "wage_1e300.csv", MEMBER_HEADER,
+           MEMBERS[:1] + [MEMBERS[1].replace(",650000", ",1e300")] + MEMBERS[2:])
     _write(m / "contributor_aged_3.csv", MEMBER_HEADER,
            [MEMBERS[0], "M002,M,2021-05-01,2024-01-15,active,2024-01-15,12,650000"])
     p_year = [r.replace(",222750,", ",2673000,").replace(",250000,", ",3000000,")
