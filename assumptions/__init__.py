@@ -8,6 +8,13 @@ See :mod:`.dated` for dated parameters (values that change on dates, with their
 extension rules and the yearly resolution), :mod:`.models` for the assumption set,
 :mod:`.scheme` for scheme definitions and :mod:`.overlay` for reforms and
 sensitivities written as overlays on a base set.
+
+May import: :mod:`actuary.io` and :mod:`actuary.tables` (a set names its tables and is
+checked against them), pydantic, numpy, pandas. Must not import life, frame, engine or
+anything above: an assumption set is data that every computing layer reads, and it
+knows none of them. Within the package: base < dated < scheme, items < inventory <
+models < checks < loader (:mod:`.inventory` walks a set without importing
+:mod:`.models`, whose methods use it).
 """
 
 from .dated import DatedParameter, Extension

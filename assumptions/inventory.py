@@ -2,6 +2,10 @@
 
 Used for the list of unverified items, the content hash and the parameters table
 (the workbook's Assumptions sheet), so all three see the same items in the same order.
+
+The set (:class:`.models.AssumptionSet`) uses these functions for its own methods, so
+this module does not import it: a set is typed here as :data:`AssumptionSet`, any
+pydantic model with the set's attributes (``coverage``, ``tables``, ``overrides``).
 """
 
 from __future__ import annotations
@@ -10,15 +14,18 @@ import functools
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import Any, Iterator
 
 import pandas as pd
 from pydantic import BaseModel
 
 from .dated import DatedParameter
+from .items import GDP, Constant, SexPair, TableRef, WholeYears
+from .scheme import TransitionalCredits
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .models import AssumptionSet
+#: An assumption set (:class:`actuary.assumptions.models.AssumptionSet`), named by
+#: what it is without importing it (see the module docstring).
+AssumptionSet = BaseModel
 
 __all__ = [
     "iter_items",
@@ -73,8 +80,6 @@ def iter_dated(model: BaseModel) -> Iterator[tuple[str, DatedParameter]]:
 
 def iter_table_refs(model: BaseModel) -> Iterator[tuple[str, Any]]:
     """Every table reference with its dotted key path."""
-    from .models import TableRef
-
     for path, item in iter_items(model):
         if isinstance(item, TableRef):
             yield path, item
@@ -89,7 +94,7 @@ def _description(path: str, item: Any) -> str:
     return path.rsplit(".", 1)[-1].replace("_", " ")
 
 
-def unused_items(aset: "AssumptionSet") -> dict[str, str]:
+def unused_items(aset: AssumptionSet) -> dict[str, str]:
     """Key path -> why the set's choices leave that item unused by a valuation.
 
     With ``coverage.entrants_from: frame`` the contributors wanted and the new entrants'
@@ -102,7 +107,7 @@ def unused_items(aset: "AssumptionSet") -> dict[str, str]:
                                    "coverage.entrant_female_share")}
 
 
-def unverified_items(aset: "AssumptionSet") -> list[tuple[str, str, str, str]]:
+def unverified_items(aset: AssumptionSet) -> list[tuple[str, str, str, str]]:
     """(key path, description, status, reference) of every unverified item and table
     that the set uses (:func:`unused_items` are left out: nothing rests on them)."""
     unused = unused_items(aset)
@@ -128,7 +133,7 @@ def canonical_json(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
-def content_hash(aset: "AssumptionSet") -> str:
+def content_hash(aset: AssumptionSet) -> str:
     """SHA-256 of the canonical JSON of the set plus the digests of its tables' data."""
     payload = {"set": aset.model_dump(mode="json"), "tables": dict(aset._table_digests)}
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
@@ -136,9 +141,6 @@ def content_hash(aset: "AssumptionSet") -> str:
 
 def value_summary(item: Any, limit: int | None = None) -> tuple[str, str]:
     """(values in words, unit) of one item; ``limit`` caps the dated values listed."""
-    from .models import GDP, Constant, SexPair, TableRef, WholeYears
-    from .scheme import TransitionalCredits
-
     if isinstance(item, DatedParameter):
         return item.describe_values(limit), item.unit
     if isinstance(item, (Constant, WholeYears)):
@@ -157,14 +159,14 @@ def value_summary(item: Any, limit: int | None = None) -> tuple[str, str]:
     return "", ""
 
 
-def overriding_files(aset: "AssumptionSet", path: str) -> list[str]:
+def overriding_files(aset: AssumptionSet, path: str) -> list[str]:
     """The overlays that changed the item at ``path``, a part of it or a whole holding it,
     in the order they were applied (the last one wrote what is in force)."""
     return [source for key, source in aset.overrides
             if key == path or key.startswith(path + ".") or path.startswith(key + ".")]
 
 
-def overridden_by(aset: "AssumptionSet", path: str) -> list[str]:
+def overridden_by(aset: AssumptionSet, path: str) -> list[str]:
     """File names of the overlays that changed the item at ``path`` (or a part of it)."""
     return list(dict.fromkeys(Path(source).name for source in overriding_files(aset, path)))
 
@@ -181,7 +183,7 @@ def _age_runs(by_age: dict[int, float]) -> str:
     return ", ".join(f"{a}{'' if a == b else f'-{b}'}: {v:g}" for a, b, v in runs)
 
 
-def parameters_table(aset: "AssumptionSet") -> pd.DataFrame:
+def parameters_table(aset: AssumptionSet) -> pd.DataFrame:
     """One row per item: path, description, values, unit, status, reference, note.
 
     A table use without its own status or reference shows the table's (from the

@@ -124,6 +124,9 @@ def load_raw(raw: RawSet) -> AssumptionSet:
     return _validated(raw)
 
 
+AssumptionSet._override = override  # behind AssumptionSet.override (see there)
+
+
 def _validated(raw: RawSet) -> AssumptionSet:
     """The validated, checked set of a raw one (see :func:`load_basis`)."""
     try:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Callable, ClassVar, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, Field, PrivateAttr, field_validator
@@ -28,6 +28,8 @@ from .dated import (
     DatedRate,
     constant_shorthand,
 )
+from .inventory import content_hash, iter_dated, parameters_table, unverified_items
+from .items import _SCALE, GDP, Constant, MortalityRef, ScaledTableRef, SexPair, TableRef, WholeYears
 from .scheme import SchemeDefinition
 from .stress import SensitivitySpec, ShockSpec
 
@@ -79,98 +81,6 @@ TABLE_KINDS: dict[str, tuple[str, ...]] = {
     "coverage.entrant_age": ("share",),
     "occupational_risk.incidence": ("rate",),
 }
-
-_NON_NEGATIVE = Bounds("a non-negative number", 0)
-_SCALE = Bounds("a scale factor", 0)
-_GDP = Bounds("a GDP in KHR", 0, lo_open=True)
-
-
-class Constant(Strict):
-    """A number that does not change over time, with its source and status."""
-
-    description: Text
-    unit: Text
-    reference: Text
-    status: Status
-    note: str | None = None
-    value: _NON_NEGATIVE.type  # type: ignore[valid-type]
-
-
-class WholeYears(Strict):
-    """A whole number of years (an age limit, an age gap), with its source and status."""
-
-    description: Text
-    unit: Literal["years"]
-    reference: Text
-    status: Status
-    note: str | None = None
-    value: whole_bounded("a whole number of years", 0, 110)  # type: ignore[valid-type]
-
-
-class SexPair(Strict):
-    """A whole number of years by sex of the member (M, F), e.g. spouse age minus member age."""
-
-    description: Text
-    unit: Literal["years"]
-    reference: Text
-    status: Status
-    note: str | None = None
-    M: whole_bounded("an age gap in years", -40, 40)  # type: ignore[valid-type]
-    F: whole_bounded("an age gap in years", -40, 40)  # type: ignore[valid-type]
-
-
-class TableRef(Strict):
-    """A table by shipped name or by path (relative to the file that names it).
-
-    ``reference`` and ``status`` describe the *use* of the table here; the table's
-    own source and status come from the tables layer and are reported too.
-    """
-
-    table: Text
-    reference: str | None = None
-    status: Status | None = None
-    note: str | None = None
-
-
-class ScaledTableRef(TableRef):
-    """A table of rates used times ``scale`` (1.0 = as published)."""
-
-    scale: _SCALE.type = 1.0  # type: ignore[valid-type]
-
-
-class MortalityRef(ScaledTableRef):
-    """The mortality table. ``beyond_table: hold``: years after its last year reuse that year."""
-
-    beyond_table: Literal["hold"] = "hold"
-
-
-class GDP(Strict):
-    """Nominal GDP: a base-year level in KHR and its nominal growth thereafter."""
-
-    description: str | None = None
-    base_year: WholeNumber
-    value_khr: _GDP.type  # type: ignore[valid-type]
-    reference: Text
-    status: Status
-    note: str | None = None
-    growth: DatedRate
-
-    def yearly(self, first_year: int, last_year: int) -> np.ndarray:
-        """GDP in KHR for each calendar year ``first_year .. last_year``.
-
-        GDP(y) = value_khr x product over base_year < k <= y of (1 + growth(k)), with
-        growth(k) the average growth rate of calendar year k. Years before the base
-        year divide by the growth instead.
-        """
-        lo, hi = min(first_year, self.base_year + 1), max(last_year, self.base_year)
-        growth = self.growth.yearly(lo, hi)
-        level = {self.base_year: self.value_khr}
-        for y in range(self.base_year + 1, hi + 1):
-            level[y] = level[y - 1] * (1.0 + growth[y - lo])
-        for y in range(self.base_year - 1, lo - 1, -1):
-            level[y] = level[y + 1] / (1.0 + growth[y + 1 - lo])
-        return np.array([level[y] for y in range(first_year, last_year + 1)])
-
 
 class Economic(Strict):
     """Economic assumptions (all rates fractions per year).
@@ -480,9 +390,13 @@ class AssumptionSet(Strict):
 
     index_names: ClassVar[tuple[str, ...]] = INDEX_NAMES
 
-    def model_post_init(self, __context: Any) -> None:
-        from .inventory import iter_dated
+    #: The function behind :meth:`override`, :func:`actuary.assumptions.loader.override`,
+    #: which the loader sets here when it is imported (always, with this package):
+    #: overriding validates and checks a new set, the loader's work, and the loader
+    #: imports this module, so this one does not import it.
+    _override: ClassVar[Callable[..., AssumptionSet] | None] = None
 
+    def model_post_init(self, __context: Any) -> None:
         for path, param in iter_dated(self):
             param._path = path
 
@@ -500,9 +414,8 @@ class AssumptionSet(Strict):
         Errors name the key (``overrides.KEY``) and the source ``override of NAME in
         memory``. See :func:`actuary.assumptions.loader.override`.
         """
-        from .loader import override
-
-        return override(self, overrides or {}, name=name, description=description, source=source)
+        return type(self)._override(self, overrides or {}, name=name, description=description,
+                                    source=source)
 
     # -- the projection period ------------------------------------------------------
 
@@ -575,8 +488,6 @@ class AssumptionSet(Strict):
         Parameters, constants and table uses with status ``unverified``, and every
         table whose own status (from the tables layer) is ``unverified``.
         """
-        from .inventory import unverified_items
-
         return unverified_items(self)
 
     def content_hash(self) -> str:
@@ -585,15 +496,11 @@ class AssumptionSet(Strict):
         Stable across runs and key orders; changes when any value, text or table
         content changes.
         """
-        from .inventory import content_hash
-
         return content_hash(self)
 
     def parameters_table(self) -> "pd.DataFrame":
         """One row per parameter, constant and table: path, description, values, unit,
         status, reference, note (for the workbook's Assumptions sheet)."""
-        from .inventory import parameters_table
-
         return parameters_table(self)
 
     @property
@@ -604,8 +511,6 @@ class AssumptionSet(Strict):
 
     def dated_parameters(self) -> dict[str, DatedParameter]:
         """Every dated parameter by key path."""
-        from .inventory import iter_dated
-
         return dict(iter_dated(self))
 
 

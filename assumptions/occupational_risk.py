@@ -22,7 +22,7 @@ from pydantic import field_validator, model_validator
 
 from .base import Bounds, Status, Strict, Text
 from .dated import DatedAmount, DatedFactor, DatedFraction, DatedParameter, DatedRate
-from .models import ScaledTableRef
+from .items import ScaledTableRef
 from .scheme import Indexation
 
 __all__ = ["DatedDays", "DegreeDistribution", "BranchReserve", "PensionsInPaymentFile",

@@ -3,7 +3,8 @@
 Every check (pydantic validation, overlays, tables, coverage of the horizon) adds
 :class:`Problem` objects; the loader raises one :class:`BasisInvalid` listing all of
 them, one line each: file, dotted key path, what is wrong, the value and what was
-expected. pydantic's own error dump is never shown.
+expected. pydantic's own error dump is never shown. :func:`read_validated` does the
+same for any other YAML file validated by a pydantic model (the reform designs).
 """
 
 from __future__ import annotations
@@ -11,13 +12,17 @@ from __future__ import annotations
 import types
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any, Callable, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from actuary.io.errors import ActuaryError, AssumptionError
+from actuary.io.yamlio import read_mapping
 
-__all__ = ["Problem", "BasisInvalid", "from_validation", "from_error", "model_at", "dotted"]
+__all__ = [
+    "Problem", "BasisInvalid", "from_validation", "from_error", "model_at", "dotted", "read_validated",
+]
 
 _TYPE_ERRORS_SUFFIXES = ("_type", "_parsing", "_from_float")
 
@@ -156,3 +161,21 @@ def from_error(exc: ActuaryError, source: str | None, path: str) -> Problem:
     """A problem from an ActuaryError raised by a later check (tables, yearly())."""
     location = exc.location if exc.location is not None else path
     return Problem(exc.source or source, str(location), exc.message, exc.value, exc.expected)
+
+
+def read_validated(path: str | Path, model: Any) -> Any:
+    """Read a YAML file (:func:`actuary.io.yamlio.read_mapping`) and validate it as the
+    pydantic ``model`` (a reform design, say), problems reported as for a set.
+
+    Raises
+    ------
+    AssumptionError
+        Unreadable or malformed file, a repeated key, or a key or value the model
+        refuses (naming the file, the key and what was expected).
+    """
+    path = Path(path)
+    raw = read_mapping(path)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise BasisInvalid(from_validation(exc, model, lambda _keys: str(path))) from None

@@ -177,7 +177,7 @@ class ShockList(Strict):
 
 def default_sensitivities() -> tuple[SensitivitySpec, ...]:
     """The shipped default list (``data/sensitivities/default.yaml``)."""
-    from actuary.io.yamlio import read_validated
+    from .problems import read_validated
 
     return tuple(read_validated(DATA / "sensitivities" / "default.yaml",
                                 SensitivityList).sensitivities)
@@ -197,6 +197,6 @@ def read_shocks(path: str | Path) -> tuple[ShockSpec, ...]:
         Unreadable or malformed file, or a key or value the models refuse (naming the
         file, the key and what was expected).
     """
-    from actuary.io.yamlio import read_validated
+    from .problems import read_validated
 
     return tuple(read_validated(path, ShockList).shocks)

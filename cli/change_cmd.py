@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from actuary.cli.bundle import write_run_bundle
 from actuary.cli.compare_cmd import _change, _fmt
+from actuary.cli.options import bundle_option
 from actuary.cli.progress import progress
 
 
@@ -54,22 +56,24 @@ def change_text(result) -> str:
               help="Starting population of the current valuation (default: the set's).")
 @click.option("--no-order-check", is_flag=True, help="Skip the order dependence (each group "
               "first and last).")
+@bundle_option
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def change(previous, current, out, csv_dir, order, previous_population, current_population,
-           no_order_check, quiet) -> None:
+           no_order_check, bundle, quiet) -> None:
     """Analysis of change from PREVIOUS to CURRENT, one group of assumptions at a time.
 
     Each is an assumption set (a file or a shipped name) with the starting population it
     names (or the one given). Steps: roll-forward to the new date, data update,
     demographic, economic, methods, scheme rules, new entrants.
     """
-    from actuary.io.fileio import check_outputs, output_set, spreadsheet_safe, write_atomic
+    from actuary.cli.outputs import check_outputs
+    from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
     from actuary.reports.change import write_change_workbook
     from actuary.studies.change import Side, analyse_change, parse_order
 
     csvs = [("--csv", Path(csv_dir) / n, ()) for n in ("change.csv", "order_dependence.csv")
             ] if csv_dir else []
-    outputs = [("--out", out, (".xlsx",)), *csvs]
+    outputs = [("--out", out, (".xlsx",)), *csvs, ("--bundle", bundle, (".zip",))]
     check_outputs(outputs, inputs=[previous, current, previous_population, current_population])
     parse_order(order)  # a bad order costs no valuation
     say = progress(quiet)
@@ -87,5 +91,14 @@ def change(previous, current, out, csv_dir, order, previous_population, current_
             for name, frame in frames.items():
                 write_atomic(folder / name, lambda p, f=frame: spreadsheet_safe(f).to_csv(
                     p, index=False, lineterminator="\n"))
+    if bundle:
+        from actuary.reports.change import change_checklist
+
+        written = {"--out": (out, [out])}
+        if csv_dir:
+            written["--csv"] = (csv_dir, [str(Path(csv_dir) / n) for n in
+                                          ("change.csv", "order_dependence.csv")])
+        write_run_bundle(bundle, inputs=result.inputs, outputs=written,
+                         review=change_checklist(result), say=say)
     click.echo(change_text(result))
     click.echo(f"\nworkbook: {out}")

@@ -199,7 +199,7 @@ def compare(base, scenarios, horizon, out, sets, as_json, quiet) -> None:
       actuary compare cambodia-default accrual-1.75 --set 'demographic.mortality.scale=0.9'
     """
     from actuary.studies.compare import compare as run
-    from actuary.io.fileio import check_outputs
+    from actuary.cli.outputs import check_outputs
 
     check_outputs([("--out", out, (".xlsx",))], inputs=[base, *scenarios])
     say = progress(quiet)
@@ -231,7 +231,7 @@ def compare(base, scenarios, horizon, out, sets, as_json, quiet) -> None:
 
 
 def _write(comparison, out: str) -> None:
-    from actuary.io.fileio import check_outputs
+    from actuary.cli.outputs import check_outputs
     from actuary.reports.compare import write_comparison_workbook
 
     # the files the sets named (populations) are known now

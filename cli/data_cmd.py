@@ -67,7 +67,8 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
     """
     from actuary.assumptions import load_basis
     from actuary.members.datacheck import CheckSettings, check_files
-    from actuary.io.fileio import check_outputs, output_set
+    from actuary.cli.outputs import check_outputs
+    from actuary.io.fileio import output_set
     from actuary.reports.datacheck import write_datacheck_workbook
 
     if reserve is not None and not (math.isfinite(reserve) and reserve >= 0):
@@ -133,7 +134,8 @@ def synth(n, seed, out, report, basis, defects, quiet) -> None:
     """Make a SYNTHETIC NSSF-like membership (seeded, reproducible, calibrated)."""
     from actuary.assumptions import load_basis
     from actuary.reports.datacheck import write_synth_workbook
-    from actuary.io.fileio import check_outputs, output_set
+    from actuary.cli.outputs import check_outputs
+    from actuary.io.fileio import output_set
     from actuary.members.synth import output_paths, synthesize, write_synthetic
 
     say = progress(quiet)

@@ -115,7 +115,8 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
     from actuary.assumptions import load_basis
     from actuary.members.datacheck import CheckSettings, check_files
     from actuary.members.experience import study, write_experience_table
-    from actuary.io.fileio import check_outputs, output_set
+    from actuary.cli.outputs import check_outputs
+    from actuary.io.fileio import output_set
     from actuary.reports.experience import write_experience_workbook
 
     _check_options(decrement, method, degree, smoothing, level)

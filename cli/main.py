@@ -29,6 +29,7 @@ _COMMANDS = {
     "solve": "actuary.cli.solve_cmd",
     "value": "actuary.cli.value_cmd",
     "change": "actuary.cli.change_cmd",
+    "verify": "actuary.cli.verify_cmd",
 }
 
 
@@ -38,6 +39,13 @@ class _Group(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(_COMMANDS)
+
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[override]
+        # the arguments as given, before parsing: what a --bundle records and re-runs
+        words = list(args)
+        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        ctx.meta["actuary.argv"] = words
+        return ctx
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module = _COMMANDS.get(cmd_name)

@@ -60,7 +60,7 @@ def valuate_branch_command(aset, population: str | None, horizon: int | None, ou
                            say: Callable[[str], None], as_json: bool = False) -> None:
     """Value the branch of ``aset``, write the workbook (and CSV tables), print the headline
     (as one JSON object with ``as_json``)."""
-    from actuary.io.fileio import check_outputs
+    from actuary.cli.outputs import check_outputs
     from actuary.reports.occupational_risk import write_occupational_risk_workbook
     from actuary.schemes.occupational_risk import valuate_branch
     from actuary.schemes.occupational_risk.pensions import pensions_file

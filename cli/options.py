@@ -17,7 +17,7 @@ import click
 import numpy as np
 
 __all__ = ["set_option", "json_option", "quiet_option", "parse_sets", "apply_sets", "echo_json",
-           "complete_sets", "complete_tables",
+           "complete_sets", "complete_tables", "bundle_option", "run_argv",
            "plain"]
 
 _SET_HELP = ("Change one assumption for this run, as an overlay file's overrides would: "
@@ -34,6 +34,25 @@ def json_option(f: Callable) -> Callable:
     """The ``--json`` flag, as ``as_json``."""
     return click.option("--json", "as_json", is_flag=True,
                         help="Print the results as one JSON object (for scripts).")(f)
+
+
+def bundle_option(f: Callable) -> Callable:
+    """The ``--bundle FILE.zip`` option of the commands that write results, as ``bundle``
+    (written by :mod:`actuary.cli.bundle`)."""
+    return click.option(
+        "--bundle", type=click.Path(dir_okay=False),
+        help="Also write one .zip with every input, the outputs, the command, versions, "
+             "hashes and a reviewer's checklist; actuary verify FILE.zip re-runs it.")(f)
+
+
+def run_argv() -> list[str]:
+    """The running command's arguments after ``actuary``, as the command group received
+    them (``sys.argv[1:]`` outside a command)."""
+    import sys
+
+    ctx = click.get_current_context(silent=True)
+    argv = ctx.meta.get("actuary.argv") if ctx is not None else None
+    return list(argv if argv is not None else sys.argv[1:])
 
 
 def quiet_option(f: Callable) -> Callable:

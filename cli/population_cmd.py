@@ -15,7 +15,8 @@ import pandas as pd
 
 from actuary.cli.options import quiet_option
 from actuary.cli.progress import progress
-from actuary.io.fileio import atomic_path, check_outputs, save_xlsx, spreadsheet_safe
+from actuary.cli.outputs import check_outputs
+from actuary.io.fileio import atomic_path, save_xlsx, spreadsheet_safe
 
 #: Years of the headline table (those inside the projection are shown).
 HEADLINE_YEARS = (2025, 2030, 2040, 2050, 2075, 2100)
@@ -207,7 +208,7 @@ def population(basis: str | None, to_year: int, out: Path | None, quiet: bool) -
       actuary population --to 2100 --out frame.xlsx
       actuary population --basis national-projection
     """
-    from actuary.frame.labour import build_frame
+    from actuary.frame.build import build_frame
     from actuary.frame.population import load_frame_basis
 
     say = progress(quiet)

@@ -62,7 +62,7 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
     from actuary.assumptions import load_basis
     from actuary.cli.valuate_cmd import headline
     from actuary.io.errors import AssumptionError
-    from actuary.io.fileio import check_outputs
+    from actuary.cli.outputs import check_outputs
     from actuary.studies.solve import check_options
     from actuary.studies.solve import solve as run
     from actuary.analysis.valuation import load_population, provenance, run_valuation

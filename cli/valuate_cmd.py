@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import sys
 import textwrap
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,9 +10,11 @@ from typing import Iterator
 
 import click
 
-from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
+from actuary.cli.options import (apply_sets, bundle_option, complete_sets, echo_json, json_option,
+                                 quiet_option, run_argv, set_option)
 from actuary.cli.progress import progress
-from actuary.io.fileio import check_outputs, output_set, spreadsheet_safe, write_atomic
+from actuary.cli.outputs import check_outputs
+from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
 
 # the tables --csv writes, one file each
 _CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers")
@@ -264,11 +265,12 @@ def batch_gc() -> Iterator[None]:
 @click.option("--accept-implausible", is_flag=True,
               help="Value a starting population whose amounts look like a unit mistake "
                    "(said on the console and the workbook's Summary).")
+@bundle_option
 @set_option
 @json_option
 @quiet_option
 def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file,
-            accept_implausible, sets, as_json, quiet) -> None:
+            accept_implausible, bundle, sets, as_json, quiet) -> None:
     """Value a scheme: project it, compute the indicators, write the workbook.
 
     BASIS is an assumption-set file or the name of a shipped set (default:
@@ -285,6 +287,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
     outputs = [("--out", out, (".xlsx",))] + [("--csv", Path(csv_dir) / f"{name}.csv", ())
                                               for name in (*_CSV_TABLES, _HEADLINE_CSV, _ECONOMY_CSV)
                                               if csv_dir]
+    outputs += [("--bundle", bundle, (".zip",))]
     check_outputs(outputs, inputs=[basis, population, shock_file])
     say = progress(quiet)
     with batch_gc():
@@ -309,7 +312,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
             return
         result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
                      shocks=shocks,
-                     command="actuary " + " ".join(sys.argv[1:]),
+                     command="actuary " + " ".join(run_argv()),
                      accept_implausible=accept_implausible)
         if shock_file:  # the shock file is an input of the run too
             from actuary.io.fileio import sha256_of
@@ -322,6 +325,8 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
             if csv_dir:
                 _write_csv_tables(result, Path(csv_dir))
                 say(f"wrote CSV tables to {csv_dir}")
+    if bundle:
+        _bundle(bundle, result, out, csv_dir, say)
     if as_json:
         data = headline_data(result, out)
         if result.population.accepted:  # said in the data, as on the console
@@ -334,6 +339,20 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
     for note in result.population.accepted:
         click.echo(f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}")
     click.echo(f"\nworkbook: {out}")
+
+
+def _bundle(bundle: str, result, out: str, csv_dir: str | None, say) -> None:
+    """Write the run's bundle (see actuary/cli/bundle.py)."""
+    from actuary.cli.bundle import write_run_bundle
+    from actuary.reports.opinion import review_checklist
+
+    csvs = [str(Path(csv_dir) / f"{n}.csv") for n in (*_CSV_TABLES, _HEADLINE_CSV)
+            if csv_dir and (Path(csv_dir) / f"{n}.csv").is_file()]
+    write_run_bundle(bundle, inputs=list(result.provenance.get("files", {})),
+                     outputs={"--out": (out, [out]), **({"--csv": (csv_dir, csvs)} if csv_dir
+                                                        else {})},
+                     review=review_checklist(result),
+                     extra={"assumption_set_hash": result.aset.content_hash()}, say=say)
 
 
 def _held_depletion(result) -> int | None:

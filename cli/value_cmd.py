@@ -18,7 +18,8 @@ import numpy as np
 
 from actuary.cli.progress import progress
 from actuary.io.errors import DataError
-from actuary.io.fileio import check_outputs, output_set
+from actuary.cli.outputs import check_outputs
+from actuary.io.fileio import output_set
 
 __all__ = ["value", "parse_rate", "read_discount_curve", "describe_discount", "headline",
            "RATE_RANGE"]

@@ -37,7 +37,7 @@ from .cells import Column, put, put_formula, put_title, write_table
 from .workbook import finish_workbook, write_xlsx
 
 __all__ = ["build_change_workbook", "write_change_workbook", "CHANGE_SHEETS",
-           "WATERFALL_INDICATORS", "waterfall_table"]
+           "WATERFALL_INDICATORS", "waterfall_table", "change_checklist"]
 
 CHANGE_SHEETS = ("Change", "Waterfall", "Order dependence", "Steps")
 WATERFALL_INDICATORS = ("gap_75", "actuarial_balance_75", "adl")
@@ -212,6 +212,25 @@ def _steps_sheet(ws: Worksheet, result: Any) -> None:
             Column("before", "before", styles.PLAIN, 22), Column("after", "after", styles.PLAIN, 22),
             Column("change", "change", styles.PLAIN, 22), Column("label", "meaning", None, 50)]
     write_table(ws, result.steps, 3, 1, cols)
+
+
+def change_checklist(result: Any) -> str:
+    """The reviewer's checklist (Markdown) of an analysis of change's bundle."""
+    from .opinion import CPP_QUESTIONS, CPP_SOURCE
+
+    d0, d1 = result.valuation_dates
+    out = ["# Reviewer's checklist: analysis of change", "",
+           f"From {result.previous} ({d0}) to {result.current} ({d1}), steps in the order "
+           f"{' > '.join(result.order)}. Re-run it with `actuary verify THIS.zip`.", "",
+           "- [ ] ISAP 2, 3.1: the reconciliation with the previous valuation is complete (the "
+           "steps add up to the total: Change sheet, column 'Sum of the steps')",
+           "- [ ] the keys each step changed are the intended ones (Change sheet, bottom)",
+           "- [ ] the attribution's dependence on the order is small enough to report "
+           "(Order dependence sheet)", "",
+           "## The five questions of the CPP independent peer review", "",
+           f"Source: {CPP_SOURCE}. In our words:", ""]
+    out += [f"- [ ] {k}. {q}" for k, (q, _w) in enumerate(CPP_QUESTIONS, 1)]
+    return "\n".join(out) + "\n"
 
 
 def build_change_workbook(result: Any) -> Workbook:

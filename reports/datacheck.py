@@ -132,25 +132,9 @@ _PROBLEM_COLUMNS = [("file", "File", None), ("row", "Row", styles.COUNT), ("id",
 
 def _statement(result: Any) -> list[tuple[str, str]]:
     """Sufficiency and reliability in numbers (the actuary writes the judgement)."""
-    lines = []
-    for f in result.files:
-        share = f.rows_rejected / f.rows_in if f.rows_in else 0.0
-        lines.append((f"{f.kind}: rows rejected", f"{f.rows_rejected:,} of {f.rows_in:,} "
-                      f"({100 * share:.2f}%)"))
-    t = result.totals.set_index("measure")
-    for m in ("active_members", "active_wage_mass", "pensioners", "pension_mass"):
-        if m in t.index and t.loc[m, "in"]:
-            lines.append((f"effect on {m.replace('_', ' ')}",
-                          f"{100 * t.loc[m, 'removed_share']:.2f}% of the file total removed "
-                          f"({t.loc[m, 'in']:,.0f} read, {t.loc[m, 'used']:,.0f} used)"))
-    if result.controls is not None:
-        bad = result.controls[~result.controls["agrees"]]
-        lines.append(("control totals", f"{len(result.controls) - len(bad)} of "
-                      f"{len(result.controls)} agree within their tolerance"
-                      + ("" if bad.empty else "; differ: " + ", ".join(bad["measure"]))))
-    else:
-        lines.append(("control totals", "none supplied: completeness of the extract not tested"))
-    return lines
+    from actuary.members.sufficiency import sufficiency_statement
+
+    return sufficiency_statement(result)
 
 
 def write_datacheck_workbook(result: Any, path: str | Path, *,

@@ -35,6 +35,7 @@ from . import styles
 from .charts import add_charts
 from .data_sheets import write_assumptions, write_provenance, write_starting
 from .indicators_sheet import write_indicators
+from .opinion import add_isap_sheets
 from .population_sheet import write_population
 from .projection_sheet import write_projection
 from .sensitivity_sheet import write_sensitivity
@@ -61,6 +62,7 @@ def build_workbook(result: Any) -> Workbook:
     write_starting(ws["Starting data"], result)
     write_sensitivity(ws["Sensitivity"], result)
     write_provenance(ws["Provenance"], result)
+    add_isap_sheets(wb, result)  # Data and assumptions, Actual vs expected, Actuarial opinion
     for sheet in wb.worksheets:
         styles.protect(sheet)
     wb.active = 0

@@ -5,9 +5,10 @@ the shipped tables (``tables/data/``, built from UN WPP 2024 by
 ``python -m actuary.tables.wpp`` plus labelled placeholders), user tables (a CSV with
 a YAML sidecar, see tables/README.md) and parametric laws (Gompertz, Makeham).
 
-This layer knows nothing of assumption sets: it imports only numpy, pandas, PyYAML,
-:mod:`actuary.io.errors`, :mod:`actuary.io.fileio` and the project's one YAML reader,
-:mod:`actuary.io.yamlio`.
+May import: numpy, pandas, PyYAML and :mod:`actuary.io` (errors, the one YAML reader,
+atomic writes). Must not import the assumptions or anything above: an assumption set
+names tables and checks them against this layer, so the tables know nothing of sets,
+the frame, the engine or a scheme. The layer above is :mod:`actuary.assumptions`.
 """
 
 from actuary.tables.catalogue import (

@@ -173,6 +173,11 @@ def test_roll_forward_by_hand(several):
     gap25 = (np.sum(u * b) - y["reserve_end"].iloc[0]) / np.sum(u * s * (1 - a))
     assert rf["gap_25"] == pytest.approx(gap25, rel=1e-9)
     assert several.states[0]["gap_25"] == pytest.approx(prev.summary["gap_25"], rel=1e-12)
+    held = [p for p in prev.rate_paths if p.key == "held"][0].indicators
+    assert several.states[0]["depletion_year_held"] == held["depletion_year"]
+    assert several.states[0]["reserve_ratio_year_25"] == pytest.approx(
+        prev.yearly["reserve_ratio"].iloc[24],
+        rel=1e-12)
     assert rf["adl"] == pytest.approx(prev.accrued["adl"] * (1 + y["investment_return"].iloc[0]),
                                       rel=1e-12)
     # the data step brings the 2026 population's reserve

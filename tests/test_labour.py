@@ -16,10 +16,9 @@ import pytest
 
 from actuary.assumptions import load_basis
 from actuary.io.errors import AssumptionError
+from actuary.frame.build import build_frame, entrant_arrays
 from actuary.frame.labour import (
     SECTORS,
-    build_frame,
-    entrant_arrays,
     fit_sector_shares,
     scheme_flows,
 )
@@ -159,7 +158,7 @@ def test_flow_identities_on_the_default(frame, aset):
     rhs = f.stayers + f.reentrants + f.entrants - f.excess_exits
     assert np.max(np.abs(lhs - rhs)) < 1e-6
     # everybody ever covered: covered + inactive changes only by deaths, invalidity, entrants
-    from actuary.frame.labour import _rates
+    from actuary.frame.build import _rates
 
     inv = _rates(aset, "invalidity")
     inv[:, -1] = 0.0

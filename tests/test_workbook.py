@@ -35,7 +35,8 @@ from actuary.reports import write_valuation_workbook  # noqa: E402
 from actuary.engine.starting import StartingPopulation  # noqa: E402
 
 SHEET_ORDER = ["Summary", "Indicators", "Projection", "Population", "Assumptions",
-               "Starting data", "Sensitivity", "Provenance"]
+               "Starting data", "Sensitivity", "Provenance", "Data and assumptions",
+               "Actuarial opinion"]
 INJECTED = "=HYPERLINK(\"http://example.invalid\",\"click\")"  # text that looks like a formula
 UNVERIFIED_RGB = "FFC7CE"
 

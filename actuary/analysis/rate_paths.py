@@ -159,7 +159,7 @@ def rate_paths(aset: "AssumptionSet", basis: Basis, cf: ind.CashFlows) -> tuple[
     if np.allclose(rates, basis.contribution_rate, rtol=0.0, atol=1e-15):
         return (legislated,)
     proj = project(basis.with_(contribution_rate=rates))
-    from actuary.analysis.valuation import cash_flows
+    from actuary.analysis.results import cash_flows
 
     held = RatePath(
         "held", "held_at_last_enacted_step",

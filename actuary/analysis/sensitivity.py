@@ -60,7 +60,7 @@ from actuary.io.errors import AssumptionError
 from actuary.io.progress import track
 
 if TYPE_CHECKING:  # pragma: no cover
-    from actuary.analysis.valuation import ValuationResult
+    from actuary.analysis.results import ValuationResult
     from actuary.engine.starting import StartingPopulation
 
 __all__ = ["overlay", "resolve_overlay", "sensitivities_of", "shocks_of", "sensitivity_basis",
@@ -214,7 +214,7 @@ def headline(basis: Basis) -> dict:
     What a row of the sensitivity table reports, without the rest of a valuation (the
     tables by sex, scaled premiums and model careers) that the table does not show.
     """
-    from actuary.analysis.valuation import cash_flows, summary_indicators, yearly_frame
+    from actuary.analysis.results import cash_flows, summary_indicators, yearly_frame
 
     proj = project(basis)
     cf = cash_flows(proj)

@@ -112,7 +112,7 @@ def value_members(members: str | Path, pensioners: str | Path | None = None, *,
 def population_frame(basis: SetLike = None, to_year: int = 2100) -> Any:
     """The demographic and economic frame of a set: national population, labour force,
     coverage and economy by year, to ``to_year``. Its ``.tables()`` are tidy frames."""
-    from actuary.frame.labour import build_frame
+    from actuary.frame.build import build_frame
     from actuary.frame.population import load_frame_basis
 
     aset = basis if isinstance(basis, AssumptionSet) else load_frame_basis(basis)

@@ -86,7 +86,7 @@ def frame_entrants(aset: AssumptionSet, horizon: int | None = None) -> dict[str,
     first (the frame's projection of population, labour force and coverage, issue 3),
     and the age and sex of its new entrants.
     """
-    from actuary.frame.labour import build_frame
+    from actuary.frame.build import build_frame
 
     T = int(horizon or aset.horizon_years)
     frame = build_frame(aset, aset.first_year + T - 1)

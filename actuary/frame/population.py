@@ -70,7 +70,6 @@ __all__ = [
     "load_frame_table",
     "frame_scenarios",
     "load_frame_basis",
-    "project_frame",
 ]
 
 MAX_AGE = 110
@@ -615,26 +614,3 @@ def load_frame_basis(basis: "str | Path | AssumptionSet | None" = None) -> "Assu
         if scenario is not None:
             return load_basis(scenario)
     return load_basis(basis)
-
-
-def project_frame(basis: "str | Path | AssumptionSet | None" = None, to_year: int = 2100) -> Any:
-    """The whole frame: population, labour force, coverage and economy, calibrated.
-
-    Parameters
-    ----------
-    basis
-        An assumption set (loaded, a file, a shipped name or a frame scenario such as
-        ``national-projection``; default ``cambodia-default``) with a ``frame`` section.
-    to_year
-        Last calendar year projected (at least the first year).
-
-    Returns
-    -------
-    actuary.frame.labour.Frame
-        With ``.tables()`` giving the tidy pandas frames.
-    """
-    # The modules below build on this one (calibration, labour, economy), so they are
-    # imported here, when the whole frame is asked for.
-    from actuary.frame.labour import build_frame
-
-    return build_frame(basis, to_year)

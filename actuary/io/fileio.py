@@ -152,7 +152,8 @@ def _rename_all(pending: list[tuple[Path, Path]]) -> None:
 
 
 def check_outputs(outputs: Iterable[tuple[str, str | os.PathLike[str] | None, tuple[str, ...]]],
-                  inputs: Iterable[str | os.PathLike[str] | None] = ()) -> None:
+                  inputs: Iterable[str | os.PathLike[str] | None] = (),
+                  protected: Iterable[str | os.PathLike[str]] = ()) -> None:
     """Refuse the names of a command's output files before any work is done.
 
     A command calls this first, so that a wrong name costs the user no waiting and an
@@ -168,6 +169,10 @@ def check_outputs(outputs: Iterable[tuple[str, str | os.PathLike[str] | None, tu
     inputs
         The files the command reads (``None`` and names that are no file are skipped:
         a shipped set's name, an option not given).
+    protected
+        Folders no output may go into: the toolkit's shipped data (given by the
+        caller, :func:`actuary.cli.outputs.check_outputs`, since this layer knows
+        nothing of where the tables and sets above it keep their files).
 
     Raises
     ------
@@ -179,6 +184,7 @@ def check_outputs(outputs: Iterable[tuple[str, str | os.PathLike[str] | None, tu
     from actuary.io.errors import DataError
 
     read = [Path(p) for p in inputs if p is not None and _is_file(Path(p))]
+    folders = [Path(p).resolve() for p in protected]
     seen: dict[Path, str] = {}
     for option, path, suffixes in outputs:
         if path is None:
@@ -207,7 +213,7 @@ def check_outputs(outputs: Iterable[tuple[str, str | os.PathLike[str] | None, tu
                                 f"{option})", source=str(dest), field=option, value=str(dest),
                                 expected="outputs side by side, none inside another")
         seen[where] = option
-        shipped = _shipped_folder(where)
+        shipped = _shipped_folder(where, folders)
         if shipped is not None:
             raise DataError("an output would be written into the toolkit's shipped data",
                             source=str(dest), field=option, value=str(shipped),
@@ -232,12 +238,9 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _shipped_folder(path: Path) -> Path | None:
-    """The package's data folder that holds ``path`` (resolved), or None."""
-    from actuary.assumptions.registry import DATA_DIR as SETS
-    from actuary.tables.catalogue import DATA_DIR as TABLES
-
-    for folder in (SETS, TABLES):
+def _shipped_folder(path: Path, folders: list[Path]) -> Path | None:
+    """The protected folder (resolved) that holds ``path`` (resolved), or None."""
+    for folder in folders:
         if path == folder or folder in path.parents:
             return folder
     return None

@@ -23,7 +23,7 @@ from yaml.constructor import ConstructorError
 
 from actuary.io.errors import ActuaryError, AssumptionError
 
-__all__ = ["read_mapping", "read_validated", "parse_value"]
+__all__ = ["read_mapping", "parse_value"]
 
 
 # libyaml's parser when PyYAML was built with it (about 10x faster on the shipped
@@ -140,27 +140,6 @@ def read_mapping(path: Path, error: type[ActuaryError] = AssumptionError) -> dic
     if stamp is None:
         return _parse_mapping(path, error)
     return _copy_tree(_parse_cached(stamp, path, error))
-
-
-def read_validated(path: str | Path, model: Any) -> Any:
-    """Read a YAML file (:func:`read_mapping`) and validate it as the pydantic ``model``.
-
-    Raises
-    ------
-    AssumptionError
-        Unreadable or malformed file, a repeated key, or a key or value the model
-        refuses (naming the file, the key and what was expected).
-    """
-    from pydantic import ValidationError
-
-    from actuary.assumptions.problems import BasisInvalid, from_validation
-
-    path = Path(path)
-    raw = read_mapping(path)
-    try:
-        return model.model_validate(raw)
-    except ValidationError as exc:
-        raise BasisInvalid(from_validation(exc, model, lambda _keys: str(path))) from None
 
 
 def _copy_tree(node: Any) -> Any:

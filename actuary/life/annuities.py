@@ -32,15 +32,12 @@ Methods for ``m`` payments a year (``method=``):
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from actuary.io.errors import AssumptionError
-
-if TYPE_CHECKING:  # only for annotations; avoids an import cycle with lifetable
-    from actuary.life.lifetable import LifeTable
 
 __all__ = [
     "Discount",
@@ -57,6 +54,31 @@ __all__ = [
 ]
 
 METHODS = ("exact_udd", "woolhouse2")
+
+
+class LifeTable(Protocol):
+    """What the functions here read of a life table.
+
+    :class:`actuary.life.lifetable.LifeTable` is one; it is named here by what it
+    offers, not imported, because the life table imports this module for its
+    methods (``LifeTable.annuity_due`` and the like): the dependency runs one way,
+    lifetable -> annuities.
+    """
+
+    @property
+    def ages(self) -> np.ndarray: ...
+
+    @property
+    def lx(self) -> np.ndarray: ...
+
+    @property
+    def dx(self) -> np.ndarray: ...
+
+    def __len__(self) -> int: ...
+
+    def _offset(self, age: int) -> int: ...
+
+    def _grid_survival(self, k0: int, j: np.ndarray, m: int) -> np.ndarray: ...
 
 
 # --------------------------------------------------------------------------- discounting

@@ -30,6 +30,7 @@ from actuary.members.datacheck import CheckResult
 from actuary.io.errors import DataError
 from actuary.engine.starting import write_starting_population
 from actuary.members.files import completed_years
+from actuary.members.sufficiency import statement_notes
 
 __all__ = ["ages_on", "aggregate", "population_meta", "write_population", "STARTING_COLUMNS"]
 
@@ -127,6 +128,7 @@ def population_meta(result: CheckResult, reserve_khr: float, *, name: str | None
         f"aggregated by actuary data check on the as-of date {result.settings.as_of.isoformat()}",
         f"reserve {reserve_khr:,.0f} KHR: {reserve_source or 'given by the user'}",
         "rejected rows are not in the cells: see the data-check report",
+        *statement_notes(result),
     ]
     if synthetic:
         notes.insert(0, "SYNTHETIC DATA: made by actuary data synth, not real member records")

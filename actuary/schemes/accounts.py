@@ -26,7 +26,7 @@ of the tier-1 basis:
 * annuitisation: the balances reaching the pension age of the year (``x + 1 >= P_t``,
   as tier-1 retirements are counted at age ``P_t`` on 1 January ``t + 1``) buy a life
   annuity paid monthly in advance and rising by ``e``: ``M += B' / ä`` with ``ä`` from
-  :func:`actuary.schemes.tiers.annuity_factor` (the cohort life table of the tier-1 basis
+  :func:`annuity_factor` (the cohort life table of the tier-1 basis
   from ``t + 1``; both sexes' average when unisex). The number of new annuitants is
   tier 1's retirements of the year (``FLOW_RETIREMENTS``: pension or refund; members who
   never contributed to tier 2 are counted too, an overstatement in the first years);
@@ -51,8 +51,29 @@ import pandas as pd
 
 from actuary.engine.state import (FLOW_EARNINGS, FLOW_RETIREMENTS, FLOW_WAGE_MASS, MASS_WAGE,
                                   N_AGE, SEXES)
+from actuary.life.annuities import annuity_due
+from actuary.life.lifetable import LifeTable
 
-__all__ = ["AccountsProjection", "wages_by_age", "project_accounts"]
+__all__ = ["AccountsProjection", "annuity_factor", "wages_by_age", "project_accounts"]
+
+
+def _cohort_table(mortality: np.ndarray, sex: int, age: int, t_from: int) -> LifeTable:
+    """Life table of the cohort aged ``age`` at the start of projection year ``t_from``:
+    the death rate of age ``age + k`` is that of year ``t_from + k`` (the last year held)."""
+    T = mortality.shape[0]
+    q = [mortality[min(t_from + k, T - 1), sex, age + k] for k in range(N_AGE - age)]
+    return LifeTable(np.asarray(q, dtype=float), min_age=age)
+
+
+def annuity_factor(mortality: np.ndarray, sex: int | None, age: int, t_from: int,
+                   interest: float, indexation: float) -> float:
+    """Annuity-due of 1 a year paid monthly, rising by ``indexation`` a year, for a life
+    aged ``age`` (both sexes averaged when ``sex`` is None)."""
+    j = (1.0 + interest) / (1.0 + indexation) - 1.0
+    if sex is None:
+        return 0.5 * sum(annuity_factor(mortality, s, age, t_from, interest, indexation)
+                         for s in (0, 1))
+    return float(annuity_due(_cohort_table(mortality, sex, age, t_from), age, j, m=12))
 
 
 @dataclass
@@ -96,8 +117,6 @@ def project_accounts(projection: Any, contribution: np.ndarray, charge_contrib: 
     """Project the accounts of the tier-1 ``projection``'s members (see the module
     docstring). Rates are per calendar year of the projection (fractions); ``wage_base``
     as for :func:`wages_by_age`."""
-    from actuary.schemes.tiers import annuity_factor
-
     b = projection.basis
     T = b.n_years
     q = b.mortality  # [T, 2, 111]

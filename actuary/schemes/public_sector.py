@@ -38,7 +38,7 @@ Steps and status
 Budget cost and accrued liability
 ---------------------------------
 The budget cost of a scheme (contributions the state pays plus the deficits it covers)
-is the budget view of :mod:`actuary.studies.compare`. :func:`accrued_liability` values the
+is the budget view of :mod:`actuary.analysis.scenario`. :func:`accrued_liability` values the
 rights earned to the valuation date: pensions in payment, and members' rights with
 their service frozen on that date (salaries still projected to retirement: the final
 wage is the one at retirement), no new entrants; the present value of every payment at
@@ -129,7 +129,7 @@ def average_pension() -> float:
 def _covered_2025() -> np.ndarray:
     """Civil servants by sex and age on 1 January 2025 from the population frame."""
     from actuary.assumptions import load_basis
-    from actuary.frame.labour import build_frame
+    from actuary.frame.build import build_frame
 
     aset = load_basis("cambodia-default")
     frame = build_frame(aset, aset.first_year)
@@ -239,7 +239,7 @@ def read_design(path: str | Path) -> Design:
     AssumptionError
         Naming the file, the key and what was expected.
     """
-    from actuary.io.yamlio import read_validated
+    from actuary.assumptions.problems import read_validated
 
     path = Path(path)
     design = read_validated(path, Design)
@@ -279,7 +279,7 @@ def new_rights_population(population: Any) -> Any:
 
 def _load(ref: str, relative_to: Path) -> Any:
     from actuary.assumptions import load_basis
-    from actuary.studies.compare import resolve_scenario
+    from actuary.analysis.scenario import resolve_scenario
 
     candidate = relative_to / ref
     return load_basis(candidate if candidate.is_file() else resolve_scenario(ref))
@@ -287,9 +287,9 @@ def _load(ref: str, relative_to: Path) -> Any:
 
 def run_design(path: str | Path, horizon: int | None = None,
                progress: Callable[[str], None] | None = None) -> Any:
-    """Project a design file and return its :class:`actuary.studies.compare.ScenarioResult`.
+    """Project a design file and return its :class:`actuary.analysis.scenario.ScenarioResult`.
 
-    The yearly table has the standard columns of :mod:`actuary.studies.compare` for the whole
+    The yearly table has the standard columns of :mod:`actuary.analysis.scenario` for the whole
     design (both schemes together; ``pensioners`` counts pensions, so a person with a
     frozen and a new pension counts twice) and: ``status_quo_budget_cost`` (the base set
     as it is), ``transition_cost`` (the design's budget cost minus it), and the
@@ -297,7 +297,7 @@ def run_design(path: str | Path, horizon: int | None = None,
     (GAP, depletion, reserve ratio) are those of the new contributory scheme.
     """
     from actuary.engine.build import build_basis
-    from actuary.studies.compare import ScenarioResult, scenario_from_valuation, standard_summary
+    from actuary.analysis.scenario import ScenarioResult, scenario_from_valuation, standard_summary
     from actuary.analysis.valuation import load_population, run_valuation
 
     say = progress or (lambda _m: None)
@@ -329,7 +329,7 @@ def run_design(path: str | Path, horizon: int | None = None,
                 "entrant_distribution": base_basis.entrant_distribution}
     from actuary.schemes.transition_split import (gross_up_cost, gross_up_factors, grossed_up,
                                                   split_columns)
-    from actuary.studies.compare import budget_rules
+    from actuary.analysis.scenario import budget_rules
 
     # path B of transition_split: the new rights under the present rules, financed as the
     # new scheme is (its rates, the state's share, its own fund)
@@ -387,7 +387,7 @@ def run_design(path: str | Path, horizon: int | None = None,
         yearly[key] = col
     summary = standard_summary(yearly, new_result.summary, new_result.cash.reserve0)
     i = yearly["investment_return"].to_numpy()
-    from actuary.studies.compare import present_value
+    from actuary.analysis.scenario import present_value
 
     tc = yearly["transition_cost"].to_numpy()
     n_pv = min(75, T)
@@ -424,7 +424,7 @@ def run_design(path: str | Path, horizon: int | None = None,
 def _combine(parts: dict[str, Any], design: str) -> pd.DataFrame:
     """Both schemes of a design in one standard yearly table, with the transition cost."""
     from actuary.analysis import indicators as ind
-    from actuary.studies.compare import YEARLY_COLUMNS
+    from actuary.analysis.scenario import YEARLY_COLUMNS
 
     sq, old, new = (parts[k].yearly for k in ("status_quo", "legacy", "new"))
     out = pd.DataFrame({"year": sq["year"].to_numpy()})

@@ -126,7 +126,7 @@ def self_employed_report(result: Any, densities: tuple[float, ...] = (0.25, 0.5,
                          entry_age: int = 25) -> SelfEmployedReport:
     """The report of a valued self-employed scheme (a :class:`ValuationResult`)."""
     from actuary.analysis.careers import ModelCareer, run_career
-    from actuary.studies.compare import scenario_from_valuation
+    from actuary.analysis.scenario import scenario_from_valuation
     from actuary.engine.state import (FLOW_INVALIDITY, FLOW_OLD_AGE, FLOW_ORPHAN, FLOW_SPOUSE,
                                SEXES, STATUS_ACTIVE, STATUS_INACTIVE)
 
@@ -165,7 +165,7 @@ def self_employed_report(result: Any, densities: tuple[float, ...] = (0.25, 0.5,
             rows.append(row)
     s = sc.summary
     summary = {k: s.get(k) for k in ("gap_25", "gap_50", "gap_75", "depletion_year")}
-    from actuary.studies.compare import present_value
+    from actuary.analysis.scenario import present_value
 
     i = y["investment_return"].to_numpy()
     pv = present_value(yearly["subsidy"].to_numpy(), i, 75)

@@ -27,7 +27,7 @@ What it does:
 4. one projection per density band (members, entrants and the starting population
    times the band's share, the density at the band's mean), summed: counts, money and
    pensions add up, and the 12-month condition is met or missed band by band;
-5. the sum valued as any scheme (:mod:`actuary.studies.compare`'s standard yearly
+5. the sum valued as any scheme (:mod:`actuary.analysis.scenario`'s standard yearly
    table and budget view), plus the take-up, the replacement rates by band and sex
    (:func:`actuary.schemes.self_employed.self_employed_report` at the band means), the
    share of those reaching the pension age who get a pension (not a refund) by band and
@@ -97,7 +97,7 @@ class SelfEmployedDesignResult:
 def read_self_employed_design(path: str | Path) -> SelfEmployedDesign:
     """Read and validate a design file (errors name the file and the key)."""
     from actuary.io.errors import AssumptionError
-    from actuary.io.yamlio import read_validated
+    from actuary.assumptions.problems import read_validated
 
     path = Path(path)
     d = read_validated(path, SelfEmployedDesign)
@@ -120,7 +120,7 @@ def eligible_self_employed(aset: Any, n_years: int) -> np.ndarray:
     """``E_t``, ``[n_years + 1]``: the frame's self-employed at the covered ages on 1
     January (the coverage of ``frame.coverage.self_employed`` at a level of 1)."""
     from actuary.analysis.sensitivity import overlay
-    from actuary.frame.labour import build_frame
+    from actuary.frame.build import build_frame
 
     first = aset.valuation_date.isoformat()
     full = overlay(aset, {"frame.coverage.self_employed.level.values": {first: 1.0}},
@@ -209,7 +209,7 @@ def _band_table(bands: Bands, parts: list) -> pd.DataFrame:
 
 
 def _subsidy_pv_pct(result: Any) -> float | None:
-    from actuary.studies.compare import present_value, scenario_from_valuation
+    from actuary.analysis.scenario import present_value, scenario_from_valuation
 
     y = scenario_from_valuation(result).yearly
     i = y["investment_return"].to_numpy()
@@ -244,12 +244,12 @@ def run_self_employed_design(path: str | Path, horizon: int | None = None,
                              progress: Callable[[str], None] | None = None,
                              sensitivities: bool = True) -> Any:
     """Project a self-employed design file; return its
-    :class:`actuary.studies.compare.ScenarioResult` (``parts["self_employed"]`` holds the
+    :class:`actuary.analysis.scenario.ScenarioResult` (``parts["self_employed"]`` holds the
     :class:`SelfEmployedDesignResult`, ``parts["scheme"]`` the summed valuation)."""
     from actuary.analysis.valuation import load_population
     from actuary.schemes.public_sector import _load
     from actuary.schemes.self_employed import self_employed_report
-    from actuary.studies.compare import scenario_from_valuation
+    from actuary.analysis.scenario import scenario_from_valuation
 
     say = progress or (lambda _m: None)
     path = Path(path)

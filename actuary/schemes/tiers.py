@@ -26,7 +26,7 @@ together (:mod:`actuary.schemes.social_pension`, which also counts the elderly c
 each tier and by none).
 
 Tier 1 is the projection of the tier-1 set (:mod:`actuary.analysis.valuation`), its budget cost
-as in :mod:`actuary.studies.compare`.
+as in :mod:`actuary.analysis.scenario`.
 
 Tier 2, for a model career: contributions ``c_t x density x W_t`` on the whole wage
 ``W_t`` (KHR per year), less a charge ``k_t`` on contributions, paid mid-year; the account
@@ -59,13 +59,12 @@ from typing import Any, Callable, Literal
 import numpy as np
 import pandas as pd
 
-from actuary.life.annuities import annuity_due
 from actuary.assumptions.base import Status, Strict, Text
 from actuary.assumptions.dated import DatedAmount, DatedFraction, DatedRate
 from actuary.assumptions.models import Constant
 from actuary.io.errors import AssumptionError
-from actuary.life.lifetable import LifeTable
 from actuary.engine.state import N_AGE, SEXES
+from actuary.schemes.accounts import annuity_factor
 
 __all__ = [
     "SocialPension", "IndividualAccounts", "CareerSpec", "MultiTierDesign", "MultiTierResult",
@@ -156,7 +155,7 @@ class MultiTierResult:
         ``tier1_budget_cost``, ``tier2_contributions``, ``contributors_cost`` and its share
         of contributors' wages, ``budget_cost`` and its share of GDP, ``population_aged``.
     scenario
-        The design as an :class:`actuary.studies.compare.ScenarioResult` (tier 1's projection
+        The design as an :class:`actuary.analysis.scenario.ScenarioResult` (tier 1's projection
         with the budget cost of tiers 0 and 1).
     """
 
@@ -182,25 +181,6 @@ def account_balance(wages: np.ndarray, density: float, contribution: np.ndarray,
     return a
 
 
-def _cohort_table(mortality: np.ndarray, sex: int, age: int, t_from: int) -> LifeTable:
-    """Life table of the cohort aged ``age`` at the start of projection year ``t_from``:
-    the death rate of age ``age + k`` is that of year ``t_from + k`` (the last year held)."""
-    T = mortality.shape[0]
-    q = [mortality[min(t_from + k, T - 1), sex, age + k] for k in range(N_AGE - age)]
-    return LifeTable(np.asarray(q, dtype=float), min_age=age)
-
-
-def annuity_factor(mortality: np.ndarray, sex: int | None, age: int, t_from: int,
-                   interest: float, indexation: float) -> float:
-    """Annuity-due of 1 a year paid monthly, rising by ``indexation`` a year, for a life
-    aged ``age`` (both sexes averaged when ``sex`` is None)."""
-    j = (1.0 + interest) / (1.0 + indexation) - 1.0
-    if sex is None:
-        return 0.5 * sum(annuity_factor(mortality, s, age, t_from, interest, indexation)
-                         for s in (0, 1))
-    return float(annuity_due(_cohort_table(mortality, sex, age, t_from), age, j, m=12))
-
-
 def population_aged(aset: Any, first_year: int, n_years: int, age: int) -> np.ndarray:
     """People aged ``age`` and over on 1 January of each year, both sexes
     (:func:`population_by_age` summed)."""
@@ -218,7 +198,7 @@ def population_by_age(aset: Any, first_year: int, n_years: int) -> np.ndarray:
     age``; later, a stand-in with constant births).
     """
     if getattr(aset, "frame", None) is not None:
-        from actuary.frame.labour import build_frame
+        from actuary.frame.build import build_frame
 
         frame = build_frame(aset, first_year + n_years - 1)
         pop = frame.projection.population  # [T+1, 2, 111] on 1 January
@@ -292,7 +272,7 @@ def _tier0_cells(d: MultiTierDesign, aset: Any, proj: Any, accounts: Any, b: Any
 
 def read_multi_tier(path: str | Path) -> MultiTierDesign:
     """Read and validate a multi-tier design file (errors name the file and the key)."""
-    from actuary.io.yamlio import read_validated
+    from actuary.assumptions.problems import read_validated
 
     path = Path(path)
     design = read_validated(path, MultiTierDesign)
@@ -315,8 +295,8 @@ def run_multi_tier(path: str | Path, horizon: int | None = None,
     """Project a multi-tier design (see the module docstring)."""
     from actuary.assumptions import load_basis
     from actuary.analysis.careers import ModelCareer, run_career
-    from actuary.studies.compare import ScenarioResult, resolve_scenario, scenario_from_valuation
-    from actuary.studies.compare import standard_summary
+    from actuary.analysis.scenario import ScenarioResult, resolve_scenario, scenario_from_valuation
+    from actuary.analysis.scenario import standard_summary
     from actuary.engine.state import FLOW_WAGE_MASS
     from actuary.analysis.valuation import load_population, run_valuation
 
@@ -451,7 +431,7 @@ def run_multi_tier(path: str | Path, horizon: int | None = None,
     sy["tier0_cost"] = tier0
     sy["tier2_contributions"] = tier2_contrib
     summary = standard_summary(sy, res.summary, res.cash.reserve0)
-    from actuary.studies.compare import present_value
+    from actuary.analysis.scenario import present_value
 
     i = sy["investment_return"].to_numpy()
     summary["tier0_cost_pv_75"] = present_value(tier0, i, 75)

@@ -43,7 +43,6 @@ once: the same inputs give the same result, bit for bit.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -52,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from actuary.analysis import indicators as ind
+from actuary.analysis.rate_paths import held_rates
 from actuary.analysis.valuation import (
     accrued_liability,
     cash_flows,
@@ -240,13 +240,6 @@ def _canon(obj: Any) -> Any:
     return (type(obj).__name__, str(obj))
 
 
-def _held_body(raw: RawSet) -> RawSet:
-    """``raw`` with the contribution rate held at its last dated value."""
-    body = copy.deepcopy(raw.body)
-    body["scheme"]["parameters"]["contribution_rate"]["extend"] = "hold"
-    return RawSet(body=body, origins=raw.origins, files=raw.files, overrides=raw.overrides)
-
-
 def _sliced(cf: ind.CashFlows, k: int) -> ind.CashFlows:
     """The cash flows from year index ``k`` on, the reserve at the start of it opening them."""
     if k == 0:
@@ -269,15 +262,13 @@ def _headline(basis: Any, k: int) -> tuple[dict, pd.DataFrame, ind.CashFlows]:
 def evaluate(raw: RawSet, aset: Any, population: Any, roll: int = 0) -> dict:
     """The :data:`INDICATORS` of one state, measured ``roll`` years after the set's date.
 
-    ``raw`` is the set as plain data (for the held-rate variant), ``aset`` the loaded set,
-    ``population`` its starting population.
+    ``raw`` is the set as plain data, ``aset`` the loaded set, ``population`` its starting
+    population. The held-rate path is the same basis with the contribution rate of
+    :func:`actuary.analysis.rate_paths.held_rates`.
     """
     basis = build_basis(aset, population)
     s, yearly, cf = _headline(basis, roll)
-    held_raw = _held_body(raw)
-    held = build_basis(load_raw(held_raw), population,
-                       entrants={"target_actives": basis.target_actives,
-                                 "entrant_distribution": basis.entrant_distribution})
+    held = basis.with_(contribution_rate=held_rates(aset, basis))
     s_held, _, _ = _headline(held, roll)
     out = {k: s.get(k) for k, *_ in INDICATORS if k in s}
     out["depletion_year_held"] = s_held.get("depletion_year")

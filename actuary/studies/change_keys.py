@@ -34,7 +34,7 @@ GROUP_TITLES: dict[str, str] = {
     "data": "data update (starting population, reserve)",
     "demographic": "demographic assumptions",
     "economic": "economic assumptions",
-    "methods": "methods (horizon, frame rules, labels)",
+    "methods": "methods (horizon, frame rules, tests run, labels)",
     "rules": "scheme rules (legislation)",
     "new_entrants": "new entrants (coverage)",
 }
