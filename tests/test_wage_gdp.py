@@ -12,8 +12,8 @@ from actuary.analysis.sensitivity import overlay
 from actuary.analysis.valuation import load_population, run_valuation
 from actuary.analysis.wage_gdp import band_check, economy_check, return_spread, wage_gdp_table
 from actuary.assumptions import load_basis
-from actuary.frame.economy import gdp_path, population_path
-from actuary.frame.labour import build_frame
+from actuary.frame.build import gdp_path, population_path
+from actuary.frame.build import build_frame
 
 
 @pytest.fixture(scope="module")

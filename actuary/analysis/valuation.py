@@ -153,7 +153,7 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     with waiting(progress, "projecting the scheme (a first run compiles the kernel)"):
         proj = project(basis)
     cf = cash_flows(proj)
-    from actuary.frame.economy import gdp_path
+    from actuary.frame.build import gdp_path
 
     # the frame's GDP when the set derives it from employment, productivity and inflation
     gdp = gdp_path(aset, int(proj.years[0]), int(proj.years[-1]))

@@ -120,7 +120,7 @@ def _periods(years: np.ndarray, values: np.ndarray) -> list[tuple[int, int, floa
 
 def economy_check(aset: "AssumptionSet", yearly: pd.DataFrame) -> EconomyCheck:
     """The :class:`EconomyCheck` of a valuation of ``aset`` (``yearly`` with ``gdp``)."""
-    from actuary.frame.economy import population_path
+    from actuary.frame.build import population_path
 
     first, last = int(yearly["year"].iloc[0]), int(yearly["year"].iloc[-1])
     table = wage_gdp_table(yearly, population_path(aset, first, last))

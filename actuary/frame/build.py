@@ -24,7 +24,8 @@ from actuary.io.errors import AssumptionError
 if TYPE_CHECKING:  # pragma: no cover
     from actuary.assumptions.models import AssumptionSet
 
-__all__ = ["Frame", "build_frame", "entrant_arrays", "project_frame"]
+__all__ = ["Frame", "build_frame", "entrant_arrays", "project_frame", "gdp_path",
+           "population_path"]
 
 
 # ---------------------------------------------------------------------- the whole frame
@@ -179,3 +180,45 @@ def project_frame(basis: "str | Path | AssumptionSet | None" = None, to_year: in
         With ``.tables()`` giving the tidy pandas frames.
     """
     return build_frame(basis, to_year)
+
+
+# Frames built for GDP paths, by the set's content hash and last year: a valuation and its
+# callers (the public-sector transition values the same set several times) build it once.
+_FRAMES: dict[tuple[str, int], object] = {}
+_FRAMES_KEPT = 4
+
+
+def _frame(aset: "AssumptionSet", last_year: int):
+    """The set's frame to ``last_year`` (cached by content hash)."""
+    key = (aset.content_hash(), int(last_year))
+    if key not in _FRAMES:
+        if len(_FRAMES) >= _FRAMES_KEPT:
+            _FRAMES.pop(next(iter(_FRAMES)))
+        _FRAMES[key] = build_frame(aset, int(last_year))
+    return _FRAMES[key]
+
+
+def gdp_path(aset: "AssumptionSet", first_year: int, last_year: int) -> np.ndarray:
+    """Nominal GDP (KHR per year) of the years ``first_year..last_year``.
+
+    The frame's GDP (:func:`economy_paths`) when the set derives it from employment,
+    productivity and inflation (``frame.economy.gdp_rule``), so that it moves with the
+    same productivity and inflation as wages; otherwise ``economic.gdp``.
+    """
+    frame = getattr(aset, "frame", None)
+    if frame is None or frame.economy.gdp_rule == "as_set":
+        return np.asarray(aset.economic.gdp.yearly(int(first_year), int(last_year)), dtype=float)
+    paths = _frame(aset, last_year).economy
+    i = int(first_year) - int(paths.years[0])
+    return np.asarray(paths.gdp[i: i + int(last_year) - int(first_year) + 1], dtype=float)
+
+
+def population_path(aset: "AssumptionSet", first_year: int, last_year: int) -> np.ndarray | None:
+    """Mid-year national population of the years ``first_year..last_year`` (persons),
+    from the frame; None for a set without one."""
+    if getattr(aset, "frame", None) is None:
+        return None
+    lab = _frame(aset, last_year).labour
+    mid = _mid_year(lab.population)  # as the frame's GDP per worker uses the employed
+    i = int(first_year) - int(lab.years[0])
+    return np.asarray(mid[i: i + int(last_year) - int(first_year) + 1], dtype=float)

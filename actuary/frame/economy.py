@@ -39,7 +39,7 @@ from actuary.io.errors import AssumptionError
 if TYPE_CHECKING:  # pragma: no cover
     from actuary.assumptions.models import AssumptionSet
 
-__all__ = ["EconomyPaths", "economy_paths", "level_path", "share_of_gdp", "gdp_path", "population_path"]
+__all__ = ["EconomyPaths", "economy_paths", "level_path", "share_of_gdp"]
 
 
 def level_path(growth: np.ndarray, years: np.ndarray, base_year: int, base_value: float,
@@ -198,15 +198,15 @@ def economy_paths(aset: "AssumptionSet", first_year: int, last_year: int,
     Parameters
     ----------
     employed
-        Mid-year employed persons of each year ``first_year .. last_year``; used by
-        ``gdp_rule: employment_productivity_inflation`` only, which otherwise builds the
-        set's frame to read them.
+        Mid-year employed persons of each year ``first_year .. last_year``; needed by
+        ``gdp_rule: employment_productivity_inflation`` only
+        (:func:`actuary.frame.build.gdp_path` builds the frame to get them).
 
     Raises
     ------
     AssumptionError
         No frame section, a series that does not cover the years, base years of the
-        levels outside them, or employment of the wrong length.
+        levels outside them, or a GDP rule without employment.
     """
     from actuary.frame.population import frame_section
 
@@ -242,13 +242,7 @@ def economy_paths(aset: "AssumptionSet", first_year: int, last_year: int,
         gdp = eco.gdp.yearly(int(first_year), int(last_year))
         gdp_growth = avg(eco.gdp.growth)
     else:
-        if employed is None:  # the frame's own employed, mid-year
-            from actuary.frame.labour import _mid_year
-
-            lab = _frame(aset, int(last_year)).labour
-            i = int(first_year) - int(lab.years[0])
-            employed = _mid_year(lab.employed)[i: i + years.size]
-        if np.shape(employed) != years.shape:
+        if employed is None or np.shape(employed) != years.shape:
             raise AssumptionError(
                 "this GDP rule needs the employed population of every year",
                 location="frame.economy.gdp_rule", value=fe.gdp_rule,
@@ -267,48 +261,3 @@ def economy_paths(aset: "AssumptionSet", first_year: int, last_year: int,
         gdp_rule=fe.gdp_rule,
     )
 
-
-# Frames built for GDP paths, by the set's content hash and last year: a valuation and its
-# callers (the public-sector transition values the same set several times) build it once.
-_FRAMES: dict[tuple[str, int], object] = {}
-_FRAMES_KEPT = 4
-
-
-def _frame(aset: "AssumptionSet", last_year: int):
-    """The set's frame to ``last_year`` (cached by content hash)."""
-    from actuary.frame.labour import build_frame
-
-    key = (aset.content_hash(), int(last_year))
-    if key not in _FRAMES:
-        if len(_FRAMES) >= _FRAMES_KEPT:
-            _FRAMES.pop(next(iter(_FRAMES)))
-        _FRAMES[key] = build_frame(aset, int(last_year))
-    return _FRAMES[key]
-
-
-def gdp_path(aset: "AssumptionSet", first_year: int, last_year: int) -> np.ndarray:
-    """Nominal GDP (KHR per year) of the years ``first_year..last_year``.
-
-    The frame's GDP (:func:`economy_paths`) when the set derives it from employment,
-    productivity and inflation (``frame.economy.gdp_rule``), so that it moves with the
-    same productivity and inflation as wages; otherwise ``economic.gdp``.
-    """
-    frame = getattr(aset, "frame", None)
-    if frame is None or frame.economy.gdp_rule == "as_set":
-        return np.asarray(aset.economic.gdp.yearly(int(first_year), int(last_year)), dtype=float)
-    paths = _frame(aset, last_year).economy
-    i = int(first_year) - int(paths.years[0])
-    return np.asarray(paths.gdp[i: i + int(last_year) - int(first_year) + 1], dtype=float)
-
-
-def population_path(aset: "AssumptionSet", first_year: int, last_year: int) -> np.ndarray | None:
-    """Mid-year national population of the years ``first_year..last_year`` (persons),
-    from the frame; None for a set without one."""
-    if getattr(aset, "frame", None) is None:
-        return None
-    from actuary.frame.labour import _mid_year
-
-    lab = _frame(aset, last_year).labour
-    mid = _mid_year(lab.population)  # as the frame's GDP per worker uses the employed
-    i = int(first_year) - int(lab.years[0])
-    return np.asarray(mid[i: i + int(last_year) - int(first_year) + 1], dtype=float)
