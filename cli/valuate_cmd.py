@@ -17,7 +17,7 @@ from actuary.cli.outputs import check_outputs
 from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
 
 # the tables --csv writes, one file each
-_CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers")
+_CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers", "reconciliation")
 # and the headline in long form (indicator, rate_path, value)
 _HEADLINE_CSV = "headline"
 # and the wage against GDP per head with the spread of the return (analysis.wage_gdp)

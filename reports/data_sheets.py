@@ -16,7 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import styles
 from .cells import Column, put, put_title, write_table
 
-__all__ = ["unverified_parts", "write_assumptions", "write_starting", "write_provenance"]
+__all__ = ["unverified_parts", "write_assumptions", "write_starting", "write_provenance",
+           "RECONCILIATION_TITLE"]
 
 
 def _key_values(ws: Worksheet, top: int, items: list[tuple[str, Any]], left: int = 1,
@@ -100,6 +101,8 @@ def write_starting(ws: Worksheet, result: Any) -> None:
         Column("average_monthly_wage", "Average wage (KHR/month)", styles.KHR, 14),
         Column("average_monthly_pension", "Average pension (KHR/month)", styles.KHR, 14)])
 
+    _reconciliation(ws, nxt + 2 + len(summary) + 2, result)
+
     left = 7
     put(ws, 3, left, "Rows of the file", font=styles.SECTION)
     rows = pop.rows
@@ -109,6 +112,34 @@ def write_starting(ws: Worksheet, result: Any) -> None:
     write_table(ws, rows, 4, left, [Column(c, c.replace("_", " "), fmts.get(c), 14)
                                     for c in rows.columns])
     ws.freeze_panes = ws.cell(row=5, column=1)
+
+
+RECONCILIATION_TITLE = "Reconciliation with what the scheme published"
+
+
+def _reconciliation(ws: Worksheet, top: int, result: Any) -> None:
+    """The starting wages and reserve against the published figures, one model column
+    per collection convention (actuary.analysis.reconciliation)."""
+    table = getattr(result, "reconciliation", None)
+    if table is None or table.empty:
+        return
+    put(ws, top, 1, RECONCILIATION_TITLE, font=styles.SECTION)
+    put(ws, top + 1, 1, "Contributions for a month are due by the 15th of the next, so the "
+        "first year's cash covers 2 or 3 months: the model is shown under each convention. "
+        "Model figures use the starting population's wages and the default's rule for "
+        "moving them between years (the garment minimum wage).", font=styles.NOTE)
+    models = [c for c in table.columns if c.endswith("months")]
+    cols = [Column("item", "Item", None, 22), Column("reported", "Reported", styles.KHR, 20)]
+    cols += [Column(c, f"Model, {c} collected", styles.KHR, 16) for c in models]
+    cols += [Column("unit", "Unit", None, 14), Column("note", "Note", None, 44)]
+    write_table(ws, table, top + 2, 1, cols)
+    for i, item in enumerate(table["item"]):
+        r = top + 3 + i
+        if table["unit"].iloc[i] == "ratio":
+            for j in range(len(models)):
+                ws.cell(row=r, column=3 + j).number_format = "0.000"
+        for c in (1, len(cols)):
+            ws.cell(row=r, column=c).alignment = styles.WRAP
 
 
 def write_provenance(ws: Worksheet, result: Any) -> None:

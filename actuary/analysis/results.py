@@ -91,6 +91,10 @@ class ValuationResult:
         The average insurable wage against GDP per head, the set's band for it, and the
         spread of the return over wage growth (:mod:`actuary.analysis.wage_gdp`); None
         when not asked for.
+    reconciliation
+        The starting wages and reserve against what the scheme published, under each
+        collection convention (:mod:`actuary.analysis.reconciliation`); empty when the
+        scheme has no published figures or when not asked for.
     provenance
         Inputs (files and their SHA-256), versions, command, date.
     """
@@ -110,6 +114,7 @@ class ValuationResult:
     accrued: dict = field(default_factory=dict)
     rate_paths: tuple = ()
     economy: object = None
+    reconciliation: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def starting(self) -> pd.DataFrame:

@@ -165,6 +165,7 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     accrued: dict = {}
     paths: tuple = ()
     economy = None
+    reconciliation = pd.DataFrame()
     if detail:
         from actuary.analysis.rate_paths import rate_paths
 
@@ -172,6 +173,9 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
         from actuary.analysis.wage_gdp import economy_check
 
         economy = economy_check(aset, yearly)
+        from actuary.analysis.reconciliation import reconciliation_table
+
+        reconciliation = reconciliation_table(aset, population)
         # careers and accrued rights are about the rules and the people, not the
         # valuation period: a short horizon would cut them off
         long_enough = given or basis.n_years >= aset.horizon_years
@@ -183,7 +187,7 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
         careers=careers, accrued=accrued, rate_paths=paths,
-        economy=economy,
+        economy=economy, reconciliation=reconciliation,
     )
 
 
