@@ -89,8 +89,100 @@ def test_first_year_cost_matches_the_published_cost(public):
     # payments to the starting pensioners, computed by hand, are most of the year's
     # pensions; the rest go to new survivors (half a year) and are small
     assert by_hand <= paid < 1.02 * by_hand
+    # the civil servants are half the beneficiaries of the system (the veterans the rest)
     published = 30e6 * 4100 * 12
-    assert res.yearly["expenditure"].iloc[0] == pytest.approx(published, rel=0.03)
+    assert res.yearly["expenditure"].iloc[0] == pytest.approx(published / 2, rel=0.03)
+
+
+# ------------------------------------------------- groups of the system, salary tables
+
+def test_grade_table_by_hand():
+    from actuary.schemes.salary_index import grade_table, monthly_salary, scale_by_age
+
+    gt = grade_table("nsaf_salary_index_civil_servants")
+    a, b, c = gt.categories
+    assert (a.name, a.index[0], gt.point_value_khr.value) == ("A", 345, 2500)
+    assert a.index[0] * gt.point_value_khr.value == 862_500  # the NSAF's figure
+    # a step every 2 years, held at the last step
+    np.testing.assert_allclose(monthly_salary(gt, a, np.array([0, 1, 2, 5, 100])),
+                               2500 * np.array([345, 345, 352, 359, 466]))
+    # age 22: C (entered at 20, one step) and B (just entered); A not yet in service
+    want = (0.2 * 265 + 0.5 * 300) / 0.7
+    assert scale_by_age(gt, np.array([22]))[0] == pytest.approx(want, rel=1e-12)
+    assert scale_by_age(gt, np.array([15]))[0] == 260  # below every entry age: C's first
+    # the shipped CSV is the sidecar's table, rebuilt
+    from actuary.tables import load_table
+
+    t = load_table("nsaf_salary_index_civil_servants")
+    np.testing.assert_allclose(t.to_array(np.arange(15, 111))[0], scale_by_age(gt), rtol=1e-6)
+
+
+def test_grade_table_errors(tmp_path, monkeypatch):
+    import yaml
+
+    from actuary.schemes import salary_index
+
+    doc = yaml.safe_load((salary_index._folder() / "nsaf_salary_index_civil_servants.yaml")
+                         .read_text())
+    doc["grade_table"]["categories"][0]["share"] = 0.5  # shares add to 1.2
+    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(doc))
+    monkeypatch.setattr(salary_index, "_folder", lambda: tmp_path)
+    with pytest.raises(AssumptionError, match="do not add up") as e:
+        salary_index.grade_table("bad")
+    assert "grade_table.categories" in str(e.value)
+
+
+def test_civil_servants_are_paid_from_the_grade_table():
+    frame, _ = derive_public_sector_default()
+    act = frame[frame.status == "active"]
+    # every basic salary is an index of the table times 2,500 KHR
+    from actuary.schemes.salary_index import grade_table
+
+    points = {i * 2500 for c in grade_table("nsaf_salary_index_civil_servants").categories
+              for i in c.index}
+    assert set(act["average_monthly_wage"]) <= points
+    # a 40-year-old who entered at 25 (category A) has 15 years: step 7 (the eighth index)
+    row = act[(act.age == 40) & (act.credited_months == 180)]
+    assert set(row["average_monthly_wage"]) == {397 * 2500}
+
+
+def test_armed_forces_and_police_population_and_rules():
+    from actuary.schemes.public_groups import derive_armed_forces_police_default
+
+    frame, meta = derive_armed_forces_police_default()
+    shipped = read_starting_population(shipped_population_path("ps-armed-forces-police-default"))
+    np.testing.assert_allclose(shipped.rows["count"], frame["count"], rtol=1e-12)
+    counts = frame.groupby("status")["count"].sum()
+    assert counts["active"] == pytest.approx(110_000 + 64_000, rel=1e-6)
+    assert counts["old_age"] == pytest.approx(80_000, rel=1e-6)
+    assert counts["spouse"] == pytest.approx(20_000, rel=1e-6)
+    women = frame[(frame.status == "active") & (frame.sex == "F")]["count"].sum()
+    assert women == pytest.approx(0.06 * 110_000 + 0.10 * 64_000, rel=1e-6)
+    assert frame[frame.status == "old_age"]["age"].min() == 55
+    aset = load_basis("ps-armed-forces-police")
+    b = build_basis(aset, load_population(aset, None), 10)
+    assert (b.pension_age == 55).all() and b.rules.final_salary
+    assert b.target_actives == pytest.approx(np.full(10, counts["active"]), rel=1e-9)
+
+
+def test_the_system_reproduces_the_published_cost():
+    """Civil servants plus armed forces and police: about USD 30 million a month in 2025
+    for nearly 200,000 beneficiaries, and the sum of the groups year by year."""
+    sc = load_scenario("public-sector-system", horizon=30)
+    y = sc.yearly
+    assert y["budget_cost"].iloc[0] == pytest.approx(30e6 * 4100 * 12, rel=0.03)
+    parts = [p.yearly for p in sc.parts.values()]
+    np.testing.assert_allclose(y["budget_cost"], sum(p["budget_cost"] for p in parts), rtol=1e-12)
+    np.testing.assert_allclose(y["budget_cost_pct_gdp"], 100 * y["budget_cost"] / y["gdp"])
+    assert sc.summary["gap_25"] == pytest.approx(
+        np.sum(_u(y) * y["expenditure"].iloc[:25]) / np.sum(_u(y) * y["insurable_earnings"].iloc[:25]),
+        rel=1e-9)
+
+
+def _u(y):
+    from actuary.analysis import indicators as ind
+
+    return ind.discount_factors(y["investment_return"].to_numpy()[:25])[1]
 
 
 def test_budget_pays_every_benefit_today(public):

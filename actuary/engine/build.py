@@ -84,7 +84,9 @@ def frame_entrants(aset: AssumptionSet, horizon: int | None = None) -> dict[str,
 
     The covered workers of ``coverage.frame_scheme`` on 1 January of each year after the
     first (the frame's projection of population, labour force and coverage, issue 3),
-    and the age and sex of its new entrants.
+    and the age and sex of its new entrants. The frame is built once for the set's frame
+    inputs (:func:`actuary.frame.build.build_frame`): a sensitivity on an overlay that
+    changes none of them reuses it.
     """
     from actuary.frame.build import build_frame
 
@@ -95,7 +97,9 @@ def frame_entrants(aset: AssumptionSet, horizon: int | None = None) -> dict[str,
         raise AssumptionError("no coverage of this scheme in the frame", location="frame.coverage",
                               value=scheme, expected="one of " + ", ".join(frame.flows))
     f = frame.flows[scheme]
-    return {"target_actives": f.target_actives[:T], "entrant_distribution": f.entrant_distribution[:T],
+    # copies: the frame is kept and shared (its arrays are read-only), the basis is not
+    return {"target_actives": f.target_actives[:T].copy(),
+            "entrant_distribution": f.entrant_distribution[:T].copy(),
             "covered_at_start": float(f.covered[0].sum())}
 
 

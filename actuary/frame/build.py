@@ -4,10 +4,18 @@ and the flows of each scheme's new entrants, built from the modules of this pack
 This module sits on top of the others of :mod:`actuary.frame` (population ->
 calibration, economy -> labour -> here): it assembles their results and nothing below
 imports it.
+
+A frame is built once for a given set of frame inputs and kept (:func:`build_frame`):
+every basis built from the set, and every sensitivity or solver step on an overlay that
+changes none of the frame's inputs, gets the same frame. The key (:func:`frame_key`) is
+a digest of everything the frame reads; a change in any of it builds a new frame.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,14 +26,25 @@ import pandas as pd
 from actuary.frame.calibration import NationalProjection, project_population
 from actuary.frame.economy import EconomyPaths, economy_paths
 from actuary.frame.labour import LabourFrame, SchemeFlows, labour_frame, scheme_flows
-from actuary.frame.population import N_AGE, frame_section, load_frame_basis
-from actuary.io.errors import AssumptionError
+from actuary.assumptions.checks import table_digest
+from actuary.assumptions.inventory import canonical_json
+from actuary.assumptions.models import FrameTable
+from actuary.frame.population import N_AGE, frame_section, frame_table_target, load_frame_basis
+from actuary.io.errors import ActuaryError, AssumptionError
+from actuary.tables import load_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from actuary.assumptions.models import AssumptionSet
 
-__all__ = ["Frame", "build_frame", "entrant_arrays", "project_frame", "gdp_path",
-           "population_path"]
+__all__ = ["Frame", "build_frame", "clear_frames", "entrant_arrays", "frame_key", "project_frame",
+           "gdp_path", "population_path"]
+
+#: The member tables the entrant flows read (:func:`_rates`), besides the frame section.
+_MEMBER_RATES = ("exit", "reentry", "invalidity", "salary_scale")
+#: Frames kept, the most recently used last (a valuation with its sensitivities needs a
+#: handful: the base's and one per sensitivity that moves a frame input).
+_KEPT = 8
+_FRAMES: OrderedDict[str, Frame] = OrderedDict()
 
 
 # ---------------------------------------------------------------------- the whole frame
@@ -115,6 +134,10 @@ def _rates(aset: "AssumptionSet", key: str, cap: bool = False) -> np.ndarray:
 def build_frame(basis: Any = None, to_year: int = 2100) -> Frame:
     """Population (calibrated), labour, coverage (calibrated), economy and flows.
 
+    Built once for given frame inputs (:func:`frame_key`) and kept: a later call with
+    the same inputs (the same set, or an overlay that changes none of them) returns the
+    frame already built, its arrays read-only (shared by every caller).
+
     Parameters
     ----------
     basis
@@ -126,6 +149,91 @@ def build_frame(basis: Any = None, to_year: int = 2100) -> Frame:
     """
     aset = load_frame_basis(basis)
     frame_section(aset)
+    key = frame_key(aset, to_year)
+    if key is None:  # an input that cannot be read: the build says which, in its words
+        return _build(aset, to_year)
+    frame = _FRAMES.pop(key, None)
+    if frame is None:
+        frame = _read_only(_build(aset, to_year))
+    _FRAMES[key] = frame  # the most recently used last
+    while len(_FRAMES) > _KEPT:
+        _FRAMES.popitem(last=False)
+    if frame.basis_name != aset.name:  # the same inputs under another set's name
+        frame = dataclasses.replace(frame, basis_name=aset.name)
+    return frame
+
+
+def clear_frames() -> None:
+    """Forget every frame kept by :func:`build_frame` (the next call builds afresh)."""
+    _FRAMES.clear()
+
+
+def frame_key(aset: AssumptionSet, to_year: int) -> str | None:
+    """SHA-256 of everything :func:`build_frame` reads of ``aset``, with ``to_year``.
+
+    That is: the ``frame`` section, the ``economic`` section (the economy paths), the
+    valuation date (the first year), the member tables of exit, re-entry, invalidity
+    and the salary scale with their uses (the entrant flows), and the data of every
+    table the frame section names (by content, wherever the file is). Not the scheme,
+    the contribution rates or the member mortality, which the frame does not read. None
+    when a table cannot be loaded (the build then reports it).
+    """
+    try:
+        tables = {path: table_digest(load_table(frame_table_target(aset, path)[1]))
+                  for path in _frame_tables(aset.frame, "frame")}
+    except ActuaryError:
+        return None
+    members = {}
+    for name in _MEMBER_RATES:
+        path = f"demographic.{name}"
+        members[name] = {"use": getattr(aset.demographic, name).model_dump(mode="json"),
+                         "table": table_digest(aset.tables[path])}
+    payload = {
+        "to_year": int(to_year),
+        "valuation_date": aset.valuation_date.isoformat(),
+        "frame": aset.frame.model_dump(mode="json"),
+        "economic": aset.economic.model_dump(mode="json"),
+        "member_rates": members,
+        "frame_tables": tables,
+    }
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+
+
+def _frame_tables(node: Any, path: str) -> list[str]:
+    """Key paths of every table reference under ``node`` (a part of the frame section)."""
+    if isinstance(node, FrameTable):
+        return [path]
+    out = []
+    for name in getattr(type(node), "model_fields", {}):
+        value = getattr(node, name)
+        if value is not None and hasattr(type(value), "model_fields"):
+            out += _frame_tables(value, f"{path}.{name}")
+    return out
+
+
+def _read_only(obj: Any, seen: set[int] | None = None) -> Any:
+    """Mark every numpy array in a built frame read-only (the frame is shared once kept:
+    a caller writing into it would change every later caller's), and return it."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return obj
+    seen.add(id(obj))
+    if isinstance(obj, np.ndarray):
+        obj.flags.writeable = False
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            _read_only(getattr(obj, f.name), seen)
+    elif isinstance(obj, dict):
+        for value in obj.values():
+            _read_only(value, seen)
+    elif isinstance(obj, (list, tuple)):
+        for value in obj:
+            _read_only(value, seen)
+    return obj
+
+
+def _build(aset: AssumptionSet, to_year: int) -> Frame:
+    """The frame of ``aset`` to ``to_year``, computed (see :func:`build_frame`)."""
     national = project_population(aset, to_year)
     proj = national.projection
     first = proj.inputs.first_year
@@ -182,22 +290,6 @@ def project_frame(basis: "str | Path | AssumptionSet | None" = None, to_year: in
     return build_frame(basis, to_year)
 
 
-# Frames built for GDP paths, by the set's content hash and last year: a valuation and its
-# callers (the public-sector transition values the same set several times) build it once.
-_FRAMES: dict[tuple[str, int], object] = {}
-_FRAMES_KEPT = 4
-
-
-def _frame(aset: "AssumptionSet", last_year: int):
-    """The set's frame to ``last_year`` (cached by content hash)."""
-    key = (aset.content_hash(), int(last_year))
-    if key not in _FRAMES:
-        if len(_FRAMES) >= _FRAMES_KEPT:
-            _FRAMES.pop(next(iter(_FRAMES)))
-        _FRAMES[key] = build_frame(aset, int(last_year))
-    return _FRAMES[key]
-
-
 def gdp_path(aset: "AssumptionSet", first_year: int, last_year: int) -> np.ndarray:
     """Nominal GDP (KHR per year) of the years ``first_year..last_year``.
 
@@ -208,7 +300,7 @@ def gdp_path(aset: "AssumptionSet", first_year: int, last_year: int) -> np.ndarr
     frame = getattr(aset, "frame", None)
     if frame is None or frame.economy.gdp_rule == "as_set":
         return np.asarray(aset.economic.gdp.yearly(int(first_year), int(last_year)), dtype=float)
-    paths = _frame(aset, last_year).economy
+    paths = build_frame(aset, int(last_year)).economy
     i = int(first_year) - int(paths.years[0])
     return np.asarray(paths.gdp[i: i + int(last_year) - int(first_year) + 1], dtype=float)
 
@@ -218,7 +310,7 @@ def population_path(aset: "AssumptionSet", first_year: int, last_year: int) -> n
     from the frame; None for a set without one."""
     if getattr(aset, "frame", None) is None:
         return None
-    lab = _frame(aset, last_year).labour
+    lab = build_frame(aset, int(last_year)).labour
     mid = _mid_year(lab.population)  # as the frame's GDP per worker uses the employed
     i = int(first_year) - int(lab.years[0])
     return np.asarray(mid[i: i + int(last_year) - int(first_year) + 1], dtype=float)

@@ -68,6 +68,7 @@ __all__ = [
     "project",
     "inputs_from_basis",
     "load_frame_table",
+    "frame_table_target",
     "frame_scenarios",
     "load_frame_basis",
 ]
@@ -474,6 +475,24 @@ def _origin_file(aset: "AssumptionSet", path: str) -> Path | None:
     return None
 
 
+def frame_table_target(aset: "AssumptionSet", path: str) -> tuple[str, str]:
+    """(name as written, what :func:`actuary.tables.load_table` is given) of the table
+    the frame reference at ``path`` names: a shipped table's name, or a path resolved
+    from the folder of the file that wrote the reference."""
+    from actuary.assumptions.registry import looks_like_path
+
+    ref: Any = aset
+    for part in path.split("."):
+        ref = getattr(ref, part)
+    name = ref.table
+    target = name
+    if looks_like_path(name) or name.endswith(".csv"):
+        origin = _origin_file(aset, path)
+        folder = origin.parent if origin is not None else Path.cwd()
+        target = str((folder / Path(name).expanduser()).resolve())
+    return name, target
+
+
 def load_frame_table(aset: "AssumptionSet", path: str, kind: str, ages: range,
                      sexes: tuple[str, ...] = ("M", "F")) -> Any:
     """Load the table a frame reference names and check it fits its use.
@@ -496,18 +515,9 @@ def load_frame_table(aset: "AssumptionSet", path: str, kind: str, ages: range,
     AssumptionError
         Naming the key path, the table and what does not fit.
     """
-    from actuary.assumptions.registry import looks_like_path
     from actuary.tables import load_table
 
-    ref: Any = aset
-    for part in path.split("."):
-        ref = getattr(ref, part)
-    name = ref.table
-    target = name
-    if looks_like_path(name) or name.endswith(".csv"):
-        origin = _origin_file(aset, path)
-        folder = origin.parent if origin is not None else Path.cwd()
-        target = str((folder / Path(name).expanduser()).resolve())
+    name, target = frame_table_target(aset, path)
     try:
         table = load_table(target)
     except ActuaryError as exc:

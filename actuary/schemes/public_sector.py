@@ -15,23 +15,29 @@ Steps and status
    2025 (``frame.coverage.public`` of ``cambodia-default``, calibrated to 200,000 civil
    servants, Khmer Times 2016, secondary), by sex and age as the frame spreads them
    (sector and coverage profiles by age: placeholders, unverified).
-2. Service: entry at :data:`ENTRY_AGES` with the weights given (unverified); a civil
-   servant aged x who entered at e has ``x - e`` years (entry ages above x get no
-   weight; below the youngest entry age everybody has 0 years).
-3. Basic salary: :data:`AVERAGE_BASIC_SALARY` KHR a month on average (unverified: the
-   NSAF's salary table starts at 862,500 KHR for index 345 of category A, confirmed;
-   categories B and C are paid less), spread over ages with the placeholder salary
-   scale so the average is kept. The same for both sexes (no figure by sex was found).
-4. Pensioners: :data:`OLD_AGE_PENSIONERS` old-age pensioners and :data:`SPOUSES`
-   spouses (nearly 200,000 pensioners and dependants, Phnom Penh Post, secondary; the
-   split is unverified), aged 60 to 100 (spouses 45 to 100) like the WPP 2024 population
-   of those ages; :data:`MEN_SHARE_PENSIONERS` of the old-age pensioners are men and
-   the spouses are their widows (unverified).
-5. Pension amounts: the published cost, about USD 30 million a month (Phnom Penh Post,
-   secondary) at 4,100 KHR/USD, is 123 billion KHR a month. With spouses at half the
-   old-age pension (the assumed survivors' rate) the average old-age pension would be
-   123e9 / (160,000 + 0.5 x 40,000) = 683,333 KHR: just below the lowest minimum of
-   690,000 KHR (EAC News 2022, secondary), which is used (derived).
+2. Categories, service and basic salary: the grade and index salary table
+   ``nsaf_salary_index_civil_servants`` (:mod:`actuary.schemes.salary_index`: categories
+   A, B and C with their shares, entry ages and index points by step; the first index
+   of category A is the NSAF's, 345 points for 862,500 KHR, confirmed; the rest are
+   placeholders). A civil servant aged x is in each category already in service at x
+   with its share, with ``x - entry age`` years and the table's salary for them
+   (:func:`actuary.schemes.public_rows.active_rows`). The same for both sexes.
+3. The projection's salary scale by age is the same table's
+   (``demographic.salary_scale`` of ``public-sector-default``).
+4. Pensioners: the civil servants' share of the "nearly 200,000 pensioners and
+   dependants" of the whole budget system (Phnom Penh Post, secondary), the veterans'
+   100,000 being the armed forces' and police's (:mod:`actuary.schemes.public_rows`):
+   :data:`OLD_AGE_PENSIONERS` old-age pensioners and :data:`SPOUSES` spouses (the split
+   unverified), aged 60 to 100 (spouses 45 to 100) like the WPP 2024 population of
+   those ages; :data:`MEN_SHARE_PENSIONERS` of the old-age pensioners are men and the
+   spouses are their widows (unverified).
+5. Pension amounts: the published cost of all groups, about USD 30 million a month
+   (Phnom Penh Post, secondary) at 4,100 KHR/USD, is 123 billion KHR a month. With
+   spouses at half the old-age pension (the assumed survivors' rate) the average
+   old-age pension would be 123e9 / (160,000 + 0.5 x 40,000) = 683,333 KHR: just below
+   the lowest minimum of 690,000 KHR (EAC News 2022, secondary), which is used
+   (derived). The armed forces' and police's veterans are paid the same average
+   (:mod:`actuary.schemes.public_groups`), so both groups reproduce the published cost.
 6. No inactive members (former civil servants with service kept): none are published;
    exits are rare. No reserve: the scheme is paid from the budget (confirmed).
 
@@ -92,10 +98,15 @@ import pandas as pd
 from actuary.assumptions.base import Status, Strict, Text
 from actuary.io.errors import AssumptionError
 from actuary.engine.starting import write_starting_population
+from actuary.schemes.public_rows import (BENEFICIARIES, KHR_PER_USD, MINIMUM_PENSION,
+                                         MONTHLY_COST_USD, PENSIONER_SHARE, SURVIVOR_RATE,
+                                         VETERANS, active_rows, average_pension,
+                                         pensioner_rows)
 from actuary.tables import load_table
 
 __all__ = [
     "derive_public_sector_default",
+    "population_frame",
     "write_public_sector_default",
     "Design",
     "read_design",
@@ -106,24 +117,13 @@ __all__ = [
 ]
 
 VALUATION_DATE = date(2025, 1, 1)
-#: (entry age, share of civil servants). Unverified.
-ENTRY_AGES = ((20, 0.2), (25, 0.5), (30, 0.3))
-#: Average basic salary, KHR per month, 2025. Unverified (see step 3).
-AVERAGE_BASIC_SALARY = 1_000_000.0
-OLD_AGE_PENSIONERS = 160_000.0
-SPOUSES = 40_000.0
+#: The grade and index salary table of civil servants (tables format, grade table in
+#: its sidecar: actuary.schemes.salary_index).
+SALARY_TABLE = "nsaf_salary_index_civil_servants"
+#: The civil servants' share of the beneficiaries paid by the budget system (step 4).
+OLD_AGE_PENSIONERS = PENSIONER_SHARE * (BENEFICIARIES - VETERANS)
+SPOUSES = (1.0 - PENSIONER_SHARE) * (BENEFICIARIES - VETERANS)
 MEN_SHARE_PENSIONERS = 0.7
-MONTHLY_COST_USD = 30e6
-KHR_PER_USD = 4_100.0
-SURVIVOR_RATE = 0.5
-MINIMUM_PENSION = 690_000.0
-
-
-def average_pension() -> float:
-    """Average old-age pension, KHR a month (step 5): the published cost spread over
-    old-age pensioners and half-pension spouses, at least the lowest minimum."""
-    derived = MONTHLY_COST_USD * KHR_PER_USD / (OLD_AGE_PENSIONERS + SURVIVOR_RATE * SPOUSES)
-    return max(derived, MINIMUM_PENSION)
 
 
 def _covered_2025() -> np.ndarray:
@@ -136,50 +136,34 @@ def _covered_2025() -> np.ndarray:
     return np.asarray(frame.flows["public"].covered[0], dtype=float)
 
 
-def derive_public_sector_default(covered: np.ndarray | None = None) -> tuple[pd.DataFrame, dict]:
-    """The rows and metadata of the default population (see the module docstring).
-
-    ``covered`` ``[2, 111]`` replaces the frame's civil servants by sex and age (tests).
-    """
-    covered = _covered_2025() if covered is None else np.asarray(covered, dtype=float)
-    ages = np.arange(111)
-    scale = load_table("placeholder_cambodia_salary_scale")
-    sal = np.zeros((2, 111))
-    sal[:, scale.ages] = scale.to_array(scale.ages)
-    rows = []
-    for s, sex in enumerate(("M", "F")):
-        n = covered[s]
-        # salary by age proportional to the salary scale, the average over everybody kept
-        level = AVERAGE_BASIC_SALARY * covered.sum() / np.sum(covered * sal)
-        for x in np.nonzero(n > 0)[0]:
-            # entry ages above x cannot be: their weight goes to the others (at the
-            # youngest ages everybody has just entered)
-            entries = [(e, w) for e, w in ENTRY_AGES if x - e >= 0] or [(int(x), 1.0)]
-            total = sum(w for _, w in entries)
-            for e, w in entries:
-                rows.append(("active", sex, int(x), 12 * (int(x) - e), n[x] * w / total,
-                             level * sal[s, x], np.nan))
-    pop = load_table("wpp2024_cambodia_population_base").to_array(ages)
-    pension = average_pension()
-    old = np.where((ages >= 60) & (ages <= 100), pop, 0.0)
-    for s, sex in enumerate(("M", "F")):
-        share = MEN_SHARE_PENSIONERS if sex == "M" else 1 - MEN_SHARE_PENSIONERS
-        weights = old[s] / old[s].sum()
-        for x in np.nonzero(weights)[0]:
-            rows.append(("old_age", sex, int(x), np.nan, OLD_AGE_PENSIONERS * share * weights[x],
-                         np.nan, pension))
-    widows = np.where((ages >= 45) & (ages <= 100), pop[1], 0.0)
-    widows /= widows.sum()
-    for x in np.nonzero(widows)[0]:
-        rows.append(("spouse", "F", int(x), np.nan, SPOUSES * widows[x], np.nan,
-                     SURVIVOR_RATE * pension))
+def population_frame(rows: list[tuple]) -> pd.DataFrame:
+    """Starting-population rows as the file's columns, rounded as shipped."""
     frame = pd.DataFrame(rows, columns=["status", "sex", "age", "credited_months", "count",
                                         "average_monthly_wage", "average_monthly_pension"])
     frame.insert(6, "average_career_wage", np.nan)
     frame["count"] = frame["count"].round(4)
     frame["average_monthly_wage"] = frame["average_monthly_wage"].round(0)
     frame["average_monthly_pension"] = frame["average_monthly_pension"].round(0)
-    frame = frame[frame["count"] > 0].reset_index(drop=True)
+    return frame[frame["count"] > 0].reset_index(drop=True)
+
+
+def derive_public_sector_default(covered: np.ndarray | None = None) -> tuple[pd.DataFrame, dict]:
+    """The rows and metadata of the default population (see the module docstring).
+
+    ``covered`` ``[2, 111]`` replaces the frame's civil servants by sex and age (tests).
+    """
+    from actuary.schemes.salary_index import grade_table
+
+    covered = _covered_2025() if covered is None else np.asarray(covered, dtype=float)
+    grade = grade_table(SALARY_TABLE)
+    rows = active_rows(covered, grade)
+    pop = load_table("wpp2024_cambodia_population_base").to_array(np.arange(111))
+    pension = average_pension()
+    rows += pensioner_rows(pop, OLD_AGE_PENSIONERS, SPOUSES, MEN_SHARE_PENSIONERS, (60, 100),
+                           (45, 100), pension)
+    frame = population_frame(rows)
+    act = frame[frame.status == "active"]
+    mean_wage = float((act["count"] * act["average_monthly_wage"]).sum() / act["count"].sum())
     meta = {
         "name": "public-sector-default",
         "description": "Civil servants' pension scheme (NSAF), members and pensioners on 1 Jan "
@@ -189,15 +173,19 @@ def derive_public_sector_default(covered: np.ndarray | None = None) -> tuple[pd.
         "reserve_khr": 0.0,
         "source": "Derived in actuary/schemes/public_sector.py from: the population frame's "
                   "public-sector coverage on 1 Jan 2025 (calibrated to 200,000 civil servants, "
-                  "Khmer Times 2016); nearly 200,000 pensioners and dependants and USD 30 "
-                  "million a month (Phnom Penh Post); minimum pension 690,000 KHR (EAC News "
-                  "2022); NSAF salary table (category A from 862,500 KHR); UN WPP 2024 "
-                  "population by age; placeholder entry ages, salaries and pensioner split.",
+                  "Khmer Times 2016); nearly 200,000 pensioners and dependants of all groups "
+                  "and USD 30 million a month (Phnom Penh Post), less 100,000 veterans and "
+                  "families (Phnom Penh Post); minimum pension 690,000 KHR (EAC News 2022); "
+                  "the grade and index salary table nsaf_salary_index_civil_servants (category "
+                  "A from 862,500 KHR, NSAF; the rest placeholders); UN WPP 2024 population by "
+                  "age; placeholder categories, entry ages and pensioner split.",
         "status": "unverified",
         "notes": [
             f"{covered.sum():,.0f} active civil servants (frame, calibrated to 200,000: secondary)",
-            "entry ages 20/25/30 (20%/50%/30%), average basic salary 1,000,000 KHR a month, "
-            "160,000 old-age pensioners (70% men) and 40,000 widows: unverified placeholders",
+            f"categories, entry ages and basic salaries from {SALARY_TABLE} (average "
+            f"{mean_wage:,.0f} KHR a month): unverified placeholders but the first index",
+            f"{OLD_AGE_PENSIONERS:,.0f} old-age pensioners (70% men) and {SPOUSES:,.0f} widows: "
+            "the civil servants' share of the 200,000 beneficiaries (unverified split)",
             f"average old-age pension {pension:,.0f} KHR a month: the lowest minimum, as the "
             "published cost gives 683,333 (derived)",
             "no inactive members and no reserve (budget-financed)",

@@ -138,6 +138,11 @@ def load_scenario(ref: "str | Path | AssumptionSet", horizon: int | None = None,
 
         say(f"multi-tier design {Path(target).name}")
         return run_multi_tier(target, horizon, progress=say).scenario
+    if kind == "groups":
+        from actuary.schemes.public_groups import run_groups
+
+        say(f"groups design {Path(target).name}")
+        return run_groups(target, horizon, progress=say)
     if kind == "self_employed":
         from actuary.schemes.self_employed_design import run_self_employed_design
 
