@@ -79,13 +79,9 @@ def module_files(root: Path, sources: dict[str, str] = SOURCES) -> dict[str, Pat
 
 
 def _resolve(name: str, modules: set[str]) -> str | None:
-    """The longest prefix of *name* that is one of the toolkit's modules."""
-    parts = name.split(".")
-    for n in range(len(parts), 0, -1):
-        candidate = ".".join(parts[:n])
-        if candidate in modules:
-            return candidate
-    return None
+    """*name* if it is one of the toolkit's modules, else None (a third-party module, or
+    a toolkit module that does not exist: an import error, not a question of layers)."""
+    return name if name in modules else None
 
 
 def imports_of(module: str, path: Path, modules: set[str]) -> set[str]:
