@@ -4,6 +4,8 @@ Sheets: Comparison (the indicators of every scenario and their change from the b
 shares of GDP as percentages, present values in KHR and as shares of the PV of GDP),
 Yearly (one block of columns per scenario), Charts (native line charts over the Yearly
 sheet: reserve and budget cost as shares of GDP, PAYG cost rate, one series per scenario),
+Designs (what each design adds: the transition cost and its split, the groups, the tiers
+and the elderly by tier, the take-up; :mod:`actuary.reports.designs_sheet`),
 Scenarios (what each one is, its files and content hash) and Provenance.
 
 The changes from the base, the PAYG cost rates, the budget cost and the reserve as shares
@@ -31,12 +33,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .cells import Column, put, put_formula, put_title, write_table
+from .designs_sheet import write_designs_sheet
 from .workbook import finish_workbook, write_xlsx
 
 __all__ = ["build_comparison_workbook", "write_comparison_workbook", "COMPARE_SHEETS",
            "KEY_ROW", "HEADER_ROW", "FIRST_ROW", "YEARLY_BLOCK", "CHART_TITLES"]
 
-COMPARE_SHEETS = ("Comparison", "Yearly", "Charts", "Scenarios", "Provenance")
+COMPARE_SHEETS = ("Comparison", "Yearly", "Charts", "Designs", "Scenarios", "Provenance")
 KEY_ROW = 3
 HEADER_ROW = 4
 FIRST_ROW = 5
@@ -248,6 +251,7 @@ def build_comparison_workbook(comparison: Any) -> Workbook:
     _comparison_sheet(ws["Comparison"], comparison)
     cols = _yearly_sheet(ws["Yearly"], comparison)
     _charts_sheet(ws["Charts"], ws["Yearly"], comparison, cols)
+    write_designs_sheet(ws["Designs"], comparison, KEY_ROW, HEADER_ROW, FIRST_ROW)
     _scenarios_sheet(ws["Scenarios"], comparison)
     _provenance_sheet(ws["Provenance"], comparison)
     for sheet in wb.worksheets:

@@ -13,6 +13,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -145,3 +146,39 @@ def test_workbook_path_must_end_in_xlsx(comparison, tmp_path):
     with pytest.raises(DataError, match="xlsx"):
         write_comparison_workbook(comparison, tmp_path / "cmp.csv")
     assert not (tmp_path / "cmp.csv").exists()
+
+
+def test_designs_sheet_holds_each_designs_columns(written, comparison):
+    """The transition design's split and gross-up, as the Python yearly table has them;
+    the assumption sets add nothing."""
+    from actuary.reports.designs_sheet import design_columns
+
+    ws = openpyxl.load_workbook(written)["Designs"]
+    keys = _keys(ws)
+    sets, design = comparison.scenarios[:2], comparison.scenarios[2]
+    assert all(design_columns(s).empty for s in sets)
+    y = design.yearly
+    for col in ("transition_cost", "transition_cost_financing", "transition_cost_formula",
+                "gross_up_cost", "status_quo_budget_cost"):
+        c = keys[f"{design.name}|{col}"]
+        got = [ws.cell(row=FIRST_ROW + t, column=c).value for t in range(len(y))]
+        np.testing.assert_allclose(got, y[col].to_numpy(dtype=float), rtol=1e-15)
+    assert not any(k.startswith(sets[0].name + "|") for k in keys if isinstance(k, str))
+
+
+def test_designs_sheet_of_a_multi_tier_design(tmp_path):
+    from actuary.reports.designs_sheet import design_columns
+
+    cmp = compare(["cambodia-default", "multi-tier-nssf"], horizon=20)
+    path = write_comparison_workbook(cmp, tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(path)["Designs"]
+    keys = _keys(ws)
+    tiers = cmp.scenarios[1].parts["multi_tier"].yearly
+    c = keys["multi-tier-nssf|tier2_assets_pct_gdp"]
+    assert ws.cell(row=FIRST_ROW + 10, column=c).number_format.endswith("%")
+    assert ws.cell(row=FIRST_ROW + 10, column=c).value == pytest.approx(
+        tiers["tier2_assets_pct_gdp"].iloc[10] / 100, rel=1e-15)
+    c = keys["multi-tier-nssf|elderly_none"]
+    assert ws.cell(row=FIRST_ROW + 5, column=c).value == pytest.approx(
+        tiers["elderly_none"].iloc[5], abs=1e-6)
+    assert "tier2_pensions_F" in design_columns(cmp.scenarios[1]).columns
