@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
+from actuary.cli.options import (accept_option, accepted_lines, apply_sets, complete_sets,
+                                 echo_json, json_option, quiet_option, set_option)
 from actuary.cli.progress import progress
 
 
@@ -182,10 +183,11 @@ def take_up_text(own) -> str:
 @click.option("--horizon", type=click.IntRange(1, 300), help="Projection years.")
 @click.option("--out", "out", type=click.Path(dir_okay=False),
               help="Also write the comparison workbook (.xlsx).")
+@accept_option
 @set_option
 @json_option
 @quiet_option
-def compare(base, scenarios, horizon, out, sets, as_json, quiet) -> None:
+def compare(base, scenarios, horizon, out, accept_implausible, sets, as_json, quiet) -> None:
     """Compare SCENARIOS with BASE: indicators side by side and their differences.
 
     Each is an assumption set or overlay (a file or a shipped name, e.g.
@@ -206,7 +208,10 @@ def compare(base, scenarios, horizon, out, sets, as_json, quiet) -> None:
     refs = [base, *scenarios]
     if sets:
         refs = [_with_sets(ref, sets) for ref in refs]
-    comparison = run(refs, horizon, progress=say, command="actuary " + " ".join(sys.argv[1:]))
+    comparison = run(refs, horizon, progress=say, command="actuary " + " ".join(sys.argv[1:]),
+                     accept_implausible=accept_implausible)
+    accepted = accepted_lines(sc.parts["scheme"].population for sc in comparison.scenarios
+                              if "scheme" in sc.parts)
     if as_json:
         echo_json({"scenarios": [{"name": sc.name, "kind": sc.kind, "summary": sc.summary}
                                  for sc in comparison.scenarios],
@@ -215,6 +220,8 @@ def compare(base, scenarios, horizon, out, sets, as_json, quiet) -> None:
             _write(comparison, out)
         return
     click.echo(comparison_text(comparison))
+    for line in accepted:
+        click.echo(line)
     for sc in comparison.scenarios:
         if "transition_cost" in sc.yearly.columns:
             click.echo(transition_text(sc))

@@ -16,7 +16,7 @@ from typing import Any, Callable
 import click
 import numpy as np
 
-__all__ = ["set_option", "json_option", "quiet_option", "parse_sets", "apply_sets", "echo_json",
+__all__ = ["accept_option", "accepted_lines", "set_option", "json_option", "quiet_option", "parse_sets", "apply_sets", "echo_json",
            "complete_sets", "complete_tables", "bundle_option", "run_argv",
            "plain"]
 
@@ -53,6 +53,20 @@ def run_argv() -> list[str]:
     ctx = click.get_current_context(silent=True)
     argv = ctx.meta.get("actuary.argv") if ctx is not None else None
     return list(argv if argv is not None else sys.argv[1:])
+
+
+def accept_option(f: Callable) -> Callable:
+    """The ``--accept-implausible`` flag, as ``accept_implausible``: value data whose amounts
+    look like a unit mistake (the output says so)."""
+    return click.option("--accept-implausible", is_flag=True,
+                        help="Go on with wages or pensions whose averages look like a unit "
+                             "mistake (said on the console and in the workbook).")(f)
+
+
+def accepted_lines(populations: Any) -> list[str]:
+    """One line per implausible finding accepted, for the console."""
+    return [f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}"
+            for pop in populations for note in getattr(pop, "accepted", ())]
 
 
 def quiet_option(f: Callable) -> Callable:

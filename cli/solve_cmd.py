@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, quiet_option, set_option
+from actuary.cli.options import (accept_option, accepted_lines, apply_sets, complete_sets,
+                                 echo_json, json_option, quiet_option, set_option)
 from actuary.cli.progress import progress
 
 from actuary.studies.solve import GAP_YEARS, LEVERS, TARGETS
@@ -43,11 +44,12 @@ def _choices(names) -> list[str]:
 @click.option("--horizon", type=click.IntRange(1, 300), help="Projection years.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Also write the valuation workbook of the projection at the solution.")
+@accept_option
 @set_option
 @json_option
 @quiet_option
 def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi, population,
-          horizon, out, sets, as_json, quiet) -> None:
+          horizon, out, accept_implausible, sets, as_json, quiet) -> None:
     """Find the LEVER value that meets the TARGET for BASIS (default cambodia-default).
 
     Every trial is a full projection; the answer is re-projected and printed with its
@@ -82,7 +84,7 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
     aset = apply_sets(load_basis(basis), sets)
     # before any projection: the output against every file the run reads
     check_outputs([("--out", out, (".xlsx",))], inputs=[population, *aset.read_files])
-    pop = load_population(aset, population)
+    pop = load_population(aset, population, accept_implausible)
     result = run(aset, pop, lever, target, start_year=start_year, period=period, years=years,
                  until=until, ratio=ratio, horizon=horizon, bounds=bounds)
     say(f"solved in {result.projections} projections; projecting at the solution")
@@ -95,6 +97,8 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
                    "at_solution": headline_data(valuation)})
         return
     click.echo(f"Solve on {aset.name}\n{result.describe()}\n")
+    for line in accepted_lines([pop]):
+        click.echo(line)
     if target == "gap" and years is None and until is None and result.target.years < GAP_YEARS:
         # only a set projecting fewer years than the default gets here (a shorter --horizon
         # is refused): say that the GAP is over its whole horizon

@@ -10,8 +10,9 @@ from typing import Iterator
 
 import click
 
-from actuary.cli.options import (apply_sets, bundle_option, complete_sets, echo_json, json_option,
-                                 quiet_option, run_argv, set_option)
+from actuary.cli.options import (accept_option, accepted_lines, apply_sets, bundle_option,
+                                 complete_sets, echo_json, json_option, quiet_option, run_argv,
+                                 set_option)
 from actuary.cli.progress import progress
 from actuary.cli.outputs import check_outputs
 from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
@@ -262,15 +263,16 @@ def batch_gc() -> Iterator[None]:
 @click.option("--shock", "shock_file", type=click.Path(dir_okay=False),
               help="Run the shocks of this YAML file (contribution suspension, employment "
                    "shock) in place of the set's; printed and on the Sensitivity sheet.")
-@click.option("--accept-implausible", is_flag=True,
-              help="Value a starting population whose amounts look like a unit mistake "
-                   "(said on the console and the workbook's Summary).")
+@accept_option
+@click.option("--accounts", type=click.Path(dir_okay=False),
+              help="Published accounts (CSV or XLSX) to compare with the projection; default: "
+                   "the shipped NSSF accounts for the NSSF pension scheme.")
 @bundle_option
 @set_option
 @json_option
 @quiet_option
 def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file,
-            accept_implausible, bundle, sets, as_json, quiet) -> None:
+            accept_implausible, accounts, bundle, sets, as_json, quiet) -> None:
     """Value a scheme: project it, compute the indicators, write the workbook.
 
     BASIS is an assumption-set file or the name of a shipped set (default:
@@ -288,7 +290,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
                                               for name in (*_CSV_TABLES, _HEADLINE_CSV, _ECONOMY_CSV)
                                               if csv_dir]
     outputs += [("--bundle", bundle, (".zip",))]
-    check_outputs(outputs, inputs=[basis, population, shock_file])
+    check_outputs(outputs, inputs=[basis, population, shock_file, accounts])
     say = progress(quiet)
     with batch_gc():
         from actuary.assumptions import load_basis
@@ -301,6 +303,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
         # known once it is read, before any projection
         check_outputs(outputs, inputs=[population, shock_file, *aset.read_files])
         shocks = _read_shock_file(shock_file, aset, horizon) if shock_file else None
+        published = _read_accounts(accounts, aset)
         if aset.scheme_type == "occupational_risk":  # the branch, not the pension scheme
             if shock_file:
                 raise click.UsageError("--shock applies to a pension scheme's valuation, not "
@@ -314,6 +317,10 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
                      shocks=shocks,
                      command="actuary " + " ".join(run_argv()),
                      accept_implausible=accept_implausible)
+        if published is not None:
+            from actuary.analysis.accounts import attach_accounts
+
+            attach_accounts(result, published)
         if shock_file:  # the shock file is an input of the run too
             from actuary.io.fileio import sha256_of
 
@@ -336,9 +343,17 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
     click.echo(headline(result))
     if shocks is not None:
         click.echo(shock_lines(result, shock_file))
-    for note in result.population.accepted:
-        click.echo(f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}")
+    for line in accepted_lines([result.population]):
+        click.echo(line)
     click.echo(f"\nworkbook: {out}")
+
+
+def _read_accounts(path: str | None, aset):
+    """The accounts given, else the shipped ones of the set's scheme (None: none)."""
+    from actuary.analysis.accounts import default_accounts_path, read_accounts
+
+    path = path or default_accounts_path(aset)
+    return read_accounts(path) if path else None
 
 
 def _bundle(bundle: str, result, out: str, csv_dir: str | None, say) -> None:

@@ -45,6 +45,7 @@ def test_bundle_holds_inputs_outputs_command_and_checklist(bundled):
     assert "inputs/files/mine.yaml" in names
     assert "inputs/shipped/assumptions/data/cambodia_default.yaml" in names
     assert "inputs/shipped/assumptions/data/populations/nssf_default.csv" in names
+    assert "inputs/shipped/assumptions/data/accounts/nssf_accounts.csv" in names
     assert {"outputs/v.xlsx", "outputs/csv/yearly.csv"} <= names
     assert manifest["argv"][0] == "valuate" and "--bundle" in manifest["argv"]
     assert "--bundle" not in manifest["rerun_argv"]
@@ -126,7 +127,11 @@ def test_rerun_arguments(tmp_path):
 def test_valuation_workbook_carries_the_isap2_sheets(bundled):
     folder, _bundle = bundled
     wb = load_workbook(folder / "v.xlsx")
-    assert wb.sheetnames[-2:] == ["Data and assumptions", "Actuarial opinion"]
+    assert wb.sheetnames[-3:] == ["Data and assumptions", "Actual vs expected",
+                                  "Actuarial opinion"]
+    ae = wb["Actual vs expected"]  # the shipped NSSF accounts, beside the projection
+    rows = [[c.value for c in row] for row in ae.iter_rows(min_row=6)]
+    assert [r[3] for r in rows if r[0] == 2022 and r[1] == "contributions"] == [111540000000]
     ws = wb["Actuarial opinion"]
     fields = [r for r in range(1, ws.max_row + 1)
               if str(ws.cell(r, 1).value or "").startswith(ACTUARY_MARK)]

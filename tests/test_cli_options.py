@@ -132,3 +132,15 @@ def test_shell_completion_offers_shipped_names(monkeypatch, words, cword, expect
            "COMP_CWORD": str(cword)}
     out = subprocess.run([exe], env=env, capture_output=True, text=True, check=True)
     assert f"plain,{expected}" in out.stdout.splitlines()
+
+
+def test_solve_refuses_usd_wages_unless_accepted(tmp_path):
+    """A starting population in USD is refused by solve as by valuate, and valued with
+    --accept-implausible, which the output says."""
+    pop = Path(__file__).parent / "data" / "bad_inputs" / "starting_population" / "wages_usd.csv"
+    args = ["solve", "--lever", "rate", "--target", "gap", "--horizon", "80", "--quiet",
+            "--population", str(pop)]
+    one_error_line(CliRunner().invoke(main, args), "look like USD", "--accept-implausible")
+    accepted = CliRunner().invoke(main, [*args, "--accept-implausible"])
+    assert accepted.exit_code == 0, accepted.output
+    assert "IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)" in accepted.output

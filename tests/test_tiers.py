@@ -336,3 +336,20 @@ def test_carve_out_diverts_part_of_the_tier1_rate():
     # of the year's contributory wages
     assert y["tier2_contributions"].iloc[2] == pytest.approx(
         0.02 * 3 / 12 * tier1["insurable_earnings"].iloc[2], rel=1e-9)
+
+
+def test_design_files_unverified_parameters_are_listed(tmp_path):
+    """Every mapping of a design file with status unverified, by its dotted key; the
+    comparison's notes carry them (basis show lists only assumption sets)."""
+    from actuary.schemes.design_params import unverified_keys
+
+    keys = unverified_keys(REFORMS_DIR / "multi_tier_nssf.yaml")
+    assert "tier0.benefit" in keys and "tier2.charge_on_assets" in keys
+    assert "status" not in keys and all(k for k in keys)  # the file's own status is not a key
+    (tmp_path / "d.yaml").write_text(
+        "status: unverified\na:\n  status: confirmed\n  b: {status: unverified, value: 1}\n"
+        "c:\n  - {name: x, status: unverified}\n  - {status: secondary}\n")
+    assert unverified_keys(tmp_path / "d.yaml") == ["a.b", "c[x]"]
+    sc = load_scenario("multi-tier-nssf", horizon=20)
+    assert any(n.startswith(f"{len(keys)} unverified parameters in multi_tier_nssf.yaml")
+               for n in sc.notes)

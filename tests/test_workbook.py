@@ -36,7 +36,8 @@ from actuary.engine.starting import StartingPopulation  # noqa: E402
 
 SHEET_ORDER = ["Summary", "Indicators", "Projection", "Population", "Assumptions",
                "Starting data", "Sensitivity", "Provenance", "Data and assumptions",
-               "Actuarial opinion"]
+               "Actuarial opinion"]  # and Actual vs expected before the opinion when
+#                                        accounts are compared (tests/test_bundle.py)
 INJECTED = "=HYPERLINK(\"http://example.invalid\",\"click\")"  # text that looks like a formula
 UNVERIFIED_RGB = "FFC7CE"
 

@@ -97,6 +97,10 @@ class ValuationResult:
         scheme has no published figures or when not asked for.
     provenance
         Inputs (files and their SHA-256), versions, command, date.
+    accounts, accounts_path
+        Published accounts against the projection
+        (:func:`actuary.analysis.accounts.actual_vs_expected`) and their file; None when
+        none were compared.
     """
 
     aset: AssumptionSet
@@ -115,6 +119,8 @@ class ValuationResult:
     rate_paths: tuple = ()
     economy: object = None
     reconciliation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    accounts: pd.DataFrame | None = None
+    accounts_path: str | None = None
 
     @property
     def starting(self) -> pd.DataFrame:

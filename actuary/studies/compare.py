@@ -120,43 +120,62 @@ def _design_kind(ref: Path | str) -> str | None:
 
 
 def load_scenario(ref: "str | Path | AssumptionSet", horizon: int | None = None,
-                  progress: Callable[[str], None] | None = None) -> ScenarioResult:
+                  progress: Callable[[str], None] | None = None, *,
+                  accept_implausible: bool = False) -> ScenarioResult:
     """Value one scenario: an assumption set (loaded, or by path or shipped name, an
-    overlay included), or a design file (see :mod:`actuary.schemes.public_sector`)."""
+    overlay included), or a design file (see :mod:`actuary.schemes.public_sector`).
+
+    ``accept_implausible`` values a set's starting population whose amounts look like a
+    unit mistake (see :func:`actuary.analysis.valuation.load_population`); what was
+    accepted is in ``parts["scheme"].population.accepted``.
+    """
     from actuary.assumptions import AssumptionSet, load_basis
     from actuary.analysis.valuation import load_population, run_valuation
 
     say = progress or (lambda _m: None)
     if isinstance(ref, AssumptionSet):  # a set in memory (e.g. overridden in Python)
         say(f"valuing {ref.name}")
-        result = run_valuation(ref, load_population(ref, None), horizon, detail=False)
+        result = run_valuation(ref, load_population(ref, None, accept_implausible), horizon,
+                               detail=False)
         return scenario_from_valuation(result)
     target = resolve_scenario(ref)
     kind = _design_kind(target)
+    if kind is not None:
+        scenario = _run_design(kind, Path(target), horizon, say)
+        from actuary.schemes.design_params import unverified_note
+
+        note = unverified_note(target)  # a design file is not a set: basis show omits it
+        if note:
+            scenario.notes = [*scenario.notes, note]
+        return scenario
+    say(f"valuing {ref}")
+    return load_scenario(load_basis(target), horizon, None,
+                         accept_implausible=accept_implausible)
+
+
+def _run_design(kind: str, target: Path, horizon: int | None,
+                say: Callable[[str], None]) -> ScenarioResult:
+    """The scenario of a design file of kind ``kind`` (its ``design`` key)."""
     if kind == "multi_tier":
         from actuary.schemes.tiers import run_multi_tier
 
-        say(f"multi-tier design {Path(target).name}")
+        say(f"multi-tier design {target.name}")
         return run_multi_tier(target, horizon, progress=say).scenario
     if kind == "groups":
         from actuary.schemes.public_groups import run_groups
 
-        say(f"groups design {Path(target).name}")
+        say(f"groups design {target.name}")
         return run_groups(target, horizon, progress=say)
     if kind == "self_employed":
         from actuary.schemes.self_employed_design import run_self_employed_design
 
-        say(f"self-employed design {Path(target).name}")
+        say(f"self-employed design {target.name}")
         return run_self_employed_design(target, horizon, progress=say)
-    if kind is not None:  # the public-sector designs (the file says which, checked there)
-        from actuary.schemes.public_sector import run_design
+    # the public-sector designs (the file says which, checked there)
+    from actuary.schemes.public_sector import run_design
 
-        say(f"design {Path(target).name}")
-        return run_design(target, horizon, progress=say)
-    say(f"valuing {ref}")
-    aset = load_basis(target)
-    population = load_population(aset, None)
-    return scenario_from_valuation(run_valuation(aset, population, horizon, detail=False))
+    say(f"design {target.name}")
+    return run_design(target, horizon, progress=say)
 
 
 def comparison_table(scenarios: list[ScenarioResult]) -> pd.DataFrame:
@@ -183,8 +202,12 @@ def _clean(v: Any) -> Any:
 
 
 def compare(refs: list[str | Path], horizon: int | None = None,
-            progress: Callable[[str], None] | None = None, command: str = "") -> Comparison:
+            progress: Callable[[str], None] | None = None, command: str = "", *,
+            accept_implausible: bool = False) -> Comparison:
     """Value every scenario (the first is the base) and tabulate their indicators.
+
+    ``accept_implausible`` is passed to every set's starting population
+    (:func:`load_scenario`).
 
     Raises
     ------
@@ -193,7 +216,8 @@ def compare(refs: list[str | Path], horizon: int | None = None,
     """
     if not refs:
         raise AssumptionError("nothing to compare", expected="a base and at least one scenario")
-    scenarios = [load_scenario(r, horizon, None if progress is None else _quiet_inside(progress))
+    scenarios = [load_scenario(r, horizon, None if progress is None else _quiet_inside(progress),
+                               accept_implausible=accept_implausible)
                  for r in track(progress, refs, "scenarios", _label)]
     names = [s.name for s in scenarios]
     dupes = sorted({n for n in names if names.count(n) > 1})
