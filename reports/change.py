@@ -177,8 +177,9 @@ def _chart(ws: Worksheet, title: str, kind: str, header: int, last: int) -> BarC
                      max_row=last)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
-    colours = {"level": "1F3864", "increase": "C00000", "increase (below zero)": "C00000",
-               "decrease": "548235", "decrease (below zero)": "548235"}
+    # neutral colours: whether a rise is good depends on the indicator (GAP, balance)
+    colours = {"level": "1F3864", "increase": "ED7D31", "increase (below zero)": "ED7D31",
+               "decrease": "5B9BD5", "decrease (below zero)": "5B9BD5"}
     for s, name in zip(chart.series, WATERFALL_SERIES):
         if name == "base":  # the invisible series the bars stand on
             s.graphicalProperties.noFill = True

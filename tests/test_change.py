@@ -209,12 +209,15 @@ def test_waterfall_table_by_hand():
 
 def test_change_command_writes_the_workbook_and_csv(tmp_path):
     out, folder = tmp_path / "change.xlsx", tmp_path / "csv"
-    res = CliRunner().invoke(main, ["change", "cambodia-default", "accrual-1.75", "--out",
+    several = Path(__file__).parent / "data" / "change" / "several_groups.yaml"
+    res = CliRunner().invoke(main, ["change", "cambodia-default", str(several), "--out",
                                     str(out), "--csv", str(folder), "--quiet"])
     assert res.exit_code == 0, res.output
     assert "Analysis of change" in res.output
     frame = pd.read_csv(folder / "change.csv")
     assert list(frame.columns) == ["step", "indicator", "before", "after", "change"]
+    moved = frame[(frame.indicator == "gap_75") & (frame.change != 0)]["step"].tolist()
+    assert moved == ["demographic", "economic", "rules", "new_entrants", "total"]
     wb = load_workbook(out)
     assert wb.sheetnames == ["Change", "Waterfall", "Order dependence", "Steps"]
     charts = wb["Waterfall"]._charts
