@@ -30,6 +30,7 @@ __all__ = [
     "Indexation",
     "ReferenceWage",
     "BudgetGuarantee",
+    "ContributionsAfterPensionAge",
     "TransitionalCredits",
     "SchemeParameters",
     "SchemeDefinition",
@@ -39,6 +40,7 @@ _REVALUATION = ("wage_growth", "price_inflation", "none")
 _INDEXATION = ("price_inflation", "wage_growth", "none")
 _REFERENCE_WAGE = ("career_average_revalued", "final_wage")
 _GUARANTEE = ("none", "deficit")
+_AFTER_PENSION_AGE = ("stop", "voluntary")
 
 
 class Revaluation(DatedChoice):
@@ -81,6 +83,18 @@ class BudgetGuarantee(DatedChoice):
 
     options: ClassVar[tuple[str, ...]] = _GUARANTEE
     values: dict[date, Literal[_GUARANTEE]]  # type: ignore[valid-type]
+
+
+class ContributionsAfterPensionAge(DatedChoice):
+    """Whether members go on contributing after reaching the pension age.
+
+    ``stop``: members reach the pension age on their birthday, stop contributing and
+    retire then. ``voluntary``: they go on contributing voluntarily to the next 1 January
+    and retire then. One choice for the whole projection.
+    """
+
+    options: ClassVar[tuple[str, ...]] = _AFTER_PENSION_AGE
+    values: dict[date, Literal[_AFTER_PENSION_AGE]]  # type: ignore[valid-type]
 
 
 _EXTRA_YEARS = Bounds("a number of extra credited years", 0, 50)
@@ -169,6 +183,8 @@ class SchemeParameters(Strict):
     budget_contribution_share: DatedFraction | None = None
     # whether the budget covers what the reserve cannot (see BudgetGuarantee)
     budget_guarantee: BudgetGuarantee | None = None
+    # contributions after the pension age (absent = stop at the birthday)
+    contributions_after_pension_age: ContributionsAfterPensionAge | None = None
 
 
 class SchemeDefinition(Strict):

@@ -17,11 +17,13 @@ from actuary.engine.records import rules_record
 from actuary.members.closed_group import discount_factors, kernel_inputs
 
 
-def _shift(v: np.ndarray, f: float) -> np.ndarray:
-    """Rows of ``v`` [M, K] with a share ``f`` moved one slot up (the last keeps its own)."""
+def _shift(v: np.ndarray, f: np.ndarray | float) -> np.ndarray:
+    """Rows of ``v`` [M, K] with a share ``f`` (a number or one a member, [M, 1]) moved one
+    slot up (the last keeps its own)."""
+    f = np.broadcast_to(f, v.shape)
     out = (1.0 - f) * v
-    out[:, 1:] += f * v[:, :-1]
-    out[:, -1] += f * v[:, -1]
+    out[:, 1:] += f[:, :-1] * v[:, :-1]
+    out[:, -1] += f[:, -1] * v[:, -1]
     return out
 
 
@@ -123,12 +125,14 @@ def value_members_reference(basis, members, discount=None):
         last = (x0 + t) >= n_age - 1
         xn = np.where(last, x, x + 1)
         g = lambda row: np.where(last, 0.0, ysa[t, s, x, row])  # noqa: E731
-        qd = np.where(last, 1.0, ysa[t, s, x, mk.A_MORTALITY])
-        qi, qw, back_rate = g(mk.A_INVALIDITY), g(mk.A_EXIT), g(mk.A_REENTRY)
         retire = xn >= yearly[t, mk.Y_PENSION_AGE]
+        # members reaching the pension age retire on the birthday: a share hh of the year
+        hh = np.where(retire, r.before_pension, 1.0)
+        qd = hh * np.where(last, 1.0, ysa[t, s, x, mk.A_MORTALITY])
+        qi, qw, back_rate = hh * g(mk.A_INVALIDITY), hh * g(mk.A_EXIT), g(mk.A_REENTRY)
         rate = yearly[t, mk.Y_RATE]
         dens = yearly[t, mk.Y_DENSITY]
-        credit = dens * yearly[t, mk.Y_CREDIT]
+        credit = hh * dens * yearly[t, mk.Y_CREDIT]  # [M]
         half_f = 0.5 * credit
         floor, ceiling = yearly[t, mk.Y_FLOOR], yearly[t, mk.Y_CEILING]
         acc, minp = yearly[t, mk.Y_ACCRUAL], yearly[t, mk.Y_MIN_PENSION]
@@ -136,7 +140,7 @@ def value_members_reference(basis, members, discount=None):
         ix1 = 1.0 + yearly[t, mk.Y_INDEXATION]
         vm = yearly[t, mk.Y_V_MID]
         p_stay = 1.0 - qd - qi - qw
-        e_frac = 1.0 - 0.5 * (qd + qi + qw)
+        e_frac = hh * (1.0 - 0.5 * (qd + qi + qw))
         gw = p_stay * (1.0 + yearly[t, mk.Y_WAGE_GROWTH]) * sa[s, x, mk.S_SALARY_GROWTH]
         gr = p_stay * rv1
         p_back = np.where(retire, 0.0, (1.0 - qd) * back_rate)
@@ -150,14 +154,14 @@ def value_members_reference(basis, members, discount=None):
         if ceiling > 0.0:
             w = np.minimum(w, ceiling)
         cwm = np.where(A > 0.0, w * A, 0.0)
-        half = AR + half_f * cwm
+        half = AR + half_f[:, None] * cwm
         surv_slot = slot >= smin
         surv_m = (col(qd) * acc * (np.where(surv_slot, half, 0.0) + np.where(surv_slot, IR, 0.0))).sum(1)
         surv_mp = (col(qd) * acc * (np.where(surv_slot, AP, 0.0) + np.where(surv_slot, IP, 0.0))).sum(1)
         lump = (col(qd) * acc * (np.where(surv_slot, 0.0, half) + np.where(surv_slot, 0.0, IR))).sum(1)
         lump_p = (col(qd) * acc * (np.where(surv_slot, 0.0, AP) + np.where(surv_slot, 0.0, IP))).sum(1)
         inv_slot = (slot >= imin) & col(qi > 0.0)
-        ref_years = slot + half_f
+        ref_years = slot + half_f[:, None]
         p_inv = acc * half
         p_invp = acc * AP
         if ref_years.min() > 0.0 or r.invalidity_minimum_rate > 0.0:
@@ -174,13 +178,13 @@ def value_members_reference(basis, members, discount=None):
 
         # retirement at the year end: awards by slot, the shares with n and n + 1 years
         award = np.zeros((M, 5))
-        for cnt, base, base_p, f_up in ((ln, lr, lrp, half_f),
-                                        (col(p_stay) * A, col(p_stay) * (AR + credit * cwm),
-                                         col(p_stay) * AP, credit),
+        for cnt, base, base_p, f_up in ((ln, lr, lrp, col(half_f)),
+                                        (col(p_stay) * A, col(p_stay) * (AR + col(credit) * cwm),
+                                         col(p_stay) * AP, col(credit)),
                                         (col(1.0 - qd) * I, col(1.0 - qd) * IR,
-                                         col(1.0 - qd) * IP, 0.0)):
+                                         col(1.0 - qd) * IP, np.zeros((M, 1)))):
             for k, share in ((0, 1.0 - f_up), (1, f_up)):
-                if share <= 0.0:
+                if np.all(share <= 0.0):
                     continue
                 ok = slot + k >= omin
                 cn, rn, rpn = share * cnt, share * base, share * base_p
@@ -203,8 +207,12 @@ def value_members_reference(basis, members, discount=None):
         below = going * vm * r.refund_share * rate
         pv["refund"] += below * award[:, 3]
         adl += below * award[:, 4]
-        pv["invalidity"] += going * vm * 0.5 * inv_p
-        adl += going * vm * 0.5 * inv_pp
+        pv["invalidity"] += going * vm * (1.0 - 0.5 * hh) * inv_p  # from the invalidity
+        adl += going * vm * (1.0 - 0.5 * hh) * inv_pp
+        # old-age pensions awarded on the birthday: the rest of the year, then indexed
+        pv["old_age"] += going * vm * (1.0 - hh) * award[:, 1]
+        adl += going * vm * (1.0 - hh) * award[:, 2]
+        award[:, 1:3] *= np.where(hh < 1.0, ix1, 1.0)[:, None]
         tn = np.full(M, t + 1)
         adl += _close(1, tn, s, xn, going * inv_n, going * inv_p * ix1, going * inv_pp * ix1,
                       yearly, ysa, fac, fm, pv)
@@ -214,13 +222,14 @@ def value_members_reference(basis, members, discount=None):
         # next year's state of those who stay members
         stay = col(~retire)
         nxt = {
-            "I": _shift(ln, half_f) + col(p_rest) * I,
-            "IR": _shift(rv1 * lr, half_f) + col(p_rest * rv1) * IR,
-            "IP": _shift(rv1 * lrp, half_f) + col(p_rest * rv1) * IP,
-            "A": _shift(col(p_stay) * A, credit) + col(p_back) * I,
-            "AW": _shift(col(gw) * AW, credit) + col(p_back) * I * col(ew),
-            "AR": _shift(col(gr) * (AR + credit * cwm), credit) + col(p_back * rv1) * IR,
-            "AP": _shift(col(gr) * AP, credit) + col(p_back * rv1) * IP,
+            "I": _shift(ln, col(half_f)) + col(p_rest) * I,
+            "IR": _shift(rv1 * lr, col(half_f)) + col(p_rest * rv1) * IR,
+            "IP": _shift(rv1 * lrp, col(half_f)) + col(p_rest * rv1) * IP,
+            "A": _shift(col(p_stay) * A, col(credit)) + col(p_back) * I,
+            "AW": _shift(col(gw) * AW, col(credit)) + col(p_back) * I * col(ew),
+            "AR": (_shift(col(gr) * (AR + col(credit) * cwm), col(credit))
+                   + col(p_back * rv1) * IR),
+            "AP": _shift(col(gr) * AP, col(credit)) + col(p_back * rv1) * IP,
         }
         alive = (nxt["A"] + nxt["I"]).sum(1)
         for k, v in nxt.items():

@@ -127,6 +127,10 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         acc, minp, ix = r.accrual_rate[t], r.minimum_pension[t], p.indexation[t]
         rv1, g1 = 1 + p.revaluation[t], 1 + p.wage_growth[t]
         retire = np.minimum(ages + 1, n_age - 1) >= r.pension_age[t]  # by age x (attained x+1)
+        # the share of the year members are members: to the birthday of the pension age
+        h = np.where(retire, r.before_pension, 1.0)  # [age]
+        H = h[None, :, None]
+        CR = credit * H  # the credit of the part of the year
         qd = np.where(last, 1.0, d.mortality[t])  # [sex, age]
         qi = np.where(last, 0.0, d.invalidity[t])
         qw = np.where(last, 0.0, d.exit[t])
@@ -138,19 +142,19 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
             w = np.where(an > 0, aw / an, 0.0)
             rpp = np.where(an > 0, ar / an, 0.0)
         cw = capped_mean_np(w, r.wage_floor[t], r.wage_ceiling[t], p.wage_sigma)
-        QD, QI, QW = qd[..., None], qi[..., None], qw[..., None]
-        exposure = an * (1 - 0.5 * (QD + QI + QW))
+        QD, QI, QW = (qd * h)[..., None], (qi * h)[..., None], (qw * h)[..., None]
+        exposure = an * H * (1 - 0.5 * (QD + QI + QW))
         earn = (dens * cw * exposure).sum(axis=(1, 2))
         F[:, S.FLOW_EARNINGS] += earn
         F[:, S.FLOW_CONTRIBUTIONS] += rate * pay * earn
         F[:, S.FLOW_EXPOSURE] += dens * exposure.sum(axis=(1, 2))
         F[:, S.FLOW_WAGE_MASS] += (dens * w * exposure).sum(axis=(1, 2))
-        half_r = rpp + 0.5 * credit * cw
+        half_r = rpp + 0.5 * CR * cw
         # per-person pension base at mid-year, of a leaver, of a stayer at the year end
         if final:
-            half_b, leave_b, stay_b = (serv + 0.5 * credit) * cw, cw, cw
+            half_b, leave_b, stay_b = (serv + 0.5 * CR) * cw, cw, cw
         else:
-            half_b, leave_b, stay_b = half_r, half_r, rpp + credit * cw
+            half_b, leave_b, stay_b = half_r, half_r, rpp + CR * cw
         deaths = an * QD
         F[:, S.FLOW_DEATHS_ACTIVE] += deaths.sum(axis=(1, 2))
         surv_ok = serv >= r.survivor_min_years
@@ -162,7 +166,7 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         inval = an * QI
         inv_ok = serv >= r.invalidity_min_years
         p_inv = acc * half_b
-        ref_years = serv + 0.5 * credit
+        ref_years = serv + 0.5 * CR
         with np.errstate(invalid="ignore", divide="ignore"):
             p_floor = np.where(ref_years > 0, r.invalidity_minimum_rate * half_b / ref_years, 0)
         p_inv = np.maximum(np.maximum(p_inv, p_floor), minp)
@@ -171,7 +175,7 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         leave = an * QW + np.where(inv_ok, 0, inval)
         F[:, S.FLOW_EXITS] += leave.sum(axis=(1, 2))
         stay = an - an * QD - an * QI - an * QW
-        full_r = rpp + credit * cw
+        full_r = rpp + CR * cw
 
         # members who stay active, leave to inactive, or retire at the end of the year
         R = retire[None, :, None] * np.ones((n_sex, 1, 1))
@@ -181,19 +185,20 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         # member; keep1: the share reaching n + 1)
         keep0 = np.ones(n_serv) if ey <= 0 else (serv < ey).astype(float)
         keep1 = np.ones(n_serv) if ey <= 0 else (serv + 1 < ey).astype(float)
-        new_an = _shift_age(_advance_keep(stay * nr, credit, keep0, keep1))
-        new_aw = _shift_age(_advance_keep(stay * nr * w * g1 * p.salary_growth[..., None], credit,
+        new_an = _shift_age(_advance_keep(stay * nr, CR, keep0, keep1))
+        new_aw = _shift_age(_advance_keep(stay * nr * w * g1 * p.salary_growth[..., None], CR,
                                           keep0, keep1))
-        new_ar = _shift_age(_advance_keep(stay * nr * full_r * rv1, credit, keep0, keep1))
-        new_in = _shift_age(_advance_keep(leave * nr, 0.5 * credit, keep0, keep1))
-        new_ir = _shift_age(_advance_keep(leave * nr * leave_b * rv1, 0.5 * credit, keep0, keep1))
+        new_ar = _shift_age(_advance_keep(stay * nr * full_r * rv1, CR, keep0, keep1))
+        new_in = _shift_age(_advance_keep(leave * nr, 0.5 * CR, keep0, keep1))
+        new_ir = _shift_age(_advance_keep(leave * nr * leave_b * rv1, 0.5 * CR, keep0,
+                                          keep1))
 
         # retirements: each group keeps a share (1 - f) of its service slot and moves f to
         # the next one; the minimum pension applies to each part before parts are merged.
         # Parts are (count, pension base, completed years).
         up = np.minimum(serv + 1, n_serv)
         ret_parts = []
-        for cnt, base, f in ((stay, stay_b, credit), (leave, leave_b, 0.5 * credit)):
+        for cnt, base, f in ((stay, stay_b, CR), (leave, leave_b, 0.5 * CR)):
             ret_parts.append(((1 - f) * cnt * R, (1 - f) * cnt * R * base, serv))
             ret_parts.append((f * cnt * R, f * cnt * R * base, up))
             if ey > 0:
@@ -253,7 +258,10 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         d_pen = np.zeros((n_sex, n_age))
         grants = np.zeros((n_sex, n_age))
         new_oan = _shift_age(oan * (1 - qd)) + _shift_age(oa_new)
-        new_oap = _shift_age(oap * (1 - qd) * (1 + ix)) + _shift_age(oa_new_p)
+        # awards on the birthday: paid the rest of the year, indexed at its end
+        F[:, S.FLOW_OLD_AGE] += ((1 - h) * oa_new_p).sum(axis=1)
+        new_oap = (_shift_age(oap * (1 - qd) * (1 + ix))
+                   + _shift_age(oa_new_p * np.where(h < 1, 1 + ix, 1.0)))
         new_ivn = _shift_age(ivn * (1 - qdis)) + _shift_age(new_inv_n)
         new_ivp = _shift_age(ivp * (1 - qdis) * (1 + ix)) + _shift_age(new_inv_p * (1 + ix))
         for cnt, mass, q, flow in (
@@ -266,7 +274,7 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
             grants += np.where(dn > 0, np.maximum(months * dm, grant_min * dn), 0)
             surv_deaths += dn
             surv_mass += dm
-        F[:, S.FLOW_INVALIDITY] += 0.5 * new_inv_p.sum(axis=1)
+        F[:, S.FLOW_INVALIDITY] += ((1 - 0.5 * h) * new_inv_p).sum(axis=1)
         F[:, S.FLOW_NEW_INVALIDITY] += new_inv_n.sum(axis=1)
         F[:, S.FLOW_NEW_INVALIDITY_AMOUNT] += new_inv_p.sum(axis=1)
         F[:, S.FLOW_SPOUSE] += (spp * (1 - 0.5 * qd)).sum(axis=1)

@@ -257,10 +257,13 @@ def test_funeral_grant_year_by_year_where_the_minimum_binds_some_years():
 
 
 def test_active_member_retiring_at_the_end_of_the_year_by_hand():
-    """An active aged 59 with 10 years: contributions for the year and an old-age pension
-    from 60 of 1.5% of the revalued career; death the only decrement."""
+    """An active aged 59 with 10 years who contributes to the 1 January after 60 (the
+    voluntary rule): contributions for the year and an old-age pension from then of 1.5%
+    of the revalued career; death the only decrement. (Retirement on the birthday:
+    test_scheme_rules.py.)"""
     T = 60
-    basis = _flat_basis(T, survivor_rate=0.0, funeral_grant_months=0.0)
+    basis = _flat_basis(T, survivor_rate=0.0, funeral_grant_months=0.0,
+                        contributions_after_pension_age=True)
     z = np.zeros(T)
     basis = basis.with_(invalidity=np.zeros_like(basis.invalidity), exit=np.zeros_like(basis.exit),
                         wage_floor=z, wage_ceiling=z, minimum_pension=z,

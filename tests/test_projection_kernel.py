@@ -128,7 +128,9 @@ def test_tiny_scheme_by_hand():
     Rules: contribution 10%, no floor or ceiling, accrual 1.5%, pension age 60, old-age
     after 1 year, survivors after 5, survivors' rate 45%; death 1% a year, exit 10%,
     no invalidity, no re-entry, no growth, no indexation. Half of the deceased are
-    married, none has children; a woman's spouse is 3 years older.
+    married, none has children; a woman's spouse is 3 years older. Members contribute
+    voluntarily to the 1 January after the pension age (the retirement on the birthday
+    is tested in test_scheme_rules.py).
     """
     T = 3
     b = make_basis(0, T, entrants=False, sigma=0.0)
@@ -152,7 +154,7 @@ def test_tiny_scheme_by_hand():
         spouse_age_gap=np.array([-3, 3]),
         rules=SchemeRules(old_age_min_years=1, invalidity_min_years=5, survivor_min_years=5,
                           refund_share=1.0, survivor_rate=0.45, survivor_lump_sum_months=1,
-                          funeral_grant_months=5),
+                          funeral_grant_months=5, contributions_after_pension_age=True),
     )
     p = project(b)
     F = p.flows[:, 1]  # women
@@ -226,7 +228,8 @@ def test_capped_mean_without_dispersion_is_a_clip():
 
 
 def test_model_career_replacement_rate_closed_form():
-    """A full career with revaluation = wage growth and no cap: RR = accrual x years."""
+    """A full career with revaluation = wage growth and no cap: RR = accrual x years. Aged
+    20 on 1 January 2025 and born 1 July, the member reaches 60 on 1 July 2064: 39.5 years."""
     from actuary.analysis.careers import ModelCareer, run_career
 
     b = make_basis(2, 60)
@@ -234,15 +237,16 @@ def test_model_career_replacement_rate_closed_form():
                 minimum_pension=np.zeros(60), accrual_rate=np.full(60, 0.015),
                 pension_age=np.full(60, 60))
     res = run_career(b, ModelCareer("full", sex=1, entry_age=20, monthly_wage=900_000.0))
-    assert res.retirement_year == 2025 + 40
-    assert res.replacement_rate == pytest.approx(0.015 * 40, rel=1e-12)
+    assert res.retirement_year == 2064
+    assert res.credited_years == 39.5
+    assert res.replacement_rate == pytest.approx(0.015 * 39.5, rel=1e-12)
     half = run_career(b, ModelCareer("half", 1, 20, 900_000.0, density=0.5))
-    assert half.replacement_rate == pytest.approx(0.015 * 20, rel=1e-12)
+    assert half.replacement_rate == pytest.approx(0.015 * 19.75, rel=1e-12)
     # at a constant ceiling, a wage above it earns the same pension as one at it
     c = b.with_(wage_ceiling=np.full(60, 12 * 1.2e6), wage_growth=np.zeros(60),
                 revaluation=np.zeros(60))
     top = run_career(c, ModelCareer("ceiling", 0, 30, 0.0, cap_at_ceiling=True))
-    assert top.annual_pension == pytest.approx(0.015 * 30 * 12 * 1.2e6, rel=1e-12)
+    assert top.annual_pension == pytest.approx(0.015 * 29.5 * 12 * 1.2e6, rel=1e-12)
 
 
 @pytest.mark.parametrize("seed", [1, 6])
@@ -329,7 +333,8 @@ def test_public_sector_rules_by_hand():
         start.inactive_career[1, age, years] = wage  # under the final salary: the last wage
     rules = SchemeRules(old_age_min_years=20, invalidity_min_years=5, survivor_min_years=5,
                         refund_share=0.0, survivor_rate=0.5, survivor_lump_sum_months=0,
-                        funeral_grant_months=0, final_salary=True)
+                        funeral_grant_months=0, final_salary=True,
+                        contributions_after_pension_age=True)  # retiring on 1 January
     b = make_basis(0, T, entrants=False, sigma=0.0).with_(
         start=start, rules=rules, pension_age=np.full(T, 60),
         contribution_rate=np.full(T, 0.10), contribution_factor=np.ones(T),

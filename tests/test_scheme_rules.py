@@ -3,28 +3,41 @@
 * a step year's admin cost follows the months: the admin rate times the contributions of
   each month, not the product of the two yearly averages;
 * insurable wages are capped once: a starting file giving insurable wages (the sidecar's
-  ``wage_basis``) contributes on exactly those wages in the first year.
+  ``wage_basis``) contributes on exactly those wages in the first year;
+* the pension age is reached on the birthday: a member born on 1 July who reaches 60
+  mid-year pays half a year of contributions and draws half a year of pension, in both
+  engines (present values with the life-table functions).
 """
 
 from __future__ import annotations
 
 import math
 import shutil
+import sys
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from actuary.analysis.valuation import load_population
-from actuary.assumptions import load_basis
-from actuary.engine.build import build_basis
-from actuary.engine.projection import project
-from actuary.engine.starting import read_starting_population, shipped_population_path
-from actuary.engine.state import FLOW_EARNINGS
-from actuary.engine.wages import gross_mean
-from actuary.io.errors import DataError
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import make_basis  # noqa: E402
+
+from actuary.analysis.valuation import load_population  # noqa: E402
+from actuary.assumptions import load_basis  # noqa: E402
+from actuary.engine.build import build_basis  # noqa: E402
+from actuary.engine.projection import project  # noqa: E402
+from actuary.engine.starting import read_starting_population, shipped_population_path  # noqa: E402
+from actuary.engine import state as S  # noqa: E402
+from actuary.engine.basis import SchemeRules, StartingState  # noqa: E402
+from actuary.engine.member_kernel import MEMBER_ACTIVE  # noqa: E402
+from actuary.engine.state import FLOW_EARNINGS  # noqa: E402
+from actuary.life.lifetable import LifeTable  # noqa: E402
+from actuary.members.closed_group import MemberSet, value_members  # noqa: E402
+from actuary.engine.wages import gross_mean  # noqa: E402
+from actuary.io.errors import DataError  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -87,10 +100,11 @@ def test_gross_mean_at_the_bounds_or_without_dispersion_keeps_the_wage():
 
 
 def _first_year_earnings(aset, pop) -> float:
-    """First-year insurable earnings with nobody leaving during the year."""
+    """First-year insurable earnings with nobody leaving or retiring during the year."""
     basis = build_basis(aset, pop, horizon=1)
     zero = np.zeros_like(basis.mortality)
-    proj = project(basis.with_(mortality=zero, invalidity=zero, exit=zero))
+    proj = project(basis.with_(mortality=zero, invalidity=zero, exit=zero,
+                               pension_age=np.full(1, 111)))
     return float(proj.flows[0, :, FLOW_EARNINGS].sum())
 
 
@@ -118,3 +132,63 @@ def test_sidecar_wage_basis_is_checked(tmp_path):
         read_starting_population(tmp_path / src.name)
     text = str(err.value)
     assert "wage_basis" in text and "net" in text and "gross" in text
+
+
+def _one_woman_at_59(T: int, **rules):
+    """A woman aged 59 on 1 January (born 1 July: 60 on 1 July), active with 10 credited
+    years, wage 10M and career earnings 80M KHR a year; rate 10%, accrual 1.5%, no floor
+    or ceiling, death (1%) the only decrement, pensions indexed 2%, no survivors' pension
+    or funeral grant."""
+    b = make_basis(5, T, entrants=False, sigma=0.0,
+                   rules=SchemeRules(survivor_rate=0.0, funeral_grant_months=0.0, **rules))
+    q = np.full((T, 2, 111), 0.01)
+    q[:, :, -1] = 1.0
+    zeros, z = np.zeros((T, 2, 111)), np.zeros(T)
+    start = StartingState.empty()
+    start.active_count[1, 59, 10] = 1.0
+    start.active_wage[1, 59, 10] = 10e6
+    start.active_career[1, 59, 10] = 80e6
+    return b.with_(start=start, pension_age=np.full(T, 60), contribution_rate=np.full(T, 0.1),
+                   contribution_factor=np.ones(T), credit_factor=np.ones(T), density=np.ones(T),
+                   wage_floor=z, wage_ceiling=z, accrual_rate=np.full(T, 0.015),
+                   minimum_pension=z, revaluation=z, indexation=np.full(T, 0.02),
+                   wage_growth=z, funeral_grant_minimum=z, mortality=q, disabled_mortality=q,
+                   invalidity=zeros, exit=zeros, reentry=zeros)
+
+
+def test_born_1_july_reaches_60_mid_year_cohort_engine():
+    p = project(_one_woman_at_59(3))
+    F = p.flows[:, 1]
+    # half a year as a member: deaths 0.5 x 1% at a quarter year, exposure 0.5 x (1 - 0.005/2)
+    assert F[0, S.FLOW_DEATHS_ACTIVE] == pytest.approx(0.005, rel=1e-13)
+    assert F[0, S.FLOW_CONTRIBUTIONS] == pytest.approx(0.1 * 10e6 * 0.5 * (1 - 0.0025),
+                                                        rel=1e-13)
+    # on 1 July the 0.995 alive retire with the career plus half a year's wage: 85M
+    pension = 0.015 * 85e6
+    assert F[0, S.FLOW_NEW_OLD_AGE] == pytest.approx(0.995, rel=1e-13)
+    assert F[0, S.FLOW_NEW_OLD_AGE_AMOUNT] == pytest.approx(0.995 * pension, rel=1e-13)
+    assert F[0, S.FLOW_OLD_AGE] == pytest.approx(0.5 * 0.995 * pension, rel=1e-13)
+    # next year: indexed 2% at the end of the year, paid mid-year, no contributions
+    assert p.people[1, S.STATUS_OLD_AGE, 1, 60] == pytest.approx(0.995, rel=1e-13)
+    assert F[1, S.FLOW_OLD_AGE] == pytest.approx(0.995 * pension * 1.02 * (1 - 0.005),
+                                                  rel=1e-13)
+    assert F[1, S.FLOW_CONTRIBUTIONS] == 0.0
+
+
+def test_born_1_july_reaches_60_mid_year_member_engine():
+    T = 60
+    basis = _one_woman_at_59(T)
+    one = MemberSet(ids=np.array(["w"]), sex=[1], age=[59], status=[MEMBER_ACTIVE],
+                    years=[10.0], wage=[10e6], career=[80e6], pension=[0.0])
+    got = value_members(basis, one, discount=0.04)
+    v = 1 / 1.04
+    assert got.pvfc == pytest.approx(v**0.5 * 0.1 * 10e6 * 0.5 * (1 - 0.0025), rel=1e-12)
+    pension = 0.995 * 0.015 * 85e6
+    lt = LifeTable(basis.mortality[0, 1])
+    k = np.arange(51)  # ages 60 .. 110 (the last), all within the 60 years
+    # from next year: indexed, paid mid-year while alive
+    later = np.sum(v ** (k + 1.5) * 1.02 ** (k + 1) * np.array([lt.tpx(60, kk) for kk in k])
+                   * (1 - 0.5 * lt.qx[60 + k]))
+    assert got.totals["old_age"] == pytest.approx(pension * (v**0.5 * 0.5 + later), rel=1e-12)
+    # the accrued part: the career of the valuation date only
+    assert got.adl == pytest.approx(0.995 * 0.015 * 80e6 * (v**0.5 * 0.5 + later), rel=1e-12)

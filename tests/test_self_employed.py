@@ -55,14 +55,16 @@ def test_report_money_by_hand(valued):
 
 def test_replacement_rates_by_density_closed_form(valued):
     """Career average revalued with wages, income inside the classes, no minimum: a career
-    from 25 to 60 gives 1.5% x 35 years x density of the final declared income, except
-    for the share (1 - d)^35 whose completed service never reaches the one year needed
-    (the projection splits service a year at a time): it gets a refund instead."""
+    from 25 on 1 January to the 60th birthday (1 July, 34.5 years later) gives 1.5% x 34.5
+    years x density of the final declared income, except for the share
+    (1 - d)^34 (1 - d/2) whose completed service never reaches the one year needed (the
+    projection splits service a year at a time, half a year in the last): it gets a
+    refund instead."""
     rep = self_employed_report(valued)
     r = rep.replacement
     d = r["density"]
     assert set(d) == {0.25, 0.5, 0.75, 1.0}
-    np.testing.assert_allclose(r["replacement_rate"], 0.015 * 35 * d * (1 - (1 - d) ** 35),
+    np.testing.assert_allclose(r["replacement_rate"], 0.015 * 34.5 * d * (1 - (1 - d) ** 34 * (1 - d / 2)),
                                rtol=1e-9)
 
 
@@ -177,11 +179,11 @@ def test_density_bands_in_the_projection(design):
     # the fewer months contributed, the more members miss the 12 months and get a refund
     for sex in ("M", "F"):
         assert bands[f"pension_share_{sex}"].is_monotonic_increasing
-    # model careers at each band's mean density: 1.5% x 35 years x density (entry at 25),
+    # model careers at each band's mean density: 1.5% x 34.5 years x density (entry at 25),
     # less for the share whose service never reaches a year (the closed form above)
     r = own.replacement
     d = r["density"]
-    np.testing.assert_allclose(r["replacement_rate"], 0.015 * 35 * d * (1 - (1 - d) ** 35),
+    np.testing.assert_allclose(r["replacement_rate"], 0.015 * 34.5 * d * (1 - (1 - d) ** 34 * (1 - d / 2)),
                                rtol=1e-9)
     y = design.parts["scheme"].yearly
     assert y["active"].iloc[0] == pytest.approx(5000, rel=1e-9)

@@ -115,10 +115,11 @@ def result():
 def test_each_tier_of_the_model_careers(result):
     c = result.careers.set_index("career")
     full = c.loc["man, full career from 20 at men's average wage"]
-    # tier 1: 1.5% a year for 40 years of a career average revalued with wages
-    assert full.tier1_rr == pytest.approx(0.015 * 40, rel=1e-9)
+    # tier 1: 1.5% a year for 39.5 years (20 on 1 January, 60 on 1 July 39 years later) of
+    # a career average revalued with wages
+    assert full.tier1_rr == pytest.approx(0.015 * 39.5, rel=1e-9)
     broken = c.loc["woman, interrupted career from 22 (70% of each year)"]
-    assert broken.tier1_rr == pytest.approx(0.015 * 38 * 0.7, rel=1e-9)
+    assert broken.tier1_rr == pytest.approx(0.015 * 37.5 * 0.7, rel=1e-9)
     # unisex annuities: the same account rate gives the same tier-2 replacement
     woman = c.loc["woman, full career from 20 at women's average wage"]
     assert woman.tier2_rr == pytest.approx(full.tier2_rr, rel=1e-9)
@@ -156,7 +157,8 @@ def test_tier2_account_of_the_full_career_by_hand(result):
     n = 40
     acct, w = 0.0, 12 * wage0
     for t in range(n):
-        c = (0.03 if b.first_year + t >= 2027 else 0.0) * w * 0.99
+        # the last year to the 60th birthday on 1 July: half a year of contributions
+        c = (0.03 if b.first_year + t >= 2027 else 0.0) * w * 0.99 * (0.5 if t == n - 1 else 1)
         net = b.investment_return[t] - 0.005
         acct = acct * (1 + net) + c * (1 + net / 2)
         w *= 1 + b.wage_growth[t]

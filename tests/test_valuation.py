@@ -148,8 +148,9 @@ def test_valuation_indicators_are_consistent(default):
     np.testing.assert_allclose(by["contributions"].to_numpy(), y["contributions"].to_numpy(),
                                rtol=1e-12)
     ilo = r.careers[r.careers.career.str.startswith("ILO")].iloc[0]
-    # 30 years at 1.5% of a revalued career wage kept at the average: 45%
-    assert ilo.replacement_rate == pytest.approx(30 * 0.015, rel=1e-9)
+    # from 30 on 1 January to the 60th birthday on 1 July: 29.5 years at 1.5% of a
+    # revalued career wage kept at the average
+    assert ilo.replacement_rate == pytest.approx(29.5 * 0.015, rel=1e-9)
 
 
 def test_shipped_default_population_is_its_derivation():

@@ -36,7 +36,8 @@ class ModelCareer:
     sex
         0 = man, 1 = woman.
     entry_age
-        Age on 1 January of the first projection year (the career starts then).
+        Age on 1 January of the first projection year (the career starts then); the
+        member is born on 1 July, so reaches the pension age mid-year.
     monthly_wage
         Wage in the first year, KHR per month; it grows with the basis's wage growth
         (no age-related salary scale: the member keeps the same place in the wage
@@ -115,10 +116,14 @@ def run_career(basis: Basis, career: ModelCareer) -> CareerResult:
     t = int(done[0])
     exposure = proj.flows[t, career.sex, FLOW_EXPOSURE]
     final_wage = proj.masses[t, MASS_WAGE, career.sex].sum()  # wage mass on 1 Jan of year t
+    # the member retires on the birthday of the pension age, mid-year (born 1 July, as a
+    # member of a given age on 1 January is on average), or on 1 January next when
+    # members go on contributing after it
+    voluntary = basis.rules.contributions_after_pension_age
     return CareerResult(
         career=career,
-        retirement_year=int(basis.first_year + t + 1),
-        credited_years=float(career.density * (t + 1)),
+        retirement_year=int(basis.first_year + t + (1 if voluntary else 0)),
+        credited_years=float(career.density * (t + (1.0 if voluntary else 0.5))),
         final_annual_wage=float(final_wage if exposure > 0 else np.nan),
         annual_pension=float(proj.flows[t, career.sex, FLOW_NEW_OLD_AGE_AMOUNT]),
     )

@@ -61,6 +61,10 @@ class SchemeRules:
         credited years x last capped contributory wage``), as in civil-service schemes.
         Under it members below the old-age condition get the grant of
         ``Basis.grant_months`` months of the last wage instead of a refund.
+    contributions_after_pension_age
+        False (the default): members reach the pension age on their birthday (mid-year
+        on average for a cell), stop contributing and retire then. True: they go on
+        contributing voluntarily to the next 1 January and retire then.
     """
 
     old_age_min_years: int = 1
@@ -74,6 +78,7 @@ class SchemeRules:
     funeral_grant_months: float = 5.0
     invalidity_minimum_rate: float = 0.0
     final_salary: bool = False
+    contributions_after_pension_age: bool = False
 
 
 @dataclass(frozen=True)

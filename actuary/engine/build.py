@@ -276,6 +276,7 @@ def build_basis(
     early, grant = _optional_rules(aset, end, T, final)
     rules = SchemeRules(
         final_salary=final,
+        contributions_after_pension_age=_contributions_after_pension_age(aset, last),
         old_age_min_years=months_to_years(float(p.min_months_old_age.value_at(aset.valuation_date)),
                                           "scheme.parameters.min_months_old_age"),
         invalidity_min_years=months_to_years(
@@ -468,6 +469,19 @@ def _admin_rate(admin: Any, rate: Any, first_year: int, last_year: int,
     mean_rate = np.asarray(rate.yearly(first_year, last_year, "average", idx), dtype=float)
     plain = np.asarray(admin.yearly(first_year, last_year, "average", idx), dtype=float)
     return np.where(mean_rate > 0, both / np.where(mean_rate > 0, mean_rate, 1.0), plain)
+
+
+def _contributions_after_pension_age(aset: AssumptionSet, last_year: int) -> bool:
+    """Whether the set's members contribute voluntarily after the pension age (absent: no)."""
+    param = aset.scheme.parameters.contributions_after_pension_age
+    if param is None:
+        return False
+    choices = set(param.yearly(aset.first_year, last_year, "end"))
+    if len(choices) > 1:
+        raise AssumptionError("a change of contributions after the pension age during the "
+                              "projection is not supported", location=param._path,
+                              value=sorted(choices), expected="one choice for the projection")
+    return choices == {"voluntary"}
 
 
 def reference_wage_is_final(aset: AssumptionSet, last_year: int | None = None) -> bool:

@@ -19,8 +19,20 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
 * Career earnings (the base of the old-age formula) grow by the credited contributory
   wage each year and are revalued at the end of the year.
 * At the end of the year survivors age by one year. Members attaining the pension age
-  retire then: an old-age pension ``accrual x career earnings`` (at least the minimum
-  pension) if they have the credited years, else a refund of contributions.
+  in the year (aged ``pension_age - 1`` or more on 1 January) retire on the birthday,
+  after a share ``h = before_pension`` of the year: 0.5, the birthday being mid-year on
+  average for a cell (contributions stop at the pension age, the employer being no
+  longer liable); 1 when the set says members go on contributing voluntarily to the
+  next 1 January. Their decrements before it are the year's rates times ``h`` (even
+  over the year) at ``h/2`` on average, their contributions, earnings and credits
+  those of the part of the year they are members. They get an old-age pension
+  ``accrual x career earnings`` (at least the minimum pension) if they have the
+  credited years, else a refund of contributions; the pension is paid ``1 - h`` of the
+  year and indexed at its end, like an invalidity pension. Approximations, both
+  within the year of the pension age and of the order of ``q/4`` of that year's flows:
+  the new pensioners' deaths of the rest of the year are not taken (they join next
+  year's stock whole, as new invalidity pensioners do), and the survivors of members
+  dying before the birthday are paid from mid-year, not from the death (``h/2``).
 * Final-salary rule (``final_salary``): the pension is ``accrual x credited years x last
   wage`` instead, the last wage being the capped contributory wage of the final year of
   contribution. Inactive members then carry their last wage (revalued each year) in
@@ -34,7 +46,8 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
   the refund ``refund_share x rate x career earnings``; both go to ``FLOW_REFUND``.
 * Pensions in payment are paid mid-year (a pensioner dying in the year is paid half a
   year on average); pensions awarded mid-year (invalidity, survivors) are paid half a
-  year in the year of award. Pensions are indexed at the end of the year.
+  year in the year of award (an invalidity in the year of the pension age, at ``h/2``,
+  ``1 - h/2`` of it). Pensions are indexed at the end of the year.
 * New entrants join on 1 January of year t+1, bringing the number of actives to
   ``target_actives[t]`` (none when the target is negative or already exceeded).
 """
@@ -150,11 +163,11 @@ def _snapshot(pt, mt, act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
             pt[STATUS_INACTIVE, s, x] = ni
             mt[MASS_WAGE, s, x] = wa
             mt[MASS_CAREER, s, x] = cr
-            _snapshotpensions_of_year(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
+            _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _snapshotpensions_of_year(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
+def _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
     pt[STATUS_OLD_AGE, s, x] = oa_n[s, x]
     pt[STATUS_INVALIDITY, s, x] = iv_n[s, x]
     pt[STATUS_SPOUSE, s, x] = sp_n[s, x]
@@ -171,8 +184,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
 
     The inputs are the records of :mod:`actuary.engine.records` (``rules``: KernelRules,
     ``paths``: KernelPaths, ``decrements``: KernelDecrements, ``start``: KernelStart), as
-    :func:`actuary.engine.records.kernel_inputs` builds them. ``final_salary`` switches the final-salary pension formula on; ``early_years``
-    ``[T]`` (int, 0 = none) is the credited service giving retirement at any age, and
+    :func:`actuary.engine.records.kernel_inputs` builds them. ``final_salary`` switches
+    the final-salary pension formula on; ``early_years`` ``[T]`` (int, 0 = none) is the credited service giving retirement at any age, and
     ``any_early`` says whether any year has it; ``grant_months`` ``[T]`` is the grant below
     the old-age condition under the final-salary rule (see the module docstring).
     The two switches are ``None`` (off) or ``True`` (on), not booleans: numba compiles
@@ -194,7 +207,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
      wage_ceiling, accrual_rate, minimum_pension, funeral_grant_minimum, early_years,
      grant_months, old_age_min_years, invalidity_min_years, survivor_min_years, refund_share,
      survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
-     invalidity_minimum_rate) = rules
+     invalidity_minimum_rate, before_pension) = rules
     (density, revaluation, indexation, wage_growth, target_actives, entrant_distribution,
      entrant_wage, salary_growth, wage_sigma) = paths
     (mortality, disabled_mortality, invalidity, exit_rate, reentry, share_married,
@@ -298,7 +311,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 if (top_act[s, x] == 0 and top_ina[s, x] == 0 and oa_n[s, x] == 0.0
                         and iv_n[s, x] == 0.0 and sp_n[s, x] == 0.0 and or_n[s, x] == 0.0):
                     continue  # nobody of this sex and age
-                _snapshotpensions_of_year(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n,
+                _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n,
                                      or_p)
                 last = x == n_age - 1
                 xn = x if last else x + 1
@@ -308,6 +321,17 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 qw = 0.0 if last else exit_rate[t, s, x]
                 qdis = 1.0 if last else disabled_mortality[t, s, x]
                 back_rate = 0.0 if last else reentry[t, s, x]
+                # Members reaching the pension age this year retire on the birthday, a
+                # share h of the year in (before_pension: 0.5, mid-year on average; 1 when
+                # they contribute to the next 1 January): their decrements, contributions
+                # and credits are those of that part of the year (rates times h, which
+                # takes the decrements as even over the year).
+                h = before_pension if retire else 1.0
+                mq = h * qd
+                mi = h * qi
+                mw = h * qw
+                m_credit = h * credit
+                m_half = h * half_f
                 sg = salary_growth[s, x]
                 m = share_married[s, x]
                 anyone = 1.0 - (1.0 - m) * (1.0 - child_probability[s, x])
@@ -337,8 +361,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 # average wage for the capped-wage expectation (cached while it repeats).
                 top = top_act[s, x]
                 if top > 0:
-                    p_stay = 1.0 - qd - qi - qw
-                    e_frac = 1.0 - 0.5 * (qd + qi + qw)
+                    p_stay = 1.0 - mq - mi - mw
+                    e_frac = h * (1.0 - 0.5 * (mq + mi + mw))
                     # after the year: stayers' wage and career grow (unless they retire)
                     gw = p_stay * g1 * sg
                     gr = p_stay * rv1
@@ -365,29 +389,29 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         # the pension base at mid-year: career mass, or (final salary)
                         # service at mid-year times the year's capped wage
                         if final_salary is not None:
-                            half = (n + half_f) * cwm
+                            half = (n + m_half) * cwm
                             xb = cwm  # leavers carry their last wage
                         else:
-                            half = rm + half_f * cwm  # career mass at mid-year
+                            half = rm + m_half * cwm  # career mass at mid-year
                             xb = half
                         if n >= survivor_min_years:
-                            surv_deaths += qd * cnt
-                            surv_mass += qd * acc * half
+                            surv_deaths += mq * cnt
+                            surv_mass += mq * acc * half
                         else:
-                            lump_mass += qd * acc * half
-                        ln = qw * cnt
-                        lr_m = qw * xb
-                        if qi > 0.0 and cnt > 0.0:
+                            lump_mass += mq * acc * half
+                        ln = mw * cnt
+                        lr_m = mw * xb
+                        if mi > 0.0 and cnt > 0.0:
                             if n >= invalidity_min_years:
                                 p_inv = invalidity_pension(
                                     half, acc,
-                                    invalidity_floor_rate(invalidity_minimum_rate, n + half_f),
+                                    invalidity_floor_rate(invalidity_minimum_rate, n + m_half),
                                     minp * cnt)
-                                inv_n += qi * cnt
-                                inv_p += qi * p_inv
+                                inv_n += mi * cnt
+                                inv_p += mi * p_inv
                             else:
-                                ln += qi * cnt
-                                lr_m += qi * xb
+                                ln += mi * cnt
+                                lr_m += mi * xb
                         n_exit += ln
                         if retire:
                             leave_n[n] = ln
@@ -396,7 +420,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             if final_salary is not None:
                                 stay_r[n] = p_stay * cwm
                             else:
-                                stay_r[n] = p_stay * (rm + credit * cwm)
+                                stay_r[n] = p_stay * (rm + m_credit * cwm)
                         elif any_early is not None and ey > 0 and n + 1 >= ey:
                             # retirement at any age: the shares whose service reaches ey
                             # retire; the rest goes on as below (the last slot is above ey:
@@ -405,11 +429,11 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             if final_salary is not None:
                                 sb = p_stay * cwm
                             else:
-                                sb = p_stay * (rm + credit * cwm)
-                            a1, b1, c1, d1, e1 = award_split(ln, lr_m, n, half_f, whole, acc,
+                                sb = p_stay * (rm + m_credit * cwm)
+                            a1, b1, c1, d1, e1 = award_split(ln, lr_m, n, m_half, whole, acc,
                                                               minp, old_age_min_years,
                                                               final_salary, NO_AWARDS)
-                            a2, b2, c2, d2, e2 = award_split(p_stay * cnt, sb, n, credit,
+                            a2, b2, c2, d2, e2 = award_split(p_stay * cnt, sb, n, m_credit,
                                                               whole, acc, minp,
                                                               old_age_min_years, final_salary,
                                                               NO_AWARDS)
@@ -419,43 +443,44 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             ref_r += d1 + d2
                             n_retire += e1 + e2
                             if not whole:
-                                nx_ina_n[s, xn, n] += (1.0 - half_f) * ln
-                                nx_ina_r[s, xn, n] += (1.0 - half_f) * (rv1 * lr_m)
+                                nx_ina_n[s, xn, n] += (1.0 - m_half) * ln
+                                nx_ina_r[s, xn, n] += (1.0 - m_half) * (rv1 * lr_m)
                                 v = p_stay * cnt
-                                nx_act_n[s, xn, n] += (1.0 - credit) * v
-                                nx_act_w[s, xn, n] += (1.0 - credit) * (gw * wm)
-                                nx_act_r[s, xn, n] += (1.0 - credit) * (gr * (rm + credit * cwm))
+                                nx_act_n[s, xn, n] += (1.0 - m_credit) * v
+                                nx_act_w[s, xn, n] += (1.0 - m_credit) * (gw * wm)
+                                nx_act_r[s, xn, n] += ((1.0 - m_credit)
+                                                       * (gr * (rm + m_credit * cwm)))
                         else:
-                            # straight into next year's cells: a share `credit` (half_f for
+                            # straight into next year's cells: a share `m_credit` (m_half for
                             # leavers) moves to the next service year, the rest stays; the
                             # last slot keeps its own
                             hi = n + 1 if n < last_slot else last_slot
                             v = ln
-                            nx_ina_n[s, xn, n] += (1.0 - half_f) * v
-                            nx_ina_n[s, xn, hi] += half_f * v
+                            nx_ina_n[s, xn, n] += (1.0 - m_half) * v
+                            nx_ina_n[s, xn, hi] += m_half * v
                             v = rv1 * lr_m
-                            nx_ina_r[s, xn, n] += (1.0 - half_f) * v
-                            nx_ina_r[s, xn, hi] += half_f * v
+                            nx_ina_r[s, xn, n] += (1.0 - m_half) * v
+                            nx_ina_r[s, xn, hi] += m_half * v
                             v = p_stay * cnt
-                            nx_act_n[s, xn, n] += (1.0 - credit) * v
-                            nx_act_n[s, xn, hi] += credit * v
+                            nx_act_n[s, xn, n] += (1.0 - m_credit) * v
+                            nx_act_n[s, xn, hi] += m_credit * v
                             v = gw * wm
-                            nx_act_w[s, xn, n] += (1.0 - credit) * v
-                            nx_act_w[s, xn, hi] += credit * v
-                            v = gr * (rm + credit * cwm)
-                            nx_act_r[s, xn, n] += (1.0 - credit) * v
-                            nx_act_r[s, xn, hi] += credit * v
+                            nx_act_w[s, xn, n] += (1.0 - m_credit) * v
+                            nx_act_w[s, xn, hi] += m_credit * v
+                            v = gr * (rm + m_credit * cwm)
+                            nx_act_r[s, xn, n] += (1.0 - m_credit) * v
+                            nx_act_r[s, xn, hi] += m_credit * v
                     earn += e_frac * row_cw
                     expo += e_frac * row_n
                     wages += e_frac * row_w
-                    d_act += qd * row_n
+                    d_act += mq * row_n
                     pt[STATUS_ACTIVE, s, x] = row_n
                     mt[MASS_WAGE, s, x] = row_w
                     mt[MASS_CAREER, s, x] += row_r
                     if retire:
-                        a1, b1, c1, d1 = award_row(leave_n, leave_r, top, half_f, acc, minp,
+                        a1, b1, c1, d1 = award_row(leave_n, leave_r, top, m_half, acc, minp,
                                                     old_age_min_years, final_salary)
-                        a2, b2, c2, d2 = award_row(stay_n, stay_r, top, credit, acc, minp,
+                        a2, b2, c2, d2 = award_row(stay_n, stay_r, top, m_credit, acc, minp,
                                                     old_age_min_years, final_salary)
                         oa_new += a1 + a2
                         oa_new_p += b1 + b2
@@ -465,8 +490,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             n_retire += leave_n[n] + stay_n[n]
                     else:
                         used = top + 1 if top <= last_slot else top
-                        ina_used = used if half_f > 0.0 else top
-                        act_used = used if credit > 0.0 else top
+                        ina_used = used if m_half > 0.0 else top
+                        act_used = used if m_credit > 0.0 else top
                         if ina_used > nx_top_ina[s, xn]:
                             nx_top_ina[s, xn] = ina_used
                         if act_used > nx_top_act[s, xn]:
@@ -477,8 +502,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 if top > 0:
                     row_n = 0.0
                     row_r = 0.0
-                    p_back = 0.0 if retire else (1.0 - qd) * back_rate
-                    p_rest = (1.0 - qd) - p_back
+                    p_back = 0.0 if retire else (1.0 - mq) * back_rate
+                    p_rest = (1.0 - mq) - p_back
                     ew = entrant_wage[t, s, xn]
                     early_cnt = 0.0
                     for n in range(top):
@@ -492,16 +517,16 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         else:
                             ib = rm
                         if n >= survivor_min_years:
-                            surv_deaths += qd * cnt
-                            surv_mass += qd * acc * ib
+                            surv_deaths += mq * cnt
+                            surv_mass += mq * acc * ib
                         else:
-                            lump_mass += qd * acc * ib
+                            lump_mass += mq * acc * ib
                         if retire:
-                            stay_n[n] = (1.0 - qd) * cnt
-                            stay_r[n] = (1.0 - qd) * rm
+                            stay_n[n] = (1.0 - mq) * cnt
+                            stay_r[n] = (1.0 - mq) * rm
                         elif any_early is not None and ey > 0 and n >= ey:
                             # retirement at any age with the service condition
-                            a1, b1, c1, d1, e1 = award_split((1.0 - qd) * cnt, (1.0 - qd) * rm,
+                            a1, b1, c1, d1, e1 = award_split((1.0 - mq) * cnt, (1.0 - mq) * rm,
                                                               n, 0.0, True, acc, minp,
                                                               old_age_min_years, final_salary,
                                                               NO_AWARDS)
@@ -519,7 +544,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             nx_act_r[s, xn, n] += p_back * rv1 * rm
                             nx_ina_n[s, xn, n] += p_rest * cnt
                             nx_ina_r[s, xn, n] += p_rest * rv1 * rm
-                    d_ina += qd * row_n
+                    d_ina += mq * row_n
                     pt[STATUS_INACTIVE, s, x] = row_n
                     mt[MASS_CAREER, s, x] += row_r
                     if retire:
@@ -529,7 +554,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         oa_new_p += b1
                         ref_n += c1
                         ref_r += d1
-                        n_retire += (1.0 - qd) * row_n
+                        n_retire += (1.0 - mq) * row_n
                     else:
                         n_back += p_back * (row_n - early_cnt)
                         if p_rest > 0.0 and top > nx_top_ina[s, xn]:
@@ -582,7 +607,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 if inv_n > 0.0:
                     ft[s, FLOW_NEW_INVALIDITY] += inv_n
                     ft[s, FLOW_NEW_INVALIDITY_AMOUNT] += inv_p
-                    ft[s, FLOW_INVALIDITY] += 0.5 * inv_p
+                    # from the date of invalidity: mid-year, or mid-way to the birthday
+                    ft[s, FLOW_INVALIDITY] += (1.0 - 0.5 * h) * inv_p
                     nx_iv_n[s, xn] += inv_n
                     nx_iv_p[s, xn] += inv_p * (1.0 + ix)
                 if n_retire > 0.0:
@@ -591,8 +617,11 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     ft[s, FLOW_NEW_OLD_AGE_AMOUNT] += oa_new_p
                     ft[s, FLOW_REFUNDS_PAID] += ref_n
                     ft[s, FLOW_REFUND] += below_factor * ref_r
+                    # awarded on the birthday: paid the rest of the year, indexed at its end
+                    # like an invalidity pension (h = 1: awarded on 1 January next)
+                    ft[s, FLOW_OLD_AGE] += (1.0 - h) * oa_new_p
                     nx_oa_n[s, xn] += oa_new
-                    nx_oa_p[s, xn] += oa_new_p
+                    nx_oa_p[s, xn] += oa_new_p * (1.0 + ix) if h < 1.0 else oa_new_p
                 surv_d[s, x] = surv_deaths
                 surv_m[s, x] = surv_mass
 

@@ -266,6 +266,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
                         rules.old_age_min_years)
     refund_share, lump_months = rules.refund_share, rules.lump_sum_months
     fm, inv_min_rate = rules.funeral_months / 12.0, rules.invalidity_minimum_rate
+    before_pension = rules.before_pension
     n_years = ysa.shape[0]
     n_age = ysa.shape[2]
     n_slots = slots.shape[0] // _N_SLOT
@@ -320,14 +321,18 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
         last = x >= n_age - 1
         xn = x if last else x + 1
         vm = yearly[t, Y_V_MID]
-        qd = 1.0 if last else ysa[t, s, x, A_MORTALITY]
-        qi = 0.0 if last else ysa[t, s, x, A_INVALIDITY]
-        qw = 0.0 if last else ysa[t, s, x, A_EXIT]
+        # in the year of the pension age the member retires on the birthday, a share h
+        # of the year in (the cohort kernel's convention): the decrements and credits of
+        # that part of the year
+        h = before_pension if xn >= yearly[t, Y_PENSION_AGE] else 1.0
+        qd = h * (1.0 if last else ysa[t, s, x, A_MORTALITY])
+        qi = h * (0.0 if last else ysa[t, s, x, A_INVALIDITY])
+        qw = h * (0.0 if last else ysa[t, s, x, A_EXIT])
         back_rate = 0.0 if last else ysa[t, s, x, A_REENTRY]
         retire = xn >= yearly[t, Y_PENSION_AGE]
         rate = yearly[t, Y_RATE]
         dens = yearly[t, Y_DENSITY]
-        credit = dens * yearly[t, Y_CREDIT]
+        credit = h * dens * yearly[t, Y_CREDIT]
         half_f = 0.5 * credit
         floor = yearly[t, Y_FLOOR]
         ceiling = yearly[t, Y_CEILING]
@@ -336,7 +341,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
         rv1 = 1.0 + yearly[t, Y_REVALUATION]
         ix1 = 1.0 + yearly[t, Y_INDEXATION]
         p_stay = 1.0 - qd - qi - qw
-        e_frac = 1.0 - 0.5 * (qd + qi + qw)
+        e_frac = h * (1.0 - 0.5 * (qd + qi + qw))
         gw = p_stay * (1.0 + yearly[t, Y_WAGE_GROWTH]) * sa[s, x, S_SALARY_GROWTH]
         gr = p_stay * rv1
         p_back = 0.0 if retire else (1.0 - qd) * back_rate
@@ -444,7 +449,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
         hi = nx_hi
 
         # ---- new invalidity pensions: half a year now ... ----
-        k_inv = vm * 0.5
+        k_inv = vm * (1.0 - 0.5 * h)  # from the date of invalidity
         for j in range(width):
             lane[o_inv + j] += k_inv * lane[o_invp + j]
             lane[o_adl + j] += k_inv * lane[o_invpp + j]
@@ -460,9 +465,16 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             for j in range(width):
                 lane[o_ref + j] += k_refund * lane[o_aw3 + j]
                 lane[o_adl + j] += k_refund * lane[o_aw4 + j]
+            # awarded on the birthday: paid the rest of the year, then in payment from
+            # next year, indexed (h = 1: awarded on 1 January next)
+            k_old = vm * (1.0 - h)
+            o_old, o_aw1, o_aw2 = u((_OUT + _B_OLD) * L), u(_AW1 * L), u(_AW2 * L)
+            for j in range(width):
+                lane[o_old + j] += k_old * lane[o_aw1 + j]
+                lane[o_adl + j] += k_old * lane[o_aw2 + j]
             if a_new > 0.0 and t1 < n_years:
-                _close_lanes(lane, nl, width, 0, _AW1, _AW2, 1.0, t1, s, xn, a_new, yearly, ysa,
-                             fac, fm)
+                _close_lanes(lane, nl, width, 0, _AW1, _AW2, ix1 if h < 1.0 else 1.0, t1, s, xn,
+                             a_new, yearly, ysa, fac, fm)
             break
         if alive <= 0.0 or last:
             break

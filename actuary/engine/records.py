@@ -61,6 +61,7 @@ class KernelRules(NamedTuple):
     lump_sum_months: float
     funeral_months: float
     invalidity_minimum_rate: float
+    before_pension: float  # share of the year of the pension age before retiring (0.5 or 1)
 
 
 class KernelPaths(NamedTuple):
@@ -149,6 +150,7 @@ def rules_record(basis: Basis) -> KernelRules:
         float(r.refund_share), float(r.survivor_rate), float(r.survivor_spouse_share),
         float(r.survivor_children_share), float(r.survivor_lump_sum_months),
         float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
+        1.0 if r.contributions_after_pension_age else 0.5,
     )
 
 

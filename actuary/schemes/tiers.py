@@ -386,7 +386,10 @@ def run_multi_tier(path: str | Path, horizon: int | None = None,
             rows.append({"career": spec.name, "sex": spec.sex, "entry_age": spec.entry_age,
                          "density": spec.density, "retirement_year": None})
             continue
-        t_ret = c.retirement_year - 1 - y0  # the career's last projection year
+        # the career's last projection year: that of the birthday of the pension age (or
+        # the one before the 1 January of retirement, with contributions to it)
+        voluntary = b.rules.contributions_after_pension_age
+        t_ret = c.retirement_year - y0 - (1 if voluntary else 0)
         final = c.final_annual_wage
         p1 = c.annual_pension
         p2 = 0.0
@@ -395,6 +398,10 @@ def run_multi_tier(path: str | Path, horizon: int | None = None,
             wages = 12.0 * wage * np.concatenate([[1.0], np.cumprod(1.0 + b.wage_growth[:n - 1])])
             if t2.wage_base == "contributory":
                 wages = _contributory(wages, b.wage_floor[:n], b.wage_ceiling[:n])
+            if not voluntary:
+                # contributions stop on the birthday, mid-year; the account is still
+                # annuitised from the next 1 January (half a year after tier 1 starts)
+                wages[-1] *= 0.5
             acct = account_balance(wages, spec.density, c2[:n],
                                    _yearly(t2.charge_on_contributions, y0, T, idx)[:n],
                                    _yearly(t2.charge_on_assets, y0, T, idx)[:n], ret[:n])
