@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import sys
 
 import click
 
-from actuary.cli.options import (accept_option, accepted_lines, apply_sets, complete_sets,
-                                 echo_json, json_option, quiet_option, set_option)
+from actuary.cli.options import (accept_option, accepted_lines, apply_sets, bundle_option,
+                                 complete_sets, echo_json, json_option, quiet_option, run_argv,
+                                 set_option)
 from actuary.cli.progress import progress
 
 
@@ -184,10 +184,12 @@ def take_up_text(own) -> str:
 @click.option("--out", "out", type=click.Path(dir_okay=False),
               help="Also write the comparison workbook (.xlsx).")
 @accept_option
+@bundle_option
 @set_option
 @json_option
 @quiet_option
-def compare(base, scenarios, horizon, out, accept_implausible, sets, as_json, quiet) -> None:
+def compare(base, scenarios, horizon, out, accept_implausible, bundle, sets, as_json,
+            quiet) -> None:
     """Compare SCENARIOS with BASE: indicators side by side and their differences.
 
     Each is an assumption set or overlay (a file or a shipped name, e.g.
@@ -203,12 +205,15 @@ def compare(base, scenarios, horizon, out, accept_implausible, sets, as_json, qu
     from actuary.studies.compare import compare as run
     from actuary.cli.outputs import check_outputs
 
-    check_outputs([("--out", out, (".xlsx",))], inputs=[base, *scenarios])
+    if bundle and not out:
+        raise click.UsageError("--bundle archives the comparison workbook: give --out too")
+    check_outputs([("--out", out, (".xlsx",)), ("--bundle", bundle, (".zip",))],
+                  inputs=[base, *scenarios])
     say = progress(quiet)
     refs = [base, *scenarios]
     if sets:
         refs = [_with_sets(ref, sets) for ref in refs]
-    comparison = run(refs, horizon, progress=say, command="actuary " + " ".join(sys.argv[1:]),
+    comparison = run(refs, horizon, progress=say, command="actuary " + " ".join(run_argv()),
                      accept_implausible=accept_implausible)
     accepted = accepted_lines(sc.parts["scheme"].population for sc in comparison.scenarios
                               if "scheme" in sc.parts)
@@ -235,6 +240,20 @@ def compare(base, scenarios, horizon, out, accept_implausible, sets, as_json, qu
     if out:
         _write(comparison, out)
         click.echo(f"\nworkbook: {out}")
+    if bundle:
+        _bundle(bundle, comparison, out, say)
+
+
+def _bundle(bundle: str, comparison, out: str, say) -> None:
+    """Write the run's bundle (see actuary/cli/bundle.py)."""
+    from actuary.cli.bundle import write_run_bundle
+    from actuary.reports.opinion import reviewer_checklist
+
+    names = ", ".join(sc.name for sc in comparison.scenarios)
+    write_run_bundle(bundle, inputs=list(comparison.provenance["files"]),
+                     outputs={"--out": (out, [out])}, say=say,
+                     review=reviewer_checklist(f"Comparison of {names}.",
+                                               comparison.provenance.get("command", ""), []))
 
 
 def _write(comparison, out: str) -> None:

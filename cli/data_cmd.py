@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from actuary.cli.options import echo_json, json_option
+
 from actuary.cli.progress import progress
 from actuary.io.errors import DataError
 
@@ -51,9 +53,10 @@ def data() -> None:
                    "(said on the console and in the report).")
 @click.option("--strict", is_flag=True,
               help="Exit with code 3 when any row is rejected (the report is still written).")
+@json_option
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def check(members, pensioners, controls, report, basis, as_of, population, reserve, cap_wages,
-          encoding, accept_implausible, strict, quiet) -> None:
+          encoding, accept_implausible, strict, as_json, quiet) -> None:
     """Check MEMBERS (CSV, XLSX or Parquet) and write the data-check report.
 
     Every row is used or listed in the report with its reason. Exit codes: 0 the files
@@ -101,9 +104,17 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
         say(f"writing {report}")
         write_datacheck_workbook(result, report, reconciliation=recon,
                                  population_path=population, command=_command())
-    click.echo("\n".join(result.summary_lines()))
-    click.echo(f"\nreport: {report}")
     rejected = sum(f.rows_rejected for f in result.files)
+    if as_json:
+        echo_json({"files": [{"kind": f.kind, "path": f.path, "rows_in": f.rows_in,
+                              "rows_used": f.rows_used, "rows_rejected": f.rows_rejected,
+                              "rows_flagged": f.rows_flagged, "rows_changed": f.rows_changed}
+                             for f in result.files],
+                   "reasons": result.reason_counts(), "accepted_implausible": result.accepted,
+                   "synthetic": result.synthetic, "report": report, "population": population})
+    else:
+        click.echo("\n".join(result.summary_lines()))
+        click.echo(f"\nreport: {report}")
     if strict and rejected:
         click.echo(f"error: {rejected:,} rows rejected (--strict)", err=True)
         sys.exit(STRICT_EXIT)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from actuary.cli.options import echo_json, json_option
+
 from actuary.cli.progress import progress
 from actuary.io.errors import AssumptionError, DataError
 
@@ -108,9 +110,10 @@ def _check_window(study_start: date | None, study_end: date | None, as_of: date)
 @click.option("--level", type=click.FloatRange(*_LEVEL), default=0.95, show_default=True,
               help="Confidence level of the intervals.")
 @click.option("--encoding", help="Text encoding of a CSV member file (default UTF-8).")
+@json_option
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def experience(members, decrement, out, table, basis, as_of, study_start, study_end, method,
-               degree, smoothing, level, encoding, quiet) -> None:
+               degree, smoothing, level, encoding, as_json, quiet) -> None:
     """Experience study of MEMBERS: exposures, rates, A/E, survival curves, graduation."""
     from actuary.assumptions import load_basis
     from actuary.members.datacheck import CheckSettings, check_files
@@ -139,7 +142,7 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
                         "actuary data check on the file for every row and its reason)")
     if f.rows_rejected:
         click.echo(f"data check: {f.rows_rejected:,} of {f.rows_in:,} rows rejected and left "
-                   "out (run actuary data check for the report)")
+                   "out (run actuary data check for the report)", err=as_json)
     say(f"studying {decrement}")
     result = study(checked.members, decrement, aset, settings.as_of,
                    study_start=study_start, study_end=study_end,
@@ -150,5 +153,15 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
         say(f"writing {table_path} and {table_path.with_suffix('.yaml')}")
         write_experience_workbook(result, out, table_path=str(table_path),
                                   command="actuary " + " ".join(sys.argv[1:]))
+    if as_json:
+        o = result.observations
+        echo_json({"decrement": decrement, "timescale": result.timescale,
+                   "study_start": o.study_start, "study_end": o.study_end, "as_of": o.as_of,
+                   "members_used": o.members_in, "years_observed": o.years_observed,
+                   "events": int(o.event.sum()), "basis": result.basis, "method": method,
+                   "actual_to_expected": result.ae, "rates": result.rates,
+                   "notes": result.notes, "synthetic": result.synthetic,
+                   "workbook": str(out), "table": str(table_path)})
+        return
     click.echo("\n".join(result.summary_lines()))
     click.echo(f"\nworkbook: {out}\ntable: {table_path}")

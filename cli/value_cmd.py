@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from actuary.cli.options import echo_json, json_option
 import numpy as np
 
 from actuary.cli.progress import progress
@@ -153,14 +155,14 @@ def headline(run: Any, discount: str) -> str:
     return "\n".join(lines)
 
 
-def _report_check(checked: Any) -> None:
+def _report_check(checked: Any, err: bool = False) -> None:
     """Rows used and rejected, by file; the details are in actuary data check's report."""
     for f in checked.files:
         line = f"data check, {f.kind}: {f.rows_used:,} of {f.rows_in:,} rows used"
         if f.rows_rejected:
             line += (f", {f.rows_rejected:,} rejected and not valued (run actuary data check "
                      "for the report of every row and its reason)")
-        click.echo(line)
+        click.echo(line, err=err)
 
 
 @click.command("value")
@@ -188,9 +190,10 @@ def _report_check(checked: Any) -> None:
 @click.option("--accept-implausible", is_flag=True,
               help="Value wages or pensions whose averages look like a unit mistake (said "
                    "on the console and the workbook's Summary).")
+@json_option
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_member, encoding,
-          accept_implausible, quiet) -> None:
+          accept_implausible, as_json, quiet) -> None:
     """Value MEMBERS as a closed group, member by member: ADL, PVFB and PVFC in KHR.
 
     MEMBERS is a member file (CSV, XLSX or Parquet, the format of actuary data check).
@@ -228,9 +231,9 @@ def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_membe
                                         accept_implausible=accept_implausible)
     checked = check_files(members, settings, pensioners=pensioners, encoding=encoding,
                           progress=say)
-    _report_check(checked)
+    _report_check(checked, err=as_json)  # stdout holds only the JSON
     for note in checked.accepted:
-        click.echo(f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}")
+        click.echo(f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}", err=as_json)
     used = sum(f.rows_used for f in checked.files)
     say(f"valuing {used:,} rows member by member (a first run compiles the engine: ~15 s)")
     run = value_check_result(checked, aset, discount, horizon)
@@ -243,5 +246,13 @@ def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_membe
                                    csv_path=str(csv_path),
                                    command="actuary " + " ".join(sys.argv[1:]))
         write_closed_group_workbook(report, out_path)
+    if as_json:
+        v = run.valuation
+        echo_json({"set": run.aset.name, "valuation_date": run.aset.valuation_date,
+                   "discount": words, "synthetic": v.synthetic, "people": len(v.by_member),
+                   "pvfb": v.pvfb, "pvfc": v.pvfc, "adl": v.adl,
+                   "against_cohort": run.comparison, "workbook": str(out_path),
+                   "by_member": str(csv_path)})
+        return
     click.echo(headline(run, words))
     click.echo(f"\nworkbook: {out_path}\nby member: {csv_path}")

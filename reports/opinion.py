@@ -37,7 +37,8 @@ from .cells import put, put_title
 
 __all__ = ["ISAP2_ITEMS", "CPP_QUESTIONS", "CPP_SOURCE", "ACTUARY_MARK",
            "write_data_assumptions", "write_opinion", "review_checklist",
-           "sensitivity_groups", "rationale_table", "add_isap_sheets"]
+           "sensitivity_groups", "rationale_table", "add_isap_sheets",
+           "reviewer_checklist"]
 
 ACTUARY_MARK = "FOR THE ACTUARY"
 
@@ -295,25 +296,27 @@ def review_checklist(result: Any, command: str | None = None) -> str:
     aset = result.aset
     lines_data, what = _data_lines(result)
     prov = result.provenance or {}
-    out = [
-        "# Reviewer's checklist",
-        "",
+    return reviewer_checklist(
         f"Valuation of {aset.scheme.name} on {aset.valuation_date.isoformat()}, assumption set "
         f"{aset.name} (content hash {aset.content_hash()}).",
-        f"Command: `{command or prov.get('command', '')}`. Re-run it from this archive alone "
-        "with `actuary verify THIS.zip` (identical, or every difference).",
-        "",
-        f"- unverified parameters and tables: {len(aset.unverified())} (Summary and "
-        "Assumptions sheets)",
-        f"- starting population: {what}",
-        f"- data-sufficiency figures: {len(lines_data)} lines" if lines_data else
-        "- data-sufficiency figures: none (the population is not from checked member data)",
-        "",
-        "## ISAP 2 (IAA, Financial Analysis of Social Security Programs, 2013)",
-        "",
-        "Our reading of its sections; apply the standard as adopted where the valuation is made.",
-        "",
-    ]
+        command or prov.get("command", ""),
+        [f"unverified parameters and tables: {len(aset.unverified())} (Summary and "
+         "Assumptions sheets)",
+         f"starting population: {what}",
+         f"data-sufficiency figures: {len(lines_data)} lines" if lines_data else
+         "data-sufficiency figures: none (the population is not from checked member data)"])
+
+
+def reviewer_checklist(heading: str, command: str, facts: list[str]) -> str:
+    """A reviewer's checklist (Markdown): ``heading``, the command, ``facts``, then the
+    ISAP 2 items and the five questions of the CPP peer review, each to tick."""
+    out = ["# Reviewer's checklist", "", heading,
+           f"Command: `{command}`. Re-run it from this archive alone with `actuary verify "
+           "THIS.zip` (identical, or every difference).", ""]
+    out += [f"- {fact}" for fact in facts]
+    out += ["", "## ISAP 2 (IAA, Financial Analysis of Social Security Programs, 2013)", "",
+            "Our reading of its sections; apply the standard as adopted where the valuation "
+            "is made.", ""]
     out += [f"- [ ] {sec} {item}. Where: {where}." for sec, item, where in ISAP2_ITEMS]
     out += ["", "## The five questions of the CPP independent peer review", "",
             f"Source: {CPP_SOURCE}. In our words:", ""]

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import optimize
 
 from actuary.io.errors import TableError
 from actuary.tables.catalogue import DATA_DIR, Table, load_table
@@ -102,8 +103,8 @@ PARTICIPATION_SHAPE = {
 def _scaled(shape: np.ndarray, weights: np.ndarray, target: float) -> np.ndarray:
     """``min(k * shape, cap)`` with ``k`` such that the weighted mean equals ``target``.
 
-    The weighted mean is increasing in ``k``, so bisection finds it; ``target`` must lie
-    below the mean at the cap.
+    The weighted mean is increasing in ``k``, so Brent's method
+    (:func:`scipy.optimize.brentq`) finds it; ``target`` must lie below the mean at the cap.
     """
     def mean(k: float) -> float:
         return float(np.sum(weights * np.minimum(k * shape, _MAX_RATE)) / weights.sum())
@@ -111,13 +112,12 @@ def _scaled(shape: np.ndarray, weights: np.ndarray, target: float) -> np.ndarray
     if not 0.0 < target < mean(1e6):
         raise TableError("participation level out of reach of the shape", field="target",
                          value=target, expected=f"a rate between 0 and {mean(1e6):.3f}")
-    lo, hi = 0.0, 1.0
-    while mean(hi) < target:
+    hi = 1.0
+    while mean(hi) < target:  # a bracket: the mean is 0 at k = 0
         hi *= 2.0
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if mean(mid) < target else (lo, mid)
-    return np.minimum(hi * shape, _MAX_RATE)
+    k = optimize.brentq(lambda k: mean(k) - target, 0.0, hi, xtol=1e-15,
+                        rtol=4 * np.finfo(float).eps)
+    return np.minimum(k * shape, _MAX_RATE)
 
 
 def participation(population: Table | None = None) -> Table:
@@ -153,7 +153,7 @@ employment-to-population ratio divided by (1 - unemployment rate): men 0.763 / 0
 (the survey's unemployment rate of 1.2% is used for both sexes: no split by sex was found).
 Shape (unverified): knots, linear in age between them and flat beyond,
 {shape_text}
-multiplied by the one factor per sex (bisection) that gives that level when weighted by
+multiplied by the one factor per sex (Brent's method) that gives that level when weighted by
 the population by age on 1 January 2025 (wpp2024_cambodia_population_base), each rate
 capped at {_MAX_RATE}. Why this shape: participation rises through the late teens as
 schooling ends, stays high in the prime ages (women a little lower: care work), and falls

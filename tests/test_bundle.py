@@ -172,3 +172,20 @@ def test_data_check_statement_reaches_the_valuation_workbook(tmp_path):
     for label, text in sufficiency_statement(check):
         assert pairs[label] == text
     assert pairs["control totals"].startswith("none supplied")
+
+
+def test_compare_bundle(tmp_path):
+    res = CliRunner().invoke(main, ["compare", "cambodia-default", "accrual-1.75", "--horizon",
+                                    "80", "--bundle", str(tmp_path / "c.zip"), "--quiet"])
+    assert res.exit_code == 2 and "give --out too" in res.output
+    res = CliRunner().invoke(main, ["compare", "cambodia-default", "accrual-1.75", "--horizon",
+                                    "80", "--out", str(tmp_path / "c.xlsx"), "--bundle",
+                                    str(tmp_path / "c.zip"), "--quiet"])
+    assert res.exit_code == 0, res.output
+    with zipfile.ZipFile(tmp_path / "c.zip") as z:
+        names = set(z.namelist())
+        manifest = json.loads(z.read("manifest.json"))
+    assert {"outputs/c.xlsx", "REVIEW.md",
+            "inputs/shipped/assumptions/data/scenarios/accrual_175.yaml"} <= names
+    assert manifest["rerun_argv"] == ["compare", "cambodia-default", "accrual-1.75",
+                                      "--horizon", "80", "--out", "outputs/c.xlsx", "--quiet"]

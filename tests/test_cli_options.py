@@ -144,3 +144,42 @@ def test_solve_refuses_usd_wages_unless_accepted(tmp_path):
     accepted = CliRunner().invoke(main, [*args, "--accept-implausible"])
     assert accepted.exit_code == 0, accepted.output
     assert "IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)" in accepted.output
+
+
+def test_json_of_the_member_commands(tmp_path):
+    """data check, value and experience print one JSON object (progress and notes go to
+    standard error), with counts that match the files."""
+    members = tmp_path / "members_synthetic.csv"
+    pensioners = tmp_path / "members_synthetic_pensioners.csv"
+    made = CliRunner().invoke(main, ["data", "synth", "--members", "400", "--seed", "5",
+                                     "--defects", "0.02", "--out", str(members), "--quiet"])
+    assert made.exit_code == 0, made.output
+    rows = sum(1 for _ in members.open(encoding="utf-8")) - 1
+
+    check = _json(["data", "check", str(members), "--pensioners", str(pensioners), "--json",
+                   "--report", str(tmp_path / "r.xlsx"), "--quiet"], tmp_path)
+    mem = next(f for f in check["files"] if f["kind"] == "members")
+    assert mem["rows_in"] == rows
+    assert mem["rows_used"] + mem["rows_rejected"] == rows
+    assert sum(r["rows"] for r in check["reasons"] if r["file"] == "members"
+               and r["severity"] == "rejected") >= mem["rows_rejected"] > 0
+
+    # a clean file for value: every active and inactive member and every pensioner is valued
+    # (retired, invalid, refunded and dead members are valued through the pensioner file)
+    clean = tmp_path / "clean_synthetic.csv"
+    made = CliRunner().invoke(main, ["data", "synth", "--members", "300", "--seed", "6",
+                                     "--out", str(clean), "--quiet"])
+    assert made.exit_code == 0, made.output
+    import csv
+
+    with clean.open(encoding="utf-8") as fh:
+        members_valued = sum(r["status"] in ("active", "inactive") for r in csv.DictReader(fh))
+    value = _json(["value", str(clean), "--json", "--quiet", "--out", str(tmp_path / "v.xlsx")],
+                  tmp_path)
+    assert value["people"] == members_valued
+    assert value["adl"] > 0 and value["synthetic"] is True
+
+    study = _json(["experience", str(members), "--decrement", "exit", "--json", "--quiet",
+                   "--out", str(tmp_path / "e.xlsx")], tmp_path)
+    total = next(r for r in study["actual_to_expected"] if r["sex"] == "M+F" and r["ages"] == "all")
+    assert total["events"] == study["events"]

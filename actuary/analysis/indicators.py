@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import optimize
 
 __all__ = [
     "CashFlows",
@@ -98,7 +99,7 @@ def reserve_path(reserve0: float, contributions: np.ndarray, expenditure: np.nda
                  interest: np.ndarray) -> np.ndarray:
     """End-of-year reserves ``F_1..F_T`` (KHR) by the mid-year roll-forward above."""
     # Python floats: the same double arithmetic as numpy scalars, several times faster
-    # in a loop (the bisections of the indicators run it hundreds of times).
+    # in a loop (the root searches of the indicators run it hundreds of times).
     c = np.asarray(contributions, dtype=float).tolist()
     b = np.asarray(expenditure, dtype=float).tolist()
     i = np.asarray(interest, dtype=float).tolist()
@@ -166,25 +167,21 @@ def _check_years(cf: CashFlows, years: int) -> int:
     return n
 
 
-def _rate_bisect(func, lo: float = 0.0, hi: float = 1.0, tol: float = 1e-12,
-                 max_iter: int = 200) -> float:
-    """Smallest rate in [lo, hi] with ``func(rate) >= 0`` for a non-decreasing ``func``.
+def _lowest_rate(func, lo: float = 0.0, hi: float = 1.0, tol: float = 1e-14) -> float:
+    """The rate in [lo, hi] where a non-decreasing ``func`` crosses 0 (``lo`` when
+    ``func(lo) >= 0``): Brent's method, :func:`scipy.optimize.brentq`, to ``tol``.
 
     NaN when even ``hi`` (100% of earnings by default) does not satisfy it.
     """
-    if func(lo) >= 0:
+    f_lo = func(lo)
+    if f_lo >= 0:
         return lo
-    if func(hi) < 0:
+    f_hi = func(hi)
+    if f_hi < 0:
         return float("nan")
-    for _ in range(max_iter):
-        mid = 0.5 * (lo + hi)
-        if func(mid) >= 0:
-            hi = mid
-        else:
-            lo = mid
-        if hi - lo < tol:
-            break
-    return hi
+    if f_hi == 0:
+        return hi
+    return float(optimize.brentq(func, lo, hi, xtol=tol, rtol=4 * np.finfo(float).eps))
 
 
 def scaled_premiums(cf: CashFlows, period: int = 10, periods: int | None = None) -> list[dict]:
@@ -211,7 +208,7 @@ def scaled_premiums(cf: CashFlows, period: int = 10, periods: int | None = None)
             opening = np.concatenate([[cf.reserve0], f[:-1]])
             return float(np.min(f[a:b] - opening[a:b]))
 
-        pi = _rate_bisect(never_decreases)
+        pi = _lowest_rate(never_decreases)
         rates[a:b] = pi
         out.append({"from": int(cf.years[a]), "to": int(cf.years[b - 1]), "rate": pi})
     return out
@@ -263,7 +260,7 @@ def steady_state_rate(cf: CashFlows, first: int = 10, second: int = 60) -> float
 
     The lowest constant rate, paid from year 1, giving the same reserve ratio
     ``F_t / B_t`` in projection years ``first`` and ``second`` (10 and 60). Found by
-    bisection on ``ratio_second - ratio_first`` over rates 0..100%.
+    Brent's method on ``ratio_second - ratio_first`` over rates 0..100%.
 
     Returns NaN when no rate in 0..100% equalises the two ratios. That is the usual
     case for an immature scheme: its expenditure in year 10 is so small that any rate
@@ -278,4 +275,4 @@ def steady_state_rate(cf: CashFlows, first: int = 10, second: int = 60) -> float
         f = reserve_path(cf.reserve0, c, b, cf.interest)
         return f[second - 1] / b[second - 1] - f[first - 1] / b[first - 1]
 
-    return _rate_bisect(gap)
+    return _lowest_rate(gap)

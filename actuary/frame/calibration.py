@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from scipy import optimize
 
 from actuary.io.errors import AssumptionError
 from actuary.frame.population import (
@@ -70,7 +71,6 @@ __all__ = [
 _NEWTON_TOL = 1e-12  # on log births and log deaths
 _NEWTON_STEP = 1e-6  # finite-difference step on the log factors
 _MAX_NEWTON = 50
-_BISECTIONS = 80  # halves a log interval of width ~10 to below 1e-20
 
 
 # ---------------------------------------------------------------------- base calibration
@@ -286,8 +286,9 @@ def _e0_both(q: np.ndarray, srb: float) -> float:
     return float((srb * e0[0] + e0[1]) / (1.0 + srb))
 
 
-def _bisect_log(f: Any, target: float, lo: float, hi: float, increasing: bool, what: str) -> float:
-    """``x`` in ``[lo, hi]`` (searched on a log scale) with ``f(x) = target``."""
+def _root_log(f: Any, target: float, lo: float, hi: float, increasing: bool, what: str) -> float:
+    """``x`` in ``[lo, hi]`` with ``f(x) = target`` for a monotone ``f``: Brent's method
+    (:func:`scipy.optimize.brentq`) on ``log x``, to 1e-15 in ``log x``."""
     a, b = np.log(lo), np.log(hi)
     fa, fb = f(lo), f(hi)
     if not (min(fa, fb) <= target <= max(fa, fb)):
@@ -295,14 +296,14 @@ def _bisect_log(f: Any, target: float, lo: float, hi: float, increasing: bool, w
             f"target out of reach: {what}", location="frame.population.targets",
             value=target, expected=f"a value between {min(fa, fb):,.2f} and {max(fa, fb):,.2f}",
         )
-    for _ in range(_BISECTIONS):
-        mid = 0.5 * (a + b)
-        below = f(float(np.exp(mid))) < target
-        if below == increasing:
-            a = mid
-        else:
-            b = mid
-    return float(np.exp(0.5 * (a + b)))
+    if fa == target:
+        return float(lo)
+    if fb == target:
+        return float(hi)
+    # f is monotone (``increasing`` says which way): one root in [log lo, log hi]
+    root = optimize.brentq(lambda u: f(float(np.exp(u))) - target, a, b, xtol=1e-15,
+                           rtol=4 * np.finfo(float).eps)
+    return float(np.exp(root))
 
 
 def _e0_path(inputs: PopulationInputs, targets: dict[int, float]) -> np.ndarray:
@@ -342,7 +343,7 @@ def follow_targets(inputs: PopulationInputs,
                 k_mort[t] = k_mort[t - 1]
             elif t > 0:
                 base_q = inputs.mortality[t]
-                k_mort[t] = _bisect_log(
+                k_mort[t] = _root_log(
                     lambda k: _e0_both(1.0 - (1.0 - base_q) ** k, inputs.srb[t]), float(path[t]),
                     1e-3, 10.0, increasing=False, what=f"life expectancy {path[t]:.2f} in {years[t]}",
                 )
@@ -374,7 +375,7 @@ def follow_targets(inputs: PopulationInputs,
             fert = inputs.fertility * f[:, None]
             return float(project(moved.replace(fertility=fert).head(end)).population[end].sum())
 
-        k = _bisect_log(total, goal, 0.05, 5.0, increasing=True, what=f"population {goal:,.0f} in {y}")
+        k = _root_log(total, goal, 0.05, 5.0, increasing=True, what=f"population {goal:,.0f} in {y}")
         rows.append((y, "population on 31 December", goal, total(k)))
         k_fert[start:] = k  # held after the last target
         start = end

@@ -56,6 +56,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 import yaml
+from scipy import optimize
 
 from actuary.engine import starting_default as sd
 from actuary.io.errors import DataError
@@ -109,14 +110,10 @@ def solve_wage_mu(target: float, sigma: float, lo: float, hi: float) -> float:
     if not lo < target < hi:
         raise DataError("a target wage outside the floor and ceiling cannot be a mean of "
                         "bounded wages", value=target, expected=f"{lo:,.0f} < wage < {hi:,.0f}")
+    # the bounded mean increases with mu, from about lo to about hi over this bracket
     a, b = math.log(lo) - 6 * sigma, math.log(hi) + 6 * sigma
-    for _ in range(64):  # the bounded mean increases with mu: bisection
-        m = 0.5 * (a + b)
-        if _bounded_lognormal_mean(m, sigma, lo, hi) < target:
-            a = m
-        else:
-            b = m
-    return 0.5 * (a + b)
+    return float(optimize.brentq(lambda m: _bounded_lognormal_mean(m, sigma, lo, hi) - target,
+                                 a, b, xtol=1e-14, rtol=4 * np.finfo(float).eps))
 
 
 def _cum_hazard(mu: np.ndarray, y0: int, sex: np.ndarray, birth: np.ndarray, t0: np.ndarray,
@@ -404,10 +401,9 @@ def _solve_exit_scale(actives: np.ndarray, He: np.ndarray, ratio: float) -> floa
         if hi > 1e3:
             raise DataError("cannot reach the inactive ratio with the basis's exit rates",
                             value=ratio)
-    for _ in range(100):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if r(mid) < ratio else (lo, mid)
-    return 0.5 * (lo + hi)
+    # r increases with k from r(0) = 0: one root in [0, hi], by Brent's method
+    return float(optimize.brentq(lambda k: r(k) - ratio, lo, hi, xtol=1e-15,
+                                 rtol=4 * np.finfo(float).eps))
 
 
 def _wage_mu(targets: np.ndarray, sigma: float, floor: float, ceiling: float) -> np.ndarray:

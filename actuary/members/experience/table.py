@@ -4,9 +4,11 @@ sidecar), exit rates turned back from forces into the basis's dependent probabil
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
+from scipy import optimize
 import pandas as pd
 
 from actuary.io.errors import AssumptionError
@@ -136,25 +138,32 @@ def _other_rates(aset: Any, year: int, s: int) -> np.ndarray:
 
 def exit_rate_from_force(mu: np.ndarray, q_other: np.ndarray) -> np.ndarray:
     """The dependent exit probability ``q`` whose force (as :func:`basis_forces` reads
-    it) is ``mu``: solves ``q * -ln(1 - q_other - q) / (q_other + q) = mu`` by bisection
-    (the left side increases with q from 0 to infinity on [0, 1 - q_other))."""
+    it) is ``mu``: the root of ``q * -ln(1 - q_other - q) / (q_other + q) = mu`` on
+    ``[0, 1 - q_other)`` (the left side increases with q from 0 to infinity there;
+    capped at :data:`MAX_FORCE`, so a force at the cap gives ``1 - q_other``), by
+    :func:`scipy.optimize.brentq` for each age (to 1e-15 in q)."""
     mu = np.asarray(mu, dtype=float)
-    room = np.clip(1.0 - np.asarray(q_other, dtype=float), 0.0, 1.0)
-    lo = np.zeros_like(mu)
-    hi = room.copy()
+    other = np.broadcast_to(np.asarray(q_other, dtype=float), mu.shape)
+    room = np.clip(1.0 - other, 0.0, 1.0)
 
-    def force(q: np.ndarray) -> np.ndarray:
-        Q = np.minimum(q_other + q, 1.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(Q > 0, q * np.minimum(-np.log1p(-Q), MAX_FORCE) / np.where(Q > 0, Q, 1),
-                            0.0)
+    def force(q: float, q_o: float) -> float:
+        Q = min(q_o + q, 1.0)
+        if Q <= 0:
+            return 0.0
+        total = MAX_FORCE if Q >= 1.0 else min(-math.log1p(-Q), MAX_FORCE)
+        return q * total / Q
 
-    for _ in range(200):
-        mid = 0.5 * (lo + hi)
-        below = force(mid) < mu
-        lo = np.where(below, mid, lo)
-        hi = np.where(below, hi, mid)
-    return np.where(mu > 0, 0.5 * (lo + hi), 0.0)
+    out = np.zeros(mu.shape)
+    for i in np.ndindex(mu.shape):
+        m, q_o, top = float(mu[i]), float(other[i]), float(room[i])
+        if m <= 0 or top <= 0:
+            continue
+        if force(top, q_o) <= m:  # the cap reached within [0, room]: the whole room
+            out[i] = top
+            continue
+        out[i] = optimize.brentq(lambda q: force(q, q_o) - m, 0.0, top, xtol=1e-15,
+                                 rtol=4 * np.finfo(float).eps)
+    return out
 
 
 def _ages_text(ages: pd.Series) -> str:
