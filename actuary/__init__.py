@@ -19,11 +19,11 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load_basis", "valuate", "compare", "solve", "value_members",
-           "population_frame", "Valuation"]
+__all__ = ["__version__", "load_basis", "valuate", "compare", "solve", "stochastic",
+           "value_members", "population_frame", "Valuation"]
 
-_API = {"load_basis", "valuate", "compare", "solve", "value_members", "population_frame",
-        "Valuation"}
+_API = {"load_basis", "valuate", "compare", "solve", "stochastic", "value_members",
+        "population_frame", "Valuation"}
 
 
 def __getattr__(name: str) -> Any:

@@ -31,6 +31,7 @@ from .dated import (
 from .inventory import content_hash, iter_dated, parameters_table, unverified_items
 from .items import _SCALE, GDP, Constant, MortalityRef, ScaledTableRef, SexPair, TableRef, WholeYears
 from .scheme import SchemeDefinition
+from .stochastic import StochasticSection
 from .stress import SensitivitySpec, ShockSpec
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -369,6 +370,8 @@ class AssumptionSet(Strict):
     shocks: list[ShockSpec] | None = None
     # The demographic and economic frame (actuary.frame.population, .labour, .economy); optional.
     frame: Frame | None = None
+    # The scenario generator of `actuary stochastic` (assumptions.stochastic); optional.
+    stochastic: StochasticSection | None = None
     # The occupational-risk branch (assumptions/occupational_risk.py): when present, the
     # set values that branch on the insured population of its pension scheme.
     occupational_risk: "OccupationalRisk | None" = None

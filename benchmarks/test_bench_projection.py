@@ -83,6 +83,10 @@ def test_valuate_end_to_end_cold_and_warm(benchmark, tmp_path):
     benchmark.extra_info["cold_s"] = cold
     benchmark.extra_info["warm_median_s"] = benchmark.stats.stats.median
     benchmark.extra_info["warm_min_s"] = benchmark.stats.stats.min
+    # the goals of a first run (issue 21): cold at most 10 s and at most 5 times a warm run,
+    # warm at most 1.5 s; reported, not asserted (the machine's load moves them)
+    ratio = cold / benchmark.stats.stats.median
+    benchmark.extra_info["cold_over_warm"] = ratio
     print(f"\nactuary valuate: cold {cold:.2f} s, warm {benchmark.stats.stats.median:.2f} s "
-          f"(min {benchmark.stats.stats.min:.2f})")
+          f"(min {benchmark.stats.stats.min:.2f}), cold/warm {ratio:.1f}")
     assert warm > 0

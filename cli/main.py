@@ -28,6 +28,7 @@ _COMMANDS = {
     "compare": "actuary.cli.compare_cmd",
     "solve": "actuary.cli.solve_cmd",
     "value": "actuary.cli.value_cmd",
+    "stochastic": "actuary.cli.stochastic_cmd",
     "change": "actuary.cli.change_cmd",
     "verify": "actuary.cli.verify_cmd",
 }

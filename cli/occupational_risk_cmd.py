@@ -49,9 +49,12 @@ def branch_headline(result) -> str:
             lines.append(f"  {int(r.year):6d} {r.injuries:9,.0f} {r.new_disability_pensions:9,.0f}"
                          f" {pensioners:10,.0f} {100 * r.acc_cost_rate:7.3f}%"
                          f" {100 * r.payg_cost_rate:7.3f}% {r.reserve_ratio:13.1f}")
-    unverified = aset.unverified()
-    lines.append(f"  {len(unverified)} unverified parameters or tables "
-                 "(listed in the workbook's Summary and Assumptions sheets)")
+    from actuary.schemes.occupational_risk.valuation import rests_on
+
+    used, unused = rests_on(aset)
+    lines.append(f"  {len(used)} unverified parameters or tables the results rest on "
+                 "(listed in the workbook's Summary and Assumptions sheets;")
+    lines.append(f"  {len(unused)} more, of the pension scheme's benefits, do not move them)")
     return "\n".join(lines)
 
 
@@ -85,11 +88,12 @@ def valuate_branch_command(aset, population: str | None, horizon: int | None, ou
             say(f"wrote CSV tables to {folder}")
     if as_json:
         from actuary.cli.options import echo_json
+        from actuary.schemes.occupational_risk.valuation import rests_on
 
         echo_json({"set": aset.name, "scheme_type": aset.scheme_type,
                    "content_hash": aset.content_hash(), "valuation_date": aset.valuation_date,
                    "overrides": [k for k, _ in aset.overrides], "summary": result.summary,
-                   "unverified": len(aset.unverified()), "workbook": out})
+                   "unverified": [u[0] for u in rests_on(aset)[0]], "workbook": out})
         return
     click.echo(branch_headline(result))
     click.echo(f"\nworkbook: {out}")

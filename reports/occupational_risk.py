@@ -148,9 +148,15 @@ def _summary(ws: Any, result: Any) -> None:
         put(ws, r, 1, label)
         put(ws, r, 2, s[f"cost_rate_year_1_{key}"], styles.RATE)
     r += 2
-    unverified = aset.unverified()
+    from actuary.schemes.occupational_risk.valuation import rests_on
+
+    unverified, unused = rests_on(aset)
     put(ws, r, 1, f"What the results rest on: {len(unverified)} unverified parameters or tables "
         "(replace them; details on the Assumptions sheet)", font=styles.SECTION)
+    if unused:
+        r += 1
+        put(ws, r, 1, f"{len(unused)} more unverified items of the pension scheme do not move "
+            "these results: " + ", ".join(u[0] for u in unused), font=styles.NOTE)
     for path, description, _status, _ref in unverified:
         r += 1
         put(ws, r, 1, path, fill=styles.UNVERIFIED_FILL)

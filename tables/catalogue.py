@@ -325,13 +325,26 @@ def load_table(name_or_path: str | os.PathLike[str]) -> Table:
         Unknown name (the message lists the shipped names), missing files, or a
         table that breaks the format (the message names file, line, column, value).
     """
+    return _load_checked(*table_file_key(name_or_path))
+
+
+def table_file_key(name_or_path: str | os.PathLike[str]) -> tuple:
+    """What identifies the content of the table :func:`load_table` would load, without
+    loading it: its CSV's resolved path with the sizes and modification times of the CSV
+    and the sidecar (the key under which loaded tables are kept).
+
+    Raises
+    ------
+    TableError
+        As :func:`load_table`, for a user path that names no table file.
+    """
     text = os.fspath(name_or_path)
     shipped = DATA_DIR / f"{text}.csv"
     if os.sep not in text and "/" not in text and shipped.exists():
         csv_path = shipped
     else:
         csv_path = _user_csv(text)
-    return _load_checked(*_file_key(csv_path))
+    return _file_key(csv_path)
 
 
 def _file_key(csv_path: Path) -> tuple:

@@ -59,6 +59,8 @@ RAW_FILES = (
     "pasfr5.csv",
     "sex_ratio_at_birth.csv",
     "net_migration_by_age_sex.csv",
+    # not built into a table: the calibration of actuary stochastic reads it as it is
+    "probabilistic_tfr_e0.csv",
 )
 
 WPP_SOURCE = (

@@ -171,3 +171,29 @@ def test_ci_constraints_satisfy_the_declared_dependencies():
         name = req.name.lower().replace("_", "-")
         assert name in pins, f"{name} is not pinned in .ci/constraints.txt"
         assert req.specifier.contains(pins[name]), f"{name}=={pins[name]} outside {req.specifier}"
+
+
+def test_stochastic_takes_a_set_in_memory_and_keeps_its_seed():
+    basis = act.load_basis().override({"demographic.mortality.scale": 0.9})
+    a = act.stochastic(basis, scenarios=40, seed=7, economic_only=True, batch_size=15)
+    b = act.stochastic(basis, scenarios=40, seed=7, economic_only=True, batch_size=40)
+    pd.testing.assert_frame_equal(a.percentiles, b.percentiles)
+    assert a.model.aset.overrides[-1][0] == "demographic.mortality.scale"
+
+
+def test_stochastic_command_takes_set_and_prints_json(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from actuary.cli.main import main
+
+    out = CliRunner().invoke(main, ["stochastic", "--scenarios", "30", "--seed", "2",
+                                    "--economic-only", "--quiet", "--json", "--out",
+                                    str(tmp_path / "s.xlsx"), "--set",
+                                    "demographic.mortality.scale=0.9"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["scenarios"] == 30 and set(data["depletion"]) >= {"legislated_schedule"}
+    probs = list(data["depletion"]["legislated_schedule"].values())
+    assert all(0.0 <= p <= 1.0 for p in probs) and probs == sorted(probs)

@@ -345,3 +345,25 @@ def test_shipped_pensions_in_payment_are_rebuilt_from_their_derivation(name, fir
     np.testing.assert_allclose(new["count"], old["count"], rtol=1e-3, atol=2e-4)
     np.testing.assert_allclose(new["average_monthly_pension"], old["average_monthly_pension"],
                                rtol=1e-3, atol=2.0)
+
+
+def test_what_the_branch_does_not_rest_on_does_not_move_it(aset):
+    """Changing items listed as not used (pension benefits, its return) leaves the
+    branch's figures as they were."""
+    from actuary.analysis.sensitivity import overlay
+    from actuary.schemes.occupational_risk.valuation import NOT_USED, rests_on
+
+    base = valuate_branch(aset, horizon=20, sensitivities=False)
+    changed = overlay(aset, {
+        "scheme.parameters.accrual_rate.values": {"2022-10-01": 0.03},
+        "scheme.parameters.refund_share.values": {"2022-10-01": 0.0},
+        "economic.investment_return.values": {"2025-01-01": 0.09},
+        "demographic.disabled_mortality_factor.values": {"2025-01-01": 4.0},
+        "economic.admin_expense_rate.values": {"2025-01-01": 0.2},
+    }, "not used")
+    other = valuate_branch(changed, horizon=20, sensitivities=False)
+    cols = [c for c in base.yearly.columns if c not in ("gdp", "expenditure_pct_gdp")]
+    assert base.yearly[cols].equals(other.yearly[cols])
+    used, unused = rests_on(aset)
+    assert {u[0] for u in unused} <= set(NOT_USED) | {f"{k}.extend" for k in NOT_USED}
+    assert any(u[0] == "occupational_risk.incidence" for u in used)

@@ -1,7 +1,8 @@
 """actuary.api: the Python user's entry points, returning pandas objects.
 
 Holds thin functions over the core (:func:`load_basis`, :func:`valuate`, :func:`compare`,
-:func:`solve`, :func:`value_members`, :func:`population_frame`) and the result object of a
+:func:`solve`, :func:`stochastic`, :func:`value_members`,
+:func:`population_frame`) and the result object of a
 valuation (:class:`Valuation`: frames indexed by year, a summary Series, ``plot``).
 
 May import every core subpackage (analysis, studies, members, frame, engine,
@@ -15,8 +16,9 @@ core module imports it: it is the top of the core, beside the command line.
 >>> res.summary["gap_75"]                       # doctest: +SKIP
 """
 
-from .functions import compare, load_basis, population_frame, solve, valuate, value_members
+from .functions import (compare, load_basis, population_frame, solve, stochastic, valuate,
+                        value_members)
 from .results import Valuation
 
-__all__ = ["load_basis", "valuate", "compare", "solve", "value_members", "population_frame",
-           "Valuation"]
+__all__ = ["load_basis", "valuate", "compare", "solve", "stochastic", "value_members",
+           "population_frame", "Valuation"]

@@ -10,7 +10,8 @@ from actuary.assumptions import load_basis as _load_basis
 
 from .results import Valuation
 
-__all__ = ["load_basis", "valuate", "compare", "solve", "value_members", "population_frame"]
+__all__ = ["load_basis", "valuate", "compare", "solve", "stochastic", "value_members",
+           "population_frame"]
 
 SetLike = AssumptionSet | str | Path | None
 
@@ -88,6 +89,25 @@ def solve(basis: SetLike = None, *, lever: str, target: str, population: str | P
 
     aset = _as_set(basis)
     return _solve(aset, load_population(aset, population), lever, target, **options)
+
+
+def stochastic(basis: SetLike = None, *, scenarios: int = 1000, seed: int = 1,
+               economic_only: bool = False, population: str | Path | None = None,
+               horizon: int | None = None, batch_size: int = 250, threads: int = 1,
+               client: Any = None) -> Any:
+    """Stochastic projection of a set: economic (and, by default, demographic) scenarios
+    around its deterministic paths, from one seed.
+
+    Returns the :class:`~actuary.studies.stochastic.run.StochasticRun`: ``.percentiles``
+    (year, indicator, percentile, value), ``.depletion`` (year, rate path, cumulative
+    probability), ``.headline()``. Results depend only on ``seed`` and ``scenarios``, not
+    on ``batch_size``, ``threads`` or a dask ``client`` running the batches.
+    """
+    from actuary.studies.stochastic import run_stochastic
+
+    return run_stochastic(_as_set(basis), population, horizon, scenarios=scenarios, seed=seed,
+                          mode="economic" if economic_only else "full", batch_size=batch_size,
+                          threads=threads, client=client)
 
 
 def value_members(members: str | Path, pensioners: str | Path | None = None, *,

@@ -31,7 +31,7 @@ from actuary.assumptions.inventory import canonical_json
 from actuary.assumptions.models import FrameTable
 from actuary.frame.population import N_AGE, frame_section, frame_table_target, load_frame_basis
 from actuary.io.errors import ActuaryError, AssumptionError
-from actuary.tables import load_table
+from actuary.tables.catalogue import table_file_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from actuary.assumptions.models import AssumptionSet
@@ -173,13 +173,15 @@ def frame_key(aset: AssumptionSet, to_year: int) -> str | None:
 
     That is: the ``frame`` section, the ``economic`` section (the economy paths), the
     valuation date (the first year), the member tables of exit, re-entry, invalidity
-    and the salary scale with their uses (the entrant flows), and the data of every
-    table the frame section names (by content, wherever the file is). Not the scheme,
-    the contribution rates or the member mortality, which the frame does not read. None
-    when a table cannot be loaded (the build then reports it).
+    and the salary scale with their uses and the digests of their data (the entrant
+    flows), and the file of every table the frame section names with its size and
+    modification time (:func:`actuary.tables.catalogue.table_file_key`, the key under
+    which the tables layer keeps a loaded table: a file rewritten is a new table). Not
+    the scheme, the contribution rates or the member mortality, which the frame does not
+    read. None when a table's file cannot be found (the build then reports it).
     """
     try:
-        tables = {path: table_digest(load_table(frame_table_target(aset, path)[1]))
+        tables = {path: table_file_key(frame_table_target(aset, path)[1])
                   for path in _frame_tables(aset.frame, "frame")}
     except ActuaryError:
         return None

@@ -36,6 +36,24 @@ and 60 for men and 55 for women in the police, Phnom Penh Post, secondary: 55 is
 assumed for everyone, unverified), the salary table, and a stable strength (no growth;
 unverified). The benefit formula is the civil servants' (no separate formula was found).
 
+Sources read (all secondary; addresses as found)
+------------------------------------------------
+- Strength of the armed forces: CIA World Factbook, "Military and security service
+  personnel strengths" (2023), as mirrored at theodora.com/wfbcurrent/cambodia/
+  cambodia_military.html; other figures: 124,300 active (Wikipedia, RCAF), 110,000 on paper
+  and 70,000 in the field (IHS Jane's 2010, via globalsecurity.org/military/world/cambodia/
+  army-strength.htm).
+- Police: "the Cambodian police force, which numbers 64,000" (Wikipedia, Law enforcement in
+  Cambodia, older revision, via thefullwiki.org); about 2,000 police officers retire every
+  year (Khmer Times, 4 March 2016).
+- Veterans: "payments for 100,000 disabled and retired soldiers and families of deceased"
+  (Phnom Penh Post, "Pensions shortfall delays retirement of 2,000 soldiers").
+- Retirement ages: Cambodia Daily, "Retirement Age for Low-Ranking Soldiers Slashed" and
+  "Assembly extends military retirement age"; Phnom Penh Post, "Senior police officials
+  ordered to retire" (men 60, women 55; 80% of salary after 30 years, 70% before).
+- Pay: minimum salaries 2023 of soldiers, police and administrative civil servants (EAC
+  News, 5 January 2023; ACCSM+3 International Symposium 2023, jinji.go.jp, p. 51).
+
 The system
 ----------
 A design file ``design: groups`` lists the groups' sets; :func:`run_groups` values each and

@@ -67,6 +67,8 @@ KEY_GROUPS: dict[str, str] = {
     "horizon_years": "methods",
     "sensitivities": "methods",
     "shocks": "methods",
+    # the scenario generator of actuary stochastic: no figure of a valuation depends on it
+    "stochastic": "methods",
     "frame.economy.wage_rule": "methods",
     "frame.economy.gdp_rule": "methods",
     "frame.economy.wage_gdp_band": "methods",

@@ -29,9 +29,34 @@ from .projection import BranchProjection, project_branch
 from .rules import BranchRules, branch_rules
 
 __all__ = ["BranchResult", "valuate_branch", "run_branch", "sensitivity_table",
-           "BRANCH_SENSITIVITIES"]
+           "BRANCH_SENSITIVITIES", "NOT_USED", "rests_on"]
 
 Progress = Callable[[str], None]
+
+#: Items of the set that do not move the branch's results: the pension scheme's benefit
+#: rules, reserve return and expenses, and invalidity pensioners' mortality shape only the
+#: pension scheme's pensioners and money, never who contributes or what they earn (a test
+#: changes some of them and finds the branch's results unchanged). GDP growth only turns
+#: expenditure into a share of GDP.
+NOT_USED = (
+    "scheme.parameters.refund_share", "scheme.parameters.refund_interest",
+    "scheme.parameters.accrual_rate", "scheme.parameters.reference_wage",
+    "scheme.parameters.revaluation", "scheme.parameters.minimum_pension",
+    "scheme.parameters.invalidity_minimum_rate", "scheme.parameters.funeral_grant_minimum",
+    "scheme.parameters.transitional_credits", "economic.investment_return",
+    "economic.admin_expense_rate", "demographic.disabled_mortality_factor",
+)
+
+
+def rests_on(aset: AssumptionSet) -> tuple[list[tuple], list[tuple]]:
+    """The set's unverified items split in two: those the branch's results rest on, and
+    those of :data:`NOT_USED` (items of the pension scheme the branch does not use)."""
+    used, unused = [], []
+    for item in aset.unverified():
+        path = item[0]
+        skip = any(path == k or path.startswith(k + ".") for k in NOT_USED)
+        (unused if skip else used).append(item)
+    return used, unused
 
 
 @dataclass
