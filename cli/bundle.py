@@ -267,8 +267,11 @@ def _masker(manifest: dict, folder: Path):
     for f in manifest["files"]:
         token = f"<{f['archive']}>"
         orig = Path(f["original"])
-        for variant in {str(orig), _rel(orig, original_cwd), str(folder / f["archive"]),
-                        f["archive"]}:
+        variants = {str(orig), _rel(orig, original_cwd), str(folder / f["archive"]),
+                    f["archive"]}
+        if f["archive"].startswith("inputs/shipped/"):  # read from this install on re-run
+            variants.add(str(_installed(f["archive"])))
+        for variant in variants:
             if variant and variant != ".":
                 pairs.append((variant, token))
     commands = [manifest["command"], "actuary " + " ".join(manifest["rerun_argv"])]
@@ -281,6 +284,12 @@ def _masker(manifest: dict, folder: Path):
         return _TIME.sub("<time>", pattern.sub(lambda m: table[m.group(0)], text))
 
     return mask
+
+
+def _installed(archive_name: str) -> Path:
+    """Where this installed toolkit holds a shipped input of the archive."""
+    part, rel = archive_name[len("inputs/shipped/"):].split("/", 1)
+    return _shipped_roots().get(part, Path("/nonexistent")) / rel
 
 
 def _rel(path: Path, cwd: Path) -> str:
@@ -360,8 +369,7 @@ def verify_bundle(path: str | os.PathLike[str], timeout: float = 3600.0,
                 diffs.append(f"{f['archive']}: its SHA-256 is not the manifest's (the archive "
                              "was changed)")
             if f["kind"] == "input" and f["archive"].startswith("inputs/shipped/"):
-                part, rel = f["archive"][len("inputs/shipped/"):].split("/", 1)
-                installed = _shipped_roots().get(part, Path("/nonexistent")) / rel
+                installed = _installed(f["archive"])
                 if not installed.is_file():
                     diffs.append(f"{f['archive']}: not in the installed toolkit")
                 elif _sha256(installed.read_bytes()) != f["sha256"]:

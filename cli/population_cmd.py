@@ -171,20 +171,100 @@ def _cell(v: object) -> object:
     return v
 
 
+PRINTED_ROWS = 60  # rows of each table a printout holds (the file holds them all)
+
+
 def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
-    """One sheet per table, header in row 1 (openpyxl's streaming mode: several times
-    faster than cell-by-cell writing for the by-age tables)."""
+    """A Contents sheet (what each table holds, a chart of the population and the labour
+    force), then one sheet per table, header in row 1, frozen (openpyxl's streaming
+    mode: several times faster than cell-by-cell writing for the by-age tables).
+
+    The printout of each table sheet is its first :data:`PRINTED_ROWS` rows (the
+    by-age tables run to tens of thousands of rows: over 2,000 pages); the Contents
+    sheet says so, and every row is in the file and in the ``.csv`` output.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from actuary.reports.printing import fit_streaming_sheet, prepare_for_print
 
     wb = Workbook(write_only=True)
+    wb.properties.title = "Population, labour force and coverage frame"
+    contents = wb.create_sheet(title="Contents")
+    fit_streaming_sheet(contents)
     for name, tab in tables.items():
         if len(tab) > _EXCEL_ROWS:  # pragma: no cover - far beyond any horizon here
             raise click.UsageError(f"table {name} has too many rows for a sheet; use .csv")
+    bold = Font(bold=True)
+
+    def cell(ws, value, font=None):
+        c = WriteOnlyCell(ws, value=value)
+        if font is not None:
+            c.font = font
+        return c
+
+    contents.column_dimensions["A"].width = 26
+    contents.column_dimensions["B"].width = 10
+    contents.column_dimensions["C"].width = 90
+    contents.append([cell(contents, "Population, labour force and coverage: contents",
+                          Font(bold=True, size=14))])
+    contents.append([f"Counts in persons, rates as fractions, money in KHR (the column "
+                     f"names say per month or per year). A printout shows the first "
+                     f"{PRINTED_ROWS} rows of each table; every row is on its sheet and in "
+                     "the .csv output (--out frame.csv)."])
+    contents.append([])
+    contents.append([cell(contents, h, bold) for h in ("Table (sheet)", "Rows", "Columns")])
+    for name, tab in tables.items():
+        contents.append([name[:31], len(tab), ", ".join(map(str, tab.columns))])
+    chart_row = 5 + len(tables)
+    for name, tab in tables.items():
         ws = wb.create_sheet(title=name[:31])
-        ws.append([str(c) for c in tab.columns])
+        fit_streaming_sheet(ws)
+        ws.freeze_panes = "A2"
+        ws.append([cell(ws, str(c), bold) for c in tab.columns])
         for row in tab.itertuples(index=False, name=None):
             ws.append([_cell(v) for v in row])
+        last = get_column_letter(max(1, len(tab.columns)))
+        ws.print_area = f"A1:{last}{min(len(tab) + 1, PRINTED_ROWS + 1)}"
+        ws.print_title_rows = "1:1"
+    _contents_chart(wb, tables, contents, chart_row + 1)
+    prepare_for_print(wb)
     save_xlsx(wb, path)
+
+
+def _contents_chart(wb, tables: dict[str, pd.DataFrame], contents, row: int) -> None:
+    """A line chart of the population and the labour force by year (from the
+    population_summary and labour_summary sheets), when both are there."""
+    from openpyxl.chart import LineChart, Reference, Series
+
+    from actuary.reports import styles
+
+    pop, lab = tables.get("population_summary"), tables.get("labour_summary")
+    if pop is None or "population" not in pop.columns:
+        return
+    chart = LineChart()
+    chart.title = styles.small_title("Population and labour force (people)")
+    chart.y_axis.title = "people"
+    chart.y_axis.number_format = "#,##0"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.majorGridlines = None
+    chart.width, chart.height = 16.0, 8.0
+    n = len(pop)
+    ws_pop = wb["population_summary"]
+    col = list(pop.columns).index("population") + 1
+    chart.series.append(Series(Reference(ws_pop, min_col=col, min_row=2, max_row=n + 1),
+                               title="Population"))
+    if lab is not None and "labour_force" in lab.columns and len(lab) == n:
+        ws_lab = wb["labour_summary"]
+        lcol = list(lab.columns).index("labour_force") + 1
+        chart.series.append(Series(Reference(ws_lab, min_col=lcol, min_row=2, max_row=n + 1),
+                                   title="Labour force"))
+    chart.set_categories(Reference(ws_pop, min_col=1, min_row=2, max_row=n + 1))
+    chart.legend.position = "b"
+    contents.add_chart(chart, f"A{row}")
 
 
 @click.command("population")

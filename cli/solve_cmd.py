@@ -111,8 +111,24 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
         from actuary.reports.workbook import write_valuation_workbook
 
         valuation.provenance = provenance(aset, pop, "actuary " + " ".join(sys.argv[1:]))
-        write_valuation_workbook(valuation, out)
+        write_valuation_workbook(valuation, out, preface=solve_preface(result))
         click.echo(f"\nworkbook (projection at the solution): {out}")
+
+
+def solve_preface(result) -> list[tuple[str, str]]:
+    """Lever, target, solution and whether the target is met, for the workbook's Summary
+    (from the solver's own description and margin)."""
+    rows = []
+    for line in result.describe().splitlines():
+        label, _, text = line.partition(":")
+        if text.strip():
+            label = label.strip().capitalize()
+            rows.append(("Lever and solution" if label == "Lever" else label, text.strip()))
+    met = result.margin >= 0
+    rows.append(("Target truly met", (f"yes: the projection at the solution meets it (margin "
+                                      f"{result.margin:.3g} >= 0)") if met else
+                 f"NO: margin {result.margin:.3g} < 0 at the solution (see the console)"))
+    return rows
 
 
 def _solution_data(result) -> dict:

@@ -267,12 +267,16 @@ def batch_gc() -> Iterator[None]:
 @click.option("--accounts", type=click.Path(dir_okay=False),
               help="Published accounts (CSV or XLSX) to compare with the projection; default: "
                    "the shipped NSSF accounts for the NSSF pension scheme.")
+@click.option("--lang", type=click.Choice(["en", "km"]), default="en", show_default=True,
+              help="Language of the workbook's Summary title, key messages and Charts sheet, "
+                   "and of the console's key messages (km: Khmer, a draft not yet reviewed "
+                   "by a native speaker; the tables stay in English).")
 @bundle_option
 @set_option
 @json_option
 @quiet_option
 def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file,
-            accept_implausible, accounts, bundle, sets, as_json, quiet) -> None:
+            accept_implausible, accounts, lang, bundle, sets, as_json, quiet) -> None:
     """Value a scheme: project it, compute the indicators, write the workbook.
 
     BASIS is an assumption-set file or the name of a shipped set (default:
@@ -328,7 +332,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
         # the workbook and the CSV tables are replaced together, or none of them
         with output_set():
             say(f"writing {out}")
-            write_valuation_workbook(result, out)
+            write_valuation_workbook(result, out, lang=lang)
             if csv_dir:
                 _write_csv_tables(result, Path(csv_dir))
                 say(f"wrote CSV tables to {csv_dir}")
@@ -340,12 +344,25 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
             data["accepted_implausible"] = list(result.population.accepted)
         echo_json(data)
         return
+    click.echo(key_message_lines(result, lang))
     click.echo(headline(result))
     if shocks is not None:
         click.echo(shock_lines(result, shock_file))
     for line in accepted_lines([result.population]):
         click.echo(line)
     click.echo(f"\nworkbook: {out}")
+
+
+def key_message_lines(result, lang: str = "en") -> str:
+    """The workbook's key messages for the console, in ``lang``."""
+    from actuary.reports.i18n import tr
+    from actuary.reports.messages import key_messages
+
+    lines = [tr("console_key_messages", lang)]
+    lines += [textwrap.fill(f"{k}. {text}", width=92, initial_indent="  ",
+                            subsequent_indent="     ")
+              for k, text in enumerate(key_messages(result, lang), start=1)]
+    return "\n".join(lines) + "\n"
 
 
 def _read_accounts(path: str | None, aset):

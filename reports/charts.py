@@ -1,9 +1,11 @@
-"""Native Excel line charts over the Projection sheet.
+"""Native Excel charts of the valuation workbook, on its Charts sheet.
 
 Three charts a reader of a valuation looks for first: the reserve and the reserve
 ratio; the PAYG cost rate against the legislated contribution rate; contributors and
 pensioners. They refer to the Projection cells, so they follow any change a user makes
-there.
+there. Then the population pyramids (:mod:`actuary.reports.pyramid`). Each chart has
+its units in the title, one title per axis (none on the axis of years) and short legend
+names; money axes show billions of KHR.
 """
 
 from __future__ import annotations
@@ -12,25 +14,39 @@ from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
+from .i18n import tr
 from .projection_sheet import HEADER_ROW, ProjectionLayout
 
-__all__ = ["add_charts", "CHART_TITLES"]
+__all__ = ["add_charts", "write_charts_sheet", "chart_anchor", "CHART_TITLES", "LEGENDS"]
 
 CHART_TITLES = (
-    "Reserve at the end of the year (KHR) and reserve ratio",
-    "PAYG cost rate and legislated contribution rate",
-    "Active contributors and pensioners (1 January)",
+    "Reserve at the end of the year (KHR billion) and reserve ratio (years)",
+    "PAYG cost rate and legislated contribution rate (% of insurable earnings)",
+    "Active contributors and pensioners (people on 1 January)",
 )
-WIDTH_CM = 24.0
-HEIGHT_CM = 11.0
+#: Short legend names of the plotted columns (the headers hold the formulas).
+LEGENDS = {"reserve_end": "Reserve (KHR bn)", "reserve_ratio": "Reserve ratio (years)",
+           "payg_cost_rate": "PAYG cost rate", "contribution_rate": "Contribution rate",
+           "active": "Active contributors", "pensioners": "Pensioners (old-age, invalidity)"}
+#: Axis number format of billions of KHR (the cells hold riel; see styles.KHR_BN).
+AXIS_BN = "#,##0,,,"
+WIDTH_CM = 9.0  # two charts side by side on a portrait page
+HEIGHT_CM = 7.4  # about 14 rows of 15 points
+GRID_STEP = 16  # rows from one row of charts to the next
+# Columns of the Charts sheet (characters): three pyramid tables (age, men, women and
+# a narrow gap); column H, where the right-hand charts start, lies past the left-hand
+# charts' edge in Excel and in LibreOffice alike.
+GRID_WIDTHS = {c: w for c, w in enumerate([6, 9, 9, 1] * 3 + [6], start=1)}
 
 
-def _series(proj: Worksheet, layout: ProjectionLayout, key: str) -> Series:
-    """The projection years of column ``key``, named by its header."""
+def _series(proj: Worksheet, layout: ProjectionLayout, key: str, lang: str = "en") -> Series:
+    """The projection years of column ``key``, named by its short legend."""
     col = layout.columns[key]
     values = Reference(proj, min_col=col, max_col=col, min_row=layout.first_row,
                        max_row=layout.last_row)
-    return Series(values, title=str(proj.cell(row=HEADER_ROW, column=col).value))
+    title = (tr(f"legend_{key}", lang) if key in LEGENDS
+             else str(proj.cell(row=HEADER_ROW, column=col).value))
+    return Series(values, title=title)
 
 
 def _years_ref(proj: Worksheet, layout: ProjectionLayout) -> Reference:
@@ -40,10 +56,11 @@ def _years_ref(proj: Worksheet, layout: ProjectionLayout) -> Reference:
 
 
 def _line(title: str, y_title: str, y_format: str) -> LineChart:
+    """A line chart over the years: the units are in the title and on the one y-axis
+    title; the x-axis (years) has no title, the tick labels say it."""
     chart = LineChart()
-    chart.title = title
+    chart.title = styles.small_title(title)
     chart.y_axis.title = y_title
-    chart.x_axis.title = "Year"
     chart.y_axis.number_format = y_format
     chart.y_axis.majorGridlines = None
     chart.width, chart.height = WIDTH_CM, HEIGHT_CM
@@ -55,16 +72,17 @@ def _line(title: str, y_title: str, y_format: str) -> LineChart:
     return chart
 
 
-def reserve_chart(proj: Worksheet, layout: ProjectionLayout) -> LineChart:
-    """Reserve F_t (left axis, KHR) and reserve ratio F_t / B_t (right axis, years)."""
-    chart = _line(CHART_TITLES[0], "KHR", "#,##0")
-    chart.series.append(_series(proj, layout, "reserve_end"))
+def reserve_chart(proj: Worksheet, layout: ProjectionLayout, lang: str = "en") -> LineChart:
+    """Reserve F_t (left axis, KHR billion) and reserve ratio F_t / B_t (right axis, years)."""
+    chart = _line(tr("chart_reserve", lang), tr("axis_khr_bn", lang), AXIS_BN)
+    chart.series.append(_series(proj, layout, "reserve_end", lang))
     chart.set_categories(_years_ref(proj, layout))
     ratio = LineChart()
-    ratio.series.append(_series(proj, layout, "reserve_ratio"))
+    ratio.series.append(_series(proj, layout, "reserve_ratio", lang))
     ratio.set_categories(_years_ref(proj, layout))
     ratio.y_axis.axId = 200
-    ratio.y_axis.title = "years of expenditure"
+    ratio.y_axis.title = tr("axis_years", lang)
+    ratio.x_axis = chart.x_axis  # one year axis (the same object: its id is shared)
     ratio.y_axis.number_format = styles.RATIO
     ratio.y_axis.crosses = "max"  # the second axis on the right
     ratio.y_axis.delete = False
@@ -73,26 +91,54 @@ def reserve_chart(proj: Worksheet, layout: ProjectionLayout) -> LineChart:
     return chart
 
 
-def payg_chart(proj: Worksheet, layout: ProjectionLayout) -> LineChart:
+def payg_chart(proj: Worksheet, layout: ProjectionLayout, lang: str = "en") -> LineChart:
     """PAYG cost rate B_t / S_t and the legislated contribution rate, as percentages."""
-    chart = _line(CHART_TITLES[1], "share of insurable earnings", "0%")
+    chart = _line(tr("chart_payg", lang), tr("axis_share_earnings", lang), "0%")
     for key in ("payg_cost_rate", "contribution_rate"):
-        chart.series.append(_series(proj, layout, key))
+        chart.series.append(_series(proj, layout, key, lang))
     chart.set_categories(_years_ref(proj, layout))
     return chart
 
 
-def people_chart(proj: Worksheet, layout: ProjectionLayout) -> LineChart:
+def people_chart(proj: Worksheet, layout: ProjectionLayout, lang: str = "en") -> LineChart:
     """Active contributors and old-age plus invalidity pensioners on 1 January."""
-    chart = _line(CHART_TITLES[2], "people", "#,##0")
+    chart = _line(tr("chart_people", lang), tr("axis_people", lang), "#,##0")
     for key in ("active", "pensioners"):
-        chart.series.append(_series(proj, layout, key))
+        chart.series.append(_series(proj, layout, key, lang))
     chart.set_categories(_years_ref(proj, layout))
     return chart
+
+
+def chart_anchor(k: int, first_row: int = 3) -> str:
+    """Cell of the ``k``-th chart (0-based) of a two-column grid: charts of
+    ``WIDTH_CM`` x ``HEIGHT_CM`` at columns A and H, a new row of charts every
+    ``GRID_STEP`` rows (column widths :data:`GRID_WIDTHS`)."""
+    return f"{'AH'[k % 2]}{first_row + (k // 2) * GRID_STEP}"
 
 
 def add_charts(target: Worksheet, proj: Worksheet, layout: ProjectionLayout,
-               anchor_col: str = "K", first_row: int = 3, step: int = 23) -> None:
-    """Place the three charts on ``target``, one under the other from ``anchor_col``."""
+               first: int = 0, lang: str = "en") -> int:
+    """Place the three projection charts on ``target`` at grid places ``first`` on;
+    return the next free grid place."""
     for k, make in enumerate((reserve_chart, payg_chart, people_chart)):
-        target.add_chart(make(proj, layout), f"{anchor_col}{first_row + k * step}")
+        chart = make(proj, layout, lang)
+        chart.width, chart.height = WIDTH_CM, HEIGHT_CM
+        target.add_chart(chart, chart_anchor(first + k))
+    return first + 3
+
+
+def write_charts_sheet(ws: Worksheet, proj: Worksheet, layout: ProjectionLayout,
+                       result: object, lang: str = "en") -> None:
+    """The Charts sheet: the three projection charts and the population pyramids
+    (valuation date, 25 and 50 years on), two charts a row, with the pyramids' small
+    tables side by side under them."""
+    from .cells import put_title
+    from .pyramid import PYRAMID_OFFSETS, write_pyramids
+
+    put_title(ws, tr("charts_title", lang), tr("charts_note", lang))
+    styles.set_widths(ws, GRID_WIDTHS)
+    nxt = add_charts(ws, proj, layout, lang=lang)
+    rows = (nxt + len(PYRAMID_OFFSETS) + 1) // 2
+    write_pyramids(ws, result, table_row=3 + rows * GRID_STEP + 1,
+                   anchors=[chart_anchor(nxt + k) for k in range(len(PYRAMID_OFFSETS))],
+                   size=(WIDTH_CM, HEIGHT_CM), lang=lang)

@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 from actuary import __version__
 from actuary.io.errors import DataError
@@ -287,6 +288,32 @@ def _results_sheet(book: Workbook, report: ClosedGroupReport) -> None:
             for c, f in zip("CDEF", fmts[2:])]
     _append(s, [s.cell("all", font=styles.BOLD), s.cell("all", font=styles.BOLD), *sums,
                 _formula(s, f'=IF(D{r}=0,"",F{r}/D{r})', styles.RATE, styles.BOLD)])
+    _adl_chart(s.ws, first, last, r + 2)
+
+
+def _adl_chart(ws: Any, first: int, last: int, at: int) -> None:
+    """The accrued-to-date liability and the present value of future benefits by status
+    and sex, as bars in billions of KHR, under the table."""
+    from openpyxl.chart import BarChart, Reference, Series
+
+    if last < first:
+        return
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = styles.small_title("Present values by status and sex (KHR billion, "
+                                     "at the valuation date)")
+    chart.y_axis.title = "KHR billion"
+    chart.y_axis.number_format = "#,##0.0,,,"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    for col, name in ((4, "Future benefits (PVFB)"), (6, "Accrued liability (ADL)")):
+        chart.series.append(Series(Reference(ws, min_col=col, min_row=first, max_row=last),
+                                   title=name))
+    chart.set_categories(Reference(ws, min_col=1, max_col=2, min_row=first, max_row=last))
+    chart.legend.position = "b"
+    chart.width, chart.height = 16.0, max(7.0, min(16.0, 2.0 + 0.7 * (last - first + 1)))
+    ws.add_chart(chart, f"A{at}")
 
 
 def _branches_sheet(book: Workbook, report: ClosedGroupReport) -> None:
@@ -435,12 +462,20 @@ def _method_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     s.pairs(method_notes(report))
 
 
+BY_MEMBER_PRINTED = 60
+
+
 def _member_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     v = report.run.valuation
     s = SheetWriter(book, "By member", (18, 6, 6, 12, 14, 20, 20, 20))
     s.title(_title(report, "Present values by person (KHR at the valuation date)"),
-            "Ids as read from the files, stored as text.", v.synthetic)
+            f"Ids as read from the files, stored as text. Printed: the first "
+            f"{BY_MEMBER_PRINTED} people; all {len(v.by_member):,} are on this sheet and in "
+            "the by-member CSV.", v.synthetic)
     s.table(v.by_member, _MEMBER_COLUMNS)
+    # a printout of thousands of members helps no reader: the first rows show the form
+    s.ws.print_area = f"A1:{get_column_letter(len(_MEMBER_COLUMNS))}" \
+                      f"{min(s.rows, 3 + BY_MEMBER_PRINTED)}"
 
 
 def build_closed_group_workbook(report: ClosedGroupReport) -> Workbook:

@@ -95,7 +95,7 @@ def write_starting(ws: Worksheet, result: Any) -> None:
             ws.cell(row=status_row, column=c).fill = styles.UNVERIFIED_FILL
     put(ws, nxt + 1, 1, "Summary by status and sex", font=styles.SECTION)
     summary = result.starting
-    write_table(ws, summary, nxt + 2, 1, [
+    end = write_table(ws, summary, nxt + 2, 1, [
         Column("status", "Status", None, 22), Column("sex", "Sex", None, 44),
         Column("count", "Count", styles.COUNT, 12),
         Column("average_monthly_wage", "Average wage (KHR/month)", styles.KHR, 14),
@@ -106,6 +106,11 @@ def write_starting(ws: Worksheet, result: Any) -> None:
     left = 7
     put(ws, 3, left, "Rows of the file", font=styles.SECTION)
     rows = pop.rows
+    # The printout is for readers: the source and the summary; the file's rows (hundreds)
+    # stay on the sheet, and the printout says so.
+    put(ws, end + 2, 1, f"Printed: the source and the summary. The {len(rows):,} rows of "
+        "the file are on this sheet from column G, not printed.", font=styles.NOTE)
+    ws.print_area = f"A1:E{end + 2}"
     fmts = {"age": "0", "credited_months": "0", "count": "#,##0.##",
             "average_monthly_wage": styles.KHR, "average_career_wage": styles.KHR,
             "average_monthly_pension": styles.KHR}

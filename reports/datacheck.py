@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from actuary.io.fileio import atomic_path, save_xlsx
 
 from . import styles
+from .printing import fit_streaming_sheet, prepare_for_print
 from .cells import cell_value
 
 __all__ = ["SheetWriter", "write_datacheck_workbook", "write_synth_workbook", "EXCEL_ROWS"]
@@ -50,6 +51,7 @@ class SheetWriter:
 
     def __init__(self, book: Workbook, title: str, widths: Sequence[float] = ()) -> None:
         self.ws = book.create_sheet(title[:31])
+        fit_streaming_sheet(self.ws)  # one page wide when printed
         for i, w in enumerate(widths, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = w
         self.rows = 0
@@ -111,12 +113,38 @@ class SheetWriter:
             self.rows += 1
 
 
+def _reasons_chart(ws: Any, header_row: int, n: int) -> None:
+    """Rows by reason as a horizontal bar chart under the Reasons table (none if no row
+    was rejected or flagged)."""
+    if n == 0:
+        return
+    from openpyxl.chart import BarChart, Reference, Series
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = styles.small_title("Rows by reason (a row with several reasons counts "
+                                     "under each)")
+    chart.y_axis.title = "rows"
+    chart.y_axis.number_format = "#,##0"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.series.append(Series(Reference(ws, min_col=4, min_row=header_row + 1,
+                                         max_row=header_row + n), title="Rows"))
+    chart.set_categories(Reference(ws, min_col=3, min_row=header_row + 1,
+                                   max_row=header_row + n))
+    chart.legend = None
+    chart.width, chart.height = 16.0, max(6.0, min(18.0, 1.0 + 0.6 * n))
+    ws.add_chart(chart, f"A{header_row + n + 3}")
+
+
 def _book() -> Workbook:
     return Workbook(write_only=True)
 
 
 def _save(book: Workbook, path: str | Path) -> Path:
     path = Path(path)
+    prepare_for_print(book)
     with atomic_path(path) as tmp:
         save_xlsx(book, tmp)
     return path
@@ -190,9 +218,11 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
             "the Summary count each row once.", syn)
     counts = result.reason_counts()
     counts["rule"] = [REASONS[c][2] for c in counts["code"]]
+    header_row = r.rows + 1
     r.table(counts, [("file", "File", None), ("severity", "Severity", None),
                      ("code", "Reason", None), ("rows", "Rows", styles.COUNT),
                      ("description", "What is wrong", None), ("rule", "Expected", None)])
+    _reasons_chart(r.ws, header_row, len(counts))
 
     _problem_sheets(book, result.problems, syn)
 

@@ -82,6 +82,7 @@ def write_experience_workbook(result: Any, path: str | Path, *, table_path: str 
             f"{level} interval); q = events / initial exposure (Wilson {level} interval); A/E "
             "with the Poisson interval of the events; z = (events - E mu) / sqrt(E mu) against "
             "the graduated force mu.", syn)
+    header_row = r.rows + 1
     r.table(result.rates, [
         ("sex", "Sex", None), ("age", "Age", "0"),
         ("central", "Central exposure (years)", "#,##0.00"),
@@ -93,6 +94,8 @@ def write_experience_workbook(result: Any, path: str | Path, *, table_path: str 
         ("ae", "A/E", "0.0000"), ("ae_lower", "A/E lower", "0.0000"),
         ("ae_upper", "A/E upper", "0.0000"), ("mu_graduated", "Graduated mu", "0.000000"),
         ("z", "z", "0.000")])
+
+    _rate_charts(r.ws, result.rates, header_row, result.decrement, level)
 
     a = SheetWriter(book, "A-E", (8, 10, 16, 16, 12, 16, 10, 10, 10))
     a.title("Actual against expected by age band", f"Expected on the basis {result.basis}; "
@@ -159,3 +162,46 @@ def _conventions(result: Any) -> list[str]:
         "retirement is seen as the later status, so exits can be missed and the active spell "
         "is taken to run to that status date.",
     ]
+
+
+# columns of the Rates table the charts read (1-based, as written above)
+_RATE_COLS = {"age": 2, "m": 6, "m_lower": 7, "m_upper": 8, "mu_graduated": 16}
+
+
+def _rate_charts(ws: Any, rates: Any, header_row: int, decrement: str, level: str) -> None:
+    """One chart a sex, under the Rates table: crude m (markers), its interval (dashed)
+    and the graduated force mu (line), by age, on a log scale. A sex whose rows are not
+    one block of the table gets no chart."""
+    from openpyxl.chart import LineChart, Reference, Series
+
+    for k, sex in enumerate(s for s in ("M", "F") if s in set(rates["sex"])):
+        idx = np.flatnonzero(rates["sex"].to_numpy() == sex)
+        if idx.size == 0 or idx[-1] - idx[0] + 1 != idx.size:
+            continue
+        first, last = header_row + 1 + int(idx[0]), header_row + 1 + int(idx[-1])
+        chart = LineChart()
+        chart.title = styles.small_title(
+            f"{'Men' if sex == 'M' else 'Women'}: {decrement} rates by age, crude with "
+            f"{level} interval and graduated (per year, log scale)")
+        chart.y_axis.title = "rate per year"
+        chart.y_axis.scaling.logBase = 10
+        chart.y_axis.number_format = "0.0000"
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.y_axis.majorGridlines = None
+        for key, name in (("m", "Crude"), ("m_lower", f"{level} lower"),
+                          ("m_upper", f"{level} upper"), ("mu_graduated", "Graduated")):
+            col = _RATE_COLS[key]
+            series = Series(Reference(ws, min_col=col, min_row=first, max_row=last),
+                            title=name)
+            if key == "m":  # points, no line
+                series.marker.symbol = "circle"
+                series.graphicalProperties.line.noFill = True
+            elif key != "mu_graduated":
+                series.graphicalProperties.line.dashStyle = "dash"
+            chart.series.append(series)
+        chart.set_categories(Reference(ws, min_col=_RATE_COLS["age"], min_row=first,
+                                       max_row=last))
+        chart.legend.position = "b"
+        chart.width, chart.height = 16.0, 9.0
+        ws.add_chart(chart, f"A{header_row + len(rates) + 3 + k * 20}")  # under the table

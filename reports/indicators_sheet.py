@@ -123,9 +123,9 @@ def indicator_entries(result: Any, layout: ProjectionLayout) -> list[tuple[str, 
         layout, "payg_cost_rate", "year", styles.RATE, "share of insurable earnings")))
 
     reserve = [Entry(f"F_0, valuation date 1 Jan {first}",
-                     Formula(f"={layout.start_ref('reserve_end')}"), styles.KHR, "KHR",
+                     Formula(f"={layout.start_ref('reserve_end')}"), styles.KHR_BN, "KHR bn",
                      "link to the Projection sheet (input)", "summary.reserve0")]
-    reserve += _yearly_entries(layout, "reserve_end", "end of", styles.KHR, "KHR",
+    reserve += _yearly_entries(layout, "reserve_end", "end of", styles.KHR_BN, "KHR bn",
                                MILESTONES + ((T,) if T not in MILESTONES else ()))
     out.append(("Reserve (roll-forward)", DEFINITIONS["reserve"], reserve))
 

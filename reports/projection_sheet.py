@@ -91,36 +91,36 @@ def projection_columns(with_admin_rate: bool, with_gdp: bool,
           lambda L, r: f'=IF({L["active"]}{r}>0,{L["pensioners"]}{r}/{L["active"]}{r},"")'),
         C("contributor_years", "Contributor-years", styles.COUNT),
         C("contribution_rate", "Legislated contribution rate", styles.RATE, 13),
-        C("insurable_earnings", "Insurable earnings S_t (KHR)", styles.KHR, 22),
+        C("insurable_earnings", "Insurable earnings S_t (KHR bn)", styles.KHR_BN, 22),
     ]
     if with_collection:
         cols.append(C("collection", "Share of due contributions collected", styles.RATE, 13))
     cols += [
-        C("contributions", "Contributions C_t (KHR)", styles.KHR, 22),
-        C("old_age_benefits", "Old-age pensions (KHR)", styles.KHR, 20),
-        C("invalidity_benefits", "Invalidity pensions (KHR)", styles.KHR, 20),
-        C("survivor_benefits", "Survivors' pensions (KHR)", styles.KHR, 20),
-        C("lump_sums", "Refunds, lump sums, funeral grants (KHR)", styles.KHR, 20),
-        C("benefits", "Benefits = sum of the branches (KHR)", styles.KHR, 22,
+        C("contributions", "Contributions C_t (KHR bn)", styles.KHR_BN, 22),
+        C("old_age_benefits", "Old-age pensions (KHR bn)", styles.KHR_BN, 20),
+        C("invalidity_benefits", "Invalidity pensions (KHR bn)", styles.KHR_BN, 20),
+        C("survivor_benefits", "Survivors' pensions (KHR bn)", styles.KHR_BN, 20),
+        C("lump_sums", "Refunds, lump sums, funeral grants (KHR bn)", styles.KHR_BN, 20),
+        C("benefits", "Benefits = sum of the branches (KHR bn)", styles.KHR_BN, 22,
           lambda L, r: f"=SUM({L['old_age_benefits']}{r}:{L['lump_sums']}{r})"),
     ]
     if with_admin_rate:
         cols.append(C("admin_rate", "Admin rate (share of contributions)", styles.RATE, 13))
     cols += [
-        C("admin", "Administrative expenses (KHR)", styles.KHR, 20),
-        C("expenditure", "Expenditure B_t = benefits + admin (KHR)", styles.KHR, 22,
+        C("admin", "Administrative expenses (KHR bn)", styles.KHR_BN, 20),
+        C("expenditure", "Expenditure B_t = benefits + admin (KHR bn)", styles.KHR_BN, 22,
           lambda L, r: f"={L['benefits']}{r}+{L['admin']}{r}"),
         C("investment_return", "Return on the reserve i_t", styles.RATE, 12),
-        C("investment_income", "Investment income I_t = i_t (F_t-1 + (C_t - B_t)/2) (KHR)",
-          styles.KHR, 22, _income),
-        C("reserve_end", "Reserve at end of year F_t = F_t-1 + C_t + I_t - B_t (KHR)",
-          styles.KHR, 24, _reserve),
+        C("investment_income", "Investment income I_t = i_t (F_t-1 + (C_t - B_t)/2) (KHR bn)",
+          styles.KHR_BN, 22, _income),
+        C("reserve_end", "Reserve at end of year F_t = F_t-1 + C_t + I_t - B_t (KHR bn)",
+          styles.KHR_BN, 24, _reserve),
         C("payg_cost_rate", "PAYG cost rate B_t / S_t", styles.RATE, 13, _payg),
         C("reserve_ratio", "Reserve ratio F_t / B_t (years)", styles.RATIO, 13, _reserve_ratio),
     ]
     if with_gdp:
         cols += [
-            C("gdp", "GDP (KHR)", styles.KHR, 24),
+            C("gdp", "GDP (KHR bn)", styles.KHR_BN, 24),
             C("expenditure_pct_gdp", "Expenditure, per cent of GDP = 100 B_t / GDP",
               styles.PERCENT_POINTS, 13,
               lambda L, r: f'=IF({L["gdp"]}{r}>0,100*{L["expenditure"]}{r}/{L["gdp"]}{r},"")'),
@@ -193,9 +193,10 @@ def write_projection(ws: Worksheet, result: Any) -> ProjectionLayout:
     layout = ProjectionLayout(columns={c.key: j + 1 for j, c in enumerate(cols)},
                               years=[int(y) for y in yearly["year"]])
     L = {c.key: layout.letter(c.key) for c in cols}
-    put_title(ws, "Projection: people and money year by year (nominal KHR of each year)",
+    put_title(ws, "Projection: people and money year by year (billions of nominal KHR)",
               "Shaded columns are projected numbers; white columns are live formulas over "
-              "them (see each header). Row 5 holds the reserve F_0 and the factor v_0 = 1 at "
+              "them (see each header). Money shows in billions of KHR (KHR bn); each cell holds "
+              "the exact riel. Row 5 holds the reserve F_0 and the factor v_0 = 1 at "
               "the valuation date. Counts are on 1 January; money flows over the year, "
               "mid-year on average.")
     for j, c in enumerate(cols, start=1):
@@ -209,7 +210,7 @@ def write_projection(ws: Worksheet, result: Any) -> ProjectionLayout:
     put(ws, START_ROW, 1, f"Valuation date, 1 Jan {first_year}: reserve F_0 and v_0 = 1",
         font=styles.NOTE)
     reserve0 = cash.reserve0 if cash is not None else result.summary["reserve0"]
-    put(ws, START_ROW, layout.columns["reserve_end"], float(reserve0), styles.KHR,
+    put(ws, START_ROW, layout.columns["reserve_end"], float(reserve0), styles.KHR_BN,
         fill=styles.INPUT_FILL)
     put(ws, START_ROW, layout.columns["discount_end"], 1.0, styles.FACTOR,
         fill=styles.INPUT_FILL)

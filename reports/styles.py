@@ -7,28 +7,38 @@ separators, rates as percentages, years as plain integers.
 
 from __future__ import annotations
 
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, \
+    RegularTextRun
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
-    "KHR", "COUNT", "RATE", "PERCENT_POINTS", "YEAR", "RATIO", "FACTOR", "DATE", "PLAIN",
+    "KHR", "KHR_BN", "COUNT", "RATE", "PERCENT_POINTS", "YEAR", "RATIO", "FACTOR", "DATE", "PLAIN", "HIDDEN",
     "TITLE", "SUBTITLE", "SECTION", "HEADER", "NOTE", "KEY", "BOLD",
     "HEADER_FILL", "UNVERIFIED_FILL", "INPUT_FILL", "OPINION_FILL",
     "WRAP", "BOX", "UNLOCKED",
-    "set_widths", "style_header", "protect",
+    "set_widths", "style_header", "protect", "small_title",
 ]
 
 # Number formats (Excel codes). Money is nominal KHR, whole riel is precise enough to read;
 # the cell keeps the full value.
 KHR = "#,##0"
+# Billions of KHR, for yearly flows and reserves: the three trailing commas divide what
+# is shown by 10^9 (Excel and LibreOffice alike); the cell keeps the exact riel, so
+# formulas, CSV exports and copies stay exact. Headers say "KHR bn".
+KHR_BN = "#,##0.0,,,"
 COUNT = "#,##0"
 RATE = "0.00%"
-PERCENT_POINTS = "0.000"  # a number already in per cent (expenditure, % of GDP)
+# A number already in per cent (expenditure, % of GDP): a quoted % is shown, not applied.
+PERCENT_POINTS = '0.000"%"'
 YEAR = "0"
 RATIO = "0.00"  # reserve ratio (years of expenditure), dependency ratio
 FACTOR = "0.00000000"  # discount factors
 DATE = "yyyy-mm-dd"
+HIDDEN = ";;;"  # shows nothing: internal keys kept in the file for tracing, not for reading
 PLAIN = "General"
 
 TITLE = Font(bold=True, size=14)
@@ -76,3 +86,12 @@ def protect(ws: Worksheet) -> None:
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+
+
+def small_title(text: str, size: float = 10.0) -> Title:
+    """A bold chart title of ``size`` points (the applications' default, 13-14 points,
+    wraps a title with its units over three lines on a half-page chart)."""
+    props = CharacterProperties(sz=int(size * 100), b=True)
+    para = Paragraph(pPr=ParagraphProperties(defRPr=props),
+                     r=[RegularTextRun(rPr=props, t=text)])
+    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)

@@ -4,7 +4,10 @@ unverified parameters the results rest on, and room for the actuary's opinion.
 Headline values that the Indicators sheet holds are links to it (one place for each
 number); the others are numbers from the Python result. Each headline row carries the
 key of its source in the result (``summary.<name>``, ``yearly.<column>[<year>]``,
-``scaled[<k>].rate``).
+``scaled[<k>].rate``), in the hidden columns L and M: the reader sees no internal key
+on screen or paper; unhiding the columns, and the tests, still read them. The
+sheet opens with three to six key messages in plain sentences
+(:mod:`actuary.reports.messages`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import math
 from typing import Any
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from actuary import __version__
@@ -22,12 +26,16 @@ from actuary.analysis.sensitivity import top_assumptions
 from . import styles
 from .cells import put, put_formula, put_title
 from .indicators_sheet import milestone_years
+from .i18n import reviewed, tr
+from .messages import key_messages
 from .projection_sheet import ProjectionLayout
 
-__all__ = ["write_summary", "HEADLINE_KEY_COL", "OPINION_TITLE", "UNVERIFIED_TITLE",
+__all__ = ["write_summary", "HEADLINE_KEY_COL", "KEY_MESSAGES_TITLE", "OPINION_TITLE", "UNVERIFIED_TITLE",
            "RATE_PATHS_TITLE", "PATH_KEY_COLS", "INFLUENTIAL_TITLE", "ECONOMY_TITLE"]
 
-HEADLINE_KEY_COL = 4
+HEADLINE_KEY_COL = 12  # the keys: in hidden column L (and M), kept in the file for tracing
+KEY_MESSAGES_TITLE = "Key messages"
+SOLVED_TITLE = "What was solved"
 OPINION_TITLE = "Actuary's opinion"
 UNVERIFIED_TITLE = "UNVERIFIED parameters the results rest on"
 ECONOMY_TITLE = "One economy: the average insurable wage against GDP per head"
@@ -78,7 +86,7 @@ def _about(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -
         ("Assumption set content hash (SHA-256)",
          prov.get("assumption_set_hash") or aset.content_hash()),
         ("Starting population", f"{pop.name} (status: {pop.status}): {pop.description}"),
-        ("Reserve at the valuation date F_0 (KHR)", float(result.summary["reserve0"])),
+        ("Reserve at the valuation date F_0 (KHR bn)", float(result.summary["reserve0"])),
         ("Run", f"{prov.get('run_at_utc', 'unknown time')} UTC; written by actuary "
                 f"{__version__}; see the Provenance sheet"),
     ]
@@ -86,7 +94,7 @@ def _about(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -
     for label, value in items:
         r = cur.take()
         put(ws, r, 1, label, font=styles.BOLD)
-        fmt = styles.DATE if label == "Valuation date" else styles.KHR
+        fmt = styles.DATE if label == "Valuation date" else styles.KHR_BN
         put(ws, r, 2, value, fmt)
     # implausible starting data the user chose to value (--accept-implausible)
     for note in getattr(pop, "accepted", ()):
@@ -94,6 +102,21 @@ def _about(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -
         put(ws, r, 1, "IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)", font=styles.BOLD,
             fill=styles.UNVERIFIED_FILL)
         put(ws, r, 2, note, fill=styles.UNVERIFIED_FILL)
+
+
+def _messages(ws: Worksheet, cur: _Cursor, result: Any, lang: str) -> None:
+    """The key messages (:mod:`actuary.reports.messages`), one wrapped sentence a row,
+    after a note that a Khmer draft has not been reviewed."""
+    _section(ws, cur, tr("key_messages", lang))
+    if lang != "en" and not reviewed(lang):
+        put(ws, cur.take(), 1, tr("draft_note", lang), font=styles.NOTE,
+            fill=styles.UNVERIFIED_FILL)
+    for k, text in enumerate(key_messages(result, lang), start=1):
+        r = cur.take()
+        put(ws, r, 1, f"{k}. {text}").alignment = styles.WRAP
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
+        per_line = 120 if lang == "en" else 70  # Khmer script is wider
+        ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(text) / per_line))
 
 
 def _headline_rows(result: Any, layout: ProjectionLayout) -> list[tuple[str, str, str, str]]:
@@ -169,7 +192,7 @@ def _headline(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout
     _section(ws, cur, "Headline indicators" + (" (the same under either rate path)"
                                                if result.rate_paths else ""),
              "Definitions on the Indicators sheet; linked cells follow the Projection sheet.")
-    _headers(ws, cur.take(), ["Indicator", "Value", "Unit", "Key (source in the result)"])
+    _headers(ws, cur.take(), ["Indicator", "Value", "Unit", ""])
     for label, key, unit, fmt in _headline_rows(result, layout):
         r = cur.take()
         put(ws, r, 1, label)
@@ -179,7 +202,7 @@ def _headline(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout
         else:
             put(ws, r, 2, value, fmt)
         put(ws, r, 3, unit)
-        put(ws, r, HEADLINE_KEY_COL, key, font=styles.KEY)
+        put(ws, r, HEADLINE_KEY_COL, key, styles.HIDDEN, font=styles.KEY)
 
 
 _PATH_UNITS = {"year": ("calendar year", styles.YEAR), "rate": ("share of insurable earnings",
@@ -241,7 +264,7 @@ def _rate_paths(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayo
              "held": "[B] Rate held at its last enacted step"}
     _headers(ws, cur.take(), ["Indicator", *(names[p.key] for p in paths),
                               *(["(one path only)"] if len(paths) == 1 else []),
-                              "Key [A] (source in the result)", "Key [B]", "Unit"])
+                              "Unit"])
     first = layout.years[0]
     for key, label, kind in PATH_INDICATORS:
         unit, fmt = _PATH_UNITS[kind]
@@ -251,8 +274,8 @@ def _rate_paths(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayo
         put(ws, r, 1, label.strip())
         for k, p in enumerate(paths):
             src = _path_cell(ws, r, 2 + k, result, layout, cells, p, key, fmt)
-            put(ws, r, PATH_KEY_COLS[k], src, font=styles.KEY)
-        put(ws, r, PATH_KEY_COLS[1] + 1, unit)
+            put(ws, r, PATH_KEY_COLS[k], src, styles.HIDDEN, font=styles.KEY)
+        put(ws, r, 4, unit)
 
 
 def _influential(ws: Worksheet, cur: _Cursor, result: Any) -> None:
@@ -265,13 +288,14 @@ def _influential(ws: Worksheet, cur: _Cursor, result: Any) -> None:
              f"Ranked by the largest change in the GAP over {horizon} years among the tests "
              "of each assumption (Sensitivity sheet, with its tornado chart).")
     _headers(ws, cur.take(), ["Assumption (its largest test)", f"Change in GAP {horizon}",
-                              "Unit", "Key (source in the result)"])
+                              "Unit", ""])
     for k, rec in top.iterrows():
         r = cur.take()
         put(ws, r, 1, f"{k + 1}. {rec['assumption']} ({rec['test']})")
         put(ws, r, 2, rec["gap_change"], styles.RATE)
         put(ws, r, 3, "share of insurable earnings")
-        put(ws, r, HEADLINE_KEY_COL, f"sensitivity.gap_change[{rec['test']}]", font=styles.KEY)
+        put(ws, r, HEADLINE_KEY_COL, f"sensitivity.gap_change[{rec['test']}]", styles.HIDDEN,
+            font=styles.KEY)
 
 
 def _economy(ws: Worksheet, cur: _Cursor, result: Any) -> None:
@@ -333,28 +357,28 @@ def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
              "pensions in payment, valued member by member with the basis's decrements and "
              "discounted at its investment return (projected unit credit: future wages add "
              "nothing). actuary.analysis.valuation.accrued_liability.")
-    _headers(ws, cur.take(), ["Measure", "Value", "Unit", "Key (source in the result)"])
+    _headers(ws, cur.take(), ["Measure", "Value", "Unit", ""])
     year = result.aset.first_year
-    split = (("  of which pensions in payment and their survivors", "pensioners", "KHR",
-              styles.KHR),
+    split = (("  of which pensions in payment and their survivors", "pensioners", "KHR bn",
+              styles.KHR_BN),
              ("  of which members' rights, service frozen on the valuation date", "members",
-              "KHR", styles.KHR),
+              "KHR bn", styles.KHR_BN),
              ("Members' future benefits with service to retirement (upper bound, not in "
-              "the liability)", "members_projected_service", "KHR", styles.KHR)
+              "the liability)", "members_projected_service", "KHR bn", styles.KHR_BN)
              ) if "method" in acc else ()
     for label, key, unit, fmt in (
-            ("Accrued-to-date liability at the valuation date", "adl", "KHR", styles.KHR),
+            ("Accrued-to-date liability at the valuation date", "adl", "KHR bn", styles.KHR_BN),
             *split,
-            ("Reserve at the valuation date", "reserve0", "KHR", styles.KHR),
+            ("Reserve at the valuation date", "reserve0", "KHR bn", styles.KHR_BN),
             ("Reserve / accrued-to-date liability", "funded_ratio", "share of the liability",
              styles.RATE),
             (f"Accrued-to-date liability, per cent of the GDP of {year}", "adl_pct_gdp",
-             "per cent of GDP", "0.00")):
+             "per cent of GDP", styles.PERCENT_POINTS)):
         r = cur.take()
         put(ws, r, 1, label)
         put(ws, r, 2, acc[key], fmt)
         put(ws, r, 3, unit)
-        put(ws, r, HEADLINE_KEY_COL, f"accrued.{key}", font=styles.KEY)
+        put(ws, r, HEADLINE_KEY_COL, f"accrued.{key}", styles.HIDDEN, font=styles.KEY)
 
 
 _GENDER_MEASURES = (
@@ -447,14 +471,26 @@ def _writable(cell: Any) -> None:
 
 
 def write_summary(ws: Worksheet, result: Any, layout: ProjectionLayout,
-                  cells: dict[str, str]) -> int:
-    """Fill the Summary sheet; return the first free row."""
+                  cells: dict[str, str], lang: str = "en",
+                  preface: list[tuple[str, str]] | None = None) -> int:
+    """Fill the Summary sheet (title and key messages in ``lang``); return the first
+    free row."""
     scheme = result.aset.scheme
-    put_title(ws, f"Actuarial valuation: {scheme.description}",
+    put_title(ws, tr("summary_title", lang, scheme=scheme.description),
               f"Valuation date {result.aset.valuation_date.isoformat()}; results year by year "
               "on the Projection sheet, definitions on the Indicators sheet.")
     styles.set_widths(ws, WIDTHS)
+    for col in PATH_KEY_COLS:
+        ws.column_dimensions[get_column_letter(col)].hidden = True
     cur = _Cursor(3)
+    if preface:
+        _section(ws, cur, SOLVED_TITLE)
+        for label, text in preface:
+            r = cur.take()
+            put(ws, r, 1, label, font=styles.BOLD)
+            put(ws, r, 2, text).alignment = styles.WRAP
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
+    _messages(ws, cur, result, lang)
     _about(ws, cur, result, layout)
     _rate_paths(ws, cur, result, layout, cells)
     _headline(ws, cur, result, layout, cells)

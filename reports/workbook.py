@@ -1,11 +1,12 @@
 """The valuation workbook: one ``.xlsx`` view of a :class:`~actuary.analysis.valuation.ValuationResult`.
 
 Sheets in the order a valuation report is read (DESIGN §6b, after Canada's Chief
-Actuary and the ILO): Summary, Indicators, Projection, Population, Assumptions,
-Starting data, Sensitivity, Provenance. The Projection sheet's derived columns, the
+Actuary and the ILO): Summary, Charts, Indicators, Projection, Financing (the live
+layer: unlocked rate, return and expense inputs that move the reserve), Population,
+Assumptions, Starting data, Sensitivity, Provenance. The Projection sheet's derived columns, the
 GAP, the actuarial balance and the sensitivity changes are live formulas over the
-projected numbers, so an Excel user can follow every figure; the charts on the
-Summary read the Projection sheet.
+projected numbers, so an Excel user can follow every figure; the charts read the
+Projection sheet.
 
 Tables of values carry a key naming their source in the result:
 ``summary.<name>``, ``yearly.<column>[<year>]``, ``by_sex.<column>[<year>,<sex>]``,
@@ -32,31 +33,37 @@ from actuary.io.errors import DataError
 from actuary.io.fileio import atomic_path, save_xlsx
 
 from . import styles
-from .charts import add_charts
+from .charts import write_charts_sheet
 from .data_sheets import write_assumptions, write_provenance, write_starting
+from .financing_sheet import write_financing
 from .indicators_sheet import write_indicators
 from .opinion import add_isap_sheets
 from .population_sheet import write_population
+from .printing import prepare_for_print
 from .projection_sheet import write_projection
 from .sensitivity_sheet import write_sensitivity
 from .summary_sheet import write_summary
 
 __all__ = ["write_valuation_workbook", "build_workbook", "finish_workbook", "SHEETS"]
 
-SHEETS = ("Summary", "Indicators", "Projection", "Population", "Assumptions", "Starting data",
+SHEETS = ("Summary", "Charts", "Indicators", "Projection", "Financing", "Population",
+          "Assumptions", "Starting data",
           "Sensitivity", "Provenance")
 
 
-def build_workbook(result: Any) -> Workbook:
-    """The workbook of ``result`` in memory (see the module docstring for its sheets)."""
+def build_workbook(result: Any, lang: str = "en",
+                   preface: list[tuple[str, str]] | None = None) -> Workbook:
+    """The workbook of ``result`` in memory (see the module docstring for its sheets);
+    ``lang`` (``en``, ``km``) for the labels the message catalogue holds."""
     wb = Workbook()
     wb.remove(wb.active)
     ws = {name: wb.create_sheet(name) for name in SHEETS}
     # The Projection sheet comes first in the writing: the others refer to its cells.
     layout = write_projection(ws["Projection"], result)
     cells = write_indicators(ws["Indicators"], result, layout)
-    write_summary(ws["Summary"], result, layout, cells)
-    add_charts(ws["Summary"], ws["Projection"], layout)
+    write_summary(ws["Summary"], result, layout, cells, lang, preface)
+    write_charts_sheet(ws["Charts"], ws["Projection"], layout, result, lang)
+    write_financing(ws["Financing"], result, layout)
     write_population(ws["Population"], result)
     write_assumptions(ws["Assumptions"], result)
     write_starting(ws["Starting data"], result)
@@ -122,12 +129,16 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
     """Write ``wb`` to ``path`` with its properties' time on every zip entry.
 
     openpyxl's own ``save`` stamps the clock's time; same result, same bytes here.
+    Every sheet gets its print setup first (:func:`actuary.reports.printing.prepare_for_print`).
     """
+    prepare_for_print(wb)
     stamp = wb.properties.modified or datetime(1980, 1, 1)
     save_xlsx(wb, path, _StampedZip(path, stamp))
 
 
-def write_valuation_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
+def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
+                             lang: str = "en",
+                             preface: list[tuple[str, str]] | None = None) -> Path:
     """Write the valuation workbook of ``result`` to ``path`` (``.xlsx``), atomically.
 
     Parameters
@@ -138,6 +149,12 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
     path
         Destination; its folder is created if needed. An existing file is replaced
         only once the new one is complete.
+    lang
+        ``en`` or ``km``: the language of the Summary's title and key messages and of
+        the Charts sheet (:mod:`actuary.reports.i18n`; the tables stay in English).
+    preface
+        (label, text) rows opening the Summary under the heading "What was solved"
+        (``actuary solve``: lever, target, solution, whether the target is met).
 
     Returns
     -------
@@ -149,7 +166,7 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
     DataError
         If ``path`` does not end in ``.xlsx``.
     """
-    return write_xlsx(build_workbook, result, path)
+    return write_xlsx(lambda r: build_workbook(r, lang, preface), result, path)
 
 
 def write_xlsx(build: Any, content: Any, path: str | os.PathLike[str]) -> Path:

@@ -60,3 +60,38 @@ def formula_problems(path: Path, workdir: Path, expected: Callable[[openpyxl.Wor
                 if not agrees(want_at[where], got):
                     problems.append((where, cell.value, got, want_at[where]))
     return checked, problems, computed
+
+
+def to_pdf(path: Path, workdir: Path) -> Path:
+    """Convert the workbook at ``path`` to PDF with LibreOffice headless (every sheet,
+    with the print setup the workbook carries)."""
+    out = workdir / "pdf"
+    profile = workdir / "lo-profile"
+    env = dict(os.environ, HOME=str(workdir / "home"))
+    cmd = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+           "--convert-to", "pdf", "--outdir", str(out), str(path)]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=180)
+    target = out / (path.stem + ".pdf")
+    assert target.exists(), f"LibreOffice did not print the workbook: {done.stdout} {done.stderr}"
+    return target
+
+
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """The text of each page of ``pdf`` (pdftotext -layout, from poppler-utils), one
+    string a page; pages are split at form feeds."""
+    done = subprocess.run([PDFTOTEXT, "-layout", "-enc", "UTF-8", str(pdf), "-"],
+                          capture_output=True, text=True, timeout=120, check=True)
+    pages = done.stdout.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def pdf_page_count(pdf: Path) -> int:
+    """Pages of ``pdf``: pdftotext's pages when installed, else the page objects."""
+    if PDFTOTEXT:
+        return len(pdf_pages(pdf))
+    import re
+
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))

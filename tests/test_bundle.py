@@ -189,3 +189,17 @@ def test_compare_bundle(tmp_path):
             "inputs/shipped/assumptions/data/scenarios/accrual_175.yaml"} <= names
     assert manifest["rerun_argv"] == ["compare", "cambodia-default", "accrual-1.75",
                                       "--horizon", "80", "--out", "outputs/c.xlsx", "--quiet"]
+
+
+def test_paths_of_shipped_inputs_mask_the_same_in_another_install(tmp_path):
+    """A bundle made by one install and verified by another: the shipped files are read
+    from different folders; each place masks to the file's name in the archive."""
+    from actuary.cli.bundle import _installed, _masker
+
+    name = "inputs/shipped/assumptions/data/cambodia_default.yaml"
+    manifest = {"cwd": "/elsewhere", "command": "actuary valuate", "rerun_argv": ["valuate"],
+                "files": [{"archive": name, "original": "/other/install/" + name[16:]}]}
+    mask = _masker(manifest, tmp_path)
+    assert mask(f"read {_installed(name)}") == mask(f"read /other/install/{name[16:]}") \
+        == f"read <{name}>"
+    assert mask("at 2026-12-07 09:19:00 UTC") == "at <time> UTC"

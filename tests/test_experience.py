@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 import math
 from collections import defaultdict
@@ -512,6 +514,23 @@ def test_cli_experience_writes_workbook_and_table(tmp_path):
     book = openpyxl.load_workbook(out, read_only=True)
     assert book.sheetnames == ["Summary", "Rates", "A-E", "Tests", "Survival", "Exposure"]
     assert "SYNTHETIC" in book["Summary"]["A1"].value
+    # crude against graduated rates with the interval: one chart a graduated sex, whose
+    # series read the Rates table's crude m, bounds and graduated mu over that sex's rows
+    full = openpyxl.load_workbook(out)
+    ws = full["Rates"]
+    header = next(r for r in range(1, 10) if ws.cell(row=r, column=1).value == "Sex")
+    titles = [ws.cell(row=header, column=c).value for c in (6, 7, 8, 16)]
+    assert titles == ["Crude m", "m lower", "m upper", "Graduated mu"]
+    charts = ws._charts
+    assert len(charts) >= 1
+    for chart in charts:
+        refs = [s.val.numRef.f for s in chart.series]
+        assert [re.search(r"\$([A-Z]+)\$", f)[1] for f in refs] == ["F", "G", "H", "P"]
+        rows = {re.findall(r"\$(\d+)", f)[0] for f in refs}
+        assert len(rows) == 1
+        first = int(rows.pop())
+        sexes = {ws.cell(row=first + k, column=1).value for k in range(3)}
+        assert len(sexes) == 1 and chart.y_axis.scaling.logBase == 10
     bad = CliRunner().invoke(main, ["experience", str(tmp_path / "none.csv"), "--decrement",
                                     "death"])
     assert bad.exit_code == 1 and "file not found" in bad.output

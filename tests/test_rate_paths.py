@@ -14,6 +14,7 @@ from actuary.analysis import indicators as ind
 from actuary.analysis.rate_paths import PATH_INDICATORS, held_rates, path_indicators, rate_paths
 from actuary.analysis.sensitivity import overlay
 from actuary.analysis.valuation import cash_flows, load_population
+from actuary.reports.summary_sheet import PATH_KEY_COLS
 from actuary.assumptions import load_basis
 from actuary.engine.build import build_basis
 from actuary.engine.projection import project
@@ -140,7 +141,7 @@ def test_console_workbook_and_csv_show_both_paths(tmp_path):
     assert economy[0]["year"] == "2025" and float(economy[0]["relative"]) == 1.0
     # the Summary: the two paths side by side, the held one as a number
     ws = openpyxl.load_workbook(out)["Summary"]
-    found = {ws.cell(row=r, column=5).value: ws.cell(row=r, column=3).value
+    found = {ws.cell(row=r, column=PATH_KEY_COLS[1]).value: ws.cell(row=r, column=3).value
              for r in range(1, ws.max_row + 1)}
     assert found["rate_paths.held.depletion_year"] == year
     assert found["rate_paths.held.actuarial_balance_75"] == pytest.approx(balance[1], rel=1e-15)

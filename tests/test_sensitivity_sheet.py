@@ -15,7 +15,7 @@ from test_workbook import synthetic_result  # noqa: E402
 
 from actuary.reports import write_valuation_workbook  # noqa: E402
 from actuary.reports.sensitivity_sheet import RANKING_COL, SENSITIVITY_HEADER_ROW, TORNADO_TITLE  # noqa: E402
-from actuary.reports.summary_sheet import INFLUENTIAL_TITLE  # noqa: E402
+from actuary.reports.summary_sheet import HEADLINE_KEY_COL, INFLUENTIAL_TITLE  # noqa: E402
 
 ROWS = [  # test, kind, assumption, gap
     ("base", "base", "", 0.10),
@@ -78,4 +78,4 @@ def test_summary_names_the_five_most_influential_assumptions(book):
                      "3. transitional credits (credits none)", "4. mortality (mortality)",
                      "5. exit and re-entry (exit)"]
     assert ws.cell(row=first, column=2).value == pytest.approx(0.08)
-    assert ws.cell(row=first, column=4).value == "sensitivity.gap_change[frozen]"
+    assert ws.cell(row=first, column=HEADLINE_KEY_COL).value == "sensitivity.gap_change[frozen]"

@@ -287,3 +287,32 @@ def test_solve_command(tmp_path):
                                   "--target", "steady-state"])
     assert r.exit_code == 1 and "paid from the budget" in r.output, r.output
     assert "Traceback" not in r.output
+
+
+def test_solve_workbook_states_lever_target_solution_and_whether_met(tmp_path):
+    import sys
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    import openpyxl
+
+    from actuary.cli.solve_cmd import solve_preface
+    from actuary.reports import write_valuation_workbook
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_workbook import synthetic_result
+
+    text = "lever:   contribution rate 15.3790% from 2025\ntarget:  no depletion until 2104"
+    met = solve_preface(SimpleNamespace(describe=lambda: text, margin=2e-9))
+    assert met[0] == ("Lever and solution", "contribution rate 15.3790% from 2025")
+    assert met[1] == ("Target", "no depletion until 2104")
+    assert met[-1][0] == "Target truly met" and met[-1][1].startswith("yes")
+    missed = solve_preface(SimpleNamespace(describe=lambda: text, margin=-0.5))
+    assert missed[-1][1].startswith("NO")
+    path = write_valuation_workbook(synthetic_result(n_years=30, sensitivity=False),
+                                    tmp_path / "s.xlsx", preface=missed)
+    ws = openpyxl.load_workbook(path)["Summary"]
+    assert ws["A4"].value == "What was solved"
+    assert [ws.cell(row=r, column=1).value for r in range(5, 8)] == \
+        ["Lever and solution", "Target", "Target truly met"]
+    assert ws["B7"].value.startswith("NO")

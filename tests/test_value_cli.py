@@ -375,3 +375,26 @@ def test_libreoffice_opens_and_computes_every_formula(default_run, python_run, t
     # the id that looks like a formula came through LibreOffice as text
     ids = {c.value for (c,) in computed["By member"].iter_rows(min_col=1, max_col=1)}
     assert FORMULA_ID in ids
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice prints the workbook (CI installs it)")
+def test_closed_group_labels_and_values_print_together(default_run, tmp_path):
+    """They printed on different pages before the print setup (issue 20)."""
+    from libreoffice import PDFTOTEXT, to_pdf
+    from test_printing import _pairs_on_one_line
+
+    if PDFTOTEXT is None:
+        pytest.skip("pdftotext (poppler-utils) reads the PDF; CI installs it")
+    _, path, _ = default_run
+    pdf = to_pdf(path, tmp_path)
+    checked, apart = _pairs_on_one_line(path, "Summary", pdf)
+    assert checked >= 3 and not apart, apart
+    # the present values by status and sex as a chart over the Results table's rows
+    book = openpyxl.load_workbook(path)
+    (chart,) = book["Results by status and sex"]._charts
+    refs = [s.val.numRef.f for s in chart.series]
+    assert [r.split("!")[1][:3] for r in refs] == ["$D$", "$F$"]
+    # and the By member sheet prints its first rows only
+    members = book["By member"]
+    last = int(members.print_area.rsplit("$", 1)[1])
+    assert 60 < last <= 70 < members.max_row

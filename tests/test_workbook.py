@@ -32,9 +32,10 @@ from actuary.assumptions import load_basis  # noqa: E402
 from actuary.io.errors import ActuaryError  # noqa: E402
 from actuary.engine.projection import project  # noqa: E402
 from actuary.reports import write_valuation_workbook  # noqa: E402
+from actuary.reports.summary_sheet import HEADLINE_KEY_COL, PATH_KEY_COLS  # noqa: E402
 from actuary.engine.starting import StartingPopulation  # noqa: E402
 
-SHEET_ORDER = ["Summary", "Indicators", "Projection", "Population", "Assumptions",
+SHEET_ORDER = ["Summary", "Charts", "Indicators", "Projection", "Financing", "Population", "Assumptions",
                "Starting data", "Sensitivity", "Provenance", "Data and assumptions",
                "Actuarial opinion"]  # and Actual vs expected before the opinion when
 #                                        accounts are compared (tests/test_bundle.py)
@@ -307,7 +308,7 @@ def _keyed_cells(ws, value_col: int, key_col: int):
 
 def test_numbers_written_are_those_their_keys_name(book, result):
     checked = 0
-    for sheet, value_col, key_col in (("Indicators", 4, 7), ("Summary", 2, 4)):
+    for sheet, value_col, key_col in (("Indicators", 4, 7), ("Summary", 2, HEADLINE_KEY_COL)):
         for key, cell in _keyed_cells(book[sheet], value_col, key_col):
             if cell.data_type == "n" and cell.value is not None:
                 assert cell.value == pytest.approx(float(resolve_key(result, key)), rel=1e-15), key
@@ -318,7 +319,7 @@ def test_numbers_written_are_those_their_keys_name(book, result):
 def test_summary_links_point_to_the_same_quantity(book, result):
     ws, ind = book["Summary"], book["Indicators"]
     links = 0
-    for key, cell in _keyed_cells(ws, 2, 4):
+    for key, cell in _keyed_cells(ws, 2, HEADLINE_KEY_COL):
         if cell.data_type != "f":
             continue
         (sheet, col, row, _c, _r), = _refs(cell.value)
@@ -400,7 +401,7 @@ def test_number_formats_widths_and_frozen_headers(book):
     r = next(iter(rows.values()))
     assert ws.cell(row=r, column=keys["year"]).number_format == "0"
     for key in ("contributions", "reserve_end", "insurable_earnings", "investment_income"):
-        assert ws.cell(row=r, column=keys[key]).number_format == "#,##0", key
+        assert ws.cell(row=r, column=keys[key]).number_format == "#,##0.0,,,", key  # KHR bn
     for key in ("payg_cost_rate", "contribution_rate", "investment_return"):
         assert ws.cell(row=r, column=keys[key]).number_format == "0.00%", key
     assert ws.cell(row=4, column=keys["reserve_end"]).font.b
@@ -413,7 +414,8 @@ def test_charts_read_the_projection_sheet(written):
     with zipfile.ZipFile(written) as z:
         charts = sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
         xml = [z.read(n).decode() for n in charts]
-    assert len(charts) == 3
+    xml = [x for x in xml if "Projection" in x]  # the pyramids read the Charts sheet
+    assert len(xml) == 3
     text = "".join(xml)
     for needle in ("Reserve at the end of the year", "PAYG cost rate and legislated",
                    "Active contributors and pensioners"):
@@ -508,7 +510,7 @@ def test_short_projection_without_sensitivities(tmp_path):
     assert short.summary["gap_50"] is None and short.summary["depletion_year"] is None
     book = openpyxl.load_workbook(write_valuation_workbook(short, tmp_path / "s.xlsx"))
     assert book.sheetnames == SHEET_ORDER
-    summary = {book["Summary"].cell(row=r, column=4).value: book["Summary"].cell(row=r, column=2)
+    summary = {book["Summary"].cell(row=r, column=HEADLINE_KEY_COL).value: book["Summary"].cell(row=r, column=2)
                for r in range(1, book["Summary"].max_row + 1)}
     assert summary["summary.gap_50"].value == "not available (projection too short)"
     assert summary["summary.depletion_year"].value.startswith("not within the projection")
@@ -536,11 +538,69 @@ def test_shipped_valuation(tmp_path):
     assert counts == pytest.approx(res.population.rows["count"].tolist(), rel=1e-15)
     # the depletion year with the rate held, beside the legislated one on the Summary
     summary = book["Summary"]
-    held = {summary.cell(row=r, column=5).value: summary.cell(row=r, column=3).value
+    held = {summary.cell(row=r, column=PATH_KEY_COLS[1]).value: summary.cell(row=r, column=3).value
             for r in range(1, summary.max_row + 1)}
     assert held["rate_paths.held.depletion_year"] == res.rate_paths[1].indicators[
         "depletion_year"] > 2025
-    keyed = dict(_keyed_cells(summary, 2, 4))
+    keyed = dict(_keyed_cells(summary, 2, HEADLINE_KEY_COL))
     # the implicit pension debt, as the result holds it
     for key in ("accrued.adl", "accrued.reserve0", "accrued.funded_ratio", "accrued.adl_pct_gdp"):
         assert keyed[key].value == pytest.approx(resolve_key(res, key), rel=1e-15)
+
+
+def test_pyramids_count_everyone_by_age_group_and_sex(written, result):
+    """The pyramid tables on the Charts sheet hold every person of the year, by sex,
+    in 5-year groups (checked against the projection's own people array)."""
+    from actuary.reports.pyramid import PYRAMID_OFFSETS
+
+    book = openpyxl.load_workbook(written)
+    ws = book["Charts"]
+    people = result.projection.people  # [year, status, sex, age]
+    first = result.projection.basis.first_year
+    found = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            head = cell.value
+            if not (isinstance(head, str) and head.startswith("Age, ")):
+                continue
+            r, c = cell.row, cell.column
+            year = int(head[5:])
+            rows = range(r + 1, r + 21)
+            men = -sum(ws.cell(row=k, column=c + 1).value for k in rows)
+            women = sum(ws.cell(row=k, column=c + 2).value for k in rows)
+            assert ws.cell(row=r + 1, column=c).value == "0-4"
+            assert ws.cell(row=r + 20, column=c).value == "95+"
+            t = year - first
+            assert men == pytest.approx(people[t, :, 0, :].sum(), rel=1e-12)
+            assert women == pytest.approx(people[t, :, 1, :].sum(), rel=1e-12)
+            # ages 20-24 of women, by hand
+            assert ws.cell(row=r + 5, column=c + 2).value == pytest.approx(
+                people[t, :, 1, 20:25].sum(), rel=1e-12)
+            found += 1
+    assert found == len(PYRAMID_OFFSETS)
+    bars = [c for c in ws._charts if getattr(c, "type", None) == "bar"]
+    assert len(bars) == found
+
+
+def test_summary_opens_with_key_messages_from_the_figures(book, result):
+    from actuary.reports.messages import key_messages
+    from actuary.reports.summary_sheet import KEY_MESSAGES_TITLE
+
+    ws = book["Summary"]
+    assert ws.cell(row=4, column=1).value == KEY_MESSAGES_TITLE
+    texts = []
+    r = 5
+    while isinstance(ws.cell(row=r, column=1).value, str) and \
+            ws.cell(row=r, column=1).value[:1].isdigit():
+        texts.append(ws.cell(row=r, column=1).value)
+        r += 1
+    assert 3 <= len(texts) <= 6
+    assert texts == [f"{k}. {t}" for k, t in enumerate(key_messages(result), start=1)]
+    dep = result.summary["depletion_year"]  # 2058 for the synthetic result
+    assert f"runs out in {dep}." in texts[0]
+    assert f"KHR {result.summary['reserve0'] / 1e9:,.1f} billion" in texts[1]
+    gap = result.summary["gap_75"]
+    assert any(f"{100 * gap:.2f}%" in t and "75 years" in t for t in texts)
+    # no internal key is shown: the key columns are hidden
+    for col in PATH_KEY_COLS:
+        assert ws.column_dimensions[openpyxl.utils.get_column_letter(col)].hidden

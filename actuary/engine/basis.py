@@ -345,7 +345,7 @@ class Basis:
         by sex and age only, but its insurable wages are made gross means age by age
         (:func:`actuary.engine.wages.gross_mean`), which are not on the salary scale
         the entrants' gross wages follow: pooling them moves its yearly contributions
-        and benefits by at most 0.13%, its people not at all (tested). ``full_service``
+        and benefits by at most 0.07%, its people not at all (tested). ``full_service``
         keeps all 51 slots.
         """
         r = self.rules

@@ -17,8 +17,8 @@ Timing conventions (the kernel's year ``t`` is calendar year ``y = first_year + 
 * Wages: a starting population giving insurable wages (its ``wage_basis``, the default)
   has each row's wage made the gross mean that gives it within the floor and ceiling
   (:func:`actuary.engine.wages.gross_mean`), as the kernel caps a cell's gross wage each
-  year; entrants' wages follow the actives' average insurable wage by sex on the salary
-  scale, made gross age by age the same way.
+  year; entrants' gross wages follow the actives' average gross wage by sex on the
+  salary scale (the scale the projection moves gross wages along).
 * New entrants bring the number of actives on 1 January of ``y+1`` to the number on the
   valuation date grown by ``coverage.active_growth`` of each year up to ``y``.
 * Optional rules use the value in force on 31 December of ``y`` (they act at the end of
@@ -238,9 +238,6 @@ def build_basis(
 
     counts = start.active_count.sum(axis=2)
     masses = start.active_wage.sum(axis=2)
-    to_gross = population.wage_basis == "insurable" and rules.wage_sigma > 0
-    if to_gross:  # the profile of the insurable wages, made gross age by age below
-        masses = _insurable_masses(population, masses.shape)
     if counts.sum() <= 0:
         raise AssumptionError("the starting population has no active contributors",
                               source=population.path, expected="at least one active row")
@@ -252,9 +249,6 @@ def build_basis(
         else:
             m_s, sal_bar = masses[s].sum(), np.sum(counts[s] * sal[s]) / n_s
         base_wage[s] = (m_s / n_s) * sal[s] / sal_bar
-    if to_gross:
-        fl, ce = 12.0 * rules.wage_floor, 12.0 * rules.wage_ceiling
-        base_wage = np.vectorize(lambda w: gross_mean(w, fl, ce, rules.wage_sigma))(base_wage)
     level = np.cumprod(1.0 + wage_growth)  # wage level of year y+1 relative to y0
     entrant_wage = level[:, None, None] * base_wage[None, :, :]
 
@@ -403,18 +397,6 @@ def starting_state(population: StartingPopulation, rules: StartRules) -> Startin
     _STATES.insert(0, (population, key, state))
     del _STATES[4:]
     return state
-
-
-def _insurable_masses(population: StartingPopulation, shape: tuple[int, ...]) -> np.ndarray:
-    """Annual insurable wage mass (KHR per year) of the actives by sex and age, from the rows."""
-    rows = population.rows[(population.rows["status"] == "active")
-                           & population.rows["average_monthly_wage"].notna()]
-    out = np.zeros(shape)
-    sex = np.where(rows["sex"].to_numpy() == "M", 0, 1)
-    np.add.at(out, (sex, rows["age"].to_numpy(dtype=np.int64)),
-              12.0 * rows["count"].to_numpy(dtype=float)
-              * rows["average_monthly_wage"].to_numpy(dtype=float))
-    return out
 
 
 def _with_gross_wages(population: StartingPopulation, floor: float, ceiling: float,

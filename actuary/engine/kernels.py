@@ -368,6 +368,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     gr = p_stay * rv1
                     last_w = -1.0
                     last_cw = 0.0
+                    prev_w = -1.0
+                    prev_cw = 0.0
                     row_n = 0.0
                     row_cw = 0.0
                     row_w = 0.0
@@ -378,9 +380,17 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         rm = act_r[s, x, n]
                         w = wm / cnt if cnt > 0.0 else 0.0
                         if abs(w - last_w) > 1e-13 * w:
-                            last_w = w
-                            last_cw = capped_mean_logs(w, floor, ceiling, log_floor,
-                                                       log_ceiling, wage_sigma)
+                            # two wages kept: the slots of a row alternate between those of
+                            # the starting members and of the entrants (gross means of
+                            # insurable wages are not on one salary scale)
+                            if abs(w - prev_w) <= 1e-13 * w:
+                                last_w, prev_w = prev_w, last_w
+                                last_cw, prev_cw = prev_cw, last_cw
+                            else:
+                                prev_w, prev_cw = last_w, last_cw
+                                last_w = w
+                                last_cw = capped_mean_logs(w, floor, ceiling, log_floor,
+                                                           log_ceiling, wage_sigma)
                         cwm = last_cw * cnt  # capped wage mass of the cell
                         row_n += cnt
                         row_cw += cwm

@@ -1,0 +1,205 @@
+"""The Financing sheet: the live financing layer a user can play with.
+
+An unlocked Inputs block gives, for each projection year, the contribution rate, the
+return on the reserve and the administrative expenses as a share of contributions,
+under the workbook-defined names ``ContributionRate``, ``InvestmentReturn`` and
+``AdminRate`` (one cell a projection year; filled with the valuation's own values).
+Everything else on the sheet is a formula over those inputs and the projected
+insurable earnings, collection and benefits of the Projection sheet:
+
+- contributions ``C_t = pi_t x collection_t x S_t``; administrative expenses
+  ``a_t x C_t`` (plus the projection's own expenses when the scheme does not charge
+  them as a share of contributions); expenditure ``B_t = benefits + expenses``;
+- investment income ``I_t = i_t (F_{t-1} + (C_t - B_t)/2)`` and the reserve
+  ``F_t = F_{t-1} + C_t + I_t - B_t`` (name ``Reserve``), the reserve ratio
+  ``F_t / B_t``, the PAYG cost rate ``B_t / S_t``;
+- the discount factors ``v_t``, ``u_t``; the GAP over 75 years, the actuarial balance
+  over 75 years, and the depletion year (name ``DepletionYear``: the first year whose
+  end-of-year reserve is negative), as :mod:`actuary.analysis.indicators` defines them.
+
+What the layer holds fixed, said on the sheet too: the people, their insurable
+earnings and the benefits are those of the projection; they do not respond to the
+contribution rate, and the return does not change benefits (the projection's
+indexation and wage paths stay as they were). The rest of the workbook stays
+protected and keeps the valuation's own figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import styles
+from .cells import put, put_formula, put_title
+from .projection_sheet import ProjectionLayout
+
+__all__ = ["write_financing", "FINANCING_SHEET", "FIRST_ROW", "COLUMNS", "INPUT_NAMES",
+           "GAP_YEARS", "SCALAR_ROWS"]
+
+FINANCING_SHEET = "Financing"
+HEADER_ROW = 8
+START_ROW = 9  # the valuation date: F_0 and v_0 = 1
+FIRST_ROW = START_ROW + 1
+GAP_YEARS = 75
+#: Rows of the results in column B: depletion year, GAP 75, actuarial balance 75.
+SCALAR_ROWS = {"depletion_year": 3, "gap_75": 4, "actuarial_balance_75": 5}
+INPUT_NAMES = ("ContributionRate", "InvestmentReturn", "AdminRate")
+
+# key, header, format, width
+COLUMNS = (
+    ("year", "Year", styles.YEAR, 8),
+    ("rate", "ContributionRate: contribution rate (input)", styles.RATE, 14),
+    ("return", "InvestmentReturn: return on the reserve (input)", styles.RATE, 14),
+    ("admin_rate", "AdminRate: expenses, share of contributions (input)", styles.RATE, 14),
+    ("earnings", "Insurable earnings S_t (KHR bn)", styles.KHR_BN, 14),
+    ("collection", "Share of due contributions collected", styles.RATE, 12),
+    ("benefits", "Benefits (KHR bn)", styles.KHR_BN, 14),
+    ("fixed_admin", "Expenses not charged on contributions (KHR bn)", styles.KHR_BN, 14),
+    ("contributions", "Contributions C_t (KHR bn)", styles.KHR_BN, 14),
+    ("admin", "Administrative expenses (KHR bn)", styles.KHR_BN, 14),
+    ("expenditure", "Expenditure B_t (KHR bn)", styles.KHR_BN, 14),
+    ("income", "Investment income I_t (KHR bn)", styles.KHR_BN, 14),
+    ("reserve", "Reserve F_t, end of year (KHR bn)", styles.KHR_BN, 15),
+    ("reserve_ratio", "Reserve ratio F_t / B_t (years)", styles.RATIO, 11),
+    ("payg", "PAYG cost rate B_t / S_t", styles.RATE, 11),
+    ("v", "Discount factor v_t", styles.FACTOR, 12),
+    ("u", "Mid-year factor u_t", styles.FACTOR, 12),
+    ("depleted", "Year if F_t < 0", styles.YEAR, 9),
+)
+_COL = {key: j for j, (key, *_rest) in enumerate(COLUMNS, start=1)}
+
+
+def _L(key: str) -> str:
+    return get_column_letter(_COL[key])
+
+
+def _formulas(r: int, proj: ProjectionLayout, t: int, with_collection: bool,
+              charged: bool) -> dict[str, str]:
+    """The formula of each derived column in row ``r`` (projection year index ``t``)."""
+    p = proj.first_row + t
+    P = {k: f"{proj.sheet}!${proj.letter(k)}${p}" for k in
+         ("year", "insurable_earnings", "benefits", "admin")
+         + (("collection",) if with_collection else ())}
+    L = {k: _L(k) for k in _COL}
+    q = r - 1
+    return {
+        "year": f"={P['year']}",
+        "earnings": f"={P['insurable_earnings']}",
+        "collection": f"={P['collection']}" if with_collection else "=1",
+        "benefits": f"={P['benefits']}",
+        "fixed_admin": "=0" if charged else f"={P['admin']}",
+        "contributions": f"={L['rate']}{r}*{L['collection']}{r}*{L['earnings']}{r}",
+        "admin": f"={L['admin_rate']}{r}*{L['contributions']}{r}+{L['fixed_admin']}{r}",
+        "expenditure": f"={L['benefits']}{r}+{L['admin']}{r}",
+        "income": f"={L['return']}{r}*({L['reserve']}{q}+({L['contributions']}{r}"
+                  f"-{L['expenditure']}{r})/2)",
+        "reserve": f"={L['reserve']}{q}+{L['contributions']}{r}+{L['income']}{r}"
+                   f"-{L['expenditure']}{r}",
+        "reserve_ratio": f'=IF({L["expenditure"]}{r}>0,{L["reserve"]}{r}/{L["expenditure"]}{r},"")',
+        "payg": f'=IF({L["earnings"]}{r}>0,{L["expenditure"]}{r}/{L["earnings"]}{r},"")',
+        "v": f"={L['v']}{q}/(1+{L['return']}{r})",
+        "u": f"={L['v']}{r}*(1+{L['return']}{r}/2)",
+        "depleted": f'=IF({L["reserve"]}{r}<0,{L["year"]}{r},"")',
+    }
+
+
+def _span(key: str, n: int) -> str:
+    col = _L(key)
+    return f"${col}${FIRST_ROW}:${col}${FIRST_ROW + n - 1}"
+
+
+def _scalars(ws: Worksheet, T: int) -> None:
+    """Depletion year, GAP 75 and actuarial balance 75 over the live columns."""
+    last = FIRST_ROW + T - 1
+    put(ws, SCALAR_ROWS["depletion_year"], 1, "Depletion year (first year with F_t < 0)",
+        font=styles.BOLD)
+    put_formula(ws, SCALAR_ROWS["depletion_year"], 2,
+                f'=IF(COUNT(${_L("depleted")}${FIRST_ROW}:${_L("depleted")}${last})=0,'
+                f'"none within the projection",MIN(${_L("depleted")}${FIRST_ROW}:'
+                f'${_L("depleted")}${last}))', styles.YEAR)
+    n = GAP_YEARS
+    put(ws, SCALAR_ROWS["gap_75"], 1, f"General average premium, {n} years", font=styles.BOLD)
+    put(ws, SCALAR_ROWS["actuarial_balance_75"], 1, f"Actuarial balance, {n} years",
+        font=styles.BOLD)
+    f0 = f"${_L('reserve')}${START_ROW}"
+    if T >= n:
+        u = _span("u", n)
+        put_formula(ws, SCALAR_ROWS["gap_75"], 2,
+                    f"=(SUMPRODUCT({u},{_span('benefits', n)})+SUMPRODUCT({u},"
+                    f"{_span('fixed_admin', n)})-{f0})/SUMPRODUCT({u},{_span('earnings', n)},"
+                    f"{_span('collection', n)},1-{_span('admin_rate', n)})", styles.RATE)
+    else:
+        put(ws, SCALAR_ROWS["gap_75"], 2, "not available (projection too short)")
+    if T >= n + 1:
+        u = _span("u", n)
+        v_n = f"${_L('v')}${FIRST_ROW + n - 1}"
+        b_next = f"${_L('expenditure')}${FIRST_ROW + n}"
+        put_formula(ws, SCALAR_ROWS["actuarial_balance_75"], 2,
+                    f"=({f0}+SUMPRODUCT({u},{_span('contributions', n)})-SUMPRODUCT({u},"
+                    f"{_span('expenditure', n)})-{v_n}*{b_next})/SUMPRODUCT({u},"
+                    f"{_span('earnings', n)})", styles.RATE)
+    else:
+        put(ws, SCALAR_ROWS["actuarial_balance_75"], 2, "not available (projection too short)")
+    put(ws, SCALAR_ROWS["gap_75"], 3, "share of insurable earnings")
+    put(ws, SCALAR_ROWS["actuarial_balance_75"], 3, "share of insurable earnings")
+
+
+def _inputs(result: Any, T: int) -> dict[str, np.ndarray]:
+    """The valuation's own rate, return and expense rate (the inputs' starting values)."""
+    cash = result.cash
+    admin = getattr(cash, "admin_rate", None)
+    charged = admin is not None and getattr(cash, "benefits", None) is not None
+    return {"rate": result.yearly["contribution_rate"].to_numpy(dtype=float),
+            "return": np.asarray(cash.interest, dtype=float),
+            "admin_rate": np.asarray(admin, dtype=float) if charged else np.zeros(T)}
+
+
+def write_financing(ws: Worksheet, result: Any, proj: ProjectionLayout) -> None:
+    """Fill the Financing sheet and define the workbook names (see the module)."""
+    T = len(proj.years)
+    cash = result.cash
+    charged = getattr(cash, "admin_rate", None) is not None and \
+        getattr(cash, "benefits", None) is not None
+    with_collection = "collection" in proj.columns
+    put_title(ws, "Financing: try another contribution rate, return or expense rate",
+              "Type over the white input columns B:D (names ContributionRate, "
+              "InvestmentReturn, AdminRate); the reserve, the ratios, the GAP, the balance "
+              "and the depletion year follow. Held fixed: the people, their insurable "
+              "earnings and the benefits are the projection's; they do not respond to the "
+              "rate, and the return does not change benefits. Money in billions of KHR.")
+    _scalars(ws, T)
+    for j, (key, header, _fmt, width) in enumerate(COLUMNS, start=1):
+        put(ws, HEADER_ROW, j, header)
+        ws.column_dimensions[get_column_letter(j)].width = width
+    styles.style_header(ws, HEADER_ROW, 1, len(COLUMNS))
+    ws.row_dimensions[HEADER_ROW].height = 62
+    put(ws, START_ROW, 1, "F_0", font=styles.NOTE)
+    put_formula(ws, START_ROW, _COL["reserve"], f"={proj.start_ref('reserve_end')}",
+                styles.KHR_BN)
+    put(ws, START_ROW, _COL["v"], 1.0, styles.FACTOR)
+    inputs = _inputs(result, T)
+    for t in range(T):
+        r = FIRST_ROW + t
+        formulas = _formulas(r, proj, t, with_collection, charged)
+        for key, _header, fmt, _w in COLUMNS:
+            if key in inputs:
+                cell = put(ws, r, _COL[key], float(inputs[key][t]), fmt)
+                cell.protection = styles.UNLOCKED
+                cell.border = styles.BOX
+            else:
+                put_formula(ws, r, _COL[key], formulas[key], fmt)
+    wb = ws.parent
+    last = FIRST_ROW + T - 1
+    for name, key in zip(INPUT_NAMES, ("rate", "return", "admin_rate")):
+        _define(wb, name, f"'{ws.title}'!${_L(key)}${FIRST_ROW}:${_L(key)}${last}")
+    _define(wb, "Reserve", f"'{ws.title}'!${_L('reserve')}${FIRST_ROW}:${_L('reserve')}${last}")
+    _define(wb, "DepletionYear", f"'{ws.title}'!$B${SCALAR_ROWS['depletion_year']}")
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=2)
+
+
+def _define(wb: Any, name: str, ref: str) -> None:
+    wb.defined_names[name] = DefinedName(name, attr_text=ref)
