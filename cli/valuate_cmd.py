@@ -268,8 +268,8 @@ def batch_gc() -> Iterator[None]:
               help="Published accounts (CSV or XLSX) to compare with the projection; default: "
                    "the shipped NSSF accounts for the NSSF pension scheme.")
 @click.option("--lang", type=click.Choice(["en", "km"]), default="en", show_default=True,
-              help="Language of the workbook's Summary title, key messages and Charts sheet, "
-                   "and of the console's key messages (km: Khmer, a draft not yet reviewed "
+              help="Language of the workbook's Summary title, key messages, Charts sheet "
+                   "and Financing text, and of the console's key messages (km: Khmer, a draft not yet reviewed "
                    "by a native speaker; the tables stay in English).")
 @bundle_option
 @set_option

@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .cells import put, put_formula, put_title
+from .i18n import tr
 from .projection_sheet import ProjectionLayout
 
 __all__ = ["write_financing", "FINANCING_SHEET", "FIRST_ROW", "COLUMNS", "INPUT_NAMES",
@@ -112,18 +113,19 @@ def _span(key: str, n: int) -> str:
     return f"${col}${FIRST_ROW}:${col}${FIRST_ROW + n - 1}"
 
 
-def _scalars(ws: Worksheet, T: int) -> None:
+def _scalars(ws: Worksheet, T: int, lang: str = "en") -> None:
     """Depletion year, GAP 75 and actuarial balance 75 over the live columns."""
     last = FIRST_ROW + T - 1
-    put(ws, SCALAR_ROWS["depletion_year"], 1, "Depletion year (first year with F_t < 0)",
+    put(ws, SCALAR_ROWS["depletion_year"], 1, tr("financing_depletion", lang),
         font=styles.BOLD)
     put_formula(ws, SCALAR_ROWS["depletion_year"], 2,
                 f'=IF(COUNT(${_L("depleted")}${FIRST_ROW}:${_L("depleted")}${last})=0,'
                 f'"none within the projection",MIN(${_L("depleted")}${FIRST_ROW}:'
                 f'${_L("depleted")}${last}))', styles.YEAR)
     n = GAP_YEARS
-    put(ws, SCALAR_ROWS["gap_75"], 1, f"General average premium, {n} years", font=styles.BOLD)
-    put(ws, SCALAR_ROWS["actuarial_balance_75"], 1, f"Actuarial balance, {n} years",
+    put(ws, SCALAR_ROWS["gap_75"], 1, tr("financing_gap", lang, years=str(n)),
+        font=styles.BOLD)
+    put(ws, SCALAR_ROWS["actuarial_balance_75"], 1, tr("financing_balance", lang, years=str(n)),
         font=styles.BOLD)
     f0 = f"${_L('reserve')}${START_ROW}"
     if T >= n:
@@ -158,20 +160,17 @@ def _inputs(result: Any, T: int) -> dict[str, np.ndarray]:
             "admin_rate": np.asarray(admin, dtype=float) if charged else np.zeros(T)}
 
 
-def write_financing(ws: Worksheet, result: Any, proj: ProjectionLayout) -> None:
-    """Fill the Financing sheet and define the workbook names (see the module)."""
+def write_financing(ws: Worksheet, result: Any, proj: ProjectionLayout,
+                    lang: str = "en") -> None:
+    """Fill the Financing sheet (title, note and result labels in ``lang``) and define
+    the workbook names (see the module)."""
     T = len(proj.years)
     cash = result.cash
     charged = getattr(cash, "admin_rate", None) is not None and \
         getattr(cash, "benefits", None) is not None
     with_collection = "collection" in proj.columns
-    put_title(ws, "Financing: try another contribution rate, return or expense rate",
-              "Type over the white input columns B:D (names ContributionRate, "
-              "InvestmentReturn, AdminRate); the reserve, the ratios, the GAP, the balance "
-              "and the depletion year follow. Held fixed: the people, their insurable "
-              "earnings and the benefits are the projection's; they do not respond to the "
-              "rate, and the return does not change benefits. Money in billions of KHR.")
-    _scalars(ws, T)
+    put_title(ws, tr("financing_title", lang), tr("financing_note", lang))
+    _scalars(ws, T, lang)
     for j, (key, header, _fmt, width) in enumerate(COLUMNS, start=1):
         put(ws, HEADER_ROW, j, header)
         ws.column_dimensions[get_column_letter(j)].width = width

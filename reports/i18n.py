@@ -7,8 +7,9 @@ decimal marks as in English, which Cambodian official tables also use).
 
 The Khmer entries were drafted without a native reviewer: the catalogue says so
 (``meta.km_reviewed: false``) and a Khmer workbook carries the ``draft_note``.
-Which labels are translated: the Summary's title and key messages, the Charts sheet
-and the console's key messages; the tables' headers stay in English (not done yet).
+Which labels are translated: the Summary's title and key messages, the Charts sheet,
+the Financing sheet's title, note and results, and the console's key messages; the
+tables' headers stay in English (not done yet).
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def build_workbook(result: Any, lang: str = "en",
     cells = write_indicators(ws["Indicators"], result, layout)
     write_summary(ws["Summary"], result, layout, cells, lang, preface)
     write_charts_sheet(ws["Charts"], ws["Projection"], layout, result, lang)
-    write_financing(ws["Financing"], result, layout)
+    write_financing(ws["Financing"], result, layout, lang)
     write_population(ws["Population"], result)
     write_assumptions(ws["Assumptions"], result)
     write_starting(ws["Starting data"], result)
@@ -150,8 +150,9 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
         Destination; its folder is created if needed. An existing file is replaced
         only once the new one is complete.
     lang
-        ``en`` or ``km``: the language of the Summary's title and key messages and of
-        the Charts sheet (:mod:`actuary.reports.i18n`; the tables stay in English).
+        ``en`` or ``km``: the language of the Summary's title and key messages, the
+        Charts sheet and the Financing sheet's text (:mod:`actuary.reports.i18n`; the
+        tables stay in English).
     preface
         (label, text) rows opening the Summary under the heading "What was solved"
         (``actuary solve``: lever, target, solution, whether the target is met).

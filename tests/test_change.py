@@ -235,3 +235,18 @@ def test_change_command_bad_order_is_one_error(tmp_path):
     res = CliRunner().invoke(main, ["change", "cambodia-default", "accrual-1.75", "--order",
                                     "rules", "--out", str(tmp_path / "c.xlsx")])
     assert res.exit_code == 1 and res.output.startswith("error:")
+
+
+def test_a_population_given_for_a_side_is_used(tmp_path, later_population):
+    from actuary.studies.change import Side
+
+    shipped = str(shipped_population_path("nssf-default"))
+    same = analyse_change(Side("cambodia-default", shipped), Side("cambodia-default"),
+                          order_dependence=False)
+    assert same.runs == 2  # the data step values the other file: the same figures
+    assert (same.steps.dropna(subset=["change"])["change"] == 0.0).all()
+    # a population of another date needs the valuation dated with it
+    with pytest.raises(ActuaryError, match="cannot be valued"):
+        analyse_change(Side("cambodia-default"),
+                       Side("cambodia-default", str(later_population)),
+                       order_dependence=False)

@@ -75,6 +75,8 @@ def test_khmer_workbook_prints_khmer_text(tmp_path):
     path = write_valuation_workbook(result, tmp_path / "km.xlsx", lang="km")
     book = openpyxl.load_workbook(path)
     assert book["Summary"]["A4"].value == tr("key_messages", "km")
+    assert book["Financing"]["A1"].value == tr("financing_title", "km")
+    assert KHMER.search(book["Charts"]["A1"].value)
     pages = pdf_pages(to_pdf(path, tmp_path))
     text = "".join(pages)
     # Words without a subscript consonant (U+17D2) come back from the PDF as typed
