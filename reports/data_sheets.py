@@ -101,16 +101,16 @@ def write_starting(ws: Worksheet, result: Any) -> None:
         Column("average_monthly_wage", "Average wage (KHR/month)", styles.KHR, 14),
         Column("average_monthly_pension", "Average pension (KHR/month)", styles.KHR, 14)])
 
-    _reconciliation(ws, nxt + 2 + len(summary) + 2, result)
-
     left = 7
     put(ws, 3, left, "Rows of the file", font=styles.SECTION)
     rows = pop.rows
     # The printout is for readers: the source and the summary; the file's rows (hundreds)
     # stay on the sheet, and the printout says so.
-    put(ws, end + 2, 1, f"Printed: the source and the summary. The {len(rows):,} rows of "
-        "the file are on this sheet from column G, not printed.", font=styles.NOTE)
-    ws.print_area = f"A1:E{end + 2}"
+    put(ws, end + 2, 1, f"Printed: the source, the summary and the reconciliation. The "
+        f"{len(rows):,} rows of the file are on this sheet from column G, not printed.",
+        font=styles.NOTE)
+    last = _reconciliation(ws, end + 4, result) or end + 2
+    ws.print_area = f"A1:F{last}"
     fmts = {"age": "0", "credited_months": "0", "count": "#,##0.##",
             "average_monthly_wage": styles.KHR, "average_career_wage": styles.KHR,
             "average_monthly_pension": styles.KHR}
@@ -122,12 +122,13 @@ def write_starting(ws: Worksheet, result: Any) -> None:
 RECONCILIATION_TITLE = "Reconciliation with what the scheme published"
 
 
-def _reconciliation(ws: Worksheet, top: int, result: Any) -> None:
+def _reconciliation(ws: Worksheet, top: int, result: Any) -> int | None:
     """The starting wages and reserve against the published figures, one model column
-    per collection convention (actuary.analysis.reconciliation)."""
+    per collection convention (actuary.analysis.reconciliation); returns the last row
+    written (None when there is no table)."""
     table = getattr(result, "reconciliation", None)
     if table is None or table.empty:
-        return
+        return None
     put(ws, top, 1, RECONCILIATION_TITLE, font=styles.SECTION)
     put(ws, top + 1, 1, "Contributions for a month are due by the 15th of the next, so the "
         "first year's cash covers 2 or 3 months: the model is shown under each convention. "
@@ -145,6 +146,7 @@ def _reconciliation(ws: Worksheet, top: int, result: Any) -> None:
                 ws.cell(row=r, column=3 + j).number_format = "0.000"
         for c in (1, len(cols)):
             ws.cell(row=r, column=c).alignment = styles.WRAP
+    return top + 2 + len(table)
 
 
 def write_provenance(ws: Worksheet, result: Any) -> None:
