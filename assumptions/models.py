@@ -308,6 +308,17 @@ class MinimumWage(Strict):
     growth: DatedRate | None = None
 
 
+class WageGdpBand(Strict):
+    """How far the average insurable wage may move against GDP per head: within
+    ``tolerance`` (a share, e.g. 0.2 for 20%) of its first-year ratio through the year
+    ``through``; ``reason`` says why that band (and why any wider drift is expected)."""
+
+    description: Text
+    tolerance: Bounds("a tolerance", 0.0, 1.0, lo_open=True).type  # type: ignore[valid-type]
+    through: WholeNumber
+    reason: Text
+
+
 class FrameEconomy(Strict):
     """Productivity, wages and the minimum wage, beside the set's economic section.
 
@@ -323,6 +334,7 @@ class FrameEconomy(Strict):
     gdp_rule: Literal["as_set", "employment_productivity_inflation"] = "as_set"
     average_wage: WageLevel
     minimum_wage: MinimumWage
+    wage_gdp_band: WageGdpBand | None = None
 
 
 class Frame(Strict):

@@ -18,9 +18,11 @@ from actuary.cli.outputs import check_outputs
 from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
 
 # the tables --csv writes, one file each
-_CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers")
+_CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers", "reconciliation")
 # and the headline in long form (indicator, rate_path, value)
 _HEADLINE_CSV = "headline"
+# and the wage against GDP per head with the spread of the return (analysis.wage_gdp)
+_ECONOMY_CSV = "economy"
 
 
 def _pct(x) -> str:
@@ -69,6 +71,32 @@ def _rate_paths(result) -> list[str]:
     return lines
 
 
+def _economy(result) -> list[str]:
+    """The wage-to-GDP-per-head band and the spread of the return over wage growth."""
+    eco = result.economy
+    if eco is None:
+        return []
+    t = eco.table
+    lines = []
+    if t["population"].notna().all():
+        first = int(t["year"].iloc[0])
+        text = (f"average insurable wage / GDP per head {t['wage_to_gdp_per_head'].iloc[0]:.3f} "
+                f"in {first}")
+        band = eco.band
+        if band is not None:
+            verdict = "within the band" if band["within"] else "OUTSIDE the band the set states"
+            text += (f"; the set's band: within {100 * band['tolerance']:.0f}% of it through "
+                     f"{band['through']} (lowest {band['lowest']:.3f} of {first}'s in "
+                     f"{band['lowest_year']}, highest {band['highest']:.3f} in "
+                     f"{band['highest_year']}): {verdict}")
+        lines += textwrap.wrap(text, width=92, initial_indent="  ", subsequent_indent="    ")
+    n = min(75, len(t))
+    lines += textwrap.wrap(f"return over wage growth: {eco.spread_text()}; {n}-year average "
+                           f"{100 * eco.spread_average:+.2f} pt", width=92,
+                           initial_indent="  ", subsequent_indent="    ")
+    return [""] + lines
+
+
 def headline(result) -> str:
     """The headline indicators as a small text table."""
     s = result.summary
@@ -103,6 +131,7 @@ def headline(result) -> str:
                 f"frozen) {acc['members'] / 1e9:,.1f} billion KHR; the members with service "
                 f"to retirement would cost {acc['members_projected_service'] / 1e9:,.1f} "
                 f"({acc['method']})", width=88, initial_indent="    ", subsequent_indent="     ")
+    lines += _economy(result)
     if result.rate_paths:
         lines += _rate_paths(result)
     else:
@@ -190,6 +219,10 @@ def _write_csv_tables(result, folder: Path) -> None:
                                                 result.accrued))
         write_atomic(folder / f"{_HEADLINE_CSV}.csv",
                      lambda p: table.to_csv(p, index=False, lineterminator="\n"))
+    if result.economy is not None:
+        eco = result.economy.table
+        write_atomic(folder / f"{_ECONOMY_CSV}.csv",
+                     lambda p: eco.to_csv(p, index=False, lineterminator="\n"))
 
 
 @contextmanager
@@ -258,7 +291,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
       actuary valuate --shock my_shock.yaml --no-sensitivity
     """
     outputs = [("--out", out, (".xlsx",))] + [("--csv", Path(csv_dir) / f"{name}.csv", ())
-                                              for name in (*_CSV_TABLES, _HEADLINE_CSV)
+                                              for name in (*_CSV_TABLES, _HEADLINE_CSV, _ECONOMY_CSV)
                                               if csv_dir]
     outputs += [("--bundle", bundle, (".zip",))]
     check_outputs(outputs, inputs=[basis, population, shock_file, accounts])

@@ -16,7 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import styles
 from .cells import Column, put, put_title, write_table
 
-__all__ = ["unverified_parts", "write_assumptions", "write_starting", "write_provenance"]
+__all__ = ["unverified_parts", "write_assumptions", "write_starting", "write_provenance",
+           "RECONCILIATION_TITLE"]
 
 
 def _key_values(ws: Worksheet, top: int, items: list[tuple[str, Any]], left: int = 1,
@@ -105,15 +106,47 @@ def write_starting(ws: Worksheet, result: Any) -> None:
     rows = pop.rows
     # The printout is for readers: the source and the summary; the file's rows (hundreds)
     # stay on the sheet, and the printout says so.
-    put(ws, end + 2, 1, f"Printed: the source and the summary. The {len(rows):,} rows of "
-        "the file are on this sheet from column G, not printed.", font=styles.NOTE)
-    ws.print_area = f"A1:E{end + 2}"
+    put(ws, end + 2, 1, f"Printed: the source, the summary and the reconciliation. The "
+        f"{len(rows):,} rows of the file are on this sheet from column G, not printed.",
+        font=styles.NOTE)
+    last = _reconciliation(ws, end + 4, result) or end + 2
+    ws.print_area = f"A1:F{last}"
     fmts = {"age": "0", "credited_months": "0", "count": "#,##0.##",
             "average_monthly_wage": styles.KHR, "average_career_wage": styles.KHR,
             "average_monthly_pension": styles.KHR}
     write_table(ws, rows, 4, left, [Column(c, c.replace("_", " "), fmts.get(c), 14)
                                     for c in rows.columns])
     ws.freeze_panes = ws.cell(row=5, column=1)
+
+
+RECONCILIATION_TITLE = "Reconciliation with what the scheme published"
+
+
+def _reconciliation(ws: Worksheet, top: int, result: Any) -> int | None:
+    """The starting wages and reserve against the published figures, one model column
+    per collection convention (actuary.analysis.reconciliation); returns the last row
+    written (None when there is no table)."""
+    table = getattr(result, "reconciliation", None)
+    if table is None or table.empty:
+        return None
+    put(ws, top, 1, RECONCILIATION_TITLE, font=styles.SECTION)
+    put(ws, top + 1, 1, "Contributions for a month are due by the 15th of the next, so the "
+        "first year's cash covers 2 or 3 months: the model is shown under each convention. "
+        "Model figures use the starting population's wages and the default's rule for "
+        "moving them between years (the garment minimum wage).", font=styles.NOTE)
+    models = [c for c in table.columns if c.endswith("months")]
+    cols = [Column("item", "Item", None, 22), Column("reported", "Reported", styles.KHR, 20)]
+    cols += [Column(c, f"Model, {c} collected", styles.KHR, 16) for c in models]
+    cols += [Column("unit", "Unit", None, 14), Column("note", "Note", None, 44)]
+    write_table(ws, table, top + 2, 1, cols)
+    for i, item in enumerate(table["item"]):
+        r = top + 3 + i
+        if table["unit"].iloc[i] == "ratio":
+            for j in range(len(models)):
+                ws.cell(row=r, column=3 + j).number_format = "0.000"
+        for c in (1, len(cols)):
+            ws.cell(row=r, column=c).alignment = styles.WRAP
+    return top + 2 + len(table)
 
 
 def write_provenance(ws: Worksheet, result: Any) -> None:

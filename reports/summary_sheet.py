@@ -31,13 +31,14 @@ from .messages import key_messages
 from .projection_sheet import ProjectionLayout
 
 __all__ = ["write_summary", "HEADLINE_KEY_COL", "KEY_MESSAGES_TITLE", "OPINION_TITLE", "UNVERIFIED_TITLE",
-           "RATE_PATHS_TITLE", "PATH_KEY_COLS", "INFLUENTIAL_TITLE"]
+           "RATE_PATHS_TITLE", "PATH_KEY_COLS", "INFLUENTIAL_TITLE", "ECONOMY_TITLE"]
 
 HEADLINE_KEY_COL = 12  # the keys: in hidden column L (and M), kept in the file for tracing
 KEY_MESSAGES_TITLE = "Key messages"
 SOLVED_TITLE = "What was solved"
 OPINION_TITLE = "Actuary's opinion"
 UNVERIFIED_TITLE = "UNVERIFIED parameters the results rest on"
+ECONOMY_TITLE = "One economy: the average insurable wage against GDP per head"
 INFLUENTIAL_TITLE = "The five most influential assumptions"
 RATE_PATHS_TITLE = "The headline under two contribution-rate paths, as equals"
 #: Columns of the keys of path [A] and path [B] in the rate-path table (values in 2 and 3).
@@ -297,6 +298,50 @@ def _influential(ws: Worksheet, cur: _Cursor, result: Any) -> None:
             font=styles.KEY)
 
 
+def _economy(ws: Worksheet, cur: _Cursor, result: Any) -> None:
+    """The wage-to-GDP-per-head ratio at milestone years, the set's band, the spread."""
+    eco = getattr(result, "economy", None)
+    if eco is None:
+        return
+    t = eco.table.set_index("year")
+    band = eco.band
+    note = ("Average insurable wage = insurable earnings / contributor-years / 12; GDP per "
+            "head = the valuation's GDP / the frame's mid-year population "
+            "(actuary.analysis.wage_gdp). Results in % of GDP rest on the two moving together.")
+    _section(ws, cur, ECONOMY_TITLE, note)
+    years = [y for y in (t.index[0], 2030, 2040, 2050, 2060, 2075, 2100) if y in t.index]
+    _headers(ws, cur.take(), ["Measure", *[str(y) for y in years]])
+    for column, label, fmt in (
+            ("average_insurable_wage", "Average insurable wage (KHR per month)", styles.KHR),
+            ("gdp_per_head", "GDP per head (KHR per year)", styles.KHR),
+            ("wage_to_gdp_per_head", "12 x wage / GDP per head", "0.000"),
+            ("relative", f"The same, relative to {years[0]}", "0.000"),
+            ("spread", "Return over wage growth (fraction per year)", styles.RATE)):
+        r = cur.take()
+        put(ws, r, 1, label)
+        for j, y in enumerate(years):
+            put(ws, r, 2 + j, t.loc[y, column], fmt)
+    r = cur.take()
+    put(ws, r, 1, "The set's band", font=styles.BOLD)
+    if band is None:
+        put(ws, r, 2, "none stated (frame.economy.wage_gdp_band)")
+    else:
+        verdict = "within the band" if band["within"] else "OUTSIDE the band"
+        put(ws, r, 2, f"within {100 * band['tolerance']:.0f}% of its {years[0]} value through "
+                      f"{band['through']}: lowest {band['lowest']:.3f} ({band['lowest_year']}), "
+                      f"highest {band['highest']:.3f} ({band['highest_year']}): {verdict}. "
+                      f"Why: {band['reason']}").alignment = styles.WRAP
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=8)
+        ws.row_dimensions[r].height = 75
+        if not band["within"]:
+            ws.cell(row=r, column=2).fill = styles.UNVERIFIED_FILL
+    r = cur.take()
+    put(ws, r, 1, "Return over wage growth", font=styles.BOLD)
+    put(ws, r, 2, f"{eco.spread_text()}; {min(75, len(t))}-year geometric average "
+                  f"{100 * eco.spread_average:+.2f} points a year")
+    ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=8)
+
+
 def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
     """The implicit pension debt: the accrued-to-date liability beside the reserve."""
     acc = result.accrued
@@ -450,6 +495,7 @@ def write_summary(ws: Worksheet, result: Any, layout: ProjectionLayout,
     _rate_paths(ws, cur, result, layout, cells)
     _headline(ws, cur, result, layout, cells)
     _influential(ws, cur, result)
+    _economy(ws, cur, result)
     _accrued(ws, cur, result)
     _gender(ws, cur, result, layout)
     _unverified(ws, cur, result)

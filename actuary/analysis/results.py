@@ -87,6 +87,14 @@ class ValuationResult:
         The headline under the legislated contribution-rate schedule and under the rate
         held at its last enacted step (:mod:`actuary.analysis.rate_paths`); empty when
         not asked for (``detail=False``).
+    economy
+        The average insurable wage against GDP per head, the set's band for it, and the
+        spread of the return over wage growth (:mod:`actuary.analysis.wage_gdp`); None
+        when not asked for.
+    reconciliation
+        The starting wages and reserve against what the scheme published, under each
+        collection convention (:mod:`actuary.analysis.reconciliation`); empty when the
+        scheme has no published figures or when not asked for.
     provenance
         Inputs (files and their SHA-256), versions, command, date.
     accounts, accounts_path
@@ -109,6 +117,8 @@ class ValuationResult:
     provenance: dict = field(default_factory=dict)
     accrued: dict = field(default_factory=dict)
     rate_paths: tuple = ()
+    economy: object = None
+    reconciliation: pd.DataFrame = field(default_factory=pd.DataFrame)
     accounts: pd.DataFrame | None = None
     accounts_path: str | None = None
 

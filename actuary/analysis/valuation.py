@@ -153,7 +153,10 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     with waiting(progress, "projecting the scheme (a first run compiles the kernel)"):
         proj = project(basis)
     cf = cash_flows(proj)
-    gdp = aset.economic.gdp.yearly(int(proj.years[0]), int(proj.years[-1]))
+    from actuary.frame.build import gdp_path
+
+    # the frame's GDP when the set derives it from employment, productivity and inflation
+    gdp = gdp_path(aset, int(proj.years[0]), int(proj.years[-1]))
     yearly = yearly_frame(proj, cf, gdp)
     summary = summary_indicators(cf, yearly)
     scaled = (ind.scaled_premiums(cf, period=10, periods=min(5, len(cf.years) // 10))
@@ -161,10 +164,18 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     careers = pd.DataFrame()
     accrued: dict = {}
     paths: tuple = ()
+    economy = None
+    reconciliation = pd.DataFrame()
     if detail:
         from actuary.analysis.rate_paths import rate_paths
 
         paths = rate_paths(aset, basis, cf)
+        from actuary.analysis.wage_gdp import economy_check
+
+        economy = economy_check(aset, yearly)
+        from actuary.analysis.reconciliation import reconciliation_table
+
+        reconciliation = reconciliation_table(aset, population)
         # careers and accrued rights are about the rules and the people, not the
         # valuation period: a short horizon would cut them off
         long_enough = given or basis.n_years >= aset.horizon_years
@@ -176,6 +187,7 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
         careers=careers, accrued=accrued, rate_paths=paths,
+        economy=economy, reconciliation=reconciliation,
     )
 
 

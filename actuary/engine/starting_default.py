@@ -51,7 +51,7 @@ import pandas as pd
 from actuary.engine.starting import write_starting_population
 from actuary.tables import load_table
 
-__all__ = ["derive_nssf_default", "write_nssf_default"]
+__all__ = ["derive_nssf_default", "write_nssf_default", "reserve_roll"]
 
 VALUATION_DATE = date(2025, 1, 1)
 ACTIVE_TOTAL = 1_560_000.0
@@ -78,18 +78,34 @@ def _coverage_profile(ages: np.ndarray) -> np.ndarray:
     return np.where((ages >= 18) & (ages <= 59), c, 0.0)
 
 
-def _reserve() -> float:
-    """Reserve on 1 Jan 2025, KHR (step 8 of the module docstring)."""
-    avg_wage = FEMALE_SHARE * AVERAGE_WAGE["F"] + (1 - FEMALE_SHARE) * AVERAGE_WAGE["M"]
+def reserve_roll(average_wage: float | None = None) -> dict:
+    """Step 8 of the module docstring, year by year, at an average insurable wage.
+
+    ``average_wage`` is the 2025 average insurable wage (KHR per month; default: the
+    default's, :data:`AVERAGE_WAGE` weighted by :data:`FEMALE_SHARE`), moved to 2023 and
+    2024 with the garment minimum wage. Returns ``{year: {"contributors", "wage",
+    "contributions"}}`` for 2023 and 2024 (mid-year contributors, KHR per month, KHR
+    collected) and ``"reserve"``: the reserve on 1 Jan 2025 (KHR, not rounded).
+    """
+    if average_wage is None:
+        average_wage = FEMALE_SHARE * AVERAGE_WAGE["F"] + (1 - FEMALE_SHARE) * AVERAGE_WAGE["M"]
     fund = CONTRIBUTIONS_2022Q4
+    out: dict = {}
     for year in (2023, 2024):
         # contributors in mid-year, linear between end 2022 and mid 2024
         mid = CONTRIBUTORS_END_2022 + (ACTIVE_TOTAL - CONTRIBUTORS_END_2022) * (
             (year - 2022.5 + 0.0) / 1.5 if year == 2023 else 1.0)
-        wage = avg_wage * MIN_WAGE_USD[year] / MIN_WAGE_USD[2025]
+        wage = average_wage * MIN_WAGE_USD[year] / MIN_WAGE_USD[2025]
         contributions = mid * 12 * 0.04 * wage
+        out[year] = {"contributors": mid, "wage": wage, "contributions": contributions}
         fund = fund * (1 + RESERVE_RETURN) + contributions * (1 + RESERVE_RETURN / 2)
-    return float(round(fund, -6))
+    out["reserve"] = float(fund)
+    return out
+
+
+def _reserve() -> float:
+    """Reserve on 1 Jan 2025, KHR (step 8 of the module docstring), to the million."""
+    return float(round(reserve_roll()["reserve"], -6))
 
 
 def derive_nssf_default() -> tuple[pd.DataFrame, dict]:

@@ -36,7 +36,8 @@ from actuary.tables.catalogue import table_file_key
 if TYPE_CHECKING:  # pragma: no cover
     from actuary.assumptions.models import AssumptionSet
 
-__all__ = ["Frame", "build_frame", "clear_frames", "entrant_arrays", "frame_key", "project_frame"]
+__all__ = ["Frame", "build_frame", "clear_frames", "entrant_arrays", "frame_key", "project_frame",
+           "gdp_path", "population_path"]
 
 #: The member tables the entrant flows read (:func:`_rates`), besides the frame section.
 _MEMBER_RATES = ("exit", "reentry", "invalidity", "salary_scale")
@@ -289,3 +290,29 @@ def project_frame(basis: "str | Path | AssumptionSet | None" = None, to_year: in
         With ``.tables()`` giving the tidy pandas frames.
     """
     return build_frame(basis, to_year)
+
+
+def gdp_path(aset: "AssumptionSet", first_year: int, last_year: int) -> np.ndarray:
+    """Nominal GDP (KHR per year) of the years ``first_year..last_year``.
+
+    The frame's GDP (:func:`economy_paths`) when the set derives it from employment,
+    productivity and inflation (``frame.economy.gdp_rule``), so that it moves with the
+    same productivity and inflation as wages; otherwise ``economic.gdp``.
+    """
+    frame = getattr(aset, "frame", None)
+    if frame is None or frame.economy.gdp_rule == "as_set":
+        return np.asarray(aset.economic.gdp.yearly(int(first_year), int(last_year)), dtype=float)
+    paths = build_frame(aset, int(last_year)).economy
+    i = int(first_year) - int(paths.years[0])
+    return np.asarray(paths.gdp[i: i + int(last_year) - int(first_year) + 1], dtype=float)
+
+
+def population_path(aset: "AssumptionSet", first_year: int, last_year: int) -> np.ndarray | None:
+    """Mid-year national population of the years ``first_year..last_year`` (persons),
+    from the frame; None for a set without one."""
+    if getattr(aset, "frame", None) is None:
+        return None
+    lab = build_frame(aset, int(last_year)).labour
+    mid = _mid_year(lab.population)  # as the frame's GDP per worker uses the employed
+    i = int(first_year) - int(lab.years[0])
+    return np.asarray(mid[i: i + int(last_year) - int(first_year) + 1], dtype=float)

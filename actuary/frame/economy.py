@@ -199,7 +199,8 @@ def economy_paths(aset: "AssumptionSet", first_year: int, last_year: int,
     ----------
     employed
         Mid-year employed persons of each year ``first_year .. last_year``; needed by
-        ``gdp_rule: employment_productivity_inflation`` only.
+        ``gdp_rule: employment_productivity_inflation`` only
+        (:func:`actuary.frame.build.gdp_path` builds the frame to get them).
 
     Raises
     ------
@@ -259,3 +260,4 @@ def economy_paths(aset: "AssumptionSet", first_year: int, last_year: int,
         average_wage=average_wage, minimum_wage=minimum, gdp=gdp, gdp_growth=gdp_growth,
         gdp_rule=fe.gdp_rule,
     )
+

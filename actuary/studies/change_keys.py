@@ -71,6 +71,7 @@ KEY_GROUPS: dict[str, str] = {
     "stochastic": "methods",
     "frame.economy.wage_rule": "methods",
     "frame.economy.gdp_rule": "methods",
+    "frame.economy.wage_gdp_band": "methods",
     "scheme": "rules",
     "coverage": "new_entrants",
     "frame.labour": "new_entrants",

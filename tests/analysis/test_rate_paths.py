@@ -134,6 +134,11 @@ def test_console_workbook_and_csv_show_both_paths(tmp_path):
     assert rows["actuarial balance, 75 years"] == [f"{100 * b:.2f}%" for b in balance]
     assert {r["rate_path"] for r in table if r["indicator"] == "gap_75"} == {"both"}
     assert value[("assumes", "held_at_last_enacted_step")].startswith("the rate held")
+    # the economy: the band of the wage against GDP per head, said and written
+    assert "within 20% of it through 2075" in " ".join(res.output.split())
+    with open(folder / "economy.csv", newline="") as fh:
+        economy = list(csv.DictReader(fh))
+    assert economy[0]["year"] == "2025" and float(economy[0]["relative"]) == 1.0
     # the Summary: the two paths side by side, the held one as a number
     ws = openpyxl.load_workbook(out)["Summary"]
     found = {ws.cell(row=r, column=PATH_KEY_COLS[1]).value: ws.cell(row=r, column=3).value

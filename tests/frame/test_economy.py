@@ -18,7 +18,11 @@ def aset():
 
 @pytest.fixture(scope="module")
 def paths(aset):
-    return economy_paths(aset, 2025, 2124)
+    # the default derives GDP from the frame's employed (mid-year), as build_frame does
+    from actuary.frame.build import _mid_year, build_frame
+
+    employed = _mid_year(build_frame(aset, 2124).labour.employed)[:100]
+    return economy_paths(aset, 2025, 2124, employed=employed)
 
 
 def test_level_path_by_hand():
@@ -47,6 +51,7 @@ def test_wage_rule_as_set_reports_the_implied_productivity(tmp_path):
     (tmp_path / "w.yaml").write_text(
         "name: w\nbase: cambodia-default\ndescription: x\noverrides:\n"
         "  frame.economy.wage_rule: as_set\n"
+        "  frame.economy.gdp_rule: as_set\n"
         "  economic.wage_growth.values: {2025-01-01: 0.07}\n", encoding="utf-8")
     p = economy_paths(load_basis(tmp_path / "w.yaml"), 2025, 2030)
     assert p.wage_growth == pytest.approx(np.full(6, 0.07))
@@ -65,9 +70,12 @@ def test_levels_cpi_wage_and_minimum_wage(paths, aset):
     assert np.ptp(ratio) < 1e-12
 
 
-def test_gdp_is_the_sets_and_a_budget_is_a_share_of_it(paths):
+def test_gdp_is_the_sets_and_a_budget_is_a_share_of_it(paths, aset):
     assert paths.at("gdp", 2025) == pytest.approx(209.16e12)
-    assert paths.at("gdp", 2026) == pytest.approx(209.16e12 * 1.09, rel=1e-12)
+    # the set's own growth (9% in 2026) with gdp_rule as_set; the default derives it
+    apart = economy_paths(aset.override({"frame.economy.gdp_rule": "as_set"}), 2025, 2030)
+    assert apart.at("gdp", 2026) == pytest.approx(209.16e12 * 1.09, rel=1e-12)
+    assert paths.at("gdp", 2026) < apart.at("gdp", 2026)
     # 2025 draft budget 37,950 billion riels = 18.14% of GDP (Cambodianess, Oct 2024)
     assert paths.share_of_gdp(37_950e9, 2025)[0] == pytest.approx(0.1814, abs=5e-4)
     shares = paths.share_of_gdp(np.array([1e12, 2e12]), np.array([2025, 2030]))

@@ -149,7 +149,7 @@ def build_model(aset: AssumptionSet, population: StartingPopulation,
     model = StochasticModel(
         aset=aset, population=population, basis=basis, deterministic=det, index_paths=idx,
         reval_choice=reval, index_choice=index, indexed=indexed, disabled_factor=disabled,
-        gdp=np.asarray(aset.economic.gdp.yearly(y0, last), dtype=float), rate_paths=rates,
+        gdp=det.yearly["gdp"].to_numpy(dtype=float), rate_paths=rates,  # the valuation's GDP
         economic=economic_spec(aset, y0, last + 1), demographic=demographic_spec(aset, y0, last + 1),
         frame=_frame_arrays(aset, T),
     )
