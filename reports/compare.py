@@ -225,7 +225,8 @@ def _provenance_sheet(ws: Worksheet, comparison: Any) -> None:
     put(ws, 3, 2, prov.get("command", ""))
     put(ws, 4, 1, "Run at (UTC)", font=styles.BOLD)
     put(ws, 4, 2, prov.get("run_at_utc", ""))
-    files = pd.DataFrame(sorted(prov.get("files", {}).items()), columns=["path", "sha256"])
+    # in the order the scenarios read them, not by path (see data_sheets.write_provenance)
+    files = pd.DataFrame(list(prov.get("files", {}).items()), columns=["path", "sha256"])
     nxt = write_table(ws, files, 6, 1, [Column("path", "File", None, 60),
                                         Column("sha256", "SHA-256", None, 68)])
     versions = pd.DataFrame(sorted(prov.get("versions", {}).items()), columns=["package", "version"])

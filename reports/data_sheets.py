@@ -162,7 +162,10 @@ def write_provenance(ws: Worksheet, result: Any) -> None:
         ("Starting population", prov.get("starting_population", result.population.name)),
         ("Unverified items", len(prov.get("unverified", result.aset.unverified()))),
     ])
-    files = pd.DataFrame(sorted(prov.get("files", {}).items()), columns=["path", "sha256"])
+    # in the order the run read them (set, bases, scheme, tables, population): sorting by
+    # path would make the order depend on where the toolkit and the inputs sit, and a
+    # bundle re-run elsewhere (actuary verify) would differ row by row
+    files = pd.DataFrame(list(prov.get("files", {}).items()), columns=["path", "sha256"])
     put(ws, nxt + 1, 1, "Input files", font=styles.SECTION)
     nxt = write_table(ws, files, nxt + 2, 1, [Column("path", "File", None, 60),
                                               Column("sha256", "SHA-256", None, 68)])

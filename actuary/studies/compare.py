@@ -260,7 +260,8 @@ def _provenance(scenarios: list[ScenarioResult], command: str) -> dict:
     from actuary import __version__
     from actuary.io.fileio import sha256_of
 
-    files = sorted({f for s in scenarios for f in s.files if f and Path(f).exists()})
+    # first reading first: an order that does not depend on where the files sit
+    files = list(dict.fromkeys(f for s in scenarios for f in s.files if f and Path(f).exists()))
     return {
         "command": command or " ".join(sys.argv),
         "run_at_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
