@@ -20,6 +20,7 @@ import numpy as np
 
 from actuary.cli.progress import progress
 from actuary.io.errors import DataError
+from actuary.io.progress import waiting
 from actuary.cli.outputs import check_outputs
 from actuary.io.fileio import output_set
 
@@ -235,8 +236,9 @@ def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_membe
     for note in checked.accepted:
         click.echo(f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}", err=as_json)
     used = sum(f.rows_used for f in checked.files)
-    say(f"valuing {used:,} rows member by member (a first run compiles the engine: ~15 s)")
-    run = value_check_result(checked, aset, discount, horizon)
+    with waiting(say, f"valuing {used:,} rows member by member (a first run compiles the "
+                      "member engine)"):
+        run = value_check_result(checked, aset, discount, horizon)
     words = describe_discount(fixed, spots, run.basis)
     with output_set():  # the CSV and the workbook replaced together, or neither
         say(f"writing {csv_path}")

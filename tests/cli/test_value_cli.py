@@ -381,6 +381,9 @@ def test_libreoffice_opens_and_computes_every_formula(default_run, python_run, t
 def test_closed_group_labels_and_values_print_together(default_run, tmp_path):
     """They printed on different pages before the print setup (issue 20)."""
     from libreoffice import PDFTOTEXT, to_pdf
+
+    # the printing tests' helper, found whether or not tests/reports was collected first
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reports"))
     from test_printing import _pairs_on_one_line
 
     if PDFTOTEXT is None:
