@@ -84,7 +84,8 @@ class Prices:
     def factor(self, year: int) -> float:
         """What an amount in nominal KHR of ``year`` is multiplied by in these prices
         (``1 / P_t`` in constant prices, 1 in nominal)."""
-        return 1.0 / float(self.index[self._at(year)]) if self.constant else 1.0
+        i = self._at(year)
+        return 1.0 / float(self.index[i]) if self.constant else 1.0
 
     def deflate(self, amounts: Sequence[float] | np.ndarray, years: Sequence[int] | np.ndarray
                 ) -> np.ndarray:
