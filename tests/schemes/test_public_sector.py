@@ -89,7 +89,7 @@ def test_first_year_cost_matches_the_published_cost(public):
     # payments to the starting pensioners, computed by hand, are most of the year's
     # pensions; the rest go to new survivors and to the old-age pensions awarded on the
     # birthday (half a year each), small: 2.0% since the minimum pension binds member by
-    # member (1.7% when it bound on the cells' averages)
+    # member (1.9% when it bound on the cells' averages)
     assert by_hand <= paid < 1.03 * by_hand
     # the civil servants are half the beneficiaries of the system (the veterans the rest)
     published = 30e6 * 4100 * 12
