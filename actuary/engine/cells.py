@@ -1,8 +1,7 @@
 """Helpers of the cohort kernel's state (inlined into its year step).
 
-The members' buffers ``[sex, age, service slot]``: clearing only the used slots, the
-highest slot used, the snapshot of a year's stocks by sex and age; and the moves over
-service slots. A slot is completed credited years or months paid in steps of
+The snapshot of a year's stocks by sex and age, and the moves over service slots (the
+used slots of the members' buffers are in :mod:`actuary.engine.slots`). A slot is completed credited years or months paid in steps of
 ``PAID_SLOT_MONTHS`` (:attr:`actuary.engine.basis.Basis.paid_slots`); a year's advance of
 ``adv`` slots (2 for a year of contributions at density 1 by months paid, ``density x
 credit`` by credited years) moves a member ``a = floor(adv)`` slots up, and a share
@@ -15,7 +14,6 @@ from __future__ import annotations
 import math
 
 import numba
-import numpy as np
 
 from actuary.engine.state import (
     MASS_CAREER,
@@ -32,8 +30,7 @@ from actuary.engine.state import (
     STATUS_SPOUSE,
 )
 
-__all__ = ["clear_used", "qualifying_share", "slot_split", "snapshot", "snapshot_pensioners",
-           "used_slots"]
+__all__ = ["qualifying_share", "slot_split", "snapshot", "snapshot_pensioners"]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -59,29 +56,6 @@ def qualifying_share(n, a, f, min_slot):
     if n + a + 1 >= min_slot:
         share += f
     return share
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def clear_used(arr, top):
-    """Zero the used service slots ``arr[s, x, :top[s, x]]`` of a member buffer (the
-    others are zero already), so that a year costs what the members use, not
-    ``service_slots``."""
-    for s in range(arr.shape[0]):
-        for x in range(arr.shape[1]):
-            for n in range(top[s, x]):
-                arr[s, x, n] = 0.0
-
-
-@numba.njit(cache=True, nogil=True)
-def used_slots(n_arr):
-    """``top[s, x]``: one past the highest service slot holding anybody."""
-    top = np.zeros(n_arr.shape[:2], dtype=np.int64)
-    for s in range(n_arr.shape[0]):
-        for x in range(n_arr.shape[1]):
-            for n in range(n_arr.shape[2]):
-                if n_arr[s, x, n] != 0.0:
-                    top[s, x] = n + 1
-    return top
 
 
 @numba.njit(cache=True, nogil=True)
