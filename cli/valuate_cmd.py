@@ -11,8 +11,8 @@ from typing import Iterator
 import click
 
 from actuary.cli.options import (accept_option, accepted_lines, apply_sets, bundle_option,
-                                 complete_sets, echo_json, json_option, quiet_option, run_argv,
-                                 set_option)
+                                 complete_sets, echo_json, json_option, prices_option,
+                                 quiet_option, run_argv, set_option)
 from actuary.cli.progress import progress
 from actuary.cli.outputs import check_outputs
 from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
@@ -271,12 +271,13 @@ def batch_gc() -> Iterator[None]:
               help="Language of the workbook's Summary title, key messages, Charts sheet "
                    "and Financing text, and of the console's key messages (km: Khmer, a draft not yet reviewed "
                    "by a native speaker; the tables stay in English).")
+@prices_option
 @bundle_option
 @set_option
 @json_option
 @quiet_option
 def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file,
-            accept_implausible, accounts, lang, bundle, sets, as_json, quiet) -> None:
+            accept_implausible, accounts, lang, prices, bundle, sets, as_json, quiet) -> None:
     """Value a scheme: project it, compute the indicators, write the workbook.
 
     BASIS is an assumption-set file or the name of a shipped set (default:
@@ -315,7 +316,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
             from actuary.cli.occupational_risk_cmd import valuate_branch_command
 
             valuate_branch_command(aset, population, horizon, out, csv_dir, not no_sensitivity,
-                                   say, as_json)
+                                   say, as_json, prices)
             return
         result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
                      shocks=shocks,
@@ -332,7 +333,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
         # the workbook and the CSV tables are replaced together, or none of them
         with output_set():
             say(f"writing {out}")
-            write_valuation_workbook(result, out, lang=lang)
+            write_valuation_workbook(result, out, lang=lang, prices=prices)
             if csv_dir:
                 _write_csv_tables(result, Path(csv_dir))
                 say(f"wrote CSV tables to {csv_dir}")

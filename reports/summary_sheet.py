@@ -27,7 +27,8 @@ from . import styles
 from .cells import put, put_formula, put_title
 from .indicators_sheet import milestone_years
 from .i18n import reviewed, tr
-from .messages import key_messages
+from .messages import key_messages, usd_rate
+from .money import USD_M
 from .projection_sheet import ProjectionLayout
 
 __all__ = ["write_summary", "HEADLINE_KEY_COL", "KEY_MESSAGES_TITLE", "OPINION_TITLE", "UNVERIFIED_TITLE",
@@ -81,7 +82,11 @@ def _about(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -
         ("Legal basis", "; ".join(scheme.legal_basis)),
         ("Valuation date", aset.valuation_date),
         ("Projection", f"{years[0]}-{years[-1]} ({len(years)} years), open group, annual "
-                       "steps, cash flows mid-year; money in nominal KHR of each year"),
+                       "steps, cash flows mid-year; money in nominal KHR of each year"
+                       + (f" (and in constant {years[0]} KHR, deflated by the set's CPI, "
+                          "at the right of the Projection sheet and on the reserve chart)"
+                          if "price_index" in layout.columns else "")
+                       + "; USD at the set's exchange rate"),
         ("Assumption set", f"{aset.name}: {aset.description}"),
         ("Assumption set content hash (SHA-256)",
          prov.get("assumption_set_hash") or aset.content_hash()),
@@ -357,8 +362,10 @@ def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
              "pensions in payment, valued member by member with the basis's decrements and "
              "discounted at its investment return (projected unit credit: future wages add "
              "nothing). actuary.analysis.valuation.accrued_liability.")
-    _headers(ws, cur.take(), ["Measure", "Value", "Unit", ""])
     year = result.aset.first_year
+    rate = usd_rate(result)
+    _headers(ws, cur.take(), ["Measure", "Value", "Unit",
+                              f"USD m at {rate:,.0f} KHR per USD" if rate else ""])
     split = (("  of which pensions in payment and their survivors", "pensioners", "KHR bn",
               styles.KHR_BN),
              ("  of which members' rights, service frozen on the valuation date", "members",
@@ -378,6 +385,8 @@ def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
         put(ws, r, 1, label)
         put(ws, r, 2, acc[key], fmt)
         put(ws, r, 3, unit)
+        if rate and fmt == styles.KHR_BN and acc.get(key) is not None:
+            put(ws, r, 4, float(acc[key]) / rate, USD_M)  # a number: the cell stays USD
         put(ws, r, HEADLINE_KEY_COL, f"accrued.{key}", styles.HIDDEN, font=styles.KEY)
 
 

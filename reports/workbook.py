@@ -37,6 +37,7 @@ from .charts import write_charts_sheet
 from .data_sheets import write_assumptions, write_provenance, write_starting
 from .financing_sheet import write_financing
 from .indicators_sheet import write_indicators
+from .money import prices_for
 from .opinion import add_isap_sheets
 from .population_sheet import write_population
 from .printing import prepare_for_print
@@ -52,14 +53,18 @@ SHEETS = ("Summary", "Charts", "Indicators", "Projection", "Financing", "Populat
 
 
 def build_workbook(result: Any, lang: str = "en",
-                   preface: list[tuple[str, str]] | None = None) -> Workbook:
+                   preface: list[tuple[str, str]] | None = None,
+                   prices: str = "nominal") -> Workbook:
     """The workbook of ``result`` in memory (see the module docstring for its sheets);
-    ``lang`` (``en``, ``km``) for the labels the message catalogue holds."""
+    ``lang`` (``en``, ``km``) for the labels the message catalogue holds; ``prices``
+    (``nominal``, ``constant``) of the money views (:mod:`actuary.reports.money`)."""
     wb = Workbook()
     wb.remove(wb.active)
     ws = {name: wb.create_sheet(name) for name in SHEETS}
+    years = result.yearly["year"]
+    money = prices_for(result.aset, int(years.iloc[0]), int(years.iloc[-1]), prices)
     # The Projection sheet comes first in the writing: the others refer to its cells.
-    layout = write_projection(ws["Projection"], result)
+    layout = write_projection(ws["Projection"], result, money)
     cells = write_indicators(ws["Indicators"], result, layout)
     write_summary(ws["Summary"], result, layout, cells, lang, preface)
     write_charts_sheet(ws["Charts"], ws["Projection"], layout, result, lang)
@@ -138,7 +143,8 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
 
 def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
                              lang: str = "en",
-                             preface: list[tuple[str, str]] | None = None) -> Path:
+                             preface: list[tuple[str, str]] | None = None,
+                             prices: str = "nominal") -> Path:
     """Write the valuation workbook of ``result`` to ``path`` (``.xlsx``), atomically.
 
     Parameters
@@ -156,6 +162,11 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
     preface
         (label, text) rows opening the Summary under the heading "What was solved"
         (``actuary solve``: lever, target, solution, whether the target is met).
+    prices
+        ``nominal`` (default) or ``constant``: with ``constant`` the Projection sheet adds
+        the CPI index and the reserve, contributions and expenditure in constant KHR of
+        the valuation year, which the reserve chart and the Financing sheet's reserve
+        views show (:mod:`actuary.reports.money`); the live layers stay nominal.
 
     Returns
     -------
@@ -167,7 +178,7 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
     DataError
         If ``path`` does not end in ``.xlsx``.
     """
-    return write_xlsx(lambda r: build_workbook(r, lang, preface), result, path)
+    return write_xlsx(lambda r: build_workbook(r, lang, preface, prices), result, path)
 
 
 def write_xlsx(build: Any, content: Any, path: str | os.PathLike[str]) -> Path:
