@@ -70,6 +70,10 @@ class SchemeRules:
         The same qualifying periods in months of contributions paid, as the law words
         them (``None``: 12 x the years), tested on months paid where the slots count
         them (:attr:`Basis.paid_slots`).
+    invalidity_credited_share
+        Share of the years from the invalidity to the pension age credited to an
+        invalidity pension, at the member's reference wage (0 = none: the accrued
+        pension only).
     """
 
     old_age_min_years: int = 1
@@ -87,6 +91,7 @@ class SchemeRules:
     old_age_min_months: float | None = None
     invalidity_min_months: float | None = None
     survivor_min_months: float | None = None
+    invalidity_credited_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -362,12 +367,14 @@ class Basis:
         contributions: slots of ``PAID_SLOT_MONTHS`` months paid make each member's test
         exact (see :mod:`actuary.engine.kernels`). The final-salary rule (the pension is
         ``accrual x credited years x last wage``), retirement at any age on credited
-        service, and an invalidity minimum on the reference wage (career / credited
-        years) need credited years: they keep completed credited years, and test the
+        service, an invalidity minimum on the reference wage (career / credited years)
+        and invalidity pensions crediting years to the pension age (in proportion to the
+        credited years) need credited years: they keep completed credited years, and test the
         qualifying periods on them.
         """
         r = self.rules
         return not (r.final_salary or r.invalidity_minimum_rate > 0
+                    or r.invalidity_credited_share > 0
                     or int(self.early_retirement_years.max()) > 0)
 
     def min_slots(self) -> tuple[int, int, int]:
@@ -404,7 +411,9 @@ class Basis:
         """
         r = self.rules
         # the final-salary pension depends on every year of service
-        if self.full_service or r.invalidity_minimum_rate > 0 or r.final_salary:
+        # (so do the invalidity minimum and the credited years, per year of service)
+        if (self.full_service or r.invalidity_minimum_rate > 0 or r.final_salary
+                or r.invalidity_credited_share > 0):
             return N_SERVICE
         longest = max(*self.min_slots(), int(self.early_retirement_years.max()))
         return int(min(max(longest + 1, 2), N_SERVICE))

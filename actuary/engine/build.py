@@ -289,6 +289,9 @@ def build_basis(
         survivor_lump_sum_months=float(p.survivor_lump_sum_months.value_at(aset.valuation_date)),
         funeral_grant_months=float(p.funeral_grant_months.value_at(aset.valuation_date)),
         invalidity_minimum_rate=float(p.invalidity_minimum_rate.value_at(aset.valuation_date)),
+        invalidity_credited_share=(
+            0.0 if p.invalidity_credited_share is None
+            else float(p.invalidity_credited_share.value_at(aset.valuation_date))),
     )
     if np.any((early > 0) & (early < rules.old_age_min_years)):
         raise AssumptionError(
@@ -388,6 +391,9 @@ def paid_slots(aset: AssumptionSet) -> bool:
     if reference_wage_is_final(aset):
         return False
     if float(p.invalidity_minimum_rate.value_at(aset.valuation_date)) > 0:
+        return False
+    credited = getattr(p, "invalidity_credited_share", None)
+    if credited is not None and float(credited.value_at(aset.valuation_date)) > 0:
         return False
     if p.min_months_any_age is not None:
         months = p.min_months_any_age.yearly(aset.first_year, aset.last_year, "end")

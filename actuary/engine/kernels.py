@@ -26,8 +26,9 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
   multiple of 6, so each member's test is the slot's); approximate, by a share ``f``
   of the cell moved one slot more (the expected months exact), for a density below 1
   and in the year of the pension age (a decrement before the birthday pays 3 months
-  at density 1: half a slot). Under the final-salary rule, retirement at any age or
-  an invalidity minimum on the reference wage, a slot is completed credited years
+  at density 1: half a slot). Under the final-salary rule, retirement at any age, an
+  invalidity minimum on the reference wage or invalidity pensions crediting years to
+  the pension age (``Basis.paid_slots`` False), a slot is completed credited years
   (advancing by ``density x credit_factor`` a year, a fraction ``f`` split over two
   slots), and the conditions are tested on them on 1 January: there the credits
   count toward the conditions and a split cell's upper share passes them early.
@@ -51,6 +52,8 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
 * The minimum pension binds member by member, through the cell's wage spread (inactives:
   that of the entrant wage of their sex and age); see
   :func:`actuary.engine.wages.pensions_with_minimum` for the rule and its approximations.
+* An invalidity pension credits a share of the years left to the pension age
+  (``invalidity_credited_share``, :func:`actuary.engine.benefits.invalidity_accrual`).
 * Final-salary rule (``final_salary``): the pension is ``accrual x credited years x last
   wage`` instead, the last wage being the capped contributory wage of the final year of
   contribution. Inactive members then carry their last wage (revalued each year) in
@@ -82,10 +85,12 @@ from actuary.engine.benefits import (
     add_survivors,
     award_row,
     award_split,
+    invalidity_accrual,
     invalidity_floor_rate,
     invalidity_mass,
     invalidity_pension,
     pensions_of_year,
+    years_to_pension_age,
 )
 from actuary.engine.cells import qualifying_share, slot_split, snapshot, snapshot_pensioners
 from actuary.engine.memory import retain_freed_blocks
@@ -161,7 +166,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
      wage_ceiling, accrual_rate, minimum_pension, funeral_grant_minimum, early_years,
      grant_months, old_age_min_slot, invalidity_min_slot, survivor_min_slot, refund_share,
      survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
-     invalidity_minimum_rate, before_pension, paid_slots_a_year) = rules
+     invalidity_minimum_rate, before_pension, inv_credit, paid_slots_a_year) = rules
     (density, revaluation, indexation, wage_growth, target_actives, entrant_distribution,
      entrant_wage, salary_growth, wage_sigma) = paths
     (mortality, disabled_mortality, invalidity, exit_rate, reentry, share_married,
@@ -290,6 +295,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 # and credits are those of that part of the year (rates times h, which
                 # takes the decrements as even over the year).
                 h = before_pension if retire else 1.0
+                y_inv = years_to_pension_age(pa, x, h)  # credited to invalidity pensions
                 mq = h * qd
                 mi = h * qi
                 mw = h * qw
@@ -384,7 +390,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             ok = qualifying_share(n, a_e, f_e, invalidity_min_slot)
                             if ok > 0.0:
                                 p_inv = invalidity_mass(
-                                    half, acc,
+                                    half, invalidity_accrual(acc, inv_credit, y_inv, n + m_half),
                                     invalidity_floor_rate(invalidity_minimum_rate, n + m_half),
                                     minp, cnt, (w, last_cw, floor, ceiling, wage_sigma))
                                 inv_n += ok * mi * cnt

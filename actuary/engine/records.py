@@ -66,6 +66,7 @@ class KernelRules(NamedTuple):
     funeral_months: float
     invalidity_minimum_rate: float
     before_pension: float  # share of the year of the pension age before retiring (0.5 or 1)
+    invalidity_credited_share: float  # share of the years to the pension age credited
     # slots per year of contributions (12 / PAID_SLOT_MONTHS) when the slots count months
     # paid (Basis.paid_slots); 0 when they are completed credited years
     paid_slots_a_year: float
@@ -158,6 +159,7 @@ def rules_record(basis: Basis) -> KernelRules:
         float(r.survivor_children_share), float(r.survivor_lump_sum_months),
         float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
         1.0 if r.contributions_after_pension_age else 0.5,
+        float(r.invalidity_credited_share),
         12.0 / PAID_SLOT_MONTHS if b.paid_slots else 0.0,
     )
 
@@ -171,8 +173,9 @@ def start_cells(basis: Basis) -> StartingState:
     if not basis.paid_slots:
         if st.service_unit != "years":
             raise ValueError("the starting state is by months paid, but the rules need "
-                             "credited years (final salary, retirement at any age or an "
-                             "invalidity minimum on the reference wage)")
+                             "credited years (final salary, retirement at any age, an "
+                             "invalidity minimum on the reference wage or years credited "
+                             "to the pension age)")
         return st
     if st.service_unit == "paid":
         return st
