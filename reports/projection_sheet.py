@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .cells import put, put_formula, put_title
+from .i18n import T, year
 
 __all__ = ["ProjectionLayout", "ProjectionColumn", "projection_columns", "write_projection",
            "KEY_ROW", "HEADER_ROW", "START_ROW"]
@@ -78,58 +79,58 @@ def projection_columns(with_admin_rate: bool, with_gdp: bool,
     """The columns in reading order: people, then money, then ratios and factors."""
     C = ProjectionColumn
     cols = [
-        C("year", "Year", styles.YEAR, 8),
-        C("active", "Active contributors, 1 Jan", styles.COUNT),
-        C("inactive", "Inactive insured, 1 Jan", styles.COUNT),
-        C("old_age_pensioners", "Old-age pensioners, 1 Jan", styles.COUNT),
-        C("invalidity_pensioners", "Invalidity pensioners, 1 Jan", styles.COUNT),
-        C("spouse_pensioners", "Spouse pensioners, 1 Jan", styles.COUNT),
-        C("orphan_pensioners", "Orphan pensioners, 1 Jan", styles.COUNT),
-        C("pensioners", "Pensioners (old-age + invalidity), 1 Jan", styles.COUNT, 16,
+        C("year", T("Year"), styles.YEAR, 8),
+        C("active", T("Active contributors, 1 Jan"), styles.COUNT),
+        C("inactive", T("Inactive insured, 1 Jan"), styles.COUNT),
+        C("old_age_pensioners", T("Old-age pensioners, 1 Jan"), styles.COUNT),
+        C("invalidity_pensioners", T("Invalidity pensioners, 1 Jan"), styles.COUNT),
+        C("spouse_pensioners", T("Spouse pensioners, 1 Jan"), styles.COUNT),
+        C("orphan_pensioners", T("Orphan pensioners, 1 Jan"), styles.COUNT),
+        C("pensioners", T("Pensioners (old-age + invalidity), 1 Jan"), styles.COUNT, 16,
           lambda L, r: f"={L['old_age_pensioners']}{r}+{L['invalidity_pensioners']}{r}"),
-        C("dependency_ratio", "Dependency ratio = pensioners / active", styles.RATIO, 15,
+        C("dependency_ratio", T("Dependency ratio = pensioners / active"), styles.RATIO, 15,
           lambda L, r: f'=IF({L["active"]}{r}>0,{L["pensioners"]}{r}/{L["active"]}{r},"")'),
-        C("contributor_years", "Contributor-years", styles.COUNT),
-        C("contribution_rate", "Legislated contribution rate", styles.RATE, 13),
-        C("insurable_earnings", "Insurable earnings S_t (KHR bn)", styles.KHR_BN, 22),
+        C("contributor_years", T("Contributor-years"), styles.COUNT),
+        C("contribution_rate", T("Legislated contribution rate"), styles.RATE, 13),
+        C("insurable_earnings", T("Insurable earnings S_t (KHR bn)"), styles.KHR_BN, 22),
     ]
     if with_collection:
-        cols.append(C("collection", "Share of due contributions collected", styles.RATE, 13))
+        cols.append(C("collection", T("Share of due contributions collected"), styles.RATE, 13))
     cols += [
-        C("contributions", "Contributions C_t (KHR bn)", styles.KHR_BN, 22),
-        C("old_age_benefits", "Old-age pensions (KHR bn)", styles.KHR_BN, 20),
-        C("invalidity_benefits", "Invalidity pensions (KHR bn)", styles.KHR_BN, 20),
-        C("survivor_benefits", "Survivors' pensions (KHR bn)", styles.KHR_BN, 20),
-        C("lump_sums", "Refunds, lump sums, funeral grants (KHR bn)", styles.KHR_BN, 20),
-        C("benefits", "Benefits = sum of the branches (KHR bn)", styles.KHR_BN, 22,
+        C("contributions", T("Contributions C_t (KHR bn)"), styles.KHR_BN, 22),
+        C("old_age_benefits", T("Old-age pensions (KHR bn)"), styles.KHR_BN, 20),
+        C("invalidity_benefits", T("Invalidity pensions (KHR bn)"), styles.KHR_BN, 20),
+        C("survivor_benefits", T("Survivors' pensions (KHR bn)"), styles.KHR_BN, 20),
+        C("lump_sums", T("Refunds, lump sums, funeral grants (KHR bn)"), styles.KHR_BN, 20),
+        C("benefits", T("Benefits = sum of the branches (KHR bn)"), styles.KHR_BN, 22,
           lambda L, r: f"=SUM({L['old_age_benefits']}{r}:{L['lump_sums']}{r})"),
     ]
     if with_admin_rate:
-        cols.append(C("admin_rate", "Admin rate (share of contributions)", styles.RATE, 13))
+        cols.append(C("admin_rate", T("Admin rate (share of contributions)"), styles.RATE, 13))
     cols += [
-        C("admin", "Administrative expenses (KHR bn)", styles.KHR_BN, 20),
-        C("expenditure", "Expenditure B_t = benefits + admin (KHR bn)", styles.KHR_BN, 22,
+        C("admin", T("Administrative expenses (KHR bn)"), styles.KHR_BN, 20),
+        C("expenditure", T("Expenditure B_t = benefits + admin (KHR bn)"), styles.KHR_BN, 22,
           lambda L, r: f"={L['benefits']}{r}+{L['admin']}{r}"),
-        C("investment_return", "Return on the reserve i_t", styles.RATE, 12),
-        C("investment_income", "Investment income I_t = i_t (F_t-1 + (C_t - B_t)/2) (KHR bn)",
+        C("investment_return", T("Return on the reserve i_t"), styles.RATE, 12),
+        C("investment_income", T("Investment income I_t = i_t (F_t-1 + (C_t - B_t)/2) (KHR bn)"),
           styles.KHR_BN, 22, _income),
-        C("reserve_end", "Reserve at end of year F_t = F_t-1 + C_t + I_t - B_t (KHR bn)",
+        C("reserve_end", T("Reserve at end of year F_t = F_t-1 + C_t + I_t - B_t (KHR bn)"),
           styles.KHR_BN, 24, _reserve),
-        C("payg_cost_rate", "PAYG cost rate B_t / S_t", styles.RATE, 13, _payg),
-        C("reserve_ratio", "Reserve ratio F_t / B_t (years)", styles.RATIO, 13, _reserve_ratio),
+        C("payg_cost_rate", T("PAYG cost rate B_t / S_t"), styles.RATE, 13, _payg),
+        C("reserve_ratio", T("Reserve ratio F_t / B_t (years)"), styles.RATIO, 13, _reserve_ratio),
     ]
     if with_gdp:
         cols += [
-            C("gdp", "GDP (KHR bn)", styles.KHR_BN, 24),
-            C("expenditure_pct_gdp", "Expenditure, per cent of GDP = 100 B_t / GDP",
+            C("gdp", T("GDP (KHR bn)"), styles.KHR_BN, 24),
+            C("expenditure_pct_gdp", T("Expenditure, per cent of GDP = 100 B_t / GDP"),
               styles.PERCENT_POINTS, 13,
               lambda L, r: f'=IF({L["gdp"]}{r}>0,100*{L["expenditure"]}{r}/{L["gdp"]}{r},"")'),
         ]
     cols += [
-        C("discount_end", "Discount factor v_t = v_t-1 / (1 + i_t) (end of year)",
+        C("discount_end", T("Discount factor v_t = v_t-1 / (1 + i_t) (end of year)"),
           styles.FACTOR, 14,
           lambda L, r: f"={L['discount_end']}{r - 1}/(1+{L['investment_return']}{r})"),
-        C("discount_mid", "Mid-year factor u_t = v_t (1 + i_t / 2)", styles.FACTOR, 14,
+        C("discount_mid", T("Mid-year factor u_t = v_t (1 + i_t / 2)"), styles.FACTOR, 14,
           lambda L, r: f"={L['discount_end']}{r}*(1+{L['investment_return']}{r}/2)"),
     ]
     return cols
@@ -193,12 +194,12 @@ def write_projection(ws: Worksheet, result: Any) -> ProjectionLayout:
     layout = ProjectionLayout(columns={c.key: j + 1 for j, c in enumerate(cols)},
                               years=[int(y) for y in yearly["year"]])
     L = {c.key: layout.letter(c.key) for c in cols}
-    put_title(ws, "Projection: people and money year by year (billions of nominal KHR)",
-              "Shaded columns are projected numbers; white columns are live formulas over "
+    put_title(ws, T("Projection: people and money year by year (billions of nominal KHR)"),
+              T("Shaded columns are projected numbers; white columns are live formulas over "
               "them (see each header). Money shows in billions of KHR (KHR bn); each cell holds "
               "the exact riel. Row 5 holds the reserve F_0 and the factor v_0 = 1 at "
               "the valuation date. Counts are on 1 January; money flows over the year, "
-              "mid-year on average.")
+              "mid-year on average."))
     for j, c in enumerate(cols, start=1):
         put(ws, KEY_ROW, j, c.key, font=styles.KEY)
         put(ws, HEADER_ROW, j, c.header)
@@ -207,7 +208,7 @@ def write_projection(ws: Worksheet, result: Any) -> ProjectionLayout:
     ws.row_dimensions[HEADER_ROW].height = 62
 
     first_year = layout.years[0]
-    put(ws, START_ROW, 1, f"Valuation date, 1 Jan {first_year}: reserve F_0 and v_0 = 1",
+    put(ws, START_ROW, 1, T("Valuation date, 1 Jan {year}: reserve F_0 and v_0 = 1", year=first_year),
         font=styles.NOTE)
     reserve0 = cash.reserve0 if cash is not None else result.summary["reserve0"]
     put(ws, START_ROW, layout.columns["reserve_end"], float(reserve0), styles.KHR_BN,
