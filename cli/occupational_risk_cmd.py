@@ -60,9 +60,10 @@ def branch_headline(result) -> str:
 
 def valuate_branch_command(aset, population: str | None, horizon: int | None, out: str,
                            csv_dir: str | None, sensitivities: bool,
-                           say: Callable[[str], None], as_json: bool = False) -> None:
+                           say: Callable[[str], None], as_json: bool = False,
+                           prices: str = "nominal") -> None:
     """Value the branch of ``aset``, write the workbook (and CSV tables), print the headline
-    (as one JSON object with ``as_json``)."""
+    (as one JSON object with ``as_json``); the workbook's yearly money in ``prices``."""
     from actuary.cli.outputs import check_outputs
     from actuary.reports.occupational_risk import write_occupational_risk_workbook
     from actuary.schemes.occupational_risk import valuate_branch
@@ -77,7 +78,7 @@ def valuate_branch_command(aset, population: str | None, horizon: int | None, ou
                             progress=say, command="actuary " + " ".join(sys.argv[1:]))
     with output_set():  # the workbook and the CSV tables together, or none of them
         say(f"writing {out}")
-        write_occupational_risk_workbook(result, out)
+        write_occupational_risk_workbook(result, out, prices=prices)
         if csv_dir:
             folder = Path(csv_dir)
             for name in CSV_TABLES:

@@ -16,7 +16,8 @@ from typing import Any, Callable
 import click
 import numpy as np
 
-__all__ = ["accept_option", "accepted_lines", "set_option", "json_option", "quiet_option", "parse_sets", "apply_sets", "echo_json",
+__all__ = ["accept_option", "accepted_lines", "set_option", "json_option", "quiet_option",
+           "prices_option", "parse_sets", "apply_sets", "echo_json",
            "complete_sets", "complete_tables", "bundle_option", "run_argv",
            "plain"]
 
@@ -67,6 +68,17 @@ def accepted_lines(populations: Any) -> list[str]:
     """One line per implausible finding accepted, for the console."""
     return [f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}"
             for pop in populations for note in getattr(pop, "accepted", ())]
+
+
+def prices_option(f: Callable) -> Callable:
+    """The ``--prices nominal|constant`` option of the commands that write yearly money,
+    as ``prices`` (:mod:`actuary.reports.money`)."""
+    return click.option(
+        "--prices", type=click.Choice(["nominal", "constant"]), default="nominal",
+        show_default=True,
+        help="Prices of the workbook's yearly money: nominal KHR of each year, or constant "
+             "KHR of the valuation year (deflated by the set's CPI path); every table "
+             "title says which.")(f)
 
 
 def quiet_option(f: Callable) -> Callable:

@@ -37,11 +37,16 @@ from .cells import Column, put, put_formula, put_title, write_table
 from .workbook import finish_workbook, write_xlsx
 
 __all__ = ["build_change_workbook", "write_change_workbook", "CHANGE_SHEETS",
-           "WATERFALL_INDICATORS", "waterfall_table", "change_checklist"]
+           "WATERFALL_INDICATORS", "waterfall_table", "change_checklist", "shown_label"]
 
 CHANGE_SHEETS = ("Change", "Waterfall", "Order dependence", "Steps")
 WATERFALL_INDICATORS = ("gap_75", "actuarial_balance_75", "adl")
-_FORMATS = {"rate": styles.RATE, "year": styles.YEAR, "ratio": styles.RATIO, "khr": styles.KHR}
+# Money in billions of KHR: a number format, the cells keep the exact riel (the CSV too).
+_FORMATS = {"rate": styles.RATE, "year": styles.YEAR, "ratio": styles.RATIO,
+            "khr": styles.KHR_BN}
+#: Axis title of a waterfall by kind of indicator (the units; the title names the indicator).
+_AXIS = {"rate": "share of insurable earnings", "khr": "KHR bn", "ratio": "years of expenditure",
+         "year": "calendar year"}
 _STAMP = datetime(2000, 1, 1)
 #: Columns of a waterfall table after its label: the invisible base, then the visible parts.
 WATERFALL_SERIES = ("base", "level", "increase", "increase (below zero)", "decrease",
@@ -83,6 +88,12 @@ def waterfall_table(labels: list[str], levels: tuple[float, float], changes: lis
     return frame
 
 
+def shown_label(label: str, kind: str) -> str:
+    """An indicator's label as the workbook shows it: money in KHR bn (the cells hold
+    riel shown in billions; the CSV keeps the label with plain KHR)."""
+    return label.replace("(KHR)", "(KHR bn)") if kind == "khr" else label
+
+
 def _wide(result: Any) -> pd.DataFrame:
     s = result.steps
     return s.pivot(index="indicator", columns="step", values="change")
@@ -97,7 +108,8 @@ def _change_sheet(ws: Worksheet, result: Any) -> None:
               "Each step takes one group of keys from the current inputs and values again; the "
               "change it shows is attributed to that group. The sum of the steps (a formula) "
               "equals the total change. A depletion year that is none on one side has no "
-              "change (empty).")
+              "change (empty). Money in billions of KHR at each valuation date (the cells "
+              "hold riel); present values at the valuation date.")
     put(ws, 3, 1, "Order of the steps", font=styles.BOLD)
     put(ws, 3, 2, " > ".join(result.order))
     top = 5
@@ -112,7 +124,7 @@ def _change_sheet(ws: Worksheet, result: Any) -> None:
     for i, (key, label, kind) in enumerate(INDICATORS):
         r = top + 1 + i
         fmt = _FORMATS[kind] if kind != "year" else "0"
-        put(ws, r, 1, label)
+        put(ws, r, 1, shown_label(label, kind))
         put(ws, r, 2, _f(first.get(key)), fmt)
         for j, g in enumerate(result.order):
             put(ws, r, 3 + j, _f(wide.loc[key, g]), fmt)
@@ -148,6 +160,7 @@ def _waterfall_sheet(ws: Worksheet, result: Any) -> None:
     top = 4
     for n, key in enumerate(WATERFALL_INDICATORS):
         label, kind = labels[key]
+        label = shown_label(label, kind)
         steps = result.steps[result.steps.indicator == key].set_index("step")
         changes = [float(steps.loc[g, "change"]) for g in result.order]
         levels = (float(steps.loc[result.order[0], "before"]),
@@ -166,8 +179,10 @@ def _chart(ws: Worksheet, title: str, kind: str, header: int, last: int) -> BarC
     chart.type = "col"
     chart.grouping = "stacked"
     chart.overlap = 100
-    chart.title = title
-    chart.y_axis.number_format = _FORMATS[kind]
+    chart.title = styles.small_title(title, 11)
+    chart.y_axis.title = _AXIS[kind]
+    chart.y_axis.number_format = "#,##0,,," if kind == "khr" else (
+        "0.0%" if kind == "rate" else _FORMATS[kind])
     chart.y_axis.majorGridlines = None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -197,6 +212,8 @@ def _order_sheet(ws: Worksheet, result: Any) -> None:
     if frame.empty:
         put(ws, 4, 1, "not computed (--no-order-check)")
         return
+    frame = frame.copy()
+    frame["label"] = [shown_label(lab, k) for lab, k in zip(frame["label"], frame["kind"])]
     cols = [Column("group", "Group", None, 16), Column("label", "Indicator", None, 44),
             Column("in_order", "In the order used", None, 18),
             Column("first", "Taken first", None, 18), Column("last", "Taken last", None, 18),
@@ -205,14 +222,23 @@ def _order_sheet(ws: Worksheet, result: Any) -> None:
     for i, kind in enumerate(frame["kind"]):
         for c in range(3, 7):
             ws.cell(row=5 + i, column=c).number_format = _FORMATS[kind]
+    ws.freeze_panes = ws.cell(row=5, column=1)
 
 
 def _steps_sheet(ws: Worksheet, result: Any) -> None:
-    put_title(ws, "Steps (the rows of change.csv)")
+    put_title(ws, "Steps (the rows of change.csv)",
+              "Each value in its indicator's format: money in billions of KHR (the cells and "
+              "the CSV hold riel), rates as percentages.")
     cols = [Column("step", "step", None, 16), Column("indicator", "indicator", None, 26),
-            Column("before", "before", styles.PLAIN, 22), Column("after", "after", styles.PLAIN, 22),
-            Column("change", "change", styles.PLAIN, 22), Column("label", "meaning", None, 50)]
-    write_table(ws, result.steps, 3, 1, cols)
+            Column("before", "before", styles.PLAIN, 18), Column("after", "after", styles.PLAIN, 18),
+            Column("change", "change", styles.PLAIN, 18), Column("label", "meaning", None, 50)]
+    steps = result.steps.copy()
+    steps["label"] = [shown_label(lab, k) for lab, k in zip(steps["label"], steps["kind"])]
+    write_table(ws, steps, 3, 1, cols)
+    for i, kind in enumerate(steps["kind"]):
+        for c in range(3, 6):
+            ws.cell(row=4 + i, column=c).number_format = _FORMATS.get(kind, styles.PLAIN)
+    ws.freeze_panes = ws.cell(row=4, column=1)
 
 
 def change_checklist(result: Any) -> str:

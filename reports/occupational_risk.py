@@ -23,6 +23,8 @@ from . import styles
 from .cells import Column, put, put_formula, put_title, write_table
 from .data_sheets import write_assumptions, write_provenance
 from .definitions import docstring_text
+from .i18n import tr
+from .money import USD_M, Prices, money_columns, prices_for
 from .workbook import finish_workbook, run_time, write_xlsx
 
 __all__ = ["build_occupational_risk_workbook", "write_occupational_risk_workbook", "SHEETS",
@@ -46,29 +48,32 @@ _YEARLY = {
     "spouse_pensioners": ("Spouse pensioners, 1 Jan", styles.COUNT, 12),
     "orphan_pensioners": ("Orphan pensioners, 1 Jan", styles.COUNT, 12),
     "contribution_rate": ("Contribution rate", styles.RATE, 10),
-    "insurable_earnings": ("Insurable earnings (KHR)", styles.KHR, 20),
-    "contributions": ("Contributions (KHR)", styles.KHR, 18),
-    "temporary_disability_benefits": ("Temporary disability (KHR)", styles.KHR, 17),
-    "funeral_grants": ("Funeral grants (KHR)", styles.KHR, 15),
-    "lump_sums": ("Lump sums (KHR)", styles.KHR, 16),
-    "permanent_disability_benefits": ("Disability pensions paid (KHR)", styles.KHR, 18),
-    "survivor_benefits": ("Survivors' pensions paid (KHR)", styles.KHR, 18),
-    "medical_costs": ("Medical and rehabilitation (KHR)", styles.KHR, 18),
-    "benefits": ("Benefits (KHR)", styles.KHR, 18),
-    "admin": ("Administration (KHR)", styles.KHR, 16),
-    "expenditure": ("Expenditure (KHR)", styles.KHR, 18),
-    "cv_new_disability_pensions": ("Capital value, new disability pensions (KHR)", styles.KHR, 20),
-    "cv_new_survivor_pensions": ("Capital value, new survivors' pensions (KHR)", styles.KHR, 20),
-    "acc_cost": ("Constituent-capitals cost (KHR)", styles.KHR, 20),
+    "insurable_earnings": ("Insurable earnings (KHR bn)", styles.KHR_BN, 20),
+    "contributions": ("Contributions (KHR bn)", styles.KHR_BN, 18),
+    "temporary_disability_benefits": ("Temporary disability (KHR bn)", styles.KHR_BN, 17),
+    "funeral_grants": ("Funeral grants (KHR bn)", styles.KHR_BN, 15),
+    "lump_sums": ("Lump sums (KHR bn)", styles.KHR_BN, 16),
+    "permanent_disability_benefits": ("Disability pensions paid (KHR bn)", styles.KHR_BN, 18),
+    "survivor_benefits": ("Survivors' pensions paid (KHR bn)", styles.KHR_BN, 18),
+    "medical_costs": ("Medical and rehabilitation (KHR bn)", styles.KHR_BN, 18),
+    "benefits": ("Benefits (KHR bn)", styles.KHR_BN, 18),
+    "admin": ("Administration (KHR bn)", styles.KHR_BN, 16),
+    "expenditure": ("Expenditure (KHR bn)", styles.KHR_BN, 18),
+    "cv_new_disability_pensions": ("Capital value, new disability pensions (KHR bn)",
+                                   styles.KHR_BN, 20),
+    "cv_new_survivor_pensions": ("Capital value, new survivors' pensions (KHR bn)",
+                                 styles.KHR_BN, 20),
+    "acc_cost": ("Constituent-capitals cost (KHR bn)", styles.KHR_BN, 20),
     "acc_cost_rate": ("Rate needed (constituent capitals)", styles.RATE, 12),
     "payg_cost_rate": ("PAYG cost rate", styles.RATE, 10),
     "investment_return": ("Return", styles.RATE, 8),
-    "investment_income": ("Investment income (KHR)", styles.KHR, 18),
-    "reserve_end": ("Reserve, end of year (KHR)", styles.KHR, 20),
+    "investment_income": ("Investment income (KHR bn)", styles.KHR_BN, 18),
+    "reserve_end": ("Reserve, end of year (KHR bn)", styles.KHR_BN, 20),
     "reserve_ratio": ("Reserve ratio (years)", styles.RATIO, 10),
-    "pv_pensions_in_payment_end": ("PV of pensions in payment, end of year (KHR)", styles.KHR, 20),
+    "pv_pensions_in_payment_end": ("PV of pensions in payment, end of year (KHR bn)",
+                                   styles.KHR_BN, 20),
     "funded_ratio": ("Reserve / PV of pensions in payment", styles.RATIO, 12),
-    "gdp": ("GDP (KHR)", styles.KHR, 20),
+    "gdp": ("GDP (KHR bn)", styles.KHR_BN, 20),
     "expenditure_pct_gdp": ("Expenditure, % of GDP", styles.PERCENT_POINTS, 10),
 }
 # live formulas: column -> (numerator, denominator)
@@ -98,9 +103,9 @@ def headline_rows(result: Any) -> list[tuple[str, Any, str | None]]:
             rows.append((f"GAP {n} years (pay-as-you-go view, from the reserve)", s[f"gap_{n}"],
                          styles.RATE))
     rows += [("PAYG cost rate, year 1", s["payg_year_1"], styles.RATE),
-             ("Reserve on the valuation date (KHR)", s["reserve0"], styles.KHR),
-             ("PV of pensions in payment on the valuation date (KHR)",
-              s["pv_pensions_in_payment_0"], styles.KHR),
+             ("Reserve on the valuation date (KHR bn)", s["reserve0"], styles.KHR_BN),
+             ("PV of pensions in payment on the valuation date (KHR bn)",
+              s["pv_pensions_in_payment_0"], styles.KHR_BN),
              ("Reserve / PV of pensions in payment", s["funded_ratio_0"], styles.RATIO),
              ("Reserve ratio, year 10 (years of expenditure)", s.get("reserve_ratio_year_10"),
               styles.RATIO),
@@ -108,20 +113,34 @@ def headline_rows(result: Any) -> list[tuple[str, Any, str | None]]:
     return rows
 
 
-def _summary(ws: Any, result: Any) -> None:
+def _summary(ws: Any, result: Any, prices: Prices) -> None:
     aset, s = result.aset, result.summary
     o = aset.occupational_risk
     put_title(ws, f"Occupational-risk valuation: {o.description}",
               f"{aset.name} (hash {aset.content_hash()[:12]}), valuation date "
               f"{aset.valuation_date.isoformat()}, {s['first_year']}-{s['last_year']}. "
-              "Year by year on the Projection sheet; definitions on the Method sheet.")
+              "Year by year on the Projection sheet; definitions on the Method sheet. "
+              "Money in billions of KHR at the valuation date, in USD at the set's exchange "
+              f"rate of {prices.base_year} and as a share of that year's GDP.")
     styles.set_widths(ws, {1: 58, 2: 22, 3: 22, 4: 22})
     r = 4
     put(ws, r, 1, "Headline", font=styles.SECTION)
+    y0 = int(s["first_year"])
+    rate = prices.usd_rate(y0)
+    gdp0 = (float(result.yearly["gdp"].iloc[0]) if "gdp" in result.yearly.columns
+            else None)
+    put(ws, r, 3, f"{tr('unit_usd_m')}" if rate else None, font=styles.BOLD)
+    put(ws, r, 4, f"{tr('unit_pct_gdp')} {y0}" if gdp0 else None, font=styles.BOLD)
     for label, value, fmt in headline_rows(result):
         r += 1
         put(ws, r, 1, label, font=styles.BOLD)
         put(ws, r, 2, value, fmt)
+        if fmt == styles.KHR_BN and value is not None:
+            # formulas over the KHR cell, at the valuation year's rate and GDP
+            if rate:
+                put_formula(ws, r, 3, f"=B{r}/{rate!r}", USD_M)
+            if gdp0:
+                put_formula(ws, r, 4, f"=B{r}/{gdp0!r}", styles.RATE)
     r += 2
     put(ws, r, 1, "Rate needed by sex of the insured (constituent capitals)", font=styles.SECTION)
     for j, h in enumerate(("Period", "Men", "Women"), start=1):
@@ -163,14 +182,34 @@ def _summary(ws: Any, result: Any) -> None:
         put(ws, r, 2, description).alignment = styles.WRAP
 
 
-def _projection(ws: Any, result: Any) -> None:
-    put_title(ws, "Projection: the branch year by year",
-              "Money in nominal KHR of each year; people by sex and age summed. The PAYG "
-              "cost rate, reserve ratio and funded ratio are live formulas.")
-    frame = result.yearly
+def _in_prices(frame: pd.DataFrame, prices: Prices, money: set[str]) -> pd.DataFrame:
+    """``frame`` (a ``year`` column) with its ``money`` columns in ``prices``."""
+    if not prices.constant:
+        return frame
+    out = frame.copy()
+    for c in money & set(out.columns):
+        out[c] = prices.deflate(out[c].to_numpy(), out["year"].to_numpy())
+    return out
+
+
+_MONEY = {k for k, v in _YEARLY.items() if v[1] == styles.KHR_BN}
+
+
+def _projection(ws: Any, result: Any, prices: Prices) -> None:
+    put_title(ws, f"Projection: the branch year by year (billions of {prices.label()})",
+              f"Money in billions of {prices.label()}, in USD (millions) and as a share of "
+              "GDP at the right; people by sex and age summed. The PAYG cost rate, reserve "
+              "ratio, funded ratio, USD and shares of GDP are live formulas.")
+    frame = _in_prices(result.yearly, prices, _MONEY)
     cols = [Column(k, *_YEARLY[k]) for k in _YEARLY if k in frame.columns]
     top = 4
     last = write_table(ws, frame, top, 1, cols)
+    letter0 = {c.key: get_column_letter(j) for j, c in enumerate(cols, start=1)}
+    shown = [(name, letter0[k]) for k, name in (("reserve_end", "Reserve, end of year"),
+                                                ("expenditure", "Expenditure"))
+             if k in letter0]
+    money_columns(ws, top, range(top + 1, last + 1), frame["year"].tolist(), len(cols) + 1,
+                  shown, letter0.get("gdp"), prices, gdp_of=["Reserve, end of year"])
     letter = {c.key: get_column_letter(j) for j, c in enumerate(cols, start=1)}
     for key, (num, den) in _FORMULAS.items():
         if key not in letter:
@@ -183,9 +222,13 @@ def _projection(ws: Any, result: Any) -> None:
 
 
 def _plain(ws: Any, title: str, note: str, frame: pd.DataFrame, fmt_of: dict[str, str]) -> None:
+    """A table of ``frame``; a float column not in ``fmt_of`` is money, in KHR bn."""
     put_title(ws, title, note)
-    cols = [Column(c, c.replace("_", " "), fmt_of.get(c, styles.KHR if frame[c].dtype.kind == "f"
-                                                      else None), 14) for c in frame.columns]
+    cols = []
+    for c in frame.columns:
+        fmt = fmt_of.get(c, styles.KHR_BN if frame[c].dtype.kind == "f" else None)
+        head = c.replace("_", " ") + {styles.KHR_BN: " (KHR bn)", styles.KHR: " (KHR)"}.get(fmt, "")
+        cols.append(Column(c, head, fmt, 14))
     write_table(ws, frame, 4, 1, cols)
     ws.freeze_panes = ws.cell(row=5, column=2)
 
@@ -220,20 +263,25 @@ def _method(ws: Any) -> None:
             put(ws, r, 1, para).alignment = styles.WRAP
 
 
-def build_occupational_risk_workbook(result: Any) -> Workbook:
-    """The workbook of a :class:`~actuary.schemes.occupational_risk.BranchResult`."""
+def build_occupational_risk_workbook(result: Any, prices: str = "nominal") -> Workbook:
+    """The workbook of a :class:`~actuary.schemes.occupational_risk.BranchResult`;
+    ``prices`` (``nominal``, ``constant``) of its yearly money (:mod:`actuary.reports.money`)."""
+    y = result.yearly["year"]
+    pr = prices_for(result.aset, int(y.iloc[0]), int(y.iloc[-1]), prices)
     wb = Workbook()
     wb.remove(wb.active)
     ws = {name: wb.create_sheet(name) for name in SHEETS}
-    _summary(ws["Summary"], result)
-    _projection(ws["Projection"], result)
+    _summary(ws["Summary"], result, pr)
+    _projection(ws["Projection"], result, pr)
     by_sex_fmt = {"year": styles.YEAR, "sex": None, "acc_cost_rate": styles.RATE}
     for c in ("contributor_years", "injuries", "fatal_injuries", "new_disability_pensions",
               "disability_pensioners", "survivor_pensioners"):
         by_sex_fmt[c] = styles.COUNT
-    _plain(ws["By sex"], "By sex",
+    _plain(ws["By sex"], f"By sex (money in billions of {pr.label()})",
            "Costs and the rate needed by sex of the injured insured person; pensioners and "
-           "pensions paid by sex of the pensioner.", result.by_sex, by_sex_fmt)
+           "pensions paid by sex of the pensioner.",
+           _in_prices(result.by_sex, pr, set(result.by_sex.columns) - set(by_sex_fmt)),
+           by_sex_fmt)
     awards = result.awards
     _plain(ws["Awards"], "Permanent disabilities by degree of disability",
            "Columns: the degree (fraction); below the pension threshold a lump sum, at or "
@@ -242,8 +290,10 @@ def build_occupational_risk_workbook(result: Any) -> Workbook:
     start = result.start
     path = result.pensions_path
     _plain(ws["Pensions in payment"], "Pensions in payment on the valuation date",
-           f"Read from {path}" if path is not None else "None (the branch starts on the "
-           "valuation date).", start, {"type": None, "sex": None, "count": styles.COUNT})
+           (f"Read from {path}. " if path is not None else "None (the branch starts on the "
+            "valuation date). ") + "Present values in billions of KHR at the valuation date; "
+           "monthly amounts in KHR.", start,
+           {"type": None, "sex": None, "count": styles.COUNT, "monthly_amount": styles.KHR})
     _sensitivity(ws["Sensitivity"], result)
     _method(ws["Method"])
     write_assumptions(ws["Assumptions"], result)
@@ -255,6 +305,8 @@ def build_occupational_risk_workbook(result: Any) -> Workbook:
     return wb
 
 
-def write_occupational_risk_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
-    """Write the workbook of ``result`` to ``path`` (``.xlsx``), atomically."""
-    return write_xlsx(build_occupational_risk_workbook, result, path)
+def write_occupational_risk_workbook(result: Any, path: str | os.PathLike[str],
+                                     prices: str = "nominal") -> Path:
+    """Write the workbook of ``result`` to ``path`` (``.xlsx``), atomically, its yearly
+    money in ``prices`` (``nominal`` or ``constant``, :mod:`actuary.reports.money`)."""
+    return write_xlsx(lambda r: build_occupational_risk_workbook(r, prices), result, path)

@@ -11,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from libreoffice import SOFFICE, formula_problems  # noqa: E402
 
-from actuary.reports.change import write_change_workbook  # noqa: E402
+from actuary.reports.change import shown_label, write_change_workbook  # noqa: E402
 from actuary.studies.change import INDICATORS, analyse_change  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -29,7 +29,7 @@ def test_the_sum_of_the_steps_is_the_total(tmp_path):
                                                     "several_groups.yaml"),
                             order_dependence=False)
     path = write_change_workbook(result, tmp_path / "change.xlsx")
-    labels = {label: key for key, label, _kind in INDICATORS}
+    labels = {shown_label(label, kind): key for key, label, kind in INDICATORS}
 
     def expected(book):
         ws = book["Change"]

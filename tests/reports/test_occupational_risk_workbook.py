@@ -36,7 +36,7 @@ def test_sheets_and_values(result, tmp_path):
     y = result.yearly
     for i in range(len(y)):
         assert ws.cell(row=5 + i, column=col["Year"]).value == int(y.year.iloc[i])
-        assert ws.cell(row=5 + i, column=col["Lump sums (KHR)"]).value == pytest.approx(
+        assert ws.cell(row=5 + i, column=col["Lump sums (KHR bn)"]).value == pytest.approx(
             y.lump_sums.iloc[i], rel=1e-12)
     # every unverified item is on the Summary: those the results rest on one a row, the
     # pension scheme's others in a note
@@ -58,9 +58,49 @@ def test_live_formulas_agree_with_the_projection(result, tmp_path):
     ws = openpyxl.load_workbook(recalculate(path, tmp_path), data_only=True)["Projection"]
     col = _columns(ws)
     y = result.yearly
-    for header, key in (("PAYG cost rate", "payg_cost_rate"),
-                        ("Reserve ratio (years)", "reserve_ratio"),
-                        ("Reserve / PV of pensions in payment", "funded_ratio")):
+    expected = {"PAYG cost rate": y.payg_cost_rate, "Reserve ratio (years)": y.reserve_ratio,
+                "Reserve / PV of pensions in payment": y.funded_ratio,
+                # the set's 4,100 KHR per USD (held), and GDP of the same year
+                "Reserve, end of year (USD m)": y.reserve_end / 4100.0,
+                "Expenditure (USD m)": y.expenditure / 4100.0,
+                "Reserve, end of year (% of GDP)": y.reserve_end / y.gdp}
+    for header, values in expected.items():
         for i in range(len(y)):
             assert ws.cell(row=5 + i, column=col[header]).value == pytest.approx(
-                y[key].iloc[i], rel=1e-9), (header, i)
+                values.iloc[i], rel=1e-9), (header, i)
+
+
+def test_money_in_billions_usd_and_gdp_columns_and_constant_prices(result, tmp_path):
+    """Money cells keep riel (a number shown in billions); constant prices divide each
+    year's amount by 1.03^t (the set's 3% inflation, valuation year = 1); the titles say
+    which prices; the USD and share-of-GDP columns are formulas over the reserve."""
+    from actuary.reports import styles
+
+    nominal = openpyxl.load_workbook(write_occupational_risk_workbook(
+        result, tmp_path / "n.xlsx"))["Projection"]
+    constant = openpyxl.load_workbook(write_occupational_risk_workbook(
+        result, tmp_path / "c.xlsx", prices="constant"))["Projection"]
+    assert "nominal KHR of each year" in nominal["A1"].value
+    assert "constant 2025 KHR" in constant["A1"].value
+    col = _columns(nominal)
+    y = result.yearly
+    money = [h for h in col if h.endswith("(KHR bn)")]
+    assert len(money) >= 15
+    for h in money:
+        cell = nominal.cell(row=5, column=col[h])
+        assert cell.number_format == styles.KHR_BN and cell.data_type == "n"
+    for i in range(len(y)):
+        c = constant.cell(row=5 + i, column=col["Lump sums (KHR bn)"]).value
+        assert c == pytest.approx(y.lump_sums.iloc[i] / 1.03 ** i, rel=1e-12)
+        # a ratio is the same in either prices
+        assert constant.cell(row=5 + i, column=col["Contribution rate"]).value == \
+            nominal.cell(row=5 + i, column=col["Contribution rate"]).value
+    reserve = get_letter(col["Reserve, end of year (KHR bn)"])
+    usd = nominal.cell(row=5, column=col["Reserve, end of year (USD m)"])
+    gdp = nominal.cell(row=5, column=col["Reserve, end of year (% of GDP)"])
+    assert reserve in usd.value and usd.number_format == "#,##0.0,,"
+    assert reserve in gdp.value and gdp.number_format == styles.RATE
+
+
+def get_letter(c: int) -> str:
+    return openpyxl.utils.get_column_letter(c)

@@ -229,6 +229,13 @@ def test_change_command_writes_the_workbook_and_csv(tmp_path):
     row = next(r for r in range(6, 20) if ws.cell(r, 1).value == "GAP 75 years")
     last = ws.max_column
     assert str(ws.cell(row, last).value).startswith("=SUM(")
+    # money shown in billions of KHR, the cell keeping the riel (a format, not a division)
+    adl = next(r for r in range(6, 20)
+               if ws.cell(r, 1).value == "accrued-to-date liability (KHR bn)")
+    assert ws.cell(adl, 2).number_format == "#,##0.0,,," and ws.cell(adl, 2).value > 1e9
+    # each waterfall: the units on its one axis title, the indicator in its title
+    for chart in charts:
+        assert chart.y_axis.title is not None and chart.x_axis.title is None
 
 
 def test_change_command_bad_order_is_one_error(tmp_path):

@@ -219,6 +219,39 @@ def test_batches_do_not_change_the_numbers(model):
     assert other.scalars["gap_75"][0] != whole.scalars["gap_75"][0]
 
 
+def test_record_route_is_the_basis_route(model):
+    """Scenarios through the kernel's records with replaced arrays (the batched route)
+    give every stored measure of scenarios through a validated Basis and a projection
+    each (one scenario alone, and one in a batch of three)."""
+    pairs = [(run_batch(model, 6, 0, 3, "full", threads=2),
+              run_batch(model, 6, 0, 3, "full", route="basis")),
+             (run_batch(model, 6, 2, 1, "full"), run_batch(model, 6, 2, 1, "full", route="basis"))]
+    for fast, ref in pairs:
+        assert set(fast.yearly) == set(ref.yearly) and set(fast.scalars) == set(ref.scalars)
+        for name, arr in ref.yearly.items():
+            np.testing.assert_allclose(fast.yearly[name], arr, rtol=1e-12, atol=0, err_msg=name)
+        for name, arr in ref.scalars.items():
+            np.testing.assert_allclose(fast.scalars[name], arr, rtol=1e-12, atol=0, err_msg=name)
+        for name, arr in ref.depletion.items():
+            assert np.array_equal(fast.depletion[name], arr), name
+        assert fast.clipped == ref.clipped
+    # the scenarios do move the projection (the comparison is not of the basis with itself)
+    assert np.ptp(pairs[0][0].scalars["gap_75"]) > 1e-4
+
+
+def test_record_route_refuses_what_a_basis_refuses(model):
+    from actuary.studies.stochastic.full import check_fields, kernel_base
+
+    base = kernel_base(model.basis)
+    q = model.basis.mortality[None].copy()
+    q[0, 3, 1, 50] = np.nan
+    with pytest.raises(ValueError, match="mortality"):
+        check_fields(base, {"mortality": q})
+    with pytest.raises(KeyError, match="no kernel record"):
+        from actuary.studies.stochastic.full import scenario_inputs
+        scenario_inputs(base, {"not_a_field": q}, 0)
+
+
 def test_depletion_probability_never_falls():
     years = np.arange(2025, 2035)
     res = Results(years=years, n=5)

@@ -32,7 +32,7 @@ from actuary.studies.stochastic.generator import ProcessSpec, demographic_spec, 
 from actuary.studies.stochastic.survival import scaled_survival
 
 __all__ = ["StochasticModel", "build_model", "economic_fields", "demographic_fields",
-           "scenario_basis", "INDEXED_AMOUNTS"]
+           "scenario_basis", "scenario_fields", "INDEXED_AMOUNTS"]
 
 #: Basis fields built from scheme amounts that may follow an index (field -> parameter, factor).
 INDEXED_AMOUNTS = {"wage_floor": ("wage_floor", 12.0), "wage_ceiling": ("wage_ceiling", 12.0),
@@ -164,16 +164,17 @@ def build_model(aset: AssumptionSet, population: StartingPopulation,
 
 
 def economic_paths(model: StochasticModel, x: np.ndarray) -> dict[str, np.ndarray]:
-    """The scenario's index paths (years first .. last + 1) from deviations ``x [Y, 3]``."""
+    """The scenario's index paths (years first .. last + 1) from deviations ``x [..., Y, 3]``
+    (any leading scenario axes: ``[..., Y]`` paths)."""
     idx = model.index_paths
 
     def moved(rate: np.ndarray, dev: np.ndarray) -> np.ndarray:
         # (1 + r) e^x - 1, written so that x = 0 gives r exactly
         return rate + (1.0 + rate) * np.expm1(dev)
 
-    return {"price_inflation": moved(idx["price_inflation"], x[:, 0]),
-            "wage_growth": moved(idx["wage_growth"], x[:, 0] + x[:, 1]),
-            "investment_return": moved(idx["investment_return"], x[:, 2])}
+    return {"price_inflation": moved(idx["price_inflation"], x[..., 0]),
+            "wage_growth": moved(idx["wage_growth"], x[..., 0] + x[..., 1]),
+            "investment_return": moved(idx["investment_return"], x[..., 2])}
 
 
 def wage_level_ratio(x: np.ndarray, T: int) -> np.ndarray:
@@ -183,28 +184,31 @@ def wage_level_ratio(x: np.ndarray, T: int) -> np.ndarray:
 
 
 def economic_fields(model: StochasticModel, x: np.ndarray) -> dict[str, np.ndarray]:
-    """Basis fields of an economic scenario (deviations ``x [Y, 3]``)."""
+    """Basis fields of an economic scenario (deviations ``x [Y, 3]``), or of a batch
+    (``x [n, Y, 3]``: every field gets the leading axis; each row is computed exactly as
+    the scenario alone)."""
     b, T = model.basis, model.n_years
     idx = economic_paths(model, x)
     det = model.index_paths
+    lead = x.shape[:-2]
 
     def series(choice: str, lag: int) -> np.ndarray:
-        return np.zeros(T) if choice == "none" else idx[choice][lag: lag + T]
+        return np.zeros(lead + (T,)) if choice == "none" else idx[choice][..., lag: lag + T]
 
-    wage = idx["wage_growth"][1: T + 1]
-    level = np.cumprod(1.0 + wage) / np.cumprod(1.0 + b.wage_growth)
+    wage = idx["wage_growth"][..., 1: T + 1]
+    level = np.cumprod(1.0 + wage, axis=-1) / np.cumprod(1.0 + b.wage_growth)
     out = {"wage_growth": wage, "revaluation": series(model.reval_choice, 1),
            "indexation": series(model.index_choice, 0),
-           "investment_return": idx["investment_return"][:T],
-           "entrant_wage": b.entrant_wage * level[:, None, None]}
+           "investment_return": idx["investment_return"][..., :T],
+           "entrant_wage": b.entrant_wage * level[..., None, None]}
     years = model.years
     for fld, (name, last_year, values) in model.indexed.items():
-        ratio = np.ones(T)
+        ratio = np.ones(lead + (T,))
         after = years > last_year
         if after.any():
             k = np.flatnonzero(after)[0]
-            growth = (1.0 + idx[name][k: T]) / (1.0 + det[name][k: T])
-            ratio[k:] = np.cumprod(growth)
+            growth = (1.0 + idx[name][..., k: T]) / (1.0 + det[name][k: T])
+            ratio[..., k:] = np.cumprod(growth, axis=-1)
         out[fld] = values * ratio
     return out
 
@@ -212,9 +216,11 @@ def economic_fields(model: StochasticModel, x: np.ndarray) -> dict[str, np.ndarr
 def demographic_fields(model: StochasticModel, z: np.ndarray, target_ratio: np.ndarray | None,
                        distribution: np.ndarray | None) -> dict[str, np.ndarray]:
     """Basis fields of a demographic scenario: mortality from the log multipliers
-    ``z [Y, 4]`` (columns 1, 2), and the frame's contributors wanted and entrants."""
+    ``z [Y, 4]`` (columns 1, 2), and the frame's contributors wanted and entrants
+    (``target_ratio [T]``, ``distribution [T, 2, 111]``); or of a batch, with a leading
+    scenario axis on ``z`` and on both (each row computed exactly as the scenario alone)."""
     b, T = model.basis, model.n_years
-    factor = np.exp(z[:T, 1:3])[:, :, None]  # [T, 2, 1]
+    factor = np.exp(z[..., :T, 1:3])[..., None]  # [..., T, 2, 1]
     q = scaled_mortality(b.mortality, factor, model.log_survival)
     # dependent rates of actives may not exceed 1 (heavier mortality at young ages)
     q = np.minimum(q, np.where(b.invalidity + b.exit > 0, 1.0 - b.invalidity - b.exit, 1.0))
@@ -275,6 +281,20 @@ def _min_tfr(model: StochasticModel) -> float:
 
     f = section(model.aset).demographic.fertility.minimum_tfr
     return float(f.yearly(model.aset.first_year, model.aset.first_year, "start")[0])
+
+
+def scenario_fields(model: StochasticModel, x: np.ndarray, z: np.ndarray | None,
+                    frame: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """The basis fields of scenarios ``x [n, Y, 3]``, ``z [n, Y, 4]`` (None: the basis's
+    demography) with :func:`frame_batch`'s result for the same ``n`` scenarios: each
+    field with a leading scenario axis."""
+    fields = economic_fields(model, x)
+    if z is not None:
+        target = dist = None
+        if frame:
+            target, dist = frame["target_ratio"], frame["distribution"]
+        fields.update(demographic_fields(model, z, target, dist))
+    return fields
 
 
 def scenario_basis(model: StochasticModel, x: np.ndarray, z: np.ndarray | None,

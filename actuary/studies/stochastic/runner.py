@@ -23,14 +23,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from actuary.engine.projection import project
-from actuary.engine.state import FLOW_REFUND, STATUS_ACTIVE, STATUS_INVALIDITY, STATUS_OLD_AGE
+from actuary.engine.projection import BENEFIT_FLOWS, project
+from actuary.engine.state import (
+    FLOW_CONTRIBUTIONS, FLOW_EARNINGS, FLOW_REFUND, STATUS_ACTIVE, STATUS_INVALIDITY,
+    STATUS_OLD_AGE,
+)
 from actuary.frame.population import life_expectancy
 from actuary.studies.stochastic import measures as ms
 from actuary.studies.stochastic.demography import scaled_mortality
+from actuary.studies.stochastic.full import check_fields, kernel_base, project_piece
 from actuary.studies.stochastic.generator import draw_normals, simulate
 from actuary.studies.stochastic.model import (
-    LEGISLATED, StochasticModel, frame_batch, scenario_basis, wage_level_ratio,
+    LEGISLATED, StochasticModel, frame_batch, scenario_basis, scenario_fields, wage_level_ratio,
 )
 
 __all__ = ["BatchResult", "run_batch", "YEARLY", "CALIBRATION_YEARS", "MODES"]
@@ -74,27 +78,53 @@ def _people(proj, status: int) -> np.ndarray:
     return proj.people[:-1, status].sum(axis=(1, 2))
 
 
-def _full_flows(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: int):
+_FLOW_KEYS = ("earnings", "contributions", "benefits", "refunds", "interest", "contributors",
+              "pensioners")
+
+
+def _full_flows(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: int,
+                route: str = "records"):
     """Project every scenario of the batch; flows ``[n, T]``, people counts and the frame.
+
+    ``route``: ``"records"`` (:mod:`actuary.studies.stochastic.full`: the kernel's records
+    of the basis with the scenario's arrays replaced) or ``"basis"`` (a validated ``Basis``
+    and :func:`~actuary.engine.projection.project` per scenario: the slower reference the
+    tests compare the first with).
 
     With ``threads`` > 1 the batch is cut into that many consecutive parts, each worked
     through (its frame, then its projections) by a thread of its own: the engine and the
     demography's kernels release the GIL. A scenario's numbers do not depend on the part.
     """
     n, T = x.shape[0], model.n_years
-    out = {k: np.empty((n, T)) for k in ("earnings", "contributions", "benefits", "refunds",
-                                         "interest", "contributors", "pensioners")}
+    out = {k: np.empty((n, T)) for k in _FLOW_KEYS}
+    base = kernel_base(model.basis) if route == "records" else None
 
-    def one(k: int, frame: dict, row: int) -> None:
-        basis = scenario_basis(model, x[k], z[k], frame, row)
-        proj = project(basis)
-        out["earnings"][k] = proj.earnings
-        out["contributions"][k] = proj.contributions
-        out["benefits"][k] = proj.benefits
-        out["refunds"][k] = proj.flows[:, :, FLOW_REFUND].sum(axis=1)
-        out["interest"][k] = basis.investment_return
-        out["contributors"][k] = _people(proj, STATUS_ACTIVE)
-        out["pensioners"][k] = _people(proj, STATUS_OLD_AGE) + _people(proj, STATUS_INVALIDITY)
+    def basis_route(lo: int, hi: int, frame: dict) -> None:
+        for k in range(lo, hi):
+            basis = scenario_basis(model, x[k], z[k], frame, k - lo)
+            proj = project(basis)
+            out["earnings"][k] = proj.earnings
+            out["contributions"][k] = proj.contributions
+            out["benefits"][k] = proj.benefits
+            out["refunds"][k] = proj.flows[:, :, FLOW_REFUND].sum(axis=1)
+            out["interest"][k] = basis.investment_return
+            out["contributors"][k] = _people(proj, STATUS_ACTIVE)
+            out["pensioners"][k] = _people(proj, STATUS_OLD_AGE) + _people(proj, STATUS_INVALIDITY)
+
+    def records_route(lo: int, hi: int, frame: dict) -> None:
+        fields = scenario_fields(model, x[lo:hi], z[lo:hi], frame)
+        check_fields(base, fields)
+        flows, people = project_piece(base, fields)
+        # the Projection's own sums (the same numpy reductions, row by row)
+        out["earnings"][lo:hi] = flows[..., FLOW_EARNINGS].sum(axis=2)
+        out["contributions"][lo:hi] = flows[..., FLOW_CONTRIBUTIONS].sum(axis=2)
+        out["benefits"][lo:hi] = flows[..., list(BENEFIT_FLOWS)].sum(axis=(2, 3))
+        out["refunds"][lo:hi] = flows[..., FLOW_REFUND].sum(axis=2)
+        out["interest"][lo:hi] = fields["investment_return"]
+        out["contributors"][lo:hi] = people[:, 0]
+        out["pensioners"][lo:hi] = people[:, 1]
+
+    work = records_route if route == "records" else basis_route
 
     def part(bounds: tuple[int, int]) -> list[dict]:
         # small pieces: the frame's arrays [n, T, 2, 111] stay small enough to be cheap
@@ -102,8 +132,7 @@ def _full_flows(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: i
         for lo in range(bounds[0], bounds[1], _PIECE):
             hi = min(lo + _PIECE, bounds[1])
             frame = frame_batch(model, z[lo:hi])
-            for k in range(lo, hi):
-                one(k, frame, k - lo)
+            work(lo, hi, frame)
             frames.append(frame)
         return frames
 
@@ -123,11 +152,12 @@ def _full_flows(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: i
 
 
 def run_batch(model: StochasticModel, seed: int, start: int, count: int, mode: str = "full",
-              threads: int = 1, exposures=None) -> BatchResult:
+              threads: int = 1, exposures=None, route: str = "records") -> BatchResult:
     """Scenarios ``start .. start + count - 1`` of the run with ``seed``.
 
     ``exposures``: the economic-only mode's linearisation
     (:func:`actuary.studies.stochastic.economic_only.exposures`), computed once per run.
+    ``route``: how a full scenario reaches the kernel (see :func:`_full_flows`).
     """
     T, Y = model.n_years, model.n_years + 1
     econ_n, mean_n, demo_n = _normals(seed, start, count, Y)
@@ -137,7 +167,7 @@ def run_batch(model: StochasticModel, seed: int, start: int, count: int, mode: s
     result = BatchResult(start=start, yearly={}, scalars={}, depletion={})
     if mode == "full":
         z = simulate(model.demographic, demo_n)
-        fl, frame = _full_flows(model, x, z, threads)
+        fl, frame = _full_flows(model, x, z, threads, route)
         contributors, pensioners = fl["contributors"], fl["pensioners"]
         population = frame.get("population") if frame else None
         employed = frame.get("employed_ratio") if frame else None
