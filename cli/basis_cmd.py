@@ -36,6 +36,12 @@ def show(file: str | None) -> None:
     """Show an assumption set: parameters, tables, unverified items and content hash.
 
     FILE is a YAML file or a shipped set name (default: the built-in cambodia-default).
+
+    \b
+    Examples:
+      actuary basis show
+      actuary basis show public-sector-default
+      actuary basis show my_set.yaml
     """
     from actuary.assumptions import load_basis
 
@@ -108,7 +114,15 @@ def _show_unverified(aset: Any) -> None:
 @basis.command("check")
 @click.argument("file")
 def check(file: str) -> None:
-    """Validate an assumption set; print every problem (exit 1) or OK with its hash."""
+    """Validate an assumption set; print every problem (exit 1) or OK with its hash.
+
+    FILE is a set or a reform overlay (a YAML file or a shipped name).
+
+    \b
+    Examples:
+      actuary basis check my_set.yaml
+      actuary basis check assumptions/data/reforms/ps_transition_2027.yaml
+    """
     from actuary.assumptions import load_basis
 
     aset = load_basis(file)

@@ -8,7 +8,7 @@ import click
 
 from actuary.cli.bundle import write_run_bundle
 from actuary.cli.compare_cmd import _change, _fmt
-from actuary.cli.options import bundle_option
+from actuary.cli.options import bundle_option, echo_json, json_option, quiet_option
 from actuary.cli.progress import progress
 
 
@@ -57,14 +57,20 @@ def change_text(result) -> str:
 @click.option("--no-order-check", is_flag=True, help="Skip the order dependence (each group "
               "first and last).")
 @bundle_option
-@click.option("--quiet", is_flag=True, help="No progress messages.")
+@json_option
+@quiet_option
 def change(previous, current, out, csv_dir, order, previous_population, current_population,
-           no_order_check, bundle, quiet) -> None:
+           no_order_check, bundle, as_json, quiet) -> None:
     """Analysis of change from PREVIOUS to CURRENT, one group of assumptions at a time.
 
     Each is an assumption set (a file or a shipped name) with the starting population it
     names (or the one given). Steps: roll-forward to the new date, data update,
     demographic, economic, methods, scheme rules, new entrants.
+
+    \b
+    Examples:
+      actuary change cambodia-default later.yaml --out change.xlsx --csv change/
+      actuary change cambodia-default later.yaml --no-order-check --json
     """
     from actuary.cli.outputs import check_outputs
     from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
@@ -100,5 +106,21 @@ def change(previous, current, out, csv_dir, order, previous_population, current_
                                           ("change.csv", "order_dependence.csv")])
         write_run_bundle(bundle, inputs=result.inputs, outputs=written,
                          review=change_checklist(result), say=say)
+    if as_json:
+        echo_json(change_json(result, out))
+        return
     click.echo(change_text(result))
     click.echo(f"\nworkbook: {out}")
+
+
+def change_json(result, out) -> dict:
+    """What the text prints, as one mapping for ``--json``: the steps (each indicator
+    before and after each step, KHR and rates as fractions), the keys that differ by
+    group and the order dependence."""
+    dep = result.order_dependence  # empty with --no-order-check
+    if not dep.empty:
+        dep = dep[["group", "indicator", "in_order", "first", "last", "spread"]]
+    return {"previous": result.previous, "current": result.current,
+            "valuation_dates": list(result.valuation_dates), "order": list(result.order),
+            "runs": result.runs, "steps": result.csv_frame(), "changed": result.changed,
+            "order_dependence": dep, "workbook": str(out)}

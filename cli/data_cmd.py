@@ -142,7 +142,13 @@ def _basis_reserve(aset) -> tuple[float, str]:
               help="Share of rows to make defective for each kind the data check finds.")
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def synth(n, seed, out, report, basis, defects, quiet) -> None:
-    """Make a SYNTHETIC NSSF-like membership (seeded, reproducible, calibrated)."""
+    """Make a SYNTHETIC NSSF-like membership (seeded, reproducible, calibrated).
+
+    \b
+    Examples:
+      actuary data synth --members 100000 --seed 1 --out members_synthetic.csv
+      actuary data synth --members 5000 --seed 2 --defects 0.01 --out test_synthetic.parquet
+    """
     from actuary.assumptions import load_basis
     from actuary.reports.datacheck import write_synth_workbook
     from actuary.cli.outputs import check_outputs

@@ -114,7 +114,14 @@ def _check_window(study_start: date | None, study_end: date | None, as_of: date)
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def experience(members, decrement, out, table, basis, as_of, study_start, study_end, method,
                degree, smoothing, level, encoding, as_json, quiet) -> None:
-    """Experience study of MEMBERS: exposures, rates, A/E, survival curves, graduation."""
+    """Experience study of MEMBERS: exposures, rates, A/E, survival curves, graduation.
+
+    \b
+    Examples:
+      actuary experience members.csv --decrement death --out death.xlsx
+      actuary experience members.csv --decrement exit --from 2020-01-01 --method whittaker
+      actuary experience members.csv --decrement retirement --json
+    """
     from actuary.assumptions import load_basis
     from actuary.members.datacheck import CheckSettings, check_files
     from actuary.members.experience import study, write_experience_table

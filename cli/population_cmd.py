@@ -13,7 +13,7 @@ import click
 import numpy as np
 import pandas as pd
 
-from actuary.cli.options import quiet_option
+from actuary.cli.options import echo_json, json_option, quiet_option
 from actuary.cli.progress import progress
 from actuary.cli.outputs import check_outputs
 from actuary.io.fileio import atomic_path, save_xlsx, spreadsheet_safe
@@ -267,6 +267,34 @@ def _contents_chart(wb, tables: dict[str, pd.DataFrame], contents, row: int) -> 
     contents.add_chart(chart, f"A{row}")
 
 
+def frame_json(frame, aset, to_year: int, out: Path | None) -> dict:
+    """What the text prints, as one mapping for ``--json``: the headline table, the
+    calibrations, the comparisons with WPP 2024 and the national projection, the labour
+    force and coverage (the rows of the years the text shows)."""
+    from actuary.frame.calibration import largest_deviations, national_comparison, wpp_comparison
+
+    cal = frame.national.calibration
+    comp = wpp_comparison(frame.projection)
+    labour = frame.labour.summary()
+    return {
+        "set": aset.name, "file": str(aset.files[0]), "first_year": aset.first_year,
+        "last_year": to_year,
+        "headline": frame.headline(HEADLINE_YEARS),
+        "calibration": cal.frame() if cal is not None else None,
+        "wpp_deviations": largest_deviations(comp) if len(comp) else [],
+        "national_comparison": national_comparison(frame.projection),
+        "coverage_calibration": frame.labour.calibration(),
+        "labour": labour[labour["year"].isin(_LABOUR_YEARS)],
+        "unverified_frame_parameters": _unverified(aset),
+        "out": str(out) if out is not None else None,
+    }
+
+
+def _unverified(aset) -> int:
+    """Frame parameters or tables the set marks unverified."""
+    return sum(1 for p, *_ in aset.unverified() if p.startswith("frame."))
+
+
 @click.command("population")
 @click.option("--basis", "basis", metavar="FILE",
               help="Assumption set with a frame section: a file, a shipped set, or a frame "
@@ -276,8 +304,10 @@ def _contents_chart(wb, tables: dict[str, pd.DataFrame], contents, row: int) -> 
 @click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the full result: FILE.csv (one long tidy table) or FILE.xlsx "
                    "(one sheet per table).")
+@json_option
 @quiet_option
-def population(basis: str | None, to_year: int, out: Path | None, quiet: bool) -> None:
+def population(basis: str | None, to_year: int, out: Path | None, as_json: bool,
+               quiet: bool) -> None:
     """Project Cambodia's population, labour force and coverage, with the economy.
 
     Prints the headline table (total, 60+ share, dependency ratio, e0 by sex), the
@@ -287,6 +317,7 @@ def population(basis: str | None, to_year: int, out: Path | None, quiet: bool) -
     Examples:
       actuary population --to 2100 --out frame.xlsx
       actuary population --basis national-projection
+      actuary population --to 2050 --json
     """
     from actuary.frame.build import build_frame
     from actuary.frame.population import load_frame_basis
@@ -299,15 +330,19 @@ def population(basis: str | None, to_year: int, out: Path | None, quiet: bool) -
                                  param_hint="--to")
     say(f"projecting the population, labour force and economy to {to_year}")
     frame = build_frame(aset, to_year)
+    if out is not None:
+        say(f"writing {out}")
+        write_result(frame, out)
+    if as_json:
+        echo_json(frame_json(frame, aset, to_year, out))
+        return
     click.echo(f"Frame of assumption set {aset.name} ({aset.files[0]}), "
                f"{aset.first_year}-{to_year}\n")
     for block in (headline_text(frame), calibration_text(frame), wpp_text(frame),
                   national_text(frame), coverage_text(frame), labour_text(frame)):
         if block:
             click.echo(block + "\n")
-    n_unverified = sum(1 for p, *_ in aset.unverified() if p.startswith("frame."))
-    click.echo(f"{n_unverified} unverified frame parameters or tables (actuary basis show lists them).")
+    click.echo(f"{_unverified(aset)} unverified frame parameters or tables (actuary basis show "
+               "lists them).")
     if out is not None:
-        say(f"writing {out}")
-        write_result(frame, out)
         click.echo(f"written: {out}")

@@ -26,7 +26,12 @@ def table() -> None:
 
 @table.command("list")
 def list_cmd() -> None:
-    """List the shipped tables with kind, status and dimensions."""
+    """List the shipped tables with kind, status and dimensions.
+
+    \b
+    Example:
+      actuary table list
+    """
     for name in list_tables():
         _, kind, meta, dims = read_sidecar(DATA_DIR / f"{name}.yaml")
         years = f", years {dims.years[0]}..{dims.years[-1]}" if dims.years else ""
@@ -39,7 +44,13 @@ def list_cmd() -> None:
 @table.command("show")
 @click.argument("name", shell_complete=complete_tables)
 def show_cmd(name: str) -> None:
-    """Show table NAME (a shipped name or a path to NAME.csv with NAME.yaml beside it)."""
+    """Show table NAME (a shipped name or a path to NAME.csv with NAME.yaml beside it).
+
+    \b
+    Examples:
+      actuary table show wpp2024_cambodia_qx
+      actuary table show my_tables/mortality.csv
+    """
     t = load_table(name)
     _echo_meta(t)
     years = t.years

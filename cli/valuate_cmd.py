@@ -12,6 +12,7 @@ import click
 
 from actuary.cli.options import (accept_option, accepted_lines, apply_sets, bundle_option,
                                  complete_sets, echo_json, json_option, lang_option,
+                                 prices_option,
                                  quiet_option, run_argv, set_option)
 from actuary.cli.progress import progress
 from actuary.cli.outputs import check_outputs
@@ -293,12 +294,13 @@ def batch_gc() -> Iterator[None]:
               help="Published accounts (CSV or XLSX) to compare with the projection; default: "
                    "the shipped NSSF accounts for the NSSF pension scheme.")
 @lang_option
+@prices_option
 @bundle_option
 @set_option
 @json_option
 @quiet_option
 def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file,
-            accept_implausible, accounts, lang, bundle, sets, as_json, quiet) -> None:
+            accept_implausible, accounts, lang, prices, bundle, sets, as_json, quiet) -> None:
     """Value a scheme: project it, compute the indicators, write the workbook.
 
     BASIS is an assumption-set file or the name of a shipped set (default:
@@ -320,11 +322,12 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
     say = progress(quiet)
     with language(lang):
         _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file,
-                 accept_implausible, accounts, lang, bundle, sets, as_json, say, outputs)
+                 accept_implausible, accounts, lang, prices, bundle, sets, as_json, say, outputs)
 
 
 def _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file,
-             accept_implausible, accounts, lang, bundle, sets, as_json, say, outputs) -> None:
+             accept_implausible, accounts, lang, prices, bundle, sets, as_json, say,
+             outputs) -> None:
     """The body of ``actuary valuate``, with the language set."""
     with batch_gc():
         from actuary.assumptions import load_basis
@@ -345,7 +348,7 @@ def _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_fil
             from actuary.cli.occupational_risk_cmd import valuate_branch_command
 
             valuate_branch_command(aset, population, horizon, out, csv_dir, not no_sensitivity,
-                                   say, as_json)
+                                   say, as_json, prices)
             return
         result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
                      shocks=shocks,
@@ -362,7 +365,7 @@ def _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_fil
         # the workbook and the CSV tables are replaced together, or none of them
         with output_set():
             say(f"writing {out}")
-            write_valuation_workbook(result, out, lang=lang)
+            write_valuation_workbook(result, out, lang=lang, prices=prices)
             if csv_dir:
                 _write_csv_tables(result, Path(csv_dir))
                 say(f"wrote CSV tables to {csv_dir}")

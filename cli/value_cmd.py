@@ -200,6 +200,12 @@ def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_membe
     MEMBERS is a member file (CSV, XLSX or Parquet, the format of actuary data check).
     Rows the data check rejects are left out and counted. Writes the workbook and the
     by-member CSV; exit code 1 with a message on bad input.
+
+    \b
+    Examples:
+      actuary value members.csv --pensioners pensioners.csv --out closed_group.xlsx
+      actuary value members.csv --discount 5% --horizon 80 --json
+      actuary value members.csv --discount-curve spot_rates.csv
     """
     from actuary.assumptions import load_basis
     from actuary.members.closed_group import value_check_result

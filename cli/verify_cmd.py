@@ -14,6 +14,11 @@ def verify(bundle) -> None:
 
     Prints "identical", or every difference and exits with code 1. A run's time, command
     line and file locations are not differences; see actuary/cli/bundle.py.
+
+    \b
+    Examples:
+      actuary valuate --out v.xlsx --bundle run.zip
+      actuary verify run.zip
     """
     from actuary.cli.bundle import verify_bundle
 

@@ -39,7 +39,7 @@ from .i18n import N_, T, tr
 from .projection_sheet import ProjectionLayout
 
 __all__ = ["write_financing", "FINANCING_SHEET", "FIRST_ROW", "COLUMNS", "INPUT_NAMES",
-           "GAP_YEARS", "SCALAR_ROWS"]
+           "GAP_YEARS", "SCALAR_ROWS", "money_view_columns"]
 
 FINANCING_SHEET = "Financing"
 HEADER_ROW = 8
@@ -74,8 +74,43 @@ COLUMNS = (
 _COL = {key: j for j, (key, *_rest) in enumerate(COLUMNS, start=1)}
 
 
+def money_view_columns(proj: ProjectionLayout) -> tuple[tuple[str, str, str, float], ...]:
+    """The columns after :data:`COLUMNS` that show the live reserve as a reader wants it,
+    over the Projection sheet's money-view inputs (those it has): in constant prices
+    (``F_t / P_t``), in USD (at the Projection's exchange rate, in its prices) and as a
+    share of GDP. Key, header, format, width."""
+    out = []
+    if "price_index" in proj.columns:
+        y0 = proj.years[0]
+        out.append(("reserve_real", T("Reserve F_t / P_t (constant {year} KHR bn)", year=y0),
+                    styles.KHR_BN,
+                    15))
+    if "exchange_rate" in proj.columns:
+        out.append(("reserve_usd", T("Reserve F_t (USD m)"), "#,##0.0,,", 13))
+    if "gdp" in proj.columns:
+        out.append(("reserve_pct_gdp", T("Reserve, share of GDP"), styles.RATE, 11))
+    return tuple(out)
+
+
 def _L(key: str) -> str:
     return get_column_letter(_COL[key])
+
+
+def _money_formulas(r: int, proj: ProjectionLayout, t: int) -> dict[str, str]:
+    """Formulas of :func:`money_view_columns` in row ``r`` (projection year index ``t``)."""
+    p = proj.first_row + t
+    F = f"{_L('reserve')}{r}"
+    ref = {k: f"{proj.sheet}!${proj.letter(k)}${p}" for k in
+           ("price_index", "exchange_rate", "gdp") if k in proj.columns}
+    shown = f"{F}/{ref['price_index']}" if "price_index" in ref else F
+    out = {}
+    if "price_index" in ref:
+        out["reserve_real"] = f"={shown}"
+    if "exchange_rate" in ref:
+        out["reserve_usd"] = f'=IF({ref["exchange_rate"]}>0,{shown}/{ref["exchange_rate"]},"")'
+    if "gdp" in ref:
+        out["reserve_pct_gdp"] = f'=IF({ref["gdp"]}>0,{F}/{ref["gdp"]},"")'
+    return out
 
 
 def _formulas(r: int, proj: ProjectionLayout, t: int, with_collection: bool,
@@ -170,11 +205,15 @@ def write_financing(ws: Worksheet, result: Any, proj: ProjectionLayout,
         getattr(cash, "benefits", None) is not None
     with_collection = "collection" in proj.columns
     put_title(ws, tr("financing_title", lang), tr("financing_note", lang))
+    put(ws, HEADER_ROW - 1, 1, tr("table_prices", lang, prices=tr("prices_nominal", lang)),
+        font=styles.NOTE)
     _scalars(ws, n_years, lang)
-    for j, (key, header, _fmt, width) in enumerate(COLUMNS, start=1):
-        put(ws, HEADER_ROW, j, T(header))
+    extra = money_view_columns(proj)
+    for j, (key, header, _fmt, width) in enumerate(COLUMNS + extra, start=1):
+        # COLUMNS' headers are marked N_ (translated here); the extra ones are translated
+        put(ws, HEADER_ROW, j, T(header) if j <= len(COLUMNS) else header)
         ws.column_dimensions[get_column_letter(j)].width = width
-    styles.style_header(ws, HEADER_ROW, 1, len(COLUMNS))
+    styles.style_header(ws, HEADER_ROW, 1, len(COLUMNS) + len(extra))
     ws.row_dimensions[HEADER_ROW].height = 62
     put(ws, START_ROW, 1, "F_0", font=styles.NOTE)
     put_formula(ws, START_ROW, _COL["reserve"], f"={proj.start_ref('reserve_end')}",
@@ -191,6 +230,9 @@ def write_financing(ws: Worksheet, result: Any, proj: ProjectionLayout,
                 cell.border = styles.BOX
             else:
                 put_formula(ws, r, _COL[key], formulas[key], fmt)
+        money = _money_formulas(r, proj, t)
+        for j, (key, _header, fmt, _w) in enumerate(extra, start=len(COLUMNS) + 1):
+            put_formula(ws, r, j, money[key], fmt)
     wb = ws.parent
     last = FIRST_ROW + n_years - 1
     for name, key in zip(INPUT_NAMES, ("rate", "return", "admin_rate")):

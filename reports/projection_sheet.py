@@ -136,6 +136,45 @@ def projection_columns(with_admin_rate: bool, with_gdp: bool,
     return cols
 
 
+def money_view_columns(prices: Any, with_gdp: bool) -> list[ProjectionColumn]:
+    """The columns a reader of money wants, after the others (:mod:`actuary.reports.money`).
+
+    In constant prices: the price index ``P_t`` (an input, the valuation year = 1) and the
+    reserve, contributions and expenditure divided by it. Then the set's exchange rate (an
+    input) and the reserve in USD (in the table's prices: nominal at each year's rate,
+    constant at the valuation year's), and the reserve as a share of GDP.
+    """
+    C = ProjectionColumn
+    cols: list[ProjectionColumn] = []
+    reserve = "reserve_end"
+    if prices.constant:
+        y0 = prices.base_year
+        cols.append(C("price_index", T("Price index P_t (CPI, {year} = 1)", year=y0), "0.0000",
+                      11))
+        for key, name, src in (("reserve_real", T("Reserve F_t / P_t"), "reserve_end"),
+                               ("contributions_real", T("Contributions C_t / P_t"),
+                                "contributions"),
+                               ("expenditure_real", T("Expenditure B_t / P_t"), "expenditure")):
+            cols.append(C(key, T("{name} (constant {year} KHR bn)", name=name, year=y0),
+                          styles.KHR_BN, 16,
+                          lambda L, r, src=src: f"={L[src]}{r}/{L['price_index']}{r}"))
+        reserve = "reserve_real"
+    if prices.exchange is not None:
+        rate = (T("Exchange rate (KHR per USD of {year})", year=prices.base_year)
+                if prices.constant else T("Exchange rate (KHR per USD)"))
+        cols.append(C("exchange_rate", rate, "#,##0", 11))
+        cols.append(C("reserve_usd", T("Reserve F_t (USD m)")
+                      + (T(", constant {year} prices", year=prices.base_year)
+                         if prices.constant else ""),
+                      "#,##0.0,,", 15,
+                      lambda L, r: f'=IF({L["exchange_rate"]}{r}>0,'
+                                   f'{L[reserve]}{r}/{L["exchange_rate"]}{r},"")'))
+    if with_gdp:
+        cols.append(C("reserve_pct_gdp", T("Reserve, share of GDP = F_t / GDP"), styles.RATE, 12,
+                      lambda L, r: f'=IF({L["gdp"]}{r}>0,{L["reserve_end"]}{r}/{L["gdp"]}{r},"")'))
+    return cols
+
+
 @dataclass
 class ProjectionLayout:
     """Where everything is on the Projection sheet, for formulas and charts elsewhere."""
@@ -178,28 +217,45 @@ class ProjectionLayout:
         return f"{self.sheet}!${col}${a}:${col}${b}"
 
 
-def _input_values(result: Any, key: str) -> np.ndarray:
+def _input_values(result: Any, key: str, prices: Any = None) -> np.ndarray:
     if key in ("admin_rate", "collection"):
         return np.asarray(getattr(result.cash, key), dtype=float)
+    years = result.yearly["year"].to_numpy()
+    if key == "price_index":
+        return np.array([1.0 / prices.factor(int(y)) for y in years])
+    if key == "exchange_rate":
+        return np.array([prices.usd_rate(int(y)) for y in years], dtype=float)
     return result.yearly[key].to_numpy()
 
 
-def write_projection(ws: Worksheet, result: Any) -> ProjectionLayout:
-    """Fill the Projection sheet from ``result.yearly`` and return its layout."""
+def write_projection(ws: Worksheet, result: Any, prices: Any = None) -> ProjectionLayout:
+    """Fill the Projection sheet from ``result.yearly`` and return its layout; with
+    ``prices`` (:class:`actuary.reports.money.Prices`) also the columns of
+    :func:`money_view_columns` (constant prices, USD, share of GDP)."""
     yearly: pd.DataFrame = result.yearly
     cash = getattr(result, "cash", None)
     with_admin = cash is not None and getattr(cash, "admin_rate", None) is not None
     with_collection = cash is not None and getattr(cash, "collection", None) is not None
     cols = projection_columns(with_admin, "gdp" in yearly.columns, with_collection)
+    if prices is not None:
+        cols += money_view_columns(prices, "gdp" in yearly.columns)
     layout = ProjectionLayout(columns={c.key: j + 1 for j, c in enumerate(cols)},
                               years=[int(y) for y in yearly["year"]])
     L = {c.key: layout.letter(c.key) for c in cols}
-    put_title(ws, T("Projection: people and money year by year (billions of nominal KHR)"),
+    constant = prices is not None and prices.constant
+    put_title(ws, T("Projection: people and money year by year (billions of nominal KHR of each "
+                    "year; constant {year} KHR at the right)", year=prices.base_year)
+              if constant else T("Projection: people and money year by year (billions of "
+                                 "nominal KHR of each year)"),
               T("Shaded columns are projected numbers; white columns are live formulas over "
-              "them (see each header). Money shows in billions of KHR (KHR bn); each cell holds "
-              "the exact riel. Row 5 holds the reserve F_0 and the factor v_0 = 1 at "
-              "the valuation date. Counts are on 1 January; money flows over the year, "
-              "mid-year on average."))
+                "them (see each header). Money shows in billions of KHR (KHR bn); each cell holds "
+                "the exact riel. Row 5 holds the reserve F_0 and the factor v_0 = 1 at "
+                "the valuation date. Counts are on 1 January; money flows over the year, "
+                "mid-year on average.") + " "
+              + (T("At the right: the reserve in USD at the set's exchange rate and as a share "
+                   "of GDP, and money in constant prices (divided by the set's CPI index P_t).")
+                 if constant else T("At the right: the reserve in USD at the set's exchange "
+                                    "rate and as a share of GDP.")))
     for j, c in enumerate(cols, start=1):
         put(ws, KEY_ROW, j, c.key, font=styles.KEY)
         put(ws, HEADER_ROW, j, c.header)
@@ -216,7 +272,7 @@ def write_projection(ws: Worksheet, result: Any) -> ProjectionLayout:
     put(ws, START_ROW, layout.columns["discount_end"], 1.0, styles.FACTOR,
         fill=styles.INPUT_FILL)
 
-    inputs = {c.key: _input_values(result, c.key) for c in cols if c.formula is None}
+    inputs = {c.key: _input_values(result, c.key, prices) for c in cols if c.formula is None}
     for t in range(len(layout.years)):
         r = layout.first_row + t
         for j, c in enumerate(cols, start=1):

@@ -27,7 +27,8 @@ from . import styles
 from .cells import put, put_formula, put_title
 from .indicators_sheet import milestone_years
 from .i18n import N_, T, T_known, date_format, date_text, num, reviewed, tr, year
-from .messages import key_messages
+from .messages import key_messages, usd_rate
+from .money import USD_M
 from .projection_sheet import ProjectionLayout
 
 __all__ = ["write_summary", "HEADLINE_KEY_COL", "KEY_MESSAGES_TITLE", "OPINION_TITLE", "UNVERIFIED_TITLE",
@@ -82,7 +83,11 @@ def _about(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -
         (T("Valuation date"), aset.valuation_date),
         (T("Projection"), T("{first}-{last} ({n} years), open group, annual steps, cash flows "
                             "mid-year; money in nominal KHR of each year",
-                            first=years[0], last=years[-1], n=len(years))),
+                            first=years[0], last=years[-1], n=len(years))
+         + (T(" (and in constant {year} KHR, deflated by the set's CPI, at the right of the "
+              "Projection sheet and on the reserve chart)", year=years[0])
+            if "price_index" in layout.columns else "")
+         + T("; USD at the set's exchange rate")),
         (T("Assumption set"), f"{aset.name}: {aset.description}"),
         (T("Assumption set content hash (SHA-256)"),
          prov.get("assumption_set_hash") or aset.content_hash()),
@@ -371,8 +376,11 @@ def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
                "pensions in payment, valued member by member with the basis's decrements and "
                "discounted at its investment return (projected unit credit: future wages add "
                "nothing). actuary.analysis.valuation.accrued_liability."))
-    _headers(ws, cur.take(), [T("Measure"), T("Value"), T("Unit"), ""])
     first = result.aset.first_year
+    rate = usd_rate(result)
+    _headers(ws, cur.take(), [T("Measure"), T("Value"), T("Unit"),
+                              T("USD m at {rate} KHR per USD", rate=num(f"{rate:,.0f}"))
+                              if rate else ""])
     bn = T("KHR bn")
     split = ((T("  of which pensions in payment and their survivors"), "pensioners", bn,
               styles.KHR_BN),
@@ -393,6 +401,8 @@ def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
         put(ws, r, 1, label)
         put(ws, r, 2, acc[key], fmt)
         put(ws, r, 3, unit)
+        if rate and fmt == styles.KHR_BN and acc.get(key) is not None:
+            put(ws, r, 4, float(acc[key]) / rate, USD_M)  # a number: the cell stays USD
         put(ws, r, HEADLINE_KEY_COL, f"accrued.{key}", styles.HIDDEN, font=styles.KEY)
 
 

@@ -51,6 +51,52 @@ def capped_mean_np(mean: np.ndarray, floor: float, ceiling: float, sigma: float)
     return out
 
 
+# ---- minimum pension, member by member (issue 13, rule 6) ----
+def _capped_mean_floors(mean, floor, ceiling: float, sigma: float) -> np.ndarray:
+    """E[min(max(W, floor), ceiling)] for lognormal W with floors given element by element."""
+    mean, floor = np.broadcast_arrays(np.asarray(mean, float), np.asarray(floor, float))
+    out = np.zeros(mean.shape)
+    pos = mean > 0
+    m, f = mean[pos], floor[pos]
+    mu = np.log(m) - 0.5 * sigma**2
+    with np.errstate(divide="ignore"):
+        d_f = np.where(f > 0, (np.log(np.where(f > 0, f, 1.0)) - mu) / sigma, -np.inf)
+    res = np.where(f > 0, f * _phi(d_f), 0.0)
+    lower = np.where(f > 0, _phi(d_f - sigma), 0.0)
+    upper = np.ones_like(m)
+    if ceiling > 0:
+        d_c = (math.log(ceiling) - mu) / sigma
+        res = res + ceiling * (1 - _phi(d_c))
+        upper = _phi(d_c - sigma)
+    out[pos] = res + m * (upper - lower)
+    return out
+
+
+def with_minimum_np(mass, count, minp: float, mean, floor: float, ceiling: float,
+                    sigma: float) -> np.ndarray:
+    """Pension masses of ``count`` members raised to at least ``minp`` each, a member's
+    pension being the average times his capped wage over the capped mean of the lognormal
+    of mean ``mean``: E[max(minp, k c(W))] = k E[min(max(W, max(floor, minp / k)), ceiling)]."""
+    mass, count, mean = np.broadcast_arrays(*(np.asarray(a, float) for a in (mass, count, mean)))
+    at_min = minp * count
+    if minp <= 0:
+        return mass.copy()
+    plain = np.maximum(mass, at_min)
+    if sigma <= 0:
+        return plain
+    cw = capped_mean_np(mean, floor, ceiling, sigma)
+    ok = (count > 0) & (mass > 0) & (cw > 0)
+    out = np.where(count > 0, plain, mass)
+    k = np.where(ok, mass / np.where(ok, count * cw, 1.0), 0.0)
+    t = np.where(ok, minp / np.where(ok, k, 1.0), 0.0)
+    raised = count * k * _capped_mean_floors(mean, np.maximum(t, floor), ceiling, sigma)
+    out = np.where(ok & (t > floor), raised, out)
+    out = np.where(ok & (t <= floor), mass, out)
+    if ceiling > 0:
+        out = np.where(ok & (t >= ceiling), at_min, out)
+    return out
+
+
 def _shift_age(a: np.ndarray) -> np.ndarray:
     """Move everything one age up along axis 1 (the last age keeps its own)."""
     out = np.zeros_like(a)
@@ -169,9 +215,11 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         ref_years = serv + 0.5 * CR
         with np.errstate(invalid="ignore", divide="ignore"):
             p_floor = np.where(ref_years > 0, r.invalidity_minimum_rate * half_b / ref_years, 0)
-        p_inv = np.maximum(np.maximum(p_inv, p_floor), minp)
+        p_inv = np.maximum(p_inv, p_floor)  # the minimum pension: member by member
+        inv_mass = with_minimum_np(inval * p_inv, inval, minp, w, r.wage_floor[t],
+                                   r.wage_ceiling[t], p.wage_sigma)
         new_inv_n = np.where(inv_ok, inval, 0).sum(axis=2)
-        new_inv_p = np.where(inv_ok, inval * p_inv, 0).sum(axis=2)
+        new_inv_p = np.where(inv_ok, inv_mass, 0).sum(axis=2)
         leave = an * QW + np.where(inv_ok, 0, inval)
         F[:, S.FLOW_EXITS] += leave.sum(axis=(1, 2))
         stay = an - an * QD - an * QI - an * QW
@@ -195,16 +243,17 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
 
         # retirements: each group keeps a share (1 - f) of its service slot and moves f to
         # the next one; the minimum pension applies to each part before parts are merged.
-        # Parts are (count, pension base, completed years).
+        # Parts are (count, pension base, completed years, gross mean wage for the minimum).
         up = np.minimum(serv + 1, n_serv)
         ret_parts = []
         for cnt, base, f in ((stay, stay_b, CR), (leave, leave_b, 0.5 * CR)):
-            ret_parts.append(((1 - f) * cnt * R, (1 - f) * cnt * R * base, serv))
-            ret_parts.append((f * cnt * R, f * cnt * R * base, up))
+            ret_parts.append(((1 - f) * cnt * R, (1 - f) * cnt * R * base, serv, w))
+            ret_parts.append((f * cnt * R, f * cnt * R * base, up, w))
             if ey > 0:
                 ret_parts.append(((1 - f) * cnt * nr * (1 - keep0),
-                                  (1 - f) * cnt * nr * (1 - keep0) * base, serv))
-                ret_parts.append((f * cnt * nr * (1 - keep1), f * cnt * nr * (1 - keep1) * base, up))
+                                  (1 - f) * cnt * nr * (1 - keep0) * base, serv, w))
+                ret_parts.append((f * cnt * nr * (1 - keep1), f * cnt * nr * (1 - keep1) * base, up,
+                                  w))
 
         # ---- inactives ----
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -230,18 +279,20 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         new_in += _shift_age(rest)
         new_ir += _shift_age(rest * irpp * rv1)
         retiring = alive * (R + nr * early)
-        ret_parts.append((retiring, retiring * irpp, serv))
+        # inactives: the spread of the entrant wage of their sex and age (next year's)
+        ret_parts.append((retiring, retiring * irpp, serv, ew_next[..., None]))
 
         oa_new = np.zeros((n_sex, n_age))
         oa_new_p = np.zeros((n_sex, n_age))
         ref_n = np.zeros((n_sex, n_age))
         ref_r = np.zeros((n_sex, n_age))
         n_ret = np.zeros((n_sex, n_age))
-        for c_part, r_part, years in ret_parts:
+        for c_part, r_part, years, w_part in ret_parts:
             n_ret += c_part.sum(axis=2)
             ok = years >= r.old_age_min_years
             amount = acc * r_part * years if final else acc * r_part
-            pens = np.maximum(amount, minp * c_part)
+            pens = with_minimum_np(amount, c_part, minp, w_part, r.wage_floor[t],
+                                   r.wage_ceiling[t], p.wage_sigma)
             oa_new += np.where(ok, c_part, 0).sum(axis=2)
             oa_new_p += np.where(ok, pens, 0).sum(axis=2)
             ref_n += np.where(ok, 0, c_part).sum(axis=2)

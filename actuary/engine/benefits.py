@@ -16,9 +16,11 @@ from actuary.engine.state import (
     FLOW_ORPHANS_EXPIRED,
     FLOW_SPOUSE,
 )
+from actuary.engine.wages import pensions_with_minimum
 
 __all__ = ["NO_AWARDS", "add_survivors", "award_row", "award_split", "invalidity_floor_rate",
-           "invalidity_pension", "pensions_of_year"]
+           "invalidity_mass", "invalidity_pension", "pensions_of_year"]
+
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def invalidity_pension(base, accrual, floor_rate, minimum):
@@ -29,6 +31,19 @@ def invalidity_pension(base, accrual, floor_rate, minimum):
     rate = accrual if accrual > floor_rate else floor_rate  # the larger, as base >= 0
     p = rate * base
     return p if p > minimum else minimum
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def invalidity_mass(base, accrual, floor_rate, minimum, count, spread):
+    """The invalidity pensions (KHR per year) of ``count`` members of a cell whose pension
+    bases add up to ``base`` (KHR): ``max(accrual, floor_rate) x base`` (as
+    :func:`invalidity_pension`), each member's at least ``minimum`` (KHR per year each)
+    through the cell's wage spread ``spread = (mean, capped mean, floor, ceiling, sigma)``
+    (:func:`actuary.engine.wages.pensions_with_minimum`)."""
+    rate = accrual if accrual > floor_rate else floor_rate
+    mean, capped, floor, ceiling, sigma = spread
+    return pensions_with_minimum(rate * base, count, minimum, mean, capped, floor, ceiling,
+                                 sigma)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -90,7 +105,7 @@ NO_AWARDS = (0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, totals):
+def award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, spread, totals):
     """Retirement of a group of ``cnt`` members in service slot ``n`` whose service
     advances by ``f``: a share ``f`` reaches ``n + 1`` years, and a share ``1 - f``
     keeps ``n`` years and retires too when ``whole``. ``base`` is the group's career
@@ -99,13 +114,17 @@ def award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, 
 
     With at least ``min_years`` a member gets an old-age pension ``accrual x career``
     (``accrual x years x last wage`` under the final-salary rule), at least
-    ``min_pension`` each (KHR per year); below, the base goes to the refund or grant.
+    ``min_pension`` each (KHR per year), member by member through the group's wage
+    spread ``spread = (mean, capped mean, floor, ceiling, sigma)``
+    (:func:`actuary.engine.wages.pensions_with_minimum`); below, the base goes to the
+    refund or grant.
     ``totals`` are running ``(pensioners, pension_mass, below, below_base, retired)``
     (start from ``NO_AWARDS``); the updated totals are returned.
     """
     pensioners, mass, below, below_base, retired = totals
     if cnt <= 0.0:
         return totals
+    mean, capped, w_floor, w_ceiling, sigma = spread
     for k in range(2):
         share = (1.0 - f) if k == 0 else f
         if share <= 0.0 or (k == 0 and not whole):
@@ -117,9 +136,9 @@ def award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, 
             p = accrual * rn
             if final is not None:
                 p = p * (n + k)
-            floor = min_pension * cn
             pensioners += cn
-            mass += p if p > floor else floor
+            mass += pensions_with_minimum(p, cn, min_pension, mean, capped, w_floor, w_ceiling,
+                                          sigma)
         else:
             below += cn
             below_base += rn
@@ -127,15 +146,18 @@ def award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, 
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def award_row(count, career, top, f, accrual, min_pension, min_years, final):
+def award_row(count, career, top, f, accrual, min_pension, min_years, final, wages):
     """Members of a row reaching the pension age, with service advanced by ``f``:
     :func:`award_split` of every service slot ``n < top`` (``count[n]`` members,
-    ``career[n]`` their base). Returns ``(pensioners, pension_mass, refunded,
-    refunded_base)``."""
+    ``career[n]`` their base, their wage spread ``(mean[n], capped[n], floor, ceiling,
+    sigma)`` with ``wages = (mean, capped, floor, ceiling, sigma)``). Returns
+    ``(pensioners, pension_mass, refunded, refunded_base)``."""
+    mean, capped, w_floor, w_ceiling, sigma = wages
     totals = NO_AWARDS
     for n in range(top):
         totals = award_split(count[n], career[n], n, f, True, accrual, min_pension,
-                              min_years, final, totals)
+                              min_years, final, (mean[n], capped[n], w_floor, w_ceiling, sigma),
+                              totals)
     return totals[0], totals[1], totals[2], totals[3]
 
 

@@ -33,6 +33,9 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
   the new pensioners' deaths of the rest of the year are not taken (they join next
   year's stock whole, as new invalidity pensioners do), and the survivors of members
   dying before the birthday are paid from mid-year, not from the death (``h/2``).
+* The minimum pension binds member by member, through the cell's wage spread (inactives:
+  that of the entrant wage of their sex and age); see
+  :func:`actuary.engine.wages.pensions_with_minimum` for the rule and its approximations.
 * Final-salary rule (``final_salary``): the pension is ``accrual x credited years x last
   wage`` instead, the last wage being the capped contributory wage of the final year of
   contribution. Inactive members then carry their last wage (revalued each year) in
@@ -65,10 +68,13 @@ from actuary.engine.benefits import (
     award_row,
     award_split,
     invalidity_floor_rate,
+    invalidity_mass,
     invalidity_pension,
     pensions_of_year,
 )
 from actuary.engine.memory import retain_freed_blocks
+from actuary.engine.slots import clear_slots as _clear
+from actuary.engine.slots import used_slots as _used_slots
 from actuary.engine.state import (
     FLOW_CONTRIBUTIONS,
     FLOW_DEATHS_ACTIVE,
@@ -118,29 +124,6 @@ __all__ = ["capped_mean", "invalidity_floor_rate", "invalidity_pension", "projec
 # Each projection allocates about 2 MiB of outputs: keep freed blocks for the next one
 # (see actuary.engine.memory).
 retain_freed_blocks()
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _clear(arr, top):
-    """Zero the used service slots ``arr[s, x, :top[s, x]]`` of a member buffer (the
-    others are zero already), so that a year costs what the members use, not
-    ``service_slots``."""
-    for s in range(arr.shape[0]):
-        for x in range(arr.shape[1]):
-            for n in range(top[s, x]):
-                arr[s, x, n] = 0.0
-
-
-@numba.njit(cache=True, nogil=True)
-def _used_slots(n_arr):
-    """``top[s, x]``: one past the highest service slot holding anybody."""
-    top = np.zeros(n_arr.shape[:2], dtype=np.int64)
-    for s in range(n_arr.shape[0]):
-        for x in range(n_arr.shape[1]):
-            for n in range(n_arr.shape[2]):
-                if n_arr[s, x, n] != 0.0:
-                    top[s, x] = n + 1
-    return top
-
 
 @numba.njit(cache=True, nogil=True)
 def _snapshot(pt, mt, act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
@@ -236,6 +219,9 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
     leave_rs = np.empty((n_sex, n_serv))
     stay_ns = np.empty((n_sex, n_serv))
     stay_rs = np.empty((n_sex, n_serv))
+    # the wage spread of each slot's members (gross mean, capped mean), for the minimum
+    spread_ms = np.empty((n_sex, n_serv))
+    spread_cs = np.empty((n_sex, n_serv))
     # deaths leaving survivors and their pensions, by sex and age of the deceased
     surv_d = np.zeros((n_sex, n_age))
     surv_m = np.zeros((n_sex, n_age))
@@ -307,6 +293,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
             leave_r = leave_rs[s]
             stay_n = stay_ns[s]
             stay_r = stay_rs[s]
+            spread_m = spread_ms[s]
+            spread_c = spread_cs[s]
             for x in range(n_age):
                 if (top_act[s, x] == 0 and top_ina[s, x] == 0 and oa_n[s, x] == 0.0
                         and iv_n[s, x] == 0.0 and sp_n[s, x] == 0.0 and or_n[s, x] == 0.0):
@@ -413,10 +401,10 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         lr_m = mw * xb
                         if mi > 0.0 and cnt > 0.0:
                             if n >= invalidity_min_years:
-                                p_inv = invalidity_pension(
+                                p_inv = invalidity_mass(
                                     half, acc,
                                     invalidity_floor_rate(invalidity_minimum_rate, n + m_half),
-                                    minp * cnt)
+                                    minp, cnt, (w, last_cw, floor, ceiling, wage_sigma))
                                 inv_n += mi * cnt
                                 inv_p += mi * p_inv
                             else:
@@ -426,6 +414,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         if retire:
                             leave_n[n] = ln
                             leave_r[n] = lr_m
+                            spread_m[n] = w
+                            spread_c[n] = last_cw
                             stay_n[n] = p_stay * cnt
                             if final_salary is not None:
                                 stay_r[n] = p_stay * cwm
@@ -440,13 +430,14 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                                 sb = p_stay * cwm
                             else:
                                 sb = p_stay * (rm + m_credit * cwm)
+                            spread = (w, last_cw, floor, ceiling, wage_sigma)
                             a1, b1, c1, d1, e1 = award_split(ln, lr_m, n, m_half, whole, acc,
                                                               minp, old_age_min_years,
-                                                              final_salary, NO_AWARDS)
+                                                              final_salary, spread, NO_AWARDS)
                             a2, b2, c2, d2, e2 = award_split(p_stay * cnt, sb, n, m_credit,
                                                               whole, acc, minp,
                                                               old_age_min_years, final_salary,
-                                                              NO_AWARDS)
+                                                              spread, NO_AWARDS)
                             oa_new += a1 + a2
                             oa_new_p += b1 + b2
                             ref_n += c1 + c2
@@ -488,10 +479,11 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     mt[MASS_WAGE, s, x] = row_w
                     mt[MASS_CAREER, s, x] += row_r
                     if retire:
+                        wages_row = (spread_m, spread_c, floor, ceiling, wage_sigma)
                         a1, b1, c1, d1 = award_row(leave_n, leave_r, top, m_half, acc, minp,
-                                                    old_age_min_years, final_salary)
+                                                    old_age_min_years, final_salary, wages_row)
                         a2, b2, c2, d2 = award_row(stay_n, stay_r, top, m_credit, acc, minp,
-                                                    old_age_min_years, final_salary)
+                                                    old_age_min_years, final_salary, wages_row)
                         oa_new += a1 + a2
                         oa_new_p += b1 + b2
                         ref_n += c1 + c2
@@ -515,6 +507,9 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     p_back = 0.0 if retire else (1.0 - mq) * back_rate
                     p_rest = (1.0 - mq) - p_back
                     ew = entrant_wage[t, s, xn]
+                    # no wage: the careers' spread (minimum pension) is the entrant wage's
+                    cew = 0.0 if minp <= 0.0 else capped_mean_logs(
+                        ew, floor, ceiling, log_floor, log_ceiling, wage_sigma)
                     early_cnt = 0.0
                     for n in range(top):
                         cnt = ina_n[s, x, n]
@@ -534,12 +529,15 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         if retire:
                             stay_n[n] = (1.0 - mq) * cnt
                             stay_r[n] = (1.0 - mq) * rm
+                            spread_m[n] = ew
+                            spread_c[n] = cew
                         elif any_early is not None and ey > 0 and n >= ey:
                             # retirement at any age with the service condition
                             a1, b1, c1, d1, e1 = award_split((1.0 - mq) * cnt, (1.0 - mq) * rm,
                                                               n, 0.0, True, acc, minp,
                                                               old_age_min_years, final_salary,
-                                                              NO_AWARDS)
+                                                              (ew, cew, floor, ceiling,
+                                                               wage_sigma), NO_AWARDS)
                             oa_new += a1
                             oa_new_p += b1
                             ref_n += c1
@@ -559,7 +557,9 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     mt[MASS_CAREER, s, x] += row_r
                     if retire:
                         a1, b1, c1, d1 = award_row(stay_n, stay_r, top, 0.0, acc, minp,
-                                                    old_age_min_years, final_salary)
+                                                    old_age_min_years, final_salary,
+                                                    (spread_m, spread_c, floor, ceiling,
+                                                     wage_sigma))
                         oa_new += a1
                         oa_new_p += b1
                         ref_n += c1

@@ -24,9 +24,12 @@ one member's value depends on the others of its block. The state:
 Two things differ from the cohort kernel, both on purpose:
 
 * the floor, the ceiling and the minimum pension apply to the member's own expected
-  wage and pension, where the cohort applies them to a lognormal spread of wages in
-  a cell (``Basis.wage_sigma``) and to cell masses. Where none of them binds, the
-  member values add up to the cohort projection of the same people (tested to 1e-9);
+  wage and pension, where the cohort applies them through a lognormal spread of wages
+  in a cell (``Basis.wage_sigma``; the minimum member by member by a closed form). With
+  no spread and one member a cell, the two agree to 1e-9. The minimum applies to the
+  member's expected pension in each service slot: the paths of one slot, which differ
+  only in when the member left or came back, share it (their small spread of careers
+  is not taken);
 * survivors' pensions are not carried as stocks: each year's deaths leave survivors
   whose whole future pensions are valued at once (``A_SURVIVORS``: present value at
   the valuation date per unit of the deceased's pension, built by

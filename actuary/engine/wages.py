@@ -3,7 +3,9 @@
 Wages within a cell (sex, age, service) are lognormal with the cell's mean and a log-sd
 ``sigma`` (``Basis.wage_sigma``); contributions and career earnings take the wage within
 the contributory floor and ceiling, so a cell's capped mean is the closed form of
-:func:`capped_mean`.
+:func:`capped_mean`. A minimum pension binds member by member: the mass of a cell's
+pensions with each at least the minimum is the closed form of
+:func:`pensions_with_minimum`, through the same capped lognormal.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import math
 
 import numba
 
-__all__ = ["capped_mean", "capped_mean_logs", "gross_mean"]
+__all__ = ["capped_mean", "capped_mean_logs", "floored_capped_mean", "gross_mean",
+           "pensions_with_minimum"]
 
 _SQRT2 = math.sqrt(2.0)
 
@@ -71,6 +74,63 @@ def capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma):
     if has_ceiling:
         result += ceiling * (1.0 - upper_p)
     return result
+
+
+@numba.njit(cache=True, nogil=True)
+def floored_capped_mean(k: float, minimum: float, mean: float, floor: float, ceiling: float,
+                        sigma: float) -> float:
+    """E[max(minimum, k min(max(W, floor), ceiling))] for a lognormal W (mean ``mean``,
+    log-sd ``sigma``): the mean pension of members whose pension is ``k`` times their
+    capped wage, each at least ``minimum`` (the pension's unit, e.g. KHR per year).
+
+    With ``t = minimum / k`` the capped wage below which the minimum binds,
+    ``max(minimum, k c(W)) = k min(max(W, t), c)`` when ``floor <= t <= c``, so the
+    expectation is ``k`` times :func:`capped_mean` with the floor raised to ``t``;
+    ``t <= floor``: the minimum never binds; ``t >= c``: it always does. ``sigma = 0``
+    gives ``max(minimum, k clip(mean, floor, ceiling))``. A ceiling of 0 or less means
+    no ceiling.
+    """
+    if k <= 0.0:
+        return minimum if minimum > 0.0 else 0.0
+    t = minimum / k
+    if minimum <= 0.0 or t <= floor:
+        return k * capped_mean(mean, floor, ceiling, sigma)
+    if ceiling > 0.0 and t >= ceiling:
+        return minimum
+    return k * capped_mean(mean, t, ceiling, sigma)
+
+
+@numba.njit(cache=True, nogil=True)
+def pensions_with_minimum(mass: float, count: float, minimum: float, mean: float,
+                          capped: float, floor: float, ceiling: float, sigma: float) -> float:
+    """The pensions of ``count`` members (KHR per year) that add up to ``mass`` before the
+    minimum, once each is raised to at least ``minimum`` (KHR per year each).
+
+    Member by member, through the wage spread of their cell: a member's pension is the
+    cell's average times his capped wage over the cell's capped mean ``capped``
+    (:func:`capped_mean` of the lognormal of mean ``mean``, log-sd ``sigma``, within
+    ``floor`` and ``ceiling``), and the result is ``count`` times
+    :func:`floored_capped_mean`. This is exact for a pension proportional to the last
+    capped wage (the final-salary rule). For the career-average rule it takes each
+    member's revalued career to be in the ratio of his capped wage to the cell's capped
+    mean (a member keeps his place in the wage distribution over the career): careers
+    vary less than wages where members move up and down it, so the minimum's cost is
+    then overstated, by at most the gap to the minimum on the cell's average, the other
+    bound (``sigma = 0`` gives ``max(mass, minimum x count)``). Size: for a cell with
+    log-sd 0.5 where the minimum binds for about a third of the members, the old-age
+    pensions valued member by member are 7.4% above those with the minimum on the
+    average, their invalidity pensions 3.1% (tests/engine/test_minimums.py). Without a
+    minimum the mass is returned as is.
+    """
+    if minimum <= 0.0 or count <= 0.0:
+        return mass
+    at_minimum = minimum * count
+    if mass <= 0.0:
+        return at_minimum
+    if sigma <= 0.0 or capped <= 0.0:
+        return mass if mass > at_minimum else at_minimum
+    return count * floored_capped_mean(mass / (count * capped), minimum, mean, floor, ceiling,
+                                       sigma)
 
 
 def gross_mean(insurable: float, floor: float, ceiling: float, sigma: float) -> float:

@@ -87,8 +87,10 @@ def test_first_year_cost_matches_the_published_cost(public):
                + np.sum(st.spouse_pension * (1 - 0.5 * q)))
     paid = f[S.FLOW_OLD_AGE] + f[S.FLOW_SPOUSE] + f[S.FLOW_ORPHAN]
     # payments to the starting pensioners, computed by hand, are most of the year's
-    # pensions; the rest go to new survivors (half a year) and are small
-    assert by_hand <= paid < 1.02 * by_hand
+    # pensions; the rest go to new survivors and to the old-age pensions awarded on the
+    # birthday (half a year each), small: 2.0% since the minimum pension binds member by
+    # member (1.9% when it bound on the cells' averages)
+    assert by_hand <= paid < 1.03 * by_hand
     # the civil servants are half the beneficiaries of the system (the veterans the rest)
     published = 30e6 * 4100 * 12
     assert res.yearly["expenditure"].iloc[0] == pytest.approx(published / 2, rel=0.03)

@@ -18,7 +18,7 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["scaled_survival"]
+__all__ = ["scaled_survival", "survival_kernel"]
 
 _A0_ITERATIONS = 100  # as the frame's infant rate
 
@@ -32,7 +32,9 @@ def _a0(m0: float, sex: int) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
-def _kernel(q_det, factor, s_birth, S, q_out):
+def survival_kernel(q_det, factor, s_birth, S, q_out):
+    """Fill ``q_out``, ``s_birth`` and ``S`` of ``n`` scenarios (see :func:`scaled_survival`):
+    ``q_det [T, 2, 111]``, ``factor [n, T, 2]``."""
     n, T, n_sex = factor.shape
     n_age = q_det.shape[2]
     top = n_age - 1
@@ -96,5 +98,5 @@ def scaled_survival(q: np.ndarray, factor: np.ndarray
     s_birth = np.empty((n, T, n_sex))
     S = np.empty((n, T, n_sex, q.shape[2]))
     q_out = np.empty((n, T, n_sex, q.shape[2]))
-    _kernel(q, factor, s_birth, S, q_out)
+    survival_kernel(q, factor, s_birth, S, q_out)
     return q_out, s_birth, S
