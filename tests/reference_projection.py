@@ -262,11 +262,14 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         with np.errstate(invalid="ignore", divide="ignore"):
             p_floor = np.where(ref_years > 0, r.invalidity_minimum_rate * half_b / ref_years, 0)
         p_inv = np.maximum(p_inv, p_floor)  # the minimum pension: member by member
+        # leavers with the condition invalid during their cover (rule 7b), in the year
+        covered = an * QW * (qi[..., None] * np.minimum(r.invalidity_cover_years, y_left))
+        inval = inval + covered  # (with pensions for the share inv_ok meeting the condition)
         inv_mass = with_minimum_np(inval * p_inv, inval, minp, w, r.wage_floor[t],
                                    r.wage_ceiling[t], p.wage_sigma)
         new_inv_n = (inv_ok * inval).sum(axis=2)
         new_inv_p = (inv_ok * inv_mass).sum(axis=2)
-        leave = an * QW + (1 - inv_ok) * inval
+        leave = an * QW - inv_ok * covered + (1 - inv_ok) * (inval - covered)
         F[:, S.FLOW_EXITS] += leave.sum(axis=(1, 2))
         stay = an - an * QD - an * QI - an * QW
         full_r = rpp + CR * cw

@@ -74,6 +74,10 @@ class SchemeRules:
         Share of the years from the invalidity to the pension age credited to an
         invalidity pension, at the member's reference wage (0 = none: the accrued
         pension only).
+    invalidity_cover_years
+        Years after the last contribution during which a member who stopped
+        contributing (and has the invalidity condition) is still covered for invalidity
+        (0 = none; at most 2).
     """
 
     old_age_min_years: int = 1
@@ -92,6 +96,7 @@ class SchemeRules:
     invalidity_min_months: float | None = None
     survivor_min_months: float | None = None
     invalidity_credited_share: float = 0.0
+    invalidity_cover_years: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,11 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
   :func:`actuary.engine.wages.pensions_with_minimum` for the rule and its approximations.
 * An invalidity pension credits a share of the years left to the pension age
   (``invalidity_credited_share``, :func:`actuary.engine.benefits.invalidity_accrual`).
+  Leavers with its condition stay covered ``c = invalidity_cover_years`` (at most to the
+  pension age): invalid with a chance ``q_i c`` taken in the year of leaving, on that
+  year's pension base; an invalidity ``c/2`` years after leaving on average is thus
+  awarded at the leaving (order ``c/2`` years early, at that age's rate) and the
+  cover's deaths and re-entries are not taken out (order ``c q``; exact for ``c = 0``).
 * Final-salary rule (``final_salary``): the pension is ``accrual x credited years x last
   wage`` instead, the last wage being the capped contributory wage of the final year of
   contribution. Inactive members then carry their last wage (revalued each year) in
@@ -166,7 +171,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
      wage_ceiling, accrual_rate, minimum_pension, funeral_grant_minimum, early_years,
      grant_months, old_age_min_slot, invalidity_min_slot, survivor_min_slot, refund_share,
      survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
-     invalidity_minimum_rate, before_pension, inv_credit, paid_slots_a_year) = rules
+     invalidity_minimum_rate, before_pension, inv_credit, cover, paid_slots_a_year) = rules
     (density, revaluation, indexation, wage_growth, target_actives, entrant_distribution,
      entrant_wage, salary_growth, wage_sigma) = paths
     (mortality, disabled_mortality, invalidity, exit_rate, reentry, share_married,
@@ -308,6 +313,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 a_s, f_s = slot_split(h * adv)
                 a_l, f_l = slot_split(0.5 * h * adv)
                 a_e, f_e = (a_l, f_l) if paid_slots_a_year > 0.0 else (0, 0.0)
+                # leavers' invalidity during their cover (to the pension age at most)
+                mc = mw * qi * (cover if cover < y_inv else y_inv)
                 sg = salary_growth[s, x]
                 m = share_married[s, x]
                 anyone = 1.0 - (1.0 - m) * (1.0 - child_probability[s, x])
@@ -389,12 +396,14 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         if mi > 0.0 and cnt > 0.0:
                             ok = qualifying_share(n, a_e, f_e, invalidity_min_slot)
                             if ok > 0.0:
+                                ln -= ok * mc * cnt  # invalid during the cover
+                                lr_m -= ok * mc * xb
                                 p_inv = invalidity_mass(
                                     half, invalidity_accrual(acc, inv_credit, y_inv, n + m_half),
                                     invalidity_floor_rate(invalidity_minimum_rate, n + m_half),
                                     minp, cnt, (w, last_cw, floor, ceiling, wage_sigma))
-                                inv_n += ok * mi * cnt
-                                inv_p += ok * mi * p_inv
+                                inv_n += ok * (mi + mc) * cnt
+                                inv_p += ok * (mi + mc) * p_inv
                             ln += (1.0 - ok) * mi * cnt
                             lr_m += (1.0 - ok) * mi * xb
                         n_exit += ln

@@ -242,7 +242,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
     refund_share, lump_months = rules.refund_share, rules.lump_sum_months
     fm, inv_min_rate = rules.funeral_months / 12.0, rules.invalidity_minimum_rate
     before_pension = rules.before_pension
-    inv_credit = rules.invalidity_credited_share
+    inv_credit, cover = rules.invalidity_credited_share, rules.invalidity_cover_years
     n_years = ysa.shape[0]
     n_age = ysa.shape[2]
     n_slots = slots.shape[0] // _N_SLOT
@@ -307,6 +307,8 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
         qi = h * (0.0 if last else ysa[t, s, x, A_INVALIDITY])
         qw = h * (0.0 if last else ysa[t, s, x, A_EXIT])
         back_rate = 0.0 if last else ysa[t, s, x, A_REENTRY]
+        # leavers' invalidity during their cover, taken in the year of leaving (the cohort's)
+        q_cover = qw * (0.0 if last else ysa[t, s, x, A_INVALIDITY]) * min(cover, y_inv)
         retire = xn >= yearly[t, Y_PENSION_AGE]
         rate = yearly[t, Y_RATE]
         dens = yearly[t, Y_DENSITY]
@@ -367,9 +369,11 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             # the conditions at the date of the event (inactives pay no more months)
             ok_inv = qualifying_share(n, a_e, f_e, imin) if qi > 0.0 else 0.0
             inv_ok = ok_inv > 0.0
-            q_inv = ok_inv * qi  # becoming invalid with a pension
-            q_lapse = qi - q_inv  # ... or without one: leaves
-            ln = qw * cnt + q_lapse * cnt
+            q_c = ok_inv * q_cover  # leavers invalid during the cover
+            q_inv = ok_inv * qi + q_c  # becoming invalid with a pension
+            q_lapse = qi - ok_inv * qi  # ... or without one: leaves
+            q_out = (qw - q_c) + q_lapse  # leaving to the inactives
+            ln = q_out * cnt
             if inv_ok and cnt > 0.0:
                 inv_n += q_inv * cnt
             floor_rate = invalidity_floor_rate(inv_min_rate, n + half_f)
@@ -393,7 +397,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
                                      minp, omin)
                 a_new += t_leave[0] + t_stay[0] + t_ina[0]
                 _award_lanes(money, lane, width, o_r, o_ir, wu, wc, pu, ipu, af, fl, ce, half_f,
-                             credit, qw + q_lapse, p_stay, 1.0 - qd, t_leave[1], t_stay[1],
+                             credit, q_out, p_stay, 1.0 - qd, t_leave[1], t_stay[1],
                              t_ina[1])
             # ---- next year's slot n: what stays in n plus what moves up from n - 1 and
             # n - 2 (carried); shares of stayers (s0, s1, s2) and leavers (l0, l1, l2)
@@ -403,7 +407,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             v_a = p_stay * cnt
             back = p_back * i_cnt
             rest = p_rest * i_cnt
-            leave = rv1 * (qw + q_lapse)  # leavers keep their career, revalued
+            leave = rv1 * q_out  # leavers keep their career, revalued
             slots[o + _CI] = l0 * ln + c_i + rest
             slots[o + _CA] = s0 * v_a + c_a + back
             slots[o + _WU] = s0 * gw * wu + c_wu
