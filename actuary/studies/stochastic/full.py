@@ -18,8 +18,8 @@ piece of scenarios as much again, beside the kernel's 3.7 ms. Here:
   threads take the chunks in turn) works through its scenarios: fills the scratch arrays
   (the entrants' wage, the insured's mortality, the national population, covered
   population and entrants), runs the kernel, and keeps the flows and people the run
-  stores. Memory is the
-  scratch arrays and the per-year results: nothing of size ``[n, T, 2, 111]``.
+  stores. Memory is the scratch arrays and the per-year results: nothing of size
+  ``[n, T, 2, 111]``.
 
 The tests check this route against the Basis route to 1e-12 on every stored measure.
 """
