@@ -34,6 +34,7 @@ from actuary.studies.stochastic.full_kernel import (
     FRAME_OUT, OUT, FrameConst, InsuredConst, Scratch, run_scenarios,
 )
 from actuary.studies.stochastic.model import StochasticModel, economic_series, fertility_factor
+from actuary.studies.stochastic.survival import log_survival
 
 __all__ = ["KernelBase", "kernel_base", "with_arrays", "project_full", "MEASURE_ONLY"]
 
@@ -96,6 +97,7 @@ def _frame_const(model: StochasticModel) -> FrameConst | None:
     c = np.ascontiguousarray
     return FrameConst(
         base=c(fr.base, dtype=float), mortality=c(fr.mortality, dtype=float),
+        log_survival=log_survival(c(fr.mortality, dtype=float)),
         fertility=c(fr.fertility, dtype=float), srb=c(fr.srb, dtype=float),
         migration=c(fr.migration, dtype=float), population=c(fr.population, dtype=float),
         employed=c(employed), employed_share=c(fr.employed_share, dtype=float),

@@ -57,6 +57,7 @@ class FrameConst(NamedTuple):
 
     base: np.ndarray            # [2, 111] persons on the first 1 January
     mortality: np.ndarray       # [T, 2, 111] national q
+    log_survival: np.ndarray    # [T, 2, 111] its log(1 - q) (survival.log_survival)
     fertility: np.ndarray       # [T, 111]
     srb: np.ndarray             # [T]
     migration: np.ndarray       # [T, 2, 111]
@@ -136,7 +137,7 @@ def _national(k, factor, fert_factor, mig_factor, fr, ins, scratch, buf, frame_o
         for s in range(n_sex):
             for x in range(n_age):
                 mig[0, t, s, x] = fr.migration[t, s, x] * m
-    survival_kernel(fr.mortality, f1, s_birth, S, qn)
+    survival_kernel(fr.mortality, fr.log_survival, f1, s_birth, S, qn)
     clipped = population_kernel(fr.base, s_birth, S, fert, fr.srb, mig, pop)
     # the sector's employed move with the population, then one factor per year and sex
     # restores the sector's share of the employed (frame_batch)
