@@ -185,6 +185,9 @@ class SchemeParameters(Strict):
     budget_guarantee: BudgetGuarantee | None = None
     # contributions after the pension age (absent = stop at the birthday)
     contributions_after_pension_age: ContributionsAfterPensionAge | None = None
+    # share of the years from the invalidity to the pension age credited to an invalidity
+    # pension, at the member's reference wage (absent = 0: the accrued pension only)
+    invalidity_credited_share: DatedFraction | None = None
 
 
 class SchemeDefinition(Strict):

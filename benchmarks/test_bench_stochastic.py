@@ -10,6 +10,7 @@ one- and two-worker cluster figures need the ``distributed`` extra.
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -35,16 +36,24 @@ def model():
     return m
 
 
-def _report(benchmark, key: str, n: int) -> None:
+def _report(benchmark, key: str, n: int, cpu: float | None = None) -> None:
+    """Print and keep the figures; ``cpu``: this process's CPU seconds (all threads) of
+    one round, which with the load average tells how much of the machine the run had."""
     med = benchmark.stats.stats.median
     _T[key] = med
+    load = os.getloadavg()[0]
     benchmark.extra_info["scenarios"] = n
     benchmark.extra_info["seconds"] = med
     benchmark.extra_info["scenarios_per_s"] = n / med
+    benchmark.extra_info["load_average_1min"] = load
+    if cpu is not None:
+        benchmark.extra_info["cpu_ms_per_scenario"] = 1e3 * cpu / n
     if "projection" in _T:
         benchmark.extra_info["projections_per_s"] = 1.0 / _T["projection"]
-        print(f"\n{key}: {n:,} scenarios in {med:.2f} s ({n / med:,.0f}/s); one deterministic "
-              f"projection {1e3 * _T['projection']:.1f} ms ({1 / _T['projection']:,.0f}/s)")
+        extra = "" if cpu is None else f"; {1e3 * cpu / n:.2f} ms CPU a scenario"
+        print(f"\n{key}: {n:,} scenarios in {med:.2f} s ({n / med:,.0f}/s{extra}); one "
+              f"deterministic projection {1e3 * _T['projection']:.1f} ms "
+              f"({1 / _T['projection']:,.0f}/s); load average {load:.2f}")
 
 
 def test_one_deterministic_projection(benchmark, model):
@@ -68,12 +77,31 @@ def test_economic_scenarios_10000(benchmark, model):
 
 
 def test_full_scenarios_10000(benchmark, model):
+    cpu = []
+
     def run() -> None:
+        c = time.process_time()
         for start, count in batches(10_000, 250):
             run_batch(model, 1, start, count, "full", threads=2)
+        cpu.append(time.process_time() - c)
 
     benchmark.pedantic(run, rounds=1, iterations=1)
-    _report(benchmark, "full", 10_000)
+    _report(benchmark, "full", 10_000, cpu[0])
+
+
+@pytest.mark.parametrize("route", ["records", "basis"])
+def test_full_scenarios_500_by_route(benchmark, model, route):
+    """The same 500 scenarios on one thread through the kernel's records (the run's route)
+    and through a validated Basis and a projection each (the reference route)."""
+    cpu = []
+
+    def run() -> None:
+        c = time.process_time()
+        run_batch(model, 1, 0, 500, "full", threads=1, route=route)
+        cpu.append(time.process_time() - c)
+
+    benchmark.pedantic(run, rounds=3, iterations=1)
+    _report(benchmark, f"full_{route}_1_thread", 500, min(cpu))
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -7,8 +7,8 @@ import math
 import click
 
 from actuary.cli.options import (accept_option, accepted_lines, apply_sets, bundle_option,
-                                 complete_sets, echo_json, json_option, quiet_option, run_argv,
-                                 set_option)
+                                 complete_sets, echo_json, json_option, prices_option,
+                                 quiet_option, run_argv, set_option)
 from actuary.cli.progress import progress
 
 
@@ -183,12 +183,13 @@ def take_up_text(own) -> str:
 @click.option("--horizon", type=click.IntRange(1, 300), help="Projection years.")
 @click.option("--out", "out", type=click.Path(dir_okay=False),
               help="Also write the comparison workbook (.xlsx).")
+@prices_option
 @accept_option
 @bundle_option
 @set_option
 @json_option
 @quiet_option
-def compare(base, scenarios, horizon, out, accept_implausible, bundle, sets, as_json,
+def compare(base, scenarios, horizon, out, prices, accept_implausible, bundle, sets, as_json,
             quiet) -> None:
     """Compare SCENARIOS with BASE: indicators side by side and their differences.
 
@@ -222,7 +223,7 @@ def compare(base, scenarios, horizon, out, accept_implausible, bundle, sets, as_
                                  for sc in comparison.scenarios],
                    "table": comparison.table, "workbook": out})
         if out:
-            _write(comparison, out)
+            _write(comparison, out, prices)
         return
     click.echo(comparison_text(comparison))
     for line in accepted:
@@ -238,7 +239,7 @@ def compare(base, scenarios, horizon, out, accept_implausible, bundle, sets, as_
         elif scheme is not None and scheme.aset.scheme.covered_population == "self_employed":
             click.echo(self_employed_text(scheme))
     if out:
-        _write(comparison, out)
+        _write(comparison, out, prices)
         click.echo(f"\nworkbook: {out}")
     if bundle:
         _bundle(bundle, comparison, out, say)
@@ -256,13 +257,13 @@ def _bundle(bundle: str, comparison, out: str, say) -> None:
                                                comparison.provenance.get("command", ""), []))
 
 
-def _write(comparison, out: str) -> None:
+def _write(comparison, out: str, prices: str = "nominal") -> None:
     from actuary.cli.outputs import check_outputs
     from actuary.reports.compare import write_comparison_workbook
 
     # the files the sets named (populations) are known now
     check_outputs([("--out", out, (".xlsx",))], inputs=comparison.provenance["files"])
-    write_comparison_workbook(comparison, out)
+    write_comparison_workbook(comparison, out, prices)
 
 
 def _with_sets(ref: str, sets: tuple[str, ...]):

@@ -86,6 +86,16 @@ def quiet_option(f: Callable) -> Callable:
     return click.option("--quiet", is_flag=True, help="No progress messages.")(f)
 
 
+def lang_option(f: Callable) -> Callable:
+    """``--lang en|km``: the language of the workbook's labels and of the console's
+    headline (Khmer: a draft translation not yet reviewed by a native speaker)."""
+    return click.option(
+        "--lang", type=click.Choice(["en", "km"]), default="en", show_default=True,
+        help="Language of the workbook's labels and the console's headline (km: Khmer, a "
+             "draft not yet reviewed by a native speaker; sheet names and the data's own "
+             "texts stay as they are).")(f)
+
+
 def parse_sets(sets: tuple[str, ...]) -> dict[str, Any]:
     """``("a.b=1", ...)`` -> ``{"a.b": 1, ...}``; each value read as YAML.
 

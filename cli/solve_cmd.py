@@ -7,7 +7,8 @@ import sys
 import click
 
 from actuary.cli.options import (accept_option, accepted_lines, apply_sets, complete_sets,
-                                 echo_json, json_option, quiet_option, set_option)
+                                 echo_json, json_option, prices_option, quiet_option,
+                                 set_option)
 from actuary.cli.progress import progress
 
 from actuary.studies.solve import GAP_YEARS, LEVERS, TARGETS
@@ -44,12 +45,13 @@ def _choices(names) -> list[str]:
 @click.option("--horizon", type=click.IntRange(1, 300), help="Projection years.")
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Also write the valuation workbook of the projection at the solution.")
+@prices_option
 @accept_option
 @set_option
 @json_option
 @quiet_option
 def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi, population,
-          horizon, out, accept_implausible, sets, as_json, quiet) -> None:
+          horizon, out, prices, accept_implausible, sets, as_json, quiet) -> None:
     """Find the LEVER value that meets the TARGET for BASIS (default cambodia-default).
 
     Every trial is a full projection; the answer is re-projected and printed with its
@@ -111,7 +113,7 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
         from actuary.reports.workbook import write_valuation_workbook
 
         valuation.provenance = provenance(aset, pop, "actuary " + " ".join(sys.argv[1:]))
-        write_valuation_workbook(valuation, out, preface=solve_preface(result))
+        write_valuation_workbook(valuation, out, preface=solve_preface(result), prices=prices)
         click.echo(f"\nworkbook (projection at the solution): {out}")
 
 

@@ -11,11 +11,13 @@ from typing import Iterator
 import click
 
 from actuary.cli.options import (accept_option, accepted_lines, apply_sets, bundle_option,
-                                 complete_sets, echo_json, json_option, quiet_option, run_argv,
-                                 set_option)
+                                 complete_sets, echo_json, json_option, lang_option,
+                                 prices_option,
+                                 quiet_option, run_argv, set_option)
 from actuary.cli.progress import progress
 from actuary.cli.outputs import check_outputs
 from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
+from actuary.reports.i18n import T, T_known, date_text, language, num, pad
 
 # the tables --csv writes, one file each
 _CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers", "reconciliation")
@@ -29,8 +31,8 @@ def _pct(x) -> str:
     if x is None:
         return "-"
     if x != x:  # NaN: the indicator has no solution (see its definition)
-        return "none"
-    return f"{round(100 * x, 2) + 0.0:.2f}%"  # + 0.0: no "-0.00%" for a rounding residue
+        return T("none")
+    return num(f"{round(100 * x, 2) + 0.0:.2f}%")  # + 0.0: no "-0.00%" for a rounding residue
 
 
 def _value(x, kind: str) -> str:
@@ -38,8 +40,13 @@ def _value(x, kind: str) -> str:
     if kind in ("rate", "share"):
         return _pct(x)
     if kind == "year":
-        return "none" if x is None else str(int(x))
-    return "-" if x is None or x != x else f"{x:.1f}"
+        return T("none") if x is None else num(int(x))
+    return "-" if x is None or x != x else num(f"{x:.1f}")
+
+
+def _row(label: str, value: str, label_width: int = 34, value_width: int = 10) -> str:
+    """A label and its value, aligned in terminal columns (Khmer too)."""
+    return f"  {pad(label, label_width)}{pad(value, value_width, right=True)}"
 
 
 def _rate_paths(result) -> list[str]:
@@ -50,24 +57,25 @@ def _rate_paths(result) -> list[str]:
     if not paths:
         return []
     first = result.summary["first_year"]
-    heads = {"legislated": "legislated", "held": "rate held"}
-    lines = ["", "  Contribution-rate paths" + (", side by side as equals:" if len(paths) > 1
-                                                 else ":")]
+    heads = {"legislated": T("legislated"), "held": T("rate held")}
+    lines = ["", "  " + (T("Contribution-rate paths, side by side as equals:") if len(paths) > 1
+                         else T("Contribution-rate paths:"))]
     for k, p in enumerate(paths):
         lines += textwrap.wrap(f"[{'AB'[k]}] {p.assumes}", width=92, initial_indent="    ",
                                subsequent_indent="        ")
     if len(paths) == 1:
-        lines.append("    (the rate has no step after its last dated value: one path)")
-    lines.append(f"  {'':44s}" + "".join(f"{'[' + 'AB'[k] + '] ' + heads[p.key]:>16s}"
+        lines.append("    " + T("(the rate has no step after its last dated value: one path)"))
+    lines.append(f"  {'':44s}" + "".join(pad(f"[{'AB'[k]}] {heads[p.key]}", 16, right=True)
                                          for k, p in enumerate(paths)))
     for key, label, kind in PATH_INDICATORS:
+        label = T_known(label.strip()) if label.startswith("  ") else T_known(label)
         if key.startswith("reserve_ratio_year_"):
             n = int(key.rsplit("_", 1)[1])
-            label = f"{label} ({first + n - 1})"
+            label = f"{label} ({num(first + n - 1)})"
         if key == "depletion_year":
-            label = "depletion year (within the projection)"
-        lines.append(f"  {label[:44]:44s}" + "".join(
-            f"{_value(p.indicators.get(key), kind):>16s}" for p in paths))
+            label = T("depletion year (within the projection)")
+        lines.append(f"  {pad(label[:44], 44)}" + "".join(
+            pad(_value(p.indicators.get(key), kind), 16, right=True) for p in paths))
     return lines
 
 
@@ -80,95 +88,113 @@ def _economy(result) -> list[str]:
     lines = []
     if t["population"].notna().all():
         first = int(t["year"].iloc[0])
-        text = (f"average insurable wage / GDP per head {t['wage_to_gdp_per_head'].iloc[0]:.3f} "
-                f"in {first}")
+        text = T("average insurable wage / GDP per head {ratio} in {year}",
+                 ratio=num(f"{t['wage_to_gdp_per_head'].iloc[0]:.3f}"), year=first)
         band = eco.band
         if band is not None:
-            verdict = "within the band" if band["within"] else "OUTSIDE the band the set states"
-            text += (f"; the set's band: within {100 * band['tolerance']:.0f}% of it through "
-                     f"{band['through']} (lowest {band['lowest']:.3f} of {first}'s in "
-                     f"{band['lowest_year']}, highest {band['highest']:.3f} in "
-                     f"{band['highest_year']}): {verdict}")
+            verdict = (T("within the band") if band["within"]
+                       else T("OUTSIDE the band the set states"))
+            text += T("; the set's band: within {tolerance}% of it through {through} (lowest "
+                      "{lowest} of {year}'s in {lowest_year}, highest {highest} in "
+                      "{highest_year}): {verdict}",
+                      tolerance=num(f"{100 * band['tolerance']:.0f}"), through=int(band["through"]),
+                      lowest=num(f"{band['lowest']:.3f}"), year=first,
+                      lowest_year=int(band["lowest_year"]), highest=num(f"{band['highest']:.3f}"),
+                      highest_year=int(band["highest_year"]), verdict=verdict)
         lines += textwrap.wrap(text, width=92, initial_indent="  ", subsequent_indent="    ")
     n = min(75, len(t))
-    lines += textwrap.wrap(f"return over wage growth: {eco.spread_text()}; {n}-year average "
-                           f"{100 * eco.spread_average:+.2f} pt", width=92,
+    lines += textwrap.wrap(T("return over wage growth: {spread}; {n}-year average {average} pt",
+                             spread=eco.spread_text(), n=n,
+                             average=num(f"{100 * eco.spread_average:+.2f}")), width=92,
                            initial_indent="  ", subsequent_indent="    ")
     return [""] + lines
 
 
 def headline(result) -> str:
-    """The headline indicators as a small text table."""
+    """The headline indicators as a small text table (labels in the current language,
+    :func:`actuary.reports.i18n.language`)."""
     s = result.summary
     y = result.yearly
+    bn = T("billion KHR")
     lines = [
-        f"Valuation of {result.aset.scheme.name} on {result.aset.valuation_date}"
-        f" ({result.aset.name}, hash {result.aset.content_hash()[:12]})",
-        f"  horizon {s['first_year']}-{s['last_year']}, reserve at start "
-        f"{s['reserve0'] / 1e9:,.1f} billion KHR",
+        T("Valuation of {scheme} on {date} ({name}, hash {hash})", scheme=result.aset.scheme.name,
+          date=date_text(result.aset.valuation_date), name=result.aset.name,
+          hash=result.aset.content_hash()[:12]),
+        "  " + T("horizon {first}-{last}, reserve at start {reserve} billion KHR",
+                 first=int(s["first_year"]), last=int(s["last_year"]),
+                 reserve=num(f"{s['reserve0'] / 1e9:,.1f}")),
         "",
-        "  The same under any contribution rate:",
-        f"  {'GAP 25 years':34s}{_pct(s.get('gap_25')):>10s}",
-        f"  {'GAP 50 years':34s}{_pct(s.get('gap_50')):>10s}",
-        f"  {'GAP 75 years':34s}{_pct(s.get('gap_75')):>10s}",
-        f"  {'steady-state rate':34s}{_pct(s.get('steady_state_rate')):>10s}",
+        "  " + T("The same under any contribution rate:"),
+        _row(T("GAP 25 years"), _pct(s.get("gap_25"))),
+        _row(T("GAP 50 years"), _pct(s.get("gap_50"))),
+        _row(T("GAP 75 years"), _pct(s.get("gap_75"))),
+        _row(T("steady-state rate"), _pct(s.get("steady_state_rate"))),
     ]
     if s.get("steady_state_rate") is not None and s["steady_state_rate"] != s["steady_state_rate"]:
-        lines.append("    (no rate equalises the reserve ratios of years 10 and 60: the scheme is")
-        lines.append("     immature, its year-10 expenditure is tiny; see actuary/analysis/indicators.py)")
+        lines.append("    " + T("(no rate equalises the reserve ratios of years 10 and 60: the "
+                                "scheme is"))
+        lines.append("     " + T("immature, its year-10 expenditure is tiny; see "
+                                 "actuary/analysis/indicators.py)"))
     acc = result.accrued
     if "not_computed" in acc:
-        lines.append(f"  {'accrued-to-date liability':34s}{'-':>10s}")
-        lines += textwrap.wrap(f"(not computed: {acc['not_computed']})", width=88,
+        lines.append(_row(T("accrued-to-date liability"), "-"))
+        lines += textwrap.wrap(T("(not computed: {why})", why=acc["not_computed"]), width=88,
                                initial_indent="    ", subsequent_indent="     ")
     elif acc:
-        lines.append(f"  {'accrued-to-date liability':34s}{acc['adl'] / 1e9:>10,.1f} billion KHR "
-                     f"({acc['adl_pct_gdp']:.2f}% of {s['first_year']} GDP)")
-        lines.append(f"  {'reserve / accrued liability':34s}{_pct(acc['funded_ratio']):>10s}")
+        lines.append(_row(T("accrued-to-date liability"), num(f"{acc['adl'] / 1e9:,.1f}"))
+                     + " " + T("{unit} ({pct}% of {year} GDP)", unit=bn,
+                               pct=num(f"{acc['adl_pct_gdp']:.2f}"), year=int(s["first_year"])))
+        lines.append(_row(T("reserve / accrued liability"), _pct(acc["funded_ratio"])))
         if "method" in acc:  # the cohort engine's split (final-salary rules)
             lines += textwrap.wrap(
-                f"of which pensioners {acc['pensioners'] / 1e9:,.1f} and members (service "
-                f"frozen) {acc['members'] / 1e9:,.1f} billion KHR; the members with service "
-                f"to retirement would cost {acc['members_projected_service'] / 1e9:,.1f} "
-                f"({acc['method']})", width=88, initial_indent="    ", subsequent_indent="     ")
+                T("of which pensioners {pensioners} and members (service frozen) {members} "
+                  "billion KHR; the members with service to retirement would cost {projected} "
+                  "({method})", pensioners=num(f"{acc['pensioners'] / 1e9:,.1f}"),
+                  members=num(f"{acc['members'] / 1e9:,.1f}"),
+                  projected=num(f"{acc['members_projected_service'] / 1e9:,.1f}"),
+                  method=acc["method"]), width=88, initial_indent="    ",
+                subsequent_indent="     ")
     lines += _economy(result)
     if result.rate_paths:
         lines += _rate_paths(result)
     else:
         lines += [
-            f"  {'actuarial balance (75 years)':34s}{_pct(s.get('actuarial_balance_75')):>10s}",
-            f"  {'depletion year (legislated rates)':34s}"
-            f"{str(s.get('depletion_year') or 'none'):>10s}",
+            _row(T("actuarial balance (75 years)"), _pct(s.get("actuarial_balance_75"))),
+            _row(T("depletion year (legislated rates)"),
+                 num(s["depletion_year"]) if s.get("depletion_year") else T("none")),
         ]
         if s.get("payable_share_at_depletion") is not None:
-            lines.append(f"  {'  share payable from income then':34s}"
-                         f"{_pct(s['payable_share_at_depletion']):>10s}")
+            lines.append(_row(T("  share payable from income then"),
+                              _pct(s["payable_share_at_depletion"])))
     if s["reserve0"] == 0 and not (y["contributions"] > 0).any():
         lines += textwrap.wrap(
-            "(no contributions and no reserve: the scheme is paid from the budget; the GAP is "
-            "the rate that would finance it, and the depletion year and reserve ratios "
-            "describe a fund it does not have; actuary compare gives its budget cost in % of "
-            "GDP)", width=88, initial_indent="    ", subsequent_indent="     ")
-    lines += ["", f"  {'year':>6s} {'rate':>8s} {'PAYG':>8s} {'reserve ratio':>14s} "
-                  f"{'contributors':>13s} {'pensioners':>11s}   (legislated rates)"]
+            T("(no contributions and no reserve: the scheme is paid from the budget; the GAP is "
+              "the rate that would finance it, and the depletion year and reserve ratios "
+              "describe a fund it does not have; actuary compare gives its budget cost in % of "
+              "GDP)"), width=88, initial_indent="    ", subsequent_indent="     ")
+    lines += ["", "  " + pad(T("year"), 6, True) + " " + pad(T("rate"), 8, True) + " "
+              + pad(T("PAYG"), 8, True) + " " + pad(T("reserve ratio"), 14, True) + " "
+              + pad(T("contributors"), 13, True) + " " + pad(T("pensioners"), 11, True) + "   "
+              + T("(legislated rates)")]
     first = int(y["year"].iloc[0])
     for n in (1, 5, 10, 25, 50, 75, 100):
         if n <= len(y):
             r = y.iloc[n - 1]
-            lines.append(
+            lines.append(num(
                 f"  {int(r.year):6d} {_pct(r.contribution_rate):>8s} {_pct(r.payg_cost_rate):>8s}"
                 f" {r.reserve_ratio:14.1f} {r.active:13,.0f}"
-                f" {r.old_age_pensioners + r.invalidity_pensioners:11,.0f}")
+                f" {r.old_age_pensioners + r.invalidity_pensioners:11,.0f}"))
     bs = result.by_sex.drop_duplicates("year").set_index("year")["gender_pension_gap"]
     # a gap is undefined ('-') in a year without old-age pensioners of both sexes
-    gaps = [f"{_pct(g) if g == g else '-'} ({first + n - 1})" for n in (1, 25, 50, 75)
+    gaps = [f"{_pct(g) if g == g else '-'} ({num(first + n - 1)})" for n in (1, 25, 50, 75)
             if n <= len(y) for g in [bs.get(first + n - 1)]]
-    lines.append("  (pensioners: old-age and invalidity; survivors are on the Projection sheet)")
-    lines.append("\n  gender pension gap (1 - women's average old-age pension / men's):")
+    lines.append("  " + T("(pensioners: old-age and invalidity; survivors are on the Projection "
+                          "sheet)"))
+    lines.append("\n  " + T("gender pension gap (1 - women's average old-age pension / men's):"))
     lines.append("    " + ", ".join(gaps))
     unverified = result.aset.unverified()
-    lines.append(f"  {len(unverified)} unverified parameters or tables "
-                 "(listed in the workbook's Summary and Assumptions sheets)")
+    lines.append("  " + T("{n} unverified parameters or tables (listed in the workbook's Summary "
+                          "and Assumptions sheets)", n=len(unverified)))
     return "\n".join(lines)
 
 
@@ -267,16 +293,14 @@ def batch_gc() -> Iterator[None]:
 @click.option("--accounts", type=click.Path(dir_okay=False),
               help="Published accounts (CSV or XLSX) to compare with the projection; default: "
                    "the shipped NSSF accounts for the NSSF pension scheme.")
-@click.option("--lang", type=click.Choice(["en", "km"]), default="en", show_default=True,
-              help="Language of the workbook's Summary title, key messages, Charts sheet "
-                   "and Financing text, and of the console's key messages (km: Khmer, a draft not yet reviewed "
-                   "by a native speaker; the tables stay in English).")
+@lang_option
+@prices_option
 @bundle_option
 @set_option
 @json_option
 @quiet_option
 def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file,
-            accept_implausible, accounts, lang, bundle, sets, as_json, quiet) -> None:
+            accept_implausible, accounts, lang, prices, bundle, sets, as_json, quiet) -> None:
     """Value a scheme: project it, compute the indicators, write the workbook.
 
     BASIS is an assumption-set file or the name of a shipped set (default:
@@ -296,6 +320,15 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
     outputs += [("--bundle", bundle, (".zip",))]
     check_outputs(outputs, inputs=[basis, population, shock_file, accounts])
     say = progress(quiet)
+    with language(lang):
+        _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file,
+                 accept_implausible, accounts, lang, prices, bundle, sets, as_json, say, outputs)
+
+
+def _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file,
+             accept_implausible, accounts, lang, prices, bundle, sets, as_json, say,
+             outputs) -> None:
+    """The body of ``actuary valuate``, with the language set."""
     with batch_gc():
         from actuary.assumptions import load_basis
         from actuary.reports.workbook import write_valuation_workbook
@@ -315,7 +348,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
             from actuary.cli.occupational_risk_cmd import valuate_branch_command
 
             valuate_branch_command(aset, population, horizon, out, csv_dir, not no_sensitivity,
-                                   say, as_json)
+                                   say, as_json, prices)
             return
         result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
                      shocks=shocks,
@@ -332,7 +365,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
         # the workbook and the CSV tables are replaced together, or none of them
         with output_set():
             say(f"writing {out}")
-            write_valuation_workbook(result, out, lang=lang)
+            write_valuation_workbook(result, out, lang=lang, prices=prices)
             if csv_dir:
                 _write_csv_tables(result, Path(csv_dir))
                 say(f"wrote CSV tables to {csv_dir}")
@@ -350,7 +383,7 @@ def valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_file
         click.echo(shock_lines(result, shock_file))
     for line in accepted_lines([result.population]):
         click.echo(line)
-    click.echo(f"\nworkbook: {out}")
+    click.echo("\n" + T("workbook: {path}", path=out))
 
 
 def key_message_lines(result, lang: str = "en") -> str:

@@ -15,32 +15,33 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
+from .i18n import N_, T, T_known
 from .cells import put, put_formula, put_title
 
 __all__ = ["write_actual_expected", "AE_HEADER_ROW"]
 
 AE_HEADER_ROW = 5
-_COLS = (("year", "Year", styles.YEAR, 8), ("label", "Item", None, 40),
-         ("unit", "Unit", None, 9), ("actual", "Actual", None, 18),
-         ("expected", "Expected (projection)", None, 18), ("difference", "Actual - expected",
+_COLS = (("year", N_("Year"), styles.YEAR, 8), ("label", N_("Item"), None, 40),
+         ("unit", N_("Unit"), None, 9), ("actual", N_("Actual"), None, 18),
+         ("expected", N_("Expected (projection)"), None, 18), ("difference", N_("Actual - expected"),
                                                             None, 18),
-         ("ae_ratio", "A/E", "0.000", 9), ("compared", "Expected figure / why none", None, 44),
-         ("status", "Status", None, 11), ("source", "Source", None, 50),
-         ("note", "Note", None, 60))
+         ("ae_ratio", N_("A/E"), "0.000", 9), ("compared", N_("Expected figure / why none"), None, 44),
+         ("status", N_("Status"), None, 11), ("source", N_("Source"), None, 50),
+         ("note", N_("Note"), None, 60))
 
 
 def write_actual_expected(ws: Worksheet, result: Any) -> None:
     """Fill the sheet from ``result.accounts`` (see the module docstring)."""
     frame = result.accounts
-    put_title(ws, "Actual against expected: published accounts beside the projection",
-              "Flows of a year beside the projected flows; stocks at the year end beside the "
+    put_title(ws, T("Actual against expected: published accounts beside the projection"),
+              T("Flows of a year beside the projected flows; stocks at the year end beside the "
               "projection on the next 1 January. Difference = actual - expected, A/E = actual "
-              "/ expected (formulas). Missing: not published.")
-    put(ws, 3, 1, "Accounts file", font=styles.BOLD)
+              "/ expected (formulas). Missing: not published."))
+    put(ws, 3, 1, T("Accounts file"), font=styles.BOLD)
     put(ws, 3, 2, result.accounts_path)
     col = {key: j for j, (key, *_r) in enumerate(_COLS, start=1)}
     for j, (_key, header, _fmt, width) in enumerate(_COLS, start=1):
-        put(ws, AE_HEADER_ROW, j, header)
+        put(ws, AE_HEADER_ROW, j, T(header))
         ws.column_dimensions[get_column_letter(j)].width = width
     styles.style_header(ws, AE_HEADER_ROW, 1, len(_COLS))
     a, e = get_column_letter(col["actual"]), get_column_letter(col["expected"])

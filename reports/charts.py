@@ -44,8 +44,11 @@ def _series(proj: Worksheet, layout: ProjectionLayout, key: str, lang: str = "en
     col = layout.columns[key]
     values = Reference(proj, min_col=col, max_col=col, min_row=layout.first_row,
                        max_row=layout.last_row)
-    title = (tr(f"legend_{key}", lang) if key in LEGENDS
-             else str(proj.cell(row=HEADER_ROW, column=col).value))
+    if key == "reserve_real":
+        title = tr("legend_reserve_real", lang, year=str(layout.years[0]))
+    else:
+        title = (tr(f"legend_{key}", lang) if key in LEGENDS
+                 else str(proj.cell(row=HEADER_ROW, column=col).value))
     return Series(values, title=title)
 
 
@@ -73,9 +76,15 @@ def _line(title: str, y_title: str, y_format: str) -> LineChart:
 
 
 def reserve_chart(proj: Worksheet, layout: ProjectionLayout, lang: str = "en") -> LineChart:
-    """Reserve F_t (left axis, KHR billion) and reserve ratio F_t / B_t (right axis, years)."""
-    chart = _line(tr("chart_reserve", lang), tr("axis_khr_bn", lang), AXIS_BN)
-    chart.series.append(_series(proj, layout, "reserve_end", lang))
+    """Reserve F_t (left axis, KHR billion, in constant prices when the Projection sheet
+    has them) and reserve ratio F_t / B_t (right axis, years)."""
+    if "reserve_real" in layout.columns:
+        key, title = "reserve_real", tr("chart_reserve_constant", lang,
+                                        year=str(layout.years[0]))
+    else:
+        key, title = "reserve_end", tr("chart_reserve_nominal", lang)
+    chart = _line(title, tr("axis_khr_bn", lang), AXIS_BN)
+    chart.series.append(_series(proj, layout, key, lang))
     chart.set_categories(_years_ref(proj, layout))
     ratio = LineChart()
     ratio.series.append(_series(proj, layout, "reserve_ratio", lang))

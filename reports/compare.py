@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.utils import get_column_letter
@@ -34,6 +35,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import styles
 from .cells import Column, put, put_formula, put_title, write_table
 from .designs_sheet import write_designs_sheet
+from .i18n import tr
+from .money import USD_M, Prices, nominal, prices_for
 from .workbook import finish_workbook, write_xlsx
 
 __all__ = ["build_comparison_workbook", "write_comparison_workbook", "COMPARE_SHEETS",
@@ -43,31 +46,39 @@ COMPARE_SHEETS = ("Comparison", "Yearly", "Charts", "Designs", "Scenarios", "Pro
 KEY_ROW = 3
 HEADER_ROW = 4
 FIRST_ROW = 5
-_FORMATS = {"rate": styles.RATE, "year": styles.YEAR, "ratio": styles.RATIO, "khr": styles.KHR,
-            "pct": styles.RATE}
+_FORMATS = {"rate": styles.RATE, "year": styles.YEAR, "ratio": styles.RATIO,
+            "khr": styles.KHR_BN, "pct": styles.RATE}
 _UNITS = {"rate": "share of insurable earnings", "year": "calendar year",
-          "ratio": "years of expenditure", "khr": "KHR", "pct": "share of GDP"}
+          "ratio": "years of expenditure", "khr": "KHR bn at the valuation date",
+          "pct": "share of GDP"}
+#: Yearly money columns (deflated in constant prices; their ratios do not change).
+_MONEY = ("insurable_earnings", "contributions", "expenditure", "reserve_end", "budget_cost",
+          "gdp")
+#: A scenario whose largest |value| on a chart is below this share of the chart's largest
+#: is drawn flat on the zero line: it gets a chart of its own too (see _charts_sheet).
+FLAT_SHARE = 0.1
 #: Summary values of kind ``pct`` are per cent; the sheet writes them as fractions in a
 #: percentage format (1.25 per cent is the cell 0.0125 shown 1.25%).
 _SCALE = {"pct": 0.01}
 #: Columns of each scenario's block on the Yearly sheet: (key, header, format, formula?).
 YEARLY_BLOCK = (
     ("active", "Active, 1 Jan", styles.COUNT, False),
-    ("insurable_earnings", "Insurable earnings S_t (KHR)", styles.KHR, False),
-    ("contributions", "Contributions C_t (KHR)", styles.KHR, False),
-    ("expenditure", "Expenditure B_t (KHR)", styles.KHR, False),
+    ("insurable_earnings", "Insurable earnings S_t (KHR bn)", styles.KHR_BN, False),
+    ("contributions", "Contributions C_t (KHR bn)", styles.KHR_BN, False),
+    ("expenditure", "Expenditure B_t (KHR bn)", styles.KHR_BN, False),
     ("payg_cost_rate", "PAYG cost rate = B_t / S_t", styles.RATE, True),
-    ("reserve_end", "Reserve, end of year (KHR)", styles.KHR, False),
-    ("budget_cost", "Budget cost (KHR)", styles.KHR, False),
-    ("gdp", "GDP (KHR)", styles.KHR, False),
+    ("reserve_end", "Reserve, end of year (KHR bn)", styles.KHR_BN, False),
+    ("reserve_usd", "Reserve, end of year (USD m) = reserve / exchange rate", USD_M, True),
+    ("budget_cost", "Budget cost (KHR bn)", styles.KHR_BN, False),
+    ("gdp", "GDP (KHR bn)", styles.KHR_BN, False),
     ("budget_cost_pct_gdp", "Budget cost, share of GDP = cost / GDP", styles.RATE, True),
     ("reserve_pct_gdp", "Reserve, share of GDP = reserve / GDP", styles.RATE, True),
     ("reserve_expenditure", "Reserve / expenditure (years of expenditure)", styles.RATIO, True),
 )
 CHART_TITLES = (
-    "Reserve at the end of the year, share of GDP (with the budget's top-ups where guaranteed)",
-    "PAYG cost rate (expenditure / insurable earnings)",
-    "Budget cost, share of GDP",
+    "Reserve at the end of the year, % of GDP (with the budget's top-ups where guaranteed)",
+    "PAYG cost rate (% of insurable earnings)",
+    "Budget cost (% of GDP)",
 )
 
 
@@ -78,7 +89,9 @@ def _comparison_sheet(ws: Worksheet, comparison: Any) -> None:
               f"Base: {base}. Changes are live formulas (scenario minus base). GAP, depletion "
               "and reserve ratio are the scheme's own (without the budget's top-ups); the "
               "budget cost is what the state pays (contributions as employer or subsidy, and "
-              "deficits it covers). Present values at the set's investment return, mid-year.")
+              "deficits it covers). Present values at the set's investment return, mid-year, "
+              "in billions of KHR at the valuation date (the same in nominal and constant "
+              "prices) and as shares of the present value of GDP.")
     heads = [("indicator", "Indicator", 46), ("unit", "Unit", 24)]
     heads += [(f"scenario:{n}", n, 20) for n in names]
     heads += [(f"change:{n}", f"Change: {n} minus {base}", 20) for n in names[1:]]
@@ -111,25 +124,30 @@ def _comparison_sheet(ws: Worksheet, comparison: Any) -> None:
     ws.freeze_panes = ws.cell(row=FIRST_ROW, column=3)
 
 
-def _yearly_sheet(ws: Worksheet, comparison: Any) -> dict[tuple[str, str], int]:
-    """The Yearly sheet; returns the column of each (scenario, key)."""
+def _yearly_sheet(ws: Worksheet, comparison: Any, prices: Prices) -> dict[tuple[str, str], int]:
+    """The Yearly sheet (money in ``prices``); returns the column of each (scenario, key)."""
     scenarios = comparison.scenarios
     base = scenarios[0]
     years = [int(y) for y in base.yearly["year"]]
-    put_title(ws, "Yearly: each scenario's people and money (nominal KHR of each year)",
+    put_title(ws, f"Yearly: each scenario's people and money (billions of {prices.label()})",
               "One block of columns per scenario. PAYG cost rates, budget cost and reserve as "
-              "shares of GDP, reserve / expenditure and the change of the budget cost from the "
-              "base are live formulas.")
+              "shares of GDP, reserve / expenditure, the reserve in USD (at the base set's "
+              "exchange rate, column B) and the change of the budget cost from the base are "
+              "live formulas. Each money cell holds the KHR; it shows in billions.")
     put(ws, KEY_ROW, 1, "year", font=styles.KEY)
     put(ws, HEADER_ROW, 1, "Year")
+    put(ws, KEY_ROW, 2, "exchange_rate", font=styles.KEY)
+    put(ws, HEADER_ROW, 2, tr("exchange_rate_of", year=str(prices.base_year)) if prices.constant
+        else tr("exchange_rate"))
     ws.column_dimensions["A"].width = 8
+    ws.column_dimensions["B"].width = 11
     cols: dict[tuple[str, str], int] = {}
-    c = 2
+    c = 3
     for k, sc in enumerate(scenarios):
         block = list(YEARLY_BLOCK)
         if k > 0:
-            block.append(("budget_cost_change", f"Budget cost minus {base.name}'s (KHR)",
-                          styles.KHR, True))
+            block.append(("budget_cost_change", f"Budget cost minus {base.name}'s (KHR bn)",
+                          styles.KHR_BN, True))
         for key, header, _fmt, _f in block:
             cols[(sc.name, key)] = c
             put(ws, KEY_ROW, c, f"{sc.name}|{key}", font=styles.KEY)
@@ -138,47 +156,82 @@ def _yearly_sheet(ws: Worksheet, comparison: Any) -> dict[tuple[str, str], int]:
             c += 1
     styles.style_header(ws, HEADER_ROW, 1, c - 1)
     ws.row_dimensions[HEADER_ROW].height = 75
+    formulas = {"payg_cost_rate": ("expenditure", "insurable_earnings"),
+                "budget_cost_pct_gdp": ("budget_cost", "gdp"),
+                "reserve_pct_gdp": ("reserve_end", "gdp"),
+                "reserve_expenditure": ("reserve_end", "expenditure")}
+    shown = {sc.name: _in_prices(sc.yearly, prices) for sc in scenarios}
     for t, year in enumerate(years):
         r = FIRST_ROW + t
         put(ws, r, 1, year, styles.YEAR)
+        put(ws, r, 2, prices.usd_rate(year), "#,##0", fill=styles.INPUT_FILL)
         for k, sc in enumerate(scenarios):
-            y = sc.yearly
+            y = shown[sc.name]
             L = {key: get_column_letter(cols[(sc.name, key)]) for key, *_ in YEARLY_BLOCK}
+            L["exchange_rate"] = "B"
             for key, _h, fmt, is_formula in YEARLY_BLOCK:
                 col = cols[(sc.name, key)]
                 if not is_formula:
                     put(ws, r, col, y[key].iloc[t], fmt, fill=styles.INPUT_FILL)
                 else:
-                    num, den = {"payg_cost_rate": ("expenditure", "insurable_earnings"),
-                                "budget_cost_pct_gdp": ("budget_cost", "gdp"),
-                                "reserve_pct_gdp": ("reserve_end", "gdp"),
-                                "reserve_expenditure": ("reserve_end", "expenditure")}[key]
+                    num, den = formulas.get(key, ("reserve_end", "exchange_rate"))
                     a, d = L[num], L[den]
                     put_formula(ws, r, col, f'=IF({d}{r}>0,{a}{r}/{d}{r},"")', fmt)
             if k > 0:
                 mine = get_column_letter(cols[(sc.name, "budget_cost")])
                 theirs = get_column_letter(cols[(base.name, "budget_cost")])
                 put_formula(ws, r, cols[(sc.name, "budget_cost_change")],
-                            f"={mine}{r}-{theirs}{r}", styles.KHR)
-    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=2)
+                            f"={mine}{r}-{theirs}{r}", styles.KHR_BN)
+    ws.freeze_panes = ws.cell(row=FIRST_ROW, column=3)
     return cols
 
 
+def _in_prices(yearly: Any, prices: Prices) -> Any:
+    """A scenario's yearly table with its money in ``prices``."""
+    if not prices.constant:
+        return yearly
+    out = yearly.copy()
+    for key in _MONEY:
+        out[key] = prices.deflate(out[key].to_numpy(dtype=float), out["year"].to_numpy())
+    return out
+
+
+def flat_scenarios(comparison: Any, key: str, share: float = FLAT_SHARE) -> list[str]:
+    """Scenarios whose largest |value| of ``key`` is below ``share`` of the largest over
+    all scenarios (a line that a common axis draws flat on zero), from the Python values."""
+    peaks = {}
+    for sc in comparison.scenarios:
+        y = sc.yearly
+        num, den = {"reserve_pct_gdp": ("reserve_end", "gdp"),
+                    "budget_cost_pct_gdp": ("budget_cost", "gdp"),
+                    "payg_cost_rate": ("expenditure", "insurable_earnings")}[key]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = np.abs(y[num].to_numpy(dtype=float) / y[den].to_numpy(dtype=float))
+        v = v[np.isfinite(v)]
+        peaks[sc.name] = float(v.max()) if v.size else 0.0
+    top = max(peaks.values(), default=0.0)
+    return [n for n, p in peaks.items() if top > 0 and 0 < p < share * top]
+
+
 def _chart(ws: Worksheet, comparison: Any, cols: dict, key: str, title: str, y_title: str,
-           fmt: str) -> LineChart:
+           fmt: str, names: list[str] | None = None, size: tuple[float, float] = (24.0, 11.0)
+           ) -> LineChart:
+    """A line chart of ``key`` over the years, one series per scenario (of ``names``, default
+    all): units in the title and the one axis title, none on the axis of years."""
     n = len(comparison.scenarios[0].yearly)
     chart = LineChart()
-    chart.title = title
+    chart.title = styles.small_title(title, 11)
     chart.y_axis.title = y_title
-    chart.x_axis.title = "Year"
     chart.y_axis.number_format = fmt
     chart.y_axis.majorGridlines = None
-    chart.width, chart.height = 24.0, 11.0
+    chart.width, chart.height = size
     chart.legend.position = "b"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.x_axis.tickLblSkip = 10
     for sc in comparison.scenarios:
+        if names is not None and sc.name not in names:
+            continue
         col = cols[(sc.name, key)]
         ref = Reference(ws, min_col=col, max_col=col, min_row=FIRST_ROW, max_row=FIRST_ROW + n - 1)
         chart.series.append(Series(ref, title=sc.name))
@@ -187,14 +240,37 @@ def _chart(ws: Worksheet, comparison: Any, cols: dict, key: str, title: str, y_t
     return chart
 
 
+#: (key, title, axis title, axis format) of the Charts sheet's charts.
+CHART_SPECS = (("reserve_pct_gdp", CHART_TITLES[0], "% of GDP", "0%"),
+               ("payg_cost_rate", CHART_TITLES[1], "% of insurable earnings", "0%"),
+               ("budget_cost_pct_gdp", CHART_TITLES[2], "% of GDP", "0.0%"))
+
+
 def _charts_sheet(ws: Worksheet, yearly: Worksheet, comparison: Any, cols: dict) -> None:
+    """Every scenario on one chart per indicator; then each scenario that chart draws flat
+    on the zero line (a small scheme beside a large one) on a chart of its own scale.
+
+    Why separate charts rather than a second axis or a log scale: a second axis puts two
+    scales of the same unit on one picture (read against the wrong one, the small scheme
+    looks as large as the big one); a log scale cannot show a reserve below zero; shares of
+    GDP already remove the growth of money over time but not the difference of size between
+    schemes. The common chart stays for the comparison; the own-scale chart shows the shape.
+    """
     put_title(ws, "Charts: the scenarios over time",
-              "Native charts over the Yearly sheet (one line per scenario).")
-    specs = (("reserve_pct_gdp", CHART_TITLES[0], "share of GDP", "0%"),
-             ("payg_cost_rate", CHART_TITLES[1], "share of insurable earnings", "0%"),
-             ("budget_cost_pct_gdp", CHART_TITLES[2], "share of GDP", "0.0%"))
-    for k, (key, title, y_title, fmt) in enumerate(specs):
-        ws.add_chart(_chart(yearly, comparison, cols, key, title, y_title, fmt), f"A{3 + 23 * k}")
+              "Native charts over the Yearly sheet (one line per scenario). A scenario drawn "
+              f"flat on a common chart (peak below {FLAT_SHARE:.0%} of the largest) is "
+              "shown again below on its own scale.")
+    row = 3
+    for key, title, y_title, fmt in CHART_SPECS:
+        ws.add_chart(_chart(yearly, comparison, cols, key, title, y_title, fmt), f"A{row}")
+        row += 23
+    for key, title, y_title, fmt in CHART_SPECS:
+        for name in flat_scenarios(comparison, key):
+            own = f"{title.split(' (')[0]}: {name} on its own scale ({y_title})"
+            # a small scheme's shares need two decimals
+            ws.add_chart(_chart(yearly, comparison, cols, key, own, y_title, "0.00%", [name]),
+                         f"A{row}")
+            row += 23
 
 
 def _scenarios_sheet(ws: Worksheet, comparison: Any) -> None:
@@ -244,13 +320,27 @@ def _stamp(comparison: Any) -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
-def build_comparison_workbook(comparison: Any) -> Workbook:
-    """The comparison workbook in memory (see the module docstring)."""
+def comparison_prices(comparison: Any, prices: str = "nominal") -> Prices:
+    """The :class:`~actuary.reports.money.Prices` of the base scenario's assumption set
+    (its CPI path and exchange rate) over the comparison's years."""
+    base = comparison.scenarios[0]
+    years = base.yearly["year"]
+    y0, y1 = int(years.iloc[0]), int(years.iloc[-1])
+    aset = next((getattr(p, "aset", None) for p in base.parts.values()
+                 if getattr(p, "aset", None) is not None), None)
+    if aset is None:
+        return nominal(y0, years.to_numpy())
+    return prices_for(aset, y0, y1, prices)
+
+
+def build_comparison_workbook(comparison: Any, prices: str = "nominal") -> Workbook:
+    """The comparison workbook in memory (see the module docstring); the Yearly sheet's
+    money in ``prices`` (``nominal``, ``constant``: :mod:`actuary.reports.money`)."""
     wb = Workbook()
     wb.remove(wb.active)
     ws = {name: wb.create_sheet(name) for name in COMPARE_SHEETS}
     _comparison_sheet(ws["Comparison"], comparison)
-    cols = _yearly_sheet(ws["Yearly"], comparison)
+    cols = _yearly_sheet(ws["Yearly"], comparison, comparison_prices(comparison, prices))
     _charts_sheet(ws["Charts"], ws["Yearly"], comparison, cols)
     write_designs_sheet(ws["Designs"], comparison, KEY_ROW, HEADER_ROW, FIRST_ROW)
     _scenarios_sheet(ws["Scenarios"], comparison)
@@ -263,12 +353,14 @@ def build_comparison_workbook(comparison: Any) -> Workbook:
     return wb
 
 
-def write_comparison_workbook(comparison: Any, path: str | os.PathLike[str]) -> Path:
-    """Write the comparison workbook to ``path`` (``.xlsx``), atomically.
+def write_comparison_workbook(comparison: Any, path: str | os.PathLike[str],
+                              prices: str = "nominal") -> Path:
+    """Write the comparison workbook to ``path`` (``.xlsx``), atomically (the Yearly
+    sheet's money in ``prices``).
 
     Raises
     ------
     DataError
         If ``path`` does not end in ``.xlsx``.
     """
-    return write_xlsx(build_comparison_workbook, comparison, path)
+    return write_xlsx(lambda c: build_comparison_workbook(c, prices), comparison, path)

@@ -16,7 +16,9 @@ from typing import Any
 
 from actuary.analysis import indicators as ind
 
-__all__ = ["docstring_text", "conventions_text", "DEFINITIONS"]
+from .i18n import catalogue, current
+
+__all__ = ["docstring_text", "conventions_text", "DEFINITIONS", "definition", "conventions"]
 
 _SECTION = re.compile(r"^(Parameters|Returns|Attributes|Notes|Examples|Raises)\s*$")
 
@@ -89,3 +91,19 @@ DEFINITIONS: dict[str, str] = {
         "men (pensions in payment on 1 January)."
     ),
 }
+
+
+def definition(key: str) -> str:
+    """The definition of indicator ``key`` in the current language: the docstring's words
+    in English; the catalogue's ``definition.<key>`` in Khmer (a translation of the same
+    words, kept by hand: a docstring change must be carried to the catalogue)."""
+    lang = current()
+    # the catalogue's text as it is (the formulas' braces, F_{t-1}, are no placeholders)
+    return DEFINITIONS[key] if lang == "en" else catalogue()[f"definition.{key}"][lang]
+
+
+def conventions() -> str:
+    """:func:`conventions_text` in the current language (the catalogue's
+    ``definition.conventions`` in Khmer)."""
+    lang = current()
+    return conventions_text() if lang == "en" else catalogue()["definition.conventions"][lang]

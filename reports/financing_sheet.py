@@ -35,11 +35,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .cells import put, put_formula, put_title
-from .i18n import tr
+from .i18n import N_, T, tr
 from .projection_sheet import ProjectionLayout
 
 __all__ = ["write_financing", "FINANCING_SHEET", "FIRST_ROW", "COLUMNS", "INPUT_NAMES",
-           "GAP_YEARS", "SCALAR_ROWS"]
+           "GAP_YEARS", "SCALAR_ROWS", "money_view_columns"]
 
 FINANCING_SHEET = "Financing"
 HEADER_ROW = 8
@@ -52,30 +52,65 @@ INPUT_NAMES = ("ContributionRate", "InvestmentReturn", "AdminRate")
 
 # key, header, format, width
 COLUMNS = (
-    ("year", "Year", styles.YEAR, 8),
-    ("rate", "ContributionRate: contribution rate (input)", styles.RATE, 14),
-    ("return", "InvestmentReturn: return on the reserve (input)", styles.RATE, 14),
-    ("admin_rate", "AdminRate: expenses, share of contributions (input)", styles.RATE, 14),
-    ("earnings", "Insurable earnings S_t (KHR bn)", styles.KHR_BN, 14),
-    ("collection", "Share of due contributions collected", styles.RATE, 12),
-    ("benefits", "Benefits (KHR bn)", styles.KHR_BN, 14),
-    ("fixed_admin", "Expenses not charged on contributions (KHR bn)", styles.KHR_BN, 14),
-    ("contributions", "Contributions C_t (KHR bn)", styles.KHR_BN, 14),
-    ("admin", "Administrative expenses (KHR bn)", styles.KHR_BN, 14),
-    ("expenditure", "Expenditure B_t (KHR bn)", styles.KHR_BN, 14),
-    ("income", "Investment income I_t (KHR bn)", styles.KHR_BN, 14),
-    ("reserve", "Reserve F_t, end of year (KHR bn)", styles.KHR_BN, 15),
-    ("reserve_ratio", "Reserve ratio F_t / B_t (years)", styles.RATIO, 11),
-    ("payg", "PAYG cost rate B_t / S_t", styles.RATE, 11),
-    ("v", "Discount factor v_t", styles.FACTOR, 12),
-    ("u", "Mid-year factor u_t", styles.FACTOR, 12),
-    ("depleted", "Year if F_t < 0", styles.YEAR, 9),
+    ("year", N_("Year"), styles.YEAR, 8),
+    ("rate", N_("ContributionRate: contribution rate (input)"), styles.RATE, 14),
+    ("return", N_("InvestmentReturn: return on the reserve (input)"), styles.RATE, 14),
+    ("admin_rate", N_("AdminRate: expenses, share of contributions (input)"), styles.RATE, 14),
+    ("earnings", N_("Insurable earnings S_t (KHR bn)"), styles.KHR_BN, 14),
+    ("collection", N_("Share of due contributions collected"), styles.RATE, 12),
+    ("benefits", N_("Benefits (KHR bn)"), styles.KHR_BN, 14),
+    ("fixed_admin", N_("Expenses not charged on contributions (KHR bn)"), styles.KHR_BN, 14),
+    ("contributions", N_("Contributions C_t (KHR bn)"), styles.KHR_BN, 14),
+    ("admin", N_("Administrative expenses (KHR bn)"), styles.KHR_BN, 14),
+    ("expenditure", N_("Expenditure B_t (KHR bn)"), styles.KHR_BN, 14),
+    ("income", N_("Investment income I_t (KHR bn)"), styles.KHR_BN, 14),
+    ("reserve", N_("Reserve F_t, end of year (KHR bn)"), styles.KHR_BN, 15),
+    ("reserve_ratio", N_("Reserve ratio F_t / B_t (years)"), styles.RATIO, 11),
+    ("payg", N_("PAYG cost rate B_t / S_t"), styles.RATE, 11),
+    ("v", N_("Discount factor v_t"), styles.FACTOR, 12),
+    ("u", N_("Mid-year factor u_t"), styles.FACTOR, 12),
+    ("depleted", N_("Year if F_t < 0"), styles.YEAR, 9),
 )
 _COL = {key: j for j, (key, *_rest) in enumerate(COLUMNS, start=1)}
 
 
+def money_view_columns(proj: ProjectionLayout) -> tuple[tuple[str, str, str, float], ...]:
+    """The columns after :data:`COLUMNS` that show the live reserve as a reader wants it,
+    over the Projection sheet's money-view inputs (those it has): in constant prices
+    (``F_t / P_t``), in USD (at the Projection's exchange rate, in its prices) and as a
+    share of GDP. Key, header, format, width."""
+    out = []
+    if "price_index" in proj.columns:
+        y0 = proj.years[0]
+        out.append(("reserve_real", T("Reserve F_t / P_t (constant {year} KHR bn)", year=y0),
+                    styles.KHR_BN,
+                    15))
+    if "exchange_rate" in proj.columns:
+        out.append(("reserve_usd", T("Reserve F_t (USD m)"), "#,##0.0,,", 13))
+    if "gdp" in proj.columns:
+        out.append(("reserve_pct_gdp", T("Reserve, share of GDP"), styles.RATE, 11))
+    return tuple(out)
+
+
 def _L(key: str) -> str:
     return get_column_letter(_COL[key])
+
+
+def _money_formulas(r: int, proj: ProjectionLayout, t: int) -> dict[str, str]:
+    """Formulas of :func:`money_view_columns` in row ``r`` (projection year index ``t``)."""
+    p = proj.first_row + t
+    F = f"{_L('reserve')}{r}"
+    ref = {k: f"{proj.sheet}!${proj.letter(k)}${p}" for k in
+           ("price_index", "exchange_rate", "gdp") if k in proj.columns}
+    shown = f"{F}/{ref['price_index']}" if "price_index" in ref else F
+    out = {}
+    if "price_index" in ref:
+        out["reserve_real"] = f"={shown}"
+    if "exchange_rate" in ref:
+        out["reserve_usd"] = f'=IF({ref["exchange_rate"]}>0,{shown}/{ref["exchange_rate"]},"")'
+    if "gdp" in ref:
+        out["reserve_pct_gdp"] = f'=IF({ref["gdp"]}>0,{F}/{ref["gdp"]},"")'
+    return out
 
 
 def _formulas(r: int, proj: ProjectionLayout, t: int, with_collection: bool,
@@ -113,14 +148,14 @@ def _span(key: str, n: int) -> str:
     return f"${col}${FIRST_ROW}:${col}${FIRST_ROW + n - 1}"
 
 
-def _scalars(ws: Worksheet, T: int, lang: str = "en") -> None:
+def _scalars(ws: Worksheet, n_years: int, lang: str = "en") -> None:
     """Depletion year, GAP 75 and actuarial balance 75 over the live columns."""
-    last = FIRST_ROW + T - 1
+    last = FIRST_ROW + n_years - 1
     put(ws, SCALAR_ROWS["depletion_year"], 1, tr("financing_depletion", lang),
         font=styles.BOLD)
     put_formula(ws, SCALAR_ROWS["depletion_year"], 2,
                 f'=IF(COUNT(${_L("depleted")}${FIRST_ROW}:${_L("depleted")}${last})=0,'
-                f'"none within the projection",MIN(${_L("depleted")}${FIRST_ROW}:'
+                f'"{T("none within the projection")}",MIN(${_L("depleted")}${FIRST_ROW}:'
                 f'${_L("depleted")}${last}))', styles.YEAR)
     n = GAP_YEARS
     put(ws, SCALAR_ROWS["gap_75"], 1, tr("financing_gap", lang, years=str(n)),
@@ -128,15 +163,15 @@ def _scalars(ws: Worksheet, T: int, lang: str = "en") -> None:
     put(ws, SCALAR_ROWS["actuarial_balance_75"], 1, tr("financing_balance", lang, years=str(n)),
         font=styles.BOLD)
     f0 = f"${_L('reserve')}${START_ROW}"
-    if T >= n:
+    if n_years >= n:
         u = _span("u", n)
         put_formula(ws, SCALAR_ROWS["gap_75"], 2,
                     f"=(SUMPRODUCT({u},{_span('benefits', n)})+SUMPRODUCT({u},"
                     f"{_span('fixed_admin', n)})-{f0})/SUMPRODUCT({u},{_span('earnings', n)},"
                     f"{_span('collection', n)},1-{_span('admin_rate', n)})", styles.RATE)
     else:
-        put(ws, SCALAR_ROWS["gap_75"], 2, "not available (projection too short)")
-    if T >= n + 1:
+        put(ws, SCALAR_ROWS["gap_75"], 2, T("not available (projection too short)"))
+    if n_years >= n + 1:
         u = _span("u", n)
         v_n = f"${_L('v')}${FIRST_ROW + n - 1}"
         b_next = f"${_L('expenditure')}${FIRST_ROW + n}"
@@ -145,9 +180,9 @@ def _scalars(ws: Worksheet, T: int, lang: str = "en") -> None:
                     f"{_span('expenditure', n)})-{v_n}*{b_next})/SUMPRODUCT({u},"
                     f"{_span('earnings', n)})", styles.RATE)
     else:
-        put(ws, SCALAR_ROWS["actuarial_balance_75"], 2, "not available (projection too short)")
-    put(ws, SCALAR_ROWS["gap_75"], 3, "share of insurable earnings")
-    put(ws, SCALAR_ROWS["actuarial_balance_75"], 3, "share of insurable earnings")
+        put(ws, SCALAR_ROWS["actuarial_balance_75"], 2, T("not available (projection too short)"))
+    put(ws, SCALAR_ROWS["gap_75"], 3, T("share of insurable earnings"))
+    put(ws, SCALAR_ROWS["actuarial_balance_75"], 3, T("share of insurable earnings"))
 
 
 def _inputs(result: Any, T: int) -> dict[str, np.ndarray]:
@@ -164,24 +199,28 @@ def write_financing(ws: Worksheet, result: Any, proj: ProjectionLayout,
                     lang: str = "en") -> None:
     """Fill the Financing sheet (title, note and result labels in ``lang``) and define
     the workbook names (see the module)."""
-    T = len(proj.years)
+    n_years = len(proj.years)
     cash = result.cash
     charged = getattr(cash, "admin_rate", None) is not None and \
         getattr(cash, "benefits", None) is not None
     with_collection = "collection" in proj.columns
     put_title(ws, tr("financing_title", lang), tr("financing_note", lang))
-    _scalars(ws, T, lang)
-    for j, (key, header, _fmt, width) in enumerate(COLUMNS, start=1):
-        put(ws, HEADER_ROW, j, header)
+    put(ws, HEADER_ROW - 1, 1, tr("table_prices", lang, prices=tr("prices_nominal", lang)),
+        font=styles.NOTE)
+    _scalars(ws, n_years, lang)
+    extra = money_view_columns(proj)
+    for j, (key, header, _fmt, width) in enumerate(COLUMNS + extra, start=1):
+        # COLUMNS' headers are marked N_ (translated here); the extra ones are translated
+        put(ws, HEADER_ROW, j, T(header) if j <= len(COLUMNS) else header)
         ws.column_dimensions[get_column_letter(j)].width = width
-    styles.style_header(ws, HEADER_ROW, 1, len(COLUMNS))
+    styles.style_header(ws, HEADER_ROW, 1, len(COLUMNS) + len(extra))
     ws.row_dimensions[HEADER_ROW].height = 62
     put(ws, START_ROW, 1, "F_0", font=styles.NOTE)
     put_formula(ws, START_ROW, _COL["reserve"], f"={proj.start_ref('reserve_end')}",
                 styles.KHR_BN)
     put(ws, START_ROW, _COL["v"], 1.0, styles.FACTOR)
-    inputs = _inputs(result, T)
-    for t in range(T):
+    inputs = _inputs(result, n_years)
+    for t in range(n_years):
         r = FIRST_ROW + t
         formulas = _formulas(r, proj, t, with_collection, charged)
         for key, _header, fmt, _w in COLUMNS:
@@ -191,8 +230,11 @@ def write_financing(ws: Worksheet, result: Any, proj: ProjectionLayout,
                 cell.border = styles.BOX
             else:
                 put_formula(ws, r, _COL[key], formulas[key], fmt)
+        money = _money_formulas(r, proj, t)
+        for j, (key, _header, fmt, _w) in enumerate(extra, start=len(COLUMNS) + 1):
+            put_formula(ws, r, j, money[key], fmt)
     wb = ws.parent
-    last = FIRST_ROW + T - 1
+    last = FIRST_ROW + n_years - 1
     for name, key in zip(INPUT_NAMES, ("rate", "return", "admin_rate")):
         _define(wb, name, f"'{ws.title}'!${_L(key)}${FIRST_ROW}:${_L(key)}${last}")
     _define(wb, "Reserve", f"'{ws.title}'!${_L('reserve')}${FIRST_ROW}:${_L('reserve')}${last}")

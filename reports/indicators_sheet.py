@@ -23,15 +23,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .cells import put, put_formula, put_title
-from .definitions import DEFINITIONS, conventions_text
+from .definitions import conventions, definition
+from .i18n import N_, T, num
+from .i18n import year as year_text
 from .projection_sheet import ProjectionLayout
 
 __all__ = ["Formula", "Entry", "indicator_entries", "write_indicators", "milestone_years",
            "gap_formula", "balance_formula", "VALUE_COL", "KEY_COL"]
 
 SHEET = "Indicators"
-HEADERS = ("Indicator", "Definition (from the code)", "Value of", "Value", "Unit",
-           "How it is computed", "Key (source in the result)")
+HEADERS = (N_("Indicator"), N_("Definition (from the code)"), N_("Value of"), N_("Value"),
+           N_("Unit"), N_("How it is computed"), N_("Key (source in the result)"))
 VALUE_COL = 4
 KEY_COL = 7
 HEADER_ROW = 5
@@ -104,100 +106,103 @@ def _present(value: Any) -> bool:
 
 def _yearly_entries(layout: ProjectionLayout, key: str, what: str, fmt: str, unit: str,
                     positions: tuple[int, ...] = MILESTONES) -> list[Entry]:
-    return [Entry(f"{what} {y}", _link(layout, key, y), fmt, unit,
-                  "live formula: link to the Projection sheet", f"yearly.{key}[{y}]")
+    return [Entry(T("{what} {year}", what=what, year=y), _link(layout, key, y), fmt, unit,
+                  T("live formula: link to the Projection sheet"), f"yearly.{key}[{y}]")
             for y in milestone_years(layout.years, positions)]
 
 
 def indicator_entries(result: Any, layout: ProjectionLayout) -> list[tuple[str, str, list[Entry]]]:
     """(indicator, definition, value rows) in the order of DESIGN §6."""
     s = result.summary
-    T = len(layout.years)
+    n_years = len(layout.years)
     first = layout.years[0]
     cash = getattr(result, "cash", None)
     with_admin = (cash is not None and getattr(cash, "admin_rate", None) is not None
                   and getattr(cash, "benefits", None) is not None)
     out: list[tuple[str, str, list[Entry]]] = []
 
-    out.append(("PAYG cost rate", DEFINITIONS["payg"], _yearly_entries(
-        layout, "payg_cost_rate", "year", styles.RATE, "share of insurable earnings")))
+    share, bn, live = (T("share of insurable earnings"), T("KHR bn"),
+                       T("live formula over the Projection sheet"))
+    out.append((T("PAYG cost rate"), definition("payg"), _yearly_entries(
+        layout, "payg_cost_rate", T("year"), styles.RATE, share)))
 
-    reserve = [Entry(f"F_0, valuation date 1 Jan {first}",
-                     Formula(f"={layout.start_ref('reserve_end')}"), styles.KHR_BN, "KHR bn",
-                     "link to the Projection sheet (input)", "summary.reserve0")]
-    reserve += _yearly_entries(layout, "reserve_end", "end of", styles.KHR_BN, "KHR bn",
-                               MILESTONES + ((T,) if T not in MILESTONES else ()))
-    out.append(("Reserve (roll-forward)", DEFINITIONS["reserve"], reserve))
+    reserve = [Entry(T("F_0, valuation date 1 Jan {year}", year=first),
+                     Formula(f"={layout.start_ref('reserve_end')}"), styles.KHR_BN, bn,
+                     T("link to the Projection sheet (input)"), "summary.reserve0")]
+    reserve += _yearly_entries(layout, "reserve_end", T("end of"), styles.KHR_BN, bn,
+                               MILESTONES + ((n_years,) if n_years not in MILESTONES else ()))
+    out.append((T("Reserve (roll-forward)"), definition("reserve"), reserve))
 
-    out.append(("Reserve ratio", DEFINITIONS["reserve_ratio"], _yearly_entries(
-        layout, "reserve_ratio", "end of", styles.RATIO, "years of expenditure")))
+    out.append((T("Reserve ratio"), definition("reserve_ratio"), _yearly_entries(
+        layout, "reserve_ratio", T("end of"), styles.RATIO, T("years of expenditure"))))
 
     gap = []
     for n in (25, 50, 75):
-        if n <= T and _present(s.get(f"gap_{n}")):
-            gap.append(Entry(f"{n} years, {first}-{layout.years[n - 1]}",
-                             gap_formula(layout, n, with_admin), styles.RATE,
-                             "share of insurable earnings",
-                             "live formula over the Projection sheet", f"summary.gap_{n}"))
-    out.append(("General average premium (GAP)", DEFINITIONS["gap"], gap))
+        if n <= n_years and _present(s.get(f"gap_{n}")):
+            gap.append(Entry(T("{n} years, {first}-{last}", n=n, first=first,
+                               last=layout.years[n - 1]),
+                             gap_formula(layout, n, with_admin), styles.RATE, share, live,
+                             f"summary.gap_{n}"))
+    out.append((T("General average premium (GAP)"), definition("gap"), gap))
 
-    scaled = [Entry(f"{p['from']}-{p['to']}", float(p["rate"]), styles.RATE,
-                    "share of insurable earnings",
-                    "actuary.analysis.indicators.scaled_premiums (bisection)", f"scaled[{k}].rate")
+    scaled = [Entry(f"{num(p['from'])}-{num(p['to'])}", float(p["rate"]), styles.RATE, share,
+                    T("actuary.analysis.indicators.scaled_premiums (bisection)"),
+                    f"scaled[{k}].rate")
               for k, p in enumerate(result.scaled)]
-    out.append(("Scaled premium", DEFINITIONS["scaled"], scaled))
+    out.append((T("Scaled premium"), definition("scaled"), scaled))
 
-    out.append(("Depletion", DEFINITIONS["depletion"], _depletion_entries(s, layout)))
+    out.append((T("Depletion"), definition("depletion"), _depletion_entries(s, layout)))
 
     balance = []
-    if T >= 76 and _present(s.get("actuarial_balance_75")):
-        balance.append(Entry(f"75 years, {first}-{layout.years[74]}", balance_formula(layout, 75),
-                             styles.RATE, "share of insurable earnings",
-                             "live formula over the Projection sheet",
-                             "summary.actuarial_balance_75"))
-    out.append(("Actuarial balance", DEFINITIONS["balance"], balance))
+    if n_years >= 76 and _present(s.get("actuarial_balance_75")):
+        balance.append(Entry(T("{n} years, {first}-{last}", n=75, first=first,
+                               last=layout.years[74]), balance_formula(layout, 75),
+                             styles.RATE, share, live, "summary.actuarial_balance_75"))
+    out.append((T("Actuarial balance"), definition("balance"), balance))
 
     steady = []
     rate = s.get("steady_state_rate")
     if rate is not None:
         # NaN: no rate up to the search's limit gives equal ratios in years 10 and 60.
-        steady.append(Entry("years 10 and 60", float(rate) if _present(rate) else
-                            "no solution found", styles.RATE, "share of insurable earnings",
-                            "actuary.analysis.indicators.steady_state_rate (bisection)",
+        steady.append(Entry(T("years 10 and 60"), float(rate) if _present(rate) else
+                            T("no solution found"), styles.RATE, share,
+                            T("actuary.analysis.indicators.steady_state_rate (bisection)"),
                             "summary.steady_state_rate"))
-    out.append(("Steady-state contribution rate", DEFINITIONS["steady_state"], steady))
+    out.append((T("Steady-state contribution rate"), definition("steady_state"), steady))
 
-    out.append(("Dependency ratio", DEFINITIONS["dependency"], _yearly_entries(
-        layout, "dependency_ratio", "1 Jan", styles.RATIO, "pensioners per contributor")))
+    out.append((T("Dependency ratio"), definition("dependency"), _yearly_entries(
+        layout, "dependency_ratio", T("1 Jan"), styles.RATIO, T("pensioners per contributor"))))
     if "expenditure_pct_gdp" in layout.columns:
-        out.append(("Expenditure as a share of GDP", DEFINITIONS["gdp"], _yearly_entries(
-            layout, "expenditure_pct_gdp", "year", styles.PERCENT_POINTS, "per cent of GDP")))
+        out.append((T("Expenditure as a share of GDP"), definition("gdp"), _yearly_entries(
+            layout, "expenditure_pct_gdp", T("year"), styles.PERCENT_POINTS,
+            T("per cent of GDP"))))
 
-    out.append(("Replacement rate (aggregate)", DEFINITIONS["replacement_aggregate"],
+    out.append((T("Replacement rate (aggregate)"), definition("replacement_aggregate"),
                 _by_sex_entries(result.by_sex, layout, "aggregate_replacement_rate",
-                                styles.RATE, "share of the average wage")))
-    out.append(("Replacement rate (model careers) and ILO C102", DEFINITIONS["replacement_career"],
-                _career_entries(result.careers)))
-    out.append(("Gender pension gap", DEFINITIONS["gender_gap"],
+                                styles.RATE, T("share of the average wage"))))
+    out.append((T("Replacement rate (model careers) and ILO C102"),
+                definition("replacement_career"), _career_entries(result.careers)))
+    out.append((T("Gender pension gap"), definition("gender_gap"),
                 _by_sex_entries(result.by_sex, layout, "gender_pension_gap", styles.RATE,
-                                "share of men's average pension", sexes=("M",))))
+                                T("share of men's average pension"), sexes=("M",))))
     return out
 
 
 def _depletion_entries(s: dict, layout: ProjectionLayout) -> list[Entry]:
     year = s.get("depletion_year")
-    how = "actuary.analysis.indicators.depletion (first negative end-of-year reserve)"
+    how = T("actuary.analysis.indicators.depletion (first negative end-of-year reserve)")
     if year is None:
-        text = f"not within the projection ({layout.years[0]}-{layout.years[-1]})"
-        return [Entry("year", text, None, "calendar year", how, "summary.depletion_year")]
+        text = T("not within the projection ({first}-{last})", first=layout.years[0],
+                 last=layout.years[-1])
+        return [Entry(T("year"), text, None, T("calendar year"), how, "summary.depletion_year")]
     year = int(year)
     r = layout.row(year)
     c, b = layout.letter("contributions"), layout.letter("expenditure")
     share = Formula(f"={layout.sheet}!${c}${r}/{layout.sheet}!${b}${r}")
     return [
-        Entry("year", year, styles.YEAR, "calendar year", how, "summary.depletion_year"),
-        Entry(f"payable share in {year}", share, styles.RATE, "share of expenditure",
-              "live formula: C_t / B_t of the depletion year",
+        Entry(T("year"), year, styles.YEAR, T("calendar year"), how, "summary.depletion_year"),
+        Entry(T("payable share in {year}", year=year), share, styles.RATE,
+              T("share of expenditure"), T("live formula: C_t / B_t of the depletion year"),
               "summary.payable_share_at_depletion"),
     ]
 
@@ -205,15 +210,16 @@ def _depletion_entries(s: dict, layout: ProjectionLayout) -> list[Entry]:
 def _by_sex_entries(by_sex: pd.DataFrame, layout: ProjectionLayout, column: str, fmt: str,
                     unit: str, sexes: tuple[str, ...] = ("M", "F")) -> list[Entry]:
     out = []
-    names = {"M": "men", "F": "women"}
+    names = {"M": T("men"), "F": T("women")}
     for y in milestone_years(layout.years, (1, 10, 25, 50, 75)):
         for sex in sexes:
             row = by_sex[(by_sex["year"] == y) & (by_sex["sex"] == sex)]
             if row.empty:
                 continue
-            label = f"{names[sex]}, {y}" if len(sexes) > 1 else str(y)
+            label = f"{names[sex]}, {year_text(y)}" if len(sexes) > 1 else year_text(y)
             out.append(Entry(label, row[column].iloc[0], fmt, unit,
-                             "actuary.analysis.valuation.by_sex_frame", f"by_sex.{column}[{y},{sex}]"))
+                             T("actuary.analysis.valuation.by_sex_frame"),
+                             f"by_sex.{column}[{y},{sex}]"))
     return out
 
 
@@ -223,24 +229,26 @@ def _career_entries(careers: pd.DataFrame) -> list[Entry]:
         label = str(row["career"])
         meets = row.get("meets_ilo_c102")
         if meets is not None and not (isinstance(meets, float) and math.isnan(meets)):
-            label += " - meets the 40% minimum" if bool(meets) else " - BELOW the 40% minimum"
+            label += (T(" - meets the 40% minimum") if bool(meets)
+                      else T(" - BELOW the 40% minimum"))
         if row.get("note"):
             label += f" - {row['note']}"
-        out.append(Entry(label, row["replacement_rate"], styles.RATE, "share of the final wage",
-                         "actuary.analysis.careers.run_career", f"careers.replacement_rate[{i}]"))
+        out.append(Entry(label, row["replacement_rate"], styles.RATE,
+                         T("share of the final wage"), T("actuary.analysis.careers.run_career"),
+                         f"careers.replacement_rate[{i}]"))
     return out
 
 
 def write_indicators(ws: Worksheet, result: Any, layout: ProjectionLayout) -> dict[str, str]:
     """Fill the Indicators sheet; return the cell of each key (``Indicators!$D$9``)."""
-    put_title(ws, "Indicators: definitions and values",
-              "Definitions are read from the docstrings of actuary.analysis.indicators (one "
-              "definition each, DESIGN section 6). Live formulas refer to the Projection sheet.")
-    put(ws, 3, 1, conventions_text()).alignment = styles.WRAP
+    put_title(ws, T("Indicators: definitions and values"),
+              T("Definitions are read from the docstrings of actuary.analysis.indicators (one "
+              "definition each, DESIGN section 6). Live formulas refer to the Projection sheet."))
+    put(ws, 3, 1, conventions()).alignment = styles.WRAP
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(HEADERS))
     ws.row_dimensions[3].height = 120
     for j, h in enumerate(HEADERS, start=1):
-        put(ws, HEADER_ROW, j, h)
+        put(ws, HEADER_ROW, j, T(h))
     styles.style_header(ws, HEADER_ROW, 1, len(HEADERS))
     styles.set_widths(ws, {1: 26, 2: 70, 3: 34, 4: 20, 5: 24, 6: 36, 7: 34})
     cells: dict[str, str] = {}
@@ -250,7 +258,7 @@ def write_indicators(ws: Worksheet, result: Any, layout: ProjectionLayout) -> di
         put(ws, r, 2, definition).alignment = styles.WRAP
         ws.row_dimensions[r].height = max(15.0, 15.0 * math.ceil(len(definition) / 80 + 0.5))
         if not entries:
-            put(ws, r, 3, "not available (projection too short)", font=styles.NOTE)
+            put(ws, r, 3, T("not available (projection too short)"), font=styles.NOTE)
             r += 1
         for e in entries:
             put(ws, r, 3, e.label)

@@ -17,7 +17,7 @@ import numpy as np
 
 from actuary.analysis.sensitivity import top_assumptions
 
-from .i18n import tr
+from .i18n import T_known, tr
 
 __all__ = ["key_messages", "usd_rate"]
 
@@ -107,7 +107,7 @@ def _sensitivity(result: Any, lang: str) -> list[str]:
     change = float(rec["gap_change"])
     if not np.isfinite(change):
         return []
-    return [tr("sensitivity", lang, assumption=str(rec["assumption"]), test=str(rec["test"]),
+    return [tr("sensitivity", lang, assumption=T_known(str(rec["assumption"]), lang), test=str(rec["test"]),
                years=str(int(rec["gap_horizon"])), points=f"{100 * change:+.2f}")]
 
 

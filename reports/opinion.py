@@ -33,6 +33,7 @@ import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
+from .i18n import N_, T, T_known, date_text, num
 from .cells import put, put_title
 
 __all__ = ["ISAP2_ITEMS", "CPP_QUESTIONS", "CPP_SOURCE", "ACTUARY_MARK",
@@ -40,7 +41,7 @@ __all__ = ["ISAP2_ITEMS", "CPP_QUESTIONS", "CPP_SOURCE", "ACTUARY_MARK",
            "sensitivity_groups", "rationale_table", "add_isap_sheets",
            "reviewer_checklist"]
 
-ACTUARY_MARK = "FOR THE ACTUARY"
+ACTUARY_MARK = N_("FOR THE ACTUARY")
 
 #: (section, what the actuary attends to, where this valuation shows it)
 ISAP2_ITEMS: tuple[tuple[str, str, str], ...] = (
@@ -148,7 +149,7 @@ class _Rows:
         self.row += 1
 
     def field(self, question: str) -> None:
-        put(self.ws, self.row, 1, f"{ACTUARY_MARK}: {question}", font=styles.BOLD
+        put(self.ws, self.row, 1, f"{T(ACTUARY_MARK)}: {question}", font=styles.BOLD
             ).alignment = styles.WRAP
         _writable(self.ws, self.row)
         self.row += 1
@@ -161,30 +162,32 @@ def _data_lines(result: Any) -> tuple[list[tuple[str, str]], str]:
     pop = result.population
     lines = statement_from_notes(list(pop.notes))
     if lines:
-        return lines, f"{pop.name}: aggregated by actuary data check from member data"
-    return [], (f"{pop.name} (status {pop.status}) was not aggregated from checked member data: "
-                "no data-check statement exists for it")
+        return lines, T("{name}: aggregated by actuary data check from member data",
+                        name=pop.name)
+    return [], T("{name} (status {status}) was not aggregated from checked member data: no "
+                 "data-check statement exists for it", name=pop.name,
+                 status=T_known(str(pop.status)))
 
 
 def write_data_assumptions(ws: Worksheet, result: Any) -> None:
     """The data statement and the rationale of each assumption group (ISAP 2.2, 2.3)."""
     from actuary.studies.change_keys import GROUP_TITLES
 
-    put_title(ws, "Data and assumptions (ISAP 2 sections 2.2 and 2.3)",
-              "Figures and sources; the judgement on them is the actuary's (Actuarial opinion "
-              "sheet).")
+    put_title(ws, T("Data and assumptions (ISAP 2 sections 2.2 and 2.3)"),
+              T("Figures and sources; the judgement on them is the actuary's (Actuarial opinion "
+              "sheet)."))
     styles.set_widths(ws, {1: 40, 2: 44, 3: 12, 4: 50, 5: 70, 6: 40})
     rows = _Rows(ws, 3)
     pop = result.population
     lines, what = _data_lines(result)
-    rows.section("Data: the starting population", what)
-    rows.pair("Source", pop.source)
-    rows.pair("Status", pop.status)
-    rows.pair("Notes", "\n".join(n for n in pop.notes if not n.startswith("data sufficiency")))
+    rows.section(T("Data: the starting population"), what)
+    rows.pair(T("Source"), pop.source)
+    rows.pair(T("Status"), T_known(str(pop.status)))
+    rows.pair(T("Notes"), "\n".join(n for n in pop.notes if not n.startswith("data sufficiency")))
     if lines:
-        rows.section("Sufficiency and reliability, in figures (from actuary data check)")
+        rows.section(T("Sufficiency and reliability, in figures (from actuary data check)"))
         for label, text in lines:
-            rows.pair(label, text)
+            rows.pair(T_known(label), text)
     groups = sensitivity_groups(result.aset)
     sens = result.sensitivity if result.sensitivity is not None else pd.DataFrame()
     table = rationale_table(result)
@@ -193,21 +196,23 @@ def write_data_assumptions(ws: Worksheet, result: Any) -> None:
         if part.empty:
             continue
         counts = Counter(part["status"].fillna("unverified"))
-        rows.section(f"Assumption group: {title}",
-                     "Items by status: " + ", ".join(f"{counts[s]} {s}" for s in _STATUS_ORDER
-                                                     if counts[s]))
+        rows.section(T("Assumption group: {title}", title=T_known(title)),
+                     T("Items by status: {counts}", counts=", ".join(
+                         f"{num(counts[s])} {T(s)}" for s in _STATUS_ORDER if counts[s])))
         tests = [r for r in sens.to_dict("records") if groups.get(r.get("test")) == g] \
             if not sens.empty else []
         for r in tests:
             change = r.get("gap_change")
-            text = ("GAP change not available" if change is None or
+            text = (T("GAP change not available") if change is None or
                     (isinstance(change, float) and math.isnan(change))
-                    else f"GAP over {r.get('gap_horizon')} years {100 * change:+.2f} points")
-            rows.pair(f"sensitivity: {r['test']}", text)
+                    else T("GAP over {n} years {change} points", n=r.get("gap_horizon"),
+                           change=num(f"{100 * change:+.2f}")))
+            rows.pair(T("sensitivity: {test}", test=r["test"]), text)
         if not tests:
-            rows.pair("sensitivity", "no one-at-a-time test of this group is run")
-        for j, h in enumerate(("Key path", "Description", "Status", "Based on (reference)",
-                               "Rationale (note)", "Values"), start=1):
+            rows.pair(T("sensitivity"), T("no one-at-a-time test of this group is run"))
+        for j, h in enumerate((T("Key path"), T("Description"), T("Status"),
+                               T("Based on (reference)"), T("Rationale (note)"), T("Values")),
+                              start=1):
             put(ws, rows.row, j, h)
         styles.style_header(ws, rows.row, 1, 6)
         rows.row += 1
@@ -215,79 +220,82 @@ def write_data_assumptions(ws: Worksheet, result: Any) -> None:
             fill = styles.UNVERIFIED_FILL if rec.get("status") == "unverified" else None
             for j, key in enumerate(("path", "description", "status", "reference", "note",
                                      "values"), start=1):
-                put(ws, rows.row, j, rec.get(key), fill=fill).alignment = styles.WRAP
+                value = T_known(str(rec[key])) if key == "status" and rec.get(key) else rec.get(key)
+                put(ws, rows.row, j, value, fill=fill).alignment = styles.WRAP
             rows.row += 1
 
 
 def _fmt_rate(v: Any) -> str:
-    return "-" if v is None or v != v else f"{100 * v:.2f}%"
+    return "-" if v is None or v != v else num(f"{100 * v:.2f}%")
 
 
 def write_opinion(ws: Worksheet, result: Any) -> None:
     """The Actuarial opinion sheet (see the module docstring)."""
     aset, pop, s = result.aset, result.population, result.summary
-    put_title(ws, "Actuarial opinion (laid out after ISAP 2)",
-              f"Figures are filled in by the toolkit; every cell marked {ACTUARY_MARK} is left "
-              "empty for the actuary responsible, who alone gives the opinion.")
+    put_title(ws, T("Actuarial opinion (laid out after ISAP 2)"),
+              T("Figures are filled in by the toolkit; every cell marked {mark} is left empty "
+                "for the actuary responsible, who alone gives the opinion.", mark=T(ACTUARY_MARK)))
     styles.set_widths(ws, {1: 60, 2: 30, 3: 16, 4: 16, 5: 16, 6: 16})
     rows = _Rows(ws, 3)
-    rows.section("Scope (3.1)")
-    rows.pair("Scheme", f"{aset.scheme.name}: {aset.scheme.description}")
-    rows.pair("Legal basis", "; ".join(aset.scheme.legal_basis))
-    rows.pair("Valuation date", aset.valuation_date.isoformat())
-    rows.pair("Assumption set", f"{aset.name} (content hash {aset.content_hash()[:16]}...)")
-    rows.pair("Projection", f"{s['first_year']}-{s['last_year']}, open group, annual steps")
-    rows.field("purpose of the valuation and its users")
-    rows.section("Programme and law (2.1)")
+    rows.section(T("Scope (3.1)"))
+    rows.pair(T("Scheme"), f"{aset.scheme.name}: {aset.scheme.description}")
+    rows.pair(T("Legal basis"), "; ".join(aset.scheme.legal_basis))
+    rows.pair(T("Valuation date"), date_text(aset.valuation_date))
+    rows.pair(T("Assumption set"), T("{name} (content hash {hash}...)", name=aset.name,
+                                     hash=aset.content_hash()[:16]))
+    rows.pair(T("Projection"), T("{first}-{last}, open group, annual steps",
+                                 first=int(s["first_year"]), last=int(s["last_year"])))
+    rows.field(T("purpose of the valuation and its users"))
+    rows.section(T("Programme and law (2.1)"))
     n_unv = len(aset.unverified())
-    rows.pair("Parameters and tables not found in any source (unverified)", n_unv)
-    rows.field("features of the law not valued, and what was assumed where the law is unclear")
-    rows.section("Data (2.2)")
+    rows.pair(T("Parameters and tables not found in any source (unverified)"), n_unv)
+    rows.field(T("features of the law not valued, and what was assumed where the law is unclear"))
+    rows.section(T("Data (2.2)"))
     lines, what = _data_lines(result)
-    rows.pair("Starting population", what)
-    rows.pair("Its status", pop.status)
+    rows.pair(T("Starting population"), what)
+    rows.pair(T("Its status"), T_known(str(pop.status)))
     for label, text in lines:
-        rows.pair(label, text)
-    rows.field("are the data sufficient and reliable for the purpose of the valuation?")
-    rows.section("Assumptions (2.3, 2.6)")
+        rows.pair(T_known(label), text)
+    rows.field(T("are the data sufficient and reliable for the purpose of the valuation?"))
+    rows.section(T("Assumptions (2.3, 2.6)"))
     counts = Counter(aset.parameters_table()["status"].fillna("unverified"))
-    rows.pair("Items by status", ", ".join(f"{counts[k]} {k}" for k in _STATUS_ORDER))
-    rows.field("are the assumptions reasonable, individually and taken together?")
-    rows.field("assumptions or methods mandated by law or by the client, and your view of them")
-    rows.section("Methods and financing (2.4)")
-    rows.pair("Method", "cohort projection by sex, age and credited service (open group, new "
+    rows.pair(T("Items by status"), ", ".join(f"{num(counts[k])} {T(k)}" for k in _STATUS_ORDER))
+    rows.field(T("are the assumptions reasonable, individually and taken together?"))
+    rows.field(T("assumptions or methods mandated by law or by the client, and your view of them"))
+    rows.section(T("Methods and financing (2.4)"))
+    rows.pair(T("Method"), T("cohort projection by sex, age and credited service (open group, new "
                         "entrants from coverage); accrued-to-date liability member by member "
-                        "(closed group)")
-    rows.field("are the methods appropriate to the financing method of the programme?")
-    rows.section("Results (3.1)")
+                        "(closed group)"))
+    rows.field(T("are the methods appropriate to the financing method of the programme?"))
+    rows.section(T("Results (3.1)"))
     for n in (25, 50, 75):
-        rows.pair(f"General average premium, {n} years", _fmt_rate(s.get(f"gap_{n}")))
-    rows.pair("Actuarial balance, 75 years", _fmt_rate(s.get("actuarial_balance_75")))
-    rows.pair("Depletion year, legislated rates", s.get("depletion_year") or "none in the "
-              "projection")
+        rows.pair(T("General average premium, {n} years", n=n), _fmt_rate(s.get(f"gap_{n}")))
+    rows.pair(T("Actuarial balance, 75 years"), _fmt_rate(s.get("actuarial_balance_75")))
+    rows.pair(T("Depletion year, legislated rates"), s.get("depletion_year")
+              or T("none in the projection"))
     for path in getattr(result, "rate_paths", ()):
         if path.key == "held":
             y = path.indicators.get("depletion_year")
-            rows.pair("Depletion year, rate held at its last enacted step",
-                      "none in the projection" if y is None else int(y))
-    rows.pair("Reserve ratio, year 10", s.get("reserve_ratio_year_10"), styles.RATIO)
+            rows.pair(T("Depletion year, rate held at its last enacted step"),
+                      T("none in the projection") if y is None else int(y))
+    rows.pair(T("Reserve ratio, year 10"), s.get("reserve_ratio_year_10"), styles.RATIO)
     acc = result.accrued or {}
     if "adl" in acc:
-        rows.pair("Accrued-to-date liability (KHR)", acc["adl"], styles.KHR)
-        rows.pair("Reserve / accrued-to-date liability", _fmt_rate(acc.get("funded_ratio")))
+        rows.pair(T("Accrued-to-date liability (KHR)"), acc["adl"], styles.KHR)
+        rows.pair(T("Reserve / accrued-to-date liability"), _fmt_rate(acc.get("funded_ratio")))
     sens = result.sensitivity
     if sens is not None and not sens.empty and "gap" in sens:
         g = sens["gap"].dropna()
         if len(g):
-            rows.pair("GAP across the sensitivity and stress tests",
-                      f"{_fmt_rate(g.min())} to {_fmt_rate(g.max())}")
-    rows.field("the financial status of the programme")
-    rows.field("the uncertainty of the results and the main risks")
-    rows.section("Independent review (2.5) and departures")
-    rows.field("departures from ISAP 2 (or the standard adopted) and why")
-    rows.field("reliance on others (data, assumptions set by others)")
-    rows.section("Signature")
-    for label in ("name", "qualification", "date", "signature"):
+            rows.pair(T("GAP across the sensitivity and stress tests"),
+                      T("{low} to {high}", low=_fmt_rate(g.min()), high=_fmt_rate(g.max())))
+    rows.field(T("the financial status of the programme"))
+    rows.field(T("the uncertainty of the results and the main risks"))
+    rows.section(T("Independent review (2.5) and departures"))
+    rows.field(T("departures from ISAP 2 (or the standard adopted) and why"))
+    rows.field(T("reliance on others (data, assumptions set by others)"))
+    rows.section(T("Signature"))
+    for label in (T("name"), T("qualification"), T("date"), T("signature")):
         rows.field(label)
 
 

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from actuary.engine.state import SEXES, STATUS_NAMES
 
 from . import styles
+from .i18n import N_, T, T_known, num
 from .cells import Column, put, put_title, write_table
 
 __all__ = ["people_by_status", "people_by_age", "write_population", "AGE_YEARS"]
@@ -25,7 +26,7 @@ __all__ = ["people_by_status", "people_by_age", "write_population", "AGE_YEARS"]
 # indicators use (the Projection sheet has every year's totals).
 AGE_YEARS = (0, 10, 25, 50, 75, 100)
 TOP = 4  # header row of every table on the sheet
-_SEX_NAMES = {"M": "men", "F": "women"}
+_SEX_NAMES = {"M": N_("men"), "F": N_("women")}
 
 
 def _pivot_columns() -> list[tuple[str, str]]:
@@ -54,7 +55,8 @@ def people_by_age(people: pd.DataFrame, offsets: tuple[int, ...] = AGE_YEARS) ->
 
 
 def _count_columns() -> list[Column]:
-    return [Column(f"{a}_{b}", f"{a.replace('_', '-')} {_SEX_NAMES[b]}", styles.COUNT, 12)
+    return [Column(f"{a}_{b}", T("{status} {sex}", status=T_known(a.replace("_", "-")),
+                                 sex=T(_SEX_NAMES[b])), styles.COUNT, 12)
             for a, b in _pivot_columns()]
 
 
@@ -68,15 +70,15 @@ _BY_SEX_FORMATS = {
 
 def write_population(ws: Worksheet, result: Any) -> None:
     """Fill the Population sheet from the projection and ``result.by_sex``."""
-    put_title(ws, "Population: people by status and sex, by age, and results by sex",
-              "Counts on 1 January. Status: active contributors, inactive insured, old-age, "
-              "invalidity, spouse and orphan pensioners.")
+    put_title(ws, T("Population: people by status and sex, by age, and results by sex"),
+              T("Counts on 1 January. Status: active contributors, inactive insured, old-age, "
+              "invalidity, spouse and orphan pensioners."))
     people = result.projection.people_frame()
     left = 1
     by_status = people_by_status(people)
-    put(ws, TOP - 1, left, "People by year, status and sex", font=styles.SECTION)
-    cols = [Column("year", "Year", styles.YEAR, 8), *_count_columns(),
-            Column("total", "Total", styles.COUNT, 13)]
+    put(ws, TOP - 1, left, T("People by year, status and sex"), font=styles.SECTION)
+    cols = [Column("year", T("Year"), styles.YEAR, 8), *_count_columns(),
+            Column("total", T("Total"), styles.COUNT, 13)]
     write_table(ws, by_status, TOP, left, cols)
 
     left += len(cols) + 1
@@ -85,18 +87,21 @@ def write_population(ws: Worksheet, result: Any) -> None:
     # reads more easily than a zero there, and the table has 40% fewer cells.
     counts = [c.key for c in _count_columns()]
     by_age[counts] = by_age[counts].where(by_age[counts] != 0.0)
-    later = ", ".join(map(str, AGE_YEARS[1:-1])) + f" and {AGE_YEARS[-1]}"
-    put(ws, TOP - 1, left, f"By age: the valuation date and {later} years on (blank: nobody)",
+    put(ws, TOP - 1, left, T("By age: the valuation date and {later} and {last} years on "
+                             "(blank: nobody)", later=num(", ".join(map(str, AGE_YEARS[1:-1]))),
+                             last=AGE_YEARS[-1]),
         font=styles.SECTION)
-    cols = [Column("year", "Year", styles.YEAR, 8), Column("age", "Age", "0", 6),
+    cols = [Column("year", T("Year"), styles.YEAR, 8), Column("age", T("Age"), "0", 6),
             *_count_columns()]
     write_table(ws, by_age, TOP, left, cols)
 
     left += len(cols) + 1
     by_sex: pd.DataFrame = result.by_sex
-    put(ws, TOP - 1, left, "Results by sex (gender-responsive; averages KHR per month, "
-        "flows KHR per year)", font=styles.SECTION)
-    cols = [Column(c, c.replace("_", " "), _BY_SEX_FORMATS.get(c, styles.COUNT),
+    if "sex" in by_sex.columns:
+        by_sex = by_sex.assign(sex=[T_known(str(v)) for v in by_sex["sex"]])
+    put(ws, TOP - 1, left, T("Results by sex (gender-responsive; averages KHR per month, "
+        "flows KHR per year)"), font=styles.SECTION)
+    cols = [Column(c, T_known(c.replace("_", " ")), _BY_SEX_FORMATS.get(c, styles.COUNT),
                    8 if c in ("year", "sex") else 15) for c in by_sex.columns]
     write_table(ws, by_sex, TOP, left, cols)
     ws.row_dimensions[TOP].height = 45

@@ -39,6 +39,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.page import PageMargins
 
+from .i18n import current, reviewed, tr
+
 __all__ = ["prepare_for_print", "fit_streaming_sheet", "sheet_width_points", "print_scale"]
 
 # A4 in points, and the margins (inches, as openpyxl stores them).
@@ -221,6 +223,11 @@ def _footer(ws: Any, title: str) -> None:
         footer.center.size = 8
     footer.right.text = "&P / &N"
     footer.right.size = 8
+    lang = current()
+    if not reviewed(lang):  # every printed page of an unreviewed translation says so
+        header = ws.oddHeader
+        header.center.text = tr("draft_mark", lang).replace("&", "&&")
+        header.center.size = 8
 
 
 def prepare_sheet(ws: Any, title: str = "") -> None:

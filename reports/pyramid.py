@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .cells import put
-from .i18n import tr
+from .i18n import T, tr
 
 __all__ = ["PYRAMID_OFFSETS", "pyramid_counts", "write_pyramids", "AGE_GROUP"]
 
@@ -72,15 +72,16 @@ def write_pyramids(ws: Worksheet, result: Any, table_row: int, anchors: list[str
     first = int(people["year"].min())
     last = int(people["year"].max())
     years = [first + k for k in PYRAMID_OFFSETS if first + k <= last]
-    put(ws, table_row, 1, "People in the scheme by age group and sex (1 January; men shown "
-        "as negative numbers so their bars go left)", font=styles.SECTION)
+    put(ws, table_row, 1, T("People in the scheme by age group and sex (1 January; men shown "
+                            "as negative numbers so their bars go left)"), font=styles.SECTION)
     row = table_row + 1
     for k, year in enumerate(years):
         counts = pyramid_counts(people, year)
         col = 1 + 4 * k
-        put(ws, row, col, f"Age, {year}", font=styles.HEADER, fill=styles.HEADER_FILL)
-        put(ws, row, col + 1, "Men", font=styles.HEADER, fill=styles.HEADER_FILL)
-        put(ws, row, col + 2, "Women", font=styles.HEADER, fill=styles.HEADER_FILL)
+        put(ws, row, col, T("Age, {year}", year=year), font=styles.HEADER,
+            fill=styles.HEADER_FILL)
+        put(ws, row, col + 1, T("Men"), font=styles.HEADER, fill=styles.HEADER_FILL)
+        put(ws, row, col + 2, T("Women"), font=styles.HEADER, fill=styles.HEADER_FILL)
         for j, rec in enumerate(counts.itertuples(index=False), start=1):
             put(ws, row + j, col, rec.group)
             put(ws, row + j, col + 1, -float(rec.men), _BOTH_SIDES)

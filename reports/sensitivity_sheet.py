@@ -20,24 +20,25 @@ from openpyxl.worksheet.worksheet import Worksheet
 from actuary.analysis.sensitivity import ranking
 
 from . import styles
+from .i18n import N_, T, T_known
 from .cells import put, put_formula, put_title
 
 __all__ = ["write_sensitivity", "SENSITIVITY_HEADER_ROW", "TORNADO_TITLE", "RANKING_COL"]
 
 SENSITIVITY_HEADER_ROW = 4
-TORNADO_TITLE = "Change in the GAP by sensitivity test, largest first"
+TORNADO_TITLE = N_("Change in the GAP by sensitivity test, largest first")
 #: First column of the ranked table beside the main one.
 RANKING_COL = 13
 
-_COLUMNS = [("test", "Test", None, 34), ("kind", "Kind", None, 11),
-            ("assumption", "Assumption tested", None, 22),
-            ("description", "What changes", None, 50),
-            ("gap_horizon", "GAP horizon (years)", "0", 10), ("gap", "GAP", styles.RATE, 11),
-            ("gap_change", "Change in GAP", styles.RATE, 11),
-            ("depletion_year", "Depletion year", styles.YEAR, 11),
-            ("depletion_change_years", "Change (years)", "0", 10),
-            ("reserve_ratio_year_10", "Reserve ratio, year 10", styles.RATIO, 12),
-            ("reserve_ratio_change", "Change in reserve ratio", styles.RATIO, 12)]
+_COLUMNS = [("test", N_("Test"), None, 34), ("kind", N_("Kind"), None, 11),
+            ("assumption", N_("Assumption tested"), None, 22),
+            ("description", N_("What changes"), None, 50),
+            ("gap_horizon", N_("GAP horizon (years)"), "0", 10), ("gap", N_("GAP"), styles.RATE, 11),
+            ("gap_change", N_("Change in GAP"), styles.RATE, 11),
+            ("depletion_year", N_("Depletion year"), styles.YEAR, 11),
+            ("depletion_change_years", N_("Change (years)"), "0", 10),
+            ("reserve_ratio_year_10", N_("Reserve ratio, year 10"), styles.RATIO, 12),
+            ("reserve_ratio_change", N_("Change in reserve ratio"), styles.RATIO, 12)]
 _CHANGES = {"gap_change": "gap", "depletion_change_years": "depletion_year",
             "reserve_ratio_change": "reserve_ratio_year_10"}
 
@@ -52,7 +53,7 @@ def _table(ws: Worksheet, frame: pd.DataFrame) -> dict[str, int]:
     col = {key: j for j, (key, *_x) in enumerate(cols, start=1)}
     top = SENSITIVITY_HEADER_ROW
     for j, (_key, header, _fmt, width) in enumerate(cols, start=1):
-        put(ws, top, j, header)
+        put(ws, top, j, T(header))
         ws.column_dimensions[get_column_letter(j)].width = width
     styles.style_header(ws, top, 1, len(cols))
     base_rows = [i for i, t in enumerate(frame["test"]) if t == "base"]
@@ -67,7 +68,7 @@ def _table(ws: Worksheet, frame: pd.DataFrame) -> dict[str, int]:
                     put_formula(ws, r, col[key], f"={src}{r}-{src}${base}", fmt)
                 continue
             if key == "depletion_year" and _blank(value):
-                value = "none"
+                value = T("none")
             put(ws, r, col[key], value, fmt)
     return col
 
@@ -80,9 +81,10 @@ def _tornado(ws: Worksheet, frame: pd.DataFrame, col: dict[str, int]) -> None:
     top = SENSITIVITY_HEADER_ROW
     left = RANKING_COL
     change = get_column_letter(col["gap_change"])
-    put(ws, top - 1, left, "Ranked by the size of the change in the GAP", font=styles.SECTION)
-    for j, (header, width) in enumerate((("Rank", 6), ("Test", 30), ("Assumption tested", 22),
-                                         ("Change in GAP", 12)), start=left):
+    put(ws, top - 1, left, T("Ranked by the size of the change in the GAP"), font=styles.SECTION)
+    for j, (header, width) in enumerate(((T("Rank"), 6), (T("Test"), 30),
+                                         (T("Assumption tested"), 22),
+                                         (T("Change in GAP"), 12)), start=left):
         put(ws, top, j, header)
         ws.column_dimensions[get_column_letter(j)].width = width
     styles.style_header(ws, top, left, left + 3)
@@ -90,13 +92,13 @@ def _tornado(ws: Worksheet, frame: pd.DataFrame, col: dict[str, int]) -> None:
         r = top + k
         put(ws, r, left, k, "0")
         put(ws, r, left + 1, rec["test"])
-        put(ws, r, left + 2, rec["assumption"])
+        put(ws, r, left + 2, T_known(str(rec["assumption"])))
         put_formula(ws, r, left + 3, f"={change}{top + 1 + int(i)}", styles.RATE)
     n = len(ranked)
     chart = BarChart()
     chart.type = "bar"  # horizontal bars
-    chart.title = TORNADO_TITLE
-    chart.y_axis.title = "change in the GAP (share of insurable earnings)"
+    chart.title = T(TORNADO_TITLE)
+    chart.y_axis.title = T("change in the GAP (share of insurable earnings)")
     chart.y_axis.number_format = "0.0%"
     chart.y_axis.majorGridlines = None
     chart.x_axis.scaling.orientation = "maxMin"  # rank 1 at the top
@@ -115,13 +117,13 @@ def write_sensitivity(ws: Worksheet, result: Any) -> None:
     """One row per test; the changes from the base (first row) are live formulas; the
     ranking and the tornado chart beside them."""
     frame: pd.DataFrame = result.sensitivity
-    put_title(ws, "Sensitivity: one assumption at a time, and shocks",
-              "Each test changes one assumption of the set (or stresses the base with a "
+    put_title(ws, T("Sensitivity: one assumption at a time, and shocks"),
+              T("Each test changes one assumption of the set (or stresses the base with a "
               "shock) and projects again. Changes are test minus base (live formulas). The "
-              "tests and shocks are data: the set's own lists or the shipped defaults.")
+              "tests and shocks are data: the set's own lists or the shipped defaults."))
     if frame is None or frame.empty:
-        put(ws, SENSITIVITY_HEADER_ROW, 1, "No sensitivities were run for this valuation "
-            "(valuate(..., sensitivities=False)).", font=styles.NOTE)
+        put(ws, SENSITIVITY_HEADER_ROW, 1, T("No sensitivities were run for this valuation "
+            "(valuate(..., sensitivities=False))."), font=styles.NOTE)
         return
     col = _table(ws, frame)
     _tornado(ws, frame, col)

@@ -26,21 +26,22 @@ from actuary.analysis.sensitivity import top_assumptions
 from . import styles
 from .cells import put, put_formula, put_title
 from .indicators_sheet import milestone_years
-from .i18n import reviewed, tr
-from .messages import key_messages
+from .i18n import N_, T, T_known, date_format, date_text, num, reviewed, tr, year
+from .messages import key_messages, usd_rate
+from .money import USD_M
 from .projection_sheet import ProjectionLayout
 
 __all__ = ["write_summary", "HEADLINE_KEY_COL", "KEY_MESSAGES_TITLE", "OPINION_TITLE", "UNVERIFIED_TITLE",
            "RATE_PATHS_TITLE", "PATH_KEY_COLS", "INFLUENTIAL_TITLE", "ECONOMY_TITLE"]
 
 HEADLINE_KEY_COL = 12  # the keys: in hidden column L (and M), kept in the file for tracing
-KEY_MESSAGES_TITLE = "Key messages"
-SOLVED_TITLE = "What was solved"
-OPINION_TITLE = "Actuary's opinion"
-UNVERIFIED_TITLE = "UNVERIFIED parameters the results rest on"
-ECONOMY_TITLE = "One economy: the average insurable wage against GDP per head"
-INFLUENTIAL_TITLE = "The five most influential assumptions"
-RATE_PATHS_TITLE = "The headline under two contribution-rate paths, as equals"
+KEY_MESSAGES_TITLE = N_("Key messages")
+SOLVED_TITLE = N_("What was solved")
+OPINION_TITLE = N_("Actuary's opinion")
+UNVERIFIED_TITLE = N_("UNVERIFIED parameters the results rest on")
+ECONOMY_TITLE = N_("One economy: the average insurable wage against GDP per head")
+INFLUENTIAL_TITLE = N_("The five most influential assumptions")
+RATE_PATHS_TITLE = N_("The headline under two contribution-rate paths, as equals")
 #: Columns of the keys of path [A] and path [B] in the rate-path table (values in 2 and 3).
 PATH_KEY_COLS = (HEADLINE_KEY_COL, HEADLINE_KEY_COL + 1)
 WIDTHS = {1: 46, 2: 20, 3: 16, 4: 16, 5: 16, 6: 16, 7: 14, 8: 14, 9: 14}
@@ -77,29 +78,37 @@ def _about(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -
     prov = result.provenance or {}
     years = layout.years
     items = [
-        ("Scheme", f"{scheme.name}: {scheme.description}"),
-        ("Legal basis", "; ".join(scheme.legal_basis)),
-        ("Valuation date", aset.valuation_date),
-        ("Projection", f"{years[0]}-{years[-1]} ({len(years)} years), open group, annual "
-                       "steps, cash flows mid-year; money in nominal KHR of each year"),
-        ("Assumption set", f"{aset.name}: {aset.description}"),
-        ("Assumption set content hash (SHA-256)",
+        (T("Scheme"), f"{scheme.name}: {scheme.description}"),
+        (T("Legal basis"), "; ".join(scheme.legal_basis)),
+        (T("Valuation date"), aset.valuation_date),
+        (T("Projection"), T("{first}-{last} ({n} years), open group, annual steps, cash flows "
+                            "mid-year; money in nominal KHR of each year",
+                            first=years[0], last=years[-1], n=len(years))
+         + (T(" (and in constant {year} KHR, deflated by the set's CPI, at the right of the "
+              "Projection sheet and on the reserve chart)", year=years[0])
+            if "price_index" in layout.columns else "")
+         + T("; USD at the set's exchange rate")),
+        (T("Assumption set"), f"{aset.name}: {aset.description}"),
+        (T("Assumption set content hash (SHA-256)"),
          prov.get("assumption_set_hash") or aset.content_hash()),
-        ("Starting population", f"{pop.name} (status: {pop.status}): {pop.description}"),
-        ("Reserve at the valuation date F_0 (KHR bn)", float(result.summary["reserve0"])),
-        ("Run", f"{prov.get('run_at_utc', 'unknown time')} UTC; written by actuary "
-                f"{__version__}; see the Provenance sheet"),
+        (T("Starting population"), T("{name} (status: {status}): {description}",
+                                     name=pop.name, status=T_known(str(pop.status)),
+                                     description=pop.description)),
+        (T("Reserve at the valuation date F_0 (KHR bn)"), float(result.summary["reserve0"])),
+        (T("Run"), T("{time} UTC; written by actuary {version}; see the Provenance sheet",
+                     time=(date_text(prov["run_at_utc"]) if prov.get("run_at_utc")
+                           else T("unknown time")), version=__version__)),
     ]
-    _section(ws, cur, "The valuation")
-    for label, value in items:
+    _section(ws, cur, T("The valuation"))
+    for k, (label, value) in enumerate(items):
         r = cur.take()
         put(ws, r, 1, label, font=styles.BOLD)
-        fmt = styles.DATE if label == "Valuation date" else styles.KHR_BN
+        fmt = date_format() if k == 2 else styles.KHR_BN
         put(ws, r, 2, value, fmt)
     # implausible starting data the user chose to value (--accept-implausible)
     for note in getattr(pop, "accepted", ()):
         r = cur.take()
-        put(ws, r, 1, "IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)", font=styles.BOLD,
+        put(ws, r, 1, T("IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)"), font=styles.BOLD,
             fill=styles.UNVERIFIED_FILL)
         put(ws, r, 2, note, fill=styles.UNVERIFIED_FILL)
 
@@ -113,7 +122,7 @@ def _messages(ws: Worksheet, cur: _Cursor, result: Any, lang: str) -> None:
             fill=styles.UNVERIFIED_FILL)
     for k, text in enumerate(key_messages(result, lang), start=1):
         r = cur.take()
-        put(ws, r, 1, f"{k}. {text}").alignment = styles.WRAP
+        put(ws, r, 1, f"{num(k)}. {text}").alignment = styles.WRAP
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
         per_line = 120 if lang == "en" else 70  # Khmer script is wider
         ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(text) / per_line))
@@ -123,33 +132,34 @@ def _headline_rows(result: Any, layout: ProjectionLayout) -> list[tuple[str, str
     """(label, key, unit, format) of the headline indicators in reading order."""
     s = result.summary
     years = layout.years
-    rows = [(f"General average premium, {n} years", f"summary.gap_{n}",
-             "share of insurable earnings", styles.RATE) for n in (25, 50, 75)]
+    share = T("share of insurable earnings")
+    rows = [(T("General average premium, {n} years", n=n), f"summary.gap_{n}",
+             share, styles.RATE) for n in (25, 50, 75)]
     if not result.rate_paths:  # otherwise in the table of the two paths
         rows += [
-            ("Depletion year of the reserve (legislated rates)", "summary.depletion_year",
-             "calendar year", styles.YEAR),
-            ("Share of expenditure payable from contributions in the depletion year",
-             "summary.payable_share_at_depletion", "share of expenditure", styles.RATE),
-            ("Actuarial balance, 75 years", "summary.actuarial_balance_75",
-             "share of insurable earnings", styles.RATE),
+            (T("Depletion year of the reserve (legislated rates)"), "summary.depletion_year",
+             T("calendar year"), styles.YEAR),
+            (T("Share of expenditure payable from contributions in the depletion year"),
+             "summary.payable_share_at_depletion", T("share of expenditure"), styles.RATE),
+            (T("Actuarial balance, 75 years"), "summary.actuarial_balance_75",
+             share, styles.RATE),
         ]
-    rows.append(("Steady-state contribution rate", "summary.steady_state_rate",
-                 "share of insurable earnings", styles.RATE))
+    rows.append((T("Steady-state contribution rate"), "summary.steady_state_rate",
+                 share, styles.RATE))
     if not result.rate_paths:
-        rows.append((f"Reserve ratio, end of year 10 ({years[9] if len(years) >= 10 else '-'})",
-                     "summary.reserve_ratio_year_10", "years of expenditure", styles.RATIO))
+        rows.append((T("Reserve ratio, end of year 10 ({year})",
+                       year=years[9] if len(years) >= 10 else "-"),
+                     "summary.reserve_ratio_year_10", T("years of expenditure"), styles.RATIO))
     for n in (1, 10, 25, 50, 75):
         if f"payg_year_{n}" in s:
             y = years[n - 1]
-            rows.append((f"PAYG cost rate, year {n} ({y})", f"summary.payg_year_{n}",
-                         "share of insurable earnings", styles.RATE))
-            rows.append((f"Legislated contribution rate, year {n} ({y})",
-                         f"yearly.contribution_rate[{y}]", "share of insurable earnings",
-                         styles.RATE))
+            rows.append((T("PAYG cost rate, year {n} ({year})", n=n, year=y),
+                         f"summary.payg_year_{n}", share, styles.RATE))
+            rows.append((T("Legislated contribution rate, year {n} ({year})", n=n, year=y),
+                         f"yearly.contribution_rate[{y}]", share, styles.RATE))
     for k, p in enumerate(result.scaled):
-        rows.append((f"Scaled premium {p['from']}-{p['to']}", f"scaled[{k}].rate",
-                     "share of insurable earnings", styles.RATE))
+        rows.append((T("Scaled premium {first}-{last}", first=int(p["from"]),
+                       last=int(p["to"])), f"scaled[{k}].rate", share, styles.RATE))
     return rows
 
 
@@ -167,14 +177,15 @@ def _headline_value(result: Any, layout: ProjectionLayout, key: str,
         value = s.get(key.split(".", 1)[1])
         if value is None:
             if key == "summary.depletion_year":
-                return None, f"not within the projection ({years[0]}-{years[-1]})"
+                return None, T("not within the projection ({first}-{last})", first=years[0],
+                               last=years[-1])
             if key == "summary.payable_share_at_depletion":
-                return None, "no depletion"
-            return None, "not available (projection too short)"
+                return None, T("no depletion")
+            return None, T("not available (projection too short)")
         if isinstance(value, float) and math.isnan(value):
             # NaN: the bisection found no rate (steady state), or a ratio over zero
-            return None, ("no solution found" if key == "summary.steady_state_rate"
-                          else "not defined")
+            return None, (T("no solution found") if key == "summary.steady_state_rate"
+                          else T("not defined"))
     target = link.get(key, key)
     if target in cells:
         return f"={cells[target]}", None
@@ -189,10 +200,10 @@ def _headline_value(result: Any, layout: ProjectionLayout, key: str,
 
 def _headline(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout,
               cells: dict[str, str]) -> None:
-    _section(ws, cur, "Headline indicators" + (" (the same under either rate path)"
-                                               if result.rate_paths else ""),
-             "Definitions on the Indicators sheet; linked cells follow the Projection sheet.")
-    _headers(ws, cur.take(), ["Indicator", "Value", "Unit", ""])
+    _section(ws, cur, T("Headline indicators (the same under either rate path)")
+             if result.rate_paths else T("Headline indicators"),
+             T("Definitions on the Indicators sheet; linked cells follow the Projection sheet."))
+    _headers(ws, cur.take(), [T("Indicator"), T("Value"), T("Unit"), ""])
     for label, key, unit, fmt in _headline_rows(result, layout):
         r = cur.take()
         put(ws, r, 1, label)
@@ -205,10 +216,10 @@ def _headline(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout
         put(ws, r, HEADLINE_KEY_COL, key, styles.HIDDEN, font=styles.KEY)
 
 
-_PATH_UNITS = {"year": ("calendar year", styles.YEAR), "rate": ("share of insurable earnings",
-                                                                 styles.RATE),
-               "ratio": ("years of expenditure", styles.RATIO),
-               "share": ("share of expenditure", styles.RATE)}
+_PATH_UNITS = {"year": (N_("calendar year"), styles.YEAR),
+               "rate": (N_("share of insurable earnings"), styles.RATE),
+               "ratio": (N_("years of expenditure"), styles.RATIO),
+               "share": (N_("share of expenditure"), styles.RATE)}
 # indicators of path [A] that the Indicators or Projection sheet holds: their key there
 _LEGISLATED_KEYS = {"depletion_year": "summary.depletion_year",
                     "payable_share_at_depletion": "summary.payable_share_at_depletion",
@@ -223,10 +234,11 @@ def _path_cell(ws: Worksheet, r: int, c: int, result: Any, layout: ProjectionLay
     value = path.indicators.get(key)
     own = f"rate_paths.{path.key}.{key}"
     if value is None:
-        put(ws, r, c, (f"none within the projection ({years[0]}-{years[-1]})"
+        put(ws, r, c, (T("none within the projection ({first}-{last})", first=years[0],
+                         last=years[-1])
                        if key == "depletion_year" else
-                       "no depletion" if key == "payable_share_at_depletion" else
-                       "not available (projection too short)"))
+                       T("no depletion") if key == "payable_share_at_depletion" else
+                       T("not available (projection too short)")))
         return own
     if path.key == "legislated":
         link = _LEGISLATED_KEYS.get(key)
@@ -247,29 +259,30 @@ def _rate_paths(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayo
     paths = result.rate_paths
     if not paths:
         return
-    _section(ws, cur, RATE_PATHS_TITLE,
-             "The depletion year, the actuarial balance and the reserve ratios rest on the "
-             "contribution rate after its last enacted step, a rule the reader should see. "
-             "Both paths use the same people, earnings and benefits; only contributions and "
-             "the expenses charged on them differ (actuary.analysis.rate_paths). The GAP "
-             "(below) does not depend on the rate: it is compared with each path's average "
-             "rate.")
+    _section(ws, cur, T(RATE_PATHS_TITLE),
+             T("The depletion year, the actuarial balance and the reserve ratios rest on the "
+               "contribution rate after its last enacted step, a rule the reader should see. "
+               "Both paths use the same people, earnings and benefits; only contributions and "
+               "the expenses charged on them differ (actuary.analysis.rate_paths). The GAP "
+               "(below) does not depend on the rate: it is compared with each path's average "
+               "rate."))
     for k, p in enumerate(paths):
         r = cur.take()
-        put(ws, r, 1, f"[{'AB'[k]}] assumes", font=styles.BOLD)
+        put(ws, r, 1, T("[{path}] assumes", path="AB"[k]), font=styles.BOLD)
         put(ws, r, 2, p.assumes).alignment = styles.WRAP
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
         ws.row_dimensions[r].height = 45
-    names = {"legislated": "[A] Legislated schedule, as sourced",
-             "held": "[B] Rate held at its last enacted step"}
-    _headers(ws, cur.take(), ["Indicator", *(names[p.key] for p in paths),
-                              *(["(one path only)"] if len(paths) == 1 else []),
-                              "Unit"])
+    names = {"legislated": T("[A] Legislated schedule, as sourced"),
+             "held": T("[B] Rate held at its last enacted step")}
+    _headers(ws, cur.take(), [T("Indicator"), *(names[p.key] for p in paths),
+                              *([T("(one path only)")] if len(paths) == 1 else []),
+                              T("Unit")])
     first = layout.years[0]
     for key, label, kind in PATH_INDICATORS:
         unit, fmt = _PATH_UNITS[kind]
+        unit, label = T(unit), T_known(label.strip())
         if key.startswith("reserve_ratio_year_"):
-            label = f"{label} ({first + int(key.rsplit('_', 1)[1]) - 1})"
+            label = f"{label} ({year(first + int(key.rsplit('_', 1)[1]) - 1)})"
         r = cur.take()
         put(ws, r, 1, label.strip())
         for k, p in enumerate(paths):
@@ -284,16 +297,16 @@ def _influential(ws: Worksheet, cur: _Cursor, result: Any) -> None:
     if top.empty:
         return
     horizon = int(top["gap_horizon"].iloc[0])
-    _section(ws, cur, INFLUENTIAL_TITLE,
-             f"Ranked by the largest change in the GAP over {horizon} years among the tests "
-             "of each assumption (Sensitivity sheet, with its tornado chart).")
-    _headers(ws, cur.take(), ["Assumption (its largest test)", f"Change in GAP {horizon}",
-                              "Unit", ""])
+    _section(ws, cur, T(INFLUENTIAL_TITLE),
+             T("Ranked by the largest change in the GAP over {n} years among the tests of each "
+               "assumption (Sensitivity sheet, with its tornado chart).", n=horizon))
+    _headers(ws, cur.take(), [T("Assumption (its largest test)"),
+                              T("Change in GAP {n}", n=horizon), T("Unit"), ""])
     for k, rec in top.iterrows():
         r = cur.take()
-        put(ws, r, 1, f"{k + 1}. {rec['assumption']} ({rec['test']})")
+        put(ws, r, 1, f"{num(k + 1)}. {T_known(str(rec['assumption']))} ({rec['test']})")
         put(ws, r, 2, rec["gap_change"], styles.RATE)
-        put(ws, r, 3, "share of insurable earnings")
+        put(ws, r, 3, T("share of insurable earnings"))
         put(ws, r, HEADLINE_KEY_COL, f"sensitivity.gap_change[{rec['test']}]", styles.HIDDEN,
             font=styles.KEY)
 
@@ -305,40 +318,46 @@ def _economy(ws: Worksheet, cur: _Cursor, result: Any) -> None:
         return
     t = eco.table.set_index("year")
     band = eco.band
-    note = ("Average insurable wage = insurable earnings / contributor-years / 12; GDP per "
-            "head = the valuation's GDP / the frame's mid-year population "
-            "(actuary.analysis.wage_gdp). Results in % of GDP rest on the two moving together.")
-    _section(ws, cur, ECONOMY_TITLE, note)
+    note = T("Average insurable wage = insurable earnings / contributor-years / 12; GDP per "
+             "head = the valuation's GDP / the frame's mid-year population "
+             "(actuary.analysis.wage_gdp). Results in % of GDP rest on the two moving together.")
+    _section(ws, cur, T(ECONOMY_TITLE), note)
     years = [y for y in (t.index[0], 2030, 2040, 2050, 2060, 2075, 2100) if y in t.index]
-    _headers(ws, cur.take(), ["Measure", *[str(y) for y in years]])
+    _headers(ws, cur.take(), [T("Measure"), *[year(y) for y in years]])
     for column, label, fmt in (
-            ("average_insurable_wage", "Average insurable wage (KHR per month)", styles.KHR),
-            ("gdp_per_head", "GDP per head (KHR per year)", styles.KHR),
-            ("wage_to_gdp_per_head", "12 x wage / GDP per head", "0.000"),
-            ("relative", f"The same, relative to {years[0]}", "0.000"),
-            ("spread", "Return over wage growth (fraction per year)", styles.RATE)):
+            ("average_insurable_wage", T("Average insurable wage (KHR per month)"), styles.KHR),
+            ("gdp_per_head", T("GDP per head (KHR per year)"), styles.KHR),
+            ("wage_to_gdp_per_head", T("12 x wage / GDP per head"), "0.000"),
+            ("relative", T("The same, relative to {year}", year=int(years[0])), "0.000"),
+            ("spread", T("Return over wage growth (fraction per year)"), styles.RATE)):
         r = cur.take()
         put(ws, r, 1, label)
         for j, y in enumerate(years):
             put(ws, r, 2 + j, t.loc[y, column], fmt)
     r = cur.take()
-    put(ws, r, 1, "The set's band", font=styles.BOLD)
+    put(ws, r, 1, T("The set's band"), font=styles.BOLD)
     if band is None:
-        put(ws, r, 2, "none stated (frame.economy.wage_gdp_band)")
+        put(ws, r, 2, T("none stated (frame.economy.wage_gdp_band)"))
     else:
-        verdict = "within the band" if band["within"] else "OUTSIDE the band"
-        put(ws, r, 2, f"within {100 * band['tolerance']:.0f}% of its {years[0]} value through "
-                      f"{band['through']}: lowest {band['lowest']:.3f} ({band['lowest_year']}), "
-                      f"highest {band['highest']:.3f} ({band['highest_year']}): {verdict}. "
-                      f"Why: {band['reason']}").alignment = styles.WRAP
+        verdict = T("within the band") if band["within"] else T("OUTSIDE the band")
+        put(ws, r, 2, T("within {tolerance}% of its {year} value through {through}: lowest "
+                        "{lowest} ({lowest_year}), highest {highest} ({highest_year}): "
+                        "{verdict}. Why: {reason}",
+                        tolerance=num(f"{100 * band['tolerance']:.0f}"), year=int(years[0]),
+                        through=int(band["through"]), lowest=num(f"{band['lowest']:.3f}"),
+                        lowest_year=int(band["lowest_year"]),
+                        highest=num(f"{band['highest']:.3f}"),
+                        highest_year=int(band["highest_year"]), verdict=verdict,
+                        reason=band["reason"])).alignment = styles.WRAP
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=8)
         ws.row_dimensions[r].height = 75
         if not band["within"]:
             ws.cell(row=r, column=2).fill = styles.UNVERIFIED_FILL
     r = cur.take()
-    put(ws, r, 1, "Return over wage growth", font=styles.BOLD)
-    put(ws, r, 2, f"{eco.spread_text()}; {min(75, len(t))}-year geometric average "
-                  f"{100 * eco.spread_average:+.2f} points a year")
+    put(ws, r, 1, T("Return over wage growth"), font=styles.BOLD)
+    put(ws, r, 2, T("{spread}; {n}-year geometric average {average} points a year",
+                    spread=eco.spread_text(), n=min(75, len(t)),
+                    average=num(f"{100 * eco.spread_average:+.2f}")))
     ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=8)
 
 
@@ -348,97 +367,110 @@ def _accrued(ws: Worksheet, cur: _Cursor, result: Any) -> None:
     if not acc:
         return
     if "not_computed" in acc:
-        _section(ws, cur, "Implicit pension debt (accrued-to-date liability)",
-                 f"Not computed: {acc['not_computed']}.")
+        _section(ws, cur, T("Implicit pension debt (accrued-to-date liability)"),
+                 T("Not computed: {why}.", why=acc["not_computed"]))
         return
-    _section(ws, cur, "Implicit pension debt (accrued-to-date liability)",
-             f"Valued with the {acc['method']}." if "method" in acc else
-             "Benefits earned by the service and career earnings to the valuation date, and "
-             "pensions in payment, valued member by member with the basis's decrements and "
-             "discounted at its investment return (projected unit credit: future wages add "
-             "nothing). actuary.analysis.valuation.accrued_liability.")
-    _headers(ws, cur.take(), ["Measure", "Value", "Unit", ""])
-    year = result.aset.first_year
-    split = (("  of which pensions in payment and their survivors", "pensioners", "KHR bn",
+    _section(ws, cur, T("Implicit pension debt (accrued-to-date liability)"),
+             T("Valued with the {method}.", method=acc["method"]) if "method" in acc else
+             T("Benefits earned by the service and career earnings to the valuation date, and "
+               "pensions in payment, valued member by member with the basis's decrements and "
+               "discounted at its investment return (projected unit credit: future wages add "
+               "nothing). actuary.analysis.valuation.accrued_liability."))
+    first = result.aset.first_year
+    rate = usd_rate(result)
+    _headers(ws, cur.take(), [T("Measure"), T("Value"), T("Unit"),
+                              T("USD m at {rate} KHR per USD", rate=num(f"{rate:,.0f}"))
+                              if rate else ""])
+    bn = T("KHR bn")
+    split = ((T("  of which pensions in payment and their survivors"), "pensioners", bn,
               styles.KHR_BN),
-             ("  of which members' rights, service frozen on the valuation date", "members",
-              "KHR bn", styles.KHR_BN),
-             ("Members' future benefits with service to retirement (upper bound, not in "
-              "the liability)", "members_projected_service", "KHR bn", styles.KHR_BN)
+             (T("  of which members' rights, service frozen on the valuation date"), "members",
+              bn, styles.KHR_BN),
+             (T("Members' future benefits with service to retirement (upper bound, not in "
+                "the liability)"), "members_projected_service", bn, styles.KHR_BN)
              ) if "method" in acc else ()
     for label, key, unit, fmt in (
-            ("Accrued-to-date liability at the valuation date", "adl", "KHR bn", styles.KHR_BN),
+            (T("Accrued-to-date liability at the valuation date"), "adl", bn, styles.KHR_BN),
             *split,
-            ("Reserve at the valuation date", "reserve0", "KHR bn", styles.KHR_BN),
-            ("Reserve / accrued-to-date liability", "funded_ratio", "share of the liability",
-             styles.RATE),
-            (f"Accrued-to-date liability, per cent of the GDP of {year}", "adl_pct_gdp",
-             "per cent of GDP", styles.PERCENT_POINTS)):
+            (T("Reserve at the valuation date"), "reserve0", bn, styles.KHR_BN),
+            (T("Reserve / accrued-to-date liability"), "funded_ratio",
+             T("share of the liability"), styles.RATE),
+            (T("Accrued-to-date liability, per cent of the GDP of {year}", year=int(first)),
+             "adl_pct_gdp", T("per cent of GDP"), styles.PERCENT_POINTS)):
         r = cur.take()
         put(ws, r, 1, label)
         put(ws, r, 2, acc[key], fmt)
         put(ws, r, 3, unit)
+        if rate and fmt == styles.KHR_BN and acc.get(key) is not None:
+            put(ws, r, 4, float(acc[key]) / rate, USD_M)  # a number: the cell stays USD
         put(ws, r, HEADLINE_KEY_COL, f"accrued.{key}", styles.HIDDEN, font=styles.KEY)
 
 
 _GENDER_MEASURES = (
-    ("active", "Active contributors, 1 Jan", styles.COUNT),
-    ("old_age_pensioners", "Old-age pensioners, 1 Jan", styles.COUNT),
-    ("invalidity_pensioners", "Invalidity pensioners, 1 Jan", styles.COUNT),
-    ("survivor_pensioners", "Survivors' pensioners, 1 Jan", styles.COUNT),
-    ("average_monthly_wage", "Average wage (KHR per month)", styles.KHR),
-    ("average_monthly_old_age_pension", "Average old-age pension (KHR per month)", styles.KHR),
-    ("aggregate_replacement_rate", "Aggregate replacement rate", styles.RATE),
+    ("active", N_("Active contributors, 1 Jan"), styles.COUNT),
+    ("old_age_pensioners", N_("Old-age pensioners, 1 Jan"), styles.COUNT),
+    ("invalidity_pensioners", N_("Invalidity pensioners, 1 Jan"), styles.COUNT),
+    ("survivor_pensioners", N_("Survivors' pensioners, 1 Jan"), styles.COUNT),
+    ("average_monthly_wage", N_("Average wage (KHR per month)"), styles.KHR),
+    ("average_monthly_old_age_pension", N_("Average old-age pension (KHR per month)"),
+     styles.KHR),
+    ("aggregate_replacement_rate", N_("Aggregate replacement rate"), styles.RATE),
 )
+#: The sexes as the tables write them (the data's codes M and F in English).
+SEX = {"M": N_("M"), "F": N_("F")}
 
 
 def _gender(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -> None:
     by_sex: pd.DataFrame = result.by_sex
     years = milestone_years(layout.years, (1, 10, 25, 50))
-    _section(ws, cur, "Gender headline",
-             "Men (M) and women (F); the gender pension gap is 1 - women's average "
-             "old-age pension / men's.")
-    _headers(ws, cur.take(), ["Measure", "Sex", *[str(y) for y in years]])
+    _section(ws, cur, T("Gender headline"),
+             T("Men (M) and women (F); the gender pension gap is 1 - women's average "
+               "old-age pension / men's."))
+    _headers(ws, cur.take(), [T("Measure"), T("Sex"), *[year(y) for y in years]])
     idx = by_sex.set_index(["year", "sex"])
     for column, label, fmt in _GENDER_MEASURES:
         for sex in ("M", "F"):
             r = cur.take()
-            put(ws, r, 1, label)
-            put(ws, r, 2, sex)
+            put(ws, r, 1, T(label))
+            put(ws, r, 2, T(SEX[sex]))
             for j, y in enumerate(years):
                 value = idx[column].get((y, sex)) if (y, sex) in idx.index else None
                 put(ws, r, 3 + j, value, fmt)
     r = cur.take()
-    put(ws, r, 1, "Gender pension gap", font=styles.BOLD)
-    put(ws, r, 2, "all")
+    put(ws, r, 1, T("Gender pension gap"), font=styles.BOLD)
+    put(ws, r, 2, T("all"))
     for j, y in enumerate(years):
         put(ws, r, 3 + j, idx["gender_pension_gap"].get((y, "M")), styles.RATE)
 
     cur.take()
-    put(ws, cur.take(), 1, "Model careers (retiring at the pension age; amounts in KHR of the "
-                           "year of retirement)", font=styles.BOLD)
-    cols = [("career", "Career", None), ("sex", "Sex", None), ("entry_age", "Entry age", "0"),
-            ("density", "Density", styles.RATE), ("retirement_year", "Retires", styles.YEAR),
-            ("credited_years", "Credited years", "0.0"),
-            ("monthly_pension", "Pension (KHR per month)", styles.KHR),
-            ("replacement_rate", "Replacement rate", styles.RATE),
-            ("meets_ilo_c102", "ILO C102 (40%)", None), ("note", "Note", None)]
+    put(ws, cur.take(), 1, T("Model careers (retiring at the pension age; amounts in KHR of the "
+                             "year of retirement)"), font=styles.BOLD)
+    cols = [("career", T("Career"), None), ("sex", T("Sex"), None),
+            ("entry_age", T("Entry age"), "0"),
+            ("density", T("Density"), styles.RATE), ("retirement_year", T("Retires"), styles.YEAR),
+            ("credited_years", T("Credited years"), "0.0"),
+            ("monthly_pension", T("Pension (KHR per month)"), styles.KHR),
+            ("replacement_rate", T("Replacement rate"), styles.RATE),
+            ("meets_ilo_c102", T("ILO C102 (40%)"), None), ("note", T("Note"), None)]
     _headers(ws, cur.take(), [c[1] for c in cols])
     for _, row in result.careers.iterrows():
         r = cur.take()
         for j, (key, _h, fmt) in enumerate(cols, start=1):
             value = row.get(key)
             if key == "meets_ilo_c102":
-                value = "" if value is None or value != value else ("meets" if value else "BELOW")
+                value = ("" if value is None or value != value
+                         else (T("meets") if value else T("BELOW")))
+            elif key == "sex" and value in SEX:
+                value = T(SEX[value])
             put(ws, r, j, value, fmt)
 
 
 def _unverified(ws: Worksheet, cur: _Cursor, result: Any) -> None:
     items = [tuple(u) for u in result.aset.unverified()]
-    _section(ws, cur, f"{UNVERIFIED_TITLE} ({len(items)})",
-             "Not found in any source: clearly labelled assumptions to replace with "
-             "sourced values. Every parameter, with its source, is on the Assumptions sheet.")
-    _headers(ws, cur.take(), ["Key path", "Description", "Reference / reasoning"])
+    _section(ws, cur, f"{T(UNVERIFIED_TITLE)} ({num(len(items))})",
+             T("Not found in any source: clearly labelled assumptions to replace with "
+               "sourced values. Every parameter, with its source, is on the Assumptions sheet."))
+    _headers(ws, cur.take(), [T("Key path"), T("Description"), T("Reference / reasoning")])
     for path, description, _status, reference in items:
         r = cur.take()
         for j, v in enumerate((path, description, reference), start=1):
@@ -446,9 +478,9 @@ def _unverified(ws: Worksheet, cur: _Cursor, result: Any) -> None:
 
 
 def _opinion(ws: Worksheet, cur: _Cursor) -> None:
-    _section(ws, cur, OPINION_TITLE,
-             "To be written and signed by the actuary responsible for the valuation "
-             "(DESIGN section 6b, point 8). The toolkit leaves this block empty on purpose.")
+    _section(ws, cur, T(OPINION_TITLE),
+             T("To be written and signed by the actuary responsible for the valuation "
+               "(DESIGN section 6b, point 8). The toolkit leaves this block empty on purpose."))
     top = cur.take(14)
     ws.merge_cells(start_row=top, start_column=1, end_row=top + 13, end_column=6)
     box = ws.cell(row=top, column=1)
@@ -456,7 +488,7 @@ def _opinion(ws: Worksheet, cur: _Cursor) -> None:
     for r in range(top, top + 14):
         for c in range(1, 7):
             _writable(ws.cell(row=r, column=c))
-    for label in ("Actuary (name, qualification)", "Signature", "Date"):
+    for label in (T("Actuary (name, qualification)"), T("Signature"), T("Date")):
         r = cur.take()
         put(ws, r, 1, label, font=styles.BOLD)
         for c in range(2, 4):
@@ -477,14 +509,15 @@ def write_summary(ws: Worksheet, result: Any, layout: ProjectionLayout,
     free row."""
     scheme = result.aset.scheme
     put_title(ws, tr("summary_title", lang, scheme=scheme.description),
-              f"Valuation date {result.aset.valuation_date.isoformat()}; results year by year "
-              "on the Projection sheet, definitions on the Indicators sheet.")
+              T("Valuation date {date}; results year by year on the Projection sheet, "
+                "definitions on the Indicators sheet.",
+                date=date_text(result.aset.valuation_date, lang)))
     styles.set_widths(ws, WIDTHS)
     for col in PATH_KEY_COLS:
         ws.column_dimensions[get_column_letter(col)].hidden = True
     cur = _Cursor(3)
     if preface:
-        _section(ws, cur, SOLVED_TITLE)
+        _section(ws, cur, T(SOLVED_TITLE))
         for label, text in preface:
             r = cur.take()
             put(ws, r, 1, label, font=styles.BOLD)

@@ -36,7 +36,9 @@ from . import styles
 from .charts import write_charts_sheet
 from .data_sheets import write_assumptions, write_provenance, write_starting
 from .financing_sheet import write_financing
+from .i18n import language, tr
 from .indicators_sheet import write_indicators
+from .money import prices_for
 from .opinion import add_isap_sheets
 from .population_sheet import write_population
 from .printing import prepare_for_print
@@ -52,14 +54,24 @@ SHEETS = ("Summary", "Charts", "Indicators", "Projection", "Financing", "Populat
 
 
 def build_workbook(result: Any, lang: str = "en",
-                   preface: list[tuple[str, str]] | None = None) -> Workbook:
+                   preface: list[tuple[str, str]] | None = None,
+                   prices: str = "nominal") -> Workbook:
     """The workbook of ``result`` in memory (see the module docstring for its sheets);
-    ``lang`` (``en``, ``km``) for the labels the message catalogue holds."""
+    ``lang`` (``en``, ``km``) for every label (:mod:`actuary.reports.i18n`); ``prices``
+    (``nominal``, ``constant``) of the money views (:mod:`actuary.reports.money`)."""
+    with language(lang):
+        return _build(result, lang, preface, prices)
+
+
+def _build(result: Any, lang: str, preface: list[tuple[str, str]] | None,
+           prices: str) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     ws = {name: wb.create_sheet(name) for name in SHEETS}
+    years = result.yearly["year"]
+    money = prices_for(result.aset, int(years.iloc[0]), int(years.iloc[-1]), prices)
     # The Projection sheet comes first in the writing: the others refer to its cells.
-    layout = write_projection(ws["Projection"], result)
+    layout = write_projection(ws["Projection"], result, money)
     cells = write_indicators(ws["Indicators"], result, layout)
     write_summary(ws["Summary"], result, layout, cells, lang, preface)
     write_charts_sheet(ws["Charts"], ws["Projection"], layout, result, lang)
@@ -73,7 +85,7 @@ def build_workbook(result: Any, lang: str = "en",
     for sheet in wb.worksheets:
         styles.protect(sheet)
     wb.active = 0
-    finish_workbook(wb, f"Actuarial valuation: {result.aset.scheme.description}",
+    finish_workbook(wb, tr("summary_title", lang, scheme=result.aset.scheme.description),
                     run_time(result))
     return wb
 
@@ -138,7 +150,8 @@ def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
 
 def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
                              lang: str = "en",
-                             preface: list[tuple[str, str]] | None = None) -> Path:
+                             preface: list[tuple[str, str]] | None = None,
+                             prices: str = "nominal") -> Path:
     """Write the valuation workbook of ``result`` to ``path`` (``.xlsx``), atomically.
 
     Parameters
@@ -150,12 +163,17 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
         Destination; its folder is created if needed. An existing file is replaced
         only once the new one is complete.
     lang
-        ``en`` or ``km``: the language of the Summary's title and key messages, the
-        Charts sheet and the Financing sheet's text (:mod:`actuary.reports.i18n`; the
-        tables stay in English).
+        ``en`` or ``km``: the language of every label, title, note and unit
+        (:mod:`actuary.reports.i18n`); the sheet names and the data's own texts
+        (descriptions, sources, file names) stay as they are.
     preface
         (label, text) rows opening the Summary under the heading "What was solved"
         (``actuary solve``: lever, target, solution, whether the target is met).
+    prices
+        ``nominal`` (default) or ``constant``: with ``constant`` the Projection sheet adds
+        the CPI index and the reserve, contributions and expenditure in constant KHR of
+        the valuation year, which the reserve chart and the Financing sheet's reserve
+        views show (:mod:`actuary.reports.money`); the live layers stay nominal.
 
     Returns
     -------
@@ -167,7 +185,8 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
     DataError
         If ``path`` does not end in ``.xlsx``.
     """
-    return write_xlsx(lambda r: build_workbook(r, lang, preface), result, path)
+    with language(lang):  # the print header and footer are set when saving
+        return write_xlsx(lambda r: build_workbook(r, lang, preface, prices), result, path)
 
 
 def write_xlsx(build: Any, content: Any, path: str | os.PathLike[str]) -> Path:

@@ -162,8 +162,13 @@ def value_members_reference(basis, members, discount=None):
         lump_p = (col(qd) * acc * (np.where(surv_slot, 0.0, AP) + np.where(surv_slot, 0.0, IP))).sum(1)
         inv_slot = (slot >= imin) & col(qi > 0.0)
         ref_years = slot + half_f[:, None]
-        p_inv = acc * half
-        p_invp = acc * AP
+        # credited years to the pension age (issue 13, rule 7a)
+        y_left = np.maximum(yearly[t, mk.Y_PENSION_AGE] - (x0 + t) - 0.5 - 0.5 * hh, 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            acc_inv = acc * (1 + r.invalidity_credited_share
+                             * np.where(ref_years > 0, col(y_left) / ref_years, 0.0))
+        p_inv = acc_inv * half
+        p_invp = acc_inv * AP
         if ref_years.min() > 0.0 or r.invalidity_minimum_rate > 0.0:
             safe = np.where(ref_years > 0.0, ref_years, 1.0)
             p_inv = np.where(ref_years > 0.0, np.maximum(p_inv, r.invalidity_minimum_rate * half / safe), p_inv)

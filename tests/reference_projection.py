@@ -211,8 +211,13 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
 
         inval = an * QI
         inv_ok = serv >= r.invalidity_min_years
-        p_inv = acc * half_b
         ref_years = serv + 0.5 * CR
+        # credited years to the pension age (issue 13, rule 7a): from mid-way through the
+        # part of the year, members being x + 1/2 on 1 January
+        y_left = np.maximum(r.pension_age[t] - ages - 0.5 - 0.5 * h, 0.0)[None, :, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            credit_ratio = np.where(ref_years > 0, y_left / ref_years, 0.0)
+        p_inv = acc * (1 + r.invalidity_credited_share * credit_ratio) * half_b
         with np.errstate(invalid="ignore", divide="ignore"):
             p_floor = np.where(ref_years > 0, r.invalidity_minimum_rate * half_b / ref_years, 0)
         p_inv = np.maximum(p_inv, p_floor)  # the minimum pension: member by member

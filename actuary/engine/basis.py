@@ -65,6 +65,10 @@ class SchemeRules:
         False (the default): members reach the pension age on their birthday (mid-year
         on average for a cell), stop contributing and retire then. True: they go on
         contributing voluntarily to the next 1 January and retire then.
+    invalidity_credited_share
+        Share of the years from the invalidity to the pension age credited to an
+        invalidity pension, at the member's reference wage (0 = none: the accrued
+        pension only).
     """
 
     old_age_min_years: int = 1
@@ -79,6 +83,7 @@ class SchemeRules:
     invalidity_minimum_rate: float = 0.0
     final_salary: bool = False
     contributions_after_pension_age: bool = False
+    invalidity_credited_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -350,7 +355,9 @@ class Basis:
         """
         r = self.rules
         # the final-salary pension depends on every year of service
-        if self.full_service or r.invalidity_minimum_rate > 0 or r.final_salary:
+        # (so do the invalidity minimum and the credited years, per year of service)
+        if (self.full_service or r.invalidity_minimum_rate > 0 or r.final_salary
+                or r.invalidity_credited_share > 0):
             return N_SERVICE
         longest = max(r.old_age_min_years, r.invalidity_min_years, r.survivor_min_years,
                       int(self.early_retirement_years.max()))

@@ -18,8 +18,9 @@ from actuary.engine.state import (
 )
 from actuary.engine.wages import pensions_with_minimum
 
-__all__ = ["NO_AWARDS", "add_survivors", "award_row", "award_split", "invalidity_floor_rate",
-           "invalidity_mass", "invalidity_pension", "pensions_of_year"]
+__all__ = ["NO_AWARDS", "add_survivors", "award_row", "award_split", "invalidity_accrual",
+           "invalidity_floor_rate", "invalidity_mass", "invalidity_pension", "years_to_pension_age",
+           "pensions_of_year"]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -44,6 +45,30 @@ def invalidity_mass(base, accrual, floor_rate, minimum, count, spread):
     mean, capped, floor, ceiling, sigma = spread
     return pensions_with_minimum(rate * base, count, minimum, mean, capped, floor, ceiling,
                                  sigma)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def invalidity_accrual(accrual, credited_share, years_left, ref_years):
+    """The accrual of an invalidity pension per KHR of pension base, with a share
+    ``credited_share`` of the ``years_left`` from the invalidity to the pension age
+    credited at the member's reference wage (``base / ref_years``, ``ref_years`` the
+    credited years at the invalidity): ``accrual x (1 + credited_share x years_left /
+    ref_years)``, so that the pension is ``accrual x reference wage x (credited years +
+    credited_share x years_left)``. The same for the final-salary rule, whose base is
+    ``ref_years x last wage``."""
+    if credited_share <= 0.0 or years_left <= 0.0 or ref_years <= 0.0:
+        return accrual
+    return accrual * (1.0 + credited_share * years_left / ref_years)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def years_to_pension_age(pension_age, age, h):
+    """Years from an invalidity to the pension age, for members aged ``age`` on 1 January
+    (``age + 1/2`` exact on average, born mid-year) becoming invalid half-way through the
+    part ``h`` of the year they are members (1, or the share before the birthday in the
+    year of the pension age): ``pension_age - age - 1/2 - h/2``, at least 0."""
+    y = pension_age - age - 0.5 - 0.5 * h
+    return y if y > 0.0 else 0.0
 
 
 @numba.njit(cache=True, nogil=True, inline="always")

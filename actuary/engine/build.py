@@ -286,6 +286,9 @@ def build_basis(
         survivor_lump_sum_months=float(p.survivor_lump_sum_months.value_at(aset.valuation_date)),
         funeral_grant_months=float(p.funeral_grant_months.value_at(aset.valuation_date)),
         invalidity_minimum_rate=float(p.invalidity_minimum_rate.value_at(aset.valuation_date)),
+        invalidity_credited_share=(
+            0.0 if p.invalidity_credited_share is None
+            else float(p.invalidity_credited_share.value_at(aset.valuation_date))),
     )
     if np.any((early > 0) & (early < rules.old_age_min_years)):
         raise AssumptionError(

@@ -36,6 +36,8 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
 * The minimum pension binds member by member, through the cell's wage spread (inactives:
   that of the entrant wage of their sex and age); see
   :func:`actuary.engine.wages.pensions_with_minimum` for the rule and its approximations.
+* An invalidity pension credits a share of the years left to the pension age
+  (``invalidity_credited_share``, :func:`actuary.engine.benefits.invalidity_accrual`).
 * Final-salary rule (``final_salary``): the pension is ``accrual x credited years x last
   wage`` instead, the last wage being the capped contributory wage of the final year of
   contribution. Inactive members then carry their last wage (revalued each year) in
@@ -67,10 +69,12 @@ from actuary.engine.benefits import (
     add_survivors,
     award_row,
     award_split,
+    invalidity_accrual,
     invalidity_floor_rate,
     invalidity_mass,
     invalidity_pension,
     pensions_of_year,
+    years_to_pension_age,
 )
 from actuary.engine.memory import retain_freed_blocks
 from actuary.engine.slots import clear_slots as _clear
@@ -190,7 +194,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
      wage_ceiling, accrual_rate, minimum_pension, funeral_grant_minimum, early_years,
      grant_months, old_age_min_years, invalidity_min_years, survivor_min_years, refund_share,
      survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
-     invalidity_minimum_rate, before_pension) = rules
+     invalidity_minimum_rate, before_pension, inv_credit) = rules
     (density, revaluation, indexation, wage_growth, target_actives, entrant_distribution,
      entrant_wage, salary_growth, wage_sigma) = paths
     (mortality, disabled_mortality, invalidity, exit_rate, reentry, share_married,
@@ -315,6 +319,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 # and credits are those of that part of the year (rates times h, which
                 # takes the decrements as even over the year).
                 h = before_pension if retire else 1.0
+                y_inv = years_to_pension_age(pa, x, h)  # credited to invalidity pensions
                 mq = h * qd
                 mi = h * qi
                 mw = h * qw
@@ -402,7 +407,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         if mi > 0.0 and cnt > 0.0:
                             if n >= invalidity_min_years:
                                 p_inv = invalidity_mass(
-                                    half, acc,
+                                    half, invalidity_accrual(acc, inv_credit, y_inv, n + m_half),
                                     invalidity_floor_rate(invalidity_minimum_rate, n + m_half),
                                     minp, cnt, (w, last_cw, floor, ceiling, wage_sigma))
                                 inv_n += mi * cnt

@@ -49,7 +49,12 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from actuary.engine.benefits import invalidity_floor_rate, invalidity_pension
+from actuary.engine.benefits import (
+    invalidity_accrual,
+    invalidity_floor_rate,
+    invalidity_pension,
+    years_to_pension_age,
+)
 from actuary.engine.member_blocks import (  # re-exported: the status codes are the input
     LANES,
     MEMBER_ACTIVE,
@@ -270,6 +275,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
     refund_share, lump_months = rules.refund_share, rules.lump_sum_months
     fm, inv_min_rate = rules.funeral_months / 12.0, rules.invalidity_minimum_rate
     before_pension = rules.before_pension
+    inv_credit = rules.invalidity_credited_share
     n_years = ysa.shape[0]
     n_age = ysa.shape[2]
     n_slots = slots.shape[0] // _N_SLOT
@@ -328,6 +334,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
         # of the year in (the cohort kernel's convention): the decrements and credits of
         # that part of the year
         h = before_pension if xn >= yearly[t, Y_PENSION_AGE] else 1.0
+        y_inv = years_to_pension_age(yearly[t, Y_PENSION_AGE], x, h)
         qd = h * (1.0 if last else ysa[t, s, x, A_MORTALITY])
         qi = h * (0.0 if last else ysa[t, s, x, A_INVALIDITY])
         qw = h * (0.0 if last else ysa[t, s, x, A_EXIT])
@@ -388,6 +395,8 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             if inv_ok and cnt > 0.0:
                 inv_n += qi * cnt
             floor_rate = invalidity_floor_rate(inv_min_rate, n + half_f)
+            # the invalidity accrual, with the credited years (on the accrued career too)
+            acc_inv = invalidity_accrual(acc, inv_credit, y_inv, n + half_f)
             minp_c = minp * cnt
             pua = af * pu  # accrued career of the actives, per KHR of C
             # deaths: survivors' pensions with the condition, else the lump sum
@@ -434,7 +443,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             # ---- the slot's money, lane by lane (vectorised), in one of four loops:
             # with or without invalidity pensions, survivors' pensions or lump sums ----
             k_death = k_surv + k_lump  # one of the two is 0
-            slot = (wu, wc, pua, af, fl, ce, half_f, acc, floor_rate, minp_c)
+            slot = (wu, wc, pua, af, fl, ce, half_f, acc_inv, floor_rate, minp_c)
             moves = (keep_l, up_l, keep_r, up_r, r_rest, r_back)
             if inv_ok:
                 if n >= smin:

@@ -202,7 +202,9 @@ def test_member_and_cohort_engines_agree_one_member_a_cell():
     others. (The funeral grant's minimum stays pooled in the cohort, so it is 0 here.)"""
     T = 50
     rng = np.random.default_rng(21)
-    base = make_basis(9, T, entrants=False, sigma=0.0)
+    # the rules of issue 13 exercised too: credited years to the pension age (rule 7a)
+    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_credited_share=0.5)
+    base = make_basis(9, T, entrants=False, sigma=0.0, rules=rules)
     floor, ceiling = base.wage_floor[0], base.wage_ceiling[0]
     start = StartingState.empty()
     rows = []
@@ -235,3 +237,5 @@ def test_member_and_cohort_engines_agree_one_member_a_cell():
     # not vacuous: the minimum binds for some (old-age pensions cost more with it)
     without = value_members(basis.with_(minimum_pension=np.zeros(T)), members)
     assert 1.001 < got.totals["old_age"] / without.totals["old_age"] < 1.5
+    plain = value_members(basis.with_(rules=SchemeRules(invalidity_minimum_rate=0.2)), members)
+    assert got.totals["invalidity"] > 1.05 * plain.totals["invalidity"]

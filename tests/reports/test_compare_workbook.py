@@ -75,6 +75,8 @@ def expected_values(book, comparison) -> dict[tuple[str, str], float | None]:
                     "budget_cost_pct_gdp": y["budget_cost"] / y["gdp"],
                     "reserve_pct_gdp": y["reserve_end"] / y["gdp"],
                     "reserve_expenditure": y["reserve_end"] / y["expenditure"],
+                    # the base set's 4,100 KHR per USD (held)
+                    "reserve_usd": y["reserve_end"] / 4100.0,
                     "budget_cost_change": y["budget_cost"] - base["budget_cost"]}
         for col_key, series in expected.items():
             col = keys.get(f"{sc.name}|{col_key}")
@@ -93,9 +95,12 @@ def test_sheets_charts_and_inputs(written, comparison):
     book = openpyxl.load_workbook(written)
     assert tuple(book.sheetnames) == COMPARE_SHEETS
     charts = book["Charts"]._charts
-    assert len(charts) == 3
-    for chart in charts:
+    assert len(charts) >= 3
+    for chart in charts[:3]:
         assert len(chart.series) == len(comparison.scenarios)
+        assert chart.y_axis.title is not None and chart.x_axis.title is None
+    for chart in charts[3:]:  # a scenario drawn flat on a common chart, on its own scale
+        assert len(chart.series) == 1
         for s in chart.series:
             assert s.val.numRef.f.replace("'", "").startswith("Yearly!")
     ws = book["Comparison"]
@@ -182,3 +187,38 @@ def test_designs_sheet_of_a_multi_tier_design(tmp_path):
     assert ws.cell(row=FIRST_ROW + 5, column=c).value == pytest.approx(
         tiers["elderly_none"].iloc[5], abs=1e-6)
     assert "tier2_pensions_F" in design_columns(cmp.scenarios[1]).columns
+
+
+def test_a_small_scheme_gets_its_own_chart_and_constant_prices_deflate(comparison, tmp_path):
+    """A scheme whose reserve peaks below a tenth of the largest one's (as a share of GDP) is
+    drawn flat on the common chart: it is drawn again on its own scale. In constant prices
+    each money cell is the nominal one / 1.03^t (the set's 3% inflation); the shares of
+    GDP, formulas over deflated cells, are unchanged."""
+    import copy
+
+    from actuary.reports.compare import flat_scenarios
+
+    def scaled(k: int, share: float):
+        sc = copy.copy(comparison.scenarios[k])
+        sc.yearly = sc.yearly.copy()
+        sc.yearly["reserve_end"] = share * sc.yearly["gdp"]
+        return sc
+
+    # a reserve of 20% of GDP beside one of 0.5% (at 1.5%, above a tenth: not flat)
+    cmp2 = copy.copy(comparison)
+    cmp2.scenarios = [scaled(0, 0.2), scaled(1, 0.005), scaled(2, 0.025)]
+    small = comparison.scenarios[1].name
+    assert flat_scenarios(cmp2, "reserve_pct_gdp") == [small]
+    book = openpyxl.load_workbook(write_comparison_workbook(cmp2, tmp_path / "s.xlsx",
+                                                           prices="constant"))
+    own = [c for c in book["Charts"]._charts[3:] if f"{small} on its own scale" in
+           c.title.tx.rich.p[0].r[0].t]
+    assert len(own) == 1 and len(own[0].series) == 1
+    ws = book["Yearly"]
+    assert "constant 2025 KHR" in ws["A1"].value
+    keys = _keys(ws)
+    base = cmp2.scenarios[0]
+    col = keys[f"{base.name}|reserve_end"]
+    for t in (0, 5, 29):
+        got = ws.cell(row=FIRST_ROW + t, column=col).value
+        assert got == pytest.approx(base.yearly["reserve_end"].iloc[t] / 1.03 ** t, rel=1e-12)

@@ -39,8 +39,10 @@ def live_cash_flows(result, rate, ret, admin) -> ind.CashFlows:
     return cf.with_rate(np.asarray(rate, dtype=float))
 
 
-def financing_expected(result, cf: ind.CashFlows) -> dict[tuple[str, str], tuple]:
-    """(sheet, cell) -> (expected value, scale) of every formula of the Financing sheet."""
+def financing_expected(result, cf: ind.CashFlows, constant: bool = False
+                       ) -> dict[tuple[str, str], tuple]:
+    """(sheet, cell) -> (expected value, scale) of every formula of the Financing sheet
+    (of a workbook in ``constant`` prices or nominal)."""
     T = len(cf.years)
     reserve = ind.reserve_path(cf.reserve0, cf.contributions, cf.expenditure, cf.interest)
     income = ind.investment_income(cf.reserve0, cf.contributions, cf.expenditure, cf.interest)
@@ -58,13 +60,27 @@ def financing_expected(result, cf: ind.CashFlows) -> dict[tuple[str, str], tuple
         "payg": ind.payg_cost_rate(cf.expenditure, cf.earnings), "v": v, "u": u,
         "depleted": np.where(reserve < 0, cf.years, np.nan),
     }
+    # the reserve's money views (after COLUMNS): the default set's 4,100 KHR per USD, the
+    # year's GDP; in constant prices F_t / 1.03^t (3% inflation, valuation year = 1)
+    gdp = result.yearly["gdp"].to_numpy(dtype=float)
+    deflator = 1.03 ** np.arange(T) if constant else np.ones(T)
+    views = {"reserve_real": reserve / deflator, "reserve_usd": reserve / deflator / 4100.0,
+             "reserve_pct_gdp": reserve / gdp}
+    col = dict(_COL)
+    extra = ["reserve_real"] if constant else []
+    for j, key in enumerate(extra + ["reserve_usd", "reserve_pct_gdp"], start=len(COLUMNS) + 1):
+        col[key] = j
+        values[key] = views[key]
     L = openpyxl.utils.get_column_letter
     out = {}
     for key, series in values.items():
-        scale = terms if key in ("income", "reserve") else np.zeros(T)
+        # sums of terms of either sign: relative to the terms, in the column's units
+        scale = {"income": terms, "reserve": terms, "reserve_real": terms / deflator,
+                 "reserve_usd": terms / deflator / 4100.0,
+                 "reserve_pct_gdp": terms / gdp}.get(key, np.zeros(T))
         for t in range(T):
-            out[(FINANCING_SHEET, f"{L(_COL[key])}{FIRST_ROW + t}")] = (series[t], scale[t])
-    out[(FINANCING_SHEET, f"{L(_COL['reserve'])}{START_ROW}")] = (cf.reserve0, 0.0)
+            out[(FINANCING_SHEET, f"{L(col[key])}{FIRST_ROW + t}")] = (series[t], scale[t])
+    out[(FINANCING_SHEET, f"{L(col['reserve'])}{START_ROW}")] = (cf.reserve0, 0.0)
     dep = ind.depletion(cf)["year"]
     out[(FINANCING_SHEET, f"B{SCALAR_ROWS['depletion_year']}")] = (
         dep if dep is not None else "none within the projection", 0.0)

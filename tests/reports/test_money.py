@@ -44,3 +44,34 @@ def test_nominal_prices_change_nothing_and_unknown_prices_are_an_error(aset):
         prices_for(aset, 2025, 2030, "real")
     with pytest.raises(ActuaryError, match="year outside"):
         p.factor(2031)
+
+
+def test_valuate_prices_constant_adds_the_constant_columns_the_chart_reads(tmp_path):
+    import openpyxl
+    from click.testing import CliRunner
+
+    from actuary.cli.main import main
+
+    out = tmp_path / "c.xlsx"
+    res = CliRunner().invoke(main, ["valuate", "--prices", "constant", "--no-sensitivity",
+                                    "--horizon", "20", "--out", str(out), "--quiet"])
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(out)
+    proj = wb["Projection"]
+    assert "constant 2025 KHR" in proj["A1"].value
+    keys = {proj.cell(3, c).value: c for c in range(1, proj.max_column + 1)}
+    letter = openpyxl.utils.get_column_letter
+    for t in (0, 1, 19):
+        assert proj.cell(6 + t, keys["price_index"]).value == pytest.approx(1.03 ** t, rel=1e-14)
+        real = proj.cell(6 + t, keys["reserve_real"])
+        assert real.value == f"={letter(keys['reserve_end'])}{6 + t}/{letter(keys['price_index'])}{6 + t}"
+        assert real.number_format == "#,##0.0,,,"
+    chart = wb["Charts"]._charts[0]
+    text = chart.title.tx.rich.p[0].r[0].t
+    assert "constant 2025 KHR" in text
+    assert f"${letter(keys['reserve_real'])}$" in chart.series[0].val.numRef.f
+    fin = wb["Financing"]
+    heads = [fin.cell(8, c).value for c in range(1, fin.max_column + 1)]
+    assert "Reserve F_t / P_t (constant 2025 KHR bn)" in heads and "Reserve F_t (USD m)" in heads
+    summary = [str(c.value) for row in wb["Summary"].iter_rows() for c in row if c.value]
+    assert any("constant 2025 KHR, deflated by the set's CPI" in t for t in summary)

@@ -75,8 +75,9 @@ def test_a_chart_that_would_cross_a_page_starts_the_next():
 
 @needs_office
 @pytest.mark.slow
-def test_valuation_workbook_prints_in_at_most_25_pages(tmp_path):
-    path = write_valuation_workbook(shipped_valuation(), tmp_path / "valuation.xlsx")
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_valuation_workbook_prints_in_at_most_25_pages(tmp_path, lang):
+    path = write_valuation_workbook(shipped_valuation(), tmp_path / "valuation.xlsx", lang=lang)
     pdf = to_pdf(path, tmp_path)
     pages = pdf_pages(pdf)
     assert pdf_page_count(pdf) == len(pages) <= MAX_VALUATION_PAGES

@@ -154,7 +154,24 @@ def projection_expected(result) -> dict[str, np.ndarray]:
     out["admin_rate"] = np.asarray(result.cash.admin_rate, dtype=float)
     out["collection"] = np.asarray(result.cash.collection, dtype=float)
     out["discount_end"], out["discount_mid"] = discount_factors(y["investment_return"].to_numpy())
+    # the money views (actuary.reports.money): the default set holds 4,100 KHR per USD and
+    # 3% inflation (P_t = 1.03^t, valuation year = 1); both results here use that set
+    t = np.arange(len(y))
+    reserve = y["reserve_end"].to_numpy(dtype=float)
+    out["price_index"] = 1.03 ** t
+    for key in ("reserve_end", "contributions", "expenditure"):
+        out[key.replace("_end", "") + "_real"] = y[key].to_numpy(dtype=float) / 1.03 ** t
+    out["exchange_rate"] = np.full(len(y), 4100.0)
+    out["reserve_usd"] = reserve / 4100.0  # nominal prices (a constant-price run: see below)
+    if "gdp" in y.columns:
+        out["reserve_pct_gdp"] = reserve / y["gdp"].to_numpy(dtype=float)
     return out
+
+
+def constant_usd(result) -> np.ndarray:
+    """The reserve in USD m of a constant-price workbook: F_t / 1.03^t / 4,100."""
+    y = result.yearly
+    return y["reserve_end"].to_numpy(dtype=float) / 1.03 ** np.arange(len(y)) / 4100.0
 
 
 def projection_keys(ws) -> dict[str, int]:

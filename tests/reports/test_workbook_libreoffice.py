@@ -28,6 +28,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from test_workbook import (  # noqa: E402
     INJECTED,
+    constant_usd,
     projection_expected,
     projection_keys,
     resolve_key,
@@ -49,8 +50,10 @@ REL = 1e-9
 KEY_PREFIXES = ("summary.", "yearly.", "by_sex.", "careers.", "scaled[")
 
 
-def expected_values(book: openpyxl.Workbook, result) -> dict[tuple[str, str], tuple[float, float]]:
-    """(sheet, cell) -> (expected value, scale for the tolerance) of every keyed cell."""
+def expected_values(book: openpyxl.Workbook, result, constant: bool = False
+                    ) -> dict[tuple[str, str], tuple[float, float]]:
+    """(sheet, cell) -> (expected value, scale for the tolerance) of every keyed cell (of a
+    workbook in ``constant`` prices or nominal)."""
     out: dict[tuple[str, str], tuple[float, float]] = {}
     ws = book["Projection"]
     keys, rows = projection_keys(ws), year_rows(ws)
@@ -59,11 +62,19 @@ def expected_values(book: openpyxl.Workbook, result) -> dict[tuple[str, str], tu
     opening = np.concatenate([[result.summary["reserve0"]], y["reserve_end"].to_numpy()[:-1]])
     terms = np.maximum.reduce([np.abs(opening), y["contributions"].abs().to_numpy(),
                                y["expenditure"].abs().to_numpy()])
+    deflator = 1.03 ** np.arange(len(y))  # the default set's 3% inflation
+    if constant:
+        exp["reserve_usd"] = constant_usd(result)
+    # the reserve's views are as near zero as the reserve: the same scale, in their units
+    scales = {"reserve_end": terms, "investment_income": terms, "reserve_real": terms / deflator,
+              "reserve_usd": terms / (deflator if constant else 1.0) / 4100.0}
+    if "gdp" in y.columns:
+        scales["reserve_pct_gdp"] = terms / y["gdp"].to_numpy(dtype=float)
     for key, col in keys.items():
         if key not in exp:
             continue
         for t, r in enumerate(rows.values()):
-            scale = terms[t] if key in ("reserve_end", "investment_income") else 0.0
+            scale = scales[key][t] if key in scales else 0.0
             out[("Projection", ws.cell(row=r, column=col).coordinate)] = (exp[key][t], scale)
     for sheet, value_col, key_col in (("Indicators", 4, 7), ("Summary", 2, HEADLINE_KEY_COL)):
         ws = book[sheet]
@@ -85,7 +96,8 @@ def expected_values(book: openpyxl.Workbook, result) -> dict[tuple[str, str], tu
     # changes them)
     cash = result.cash
     out.update(financing_expected(result, live_cash_flows(
-        result, result.yearly["contribution_rate"].to_numpy(), cash.interest, cash.admin_rate)))
+        result, result.yearly["contribution_rate"].to_numpy(), cash.interest, cash.admin_rate),
+        constant))
     return out
 
 
@@ -95,7 +107,8 @@ def _missing(v) -> bool:
     return v is None or v == "" or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
 
 
-def check_every_formula(path: Path, result, tmp: Path) -> tuple[int, openpyxl.Workbook]:
+def check_every_formula(path: Path, result, tmp: Path, constant: bool = False
+                        ) -> tuple[int, openpyxl.Workbook]:
     """Number of formula cells checked, and the workbook of computed values."""
 
     def agrees(expected: tuple[float, float], got) -> bool:
@@ -108,15 +121,17 @@ def check_every_formula(path: Path, result, tmp: Path) -> tuple[int, openpyxl.Wo
         return isinstance(got, (int, float)) and abs(got - want) <= REL * max(abs(want), scale)
 
     checked, problems, computed = formula_problems(
-        path, tmp, lambda book: expected_values(book, result), agrees)
+        path, tmp, lambda book: expected_values(book, result, constant), agrees)
     assert not problems, f"{len(problems)} of {checked} formulas differ, e.g. {problems[:5]}"
     return checked, computed
 
 
 def test_libreoffice_computes_every_formula_as_python(tmp_path):
+    # in constant prices: their columns are checked here, the nominal ones on the shipped
+    # valuation below
     result = synthetic_result()
-    path = write_valuation_workbook(result, tmp_path / "valuation.xlsx")
-    checked, computed = check_every_formula(path, result, tmp_path)
+    path = write_valuation_workbook(result, tmp_path / "valuation.xlsx", prices="constant")
+    checked, computed = check_every_formula(path, result, tmp_path, constant=True)
     assert checked >= 11 * len(result.yearly) + 10  # 11 derived columns a year, indicators
     # text that looked like a formula came through LibreOffice as text
     texts = {c.value for ws in computed for row in ws.iter_rows() for c in row

@@ -24,7 +24,9 @@ from actuary.studies.stochastic.demography import entrants_batch, project_batch,
 from actuary.studies.stochastic.generator import (
     ProcessSpec, draw_normals, simulate, stationary_moments,
 )
-from actuary.studies.stochastic.model import HELD, LEGISLATED, build_model, frame_batch
+from actuary.studies.stochastic.model import (
+    HELD, LEGISLATED, build_model, demographic_fields, frame_batch,
+)
 from actuary.studies.stochastic.results import Results, depletion_table
 from actuary.studies.stochastic.survival import scaled_survival
 from actuary.studies.stochastic.runner import run_batch
@@ -239,17 +241,32 @@ def test_record_route_is_the_basis_route(model):
     assert np.ptp(pairs[0][0].scalars["gap_75"]) > 1e-4
 
 
-def test_record_route_refuses_what_a_basis_refuses(model):
-    from actuary.studies.stochastic.full import check_fields, kernel_base
+def test_record_route_without_a_population_frame():
+    """Self-employed default: new entrants follow a growth rate, not the frame; the
+    scenarios move the economy and the insured's mortality only."""
+    aset = load_basis("self_employed_default")
+    small = build_model(aset, load_population(aset, None), horizon=30)
+    assert small.frame is None
+    fast = run_batch(small, 2, 0, 2, "full")
+    ref = run_batch(small, 2, 0, 2, "full", route="basis")
+    for name, arr in ref.yearly.items():
+        np.testing.assert_allclose(fast.yearly[name], arr, rtol=1e-12, atol=0, err_msg=name)
+    for name, arr in ref.scalars.items():
+        np.testing.assert_allclose(fast.scalars[name], arr, rtol=1e-12, atol=0, err_msg=name)
 
-    base = kernel_base(model.basis)
-    q = model.basis.mortality[None].copy()
-    q[0, 3, 1, 50] = np.nan
+
+def test_record_route_refuses_what_a_basis_refuses(model):
+    from actuary.studies.stochastic.full import kernel_base, project_full, with_arrays
+
+    T, Y = model.n_years, model.n_years + 1
+    x, z = np.zeros((1, Y, 3)), np.zeros((1, Y, 4))
+    z[0, 7, 1] = np.nan  # a scenario without a multiplier of the force of mortality
     with pytest.raises(ValueError, match="mortality"):
-        check_fields(base, {"mortality": q})
+        project_full(model, x, z)
+    with pytest.raises(ValueError, match="mortality"), np.errstate(invalid="ignore"):
+        model.basis.with_(**demographic_fields(model, z[0], None, None))  # so does a Basis
     with pytest.raises(KeyError, match="no kernel record"):
-        from actuary.studies.stochastic.full import scenario_inputs
-        scenario_inputs(base, {"not_a_field": q}, 0)
+        with_arrays(kernel_base(model.basis), {"not_a_field": np.zeros(T)})
 
 
 def test_depletion_probability_never_falls():

@@ -3,40 +3,40 @@
 The route of :func:`~actuary.studies.stochastic.model.scenario_basis` (a validated
 :class:`~actuary.engine.basis.Basis` per scenario, then
 :func:`~actuary.engine.projection.project`) spends about 1 ms a scenario in Python holding
-the GIL (the Basis's validation, the Projection's sums), a quarter of the kernel's 3.7 ms,
-and the two threads of a run wait for each other there. Here:
+the GIL (the Basis's validation, the Projection's sums), and the numpy demography of a
+piece of scenarios as much again, beside the kernel's 3.7 ms. Here:
 
 * the kernel's records (:func:`actuary.engine.records.kernel_inputs`) are built once from
-  the deterministic basis; a scenario replaces, by name (``_replace``), only the record
-  fields it changes - those with the name of a basis field the scenario moves - so fields
-  the engine adds to its records later flow through untouched;
-* the scenario fields of a piece of scenarios are computed at once, with a leading scenario
-  axis (:func:`~actuary.studies.stochastic.model.economic_fields`,
-  :func:`~actuary.studies.stochastic.model.demographic_fields`: the same functions, the
-  same arithmetic row by row), and checked once per piece the way ``Basis`` checks them
-  (finite; probabilities in [0, 1]);
-* a numba function (GIL released) runs the kernel and keeps only what the run stores:
-  the flows ``[T, 2, K]`` and the contributors and pensioners by year; the people and
-  masses by age are dropped at once, so memory is bounded by the piece.
+  the deterministic basis; the fields a scenario moves are replaced, by name
+  (``_replace``), with scratch arrays (:class:`~actuary.studies.stochastic.full_kernel.Scratch`),
+  so fields the engine adds to its records later flow through untouched;
+* the yearly economic fields of the whole batch are computed with numpy
+  (:func:`~actuary.studies.stochastic.model.economic_series`, the Basis route's own
+  function) and checked the way ``Basis`` checks them (finite);
+* one numba call per thread (:func:`~actuary.studies.stochastic.full_kernel.run_scenarios`,
+  GIL released) works through its scenarios: fills the scratch arrays (the entrants'
+  wage, the insured's mortality, the national population, covered population and
+  entrants), runs the kernel, and keeps the flows and people the run stores. Memory is the
+  scratch arrays and the per-year results: nothing of size ``[n, T, 2, 111]``.
 
-What stays in Python per scenario is a dictionary of row views and three ``_replace``
-calls (a few microseconds). The tests check this route against the Basis route to
-1e-12 on every stored measure.
+The tests check this route against the Basis route to 1e-12 on every stored measure.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
-from actuary.engine.kernels import project_kernel
 from actuary.engine.records import KernelInputs, kernel_inputs
-from actuary.engine.state import N_FLOWS, STATUS_ACTIVE, STATUS_INVALIDITY, STATUS_OLD_AGE
+from actuary.studies.stochastic.full_kernel import (
+    FRAME_OUT, OUT, FrameConst, InsuredConst, Scratch, run_scenarios,
+)
+from actuary.studies.stochastic.model import StochasticModel, economic_series, fertility_factor
+from actuary.studies.stochastic.survival import log_survival
 
-__all__ = ["KernelBase", "kernel_base", "scenario_inputs", "check_fields", "project_piece",
-           "MEASURE_ONLY"]
+__all__ = ["KernelBase", "kernel_base", "with_arrays", "project_full", "MEASURE_ONLY"]
 
 #: Scenario fields no kernel record holds: the return only rolls the reserve forward.
 MEASURE_ONLY = frozenset({"investment_return"})
@@ -50,10 +50,14 @@ class KernelBase:
     inputs: KernelInputs
     where: dict[str, str]  # record field name -> record name in KernelInputs
 
-    def record_of(self, name: str) -> str | None:
-        """The record holding the basis field ``name`` (None: a field of the measures)."""
-        if name in MEASURE_ONLY:
-            return None
+    def record_of(self, name: str) -> str:
+        """The record holding the basis field ``name``.
+
+        Raises
+        ------
+        KeyError
+            If no record has a field of that name (a renamed record field).
+        """
         try:
             return self.where[name]
         except KeyError:
@@ -73,74 +77,113 @@ def kernel_base(basis) -> KernelBase:
     return KernelBase(inputs, where)
 
 
-def scenario_inputs(base: KernelBase, fields: dict[str, np.ndarray], k: int) -> KernelInputs:
-    """The kernel's records of row ``k`` of the batched scenario ``fields``."""
+def with_arrays(base: KernelBase, arrays: dict[str, np.ndarray]) -> KernelInputs:
+    """The base records with the fields named in ``arrays`` replaced by those arrays."""
     changes: dict[str, dict[str, np.ndarray]] = {}
-    for name, arr in fields.items():
-        rec = base.record_of(name)
-        if rec is not None:
-            changes.setdefault(rec, {})[name] = arr[k]
+    for name, arr in arrays.items():
+        changes.setdefault(base.record_of(name), {})[name] = arr
     inputs = base.inputs
     return inputs._replace(**{rec: getattr(inputs, rec)._replace(**c)
                               for rec, c in changes.items()})
 
 
-_PROBABILITIES = ("mortality", "disabled_mortality")
+def _frame_const(model: StochasticModel) -> FrameConst | None:
+    fr, T = model.frame, model.n_years
+    if fr is None:
+        return None
+    e, r, inv = (np.array(a, dtype=float) for a in (fr.exit_rate, fr.reentry, fr.invalidity))
+    e[:, -1] = inv[:, -1] = r[:, -1] = 0.0  # the last age closes the table (entrants_batch)
+    employed = fr.population * fr.employed_share
+    c = np.ascontiguousarray
+    return FrameConst(
+        base=c(fr.base, dtype=float), mortality=c(fr.mortality, dtype=float),
+        log_survival=log_survival(c(fr.mortality, dtype=float)),
+        fertility=c(fr.fertility, dtype=float), srb=c(fr.srb, dtype=float),
+        migration=c(fr.migration, dtype=float), population=c(fr.population, dtype=float),
+        employed=c(employed), employed_share=c(fr.employed_share, dtype=float),
+        sector=c(fr.sector_employed, dtype=float), covered=c(fr.covered, dtype=float),
+        exit_rate=e, reentry=r, invalidity=inv, det_target=fr.covered[1:].sum(axis=(1, 2)),
+        det_employed=(fr.population[:T] * fr.employed_share[:T]).sum(axis=(1, 2)))
 
 
-def check_fields(base: KernelBase, fields: dict[str, np.ndarray]) -> None:
-    """Make the batched fields C-contiguous float arrays and check them as ``Basis`` does:
-    finite (a sum is finite only if every term is), mortality in [0, 1]. (Death +
-    invalidity + exit of actives at most 1 holds by construction:
-    :func:`~actuary.studies.stochastic.model.demographic_fields` caps the scenario's
-    mortality at ``1 - invalidity - exit``.)
-
-    Raises
-    ------
-    ValueError
-        Naming the field (as ``Basis`` would for the scenario's basis).
-    """
-    for name, arr in fields.items():
-        arr = np.ascontiguousarray(arr, dtype=np.float64)
-        if not np.isfinite(arr.sum()):
-            raise ValueError(f"scenario field {name} has non-finite (or overflowing) values")
-        if name in _PROBABILITIES and (arr.min() < 0 or arr.max() > 1):
-            raise ValueError(f"scenario field {name} must be probabilities in [0, 1]")
-        fields[name] = arr
+def _insured_const(model: StochasticModel) -> InsuredConst:
+    b = model.basis
+    cap = np.where(b.invalidity + b.exit > 0, 1.0 - b.invalidity - b.exit, 1.0)
+    return InsuredConst(b.mortality, np.ascontiguousarray(model.log_survival), cap,
+                        np.ascontiguousarray(model.disabled_factor, dtype=float),
+                        b.target_actives, b.entrant_wage)
 
 
-@numba.njit(cache=True, nogil=True)
-def _project_one(inputs, k, flows_out, people_out):
-    """Project one scenario; ``flows_out[k] = flows``, ``people_out[k] = (contributors,
-    old-age and invalidity pensioners)`` on 1 January of each projection year."""
-    flows, people, masses = project_kernel(*inputs)
-    T = flows.shape[0]
-    flows_out[k] = flows
-    for t in range(T):
-        act = 0.0
-        pen = 0.0
-        for s in range(people.shape[2]):
-            for x in range(people.shape[3]):
-                act += people[t, STATUS_ACTIVE, s, x]
-                pen += people[t, STATUS_OLD_AGE, s, x] + people[t, STATUS_INVALIDITY, s, x]
-        people_out[k, 0, t] = act
-        people_out[k, 1, t] = pen
+def _finite(name: str, arr: np.ndarray) -> np.ndarray:
+    arr = np.ascontiguousarray(arr, dtype=np.float64)
+    if not np.isfinite(arr.sum()):  # a sum is finite only if every term is
+        raise ValueError(f"scenario field {name} has non-finite (or overflowing) values")
+    return arr
 
 
-def project_piece(base: KernelBase, fields: dict[str, np.ndarray]
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Project every scenario of the batched ``fields`` (checked by :func:`check_fields`).
+def project_full(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: int = 1
+                 ) -> tuple[dict[str, np.ndarray], dict]:
+    """Project scenarios ``x [n, Y, 3]``, ``z [n, Y, 4]`` (the generator's deviations).
 
     Returns
     -------
-    flows, people
-        ``[n, T, 2, N_FLOWS]`` (the kernel's flows) and ``[n, 2, T]`` (contributors,
-        old-age plus invalidity pensioners, 1 January of each projection year).
+    flows, frame
+        ``flows``: ``earnings``, ``contributions``, ``benefits``, ``refunds``,
+        ``interest``, ``contributors``, ``pensioners`` ``[n, T]``; ``frame``:
+        ``population``, ``employed_ratio``, ``tfr`` ``[n, T]`` and ``clipped`` (cells of
+        the national projections set to 0), or empty without a population frame.
+
+    With ``threads`` > 1 the scenarios are cut into that many consecutive parts, one
+    numba call each, in threads of their own; a scenario's numbers do not depend on it.
     """
-    n = next(iter(fields.values())).shape[0]
-    T = base.inputs.rules.contribution_rate.shape[0]
-    flows = np.empty((n, T, 2, N_FLOWS))
-    people = np.empty((n, 2, T))
-    for k in range(n):
-        _project_one(scenario_inputs(base, fields, k), k, flows, people)
-    return flows, people
+    n, T = x.shape[0], model.n_years
+    base = kernel_base(model.basis)
+    econ = economic_series(model, x)
+    level = _finite("wage_level", econ.pop("wage_level"))
+    interest = _finite("investment_return", econ.pop("investment_return"))
+    names = tuple(econ)
+    yearly = np.ascontiguousarray(np.stack([_finite(k, econ[k]) for k in names], axis=1))
+    factor = _finite("mortality factor", np.exp(z[:, :T, 1:3]))
+    fr = _frame_const(model)
+    frame: dict = {}
+    if fr is not None:
+        tfr, fert_factor = fertility_factor(model, z)
+        fert_factor = _finite("fertility factor", fert_factor)
+        mig_factor = _finite("migration factor", 1.0 + z[:, :T, 3])
+        frame["tfr"] = tfr
+    else:
+        fert_factor = mig_factor = np.ones((n, T))
+    ins = _insured_const(model)
+    out = np.empty((n, len(OUT), T))
+    frame_out = np.empty((n, len(FRAME_OUT), T))
+    clipped = np.zeros(n, dtype=np.int64)
+
+    def part(bounds: tuple[int, int]) -> None:
+        lo, hi = bounds
+        b = model.basis
+        scratch = Scratch(tuple(np.empty(T) for _ in names), np.empty_like(b.entrant_wage),
+                          np.empty_like(b.mortality), np.empty_like(b.mortality),
+                          b.target_actives.copy(), np.empty_like(b.entrant_distribution))
+        arrays = dict(zip(names, scratch.yearly))
+        arrays.update(entrant_wage=scratch.entrant_wage, mortality=scratch.mortality,
+                      disabled_mortality=scratch.disabled_mortality)
+        if fr is not None:
+            arrays.update(target_actives=scratch.target_actives,
+                          entrant_distribution=scratch.entrant_distribution)
+        run_scenarios(with_arrays(base, arrays), scratch, yearly[lo:hi], level[lo:hi],
+                      factor[lo:hi], fert_factor[lo:hi], mig_factor[lo:hi], fr, ins,
+                      out[lo:hi], frame_out[lo:hi], clipped[lo:hi])
+
+    cuts = np.linspace(0, n, max(1, min(threads, n)) + 1).astype(int)
+    parts = [(int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:])]
+    if len(parts) > 1:
+        with ThreadPoolExecutor(len(parts)) as pool:
+            list(pool.map(part, parts))
+    else:
+        part(parts[0])
+    flows = {name: out[:, j] for j, name in enumerate(OUT)}
+    flows["interest"] = interest
+    if fr is not None:
+        frame.update({name: frame_out[:, j] for j, name in enumerate(FRAME_OUT)})
+        frame["clipped"] = int(clipped.sum())
+    return flows, frame

@@ -31,8 +31,8 @@ from actuary.studies.stochastic.demography import entrants_batch, project_batch,
 from actuary.studies.stochastic.generator import ProcessSpec, demographic_spec, economic_spec
 from actuary.studies.stochastic.survival import scaled_survival
 
-__all__ = ["StochasticModel", "build_model", "economic_fields", "demographic_fields",
-           "scenario_basis", "scenario_fields", "INDEXED_AMOUNTS"]
+__all__ = ["StochasticModel", "build_model", "economic_fields", "economic_series",
+           "demographic_fields", "scenario_basis", "INDEXED_AMOUNTS"]
 
 #: Basis fields built from scheme amounts that may follow an index (field -> parameter, factor).
 INDEXED_AMOUNTS = {"wage_floor": ("wage_floor", 12.0), "wage_ceiling": ("wage_ceiling", 12.0),
@@ -187,6 +187,16 @@ def economic_fields(model: StochasticModel, x: np.ndarray) -> dict[str, np.ndarr
     """Basis fields of an economic scenario (deviations ``x [Y, 3]``), or of a batch
     (``x [n, Y, 3]``: every field gets the leading axis; each row is computed exactly as
     the scenario alone)."""
+    out = economic_series(model, x)
+    level = out.pop("wage_level")
+    out["entrant_wage"] = model.basis.entrant_wage * level[..., None, None]
+    return out
+
+
+def economic_series(model: StochasticModel, x: np.ndarray) -> dict[str, np.ndarray]:
+    """:func:`economic_fields` without ``entrant_wage`` ``[..., T, 2, 111]``, which is the
+    basis's times ``wage_level`` ``[..., T]`` (returned in its place): the yearly
+    fields of the scenario(s), ``[..., T]`` each."""
     b, T = model.basis, model.n_years
     idx = economic_paths(model, x)
     det = model.index_paths
@@ -199,8 +209,7 @@ def economic_fields(model: StochasticModel, x: np.ndarray) -> dict[str, np.ndarr
     level = np.cumprod(1.0 + wage, axis=-1) / np.cumprod(1.0 + b.wage_growth)
     out = {"wage_growth": wage, "revaluation": series(model.reval_choice, 1),
            "indexation": series(model.index_choice, 0),
-           "investment_return": idx["investment_return"][..., :T],
-           "entrant_wage": b.entrant_wage * level[..., None, None]}
+           "investment_return": idx["investment_return"][..., :T], "wage_level": level}
     years = model.years
     for fld, (name, last_year, values) in model.indexed.items():
         ratio = np.ones(lead + (T,))
@@ -244,11 +253,7 @@ def frame_batch(model: StochasticModel, z: np.ndarray) -> dict[str, np.ndarray]:
     n = z.shape[0]
     if fr is None:
         return {}
-    tfr = fr.tfr
-    floor = float(_min_tfr(model))
-    new_tfr = np.maximum(tfr[None, :] + z[:, :T, 0], floor)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fert_factor = np.where(tfr[None, :] > 0, new_tfr / tfr[None, :], 1.0)
+    new_tfr, fert_factor = fertility_factor(model, z)
     fert = fr.fertility[None] * fert_factor[:, :, None]
     q, s_birth, S = scaled_survival(fr.mortality, np.exp(z[:, :T, 1:3]))
     mig = fr.migration[None] * (1.0 + z[:, :T, 3])[:, :, None, None]
@@ -276,25 +281,22 @@ def frame_batch(model: StochasticModel, z: np.ndarray) -> dict[str, np.ndarray]:
             "tfr": new_tfr}
 
 
+def fertility_factor(model: StochasticModel, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(TFR [n, T], factor [n, T])`` of scenarios ``z [n, Y, 4]``: the basis's TFR plus
+    the deviation, at least the set's minimum, and its ratio to the basis's TFR (1 where
+    that is 0), which multiplies the fertility rates at every age."""
+    tfr, T = model.frame.tfr, model.n_years
+    new_tfr = np.maximum(tfr[None, :] + z[:, :T, 0], float(_min_tfr(model)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.where(tfr[None, :] > 0, new_tfr / tfr[None, :], 1.0)
+    return new_tfr, factor
+
+
 def _min_tfr(model: StochasticModel) -> float:
     from actuary.studies.stochastic.generator import section
 
     f = section(model.aset).demographic.fertility.minimum_tfr
     return float(f.yearly(model.aset.first_year, model.aset.first_year, "start")[0])
-
-
-def scenario_fields(model: StochasticModel, x: np.ndarray, z: np.ndarray | None,
-                    frame: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-    """The basis fields of scenarios ``x [n, Y, 3]``, ``z [n, Y, 4]`` (None: the basis's
-    demography) with :func:`frame_batch`'s result for the same ``n`` scenarios: each
-    field with a leading scenario axis."""
-    fields = economic_fields(model, x)
-    if z is not None:
-        target = dist = None
-        if frame:
-            target, dist = frame["target_ratio"], frame["distribution"]
-        fields.update(demographic_fields(model, z, target, dist))
-    return fields
 
 
 def scenario_basis(model: StochasticModel, x: np.ndarray, z: np.ndarray | None,

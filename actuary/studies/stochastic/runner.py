@@ -23,18 +23,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from actuary.engine.projection import BENEFIT_FLOWS, project
-from actuary.engine.state import (
-    FLOW_CONTRIBUTIONS, FLOW_EARNINGS, FLOW_REFUND, STATUS_ACTIVE, STATUS_INVALIDITY,
-    STATUS_OLD_AGE,
-)
+from actuary.engine.projection import project
+from actuary.engine.state import FLOW_REFUND, STATUS_ACTIVE, STATUS_INVALIDITY, STATUS_OLD_AGE
 from actuary.frame.population import life_expectancy
 from actuary.studies.stochastic import measures as ms
 from actuary.studies.stochastic.demography import scaled_mortality
-from actuary.studies.stochastic.full import check_fields, kernel_base, project_piece
+from actuary.studies.stochastic.full import project_full
 from actuary.studies.stochastic.generator import draw_normals, simulate
 from actuary.studies.stochastic.model import (
-    LEGISLATED, StochasticModel, frame_batch, scenario_basis, scenario_fields, wage_level_ratio,
+    LEGISLATED, StochasticModel, frame_batch, scenario_basis, wage_level_ratio,
 )
 
 __all__ = ["BatchResult", "run_batch", "YEARLY", "CALIBRATION_YEARS", "MODES"]
@@ -86,45 +83,33 @@ def _full_flows(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: i
                 route: str = "records"):
     """Project every scenario of the batch; flows ``[n, T]``, people counts and the frame.
 
-    ``route``: ``"records"`` (:mod:`actuary.studies.stochastic.full`: the kernel's records
-    of the basis with the scenario's arrays replaced) or ``"basis"`` (a validated ``Basis``
-    and :func:`~actuary.engine.projection.project` per scenario: the slower reference the
-    tests compare the first with).
+    ``route``: ``"records"`` (:func:`actuary.studies.stochastic.full.project_full`: the
+    kernel's records of the basis with the scenario's arrays in place, one numba call per
+    thread) or ``"basis"`` (a validated ``Basis`` and
+    :func:`~actuary.engine.projection.project` per scenario: the slower reference the tests
+    compare the first with).
 
     With ``threads`` > 1 the batch is cut into that many consecutive parts, each worked
-    through (its frame, then its projections) by a thread of its own: the engine and the
-    demography's kernels release the GIL. A scenario's numbers do not depend on the part.
+    through by a thread of its own: the engine and the demography's kernels release the
+    GIL. A scenario's numbers do not depend on the part.
     """
+    if route == "records":
+        return project_full(model, x, z, threads)
+    if route != "basis":
+        raise ValueError(f"route must be 'records' or 'basis', not {route!r}")
     n, T = x.shape[0], model.n_years
     out = {k: np.empty((n, T)) for k in _FLOW_KEYS}
-    base = kernel_base(model.basis) if route == "records" else None
 
-    def basis_route(lo: int, hi: int, frame: dict) -> None:
-        for k in range(lo, hi):
-            basis = scenario_basis(model, x[k], z[k], frame, k - lo)
-            proj = project(basis)
-            out["earnings"][k] = proj.earnings
-            out["contributions"][k] = proj.contributions
-            out["benefits"][k] = proj.benefits
-            out["refunds"][k] = proj.flows[:, :, FLOW_REFUND].sum(axis=1)
-            out["interest"][k] = basis.investment_return
-            out["contributors"][k] = _people(proj, STATUS_ACTIVE)
-            out["pensioners"][k] = _people(proj, STATUS_OLD_AGE) + _people(proj, STATUS_INVALIDITY)
-
-    def records_route(lo: int, hi: int, frame: dict) -> None:
-        fields = scenario_fields(model, x[lo:hi], z[lo:hi], frame)
-        check_fields(base, fields)
-        flows, people = project_piece(base, fields)
-        # the Projection's own sums (the same numpy reductions, row by row)
-        out["earnings"][lo:hi] = flows[..., FLOW_EARNINGS].sum(axis=2)
-        out["contributions"][lo:hi] = flows[..., FLOW_CONTRIBUTIONS].sum(axis=2)
-        out["benefits"][lo:hi] = flows[..., list(BENEFIT_FLOWS)].sum(axis=(2, 3))
-        out["refunds"][lo:hi] = flows[..., FLOW_REFUND].sum(axis=2)
-        out["interest"][lo:hi] = fields["investment_return"]
-        out["contributors"][lo:hi] = people[:, 0]
-        out["pensioners"][lo:hi] = people[:, 1]
-
-    work = records_route if route == "records" else basis_route
+    def one(k: int, frame: dict, row: int) -> None:
+        basis = scenario_basis(model, x[k], z[k], frame, row)
+        proj = project(basis)
+        out["earnings"][k] = proj.earnings
+        out["contributions"][k] = proj.contributions
+        out["benefits"][k] = proj.benefits
+        out["refunds"][k] = proj.flows[:, :, FLOW_REFUND].sum(axis=1)
+        out["interest"][k] = basis.investment_return
+        out["contributors"][k] = _people(proj, STATUS_ACTIVE)
+        out["pensioners"][k] = _people(proj, STATUS_OLD_AGE) + _people(proj, STATUS_INVALIDITY)
 
     def part(bounds: tuple[int, int]) -> list[dict]:
         # small pieces: the frame's arrays [n, T, 2, 111] stay small enough to be cheap
@@ -132,7 +117,8 @@ def _full_flows(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: i
         for lo in range(bounds[0], bounds[1], _PIECE):
             hi = min(lo + _PIECE, bounds[1])
             frame = frame_batch(model, z[lo:hi])
-            work(lo, hi, frame)
+            for k in range(lo, hi):
+                one(k, frame, k - lo)
             frames.append(frame)
         return frames
 

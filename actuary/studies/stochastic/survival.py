@@ -18,7 +18,7 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["scaled_survival"]
+__all__ = ["scaled_survival", "survival_kernel", "log_survival"]
 
 _A0_ITERATIONS = 100  # as the frame's infant rate
 
@@ -32,28 +32,50 @@ def _a0(m0: float, sex: int) -> float:
 
 
 @numba.njit(cache=True, nogil=True)
-def _kernel(q_det, factor, s_birth, S, q_out):
+def log_survival(q):
+    """``log(1 - q)`` cell by cell (``-inf`` where ``q`` is 1): the force of mortality of
+    each year of age, negated, for :func:`survival_kernel`."""
+    out = np.empty_like(q)
+    flat_q = q.reshape(-1)
+    flat = out.reshape(-1)
+    for i in range(flat_q.size):
+        flat[i] = math.log1p(-flat_q[i]) if flat_q[i] < 1.0 else -math.inf
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def survival_kernel(q_det, log_p, factor, s_birth, S, q_out):
+    """Fill ``q_out``, ``s_birth`` and ``S`` of ``n`` scenarios (see :func:`scaled_survival`):
+    ``q_det [T, 2, 111]``, its :func:`log_survival` ``log_p``, ``factor [n, T, 2]``.
+
+    The scaled table's force of mortality is ``-factor x log_p`` (the identity
+    ``-log(1 - q') = factor x -log(1 - q)``, not recomputed from ``q'``: the two differ by
+    rounding only)."""
     n, T, n_sex = factor.shape
     n_age = q_det.shape[2]
     top = n_age - 1
     L = np.empty(n_age)
+    force = np.empty(n_age)
     for k in range(n):
         for t in range(T):
             for s in range(n_sex):
                 c = factor[k, t, s]
                 q = q_out[k, t, s]
+                lp = log_p[t, s]
                 for x in range(n_age):
                     qd = q_det[t, s, x]
                     if c == 1.0 or qd >= 1.0:
                         q[x] = qd
+                        force[x] = -lp[x]
                     else:
-                        q[x] = -math.expm1(c * math.log1p(-qd))
+                        force[x] = -(c * lp[x])
+                        q[x] = -math.expm1(c * lp[x])
                 # person-years: constant force within each year of age
                 l = 1.0
                 m_109 = 0.0
                 for x in range(n_age):
                     qx = q[x]
-                    m = -math.log1p(-qx) if qx < 1.0 else math.inf
+                    m = force[x] if qx < 1.0 else math.inf
                     if qx > 1e-12:
                         frac = qx / m if math.isfinite(m) else 0.0
                     else:
@@ -96,5 +118,5 @@ def scaled_survival(q: np.ndarray, factor: np.ndarray
     s_birth = np.empty((n, T, n_sex))
     S = np.empty((n, T, n_sex, q.shape[2]))
     q_out = np.empty((n, T, n_sex, q.shape[2]))
-    _kernel(q, factor, s_birth, S, q_out)
+    survival_kernel(q, log_survival(q), factor, s_birth, S, q_out)
     return q_out, s_birth, S

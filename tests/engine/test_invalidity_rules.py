@@ -1,0 +1,142 @@
+"""Invalidity rules of issue 13, rule 7, in both engines.
+
+(a) service credited to the pension age: an invalidity pension is ``accrual x reference
+    wage x (credited years + share x years left to the pension age)``; hand cases in both
+    engines (present values with the life-table functions), kernels = references.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).parents[1] / "members"))
+from conftest import make_basis  # noqa: E402
+from reference_members import value_members_reference  # noqa: E402
+from reference_projection import project_reference  # noqa: E402
+from test_closed_group import random_members  # noqa: E402
+
+from actuary.analysis.sensitivity import overlay  # noqa: E402
+from actuary.analysis.valuation import load_population  # noqa: E402
+from actuary.assumptions import load_basis  # noqa: E402
+from actuary.engine import state as S  # noqa: E402
+from actuary.engine.build import build_basis  # noqa: E402
+from actuary.engine.basis import SchemeRules, StartingState  # noqa: E402
+from actuary.engine.member_kernel import MEMBER_ACTIVE  # noqa: E402
+from actuary.engine.projection import project, run_kernel  # noqa: E402
+from actuary.life.lifetable import LifeTable  # noqa: E402
+from actuary.members.closed_group import MemberSet, value_members  # noqa: E402
+
+ACC, WAGE, CAREER, YEARS = 0.015, 10e6, 80e6, 10
+
+
+def _one_man(age: int, T: int, **rules):
+    """A man of ``age`` on 1 January, active with 10 credited years, wage 10M and career
+    80M KHR a year; no floor or ceiling, pension age 60, death 1% the only decrement but
+    for invalidity 1% at his age in the first year; pensions indexed 2%; no survivors'
+    pension, lump sum or funeral grant."""
+    b = make_basis(5, T, entrants=False, sigma=0.0,
+                   rules=SchemeRules(survivor_rate=0.0, funeral_grant_months=0.0,
+                                     survivor_lump_sum_months=0.0, **rules))
+    q = np.full((T, 2, 111), 0.01)
+    q[:, :, -1] = 1.0
+    inv = np.zeros((T, 2, 111))
+    inv[0, 0, age] = 0.01
+    zeros, z = np.zeros((T, 2, 111)), np.zeros(T)
+    start = StartingState.empty()
+    start.active_count[0, age, YEARS] = 1.0
+    start.active_wage[0, age, YEARS] = WAGE
+    start.active_career[0, age, YEARS] = CAREER
+    return b.with_(start=start, pension_age=np.full(T, 60), contribution_rate=np.full(T, 0.1),
+                   contribution_factor=np.ones(T), credit_factor=np.ones(T), density=np.ones(T),
+                   wage_floor=z, wage_ceiling=z, accrual_rate=np.full(T, ACC),
+                   minimum_pension=z, revaluation=z, indexation=np.full(T, 0.02),
+                   wage_growth=z, funeral_grant_minimum=z, mortality=q, disabled_mortality=q,
+                   invalidity=inv, exit=zeros, reentry=zeros)
+
+
+def _hand_pension(age: int, share: float) -> tuple[float, float]:
+    """(h, pension of the 1% becoming invalid, KHR a year): invalid mid-way through the part
+    h of the year he is a member (to his 60th birthday at 59), aged age + 1/2 on 1 January;
+    the reference wage is the career at the invalidity over the credited years then."""
+    h = 0.5 if age == 59 else 1.0
+    years = YEARS + 0.5 * h  # a full year's credit times h, half of it at the invalidity
+    career = CAREER + 0.5 * h * WAGE
+    left = 60 - (age + 0.5 + 0.5 * h)
+    return h, h * 0.01 * ACC * career / years * (years + share * left)
+
+
+@pytest.mark.parametrize("age", [40, 59])
+@pytest.mark.parametrize("share", [0.0, 0.5, 1.0])
+def test_invalidity_pension_credits_the_years_to_the_pension_age_cohort(age, share):
+    h, pension = _hand_pension(age, share)
+    F = project(_one_man(age, 3, invalidity_credited_share=share)).flows[:, 0]
+    assert F[0, S.FLOW_NEW_INVALIDITY] == pytest.approx(0.01 * h, rel=1e-13)
+    assert F[0, S.FLOW_NEW_INVALIDITY_AMOUNT] == pytest.approx(pension, rel=1e-13)
+    # paid from the date of invalidity, then indexed at the year end
+    assert F[0, S.FLOW_INVALIDITY] == pytest.approx((1 - 0.5 * h) * pension, rel=1e-13)
+    assert F[1, S.FLOW_INVALIDITY] == pytest.approx(pension * 1.02 * (1 - 0.005), rel=1e-13)
+
+
+@pytest.mark.parametrize("age", [40, 59])
+def test_invalidity_pension_credits_the_years_to_the_pension_age_member(age):
+    T = 111 - age
+    share = 0.5
+    h, pension = _hand_pension(age, share)
+    basis = _one_man(age, T, invalidity_credited_share=share)
+    one = MemberSet(ids=np.array(["m"]), sex=[0], age=[age], status=[MEMBER_ACTIVE],
+                    years=[float(YEARS)], wage=[WAGE], career=[CAREER], pension=[0.0])
+    got = value_members(basis, one, discount=0.04)
+    v = 1 / 1.04
+    lt = LifeTable(basis.disabled_mortality[0, 0])
+    k = np.arange(110 - age)  # from next year, ages age + 1 .. 110
+    later = np.sum(v ** (k + 1.5) * 1.02 ** (k + 1)
+                   * np.array([lt.tpx(age + 1, kk) for kk in k]) * (1 - 0.5 * lt.qx[age + 1 + k]))
+    want = pension * (v**0.5 * (1 - 0.5 * h) + later)
+    assert got.totals["invalidity"] == pytest.approx(want, rel=1e-12)
+
+
+@pytest.mark.parametrize("final,sigma", [(False, 0.3), (True, 0.0), (True, 0.4)])
+def test_kernel_agrees_with_reference_with_credited_years(final, sigma):
+    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_credited_share=0.6,
+                        final_salary=final)
+    basis = make_basis(11, 35, rules=rules, sigma=sigma)
+    without = run_kernel(basis.with_(rules=SchemeRules(invalidity_minimum_rate=0.2,
+                                                       final_salary=final)))[0]
+    got = run_kernel(basis)
+    for a, b in zip(got, project_reference(basis)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-3)
+    # not vacuous: the credited years raise the new invalidity pensions
+    assert (got[0][:, :, S.FLOW_NEW_INVALIDITY_AMOUNT].sum()
+            > 1.2 * without[:, :, S.FLOW_NEW_INVALIDITY_AMOUNT].sum())
+
+
+def test_member_kernel_agrees_with_reference_with_credited_years():
+    members, _ = random_members(5)
+    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_credited_share=0.6)
+    basis = make_basis(5, 35, entrants=False, rules=rules)
+    got = value_members(basis, members, chunks=3)
+    want = value_members_reference(basis, members)
+    for name, ref in zip(("pvfc", "pvfb", "adl"), want):
+        np.testing.assert_allclose(got.by_member[name].to_numpy(), ref, rtol=1e-12, atol=1e-6,
+                                   err_msg=name)
+    plain = value_members(basis.with_(rules=SchemeRules(invalidity_minimum_rate=0.2)), members)
+    # (by 9%: the invalidity minimum of 20% of the reference wage binds for many)
+    assert got.totals["invalidity"] > 1.05 * plain.totals["invalidity"]
+
+
+def test_the_scheme_file_gives_the_credited_share():
+    aset = load_basis()
+    assert float(aset.scheme.parameters.invalidity_credited_share.value_at(date(2025, 1, 1))) == 0
+    pop = load_population(aset, None)
+    assert build_basis(aset, pop, horizon=2).rules.invalidity_credited_share == 0.0
+    half = overlay(aset, {"scheme.parameters.invalidity_credited_share.values":
+                          {"2022-10-01": 0.5}}, "half")
+    basis = build_basis(half, pop, horizon=2)
+    assert basis.rules.invalidity_credited_share == 0.5
+    assert basis.service_slots == 51  # the credit depends on each year of service
