@@ -188,6 +188,9 @@ class SchemeParameters(Strict):
     # share of the years from the invalidity to the pension age credited to an invalidity
     # pension, at the member's reference wage (absent = 0: the accrued pension only)
     invalidity_credited_share: DatedFraction | None = None
+    # months after the last contribution during which a member who stopped contributing
+    # is still covered for invalidity (absent = 0: none)
+    invalidity_cover_months: DatedMonths | None = None
 
 
 class SchemeDefinition(Strict):

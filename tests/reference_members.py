@@ -175,10 +175,13 @@ def value_members_reference(basis, members, discount=None):
             p_invp = np.where(ref_years > 0.0, np.maximum(p_invp, r.invalidity_minimum_rate * AP / safe), p_invp)
         p_inv = np.maximum(p_inv, minp * A)
         p_invp = np.maximum(p_invp, minp * A)
-        inv_n = (np.where(inv_slot, col(qi) * A, 0.0)).sum(1)
-        inv_p = (np.where(inv_slot & (A > 0), col(qi) * p_inv, 0.0)).sum(1)
-        inv_pp = (np.where(inv_slot & (A > 0), col(qi) * p_invp, 0.0)).sum(1)
-        to_leave = col(qw) + np.where(inv_slot, 0.0, col(qi))
+        # leavers with the condition invalid during their cover (rule 7b), in the year
+        q_cov = qw * g(mk.A_INVALIDITY) * np.minimum(r.invalidity_cover_years, y_left)
+        q_all = col(qi + q_cov)
+        inv_n = (np.where(inv_slot, q_all * A, 0.0)).sum(1)
+        inv_p = (np.where(inv_slot & (A > 0), q_all * p_inv, 0.0)).sum(1)
+        inv_pp = (np.where(inv_slot & (A > 0), q_all * p_invp, 0.0)).sum(1)
+        to_leave = col(qw) - np.where(inv_slot, col(q_cov), 0.0) + np.where(inv_slot, 0.0, col(qi))
         ln, lr, lrp = to_leave * A, to_leave * half, to_leave * AP
 
         # retirement at the year end: awards by slot, the shares with n and n + 1 years

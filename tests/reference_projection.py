@@ -221,11 +221,15 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         with np.errstate(invalid="ignore", divide="ignore"):
             p_floor = np.where(ref_years > 0, r.invalidity_minimum_rate * half_b / ref_years, 0)
         p_inv = np.maximum(p_inv, p_floor)  # the minimum pension: member by member
+        # leavers with the condition invalid during their cover (rule 7b), in the year
+        covered = an * QW * (qi[..., None] * np.minimum(r.invalidity_cover_years, y_left))
+        covered = np.where(inv_ok, covered, 0.0)
+        inval = inval + covered
         inv_mass = with_minimum_np(inval * p_inv, inval, minp, w, r.wage_floor[t],
                                    r.wage_ceiling[t], p.wage_sigma)
         new_inv_n = np.where(inv_ok, inval, 0).sum(axis=2)
         new_inv_p = np.where(inv_ok, inv_mass, 0).sum(axis=2)
-        leave = an * QW + np.where(inv_ok, 0, inval)
+        leave = an * QW - covered + np.where(inv_ok, 0, inval)
         F[:, S.FLOW_EXITS] += leave.sum(axis=(1, 2))
         stay = an - an * QD - an * QI - an * QW
         full_r = rpp + CR * cw

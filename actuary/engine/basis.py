@@ -69,6 +69,10 @@ class SchemeRules:
         Share of the years from the invalidity to the pension age credited to an
         invalidity pension, at the member's reference wage (0 = none: the accrued
         pension only).
+    invalidity_cover_years
+        Years after the last contribution during which a member who stopped
+        contributing (and has the invalidity condition) is still covered for invalidity
+        (0 = none; at most 2).
     """
 
     old_age_min_years: int = 1
@@ -84,6 +88,7 @@ class SchemeRules:
     final_salary: bool = False
     contributions_after_pension_age: bool = False
     invalidity_credited_share: float = 0.0
+    invalidity_cover_years: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -289,6 +289,7 @@ def build_basis(
         invalidity_credited_share=(
             0.0 if p.invalidity_credited_share is None
             else float(p.invalidity_credited_share.value_at(aset.valuation_date))),
+        invalidity_cover_years=_invalidity_cover_years(aset),
     )
     if np.any((early > 0) & (early < rules.old_age_min_years)):
         raise AssumptionError(
@@ -454,6 +455,27 @@ def _admin_rate(admin: Any, rate: Any, first_year: int, last_year: int,
     mean_rate = np.asarray(rate.yearly(first_year, last_year, "average", idx), dtype=float)
     plain = np.asarray(admin.yearly(first_year, last_year, "average", idx), dtype=float)
     return np.where(mean_rate > 0, both / np.where(mean_rate > 0, mean_rate, 1.0), plain)
+
+
+#: The longest cover for invalidity after the last contribution the kernels value (their
+#: invalidities during the cover are taken in the year of leaving: see project_kernel).
+MAX_COVER_MONTHS = 24
+
+
+def _invalidity_cover_years(aset: AssumptionSet) -> float:
+    """``scheme.parameters.invalidity_cover_months`` at the valuation date, in years (absent:
+    0, no cover after leaving); more than :data:`MAX_COVER_MONTHS` is refused."""
+    param = aset.scheme.parameters.invalidity_cover_months
+    if param is None:
+        return 0.0
+    months = float(param.value_at(aset.valuation_date))
+    if months > MAX_COVER_MONTHS:
+        raise AssumptionError(
+            "cover for invalidity after leaving is too long to value",
+            location="scheme.parameters.invalidity_cover_months", value=months,
+            expected=f"0 to {MAX_COVER_MONTHS} months (the invalidities of the cover are "
+                     "valued in the year of leaving)")
+    return months / 12.0
 
 
 def _contributions_after_pension_age(aset: AssumptionSet, last_year: int) -> bool:

@@ -38,6 +38,11 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
   :func:`actuary.engine.wages.pensions_with_minimum` for the rule and its approximations.
 * An invalidity pension credits a share of the years left to the pension age
   (``invalidity_credited_share``, :func:`actuary.engine.benefits.invalidity_accrual`).
+  Leavers with its condition stay covered ``c = invalidity_cover_years`` (at most to the
+  pension age): invalid with a chance ``q_i c`` taken in the year of leaving, on that
+  year's pension base; an invalidity ``c/2`` years after leaving on average is thus
+  awarded at the leaving (order ``c/2`` years early, at that age's rate) and the
+  cover's deaths and re-entries are not taken out (order ``c q``; exact for ``c = 0``).
 * Final-salary rule (``final_salary``): the pension is ``accrual x credited years x last
   wage`` instead, the last wage being the capped contributory wage of the final year of
   contribution. Inactive members then carry their last wage (revalued each year) in
@@ -194,7 +199,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
      wage_ceiling, accrual_rate, minimum_pension, funeral_grant_minimum, early_years,
      grant_months, old_age_min_years, invalidity_min_years, survivor_min_years, refund_share,
      survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
-     invalidity_minimum_rate, before_pension, inv_credit) = rules
+     invalidity_minimum_rate, before_pension, inv_credit, cover) = rules
     (density, revaluation, indexation, wage_growth, target_actives, entrant_distribution,
      entrant_wage, salary_growth, wage_sigma) = paths
     (mortality, disabled_mortality, invalidity, exit_rate, reentry, share_married,
@@ -325,6 +330,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 mw = h * qw
                 m_credit = h * credit
                 m_half = h * half_f
+                # leavers' invalidity during their cover (to the pension age at most)
+                mc = mw * qi * (cover if cover < y_inv else y_inv)
                 sg = salary_growth[s, x]
                 m = share_married[s, x]
                 anyone = 1.0 - (1.0 - m) * (1.0 - child_probability[s, x])
@@ -406,12 +413,14 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         lr_m = mw * xb
                         if mi > 0.0 and cnt > 0.0:
                             if n >= invalidity_min_years:
+                                ln -= mc * cnt  # invalid during the cover
+                                lr_m -= mc * xb
                                 p_inv = invalidity_mass(
                                     half, invalidity_accrual(acc, inv_credit, y_inv, n + m_half),
                                     invalidity_floor_rate(invalidity_minimum_rate, n + m_half),
                                     minp, cnt, (w, last_cw, floor, ceiling, wage_sigma))
-                                inv_n += mi * cnt
-                                inv_p += mi * p_inv
+                                inv_n += (mi + mc) * cnt
+                                inv_p += (mi + mc) * p_inv
                             else:
                                 ln += mi * cnt
                                 lr_m += mi * xb

@@ -275,7 +275,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
     refund_share, lump_months = rules.refund_share, rules.lump_sum_months
     fm, inv_min_rate = rules.funeral_months / 12.0, rules.invalidity_minimum_rate
     before_pension = rules.before_pension
-    inv_credit = rules.invalidity_credited_share
+    inv_credit, cover = rules.invalidity_credited_share, rules.invalidity_cover_years
     n_years = ysa.shape[0]
     n_age = ysa.shape[2]
     n_slots = slots.shape[0] // _N_SLOT
@@ -339,6 +339,8 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
         qi = h * (0.0 if last else ysa[t, s, x, A_INVALIDITY])
         qw = h * (0.0 if last else ysa[t, s, x, A_EXIT])
         back_rate = 0.0 if last else ysa[t, s, x, A_REENTRY]
+        # leavers' invalidity during their cover, taken in the year of leaving (the cohort's)
+        q_cover = qw * (0.0 if last else ysa[t, s, x, A_INVALIDITY]) * min(cover, y_inv)
         retire = xn >= yearly[t, Y_PENSION_AGE]
         rate = yearly[t, Y_RATE]
         dens = yearly[t, Y_DENSITY]
@@ -389,11 +391,13 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             fl = floor * cnt
             ce = ceiling * cnt if ceiling > 0.0 else np.inf
             inv_ok = qi > 0.0 and n >= imin
-            q_inv = qi if inv_ok else 0.0  # becoming invalid with a pension
+            q_c = q_cover if inv_ok else 0.0  # leavers invalid during the cover
+            q_inv = qi + q_c if inv_ok else 0.0  # becoming invalid with a pension
             q_lapse = 0.0 if inv_ok else qi  # ... or without one: leaves
-            ln = qw * cnt + q_lapse * cnt
+            q_out = (qw - q_c) + q_lapse  # leaving to the inactives
+            ln = (qw - q_c) * cnt + q_lapse * cnt
             if inv_ok and cnt > 0.0:
-                inv_n += qi * cnt
+                inv_n += q_inv * cnt
             floor_rate = invalidity_floor_rate(inv_min_rate, n + half_f)
             # the invalidity accrual, with the credited years (on the accrued career too)
             acc_inv = invalidity_accrual(acc, inv_credit, y_inv, n + half_f)
@@ -413,7 +417,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
                                      minp, omin)
                 a_new += t_leave[0] + t_stay[0] + t_ina[0]
                 _award_lanes(money, lane, width, o_r, o_ir, wu, wc, pu, ipu, af, fl, ce, half_f,
-                             credit, qw + q_lapse, p_stay, 1.0 - qd, t_leave[1], t_stay[1],
+                             credit, q_out, p_stay, 1.0 - qd, t_leave[1], t_stay[1],
                              t_ina[1])
             # ---- next year's slot n: what stays in n plus what moves up from n - 1 ----
             v_a = p_stay * cnt
@@ -425,7 +429,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             # wage, career (with the year's credited wage), leavers' career
             keep_w, up_w = keep_a * gw, credit * gw
             keep_r, up_r = keep_a * gr, credit * gr
-            leave = rv1 * (qw + q_lapse)  # leavers keep their career, revalued
+            leave = rv1 * q_out  # leavers keep their career, revalued
             keep_l, up_l = keep_i * leave, half_f * leave
             slots[o + _CI] = keep_i * ln + c_i + rest
             slots[o + _CA] = keep_a * v_a + c_a + back

@@ -63,6 +63,7 @@ class KernelRules(NamedTuple):
     invalidity_minimum_rate: float
     before_pension: float  # share of the year of the pension age before retiring (0.5 or 1)
     invalidity_credited_share: float  # share of the years to the pension age credited
+    invalidity_cover_years: float  # cover for invalidity after the last contribution, years
 
 
 class KernelPaths(NamedTuple):
@@ -152,7 +153,7 @@ def rules_record(basis: Basis) -> KernelRules:
         float(r.survivor_children_share), float(r.survivor_lump_sum_months),
         float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
         1.0 if r.contributions_after_pension_age else 0.5,
-        float(r.invalidity_credited_share),
+        float(r.invalidity_credited_share), float(r.invalidity_cover_years),
     )
 
 

@@ -3,6 +3,9 @@
 (a) service credited to the pension age: an invalidity pension is ``accrual x reference
     wage x (credited years + share x years left to the pension age)``; hand cases in both
     engines (present values with the life-table functions), kernels = references.
+(b) cover after leaving: a member who stops contributing with the invalidity condition
+    stays covered ``c`` years (to the pension age at most); hand cases in both engines,
+    the condition tested on the leaver's own service, kernels = references.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from actuary.analysis.valuation import load_population  # noqa: E402
 from actuary.assumptions import load_basis  # noqa: E402
 from actuary.engine import state as S  # noqa: E402
 from actuary.engine.build import build_basis  # noqa: E402
+from actuary.io.errors import AssumptionError  # noqa: E402
 from actuary.engine.basis import SchemeRules, StartingState  # noqa: E402
 from actuary.engine.member_kernel import MEMBER_ACTIVE  # noqa: E402
 from actuary.engine.projection import project, run_kernel  # noqa: E402
@@ -35,7 +39,7 @@ from actuary.members.closed_group import MemberSet, value_members  # noqa: E402
 ACC, WAGE, CAREER, YEARS = 0.015, 10e6, 80e6, 10
 
 
-def _one_man(age: int, T: int, **rules):
+def _one_man(age: int, T: int, exit_rate: float = 0.0, years: int = YEARS, **rules):
     """A man of ``age`` on 1 January, active with 10 credited years, wage 10M and career
     80M KHR a year; no floor or ceiling, pension age 60, death 1% the only decrement but
     for invalidity 1% at his age in the first year; pensions indexed 2%; no survivors'
@@ -47,17 +51,19 @@ def _one_man(age: int, T: int, **rules):
     q[:, :, -1] = 1.0
     inv = np.zeros((T, 2, 111))
     inv[0, 0, age] = 0.01
+    exits = np.zeros((T, 2, 111))
+    exits[0, 0, age] = exit_rate
     zeros, z = np.zeros((T, 2, 111)), np.zeros(T)
     start = StartingState.empty()
-    start.active_count[0, age, YEARS] = 1.0
-    start.active_wage[0, age, YEARS] = WAGE
-    start.active_career[0, age, YEARS] = CAREER
+    start.active_count[0, age, years] = 1.0
+    start.active_wage[0, age, years] = WAGE
+    start.active_career[0, age, years] = CAREER
     return b.with_(start=start, pension_age=np.full(T, 60), contribution_rate=np.full(T, 0.1),
                    contribution_factor=np.ones(T), credit_factor=np.ones(T), density=np.ones(T),
                    wage_floor=z, wage_ceiling=z, accrual_rate=np.full(T, ACC),
                    minimum_pension=z, revaluation=z, indexation=np.full(T, 0.02),
                    wage_growth=z, funeral_grant_minimum=z, mortality=q, disabled_mortality=q,
-                   invalidity=inv, exit=zeros, reentry=zeros)
+                   invalidity=inv, exit=exits, reentry=zeros)
 
 
 def _hand_pension(age: int, share: float) -> tuple[float, float]:
@@ -140,3 +146,95 @@ def test_the_scheme_file_gives_the_credited_share():
     basis = build_basis(half, pop, horizon=2)
     assert basis.rules.invalidity_credited_share == 0.5
     assert basis.service_slots == 51  # the credit depends on each year of service
+
+
+# ---- (b) cover after leaving ----
+@pytest.mark.parametrize("age,cover", [(40, 1.0), (40, 0.5), (59, 1.0), (40, 0.0)])
+def test_leavers_are_covered_for_invalidity_cohort(age, cover):
+    """10% leave in the year (mid-way through the part h of it); covered ``cover`` years
+    (at 59: only to the birthday, a quarter of a year after leaving on average), they
+    become invalid at the year's rate of 1% a year of cover, on the pension an
+    invalidity at the leaving would give."""
+    h = 0.5 if age == 59 else 1.0
+    basis = _one_man(age, 3, exit_rate=0.1, invalidity_cover_years=cover)
+    F = project(basis).flows[:, 0]
+    left = 0.1 * h
+    covered = left * 0.01 * min(cover, 60 - (age + 0.5 + 0.5 * h))
+    assert F[0, S.FLOW_NEW_INVALIDITY] == pytest.approx(0.01 * h + covered, rel=1e-13)
+    _, pension = _hand_pension(age, 0.0)  # of the 0.01 h actives becoming invalid
+    assert F[0, S.FLOW_NEW_INVALIDITY_AMOUNT] == pytest.approx(
+        pension * (1 + covered / (0.01 * h)), rel=1e-13)
+    assert F[0, S.FLOW_EXITS] == pytest.approx(left - covered, rel=1e-13)
+    if age < 59:  # the leavers not invalid are inactive next year
+        assert project(basis).people[1, S.STATUS_INACTIVE, 0].sum() == pytest.approx(
+            left - covered, rel=1e-13)
+
+
+def test_leavers_without_the_condition_are_not_covered():
+    basis = _one_man(40, 3, exit_rate=0.1, years=3, invalidity_cover_years=1.0)
+    F = project(basis).flows[:, 0]
+    assert F[0, S.FLOW_NEW_INVALIDITY] == 0.0  # 3 years: below the 5 the condition asks
+    # the invalid without a pension leave too
+    assert F[0, S.FLOW_EXITS] == pytest.approx(0.1 + 0.01, rel=1e-13)
+
+
+@pytest.mark.parametrize("age", [40, 59])
+def test_leavers_are_covered_for_invalidity_member(age):
+    T = 111 - age
+    h = 0.5 if age == 59 else 1.0
+    basis = _one_man(age, T, exit_rate=0.1, invalidity_cover_years=1.0)
+    one = MemberSet(ids=np.array(["m"]), sex=[0], age=[age], status=[MEMBER_ACTIVE],
+                    years=[float(YEARS)], wage=[WAGE], career=[CAREER], pension=[0.0])
+    got = value_members(basis, one, discount=0.04)
+    v = 1 / 1.04
+    lt = LifeTable(basis.disabled_mortality[0, 0])
+    k = np.arange(110 - age)
+    later = np.sum(v ** (k + 1.5) * 1.02 ** (k + 1)
+                   * np.array([lt.tpx(age + 1, kk) for kk in k]) * (1 - 0.5 * lt.qx[age + 1 + k]))
+    _, pension = _hand_pension(age, 0.0)
+    covered = 0.1 * h * 0.01 * min(1.0, 60 - (age + 0.5 + 0.5 * h))
+    want = pension * (1 + covered / (0.01 * h)) * (v**0.5 * (1 - 0.5 * h) + later)
+    assert got.totals["invalidity"] == pytest.approx(want, rel=1e-12)
+
+
+@pytest.mark.parametrize("final,sigma", [(False, 0.3), (True, 0.4)])
+def test_kernel_agrees_with_reference_with_cover_after_leaving(final, sigma):
+    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_credited_share=0.3,
+                        invalidity_cover_years=1.5, final_salary=final)
+    basis = make_basis(12, 35, rules=rules, sigma=sigma)
+    got = run_kernel(basis)
+    for a, b in zip(got, project_reference(basis)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-3)
+    without = run_kernel(basis.with_(rules=SchemeRules(
+        invalidity_minimum_rate=0.2, invalidity_credited_share=0.3, final_salary=final)))[0]
+    assert (got[0][:, :, S.FLOW_NEW_INVALIDITY].sum()
+            > 1.05 * without[:, :, S.FLOW_NEW_INVALIDITY].sum())
+
+
+def test_member_kernel_agrees_with_reference_with_cover_after_leaving():
+    members, _ = random_members(6)
+    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_cover_years=1.0)
+    basis = make_basis(6, 35, entrants=False, rules=rules)
+    got = value_members(basis, members, chunks=3)
+    want = value_members_reference(basis, members)
+    for name, ref in zip(("pvfc", "pvfb", "adl"), want):
+        np.testing.assert_allclose(got.by_member[name].to_numpy(), ref, rtol=1e-12, atol=1e-6,
+                                   err_msg=name)
+    plain = value_members(basis.with_(rules=SchemeRules(invalidity_minimum_rate=0.2)), members)
+    # (a little: most of these members' invalidity comes from the actives' own)
+    assert got.totals["invalidity"] > 1.005 * plain.totals["invalidity"]
+
+
+def test_the_scheme_file_gives_the_cover_after_leaving():
+    aset = load_basis()
+    assert float(aset.scheme.parameters.invalidity_cover_months.value_at(date(2025, 1, 1))) == 0
+    pop = load_population(aset, None)
+    assert build_basis(aset, pop, horizon=2).rules.invalidity_cover_years == 0.0
+    six = overlay(aset, {"scheme.parameters.invalidity_cover_months.values":
+                         {"2022-10-01": 6}}, "six months")
+    assert build_basis(six, pop, horizon=2).rules.invalidity_cover_years == 0.5
+    long = overlay(aset, {"scheme.parameters.invalidity_cover_months.values":
+                          {"2022-10-01": 36}}, "three years")
+    with pytest.raises(AssumptionError) as err:
+        build_basis(long, pop, horizon=2)
+    assert "invalidity_cover_months" in str(err.value) and "24" in str(err.value)

@@ -202,8 +202,10 @@ def test_member_and_cohort_engines_agree_one_member_a_cell():
     others. (The funeral grant's minimum stays pooled in the cohort, so it is 0 here.)"""
     T = 50
     rng = np.random.default_rng(21)
-    # the rules of issue 13 exercised too: credited years to the pension age (rule 7a)
-    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_credited_share=0.5)
+    # the rules of issue 13 exercised too: credited years to the pension age (rule 7a),
+    # cover for invalidity after leaving (rule 7b)
+    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_credited_share=0.5,
+                        invalidity_cover_years=1.0)
     base = make_basis(9, T, entrants=False, sigma=0.0, rules=rules)
     floor, ceiling = base.wage_floor[0], base.wage_ceiling[0]
     start = StartingState.empty()
