@@ -7,9 +7,11 @@ import math
 import click
 
 from actuary.cli.options import (accept_option, accepted_lines, apply_sets, bundle_option,
-                                 complete_sets, echo_json, json_option, prices_option,
+                                 complete_sets, echo_json, json_option, lang_option,
+                                 prices_option,
                                  quiet_option, run_argv, set_option)
 from actuary.cli.progress import progress
+from actuary.reports.i18n import T, T_known, num, pad
 
 
 def _fmt(value, kind: str) -> str:
@@ -22,7 +24,7 @@ def _fmt(value, kind: str) -> str:
     if kind == "ratio":
         return f"{value:.1f}"
     if kind == "khr":
-        return f"{value / 1e9:,.0f} bn"
+        return f"{value / 1e9:,.0f} " + T("bn")
     return f"{value:.3f}%"
 
 
@@ -30,14 +32,14 @@ def _change(value, kind: str) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
     if kind == "rate":
-        return f"{100 * value:+.2f} pt"
+        return f"{100 * value:+.2f} " + T("pt")
     if kind == "year":
-        return f"{int(value):+d} y"
+        return f"{int(value):+d} " + T("y")
     if kind == "ratio":
         return f"{value:+.1f}"
     if kind == "khr":
-        return f"{value / 1e9:+,.0f} bn"
-    return f"{value:+.3f} pt"
+        return f"{value / 1e9:+,.0f} " + T("bn")
+    return f"{value:+.3f} " + T("pt")
 
 
 def comparison_text(comparison) -> str:
@@ -45,14 +47,15 @@ def comparison_text(comparison) -> str:
     names = [s.name for s in comparison.scenarios]
     width = max(14, *(len(n) + 1 for n in names))
     head = f"{'':50s}" + "".join(f"{n:>{width}s}" for n in names) \
-        + "".join(f"{'chg ' + n:>{width + 4}s}" for n in names[1:])
-    lines = [f"Base: {names[0]}  (KHR in billions, 'bn'; changes are scenario minus base)", "",
-             head]
+        + "".join(pad(T("chg {name}", name=n), width + 4, right=True) for n in names[1:])
+    lines = [T("Base: {name}  (KHR in billions, 'bn'; changes are scenario minus base)",
+               name=names[0]), "", head]
     for rec in comparison.table.to_dict("records"):
         kind = rec["kind"]
-        line = f"{rec['indicator'][:49]:50s}" + "".join(
-            f"{_fmt(rec[n], kind):>{width}s}" for n in names)
-        line += "".join(f"{_change(rec['change: ' + n], kind):>{width + 4}s}" for n in names[1:])
+        line = pad(T_known(rec["indicator"])[:49], 50) + "".join(
+            pad(num(_fmt(rec[n], kind)), width, right=True) for n in names)
+        line += "".join(pad(num(_change(rec["change: " + n], kind)), width + 4, right=True)
+                        for n in names[1:])
         lines.append(line)
     for sc in comparison.scenarios:
         for note in sc.notes:
@@ -184,13 +187,14 @@ def take_up_text(own) -> str:
 @click.option("--out", "out", type=click.Path(dir_okay=False),
               help="Also write the comparison workbook (.xlsx).")
 @prices_option
+@lang_option
 @accept_option
 @bundle_option
 @set_option
 @json_option
 @quiet_option
-def compare(base, scenarios, horizon, out, prices, accept_implausible, bundle, sets, as_json,
-            quiet) -> None:
+def compare(base, scenarios, horizon, out, prices, lang, accept_implausible, bundle, sets,
+            as_json, quiet) -> None:
     """Compare SCENARIOS with BASE: indicators side by side and their differences.
 
     Each is an assumption set or overlay (a file or a shipped name, e.g.
@@ -240,7 +244,7 @@ def compare(base, scenarios, horizon, out, prices, accept_implausible, bundle, s
             click.echo(self_employed_text(scheme))
     if out:
         _write(comparison, out, prices)
-        click.echo(f"\nworkbook: {out}")
+        click.echo("\n" + T("workbook: {path}", path=out))
     if bundle:
         _bundle(bundle, comparison, out, say)
 

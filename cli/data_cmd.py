@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from actuary.cli.options import echo_json, json_option
+from actuary.cli.options import echo_json, json_option, lang_option
+from actuary.reports.i18n import T, T_known, current, num, pad
 
 from actuary.cli.progress import progress
 from actuary.io.errors import DataError
@@ -53,10 +54,11 @@ def data() -> None:
                    "(said on the console and in the report).")
 @click.option("--strict", is_flag=True,
               help="Exit with code 3 when any row is rejected (the report is still written).")
+@lang_option
 @json_option
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def check(members, pensioners, controls, report, basis, as_of, population, reserve, cap_wages,
-          encoding, accept_implausible, strict, as_json, quiet) -> None:
+          encoding, accept_implausible, strict, lang, as_json, quiet) -> None:
     """Check MEMBERS (CSV, XLSX or Parquet) and write the data-check report.
 
     Every row is used or listed in the report with its reason. Exit codes: 0 the files
@@ -113,11 +115,43 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
                    "reasons": result.reason_counts(), "accepted_implausible": result.accepted,
                    "synthetic": result.synthetic, "report": report, "population": population})
     else:
-        click.echo("\n".join(result.summary_lines()))
-        click.echo(f"\nreport: {report}")
+        click.echo("\n".join(summary_lines(result)))
+        click.echo("\n" + T("report: {path}", path=report))
     if strict and rejected:
         click.echo(f"error: {rejected:,} rows rejected (--strict)", err=True)
         sys.exit(STRICT_EXIT)
+
+
+def summary_lines(result) -> list[str]:
+    """:meth:`CheckResult.summary_lines` in the current language (the same lines in
+    English; in Khmer built from the same counts)."""
+    if current() == "en":
+        return result.summary_lines()
+    lines = [T("IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)") + f": {note}"
+             for note in result.accepted]
+    if result.synthetic:
+        lines.append(T("SYNTHETIC DATA: the files read are marked synthetic (made by actuary "
+                       "data synth), not real member records."))
+    counts = result.reason_counts()
+    for f in result.files:
+        lines.append(f"{T_known(f.kind)}: {f.path}")
+        lines.append("  " + T("rows in {read}, used {used}, rejected {rejected}, flagged "
+                              "{flagged}, changed {changed}", read=num(f"{f.rows_in:,}"),
+                              used=num(f"{f.rows_used:,}"), rejected=num(f"{f.rows_rejected:,}"),
+                              flagged=num(f"{f.rows_flagged:,}"),
+                              changed=num(f"{f.rows_changed:,}")))
+        for r in counts[counts.file == f.kind].itertuples():
+            lines.append(f"    {pad(T_known(r.severity), 8)} {r.code:28s} "
+                         f"{pad(num(f'{r.rows:,}'), 10, right=True)}  {r.description}")
+        if f.ignored:
+            lines.append("  " + T("columns ignored: {names}", names=", ".join(f.ignored)))
+    if result.controls is not None:
+        bad = result.controls[~result.controls["agrees"]]
+        lines.append(T("control totals: {n} of {total} agree", n=len(result.controls) - len(bad),
+                       total=len(result.controls))
+                     + ("" if bad.empty else T("; differ: {names}",
+                                               names=", ".join(bad["measure"]))))
+    return lines
 
 
 def _basis_reserve(aset) -> tuple[float, str]:
@@ -140,8 +174,9 @@ def _basis_reserve(aset) -> tuple[float, str]:
 @click.option("--basis", default=None, help="Assumption set (default: cambodia-default).")
 @click.option("--defects", type=click.FloatRange(0.0, 0.05), default=0.0, show_default=True,
               help="Share of rows to make defective for each kind the data check finds.")
+@lang_option
 @click.option("--quiet", is_flag=True, help="No progress messages.")
-def synth(n, seed, out, report, basis, defects, quiet) -> None:
+def synth(n, seed, out, report, basis, defects, lang, quiet) -> None:
     """Make a SYNTHETIC NSSF-like membership (seeded, reproducible, calibrated).
 
     \b

@@ -88,12 +88,23 @@ def quiet_option(f: Callable) -> Callable:
 
 def lang_option(f: Callable) -> Callable:
     """``--lang en|km``: the language of the workbook's labels and of the console's
-    headline (Khmer: a draft translation not yet reviewed by a native speaker)."""
+    headline (Khmer: a draft translation not yet reviewed by a native speaker). The
+    command's body runs with that language set (:func:`actuary.reports.i18n.language`),
+    and receives ``lang`` too."""
+    import functools
+
+    @functools.wraps(f)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from actuary.reports.i18n import language
+
+        with language(kwargs.get("lang", "en")):
+            return f(*args, **kwargs)
+
     return click.option(
         "--lang", type=click.Choice(["en", "km"]), default="en", show_default=True,
         help="Language of the workbook's labels and the console's headline (km: Khmer, a "
              "draft not yet reviewed by a native speaker; sheet names and the data's own "
-             "texts stay as they are).")(f)
+             "texts stay as they are).")(run)
 
 
 def parse_sets(sets: tuple[str, ...]) -> dict[str, Any]:

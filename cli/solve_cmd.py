@@ -7,11 +7,13 @@ import sys
 import click
 
 from actuary.cli.options import (accept_option, accepted_lines, apply_sets, complete_sets,
+                                 lang_option,
                                  echo_json, json_option, prices_option, quiet_option,
                                  set_option)
 from actuary.cli.progress import progress
 
-from actuary.studies.solve import GAP_YEARS, LEVERS, TARGETS
+from actuary.reports.i18n import T, current, num
+from actuary.studies.solve import GAP_YEARS, LEVERS, TARGETS, _spans
 
 
 def _choices(names) -> list[str]:
@@ -46,12 +48,13 @@ def _choices(names) -> list[str]:
 @click.option("--out", type=click.Path(dir_okay=False),
               help="Also write the valuation workbook of the projection at the solution.")
 @prices_option
+@lang_option
 @accept_option
 @set_option
 @json_option
 @quiet_option
 def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi, population,
-          horizon, out, prices, accept_implausible, sets, as_json, quiet) -> None:
+          horizon, out, prices, lang, accept_implausible, sets, as_json, quiet) -> None:
     """Find the LEVER value that meets the TARGET for BASIS (default cambodia-default).
 
     Every trial is a full projection; the answer is re-projected and printed with its
@@ -98,39 +101,94 @@ def solve(basis, lever, target, start_year, period, years, until, ratio, lo, hi,
                    "solution": result.describe(), **_solution_data(result),
                    "at_solution": headline_data(valuation)})
         return
-    click.echo(f"Solve on {aset.name}\n{result.describe()}\n")
+    click.echo(T("Solve on {name}", name=aset.name) + f"\n{describe(result)}\n")
     for line in accepted_lines([pop]):
         click.echo(line)
     if target == "gap" and years is None and until is None and result.target.years < GAP_YEARS:
         # only a set projecting fewer years than the default gets here (a shorter --horizon
         # is refused): say that the GAP is over its whole horizon
-        click.echo(f"note: the GAP target covers the set's {result.target.years} projection "
-                   f"years, fewer than the default {GAP_YEARS}; give --years to choose\n")
+        click.echo(T("note: the GAP target covers the set's {n} projection years, fewer than "
+                     "the default {default}; give --years to choose", n=result.target.years,
+                     default=GAP_YEARS) + "\n")
     valuation = run_valuation(aset, pop, basis=result.basis, detail=out is not None)
-    click.echo("Projection at the solution:")
+    click.echo(T("Projection at the solution:"))
     click.echo(headline(valuation))
     if out:
         from actuary.reports.workbook import write_valuation_workbook
 
         valuation.provenance = provenance(aset, pop, "actuary " + " ".join(sys.argv[1:]))
-        write_valuation_workbook(valuation, out, preface=solve_preface(result), prices=prices)
-        click.echo(f"\nworkbook (projection at the solution): {out}")
+        write_valuation_workbook(valuation, out, lang=lang, preface=solve_preface(result),
+                                 prices=prices)
+        click.echo("\n" + T("workbook (projection at the solution): {path}", path=out))
 
 
 def solve_preface(result) -> list[tuple[str, str]]:
     """Lever, target, solution and whether the target is met, for the workbook's Summary
     (from the solver's own description and margin)."""
     rows = []
-    for line in result.describe().splitlines():
+    for line in describe(result).splitlines():
         label, _, text = line.partition(":")
         if text.strip():
             label = label.strip().capitalize()
-            rows.append(("Lever and solution" if label == "Lever" else label, text.strip()))
+            rows.append((T("Lever and solution") if label in ("Lever", T("lever")) else label,
+                         text.strip()))
     met = result.margin >= 0
-    rows.append(("Target truly met", (f"yes: the projection at the solution meets it (margin "
-                                      f"{result.margin:.3g} >= 0)") if met else
-                 f"NO: margin {result.margin:.3g} < 0 at the solution (see the console)"))
+    rows.append((T("Target truly met"),
+                 T("yes: the projection at the solution meets it (margin {margin} >= 0)",
+                   margin=num(f"{result.margin:.3g}")) if met else
+                 T("NO: margin {margin} < 0 at the solution (see the console)",
+                   margin=num(f"{result.margin:.3g}"))))
     return rows
+
+
+def describe(result) -> str:
+    """The solver's own description (:meth:`SolveResult.describe`) in the current
+    language: as it is in English; in Khmer the same lines built from its fields."""
+    if current() == "en":
+        return result.describe()
+    first = result.basis.first_year
+    lines = [f"{T('lever')}: {_lever_text(result.lever, result.value)}",
+             f"{T('target')}: {_target_text(result.target, first)}",
+             T("margin at the solution: {margin} (>= 0: met)", margin=num(f"{result.margin:.3e}")),
+             T("projections: {n}", n=result.projections)]
+    if result.at_bound:
+        lines.append(T("the target is met at the end of the lever's range (no tighter value)"))
+    deficit = result.deficit_years
+    if deficit:
+        lines.append(T("the reserve is negative in {n} of the target's years ({years}): the target "
+                       "balances present values, the budget would cover those deficits",
+                       n=len(deficit), years=num(_spans(deficit))))
+    return "\n".join(lines)
+
+
+def _lever_text(lever, value: float) -> str:
+    """:meth:`Lever.describe` in the current language."""
+    if lever.name in ("rate", "accrual"):
+        what = T("contribution rate") if lever.name == "rate" else T("accrual rate")
+        return T("{what} {value}% from {year}", what=what, value=num(f"{100 * value:.4f}"),
+                 year=lever.start_year)
+    if lever.name == "rate_path":
+        return T("contribution rate +{value} points every {period} years from {year}",
+                 value=num(f"{100 * value:.4f}"), period=lever.period, year=lever.start_year)
+    if lever.name == "pension_age":
+        return T("pension age rising by one year every {period} years from {year} to {age}",
+                 period=lever.period, year=lever.start_year, age=int(value))
+    return T("contribution ceiling {value} KHR a month from {year}",
+             value=num(f"{value:,.0f}"), year=lever.start_year)
+
+
+def _target_text(target, first_year: int) -> str:
+    """:meth:`Target.describe` in the current language."""
+    last = first_year + target.years - 1
+    if target.kind == "gap":
+        return T("contributions cover the GAP over {n} years ({first}-{last})", n=target.years,
+                 first=first_year, last=last)
+    if target.kind == "reserve_ratio":
+        return T("reserve ratio at least {ratio} every year until {last}",
+                 ratio=num(f"{target.ratio:g}"), last=last)
+    if target.kind == "no_depletion":
+        return T("no depletion of the reserve until {last}", last=last)
+    return T("steady state: reserve ratio of year 60 at least that of year 10")
 
 
 def _solution_data(result) -> dict:

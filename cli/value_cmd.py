@@ -15,7 +15,8 @@ from typing import Any
 
 import click
 
-from actuary.cli.options import echo_json, json_option
+from actuary.cli.options import echo_json, json_option, lang_option
+from actuary.reports.i18n import T, T_known, date_text, num, pad
 import numpy as np
 
 from actuary.cli.progress import progress
@@ -105,21 +106,25 @@ def read_discount_curve(path: str | Path) -> tuple[Any, np.ndarray]:
 
 def describe_discount(rate: float | None, curve: tuple[Path, np.ndarray] | None,
                       basis: Any) -> str:
-    """The discount used, in words (for the console and the workbook)."""
+    """The discount used, in words (for the console and the workbook), in the current
+    language."""
     if rate is not None:
-        return f"constant {100 * rate:.4g}% a year (annual effective, from --discount)"
+        return T("constant {rate}% a year (annual effective, from --discount)",
+                 rate=num(f"{100 * rate:.4g}"))
     if curve is not None:
         path, spots = curve
-        return (f"spot curve from {path}: {len(spots)} maturities, {100 * spots[0]:.4g}% at 1 "
-                f"year to {100 * spots[-1]:.4g}% at {len(spots)} years (annual effective); "
-                "beyond the last maturity the last one-year forward rate repeats")
+        return T("spot curve from {path}: {n} maturities, {first}% at 1 year to {last}% at {n} "
+                 "years (annual effective); beyond the last maturity the last one-year forward "
+                 "rate repeats", path=path, n=len(spots), first=num(f"{100 * spots[0]:.4g}"),
+                 last=num(f"{100 * spots[-1]:.4g}"))
     r = np.asarray(basis.investment_return, dtype=float)
     if np.all(r == r[0]):
-        return (f"the assumption set's investment return, {100 * r[0]:.4g}% a year "
-                "(annual effective)")
-    return (f"the assumption set's investment return as annual forward rates, "
-            f"{100 * r[0]:.4g}% in {basis.first_year} to {100 * r[-1]:.4g}% in "
-            f"{basis.first_year + len(r) - 1}")
+        return T("the assumption set's investment return, {rate}% a year (annual effective)",
+                 rate=num(f"{100 * r[0]:.4g}"))
+    return T("the assumption set's investment return as annual forward rates, {first}% in "
+             "{year0} to {last}% in {year1}", first=num(f"{100 * r[0]:.4g}"),
+             year0=basis.first_year, last=num(f"{100 * r[-1]:.4g}"),
+             year1=basis.first_year + len(r) - 1)
 
 
 def _billions(x: float) -> str:
@@ -128,41 +133,47 @@ def _billions(x: float) -> str:
 
 def headline(run: Any, discount: str) -> str:
     """A short text table of the results: people valued, PVFB, PVFC, ADL (KHR and
-    billions of KHR) and the largest relative member-vs-cohort difference."""
+    billions of KHR) and the largest relative member-vs-cohort difference (labels in the
+    current language)."""
     from actuary.reports.closed_group import largest_difference
 
     v = run.valuation
     lines = []
     if v.synthetic:
-        lines.append("SYNTHETIC DATA: the files are marked synthetic (made by actuary data "
-                     "synth); these are not the values of real members.")
+        lines.append(T("SYNTHETIC DATA: the files are marked synthetic (made by actuary data "
+                       "synth); these are not the values of real members."))
     lines += [
-        f"Closed-group valuation on {run.aset.name} at {run.aset.valuation_date}, no new "
-        "entrants",
-        f"  discount: {discount}",
+        T("Closed-group valuation on {name} at {date}, no new entrants", name=run.aset.name,
+          date=date_text(run.aset.valuation_date)),
+        "  " + T("discount: {discount}", discount=discount),
         "",
-        f"  {'':40s}{'KHR':>26s}{'billions KHR':>16s}",
-        f"  {'people valued':40s}{len(v.by_member):>26,d}",
+        f"  {'':40s}" + pad(T("KHR"), 26, right=True) + pad(T("billions KHR"), 16, right=True),
+        "  " + pad(T("people valued"), 40) + pad(num(f"{len(v.by_member):,d}"), 26, right=True),
     ]
-    for label, x in (("PVFB (future benefits)", v.pvfb), ("PVFC (future contributions)", v.pvfc),
-                     ("ADL (accrued-to-date liability)", v.adl)):
-        lines.append(f"  {label:40s}{x:>26,.0f}{_billions(x):>16s}")
+    for label, x in ((T("PVFB (future benefits)"), v.pvfb),
+                     (T("PVFC (future contributions)"), v.pvfc),
+                     (T("ADL (accrued-to-date liability)"), v.adl)):
+        lines.append("  " + pad(label, 40) + pad(num(f"{x:,.0f}"), 26, right=True)
+                     + pad(num(_billions(x)), 16, right=True))
     diff = largest_difference(run.comparison)
     if diff is not None:
         row = run.comparison.loc[diff[0]]
-        lines.append(f"  largest member vs cohort difference: {diff[0]} {100 * diff[1]:+.2f}% "
-                     f"({_billions(row['member_level'])} against {_billions(row['cohort'])} "
-                     "billion KHR in cells)")
+        lines.append("  " + T("largest member vs cohort difference: {branch} {diff}% ({member} "
+                              "against {cohort} billion KHR in cells)", branch=T_known(diff[0]),
+                              diff=num(f"{100 * diff[1]:+.2f}"),
+                              member=num(_billions(row["member_level"])),
+                              cohort=num(_billions(row["cohort"]))))
     return "\n".join(lines)
 
 
 def _report_check(checked: Any, err: bool = False) -> None:
     """Rows used and rejected, by file; the details are in actuary data check's report."""
     for f in checked.files:
-        line = f"data check, {f.kind}: {f.rows_used:,} of {f.rows_in:,} rows used"
+        line = T("data check, {kind}: {used} of {read} rows used", kind=T_known(f.kind),
+                 used=num(f"{f.rows_used:,}"), read=num(f"{f.rows_in:,}"))
         if f.rows_rejected:
-            line += (f", {f.rows_rejected:,} rejected and not valued (run actuary data check "
-                     "for the report of every row and its reason)")
+            line += T(", {n} rejected and not valued (run actuary data check for the report of "
+                      "every row and its reason)", n=num(f"{f.rows_rejected:,}"))
         click.echo(line, err=err)
 
 
@@ -191,10 +202,11 @@ def _report_check(checked: Any, err: bool = False) -> None:
 @click.option("--accept-implausible", is_flag=True,
               help="Value wages or pensions whose averages look like a unit mistake (said "
                    "on the console and the workbook's Summary).")
+@lang_option
 @json_option
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_member, encoding,
-          accept_implausible, as_json, quiet) -> None:
+          accept_implausible, lang, as_json, quiet) -> None:
     """Value MEMBERS as a closed group, member by member: ADL, PVFB and PVFC in KHR.
 
     MEMBERS is a member file (CSV, XLSX or Parquet, the format of actuary data check).
@@ -240,7 +252,8 @@ def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_membe
                           progress=say)
     _report_check(checked, err=as_json)  # stdout holds only the JSON
     for note in checked.accepted:
-        click.echo(f"IMPLAUSIBLE DATA ACCEPTED (--accept-implausible): {note}", err=as_json)
+        click.echo(T("IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)") + f": {note}",
+                   err=as_json)
     used = sum(f.rows_used for f in checked.files)
     with waiting(say, f"valuing {used:,} rows member by member (a first run compiles the "
                       "member engine)"):
@@ -263,4 +276,5 @@ def value(members, pensioners, basis, rate, curve, horizon, as_of, out, by_membe
                    "by_member": str(csv_path)})
         return
     click.echo(headline(run, words))
-    click.echo(f"\nworkbook: {out_path}\nby member: {csv_path}")
+    click.echo("\n" + T("workbook: {path}", path=out_path) + "\n"
+               + T("by member: {path}", path=csv_path))

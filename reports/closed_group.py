@@ -46,6 +46,7 @@ from actuary.io.fileio import spreadsheet_safe, write_atomic
 
 from . import styles
 from .datacheck import SheetWriter
+from .i18n import N_, T, T_known, date_text, num
 from .workbook import finish_workbook, write_xlsx
 
 __all__ = ["BY_MEMBER_SHEET_LIMIT", "CLOSED_GROUP_SHEETS", "BRANCH_ROWS", "ClosedGroupReport",
@@ -62,22 +63,22 @@ BILLIONS = "#,##0.000"
 
 #: Benefit branches in the order of the Branches sheet, with what each one is.
 BRANCH_ROWS = (
-    ("old_age", "Old-age pensions, from the pension age for life"),
-    ("invalidity", "Invalidity pensions"),
-    ("survivors", "Survivors' pensions to spouses and orphans (those left by the members' "
-                  "deaths and those in payment in the pensioner file)"),
-    ("survivor_lump_sum", "Lump sums to survivors when the survivors' pension condition is "
-                          "not met"),
-    ("funeral", "Funeral grants on the death of members and pensioners"),
-    ("refund", "Refunds of contributions to members reaching the pension age without the "
-               "years for an old-age pension"),
+    ("old_age", N_("Old-age pensions, from the pension age for life")),
+    ("invalidity", N_("Invalidity pensions")),
+    ("survivors", N_("Survivors' pensions to spouses and orphans (those left by the members' "
+                     "deaths and those in payment in the pensioner file)")),
+    ("survivor_lump_sum", N_("Lump sums to survivors when the survivors' pension condition is "
+                             "not met")),
+    ("funeral", N_("Funeral grants on the death of members and pensioners")),
+    ("refund", N_("Refunds of contributions to members reaching the pension age without the "
+                  "years for an old-age pension")),
 )
 
 #: Columns of the by-member CSV and sheet: (column, header, number format).
-_MEMBER_COLUMNS = (("id", "Id", None), ("sex", "Sex", None), ("age", "Age", "0"),
-                   ("status", "Status", None), ("service_years", "Service (years)", "0.00"),
-                   ("pvfb", "PVFB (KHR)", styles.KHR), ("pvfc", "PVFC (KHR)", styles.KHR),
-                   ("adl", "ADL (KHR)", styles.KHR))
+_MEMBER_COLUMNS = (("id", N_("Id"), None), ("sex", N_("Sex"), None), ("age", N_("Age"), "0"),
+                   ("status", N_("Status"), None), ("service_years", N_("Service (years)"), "0.00"),
+                   ("pvfb", N_("PVFB (KHR)"), styles.KHR), ("pvfc", N_("PVFC (KHR)"), styles.KHR),
+                   ("adl", N_("ADL (KHR)"), styles.KHR))
 
 
 @dataclass(frozen=True)
@@ -182,19 +183,25 @@ def write_by_member_csv(valuation: Any, path: str | os.PathLike[str]) -> Path:
 # -- the sheets -----------------------------------------------------------------------
 
 def _title(report: ClosedGroupReport, text: str) -> str:
-    return ("SYNTHETIC " if report.run.valuation.synthetic else "") + text
+    """``text`` (a label marked N_) in the current language, SYNTHETIC first when the
+    files are synthetic."""
+    return (T("SYNTHETIC") + " " if report.run.valuation.synthetic else "") + T(text)
 
 
 def _file_lines(check: Any) -> list[tuple[str, Any]]:
     lines = []
     for f in check.files:
-        lines.append((f"{f.kind.capitalize()} file", f"{f.path} (SHA-256 {f.sha256})"))
-        lines.append((f"{f.kind.capitalize()} rows", f"{f.rows_in:,} read, {f.rows_used:,} used, "
-                      f"{f.rows_rejected:,} rejected and left out"))
+        lines.append((T("{kind} file", kind=T_known(f.kind.capitalize())),
+                      f"{f.path} (SHA-256 {f.sha256})"))
+        lines.append((T("{kind} rows", kind=T_known(f.kind.capitalize())),
+                      T("{read} read, {used} used, {rejected} rejected and left out",
+                        read=num(f"{f.rows_in:,}"), used=num(f"{f.rows_used:,}"),
+                        rejected=num(f"{f.rows_rejected:,}"))))
     rejected = sum(f.rows_rejected for f in check.files)
     if rejected:
-        lines.append(("Data check", f"{rejected:,} rows rejected and not valued: run actuary data "
-                      "check on the same files for the report of every row and its reason"))
+        lines.append((T("Data check"), T("{n} rows rejected and not valued: run actuary data "
+                                         "check on the same files for the report of every row "
+                                         "and its reason", n=num(f"{rejected:,}"))))
     return lines
 
 
@@ -203,48 +210,54 @@ def _summary_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     aset = run.aset
     syn = v.synthetic
     s = SheetWriter(book, "Summary", (46, 90, 20))
-    s.title(_title(report, "Closed-group valuation, member by member"),
-            "Present values at the valuation date, in KHR, of the rights of the members and "
+    s.title(_title(report, N_("Closed-group valuation, member by member")),
+            T("Present values at the valuation date, in KHR, of the rights of the members and "
             "pensioners in the file, with no new entrants: accrued-to-date liability (ADL), "
-            "future benefits (PVFB) and future contributions (PVFC).", syn)
+            "future benefits (PVFB) and future contributions (PVFC)."), syn)
     s.blank()
     last = v.first_year + len(v.v_mid) - 1
     items: list[tuple[str, Any]] = []
     if syn:
-        items.append(("Data", "SYNTHETIC: the files are marked synthetic (made by actuary data "
-                              "synth); these are not the values of real members"))
+        items.append((T("Data"), T("SYNTHETIC: the files are marked synthetic (made by actuary "
+                                   "data synth); these are not the values of real members")))
     items += [
-        ("Scheme", aset.scheme.description),
-        ("Assumption set", f"{aset.name} (content hash {aset.content_hash()[:16]})"),
-        ("Valuation date", aset.valuation_date.isoformat()),
-        ("Discount", report.discount),
-        ("Projection", f"{v.first_year}-{last} ({len(v.v_mid)} years); flows after {last} "
-                       "are not counted"),
+        (T("Scheme"), aset.scheme.description),
+        (T("Assumption set"), T("{name} (content hash {hash})", name=aset.name,
+                                hash=aset.content_hash()[:16])),
+        (T("Valuation date"), date_text(aset.valuation_date)),
+        (T("Discount"), report.discount),
+        (T("Projection"), T("{first}-{last} ({n} years); flows after {last} are not counted",
+                            first=v.first_year, last=last, n=len(v.v_mid))),
         *_file_lines(report.check),
-        *[("IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)", note)
+        *[(T("IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)"), note)
           for note in getattr(report.check, "accepted", ())],
-        ("Members and pensioners valued", len(v.by_member)),
+        (T("Members and pensioners valued"), len(v.by_member)),
     ]
     diff = largest_difference(run.comparison)
     if diff is not None:
-        items.append(("Largest member vs cohort difference",
-                      f"{diff[0]}: {100 * diff[1]:+.2f}% (member level minus cohort, relative "
-                      "to the cohort; see the Member vs cohort sheet)"))
+        items.append((T("Largest member vs cohort difference"),
+                      T("{branch}: {diff}% (member level minus cohort, relative to the cohort; "
+                        "see the Member vs cohort sheet)", branch=T_known(diff[0]),
+                        diff=num(f"{100 * diff[1]:+.2f}"))))
     n = len(v.by_member)
-    items.append(("By-member values", (f"{report.csv_path} (CSV, every person); " if
-                                       report.csv_path else "")
-                  + (f"the By member sheet lists all {n:,}" if n <= BY_MEMBER_SHEET_LIMIT else
-                     f"no By member sheet: {n:,} people, more than {BY_MEMBER_SHEET_LIMIT:,}")))
+    items.append((T("By-member values"),
+                  (T("{path} (CSV, every person); ", path=report.csv_path)
+                   if report.csv_path else "")
+                  + (T("the By member sheet lists all {n}", n=num(f"{n:,}"))
+                     if n <= BY_MEMBER_SHEET_LIMIT else
+                     T("no By member sheet: {n} people, more than {limit}", n=num(f"{n:,}"),
+                       limit=num(f"{BY_MEMBER_SHEET_LIMIT:,}")))))
     if report.command:
-        items.append(("Command", report.command))
-    items.append(("Written by", f"actuary {__version__}, {report.run_at:%Y-%m-%d %H:%M:%S} UTC"))
-    s.pairs(items, {"Members and pensioners valued": styles.COUNT})
+        items.append((T("Command"), report.command))
+    items.append((T("Written by"), T("actuary {version}, {time} UTC", version=__version__,
+                                     time=date_text(report.run_at.replace(microsecond=0)))))
+    s.pairs(items, {T("Members and pensioners valued"): styles.COUNT})
     s.blank()
-    s.row(["Totals (KHR at the valuation date)"], font=styles.SECTION)
-    s.header(["Measure", "KHR", "Billions KHR"])
-    for label, value in (("PVFB: present value of future benefits", v.pvfb),
-                         ("PVFC: present value of future contributions", v.pvfc),
-                         ("ADL: accrued-to-date liability", v.adl)):
+    s.row([T("Totals (KHR at the valuation date)")], font=styles.SECTION)
+    s.header([T("Measure"), T("KHR"), T("Billions KHR")])
+    for label, value in ((T("PVFB: present value of future benefits"), v.pvfb),
+                         (T("PVFC: present value of future contributions"), v.pvfc),
+                         (T("ADL: accrued-to-date liability"), v.adl)):
         r = _next(s)
         _append(s, [s.cell(label, font=styles.BOLD), s.cell(value, styles.KHR),
                     _formula(s, f"=B{r}/{BILLION:.0f}", BILLIONS)])
@@ -254,14 +267,14 @@ def _summary_sheet(book: Workbook, report: ClosedGroupReport) -> None:
 
 def _unverified(s: SheetWriter, aset: Any) -> None:
     items = [tuple(u) for u in aset.unverified()]
-    s.row([f"Unverified parameters ({len(items)})"], font=styles.SECTION)
-    s.row(["Not found in any source: labelled assumptions the values rest on, to replace with "
-           "sourced values (actuary basis show lists every parameter and its source)."],
+    s.row([T("Unverified parameters ({n})", n=len(items))], font=styles.SECTION)
+    s.row([T("Not found in any source: labelled assumptions the values rest on, to replace with "
+           "sourced values (actuary basis show lists every parameter and its source).")],
           font=styles.NOTE)
     if not items:
-        s.row(["none"])
+        s.row([T("none")])
         return
-    s.header(["Key path", "Description", "Reference / reasoning"])
+    s.header([T("Key path"), T("Description"), T("Reference / reasoning")])
     for path, description, _status, reference in items:
         s.row([path, description, reference], fill=styles.UNVERIFIED_FILL)
 
@@ -269,11 +282,11 @@ def _unverified(s: SheetWriter, aset: Any) -> None:
 def _results_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     v = report.run.valuation
     s = SheetWriter(book, "Results by status and sex", (12, 8, 12, 22, 22, 22, 14))
-    s.title(_title(report, "Present values by status and sex (KHR)"),
-            "Status on the valuation date: active and inactive members from the member file, "
+    s.title(_title(report, N_("Present values by status and sex (KHR)")),
+            T("Status on the valuation date: active and inactive members from the member file, "
             "pensions in payment (old_age, invalidity, spouse, orphan) from the pensioner file. "
-            "The last row and the ADL / PVFB column are formulas.", v.synthetic)
-    s.header(["Status", "Sex", "People", "PVFB (KHR)", "PVFC (KHR)", "ADL (KHR)", "ADL / PVFB"])
+            "The last row and the ADL / PVFB column are formulas."), v.synthetic)
+    s.header([T("Status"), T("Sex"), T("People"), T("PVFB (KHR)"), T("PVFC (KHR)"), T("ADL (KHR)"), T("ADL / PVFB")])
     table = v.summary()
     body = table[table["status"] != "all"]
     first = _next(s)
@@ -286,7 +299,7 @@ def _results_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     last, r = _next(s) - 1, _next(s)
     sums = [_formula(s, f"=SUM({c}{first}:{c}{last})", f, styles.BOLD)
             for c, f in zip("CDEF", fmts[2:])]
-    _append(s, [s.cell("all", font=styles.BOLD), s.cell("all", font=styles.BOLD), *sums,
+    _append(s, [s.cell(T("all"), font=styles.BOLD), s.cell(T("all"), font=styles.BOLD), *sums,
                 _formula(s, f'=IF(D{r}=0,"",F{r}/D{r})', styles.RATE, styles.BOLD)])
     _adl_chart(s.ws, first, last, r + 2)
 
@@ -300,14 +313,14 @@ def _adl_chart(ws: Any, first: int, last: int, at: int) -> None:
         return
     chart = BarChart()
     chart.type = "bar"
-    chart.title = styles.small_title("Present values by status and sex (KHR billion, "
-                                     "at the valuation date)")
-    chart.y_axis.title = "KHR billion"
+    chart.title = styles.small_title(T("Present values by status and sex (KHR billion, "
+                                     "at the valuation date)"))
+    chart.y_axis.title = T("KHR billion")
     chart.y_axis.number_format = "#,##0.0,,,"
     chart.y_axis.majorGridlines = None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    for col, name in ((4, "Future benefits (PVFB)"), (6, "Accrued liability (ADL)")):
+    for col, name in ((4, T("Future benefits (PVFB)")), (6, T("Accrued liability (ADL)"))):
         chart.series.append(Series(Reference(ws, min_col=col, min_row=first, max_row=last),
                                    title=name))
     chart.set_categories(Reference(ws, min_col=1, max_col=2, min_row=first, max_row=last))
@@ -319,10 +332,10 @@ def _adl_chart(ws: Any, first: int, last: int, at: int) -> None:
 def _branches_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     v = report.run.valuation
     s = SheetWriter(book, "Branches", (34, 90, 22, 16))
-    s.title(_title(report, "Present values by branch (KHR at the valuation date)"),
-            "Each benefit counts the members' own benefits and those of the survivors they may "
-            "leave. PVFB, the differences and the billions are formulas.", v.synthetic)
-    s.header(["Branch", "What it is", "Present value (KHR)", "Billions KHR"])
+    s.title(_title(report, N_("Present values by branch (KHR at the valuation date)")),
+            T("Each benefit counts the members' own benefits and those of the survivors they may "
+            "leave. PVFB, the differences and the billions are formulas."), v.synthetic)
+    s.header([T("Branch"), T("What it is"), T("Present value (KHR)"), T("Billions KHR")])
 
     def line(label: str, meaning: str, value: Any, bold: bool = False) -> int:
         r = _next(s)
@@ -334,35 +347,36 @@ def _branches_sheet(book: Workbook, report: ClosedGroupReport) -> None:
 
     first = _next(s)
     for branch, meaning in BRANCH_ROWS:
-        line(branch, meaning, float(v.totals[branch]))
+        line(branch, T(meaning), float(v.totals[branch]))
     last = _next(s) - 1
-    pvfb = line("PVFB", "Present value of future benefits: the sum of the branches above",
+    pvfb = line("PVFB", T("Present value of future benefits: the sum of the branches above"),
                 f"=SUM(C{first}:C{last})", bold=True)
-    pvfc = line("PVFC", "Present value of future contributions (employer and employee) on the "
-                "members' future wages", float(v.totals["contributions"]), bold=True)
-    line("PVFB - PVFC", "Benefits less contributions: what the reserve and other income must "
-         "cover for these people", f"=C{pvfb}-C{pvfc}")
-    adl = line("ADL", "Accrued-to-date liability: the part of the PVFB earned by the career "
-               "earnings of the valuation date (for pensioners, the whole PVFB)",
+    pvfc = line("PVFC", T("Present value of future contributions (employer and employee) on "
+                          "the members' future wages"), float(v.totals["contributions"]),
+                bold=True)
+    line("PVFB - PVFC", T("Benefits less contributions: what the reserve and other income must "
+                          "cover for these people"), f"=C{pvfb}-C{pvfc}")
+    adl = line("ADL", T("Accrued-to-date liability: the part of the PVFB earned by the career "
+                        "earnings of the valuation date (for pensioners, the whole PVFB)"),
                float(v.totals["adl"]), bold=True)
-    line("PVFB - ADL", "Benefits still to be earned by future wages and service",
+    line("PVFB - ADL", T("Benefits still to be earned by future wages and service"),
          f"=C{pvfb}-C{adl}")
 
 
 def _comparison_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     run = report.run
     s = SheetWriter(book, "Member vs cohort", (20, 22, 22, 22, 14))
-    s.title(_title(report, "Member-level totals against the cohort projection in cells (KHR)"),
-            "Same people, same basis, same discount factors, no new entrants. Difference = "
-            "member level minus cohort; relative = difference / cohort (formulas).",
+    s.title(_title(report, N_("Member-level totals against the cohort projection in cells (KHR)")),
+            T("Same people, same basis, same discount factors, no new entrants. Difference = "
+            "member level minus cohort; relative = difference / cohort (formulas)."),
             run.valuation.synthetic)
     for line in _comparison_notes(run.basis.wage_sigma):
         s.row([line], font=styles.NOTE)
     s.blank()
-    s.header(["Branch", "Member level (KHR)", "Cohort (KHR)", "Difference (KHR)", "Relative"])
+    s.header([T("Branch"), T("Member level (KHR)"), T("Cohort (KHR)"), T("Difference (KHR)"), T("Relative")])
     for branch, rec in run.comparison.iterrows():
         r = _next(s)
-        label = {"pvfb": "PVFB", "pvfc": "PVFC"}.get(str(branch), str(branch))
+        label = {"pvfb": "PVFB", "pvfc": "PVFC"}.get(str(branch), T_known(str(branch)))
         _append(s, [s.cell(label), s.cell(rec["member_level"], styles.KHR),
                     s.cell(rec["cohort"], styles.KHR),
                     _formula(s, f"=B{r}-C{r}", styles.KHR),
@@ -386,12 +400,12 @@ def _comparison_notes(sigma: float) -> list[str]:
 def _discount_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     v = report.run.valuation
     s = SheetWriter(book, "Discount", (10, 26, 22, 26))
-    s.title(_title(report, "Discount factors by projection year"),
-            f"Discount: {report.discount}. Every flow of a year is paid in the middle of the "
-            "year; v_mid is the value at the valuation date of 1 KHR paid then. The equivalent "
-            "rate is a formula.", v.synthetic)
-    s.header(["Year", "Payment time (years from the valuation date)", "Discount factor v_mid",
-              "Equivalent annual rate to that time"])
+    s.title(_title(report, N_("Discount factors by projection year")),
+            T("Discount: {discount}. Every flow of a year is paid in the middle of the year; "
+              "v_mid is the value at the valuation date of 1 KHR paid then. The equivalent rate "
+              "is a formula.", discount=report.discount), v.synthetic)
+    s.header([T("Year"), T("Payment time (years from the valuation date)"), T("Discount factor v_mid"),
+              T("Equivalent annual rate to that time")])
     for t, factor in enumerate(v.v_mid):
         r = _next(s)
         _append(s, [s.cell(v.first_year + t, styles.YEAR), s.cell(t + 0.5, "0.0"),
@@ -455,11 +469,12 @@ def method_notes(report: ClosedGroupReport) -> list[tuple[str, str]]:
 
 def _method_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     s = SheetWriter(book, "Method", (24, 120))
-    s.title(_title(report, "Method and conventions"),
-            "actuary.members.closed_group and actuary.engine.member_kernel state them in full.",
+    s.title(_title(report, N_("Method and conventions")),
+            T("actuary.members.closed_group and actuary.engine.member_kernel state them in full."),
             report.run.valuation.synthetic)
     s.blank()
-    s.pairs(method_notes(report))
+    # the topics from the catalogue; the paragraphs stay in English (not yet translated)
+    s.pairs([(T_known(topic), text) for topic, text in method_notes(report)])
 
 
 BY_MEMBER_PRINTED = 60
@@ -468,11 +483,11 @@ BY_MEMBER_PRINTED = 60
 def _member_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     v = report.run.valuation
     s = SheetWriter(book, "By member", (18, 6, 6, 12, 14, 20, 20, 20))
-    s.title(_title(report, "Present values by person (KHR at the valuation date)"),
-            f"Ids as read from the files, stored as text. Printed: the first "
-            f"{BY_MEMBER_PRINTED} people; all {len(v.by_member):,} are on this sheet and in "
-            "the by-member CSV.", v.synthetic)
-    s.table(v.by_member, _MEMBER_COLUMNS)
+    s.title(_title(report, N_("Present values by person (KHR at the valuation date)")),
+            T("Ids as read from the files, stored as text. Printed: the first {printed} people; "
+              "all {n} are on this sheet and in the by-member CSV.", printed=BY_MEMBER_PRINTED,
+              n=num(f"{len(v.by_member):,}")), v.synthetic)
+    s.table(v.by_member, [(key, T(header), fmt) for key, header, fmt in _MEMBER_COLUMNS])
     # a printout of thousands of members helps no reader: the first rows show the form
     s.ws.print_area = f"A1:{get_column_letter(len(_MEMBER_COLUMNS))}" \
                       f"{min(s.rows, 3 + BY_MEMBER_PRINTED)}"
@@ -489,7 +504,7 @@ def build_closed_group_workbook(report: ClosedGroupReport) -> Workbook:
     _method_sheet(book, report)
     if len(report.run.valuation.by_member) <= BY_MEMBER_SHEET_LIMIT:
         _member_sheet(book, report)
-    finish_workbook(book, _title(report, "Closed-group valuation"), report.run_at)
+    finish_workbook(book, _title(report, N_("Closed-group valuation")), report.run_at)
     return book
 
 

@@ -35,7 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import styles
 from .cells import Column, put, put_formula, put_title, write_table
 from .designs_sheet import write_designs_sheet
-from .i18n import tr
+from .i18n import N_, T, T_known, current, num, tr
 from .money import USD_M, Prices, nominal, prices_for
 from .workbook import finish_workbook, write_xlsx
 
@@ -48,9 +48,9 @@ HEADER_ROW = 4
 FIRST_ROW = 5
 _FORMATS = {"rate": styles.RATE, "year": styles.YEAR, "ratio": styles.RATIO,
             "khr": styles.KHR_BN, "pct": styles.RATE}
-_UNITS = {"rate": "share of insurable earnings", "year": "calendar year",
-          "ratio": "years of expenditure", "khr": "KHR bn at the valuation date",
-          "pct": "share of GDP"}
+_UNITS = {"rate": N_("share of insurable earnings"), "year": N_("calendar year"),
+          "ratio": N_("years of expenditure"), "khr": N_("KHR bn at the valuation date"),
+          "pct": N_("share of GDP")}
 #: Yearly money columns (deflated in constant prices; their ratios do not change).
 _MONEY = ("insurable_earnings", "contributions", "expenditure", "reserve_end", "budget_cost",
           "gdp")
@@ -62,40 +62,41 @@ FLAT_SHARE = 0.1
 _SCALE = {"pct": 0.01}
 #: Columns of each scenario's block on the Yearly sheet: (key, header, format, formula?).
 YEARLY_BLOCK = (
-    ("active", "Active, 1 Jan", styles.COUNT, False),
-    ("insurable_earnings", "Insurable earnings S_t (KHR bn)", styles.KHR_BN, False),
-    ("contributions", "Contributions C_t (KHR bn)", styles.KHR_BN, False),
-    ("expenditure", "Expenditure B_t (KHR bn)", styles.KHR_BN, False),
-    ("payg_cost_rate", "PAYG cost rate = B_t / S_t", styles.RATE, True),
-    ("reserve_end", "Reserve, end of year (KHR bn)", styles.KHR_BN, False),
-    ("reserve_usd", "Reserve, end of year (USD m) = reserve / exchange rate", USD_M, True),
-    ("budget_cost", "Budget cost (KHR bn)", styles.KHR_BN, False),
-    ("gdp", "GDP (KHR bn)", styles.KHR_BN, False),
-    ("budget_cost_pct_gdp", "Budget cost, share of GDP = cost / GDP", styles.RATE, True),
-    ("reserve_pct_gdp", "Reserve, share of GDP = reserve / GDP", styles.RATE, True),
-    ("reserve_expenditure", "Reserve / expenditure (years of expenditure)", styles.RATIO, True),
+    ("active", N_("Active, 1 Jan"), styles.COUNT, False),
+    ("insurable_earnings", N_("Insurable earnings S_t (KHR bn)"), styles.KHR_BN, False),
+    ("contributions", N_("Contributions C_t (KHR bn)"), styles.KHR_BN, False),
+    ("expenditure", N_("Expenditure B_t (KHR bn)"), styles.KHR_BN, False),
+    ("payg_cost_rate", N_("PAYG cost rate = B_t / S_t"), styles.RATE, True),
+    ("reserve_end", N_("Reserve, end of year (KHR bn)"), styles.KHR_BN, False),
+    ("reserve_usd", N_("Reserve, end of year (USD m) = reserve / exchange rate"), USD_M, True),
+    ("budget_cost", N_("Budget cost (KHR bn)"), styles.KHR_BN, False),
+    ("gdp", N_("GDP (KHR bn)"), styles.KHR_BN, False),
+    ("budget_cost_pct_gdp", N_("Budget cost, share of GDP = cost / GDP"), styles.RATE, True),
+    ("reserve_pct_gdp", N_("Reserve, share of GDP = reserve / GDP"), styles.RATE, True),
+    ("reserve_expenditure", N_("Reserve / expenditure (years of expenditure)"), styles.RATIO, True),
 )
 CHART_TITLES = (
-    "Reserve at the end of the year, % of GDP (with the budget's top-ups where guaranteed)",
-    "PAYG cost rate (% of insurable earnings)",
-    "Budget cost (% of GDP)",
+    N_("Reserve at the end of the year, % of GDP (with the budget's top-ups where guaranteed)"),
+    N_("PAYG cost rate (% of insurable earnings)"),
+    N_("Budget cost (% of GDP)"),
 )
 
 
 def _comparison_sheet(ws: Worksheet, comparison: Any) -> None:
     names = [s.name for s in comparison.scenarios]
     base = names[0]
-    put_title(ws, "Comparison: indicators of each scenario and their change from the base",
-              f"Base: {base}. Changes are live formulas (scenario minus base). GAP, depletion "
-              "and reserve ratio are the scheme's own (without the budget's top-ups); the "
-              "budget cost is what the state pays (contributions as employer or subsidy, and "
-              "deficits it covers). Present values at the set's investment return, mid-year, "
-              "in billions of KHR at the valuation date (the same in nominal and constant "
-              "prices) and as shares of the present value of GDP.")
-    heads = [("indicator", "Indicator", 46), ("unit", "Unit", 24)]
+    put_title(ws, T("Comparison: indicators of each scenario and their change from the base"),
+              T("Base: {base}. Changes are live formulas (scenario minus base). GAP, depletion "
+                "and reserve ratio are the scheme's own (without the budget's top-ups); the "
+                "budget cost is what the state pays (contributions as employer or subsidy, and "
+                "deficits it covers). Present values at the set's investment return, mid-year, "
+                "in billions of KHR at the valuation date (the same in nominal and constant "
+                "prices) and as shares of the present value of GDP.", base=base))
+    heads = [("indicator", T("Indicator"), 46), ("unit", T("Unit"), 24)]
     heads += [(f"scenario:{n}", n, 20) for n in names]
-    heads += [(f"change:{n}", f"Change: {n} minus {base}", 20) for n in names[1:]]
-    heads += [("key", "Key (summary)", 30)]
+    heads += [(f"change:{n}", T("Change: {name} minus {base}", name=n, base=base), 20)
+              for n in names[1:]]
+    heads += [("key", T("Key (summary)"), 30)]
     for j, (key, text, width) in enumerate(heads, start=1):
         put(ws, KEY_ROW, j, key, font=styles.KEY)
         put(ws, HEADER_ROW, j, text)
@@ -109,8 +110,8 @@ def _comparison_sheet(ws: Worksheet, comparison: Any) -> None:
         r = FIRST_ROW + i
         rec = dict(zip(table.columns, row))
         fmt = _FORMATS[rec["kind"]]
-        put(ws, r, 1, rec["indicator"])
-        put(ws, r, 2, _UNITS[rec["kind"]])
+        put(ws, r, 1, T_known(str(rec["indicator"])))
+        put(ws, r, 2, T(_UNITS[rec["kind"]]))
         scale = _SCALE.get(rec["kind"], 1.0)
         for j, n in enumerate(names):
             v = rec[n]
@@ -129,16 +130,17 @@ def _yearly_sheet(ws: Worksheet, comparison: Any, prices: Prices) -> dict[tuple[
     scenarios = comparison.scenarios
     base = scenarios[0]
     years = [int(y) for y in base.yearly["year"]]
-    put_title(ws, f"Yearly: each scenario's people and money (billions of {prices.label()})",
-              "One block of columns per scenario. PAYG cost rates, budget cost and reserve as "
+    put_title(ws, T("Yearly: each scenario's people and money (billions of {prices})",
+                    prices=prices.label(current())),
+              T("One block of columns per scenario. PAYG cost rates, budget cost and reserve as "
               "shares of GDP, reserve / expenditure, the reserve in USD (at the base set's "
               "exchange rate, column B) and the change of the budget cost from the base are "
-              "live formulas. Each money cell holds the KHR; it shows in billions.")
+              "live formulas. Each money cell holds the KHR; it shows in billions."))
     put(ws, KEY_ROW, 1, "year", font=styles.KEY)
-    put(ws, HEADER_ROW, 1, "Year")
+    put(ws, HEADER_ROW, 1, T("Year"))
     put(ws, KEY_ROW, 2, "exchange_rate", font=styles.KEY)
-    put(ws, HEADER_ROW, 2, tr("exchange_rate_of", year=str(prices.base_year)) if prices.constant
-        else tr("exchange_rate"))
+    put(ws, HEADER_ROW, 2, tr("exchange_rate_of", current(), year=str(prices.base_year))
+        if prices.constant else tr("exchange_rate", current()))
     ws.column_dimensions["A"].width = 8
     ws.column_dimensions["B"].width = 11
     cols: dict[tuple[str, str], int] = {}
@@ -146,12 +148,13 @@ def _yearly_sheet(ws: Worksheet, comparison: Any, prices: Prices) -> dict[tuple[
     for k, sc in enumerate(scenarios):
         block = list(YEARLY_BLOCK)
         if k > 0:
-            block.append(("budget_cost_change", f"Budget cost minus {base.name}'s (KHR bn)",
+            block.append(("budget_cost_change", T("Budget cost minus {name}'s (KHR bn)",
+                                                  name=base.name),
                           styles.KHR_BN, True))
         for key, header, _fmt, _f in block:
             cols[(sc.name, key)] = c
             put(ws, KEY_ROW, c, f"{sc.name}|{key}", font=styles.KEY)
-            put(ws, HEADER_ROW, c, f"{sc.name}: {header}")
+            put(ws, HEADER_ROW, c, f"{sc.name}: {T(header) if key != 'budget_cost_change' else header}")
             ws.column_dimensions[get_column_letter(c)].width = 18
             c += 1
     styles.style_header(ws, HEADER_ROW, 1, c - 1)
@@ -241,9 +244,9 @@ def _chart(ws: Worksheet, comparison: Any, cols: dict, key: str, title: str, y_t
 
 
 #: (key, title, axis title, axis format) of the Charts sheet's charts.
-CHART_SPECS = (("reserve_pct_gdp", CHART_TITLES[0], "% of GDP", "0%"),
-               ("payg_cost_rate", CHART_TITLES[1], "% of insurable earnings", "0%"),
-               ("budget_cost_pct_gdp", CHART_TITLES[2], "% of GDP", "0.0%"))
+CHART_SPECS = (("reserve_pct_gdp", CHART_TITLES[0], N_("% of GDP"), "0%"),
+               ("payg_cost_rate", CHART_TITLES[1], N_("% of insurable earnings"), "0%"),
+               ("budget_cost_pct_gdp", CHART_TITLES[2], N_("% of GDP"), "0.0%"))
 
 
 def _charts_sheet(ws: Worksheet, yearly: Worksheet, comparison: Any, cols: dict) -> None:
@@ -256,17 +259,19 @@ def _charts_sheet(ws: Worksheet, yearly: Worksheet, comparison: Any, cols: dict)
     GDP already remove the growth of money over time but not the difference of size between
     schemes. The common chart stays for the comparison; the own-scale chart shows the shape.
     """
-    put_title(ws, "Charts: the scenarios over time",
-              "Native charts over the Yearly sheet (one line per scenario). A scenario drawn "
-              f"flat on a common chart (peak below {FLAT_SHARE:.0%} of the largest) is "
-              "shown again below on its own scale.")
+    put_title(ws, T("Charts: the scenarios over time"),
+              T("Native charts over the Yearly sheet (one line per scenario). A scenario drawn "
+                "flat on a common chart (peak below {share} of the largest) is shown again "
+                "below on its own scale.", share=num(f"{FLAT_SHARE:.0%}")))
     row = 3
-    for key, title, y_title, fmt in CHART_SPECS:
+    specs = [(key, T(title), T(y_title), fmt) for key, title, y_title, fmt in CHART_SPECS]
+    for key, title, y_title, fmt in specs:
         ws.add_chart(_chart(yearly, comparison, cols, key, title, y_title, fmt), f"A{row}")
         row += 23
-    for key, title, y_title, fmt in CHART_SPECS:
+    for key, title, y_title, fmt in specs:
         for name in flat_scenarios(comparison, key):
-            own = f"{title.split(' (')[0]}: {name} on its own scale ({y_title})"
+            own = T("{title}: {name} on its own scale ({unit})", title=title.split(" (")[0],
+                    name=name, unit=y_title)
             # a small scheme's shares need two decimals
             ws.add_chart(_chart(yearly, comparison, cols, key, own, y_title, "0.00%", [name]),
                          f"A{row}")
@@ -276,16 +281,16 @@ def _charts_sheet(ws: Worksheet, yearly: Worksheet, comparison: Any, cols: dict)
 def _scenarios_sheet(ws: Worksheet, comparison: Any) -> None:
     import pandas as pd
 
-    put_title(ws, "Scenarios: what each one is",
-              "The first is the base. A design combines projections (see actuary.schemes.public_sector).")
+    put_title(ws, T("Scenarios: what each one is"),
+              T("The first is the base. A design combines projections (see actuary.schemes.public_sector)."))
     rows = [{"name": s.name, "kind": s.kind, "description": s.description,
              "hash": s.content_hash, "files": "\n".join(s.files), "notes": "\n".join(s.notes)}
             for s in comparison.scenarios]
     last = write_table(ws, pd.DataFrame(rows), 4, 1, [
-        Column("name", "Scenario", None, 26), Column("kind", "Kind", None, 12),
-        Column("description", "Description", None, 70),
-        Column("hash", "Content hash (SHA-256)", None, 30),
-        Column("files", "Files read", None, 60), Column("notes", "Notes", None, 60)])
+        Column("name", T("Scenario"), None, 26), Column("kind", T("Kind"), None, 12),
+        Column("description", T("Description"), None, 70),
+        Column("hash", T("Content hash (SHA-256)"), None, 30),
+        Column("files", T("Files read"), None, 60), Column("notes", T("Notes"), None, 60)])
     for r in range(5, last + 1):
         for c in range(1, 7):
             ws.cell(row=r, column=c).alignment = styles.WRAP
@@ -295,19 +300,19 @@ def _provenance_sheet(ws: Worksheet, comparison: Any) -> None:
     import pandas as pd
 
     prov = comparison.provenance or {}
-    put_title(ws, "Provenance: how this comparison was produced",
-              "Same inputs and versions give the same results (DESIGN section 7).")
-    put(ws, 3, 1, "Command", font=styles.BOLD)
+    put_title(ws, T("Provenance: how this comparison was produced"),
+              T("Same inputs and versions give the same results (DESIGN section 7)."))
+    put(ws, 3, 1, T("Command"), font=styles.BOLD)
     put(ws, 3, 2, prov.get("command", ""))
-    put(ws, 4, 1, "Run at (UTC)", font=styles.BOLD)
+    put(ws, 4, 1, T("Run at (UTC)"), font=styles.BOLD)
     put(ws, 4, 2, prov.get("run_at_utc", ""))
     # in the order the scenarios read them, not by path (see data_sheets.write_provenance)
     files = pd.DataFrame(list(prov.get("files", {}).items()), columns=["path", "sha256"])
-    nxt = write_table(ws, files, 6, 1, [Column("path", "File", None, 60),
-                                        Column("sha256", "SHA-256", None, 68)])
+    nxt = write_table(ws, files, 6, 1, [Column("path", T("File"), None, 60),
+                                        Column("sha256", T("SHA-256"), None, 68)])
     versions = pd.DataFrame(sorted(prov.get("versions", {}).items()), columns=["package", "version"])
-    write_table(ws, versions, nxt + 2, 1, [Column("package", "Package", None, 60),
-                                           Column("version", "Version", None, 68)])
+    write_table(ws, versions, nxt + 2, 1, [Column("package", T("Package"), None, 60),
+                                           Column("version", T("Version"), None, 68)])
 
 
 def _stamp(comparison: Any) -> datetime:
@@ -348,8 +353,8 @@ def build_comparison_workbook(comparison: Any, prices: str = "nominal") -> Workb
     for sheet in wb.worksheets:
         styles.protect(sheet)
     wb.active = 0
-    finish_workbook(wb, "Comparison of scenarios: " + ", ".join(
-        s.name for s in comparison.scenarios), _stamp(comparison))
+    finish_workbook(wb, T("Comparison of scenarios: {names}", names=", ".join(
+        s.name for s in comparison.scenarios)), _stamp(comparison))
     return wb
 
 

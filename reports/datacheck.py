@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 from actuary.io.fileio import atomic_path, save_xlsx
 
 from . import styles
+from .i18n import N_, T, T_known, date_text, num
 from .printing import fit_streaming_sheet, prepare_for_print
 from .cells import cell_value
 
@@ -42,8 +43,8 @@ __all__ = ["SheetWriter", "write_datacheck_workbook", "write_synth_workbook", "E
 
 #: Data rows per sheet (Excel's 1,048,576 rows less the title, note and header rows).
 EXCEL_ROWS = 1_048_000
-SYNTHETIC_BANNER = ("SYNTHETIC DATA: made by actuary data synth for demos and tests; "
-                    "not real member records")
+SYNTHETIC_BANNER = N_("SYNTHETIC DATA: made by actuary data synth for demos and tests; "
+                      "not real member records")
 
 
 class SheetWriter:
@@ -86,7 +87,7 @@ class SheetWriter:
     def title(self, text: str, note: str = "", synthetic: bool = False) -> None:
         self.row([text], font=styles.TITLE)
         if synthetic:
-            self.row([SYNTHETIC_BANNER], font=Font(bold=True, color="C00000"),
+            self.row([T(SYNTHETIC_BANNER)], font=Font(bold=True, color="C00000"),
                      fill=styles.UNVERIFIED_FILL)
         if note:
             self.row([note], font=styles.SUBTITLE)
@@ -122,15 +123,15 @@ def _reasons_chart(ws: Any, header_row: int, n: int) -> None:
 
     chart = BarChart()
     chart.type = "bar"
-    chart.title = styles.small_title("Rows by reason (a row with several reasons counts "
-                                     "under each)")
-    chart.y_axis.title = "rows"
+    chart.title = styles.small_title(T("Rows by reason (a row with several reasons counts "
+                                     "under each)"))
+    chart.y_axis.title = T("rows")
     chart.y_axis.number_format = "#,##0"
     chart.y_axis.majorGridlines = None
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.series.append(Series(Reference(ws, min_col=4, min_row=header_row + 1,
-                                         max_row=header_row + n), title="Rows"))
+                                         max_row=header_row + n), title=T("Rows")))
     chart.set_categories(Reference(ws, min_col=3, min_row=header_row + 1,
                                    max_row=header_row + n))
     chart.legend = None
@@ -152,10 +153,10 @@ def _save(book: Workbook, path: str | Path) -> Path:
 
 # -- the data-check workbook ---------------------------------------------------------
 
-_PROBLEM_COLUMNS = [("file", "File", None), ("row", "Row", styles.COUNT), ("id", "Id", None),
-                    ("name", "Name", None), ("code", "Reason", None), ("severity", "Severity", None),
-                    ("field", "Field", None), ("value", "Value as read", None),
-                    ("expected", "Expected", None)]
+_PROBLEM_COLUMNS = [("file", N_("File"), None), ("row", N_("Row"), styles.COUNT), ("id", N_("Id"), None),
+                    ("name", N_("Name"), None), ("code", N_("Reason"), None), ("severity", N_("Severity"), None),
+                    ("field", N_("Field"), None), ("value", N_("Value as read"), None),
+                    ("expected", N_("Expected"), None)]
 
 
 def _statement(result: Any) -> list[tuple[str, str]]:
@@ -176,96 +177,99 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
     book = _book()
     syn = result.synthetic
     s = SheetWriter(book, "Summary", (44, 110))
-    s.title(("SYNTHETIC " if syn else "") + "Member data check",
-            "In the spirit of IAA ISAP 2 and the ISSA guidelines: what was read, what was "
+    s.title(T("SYNTHETIC Member data check") if syn else T("Member data check"),
+            T("In the spirit of IAA ISAP 2 and the ISSA guidelines: what was read, what was "
             "checked, what was changed and its effect. Every row read is used or listed with "
-            "its reason on the Problems sheet; the input files were only read.", syn)
+            "its reason on the Problems sheet; the input files were only read."), syn)
     s.blank()
-    s.row(["Files read"], font=styles.SECTION)
-    s.header(["File", "Path", "Format", "Encoding", "Bytes", "SHA-256", "Rows in", "Used",
-              "Rejected", "Flagged", "Changed", "Columns ignored", "Synthetic"])
+    s.row([T("Files read")], font=styles.SECTION)
+    s.header([T("File"), T("Path"), T("Format"), T("Encoding"), T("Bytes"), T("SHA-256"), T("Rows in"), T("Used"),
+              T("Rejected"), T("Flagged"), T("Changed"), T("Columns ignored"), T("Synthetic")])
     for f in result.files:
         s.row([f.kind, f.path, f.format, f.encoding or "", f.size, f.sha256, f.rows_in,
                f.rows_used, f.rows_rejected, f.rows_flagged, f.rows_changed,
-               ", ".join(f.ignored) or "none", "yes" if f.synthetic else "no"],
+               ", ".join(f.ignored) or T("none"), T("yes") if f.synthetic else T("no")],
               [None, None, None, None, styles.COUNT, None] + [styles.COUNT] * 5 + [None, None])
     s.blank()
-    s.row(["Limits checked against"], font=styles.SECTION)
-    s.pairs(result.settings.rules())
-    s.pairs([("IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)", note)
+    s.row([T("Limits checked against")], font=styles.SECTION)
+    s.pairs([(T_known(label), value) for label, value in result.settings.rules()])
+    s.pairs([(T("IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)"), note)
              for note in getattr(result, "accepted", ())])
     s.blank()
-    s.row(["What was changed"], font=styles.SECTION)
+    s.row([T("What was changed")], font=styles.SECTION)
     changed = result.problems[result.problems["severity"] == "changed"]
-    s.pairs([("rows changed", f"{changed['row'].nunique():,} (" + ", ".join(
-        f"{c}: {n:,}" for c, n in changed["code"].value_counts().items()) + ")"
-        if len(changed) else "nothing: no value was changed; rejected rows are left out")])
+    s.pairs([(T("rows changed"), num(f"{changed['row'].nunique():,} (" + ", ".join(
+        f"{c}: {n:,}" for c, n in changed["code"].value_counts().items()) + ")")
+        if len(changed) else T("nothing: no value was changed; rejected rows are left out"))])
     s.blank()
-    s.row(["Sufficiency and reliability (figures; the judgement is the actuary's)"],
+    s.row([T("Sufficiency and reliability (figures; the judgement is the actuary's)")],
           font=styles.SECTION)
-    s.pairs(_statement(result))
+    s.pairs([(T_known(label), text) for label, text in _statement(result)])
     s.blank()
-    s.row(["Actuary's opinion on the data"], font=styles.SECTION)
+    s.row([T("Actuary's opinion on the data")], font=styles.SECTION)
     s.row(["", ""], fill=styles.OPINION_FILL)
     s.blank()
-    extra = [("Command", command)] if command else []
+    extra = [(T("Command"), command)] if command else []
     if population_path:
-        extra.append(("Starting population written", population_path))
+        extra.append((T("Starting population written"), population_path))
     s.pairs(extra)
 
     r = SheetWriter(book, "Reasons", (12, 10, 30, 12, 60, 60))
-    r.title("Rows by reason", "A row with several reasons counts under each; the totals on "
-            "the Summary count each row once.", syn)
+    r.title(T("Rows by reason"), T("A row with several reasons counts under each; the totals on "
+            "the Summary count each row once."), syn)
     counts = result.reason_counts()
     counts["rule"] = [REASONS[c][2] for c in counts["code"]]
     header_row = r.rows + 1
-    r.table(counts, [("file", "File", None), ("severity", "Severity", None),
-                     ("code", "Reason", None), ("rows", "Rows", styles.COUNT),
-                     ("description", "What is wrong", None), ("rule", "Expected", None)])
+    r.table(counts, [("file", T("File"), None), ("severity", T("Severity"), None),
+                     ("code", T("Reason"), None), ("rows", T("Rows"), styles.COUNT),
+                     ("description", T("What is wrong"), None), ("rule", T("Expected"), None)])
     _reasons_chart(r.ws, header_row, len(counts))
 
     _problem_sheets(book, result.problems, syn)
 
     t = SheetWriter(book, "Totals", (20, 60, 20, 20, 14))
-    t.title("Totals over the rows read and used", "The share removed is the effect of the "
-            "rejections on each total.", syn)
-    t.table(result.totals, [("measure", "Measure", None), ("meaning", "Meaning", None),
-                            ("in", "Rows read", styles.KHR), ("used", "Rows used", styles.KHR),
-                            ("removed_share", "Removed", styles.RATE)])
+    t.title(T("Totals over the rows read and used"), T("The share removed is the effect of the "
+            "rejections on each total."), syn)
+    t.table(result.totals, [("measure", T("Measure"), None), ("meaning", T("Meaning"), None),
+                            ("in", T("Rows read"), styles.KHR), ("used", T("Rows used"), styles.KHR),
+                            ("removed_share", T("Removed"), styles.RATE)])
     if result.controls is not None:
         c = SheetWriter(book, "Controls", (20, 50, 18, 18, 18, 16, 12, 12, 10))
-        c.title("Control totals", f"From {result.controls_path}; compared with the totals of "
-                "all rows read (the completeness of the extract).", syn)
+        c.title(T("Control totals"), T("From {path}; compared with the totals of all rows read "
+                                       "(the completeness of the extract).",
+                                       path=result.controls_path), syn)
         frame = result.controls.copy()
-        frame["verdict"] = np.where(frame["agrees"], "agrees", "DIFFERS")
-        c.table(frame, [("measure", "Measure", None), ("meaning", "Meaning", None),
-                        ("control", "Control total", styles.KHR),
-                        ("file_total", "File total", styles.KHR),
-                        ("used_total", "Used total", styles.KHR),
-                        ("difference", "Difference", styles.KHR),
-                        ("relative_difference", "Relative", "0.0000%"),
-                        ("tolerance", "Tolerance", "0.0000%"), ("verdict", "Verdict", None)])
+        frame["verdict"] = np.where(frame["agrees"], T("agrees"), T("DIFFERS"))
+        c.table(frame, [("measure", T("Measure"), None), ("meaning", T("Meaning"), None),
+                        ("control", T("Control total"), styles.KHR),
+                        ("file_total", T("File total"), styles.KHR),
+                        ("used_total", T("Used total"), styles.KHR),
+                        ("difference", T("Difference"), styles.KHR),
+                        ("relative_difference", T("Relative"), "0.0000%"),
+                        ("tolerance", T("Tolerance"), "0.0000%"), ("verdict", T("Verdict"), None)])
     _members_sheet(book, result, syn)
     if result.pensioners is not None:
         _pensioners_sheet(book, result, syn)
     if reconciliation is not None:
         p = SheetWriter(book, "Cells", (12, 12, 14, 70))
-        p.title("Where the used rows went", f"Starting population: {population_path}", syn)
-        p.table(reconciliation, [("file", "File", None), ("status", "Status", None),
-                                 ("rows", "Rows", styles.COUNT), ("where", "Where", None)])
+        p.title(T("Where the used rows went"),
+                T("Starting population: {path}", path=population_path), syn)
+        p.table(reconciliation, [("file", T("File"), None), ("status", T("Status"), None),
+                                 ("rows", T("Rows"), styles.COUNT), ("where", T("Where"), None)])
     fm = SheetWriter(book, "Format", (12, 18, 10, 10, 60))
-    fm.title("The documented file formats (actuary.members.files)", "Columns are matched after "
-             "trimming and lower-casing; undocumented columns are ignored and listed.")
+    fm.title(T("The documented file formats (actuary.members.files)"), T("Columns are matched after "
+             "trimming and lower-casing; undocumented columns are ignored and listed."))
     found = {f.kind: set(f.columns) for f in result.files}
     rows = []
     for kind, cols in (("members", MEMBER_COLUMNS), ("pensioners", PENSIONER_COLUMNS)):
         for col in cols:
-            rows.append((kind, col.name, "yes" if col.required else "no",
-                         ("yes" if col.name in found[kind] else "no") if kind in found else "-",
+            rows.append((T_known(kind), col.name, T("yes") if col.required else T("no"),
+                         (T("yes") if col.name in found[kind] else T("no"))
+                         if kind in found else "-",
                          col.meaning))
     fm.table(pd.DataFrame(rows, columns=["file", "column", "required", "found", "meaning"]),
-             [("file", "File", None), ("column", "Column", None), ("required", "Required", None),
-              ("found", "Found", None), ("meaning", "Meaning", None)])
+             [("file", T("File"), None), ("column", T("Column"), None), ("required", T("Required"), None),
+              ("found", T("Found"), None), ("meaning", T("Meaning"), None)])
     return _save(book, path)
 
 
@@ -275,13 +279,13 @@ def _problem_sheets(book: Workbook, problems: pd.DataFrame, syn: bool) -> None:
         name = "Problems" if k == 0 else f"Problems {k + 1}"
         sh = SheetWriter(book, name, (12, 10, 18, 24, 26, 10, 18, 30, 60))
         chunk = problems.iloc[k * EXCEL_ROWS:(k + 1) * EXCEL_ROWS]
-        sh.title("Every problem row, with its reason" + (f" (part {k + 1} of {parts})"
-                                                         if parts > 1 else ""),
-                 "Rejected rows are not used; flagged rows are used as they are; changed rows "
-                 "are used with the change described. Values are shown as read.", syn)
-        sh.table(chunk, _PROBLEM_COLUMNS)
+        sh.title(T("Every problem row, with its reason")
+                 + (T(" (part {k} of {n})", k=k + 1, n=parts) if parts > 1 else ""),
+                 T("Rejected rows are not used; flagged rows are used as they are; changed rows "
+                 "are used with the change described. Values are shown as read."), syn)
+        sh.table(chunk, [(key, T(header), fmt) for key, header, fmt in _PROBLEM_COLUMNS])
         if problems.empty:
-            sh.row(["no problem found"])
+            sh.row([T("no problem found")])
 
 
 def _band(age: np.ndarray, width: int = 5) -> np.ndarray:
@@ -294,10 +298,11 @@ def _members_sheet(book: Workbook, result: Any, syn: bool) -> None:
 
     m = result.members
     sh = SheetWriter(book, "Members", (12, 8, 10, 12, 18, 18))
-    sh.title("Used member rows by status, sex and age band",
-             f"Age on the as-of date {result.settings.as_of}; wages in KHR per month.", syn)
+    sh.title(T("Used member rows by status, sex and age band"),
+             T("Age on the as-of date {date}; wages in KHR per month.",
+               date=date_text(result.settings.as_of)), syn)
     if m.empty:
-        sh.row(["no member row was used"])
+        sh.row([T("no member row was used")])
         return
     age = completed_years(m["birth_date"].to_numpy(dtype="datetime64[D]"),
                           np.full(len(m), np.datetime64(result.settings.as_of, "D")))
@@ -307,9 +312,9 @@ def _members_sheet(book: Workbook, result: Any, syn: bool) -> None:
     g = (f.groupby(["status", "sex", "lo", "band"])
          .agg(count=("months", "size"), months=("months", "mean"), wage=("wage", "mean"))
          .reset_index())
-    sh.table(g, [("status", "Status", None), ("sex", "Sex", None), ("band", "Ages", None),
-                 ("count", "Members", styles.COUNT), ("months", "Mean credited months", "0.0"),
-                 ("wage", "Mean insurable wage", styles.KHR)])
+    sh.table(g, [("status", T("Status"), None), ("sex", T("Sex"), None), ("band", T("Ages"), None),
+                 ("count", T("Members"), styles.COUNT), ("months", T("Mean credited months"), "0.0"),
+                 ("wage", T("Mean insurable wage"), styles.KHR)])
 
 
 def _pensioners_sheet(book: Workbook, result: Any, syn: bool) -> None:
@@ -317,10 +322,10 @@ def _pensioners_sheet(book: Workbook, result: Any, syn: bool) -> None:
 
     p = result.pensioners
     sh = SheetWriter(book, "Pensioners", (14, 8, 10, 12, 18))
-    sh.title("Used pensioner rows by benefit, sex and age band",
-             "Amounts in KHR per month.", syn)
+    sh.title(T("Used pensioner rows by benefit, sex and age band"),
+             T("Amounts in KHR per month."), syn)
     if p.empty:
-        sh.row(["no pensioner row was used"])
+        sh.row([T("no pensioner row was used")])
         return
     age = completed_years(p["birth_date"].to_numpy(dtype="datetime64[D]"),
                           np.full(len(p), np.datetime64(result.settings.as_of, "D")))
@@ -328,8 +333,8 @@ def _pensioners_sheet(book: Workbook, result: Any, syn: bool) -> None:
                       "band": _band(age), "amount": p["monthly_amount"]})
     g = (f.groupby(["type", "sex", "lo", "band"])
          .agg(count=("amount", "size"), amount=("amount", "mean")).reset_index())
-    sh.table(g, [("type", "Benefit", None), ("sex", "Sex", None), ("band", "Ages", None),
-                 ("count", "Pensioners", styles.COUNT), ("amount", "Mean amount", styles.KHR)])
+    sh.table(g, [("type", T("Benefit"), None), ("sex", T("Sex"), None), ("band", T("Ages"), None),
+                 ("count", T("Pensioners"), styles.COUNT), ("amount", T("Mean amount"), styles.KHR)])
 
 
 # -- the synthetic membership's workbook ------------------------------------------------------
@@ -340,41 +345,42 @@ def write_synth_workbook(result: Any, files: Sequence[Path], path: str | Path,
     book = _book()
     meta = result.meta
     s = SheetWriter(book, "Summary", (40, 100))
-    s.title("SYNTHETIC NSSF-like membership", "Made by actuary data synth: seeded and "
+    s.title(T("SYNTHETIC NSSF-like membership"), T("Made by actuary data synth: seeded and "
             "reproducible; calibrated to the published aggregates used by the default "
-            "starting population (actuary/engine/starting_default.py).", synthetic=True)
+            "starting population (actuary/engine/starting_default.py)."), synthetic=True)
     s.blank()
     s.pairs([
-        ("Generator", meta["generator"]), ("Seed", meta["seed"]),
-        ("Members", meta["members"]), ("Pensioners", meta["pensioners"]),
-        ("Valuation date (as-of)", meta["valuation_date"]),
-        ("Assumption set", meta["assumption_set"]),
-        ("Exit forces x k (k solved for the inactive ratio)", meta["exit_scale_k"]),
-        ("Wage dispersion (sigma of log wage)", meta["wage_sigma"]),
-        ("Files written", "\n".join(str(f) for f in files)),
-        ("Command", command),
-    ], {"Members": styles.COUNT, "Pensioners": styles.COUNT, "Seed": "0",
-        "Exit forces x k (k solved for the inactive ratio)": "0.0000"})
+        (T("Generator"), meta["generator"]), (T("Seed"), meta["seed"]),
+        (T("Members"), meta["members"]), (T("Pensioners"), meta["pensioners"]),
+        (T("Valuation date (as-of)"), meta["valuation_date"]),
+        (T("Assumption set"), meta["assumption_set"]),
+        (T("Exit forces x k (k solved for the inactive ratio)"), meta["exit_scale_k"]),
+        (T("Wage dispersion (sigma of log wage)"), meta["wage_sigma"]),
+        (T("Files written"), "\n".join(str(f) for f in files)),
+        (T("Command"), command),
+    ], {T("Members"): styles.COUNT, T("Pensioners"): styles.COUNT, T("Seed"): "0",
+        T("Exit forces x k (k solved for the inactive ratio)"): "0.0000"})
     s.blank()
-    s.row(["Statuses on the valuation date"], font=styles.SECTION)
+    s.row([T("Statuses on the valuation date")], font=styles.SECTION)
     s.table(pd.DataFrame(list(meta["statuses"].items()), columns=["status", "rows"]),
-            [("status", "Status", None), ("rows", "Rows", styles.COUNT)])
+            [("status", T("Status"), None), ("rows", T("Rows"), styles.COUNT)])
     s.blank()
-    s.row(["Sources"], font=styles.SECTION)
+    s.row([T("Sources")], font=styles.SECTION)
     for src in meta["sources"]:
         s.row([src])
     c = SheetWriter(book, "Calibration", (52, 18, 18, 50, 24))
-    c.title("Targets and what was drawn", "Actives on the valuation date, before any injected "
-            "defect. Differences are sampling error (and the approximations in actuary.members.synth).",
+    c.title(T("Targets and what was drawn"), T("Actives on the valuation date, before any injected "
+            "defect. Differences are sampling error (and the approximations in actuary.members.synth)."),
             synthetic=True)
-    c.table(result.calibration, [("measure", "Measure", None), ("target", "Target", "#,##0.0000"),
-                                 ("synthetic", "Synthetic", "#,##0.0000"),
-                                 ("source", "Source", None), ("status", "Status", None)])
+    c.table(result.calibration, [("measure", T("Measure"), None), ("target", T("Target"), "#,##0.0000"),
+                                 ("synthetic", T("Synthetic"), "#,##0.0000"),
+                                 ("source", T("Source"), None), ("status", T("Status"), None)])
     if meta.get("defects_injected"):
         d = SheetWriter(book, "Defects", (24, 14))
-        d.title("Defects injected on purpose", f"Share {meta['defects_share']} of the rows "
-                "for each kind, disjoint rows; duplicate_id counts both rows of a pair.",
+        d.title(T("Defects injected on purpose"),
+                T("Share {share} of the rows for each kind, disjoint rows; duplicate_id counts "
+                  "both rows of a pair.", share=num(meta["defects_share"])),
                 synthetic=True)
         d.table(pd.DataFrame(list(meta["defects_injected"].items()), columns=["code", "rows"]),
-                [("code", "Reason the check should give", None), ("rows", "Rows", styles.COUNT)])
+                [("code", T("Reason the check should give"), None), ("rows", T("Rows"), styles.COUNT)])
     return _save(book, path)

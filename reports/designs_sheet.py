@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
+from .i18n import T, T_known, current, labels
 from .cells import put, put_title
 
 __all__ = ["design_columns", "write_designs_sheet"]
@@ -70,15 +71,28 @@ def _format(col: str) -> tuple[str, float]:
     return styles.KHR, 1.0
 
 
+def _column_label(col: str) -> str:
+    """A design's column name as a header: its words; in Khmer from the catalogue, a
+    part's prefix (legacy, new, tier 0-2) and the rest translated apart when the whole
+    is not there (a name not in the catalogue stays as it is)."""
+    text = col.replace("_", " ")
+    if current() == "en" or text in labels():
+        return T_known(text)
+    head, _, rest = text.partition(" ")
+    if head in ("legacy", "new", "tier0", "tier1", "tier2") and rest in labels():
+        return f"{T_known(head)} {T_known(rest)}"
+    return text
+
+
 def write_designs_sheet(ws: Worksheet, comparison: Any, key_row: int, header_row: int,
                         first_row: int) -> dict[tuple[str, str], int]:
     """Fill the Designs sheet; returns the column of each (scenario, column)."""
-    put_title(ws, "Designs: what each design adds, year by year",
-              "Transition cost and its split, groups, tiers, take-up. Shares of GDP as "
-              "percentages, money in nominal KHR, counts on 1 January. Numbers from the "
-              "Python result (keys in row 3).")
+    put_title(ws, T("Designs: what each design adds, year by year"),
+              T("Transition cost and its split, groups, tiers, take-up. Shares of GDP as "
+                "percentages, money in nominal KHR, counts on 1 January. Numbers from the "
+                "Python result (keys in row 3)."))
     put(ws, key_row, 1, "year", font=styles.KEY)
-    put(ws, header_row, 1, "Year")
+    put(ws, header_row, 1, T("Year"))
     ws.column_dimensions["A"].width = 8
     cols: dict[tuple[str, str], int] = {}
     c = 2
@@ -93,14 +107,14 @@ def write_designs_sheet(ws: Worksheet, comparison: Any, key_row: int, header_row
             fmt, scale = _format(col)
             cols[(sc.name, col)] = c
             put(ws, key_row, c, f"{sc.name}|{col}", font=styles.KEY)
-            put(ws, header_row, c, f"{sc.name}: {col.replace('_', ' ')}")
+            put(ws, header_row, c, f"{sc.name}: {_column_label(col)}")
             ws.column_dimensions[get_column_letter(c)].width = 16
             for t, v in enumerate(extra[col].iloc[:len(years)]):
                 value = None if v is None or v != v else float(v) * scale
                 put(ws, first_row + t, c, value, fmt)
             c += 1
     if not cols:
-        put(ws, first_row, 2, "No design among the scenarios: every one is an assumption set.")
+        put(ws, first_row, 2, T("No design among the scenarios: every one is an assumption set."))
     styles.style_header(ws, header_row, 1, max(c - 1, 1))
     ws.row_dimensions[header_row].height = 75
     ws.freeze_panes = ws.cell(row=first_row, column=2)

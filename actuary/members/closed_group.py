@@ -56,7 +56,9 @@ from actuary.engine.state import (
     FLOW_SPOUSE,
     FLOW_SURVIVOR_LUMP,
     N_AGE,
+    N_SERVICE,
     N_SEX,
+    PAID_SLOT_MONTHS,
 )
 
 __all__ = [
@@ -98,6 +100,9 @@ class MemberSet:
     credits included); ``wage`` actives' insurable wage (KHR per year); ``career``
     revalued career earnings (KHR); ``pension`` pensioners' pension (KHR per year).
     ``ids`` are the records' identifiers, ``synthetic`` says the data are synthetic.
+    ``months`` are the months of contributions paid (the qualifying periods are tested
+    on them, :attr:`actuary.engine.basis.Basis.paid_slots`); ``None``: 12 a credited
+    year (no credits).
     """
 
     ids: np.ndarray
@@ -109,17 +114,21 @@ class MemberSet:
     career: np.ndarray
     pension: np.ndarray
     synthetic: bool = False
+    months: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.ids)
+        if self.months is None:
+            object.__setattr__(self, "months", 12.0 * np.asarray(self.years, dtype=np.float64))
         typed = {"sex": np.int64, "age": np.int64, "status": np.int64, "years": np.float64,
-                 "wage": np.float64, "career": np.float64, "pension": np.float64}
+                 "wage": np.float64, "career": np.float64, "pension": np.float64,
+                 "months": np.float64}
         for name, dtype in typed.items():
             arr = np.ascontiguousarray(getattr(self, name), dtype=dtype)
             if arr.shape != (n,):
                 raise ValueError(f"MemberSet.{name} has shape {arr.shape}, expected ({n},)")
             object.__setattr__(self, name, arr)
-        money = np.concatenate([self.years, self.wage, self.career, self.pension])
+        money = np.concatenate([self.years, self.wage, self.career, self.pension, self.months])
         if not np.all(np.isfinite(money)) or np.any(money < 0):
             raise ValueError("MemberSet service and amounts must be finite and >= 0")
         # the engine indexes its tables by these codes: anything else would be read
@@ -168,7 +177,7 @@ class MemberSet:
             ids=m["member_id"].astype(str).to_numpy(), sex=(m["sex"] == "F").to_numpy(np.int64),
             age=age, status=np.where(active, MEMBER_ACTIVE, MEMBER_INACTIVE),
             years=years, wage=np.where(active, 12.0 * np.nan_to_num(wage), 0.0),
-            career=12.0 * career_wage * years, pension=np.zeros(len(m)),
+            career=12.0 * career_wage * years, pension=np.zeros(len(m)), months=months,
         )]
         p = result.pensioners
         if p is not None and len(p):
@@ -177,7 +186,7 @@ class MemberSet:
                 age=ages_on(p["birth_date"], as_of),
                 status=p["benefit_type"].map(STATUS_CODES).to_numpy(np.int64),
                 years=np.zeros(len(p)), wage=np.zeros(len(p)), career=np.zeros(len(p)),
-                pension=12.0 * p["monthly_amount"].to_numpy(float),
+                pension=12.0 * p["monthly_amount"].to_numpy(float), months=np.zeros(len(p)),
             ))
         joined = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
         if len(joined["ids"]) == 0:
@@ -208,6 +217,8 @@ class MemberSet:
             status=rows["status"].map(STATUS_CODES).to_numpy(np.int64),
             years=service[:, 0], wage=service[:, 1], career=service[:, 2],
             pension=12.0 * np.nan_to_num(pension.to_numpy(float)),
+            months=np.where(rows["status"].isin(("active", "inactive")),
+                            pd.to_numeric(rows["credited_months"], errors="coerce"), 0.0),
         )
 
 
@@ -233,8 +244,9 @@ def _kernel_args(basis: Basis, members: MemberSet, v_mid: np.ndarray,
     """The arguments of :func:`actuary.engine.member_entry.value_members_kernel` (and of
     its serial twin) for ``members`` on ``basis`` discounted by ``v_mid``."""
     n_chunks = chunks or max(1, min(len(members), WORK_SHARES))
-    return (members.sex, members.age, members.status, members.years, members.wage,
-            members.career, members.pension, int(basis.service_slots), int(n_chunks),
+    return (members.sex, members.age, members.status, start_slots(basis, members),
+            members.wage, members.career, members.pension, int(basis.service_slots),
+            int(n_chunks),
             *kernel_inputs(basis, v_mid), rules_record(basis))
 
 
@@ -492,12 +504,28 @@ def _check_rules(basis: Basis) -> None:
             location="scheme.parameters.reference_wage", value="final_wage",
             expected="a career-average reference wage (value final-salary schemes with "
                      "actuary valuate, the cohort engine)")
+    advance = basis.density * (12.0 / PAID_SLOT_MONTHS * basis.contribution_factor
+                               if basis.paid_slots else basis.credit_factor)
+    if np.any(advance > 2.0):
+        raise AssumptionError(
+            "the member-level valuation moves service at most two slots a year",
+            location="demographic.contribution_density", value=float(basis.density.max()),
+            expected="a density (times the credit factor) of at most 1")
     if np.any(basis.early_retirement_years > 0):
         raise AssumptionError(
             "the member-level valuation has no retirement before the pension age",
             location="scheme.parameters.early_retirement_years",
             value=sorted(set(basis.early_retirement_years.tolist())),
             expected="no retirement at any age (value such schemes with actuary valuate)")
+
+
+def start_slots(basis: Basis, members: MemberSet) -> np.ndarray:
+    """Each member's service slot on the valuation date (the kernel's ``years``): months
+    paid / ``PAID_SLOT_MONTHS``, whole (:attr:`Basis.paid_slots`), else credited years
+    (the fraction split over two slots by the kernel); 50 at most, as the cohort cells."""
+    if basis.paid_slots:
+        return np.minimum(np.floor(members.months / PAID_SLOT_MONTHS), N_SERVICE - 1)
+    return members.years
 
 
 def value_members(basis: Basis, members: MemberSet, discount: Any = None, *,

@@ -73,7 +73,8 @@ def linear_basis(seed: int, pop: StartingPopulation, n_years: int = 40):
     """A random closed-group basis on which no floor, ceiling or minimum binds."""
     b = make_basis(seed, n_years, entrants=False, rules=SchemeRules())
     z = np.zeros(n_years)
-    return b.with_(start=pop.to_state(FLOOR_M, CEILING_M), wage_floor=z, wage_ceiling=z,
+    return b.with_(start=pop.to_state(FLOOR_M, CEILING_M, paid_slots=True), wage_floor=z,
+                   wage_ceiling=z,
                    minimum_pension=z, funeral_grant_minimum=z)
 
 

@@ -31,6 +31,7 @@ from actuary.reports.compare import (  # noqa: E402
 )
 
 REL = 1e-9
+KHMER_RE = __import__("re").compile("[\u1780-\u17ff]")
 
 
 @pytest.fixture(scope="module")
@@ -222,3 +223,20 @@ def test_a_small_scheme_gets_its_own_chart_and_constant_prices_deflate(compariso
     for t in (0, 5, 29):
         got = ws.cell(row=FIRST_ROW + t, column=col).value
         assert got == pytest.approx(base.yearly["reserve_end"].iloc[t] / 1.03 ** t, rel=1e-12)
+
+
+def test_the_khmer_comparison_workbook_has_khmer_labels(comparison, tmp_path):
+    from khmer_check import untranslated
+
+    from actuary.reports.i18n import language
+
+    with language("km"):
+        path = write_comparison_workbook(comparison, tmp_path / "km.xlsx")
+    book = openpyxl.load_workbook(path)
+    # the scenario names are the data's; the rest of every header is Khmer
+    names = [s.name for s in comparison.scenarios]
+    bad = [b for b in untranslated(book)
+           if not any(b[2] == n or str(b[2]).startswith(n + ":") and KHMER_RE.search(str(b[2]))
+                      for n in names)]
+    assert not bad, bad
+    assert book["Comparison"].oddHeader.center.text  # the draft mark on every page

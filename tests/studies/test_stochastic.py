@@ -241,6 +241,27 @@ def test_record_route_is_the_basis_route(model):
     assert np.ptp(pairs[0][0].scalars["gap_75"]) > 1e-4
 
 
+def test_threads_taking_chunks_do_not_change_the_numbers(model, monkeypatch):
+    from actuary.studies.stochastic import full
+
+    alone = run_batch(model, 7, 0, 3, "full")
+    monkeypatch.setattr(full, "_CHUNK", 1)  # three chunks for two threads
+    shared = run_batch(model, 7, 0, 3, "full", threads=2)
+    for name, arr in alone.yearly.items():
+        assert np.array_equal(shared.yearly[name], arr, equal_nan=True), name
+    for name, arr in alone.scalars.items():
+        assert np.array_equal(shared.scalars[name], arr, equal_nan=True), name
+
+
+def test_compiled_batch_is_keyed_on_the_engine_sources():
+    """numba's disk cache follows a function's own file only; the batch embeds the engine's
+    kernel, so the hash of the engine's sources is in its cache key (a closure variable)."""
+    from actuary.studies.stochastic import full_kernel as fk
+
+    cells = [c.cell_contents for c in fk.run_scenarios.py_func.__closure__]
+    assert cells == [fk._sources_stamp()]
+
+
 def test_record_route_without_a_population_frame():
     """Self-employed default: new entrants follow a growth rate, not the frame; the
     scenarios move the economy and the insured's mortality only."""

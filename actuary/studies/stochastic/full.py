@@ -13,11 +13,13 @@ piece of scenarios as much again, beside the kernel's 3.7 ms. Here:
 * the yearly economic fields of the whole batch are computed with numpy
   (:func:`~actuary.studies.stochastic.model.economic_series`, the Basis route's own
   function) and checked the way ``Basis`` checks them (finite);
-* one numba call per thread (:func:`~actuary.studies.stochastic.full_kernel.run_scenarios`,
-  GIL released) works through its scenarios: fills the scratch arrays (the entrants'
-  wage, the insured's mortality, the national population, covered population and
-  entrants), runs the kernel, and keeps the flows and people the run stores. Memory is the
-  scratch arrays and the per-year results: nothing of size ``[n, T, 2, 111]``.
+* one numba call per chunk of scenarios
+  (:func:`~actuary.studies.stochastic.full_kernel.run_scenarios`, GIL released; the
+  threads take the chunks in turn) works through its scenarios: fills the scratch arrays
+  (the entrants' wage, the insured's mortality, the national population, covered
+  population and entrants), runs the kernel, and keeps the flows and people the run
+  stores. Memory is the scratch arrays and the per-year results: nothing of size
+  ``[n, T, 2, 111]``.
 
 The tests check this route against the Basis route to 1e-12 on every stored measure.
 """
@@ -41,6 +43,8 @@ __all__ = ["KernelBase", "kernel_base", "with_arrays", "project_full", "MEASURE_
 #: Scenario fields no kernel record holds: the return only rolls the reserve forward.
 MEASURE_ONLY = frozenset({"investment_return"})
 _RECORDS = ("rules", "paths", "decrements", "start")
+#: Scenarios of one numba call (about 0.1 s of work; its scratch arrays are about 1 MB).
+_CHUNK = 24
 
 
 @dataclass(frozen=True)
@@ -133,8 +137,9 @@ def project_full(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: 
         ``population``, ``employed_ratio``, ``tfr`` ``[n, T]`` and ``clipped`` (cells of
         the national projections set to 0), or empty without a population frame.
 
-    With ``threads`` > 1 the scenarios are cut into that many consecutive parts, one
-    numba call each, in threads of their own; a scenario's numbers do not depend on it.
+    The scenarios are cut into chunks of :data:`_CHUNK`, one numba call each, which
+    ``threads`` threads take in turn; a scenario's numbers do not depend on the chunk or
+    the thread.
     """
     n, T = x.shape[0], model.n_years
     base = kernel_base(model.basis)
@@ -174,13 +179,15 @@ def project_full(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: 
                       factor[lo:hi], fert_factor[lo:hi], mig_factor[lo:hi], fr, ins,
                       out[lo:hi], frame_out[lo:hi], clipped[lo:hi])
 
-    cuts = np.linspace(0, n, max(1, min(threads, n)) + 1).astype(int)
-    parts = [(int(a), int(b)) for a, b in zip(cuts[:-1], cuts[1:])]
-    if len(parts) > 1:
-        with ThreadPoolExecutor(len(parts)) as pool:
+    # chunks taken in turn by the threads, so that a thread slowed down (a shared machine)
+    # does not keep the others waiting for its share; each chunk has its own scratch
+    parts = [(lo, min(lo + _CHUNK, n)) for lo in range(0, n, _CHUNK)]
+    if threads > 1 and len(parts) > 1:
+        with ThreadPoolExecutor(min(threads, len(parts))) as pool:
             list(pool.map(part, parts))
     else:
-        part(parts[0])
+        for bounds in parts:
+            part(bounds)
     flows = {name: out[:, j] for j, name in enumerate(OUT)}
     flows["interest"] = interest
     if fr is not None:

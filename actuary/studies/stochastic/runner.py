@@ -85,7 +85,7 @@ def _full_flows(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: i
 
     ``route``: ``"records"`` (:func:`actuary.studies.stochastic.full.project_full`: the
     kernel's records of the basis with the scenario's arrays in place, one numba call per
-    thread) or ``"basis"`` (a validated ``Basis`` and
+    chunk of scenarios) or ``"basis"`` (a validated ``Basis`` and
     :func:`~actuary.engine.projection.project` per scenario: the slower reference the tests
     compare the first with).
 
