@@ -106,7 +106,7 @@ from actuary.engine.member_blocks import (  # re-exported: the status codes are 
 
 __all__ = [
     "BRANCHES", "MEMBER_ACTIVE", "MEMBER_INACTIVE", "MEMBER_OLD_AGE", "MEMBER_INVALIDITY",
-    "MEMBER_SPOUSE", "MEMBER_ORPHAN", "member_blocks", "value_members_kernel",
+    "MEMBER_SPOUSE", "MEMBER_ORPHAN", "member_blocks",
 ]
 
 
@@ -598,84 +598,3 @@ def _award_lanes(money, lane, width, offs, shared, caps, probs, terms):
         lane[o2 + j] += a[1] + b[1] + c[1]
         lane[o3 + j] += a[2] + b[2] + c[2]
         lane[o4 + j] += a[3] + b[3] + c[3]
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def value_members_kernel(sex, age, status, years, wage, career, paid, pension, n_slots,
-                         n_chunks, yearly, ysa, sa, fac, rules):
-    """Value every member: ``(pvfc [M], pvfb [M], adl [M], totals [len(BRANCHES)])`` (KHR).
-
-    Members ``[M]``: ``sex`` (0 men, 1 women), ``age`` (completed years at the
-    valuation date), ``status`` (``MEMBER_*``), ``years`` (credited service, years),
-    ``wage`` (actives' insurable wage, KHR per year), ``career`` (revalued career
-    earnings, KHR), ``paid`` (contributions paid, KHR: the base of a refund),
-    ``pension`` (pensioners' pension, KHR per year). The packed inputs
-    ``yearly``, ``ysa``, ``sa``, ``fac`` are described by the ``Y_*``, ``A_*``, ``S_*``,
-    ``F_*`` rows; ``rules`` is the scheme's :class:`actuary.engine.records.KernelRules`
-    (its conditions and shares; the yearly parameters come packed in ``yearly``).
-    Members are valued in blocks of alike members (:func:`member_blocks`);
-    block ``b`` goes to chunk ``b mod n_chunks`` (so that each chunk has young and old
-    members alike), the chunks are shared out over the threads, and each keeps its own
-    scratch state. The members' wages and careers are first copied in block order, and
-    their values copied back after, each in parallel: one pass of scattered reads and
-    writes, rather than a cache miss in the middle of every block.
-    """
-    m = sex.shape[0]
-    n_b = len(BRANCHES)
-    L = LANES
-    pvfc = np.empty(m)
-    pvfb = np.empty(m)
-    adl = np.empty(m)
-    totals = np.zeros((n_chunks, n_b))
-    order, start, length, pensioners = member_blocks(sex, age, status, years, ysa.shape[2])
-    n_m = order.shape[0]
-    wage_o = np.empty(n_m)
-    career_o = np.empty(n_m)
-    paid_o = np.empty(n_m)
-    for k in numba.prange(n_m):
-        wage_o[k] = wage[order[k]]
-        career_o[k] = career[order[k]]
-        paid_o[k] = paid[order[k]]
-    pvfc_o = np.empty(n_m)
-    pvfb_o = np.empty(n_m)
-    adl_o = np.empty(n_m)
-    fm = rules.funeral_months / 12.0
-    for c in numba.prange(n_chunks):
-        slots = np.empty(_N_SLOT * n_slots)
-        money = np.empty(_N_MONEY * L * n_slots)
-        lane = np.empty(_N_LANE * L)
-        one = np.zeros(n_b)
-        for b in range(c, start.shape[0], n_chunks):
-            i0 = order[start[b]]
-            _value_block(sex[i0], age[i0], status[i0] == MEMBER_ACTIVE, years[i0], wage_o,
-                         career_o, paid_o, start[b], length[b], slots, money, lane, yearly,
-                         ysa, sa, fac, rules)
-            for j in range(length[b]):
-                i = start[b] + j
-                b_sum = 0.0
-                for k in range(1, n_b - 1):
-                    v = lane[(_OUT + k) * L + j]
-                    b_sum += v
-                    totals[c, k] += v
-                totals[c, _B_CONTRIB] += lane[(_OUT + _B_CONTRIB) * L + j]
-                totals[c, _B_ADL] += lane[(_OUT + _B_ADL) * L + j]
-                pvfc_o[i] = lane[(_OUT + _B_CONTRIB) * L + j]
-                pvfb_o[i] = b_sum
-                adl_o[i] = lane[(_OUT + _B_ADL) * L + j]
-        for q in range(c, pensioners.shape[0], n_chunks):
-            i = pensioners[q]
-            d = _value_pensioner(sex[i], age[i], status[i], pension[i], yearly, ysa, fac, fm,
-                                 one)
-            b_sum = 0.0
-            for k in range(1, n_b - 1):
-                b_sum += one[k]
-                totals[c, k] += one[k]
-            totals[c, _B_ADL] += d
-            pvfb[i] = b_sum
-            pvfc[i] = 0.0
-            adl[i] = d
-    for k in numba.prange(n_m):
-        pvfc[order[k]] = pvfc_o[k]
-        pvfb[order[k]] = pvfb_o[k]
-        adl[order[k]] = adl_o[k]
-    return pvfc, pvfb, adl, totals.sum(axis=0)

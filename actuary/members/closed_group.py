@@ -35,6 +35,7 @@ from actuary.engine.basis import Basis
 from actuary.engine.build import StartRules
 from actuary.io.errors import AssumptionError, DataError
 from actuary.engine import member_kernel as mk
+from actuary.engine.member_entry import PARALLEL_FROM, value_members_kernel, value_members_serial
 from actuary.engine.records import rules_record
 from actuary.engine.member_kernel import (
     BRANCHES,
@@ -254,6 +255,36 @@ def value_population(basis: Basis, population: Any, rules: StartRules,
                       for name in ("pvfb", "pvfc", "adl")})
 
 
+def _kernel_args(basis: Basis, members: MemberSet, v_mid: np.ndarray,
+                 chunks: int | None = None) -> tuple:
+    """The arguments of :func:`actuary.engine.member_entry.value_members_kernel` (and of
+    its serial twin) for ``members`` on ``basis`` discounted by ``v_mid``."""
+    n_chunks = chunks or max(1, min(len(members), WORK_SHARES))
+    return (members.sex, members.age, members.status, start_slots(basis, members),
+            members.wage, members.career, contributions_paid(basis, members),
+            members.pension, int(basis.service_slots), int(n_chunks),
+            *kernel_inputs(basis, v_mid), rules_record(basis))
+
+
+def value_population_ahead(basis: Basis, population: Any, rules: StartRules) -> Any:
+    """Start compiling, in a worker process, the member engine that
+    :func:`value_population` will need for ``population`` (see
+    :mod:`actuary.engine.ahead`); None when it is compiled already, or the rules are not
+    the member engine's. Wait on the handle before calling :func:`value_population`."""
+    from actuary.engine.ahead import cache_is_warm, compile_ahead
+
+    if not values_rules(basis):
+        return None
+    members = MemberSet.from_population(population, rules)
+    parallel = len(members) >= PARALLEL_FROM
+    if cache_is_warm(value_members_kernel if parallel else value_members_serial):
+        return None
+    # the kernel's own arguments: the worker imports the engine alone (numba, not pandas)
+    return compile_ahead("actuary.engine.member_entry",
+                         "value_members_kernel" if parallel else "value_members_serial",
+                         *_kernel_args(basis, members, discount_factors(basis)))
+
+
 def discount_factors(basis: Basis, discount: Any = None) -> np.ndarray:
     """``v_mid[t]``: value at the valuation date of 1 KHR paid in the middle of year ``t``.
 
@@ -404,7 +435,8 @@ def pension_factors(basis: Basis, v_mid: np.ndarray, sv: np.ndarray) -> np.ndarr
 
 
 def kernel_inputs(basis: Basis, v_mid: np.ndarray) -> tuple:
-    """The packed arrays ``(yearly, ysa, sa, fac)`` of :func:`value_members_kernel`
+    """The packed arrays ``(yearly, ysa, sa, fac)`` of
+    :func:`actuary.engine.member_entry.value_members_kernel`
     (``[T + 1, Y_*]``, ``[T, 2, 111, A_*]``, ``[2, 111, S_*]``, ``[T + 1, 2, 111, F_*]``)."""
     b = basis
     T = b.n_years
@@ -523,7 +555,8 @@ def start_slots(basis: Basis, members: MemberSet) -> np.ndarray:
 
 
 def value_members(basis: Basis, members: MemberSet, discount: Any = None, *,
-                  chunks: int | None = None) -> ClosedGroupValuation:
+                  chunks: int | None = None, parallel: bool | None = None
+                  ) -> ClosedGroupValuation:
     """Value every member of ``members`` on ``basis`` (its rules, decrements and economy).
 
     Parameters
@@ -541,16 +574,17 @@ def value_members(basis: Basis, members: MemberSet, discount: Any = None, *,
         turn, and the shares to the threads (default :data:`WORK_SHARES`, whatever the
         number of threads: each share sums its members in a fixed order and the shares
         are added in order, so the totals are the same bits on 1 or 16 threads).
+    parallel
+        Value on numba's threads (True) or on one (False); by default on the threads from
+        :data:`actuary.engine.member_entry.PARALLEL_FROM` members. The same bits either
+        way; the parallel entry costs seconds more to compile the first time.
     """
     _check_rules(basis)
     v_mid = discount_factors(basis, discount)
-    n_chunks = chunks or max(1, min(len(members), WORK_SHARES))
-    pvfc, pvfb, adl, totals = mk.value_members_kernel(
-        members.sex, members.age, members.status, start_slots(basis, members), members.wage,
-        members.career, contributions_paid(basis, members), members.pension,
-        int(basis.service_slots), int(n_chunks),
-        *kernel_inputs(basis, v_mid), rules_record(basis),
-    )
+    if parallel is None:
+        parallel = len(members) >= PARALLEL_FROM
+    kernel = value_members_kernel if parallel else value_members_serial
+    pvfc, pvfb, adl, totals = kernel(*_kernel_args(basis, members, v_mid, chunks))
     by_member = pd.DataFrame({
         "id": members.ids.copy(),
         # categories, not millions of strings
