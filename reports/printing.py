@@ -206,8 +206,14 @@ def chart_breaks(ws: Any, scale: int, landscape: bool, title_rows: int) -> list[
         height = _row_height(ws, r)
         need = starts.get(r)
         if need is not None and r > first_row_of_page and used + need > page:
-            breaks.append(r - 1)
-            used, first_row_of_page = repeated if r > title_rows else 0.0, r
+            # the page ends one row above the chart's: a chart whose top edge lies on the
+            # page's edge is drawn on both pages by LibreOffice (a hairline and clipped
+            # text on the first; seen in the PDF test of tests/reports/test_printing.py)
+            cut = r - 2 if r - 2 >= first_row_of_page else r - 1
+            breaks.append(cut)
+            used, first_row_of_page = repeated if r > title_rows else 0.0, cut + 1
+            if cut + 1 < r:
+                used += _row_height(ws, cut + 1)
         if used + height > page:  # the printer's own break
             used, first_row_of_page = repeated if r > title_rows else 0.0, r
         used += height

@@ -18,19 +18,27 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .i18n import N_, T, T_known, date_text, num
-from .cells import Column, put, put_title, write_table
+from .cells import Column, put, put_formula, put_title, write_table
 from .workbook import write_xlsx
 
-__all__ = ["write_stochastic_workbook", "SHEETS", "FAN_TITLES"]
+__all__ = ["write_stochastic_workbook", "SHEETS", "FAN_TITLES", "fan_chart"]
 
 SHEETS = ("Summary", "Fans", "Depletion", "Percentiles", "Calibration", "Generator", "Run")
-FAN_TITLES = {"reserve_ratio": N_("Reserve ratio (years of expenditure): percentiles of the "
-                                 "scenarios"),
-              "payg_cost_rate": N_("PAYG cost rate (share of insurable earnings): percentiles")}
+FAN_TITLES = {"reserve_ratio": N_("Reserve ratio (years of expenditure): fan of the scenarios"),
+              "payg_cost_rate": N_("PAYG cost rate (% of insurable earnings): fan of the "
+                                   "scenarios"),
+              "reserve_pct_gdp": N_("Reserve (% of GDP): fan of the scenarios")}
+#: The one axis title of each fan chart (its units; none on the axis of years).
+FAN_AXES = {"reserve_ratio": N_("years of expenditure"),
+            "payg_cost_rate": N_("% of insurable earnings"), "reserve_pct_gdp": N_("% of GDP")}
+_AXIS_FORMATS = {"reserve_ratio": "0", "payg_cost_rate": "0%", "reserve_pct_gdp": '0"%"'}
+#: Fill of the bands from the outside in (light to dark): the central band is darkest.
+_BAND_COLOURS = ("DEEBF7", "9ECAE1", "4292C6")
 _FORMATS = {"reserve_ratio": styles.RATIO, "payg_cost_rate": styles.RATE,
             "reserve_pct_gdp": styles.PERCENT_POINTS, "contributors": styles.COUNT,
             "pensioners": styles.COUNT, "population": styles.COUNT}
@@ -56,10 +64,11 @@ def build_workbook(run: Any) -> Workbook:
 
 
 def _line(title: str, y_title: str, fmt: str) -> LineChart:
+    """A line chart over the years: units in the title and the one axis title (the tick
+    labels say the years)."""
     chart = LineChart()
-    chart.title = title
+    chart.title = styles.small_title(title, 11)
     chart.y_axis.title = y_title
-    chart.x_axis.title = T("Year")
     chart.y_axis.number_format = fmt
     chart.y_axis.majorGridlines = None
     chart.width, chart.height = 24.0, 11.0
@@ -120,26 +129,99 @@ def _wide(run: Any, indicator: str) -> pd.DataFrame:
     return wide
 
 
+def _pct_label(column: str) -> float:
+    return float(column[1:])
+
+
+def fan_chart(ws: Worksheet, ind: str, top: int, left: int, last: int,
+              pcts: list[str], band0: int, deterministic: int | None) -> Any:
+    """The fan of indicator ``ind`` over its table (header in row ``top``, years in column
+    ``left``, percentile columns ``pcts`` in order, the deterministic valuation in column
+    ``deterministic`` if any) and its band columns from ``band0``: stacked areas between successive percentiles (an invisible base up to
+    the lowest; a stacked area plots the running sum, so a base below zero works), shaded
+    darker towards the middle, with the median and the deterministic valuation as lines."""
+    from openpyxl.chart import AreaChart
+
+    n_p = len(pcts)
+    area = AreaChart()
+    area.grouping = "stacked"
+    area.title = styles.small_title(T(FAN_TITLES[ind]), 11)
+    area.y_axis.title = T(FAN_AXES[ind])
+    area.y_axis.number_format = _AXIS_FORMATS[ind]
+    area.y_axis.majorGridlines = None
+    area.x_axis.delete = False
+    area.y_axis.delete = False
+    area.x_axis.tickLblSkip = 10
+    area.width, area.height = 16.0, 9.0
+    area.legend.position = "b"
+    for j in range(n_p):  # base, then n_p - 1 bands
+        col = band0 + j
+        ref = Reference(ws, min_col=col, max_col=col, min_row=top + 1, max_row=last)
+        series = Series(ref, title=str(ws.cell(row=top, column=col).value))
+        if j == 0:
+            series.graphicalProperties.noFill = True
+            series.graphicalProperties.line.noFill = True
+        else:
+            depth = min(j - 1, n_p - 1 - j)  # 0 for the outer bands
+            series.graphicalProperties.solidFill = _BAND_COLOURS[min(depth,
+                                                                    len(_BAND_COLOURS) - 1)]
+            series.graphicalProperties.line.noFill = True
+        area.series.append(series)
+    area.set_categories(Reference(ws, min_col=left, max_col=left, min_row=top + 1, max_row=last))
+    lines = LineChart()
+    median = next((k for k, c in enumerate(pcts) if _pct_label(c) == 50.0), None)
+    for col, colour in ([(left + 1 + median, "08306B")] if median is not None else []) + \
+            ([(deterministic, "C00000")] if deterministic is not None else []):
+        ref = Reference(ws, min_col=col, max_col=col, min_row=top + 1, max_row=last)
+        series = Series(ref, title=str(ws.cell(row=top, column=col).value))
+        series.graphicalProperties.line.solidFill = colour
+        series.smooth = False
+        lines.series.append(series)
+    area += lines
+    return area
+
+
 def _fans(ws: Worksheet, run: Any) -> None:
-    put_title(ws, T("Fan charts"), T("percentiles of the scenarios by year, and the deterministic "
-                                "valuation (the tables the charts read are below them)"))
-    top = 50
+    put_title(ws, T("Fan charts"),
+              T("Shaded bands between percentiles of the scenarios (darker towards the median), "
+              "the median and the deterministic valuation. The tables the charts read are "
+              "below them, not printed (band columns: the differences the bands stack)."))
+    top = 26
     left = 1
-    for k, (ind, title) in enumerate(FAN_TITLES.items()):
+    inds = [i for i in FAN_TITLES if i in set(run.percentiles["indicator"])]
+    for k, ind in enumerate(inds):
         wide = _wide(run, ind)
         fmt = _FORMATS[ind]
+        pcts = [c for c in wide.columns[1:] if c.startswith("p")]
+        names = {c: (T("median") if _pct_label(c) == 50.0 else num(f"{_pct_label(c):g}%"))
+                 for c in pcts}
         put(ws, top - 1, left, T_known(ind.replace("_", " ")), font=styles.SECTION)
         cols = [Column("year", T("year"), styles.YEAR, 8)]
-        cols += [Column(c, T_known(c), fmt, 11) for c in wide.columns[1:]]
+        cols += [Column(c, names.get(c, T_known(c)), fmt, 10) for c in wide.columns[1:]]
         last = write_table(ws, wide, top, left, cols)
-        chart = _line(T(title), T("years") if ind == "reserve_ratio" else T("share"), fmt)
-        for j in range(1, len(cols)):
-            ref = Reference(ws, min_col=left + j, max_col=left + j, min_row=top + 1, max_row=last)
-            chart.series.append(Series(ref, title=str(ws.cell(row=top, column=left + j).value)))
-        chart.set_categories(Reference(ws, min_col=left, max_col=left, min_row=top + 1,
-                                       max_row=last))
-        ws.add_chart(chart, f"{'AL'[k]}4" if k == 0 else "O4")
-        left += len(cols) + 1
+        # the bands: the lowest percentile (the invisible base), then each step up
+        band0 = left + len(cols)
+        put(ws, top, band0, T("below {p}", p=names[pcts[0]]))
+        for j in range(1, len(pcts)):
+            put(ws, top, band0 + j, f"{names[pcts[j - 1]]}-{names[pcts[j]]}".replace(
+                T("median"), num("50%")))
+        styles.style_header(ws, top, band0, band0 + len(pcts) - 1)
+        for r in range(top + 1, last + 1):
+            first = ws.cell(row=r, column=left + 1).coordinate
+            put_formula(ws, r, band0, f"={first}", fmt)
+            for j in range(1, len(pcts)):
+                hi = ws.cell(row=r, column=left + 1 + j).coordinate
+                lo = ws.cell(row=r, column=left + j).coordinate
+                put_formula(ws, r, band0 + j, f"={hi}-{lo}", fmt)
+        for j in range(len(pcts)):
+            ws.column_dimensions[get_column_letter(band0 + j)].width = 10
+        det = left + 1 + len(pcts) if "deterministic" in wide.columns else None
+        chart = fan_chart(ws, ind, top, left, last, pcts, band0, det)
+        ws.add_chart(chart, f"{get_column_letter(1 + 9 * k)}3")
+        left = band0 + len(pcts) + 1
+    # printed: the charts (the tables are on the sheet below them and, every series, on the
+    # Percentiles sheet); 9 columns of about 10 characters a chart of 16 cm
+    ws.print_area = f"A1:{get_column_letter(9 * max(len(inds), 1) + 1)}{top - 2}"
 
 
 def _depletion(ws: Worksheet, run: Any) -> None:
@@ -153,7 +235,8 @@ def _depletion(ws: Worksheet, run: Any) -> None:
                                                         for p in paths]
     top = 4
     last = write_table(ws, wide, top, 1, cols)
-    chart = _line(T("Cumulative probability of depletion"), T("probability"), "0%")
+    chart = _line(T("Cumulative probability of depletion (% of scenarios)"), T("% of scenarios"),
+                  "0%")
     for j in range(len(paths)):
         ref = Reference(ws, min_col=2 + j, max_col=2 + j, min_row=top + 1, max_row=last)
         chart.series.append(Series(ref, title=T_known(paths[j])))

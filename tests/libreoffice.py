@@ -95,3 +95,68 @@ def pdf_page_count(pdf: Path) -> int:
     import re
 
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf.read_bytes()))
+
+
+def _chart_texts(chart) -> tuple[str, list[str]]:
+    """(title, the texts printed at the chart's bottom edge: legend names, else the value
+    axis title of a horizontal bar chart) of an openpyxl chart."""
+    title = chart.title
+    if title is not None and not isinstance(title, str):
+        title = "".join(r.t for p in title.tx.rich.p for r in (p.r or []))
+    bottom = []
+    if chart.legend is not None:
+        for s in chart.series:
+            if s.tx is not None and s.tx.v:
+                bottom.append(str(s.tx.v))
+    elif getattr(chart, "type", None) == "bar" and chart.y_axis.title is not None:
+        t = chart.y_axis.title
+        bottom.append(t if isinstance(t, str) else
+                      "".join(r.t for p in t.tx.rich.p for r in (p.r or [])))
+    return title or "", bottom
+
+
+def split_charts(pages: list[str], book) -> tuple[int, list[tuple]]:
+    """(charts checked, charts printed across a page break) of ``book`` (openpyxl, with
+    its charts) printed as ``pages`` (pdftotext -layout text, one string a page).
+
+    A chart is whole when the page where its title begins also holds the texts of its
+    bottom edge (legend names; for a legend-less horizontal bar chart, its value-axis
+    title): a break through the chart would put those on a later page. Text is matched
+    within the layout's segments (runs split at 3 spaces or more), because charts side
+    by side share printed lines. A chart whose title or bottom texts are not found at all
+    is reported too (it is not silently skipped). Only the pages of the chart's sheet are
+    searched (each page's footer starts with its sheet's name, as
+    :mod:`actuary.reports.printing` writes it).
+    """
+    import re
+
+    def segments(page: str) -> list[str]:
+        return [" ".join(seg.split()) for line in page.splitlines()
+                for seg in re.split(r"\s{3,}", line) if seg.strip()]
+
+    segs = [segments(p) for p in pages]
+    # the sheet of each page, from the footer (its last line starts with the sheet's name)
+    names = sorted(book.sheetnames, key=len, reverse=True)
+    sheet_of = []
+    for p in pages:
+        lines = [ln.strip() for ln in p.splitlines() if ln.strip()]
+        last = lines[-1] if lines else ""
+        sheet_of.append(next((n for n in names if last.startswith(n)), None))
+    checked, split = 0, []
+    for ws in book.worksheets:
+        for chart in getattr(ws, "_charts", []):
+            title, bottom = _chart_texts(chart)
+            head = " ".join(title.split()[:3])
+            if not head or not bottom:
+                continue
+            where = [k for k, s in enumerate(segs) if sheet_of[k] == ws.title
+                     and any(x.startswith(head) for x in s)]
+            checked += 1
+            if not where:
+                split.append((ws.title, title, "title not printed"))
+                continue
+            for k in where[:1]:
+                missing = [b for b in bottom if not any(b in x for x in segs[k])]
+                if missing:
+                    split.append((ws.title, title, k + 1, missing))
+    return checked, split

@@ -14,17 +14,41 @@ import numpy as np
 
 from actuary.engine import member_kernel as mk
 from actuary.engine.records import rules_record
-from actuary.members.closed_group import discount_factors, kernel_inputs
+from actuary.members.closed_group import discount_factors, kernel_inputs, start_slots
 
 
-def _shift(v: np.ndarray, f: np.ndarray | float) -> np.ndarray:
-    """Rows of ``v`` [M, K] with a share ``f`` (a number or one a member, [M, 1]) moved one
-    slot up (the last keeps its own)."""
-    f = np.broadcast_to(f, v.shape)
-    out = (1.0 - f) * v
-    out[:, 1:] += f[:, :-1] * v[:, :-1]
-    out[:, -1] += f[:, -1] * v[:, -1]
+def _up(v: np.ndarray, k: int) -> np.ndarray:
+    """Rows of ``v`` [M, K] moved ``k`` slots up (the last keeps its own)."""
+    if k == 0:
+        return v
+    out = np.zeros_like(v)
+    out[:, k:] = v[:, :-k]
+    out[:, -1] += v[:, -k:].sum(axis=1)
     return out
+
+
+def _split(adv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An advance of ``adv`` slots [M] as whole slots and a share of one more."""
+    a = np.floor(adv + 1e-12)
+    f = adv - a
+    return a.astype(np.int64), np.where(f < 1e-12, 0.0, f)
+
+
+def _shift(v: np.ndarray, a: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """Rows of ``v`` [M, K] moved ``a`` slots up (one a member, [M]) and a share ``f``
+    ([M]) one more (the last keeps its own)."""
+    out = np.zeros_like(v)
+    for k in np.unique(a):
+        sel = (a == k)[:, None]
+        part = np.where(sel, v, 0.0)
+        out += _up((1.0 - f[:, None]) * part, int(k)) + _up(f[:, None] * part, int(k) + 1)
+    return out
+
+
+def _meets(slot: np.ndarray, a: np.ndarray, f: np.ndarray, min_slot: int) -> np.ndarray:
+    """Share [M, K] of a slot meeting a condition of ``min_slot`` after ``a + f`` slots."""
+    lo = slot + a[:, None]
+    return (1.0 - f[:, None]) * (lo >= min_slot) + f[:, None] * (lo + 1 >= min_slot)
 
 
 def _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm):
@@ -78,7 +102,7 @@ def value_members_reference(basis, members, discount=None):
     M = len(members)
     s, x0, status = members.sex, members.age, members.status
     fm = r.funeral_months / 12.0
-    smin, imin, omin = r.survivor_min_years, r.invalidity_min_years, r.old_age_min_years
+    smin, imin, omin = r.survivor_min_slot, r.invalidity_min_slot, r.old_age_min_slot
     pv = {k: np.zeros(M) for k in ("contributions", "old_age", "invalidity", "survivors",
                                    "survivor_lump_sum", "funeral", "refund")}
     adl = np.zeros(M)
@@ -95,10 +119,12 @@ def value_members_reference(basis, members, discount=None):
         adl += _close(kind, zero_t, s, x0, sel, sel * members.pension, sel * members.pension,
                       yearly, ysa, fac, fm, pv)
 
-    # members: the starting split over two service slots, as the cohort cells
+    # members: the starting slot (months paid / 6, or credited years split over two
+    # slots), as the cohort cells
     is_member = (status == mk.MEMBER_ACTIVE) | (status == mk.MEMBER_INACTIVE)
-    lo = np.floor(members.years).astype(np.int64)
-    f = members.years - lo
+    pos = start_slots(b, members)
+    lo = np.floor(pos).astype(np.int64)
+    f = pos - lo
     f[lo >= 50] = 0.0
     lo = np.minimum(lo, 50)
     hi = np.minimum(lo + 1, K - 1)
@@ -134,6 +160,12 @@ def value_members_reference(basis, members, discount=None):
         dens = yearly[t, mk.Y_DENSITY]
         credit = hh * dens * yearly[t, mk.Y_CREDIT]  # [M]
         half_f = 0.5 * credit
+        # service slots moved by stayers, leavers, and at a death or invalidity
+        paid = r.paid_slots_a_year > 0
+        adv = hh * dens * yearly[t, mk.Y_PAID] * r.paid_slots_a_year if paid else credit
+        a_s, f_s = _split(adv)
+        a_l, f_l = _split(0.5 * adv)
+        a_e, f_e = (a_l, f_l) if paid else (np.zeros(M, np.int64), np.zeros(M))
         floor, ceiling = yearly[t, mk.Y_FLOOR], yearly[t, mk.Y_CEILING]
         acc, minp = yearly[t, mk.Y_ACCRUAL], yearly[t, mk.Y_MIN_PENSION]
         rv1 = 1.0 + yearly[t, mk.Y_REVALUATION]
@@ -155,12 +187,13 @@ def value_members_reference(basis, members, discount=None):
             w = np.minimum(w, ceiling)
         cwm = np.where(A > 0.0, w * A, 0.0)
         half = AR + half_f[:, None] * cwm
-        surv_slot = slot >= smin
-        surv_m = (col(qd) * acc * (np.where(surv_slot, half, 0.0) + np.where(surv_slot, IR, 0.0))).sum(1)
-        surv_mp = (col(qd) * acc * (np.where(surv_slot, AP, 0.0) + np.where(surv_slot, IP, 0.0))).sum(1)
-        lump = (col(qd) * acc * (np.where(surv_slot, 0.0, half) + np.where(surv_slot, 0.0, IR))).sum(1)
-        lump_p = (col(qd) * acc * (np.where(surv_slot, 0.0, AP) + np.where(surv_slot, 0.0, IP))).sum(1)
-        inv_slot = (slot >= imin) & col(qi > 0.0)
+        ok_a = _meets(slot, a_e, f_e, smin)  # actives at the death, inactives as they are
+        ok_i = (slot >= smin).astype(float)
+        surv_m = (col(qd) * acc * (ok_a * half + ok_i * IR)).sum(1)
+        surv_mp = (col(qd) * acc * (ok_a * AP + ok_i * IP)).sum(1)
+        lump = (col(qd) * acc * ((1 - ok_a) * half + (1 - ok_i) * IR)).sum(1)
+        lump_p = (col(qd) * acc * ((1 - ok_a) * AP + (1 - ok_i) * IP)).sum(1)
+        inv_slot = _meets(slot, a_e, f_e, imin) * col(qi > 0.0)
         ref_years = slot + half_f[:, None]
         # credited years to the pension age (issue 13, rule 7a)
         y_left = np.maximum(yearly[t, mk.Y_PENSION_AGE] - (x0 + t) - 0.5 - 0.5 * hh, 0.0)
@@ -178,23 +211,25 @@ def value_members_reference(basis, members, discount=None):
         # leavers with the condition invalid during their cover (rule 7b), in the year
         q_cov = qw * g(mk.A_INVALIDITY) * np.minimum(r.invalidity_cover_years, y_left)
         q_all = col(qi + q_cov)
-        inv_n = (np.where(inv_slot, q_all * A, 0.0)).sum(1)
-        inv_p = (np.where(inv_slot & (A > 0), q_all * p_inv, 0.0)).sum(1)
-        inv_pp = (np.where(inv_slot & (A > 0), q_all * p_invp, 0.0)).sum(1)
-        to_leave = col(qw) - np.where(inv_slot, col(q_cov), 0.0) + np.where(inv_slot, 0.0, col(qi))
+        inv_n = (inv_slot * q_all * A).sum(1)
+        inv_p = np.where(A > 0, inv_slot * q_all * p_inv, 0.0).sum(1)
+        inv_pp = np.where(A > 0, inv_slot * q_all * p_invp, 0.0).sum(1)
+        to_leave = col(qw) - inv_slot * col(q_cov) + (1 - inv_slot) * col(qi)
         ln, lr, lrp = to_leave * A, to_leave * half, to_leave * AP
 
         # retirement at the year end: awards by slot, the shares with n and n + 1 years
         award = np.zeros((M, 5))
-        for cnt, base, base_p, f_up in ((ln, lr, lrp, col(half_f)),
-                                        (col(p_stay) * A, col(p_stay) * (AR + col(credit) * cwm),
-                                         col(p_stay) * AP, col(credit)),
-                                        (col(1.0 - qd) * I, col(1.0 - qd) * IR,
-                                         col(1.0 - qd) * IP, np.zeros((M, 1)))):
+        zero_a = np.zeros(M, np.int64)
+        for cnt, base, base_p, a_up, f_up in ((ln, lr, lrp, a_l, col(f_l)),
+                                              (col(p_stay) * A,
+                                               col(p_stay) * (AR + col(credit) * cwm),
+                                               col(p_stay) * AP, a_s, col(f_s)),
+                                              (col(1.0 - qd) * I, col(1.0 - qd) * IR,
+                                               col(1.0 - qd) * IP, zero_a, np.zeros((M, 1)))):
             for k, share in ((0, 1.0 - f_up), (1, f_up)):
                 if np.all(share <= 0.0):
                     continue
-                ok = slot + k >= omin
+                ok = slot + col(a_up) + k >= omin
                 cn, rn, rpn = share * cnt, share * base, share * base_p
                 award[:, 0] += np.where(ok, cn, 0.0).sum(1)
                 award[:, 1] += np.where(ok, np.maximum(acc * rn, minp * cn), 0.0).sum(1)
@@ -230,14 +265,14 @@ def value_members_reference(basis, members, discount=None):
         # next year's state of those who stay members
         stay = col(~retire)
         nxt = {
-            "I": _shift(ln, col(half_f)) + col(p_rest) * I,
-            "IR": _shift(rv1 * lr, col(half_f)) + col(p_rest * rv1) * IR,
-            "IP": _shift(rv1 * lrp, col(half_f)) + col(p_rest * rv1) * IP,
-            "A": _shift(col(p_stay) * A, col(credit)) + col(p_back) * I,
-            "AW": _shift(col(gw) * AW, col(credit)) + col(p_back) * I * col(ew),
-            "AR": (_shift(col(gr) * (AR + col(credit) * cwm), col(credit))
+            "I": _shift(ln, a_l, f_l) + col(p_rest) * I,
+            "IR": _shift(rv1 * lr, a_l, f_l) + col(p_rest * rv1) * IR,
+            "IP": _shift(rv1 * lrp, a_l, f_l) + col(p_rest * rv1) * IP,
+            "A": _shift(col(p_stay) * A, a_s, f_s) + col(p_back) * I,
+            "AW": _shift(col(gw) * AW, a_s, f_s) + col(p_back) * I * col(ew),
+            "AR": (_shift(col(gr) * (AR + col(credit) * cwm), a_s, f_s)
                    + col(p_back * rv1) * IR),
-            "AP": _shift(col(gr) * AP, col(credit)) + col(p_back * rv1) * IP,
+            "AP": _shift(col(gr) * AP, a_s, f_s) + col(p_back * rv1) * IP,
         }
         alive = (nxt["A"] + nxt["I"]).sum(1)
         for k, v in nxt.items():

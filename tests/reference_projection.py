@@ -125,6 +125,40 @@ def _advance_keep(a: np.ndarray, f: float, keep0: np.ndarray, keep1: np.ndarray)
     return out
 
 
+def _slots_up(a: np.ndarray, k: int) -> np.ndarray:
+    """Move everything ``k`` service slots up along the last axis (the last keeps its own)."""
+    if k == 0:
+        return a
+    out = np.zeros_like(a)
+    out[..., k:] = a[..., :-k]
+    out[..., -1] += a[..., -k:].sum(axis=-1)
+    return out
+
+
+def _whole_and_share(adv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """An advance of ``adv`` slots (by age) as whole slots and a share of one more."""
+    a = np.floor(adv + 1e-12)
+    f = adv - a
+    return a.astype(np.int64), np.where(f < 1e-12, 0.0, f)
+
+
+def _move(x: np.ndarray, a: np.ndarray, f: np.ndarray) -> np.ndarray:
+    """``x [sex, age, service]`` moved ``a[age]`` slots up and a share ``f[age]`` one more."""
+    out = np.zeros_like(x)
+    for k in np.unique(a):
+        sel = (a == k)[None, :, None]
+        part = np.where(sel, x, 0.0)
+        fk = f[None, :, None]
+        out += _slots_up((1 - fk) * part, int(k)) + _slots_up(fk * part, int(k) + 1)
+    return out
+
+
+def _meets(serv: np.ndarray, a: np.ndarray, f: np.ndarray, min_slot: int) -> np.ndarray:
+    """Share ``[age, service]`` meeting a condition of ``min_slot`` after ``a + f`` slots."""
+    lo = serv[None, :] + a[:, None]
+    return (1 - f[:, None]) * (lo >= min_slot) + f[:, None] * (lo + 1 >= min_slot)
+
+
 def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Same outputs as :func:`actuary.engine.projection.run_kernel`, computed with numpy from
     the same records (:class:`actuary.engine.records.KernelInputs`; a Basis is turned into
@@ -177,6 +211,13 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         h = np.where(retire, r.before_pension, 1.0)  # [age]
         H = h[None, :, None]
         CR = credit * H  # the credit of the part of the year
+        # service slots moved by stayers and leavers, and at a death or an invalidity
+        # (months paid: half a year's; credited years: none, tested on 1 January)
+        paid = r.paid_slots_a_year > 0
+        adv = h * (dens * pay * r.paid_slots_a_year if paid else credit)  # [age]
+        a_s, f_s = _whole_and_share(adv)
+        a_l, f_l = _whole_and_share(0.5 * adv)
+        a_e, f_e = (a_l, f_l) if paid else (np.zeros(n_age, np.int64), np.zeros(n_age))
         qd = np.where(last, 1.0, d.mortality[t])  # [sex, age]
         qi = np.where(last, 0.0, d.invalidity[t])
         qw = np.where(last, 0.0, d.exit[t])
@@ -203,14 +244,14 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
             half_b, leave_b, stay_b = half_r, half_r, rpp + CR * cw
         deaths = an * QD
         F[:, S.FLOW_DEATHS_ACTIVE] += deaths.sum(axis=(1, 2))
-        surv_ok = serv >= r.survivor_min_years
+        surv_ok = _meets(serv, a_e, f_e, r.survivor_min_slot)
         dead_pension = deaths * acc * half_b
-        surv_deaths = np.where(surv_ok, deaths, 0).sum(axis=2)
-        surv_mass = np.where(surv_ok, dead_pension, 0).sum(axis=2)
-        lump_mass = np.where(surv_ok, 0, dead_pension).sum(axis=2)
+        surv_deaths = (surv_ok * deaths).sum(axis=2)
+        surv_mass = (surv_ok * dead_pension).sum(axis=2)
+        lump_mass = ((1 - surv_ok) * dead_pension).sum(axis=2)
 
         inval = an * QI
-        inv_ok = serv >= r.invalidity_min_years
+        inv_ok = _meets(serv, a_e, f_e, r.invalidity_min_slot)
         ref_years = serv + 0.5 * CR
         # credited years to the pension age (issue 13, rule 7a): from mid-way through the
         # part of the year, members being x + 1/2 on 1 January
@@ -223,13 +264,12 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         p_inv = np.maximum(p_inv, p_floor)  # the minimum pension: member by member
         # leavers with the condition invalid during their cover (rule 7b), in the year
         covered = an * QW * (qi[..., None] * np.minimum(r.invalidity_cover_years, y_left))
-        covered = np.where(inv_ok, covered, 0.0)
-        inval = inval + covered
+        inval = inval + covered  # (with pensions for the share inv_ok meeting the condition)
         inv_mass = with_minimum_np(inval * p_inv, inval, minp, w, r.wage_floor[t],
                                    r.wage_ceiling[t], p.wage_sigma)
-        new_inv_n = np.where(inv_ok, inval, 0).sum(axis=2)
-        new_inv_p = np.where(inv_ok, inv_mass, 0).sum(axis=2)
-        leave = an * QW - covered + np.where(inv_ok, 0, inval)
+        new_inv_n = (inv_ok * inval).sum(axis=2)
+        new_inv_p = (inv_ok * inv_mass).sum(axis=2)
+        leave = an * QW - inv_ok * covered + (1 - inv_ok) * (inval - covered)
         F[:, S.FLOW_EXITS] += leave.sum(axis=(1, 2))
         stay = an - an * QD - an * QI - an * QW
         full_r = rpp + CR * cw
@@ -242,22 +282,33 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         # member; keep1: the share reaching n + 1)
         keep0 = np.ones(n_serv) if ey <= 0 else (serv < ey).astype(float)
         keep1 = np.ones(n_serv) if ey <= 0 else (serv + 1 < ey).astype(float)
-        new_an = _shift_age(_advance_keep(stay * nr, CR, keep0, keep1))
-        new_aw = _shift_age(_advance_keep(stay * nr * w * g1 * p.salary_growth[..., None], CR,
-                                          keep0, keep1))
-        new_ar = _shift_age(_advance_keep(stay * nr * full_r * rv1, CR, keep0, keep1))
-        new_in = _shift_age(_advance_keep(leave * nr, 0.5 * CR, keep0, keep1))
-        new_ir = _shift_age(_advance_keep(leave * nr * leave_b * rv1, 0.5 * CR, keep0,
-                                          keep1))
+        if ey > 0:  # (credited years only)
+            new_an = _shift_age(_advance_keep(stay * nr, CR, keep0, keep1))
+            new_aw = _shift_age(_advance_keep(stay * nr * w * g1 * p.salary_growth[..., None],
+                                              CR, keep0, keep1))
+            new_ar = _shift_age(_advance_keep(stay * nr * full_r * rv1, CR, keep0, keep1))
+            new_in = _shift_age(_advance_keep(leave * nr, 0.5 * CR, keep0, keep1))
+            new_ir = _shift_age(_advance_keep(leave * nr * leave_b * rv1, 0.5 * CR, keep0,
+                                              keep1))
+        else:
+            new_an = _shift_age(_move(stay * nr, a_s, f_s))
+            new_aw = _shift_age(_move(stay * nr * w * g1 * p.salary_growth[..., None], a_s,
+                                      f_s))
+            new_ar = _shift_age(_move(stay * nr * full_r * rv1, a_s, f_s))
+            new_in = _shift_age(_move(leave * nr, a_l, f_l))
+            new_ir = _shift_age(_move(leave * nr * leave_b * rv1, a_l, f_l))
 
         # retirements: each group keeps a share (1 - f) of its service slot and moves f to
         # the next one; the minimum pension applies to each part before parts are merged.
         # Parts are (count, pension base, completed years, gross mean wage for the minimum).
         up = np.minimum(serv + 1, n_serv)
         ret_parts = []
-        for cnt, base, f in ((stay, stay_b, CR), (leave, leave_b, 0.5 * CR)):
-            ret_parts.append(((1 - f) * cnt * R, (1 - f) * cnt * R * base, serv, w))
-            ret_parts.append((f * cnt * R, f * cnt * R * base, up, w))
+        for cnt, base, f, a, fa in ((stay, stay_b, CR, a_s, f_s),
+                                    (leave, leave_b, 0.5 * CR, a_l, f_l)):
+            at = serv[None, None, :] + a[None, :, None]  # slots at the pension age
+            fa = fa[None, :, None]
+            ret_parts.append(((1 - fa) * cnt * R, (1 - fa) * cnt * R * base, at, w))
+            ret_parts.append((fa * cnt * R, fa * cnt * R * base, at + 1, w))
             if ey > 0:
                 ret_parts.append(((1 - f) * cnt * nr * (1 - keep0),
                                   (1 - f) * cnt * nr * (1 - keep0) * base, serv, w))
@@ -270,9 +321,10 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         ideaths = inn * QD
         F[:, S.FLOW_DEATHS_INACTIVE] += ideaths.sum(axis=(1, 2))
         idp = ideaths * acc * (irpp * serv if final else irpp)
-        surv_deaths += np.where(surv_ok, ideaths, 0).sum(axis=2)
-        surv_mass += np.where(surv_ok, idp, 0).sum(axis=2)
-        lump_mass += np.where(surv_ok, 0, idp).sum(axis=2)
+        surv_in = serv >= r.survivor_min_slot  # inactives pay no more months
+        surv_deaths += np.where(surv_in, ideaths, 0).sum(axis=2)
+        surv_mass += np.where(surv_in, idp, 0).sum(axis=2)
+        lump_mass += np.where(surv_in, 0, idp).sum(axis=2)
         alive = inn - ideaths
         early = np.zeros(n_serv) if ey <= 0 else (serv >= ey).astype(float)
         staying = nr * (1 - early)  # below the pension age and not retiring early
@@ -298,7 +350,7 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         n_ret = np.zeros((n_sex, n_age))
         for c_part, r_part, years, w_part in ret_parts:
             n_ret += c_part.sum(axis=2)
-            ok = years >= r.old_age_min_years
+            ok = years >= r.old_age_min_slot
             amount = acc * r_part * years if final else acc * r_part
             pens = with_minimum_np(amount, c_part, minp, w_part, r.wage_floor[t],
                                    r.wage_ceiling[t], p.wage_sigma)

@@ -64,14 +64,16 @@ def cohort_accrued_liability(aset: Any, population: Any, horizon: int | None = N
     b = build_basis(aset, population, horizon, closed_group=True)
     T = b.n_years
     no_contributions = b.with_(contribution_rate=np.zeros(T))
-    frozen = no_contributions.with_(credit_factor=np.zeros(T))
+    # no credit, and no months paid (service counted in months paid is frozen too)
+    frozen = no_contributions.with_(credit_factor=np.zeros(T), contribution_factor=np.zeros(T))
     st = b.start
     member_fields = {f.name for f in fields(st) if f.name.startswith(("active", "inactive"))}
 
     def only(members: bool) -> StartingState:
         kw = {f.name: (getattr(st, f.name) if (f.name in member_fields) == members
                        else np.zeros_like(getattr(st, f.name)))
-              for f in fields(st) if f.name != "reserve"}
+              for f in fields(st) if f.name not in ("reserve", "service_unit")}
+        kw["service_unit"] = st.service_unit
         return StartingState(**kw)
 
     def pv(basis: Any, members: bool) -> float:

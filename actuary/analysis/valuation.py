@@ -150,6 +150,9 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
                                       "occupational_risk.valuate_branch); a pension set here")
     given = basis is not None
     basis = basis or build_basis(aset, population, horizon)
+    # a first run: the member engine (accrued rights) compiles in a worker on the other
+    # core while this process compiles the cohort kernel
+    ahead = _member_engine_ahead(aset, population, basis) if detail else None
     with waiting(progress, "projecting the scheme (a first run compiles the kernel)"):
         proj = project(basis)
     cf = cash_flows(proj)
@@ -182,7 +185,7 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
         full = basis if long_enough else build_basis(aset, population)
         careers = model_careers(full, population, aset)
         accrued = accrued_liability(aset, population, full, cf.reserve0, float(gdp[0]),
-                                    progress)
+                                    progress, ahead=ahead)
     return ValuationResult(
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
@@ -191,8 +194,20 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     )
 
 
+def _member_engine_ahead(aset: AssumptionSet, population: StartingPopulation,
+                         basis: Basis) -> Any:
+    """The worker compiling the member engine for :func:`accrued_liability`, or None
+    (compiled already, or not the member engine's rules): see
+    :func:`actuary.members.closed_group.value_population_ahead`."""
+    from actuary.engine.build import start_rules
+    from actuary.members.closed_group import value_population_ahead
+
+    return value_population_ahead(basis, population, start_rules(aset))
+
+
 def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis: Basis,
-                      reserve0: float, gdp0: float, progress: Progress | None = None) -> dict:
+                      reserve0: float, gdp0: float, progress: Progress | None = None, *,
+                      ahead: Any = None) -> dict:
     """The implicit pension debt: the accrued-to-date liability (ADL) of the starting
     population on the valuation date, and the reserve and GDP beside it.
 
@@ -205,7 +220,9 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
     retirement at any age) the cohort engine values them
     (:func:`actuary.analysis.accrued.cohort_accrued_liability`, which says so in
     ``method``). ``progress``
-    is told when the member-level valuation starts.
+    is told when the member-level valuation starts. ``ahead`` is a worker compiling the
+    member engine (:func:`actuary.members.closed_group.value_population_ahead`), waited
+    for before the valuation loads the compiled engine from numba's cache.
     """
     from actuary.engine.build import start_rules
     from actuary.members.closed_group import value_population, values_rules
@@ -217,6 +234,8 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
         return cohort_accrued_liability(aset, population, basis.n_years)
     with waiting(progress, "valuing accrued rights member by member (a first run compiles "
                            "the member engine)"):
+        if ahead is not None:
+            ahead.wait()  # whatever its outcome: the call below compiles if it must
         adl = float(value_population(basis, population, start_rules(aset))["adl"])
     return {"adl": adl, "reserve0": reserve0,
             "funded_ratio": reserve0 / adl if adl > 0 else float("nan"),

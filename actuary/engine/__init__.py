@@ -13,3 +13,10 @@ May import: :mod:`actuary.io`, :mod:`actuary.tables`, :mod:`actuary.assumptions`
 convention come from the frame). Must not import members, analysis, schemes, studies,
 reports or cli: they all run projections, and the engine knows none of them.
 """
+
+from actuary.engine import jitcache as _jitcache
+
+# Before any kernel of the toolkit is decorated: a cached kernel must notice a change in
+# the files it calls into, not only in its own (see jitcache).
+_jitcache.install()
+

@@ -19,12 +19,13 @@ Conventions
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
 
-from actuary.engine.state import N_AGE, N_SERVICE, N_SEX
+from actuary.engine.state import N_AGE, N_SERVICE, N_SEX, PAID_SLOT_MONTHS
 
 __all__ = ["Basis", "StartingState", "SchemeRules"]
 
@@ -65,6 +66,10 @@ class SchemeRules:
         False (the default): members reach the pension age on their birthday (mid-year
         on average for a cell), stop contributing and retire then. True: they go on
         contributing voluntarily to the next 1 January and retire then.
+    old_age_min_months, invalidity_min_months, survivor_min_months
+        The same qualifying periods in months of contributions paid, as the law words
+        them (``None``: 12 x the years), tested on months paid where the slots count
+        them (:attr:`Basis.paid_slots`).
     invalidity_credited_share
         Share of the years from the invalidity to the pension age credited to an
         invalidity pension, at the member's reference wage (0 = none: the accrued
@@ -87,6 +92,9 @@ class SchemeRules:
     invalidity_minimum_rate: float = 0.0
     final_salary: bool = False
     contributions_after_pension_age: bool = False
+    old_age_min_months: float | None = None
+    invalidity_min_months: float | None = None
+    survivor_min_months: float | None = None
     invalidity_credited_share: float = 0.0
     invalidity_cover_years: float = 0.0
 
@@ -100,6 +108,15 @@ class StartingState:
     per year; ``*_career`` the revalued career contributory earnings in KHR (sum of
     past annual contributory wages, revalued to the valuation year) that the old-age
     formula applies the accrual rate to.
+
+    ``service_unit`` says what the service index of the member arrays is: ``"years"``
+    (completed credited years, transitional credits included, a fraction split over two
+    slots; the default, and what a state built by hand gives) or ``"paid"`` (months of
+    contributions actually paid, in slots of ``PAID_SLOT_MONTHS`` = 6 months: slot ``k``
+    holds ``6k .. 6k + 5`` months, the last ``300`` or more; no split). A projection
+    whose rules test months paid (:attr:`Basis.paid_slots`) reads a ``"years"`` state
+    as if every credited year were 12 months paid (exact for a state without credits
+    and in whole years).
     """
 
     active_count: np.ndarray
@@ -116,12 +133,16 @@ class StartingState:
     orphan_count: np.ndarray
     orphan_pension: np.ndarray
     reserve: float = 0.0
+    service_unit: str = "years"
 
     def __post_init__(self) -> None:
         member = (N_SEX, N_AGE, N_SERVICE)
         pension = (N_SEX, N_AGE)
+        if self.service_unit not in ("years", "paid"):
+            raise ValueError(f"StartingState.service_unit is {self.service_unit!r}, "
+                             "expected 'years' or 'paid'")
         for f in fields(self):
-            if f.name == "reserve":
+            if f.name in ("reserve", "service_unit"):
                 continue
             arr = np.ascontiguousarray(getattr(self, f.name), dtype=np.float64)
             want = member if f.name.startswith(("active", "inactive")) else pension
@@ -143,7 +164,9 @@ class StartingState:
         kw: dict[str, Any] = {}
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.name == "reserve":
+            if f.name == "service_unit":
+                kw[f.name] = v
+            elif f.name == "reserve":
                 kw[f.name] = v * people * money
             elif f.name.endswith("_count"):
                 kw[f.name] = v * people
@@ -339,6 +362,39 @@ class Basis:
                              "(the last wage of inactive members is kept only under it)")
 
     @property
+    def paid_slots(self) -> bool:
+        """Whether the service slots count months of contributions paid (career-average
+        rules) rather than completed credited years.
+
+        Under a career-average formula the amount lives in the career earnings (which
+        hold the credited years, transitional credits included), so service enters the
+        rules only through the qualifying periods, which the law words in months of
+        contributions: slots of ``PAID_SLOT_MONTHS`` months paid make each member's test
+        exact (see :mod:`actuary.engine.kernels`). The final-salary rule (the pension is
+        ``accrual x credited years x last wage``), retirement at any age on credited
+        service, an invalidity minimum on the reference wage (career / credited years)
+        and invalidity pensions crediting years to the pension age (in proportion to the
+        credited years) need credited years: they keep completed credited years, and test the
+        qualifying periods on them.
+        """
+        r = self.rules
+        return not (r.final_salary or r.invalidity_minimum_rate > 0
+                    or r.invalidity_credited_share > 0
+                    or int(self.early_retirement_years.max()) > 0)
+
+    def min_slots(self) -> tuple[int, int, int]:
+        """The qualifying periods (old age, invalidity, survivors) in service slots: months
+        paid / ``PAID_SLOT_MONTHS`` rounded up (:attr:`paid_slots`), else completed
+        credited years."""
+        r = self.rules
+        years = (r.old_age_min_years, r.invalidity_min_years, r.survivor_min_years)
+        if not self.paid_slots:
+            return years
+        months = (r.old_age_min_months, r.invalidity_min_months, r.survivor_min_months)
+        return tuple(int(math.ceil((12.0 * y if m is None else float(m)) / PAID_SLOT_MONTHS
+                                   - 1e-12)) for y, m in zip(years, months))
+
+    @property
     def service_slots(self) -> int:
         """Completed-service slots the projection keeps (the last one means "that many or more").
 
@@ -364,8 +420,7 @@ class Basis:
         if (self.full_service or r.invalidity_minimum_rate > 0 or r.final_salary
                 or r.invalidity_credited_share > 0):
             return N_SERVICE
-        longest = max(r.old_age_min_years, r.invalidity_min_years, r.survivor_min_years,
-                      int(self.early_retirement_years.max()))
+        longest = max(*self.min_slots(), int(self.early_retirement_years.max()))
         return int(min(max(longest + 1, 2), N_SERVICE))
 
     @property

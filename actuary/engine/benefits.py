@@ -137,7 +137,9 @@ def award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, 
     earnings (KHR) or, under the final-salary rule (``final`` not None), its last-wage
     mass (KHR per year), split in the same shares.
 
-    With at least ``min_years`` a member gets an old-age pension ``accrual x career``
+    With at least ``min_years`` (the old-age condition in service slots: completed
+    credited years, or months paid / 6 where the slots count months paid) a member gets
+    an old-age pension ``accrual x career``
     (``accrual x years x last wage`` under the final-salary rule), at least
     ``min_pension`` each (KHR per year), member by member through the group's wage
     spread ``spread = (mean, capped mean, floor, ceiling, sigma)``
@@ -171,16 +173,17 @@ def award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, 
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def award_row(count, career, top, f, accrual, min_pension, min_years, final, wages):
-    """Members of a row reaching the pension age, with service advanced by ``f``:
-    :func:`award_split` of every service slot ``n < top`` (``count[n]`` members,
-    ``career[n]`` their base, their wage spread ``(mean[n], capped[n], floor, ceiling,
-    sigma)`` with ``wages = (mean, capped, floor, ceiling, sigma)``). Returns
-    ``(pensioners, pension_mass, refunded, refunded_base)``."""
+def award_row(count, career, top, a, f, accrual, min_pension, min_years, final, wages):
+    """Members of a row reaching the pension age, with service advanced by ``a + f``
+    slots (``a`` whole slots and a share ``f`` one more): :func:`award_split` of every
+    service slot ``n < top`` (``count[n]`` members, ``career[n]`` their base, their wage
+    spread ``(mean[n], capped[n], floor, ceiling, sigma)`` with ``wages = (mean, capped,
+    floor, ceiling, sigma)``) from ``n + a``. Returns ``(pensioners, pension_mass,
+    refunded, refunded_base)``."""
     mean, capped, w_floor, w_ceiling, sigma = wages
     totals = NO_AWARDS
     for n in range(top):
-        totals = award_split(count[n], career[n], n, f, True, accrual, min_pension,
+        totals = award_split(count[n], career[n], n + a, f, True, accrual, min_pension,
                               min_years, final, (mean[n], capped[n], w_floor, w_ceiling, sigma),
                               totals)
     return totals[0], totals[1], totals[2], totals[3]

@@ -48,7 +48,7 @@ from actuary.engine.starting import StartingPopulation
 from actuary.engine.state import N_AGE
 from actuary.engine.wages import gross_mean
 
-__all__ = ["StartRules", "build_basis", "months_to_years", "reference_wage_is_final", "start_rules",
+__all__ = ["StartRules", "build_basis", "months_to_years", "paid_slots", "reference_wage_is_final", "start_rules",
            "starting_state"]
 
 AGES = np.arange(N_AGE)
@@ -279,6 +279,9 @@ def build_basis(
         survivor_min_years=months_to_years(
             float(p.min_months_survivors.value_at(aset.valuation_date)),
             "scheme.parameters.min_months_survivors"),
+        old_age_min_months=float(p.min_months_old_age.value_at(aset.valuation_date)),
+        invalidity_min_months=float(p.min_months_invalidity.value_at(aset.valuation_date)),
+        survivor_min_months=float(p.min_months_survivors.value_at(aset.valuation_date)),
         refund_share=float(p.refund_share.value_at(aset.valuation_date)),
         survivor_rate=float(p.survivor_rate.value_at(aset.valuation_date)),
         survivor_spouse_share=float(p.survivor_spouse_share.value_at(aset.valuation_date)),
@@ -350,6 +353,9 @@ class StartRules:
     ``wage_sigma`` is the log-sd of wages within a cell: with it, a population giving
     insurable wages (``StartingPopulation.wage_basis``) has its cells' wages turned into
     the gross means that give them (:func:`actuary.engine.wages.gross_mean`).
+    ``paid_slots``: members are placed by months of contributions paid (the file's
+    credited months, without the transitional credits), as
+    :attr:`actuary.engine.basis.Basis.paid_slots` says for the scheme's rules.
     """
 
     wage_floor: float
@@ -357,6 +363,7 @@ class StartRules:
     extra_years: Callable[[int], float] | None
     months_for_extra: int
     wage_sigma: float = 0.0
+    paid_slots: bool = False  # service slots by months paid (Basis.paid_slots)
 
 
 def start_rules(aset: AssumptionSet, idx: dict[str, np.ndarray] | None = None) -> StartRules:
@@ -372,7 +379,28 @@ def start_rules(aset: AssumptionSet, idx: dict[str, np.ndarray] | None = None) -
         wage_ceiling=float(p.wage_ceiling.value_at(aset.valuation_date, _mapping(idx, y0))),
         extra_years=extra_years, months_for_extra=credits.min_months_paid if credits else 0,
         wage_sigma=float(aset.demographic.wage_dispersion.value),
+        paid_slots=paid_slots(aset),
     )
+
+
+def paid_slots(aset: AssumptionSet) -> bool:
+    """Whether the scheme's rules keep service as months paid
+    (:attr:`actuary.engine.basis.Basis.paid_slots`, read from the set: a career-average
+    reference wage, no invalidity minimum on the reference wage, no retirement at any
+    age)."""
+    p = aset.scheme.parameters
+    if reference_wage_is_final(aset):
+        return False
+    if float(p.invalidity_minimum_rate.value_at(aset.valuation_date)) > 0:
+        return False
+    credited = getattr(p, "invalidity_credited_share", None)
+    if credited is not None and float(credited.value_at(aset.valuation_date)) > 0:
+        return False
+    if p.min_months_any_age is not None:
+        months = p.min_months_any_age.yearly(aset.first_year, aset.last_year, "end")
+        if any(float(m) > 0 for m in months):
+            return False
+    return True
 
 
 # The last few starting states made: (population, key, state). Sensitivity tests build
@@ -388,6 +416,7 @@ def starting_state(population: StartingPopulation, rules: StartRules) -> Startin
     """
     extra = rules.extra_years
     key = (rules.wage_floor, rules.wage_ceiling, rules.months_for_extra, rules.wage_sigma,
+           rules.paid_slots,
            None if extra is None else tuple(float(extra(x)) for x in range(N_AGE)))
     for pop, k, state in _STATES:
         if pop is population and k == key:
@@ -397,7 +426,8 @@ def starting_state(population: StartingPopulation, rules: StartRules) -> Startin
         rows_as = _with_gross_wages(population, rules.wage_floor, rules.wage_ceiling,
                                     rules.wage_sigma)
     state = rows_as.to_state(rules.wage_floor, rules.wage_ceiling, extra_years=extra,
-                             months_for_extra=rules.months_for_extra)
+                             months_for_extra=rules.months_for_extra,
+                             paid_slots=rules.paid_slots)
     _STATES.insert(0, (population, key, state))
     del _STATES[4:]
     return state

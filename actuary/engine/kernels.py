@@ -12,10 +12,26 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
 * Contributions are ``rate x contribution_factor x density x E[capped wage] x
   exposure``; the capped wage is the expectation of ``min(max(W, floor), ceiling)``
   for a lognormal ``W`` with the cell's mean and log-sd ``wage_sigma``.
-* Credited service advances by ``density x credit_factor`` a year for a stayer (half
-  of that for a mid-year decrement). Service is kept in completed years, so a
-  fractional advance ``f`` moves a share ``f`` of the cell to the next service year and
-  leaves ``1 - f`` where it was: the expected service is exact.
+* Service slots (:mod:`actuary.engine.cells`). Under a career-average formula
+  (``Basis.paid_slots``) a slot counts the months of contributions actually paid, in
+  steps of 6 (slot k: 6k to 6k + 5 months, the last "or more"), and the qualifying
+  periods, which the law words in months of contributions (12 for old age, 60 for
+  invalidity and survivors), are tested on it; the credited service that decides the
+  amount (contributions and transitional credits) lives in the career earnings. A
+  stayer moves ``12 x density x contribution_factor / 6`` slots a year (2: the months
+  of contributions actually paid), a mid-year decrement half of that; the conditions of a death or an invalidity are tested at its date (mid-year:
+  the months paid on 1 January plus six), those of old age at the pension age. Exact
+  for every member when the density is 1 and the starting months are those of the
+  member (a slot holds months 6k to 6k + 5, and every advance and threshold is a
+  multiple of 6, so each member's test is the slot's); approximate, by a share ``f``
+  of the cell moved one slot more (the expected months exact), for a density below 1
+  and in the year of the pension age (a decrement before the birthday pays 3 months
+  at density 1: half a slot). Under the final-salary rule, retirement at any age, an
+  invalidity minimum on the reference wage or invalidity pensions crediting years to
+  the pension age (``Basis.paid_slots`` False), a slot is completed credited years
+  (advancing by ``density x credit_factor`` a year, a fraction ``f`` split over two
+  slots), and the conditions are tested on them on 1 January: there the credits
+  count toward the conditions and a split cell's upper share passes them early.
 * Career earnings (the base of the old-age formula) grow by the credited contributory
   wage each year and are revalued at the end of the year.
 * At the end of the year survivors age by one year. Members attaining the pension age
@@ -81,9 +97,9 @@ from actuary.engine.benefits import (
     pensions_of_year,
     years_to_pension_age,
 )
+from actuary.engine.cells import qualifying_share, slot_split, snapshot, snapshot_pensioners
 from actuary.engine.memory import retain_freed_blocks
-from actuary.engine.slots import clear_slots as _clear
-from actuary.engine.slots import used_slots as _used_slots
+from actuary.engine.slots import clear_slots, used_slots
 from actuary.engine.state import (
     FLOW_CONTRIBUTIONS,
     FLOW_DEATHS_ACTIVE,
@@ -110,20 +126,12 @@ from actuary.engine.state import (
     FLOW_SURVIVOR_LUMP,
     FLOW_WAGE_MASS,
     MASS_CAREER,
-    MASS_INVALIDITY,
-    MASS_OLD_AGE,
-    MASS_ORPHAN,
-    MASS_SPOUSE,
     MASS_WAGE,
     N_FLOWS,
     N_MASS,
     N_STATUS,
     STATUS_ACTIVE,
     STATUS_INACTIVE,
-    STATUS_INVALIDITY,
-    STATUS_OLD_AGE,
-    STATUS_ORPHAN,
-    STATUS_SPOUSE,
 )
 from actuary.engine.wages import capped_mean, capped_mean_logs
 
@@ -133,42 +141,6 @@ __all__ = ["capped_mean", "invalidity_floor_rate", "invalidity_pension", "projec
 # Each projection allocates about 2 MiB of outputs: keep freed blocks for the next one
 # (see actuary.engine.memory).
 retain_freed_blocks()
-
-@numba.njit(cache=True, nogil=True)
-def _snapshot(pt, mt, act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
-              oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
-    """Counts and masses by sex and age of a state (``pt[status, s, x]``, ``mt[mass, s, x]``)."""
-    for s in range(act_n.shape[0]):
-        for x in range(act_n.shape[1]):
-            na = 0.0
-            wa = 0.0
-            cr = 0.0
-            for n in range(top_act[s, x]):
-                na += act_n[s, x, n]
-                wa += act_w[s, x, n]
-                cr += act_r[s, x, n]
-            ni = 0.0
-            for n in range(top_ina[s, x]):
-                ni += ina_n[s, x, n]
-                cr += ina_r[s, x, n]
-            pt[STATUS_ACTIVE, s, x] = na
-            pt[STATUS_INACTIVE, s, x] = ni
-            mt[MASS_WAGE, s, x] = wa
-            mt[MASS_CAREER, s, x] = cr
-            _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
-    pt[STATUS_OLD_AGE, s, x] = oa_n[s, x]
-    pt[STATUS_INVALIDITY, s, x] = iv_n[s, x]
-    pt[STATUS_SPOUSE, s, x] = sp_n[s, x]
-    pt[STATUS_ORPHAN, s, x] = or_n[s, x]
-    mt[MASS_OLD_AGE, s, x] = oa_p[s, x]
-    mt[MASS_INVALIDITY, s, x] = iv_p[s, x]
-    mt[MASS_SPOUSE, s, x] = sp_p[s, x]
-    mt[MASS_ORPHAN, s, x] = or_p[s, x]
-
 
 @numba.njit(cache=True, nogil=True, fastmath={"contract"})  # fused multiply-adds
 def project_kernel(rules, paths, decrements, start, final_salary, any_early):
@@ -197,9 +169,9 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
     # the records' fields under the names the year step uses (free: field loads)
     (pension_age, contribution_rate, contribution_factor, credit_factor, wage_floor,
      wage_ceiling, accrual_rate, minimum_pension, funeral_grant_minimum, early_years,
-     grant_months, old_age_min_years, invalidity_min_years, survivor_min_years, refund_share,
+     grant_months, old_age_min_slot, invalidity_min_slot, survivor_min_slot, refund_share,
      survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
-     invalidity_minimum_rate, before_pension, inv_credit, cover) = rules
+     invalidity_minimum_rate, before_pension, inv_credit, cover, paid_slots_a_year) = rules
     (density, revaluation, indexation, wage_growth, target_actives, entrant_distribution,
      entrant_wage, salary_growth, wage_sigma) = paths
     (mortality, disabled_mortality, invalidity, exit_rate, reentry, share_married,
@@ -218,8 +190,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
     nx_act_n, nx_act_w, nx_act_r = (np.zeros_like(act_n0), np.zeros_like(act_n0),
                                     np.zeros_like(act_n0))
     nx_ina_n, nx_ina_r = np.zeros_like(act_n0), np.zeros_like(act_n0)
-    top_act = _used_slots(act_n)
-    top_ina = _used_slots(ina_n)
+    top_act = used_slots(act_n)
+    top_ina = used_slots(ina_n)
     nx_top_act = np.zeros_like(top_act)
     nx_top_ina = np.zeros_like(top_ina)
     last_slot = n_serv - 1
@@ -245,7 +217,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
 
     for t in range(n_years + 1):
         if t == n_years:
-            _snapshot(people[t], masses[t], act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
+            snapshot(people[t], masses[t], act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
                       oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
             break
         # (the stocks on 1 January of year t are recorded in the cell loop below)
@@ -258,6 +230,10 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
         dens = density[t]
         credit = dens * credit_factor[t]
         half_f = 0.5 * credit
+        # a year of contributions moves a member `adv` service slots up: months paid
+        # (paid slots: density x the share of due contributions paid; the credits go to
+        # the career) or credited years
+        adv = dens * pay * paid_slots_a_year if paid_slots_a_year > 0.0 else credit
         floor = wage_floor[t]
         ceiling = wage_ceiling[t]
         log_floor = math.log(floor) if floor > 0.0 else 0.0
@@ -277,9 +253,9 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
             below_factor = refund_share * rate
 
         for arr in (nx_act_n, nx_act_w, nx_act_r):
-            _clear(arr, nx_top_act)
-        _clear(nx_ina_n, nx_top_ina)
-        _clear(nx_ina_r, nx_top_ina)
+            clear_slots(arr, nx_top_act)
+        clear_slots(nx_ina_n, nx_top_ina)
+        clear_slots(nx_ina_r, nx_top_ina)
         nx_top_act[:, :] = 0
         nx_top_ina[:, :] = 0
         nx_oa_n[:, :] = 0.0
@@ -308,7 +284,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 if (top_act[s, x] == 0 and top_ina[s, x] == 0 and oa_n[s, x] == 0.0
                         and iv_n[s, x] == 0.0 and sp_n[s, x] == 0.0 and or_n[s, x] == 0.0):
                     continue  # nobody of this sex and age
-                _snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n,
+                snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n,
                                      or_p)
                 last = x == n_age - 1
                 xn = x if last else x + 1
@@ -330,6 +306,13 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 mw = h * qw
                 m_credit = h * credit
                 m_half = h * half_f
+                # service slots moved by stayers (a_s + f_s) and by leavers of the year
+                # (a_l + f_l), and at the date of a death or invalidity, where the
+                # conditions are tested (a_e + f_e: by months paid, those of the half year
+                # to the event; by credited years, the completed years on 1 January)
+                a_s, f_s = slot_split(h * adv)
+                a_l, f_l = slot_split(0.5 * h * adv)
+                a_e, f_e = (a_l, f_l) if paid_slots_a_year > 0.0 else (0, 0.0)
                 # leavers' invalidity during their cover (to the pension age at most)
                 mc = mw * qi * (cover if cover < y_inv else y_inv)
                 sg = salary_growth[s, x]
@@ -404,26 +387,25 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         else:
                             half = rm + m_half * cwm  # career mass at mid-year
                             xb = half
-                        if n >= survivor_min_years:
-                            surv_deaths += mq * cnt
-                            surv_mass += mq * acc * half
-                        else:
-                            lump_mass += mq * acc * half
+                        ok = qualifying_share(n, a_e, f_e, survivor_min_slot)
+                        surv_deaths += ok * mq * cnt
+                        surv_mass += ok * mq * acc * half
+                        lump_mass += (1.0 - ok) * mq * acc * half
                         ln = mw * cnt
                         lr_m = mw * xb
                         if mi > 0.0 and cnt > 0.0:
-                            if n >= invalidity_min_years:
-                                ln -= mc * cnt  # invalid during the cover
-                                lr_m -= mc * xb
+                            ok = qualifying_share(n, a_e, f_e, invalidity_min_slot)
+                            if ok > 0.0:
+                                ln -= ok * mc * cnt  # invalid during the cover
+                                lr_m -= ok * mc * xb
                                 p_inv = invalidity_mass(
                                     half, invalidity_accrual(acc, inv_credit, y_inv, n + m_half),
                                     invalidity_floor_rate(invalidity_minimum_rate, n + m_half),
                                     minp, cnt, (w, last_cw, floor, ceiling, wage_sigma))
-                                inv_n += (mi + mc) * cnt
-                                inv_p += (mi + mc) * p_inv
-                            else:
-                                ln += mi * cnt
-                                lr_m += mi * xb
+                                inv_n += ok * (mi + mc) * cnt
+                                inv_p += ok * (mi + mc) * p_inv
+                            ln += (1.0 - ok) * mi * cnt
+                            lr_m += (1.0 - ok) * mi * xb
                         n_exit += ln
                         if retire:
                             leave_n[n] = ln
@@ -446,11 +428,11 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                                 sb = p_stay * (rm + m_credit * cwm)
                             spread = (w, last_cw, floor, ceiling, wage_sigma)
                             a1, b1, c1, d1, e1 = award_split(ln, lr_m, n, m_half, whole, acc,
-                                                              minp, old_age_min_years,
+                                                              minp, old_age_min_slot,
                                                               final_salary, spread, NO_AWARDS)
                             a2, b2, c2, d2, e2 = award_split(p_stay * cnt, sb, n, m_credit,
                                                               whole, acc, minp,
-                                                              old_age_min_years, final_salary,
+                                                              old_age_min_slot, final_salary,
                                                               spread, NO_AWARDS)
                             oa_new += a1 + a2
                             oa_new_p += b1 + b2
@@ -466,25 +448,28 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                                 nx_act_r[s, xn, n] += ((1.0 - m_credit)
                                                        * (gr * (rm + m_credit * cwm)))
                         else:
-                            # straight into next year's cells: a share `m_credit` (m_half for
-                            # leavers) moves to the next service year, the rest stays; the
-                            # last slot keeps its own
-                            hi = n + 1 if n < last_slot else last_slot
+                            # straight into next year's cells: leavers a_l slots up and a
+                            # share f_l one more, stayers a_s and f_s; the last slot keeps
+                            # its own
+                            lo = n + a_l if n + a_l < last_slot else last_slot
+                            hi = lo + 1 if lo < last_slot else last_slot
                             v = ln
-                            nx_ina_n[s, xn, n] += (1.0 - m_half) * v
-                            nx_ina_n[s, xn, hi] += m_half * v
+                            nx_ina_n[s, xn, lo] += (1.0 - f_l) * v
+                            nx_ina_n[s, xn, hi] += f_l * v
                             v = rv1 * lr_m
-                            nx_ina_r[s, xn, n] += (1.0 - m_half) * v
-                            nx_ina_r[s, xn, hi] += m_half * v
+                            nx_ina_r[s, xn, lo] += (1.0 - f_l) * v
+                            nx_ina_r[s, xn, hi] += f_l * v
+                            lo = n + a_s if n + a_s < last_slot else last_slot
+                            hi = lo + 1 if lo < last_slot else last_slot
                             v = p_stay * cnt
-                            nx_act_n[s, xn, n] += (1.0 - m_credit) * v
-                            nx_act_n[s, xn, hi] += m_credit * v
+                            nx_act_n[s, xn, lo] += (1.0 - f_s) * v
+                            nx_act_n[s, xn, hi] += f_s * v
                             v = gw * wm
-                            nx_act_w[s, xn, n] += (1.0 - m_credit) * v
-                            nx_act_w[s, xn, hi] += m_credit * v
+                            nx_act_w[s, xn, lo] += (1.0 - f_s) * v
+                            nx_act_w[s, xn, hi] += f_s * v
                             v = gr * (rm + m_credit * cwm)
-                            nx_act_r[s, xn, n] += (1.0 - m_credit) * v
-                            nx_act_r[s, xn, hi] += m_credit * v
+                            nx_act_r[s, xn, lo] += (1.0 - f_s) * v
+                            nx_act_r[s, xn, hi] += f_s * v
                     earn += e_frac * row_cw
                     expo += e_frac * row_n
                     wages += e_frac * row_w
@@ -494,10 +479,10 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     mt[MASS_CAREER, s, x] += row_r
                     if retire:
                         wages_row = (spread_m, spread_c, floor, ceiling, wage_sigma)
-                        a1, b1, c1, d1 = award_row(leave_n, leave_r, top, m_half, acc, minp,
-                                                    old_age_min_years, final_salary, wages_row)
-                        a2, b2, c2, d2 = award_row(stay_n, stay_r, top, m_credit, acc, minp,
-                                                    old_age_min_years, final_salary, wages_row)
+                        a1, b1, c1, d1 = award_row(leave_n, leave_r, top, a_l, f_l, acc, minp,
+                                                    old_age_min_slot, final_salary, wages_row)
+                        a2, b2, c2, d2 = award_row(stay_n, stay_r, top, a_s, f_s, acc, minp,
+                                                    old_age_min_slot, final_salary, wages_row)
                         oa_new += a1 + a2
                         oa_new_p += b1 + b2
                         ref_n += c1 + c2
@@ -505,9 +490,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         for n in range(top):
                             n_retire += leave_n[n] + stay_n[n]
                     else:
-                        used = top + 1 if top <= last_slot else top
-                        ina_used = used if m_half > 0.0 else top
-                        act_used = used if m_credit > 0.0 else top
+                        ina_used = min(top + a_l + (1 if f_l > 0.0 else 0), last_slot + 1)
+                        act_used = min(top + a_s + (1 if f_s > 0.0 else 0), last_slot + 1)
                         if ina_used > nx_top_ina[s, xn]:
                             nx_top_ina[s, xn] = ina_used
                         if act_used > nx_top_act[s, xn]:
@@ -535,7 +519,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             ib = rm * n
                         else:
                             ib = rm
-                        if n >= survivor_min_years:
+                        if n >= survivor_min_slot:  # no service while inactive
                             surv_deaths += mq * cnt
                             surv_mass += mq * acc * ib
                         else:
@@ -549,7 +533,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             # retirement at any age with the service condition
                             a1, b1, c1, d1, e1 = award_split((1.0 - mq) * cnt, (1.0 - mq) * rm,
                                                               n, 0.0, True, acc, minp,
-                                                              old_age_min_years, final_salary,
+                                                              old_age_min_slot, final_salary,
                                                               (ew, cew, floor, ceiling,
                                                                wage_sigma), NO_AWARDS)
                             oa_new += a1
@@ -570,8 +554,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     pt[STATUS_INACTIVE, s, x] = row_n
                     mt[MASS_CAREER, s, x] += row_r
                     if retire:
-                        a1, b1, c1, d1 = award_row(stay_n, stay_r, top, 0.0, acc, minp,
-                                                    old_age_min_years, final_salary,
+                        a1, b1, c1, d1 = award_row(stay_n, stay_r, top, 0, 0.0, acc, minp,
+                                                    old_age_min_slot, final_salary,
                                                     (spread_m, spread_c, floor, ceiling,
                                                      wage_sigma))
                         oa_new += a1

@@ -55,6 +55,47 @@ from actuary.engine.benefits import (
     invalidity_pension,
     years_to_pension_age,
 )
+from actuary.engine.cells import qualifying_share, slot_split
+from actuary.engine.member_columns import (  # noqa: F401 (re-exported: the packed columns)
+    A_DISABLED_MORTALITY,
+    A_ENTRANT_WAGE,
+    A_EXIT,
+    A_INVALIDITY,
+    A_MORTALITY,
+    A_REENTRY,
+    A_SURVIVORS,
+    F_FUNERAL_COUNT,
+    F_FUNERAL_MASS,
+    F_ORPHAN,
+    F_PAY,
+    F_SPOUSE,
+    F_SURVIVORS,
+    N_FACTORS,
+    N_SEX_AGE,
+    N_YEAR_SEX_AGE,
+    N_YEARLY,
+    S_ANY_SURVIVOR,
+    S_SALARY_GROWTH,
+    Y_ACCRUAL,
+    Y_CEILING,
+    Y_COUNT_BELOW,
+    Y_CREDIT,
+    Y_DENSITY,
+    Y_FLOOR,
+    Y_FUNERAL_MIN,
+    Y_INDEXATION,
+    Y_MASS_ABOVE,
+    Y_MIN_PENSION,
+    Y_PAID,
+    Y_PENSION_AGE,
+    Y_RATE,
+    Y_REVALUATION,
+    Y_V_MID,
+    Y_WAGE_GROWTH,
+    close_factors,
+    funeral,
+    funeral_by_year,
+)
 from actuary.engine.member_blocks import (  # re-exported: the status codes are the input
     LANES,
     MEMBER_ACTIVE,
@@ -68,7 +109,7 @@ from actuary.engine.member_blocks import (  # re-exported: the status codes are 
 
 __all__ = [
     "BRANCHES", "MEMBER_ACTIVE", "MEMBER_INACTIVE", "MEMBER_OLD_AGE", "MEMBER_INVALIDITY",
-    "MEMBER_SPOUSE", "MEMBER_ORPHAN", "member_blocks", "value_members_kernel",
+    "MEMBER_SPOUSE", "MEMBER_ORPHAN", "member_blocks",
 ]
 
 
@@ -88,8 +129,10 @@ _N_MONEY = 2
 # Per lane: the member's starting wage and career, the year's invalidity pensions (all
 # and accrued), the carries into the next slot, the awards at the pension age, and the
 # member's present values (_OUT + branch).
-(_W0, _K0, _INVP, _INVPP, _C_AR, _C_IR, _AW1, _AW2, _AW3, _AW4) = range(10)
-_OUT = 10
+# (_C_AR, _C_IR into the next slot, _C2_AR, _C2_IR into the one after: a year of
+# contributions moves two slots of months paid)
+(_W0, _K0, _INVP, _INVPP, _C_AR, _C_IR, _C2_AR, _C2_IR, _AW1, _AW2, _AW3, _AW4) = range(12)
+_OUT = 12
 _N_LANE = _OUT + 8
 
 
@@ -131,83 +174,6 @@ def _award_lane(r, rp, terms):
             s0 * r + s1 * r, s0 * rp + s1 * rp)
 
 
-# Columns of the packed inputs (built by actuary.members.closed_group.kernel_inputs). The
-# column is the last index, so what one member needs in one year sits in a few cache
-# lines. yearly [T + 1, column] (the last year only for the thresholds):
-(Y_PENSION_AGE, Y_RATE, Y_PAID, Y_CREDIT, Y_DENSITY, Y_FLOOR, Y_CEILING, Y_ACCRUAL,
- Y_MIN_PENSION, Y_REVALUATION, Y_INDEXATION, Y_WAGE_GROWTH, Y_FUNERAL_MIN, Y_V_MID,
- Y_MASS_ABOVE, Y_COUNT_BELOW) = range(16)
-N_YEARLY = 16
-# year-sex-age [T, 2, 111, column]:
-(A_MORTALITY, A_DISABLED_MORTALITY, A_INVALIDITY, A_EXIT, A_REENTRY, A_ENTRANT_WAGE,
- A_SURVIVORS) = range(7)
-N_YEAR_SEX_AGE = 7
-# sex-age [2, 111, column]:
-S_SALARY_GROWTH, S_ANY_SURVIVOR = range(2)
-N_SEX_AGE = 2
-# pension factors [T + 1, 2, 111, column]: per kind (old age, invalidity) payments,
-# survivors, funeral per unit of pension, funeral minimum per pensioner; then the
-# pensions of a spouse and of an orphan
-(F_PAY, F_SURVIVORS, F_FUNERAL_MASS, F_FUNERAL_COUNT) = range(4)
-F_SPOUSE = 8
-F_ORPHAN = 9
-N_FACTORS = 10
-
-
-@numba.njit(cache=True, nogil=True)
-def _funeral_by_year(kind, t1, s, x1, n, p, yearly, ysa, fm):
-    """Value of the funeral grants of ``n`` pensioners of a kind (0 old age, 1 invalidity)
-    with pensions ``p`` (KHR per year) on 1 January of year ``t1`` at age ``x1``, year
-    by year: the grant is ``max(fm x pension, minimum)`` per death."""
-    n_years = ysa.shape[0]
-    n_age = ysa.shape[2]
-    q_col = A_MORTALITY if kind == 0 else A_DISABLED_MORTALITY
-    value = 0.0
-    x = x1
-    for t in range(t1, n_years):
-        last = x == n_age - 1
-        q = 1.0 if last else ysa[t, s, x, q_col]
-        by_pension = fm * p * q
-        by_minimum = yearly[t, Y_FUNERAL_MIN] * n * q
-        value += yearly[t, Y_V_MID] * (by_pension if by_pension > by_minimum else by_minimum)
-        if last:
-            break
-        n -= n * q
-        p *= (1.0 - q) * (1.0 + yearly[t, Y_INDEXATION])
-        x += 1
-    return value
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _funeral(n, p, f_mass, f_count, above, below):
-    """Funeral grants of ``n`` pensioners with pensions ``p`` from the factors: ``p x
-    f_mass`` when the grant follows the pension in every year left (pension per head at
-    or above ``above``), ``n x f_count`` when it is the minimum in every year left (at
-    or below ``below``), else NaN (then :func:`_funeral_by_year`).
-
-    Scalars only, on purpose: arrays handed to a function inlined in the year loop are
-    reference-counted (atomic operations), which cost more than the rest of the step.
-    """
-    if p >= above * n:  # p / n >= above, without dividing
-        return p * f_mass
-    if p <= below * n:
-        return n * f_count
-    return np.nan
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _close_factors(kind, t1, s, x1, yearly, fac):
-    """The factors valuing a pension of a kind (0 old age, 1 invalidity) in payment from 1
-    January of year ``t1`` at age ``x1`` (sex ``s``): payments and survivors' pensions
-    per KHR of pension, funeral grants per KHR of pension and per pensioner, and the
-    pension per head above (below) which the grant follows the pension (the minimum) in
-    every year left."""
-    k = 4 * kind
-    return (fac[t1, s, x1, k + F_PAY], fac[t1, s, x1, k + F_SURVIVORS],
-            fac[t1, s, x1, k + F_FUNERAL_MASS], fac[t1, s, x1, k + F_FUNERAL_COUNT],
-            yearly[t1, Y_MASS_ABOVE], yearly[t1, Y_COUNT_BELOW])
-
-
 @numba.njit(cache=True, nogil=True)
 def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out):
     """Value pensions in payment from 1 January of year ``t1`` (``n`` pensioners of a kind,
@@ -216,13 +182,13 @@ def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out):
     funeral grants to the branches of ``out``; return the accrued value of all three."""
     if n <= 0.0 or t1 >= ysa.shape[0]:
         return 0.0
-    pay, surv, f_mass, f_count, above, below = _close_factors(kind, t1, s, x1, yearly, fac)
-    fun = _funeral(n, p, f_mass, f_count, above, below)
+    pay, surv, f_mass, f_count, above, below = close_factors(kind, t1, s, x1, yearly, fac)
+    fun = funeral(n, p, f_mass, f_count, above, below)
     if fun != fun:
-        fun = _funeral_by_year(kind, t1, s, x1, n, p, yearly, ysa, fm)
-    fun_p = _funeral(n, pp, f_mass, f_count, above, below)
+        fun = funeral_by_year(kind, t1, s, x1, n, p, yearly, ysa, fm)
+    fun_p = funeral(n, pp, f_mass, f_count, above, below)
     if fun_p != fun_p:
-        fun_p = _funeral_by_year(kind, t1, s, x1, n, pp, yearly, ysa, fm)
+        fun_p = funeral_by_year(kind, t1, s, x1, n, pp, yearly, ysa, fm)
     out[_B_OLD + kind] += p * pay
     out[_B_SURV] += p * surv
     out[_B_FUN] += fun
@@ -270,8 +236,9 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
     u = np.uint64
     L = LANES
     # the conditions and shares of the scheme rules (the yearly parameters are in yearly)
-    smin, imin, omin = (rules.survivor_min_years, rules.invalidity_min_years,
-                        rules.old_age_min_years)
+    smin, imin, omin = (rules.survivor_min_slot, rules.invalidity_min_slot,
+                        rules.old_age_min_slot)
+    paid_a_year = rules.paid_slots_a_year
     refund_share, lump_months = rules.refund_share, rules.lump_sum_months
     fm, inv_min_rate = rules.funeral_months / 12.0, rules.invalidity_minimum_rate
     before_pension = rules.before_pension
@@ -290,7 +257,8 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
     for j in range(nl):
         lane[_W0 * L + j] = wage[first + j] if active else 0.0
         lane[_K0 * L + j] = career[first + j]
-    # completed years with the fraction split over two slots, as the cohort cells
+    # the starting slot: months paid / 6 (whole), or completed credited years with the
+    # fraction split over two slots, as the cohort cells
     lo = int(np.floor(years))
     f = years - lo
     if lo >= 50:  # the cohort keeps 0..50 years (the last meaning 50 or more)
@@ -346,6 +314,12 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
         dens = yearly[t, Y_DENSITY]
         credit = h * dens * yearly[t, Y_CREDIT]
         half_f = 0.5 * credit
+        # service slots moved by stayers (a_s + f_s) and leavers (a_l + f_l), and at the
+        # date of a death or invalidity (a_e + f_e), as the cohort kernel
+        adv = h * dens * yearly[t, Y_PAID] * paid_a_year if paid_a_year > 0.0 else credit
+        a_s, f_s = slot_split(adv)
+        a_l, f_l = slot_split(0.5 * adv)
+        a_e, f_e = (a_l, f_l) if paid_a_year > 0.0 else (0, 0.0)
         floor = yearly[t, Y_FLOOR]
         ceiling = yearly[t, Y_CEILING]
         acc = yearly[t, Y_ACCRUAL]
@@ -366,18 +340,20 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
         k_contrib = vm * rate * yearly[t, Y_PAID] * dens * e_frac
         sv = ysa[t, s, x, A_SURVIVORS]
         lump_k = vm * sa[s, x, S_ANY_SURVIVOR] * lump_months / 12.0
-        nx_hi = hi + 1 if hi < top else top
-        if nx_hi > hi:  # the slot above the highest one used: only what moves into it
+        up = max(a_s + (1 if f_s > 0.0 else 0), a_l + (1 if f_l > 0.0 else 0))
+        nx_hi = min(hi + up, top)
+        for n in range(hi + 1, nx_hi + 1):  # the slots above the highest one used
             for k in range(_N_SLOT):
-                slots[_N_SLOT * nx_hi + k] = 0.0
+                slots[_N_SLOT * n + k] = 0.0
             for k in range(_N_MONEY * L):
-                money[_N_MONEY * L * nx_hi + k] = 0.0
-        for k in range(_INVP * L, (_C_IR + 1) * L):  # the year's invalidity, the carries
+                money[_N_MONEY * L * n + k] = 0.0
+        for k in range(_INVP * L, (_C2_IR + 1) * L):  # the year's invalidity, the carries
             lane[k] = 0.0
         a_new = 0.0  # new old-age pensioners (the same in every lane)
         inv_n = 0.0
         alive = 0.0
-        c_a = c_i = c_wu = c_wc = c_pu = c_ipu = 0.0  # carries of the shared state
+        c_a = c_i = c_wu = c_wc = c_pu = c_ipu = 0.0  # carries of the shared state: into
+        d_a = d_i = d_wu = d_wc = d_pu = d_ipu = 0.0  # the next slot (c_), the one after (d_)
         for n in range(lo, nx_hi + 1):
             o = _N_SLOT * n
             cnt = slots[o + _CA]
@@ -390,12 +366,14 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             af = 1.0 if cnt > 0.0 else 0.0
             fl = floor * cnt
             ce = ceiling * cnt if ceiling > 0.0 else np.inf
-            inv_ok = qi > 0.0 and n >= imin
-            q_c = q_cover if inv_ok else 0.0  # leavers invalid during the cover
-            q_inv = qi + q_c if inv_ok else 0.0  # becoming invalid with a pension
-            q_lapse = 0.0 if inv_ok else qi  # ... or without one: leaves
+            # the conditions at the date of the event (inactives pay no more months)
+            ok_inv = qualifying_share(n, a_e, f_e, imin) if qi > 0.0 else 0.0
+            inv_ok = ok_inv > 0.0
+            q_c = ok_inv * q_cover  # leavers invalid during the cover
+            q_inv = ok_inv * qi + q_c  # becoming invalid with a pension
+            q_lapse = qi - ok_inv * qi  # ... or without one: leaves
             q_out = (qw - q_c) + q_lapse  # leaving to the inactives
-            ln = (qw - q_c) * cnt + q_lapse * cnt
+            ln = q_out * cnt
             if inv_ok and cnt > 0.0:
                 inv_n += q_inv * cnt
             floor_rate = invalidity_floor_rate(inv_min_rate, n + half_f)
@@ -404,64 +382,56 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             minp_c = minp * cnt
             pua = af * pu  # accrued career of the actives, per KHR of C
             # deaths: survivors' pensions with the condition, else the lump sum
-            k_surv = sv * qd * acc if n >= smin else 0.0
-            k_lump = 0.0 if n >= smin else lump_k * qd * acc
-            adl_deaths += (k_surv + k_lump) * (ipu + pua)
+            ok_a = qualifying_share(n, a_e, f_e, smin)
+            ok_i = 1.0 if n >= smin else 0.0
+            deaths = (ok_a * sv * qd * acc, (1.0 - ok_a) * lump_k * qd * acc,
+                      ok_i * sv * qd * acc, (1.0 - ok_i) * lump_k * qd * acc)
+            adl_deaths += ((deaths[0] + deaths[1]) * pua + (deaths[2] + deaths[3]) * ipu)
             om = u(_N_MONEY * L * n)
             o_r, o_ir = om + u(_MR * L), om + u(_IR * L)
             if retire:  # old-age pensions and refunds, then the year as any other
-                t_leave = _award_terms(ln if cnt > 0.0 else 0.0, n, half_f, acc, minp, omin)
-                t_stay = _award_terms(p_stay * cnt if cnt > 0.0 else 0.0, n, credit, acc, minp,
-                                      omin)
+                t_leave = _award_terms(ln if cnt > 0.0 else 0.0, n + a_l, f_l, acc, minp, omin)
+                t_stay = _award_terms(p_stay * cnt if cnt > 0.0 else 0.0, n + a_s, f_s, acc,
+                                      minp, omin)
                 t_ina = _award_terms((1.0 - qd) * i_cnt if i_cnt > 0.0 else 0.0, n, 0.0, acc,
                                      minp, omin)
                 a_new += t_leave[0] + t_stay[0] + t_ina[0]
                 _award_lanes(money, lane, width, o_r, o_ir, wu, wc, pu, ipu, af, fl, ce, half_f,
                              credit, q_out, p_stay, 1.0 - qd, t_leave[1], t_stay[1],
                              t_ina[1])
-            # ---- next year's slot n: what stays in n plus what moves up from n - 1 ----
+            # ---- next year's slot n: what stays in n plus what moves up from n - 1 and
+            # n - 2 (carried); shares of stayers (s0, s1, s2) and leavers (l0, l1, l2)
+            # moving 0, 1 and 2 slots up, what would pass the last slot kept in it ----
+            s0, s1, s2 = _slot_shares(a_s, f_s, top - n)
+            l0, l1, l2 = _slot_shares(a_l, f_l, top - n)
             v_a = p_stay * cnt
-            keep_a = 1.0 if n == top else 1.0 - credit
-            keep_i = 1.0 if n == top else 1.0 - half_f
             back = p_back * i_cnt
             rest = p_rest * i_cnt
-            # per unit of this year's, next year's in slot n (keep_*) and in n + 1 (up_*):
-            # wage, career (with the year's credited wage), leavers' career
-            keep_w, up_w = keep_a * gw, credit * gw
-            keep_r, up_r = keep_a * gr, credit * gr
             leave = rv1 * q_out  # leavers keep their career, revalued
-            keep_l, up_l = keep_i * leave, half_f * leave
-            slots[o + _CI] = keep_i * ln + c_i + rest
-            slots[o + _CA] = keep_a * v_a + c_a + back
-            slots[o + _WU] = keep_w * wu + c_wu
-            slots[o + _WC] = keep_w * wc + c_wc + ew * back
-            slots[o + _PU] = keep_r * pu + c_pu + r_back * ipu
-            slots[o + _IPU] = keep_l * pua + c_ipu + r_rest * ipu
-            c_i = half_f * ln
-            c_a = credit * v_a
-            c_wu = up_w * wu
-            c_wc = up_w * wc
-            c_pu = up_r * pu
-            c_ipu = up_l * pua
+            slots[o + _CI] = l0 * ln + c_i + rest
+            slots[o + _CA] = s0 * v_a + c_a + back
+            slots[o + _WU] = s0 * gw * wu + c_wu
+            slots[o + _WC] = s0 * gw * wc + c_wc + ew * back
+            slots[o + _PU] = s0 * gr * pu + c_pu + r_back * ipu
+            slots[o + _IPU] = l0 * leave * pua + c_ipu + r_rest * ipu
+            c_i, d_i = d_i + l1 * ln, l2 * ln
+            c_a, d_a = d_a + s1 * v_a, s2 * v_a
+            c_wu, d_wu = d_wu + s1 * gw * wu, s2 * gw * wu
+            c_wc, d_wc = d_wc + s1 * gw * wc, s2 * gw * wc
+            c_pu, d_pu = d_pu + s1 * gr * pu, s2 * gr * pu
+            c_ipu, d_ipu = d_ipu + l1 * leave * pua, l2 * leave * pua
             alive += ln + v_a + back + rest
-            # ---- the slot's money, lane by lane (vectorised), in one of four loops:
-            # with or without invalidity pensions, survivors' pensions or lump sums ----
-            k_death = k_surv + k_lump  # one of the two is 0
+            # ---- the slot's money, lane by lane (vectorised), in one of two loops:
+            # with or without invalidity pensions ----
             slot = (wu, wc, pua, af, fl, ce, half_f, acc_inv, floor_rate, minp_c)
-            moves = (keep_l, up_l, keep_r, up_r, r_rest, r_back)
+            moves = (l0 * leave, l1 * leave, l2 * leave, s0 * gr, s1 * gr, s2 * gr, r_rest,
+                     r_back)
             if inv_ok:
-                if n >= smin:
-                    _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, k_death,
-                                q_inv, credit, True, True)
-                else:
-                    _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, k_death,
-                                q_inv, credit, True, False)
-            elif n >= smin:
-                _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, k_death,
-                            q_inv, credit, False, True)
+                _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, deaths,
+                            q_inv, credit, True)
             else:
-                _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, k_death,
-                            q_inv, credit, False, False)
+                _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, deaths,
+                            q_inv, credit, False)
         hi = nx_hi
 
         # ---- new invalidity pensions: half a year now ... ----
@@ -499,40 +469,69 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, k_death, q_inv, credit,
-                with_invalidity, survivors):
-    """A slot's year for every lane: contributions, deaths (survivors' pensions if
-    ``survivors``, else lump sums) and invalidity pensions (if ``with_invalidity``) added
-    to the lanes' rows, and the career earnings of next year's slot (in place, the part
-    that moves up carried in ``_C_AR`` and ``_C_IR``). Called with the two flags as
-    constants, so that each call is a loop of its own without the branches. ``slot`` holds
+def _slot_shares(a, f, room):
+    """Shares of a slot's members moving 0, 1 and 2 slots up when they advance ``a + f``
+    slots (:func:`actuary.engine.cells.slot_split`, ``a + f <= 2``), with ``room`` slots
+    above them: what would pass the last slot stays in it."""
+    w0 = w1 = w2 = 0.0
+    if a == 0:
+        w0, w1 = 1.0 - f, f
+    elif a == 1:
+        w1, w2 = 1.0 - f, f
+    else:
+        w2 = 1.0
+    if room <= 1:
+        w1 += w2
+        w2 = 0.0
+    if room <= 0:
+        w0 += w1
+        w1 = 0.0
+    return w0, w1, w2
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, deaths, q_inv, credit,
+                with_invalidity):
+    """A slot's year for every lane: contributions, deaths (survivors' pensions and lump
+    sums, by the shares ``deaths`` of the actives and inactives meeting the condition)
+    and invalidity pensions (if ``with_invalidity``) added to the lanes' rows, and the
+    career earnings of next year's slot (in place, the parts that move one and two slots
+    up carried in ``_C_AR``/``_C_IR`` and ``_C2_AR``/``_C2_IR``). Called with the flag as
+    a constant, so that each call is a loop of its own without the branch. ``slot`` holds
     the slot's terms of :func:`_slot_money` after the lane's own (``wu .. minp_c``),
-    ``moves`` the shares of the careers kept in the slot and moved up (leavers, stayers,
-    inactives staying and coming back), per unit of this year's."""
+    ``moves`` the shares of the careers of leavers and stayers kept in the slot and moved
+    one and two slots up, and of inactives staying and coming back, per unit of this
+    year's."""
     wu, wc, pua, af, fl, ce, half_f, acc, floor_rate, minp_c = slot
-    keep_l, up_l, keep_r, up_r, r_rest, r_back = moves
+    keep_l, up_l, up2_l, keep_r, up_r, up2_r, r_rest, r_back = moves
+    k_surv_a, k_lump_a, k_surv_i, k_lump_i = deaths
     u = np.uint64
     L = LANES
-    o_death = u((_OUT + _B_SURV) * L) if survivors else u((_OUT + _B_LUMP) * L)
+    o_surv, o_lump = u((_OUT + _B_SURV) * L), u((_OUT + _B_LUMP) * L)
     o_contrib = u((_OUT + _B_CONTRIB) * L)
     o_w0, o_k0 = u(_W0 * L), u(_K0 * L)
     o_invp, o_invpp = u(_INVP * L), u(_INVPP * L)
     o_car, o_cir = u(_C_AR * L), u(_C_IR * L)
+    o_car2, o_cir2 = u(_C2_AR * L), u(_C2_IR * L)
     for j in range(width):
         rm = money[o_r + j]
         i_rm = money[o_ir + j]
         cwm, half, p_inv, p_invp = _slot_money(lane[o_w0 + j], lane[o_k0 + j], rm, wu, wc, pua,
                                                af, fl, ce, half_f, acc, floor_rate, minp_c)
         lane[o_contrib + j] += k_contrib * cwm
-        lane[o_death + j] += k_death * (i_rm + half)  # pension base of the slot's deaths
+        # pension base of the slot's deaths, with the condition or without
+        lane[o_surv + j] += k_surv_a * half + k_surv_i * i_rm
+        lane[o_lump + j] += k_lump_a * half + k_lump_i * i_rm
         if with_invalidity:
             lane[o_invp + j] += q_inv * p_inv
             lane[o_invpp + j] += q_inv * p_invp
         r_cred = rm + credit * cwm  # career with the year's credited wage
         money[o_ir + j] = keep_l * half + lane[o_cir + j] + r_rest * i_rm
         money[o_r + j] = keep_r * r_cred + lane[o_car + j] + r_back * i_rm
-        lane[o_cir + j] = up_l * half
-        lane[o_car + j] = up_r * r_cred
+        lane[o_cir + j] = lane[o_cir2 + j] + up_l * half
+        lane[o_car + j] = lane[o_car2 + j] + up_r * r_cred
+        lane[o_cir2 + j] = up2_l * half
+        lane[o_car2 + j] = up2_r * r_cred
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -560,7 +559,7 @@ def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, year
     as :func:`_close` does for one member."""
     u = np.uint64
     L = LANES
-    pay, surv, f_mass, f_count, above, below = _close_factors(kind, t1, s, x1, yearly, fac)
+    pay, surv, f_mass, f_count, above, below = close_factors(kind, t1, s, x1, yearly, fac)
     o_p, o_pp = u(row_p * L), u(row_pp * L)
     o_pay = u((_OUT + _B_OLD + kind) * L)
     o_surv = u((_OUT + _B_SURV) * L)
@@ -569,8 +568,8 @@ def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, year
     for j in range(width):
         p1 = lane[o_p + j] * scale
         pp1 = lane[o_pp + j] * scale
-        fun = _funeral(n, p1, f_mass, f_count, above, below)
-        fun_p = _funeral(n, pp1, f_mass, f_count, above, below)
+        fun = funeral(n, p1, f_mass, f_count, above, below)
+        fun_p = funeral(n, pp1, f_mass, f_count, above, below)
         by_year += (fun != fun) + (fun_p != fun_p)
         lane[o_pay + j] += p1 * pay
         lane[o_surv + j] += p1 * surv
@@ -581,13 +580,13 @@ def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, year
     for j in range(nl):  # the minimum binds in some years only: year by year
         p1 = lane[row_p * L + j] * scale
         pp1 = lane[row_pp * L + j] * scale
-        fun = _funeral(n, p1, f_mass, f_count, above, below)
+        fun = funeral(n, p1, f_mass, f_count, above, below)
         if fun != fun:
-            lane[(_OUT + _B_FUN) * L + j] += _funeral_by_year(kind, t1, s, x1, n, p1, yearly,
+            lane[(_OUT + _B_FUN) * L + j] += funeral_by_year(kind, t1, s, x1, n, p1, yearly,
                                                               ysa, fm)
-        fun_p = _funeral(n, pp1, f_mass, f_count, above, below)
+        fun_p = funeral(n, pp1, f_mass, f_count, above, below)
         if fun_p != fun_p:
-            lane[(_OUT + _B_ADL) * L + j] += _funeral_by_year(kind, t1, s, x1, n, pp1, yearly,
+            lane[(_OUT + _B_ADL) * L + j] += funeral_by_year(kind, t1, s, x1, n, pp1, yearly,
                                                               ysa, fm)
 
 
@@ -619,81 +618,3 @@ def _award_lanes(money, lane, width, o_r, o_ir, wu, wc, pu, ipu, af, fl, ce, hal
         lane[o2 + j] += a[1] + b[1] + c[1]
         lane[o3 + j] += a[2] + b[2] + c[2]
         lane[o4 + j] += a[3] + b[3] + c[3]
-
-
-@numba.njit(cache=True, nogil=True, parallel=True)
-def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots, n_chunks,
-                         yearly, ysa, sa, fac, rules):
-    """Value every member: ``(pvfc [M], pvfb [M], adl [M], totals [len(BRANCHES)])`` (KHR).
-
-    Members ``[M]``: ``sex`` (0 men, 1 women), ``age`` (completed years at the
-    valuation date), ``status`` (``MEMBER_*``), ``years`` (credited service, years),
-    ``wage`` (actives' insurable wage, KHR per year), ``career`` (revalued career
-    earnings, KHR), ``pension`` (pensioners' pension, KHR per year). The packed inputs
-    ``yearly``, ``ysa``, ``sa``, ``fac`` are described by the ``Y_*``, ``A_*``, ``S_*``,
-    ``F_*`` rows; ``rules`` is the scheme's :class:`actuary.engine.records.KernelRules`
-    (its conditions and shares; the yearly parameters come packed in ``yearly``).
-    Members are valued in blocks of alike members (:func:`member_blocks`);
-    block ``b`` goes to chunk ``b mod n_chunks`` (so that each chunk has young and old
-    members alike), the chunks are shared out over the threads, and each keeps its own
-    scratch state. The members' wages and careers are first copied in block order, and
-    their values copied back after, each in parallel: one pass of scattered reads and
-    writes, rather than a cache miss in the middle of every block.
-    """
-    m = sex.shape[0]
-    n_b = len(BRANCHES)
-    L = LANES
-    pvfc = np.empty(m)
-    pvfb = np.empty(m)
-    adl = np.empty(m)
-    totals = np.zeros((n_chunks, n_b))
-    order, start, length, pensioners = member_blocks(sex, age, status, years, ysa.shape[2])
-    n_m = order.shape[0]
-    wage_o = np.empty(n_m)
-    career_o = np.empty(n_m)
-    for k in numba.prange(n_m):
-        wage_o[k] = wage[order[k]]
-        career_o[k] = career[order[k]]
-    pvfc_o = np.empty(n_m)
-    pvfb_o = np.empty(n_m)
-    adl_o = np.empty(n_m)
-    fm = rules.funeral_months / 12.0
-    for c in numba.prange(n_chunks):
-        slots = np.empty(_N_SLOT * n_slots)
-        money = np.empty(_N_MONEY * L * n_slots)
-        lane = np.empty(_N_LANE * L)
-        one = np.zeros(n_b)
-        for b in range(c, start.shape[0], n_chunks):
-            i0 = order[start[b]]
-            _value_block(sex[i0], age[i0], status[i0] == MEMBER_ACTIVE, years[i0], wage_o,
-                         career_o, start[b], length[b], slots, money, lane, yearly, ysa,
-                         sa, fac, rules)
-            for j in range(length[b]):
-                i = start[b] + j
-                b_sum = 0.0
-                for k in range(1, n_b - 1):
-                    v = lane[(_OUT + k) * L + j]
-                    b_sum += v
-                    totals[c, k] += v
-                totals[c, _B_CONTRIB] += lane[(_OUT + _B_CONTRIB) * L + j]
-                totals[c, _B_ADL] += lane[(_OUT + _B_ADL) * L + j]
-                pvfc_o[i] = lane[(_OUT + _B_CONTRIB) * L + j]
-                pvfb_o[i] = b_sum
-                adl_o[i] = lane[(_OUT + _B_ADL) * L + j]
-        for q in range(c, pensioners.shape[0], n_chunks):
-            i = pensioners[q]
-            d = _value_pensioner(sex[i], age[i], status[i], pension[i], yearly, ysa, fac, fm,
-                                 one)
-            b_sum = 0.0
-            for k in range(1, n_b - 1):
-                b_sum += one[k]
-                totals[c, k] += one[k]
-            totals[c, _B_ADL] += d
-            pvfb[i] = b_sum
-            pvfc[i] = 0.0
-            adl[i] = d
-    for k in numba.prange(n_m):
-        pvfc[order[k]] = pvfc_o[k]
-        pvfb[order[k]] = pvfb_o[k]
-        adl[order[k]] = adl_o[k]
-    return pvfc, pvfb, adl, totals.sum(axis=0)

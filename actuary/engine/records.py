@@ -26,19 +26,22 @@ year), rates as fractions, yearly arrays ``[T]``, year-sex-age ``[T, 2, 111]``, 
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import NamedTuple
 
 import numpy as np
 
-from actuary.engine.basis import Basis
+from actuary.engine.basis import Basis, StartingState
+from actuary.engine.state import PAID_SLOT_MONTHS
 
 __all__ = ["KernelDecrements", "KernelInputs", "KernelPaths", "KernelRules", "KernelStart",
-           "kernel_inputs", "merge_service"]
+           "kernel_inputs", "merge_service", "rules_record", "start_cells"]
 
 
 class KernelRules(NamedTuple):
     """The scheme rules. Yearly arrays ``[T]`` (parameters of awards and contributions in
-    year t) and scalars (conditions in completed credited years)."""
+    year t) and scalars (conditions in service slots: months paid in steps of
+    ``PAID_SLOT_MONTHS`` when ``paid_slots_a_year > 0``, else completed credited years)."""
 
     pension_age: np.ndarray  # [T] int, years: members attaining it retire
     contribution_rate: np.ndarray  # [T] fraction of the contributory wage
@@ -51,9 +54,10 @@ class KernelRules(NamedTuple):
     funeral_grant_minimum: np.ndarray  # [T] KHR
     early_years: np.ndarray  # [T] int, credited years for retirement at any age (0 = none)
     grant_months: np.ndarray  # [T] months of the last wage below the condition (final salary)
-    old_age_min_years: int
-    invalidity_min_years: int
-    survivor_min_years: int
+    # the qualifying periods in service slots (Basis.min_slots): months paid / 6, or years
+    old_age_min_slot: int
+    invalidity_min_slot: int
+    survivor_min_slot: int
     refund_share: float
     survivor_rate: float
     spouse_share: float
@@ -64,6 +68,9 @@ class KernelRules(NamedTuple):
     before_pension: float  # share of the year of the pension age before retiring (0.5 or 1)
     invalidity_credited_share: float  # share of the years to the pension age credited
     invalidity_cover_years: float  # cover for invalidity after the last contribution, years
+    # slots per year of contributions (12 / PAID_SLOT_MONTHS) when the slots count months
+    # paid (Basis.paid_slots); 0 when they are completed credited years
+    paid_slots_a_year: float
 
 
 class KernelPaths(NamedTuple):
@@ -148,18 +155,48 @@ def rules_record(basis: Basis) -> KernelRules:
         b.pension_age, b.contribution_rate, b.contribution_factor, b.credit_factor,
         b.wage_floor, b.wage_ceiling, b.accrual_rate, b.minimum_pension,
         b.funeral_grant_minimum, b.early_retirement_years, b.grant_months,
-        int(r.old_age_min_years), int(r.invalidity_min_years), int(r.survivor_min_years),
+        *(int(m) for m in b.min_slots()),
         float(r.refund_share), float(r.survivor_rate), float(r.survivor_spouse_share),
         float(r.survivor_children_share), float(r.survivor_lump_sum_months),
         float(r.funeral_grant_months), float(r.invalidity_minimum_rate),
         1.0 if r.contributions_after_pension_age else 0.5,
         float(r.invalidity_credited_share), float(r.invalidity_cover_years),
+        12.0 / PAID_SLOT_MONTHS if b.paid_slots else 0.0,
     )
+
+
+def start_cells(basis: Basis) -> StartingState:
+    """``basis.start`` with its members by the service the projection keeps: a state by
+    credited years is read as months paid, 12 a year (slot ``n`` years to slot
+    ``12 n / PAID_SLOT_MONTHS``), when :attr:`Basis.paid_slots` (exact for a state built
+    by hand in whole years and without credits)."""
+    st = basis.start
+    if not basis.paid_slots:
+        if st.service_unit != "years":
+            raise ValueError("the starting state is by months paid, but the rules need "
+                             "credited years (final salary, retirement at any age, an "
+                             "invalidity minimum on the reference wage or years credited "
+                             "to the pension age)")
+        return st
+    if st.service_unit == "paid":
+        return st
+    step = 12 // PAID_SLOT_MONTHS
+    kw = {}
+    for f in fields(st):
+        v = getattr(st, f.name)
+        if f.name.startswith(("active", "inactive")):
+            out = np.zeros_like(v)
+            for n in range(v.shape[2]):
+                out[:, :, min(step * n, v.shape[2] - 1)] += v[:, :, n]
+            v = out
+        kw[f.name] = v
+    kw["service_unit"] = "paid"
+    return StartingState(**kw)
 
 
 def kernel_inputs(basis: Basis) -> KernelInputs:
     """The records of ``basis`` for the cohort kernel (members merged to ``service_slots``)."""
-    b, s = basis, basis.start
+    b, s = basis, start_cells(basis)
     k = basis.service_slots
     paths = KernelPaths(b.density, b.revaluation, b.indexation, b.wage_growth,
                         b.target_actives, b.entrant_distribution, b.entrant_wage,

@@ -66,7 +66,7 @@ from actuary.engine.plausibility import (
     wage_finding,
     weighted_median,
 )
-from actuary.engine.state import N_AGE, N_SERVICE
+from actuary.engine.state import N_AGE, N_SERVICE, PAID_SLOT_MONTHS
 
 __all__ = [
     "write_starting_population",
@@ -165,6 +165,7 @@ class StartingPopulation:
         wage_ceiling: float,
         extra_years: Any = None,
         months_for_extra: int = 0,
+        paid_slots: bool = False,
     ) -> StartingState:
         """Cells of the projection (annual amounts, KHR per year).
 
@@ -179,18 +180,31 @@ class StartingPopulation:
             earnings at the career wage of the row.
         months_for_extra
             Minimum credited months a member needs for the extra years.
+        paid_slots
+            Place members by months of contributions paid (``credited_months``, without
+            the transitional credits) in slots of ``PAID_SLOT_MONTHS`` months, as the
+            projection does for rules that test months paid
+            (:attr:`actuary.engine.basis.Basis.paid_slots`); else by completed credited
+            years, with the fraction split over two slots.
         """
         st = StartingState.empty()
+        if paid_slots:
+            st = replace(st, service_unit="paid")
         service = self.member_service(wage_floor, wage_ceiling, extra_years, months_for_extra)
         for row, (years, wage, career) in zip(self.rows.itertuples(index=False), service):
             s = 0 if row.sex == "M" else 1
             x = int(row.age)
             n = float(row.count)
             if row.status in MEMBER_STATUSES:
-                # completed years, with the fraction split over two slots (exact mean)
-                lo = min(int(math.floor(years)), N_SERVICE - 1)
-                f = 0.0 if lo == N_SERVICE - 1 else years - math.floor(years)
-                hi = min(lo + 1, N_SERVICE - 1)
+                if paid_slots:  # 6k .. 6k + 5 months paid in slot k: no split
+                    lo = hi = min(int(float(row.credited_months) // PAID_SLOT_MONTHS),
+                                  N_SERVICE - 1)
+                    f = 0.0
+                else:
+                    # completed years, with the fraction split over two slots (exact mean)
+                    lo = min(int(math.floor(years)), N_SERVICE - 1)
+                    f = 0.0 if lo == N_SERVICE - 1 else years - math.floor(years)
+                    hi = min(lo + 1, N_SERVICE - 1)
                 for slot, share in ((lo, 1.0 - f), (hi, f)):
                     if share <= 0.0:
                         continue

@@ -5,7 +5,9 @@ Dimensions (see DESIGN §4):
 * sex: 0 = men (M), 1 = women (F);
 * age: completed years 0..110 at the start of the calendar year (age last birthday on 1 January);
   members are 15 and over, survivors (spouses, orphans) can be any age; 110 is the last age;
-* service: completed years of credited service 0..50 (50 holds "50 or more").
+* service: completed years of credited service 0..50 (50 holds "50 or more"), or, for
+  rules that test months of contributions paid (``Basis.paid_slots``), months paid in
+  slots of ``PAID_SLOT_MONTHS`` (slot k: 6k to 6k + 5 months; the last "or more").
 
 Money is in KHR per year (annual amounts) unless a name says otherwise.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 N_SEX = 2
 N_AGE = 111  # ages 0..110
 N_SERVICE = 51  # completed credited years 0..50
+PAID_SLOT_MONTHS = 6  # months of contributions paid a service slot spans (paid slots)
 SEXES = ("M", "F")
 
 # --- yearly flows, indexed [year, sex, FLOW_*] (sex of the member or of the recipient) ---

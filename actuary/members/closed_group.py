@@ -35,6 +35,7 @@ from actuary.engine.basis import Basis
 from actuary.engine.build import StartRules
 from actuary.io.errors import AssumptionError, DataError
 from actuary.engine import member_kernel as mk
+from actuary.engine.member_entry import PARALLEL_FROM, value_members_kernel, value_members_serial
 from actuary.engine.records import rules_record
 from actuary.engine.member_kernel import (
     BRANCHES,
@@ -55,7 +56,9 @@ from actuary.engine.state import (
     FLOW_SPOUSE,
     FLOW_SURVIVOR_LUMP,
     N_AGE,
+    N_SERVICE,
     N_SEX,
+    PAID_SLOT_MONTHS,
 )
 
 __all__ = [
@@ -97,6 +100,9 @@ class MemberSet:
     credits included); ``wage`` actives' insurable wage (KHR per year); ``career``
     revalued career earnings (KHR); ``pension`` pensioners' pension (KHR per year).
     ``ids`` are the records' identifiers, ``synthetic`` says the data are synthetic.
+    ``months`` are the months of contributions paid (the qualifying periods are tested
+    on them, :attr:`actuary.engine.basis.Basis.paid_slots`); ``None``: 12 a credited
+    year (no credits).
     """
 
     ids: np.ndarray
@@ -108,17 +114,21 @@ class MemberSet:
     career: np.ndarray
     pension: np.ndarray
     synthetic: bool = False
+    months: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.ids)
+        if self.months is None:
+            object.__setattr__(self, "months", 12.0 * np.asarray(self.years, dtype=np.float64))
         typed = {"sex": np.int64, "age": np.int64, "status": np.int64, "years": np.float64,
-                 "wage": np.float64, "career": np.float64, "pension": np.float64}
+                 "wage": np.float64, "career": np.float64, "pension": np.float64,
+                 "months": np.float64}
         for name, dtype in typed.items():
             arr = np.ascontiguousarray(getattr(self, name), dtype=dtype)
             if arr.shape != (n,):
                 raise ValueError(f"MemberSet.{name} has shape {arr.shape}, expected ({n},)")
             object.__setattr__(self, name, arr)
-        money = np.concatenate([self.years, self.wage, self.career, self.pension])
+        money = np.concatenate([self.years, self.wage, self.career, self.pension, self.months])
         if not np.all(np.isfinite(money)) or np.any(money < 0):
             raise ValueError("MemberSet service and amounts must be finite and >= 0")
         # the engine indexes its tables by these codes: anything else would be read
@@ -167,7 +177,7 @@ class MemberSet:
             ids=m["member_id"].astype(str).to_numpy(), sex=(m["sex"] == "F").to_numpy(np.int64),
             age=age, status=np.where(active, MEMBER_ACTIVE, MEMBER_INACTIVE),
             years=years, wage=np.where(active, 12.0 * np.nan_to_num(wage), 0.0),
-            career=12.0 * career_wage * years, pension=np.zeros(len(m)),
+            career=12.0 * career_wage * years, pension=np.zeros(len(m)), months=months,
         )]
         p = result.pensioners
         if p is not None and len(p):
@@ -176,7 +186,7 @@ class MemberSet:
                 age=ages_on(p["birth_date"], as_of),
                 status=p["benefit_type"].map(STATUS_CODES).to_numpy(np.int64),
                 years=np.zeros(len(p)), wage=np.zeros(len(p)), career=np.zeros(len(p)),
-                pension=12.0 * p["monthly_amount"].to_numpy(float),
+                pension=12.0 * p["monthly_amount"].to_numpy(float), months=np.zeros(len(p)),
             ))
         joined = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
         if len(joined["ids"]) == 0:
@@ -207,6 +217,8 @@ class MemberSet:
             status=rows["status"].map(STATUS_CODES).to_numpy(np.int64),
             years=service[:, 0], wage=service[:, 1], career=service[:, 2],
             pension=12.0 * np.nan_to_num(pension.to_numpy(float)),
+            months=np.where(rows["status"].isin(("active", "inactive")),
+                            pd.to_numeric(rows["credited_months"], errors="coerce"), 0.0),
         )
 
 
@@ -225,6 +237,36 @@ def value_population(basis: Basis, population: Any, rules: StartRules,
     valued = value_members(basis, members, discount).by_member
     return pd.Series({name: float(counts @ valued[name].to_numpy())
                       for name in ("pvfb", "pvfc", "adl")})
+
+
+def _kernel_args(basis: Basis, members: MemberSet, v_mid: np.ndarray,
+                 chunks: int | None = None) -> tuple:
+    """The arguments of :func:`actuary.engine.member_entry.value_members_kernel` (and of
+    its serial twin) for ``members`` on ``basis`` discounted by ``v_mid``."""
+    n_chunks = chunks or max(1, min(len(members), WORK_SHARES))
+    return (members.sex, members.age, members.status, start_slots(basis, members),
+            members.wage, members.career, members.pension, int(basis.service_slots),
+            int(n_chunks),
+            *kernel_inputs(basis, v_mid), rules_record(basis))
+
+
+def value_population_ahead(basis: Basis, population: Any, rules: StartRules) -> Any:
+    """Start compiling, in a worker process, the member engine that
+    :func:`value_population` will need for ``population`` (see
+    :mod:`actuary.engine.ahead`); None when it is compiled already, or the rules are not
+    the member engine's. Wait on the handle before calling :func:`value_population`."""
+    from actuary.engine.ahead import cache_is_warm, compile_ahead
+
+    if not values_rules(basis):
+        return None
+    members = MemberSet.from_population(population, rules)
+    parallel = len(members) >= PARALLEL_FROM
+    if cache_is_warm(value_members_kernel if parallel else value_members_serial):
+        return None
+    # the kernel's own arguments: the worker imports the engine alone (numba, not pandas)
+    return compile_ahead("actuary.engine.member_entry",
+                         "value_members_kernel" if parallel else "value_members_serial",
+                         *_kernel_args(basis, members, discount_factors(basis)))
 
 
 def discount_factors(basis: Basis, discount: Any = None) -> np.ndarray:
@@ -377,7 +419,8 @@ def pension_factors(basis: Basis, v_mid: np.ndarray, sv: np.ndarray) -> np.ndarr
 
 
 def kernel_inputs(basis: Basis, v_mid: np.ndarray) -> tuple:
-    """The packed arrays ``(yearly, ysa, sa, fac)`` of :func:`value_members_kernel`
+    """The packed arrays ``(yearly, ysa, sa, fac)`` of
+    :func:`actuary.engine.member_entry.value_members_kernel`
     (``[T + 1, Y_*]``, ``[T, 2, 111, A_*]``, ``[2, 111, S_*]``, ``[T + 1, 2, 111, F_*]``)."""
     b = basis
     T = b.n_years
@@ -461,6 +504,13 @@ def _check_rules(basis: Basis) -> None:
             location="scheme.parameters.reference_wage", value="final_wage",
             expected="a career-average reference wage (value final-salary schemes with "
                      "actuary valuate, the cohort engine)")
+    advance = basis.density * (12.0 / PAID_SLOT_MONTHS * basis.contribution_factor
+                               if basis.paid_slots else basis.credit_factor)
+    if np.any(advance > 2.0):
+        raise AssumptionError(
+            "the member-level valuation moves service at most two slots a year",
+            location="demographic.contribution_density", value=float(basis.density.max()),
+            expected="a density (times the credit factor) of at most 1")
     if np.any(basis.early_retirement_years > 0):
         raise AssumptionError(
             "the member-level valuation has no retirement before the pension age",
@@ -469,8 +519,18 @@ def _check_rules(basis: Basis) -> None:
             expected="no retirement at any age (value such schemes with actuary valuate)")
 
 
+def start_slots(basis: Basis, members: MemberSet) -> np.ndarray:
+    """Each member's service slot on the valuation date (the kernel's ``years``): months
+    paid / ``PAID_SLOT_MONTHS``, whole (:attr:`Basis.paid_slots`), else credited years
+    (the fraction split over two slots by the kernel); 50 at most, as the cohort cells."""
+    if basis.paid_slots:
+        return np.minimum(np.floor(members.months / PAID_SLOT_MONTHS), N_SERVICE - 1)
+    return members.years
+
+
 def value_members(basis: Basis, members: MemberSet, discount: Any = None, *,
-                  chunks: int | None = None) -> ClosedGroupValuation:
+                  chunks: int | None = None, parallel: bool | None = None
+                  ) -> ClosedGroupValuation:
     """Value every member of ``members`` on ``basis`` (its rules, decrements and economy).
 
     Parameters
@@ -488,15 +548,17 @@ def value_members(basis: Basis, members: MemberSet, discount: Any = None, *,
         turn, and the shares to the threads (default :data:`WORK_SHARES`, whatever the
         number of threads: each share sums its members in a fixed order and the shares
         are added in order, so the totals are the same bits on 1 or 16 threads).
+    parallel
+        Value on numba's threads (True) or on one (False); by default on the threads from
+        :data:`actuary.engine.member_entry.PARALLEL_FROM` members. The same bits either
+        way; the parallel entry costs seconds more to compile the first time.
     """
     _check_rules(basis)
     v_mid = discount_factors(basis, discount)
-    n_chunks = chunks or max(1, min(len(members), WORK_SHARES))
-    pvfc, pvfb, adl, totals = mk.value_members_kernel(
-        members.sex, members.age, members.status, members.years, members.wage,
-        members.career, members.pension, int(basis.service_slots), int(n_chunks),
-        *kernel_inputs(basis, v_mid), rules_record(basis),
-    )
+    if parallel is None:
+        parallel = len(members) >= PARALLEL_FROM
+    kernel = value_members_kernel if parallel else value_members_serial
+    pvfc, pvfb, adl, totals = kernel(*_kernel_args(basis, members, v_mid, chunks))
     by_member = pd.DataFrame({
         "id": members.ids.copy(),
         # categories, not millions of strings

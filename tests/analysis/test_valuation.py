@@ -57,14 +57,15 @@ def test_kernel_agrees_with_reference_on_the_default(default):
 
 
 def test_merged_service_slots_on_the_default_are_within_their_stated_size(default):
-    """Merging service slots from the longest qualifying period (5 years) up pools the
+    """Merging service slots from the longest qualifying period (60 months paid: slots
+    of 6 months 0 to 9, and "60 or more") up pools the
     wages of one sex and age; the default's starting wages depend on sex and age only,
     but its insurable wages made gross (actuary.engine.wages.gross_mean) age by age are
     not on the salary scale the entrants' are, so the pooled capped wage moves yearly
     contributions and benefits by at most 0.07% (Basis.service_slots). People are the
     same to rounding."""
     basis = default[2]
-    assert basis.service_slots == 6
+    assert basis.service_slots == 11
     merged, full = project(basis), project(basis.with_(full_service=True))
     for name in ("contributions", "benefits"):
         np.testing.assert_allclose(getattr(merged, name), getattr(full, name), rtol=1e-3)
@@ -120,7 +121,8 @@ def test_scaling_money_scales_the_default(default):
     aset, pop, basis = default
     k = 2.5
     st = basis.start
-    scaled = StartingState(**{n: (getattr(st, n) if n.endswith("_count") else getattr(st, n) * k)
+    scaled = StartingState(**{n: (getattr(st, n) if n.endswith(("_count", "service_unit"))
+                                  else getattr(st, n) * k)
                               for n in st.__dataclass_fields__})
     b2 = basis.with_(start=scaled, wage_floor=basis.wage_floor * k,
                      wage_ceiling=basis.wage_ceiling * k, minimum_pension=basis.minimum_pension * k,

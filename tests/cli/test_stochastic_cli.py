@@ -33,7 +33,29 @@ def test_command_writes_workbook_and_csv(tmp_path):
     assert set(dep.rate_path) == {"legislated_schedule", "held_at_last_enacted_step"}
     wb = load_workbook(out)
     assert wb.sheetnames == list(SHEETS)
-    assert len(wb["Fans"]._charts) == len(FAN_TITLES)
+    fans = wb["Fans"]._charts
+    assert len(fans) == len(FAN_TITLES)
+    for chart in fans:  # a fan: an invisible base, shaded bands, the median and more lines
+        assert chart.grouping == "stacked" and chart.series[0].graphicalProperties.noFill
+    # one axis title each, the units (openpyxl does not read a combined chart's axes back:
+    # the chart XML is read here)
+    import re
+    import zipfile
+
+    from actuary.reports.stochastic import FAN_AXES
+
+    with zipfile.ZipFile(out) as z:
+        xml = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    for text in (x for x in xml if "fan of the scenarios" in x):
+        val = re.search(r"<valAx>.*?</valAx>", text).group(0)
+        cat = re.search(r"<catAx>.*?</catAx>", text).group(0)
+        assert any(f"<a:t>{a}</a:t>" in val for a in FAN_AXES.values()) and "<title>" not in cat
+    # the bands stack to the percentiles: base + bands up to k = the k-th percentile
+    ws = wb["Fans"]
+    head = {ws.cell(26, c).value: c for c in range(1, 30) if ws.cell(26, c).value}
+    assert head["below 2.5%"] and head["2.5%-10%"] and head["90%-97.5%"]
+    letter = ws.cell(27, head["2.5%-10%"]).value
+    assert letter.startswith("=") and "-" in letter
     assert len(wb["Depletion"]._charts) == 1
     gen = wb["Generator"]
     texts = [c.value for row in gen.iter_rows() for c in row if isinstance(c.value, str)]

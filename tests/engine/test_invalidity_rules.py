@@ -77,6 +77,18 @@ def _hand_pension(age: int, share: float) -> tuple[float, float]:
     return h, h * 0.01 * ACC * career / years * (years + share * left)
 
 
+def _invalidity_value(basis, age: int, h: float) -> float:
+    """Present value at 4% of 1 KHR a year of invalidity pension awarded in the first year:
+    paid from the invalidity (``1 - h/2`` of the year, at mid-year), then from next year
+    indexed 2% and paid mid-year while alive (the disabled's life table)."""
+    v = 1 / 1.04
+    lt = LifeTable(basis.disabled_mortality[0, 0])
+    k = np.arange(110 - age)  # from next year, ages age + 1 .. 110
+    later = np.sum(v ** (k + 1.5) * 1.02 ** (k + 1)
+                   * np.array([lt.tpx(age + 1, kk) for kk in k]) * (1 - 0.5 * lt.qx[age + 1 + k]))
+    return v**0.5 * (1 - 0.5 * h) + later
+
+
 @pytest.mark.parametrize("age", [40, 59])
 @pytest.mark.parametrize("share", [0.0, 0.5, 1.0])
 def test_invalidity_pension_credits_the_years_to_the_pension_age_cohort(age, share):
@@ -98,54 +110,8 @@ def test_invalidity_pension_credits_the_years_to_the_pension_age_member(age):
     one = MemberSet(ids=np.array(["m"]), sex=[0], age=[age], status=[MEMBER_ACTIVE],
                     years=[float(YEARS)], wage=[WAGE], career=[CAREER], pension=[0.0])
     got = value_members(basis, one, discount=0.04)
-    v = 1 / 1.04
-    lt = LifeTable(basis.disabled_mortality[0, 0])
-    k = np.arange(110 - age)  # from next year, ages age + 1 .. 110
-    later = np.sum(v ** (k + 1.5) * 1.02 ** (k + 1)
-                   * np.array([lt.tpx(age + 1, kk) for kk in k]) * (1 - 0.5 * lt.qx[age + 1 + k]))
-    want = pension * (v**0.5 * (1 - 0.5 * h) + later)
+    want = pension * _invalidity_value(basis, age, h)
     assert got.totals["invalidity"] == pytest.approx(want, rel=1e-12)
-
-
-@pytest.mark.parametrize("final,sigma", [(False, 0.3), (True, 0.0), (True, 0.4)])
-def test_kernel_agrees_with_reference_with_credited_years(final, sigma):
-    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_credited_share=0.6,
-                        final_salary=final)
-    basis = make_basis(11, 35, rules=rules, sigma=sigma)
-    without = run_kernel(basis.with_(rules=SchemeRules(invalidity_minimum_rate=0.2,
-                                                       final_salary=final)))[0]
-    got = run_kernel(basis)
-    for a, b in zip(got, project_reference(basis)):
-        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-3)
-    # not vacuous: the credited years raise the new invalidity pensions
-    assert (got[0][:, :, S.FLOW_NEW_INVALIDITY_AMOUNT].sum()
-            > 1.2 * without[:, :, S.FLOW_NEW_INVALIDITY_AMOUNT].sum())
-
-
-def test_member_kernel_agrees_with_reference_with_credited_years():
-    members, _ = random_members(5)
-    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_credited_share=0.6)
-    basis = make_basis(5, 35, entrants=False, rules=rules)
-    got = value_members(basis, members, chunks=3)
-    want = value_members_reference(basis, members)
-    for name, ref in zip(("pvfc", "pvfb", "adl"), want):
-        np.testing.assert_allclose(got.by_member[name].to_numpy(), ref, rtol=1e-12, atol=1e-6,
-                                   err_msg=name)
-    plain = value_members(basis.with_(rules=SchemeRules(invalidity_minimum_rate=0.2)), members)
-    # (by 9%: the invalidity minimum of 20% of the reference wage binds for many)
-    assert got.totals["invalidity"] > 1.05 * plain.totals["invalidity"]
-
-
-def test_the_scheme_file_gives_the_credited_share():
-    aset = load_basis()
-    assert float(aset.scheme.parameters.invalidity_credited_share.value_at(date(2025, 1, 1))) == 0
-    pop = load_population(aset, None)
-    assert build_basis(aset, pop, horizon=2).rules.invalidity_credited_share == 0.0
-    half = overlay(aset, {"scheme.parameters.invalidity_credited_share.values":
-                          {"2022-10-01": 0.5}}, "half")
-    basis = build_basis(half, pop, horizon=2)
-    assert basis.rules.invalidity_credited_share == 0.5
-    assert basis.service_slots == 51  # the credit depends on each year of service
 
 
 # ---- (b) cover after leaving ----
@@ -186,55 +152,76 @@ def test_leavers_are_covered_for_invalidity_member(age):
     one = MemberSet(ids=np.array(["m"]), sex=[0], age=[age], status=[MEMBER_ACTIVE],
                     years=[float(YEARS)], wage=[WAGE], career=[CAREER], pension=[0.0])
     got = value_members(basis, one, discount=0.04)
-    v = 1 / 1.04
-    lt = LifeTable(basis.disabled_mortality[0, 0])
-    k = np.arange(110 - age)
-    later = np.sum(v ** (k + 1.5) * 1.02 ** (k + 1)
-                   * np.array([lt.tpx(age + 1, kk) for kk in k]) * (1 - 0.5 * lt.qx[age + 1 + k]))
     _, pension = _hand_pension(age, 0.0)
     covered = 0.1 * h * 0.01 * min(1.0, 60 - (age + 0.5 + 0.5 * h))
-    want = pension * (1 + covered / (0.01 * h)) * (v**0.5 * (1 - 0.5 * h) + later)
+    want = pension * (1 + covered / (0.01 * h)) * _invalidity_value(basis, age, h)
     assert got.totals["invalidity"] == pytest.approx(want, rel=1e-12)
 
 
-@pytest.mark.parametrize("final,sigma", [(False, 0.3), (True, 0.4)])
-def test_kernel_agrees_with_reference_with_cover_after_leaving(final, sigma):
-    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_credited_share=0.3,
-                        invalidity_cover_years=1.5, final_salary=final)
-    basis = make_basis(12, 35, rules=rules, sigma=sigma)
+@pytest.mark.parametrize("key,value,field,want", [
+    ("invalidity_credited_share", 0.5, "invalidity_credited_share", 0.5),
+    ("invalidity_cover_months", 6, "invalidity_cover_years", 0.5),
+])
+def test_the_scheme_file_gives_the_rule(key, value, field, want):
+    """The NSSF file has the rule off (0); an overlay setting it reaches the basis."""
+    aset = load_basis()
+    assert float(getattr(aset.scheme.parameters, key).value_at(date(2025, 1, 1))) == 0
+    pop = load_population(aset, None)
+    assert getattr(build_basis(aset, pop, horizon=2).rules, field) == 0.0
+    changed = overlay(aset, {f"scheme.parameters.{key}.values": {"2022-10-01": value}}, key)
+    basis = build_basis(changed, pop, horizon=2)
+    assert getattr(basis.rules, field) == want
+    # the credited years depend on each year of service: no merged slots
+    assert (basis.service_slots == 51) == (key == "invalidity_credited_share")
+
+
+def test_a_cover_longer_than_the_kernels_value_is_refused():
+    aset = load_basis()
+    long = overlay(aset, {"scheme.parameters.invalidity_cover_months.values":
+                          {"2022-10-01": 36}}, "three years")
+    with pytest.raises(AssumptionError) as err:
+        build_basis(long, load_population(aset, None), horizon=2)
+    assert "invalidity_cover_months" in str(err.value) and "24" in str(err.value)
+
+
+# ---- kernels = references, with the rules (and without them, for the comparison) ----
+CREDIT = {"invalidity_credited_share": 0.6}
+COVER = {"invalidity_credited_share": 0.3, "invalidity_cover_years": 1.5}
+
+
+@pytest.mark.parametrize("new,final,sigma,flow,more", [
+    (CREDIT, False, 0.3, S.FLOW_NEW_INVALIDITY_AMOUNT, 1.2),
+    (CREDIT, True, 0.0, S.FLOW_NEW_INVALIDITY_AMOUNT, 1.2),
+    (CREDIT, True, 0.4, S.FLOW_NEW_INVALIDITY_AMOUNT, 1.2),
+    (COVER, False, 0.3, S.FLOW_NEW_INVALIDITY, 1.05),
+    (COVER, True, 0.4, S.FLOW_NEW_INVALIDITY, 1.05),
+])
+def test_kernel_agrees_with_reference(new, final, sigma, flow, more):
+    rules = SchemeRules(invalidity_minimum_rate=0.2, final_salary=final, **new)
+    basis = make_basis(11, 35, rules=rules, sigma=sigma)
     got = run_kernel(basis)
     for a, b in zip(got, project_reference(basis)):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-3)
-    without = run_kernel(basis.with_(rules=SchemeRules(
-        invalidity_minimum_rate=0.2, invalidity_credited_share=0.3, final_salary=final)))[0]
-    assert (got[0][:, :, S.FLOW_NEW_INVALIDITY].sum()
-            > 1.05 * without[:, :, S.FLOW_NEW_INVALIDITY].sum())
+    # not vacuous: the rule raises the new invalidity pensions (amounts, or counts)
+    without = run_kernel(basis.with_(rules=SchemeRules(invalidity_minimum_rate=0.2,
+                                                       final_salary=final)))[0]
+    assert got[0][:, :, flow].sum() > more * without[:, :, flow].sum()
 
 
-def test_member_kernel_agrees_with_reference_with_cover_after_leaving():
-    members, _ = random_members(6)
-    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_cover_years=1.0)
-    basis = make_basis(6, 35, entrants=False, rules=rules)
+@pytest.mark.parametrize("seed,new,more", [
+    # (by 9%: the invalidity minimum of 20% of the reference wage binds for many)
+    (5, {"invalidity_credited_share": 0.6}, 1.05),
+    # (a little: most of these members' invalidity comes from the actives' own)
+    (6, {"invalidity_cover_years": 1.0}, 1.005),
+])
+def test_member_kernel_agrees_with_reference(seed, new, more):
+    members, _ = random_members(seed)
+    rules = SchemeRules(invalidity_minimum_rate=0.2, **new)
+    basis = make_basis(seed, 35, entrants=False, rules=rules)
     got = value_members(basis, members, chunks=3)
     want = value_members_reference(basis, members)
     for name, ref in zip(("pvfc", "pvfb", "adl"), want):
         np.testing.assert_allclose(got.by_member[name].to_numpy(), ref, rtol=1e-12, atol=1e-6,
                                    err_msg=name)
     plain = value_members(basis.with_(rules=SchemeRules(invalidity_minimum_rate=0.2)), members)
-    # (a little: most of these members' invalidity comes from the actives' own)
-    assert got.totals["invalidity"] > 1.005 * plain.totals["invalidity"]
-
-
-def test_the_scheme_file_gives_the_cover_after_leaving():
-    aset = load_basis()
-    assert float(aset.scheme.parameters.invalidity_cover_months.value_at(date(2025, 1, 1))) == 0
-    pop = load_population(aset, None)
-    assert build_basis(aset, pop, horizon=2).rules.invalidity_cover_years == 0.0
-    six = overlay(aset, {"scheme.parameters.invalidity_cover_months.values":
-                         {"2022-10-01": 6}}, "six months")
-    assert build_basis(six, pop, horizon=2).rules.invalidity_cover_years == 0.5
-    long = overlay(aset, {"scheme.parameters.invalidity_cover_months.values":
-                          {"2022-10-01": 36}}, "three years")
-    with pytest.raises(AssumptionError) as err:
-        build_basis(long, pop, horizon=2)
-    assert "invalidity_cover_months" in str(err.value) and "24" in str(err.value)
+    assert got.totals["invalidity"] > more * plain.totals["invalidity"]

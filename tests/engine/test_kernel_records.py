@@ -39,7 +39,8 @@ def test_records_carry_every_rule_and_the_merged_members():
     inp = kernel_inputs(b)
     assert isinstance(inp, KernelInputs)
     r = inp.rules
-    assert (r.old_age_min_years, r.refund_share) == (2, 0.5)
+    # career average: the conditions in slots of 6 months paid (2 years = 24 months)
+    assert (r.old_age_min_slot, r.refund_share, r.paid_slots_a_year) == (4, 0.5, 2.0)
     assert r.contribution_rate is b.contribution_rate  # the basis's arrays, not copies
     k = b.service_slots
     assert inp.start.active_count.shape[2] == k

@@ -164,3 +164,30 @@ def test_final_salary_minimum_member_by_member():
     assert flows[0, 0, FLOW_NEW_OLD_AGE_AMOUNT] == pytest.approx(want, rel=2e-5)
     on_average = alive * sum(0.5 * max(minimum * len(c), 0.015 * n * c.sum()) for n in (10, 11))
     assert want > 1.01 * on_average
+
+
+@pytest.mark.parametrize("set_name,minimum", [("public-sector-default", None),
+                                              ("cambodia-default", 300_000)])
+def test_shipped_schemes_with_a_minimum_kernel_agrees_with_reference(set_name, minimum):
+    """The shipped public-sector scheme (minimum 690,000 KHR a month, final salary) and the
+    NSSF with a minimum of 300,000 KHR a month: the kernel agrees with the numpy reference
+    to 1e-12 where the minimum binds."""
+    from actuary.analysis.sensitivity import overlay
+    from actuary.analysis.valuation import load_population
+    from actuary.assumptions import load_basis
+    from actuary.engine.build import build_basis
+    from reference_projection import project_reference
+
+    aset = load_basis(set_name)
+    if minimum is not None:
+        aset = overlay(aset, {"scheme.parameters.minimum_pension.values":
+                              {"2022-10-01": minimum}}, "a minimum")
+    basis = build_basis(aset, load_population(aset, None), horizon=25)
+    assert basis.minimum_pension[0] > 0 and basis.wage_sigma > 0
+    got = run_kernel(basis)
+    for a, b in zip(got, project_reference(basis)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-3)
+    # not vacuous: the minimum binds for some of the new pensions
+    without = run_kernel(basis.with_(minimum_pension=np.zeros(basis.n_years)))[0]
+    assert (got[0][:, :, FLOW_NEW_OLD_AGE_AMOUNT].sum()
+            > 1.001 * without[:, :, FLOW_NEW_OLD_AGE_AMOUNT].sum())

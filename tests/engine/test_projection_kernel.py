@@ -125,6 +125,9 @@ def test_scaling_money_by_k_scales_every_money_figure():
 def test_tiny_scheme_by_hand():
     """Two women aged 58 with 4 credited years, three years, every figure by hand.
 
+    The state is by credited years, read as 12 months paid each (48 months): the
+    conditions test the months paid at the date of each event.
+
     Rules: contribution 10%, no floor or ceiling, accrual 1.5%, pension age 60, old-age
     after 1 year, survivors after 5, survivors' rate 45%; death 1% a year, exit 10%,
     no invalidity, no re-entry, no growth, no indexation. Half of the deceased are
@@ -162,10 +165,10 @@ def test_tiny_scheme_by_hand():
     # Year 1 (age 58 -> 59). Exposure 2 x (1 - (0.01 + 0.10)/2) = 1.89 contributor-years.
     assert F[0, S.FLOW_EARNINGS] == pytest.approx(1.89 * 10e6, rel=1e-13)
     assert F[0, S.FLOW_CONTRIBUTIONS] == pytest.approx(1.89e6, rel=1e-13)
-    # 0.02 deaths with 4 (< 5) credited years: a lump sum of one month of the accrued
-    # pension 1.5% x (40M + 10M/2) = 675,000 a year, to the half who leave a spouse.
+    # 0.02 deaths with 54 (< 60) months paid at death: a lump sum of one month of the
+    # accrued pension 1.5% x (40M + 10M/2) = 675,000 a year, to the half who leave a spouse.
     assert F[0, S.FLOW_SURVIVOR_LUMP] == pytest.approx(0.02 * 0.5 * 675_000 / 12, rel=1e-13)
-    # 0.2 exits keep 4.5 years: 0.1 at 4 years and 0.1 at 5, career 45M each.
+    # 0.2 exits keep 54 months paid (4.5 years), career 45M each.
     assert p.people[1, S.STATUS_INACTIVE, 1, 59] == pytest.approx(0.2, rel=1e-13)
     # 1.78 stay: 5 years, career 50M each, wage 10M.
     assert p.people[1, S.STATUS_ACTIVE, 1, 59] == pytest.approx(1.78, rel=1e-13)
@@ -173,14 +176,14 @@ def test_tiny_scheme_by_hand():
 
     # Year 2 (age 59, attaining 60 at the end: everybody retires).
     assert F[1, S.FLOW_CONTRIBUTIONS] == pytest.approx(0.1 * 1.78 * 0.945 * 10e6, rel=1e-13)
-    # Active deaths 0.0178 (5 years: survivors' pensions) with pension 1.5% x 55M = 825,000;
-    # inactive deaths 0.001 at 4 years (lump) and 0.001 at 5 years (survivors), pension
+    # Active deaths 0.0178 (66 months at death: survivors' pensions) with pension
+    # 1.5% x 55M = 825,000; inactive deaths 0.002 with 54 months (a lump sum), pension
     # 1.5% x 45M = 675,000.
-    surv_mass = 0.0178 * 825_000 + 0.001 * 675_000
+    surv_mass = 0.0178 * 825_000
     assert F[1, S.FLOW_NEW_SPOUSES] == 0.0  # the spouses of women are men
-    assert p.flows[1, 0, S.FLOW_NEW_SPOUSES] == pytest.approx(0.5 * (0.0178 + 0.001), rel=1e-13)
+    assert p.flows[1, 0, S.FLOW_NEW_SPOUSES] == pytest.approx(0.5 * 0.0178, rel=1e-13)
     assert p.flows[1, 0, S.FLOW_SPOUSE] == pytest.approx(0.5 * 0.45 * 0.5 * surv_mass, rel=1e-13)
-    assert F[1, S.FLOW_SURVIVOR_LUMP] == pytest.approx(0.5 * 0.001 * 675_000 / 12, rel=1e-13)
+    assert F[1, S.FLOW_SURVIVOR_LUMP] == pytest.approx(0.5 * 0.002 * 675_000 / 12, rel=1e-13)
     # Retirements: 1.78 x 0.89 stayers with 6 years, career 60M -> 900,000 a year;
     # 0.178 exits with 5.5 years, career 55M -> 825,000; 0.099 + 0.099 inactives with
     # 4 and 5 years, career 45M -> 675,000. All have at least 1 year: no refund.
@@ -197,7 +200,7 @@ def test_tiny_scheme_by_hand():
     assert F[2, S.FLOW_CONTRIBUTIONS] == 0.0
     # The widowers of year 2 (aged 62 = 59 + 3 at the end of year 2) are paid a full year;
     # the pensioners dying in year 3 leave new widowers, paid half a year.
-    assert p.people[2, S.STATUS_SPOUSE, 0, 63] == pytest.approx(0.5 * (0.0178 + 0.001), rel=1e-13)
+    assert p.people[2, S.STATUS_SPOUSE, 0, 63] == pytest.approx(0.5 * 0.0178, rel=1e-13)
     widowers = 0.45 * 0.5 * surv_mass * 0.995 + 0.5 * 0.45 * 0.5 * (0.01 * new_mass)
     assert p.flows[2, 0, S.FLOW_SPOUSE] == pytest.approx(widowers, rel=1e-13)
 
@@ -251,7 +254,8 @@ def test_model_career_replacement_rate_closed_form():
 
 @pytest.mark.parametrize("seed", [1, 6])
 def test_merged_service_slots(seed):
-    """Without an invalidity minimum, slots from the longest qualifying period up are merged.
+    """Without an invalidity minimum, slots from the longest qualifying period up are merged
+    (60 months paid: 10 slots of 6 months, and "60 or more").
 
     The kernel and the reference agree on the merged state space; and where the capped
     wage is linear (no dispersion, floor or ceiling) merging changes no result at all.
@@ -259,7 +263,7 @@ def test_merged_service_slots(seed):
     rules = SchemeRules(old_age_min_years=1, invalidity_min_years=5, survivor_min_years=5,
                         invalidity_minimum_rate=0.0)
     b = make_basis(seed, 50, rules=rules, sigma=0.3)
-    assert b.service_slots == 6
+    assert b.service_slots == 11
     assert b.with_(full_service=True).service_slots == 51
     for got, oracle in zip(run_kernel(b), project_reference(b)):
         assert _max_rel_err(got, oracle) < 1e-12

@@ -73,7 +73,8 @@ def linear_basis(seed: int, pop: StartingPopulation, n_years: int = 40):
     """A random closed-group basis on which no floor, ceiling or minimum binds."""
     b = make_basis(seed, n_years, entrants=False, rules=SchemeRules())
     z = np.zeros(n_years)
-    return b.with_(start=pop.to_state(FLOOR_M, CEILING_M), wage_floor=z, wage_ceiling=z,
+    return b.with_(start=pop.to_state(FLOOR_M, CEILING_M, paid_slots=True), wage_floor=z,
+                   wage_ceiling=z,
                    minimum_pension=z, funeral_grant_minimum=z)
 
 
@@ -195,12 +196,26 @@ def test_totals_are_the_same_bits_whatever_the_number_of_threads():
         runs = []
         for threads in (1, 2):
             numba.set_num_threads(threads)
-            runs.append(value_members(basis, members))
+            runs.append(value_members(basis, members, parallel=True))
     finally:
         numba.set_num_threads(before)
     one, two = runs
     assert (one.pvfb, one.pvfc, one.adl) == (two.pvfb, two.pvfc, two.adl)
     assert one.totals.tolist() == two.totals.tolist()
+
+
+def test_the_serial_entry_gives_the_parallel_entrys_bits():
+    """Small member sets (the valuation's starting cells) go to the entry compiled
+    without the parallel machinery: every member's values and every total are the same
+    bits as on the threads (the chunks are the same and added in the same order)."""
+    members, _ = random_members(7, 500)
+    basis = make_basis(7, 30, entrants=False)
+    serial = value_members(basis, members, chunks=5, parallel=False)
+    threads = value_members(basis, members, chunks=5, parallel=True)
+    for name in ("pvfc", "pvfb", "adl"):
+        np.testing.assert_array_equal(serial.by_member[name], threads.by_member[name])
+    assert serial.totals.tolist() == threads.totals.tolist()
+    assert serial.adl > 0 and serial.pvfb > serial.adl
 
 
 def _one(status: int, sex: int, age: int, *, years=0.0, wage=0.0, career=0.0, pension=0.0):

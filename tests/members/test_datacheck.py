@@ -341,6 +341,7 @@ def test_aggregated_population_is_a_starting_population_the_projection_takes(tmp
     # wage mass: the cells' wages (gross means, see actuary.engine.build._with_gross_wages),
     # capped, give back 12 x the monthly insurable wages of the actives; not to the last
     # digit, as the kernel caps the pooled wage of rows of different wages in one cell
+    # (cells by 6 months paid: 0.33% here)
     from actuary.engine.wages import capped_mean
     st = basis.start
     floor, ceiling, sigma = basis.wage_floor[0], basis.wage_ceiling[0], basis.wage_sigma
@@ -348,7 +349,7 @@ def test_aggregated_population_is_a_starting_population_the_projection_takes(tmp
     got = sum(st.active_count[c] * capped_mean(st.active_wage[c] / st.active_count[c], floor,
                                                ceiling, sigma) for c in cells)
     assert got == pytest.approx(
-        12 * used.loc[used["status"] == "active", "insurable_wage"].sum(), rel=3e-3)
+        12 * used.loc[used["status"] == "active", "insurable_wage"].sum(), rel=4e-3)
 
 
 # -- the command ----------------------------------------------------------------------------

@@ -57,15 +57,27 @@ def test_replacement_rates_by_density_closed_form(valued):
     """Career average revalued with wages, income inside the classes, no minimum: a career
     from 25 on 1 January to the 60th birthday (1 July, 34.5 years later) gives 1.5% x 34.5
     years x density of the final declared income, except for the share
-    (1 - d)^34 (1 - d/2) whose completed service never reaches the one year needed (the
-    projection splits service a year at a time, half a year in the last): it gets a
-    refund instead."""
+    whose months paid never reach the 12 needed in the projection (:func:`_short`: a
+    density below 1 moves a share of a 6-month slot a year): it gets a refund instead."""
     rep = self_employed_report(valued)
     r = rep.replacement
     d = r["density"]
     assert set(d) == {0.25, 0.5, 0.75, 1.0}
-    np.testing.assert_allclose(r["replacement_rate"], 0.015 * 34.5 * d * (1 - (1 - d) ** 34 * (1 - d / 2)),
+    np.testing.assert_allclose(r["replacement_rate"], 0.015 * 34.5 * d * (1 - _short(d)),
                                rtol=1e-9)
+
+
+def _short(d):
+    """Share of a career of 34 years and a half at density ``d`` whose months paid never
+    reach 12 in the projection. Months paid are kept in slots of 6 (12 months paid a year
+    = 2 slots); a year at density d moves 2d slots: for d < 0.5 a share 2d moves one slot
+    (0 otherwise), in the last half year a share d. Two slots are needed: the share with
+    fewer than two moves, (1 - 2d)^34 (1 - d) + 34 (2d) (1 - 2d)^33 (1 - d)
+    + (1 - 2d)^34 d; none for d >= 0.5 (a slot a year at least)."""
+    d = np.asarray(d, dtype=float)
+    p = np.clip(2 * d, 0.0, 1.0)
+    short = (1 - p) ** 34 * (1 - d) + 34 * p * (1 - p) ** 33 * (1 - d) + (1 - p) ** 34 * d
+    return np.where(d >= 0.5, 0.0, short)
 
 
 def test_flat_amount_variant_and_no_subsidy(valued):
@@ -183,7 +195,7 @@ def test_density_bands_in_the_projection(design):
     # less for the share whose service never reaches a year (the closed form above)
     r = own.replacement
     d = r["density"]
-    np.testing.assert_allclose(r["replacement_rate"], 0.015 * 34.5 * d * (1 - (1 - d) ** 34 * (1 - d / 2)),
+    np.testing.assert_allclose(r["replacement_rate"], 0.015 * 34.5 * d * (1 - _short(d)),
                                rtol=1e-9)
     y = design.parts["scheme"].yearly
     assert y["active"].iloc[0] == pytest.approx(5000, rel=1e-9)

@@ -253,15 +253,6 @@ def test_threads_taking_chunks_do_not_change_the_numbers(model, monkeypatch):
         assert np.array_equal(shared.scalars[name], arr, equal_nan=True), name
 
 
-def test_compiled_batch_is_keyed_on_the_engine_sources():
-    """numba's disk cache follows a function's own file only; the batch embeds the engine's
-    kernel, so the hash of the engine's sources is in its cache key (a closure variable)."""
-    from actuary.studies.stochastic import full_kernel as fk
-
-    cells = [c.cell_contents for c in fk.run_scenarios.py_func.__closure__]
-    assert cells == [fk._sources_stamp()]
-
-
 def test_record_route_without_a_population_frame():
     """Self-employed default: new entrants follow a growth rate, not the frame; the
     scenarios move the economy and the insured's mortality only."""

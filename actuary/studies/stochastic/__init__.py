@@ -11,6 +11,9 @@ It may import analysis, schemes, members, engine, frame, life, assumptions, tabl
 it must not import api, reports or cli.
 """
 
+# The engine first: its import installs the numba cache locator that the kernels of this
+# package must be decorated under (actuary.engine.jitcache).
+import actuary.engine  # noqa: F401, I001
 from actuary.studies.stochastic.run import StochasticRun, run_stochastic
 
 __all__ = ["StochasticRun", "run_stochastic"]

@@ -26,15 +26,12 @@ numbers do not depend on the batch, the thread or the worker.
 
 from __future__ import annotations
 
-import hashlib
 import math
-from pathlib import Path
 from typing import NamedTuple
 
 import numba
 import numpy as np
 
-from actuary import engine
 from actuary.engine.kernels import project_kernel
 from actuary.engine.projection import BENEFIT_FLOWS
 from actuary.engine.state import (
@@ -220,81 +217,56 @@ def _store(k, flows, people, out):
         out[k, 5, t] = old + inv
 
 
-def _sources_stamp() -> int:
-    """A hash of the sources :func:`run_scenarios` compiles into itself.
+# Cached like the engine's kernels: the package's cache locator (actuary.engine.jitcache)
+# recompiles this batch when any source it embeds (the engine's kernel) changes.
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def run_scenarios(inputs, scratch, yearly, level, factor, fert_factor, mig_factor, fr, ins,
+                  out, frame_out, clipped):
+    """Project scenarios ``0 .. n - 1`` of the arrays given.
 
-    numba's on-disk cache of a function is invalidated when the function's own file
-    changes, not when a function it calls, from another file, does: the cached batch would
-    keep an old engine kernel after ``actuary/engine`` changed. The hash of the engine's
-    and the demography kernels' sources is a closure variable of the function, and numba
-    keys its cache on those: a change there compiles the batch again.
+    Parameters
+    ----------
+    inputs
+        The kernel's records (:class:`actuary.engine.records.KernelInputs`) whose moved
+        fields are the arrays of ``scratch``.
+    yearly
+        ``[n, F, T]`` the scenario's yearly fields, in the order of ``scratch.yearly``.
+    level
+        ``[n, T]`` wage level over the basis's (the entrants' wage).
+    factor
+        ``[n, T, 2]`` multiplier of the force of mortality by year and sex.
+    fert_factor, mig_factor
+        ``[n, T]`` multipliers of fertility and net migration (unused without a frame).
+    fr
+        :class:`FrameConst`, or None (new entrants do not follow a frame).
+    ins
+        :class:`InsuredConst`.
+    out, frame_out, clipped
+        ``[n, 6, T]`` (:data:`OUT`), ``[n, 2, T]`` (:data:`FRAME_OUT`), ``[n]``: filled.
     """
-    here = Path(__file__).parent
-    files = sorted(Path(engine.__file__).parent.glob("*.py"))
-    files += [here / "survival.py", here / "demography_numba.py"]
-    digest = hashlib.sha256()
-    for f in files:
-        digest.update(f.read_bytes())
-    return int.from_bytes(digest.digest()[:7], "little")
-
-
-def _compile(stamp: int):
-    """:func:`run_scenarios`, compiled with ``stamp`` in its cache key."""
-
-    @numba.njit(cache=True, nogil=True, error_model="numpy")
-    def run_scenarios(inputs, scratch, yearly, level, factor, fert_factor, mig_factor, fr, ins,
-                      out, frame_out, clipped):
-        """Project scenarios ``0 .. n - 1`` of the arrays given.
-
-        Parameters
-        ----------
-        inputs
-            The kernel's records (:class:`actuary.engine.records.KernelInputs`) whose moved
-            fields are the arrays of ``scratch``.
-        yearly
-            ``[n, F, T]`` the scenario's yearly fields, in the order of ``scratch.yearly``.
-        level
-            ``[n, T]`` wage level over the basis's (the entrants' wage).
-        factor
-            ``[n, T, 2]`` multiplier of the force of mortality by year and sex.
-        fert_factor, mig_factor
-            ``[n, T]`` multipliers of fertility and net migration (unused without a frame).
-        fr
-            :class:`FrameConst`, or None (new entrants do not follow a frame).
-        ins
-            :class:`InsuredConst`.
-        out, frame_out, clipped
-            ``[n, 6, T]`` (:data:`OUT`), ``[n, 2, T]`` (:data:`FRAME_OUT`), ``[n]``: filled.
-        """
-        if stamp < 0:  # never: the stamp is here to be in the cache key (see _sources_stamp)
-            return
-        n, F, T = yearly.shape
-        if fr is not None:
-            n_sex, n_age = fr.base.shape
-            buf = (np.empty((1, T, n_sex)), np.empty((1, T, n_sex)),
-                   np.empty((1, T, n_sex, n_age)), np.empty((1, T, n_sex, n_age)),
-                   np.empty((1, T, n_age)), np.empty((1, T, n_sex, n_age)),
-                   np.empty((1, T + 1, n_sex, n_age)), np.empty((1, T + 1, n_sex, n_age)),
-                   np.empty((1, T, n_sex, n_age)))
-        for k in range(n):
-            for f in range(F):
-                dst = scratch.yearly[f]
-                for t in range(T):
-                    dst[t] = yearly[k, f, t]
-            ew = scratch.entrant_wage
+    n, F, T = yearly.shape
+    if fr is not None:
+        n_sex, n_age = fr.base.shape
+        buf = (np.empty((1, T, n_sex)), np.empty((1, T, n_sex)),
+               np.empty((1, T, n_sex, n_age)), np.empty((1, T, n_sex, n_age)),
+               np.empty((1, T, n_age)), np.empty((1, T, n_sex, n_age)),
+               np.empty((1, T + 1, n_sex, n_age)), np.empty((1, T + 1, n_sex, n_age)),
+               np.empty((1, T, n_sex, n_age)))
+    for k in range(n):
+        for f in range(F):
+            dst = scratch.yearly[f]
             for t in range(T):
-                lv = level[k, t]
-                for s in range(ew.shape[1]):
-                    for x in range(ew.shape[2]):
-                        ew[t, s, x] = ins.entrant_wage[t, s, x] * lv
-            _insured(k, factor, ins, scratch)
-            if fr is not None:
-                clipped[k] = _national(k, factor, fert_factor, mig_factor, fr, ins, scratch, buf,
-                                       frame_out)
-            flows, people, masses = project_kernel(*inputs)
-            _store(k, flows, people, out)
+                dst[t] = yearly[k, f, t]
+        ew = scratch.entrant_wage
+        for t in range(T):
+            lv = level[k, t]
+            for s in range(ew.shape[1]):
+                for x in range(ew.shape[2]):
+                    ew[t, s, x] = ins.entrant_wage[t, s, x] * lv
+        _insured(k, factor, ins, scratch)
+        if fr is not None:
+            clipped[k] = _national(k, factor, fert_factor, mig_factor, fr, ins, scratch, buf,
+                                   frame_out)
+        flows, people, masses = project_kernel(*inputs)
+        _store(k, flows, people, out)
 
-    return run_scenarios
-
-
-run_scenarios = _compile(_sources_stamp())

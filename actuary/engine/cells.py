@@ -1,0 +1,95 @@
+"""Helpers of the cohort kernel's state (inlined into its year step).
+
+The snapshot of a year's stocks by sex and age, and the moves over service slots (the
+used slots of the members' buffers are in :mod:`actuary.engine.slots`). A slot is completed credited years or months paid in steps of
+``PAID_SLOT_MONTHS`` (:attr:`actuary.engine.basis.Basis.paid_slots`); a year's advance of
+``adv`` slots (2 for a year of contributions at density 1 by months paid, ``density x
+credit`` by credited years) moves a member ``a = floor(adv)`` slots up, and a share
+``f = adv - a`` one more: the expected service is exact, and so is every qualifying
+test when ``adv`` is a whole number of slots (no share ``f``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+
+from actuary.engine.state import (
+    MASS_CAREER,
+    MASS_INVALIDITY,
+    MASS_OLD_AGE,
+    MASS_ORPHAN,
+    MASS_SPOUSE,
+    MASS_WAGE,
+    STATUS_ACTIVE,
+    STATUS_INACTIVE,
+    STATUS_INVALIDITY,
+    STATUS_OLD_AGE,
+    STATUS_ORPHAN,
+    STATUS_SPOUSE,
+)
+
+__all__ = ["qualifying_share", "slot_split", "snapshot", "snapshot_pensioners"]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def slot_split(adv):
+    """``(a, f)``: an advance of ``adv`` slots (>= 0) moves ``a`` whole slots and a share
+    ``f`` one slot more (``adv = a + f``, ``0 <= f < 1``; rounding noise of 1e-12 is
+    taken as a whole slot)."""
+    a = math.floor(adv + 1e-12)
+    f = adv - a
+    if f < 1e-12:
+        f = 0.0
+    return int(a), f
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def qualifying_share(n, a, f, min_slot):
+    """Share of members of slot ``n`` advanced by ``a + f`` slots (:func:`slot_split`) who
+    meet a condition of ``min_slot`` slots: ``1 - f`` of them reach ``n + a``, ``f``
+    reach ``n + a + 1``."""
+    share = 0.0
+    if n + a >= min_slot:
+        share += 1.0 - f
+    if n + a + 1 >= min_slot:
+        share += f
+    return share
+
+
+@numba.njit(cache=True, nogil=True)
+def snapshot(pt, mt, act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
+             oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
+    """Counts and masses by sex and age of a state (``pt[status, s, x]``, ``mt[mass, s, x]``)."""
+    for s in range(act_n.shape[0]):
+        for x in range(act_n.shape[1]):
+            na = 0.0
+            wa = 0.0
+            cr = 0.0
+            for n in range(top_act[s, x]):
+                na += act_n[s, x, n]
+                wa += act_w[s, x, n]
+                cr += act_r[s, x, n]
+            ni = 0.0
+            for n in range(top_ina[s, x]):
+                ni += ina_n[s, x, n]
+                cr += ina_r[s, x, n]
+            pt[STATUS_ACTIVE, s, x] = na
+            pt[STATUS_INACTIVE, s, x] = ni
+            mt[MASS_WAGE, s, x] = wa
+            mt[MASS_CAREER, s, x] = cr
+            snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
+    """The pensioners' counts and masses of one sex and age."""
+    pt[STATUS_OLD_AGE, s, x] = oa_n[s, x]
+    pt[STATUS_INVALIDITY, s, x] = iv_n[s, x]
+    pt[STATUS_SPOUSE, s, x] = sp_n[s, x]
+    pt[STATUS_ORPHAN, s, x] = or_n[s, x]
+    mt[MASS_OLD_AGE, s, x] = oa_p[s, x]
+    mt[MASS_INVALIDITY, s, x] = iv_p[s, x]
+    mt[MASS_SPOUSE, s, x] = sp_p[s, x]
+    mt[MASS_ORPHAN, s, x] = or_p[s, x]

@@ -1,0 +1,94 @@
+"""numba's on-disk cache, made to notice changes in the files a kernel calls into.
+
+numba keys a cached function on its own source file (a hash of that file's text) and its
+own bytecode. A kernel that calls ``@njit`` functions of other files has those compiled
+into it, and numba does not look at them: after ``git pull`` changed
+``engine/benefits.py`` but not ``engine/kernels.py``, the cached ``project_kernel`` would
+go on running the old benefit rules, silently. An editable install (the README's) meets
+this on every update.
+
+:func:`install` puts two locators in front of numba's own: the same places on disk as
+numba's (``NUMBA_CACHE_DIR`` when set, else the source's ``__pycache__``), but the
+freshness stamp of a function under the toolkit's package also holds a hash of every
+source file of the package that compiles with numba. Any change to any of them compiles
+every kernel again on first use, once; an unchanged tree loads from the cache as before.
+
+It uses numba's locator classes (``numba.core.caching``), whose names the constraints
+file pins (numba is bounded above in ``pyproject.toml``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from numba.core import caching
+
+#: The toolkit's package folder: functions defined under it get the package stamp.
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=None)
+def package_stamp(root: str) -> str:
+    """SHA-256 of every ``.py`` file under ``root`` that uses numba, in path order.
+
+    Read once a process (about 100 small files). A file counts when its text mentions
+    ``numba``: a file that compiles nothing cannot make a kernel stale, and leaving it
+    out keeps an edit to a report from recompiling the engine.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(Path(root).rglob("*.py")):
+        text = path.read_bytes()
+        if b"numba" in text:
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(text)
+    return digest.hexdigest()
+
+
+class _PackageStampMixin:
+    """Freshness = numba's own stamp of the file and the package stamp of ``root``."""
+
+    root: Path = PACKAGE_ROOT
+
+    def get_source_stamp(self):
+        return (super().get_source_stamp(), package_stamp(str(self.root)))
+
+    @classmethod
+    def from_function(cls, py_func, py_file):
+        # Functions outside the package (a user's own njit code) keep numba's locators.
+        try:
+            Path(py_file).resolve().relative_to(cls.root)
+        except ValueError:
+            return None
+        return super().from_function(py_func, py_file)
+
+
+def _numba_locator(name: str) -> type:
+    """numba's caching class ``name`` (spelt with a leading underscore in older numba)."""
+    return getattr(caching, name, None) or getattr(caching, "_" + name)
+
+
+def _locators(root: Path) -> list[type]:
+    """The two locator classes for functions under ``root``."""
+    attrs = {"root": root}
+    return [
+        type("PackageUserProvidedLocator",
+             (_PackageStampMixin, _numba_locator("UserProvidedCacheLocator")), attrs),
+        type("PackageInTreeLocator",
+             (_PackageStampMixin, _numba_locator("InTreeCacheLocator")), attrs),
+    ]
+
+
+def install(root: Path | str = PACKAGE_ROOT) -> None:
+    """Put the package-stamped locators for ``root`` in front of numba's (idempotent).
+
+    Must run before the first ``@njit(cache=True)`` decoration under ``root``: numba picks
+    a function's locator when the decorator runs. ``actuary.engine`` calls it on import,
+    and every module of the toolkit that compiles imports the engine first.
+    """
+    root = Path(root).resolve()
+    classes = _numba_locator("CacheImpl")._locator_classes
+    if any(getattr(c, "root", None) == root for c in classes):
+        return
+    classes[:0] = _locators(root)

@@ -1,0 +1,109 @@
+"""The numba cache of a kernel notices a change in a file it calls into.
+
+A two-file package in a temporary folder: ``callee.f`` returns a number, ``caller.g``
+returns ``f()``; both cached. After ``callee.py`` changes (``caller.py`` untouched), a new
+process must see the new number. numba alone keeps the stale one (the control: it
+shows the check can fail); with :func:`actuary.engine.jitcache.install` it recompiles.
+"""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+RUN = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, sys.argv[1])
+    if sys.argv[2] == "install":
+        from actuary.engine.jitcache import install
+        install(sys.argv[1] + "/pkg")
+    from pkg.caller import g
+    print(g(), g.stats.cache_hits.get(g.signatures[0], 0) if g.signatures else 0)
+""")
+
+
+def _write(tmp_path, value):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir(exist_ok=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "callee.py").write_text(
+        f"from numba import njit\n\n@njit(cache=True)\ndef f():\n    return {value}\n")
+    (pkg / "caller.py").write_text(
+        "from numba import njit\nfrom pkg.callee import f\n\n"
+        "@njit(cache=True)\ndef g():\n    return f()\n")
+
+
+def _run(tmp_path, mode, cache):
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / cache))
+    out = subprocess.run([sys.executable, "-c", RUN, str(tmp_path), mode], env=env,
+                         capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def test_a_change_in_a_called_file_recompiles_the_caller(tmp_path):
+    _write(tmp_path, 1)
+    assert _run(tmp_path, "install", "a") == (1, 0)
+    assert _run(tmp_path, "numba", "b")[0] == 1
+    # unchanged: loaded from the cache, not compiled again
+    value, hits = _run(tmp_path, "install", "a")
+    assert value == 1 and hits >= 1
+    _write(tmp_path, 2)  # caller.py is byte for byte the same
+    assert _run(tmp_path, "install", "a")[0] == 2
+    # numba's own locator runs the stale kernel: what install() is for
+    assert _run(tmp_path, "numba", "b")[0] == 1
+
+
+def test_functions_outside_the_package_keep_numbas_locators(tmp_path):
+    from actuary.engine import jitcache
+
+    jitcache.install()
+    mine = [c for c in jitcache._numba_locator("CacheImpl")._locator_classes
+            if hasattr(c, "root")]
+    assert mine and all(c.root == jitcache.PACKAGE_ROOT for c in mine)
+    outside = tmp_path / "m.py"
+    outside.write_text("def h():\n    return 0\n")
+    assert all(c.from_function(None, str(outside)) is None for c in mine)
+
+
+def test_package_stamp_reads_only_files_that_use_numba(tmp_path):
+    from actuary.engine.jitcache import package_stamp
+
+    (tmp_path / "a.py").write_text("import numba\n")
+    (tmp_path / "b.py").write_text("x = 1\n")
+    before = package_stamp(str(tmp_path))
+    package_stamp.cache_clear()
+    (tmp_path / "b.py").write_text("x = 2\n")
+    assert package_stamp(str(tmp_path)) == before
+    package_stamp.cache_clear()
+    (tmp_path / "a.py").write_text("import numba  # changed\n")
+    assert package_stamp(str(tmp_path)) != before
+
+
+CHECK = textwrap.dedent("""
+    import importlib, sys
+    import numba
+    module = importlib.import_module(sys.argv[1])
+    for name, obj in vars(module).items():
+        if (isinstance(obj, numba.core.registry.CPUDispatcher)
+                and obj.__module__ == module.__name__ and hasattr(obj._cache, "_impl")):
+            print(name, getattr(obj._cache._impl.locator, "root", None) is not None)
+""")
+
+
+def test_every_cached_kernel_outside_the_engine_uses_the_package_stamp():
+    """Each module that compiles, imported first in a fresh process, is decorated under
+    the package's locator (a module that compiled before ``actuary.engine`` was imported
+    would escape :func:`install`; the engine's own modules import it by construction)."""
+    from actuary.engine import jitcache
+
+    root = jitcache.PACKAGE_ROOT
+    modules = [".".join(p.relative_to(root.parent).with_suffix("").parts)
+               for p in sorted(root.rglob("*.py"))
+               if b"cache=True" in p.read_bytes() and "engine" not in p.relative_to(root).parts]
+    assert modules  # the stochastic kernels at least
+    for name in modules:
+        out = subprocess.run([sys.executable, "-c", CHECK, name], capture_output=True,
+                             text=True, check=True).stdout.split("\n")
+        rows = [line.split() for line in out if line]
+        assert rows, name
+        assert all(flag == "True" for _, flag in rows), (name, rows)
