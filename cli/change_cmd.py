@@ -8,7 +8,8 @@ import click
 
 from actuary.cli.bundle import write_run_bundle
 from actuary.cli.compare_cmd import _change, _fmt
-from actuary.cli.options import bundle_option, echo_json, json_option, quiet_option
+from actuary.cli.options import bundle_option, echo_json, json_option, lang_option, quiet_option
+from actuary.reports.i18n import T, T_known, date_text, num, pad
 from actuary.cli.progress import progress
 
 
@@ -18,26 +19,32 @@ def change_text(result) -> str:
 
     d0, d1 = result.valuation_dates
     steps = result.steps
-    head = f"{'':40s}{'previous':>12s}" + "".join(f"{g[:12]:>13s}" for g in result.order) \
-        + f"{'current':>12s}{'total':>12s}"
-    lines = [f"Analysis of change: {result.previous} ({d0}) -> {result.current} ({d1})",
-             f"  order: {' > '.join(result.order)}; KHR in billions ('bn'); "
-             f"{result.runs} valuations run", "", head]
+    head = f"{'':40s}" + pad(T("previous"), 12, right=True) \
+        + "".join(f"{g[:12]:>13s}" for g in result.order) \
+        + pad(T("current"), 12, right=True) + pad(T("total"), 12, right=True)
+    lines = [T("Analysis of change: {previous} ({d0}) -> {current} ({d1})",
+               previous=result.previous, d0=date_text(d0), current=result.current,
+               d1=date_text(d1)),
+             "  " + T("order: {order}; KHR in billions ('bn'); {n} valuations run",
+                      order=" > ".join(result.order), n=result.runs), "", head]
     for key, label, kind in INDICATORS:
         rows = steps[steps.indicator == key].set_index("step")
-        line = f"{label[:39]:40s}{_fmt(rows.loc[result.order[0], 'before'], kind):>12s}"
-        line += "".join(f"{_change(rows.loc[g, 'change'], kind):>13s}" for g in result.order)
-        line += f"{_fmt(rows.loc['total', 'after'], kind):>12s}"
-        line += f"{_change(rows.loc['total', 'change'], kind):>12s}"
+        line = pad(T_known(label)[:39], 40) \
+            + pad(num(_fmt(rows.loc[result.order[0], "before"], kind)), 12, right=True)
+        line += "".join(pad(num(_change(rows.loc[g, "change"], kind)), 13, right=True)
+                        for g in result.order)
+        line += pad(num(_fmt(rows.loc["total", "after"], kind)), 12, right=True)
+        line += pad(num(_change(rows.loc["total", "change"], kind)), 12, right=True)
         lines.append(line)
     changed = [f"{g}: {', '.join(k)}" for g, k in result.changed.items() if k]
-    lines += ["", "  keys that differ: " + ("; ".join(changed) or "none")]
+    lines += ["", "  " + T("keys that differ: {keys}", keys="; ".join(changed) or T("none"))]
     dep = result.order_dependence
     if not dep.empty:
-        lines += ["", "  order dependence (GAP 75 years: change taken first / taken last):"]
+        lines += ["", "  " + T("order dependence (GAP 75 years: change taken first / taken "
+                               "last):")]
         for r in dep[dep.indicator == "gap_75"].itertuples(index=False):
-            lines.append(f"    {r.group:14s} {_change(r.first, 'rate'):>11s} "
-                         f"{_change(r.last, 'rate'):>11s}")
+            lines.append(f"    {r.group:14s} " + pad(num(_change(r.first, "rate")), 11, right=True)
+                         + " " + pad(num(_change(r.last, "rate")), 11, right=True))
     return "\n".join(lines)
 
 
@@ -57,10 +64,11 @@ def change_text(result) -> str:
 @click.option("--no-order-check", is_flag=True, help="Skip the order dependence (each group "
               "first and last).")
 @bundle_option
+@lang_option
 @json_option
 @quiet_option
 def change(previous, current, out, csv_dir, order, previous_population, current_population,
-           no_order_check, bundle, as_json, quiet) -> None:
+           no_order_check, bundle, lang, as_json, quiet) -> None:
     """Analysis of change from PREVIOUS to CURRENT, one group of assumptions at a time.
 
     Each is an assumption set (a file or a shipped name) with the starting population it
@@ -110,7 +118,7 @@ def change(previous, current, out, csv_dir, order, previous_population, current_
         echo_json(change_json(result, out))
         return
     click.echo(change_text(result))
-    click.echo(f"\nworkbook: {out}")
+    click.echo("\n" + T("workbook: {path}", path=out))
 
 
 def change_json(result, out) -> dict:

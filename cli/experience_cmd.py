@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from actuary.cli.options import echo_json, json_option
+from actuary.cli.options import echo_json, json_option, lang_option
+from actuary.reports.i18n import T, T_known, current, date_text, num
 
 from actuary.cli.progress import progress
 from actuary.io.errors import AssumptionError, DataError
@@ -110,10 +111,11 @@ def _check_window(study_start: date | None, study_end: date | None, as_of: date)
 @click.option("--level", type=click.FloatRange(*_LEVEL), default=0.95, show_default=True,
               help="Confidence level of the intervals.")
 @click.option("--encoding", help="Text encoding of a CSV member file (default UTF-8).")
+@lang_option
 @json_option
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def experience(members, decrement, out, table, basis, as_of, study_start, study_end, method,
-               degree, smoothing, level, encoding, as_json, quiet) -> None:
+               degree, smoothing, level, encoding, lang, as_json, quiet) -> None:
     """Experience study of MEMBERS: exposures, rates, A/E, survival curves, graduation.
 
     \b
@@ -148,8 +150,9 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
                         source=f.path, expected="member rows that pass the data check (run "
                         "actuary data check on the file for every row and its reason)")
     if f.rows_rejected:
-        click.echo(f"data check: {f.rows_rejected:,} of {f.rows_in:,} rows rejected and left "
-                   "out (run actuary data check for the report)", err=as_json)
+        click.echo(T("data check: {rejected} of {read} rows rejected and left out (run actuary "
+                     "data check for the report)", rejected=num(f"{f.rows_rejected:,}"),
+                     read=num(f"{f.rows_in:,}")), err=as_json)
     say(f"studying {decrement}")
     result = study(checked.members, decrement, aset, settings.as_of,
                    study_start=study_start, study_end=study_end,
@@ -170,5 +173,53 @@ def experience(members, decrement, out, table, basis, as_of, study_start, study_
                    "notes": result.notes, "synthetic": result.synthetic,
                    "workbook": str(out), "table": str(table_path)})
         return
-    click.echo("\n".join(result.summary_lines()))
-    click.echo(f"\nworkbook: {out}\ntable: {table_path}")
+    click.echo("\n".join(summary_lines(result)))
+    click.echo("\n" + T("workbook: {path}", path=out) + "\n"
+               + T("table: {path}", path=table_path))
+
+
+def summary_lines(result) -> list[str]:
+    """The study's summary (:meth:`ExperienceResult.summary_lines`) in the current
+    language: the same lines in English; in Khmer built from the same figures."""
+    if current() == "en":
+        return result.summary_lines()
+
+    def f3(x) -> str:
+        return "-" if x is None or x != x or x in (float("inf"), float("-inf")) \
+            else num(f"{x:.3f}")
+
+    o = result.observations
+    tot = result.ae[(result.ae["sex"] == "M+F") & (result.ae["ages"] == "all")].iloc[0]
+    lines = []
+    if result.synthetic:
+        lines.append(T("SYNTHETIC DATA: the member file is marked synthetic, not real records."))
+    lines += [
+        T("Experience study of {decrement} (time scale: {scale}), window {start} to {end} "
+          "(exclusive), as-of {as_of}", decrement=T_known(result.decrement),
+          scale=T_known(result.timescale), start=date_text(o.study_start),
+          end=date_text(o.study_end), as_of=date_text(o.as_of)),
+        "  " + T("members used {used}, observed {observed}, years observed {years}, events "
+                 "{events}", used=num(f"{o.members_in:,}"), observed=num(f"{len(o):,}"),
+                 years=num(f"{o.years_observed:,.1f}"), events=num(f"{int(o.event.sum()):,}")),
+    ]
+    for reason, count in o.excluded.items():
+        lines.append("  " + T("not observed: {n} ({reason})", n=num(f"{count:,}"),
+                              reason=T_known(reason)))
+    lines.append("  " + T("actual {actual}, expected on basis {basis} {expected}, A/E {ae} "
+                          "({level} interval {lower} - {upper})",
+                          actual=num(f"{tot.events:,.0f}"), basis=result.basis,
+                          expected=num(f"{tot.expected:,.1f}"), ae=f3(tot.ae),
+                          level=num(f"{100 * (1 - result.alpha):.0f}%"), lower=f3(tot.ae_lower),
+                          upper=f3(tot.ae_upper)))
+    for sex, g in result.graduations.items():
+        fails = result.gof[(result.gof["sex"] == sex) & (result.gof["verdict"] == "FAIL")]
+        lines.append("  " + T("graduation {sex}: ages {first}-{last}, {detail}; tests failed: "
+                              "{failed}", sex=T_known(sex), first=int(g.ages.min()),
+                              last=int(g.ages.max()), detail=g.detail,
+                              failed=", ".join(fails["test"]) or T("none")))
+    for sex, why in result.not_graduated.items():
+        lines.append("  " + T("graduation {sex}: left out ({why}); the table keeps the basis's "
+                              "rates", sex=T_known(sex), why=why))
+    for what in result.left_out:
+        lines.append("  " + T("left out: {what}", what=what))
+    return lines

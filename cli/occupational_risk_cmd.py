@@ -13,6 +13,7 @@ from typing import Callable
 import click
 
 from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
+from actuary.reports.i18n import T, date_text, num, pad
 
 __all__ = ["valuate_branch_command", "branch_headline", "CSV_TABLES"]
 
@@ -25,36 +26,41 @@ def branch_headline(result) -> str:
     from actuary.reports.occupational_risk import headline_rows
 
     aset, s = result.aset, result.summary
-    lines = [f"Valuation of the occupational-risk branch on {aset.valuation_date}"
-             f" ({aset.name}, hash {aset.content_hash()[:12]})",
+    lines = [T("Valuation of the occupational-risk branch on {date} ({name}, hash {hash})",
+               date=date_text(aset.valuation_date), name=aset.name,
+               hash=aset.content_hash()[:12]),
              f"  {aset.occupational_risk.description.strip()}",
-             f"  horizon {s['first_year']}-{s['last_year']}", ""]
+             "  " + T("horizon {first}-{last}", first=int(s["first_year"]),
+                      last=int(s["last_year"])), ""]
     for label, value, fmt in headline_rows(result):
         if isinstance(value, str) or fmt is None:
-            text = str(value)
+            text = num(value)
         elif fmt.endswith("%"):
-            text = "-" if value != value else f"{100 * value:.3f}%"
+            text = "-" if value != value else num(f"{100 * value:.3f}%")
         elif fmt == "0.00":
-            text = "-" if value is None or value != value else f"{value:.2f}"
+            text = "-" if value is None or value != value else num(f"{value:.2f}")
         else:
-            text = f"{value / 1e9:,.1f} bn KHR"
-        lines.append(f"  {label:58s}{text:>16s}")
-    lines += ["", f"  {'year':>6s} {'injuries':>9s} {'new pens.':>9s} {'pensioners':>10s} "
-                  f"{'needed':>8s} {'PAYG':>8s} {'reserve ratio':>13s}"]
+            text = num(f"{value / 1e9:,.1f}") + " " + T("bn KHR")
+        lines.append(f"  {pad(label, 58)}{pad(text, 16, right=True)}")
+    lines += ["", "  " + " ".join(pad(T(h), w, right=True) for h, w in (
+        ("year", 6), ("injuries", 9), ("new pens.", 9), ("pensioners", 10), ("needed", 8),
+        ("PAYG", 8), ("reserve ratio", 13)))]
     y = result.yearly
     for n in (1, 5, 10, 25, 50, 75, 100):
         if n <= len(y):
             r = y.iloc[n - 1]
             pensioners = r.disability_pensioners + r.spouse_pensioners + r.orphan_pensioners
-            lines.append(f"  {int(r.year):6d} {r.injuries:9,.0f} {r.new_disability_pensions:9,.0f}"
-                         f" {pensioners:10,.0f} {100 * r.acc_cost_rate:7.3f}%"
-                         f" {100 * r.payg_cost_rate:7.3f}% {r.reserve_ratio:13.1f}")
+            lines.append(num(f"  {int(r.year):6d} {r.injuries:9,.0f} "
+                             f"{r.new_disability_pensions:9,.0f}"
+                             f" {pensioners:10,.0f} {100 * r.acc_cost_rate:7.3f}%"
+                             f" {100 * r.payg_cost_rate:7.3f}% {r.reserve_ratio:13.1f}"))
     from actuary.schemes.occupational_risk.valuation import rests_on
 
     used, unused = rests_on(aset)
-    lines.append(f"  {len(used)} unverified parameters or tables the results rest on "
-                 "(listed in the workbook's Summary and Assumptions sheets;")
-    lines.append(f"  {len(unused)} more, of the pension scheme's benefits, do not move them)")
+    lines.append("  " + T("{n} unverified parameters or tables the results rest on (listed in "
+                          "the workbook's Summary and Assumptions sheets;", n=len(used)))
+    lines.append("  " + T("{n} more, of the pension scheme's benefits, do not move them)",
+                          n=len(unused)))
     return "\n".join(lines)
 
 
@@ -97,4 +103,4 @@ def valuate_branch_command(aset, population: str | None, horizon: int | None, ou
                    "unverified": [u[0] for u in rests_on(aset)[0]], "workbook": out})
         return
     click.echo(branch_headline(result))
-    click.echo(f"\nworkbook: {out}")
+    click.echo("\n" + T("workbook: {path}", path=out))

@@ -13,7 +13,8 @@ import click
 import numpy as np
 import pandas as pd
 
-from actuary.cli.options import echo_json, json_option, quiet_option
+from actuary.cli.options import echo_json, json_option, lang_option, quiet_option
+from actuary.reports.i18n import T, num, pad
 from actuary.cli.progress import progress
 from actuary.cli.outputs import check_outputs
 from actuary.io.fileio import atomic_path, save_xlsx, spreadsheet_safe
@@ -36,13 +37,15 @@ def _signed_pct(x: float, digits: int = 2) -> str:
 def headline_text(frame) -> str:
     """The headline table: total, 60+ share, dependency ratio, e0 by sex."""
     h = frame.headline(HEADLINE_YEARS)
-    lines = ["Population on 31 December; life expectancy at birth of the calendar year's table",
-             f"  {'year':>6s} {'population':>12s} {'60+ share':>10s} {'dependency':>11s}"
-             f" {'e0 men':>7s} {'e0 women':>9s}"]
+    lines = [T("Population on 31 December; life expectancy at birth of the calendar year's "
+               "table"),
+             "  " + " ".join(pad(T(h), w, right=True) for h, w in (
+                 ("year", 6), ("population", 12), ("60+ share", 10), ("dependency", 11),
+                 ("e0 men", 7), ("e0 women", 9)))]
     for r in h.itertuples():
-        lines.append(f"  {r.year:6d} {r.population:12,.0f} {_pct(r.share_60_plus):>10s}"
-                     f" {_pct(r.dependency_ratio):>11s} {r.e0_M:7.2f} {r.e0_F:9.2f}")
-    lines.append("  dependency ratio = (ages 0-14 + 65+) / ages 15-64")
+        lines.append(num(f"  {r.year:6d} {r.population:12,.0f} {_pct(r.share_60_plus):>10s}"
+                         f" {_pct(r.dependency_ratio):>11s} {r.e0_M:7.2f} {r.e0_F:9.2f}"))
+    lines.append("  " + T("dependency ratio = (ages 0-14 + 65+) / ages 15-64"))
     return "\n".join(lines)
 
 
@@ -50,11 +53,11 @@ def calibration_text(frame) -> str:
     """The base population's calibration, or a note that there is none."""
     cal = frame.national.calibration
     if cal is None:
-        return "Base population used as given (no calibration in the assumption set)."
+        return T("Base population used as given (no calibration in the assumption set).")
     lo, hi = cal.women_ages
     return "\n".join([
-        f"Base population on 1 January {frame.projection.inputs.first_year}, calibrated to the "
-        f"births and deaths of {cal.year}:",
+        T("Base population on 1 January {year}, calibrated to the births and deaths of {cal}:",
+          year=frame.projection.inputs.first_year, cal=cal.year),
         f"  factors: women {lo}-{hi} {cal.factor_women:.4f}, ages {cal.old_from}+ "
         f"{cal.factor_old:.4f}, other ages men {cal.factor_rest[0]:.4f}, women "
         f"{cal.factor_rest[1]:.4f} (totals by sex kept)",
@@ -71,10 +74,11 @@ def wpp_text(frame) -> str:
 
     comp = wpp_comparison(frame.projection)
     if comp.empty:
-        return "Comparison with WPP 2024: no year in common."
+        return T("Comparison with WPP 2024: no year in common.")
     dev = largest_deviations(comp)
     y0, y1 = int(comp["year"].iloc[0]), int(comp["year"].iloc[-1])
-    lines = [f"Comparison with WPP 2024 medium variant, every year {y0}-{y1} (largest deviation):"]
+    lines = [T("Comparison with WPP 2024 medium variant, every year {first}-{last} (largest "
+               "deviation):", first=y0, last=y1)]
     labels = {"population": "total population (31 Dec)", "births": "births", "deaths": "deaths",
               "e0_M": "e0 men", "e0_F": "e0 women"}
     for r in dev.itertuples():
@@ -94,7 +98,8 @@ def national_text(frame) -> str:
     nat = national_comparison(frame.projection)
     if nat.empty:
         return ""
-    lines = ["National projection quoted by the policy framework 2024-2035, beside this projection:",
+    lines = [T("National projection quoted by the policy framework 2024-2035, beside this "
+               "projection:"),
              f"  {'year':>6s} {'measure':24s} {'national':>12s} {'this':>12s} {'difference':>11s}"]
     names = {"population": "population", "share_60_plus": "60+ share", "e0_B": "e0 both sexes"}
     for r in nat.itertuples():
@@ -117,7 +122,7 @@ def national_text(frame) -> str:
 def coverage_text(frame) -> str:
     """Covered workers at the calibration date: published, before and after."""
     cal = frame.labour.calibration()
-    lines = ["Covered workers, calibrated to the published counts:",
+    lines = [T("Covered workers, calibrated to the published counts:"),
              f"  {'scheme':14s} {'sector':17s} {'date':>10s} {'published':>11s} {'model before':>13s}"
              f" {'factor':>7s} {'after':>11s}"]
     for r in cal.itertuples():
@@ -136,7 +141,7 @@ def labour_text(frame) -> str:
     keep = [y for y in _LABOUR_YEARS if y in s.index]
     cols = [c for c in ("covered_nssf", "covered_public", "covered_self_employed") if c in s.columns]
     head = "".join(f" {c.replace('covered_', 'covered '):>22s}" for c in cols)
-    lines = ["Labour force and coverage on 1 January (persons):",
+    lines = [T("Labour force and coverage on 1 January (persons):"),
              f"  {'year':>6s} {'labour force':>13s} {'employed':>12s} {'private formal':>15s}{head}"]
     for y in keep:
         r = s.loc[y]
@@ -191,7 +196,7 @@ def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     from actuary.reports.printing import fit_streaming_sheet, prepare_for_print
 
     wb = Workbook(write_only=True)
-    wb.properties.title = "Population, labour force and coverage frame"
+    wb.properties.title = T("Population, labour force and coverage frame")
     contents = wb.create_sheet(title="Contents")
     fit_streaming_sheet(contents)
     for name, tab in tables.items():
@@ -208,14 +213,15 @@ def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     contents.column_dimensions["A"].width = 26
     contents.column_dimensions["B"].width = 10
     contents.column_dimensions["C"].width = 90
-    contents.append([cell(contents, "Population, labour force and coverage: contents",
+    contents.append([cell(contents, T("Population, labour force and coverage: contents"),
                           Font(bold=True, size=14))])
-    contents.append([f"Counts in persons, rates as fractions, money in KHR (the column "
-                     f"names say per month or per year). A printout shows the first "
-                     f"{PRINTED_ROWS} rows of each table; every row is on its sheet and in "
-                     "the .csv output (--out frame.csv)."])
+    contents.append([T("Counts in persons, rates as fractions, money in KHR (the column names "
+                       "say per month or per year). A printout shows the first {n} rows of "
+                       "each table; every row is on its sheet and in the .csv output (--out "
+                       "frame.csv).", n=PRINTED_ROWS)])
     contents.append([])
-    contents.append([cell(contents, h, bold) for h in ("Table (sheet)", "Rows", "Columns")])
+    contents.append([cell(contents, h, bold) for h in (T("Table (sheet)"), T("Rows"),
+                                                       T("Columns"))])
     for name, tab in tables.items():
         contents.append([name[:31], len(tab), ", ".join(map(str, tab.columns))])
     chart_row = 5 + len(tables)
@@ -245,8 +251,8 @@ def _contents_chart(wb, tables: dict[str, pd.DataFrame], contents, row: int) -> 
     if pop is None or "population" not in pop.columns:
         return
     chart = LineChart()
-    chart.title = styles.small_title("Population and labour force (people)")
-    chart.y_axis.title = "people"
+    chart.title = styles.small_title(T("Population and labour force (people)"))
+    chart.y_axis.title = T("people")
     chart.y_axis.number_format = "#,##0"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -256,12 +262,12 @@ def _contents_chart(wb, tables: dict[str, pd.DataFrame], contents, row: int) -> 
     ws_pop = wb["population_summary"]
     col = list(pop.columns).index("population") + 1
     chart.series.append(Series(Reference(ws_pop, min_col=col, min_row=2, max_row=n + 1),
-                               title="Population"))
+                               title=T("Population")))
     if lab is not None and "labour_force" in lab.columns and len(lab) == n:
         ws_lab = wb["labour_summary"]
         lcol = list(lab.columns).index("labour_force") + 1
         chart.series.append(Series(Reference(ws_lab, min_col=lcol, min_row=2, max_row=n + 1),
-                                   title="Labour force"))
+                                   title=T("Labour force")))
     chart.set_categories(Reference(ws_pop, min_col=1, min_row=2, max_row=n + 1))
     chart.legend.position = "b"
     contents.add_chart(chart, f"A{row}")
@@ -304,9 +310,10 @@ def _unverified(aset) -> int:
 @click.option("--out", "out", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the full result: FILE.csv (one long tidy table) or FILE.xlsx "
                    "(one sheet per table).")
+@lang_option
 @json_option
 @quiet_option
-def population(basis: str | None, to_year: int, out: Path | None, as_json: bool,
+def population(basis: str | None, to_year: int, out: Path | None, lang: str, as_json: bool,
                quiet: bool) -> None:
     """Project Cambodia's population, labour force and coverage, with the economy.
 
@@ -336,13 +343,13 @@ def population(basis: str | None, to_year: int, out: Path | None, as_json: bool,
     if as_json:
         echo_json(frame_json(frame, aset, to_year, out))
         return
-    click.echo(f"Frame of assumption set {aset.name} ({aset.files[0]}), "
-               f"{aset.first_year}-{to_year}\n")
+    click.echo(T("Frame of assumption set {name} ({file}), {first}-{last}", name=aset.name,
+                 file=aset.files[0], first=aset.first_year, last=to_year) + "\n")
     for block in (headline_text(frame), calibration_text(frame), wpp_text(frame),
                   national_text(frame), coverage_text(frame), labour_text(frame)):
         if block:
             click.echo(block + "\n")
-    click.echo(f"{_unverified(aset)} unverified frame parameters or tables (actuary basis show "
-               "lists them).")
+    click.echo(T("{n} unverified frame parameters or tables (actuary basis show lists them).",
+                 n=_unverified(aset)))
     if out is not None:
-        click.echo(f"written: {out}")
+        click.echo(T("written: {path}", path=out))

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import click
 
-from actuary.cli.options import apply_sets, complete_sets, echo_json, json_option, set_option
+from actuary.cli.options import (apply_sets, complete_sets, echo_json, json_option, lang_option,
+                                 set_option)
+from actuary.reports.i18n import T, T_known, num, pad
 from actuary.cli.progress import progress
 from actuary.io.errors import ActuaryError
 from actuary.io.fileio import check_outputs, output_set, write_atomic
@@ -17,32 +19,40 @@ _CSV = ("percentiles", "depletion")
 
 
 def _pct(x: float | None) -> str:
-    return "-" if x is None or x != x else f"{100 * x:.1f}%"
+    return "-" if x is None or x != x else num(f"{100 * x:.1f}%")
 
 
 def headline(run) -> str:
-    """Depletion probabilities, GAP 75's 80% interval and the throughput, as text."""
+    """Depletion probabilities, GAP 75's 80% interval and the throughput, as text (labels
+    in the current language)."""
     m = run.model
     head = run.headline()
-    lines = [f"Stochastic projection of {m.aset.scheme.name} ({m.aset.name}): "
-             f"{run.scenarios:,} scenarios, seed {run.seed}, mode {run.mode}", "",
-             "  probability that the reserve is depleted by the end of"]
+    lines = [T("Stochastic projection of {scheme} ({name}): {n} scenarios, seed {seed}, mode "
+               "{mode}", scheme=m.aset.scheme.name, name=m.aset.name,
+               n=num(f"{run.scenarios:,}"), seed=run.seed, mode=T_known(str(run.mode))), "",
+             "  " + T("probability that the reserve is depleted by the end of")]
     years = sorted({y for d in head["depletion"].values() for y in d})
-    lines.append(f"  {'rate path':36s}" + "".join(f"{y:>9d}" for y in years)
-                 + "   deterministic")
+    lines.append("  " + pad(T("rate path"), 36) + "".join(pad(num(y), 9, right=True)
+                                                          for y in years)
+                 + "   " + T("deterministic"))
     for path, probs in head["depletion"].items():
         det = run.deterministic_depletion.get(path)
-        lines.append(f"  {path:36s}" + "".join(f"{_pct(probs.get(y)):>9s}" for y in years)
-                     + f"   {det or 'none':>13}")
+        lines.append("  " + pad(T_known(path), 36)
+                     + "".join(pad(_pct(probs.get(y)), 9, right=True) for y in years)
+                     + "   " + pad(num(det) if det else T("none"), 13, right=True))
     if "gap_75" in head:
         g = head["gap_75"]
         det = m.deterministic.summary.get("gap_75")
-        lines.append(f"\n  GAP 75 years: 80% of scenarios between {_pct(g['p10'])} and "
-                     f"{_pct(g['p90'])} (median {_pct(g['p50'])}; deterministic {_pct(det)})")
+        lines.append("\n  " + T("GAP 75 years: 80% of scenarios between {low} and {high} "
+                                 "(median {median}; deterministic {det})", low=_pct(g["p10"]),
+                                 high=_pct(g["p90"]), median=_pct(g["p50"]), det=_pct(det)))
     t = run.timing
-    lines.append(f"\n  {run.scenarios:,} scenarios in {t['scenarios_s']:.1f} s "
-                 f"({t['scenarios_per_s']:,.0f} a second), after {t['setup_s']:.1f} s of set-up")
-    lines += [f"  note: {n}" for n in run.notes]
+    lines.append("\n  " + T("{n} scenarios in {seconds} s ({rate} a second), after {setup} s of "
+                             "set-up", n=num(f"{run.scenarios:,}"),
+                             seconds=num(f"{t['scenarios_s']:.1f}"),
+                             rate=num(f"{t['scenarios_per_s']:,.0f}"),
+                             setup=num(f"{t['setup_s']:.1f}")))
+    lines += ["  " + T("note: {note}", note=n) for n in run.notes]
     return "\n".join(lines)
 
 
@@ -83,10 +93,11 @@ def _client(workers: int | None, scheduler: str | None):
 @click.option("--threads", type=click.IntRange(1, 256), default=None,
               help="Projections at once within a batch (default: the CPUs, at most 2).")
 @set_option
+@lang_option
 @json_option
 @click.option("--quiet", is_flag=True, help="No progress messages.")
 def stochastic(basis, scenarios, seed, out, csv_dir, workers, scheduler, population, horizon,
-               economic_only, batch_size, threads, sets, as_json, quiet) -> None:
+               economic_only, batch_size, threads, sets, lang, as_json, quiet) -> None:
     """Stochastic projection: percentiles, probability of depletion, GAP distribution.
 
     BASIS is an assumption-set file or the name of a shipped set (default:
@@ -139,4 +150,4 @@ def stochastic(basis, scenarios, seed, out, csv_dir, workers, scheduler, populat
                    "notes": run.notes, "workbook": out})
         return
     click.echo(headline(run))
-    click.echo(f"\nworkbook: {out}")
+    click.echo("\n" + T("workbook: {path}", path=out))

@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
+from .i18n import N_, T, T_known, date_text
 from .cells import Column, put, put_formula, put_title, write_table
 from .workbook import finish_workbook, write_xlsx
 
@@ -45,8 +46,8 @@ WATERFALL_INDICATORS = ("gap_75", "actuarial_balance_75", "adl")
 _FORMATS = {"rate": styles.RATE, "year": styles.YEAR, "ratio": styles.RATIO,
             "khr": styles.KHR_BN}
 #: Axis title of a waterfall by kind of indicator (the units; the title names the indicator).
-_AXIS = {"rate": "share of insurable earnings", "khr": "KHR bn", "ratio": "years of expenditure",
-         "year": "calendar year"}
+_AXIS = {"rate": N_("share of insurable earnings"), "khr": N_("KHR bn"), "ratio": N_("years of expenditure"),
+         "year": N_("calendar year")}
 _STAMP = datetime(2000, 1, 1)
 #: Columns of a waterfall table after its label: the invisible base, then the visible parts.
 WATERFALL_SERIES = ("base", "level", "increase", "increase (below zero)", "decrease",
@@ -104,17 +105,19 @@ def _change_sheet(ws: Worksheet, result: Any) -> None:
     from actuary.studies.change_keys import GROUP_TITLES
 
     d0, d1 = result.valuation_dates
-    put_title(ws, f"Analysis of change: {result.previous} ({d0}) to {result.current} ({d1})",
-              "Each step takes one group of keys from the current inputs and values again; the "
-              "change it shows is attributed to that group. The sum of the steps (a formula) "
-              "equals the total change. A depletion year that is none on one side has no "
-              "change (empty). Money in billions of KHR at each valuation date (the cells "
-              "hold riel); present values at the valuation date.")
-    put(ws, 3, 1, "Order of the steps", font=styles.BOLD)
+    put_title(ws, T("Analysis of change: {previous} ({d0}) to {current} ({d1})",
+                    previous=result.previous, d0=date_text(d0), current=result.current,
+                    d1=date_text(d1)),
+              T("Each step takes one group of keys from the current inputs and values again; "
+                "the change it shows is attributed to that group. The sum of the steps (a "
+                "formula) equals the total change. A depletion year that is none on one side "
+                "has no change (empty). Money in billions of KHR at each valuation date (the "
+                "cells hold riel); present values at the valuation date."))
+    put(ws, 3, 1, T("Order of the steps"), font=styles.BOLD)
     put(ws, 3, 2, " > ".join(result.order))
     top = 5
-    head = ["Indicator", "Previous", *[GROUP_TITLES[g] for g in result.order], "Current",
-            "Total change", "Sum of the steps"]
+    head = [T("Indicator"), T("Previous"), *[T_known(GROUP_TITLES[g]) for g in result.order],
+            T("Current"), T("Total change"), T("Sum of the steps")]
     for j, h in enumerate(head, start=1):
         put(ws, top, j, h)
     styles.style_header(ws, top, 1, len(head))
@@ -124,7 +127,7 @@ def _change_sheet(ws: Worksheet, result: Any) -> None:
     for i, (key, label, kind) in enumerate(INDICATORS):
         r = top + 1 + i
         fmt = _FORMATS[kind] if kind != "year" else "0"
-        put(ws, r, 1, shown_label(label, kind))
+        put(ws, r, 1, T_known(shown_label(label, kind)))
         put(ws, r, 2, _f(first.get(key)), fmt)
         for j, g in enumerate(result.order):
             put(ws, r, 3 + j, _f(wide.loc[key, g]), fmt)
@@ -137,15 +140,16 @@ def _change_sheet(ws: Worksheet, result: Any) -> None:
             put_formula(ws, r, c_cur + 2, f"=SUM({lo}{r}:{hi}{r})", fmt)
     styles.set_widths(ws, {1: 44, **{c: 18 for c in range(2, len(head) + 1)}})
     r = top + len(INDICATORS) + 3
-    put(ws, r, 1, "What each group changed (key paths whose values differ)", font=styles.SECTION)
+    put(ws, r, 1, T("What each group changed (key paths whose values differ)"),
+        font=styles.SECTION)
     for k, g in enumerate(result.order, start=1):
-        put(ws, r + k, 1, GROUP_TITLES[g], font=styles.BOLD)
+        put(ws, r + k, 1, T_known(GROUP_TITLES[g]), font=styles.BOLD)
         keys = result.changed.get(g, [])
         if g == "roll_forward":
-            text = (f"valuation date {d0} -> {d1}" if d0 != d1 else "same valuation date: nothing "
-                    "to roll forward")
+            text = (T("valuation date {d0} -> {d1}", d0=date_text(d0), d1=date_text(d1))
+                    if d0 != d1 else T("same valuation date: nothing to roll forward"))
         else:
-            text = ", ".join(keys) or "nothing"
+            text = ", ".join(keys) or T("nothing")
         put(ws, r + k, 2, text).alignment = styles.WRAP
     ws.freeze_panes = ws.cell(row=top + 1, column=2)
 
@@ -153,22 +157,23 @@ def _change_sheet(ws: Worksheet, result: Any) -> None:
 def _waterfall_sheet(ws: Worksheet, result: Any) -> None:
     from actuary.studies.change import INDICATORS
 
-    put_title(ws, "Waterfall: from the previous to the current valuation, step by step",
-              "Stacked columns: an invisible base carries each step's bar to where the "
-              "previous step ended. The tables are the charts' data.")
+    put_title(ws, T("Waterfall: from the previous to the current valuation, step by step"),
+              T("Stacked columns: an invisible base carries each step's bar to where the "
+                "previous step ended. The tables are the charts' data."))
     labels = {k: (lab, kind) for k, lab, kind in INDICATORS}
     top = 4
     for n, key in enumerate(WATERFALL_INDICATORS):
         label, kind = labels[key]
-        label = shown_label(label, kind)
+        label = T_known(shown_label(label, kind))
         steps = result.steps[result.steps.indicator == key].set_index("step")
         changes = [float(steps.loc[g, "change"]) for g in result.order]
         levels = (float(steps.loc[result.order[0], "before"]),
                   float(steps.loc[result.order[-1], "after"]))
         table = waterfall_table(["previous", *result.order, "current"], levels, changes)
         put(ws, top, 1, label, font=styles.SECTION)
-        cols = [Column("label", "Step", None, 16)] + [
-            Column(s, s, _FORMATS[kind], 16) for s in WATERFALL_SERIES]
+        table["label"] = [T_known(x) for x in table["label"]]
+        cols = [Column("label", T("Step"), None, 16)] + [
+            Column(s, T_known(s), _FORMATS[kind], 16) for s in WATERFALL_SERIES]
         last = write_table(ws, table, top + 1, 1, cols)
         ws.add_chart(_chart(ws, label, kind, top + 1, last), f"I{top}")
         top = max(last, top + 22) + 3
@@ -180,7 +185,7 @@ def _chart(ws: Worksheet, title: str, kind: str, header: int, last: int) -> BarC
     chart.grouping = "stacked"
     chart.overlap = 100
     chart.title = styles.small_title(title, 11)
-    chart.y_axis.title = _AXIS[kind]
+    chart.y_axis.title = T(_AXIS[kind])
     chart.y_axis.number_format = "#,##0,,," if kind == "khr" else (
         "0.0%" if kind == "rate" else _FORMATS[kind])
     chart.y_axis.majorGridlines = None
@@ -205,19 +210,20 @@ def _chart(ws: Worksheet, title: str, kind: str, header: int, last: int) -> BarC
 
 
 def _order_sheet(ws: Worksheet, result: Any) -> None:
-    put_title(ws, "Order dependence: each group's change taken first and taken last",
-              "First: right after the groups it needs (the data update needs the "
-              "roll-forward); last: before the groups that need it. Spread = last - first.")
+    put_title(ws, T("Order dependence: each group's change taken first and taken last"),
+              T("First: right after the groups it needs (the data update needs the "
+                "roll-forward); last: before the groups that need it. Spread = last - first."))
     frame = result.order_dependence
     if frame.empty:
-        put(ws, 4, 1, "not computed (--no-order-check)")
+        put(ws, 4, 1, T("not computed (--no-order-check)"))
         return
     frame = frame.copy()
-    frame["label"] = [shown_label(lab, k) for lab, k in zip(frame["label"], frame["kind"])]
-    cols = [Column("group", "Group", None, 16), Column("label", "Indicator", None, 44),
-            Column("in_order", "In the order used", None, 18),
-            Column("first", "Taken first", None, 18), Column("last", "Taken last", None, 18),
-            Column("spread", "Spread (last - first)", None, 18)]
+    frame["label"] = [T_known(shown_label(lab, k)) for lab, k in zip(frame["label"],
+                                                                      frame["kind"])]
+    cols = [Column("group", T("Group"), None, 16), Column("label", T("Indicator"), None, 44),
+            Column("in_order", T("In the order used"), None, 18),
+            Column("first", T("Taken first"), None, 18), Column("last", T("Taken last"), None, 18),
+            Column("spread", T("Spread (last - first)"), None, 18)]
     write_table(ws, frame, 4, 1, cols)
     for i, kind in enumerate(frame["kind"]):
         for c in range(3, 7):
@@ -226,9 +232,10 @@ def _order_sheet(ws: Worksheet, result: Any) -> None:
 
 
 def _steps_sheet(ws: Worksheet, result: Any) -> None:
-    put_title(ws, "Steps (the rows of change.csv)",
-              "Each value in its indicator's format: money in billions of KHR (the cells and "
-              "the CSV hold riel), rates as percentages.")
+    # the headers are change.csv's column names, in both languages
+    put_title(ws, T("Steps (the rows of change.csv)"),
+              T("Each value in its indicator's format: money in billions of KHR (the cells and "
+                "the CSV hold riel), rates as percentages."))
     cols = [Column("step", "step", None, 16), Column("indicator", "indicator", None, 26),
             Column("before", "before", styles.PLAIN, 18), Column("after", "after", styles.PLAIN, 18),
             Column("change", "change", styles.PLAIN, 18), Column("label", "meaning", None, 50)]
@@ -271,7 +278,8 @@ def build_change_workbook(result: Any) -> Workbook:
     _steps_sheet(ws["Steps"], result)
     for sheet in wb.worksheets:
         styles.protect(sheet)
-    finish_workbook(wb, f"Analysis of change: {result.previous} to {result.current}", _STAMP)
+    finish_workbook(wb, T("Analysis of change: {previous} to {current}",
+                          previous=result.previous, current=result.current), _STAMP)
     return wb
 
 

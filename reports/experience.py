@@ -17,6 +17,7 @@ import numpy as np
 
 from . import styles
 from .datacheck import SheetWriter, _book, _save
+from .i18n import T, T_known, date_text, num
 
 __all__ = ["write_experience_workbook"]
 
@@ -31,119 +32,129 @@ def write_experience_workbook(result: Any, path: str | Path, *, table_path: str 
     syn = result.synthetic
     level = f"{100 * (1 - result.alpha):.0f}%"
     s = SheetWriter(book, "Summary", (46, 110))
-    s.title(("SYNTHETIC " if syn else "") + f"Experience study: {result.decrement}",
-            "Exposures from dated member records, crude rates with intervals, actual against "
+    s.title((T("SYNTHETIC") + " " if syn else "")
+            + T("Experience study: {decrement}", decrement=T_known(result.decrement)),
+            T("Exposures from dated member records, crude rates with intervals, actual against "
             "expected on the basis, survival curves (lifelines) and a graduation with its "
-            "tests.", syn)
+            "tests."), syn)
     s.blank()
     tot = result.ae[(result.ae["sex"] == "M+F") & (result.ae["ages"] == "all")].iloc[0]
     items = [
-        ("Member file", result.source),
-        ("Decrement", result.decrement),
-        ("Time scale of the survival curves", result.timescale),
-        ("As-of date of the file", o.as_of.isoformat()),
-        ("Study window", f"{o.study_start} (included) to {o.study_end} (excluded)"),
-        ("Members used (after the data check)", o.members_in),
-        ("Members observed in the window", len(o)),
-        ("Years observed (central exposure)", o.years_observed),
-        ("Events", int(o.event.sum())),
-        ("Expected on the basis " + result.basis, float(tot.expected)),
+        (T("Member file"), result.source),
+        (T("Decrement"), T_known(result.decrement)),
+        (T("Time scale of the survival curves"), T_known(result.timescale)),
+        (T("As-of date of the file"), date_text(o.as_of)),
+        (T("Study window"), T("{start} (included) to {end} (excluded)",
+                              start=date_text(o.study_start), end=date_text(o.study_end))),
+        (T("Members used (after the data check)"), o.members_in),
+        (T("Members observed in the window"), len(o)),
+        (T("Years observed (central exposure)"), o.years_observed),
+        (T("Events"), int(o.event.sum())),
+        (T("Expected on the basis {basis}", basis=result.basis), float(tot.expected)),
         ("A/E", float(tot.ae) if np.isfinite(tot.ae) else None),
-        (f"A/E {level} interval", f"{tot.ae_lower:.4f} - {tot.ae_upper:.4f}"
-         if np.isfinite(tot.ae_lower) else "-"),
+        (T("A/E {level} interval", level=num(level)),
+         num(f"{tot.ae_lower:.4f} - {tot.ae_upper:.4f}") if np.isfinite(tot.ae_lower) else "-"),
     ]
     for reason, count in o.excluded.items():
-        items.append((f"Not observed: {reason}", count))
+        items.append((T("Not observed: {reason}", reason=T_known(reason)), count))
     for sex, g in result.graduations.items():
-        items.append((f"Graduation {sex}", f"ages {g.ages.min()}-{g.ages.max()}: {g.detail}"))
+        items.append((T("Graduation {sex}", sex=T_known(sex)),
+                      T("ages {first}-{last}: {detail}", first=int(g.ages.min()),
+                        last=int(g.ages.max()), detail=g.detail)))
     # what the data could not support is said where the results are, not only in a note
     for sex, why in result.not_graduated.items():
-        items.append((f"Graduation {sex}", f"left out: {why}; the table keeps the basis's "
-                      "rates"))
+        items.append((T("Graduation {sex}", sex=T_known(sex)),
+                      T("left out: {why}; the table keeps the basis's rates", why=why)))
     for what in result.left_out:
-        items.append(("Left out", what))
+        items.append((T("Left out"), what))
     if table_path:
-        items.append(("Table written", table_path))
+        items.append((T("Table written"), table_path))
     if command:
-        items.append(("Command", command))
-    s.pairs(items, {"Members used (after the data check)": styles.COUNT,
-                    "Members observed in the window": styles.COUNT,
-                    "Years observed (central exposure)": "#,##0.0", "Events": styles.COUNT,
-                    "Expected on the basis " + result.basis: "#,##0.0", "A/E": "0.0000"})
+        items.append((T("Command"), command))
+    s.pairs(items, {T("Members used (after the data check)"): styles.COUNT,
+                    T("Members observed in the window"): styles.COUNT,
+                    T("Years observed (central exposure)"): "#,##0.0", T("Events"): styles.COUNT,
+                    T("Expected on the basis {basis}", basis=result.basis): "#,##0.0",
+                    "A/E": "0.0000"})
     s.blank()
-    s.row(["Conventions and limitations"], font=styles.SECTION)
+    s.row([T("Conventions and limitations")], font=styles.SECTION)
     for line in _conventions(result):
         s.row([line])
     for line in result.notes:
         s.row([line])
 
     r = SheetWriter(book, "Rates", (6, 6) + (14,) * 16)
-    r.title("Crude rates by sex and age", f"m = events / central exposure (exact Poisson "
-            f"{level} interval); q = events / initial exposure (Wilson {level} interval); A/E "
-            "with the Poisson interval of the events; z = (events - E mu) / sqrt(E mu) against "
-            "the graduated force mu.", syn)
+    r.title(T("Crude rates by sex and age"),
+            T("m = events / central exposure (exact Poisson {level} interval); q = events / "
+              "initial exposure (Wilson {level} interval); A/E with the Poisson interval of the "
+              "events; z = (events - E mu) / sqrt(E mu) against the graduated force mu.",
+              level=num(level)), syn)
     header_row = r.rows + 1
     r.table(result.rates, [
-        ("sex", "Sex", None), ("age", "Age", "0"),
-        ("central", "Central exposure (years)", "#,##0.00"),
-        ("initial", "Initial exposure (years)", "#,##0.00"),
-        ("events", "Events", styles.COUNT), ("m", "Crude m", "0.000000"),
-        ("m_lower", "m lower", "0.000000"), ("m_upper", "m upper", "0.000000"),
-        ("q", "Crude q", "0.000000"), ("q_lower", "q lower", "0.000000"),
-        ("q_upper", "q upper", "0.000000"), ("expected", "Expected (basis)", "#,##0.00"),
-        ("ae", "A/E", "0.0000"), ("ae_lower", "A/E lower", "0.0000"),
-        ("ae_upper", "A/E upper", "0.0000"), ("mu_graduated", "Graduated mu", "0.000000"),
-        ("z", "z", "0.000")])
+        ("sex", T("Sex"), None), ("age", T("Age"), "0"),
+        ("central", T("Central exposure (years)"), "#,##0.00"),
+        ("initial", T("Initial exposure (years)"), "#,##0.00"),
+        ("events", T("Events"), styles.COUNT), ("m", T("Crude m"), "0.000000"),
+        ("m_lower", T("m lower"), "0.000000"), ("m_upper", T("m upper"), "0.000000"),
+        ("q", T("Crude q"), "0.000000"), ("q_lower", T("q lower"), "0.000000"),
+        ("q_upper", T("q upper"), "0.000000"), ("expected", T("Expected (basis)"), "#,##0.00"),
+        ("ae", T("A/E"), "0.0000"), ("ae_lower", T("A/E lower"), "0.0000"),
+        ("ae_upper", T("A/E upper"), "0.0000"), ("mu_graduated", T("Graduated mu"), "0.000000"),
+        ("z", T("z"), "0.000")])
 
     _rate_charts(r.ws, result.rates, header_row, result.decrement, level)
 
     a = SheetWriter(book, "A-E", (8, 10, 16, 16, 12, 16, 10, 10, 10))
-    a.title("Actual against expected by age band", f"Expected on the basis {result.basis}; "
-            f"{level} interval from the exact Poisson interval of the actual events.", syn)
-    a.table(result.ae, [("sex", "Sex", None), ("ages", "Ages", None),
-                        ("central", "Central exposure", "#,##0.00"),
-                        ("initial", "Initial exposure", "#,##0.00"),
-                        ("events", "Actual", styles.COUNT), ("expected", "Expected", "#,##0.00"),
-                        ("ae", "A/E", "0.0000"), ("ae_lower", "Lower", "0.0000"),
-                        ("ae_upper", "Upper", "0.0000")])
+    a.title(T("Actual against expected by age band"),
+            T("Expected on the basis {basis}; {level} interval from the exact Poisson interval "
+              "of the actual events.", basis=result.basis, level=num(level)), syn)
+    a.table(result.ae, [("sex", T("Sex"), None), ("ages", T("Ages"), None),
+                        ("central", T("Central exposure"), "#,##0.00"),
+                        ("initial", T("Initial exposure"), "#,##0.00"),
+                        ("events", T("Actual"), styles.COUNT), ("expected", T("Expected"), "#,##0.00"),
+                        ("ae", T("A/E"), "0.0000"), ("ae_lower", T("Lower"), "0.0000"),
+                        ("ae_upper", T("Upper"), "0.0000")])
 
     t = SheetWriter(book, "Tests", (6, 40, 16, 30, 12, 10))
-    t.title("Goodness of fit of the graduation", "Tests of Forfar, McCutcheon and Wilkie "
-            f"(1988) at {100 * result.alpha:g}%; see actuary.members.experience.goodness_of_fit.", syn)
+    t.title(T("Goodness of fit of the graduation"),
+            T("Tests of Forfar, McCutcheon and Wilkie (1988) at {alpha}%; see "
+              "actuary.members.experience.goodness_of_fit.", alpha=num(f"{100 * result.alpha:g}")),
+            syn)
     if result.gof.empty:
         why = ("; ".join(f"{sex}: {w}" for sex, w in result.not_graduated.items())
-               or "retirement: the basis retires everyone at the pension age")
-        t.row([f"no graduation ({why})"])
+               or T("retirement: the basis retires everyone at the pension age"))
+        t.row([T("no graduation ({why})", why=why)])
     else:
-        t.table(result.gof, [("sex", "Sex", None), ("test", "Test", None),
-                             ("statistic", "Statistic", "0.0000"),
-                             ("reference", "Reference", None), ("p_value", "p-value", "0.0000"),
-                             ("verdict", "Verdict", None)])
+        t.table(result.gof, [("sex", T("Sex"), None), ("test", T("Test"), None),
+                             ("statistic", T("Statistic"), "0.0000"),
+                             ("reference", T("Reference"), None), ("p_value", T("p-value"), "0.0000"),
+                             ("verdict", T("Verdict"), None)])
 
     v = SheetWriter(book, "Survival", (14, 8, 12, 12, 12, 12, 12, 10))
-    v.title(f"Survival curves (lifelines), time scale: {result.timescale} in years",
+    v.title(T("Survival curves (lifelines), time scale: {scale} in years",
+              scale=T_known(result.timescale)),
             "Kaplan-Meier survival and Nelson-Aalen cumulative hazard with left truncation "
             f"(entry) and right censoring; {level} intervals; thinned to at most 2,000 event "
             "times a curve.", syn)
-    v.table(result.survival, [("estimator", "Estimator", None), ("group", "Group", None),
-                              ("time", "Time", "0.0000"), ("estimate", "Estimate", "0.000000"),
-                              ("lower", "Lower", "0.000000"), ("upper", "Upper", "0.000000"),
-                              ("at_risk", "At risk", styles.COUNT),
-                              ("events", "Events", styles.COUNT)])
+    v.table(result.survival, [("estimator", T("Estimator"), None), ("group", T("Group"), None),
+                              ("time", T("Time"), "0.0000"), ("estimate", T("Estimate"), "0.000000"),
+                              ("lower", T("Lower"), "0.000000"), ("upper", T("Upper"), "0.000000"),
+                              ("at_risk", T("At risk"), styles.COUNT),
+                              ("events", T("Events"), styles.COUNT)])
     if result.left_out:
         v.blank()
         for what in result.left_out:
-            v.row([f"left out: {what}"])
+            v.row([T("left out: {what}", what=what)])
 
     e = SheetWriter(book, "Exposure", (6, 6, 8, 10, 16, 16, 10, 14))
-    e.title("Exposure by Lexis cell", "Sex, age last birthday, calendar year, completed years "
-            "since joining; exposures in years (365.25 days).", syn)
-    e.table(result.cells, [("sex", "Sex", None), ("age", "Age", "0"), ("year", "Year", "0"),
-                           ("duration", "Duration", "0"),
-                           ("central", "Central exposure", "#,##0.0000"),
-                           ("initial", "Initial exposure", "#,##0.0000"),
-                           ("events", "Events", styles.COUNT),
-                           ("expected", "Expected", "#,##0.0000")])
+    e.title(T("Exposure by Lexis cell"), T("Sex, age last birthday, calendar year, completed years "
+            "since joining; exposures in years (365.25 days)."), syn)
+    e.table(result.cells, [("sex", T("Sex"), None), ("age", T("Age"), "0"), ("year", T("Year"), "0"),
+                           ("duration", T("Duration"), "0"),
+                           ("central", T("Central exposure"), "#,##0.0000"),
+                           ("initial", T("Initial exposure"), "#,##0.0000"),
+                           ("events", T("Events"), styles.COUNT),
+                           ("expected", T("Expected"), "#,##0.0000")])
     return _save(book, path)
 
 
@@ -151,16 +162,17 @@ def _conventions(result: Any) -> list[str]:
     from actuary.members.experience import EVENTS
 
     return [
-        f"Event: status {' or '.join(EVENTS[result.decrement])} on its status date; any other "
-        "end of observation is a censoring (the other decrements compete).",
-        "Observation covers the days [start, end); an event at the end belongs to the last "
-        "cell observed (an event on a birthday counts at the age just completed).",
-        "Members who joined before the window enter it at its start, at the age reached "
-        "(left truncation); members joining later enter at their age then.",
-        "Initial exposure adds, for each event, the time to the next birthday.",
-        "A member's file shows only the current status: an exit followed by death or "
-        "retirement is seen as the later status, so exits can be missed and the active spell "
-        "is taken to run to that status date.",
+        T("Event: status {statuses} on its status date; any other end of observation is a "
+          "censoring (the other decrements compete).",
+          statuses=T(" or ").join(T_known(e) for e in EVENTS[result.decrement])),
+        T("Observation covers the days [start, end); an event at the end belongs to the last "
+          "cell observed (an event on a birthday counts at the age just completed)."),
+        T("Members who joined before the window enter it at its start, at the age reached "
+          "(left truncation); members joining later enter at their age then."),
+        T("Initial exposure adds, for each event, the time to the next birthday."),
+        T("A member's file shows only the current status: an exit followed by death or "
+          "retirement is seen as the later status, so exits can be missed and the active spell "
+          "is taken to run to that status date."),
     ]
 
 
@@ -181,16 +193,18 @@ def _rate_charts(ws: Any, rates: Any, header_row: int, decrement: str, level: st
         first, last = header_row + 1 + int(idx[0]), header_row + 1 + int(idx[-1])
         chart = LineChart()
         chart.title = styles.small_title(
-            f"{'Men' if sex == 'M' else 'Women'}: {decrement} rates by age, crude with "
-            f"{level} interval and graduated (per year, log scale)")
-        chart.y_axis.title = "rate per year"
+            T("{who}: {decrement} rates by age, crude with {level} interval and graduated "
+              "(per year, log scale)", who=T("Men") if sex == "M" else T("Women"),
+              decrement=T_known(decrement), level=num(level)))
+        chart.y_axis.title = T("rate per year")
         chart.y_axis.scaling.logBase = 10
         chart.y_axis.number_format = "0.0000"
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         chart.y_axis.majorGridlines = None
-        for key, name in (("m", "Crude"), ("m_lower", f"{level} lower"),
-                          ("m_upper", f"{level} upper"), ("mu_graduated", "Graduated")):
+        for key, name in (("m", T("Crude")), ("m_lower", T("{level} lower", level=num(level))),
+                          ("m_upper", T("{level} upper", level=num(level))),
+                          ("mu_graduated", T("Graduated"))):
             col = _RATE_COLS[key]
             series = Series(Reference(ws, min_col=col, min_row=first, max_row=last),
                             title=name)

@@ -23,7 +23,7 @@ from . import styles
 from .cells import Column, put, put_formula, put_title, write_table
 from .data_sheets import write_assumptions, write_provenance
 from .definitions import docstring_text
-from .i18n import tr
+from .i18n import N_, T, T_known, current, date_text, num, tr
 from .money import USD_M, Prices, money_columns, prices_for
 from .workbook import finish_workbook, run_time, write_xlsx
 
@@ -35,46 +35,46 @@ SHEETS = ("Summary", "Projection", "By sex", "Awards", "Pensions in payment", "S
 
 # yearly column -> (header, format, width)
 _YEARLY = {
-    "year": ("Year", styles.YEAR, 8),
-    "contributor_years": ("Contributor-years", styles.COUNT, 14),
-    "injuries": ("Work injuries", styles.COUNT, 12),
-    "fatal_injuries": ("Fatal injuries", styles.COUNT, 10),
-    "permanent_disabilities": ("Permanent disabilities", styles.COUNT, 12),
-    "lump_sum_awards": ("Lump sums awarded", styles.COUNT, 11),
-    "new_disability_pensions": ("New disability pensions", styles.COUNT, 11),
-    "new_spouse_pensions": ("New spouse pensions", styles.COUNT, 11),
-    "new_orphan_pensions": ("New orphan pensions", styles.COUNT, 11),
-    "disability_pensioners": ("Disability pensioners, 1 Jan", styles.COUNT, 12),
-    "spouse_pensioners": ("Spouse pensioners, 1 Jan", styles.COUNT, 12),
-    "orphan_pensioners": ("Orphan pensioners, 1 Jan", styles.COUNT, 12),
-    "contribution_rate": ("Contribution rate", styles.RATE, 10),
-    "insurable_earnings": ("Insurable earnings (KHR bn)", styles.KHR_BN, 20),
-    "contributions": ("Contributions (KHR bn)", styles.KHR_BN, 18),
-    "temporary_disability_benefits": ("Temporary disability (KHR bn)", styles.KHR_BN, 17),
-    "funeral_grants": ("Funeral grants (KHR bn)", styles.KHR_BN, 15),
-    "lump_sums": ("Lump sums (KHR bn)", styles.KHR_BN, 16),
-    "permanent_disability_benefits": ("Disability pensions paid (KHR bn)", styles.KHR_BN, 18),
-    "survivor_benefits": ("Survivors' pensions paid (KHR bn)", styles.KHR_BN, 18),
-    "medical_costs": ("Medical and rehabilitation (KHR bn)", styles.KHR_BN, 18),
-    "benefits": ("Benefits (KHR bn)", styles.KHR_BN, 18),
-    "admin": ("Administration (KHR bn)", styles.KHR_BN, 16),
-    "expenditure": ("Expenditure (KHR bn)", styles.KHR_BN, 18),
-    "cv_new_disability_pensions": ("Capital value, new disability pensions (KHR bn)",
+    "year": (N_("Year"), styles.YEAR, 8),
+    "contributor_years": (N_("Contributor-years"), styles.COUNT, 14),
+    "injuries": (N_("Work injuries"), styles.COUNT, 12),
+    "fatal_injuries": (N_("Fatal injuries"), styles.COUNT, 10),
+    "permanent_disabilities": (N_("Permanent disabilities"), styles.COUNT, 12),
+    "lump_sum_awards": (N_("Lump sums awarded"), styles.COUNT, 11),
+    "new_disability_pensions": (N_("New disability pensions"), styles.COUNT, 11),
+    "new_spouse_pensions": (N_("New spouse pensions"), styles.COUNT, 11),
+    "new_orphan_pensions": (N_("New orphan pensions"), styles.COUNT, 11),
+    "disability_pensioners": (N_("Disability pensioners, 1 Jan"), styles.COUNT, 12),
+    "spouse_pensioners": (N_("Spouse pensioners, 1 Jan"), styles.COUNT, 12),
+    "orphan_pensioners": (N_("Orphan pensioners, 1 Jan"), styles.COUNT, 12),
+    "contribution_rate": (N_("Contribution rate"), styles.RATE, 10),
+    "insurable_earnings": (N_("Insurable earnings (KHR bn)"), styles.KHR_BN, 20),
+    "contributions": (N_("Contributions (KHR bn)"), styles.KHR_BN, 18),
+    "temporary_disability_benefits": (N_("Temporary disability (KHR bn)"), styles.KHR_BN, 17),
+    "funeral_grants": (N_("Funeral grants (KHR bn)"), styles.KHR_BN, 15),
+    "lump_sums": (N_("Lump sums (KHR bn)"), styles.KHR_BN, 16),
+    "permanent_disability_benefits": (N_("Disability pensions paid (KHR bn)"), styles.KHR_BN, 18),
+    "survivor_benefits": (N_("Survivors' pensions paid (KHR bn)"), styles.KHR_BN, 18),
+    "medical_costs": (N_("Medical and rehabilitation (KHR bn)"), styles.KHR_BN, 18),
+    "benefits": (N_("Benefits (KHR bn)"), styles.KHR_BN, 18),
+    "admin": (N_("Administration (KHR bn)"), styles.KHR_BN, 16),
+    "expenditure": (N_("Expenditure (KHR bn)"), styles.KHR_BN, 18),
+    "cv_new_disability_pensions": (N_("Capital value, new disability pensions (KHR bn)"),
                                    styles.KHR_BN, 20),
-    "cv_new_survivor_pensions": ("Capital value, new survivors' pensions (KHR bn)",
+    "cv_new_survivor_pensions": (N_("Capital value, new survivors' pensions (KHR bn)"),
                                  styles.KHR_BN, 20),
-    "acc_cost": ("Constituent-capitals cost (KHR bn)", styles.KHR_BN, 20),
-    "acc_cost_rate": ("Rate needed (constituent capitals)", styles.RATE, 12),
-    "payg_cost_rate": ("PAYG cost rate", styles.RATE, 10),
-    "investment_return": ("Return", styles.RATE, 8),
-    "investment_income": ("Investment income (KHR bn)", styles.KHR_BN, 18),
-    "reserve_end": ("Reserve, end of year (KHR bn)", styles.KHR_BN, 20),
-    "reserve_ratio": ("Reserve ratio (years)", styles.RATIO, 10),
-    "pv_pensions_in_payment_end": ("PV of pensions in payment, end of year (KHR bn)",
+    "acc_cost": (N_("Constituent-capitals cost (KHR bn)"), styles.KHR_BN, 20),
+    "acc_cost_rate": (N_("Rate needed (constituent capitals)"), styles.RATE, 12),
+    "payg_cost_rate": (N_("PAYG cost rate"), styles.RATE, 10),
+    "investment_return": (N_("Return"), styles.RATE, 8),
+    "investment_income": (N_("Investment income (KHR bn)"), styles.KHR_BN, 18),
+    "reserve_end": (N_("Reserve, end of year (KHR bn)"), styles.KHR_BN, 20),
+    "reserve_ratio": (N_("Reserve ratio (years)"), styles.RATIO, 10),
+    "pv_pensions_in_payment_end": (N_("PV of pensions in payment, end of year (KHR bn)"),
                                    styles.KHR_BN, 20),
-    "funded_ratio": ("Reserve / PV of pensions in payment", styles.RATIO, 12),
-    "gdp": ("GDP (KHR bn)", styles.KHR_BN, 20),
-    "expenditure_pct_gdp": ("Expenditure, % of GDP", styles.PERCENT_POINTS, 10),
+    "funded_ratio": (N_("Reserve / PV of pensions in payment"), styles.RATIO, 12),
+    "gdp": (N_("GDP (KHR bn)"), styles.KHR_BN, 20),
+    "expenditure_pct_gdp": (N_("Expenditure, % of GDP"), styles.PERCENT_POINTS, 10),
 }
 # live formulas: column -> (numerator, denominator)
 _FORMULAS = {"payg_cost_rate": ("expenditure", "insurable_earnings"),
@@ -92,45 +92,47 @@ def headline_rows(result: Any) -> list[tuple[str, Any, str | None]]:
     """(label, value, number format) of the headline figures, shared with the CLI."""
     s = result.summary
     rows: list[tuple[str, Any, str | None]] = [
-        ("Contribution rate charged", s["contribution_rate"], styles.RATE)]
+        (T("Contribution rate charged"), s["contribution_rate"], styles.RATE)]
     for n in (1, 10, 25, 75):
         if f"rate_needed_{n}" in s:
-            label = "year 1" if n == 1 else f"first {n} years"
-            rows.append((f"Rate needed, constituent capitals, {label}", s[f"rate_needed_{n}"],
-                         styles.RATE))
+            label = T("year 1") if n == 1 else T("first {n} years", n=n)
+            rows.append((T("Rate needed, constituent capitals, {period}", period=label),
+                         s[f"rate_needed_{n}"], styles.RATE))
     for n in (25, 50, 75):
         if s.get(f"gap_{n}") is not None:
-            rows.append((f"GAP {n} years (pay-as-you-go view, from the reserve)", s[f"gap_{n}"],
-                         styles.RATE))
-    rows += [("PAYG cost rate, year 1", s["payg_year_1"], styles.RATE),
-             ("Reserve on the valuation date (KHR bn)", s["reserve0"], styles.KHR_BN),
-             ("PV of pensions in payment on the valuation date (KHR bn)",
+            rows.append((T("GAP {n} years (pay-as-you-go view, from the reserve)", n=n),
+                         s[f"gap_{n}"], styles.RATE))
+    rows += [(T("PAYG cost rate, year 1"), s["payg_year_1"], styles.RATE),
+             (T("Reserve on the valuation date (KHR bn)"), s["reserve0"], styles.KHR_BN),
+             (T("PV of pensions in payment on the valuation date (KHR bn)"),
               s["pv_pensions_in_payment_0"], styles.KHR_BN),
-             ("Reserve / PV of pensions in payment", s["funded_ratio_0"], styles.RATIO),
-             ("Reserve ratio, year 10 (years of expenditure)", s.get("reserve_ratio_year_10"),
+             (T("Reserve / PV of pensions in payment"), s["funded_ratio_0"], styles.RATIO),
+             (T("Reserve ratio, year 10 (years of expenditure)"), s.get("reserve_ratio_year_10"),
               styles.RATIO),
-             ("Depletion year (legislated rate)", s.get("depletion_year") or "none", None)]
+             (T("Depletion year (legislated rate)"), s.get("depletion_year") or T("none"), None)]
     return rows
 
 
 def _summary(ws: Any, result: Any, prices: Prices) -> None:
     aset, s = result.aset, result.summary
     o = aset.occupational_risk
-    put_title(ws, f"Occupational-risk valuation: {o.description}",
-              f"{aset.name} (hash {aset.content_hash()[:12]}), valuation date "
-              f"{aset.valuation_date.isoformat()}, {s['first_year']}-{s['last_year']}. "
-              "Year by year on the Projection sheet; definitions on the Method sheet. "
-              "Money in billions of KHR at the valuation date, in USD at the set's exchange "
-              f"rate of {prices.base_year} and as a share of that year's GDP.")
+    put_title(ws, T("Occupational-risk valuation: {name}", name=o.description),
+              T("{name} (hash {hash}), valuation date {date}, {first}-{last}. Year by year on "
+                "the Projection sheet; definitions on the Method sheet. Money in billions of "
+                "KHR at the valuation date, in USD at the set's exchange rate of {year} and as "
+                "a share of that year's GDP.", name=aset.name, hash=aset.content_hash()[:12],
+                date=date_text(aset.valuation_date), first=int(s["first_year"]),
+                last=int(s["last_year"]), year=prices.base_year))
     styles.set_widths(ws, {1: 58, 2: 22, 3: 22, 4: 22})
     r = 4
-    put(ws, r, 1, "Headline", font=styles.SECTION)
+    put(ws, r, 1, T("Headline"), font=styles.SECTION)
     y0 = int(s["first_year"])
     rate = prices.usd_rate(y0)
     gdp0 = (float(result.yearly["gdp"].iloc[0]) if "gdp" in result.yearly.columns
             else None)
-    put(ws, r, 3, f"{tr('unit_usd_m')}" if rate else None, font=styles.BOLD)
-    put(ws, r, 4, f"{tr('unit_pct_gdp')} {y0}" if gdp0 else None, font=styles.BOLD)
+    put(ws, r, 3, f"{tr('unit_usd_m', current())}" if rate else None, font=styles.BOLD)
+    put(ws, r, 4, f"{tr('unit_pct_gdp', current())} {num(y0)}" if gdp0 else None,
+        font=styles.BOLD)
     for label, value, fmt in headline_rows(result):
         r += 1
         put(ws, r, 1, label, font=styles.BOLD)
@@ -142,26 +144,26 @@ def _summary(ws: Any, result: Any, prices: Prices) -> None:
             if gdp0:
                 put_formula(ws, r, 4, f"=B{r}/{gdp0!r}", styles.RATE)
     r += 2
-    put(ws, r, 1, "Rate needed by sex of the insured (constituent capitals)", font=styles.SECTION)
-    for j, h in enumerate(("Period", "Men", "Women"), start=1):
+    put(ws, r, 1, T("Rate needed by sex of the insured (constituent capitals)"), font=styles.SECTION)
+    for j, h in enumerate((T("Period"), T("Men"), T("Women")), start=1):
         put(ws, r + 1, j, h)
     styles.style_header(ws, r + 1, 1, 3)
     r += 1
     for n in (1, 10, 25, 75):
         if f"rate_needed_{n}_M" in s:
             r += 1
-            put(ws, r, 1, "year 1" if n == 1 else f"first {n} years")
+            put(ws, r, 1, T("year 1") if n == 1 else T("first {n} years", n=n))
             put(ws, r, 2, s[f"rate_needed_{n}_M"], styles.RATE)
             put(ws, r, 3, s[f"rate_needed_{n}_F"], styles.RATE)
     r += 2
-    put(ws, r, 1, "Cost by benefit, year 1 (share of insurable earnings)", font=styles.SECTION)
-    labels = {"temporary_disability_benefits": "Temporary disability (short-term)",
-              "funeral_grants": "Funeral grants (short-term)", "lump_sums": "Lump sums",
-              "cv_new_disability_pensions": "New disability pensions, capital value",
-              "cv_new_survivor_pensions": "New survivors' pensions, capital value",
-              "medical_costs": "Medical care and rehabilitation",
-              "permanent_disability_benefits": "Disability pensions paid (pay-as-you-go)",
-              "survivor_benefits": "Survivors' pensions paid (pay-as-you-go)"}
+    put(ws, r, 1, T("Cost by benefit, year 1 (share of insurable earnings)"), font=styles.SECTION)
+    labels = {"temporary_disability_benefits": T("Temporary disability (short-term)"),
+              "funeral_grants": T("Funeral grants (short-term)"), "lump_sums": T("Lump sums"),
+              "cv_new_disability_pensions": T("New disability pensions, capital value"),
+              "cv_new_survivor_pensions": T("New survivors' pensions, capital value"),
+              "medical_costs": T("Medical care and rehabilitation"),
+              "permanent_disability_benefits": T("Disability pensions paid (pay-as-you-go)"),
+              "survivor_benefits": T("Survivors' pensions paid (pay-as-you-go)")}
     for key, label in labels.items():
         r += 1
         put(ws, r, 1, label)
@@ -170,12 +172,14 @@ def _summary(ws: Any, result: Any, prices: Prices) -> None:
     from actuary.schemes.occupational_risk.valuation import rests_on
 
     unverified, unused = rests_on(aset)
-    put(ws, r, 1, f"What the results rest on: {len(unverified)} unverified parameters or tables "
-        "(replace them; details on the Assumptions sheet)", font=styles.SECTION)
+    put(ws, r, 1, T("What the results rest on: {n} unverified parameters or tables (replace "
+                    "them; details on the Assumptions sheet)", n=len(unverified)),
+        font=styles.SECTION)
     if unused:
         r += 1
-        put(ws, r, 1, f"{len(unused)} more unverified items of the pension scheme do not move "
-            "these results: " + ", ".join(u[0] for u in unused), font=styles.NOTE)
+        put(ws, r, 1, T("{n} more unverified items of the pension scheme do not move these "
+                        "results: {items}", n=len(unused), items=", ".join(u[0] for u in unused)),
+            font=styles.NOTE)
     for path, description, _status, _ref in unverified:
         r += 1
         put(ws, r, 1, path, fill=styles.UNVERIFIED_FILL)
@@ -198,20 +202,22 @@ _MONEY = {k for k, v in _YEARLY.items() if v[1] == styles.KHR_BN}
 def _projection(ws: Any, result: Any, prices: Prices) -> tuple[dict[str, int], int, int]:
     """The Projection sheet; returns the column of each key and the first and last data
     rows."""
-    put_title(ws, f"Projection: the branch year by year (billions of {prices.label()})",
-              f"Money in billions of {prices.label()}, in USD (millions) and as a share of "
-              "GDP at the right; people by sex and age summed. The PAYG cost rate, reserve "
-              "ratio, funded ratio, USD and shares of GDP are live formulas.")
+    put_title(ws, T("Projection: the branch year by year (billions of {prices})",
+                    prices=prices.label(current())),
+              T("Money in billions of {prices}, in USD (millions) and as a share of GDP at the "
+                "right; people by sex and age summed. The PAYG cost rate, reserve ratio, funded "
+                "ratio, USD and shares of GDP are live formulas.", prices=prices.label(current())))
     frame = _in_prices(result.yearly, prices, _MONEY)
-    cols = [Column(k, *_YEARLY[k]) for k in _YEARLY if k in frame.columns]
+    cols = [Column(k, T(_YEARLY[k][0]), *_YEARLY[k][1:]) for k in _YEARLY if k in frame.columns]
     top = 4
     last = write_table(ws, frame, top, 1, cols)
     letter0 = {c.key: get_column_letter(j) for j, c in enumerate(cols, start=1)}
-    shown = [(name, letter0[k]) for k, name in (("reserve_end", "Reserve, end of year"),
-                                                ("expenditure", "Expenditure"))
+    reserve_name = T("Reserve, end of year")
+    shown = [(name, letter0[k]) for k, name in (("reserve_end", reserve_name),
+                                                ("expenditure", T("Expenditure")))
              if k in letter0]
     money_columns(ws, top, range(top + 1, last + 1), frame["year"].tolist(), len(cols) + 1,
-                  shown, letter0.get("gdp"), prices, gdp_of=["Reserve, end of year"])
+                  shown, letter0.get("gdp"), prices, lang=current(), gdp_of=[reserve_name])
     letter = {c.key: get_column_letter(j) for j, c in enumerate(cols, start=1)}
     for key, (num, den) in _FORMULAS.items():
         if key not in letter:
@@ -226,14 +232,14 @@ def _projection(ws: Any, result: Any, prices: Prices) -> tuple[dict[str, int], i
 
 #: The Summary's charts: (title, axis title, axis format, Projection columns plotted).
 CHARTS = (
-    ("Cost rates year by year (% of insurable earnings)", "% of insurable earnings", "0.0%",
-     ("acc_cost_rate", "payg_cost_rate", "contribution_rate")),
-    ("Reserve at the end of the year (KHR billion, {prices})", "KHR billion", "#,##0,,,",
-     ("reserve_end",)),
+    (N_("Cost rates year by year (% of insurable earnings)"), N_("% of insurable earnings"),
+     "0.0%", ("acc_cost_rate", "payg_cost_rate", "contribution_rate")),
+    (N_("Reserve at the end of the year (KHR billion, {prices})"), N_("KHR billion"),
+     "#,##0,,,", ("reserve_end",)),
 )
-_LEGENDS = {"acc_cost_rate": "Rate needed (constituent capitals)",
-            "payg_cost_rate": "PAYG cost rate", "contribution_rate": "Rate charged",
-            "reserve_end": "Reserve"}
+_LEGENDS = {"acc_cost_rate": N_("Rate needed (constituent capitals)"),
+            "payg_cost_rate": N_("PAYG cost rate"), "contribution_rate": N_("Rate charged"),
+            "reserve_end": N_("Reserve")}
 
 
 def _charts(ws: Any, proj: Any, columns: dict[str, int], first: int, last: int,
@@ -247,8 +253,8 @@ def _charts(ws: Any, proj: Any, columns: dict[str, int], first: int, last: int,
     years = Reference(proj, min_col=columns["year"], min_row=first, max_row=last)
     for k, (title, axis, fmt, keys) in enumerate(CHARTS):
         chart = LineChart()
-        chart.title = styles.small_title(title.format(prices=prices.label()), 11)
-        chart.y_axis.title = axis
+        chart.title = styles.small_title(T(title, prices=prices.label(current())), 11)
+        chart.y_axis.title = T(axis)
         chart.y_axis.number_format = fmt
         chart.y_axis.majorGridlines = None
         chart.x_axis.delete = False
@@ -259,7 +265,7 @@ def _charts(ws: Any, proj: Any, columns: dict[str, int], first: int, last: int,
         for key in keys:
             if key in columns:
                 ref = Reference(proj, min_col=columns[key], min_row=first, max_row=last)
-                chart.series.append(Series(ref, title=_LEGENDS[key]))
+                chart.series.append(Series(ref, title=T(_LEGENDS[key])))
         chart.set_categories(years)
         ws.add_chart(chart, f"A{at + 18 * k}")
 
@@ -270,7 +276,8 @@ def _plain(ws: Any, title: str, note: str, frame: pd.DataFrame, fmt_of: dict[str
     cols = []
     for c in frame.columns:
         fmt = fmt_of.get(c, styles.KHR_BN if frame[c].dtype.kind == "f" else None)
-        head = c.replace("_", " ") + {styles.KHR_BN: " (KHR bn)", styles.KHR: " (KHR)"}.get(fmt, "")
+        head = T_known(c.replace("_", " ")) + {styles.KHR_BN: " (" + T("KHR bn") + ")",
+                                               styles.KHR: " (" + T("KHR") + ")"}.get(fmt, "")
         cols.append(Column(c, head, fmt, 14))
     write_table(ws, frame, 4, 1, cols)
     ws.freeze_panes = ws.cell(row=5, column=2)
@@ -279,26 +286,28 @@ def _plain(ws: Any, title: str, note: str, frame: pd.DataFrame, fmt_of: dict[str
 def _sensitivity(ws: Any, result: Any) -> None:
     frame = result.sensitivity
     if frame is None or frame.empty:
-        put_title(ws, "Sensitivity", "No sensitivities were run for this valuation.")
+        put_title(ws, T("Sensitivity"), T("No sensitivities were run for this valuation."))
         return
     rates = {c: styles.RATE for c in ("rate_needed_year_1", "rate_needed", "rate_needed_change",
                                       "gap", "gap_change")}
     rates.update(rate_horizon="0", gap_horizon="0", reserve_ratio_year_10=styles.RATIO,
                  depletion_year=styles.YEAR, test=None, description=None)
-    _plain(ws, "Sensitivity: one assumption at a time",
-           "Each test re-runs the branch with one change; the pensions in payment and (but "
-           "for the wage tests) the insured population are the base's.", frame, rates)
+    _plain(ws, T("Sensitivity: one assumption at a time"),
+           T("Each test re-runs the branch with one change; the pensions in payment and (but "
+             "for the wage tests) the insured population are the base's."), frame, rates)
 
 
 def _method(ws: Any) -> None:
     from actuary.schemes.occupational_risk import financing, projection, rules
 
-    put_title(ws, "Method: what is computed and how",
-              "Read from the toolkit's code (actuary/schemes/occupational_risk).")
+    put_title(ws, T("Method: what is computed and how"),
+              T("Read from the toolkit's code (actuary/schemes/occupational_risk)."))
     ws.column_dimensions["A"].width = 150
     r = 3
-    for title, obj in (("Benefit rules", rules), ("Projection", projection),
-                       ("Financing and indicators", financing)):
+    # the section titles from the catalogue; the paragraphs are the code's docstrings,
+    # in English (not translated)
+    for title, obj in ((T("Benefit rules"), rules), (T("Projection"), projection),
+                       (T("Financing and indicators"), financing)):
         r += 1
         put(ws, r, 1, title, font=styles.SECTION)
         for para in docstring_text(obj).split("\n"):
@@ -321,22 +330,23 @@ def build_occupational_risk_workbook(result: Any, prices: str = "nominal") -> Wo
     for c in ("contributor_years", "injuries", "fatal_injuries", "new_disability_pensions",
               "disability_pensioners", "survivor_pensioners"):
         by_sex_fmt[c] = styles.COUNT
-    _plain(ws["By sex"], f"By sex (money in billions of {pr.label()})",
-           "Costs and the rate needed by sex of the injured insured person; pensioners and "
-           "pensions paid by sex of the pensioner.",
+    _plain(ws["By sex"], T("By sex (money in billions of {prices})", prices=pr.label(current())),
+           T("Costs and the rate needed by sex of the injured insured person; pensioners and "
+             "pensions paid by sex of the pensioner."),
            _in_prices(result.by_sex, pr, set(result.by_sex.columns) - set(by_sex_fmt)),
            by_sex_fmt)
     awards = result.awards
-    _plain(ws["Awards"], "Permanent disabilities by degree of disability",
-           "Columns: the degree (fraction); below the pension threshold a lump sum, at or "
-           "above it a pension.", awards,
+    _plain(ws["Awards"], T("Permanent disabilities by degree of disability"),
+           T("Columns: the degree (fraction); below the pension threshold a lump sum, at or "
+             "above it a pension."), awards,
            {c: (styles.YEAR if c == "year" else styles.COUNT) for c in awards.columns})
     start = result.start
     path = result.pensions_path
-    _plain(ws["Pensions in payment"], "Pensions in payment on the valuation date",
-           (f"Read from {path}. " if path is not None else "None (the branch starts on the "
-            "valuation date). ") + "Present values in billions of KHR at the valuation date; "
-           "monthly amounts in KHR.", start,
+    _plain(ws["Pensions in payment"], T("Pensions in payment on the valuation date"),
+           (T("Read from {path}. ", path=path) if path is not None
+            else T("None (the branch starts on the valuation date). "))
+           + T("Present values in billions of KHR at the valuation date; monthly amounts in "
+               "KHR."), start,
            {"type": None, "sex": None, "count": styles.COUNT, "monthly_amount": styles.KHR})
     _sensitivity(ws["Sensitivity"], result)
     _method(ws["Method"])
@@ -345,7 +355,8 @@ def build_occupational_risk_workbook(result: Any, prices: str = "nominal") -> Wo
     for sheet in wb.worksheets:
         styles.protect(sheet)
     wb.active = 0
-    finish_workbook(wb, f"Occupational-risk valuation: {result.aset.name}", run_time(result))
+    finish_workbook(wb, T("Occupational-risk valuation: {name}", name=result.aset.name),
+                    run_time(result))
     return wb
 
 

@@ -22,18 +22,20 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
+from .i18n import N_, T, T_known, date_text, num
 from .cells import Column, put, put_formula, put_title, write_table
 from .workbook import write_xlsx
 
 __all__ = ["write_stochastic_workbook", "SHEETS", "FAN_TITLES", "fan_chart"]
 
 SHEETS = ("Summary", "Fans", "Depletion", "Percentiles", "Calibration", "Generator", "Run")
-FAN_TITLES = {"reserve_ratio": "Reserve ratio (years of expenditure): fan of the scenarios",
-              "payg_cost_rate": "PAYG cost rate (% of insurable earnings): fan of the scenarios",
-              "reserve_pct_gdp": "Reserve (% of GDP): fan of the scenarios"}
+FAN_TITLES = {"reserve_ratio": N_("Reserve ratio (years of expenditure): fan of the scenarios"),
+              "payg_cost_rate": N_("PAYG cost rate (% of insurable earnings): fan of the "
+                                   "scenarios"),
+              "reserve_pct_gdp": N_("Reserve (% of GDP): fan of the scenarios")}
 #: The one axis title of each fan chart (its units; none on the axis of years).
-FAN_AXES = {"reserve_ratio": "years of expenditure", "payg_cost_rate": "% of insurable earnings",
-            "reserve_pct_gdp": "% of GDP"}
+FAN_AXES = {"reserve_ratio": N_("years of expenditure"),
+            "payg_cost_rate": N_("% of insurable earnings"), "reserve_pct_gdp": N_("% of GDP")}
 _AXIS_FORMATS = {"reserve_ratio": "0", "payg_cost_rate": "0%", "reserve_pct_gdp": '0"%"'}
 #: Fill of the bands from the outside in (light to dark): the central band is darkest.
 _BAND_COLOURS = ("DEEBF7", "9ECAE1", "4292C6")
@@ -79,39 +81,41 @@ def _line(title: str, y_title: str, fmt: str) -> LineChart:
 
 def _summary(ws: Worksheet, run: Any) -> None:
     m = run.model
-    put_title(ws, f"Stochastic projection of {m.aset.scheme.name} ({m.aset.name})",
-              f"{run.scenarios:,} scenarios, seed {run.seed}, mode {run.mode}; "
-              f"valuation date {m.aset.valuation_date}")
+    put_title(ws, T("Stochastic projection of {scheme} ({name})", scheme=m.aset.scheme.name,
+                    name=m.aset.name),
+              T("{n} scenarios, seed {seed}, mode {mode}; valuation date {date}",
+                n=num(f"{run.scenarios:,}"), seed=run.seed, mode=T_known(str(run.mode)),
+                date=date_text(m.aset.valuation_date)))
     head = run.headline()
     row = 4
-    put(ws, row, 1, "Probability that the reserve is depleted by the end of", font=styles.SECTION)
+    put(ws, row, 1, T("Probability that the reserve is depleted by the end of"), font=styles.SECTION)
     row += 1
     years = sorted({y for d in head["depletion"].values() for y in d})
-    put(ws, row, 1, "rate path")
+    put(ws, row, 1, T("rate path"))
     for j, y in enumerate(years):
         put(ws, row, 2 + j, y)
-    put(ws, row, 2 + len(years), "deterministic depletion year")
+    put(ws, row, 2 + len(years), T("deterministic depletion year"))
     styles.style_header(ws, row, 1, 2 + len(years))
     for path, probs in head["depletion"].items():
         row += 1
-        put(ws, row, 1, path)
+        put(ws, row, 1, T_known(path))
         for j, y in enumerate(years):
             put(ws, row, 2 + j, probs.get(y), styles.RATE)
-        put(ws, row, 2 + len(years), run.deterministic_depletion.get(path) or "none")
+        put(ws, row, 2 + len(years), run.deterministic_depletion.get(path) or T("none"))
     row += 2
-    put(ws, row, 1, "GAP and actuarial balance across the scenarios (fractions of insurable "
-                    "earnings)", font=styles.SECTION)
+    put(ws, row, 1, T("GAP and actuarial balance across the scenarios (fractions of insurable "
+                    "earnings)"), font=styles.SECTION)
     dist = run.distribution
-    cols = [Column("measure", "measure", None, 24), Column("mean", "mean", styles.RATE)]
+    cols = [Column("measure", T("measure"), None, 24), Column("mean", T("mean"), styles.RATE)]
     cols += [Column(c, c, styles.RATE, 10) for c in dist.columns if c.startswith("p")]
     row = write_table(ws, dist, row + 1, 1, cols) + 2
-    put(ws, row, 1, "Where the deterministic valuation falls", font=styles.SECTION)
-    put(ws, row + 1, 1, "share_at_or_below: the share of scenarios at or below the "
-                        "deterministic value (its percentile rank)", font=styles.NOTE)
+    put(ws, row, 1, T("Where the deterministic valuation falls"), font=styles.SECTION)
+    put(ws, row + 1, 1, T("share_at_or_below: the share of scenarios at or below the "
+                        "deterministic value (its percentile rank)"), font=styles.NOTE)
     write_table(ws, run.position, row + 2, 1,
-                [Column("measure", "measure", None, 44),
-                 Column("deterministic", "deterministic", "0.0000", 14),
-                 Column("share_at_or_below", "share at or below", styles.RATE, 16)])
+                [Column("measure", T("measure"), None, 44),
+                 Column("deterministic", T("deterministic"), "0.0000", 14),
+                 Column("share_at_or_below", T("share at or below"), styles.RATE, 16)])
     ws.column_dimensions["A"].width = 48
 
 
@@ -141,8 +145,8 @@ def fan_chart(ws: Worksheet, ind: str, top: int, left: int, last: int,
     n_p = len(pcts)
     area = AreaChart()
     area.grouping = "stacked"
-    area.title = styles.small_title(FAN_TITLES[ind], 11)
-    area.y_axis.title = FAN_AXES[ind]
+    area.title = styles.small_title(T(FAN_TITLES[ind]), 11)
+    area.y_axis.title = T(FAN_AXES[ind])
     area.y_axis.number_format = _AXIS_FORMATS[ind]
     area.y_axis.majorGridlines = None
     area.x_axis.delete = False
@@ -178,10 +182,10 @@ def fan_chart(ws: Worksheet, ind: str, top: int, left: int, last: int,
 
 
 def _fans(ws: Worksheet, run: Any) -> None:
-    put_title(ws, "Fan charts",
-              "Shaded bands between percentiles of the scenarios (darker towards the median), "
+    put_title(ws, T("Fan charts"),
+              T("Shaded bands between percentiles of the scenarios (darker towards the median), "
               "the median and the deterministic valuation. The tables the charts read are "
-              "below them, not printed (band columns: the differences the bands stack).")
+              "below them, not printed (band columns: the differences the bands stack)."))
     top = 26
     left = 1
     inds = [i for i in FAN_TITLES if i in set(run.percentiles["indicator"])]
@@ -189,17 +193,18 @@ def _fans(ws: Worksheet, run: Any) -> None:
         wide = _wide(run, ind)
         fmt = _FORMATS[ind]
         pcts = [c for c in wide.columns[1:] if c.startswith("p")]
-        names = {c: ("median" if _pct_label(c) == 50.0 else f"{_pct_label(c):g}%") for c in pcts}
-        put(ws, top - 1, left, ind, font=styles.SECTION)
-        cols = [Column("year", "year", styles.YEAR, 8)]
-        cols += [Column(c, names.get(c, c), fmt, 10) for c in wide.columns[1:]]
+        names = {c: (T("median") if _pct_label(c) == 50.0 else num(f"{_pct_label(c):g}%"))
+                 for c in pcts}
+        put(ws, top - 1, left, T_known(ind.replace("_", " ")), font=styles.SECTION)
+        cols = [Column("year", T("year"), styles.YEAR, 8)]
+        cols += [Column(c, names.get(c, T_known(c)), fmt, 10) for c in wide.columns[1:]]
         last = write_table(ws, wide, top, left, cols)
         # the bands: the lowest percentile (the invisible base), then each step up
         band0 = left + len(cols)
-        put(ws, top, band0, f"below {names[pcts[0]]}")
+        put(ws, top, band0, T("below {p}", p=names[pcts[0]]))
         for j in range(1, len(pcts)):
             put(ws, top, band0 + j, f"{names[pcts[j - 1]]}-{names[pcts[j]]}".replace(
-                "median", "50%"))
+                T("median"), num("50%")))
         styles.style_header(ws, top, band0, band0 + len(pcts) - 1)
         for r in range(top + 1, last + 1):
             first = ws.cell(row=r, column=left + 1).coordinate
@@ -220,63 +225,63 @@ def _fans(ws: Worksheet, run: Any) -> None:
 
 
 def _depletion(ws: Worksheet, run: Any) -> None:
-    put_title(ws, "Probability of depletion by year",
-              "share of scenarios whose reserve is below zero at the end of the year or "
-              "earlier, under each rate path the valuation shows")
+    put_title(ws, T("Probability of depletion by year"),
+              T("share of scenarios whose reserve is below zero at the end of the year or "
+              "earlier, under each rate path the valuation shows"))
     wide = run.depletion.pivot(index="year", columns="rate_path", values="probability")
     wide = wide.reset_index()
     paths = [c for c in wide.columns if c != "year"]
-    cols = [Column("year", "year", styles.YEAR, 8)] + [Column(p, p, styles.RATE, 30)
+    cols = [Column("year", T("year"), styles.YEAR, 8)] + [Column(p, T_known(p), styles.RATE, 30)
                                                         for p in paths]
     top = 4
     last = write_table(ws, wide, top, 1, cols)
-    chart = _line("Cumulative probability of depletion (% of scenarios)", "% of scenarios",
+    chart = _line(T("Cumulative probability of depletion (% of scenarios)"), T("% of scenarios"),
                   "0%")
     for j in range(len(paths)):
         ref = Reference(ws, min_col=2 + j, max_col=2 + j, min_row=top + 1, max_row=last)
-        chart.series.append(Series(ref, title=paths[j]))
+        chart.series.append(Series(ref, title=T_known(paths[j])))
     chart.set_categories(Reference(ws, min_col=1, max_col=1, min_row=top + 1, max_row=last))
     ws.add_chart(chart, "F4")
 
 
 def _percentiles(ws: Worksheet, run: Any) -> None:
-    put_title(ws, "Percentiles by year", "reserve ratio (years), PAYG cost rate (fraction), "
-                                         "reserve in % of GDP, people on 1 January (persons)")
+    put_title(ws, T("Percentiles by year"), T("reserve ratio (years), PAYG cost rate (fraction), "
+                                         "reserve in % of GDP, people on 1 January (persons)"))
     left = 1
     for ind in run.percentiles["indicator"].unique():
         wide = _wide(run, ind)
-        put(ws, 3, left, ind, font=styles.SECTION)
-        cols = [Column("year", "year", styles.YEAR, 8)]
-        cols += [Column(c, c, _FORMATS.get(ind), 12) for c in wide.columns[1:]]
+        put(ws, 3, left, T_known(ind.replace("_", " ")), font=styles.SECTION)
+        cols = [Column("year", T("year"), styles.YEAR, 8)]
+        cols += [Column(c, T_known(c), _FORMATS.get(ind), 12) for c in wide.columns[1:]]
         write_table(ws, wide, 4, left, cols)
         left += len(cols) + 1
 
 
 def _calibration(ws: Worksheet, run: Any) -> None:
-    put_title(ws, "Demographic scenarios against UN WPP 2024's probabilistic projections",
-              "bounds of the 80% and 95% intervals of the TFR and e0 by sex; the check: every "
-              "bound within 10% of the WPP interval's width in 2050 and 2100")
+    put_title(ws, T("Demographic scenarios against UN WPP 2024's probabilistic projections"),
+              T("bounds of the 80% and 95% intervals of the TFR and e0 by sex; the check: every "
+              "bound within 10% of the WPP interval's width in 2050 and 2100"))
     if run.calibration is None or run.calibration.empty:
-        put(ws, 4, 1, "no demographic scenarios in this run (economic scenarios only)",
+        put(ws, 4, 1, T("no demographic scenarios in this run (economic scenarios only)"),
             font=styles.NOTE)
         return
     write_table(ws, run.calibration, 4, 1, [
-        Column("indicator", "indicator", None, 12), Column("year", "year", styles.YEAR, 8),
-        Column("bound", "bound", None, 10), Column("wpp", "WPP 2024", "0.000", 12),
-        Column("scenarios", "scenarios", "0.000", 12),
-        Column("difference", "difference", "0.000", 12),
-        Column("wpp_width", "WPP interval width", "0.000", 18),
-        Column("share_of_width", "difference / width", styles.RATE, 18),
-        Column("within", "within 10%", None, 12)])
+        Column("indicator", T("indicator"), None, 12), Column("year", T("year"), styles.YEAR, 8),
+        Column("bound", T("bound"), None, 10), Column("wpp", T("WPP 2024"), "0.000", 12),
+        Column("scenarios", T("scenarios"), "0.000", 12),
+        Column("difference", T("difference"), "0.000", 12),
+        Column("wpp_width", T("WPP interval width"), "0.000", 18),
+        Column("share_of_width", T("difference / width"), styles.RATE, 18),
+        Column("within", T("within 10%"), None, 12)])
 
 
 def _generator(ws: Worksheet, run: Any) -> None:
     from actuary.studies.stochastic.run import generator_parameters
 
-    put_title(ws, "Scenario generator", "AR(1) deviations from the basis with correlated "
-                                        "shocks (actuary/studies/stochastic/generator.py)")
+    put_title(ws, T("Scenario generator"), T("AR(1) deviations from the basis with correlated "
+                                        "shocks (actuary/studies/stochastic/generator.py)"))
     table = generator_parameters(run.model.aset)
-    cols = [Column(c, c, None, 60 if c in ("reference", "note", "description") else 24)
+    cols = [Column(c, T_known(c), None, 60 if c in ("reference", "note", "description") else 24)
             for c in table.columns]
     fills = [styles.UNVERIFIED_FILL if str(s) == "unverified" else None
              for s in table.get("status", pd.Series([None] * len(table)))]
@@ -284,13 +289,14 @@ def _generator(ws: Worksheet, run: Any) -> None:
 
 
 def _run_sheet(ws: Worksheet, run: Any) -> None:
-    put_title(ws, "Run", "how this workbook was made")
-    items = [("scenarios", run.scenarios), ("seed", run.seed), ("mode", run.mode),
-             ("assumption set", run.model.aset.name),
-             ("assumption set hash", run.model.aset.content_hash()),
-             ("horizon", f"{int(run.model.years[0])}-{int(run.model.years[-1])}")]
-    items += [(k, round(v, 3) if isinstance(v, float) else v) for k, v in run.timing.items()]
-    items += [("note", n) for n in run.notes]
+    put_title(ws, T("Run"), T("how this workbook was made"))
+    items = [(T("scenarios"), run.scenarios), (T("seed"), run.seed), (T("mode"), run.mode),
+             (T("assumption set"), run.model.aset.name),
+             (T("assumption set hash"), run.model.aset.content_hash()),
+             (T("horizon"), f"{int(run.model.years[0])}-{int(run.model.years[-1])}")]
+    items += [(T_known(k), round(v, 3) if isinstance(v, float) else v)
+              for k, v in run.timing.items()]
+    items += [(T("note"), n) for n in run.notes]
     for i, (k, v) in enumerate(items):
         put(ws, 4 + i, 1, k, font=styles.BOLD)
         put(ws, 4 + i, 2, v)

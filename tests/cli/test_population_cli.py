@@ -100,3 +100,25 @@ def test_user_mistakes(args, code, message, tmp_path, monkeypatch):
     assert message in result.output
     assert "Traceback" not in result.output
     assert not list(tmp_path.iterdir())
+
+
+def test_khmer_headline_and_contents(tmp_path):
+    """``--lang km``: the console's titles and headline table and the workbook's Contents
+    sheet in Khmer; the tables' own column names stay as the data has them."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
+    from khmer_check import KHMER, english_words
+
+    out = tmp_path / "frame_km.xlsx"
+    result = _run("--to", "2026", "--out", str(out), "--lang", "km", "--quiet")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    titles = [ln for ln in lines if ln and not ln.startswith(" ")]
+    assert titles and all(KHMER.search(t) for t in titles), titles
+    head = lines[lines.index(titles[1]) + 1]  # the headline table's header row
+    assert KHMER.search(head) and not english_words(head), head
+    contents = openpyxl.load_workbook(out)["Contents"]
+    texts = [c.value for row in contents.iter_rows(max_row=4) for c in row
+             if isinstance(c.value, str)]
+    assert texts and all(KHMER.search(t) for t in texts), texts

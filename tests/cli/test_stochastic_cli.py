@@ -102,3 +102,24 @@ def test_local_cluster_gives_the_in_process_results():
     pd.testing.assert_frame_equal(here.depletion, there.depletion, check_exact=True)
     for name, arr in here.results.yearly.items():
         assert np.array_equal(arr, there.results.yearly[name], equal_nan=True)
+
+
+def test_khmer_workbook_and_headline(tmp_path):
+    """``--lang km``: the workbook's titles and headers and the console headline in Khmer
+    (generator parameter paths and their sources are the data's)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
+    from khmer_check import KHMER, english_words, untranslated
+
+    out = tmp_path / "s_km.xlsx"
+    res = CliRunner().invoke(main, ["stochastic", "--scenarios", "6", "--seed", "3",
+                                    "--batch-size", "3", "--out", str(out), "--lang", "km",
+                                    "--quiet"])
+    assert res.exit_code == 0, res.output
+    heads = [ln.strip().split("  ")[0] for ln in res.output.splitlines() if ln.strip()]
+    assert all(KHMER.search(h) for h in heads), heads
+    assert not english_words(res.output.splitlines()[2])
+    wb = load_workbook(out)
+    assert not untranslated(wb), untranslated(wb)[:10]

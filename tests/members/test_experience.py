@@ -534,3 +534,26 @@ def test_cli_experience_writes_workbook_and_table(tmp_path):
     bad = CliRunner().invoke(main, ["experience", str(tmp_path / "none.csv"), "--decrement",
                                     "death"])
     assert bad.exit_code == 1 and "file not found" in bad.output
+
+
+def test_cli_experience_in_khmer(tmp_path):
+    """``--lang km``: every sheet title and header of the study's workbook and the console
+    summary in Khmer (the data's names, e.g. the member file, stay as they are)."""
+    import sys
+    from pathlib import Path
+
+    import openpyxl
+
+    from actuary.members.synth import synthesize, write_synthetic
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
+    from khmer_check import KHMER, untranslated
+
+    members_file, _, _ = write_synthetic(synthesize(2000, 8), tmp_path / "s_synthetic.csv")
+    out = tmp_path / "exp_km.xlsx"
+    res = CliRunner().invoke(main, ["experience", str(members_file), "--decrement", "death",
+                                    "--out", str(out), "--lang", "km", "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert all(KHMER.search(ln) for ln in res.output.splitlines() if ln.strip())
+    book = openpyxl.load_workbook(out)
+    assert not untranslated(book), untranslated(book)[:10]

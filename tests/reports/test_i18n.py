@@ -84,8 +84,9 @@ def test_every_entry_has_both_languages_with_the_same_placeholders():
     for english, khmer in labels().items():
         assert isinstance(khmer, str) and khmer.strip(), english
         assert _fields(english) == _fields(khmer), english
-        # Khmer, or a text that is the same in both (a symbol, an acronym, a code path)
-        assert KHMER.search(khmer) or khmer == english, english
+        # Khmer, or a text that is the same in both (a symbol, a code path) or an acronym
+        assert KHMER.search(khmer) or khmer == english or not re.search("[a-z]{4}", khmer), \
+            english
 
 
 def test_the_labels_of_lower_layers_and_every_definition_are_translated():
@@ -246,6 +247,10 @@ def test_valuate_lang_km_prints_khmer_key_messages_and_headline(tmp_path):
     # the same figures, in Khmer digits
     assert [number(x, "km") for x in re.findall(r"\d[\d,.]*%", english)] == \
         re.findall(r"[០-៩][០-៩,.]*%", khmer)
-    bad = CliRunner().invoke(valuate_cmd.valuate, ["--lang", "fr", "--out",
-                                                   str(tmp_path / "x.xlsx")])
+    from actuary.cli.main import main
+
+    # through the group, as a user calls it (invoking the subcommand alone would cache
+    # its help option without the group's -h, and a later test of -h would fail)
+    bad = CliRunner().invoke(main, ["valuate", "--lang", "fr", "--out",
+                                    str(tmp_path / "x.xlsx")])
     assert bad.exit_code != 0 and "fr" in bad.output

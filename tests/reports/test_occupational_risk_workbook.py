@@ -111,3 +111,20 @@ def test_money_in_billions_usd_and_gdp_columns_and_constant_prices(result, tmp_p
 
 def get_letter(c: int) -> str:
     return openpyxl.utils.get_column_letter(c)
+
+
+def test_the_khmer_workbook_and_headline(result, tmp_path):
+    """``--lang km``: titles, headers and the console headline of the branch in Khmer
+    (the Method sheet's paragraphs are the code's docstrings, in English)."""
+    from khmer_check import KHMER, english_words, untranslated
+
+    from actuary.cli.occupational_risk_cmd import branch_headline
+    from actuary.reports.i18n import language
+
+    with language("km"):
+        path = write_occupational_risk_workbook(result, tmp_path / "km.xlsx")
+        text = branch_headline(result)
+    book = openpyxl.load_workbook(path)
+    assert not untranslated(book), untranslated(book)[:10]
+    rows = [ln.strip().split("  ")[0] for ln in text.splitlines()[3:] if ln.startswith("  ")]
+    assert rows and all(KHMER.search(r) and not english_words(r) for r in rows if r), rows

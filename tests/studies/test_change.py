@@ -257,3 +257,24 @@ def test_a_population_given_for_a_side_is_used(tmp_path, later_population):
         analyse_change(Side("cambodia-default"),
                        Side("cambodia-default", str(later_population)),
                        order_dependence=False)
+
+
+def test_the_khmer_change_workbook_has_khmer_labels(several):
+    """Titles, headers, indicator labels and group names in Khmer; the Steps sheet keeps
+    change.csv's column names as its headers (in both languages)."""
+    import sys
+
+    from actuary.reports.change import build_change_workbook
+    from actuary.reports.i18n import language
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
+    from khmer_check import KHMER, untranslated
+
+    _prev, result = several
+    with language("km"):
+        book = build_change_workbook(result)
+    bad = [b for b in untranslated(book) if b[0] != "Steps" or b[1] == "A1"]
+    assert not bad, bad
+    change = book["Change"]
+    labels = [change.cell(r, 1).value for r in range(6, 6 + 11)]
+    assert all(KHMER.search(str(v)) for v in labels if v), labels
