@@ -105,7 +105,7 @@ def check(members, pensioners, controls, report, basis, as_of, population, reser
             say(f"writing {path} and {path.with_suffix('.yaml')}")
         say(f"writing {report}")
         write_datacheck_workbook(result, report, reconciliation=recon,
-                                 population_path=population, command=_command())
+                                 population_path=population, command=_command(), progress=say)
     rejected = sum(f.rows_rejected for f in result.files)
     if as_json:
         echo_json({"files": [{"kind": f.kind, "path": f.path, "rows_in": f.rows_in,

@@ -151,18 +151,22 @@ def labour_text(frame) -> str:
     return "\n".join(lines)
 
 
-def write_result(frame, out: Path) -> None:
-    """Write every table: ``.csv`` one long tidy table, ``.xlsx`` one sheet per table."""
+def write_result(frame, out: Path, progress=None) -> None:
+    """Write every table: ``.csv`` one long tidy table, ``.xlsx`` one sheet per table
+    (``progress`` is shown the rows written, with the time left)."""
+    from actuary.io.progress import waiting
+
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        data = frame.long()
-        with atomic_path(out) as tmp:
-            spreadsheet_safe(data).to_csv(tmp, index=False, lineterminator="\n",
-                                          float_format="%.12g")
+        with waiting(progress, f"writing {out}"):
+            data = frame.long()
+            with atomic_path(out) as tmp:
+                spreadsheet_safe(data).to_csv(tmp, index=False, lineterminator="\n",
+                                              float_format="%.12g")
     elif suffix == ".xlsx":
         tables = frame.tables()
         with atomic_path(out) as tmp:
-            _write_workbook(tables, tmp)
+            _write_workbook(tables, tmp, progress, f"writing {out}")
     else:  # checked before the run; kept for direct callers
         raise click.BadParameter("expected a file ending in .csv or .xlsx", param_hint="--out")
 
@@ -179,7 +183,8 @@ def _cell(v: object) -> object:
 PRINTED_ROWS = 60  # rows of each table a printout holds (the file holds them all)
 
 
-def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
+def _write_workbook(tables: dict[str, pd.DataFrame], path: Path, progress=None,
+                    label: str = "writing the workbook") -> None:
     """A Contents sheet (what each table holds, a chart of the population and the labour
     force), then one sheet per table, header in row 1, frozen (openpyxl's streaming
     mode: several times faster than cell-by-cell writing for the by-age tables).
@@ -190,6 +195,8 @@ def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+
+    from actuary.io.progress import track
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -225,7 +232,9 @@ def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
     for name, tab in tables.items():
         contents.append([name[:31], len(tab), ", ".join(map(str, tab.columns))])
     chart_row = 5 + len(tables)
-    for name, tab in tables.items():
+    # a bar over the rows (the by-age tables are most of them), with the time left
+    for name, tab in track(progress, list(tables.items()), label, lambda item: item[0],
+                           size=lambda item: len(item[1]) + 1):
         ws = wb.create_sheet(title=name[:31])
         fit_streaming_sheet(ws)
         ws.freeze_panes = "A2"
@@ -338,8 +347,7 @@ def population(basis: str | None, to_year: int, out: Path | None, lang: str, as_
     say(f"projecting the population, labour force and economy to {to_year}")
     frame = build_frame(aset, to_year)
     if out is not None:
-        say(f"writing {out}")
-        write_result(frame, out)
+        write_result(frame, out, say)
     if as_json:
         echo_json(frame_json(frame, aset, to_year, out))
         return

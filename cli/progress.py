@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import click
 
@@ -41,20 +41,34 @@ class TerminalProgress:
         if not self.quiet:
             click.echo(f"{self._stamp()} {message}", file=self.stream)
 
-    def track(self, items: Sequence[T], label: str, describe: Callable[[T], str] = str
+    def track(self, items: Iterable[T], label: str, describe: Callable[[T], str] = str, *,
+              size: Callable[[T], float] | None = None, total: float | None = None
               ) -> Iterator[T]:
         """Iterate over ``items`` with a bar and the estimated time left (one line per item
-        off a terminal)."""
+        off a terminal). With ``size`` (each item's share of the work) the bar and the time
+        left follow the work done; ``total`` is the sum of the sizes (default: summed over
+        ``items``, which must then be a sequence)."""
         if not self._live:
             for item in items:
                 self(f"  {label}: {describe(item)}")
                 yield item
             return
-        with click.progressbar(items, label=f"{self._stamp()} {label}", file=self.stream,
-                               show_eta=True, show_pos=True,
-                               item_show_func=lambda it: describe(it) if it is not None else "",
-                               ) as bar:
-            yield from bar
+        if size is None and total is None:
+            with click.progressbar(items, label=f"{self._stamp()} {label}", file=self.stream,
+                                   show_eta=True, show_pos=True,
+                                   item_show_func=lambda it: describe(it) if it is not None
+                                   else "") as bar:
+                yield from bar
+            return
+        weigh = size or (lambda _item: 1)
+        if total is None:
+            total = sum(weigh(item) for item in items)
+        # whole units: click's bar counts in integers (rows, cells)
+        with click.progressbar(length=max(1, round(total)), label=f"{self._stamp()} {label}",
+                               file=self.stream, show_eta=True, show_percent=True) as bar:
+            for item in items:
+                yield item
+                bar.update(round(weigh(item)), current_item=None)
 
     @contextmanager
     def waiting(self, message: str) -> Iterator[None]:

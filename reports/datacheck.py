@@ -33,6 +33,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from actuary.io.fileio import atomic_path, save_xlsx
+from actuary.io.progress import Progress, track
 
 from . import styles
 from .i18n import N_, T, T_known, date_text, num
@@ -95,14 +96,22 @@ class SheetWriter:
     def header(self, names: Sequence[str]) -> None:
         self.row(names, font=styles.HEADER, fill=styles.HEADER_FILL)
 
-    def table(self, frame: pd.DataFrame, columns: Sequence[tuple[str, str, str | None]]) -> None:
-        """Header and rows: ``columns`` = (frame column, header, number format)."""
+    def table(self, frame: pd.DataFrame, columns: Sequence[tuple[str, str, str | None]],
+              progress: Progress | None = None, label: str = "") -> None:
+        """Header and rows: ``columns`` = (frame column, header, number format).
+        ``progress`` is shown the rows written (a bar with the time left), ``label``
+        naming them."""
         self.header([h for _, h, _ in columns])
         fmts = [f for _, _, f in columns]
         data = [frame[c].tolist() if c in frame.columns else [None] * len(frame)
                 for c, _, _ in columns]
-        for i in range(len(frame)):
-            self.row([d[i] for d in data], fmts)
+        n = len(frame)
+        step = max(1_000, -(-n // 10))  # at most 10 steps: 10 lines off a terminal
+        for i0 in track(progress, range(0, n, step), label,
+                        lambda i: f"rows {i + 1:,}-{min(i + step, n):,} of {n:,}",
+                        size=lambda i: min(step, n - i), total=n):
+            for i in range(i0, min(i0 + step, n)):
+                self.row([d[i] for d in data], fmts)
 
     def pairs(self, items: Iterable[tuple[str, Any]], fmt: dict[str, str] | None = None) -> None:
         """Label / value rows (label bold, value wrapped)."""
@@ -169,8 +178,9 @@ def _statement(result: Any) -> list[tuple[str, str]]:
 def write_datacheck_workbook(result: Any, path: str | Path, *,
                              reconciliation: pd.DataFrame | None = None,
                              population_path: str | None = None,
-                             command: str = "") -> Path:
-    """Write the data-check report of ``result`` (:class:`actuary.members.datacheck.CheckResult`)."""
+                             command: str = "", progress: Progress | None = None) -> Path:
+    """Write the data-check report of ``result`` (:class:`actuary.members.datacheck.CheckResult`);
+    ``progress`` is shown the problem rows written (the long part of a large file)."""
     from actuary.members.datacheck import REASONS
     from actuary.members.files import MEMBER_COLUMNS, PENSIONER_COLUMNS
 
@@ -225,7 +235,7 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
                      ("description", T("What is wrong"), None), ("rule", T("Expected"), None)])
     _reasons_chart(r.ws, header_row, len(counts))
 
-    _problem_sheets(book, result.problems, syn)
+    _problem_sheets(book, result.problems, syn, progress)
 
     t = SheetWriter(book, "Totals", (20, 60, 20, 20, 14))
     t.title(T("Totals over the rows read and used"), T("The share removed is the effect of the "
@@ -273,7 +283,8 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
     return _save(book, path)
 
 
-def _problem_sheets(book: Workbook, problems: pd.DataFrame, syn: bool) -> None:
+def _problem_sheets(book: Workbook, problems: pd.DataFrame, syn: bool,
+                    progress: Progress | None = None) -> None:
     parts = max(1, -(-len(problems) // EXCEL_ROWS))
     for k in range(parts):
         name = "Problems" if k == 0 else f"Problems {k + 1}"
@@ -283,7 +294,8 @@ def _problem_sheets(book: Workbook, problems: pd.DataFrame, syn: bool) -> None:
                  + (T(" (part {k} of {n})", k=k + 1, n=parts) if parts > 1 else ""),
                  T("Rejected rows are not used; flagged rows are used as they are; changed rows "
                  "are used with the change described. Values are shown as read."), syn)
-        sh.table(chunk, [(key, T(header), fmt) for key, header, fmt in _PROBLEM_COLUMNS])
+        sh.table(chunk, [(key, T(header), fmt) for key, header, fmt in _PROBLEM_COLUMNS],
+                 progress, f"writing {name}")
         if problems.empty:
             sh.row([T("no problem found")])
 

@@ -11,7 +11,7 @@ callable gets one message per step. The core never draws anything itself.
 from __future__ import annotations
 
 from contextlib import contextmanager, nullcontext
-from typing import Any, Callable, ContextManager, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, ContextManager, Iterable, Iterator, TypeVar
 
 __all__ = ["Progress", "track", "waiting"]
 
@@ -21,19 +21,27 @@ T = TypeVar("T")
 Progress = Callable[[str], None]
 
 
-def track(progress: Progress | None, items: Sequence[T], label: str,
-          describe: Callable[[T], str] = str) -> Iterator[T]:
+def track(progress: Progress | None, items: Iterable[T], label: str,
+          describe: Callable[[T], str] = str, *, size: Callable[[T], float] | None = None,
+          total: float | None = None) -> Iterator[T]:
     """Iterate over ``items``, telling ``progress`` of each one.
 
     With a reporter that has a ``track`` method (a bar with the time left), that method
     draws it; with a plain callable, one message ``"  <label>: <item>"`` per item.
+    Steps of unequal work (chunks of rows, tables of different lengths) give ``size``:
+    each item's share of the work (rows, say), so that the time left is estimated from
+    the work done, not from the count of items; ``total`` is the sum of the sizes, needed
+    when ``items`` has no length (a generator of chunks).
     """
     if progress is None:
         yield from items
         return
     bar = getattr(progress, "track", None)
     if bar is not None:
-        yield from bar(items, label, describe)
+        if size is None and total is None:
+            yield from bar(items, label, describe)
+        else:
+            yield from bar(items, label, describe, size=size, total=total)
         return
     for item in items:
         progress(f"  {label}: {describe(item)}")

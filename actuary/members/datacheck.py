@@ -178,14 +178,14 @@ def check_files(
     msource = open_table(members, "members", **kw)
     psource = open_table(pensioners, "pensioners", **kw) if pensioners is not None else None
     say(f"checking {msource.path}")
-    mused, mprob, msum, mtot = check_members(msource, settings)
+    mused, mprob, msum, mtot = check_members(msource, settings, progress)
     files, problems = [msum], [mprob]
     pused, ptot = None, None
     if psource is not None:
         say(f"checking {psource.path}")
         # every member id read (used or not) counts as known for the survivor links
         member_ids = set(mused["member_id"]) | set(mprob["id"])
-        pused, pprob, psum, ptot = check_pensioners(psource, settings, member_ids)
+        pused, pprob, psum, ptot = check_pensioners(psource, settings, member_ids, progress)
         files.append(psum)
         problems.append(pprob)
     # averages far from what the rules give (a unit mistake?): refused unless accepted

@@ -5,6 +5,8 @@ listed in :mod:`actuary.members.datacheck`), and the file's counts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -15,12 +17,14 @@ from actuary.engine.plausibility import (
     wage_finding,
     weighted_median,
 )
+from actuary.io.progress import Progress, track
 from actuary.members.checkrules import CheckSettings
 from actuary.members.files import (
     BENEFIT_TYPES,
     MEMBER_COLUMNS,
     MEMBER_STATUSES,
     PENSIONER_COLUMNS,
+    Chunk,
     TableSource,
     completed_years,
     month_index,
@@ -175,9 +179,17 @@ def _file_summary(source: TableSource) -> FileSummary:
                        columns=source.columns, ignored=source.ignored)
 
 
-def check_members(source: TableSource, settings: CheckSettings
+def tracked_chunks(source: TableSource, progress: Progress | None) -> Iterator[Chunk]:
+    """``source``'s chunks, with a bar over its rows (and the time left) on ``progress``."""
+    return track(progress, source.chunks(), f"checking {Path(source.path).name}",
+                 lambda c: f"rows {c.first_row:,}-{c.first_row + len(c.frame) - 1:,}",
+                 size=lambda c: len(c.frame), total=source.row_count())
+
+
+def check_members(source: TableSource, settings: CheckSettings,
+                  progress: Progress | None = None
                   ) -> tuple[pd.DataFrame, pd.DataFrame, FileSummary, dict[str, float]]:
-    """Check every row of a member file.
+    """Check every row of a member file (``progress`` is shown the rows checked).
 
     Returns
     -------
@@ -190,7 +202,7 @@ def check_members(source: TableSource, settings: CheckSettings
     wages = []  # the actives' wages as read (for the plausibility of their units)
     totals = dict.fromkeys(("members", "active_members", "inactive_members", "active_women",
                             "active_wage_mass", "credited_months"), 0.0)
-    for chunk in source.chunks():
+    for chunk in tracked_chunks(source, progress):
         f = chunk.frame
         rows = np.asarray(chunk.rows, dtype=np.int64)
         typed, bad, changed = _check_member_chunk(f, rows, settings, P)
@@ -313,13 +325,13 @@ def _check_pensioner_chunk(f: pd.DataFrame, rows: np.ndarray, s: CheckSettings, 
 
 
 def check_pensioners(source: TableSource, settings: CheckSettings,
-                     member_ids: set[str] | None = None
+                     member_ids: set[str] | None = None, progress: Progress | None = None
                      ) -> tuple[pd.DataFrame, pd.DataFrame, FileSummary, dict[str, float]]:
     """Check every row of a pensioner file (see :func:`check_members`)."""
     P = _Problems("pensioners")
     typed_parts, bad_parts, synthetic = [], [], True
     totals = {"pensioners": 0.0, "pension_mass": 0.0}
-    for chunk in source.chunks():
+    for chunk in tracked_chunks(source, progress):
         f = chunk.frame
         rows = np.asarray(chunk.rows, dtype=np.int64)
         typed, bad = _check_pensioner_chunk(f, rows, settings, P, member_ids)

@@ -228,6 +228,29 @@ class TableSource:
                 yield Chunk(frame.reset_index(drop=True), first)
                 first += len(frame)
 
+    def row_count(self) -> int | None:
+        """Rows after the header, for a progress bar: line breaks of a CSV (a row holding
+        a quoted line break counts twice: an estimate), a Parquet file's metadata, an
+        XLSX sheet's recorded dimensions; None when unknown."""
+        try:
+            if self.format == "csv":
+                breaks, last = 0, b"\n"
+                with open(self.path, "rb") as fh:
+                    while block := fh.read(1 << 20):
+                        breaks += block.count(b"\n")
+                        last = block[-1:]
+                lines = breaks + (last != b"\n")  # a last line without a break
+                return max(0, lines - 1)
+            if self.format == "parquet":
+                return int(_parquet().ParquetFile(self.path).metadata.num_rows)
+            book, sheet = _open_xlsx(self.path)
+            try:
+                return None if sheet.max_row is None else max(0, sheet.max_row - 1)
+            finally:
+                book.close()
+        except (OSError, ValueError, DataError):  # only a bar's length: never an error
+            return None
+
     # -- readers ---------------------------------------------------------------------
     def _csv_chunks(self) -> Iterator[pd.DataFrame]:
         try:

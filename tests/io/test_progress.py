@@ -60,3 +60,29 @@ def test_quiet_says_nothing():
         pass
     rep("message")
     assert out.getvalue() == ""
+
+
+def test_a_weighted_bar_follows_the_work_not_the_items():
+    """Chunks of unequal size (rows): the bar's length is the total work and it ends at
+    100%; a generator needs the total given."""
+    out = _Tty()
+    rep = TerminalProgress(stream=out)
+    chunks = (n for n in (300, 100))  # no length
+    assert list(track(rep, chunks, "rows", size=lambda n: n, total=400)) == [300, 100]
+    text = out.getvalue()
+    assert "rows" in text and "75%" in text and "100%" in text
+    # off a terminal: one line per item, as the unweighted track
+    plain = io.StringIO()
+    lines = TerminalProgress(stream=plain)
+    assert list(track(lines, [3, 1], "rows", lambda n: f"{n} rows", size=lambda n: n)) == [3, 1]
+    assert [t.split("] ", 1)[1] for t in plain.getvalue().splitlines()] == \
+        ["  rows: 3 rows", "  rows: 1 rows"]
+    # a plain callable and None ignore the weights
+    said: list[str] = []
+    assert list(track(said.append, [2], "x", size=lambda n: n, total=2)) == [2]
+    assert said == ["  x: 2"]
+    assert list(track(None, iter([5]), "x", size=lambda n: n)) == [5]
+    quiet = _Tty()
+    assert list(track(TerminalProgress(quiet=True, stream=quiet), [1], "x",
+                      size=lambda n: n)) == [1]
+    assert quiet.getvalue() == ""
