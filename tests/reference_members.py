@@ -14,7 +14,8 @@ import numpy as np
 
 from actuary.engine import member_kernel as mk
 from actuary.engine.records import rules_record
-from actuary.members.closed_group import discount_factors, kernel_inputs, start_slots
+from actuary.members.closed_group import (contributions_paid, discount_factors, kernel_inputs,
+                                          start_slots)
 
 
 def _up(v: np.ndarray, k: int) -> np.ndarray:
@@ -130,10 +131,15 @@ def value_members_reference(basis, members, discount=None):
     hi = np.minimum(lo + 1, K - 1)
     lo = np.minimum(lo, K - 1)
     rows = np.arange(M)
-    st = {k: np.zeros((M, K)) for k in ("A", "AW", "AR", "AP", "I", "IR", "IP")}
+    # (AC, IC: contributions paid; AQ, IQ: their part paid by the valuation date)
+    st = {k: np.zeros((M, K)) for k in ("A", "AW", "AR", "AP", "I", "IR", "IP", "AC", "IC",
+                                        "AQ", "IQ")}
     act = (status == mk.MEMBER_ACTIVE).astype(float)
     ina = (status == mk.MEMBER_INACTIVE).astype(float)
+    paid0 = contributions_paid(b, members)
     for slot, share in ((lo, 1.0 - f), (hi, f)):
+        for key, who in (("AC", act), ("AQ", act), ("IC", ina), ("IQ", ina)):
+            np.add.at(st[key], (rows, slot), share * who * paid0)
         np.add.at(st["A"], (rows, slot), share * act)
         np.add.at(st["AW"], (rows, slot), share * act * members.wage)
         np.add.at(st["AR"], (rows, slot), share * act * members.career)
@@ -181,6 +187,9 @@ def value_members_reference(basis, members, discount=None):
         col = lambda v: v[:, None]  # noqa: E731
 
         A, AW, AR, AP, I, IR, IP = (st[k] for k in ("A", "AW", "AR", "AP", "I", "IR", "IP"))
+        AC, IC, AQ, IQ = (st[k] for k in ("AC", "IC", "AQ", "IQ"))
+        kch = col(hh * rate * yearly[t, mk.Y_PAID] * dens)  # paid a year per KHR of wage
+        iv1 = 1.0 + yearly[t, mk.Y_REFUND_INTEREST]
         w = np.divide(AW, A, out=np.zeros_like(AW), where=A > 0.0)
         w = np.maximum(w, floor)
         if ceiling > 0.0:
@@ -216,16 +225,19 @@ def value_members_reference(basis, members, discount=None):
         inv_pp = np.where(A > 0, inv_slot * q_all * p_invp, 0.0).sum(1)
         to_leave = col(qw) - inv_slot * col(q_cov) + (1 - inv_slot) * col(qi)
         ln, lr, lrp = to_leave * A, to_leave * half, to_leave * AP
+        # contributions paid: leavers half the part of the year, stayers all of it
+        lc, lcq = to_leave * (AC + 0.5 * kch * cwm), to_leave * AQ
+        sc, scq = col(p_stay) * (AC + kch * cwm), col(p_stay) * AQ
 
         # retirement at the year end: awards by slot, the shares with n and n + 1 years
-        award = np.zeros((M, 5))
+        award = np.zeros((M, 7))
         zero_a = np.zeros(M, np.int64)
-        for cnt, base, base_p, a_up, f_up in ((ln, lr, lrp, a_l, col(f_l)),
-                                              (col(p_stay) * A,
-                                               col(p_stay) * (AR + col(credit) * cwm),
-                                               col(p_stay) * AP, a_s, col(f_s)),
-                                              (col(1.0 - qd) * I, col(1.0 - qd) * IR,
-                                               col(1.0 - qd) * IP, zero_a, np.zeros((M, 1)))):
+        for cnt, base, base_p, a_up, f_up, pc, pcq in (
+                (ln, lr, lrp, a_l, col(f_l), lc, lcq),
+                (col(p_stay) * A, col(p_stay) * (AR + col(credit) * cwm), col(p_stay) * AP, a_s,
+                 col(f_s), sc, scq),
+                (col(1.0 - qd) * I, col(1.0 - qd) * IR, col(1.0 - qd) * IP, zero_a,
+                 np.zeros((M, 1)), col(1.0 - qd) * IC, col(1.0 - qd) * IQ)):
             for k, share in ((0, 1.0 - f_up), (1, f_up)):
                 if np.all(share <= 0.0):
                     continue
@@ -236,6 +248,8 @@ def value_members_reference(basis, members, discount=None):
                 award[:, 2] += np.where(ok, np.maximum(acc * rpn, minp * cn), 0.0).sum(1)
                 award[:, 3] += np.where(ok, 0.0, rn).sum(1)
                 award[:, 4] += np.where(ok, 0.0, rpn).sum(1)
+                award[:, 5] += np.where(ok, 0.0, share * pc).sum(1)
+                award[:, 6] += np.where(ok, 0.0, share * pcq).sum(1)
         award[~retire] = 0.0
 
         # the year's money
@@ -247,9 +261,9 @@ def value_members_reference(basis, members, discount=None):
         lump_k = going * vm * sa[s, x, mk.S_ANY_SURVIVOR] * r.lump_sum_months / 12.0
         pv["survivor_lump_sum"] += lump_k * lump
         adl += lump_k * lump_p
-        below = going * vm * r.refund_share * rate
-        pv["refund"] += below * award[:, 3]
-        adl += below * award[:, 4]
+        below = going * vm * r.refund_share  # of the contributions paid
+        pv["refund"] += below * award[:, 5]
+        adl += below * award[:, 6]
         pv["invalidity"] += going * vm * (1.0 - 0.5 * hh) * inv_p  # from the invalidity
         adl += going * vm * (1.0 - 0.5 * hh) * inv_pp
         # old-age pensions awarded on the birthday: the rest of the year, then indexed
@@ -273,6 +287,10 @@ def value_members_reference(basis, members, discount=None):
             "AR": (_shift(col(gr) * (AR + col(credit) * cwm), a_s, f_s)
                    + col(p_back * rv1) * IR),
             "AP": _shift(col(gr) * AP, a_s, f_s) + col(p_back * rv1) * IP,
+            "IC": _shift(iv1 * lc, a_l, f_l) + col(p_rest * iv1) * IC,
+            "IQ": _shift(iv1 * lcq, a_l, f_l) + col(p_rest * iv1) * IQ,
+            "AC": _shift(iv1 * sc, a_s, f_s) + col(p_back * iv1) * IC,
+            "AQ": _shift(iv1 * scq, a_s, f_s) + col(p_back * iv1) * IQ,
         }
         alive = (nxt["A"] + nxt["I"]).sum(1)
         for k, v in nxt.items():

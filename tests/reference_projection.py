@@ -177,6 +177,7 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
 
     an, aw, ar = st.active_count.copy(), st.active_wage.copy(), st.active_career.copy()
     inn, inr = st.inactive_count.copy(), st.inactive_career.copy()
+    ac, ic = st.active_paid.copy(), st.inactive_paid.copy()  # contributions paid
     oan, oap = st.old_age_count.copy(), st.old_age_pension.copy()
     ivn, ivp = st.invalidity_count.copy(), st.invalidity_pension.copy()
     spn, spp = st.spouse_count.copy(), st.spouse_pension.copy()
@@ -195,13 +196,17 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         masses[t, S.MASS_SPOUSE] = spp
         masses[t, S.MASS_ORPHAN] = orp
         masses[t, S.MASS_CAREER] = ar.sum(axis=2) + inr.sum(axis=2)
+        masses[t, S.MASS_PAID] = ac.sum(axis=2) + ic.sum(axis=2)
 
     last = ages == n_age - 1
     for t in range(T):
         snapshot(t)
         F = flows[t]
         ey = int(r.early_years[t])
-        below_factor = r.grant_months[t] / 12.0 if final else r.refund_share * r.contribution_rate[t]
+        # the grant (months of the last wage), or the refund of the contributions paid
+        below_factor = r.grant_months[t] / 12.0 if final else 0.0
+        refunded = 0.0 if final else r.refund_share
+        iv1 = 1 + r.refund_interest[t]
         rate, pay, dens = r.contribution_rate[t], r.contribution_factor[t], p.density[t]
         credit = dens * r.credit_factor[t]
         acc, minp, ix = r.accrual_rate[t], r.minimum_pension[t], p.indexation[t]
@@ -273,6 +278,11 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         F[:, S.FLOW_EXITS] += leave.sum(axis=(1, 2))
         stay = an - an * QD - an * QI - an * QW
         full_r = rpp + CR * cw
+        # contributions paid by a member at the year end (stayers) and at leaving
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cpp = np.where(an > 0, ac / an, 0.0)
+        kc = r.contribution_rate[t] * r.contribution_factor[t] * dens * H * cw
+        stay_c, leave_c = cpp + kc, cpp + 0.5 * kc
 
         # members who stay active, leave to inactive, or retire at the end of the year
         R = retire[None, :, None] * np.ones((n_sex, 1, 1))
@@ -290,6 +300,9 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
             new_in = _shift_age(_advance_keep(leave * nr, 0.5 * CR, keep0, keep1))
             new_ir = _shift_age(_advance_keep(leave * nr * leave_b * rv1, 0.5 * CR, keep0,
                                               keep1))
+            new_ac = _shift_age(_advance_keep(stay * nr * stay_c * iv1, CR, keep0, keep1))
+            new_ic = _shift_age(_advance_keep(leave * nr * leave_c * iv1, 0.5 * CR, keep0,
+                                              keep1))
         else:
             new_an = _shift_age(_move(stay * nr, a_s, f_s))
             new_aw = _shift_age(_move(stay * nr * w * g1 * p.salary_growth[..., None], a_s,
@@ -297,27 +310,30 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
             new_ar = _shift_age(_move(stay * nr * full_r * rv1, a_s, f_s))
             new_in = _shift_age(_move(leave * nr, a_l, f_l))
             new_ir = _shift_age(_move(leave * nr * leave_b * rv1, a_l, f_l))
+            new_ac = _shift_age(_move(stay * nr * stay_c * iv1, a_s, f_s))
+            new_ic = _shift_age(_move(leave * nr * leave_c * iv1, a_l, f_l))
 
         # retirements: each group keeps a share (1 - f) of its service slot and moves f to
         # the next one; the minimum pension applies to each part before parts are merged.
-        # Parts are (count, pension base, completed years, gross mean wage for the minimum).
+        # Parts are (count, pension base, completed years, gross mean wage for the minimum,
+        # contributions paid).
         up = np.minimum(serv + 1, n_serv)
         ret_parts = []
-        for cnt, base, f, a, fa in ((stay, stay_b, CR, a_s, f_s),
-                                    (leave, leave_b, 0.5 * CR, a_l, f_l)):
+        for cnt, base, f, a, fa, cb in ((stay, stay_b, CR, a_s, f_s, stay_c),
+                                        (leave, leave_b, 0.5 * CR, a_l, f_l, leave_c)):
             at = serv[None, None, :] + a[None, :, None]  # slots at the pension age
             fa = fa[None, :, None]
-            ret_parts.append(((1 - fa) * cnt * R, (1 - fa) * cnt * R * base, at, w))
-            ret_parts.append((fa * cnt * R, fa * cnt * R * base, at + 1, w))
+            for part, years in (((1 - fa) * cnt * R, at), (fa * cnt * R, at + 1)):
+                ret_parts.append((part, part * base, years, w, part * cb))
             if ey > 0:
-                ret_parts.append(((1 - f) * cnt * nr * (1 - keep0),
-                                  (1 - f) * cnt * nr * (1 - keep0) * base, serv, w))
-                ret_parts.append((f * cnt * nr * (1 - keep1), f * cnt * nr * (1 - keep1) * base, up,
-                                  w))
+                for part, years in (((1 - f) * cnt * nr * (1 - keep0), serv),
+                                    (f * cnt * nr * (1 - keep1), up)):
+                    ret_parts.append((part, part * base, years, w, part * cb))
 
         # ---- inactives ----
         with np.errstate(invalid="ignore", divide="ignore"):
             irpp = np.where(inn > 0, inr / inn, 0.0)
+            icpp = np.where(inn > 0, ic / inn, 0.0)
         ideaths = inn * QD
         F[:, S.FLOW_DEATHS_INACTIVE] += ideaths.sum(axis=(1, 2))
         idp = ideaths * acc * (irpp * serv if final else irpp)
@@ -339,16 +355,19 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         new_ar += _shift_age(back * irpp * rv1)
         new_in += _shift_age(rest)
         new_ir += _shift_age(rest * irpp * rv1)
+        new_ac += _shift_age(back * icpp * iv1)
+        new_ic += _shift_age(rest * icpp * iv1)
         retiring = alive * (R + nr * early)
         # inactives: the spread of the entrant wage of their sex and age (next year's)
-        ret_parts.append((retiring, retiring * irpp, serv, ew_next[..., None]))
+        ret_parts.append((retiring, retiring * irpp, serv, ew_next[..., None], retiring * icpp))
 
         oa_new = np.zeros((n_sex, n_age))
         oa_new_p = np.zeros((n_sex, n_age))
         ref_n = np.zeros((n_sex, n_age))
         ref_r = np.zeros((n_sex, n_age))
+        ref_c = np.zeros((n_sex, n_age))
         n_ret = np.zeros((n_sex, n_age))
-        for c_part, r_part, years, w_part in ret_parts:
+        for c_part, r_part, years, w_part, p_part in ret_parts:
             n_ret += c_part.sum(axis=2)
             ok = years >= r.old_age_min_slot
             amount = acc * r_part * years if final else acc * r_part
@@ -358,11 +377,12 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
             oa_new_p += np.where(ok, pens, 0).sum(axis=2)
             ref_n += np.where(ok, 0, c_part).sum(axis=2)
             ref_r += np.where(ok, 0, r_part).sum(axis=2)
+            ref_c += np.where(ok, 0, p_part).sum(axis=2)
         F[:, S.FLOW_RETIREMENTS] += n_ret.sum(axis=1)
         F[:, S.FLOW_NEW_OLD_AGE] += oa_new.sum(axis=1)
         F[:, S.FLOW_NEW_OLD_AGE_AMOUNT] += oa_new_p.sum(axis=1)
         F[:, S.FLOW_REFUNDS_PAID] += ref_n.sum(axis=1)
-        F[:, S.FLOW_REFUND] += below_factor * ref_r.sum(axis=1)
+        F[:, S.FLOW_REFUND] += below_factor * ref_r.sum(axis=1) + refunded * ref_c.sum(axis=1)
 
         # ---- pensioners ----
         grant_min = r.funeral_grant_minimum[t]
@@ -444,6 +464,7 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
                 new_aw[:, :, 0] += e * p.entrant_wage[t]
 
         an, aw, ar, inn, inr = new_an, new_aw, new_ar, new_in, new_ir
+        ac, ic = new_ac, new_ic
         oan, oap, ivn, ivp = new_oan, new_oap, new_ivn, new_ivp
         spn, spp, orn, orp = new_spn, new_spp, new_orn, new_orp
 

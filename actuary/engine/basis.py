@@ -117,6 +117,11 @@ class StartingState:
     whose rules test months paid (:attr:`Basis.paid_slots`) reads a ``"years"`` state
     as if every credited year were 12 months paid (exact for a state without credits
     and in whole years).
+
+    ``active_paid`` and ``inactive_paid`` (optional) are the contributions the members
+    have paid (KHR, nominal, at the rate of the months they were paid): refunds are
+    what was paid. ``None``: the first year's contribution rate times the career
+    earnings (for a state without a record of contributions).
     """
 
     active_count: np.ndarray
@@ -134,6 +139,8 @@ class StartingState:
     orphan_pension: np.ndarray
     reserve: float = 0.0
     service_unit: str = "years"
+    active_paid: np.ndarray | None = None
+    inactive_paid: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         member = (N_SEX, N_AGE, N_SERVICE)
@@ -142,7 +149,7 @@ class StartingState:
             raise ValueError(f"StartingState.service_unit is {self.service_unit!r}, "
                              "expected 'years' or 'paid'")
         for f in fields(self):
-            if f.name in ("reserve", "service_unit"):
+            if f.name in ("reserve", "service_unit") or getattr(self, f.name) is None:
                 continue
             arr = np.ascontiguousarray(getattr(self, f.name), dtype=np.float64)
             want = member if f.name.startswith(("active", "inactive")) else pension
@@ -164,7 +171,7 @@ class StartingState:
         kw: dict[str, Any] = {}
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.name == "service_unit":
+            if f.name == "service_unit" or v is None:
                 kw[f.name] = v
             elif f.name == "reserve":
                 kw[f.name] = v * people * money
@@ -267,7 +274,10 @@ class Basis:
     completed credited years with which a member below the pension age retires at the
     end of year t (0 = no retirement before the pension age); ``grant_months`` ``[T]``,
     months of the last wage paid as a grant to members retiring below the old-age
-    condition in year t (final-salary rule only; 0 = nothing).
+    condition in year t (final-salary rule only; 0 = nothing); ``refund_interest``
+    ``[T]``, interest credited at the end of year t on the contributions paid, which
+    members below the old-age condition get back (``rules.refund_share`` of them; 0 =
+    none, the default).
     """
 
     first_year: int
@@ -307,11 +317,17 @@ class Basis:
     full_service: bool = False
     early_retirement_years: np.ndarray | None = None
     grant_months: np.ndarray | None = None
+    refund_interest: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n_years = int(np.asarray(self.contribution_rate).shape[0])
         if n_years < 1:
             raise ValueError("a Basis needs at least one year")
+        interest = np.zeros(n_years) if self.refund_interest is None else self.refund_interest
+        interest = np.ascontiguousarray(interest, dtype=np.float64)
+        if interest.shape != (n_years,) or not np.all(np.isfinite(interest)):
+            raise ValueError("Basis.refund_interest needs one finite value a year")
+        object.__setattr__(self, "refund_interest", interest)
         early = np.zeros(n_years) if self.early_retirement_years is None \
             else np.asarray(self.early_retirement_years)
         grant = np.zeros(n_years) if self.grant_months is None else self.grant_months

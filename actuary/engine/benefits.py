@@ -10,8 +10,10 @@ from __future__ import annotations
 import numba
 
 from actuary.engine.state import (
+    FLOW_INVALIDITY,
     FLOW_NEW_ORPHANS,
     FLOW_NEW_SPOUSES,
+    FLOW_OLD_AGE,
     FLOW_ORPHAN,
     FLOW_ORPHANS_EXPIRED,
     FLOW_SPOUSE,
@@ -20,7 +22,7 @@ from actuary.engine.wages import pensions_with_minimum
 
 __all__ = ["NO_AWARDS", "add_survivors", "award_row", "award_split", "invalidity_accrual",
            "invalidity_floor_rate", "invalidity_mass", "invalidity_pension", "years_to_pension_age",
-           "pensions_of_year"]
+           "pensioners_year", "pensions_of_year"]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -125,17 +127,20 @@ def add_survivors(
                 or_p[s2, a2 + 1] += 0.5 * orphan_mass * (1.0 + ix)
 
 
-# (pensioners, pension mass, below the condition, their base, retired): nothing yet
-NO_AWARDS = (0.0, 0.0, 0.0, 0.0, 0.0)
+# (pensioners, pension mass, below the condition, their base, their contributions paid,
+# retired): nothing yet
+NO_AWARDS = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, spread, totals):
+def award_split(cnt, base, paid, n, f, whole, accrual, min_pension, min_years, final, spread,
+                totals):
     """Retirement of a group of ``cnt`` members in service slot ``n`` whose service
     advances by ``f``: a share ``f`` reaches ``n + 1`` years, and a share ``1 - f``
     keeps ``n`` years and retires too when ``whole``. ``base`` is the group's career
     earnings (KHR) or, under the final-salary rule (``final`` not None), its last-wage
-    mass (KHR per year), split in the same shares.
+    mass (KHR per year), split in the same shares, as ``paid``, the contributions the
+    group has paid (KHR: the base of a refund).
 
     With at least ``min_years`` (the old-age condition in service slots: completed
     credited years, or months paid / 6 where the slots count months paid) a member gets
@@ -144,11 +149,11 @@ def award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, 
     ``min_pension`` each (KHR per year), member by member through the group's wage
     spread ``spread = (mean, capped mean, floor, ceiling, sigma)``
     (:func:`actuary.engine.wages.pensions_with_minimum`); below, the base goes to the
-    refund or grant.
-    ``totals`` are running ``(pensioners, pension_mass, below, below_base, retired)``
-    (start from ``NO_AWARDS``); the updated totals are returned.
+    refund or grant (its contributions paid to the refund).
+    ``totals`` are running ``(pensioners, pension_mass, below, below_base, below_paid,
+    retired)`` (start from ``NO_AWARDS``); the updated totals are returned.
     """
-    pensioners, mass, below, below_base, retired = totals
+    pensioners, mass, below, below_base, below_paid, retired = totals
     if cnt <= 0.0:
         return totals
     mean, capped, w_floor, w_ceiling, sigma = spread
@@ -169,24 +174,26 @@ def award_split(cnt, base, n, f, whole, accrual, min_pension, min_years, final, 
         else:
             below += cn
             below_base += rn
-    return pensioners, mass, below, below_base, retired
+            below_paid += share * paid
+    return pensioners, mass, below, below_base, below_paid, retired
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def award_row(count, career, top, a, f, accrual, min_pension, min_years, final, wages):
+def award_row(count, career, paid, top, a, f, accrual, min_pension, min_years, final, wages):
     """Members of a row reaching the pension age, with service advanced by ``a + f``
     slots (``a`` whole slots and a share ``f`` one more): :func:`award_split` of every
-    service slot ``n < top`` (``count[n]`` members, ``career[n]`` their base, their wage
+    service slot ``n < top`` (``count[n]`` members, ``career[n]`` their base,
+    ``paid[n]`` their contributions paid, their wage
     spread ``(mean[n], capped[n], floor, ceiling, sigma)`` with ``wages = (mean, capped,
     floor, ceiling, sigma)``) from ``n + a``. Returns ``(pensioners, pension_mass,
-    refunded, refunded_base)``."""
+    refunded, refunded_base, refunded_paid)``."""
     mean, capped, w_floor, w_ceiling, sigma = wages
     totals = NO_AWARDS
     for n in range(top):
-        totals = award_split(count[n], career[n], n + a, f, True, accrual, min_pension,
+        totals = award_split(count[n], career[n], paid[n], n + a, f, True, accrual, min_pension,
                               min_years, final, (mean[n], capped[n], w_floor, w_ceiling, sigma),
                               totals)
-    return totals[0], totals[1], totals[2], totals[3]
+    return totals[0], totals[1], totals[2], totals[3], totals[4]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -202,3 +209,33 @@ def pensions_of_year(n_arr, p_arr, nx_n, nx_p, s, x, xn, q, ix, keep):
         nx_n[s, xn] += cnt - deaths
         nx_p[s, xn] += mass * (1.0 - q) * (1.0 + ix)
     return mass * (1.0 - 0.5 * q), deaths, mass * q
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def pensioners_year(ft, s, x, xn, q, q_disabled, ix, keep_orphans, now, nxt, funeral_share,
+                    funeral_minimum):
+    """The year of the pensioners of sex ``s`` and age ``x`` (``now``: old-age,
+    invalidity, spouse and orphan counts and pension masses; ``nxt`` the same of next
+    year, age ``xn``): pensions paid into ``ft``, the survivors moved on (orphans only if
+    ``keep_orphans``), funeral grants ``max(funeral_share x pension, funeral_minimum)`` a
+    death of an old-age or invalidity pensioner. Returns ``(deaths, funeral grants,
+    deaths leaving survivors' pensions, their pension mass)``."""
+    oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p = now
+    nx_oa_n, nx_oa_p, nx_iv_n, nx_iv_p, nx_sp_n, nx_sp_p, nx_or_n, nx_or_p = nxt
+    grants = 0.0
+    paid, d_oa, m_oa = pensions_of_year(oa_n, oa_p, nx_oa_n, nx_oa_p, s, x, xn, q, ix, True)
+    ft[s, FLOW_OLD_AGE] += paid
+    if d_oa > 0.0:
+        grants += max(funeral_share * m_oa, funeral_minimum * d_oa)
+    paid, d_iv, m_iv = pensions_of_year(iv_n, iv_p, nx_iv_n, nx_iv_p, s, x, xn, q_disabled, ix,
+                                        True)
+    ft[s, FLOW_INVALIDITY] += paid
+    if d_iv > 0.0:
+        grants += max(funeral_share * m_iv, funeral_minimum * d_iv)
+    paid, d_sp, _ = pensions_of_year(sp_n, sp_p, nx_sp_n, nx_sp_p, s, x, xn, q, ix, True)
+    ft[s, FLOW_SPOUSE] += paid
+    paid, d_or, _ = pensions_of_year(or_n, or_p, nx_or_n, nx_or_p, s, x, xn, q, ix, keep_orphans)
+    ft[s, FLOW_ORPHAN] += paid
+    if not keep_orphans:
+        ft[s, FLOW_ORPHANS_EXPIRED] += or_n[s, x] - d_or
+    return d_oa + d_iv + d_sp + d_or, grants, d_oa + d_iv, m_oa + m_iv

@@ -339,6 +339,7 @@ def build_basis(
         parent_child_gap=int(fam.parent_child_age_gap.value),
         early_retirement_years=early,
         grant_months=grant,
+        refund_interest=avg(p.refund_interest),
     )
 
 
@@ -356,6 +357,13 @@ class StartRules:
     ``paid_slots``: members are placed by months of contributions paid (the file's
     credited months, without the transitional credits), as
     :attr:`actuary.engine.basis.Basis.paid_slots` says for the scheme's rules.
+    ``past_rates``: the contribution rate in force on the first of each of the
+    ``PAST_MONTHS`` months before the valuation date (most recent first; the first
+    value of the scheme before its first date): a member's contributions paid are the
+    months paid times the career wage times their average rate (:meth:`paid_rate`;
+    the career wage is revalued, the wages of the past not being in the file: for the
+    NSSF, whose members have paid since October 2022, a few per cent of revaluation);
+    empty: none recorded (the engines take the first year's rate times the career).
     """
 
     wage_floor: float
@@ -364,6 +372,19 @@ class StartRules:
     months_for_extra: int
     wage_sigma: float = 0.0
     paid_slots: bool = False  # service slots by months paid (Basis.paid_slots)
+    past_rates: tuple[float, ...] = ()  # contribution rate of each month before the date
+
+    def paid_rate(self, months: float) -> float:
+        """Average contribution rate of the ``months`` months before the valuation date
+        (the rates of :attr:`past_rates`, most recent first; the earliest holds before
+        them; 0 without any)."""
+        m = int(round(months))
+        if m <= 0 or not self.past_rates:
+            return 0.0
+        r = self.past_rates
+        if m <= len(r):
+            return float(sum(r[:m])) / m
+        return (float(sum(r)) + (m - len(r)) * r[-1]) / m
 
 
 def start_rules(aset: AssumptionSet, idx: dict[str, np.ndarray] | None = None) -> StartRules:
@@ -380,7 +401,24 @@ def start_rules(aset: AssumptionSet, idx: dict[str, np.ndarray] | None = None) -
         extra_years=extra_years, months_for_extra=credits.min_months_paid if credits else 0,
         wage_sigma=float(aset.demographic.wage_dispersion.value),
         paid_slots=paid_slots(aset),
+        past_rates=_past_rates(p.contribution_rate, aset.valuation_date),
     )
+
+
+PAST_MONTHS = 600  # months of contribution rates kept before the valuation date
+
+
+def _past_rates(rate: Any, valuation_date: date) -> tuple[float, ...]:
+    """The rate in force on the first of each of the ``PAST_MONTHS`` months before
+    ``valuation_date`` (most recent first), the first value before the first date."""
+    first = rate.first_date
+    out = []
+    y, m = valuation_date.year, valuation_date.month
+    for _ in range(PAST_MONTHS):
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+        day = date(y, m, 1)
+        out.append(float(rate.value_at(day if day >= first else first)))
+    return tuple(out)
 
 
 def paid_slots(aset: AssumptionSet) -> bool:
@@ -416,7 +454,7 @@ def starting_state(population: StartingPopulation, rules: StartRules) -> Startin
     """
     extra = rules.extra_years
     key = (rules.wage_floor, rules.wage_ceiling, rules.months_for_extra, rules.wage_sigma,
-           rules.paid_slots,
+           rules.paid_slots, rules.past_rates,
            None if extra is None else tuple(float(extra(x)) for x in range(N_AGE)))
     for pop, k, state in _STATES:
         if pop is population and k == key:
@@ -427,7 +465,8 @@ def starting_state(population: StartingPopulation, rules: StartRules) -> Startin
                                     rules.wage_sigma)
     state = rows_as.to_state(rules.wage_floor, rules.wage_ceiling, extra_years=extra,
                              months_for_extra=rules.months_for_extra,
-                             paid_slots=rules.paid_slots)
+                             paid_slots=rules.paid_slots,
+                             paid_rate=rules.paid_rate if rules.past_rates else None)
     _STATES.insert(0, (population, key, state))
     del _STATES[4:]
     return state

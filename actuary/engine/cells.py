@@ -16,7 +16,9 @@ import math
 import numba
 
 from actuary.engine.state import (
+    FLOW_ENTRANTS,
     MASS_CAREER,
+    MASS_PAID,
     MASS_INVALIDITY,
     MASS_OLD_AGE,
     MASS_ORPHAN,
@@ -30,7 +32,7 @@ from actuary.engine.state import (
     STATUS_SPOUSE,
 )
 
-__all__ = ["qualifying_share", "slot_split", "snapshot", "snapshot_pensioners"]
+__all__ = ["add_entrants", "qualifying_share", "slot_split", "snapshot", "snapshot_pensioners"]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -60,25 +62,29 @@ def qualifying_share(n, a, f, min_slot):
 
 @numba.njit(cache=True, nogil=True)
 def snapshot(pt, mt, act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
-             oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
+             oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p, act_c, ina_c):
     """Counts and masses by sex and age of a state (``pt[status, s, x]``, ``mt[mass, s, x]``)."""
     for s in range(act_n.shape[0]):
         for x in range(act_n.shape[1]):
             na = 0.0
             wa = 0.0
             cr = 0.0
+            cp = 0.0
             for n in range(top_act[s, x]):
                 na += act_n[s, x, n]
                 wa += act_w[s, x, n]
                 cr += act_r[s, x, n]
+                cp += act_c[s, x, n]
             ni = 0.0
             for n in range(top_ina[s, x]):
                 ni += ina_n[s, x, n]
                 cr += ina_r[s, x, n]
+                cp += ina_c[s, x, n]
             pt[STATUS_ACTIVE, s, x] = na
             pt[STATUS_INACTIVE, s, x] = ni
             mt[MASS_WAGE, s, x] = wa
             mt[MASS_CAREER, s, x] = cr
+            mt[MASS_PAID, s, x] = cp
             snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
 
 
@@ -93,3 +99,30 @@ def snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, 
     mt[MASS_INVALIDITY, s, x] = iv_p[s, x]
     mt[MASS_SPOUSE, s, x] = sp_p[s, x]
     mt[MASS_ORPHAN, s, x] = or_p[s, x]
+
+
+@numba.njit(cache=True, nogil=True)
+def add_entrants(ft, act_n, act_w, top_act, target, distribution, wage):
+    """New entrants on 1 January of next year (state ``act_n``, ``act_w``, ``top_act`` of
+    that date), with no service, bringing the actives to ``target`` (none when negative
+    or already reached), spread by ``distribution`` ``[sex, age]`` at ``wage`` ``[sex,
+    age]`` (KHR per year); counted in ``ft[sex, FLOW_ENTRANTS]``."""
+    if target < 0.0:
+        return
+    have = 0.0
+    for s in range(act_n.shape[0]):
+        for x in range(act_n.shape[1]):
+            for n in range(top_act[s, x]):
+                have += act_n[s, x, n]
+    need = target - have
+    if need <= 0.0:
+        return
+    for s in range(act_n.shape[0]):
+        for x in range(act_n.shape[1]):
+            e = need * distribution[s, x]
+            if e > 0.0:
+                ft[s, FLOW_ENTRANTS] += e
+                act_n[s, x, 0] += e
+                act_w[s, x, 0] += e * wage[s, x]
+                if top_act[s, x] < 1:
+                    top_act[s, x] = 1

@@ -67,9 +67,14 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
 * Retirement at any age (``early_years[t] > 0``): members below the pension age whose
   credited service at the end of year t reaches ``early_years[t]`` retire then (actives,
   leavers of the year and inactives alike), with the same formula.
-* Below the old-age condition a member reaching retirement gets, under the final-salary
-  rule, a grant of ``grant_months[t]`` months of the last wage (none when 0) instead of
-  the refund ``refund_share x rate x career earnings``; both go to ``FLOW_REFUND``.
+* Below the old-age condition a member reaching retirement gets a refund of
+  ``refund_share`` of the contributions paid (``MASS_PAID``: what the member paid,
+  at the rate of the year it was paid, nominal, with ``refund_interest`` credited at
+  each year end; a decrement pays half a year's); under the final-salary rule a grant
+  of ``grant_months[t]`` months of the last wage instead; both go to ``FLOW_REFUND``.
+  Nobody is refunded before the pension age: an inactive member may come back and
+  qualify. Approximation: the refund is paid at the birthday without the interest of
+  the part of the year (``refund_interest`` x h/2 of it).
 * Pensions in payment are paid mid-year (a pensioner dying in the year is paid half a
   year on average); pensions awarded mid-year (invalidity, survivors) are paid half a
   year in the year of award (an invalidity in the year of the pension age, at ``h/2``,
@@ -94,10 +99,11 @@ from actuary.engine.benefits import (
     invalidity_floor_rate,
     invalidity_mass,
     invalidity_pension,
-    pensions_of_year,
+    pensioners_year,
     years_to_pension_age,
 )
-from actuary.engine.cells import qualifying_share, slot_split, snapshot, snapshot_pensioners
+from actuary.engine.cells import (add_entrants, qualifying_share, slot_split, snapshot,
+                                  snapshot_pensioners)
 from actuary.engine.memory import retain_freed_blocks
 from actuary.engine.slots import clear_slots, used_slots
 from actuary.engine.state import (
@@ -106,7 +112,6 @@ from actuary.engine.state import (
     FLOW_DEATHS_INACTIVE,
     FLOW_DEATHS_PENSIONER,
     FLOW_EARNINGS,
-    FLOW_ENTRANTS,
     FLOW_EXITS,
     FLOW_EXPOSURE,
     FLOW_FUNERAL,
@@ -116,16 +121,14 @@ from actuary.engine.state import (
     FLOW_NEW_OLD_AGE,
     FLOW_NEW_OLD_AGE_AMOUNT,
     FLOW_OLD_AGE,
-    FLOW_ORPHAN,
-    FLOW_ORPHANS_EXPIRED,
     FLOW_REENTRIES,
     FLOW_REFUND,
     FLOW_REFUNDS_PAID,
     FLOW_RETIREMENTS,
-    FLOW_SPOUSE,
     FLOW_SURVIVOR_LUMP,
     FLOW_WAGE_MASS,
     MASS_CAREER,
+    MASS_PAID,
     MASS_WAGE,
     N_FLOWS,
     N_MASS,
@@ -171,13 +174,14 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
      wage_ceiling, accrual_rate, minimum_pension, funeral_grant_minimum, early_years,
      grant_months, old_age_min_slot, invalidity_min_slot, survivor_min_slot, refund_share,
      survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
-     invalidity_minimum_rate, before_pension, inv_credit, cover, paid_slots_a_year) = rules
+     invalidity_minimum_rate, before_pension, inv_credit, cover, paid_slots_a_year,
+     refund_interest) = rules
     (density, revaluation, indexation, wage_growth, target_actives, entrant_distribution,
      entrant_wage, salary_growth, wage_sigma) = paths
     (mortality, disabled_mortality, invalidity, exit_rate, reentry, share_married,
      child_probability, children, spouse_age_gap, orphan_age_limit, parent_child_gap) = decrements
     (act_n0, act_w0, act_r0, ina_n0, ina_r0, oa_n0, oa_p0, iv_n0, iv_p0, sp_n0, sp_p0, or_n0,
-     or_p0) = start
+     or_p0, act_c0, ina_c0) = start
     n_years = contribution_rate.shape[0]
     n_sex, n_age, n_serv = act_n0.shape
     flows = np.zeros((n_years, n_sex, N_FLOWS))
@@ -185,11 +189,13 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
     masses = np.zeros((n_years + 1, N_MASS, n_sex, n_age))
 
     # Two buffers per member array; only the used service slots are visited and cleared.
-    act_n, act_w, act_r = act_n0.copy(), act_w0.copy(), act_r0.copy()
-    ina_n, ina_r = ina_n0.copy(), ina_r0.copy()
-    nx_act_n, nx_act_w, nx_act_r = (np.zeros_like(act_n0), np.zeros_like(act_n0),
+    # (the contributions paid, act_c and ina_c, are the base of refunds)
+    act_n, act_w, act_r, act_c = act_n0.copy(), act_w0.copy(), act_r0.copy(), act_c0.copy()
+    ina_n, ina_r, ina_c = ina_n0.copy(), ina_r0.copy(), ina_c0.copy()
+    nx_act_n, nx_act_w, nx_act_r, nx_act_c = (np.zeros_like(act_n0), np.zeros_like(act_n0),
+                                              np.zeros_like(act_n0), np.zeros_like(act_n0))
+    nx_ina_n, nx_ina_r, nx_ina_c = (np.zeros_like(act_n0), np.zeros_like(act_n0),
                                     np.zeros_like(act_n0))
-    nx_ina_n, nx_ina_r = np.zeros_like(act_n0), np.zeros_like(act_n0)
     top_act = used_slots(act_n)
     top_ina = used_slots(ina_n)
     nx_top_act = np.zeros_like(top_act)
@@ -200,6 +206,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
     leave_rs = np.empty((n_sex, n_serv))
     stay_ns = np.empty((n_sex, n_serv))
     stay_rs = np.empty((n_sex, n_serv))
+    leave_cs = np.empty((n_sex, n_serv))
+    stay_cs = np.empty((n_sex, n_serv))
     # the wage spread of each slot's members (gross mean, capped mean), for the minimum
     spread_ms = np.empty((n_sex, n_serv))
     spread_cs = np.empty((n_sex, n_serv))
@@ -218,7 +226,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
     for t in range(n_years + 1):
         if t == n_years:
             snapshot(people[t], masses[t], act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
-                      oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
+                     oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p, act_c, ina_c)
             break
         # (the stocks on 1 January of year t are recorded in the cell loop below)
         pt = people[t]
@@ -247,15 +255,17 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
         grant_min = funeral_grant_minimum[t]
         ey = early_years[t]
         # paid per unit of the base of members retiring below the old-age condition
-        if final_salary is not None:
-            below_factor = grant_months[t] / 12.0
-        else:
-            below_factor = refund_share * rate
+        # (the grant, of the last wage) or of their contributions paid (the refund)
+        below_factor = grant_months[t] / 12.0 if final_salary is not None else 0.0
+        refunded = 0.0 if final_salary is not None else refund_share
+        kc = rate * pay * dens  # contributions paid a year per KHR of capped wage
+        iv1 = 1.0 + refund_interest[t]  # on contributions paid, at the end of the year
 
-        for arr in (nx_act_n, nx_act_w, nx_act_r):
+        for arr in (nx_act_n, nx_act_w, nx_act_r, nx_act_c):
             clear_slots(arr, nx_top_act)
         clear_slots(nx_ina_n, nx_top_ina)
         clear_slots(nx_ina_r, nx_top_ina)
+        clear_slots(nx_ina_c, nx_top_ina)
         nx_top_act[:, :] = 0
         nx_top_ina[:, :] = 0
         nx_oa_n[:, :] = 0.0
@@ -278,6 +288,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
             leave_r = leave_rs[s]
             stay_n = stay_ns[s]
             stay_r = stay_rs[s]
+            leave_c = leave_cs[s]
+            stay_c = stay_cs[s]
             spread_m = spread_ms[s]
             spread_c = spread_cs[s]
             for x in range(n_age):
@@ -336,6 +348,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 oa_new_p = 0.0
                 ref_n = 0.0
                 ref_r = 0.0
+                ref_c = 0.0
                 n_retire = 0.0
 
                 # ---------------- active contributors ----------------
@@ -357,10 +370,12 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     row_cw = 0.0
                     row_w = 0.0
                     row_r = 0.0
+                    row_c = 0.0
                     for n in range(top):
                         cnt = act_n[s, x, n]
                         wm = act_w[s, x, n]
                         rm = act_r[s, x, n]
+                        cm = act_c[s, x, n]
                         w = wm / cnt if cnt > 0.0 else 0.0
                         if abs(w - last_w) > 1e-13 * w:
                             # two wages kept: the slots of a row alternate between those of
@@ -379,6 +394,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         row_cw += cwm
                         row_w += wm
                         row_r += rm
+                        row_c += cm
                         # the pension base at mid-year: career mass, or (final salary)
                         # service at mid-year times the year's capped wage
                         if final_salary is not None:
@@ -391,25 +407,29 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         surv_deaths += ok * mq * cnt
                         surv_mass += ok * mq * acc * half
                         lump_mass += (1.0 - ok) * mq * acc * half
-                        ln = mw * cnt
-                        lr_m = mw * xb
+                        lsh = mw  # the share leaving to the inactives
                         if mi > 0.0 and cnt > 0.0:
                             ok = qualifying_share(n, a_e, f_e, invalidity_min_slot)
                             if ok > 0.0:
-                                ln -= ok * mc * cnt  # invalid during the cover
-                                lr_m -= ok * mc * xb
+                                lsh -= ok * mc  # invalid during the cover
                                 p_inv = invalidity_mass(
                                     half, invalidity_accrual(acc, inv_credit, y_inv, n + m_half),
                                     invalidity_floor_rate(invalidity_minimum_rate, n + m_half),
                                     minp, cnt, (w, last_cw, floor, ceiling, wage_sigma))
                                 inv_n += ok * (mi + mc) * cnt
                                 inv_p += ok * (mi + mc) * p_inv
-                            ln += (1.0 - ok) * mi * cnt
-                            lr_m += (1.0 - ok) * mi * xb
+                            lsh += (1.0 - ok) * mi
+                        ln = lsh * cnt
+                        lr_m = lsh * xb
+                        # contributions paid: leavers half the part of the year, stayers all
+                        lc_m = lsh * (cm + 0.5 * h * kc * cwm)
+                        sc_m = p_stay * (cm + h * kc * cwm)
                         n_exit += ln
                         if retire:
                             leave_n[n] = ln
                             leave_r[n] = lr_m
+                            leave_c[n] = lc_m
+                            stay_c[n] = sc_m
                             spread_m[n] = w
                             spread_c[n] = last_cw
                             stay_n[n] = p_stay * cnt
@@ -427,21 +447,26 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             else:
                                 sb = p_stay * (rm + m_credit * cwm)
                             spread = (w, last_cw, floor, ceiling, wage_sigma)
-                            a1, b1, c1, d1, e1 = award_split(ln, lr_m, n, m_half, whole, acc,
-                                                              minp, old_age_min_slot,
-                                                              final_salary, spread, NO_AWARDS)
-                            a2, b2, c2, d2, e2 = award_split(p_stay * cnt, sb, n, m_credit,
-                                                              whole, acc, minp,
-                                                              old_age_min_slot, final_salary,
-                                                              spread, NO_AWARDS)
+                            a1, b1, c1, d1, g1_, e1 = award_split(ln, lr_m, lc_m, n, m_half, whole,
+                                                                   acc, minp, old_age_min_slot,
+                                                                   final_salary, spread,
+                                                                   NO_AWARDS)
+                            a2, b2, c2, d2, g2_, e2 = award_split(p_stay * cnt, sb, sc_m, n,
+                                                                   m_credit, whole, acc, minp,
+                                                                   old_age_min_slot,
+                                                                   final_salary, spread,
+                                                                   NO_AWARDS)
                             oa_new += a1 + a2
                             oa_new_p += b1 + b2
                             ref_n += c1 + c2
                             ref_r += d1 + d2
+                            ref_c += g1_ + g2_
                             n_retire += e1 + e2
                             if not whole:
                                 nx_ina_n[s, xn, n] += (1.0 - m_half) * ln
                                 nx_ina_r[s, xn, n] += (1.0 - m_half) * (rv1 * lr_m)
+                                nx_ina_c[s, xn, n] += (1.0 - m_half) * (iv1 * lc_m)
+                                nx_act_c[s, xn, n] += (1.0 - m_credit) * (iv1 * sc_m)
                                 v = p_stay * cnt
                                 nx_act_n[s, xn, n] += (1.0 - m_credit) * v
                                 nx_act_w[s, xn, n] += (1.0 - m_credit) * (gw * wm)
@@ -459,6 +484,9 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             v = rv1 * lr_m
                             nx_ina_r[s, xn, lo] += (1.0 - f_l) * v
                             nx_ina_r[s, xn, hi] += f_l * v
+                            v = iv1 * lc_m
+                            nx_ina_c[s, xn, lo] += (1.0 - f_l) * v
+                            nx_ina_c[s, xn, hi] += f_l * v
                             lo = n + a_s if n + a_s < last_slot else last_slot
                             hi = lo + 1 if lo < last_slot else last_slot
                             v = p_stay * cnt
@@ -470,6 +498,9 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             v = gr * (rm + m_credit * cwm)
                             nx_act_r[s, xn, lo] += (1.0 - f_s) * v
                             nx_act_r[s, xn, hi] += f_s * v
+                            v = iv1 * sc_m
+                            nx_act_c[s, xn, lo] += (1.0 - f_s) * v
+                            nx_act_c[s, xn, hi] += f_s * v
                     earn += e_frac * row_cw
                     expo += e_frac * row_n
                     wages += e_frac * row_w
@@ -477,16 +508,20 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     pt[STATUS_ACTIVE, s, x] = row_n
                     mt[MASS_WAGE, s, x] = row_w
                     mt[MASS_CAREER, s, x] += row_r
+                    mt[MASS_PAID, s, x] += row_c
                     if retire:
                         wages_row = (spread_m, spread_c, floor, ceiling, wage_sigma)
-                        a1, b1, c1, d1 = award_row(leave_n, leave_r, top, a_l, f_l, acc, minp,
-                                                    old_age_min_slot, final_salary, wages_row)
-                        a2, b2, c2, d2 = award_row(stay_n, stay_r, top, a_s, f_s, acc, minp,
-                                                    old_age_min_slot, final_salary, wages_row)
+                        a1, b1, c1, d1, g1_ = award_row(leave_n, leave_r, leave_c, top, a_l, f_l,
+                                                         acc, minp, old_age_min_slot,
+                                                         final_salary, wages_row)
+                        a2, b2, c2, d2, g2_ = award_row(stay_n, stay_r, stay_c, top, a_s, f_s,
+                                                         acc, minp, old_age_min_slot,
+                                                         final_salary, wages_row)
                         oa_new += a1 + a2
                         oa_new_p += b1 + b2
                         ref_n += c1 + c2
                         ref_r += d1 + d2
+                        ref_c += g1_ + g2_
                         for n in range(top):
                             n_retire += leave_n[n] + stay_n[n]
                     else:
@@ -509,11 +544,14 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     cew = 0.0 if minp <= 0.0 else capped_mean_logs(
                         ew, floor, ceiling, log_floor, log_ceiling, wage_sigma)
                     early_cnt = 0.0
+                    row_c = 0.0
                     for n in range(top):
                         cnt = ina_n[s, x, n]
                         rm = ina_r[s, x, n]
+                        cm = ina_c[s, x, n]
                         row_n += cnt
                         row_r += rm
+                        row_c += cm
                         # pension base: career mass, or years x last wage (final salary)
                         if final_salary is not None:
                             ib = rm * n
@@ -527,19 +565,20 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         if retire:
                             stay_n[n] = (1.0 - mq) * cnt
                             stay_r[n] = (1.0 - mq) * rm
+                            stay_c[n] = (1.0 - mq) * cm
                             spread_m[n] = ew
                             spread_c[n] = cew
                         elif any_early is not None and ey > 0 and n >= ey:
                             # retirement at any age with the service condition
-                            a1, b1, c1, d1, e1 = award_split((1.0 - mq) * cnt, (1.0 - mq) * rm,
-                                                              n, 0.0, True, acc, minp,
-                                                              old_age_min_slot, final_salary,
-                                                              (ew, cew, floor, ceiling,
-                                                               wage_sigma), NO_AWARDS)
+                            a1, b1, c1, d1, g1_, e1 = award_split(
+                                (1.0 - mq) * cnt, (1.0 - mq) * rm, (1.0 - mq) * cm, n, 0.0, True,
+                                acc, minp, old_age_min_slot, final_salary,
+                                (ew, cew, floor, ceiling, wage_sigma), NO_AWARDS)
                             oa_new += a1
                             oa_new_p += b1
                             ref_n += c1
                             ref_r += d1
+                            ref_c += g1_
                             n_retire += e1
                             early_cnt += cnt
                         else:
@@ -550,18 +589,22 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             nx_act_r[s, xn, n] += p_back * rv1 * rm
                             nx_ina_n[s, xn, n] += p_rest * cnt
                             nx_ina_r[s, xn, n] += p_rest * rv1 * rm
+                            nx_act_c[s, xn, n] += p_back * iv1 * cm
+                            nx_ina_c[s, xn, n] += p_rest * iv1 * cm
                     d_ina += mq * row_n
                     pt[STATUS_INACTIVE, s, x] = row_n
                     mt[MASS_CAREER, s, x] += row_r
+                    mt[MASS_PAID, s, x] += row_c
                     if retire:
-                        a1, b1, c1, d1 = award_row(stay_n, stay_r, top, 0, 0.0, acc, minp,
-                                                    old_age_min_slot, final_salary,
-                                                    (spread_m, spread_c, floor, ceiling,
-                                                     wage_sigma))
+                        a1, b1, c1, d1, g1_ = award_row(stay_n, stay_r, stay_c, top, 0, 0.0, acc,
+                                                         minp, old_age_min_slot, final_salary,
+                                                         (spread_m, spread_c, floor, ceiling,
+                                                          wage_sigma))
                         oa_new += a1
                         oa_new_p += b1
                         ref_n += c1
                         ref_r += d1
+                        ref_c += g1_
                         n_retire += (1.0 - mq) * row_n
                     else:
                         n_back += p_back * (row_n - early_cnt)
@@ -571,34 +614,13 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             nx_top_act[s, xn] = top
 
                 # ---------------- pensioners ----------------
-                paid, deaths, dmass = pensions_of_year(oa_n, oa_p, nx_oa_n, nx_oa_p, s, x, xn, qd,
-                                                  ix, True)
-                ft[s, FLOW_OLD_AGE] += paid
-                d_pen = deaths
-                grants = 0.0
-                if deaths > 0.0:
-                    grants += max(funeral_months / 12.0 * dmass, grant_min * deaths)
-                    surv_deaths += deaths
-                    surv_mass += dmass
-                paid, deaths, dmass = pensions_of_year(iv_n, iv_p, nx_iv_n, nx_iv_p, s, x, xn, qdis,
-                                                  ix, True)
-                ft[s, FLOW_INVALIDITY] += paid
-                d_pen += deaths
-                if deaths > 0.0:
-                    grants += max(funeral_months / 12.0 * dmass, grant_min * deaths)
-                    surv_deaths += deaths
-                    surv_mass += dmass
-                paid, deaths, dmass = pensions_of_year(sp_n, sp_p, nx_sp_n, nx_sp_p, s, x, xn, qd,
-                                                  ix, True)
-                ft[s, FLOW_SPOUSE] += paid
-                d_pen += deaths
-                keep = xn < orphan_age_limit
-                paid, deaths, dmass = pensions_of_year(or_n, or_p, nx_or_n, nx_or_p, s, x, xn, qd,
-                                                  ix, keep)
-                ft[s, FLOW_ORPHAN] += paid
-                d_pen += deaths
-                if not keep:
-                    ft[s, FLOW_ORPHANS_EXPIRED] += or_n[s, x] - deaths
+                d_pen, grants, dd, dm = pensioners_year(
+                    ft, s, x, xn, qd, qdis, ix, xn < orphan_age_limit,
+                    (oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p),
+                    (nx_oa_n, nx_oa_p, nx_iv_n, nx_iv_p, nx_sp_n, nx_sp_p, nx_or_n, nx_or_p),
+                    funeral_months / 12.0, grant_min)
+                surv_deaths += dd
+                surv_mass += dm
 
                 # ---------------- this (sex, age): totals ----------------
                 ft[s, FLOW_EARNINGS] += dens * earn
@@ -624,7 +646,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     ft[s, FLOW_NEW_OLD_AGE] += oa_new
                     ft[s, FLOW_NEW_OLD_AGE_AMOUNT] += oa_new_p
                     ft[s, FLOW_REFUNDS_PAID] += ref_n
-                    ft[s, FLOW_REFUND] += below_factor * ref_r
+                    ft[s, FLOW_REFUND] += below_factor * ref_r + refunded * ref_c
                     # awarded on the birthday: paid the rest of the year, indexed at its end
                     # like an invalidity pension (h = 1: awarded on 1 January next)
                     ft[s, FLOW_OLD_AGE] += (1.0 - h) * oa_new_p
@@ -645,31 +667,17 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     )
 
         # ---------------- new entrants on 1 January of t+1 ----------------
-        target = target_actives[t]
-        if target >= 0.0:
-            have = 0.0
-            for s in range(n_sex):
-                for x in range(n_age):
-                    for n in range(nx_top_act[s, x]):
-                        have += nx_act_n[s, x, n]
-            need = target - have
-            if need > 0.0:
-                for s in range(n_sex):
-                    for x in range(n_age):
-                        e = need * entrant_distribution[t, s, x]
-                        if e > 0.0:
-                            ft[s, FLOW_ENTRANTS] += e
-                            nx_act_n[s, x, 0] += e
-                            nx_act_w[s, x, 0] += e * entrant_wage[t, s, x]
-                            if nx_top_act[s, x] < 1:
-                                nx_top_act[s, x] = 1
+        add_entrants(ft, nx_act_n, nx_act_w, nx_top_act, target_actives[t],
+                     entrant_distribution[t], entrant_wage[t])
 
         # swap buffers: next year's state becomes current
         act_n, nx_act_n = nx_act_n, act_n
         act_w, nx_act_w = nx_act_w, act_w
         act_r, nx_act_r = nx_act_r, act_r
+        act_c, nx_act_c = nx_act_c, act_c
         ina_n, nx_ina_n = nx_ina_n, ina_n
         ina_r, nx_ina_r = nx_ina_r, ina_r
+        ina_c, nx_ina_c = nx_ina_c, ina_c
         top_act, nx_top_act = nx_top_act, top_act
         top_ina, nx_top_ina = nx_top_ina, top_ina
         oa_n, nx_oa_n = nx_oa_n, oa_n

@@ -37,14 +37,15 @@ PARALLEL_FROM = 100_000
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots, n_chunks,
-                         yearly, ysa, sa, fac, rules):
+def value_members_kernel(sex, age, status, years, wage, career, paid, pension, n_slots,
+                         n_chunks, yearly, ysa, sa, fac, rules):
     """Value every member: ``(pvfc [M], pvfb [M], adl [M], totals [len(BRANCHES)])`` (KHR).
 
     Members ``[M]``: ``sex`` (0 men, 1 women), ``age`` (completed years at the
     valuation date), ``status`` (``MEMBER_*``), ``years`` (credited service, years),
     ``wage`` (actives' insurable wage, KHR per year), ``career`` (revalued career
-    earnings, KHR), ``pension`` (pensioners' pension, KHR per year). The packed inputs
+    earnings, KHR), ``paid`` (contributions paid, KHR: the base of a refund),
+    ``pension`` (pensioners' pension, KHR per year). The packed inputs
     ``yearly``, ``ysa``, ``sa``, ``fac`` are described by the ``Y_*``, ``A_*``, ``S_*``,
     ``F_*`` rows; ``rules`` is the scheme's :class:`actuary.engine.records.KernelRules`
     (its conditions and shares; the yearly parameters come packed in ``yearly``).
@@ -63,15 +64,17 @@ def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots
     n_m = order.shape[0]
     wage_o = np.empty(n_m)
     career_o = np.empty(n_m)
+    paid_o = np.empty(n_m)
     for k in numba.prange(n_m):
         wage_o[k] = wage[order[k]]
         career_o[k] = career[order[k]]
+        paid_o[k] = paid[order[k]]
     pvfc, pvfb, adl = np.empty(sex.shape[0]), np.empty(sex.shape[0]), np.empty(sex.shape[0])
     in_order = np.empty((3, n_m))  # pvfc, pvfb and adl in block order
     totals = np.zeros((n_chunks, len(BRANCHES)))
     for c in numba.prange(n_chunks):
         _value_chunk(np.int64(c), n_chunks, (sex, age, status, years, pension),
-                     (order, start, length, pensioners), wage_o, career_o, n_slots,
+                     (order, start, length, pensioners), (wage_o, career_o, paid_o), n_slots,
                      (yearly, ysa, sa, fac), rules, (pvfc, pvfb, adl), in_order, totals[c])
     for k in numba.prange(n_m):
         pvfc[order[k]] = in_order[0, k]
@@ -81,8 +84,8 @@ def value_members_kernel(sex, age, status, years, wage, career, pension, n_slots
 
 
 @numba.njit(cache=True, nogil=True)
-def value_members_serial(sex, age, status, years, wage, career, pension, n_slots, n_chunks,
-                         yearly, ysa, sa, fac, rules):
+def value_members_serial(sex, age, status, years, wage, career, paid, pension, n_slots,
+                         n_chunks, yearly, ysa, sa, fac, rules):
     """:func:`value_members_kernel` on one thread: the same arguments and results, to the
     bit (the chunks are valued and summed in the same order). For small member sets
     (the starting population's cells) it is as fast, and it compiles in about three
@@ -91,15 +94,17 @@ def value_members_serial(sex, age, status, years, wage, career, pension, n_slots
     n_m = order.shape[0]
     wage_o = np.empty(n_m)
     career_o = np.empty(n_m)
+    paid_o = np.empty(n_m)
     for k in range(n_m):
         wage_o[k] = wage[order[k]]
         career_o[k] = career[order[k]]
+        paid_o[k] = paid[order[k]]
     pvfc, pvfb, adl = np.empty(sex.shape[0]), np.empty(sex.shape[0]), np.empty(sex.shape[0])
     in_order = np.empty((3, n_m))
     totals = np.zeros((n_chunks, len(BRANCHES)))
     for c in range(n_chunks):
         _value_chunk(c, n_chunks, (sex, age, status, years, pension),
-                     (order, start, length, pensioners), wage_o, career_o, n_slots,
+                     (order, start, length, pensioners), (wage_o, career_o, paid_o), n_slots,
                      (yearly, ysa, sa, fac), rules, (pvfc, pvfb, adl), in_order, totals[c])
     for k in range(n_m):
         pvfc[order[k]] = in_order[0, k]
@@ -120,15 +125,17 @@ def _sum_chunks(totals):
 
 
 @numba.njit(cache=True, nogil=True)
-def _value_chunk(c, n_chunks, members, blocks, wage_o, career_o, n_slots, tables, rules,
-                 out, in_order, totals):
+def _value_chunk(c, n_chunks, members, blocks, money_in, n_slots, tables, rules, out, in_order,
+                 totals):
     """Value chunk ``c`` of :func:`value_members_kernel`: the blocks ``c, c + n_chunks,
     ...`` (their values into ``in_order`` [pvfc, pvfb, adl; position in block order]) and
     the pensioners ``c, c + n_chunks, ...`` (into ``out`` = ``(pvfc, pvfb, adl)``), each
     branch's values added into ``totals`` in that order. Its own scratch state.
     ``members`` is ``(sex, age, status, years, pension)``, ``blocks`` what
-    :func:`member_blocks` returns, ``tables`` ``(yearly, ysa, sa, fac)``."""
+    :func:`member_blocks` returns, ``money_in`` the members' wages, careers and
+    contributions paid in block order, ``tables`` ``(yearly, ysa, sa, fac)``."""
     sex, age, status, years, pension = members
+    wage_o, career_o, paid_o = money_in
     order, start, length, pensioners = blocks
     yearly, ysa, sa, fac = tables
     pvfc, pvfb, adl = out
@@ -142,7 +149,7 @@ def _value_chunk(c, n_chunks, members, blocks, wage_o, career_o, n_slots, tables
     for b in range(c, start.shape[0], n_chunks):
         i0 = order[start[b]]
         _value_block(sex[i0], age[i0], status[i0] == MEMBER_ACTIVE, years[i0], wage_o,
-                     career_o, start[b], length[b], slots, money, lane, yearly, ysa,
+                     career_o, paid_o, start[b], length[b], slots, money, lane, yearly, ysa,
                      sa, fac, rules)
         for j in range(length[b]):
             i = start[b] + j

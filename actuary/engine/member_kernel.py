@@ -49,12 +49,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from actuary.engine.benefits import (
-    invalidity_accrual,
-    invalidity_floor_rate,
-    invalidity_pension,
-    years_to_pension_age,
-)
+from actuary.engine.benefits import invalidity_accrual, invalidity_floor_rate, years_to_pension_age
 from actuary.engine.cells import qualifying_share, slot_split
 from actuary.engine.member_columns import (  # noqa: F401 (re-exported: the packed columns)
     A_DISABLED_MORTALITY,
@@ -89,6 +84,7 @@ from actuary.engine.member_columns import (  # noqa: F401 (re-exported: the pack
     Y_PAID,
     Y_PENSION_AGE,
     Y_RATE,
+    Y_REFUND_INTEREST,
     Y_REVALUATION,
     Y_V_MID,
     Y_WAGE_GROWTH,
@@ -96,6 +92,7 @@ from actuary.engine.member_columns import (  # noqa: F401 (re-exported: the pack
     funeral,
     funeral_by_year,
 )
+from actuary.engine.member_terms import award_lane, award_terms, slot_money, slot_shares
 from actuary.engine.member_blocks import (  # re-exported: the status codes are the input
     LANES,
     MEMBER_ACTIVE,
@@ -119,59 +116,24 @@ BRANCHES = ("contributions", "old_age", "invalidity", "survivors", "survivor_lum
 _B_CONTRIB, _B_OLD, _B_INV, _B_SURV, _B_LUMP, _B_FUN, _B_REF, _B_ADL = range(8)
 
 # A block's state. Per slot, shared by the lanes: the probabilities of being active and
-# inactive, and the money linear in the member's own starting wage w and career C
-# (wage mass w x _WU + _WC; accrued careers C x _PU, active, and C x _IPU, inactive).
-_CA, _CI, _WU, _WC, _PU, _IPU = range(6)
-_N_SLOT = 6
-# Per slot, one lane per member: the career earnings of the actives and the inactives.
-_MR, _IR = range(2)
-_N_MONEY = 2
+# inactive, and the money linear in the member's own starting wage w, career C and
+# contributions paid P (wage mass w x _WU + _WC; accrued careers C x _PU, active, and
+# C x _IPU, inactive; contributions paid by the valuation date P x _QU and P x _IQU).
+_CA, _CI, _WU, _WC, _PU, _IPU, _QU, _IQU = range(8)
+_N_SLOT = 8
+# Per slot, one lane per member: the career earnings and the contributions paid (the
+# base of refunds) of the actives and the inactives.
+_MR, _IR, _MC, _IC = range(4)
+_N_MONEY = 4
 # Per lane: the member's starting wage and career, the year's invalidity pensions (all
 # and accrued), the carries into the next slot, the awards at the pension age, and the
 # member's present values (_OUT + branch).
-# (_C_AR, _C_IR into the next slot, _C2_AR, _C2_IR into the one after: a year of
-# contributions moves two slots of months paid)
-(_W0, _K0, _INVP, _INVPP, _C_AR, _C_IR, _C2_AR, _C2_IR, _AW1, _AW2, _AW3, _AW4) = range(12)
-_OUT = 12
+# (_C_* into the next slot, _C2_* into the one after: a year of contributions moves two
+# slots of months paid; _P0 the member's contributions paid by the valuation date)
+(_W0, _K0, _P0, _INVP, _INVPP, _C_AR, _C_IR, _C_AC, _C_IC, _C2_AR, _C2_IR, _C2_AC, _C2_IC,
+ _AW1, _AW2, _AW3, _AW4) = range(17)
+_OUT = 17
 _N_LANE = _OUT + 8
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _award_terms(c, n, f, acc, minp, min_years):
-    """What the members of one service slot reaching the pension age have in common:
-    probability ``c``, ``n`` completed years, advanced by ``f`` (a share ``1 - f`` keeps
-    ``n`` years, ``f`` has ``n + 1``). Returns the new pensioners (those with the
-    old-age condition) and, for each of the two shares, the terms of
-    :func:`_award_lane`: 1 if it has the condition else 0, the accrual on its share, its
-    minimum pension in all (KHR per year), and its share if it is refunded else 0."""
-    n_new = 0.0
-    m0 = a0 = fl0 = s0 = m1 = a1 = fl1 = s1 = 0.0
-    for k in range(2):
-        share = (1.0 - f) if k == 0 else f
-        if share <= 0.0:
-            continue
-        ok = n + k >= min_years
-        if ok:
-            n_new += share * c
-        m = 1.0 if ok else 0.0
-        if k == 0:
-            m0, a0, fl0, s0 = m, acc * share, minp * (share * c), (0.0 if ok else share)
-        else:
-            m1, a1, fl1, s1 = m, acc * share, minp * (share * c), (0.0 if ok else share)
-    return n_new, (m0, a0, fl0, s0, m1, a1, fl1, s1)
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _award_lane(r, rp, terms):
-    """One member's award from the common ``terms`` of :func:`_award_terms`: career
-    earnings ``r`` (KHR) and their accrued part ``rp`` give the pension (KHR per year, at
-    least the minimum), the accrued pension, and the career refunded with its accrued
-    part. Written without branches, so that a loop over lanes is vectorised."""
-    m0, a0, fl0, s0, m1, a1, fl1, s1 = terms
-    p0, pp0, p1, pp1 = a0 * r, a0 * rp, a1 * r, a1 * rp
-    return (m0 * (p0 if p0 > fl0 else fl0) + m1 * (p1 if p1 > fl1 else fl1),
-            m0 * (pp0 if pp0 > fl0 else fl0) + m1 * (pp1 if pp1 > fl1 else fl1),
-            s0 * r + s1 * r, s0 * rp + s1 * rp)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -212,20 +174,22 @@ def _value_pensioner(s, x0, status, pension, yearly, ysa, fac, fm, out):
 
 
 @numba.njit(cache=True, nogil=True, fastmath={"contract"})
-def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, lane, yearly,
-                 ysa, sa, fac, rules):
+def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, money, lane,
+                 yearly, ysa, sa, fac, rules):
     """Project ``nl`` members together from the valuation date: same sex ``s``, age
     ``x0``, status (``active`` or inactive) and credited service ``years``; lane ``l``
     has the wage ``wage[first + l]`` (KHR per year) and career earnings
-    ``career[first + l]`` (KHR). Their present values (KHR) by branch are left in
+    ``career[first + l]`` (KHR) and contributions paid ``paid[first + l]`` (KHR, the
+    base of a refund). Their present values (KHR) by branch are left in
     ``lane[(_OUT + branch) * LANES + l]``.
 
     The state of slot ``n`` is shared, ``slots[_N_SLOT n + row]``: the probabilities of
     being active and inactive, and the parts of the money that are linear in the
     member's own starting wage ``w`` and career ``C`` (the expected wage mass is ``w x
     _WU + _WC``, ``_WC`` coming from re-entrants at the entry wage; the accrued careers
-    are ``C x _PU`` and ``C x _IPU``). The career earnings, which take the wage within
-    the floor and ceiling, are each lane's own: ``money[(2 n + row) LANES + l]``.
+    are ``C x _PU`` and ``C x _IPU``, the contributions paid to date ``P x _QU`` and ``P
+    x _IQU``). The career earnings and contributions paid, which take the wage within
+    the floor and ceiling, are each lane's own: ``money[(4 n + row) LANES + l]``.
 
     A year's step overwrites slot ``n`` with next year's as soon as it has read it, what
     moves up to ``n + 1`` being carried: one array, read and written at the same
@@ -257,6 +221,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
     for j in range(nl):
         lane[_W0 * L + j] = wage[first + j] if active else 0.0
         lane[_K0 * L + j] = career[first + j]
+        lane[_P0 * L + j] = paid[first + j]
     # the starting slot: months paid / 6 (whole), or completed credited years with the
     # fraction split over two slots, as the cohort cells
     lo = int(np.floor(years))
@@ -278,12 +243,16 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
                 slots[o + _CA] += share
                 slots[o + _WU] += share
                 slots[o + _PU] += share
+                slots[o + _QU] += share
             else:
                 slots[o + _CI] += share
                 slots[o + _IPU] += share
+                slots[o + _IQU] += share
             o = _N_MONEY * L * slot + (_MR if active else _IR) * L
+            oc = _N_MONEY * L * slot + (_MC if active else _IC) * L
             for j in range(nl):
                 money[o + j] += share * lane[_K0 * L + j]
+                money[oc + j] += share * lane[_P0 * L + j]
     if f <= 0.0:
         hi = lo
     # lane rows
@@ -338,6 +307,10 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
         # the year's money per unit: contributions per KHR of wage, survivors' pensions
         # and lump sums per KHR of the deceased's pension
         k_contrib = vm * rate * yearly[t, Y_PAID] * dens * e_frac
+        # contributions paid per KHR of capped wage (a stayer's part of the year), and the
+        # interest credited on them at the year end
+        kch = h * rate * yearly[t, Y_PAID] * dens
+        iv1 = 1.0 + yearly[t, Y_REFUND_INTEREST]
         sv = ysa[t, s, x, A_SURVIVORS]
         lump_k = vm * sa[s, x, S_ANY_SURVIVOR] * lump_months / 12.0
         up = max(a_s + (1 if f_s > 0.0 else 0), a_l + (1 if f_l > 0.0 else 0))
@@ -347,13 +320,14 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
                 slots[_N_SLOT * n + k] = 0.0
             for k in range(_N_MONEY * L):
                 money[_N_MONEY * L * n + k] = 0.0
-        for k in range(_INVP * L, (_C2_IR + 1) * L):  # the year's invalidity, the carries
+        for k in range(_INVP * L, (_C2_IC + 1) * L):  # the year's invalidity, the carries
             lane[k] = 0.0
         a_new = 0.0  # new old-age pensioners (the same in every lane)
         inv_n = 0.0
         alive = 0.0
-        c_a = c_i = c_wu = c_wc = c_pu = c_ipu = 0.0  # carries of the shared state: into
-        d_a = d_i = d_wu = d_wc = d_pu = d_ipu = 0.0  # the next slot (c_), the one after (d_)
+        c_a = c_i = c_wu = c_wc = c_pu = c_ipu = c_qu = c_iqu = 0.0  # carries of the shared
+        d_a = d_i = d_wu = d_wc = d_pu = d_ipu = d_qu = d_iqu = 0.0  # state: into the next
+        # slot (c_), the one after (d_)
         for n in range(lo, nx_hi + 1):
             o = _N_SLOT * n
             cnt = slots[o + _CA]
@@ -362,6 +336,8 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             wc = slots[o + _WC]
             pu = slots[o + _PU]
             ipu = slots[o + _IPU]
+            qu = slots[o + _QU]
+            iqu = slots[o + _IQU]
             # what is the same for every lane
             af = 1.0 if cnt > 0.0 else 0.0
             fl = floor * cnt
@@ -389,21 +365,22 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             adl_deaths += ((deaths[0] + deaths[1]) * pua + (deaths[2] + deaths[3]) * ipu)
             om = u(_N_MONEY * L * n)
             o_r, o_ir = om + u(_MR * L), om + u(_IR * L)
+            o_c, o_ic = om + u(_MC * L), om + u(_IC * L)
             if retire:  # old-age pensions and refunds, then the year as any other
-                t_leave = _award_terms(ln if cnt > 0.0 else 0.0, n + a_l, f_l, acc, minp, omin)
-                t_stay = _award_terms(p_stay * cnt if cnt > 0.0 else 0.0, n + a_s, f_s, acc,
+                t_leave = award_terms(ln if cnt > 0.0 else 0.0, n + a_l, f_l, acc, minp, omin)
+                t_stay = award_terms(p_stay * cnt if cnt > 0.0 else 0.0, n + a_s, f_s, acc,
                                       minp, omin)
-                t_ina = _award_terms((1.0 - qd) * i_cnt if i_cnt > 0.0 else 0.0, n, 0.0, acc,
+                t_ina = award_terms((1.0 - qd) * i_cnt if i_cnt > 0.0 else 0.0, n, 0.0, acc,
                                      minp, omin)
                 a_new += t_leave[0] + t_stay[0] + t_ina[0]
-                _award_lanes(money, lane, width, o_r, o_ir, wu, wc, pu, ipu, af, fl, ce, half_f,
-                             credit, q_out, p_stay, 1.0 - qd, t_leave[1], t_stay[1],
-                             t_ina[1])
+                _award_lanes(money, lane, width, (o_r, o_ir, o_c, o_ic),
+                             (wu, wc, pu, ipu, qu, iqu, af), (fl, ce, half_f, credit, kch),
+                             (q_out, p_stay, 1.0 - qd), (t_leave[1], t_stay[1], t_ina[1]))
             # ---- next year's slot n: what stays in n plus what moves up from n - 1 and
             # n - 2 (carried); shares of stayers (s0, s1, s2) and leavers (l0, l1, l2)
             # moving 0, 1 and 2 slots up, what would pass the last slot kept in it ----
-            s0, s1, s2 = _slot_shares(a_s, f_s, top - n)
-            l0, l1, l2 = _slot_shares(a_l, f_l, top - n)
+            s0, s1, s2 = slot_shares(a_s, f_s, top - n)
+            l0, l1, l2 = slot_shares(a_l, f_l, top - n)
             v_a = p_stay * cnt
             back = p_back * i_cnt
             rest = p_rest * i_cnt
@@ -414,6 +391,12 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             slots[o + _WC] = s0 * gw * wc + c_wc + ew * back
             slots[o + _PU] = s0 * gr * pu + c_pu + r_back * ipu
             slots[o + _IPU] = l0 * leave * pua + c_ipu + r_rest * ipu
+            # contributions paid to date: interest, and leavers carry the actives' part
+            gc, leave_c, qua = p_stay * iv1, iv1 * q_out, af * qu
+            slots[o + _QU] = s0 * gc * qu + c_qu + p_back * iv1 * iqu
+            slots[o + _IQU] = l0 * leave_c * qua + c_iqu + p_rest * iv1 * iqu
+            c_qu, d_qu = d_qu + s1 * gc * qu, s2 * gc * qu
+            c_iqu, d_iqu = d_iqu + l1 * leave_c * qua, l2 * leave_c * qua
             c_i, d_i = d_i + l1 * ln, l2 * ln
             c_a, d_a = d_a + s1 * v_a, s2 * v_a
             c_wu, d_wu = d_wu + s1 * gw * wu, s2 * gw * wu
@@ -426,12 +409,15 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             slot = (wu, wc, pua, af, fl, ce, half_f, acc_inv, floor_rate, minp_c)
             moves = (l0 * leave, l1 * leave, l2 * leave, s0 * gr, s1 * gr, s2 * gr, r_rest,
                      r_back)
+            paid_moves = (l0 * leave_c, l1 * leave_c, l2 * leave_c, s0 * gc, s1 * gc, s2 * gc,
+                          p_rest * iv1, p_back * iv1, kch)
+            offs = (o_r, o_ir, o_c, o_ic)
             if inv_ok:
-                _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, deaths,
-                            q_inv, credit, True)
+                _step_lanes(money, lane, width, offs, slot, moves, paid_moves, k_contrib,
+                            deaths, q_inv, credit, True)
             else:
-                _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, deaths,
-                            q_inv, credit, False)
+                _step_lanes(money, lane, width, offs, slot, moves, paid_moves, k_contrib,
+                            deaths, q_inv, credit, False)
         hi = nx_hi
 
         # ---- new invalidity pensions: half a year now ... ----
@@ -445,7 +431,7 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
             _close_lanes(lane, nl, width, 1, _INVP, _INVPP, ix1, t1, s, xn, inv_n, yearly, ysa,
                          fac, fm)
         if retire:
-            k_refund = vm * refund_share * rate
+            k_refund = vm * refund_share  # of the contributions paid
             o_ref = u((_OUT + _B_REF) * L)
             o_aw3, o_aw4 = u(_AW3 * L), u(_AW4 * L)
             for j in range(width):
@@ -469,29 +455,8 @@ def _value_block(s, x0, active, years, wage, career, first, nl, slots, money, la
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _slot_shares(a, f, room):
-    """Shares of a slot's members moving 0, 1 and 2 slots up when they advance ``a + f``
-    slots (:func:`actuary.engine.cells.slot_split`, ``a + f <= 2``), with ``room`` slots
-    above them: what would pass the last slot stays in it."""
-    w0 = w1 = w2 = 0.0
-    if a == 0:
-        w0, w1 = 1.0 - f, f
-    elif a == 1:
-        w1, w2 = 1.0 - f, f
-    else:
-        w2 = 1.0
-    if room <= 1:
-        w1 += w2
-        w2 = 0.0
-    if room <= 0:
-        w0 += w1
-        w1 = 0.0
-    return w0, w1, w2
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, deaths, q_inv, credit,
-                with_invalidity):
+def _step_lanes(money, lane, width, offs, slot, moves, paid_moves, k_contrib, deaths, q_inv,
+                credit, with_invalidity):
     """A slot's year for every lane: contributions, deaths (survivors' pensions and lump
     sums, by the shares ``deaths`` of the actives and inactives meeting the condition)
     and invalidity pensions (if ``with_invalidity``) added to the lanes' rows, and the
@@ -501,10 +466,14 @@ def _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, deaths, q
     the slot's terms of :func:`_slot_money` after the lane's own (``wu .. minp_c``),
     ``moves`` the shares of the careers of leavers and stayers kept in the slot and moved
     one and two slots up, and of inactives staying and coming back, per unit of this
-    year's."""
+    year's; ``paid_moves`` the same of the contributions paid (with the interest), and
+    the contributions paid a year per KHR of capped wage. ``offs`` are the offsets of the
+    slot's careers and contributions paid (active, inactive) in ``money``."""
     wu, wc, pua, af, fl, ce, half_f, acc, floor_rate, minp_c = slot
     keep_l, up_l, up2_l, keep_r, up_r, up2_r, r_rest, r_back = moves
+    keep_lc, up_lc, up2_lc, keep_sc, up_sc, up2_sc, c_rest, c_back, kch = paid_moves
     k_surv_a, k_lump_a, k_surv_i, k_lump_i = deaths
+    o_r, o_ir, o_c, o_ic = offs
     u = np.uint64
     L = LANES
     o_surv, o_lump = u((_OUT + _B_SURV) * L), u((_OUT + _B_LUMP) * L)
@@ -513,10 +482,12 @@ def _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, deaths, q
     o_invp, o_invpp = u(_INVP * L), u(_INVPP * L)
     o_car, o_cir = u(_C_AR * L), u(_C_IR * L)
     o_car2, o_cir2 = u(_C2_AR * L), u(_C2_IR * L)
+    o_cac, o_cic = u(_C_AC * L), u(_C_IC * L)
+    o_cac2, o_cic2 = u(_C2_AC * L), u(_C2_IC * L)
     for j in range(width):
         rm = money[o_r + j]
         i_rm = money[o_ir + j]
-        cwm, half, p_inv, p_invp = _slot_money(lane[o_w0 + j], lane[o_k0 + j], rm, wu, wc, pua,
+        cwm, half, p_inv, p_invp = slot_money(lane[o_w0 + j], lane[o_k0 + j], rm, wu, wc, pua,
                                                af, fl, ce, half_f, acc, floor_rate, minp_c)
         lane[o_contrib + j] += k_contrib * cwm
         # pension base of the slot's deaths, with the condition or without
@@ -532,21 +503,17 @@ def _step_lanes(money, lane, width, o_r, o_ir, slot, moves, k_contrib, deaths, q
         lane[o_car + j] = lane[o_car2 + j] + up_r * r_cred
         lane[o_cir2 + j] = up2_l * half
         lane[o_car2 + j] = up2_r * r_cred
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _slot_money(w0, k0, rm, wu, wc, pua, af, fl, ce, half_f, acc, floor_rate, minp_c):
-    """One lane of an active slot, for a member of starting wage ``w0`` (KHR per year)
-    and career ``k0`` (KHR) whose career earnings in the slot are ``rm``: the wage mass
-    within the floor ``fl`` and ceiling ``ce`` (KHR per year), the career at mid-year,
-    and the invalidity pensions on it and on the accrued career (KHR per year). ``af``
-    is 0 when the slot has no actives (then all of it is 0), else 1."""
-    wm = w0 * wu + wc
-    cwm = wm if wm > fl else fl
-    cwm = af * (cwm if cwm < ce else ce)
-    half = af * (rm + half_f * cwm)
-    return (cwm, half, invalidity_pension(half, acc, floor_rate, minp_c),
-            invalidity_pension(k0 * pua, acc, floor_rate, minp_c))
+        # contributions paid: leavers half the part of the year, stayers all of it
+        cm = money[o_c + j]
+        icm = money[o_ic + j]
+        c_half = cm + 0.5 * kch * cwm
+        c_full = cm + kch * cwm
+        money[o_ic + j] = keep_lc * c_half + lane[o_cic + j] + c_rest * icm
+        money[o_c + j] = keep_sc * c_full + lane[o_cac + j] + c_back * icm
+        lane[o_cic + j] = lane[o_cic2 + j] + up_lc * c_half
+        lane[o_cac + j] = lane[o_cac2 + j] + up_sc * c_full
+        lane[o_cic2 + j] = up2_lc * c_half
+        lane[o_cac2 + j] = up2_sc * c_full
 
 
 @numba.njit(cache=True, nogil=True)
@@ -591,29 +558,42 @@ def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, year
 
 
 @numba.njit(cache=True, nogil=True)
-def _award_lanes(money, lane, width, o_r, o_ir, wu, wc, pu, ipu, af, fl, ce, half_f, credit,
-                 q_leave, p_stay, p_live, t_leave, t_stay, t_inactive):
+def _award_lanes(money, lane, width, offs, shared, caps, probs, terms):
     """Old-age pensions and refunds of slot ``n`` in the year its members reach the
-    pension age, lane by lane, added to the rows ``_AW1`` (pensions) to ``_AW4``: the
-    leavers of the year (with half the year's credit), the stayers (with all of it) and
-    the inactives (none), from their terms (:func:`_award_terms`); ``q_leave`` is the
-    probability of leaving, ``p_stay`` of staying, ``p_live`` of being alive at the end
-    of the year."""
+    pension age, lane by lane, added to the rows ``_AW1`` (pensions) to ``_AW4``
+    (refunds of the contributions paid): the leavers of the year (with half the year's
+    credit and contributions), the stayers (with all of it) and the inactives (none),
+    from their ``terms`` (:func:`award_terms`). ``offs``: the slot's careers and
+    contributions paid in ``money`` (active, inactive); ``shared``: the slot's shared
+    state ``(wu, wc, pu, ipu, qu, iqu, af)``; ``caps``: ``(floor, ceiling, half_f,
+    credit, kch)`` (kch the contributions paid a year per KHR of capped wage);
+    ``probs``: of leaving, staying and being alive at the end of the year."""
+    o_r, o_ir, o_c, o_ic = offs
+    wu, wc, pu, ipu, qu, iqu, af = shared
+    fl, ce, half_f, credit, kch = caps
+    q_leave, p_stay, p_live = probs
+    t_leave, t_stay, t_inactive = terms
     u = np.uint64
     L = LANES
-    o_w0, o_k0 = u(_W0 * L), u(_K0 * L)
+    o_w0, o_k0, o_p0 = u(_W0 * L), u(_K0 * L), u(_P0 * L)
     o1, o2, o3, o4 = u(_AW1 * L), u(_AW2 * L), u(_AW3 * L), u(_AW4 * L)
     pua = af * pu
+    qua = af * qu
     for j in range(width):
         rm = money[o_r + j]
         i_rm = money[o_ir + j]
+        cm = money[o_c + j]
         k0 = lane[o_k0 + j]
-        cwm, half, _, _ = _slot_money(lane[o_w0 + j], k0, rm, wu, wc, pua, af, fl, ce, half_f,
-                                      0.0, 0.0, 0.0)
+        p0 = lane[o_p0 + j]
+        cwm, half, _, _ = slot_money(lane[o_w0 + j], k0, rm, wu, wc, pua, af, fl, ce, half_f,
+                                     0.0, 0.0, 0.0)
         rp = k0 * pua
-        a = _award_lane(q_leave * half, q_leave * rp, t_leave)
-        b = _award_lane(p_stay * (rm + credit * cwm), p_stay * rp, t_stay)
-        c = _award_lane(p_live * i_rm, p_live * k0 * ipu, t_inactive)
+        a = award_lane(q_leave * half, q_leave * rp, q_leave * (cm + 0.5 * kch * cwm),
+                       q_leave * p0 * qua, t_leave)
+        b = award_lane(p_stay * (rm + credit * cwm), p_stay * rp, p_stay * (cm + kch * cwm),
+                       p_stay * p0 * qua, t_stay)
+        c = award_lane(p_live * i_rm, p_live * k0 * ipu, p_live * money[o_ic + j],
+                       p_live * p0 * iqu, t_inactive)
         lane[o1 + j] += a[0] + b[0] + c[0]
         lane[o2 + j] += a[1] + b[1] + c[1]
         lane[o3 + j] += a[2] + b[2] + c[2]

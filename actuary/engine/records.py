@@ -71,6 +71,7 @@ class KernelRules(NamedTuple):
     # slots per year of contributions (12 / PAID_SLOT_MONTHS) when the slots count months
     # paid (Basis.paid_slots); 0 when they are completed credited years
     paid_slots_a_year: float
+    refund_interest: np.ndarray  # [T] interest on the contributions paid at the end of year t
 
 
 class KernelPaths(NamedTuple):
@@ -121,6 +122,8 @@ class KernelStart(NamedTuple):
     spouse_pension: np.ndarray
     orphan_count: np.ndarray
     orphan_pension: np.ndarray
+    active_paid: np.ndarray  # contributions paid, KHR (nominal, with the refund interest)
+    inactive_paid: np.ndarray
 
 
 class KernelInputs(NamedTuple):
@@ -162,15 +165,28 @@ def rules_record(basis: Basis) -> KernelRules:
         1.0 if r.contributions_after_pension_age else 0.5,
         float(r.invalidity_credited_share), float(r.invalidity_cover_years),
         12.0 / PAID_SLOT_MONTHS if b.paid_slots else 0.0,
+        b.refund_interest,
     )
+
+
+def _with_paid(st: StartingState, rate: float) -> StartingState:
+    """``st`` with contributions paid: as given, else ``rate x`` the career earnings."""
+    if st.active_paid is not None and st.inactive_paid is not None:
+        return st
+    kw = {f.name: getattr(st, f.name) for f in fields(st)}
+    for kind in ("active", "inactive"):
+        if kw[f"{kind}_paid"] is None:
+            kw[f"{kind}_paid"] = rate * kw[f"{kind}_career"]
+    return StartingState(**kw)
 
 
 def start_cells(basis: Basis) -> StartingState:
     """``basis.start`` with its members by the service the projection keeps: a state by
     credited years is read as months paid, 12 a year (slot ``n`` years to slot
     ``12 n / PAID_SLOT_MONTHS``), when :attr:`Basis.paid_slots` (exact for a state built
-    by hand in whole years and without credits)."""
-    st = basis.start
+    by hand in whole years and without credits); contributions paid, when the state has
+    none, are the first year's rate times the career earnings."""
+    st = _with_paid(basis.start, basis.contribution_rate[0])
     if not basis.paid_slots:
         if st.service_unit != "years":
             raise ValueError("the starting state is by months paid, but the rules need "
@@ -184,7 +200,7 @@ def start_cells(basis: Basis) -> StartingState:
     kw = {}
     for f in fields(st):
         v = getattr(st, f.name)
-        if f.name.startswith(("active", "inactive")):
+        if f.name.startswith(("active", "inactive")) and v is not None:
             out = np.zeros_like(v)
             for n in range(v.shape[2]):
                 out[:, :, min(step * n, v.shape[2] - 1)] += v[:, :, n]
@@ -210,6 +226,7 @@ def kernel_inputs(basis: Basis) -> KernelInputs:
                                          s.inactive_count, s.inactive_career)),
         s.old_age_count, s.old_age_pension, s.invalidity_count, s.invalidity_pension,
         s.spouse_count, s.spouse_pension, s.orphan_count, s.orphan_pension,
+        merge_service(s.active_paid, k), merge_service(s.inactive_paid, k),
     )
     return KernelInputs(rules_record(b), paths, decrements, start,
                         True if b.rules.final_salary else None,

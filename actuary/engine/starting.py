@@ -166,6 +166,7 @@ class StartingPopulation:
         extra_years: Any = None,
         months_for_extra: int = 0,
         paid_slots: bool = False,
+        paid_rate: Any = None,
     ) -> StartingState:
         """Cells of the projection (annual amounts, KHR per year).
 
@@ -186,16 +187,30 @@ class StartingPopulation:
             projection does for rules that test months paid
             (:attr:`actuary.engine.basis.Basis.paid_slots`); else by completed credited
             years, with the fraction split over two slots.
+        paid_rate
+            Optional function ``months -> average contribution rate`` of that many
+            months before the valuation date
+            (:meth:`actuary.engine.build.StartRules.paid_rate`): the members'
+            contributions paid are ``credited_months x career wage x that rate`` (KHR;
+            the transitional credits were not paid). ``None``: none recorded (the
+            projection then takes the first year's rate times the career earnings).
         """
         st = StartingState.empty()
         if paid_slots:
             st = replace(st, service_unit="paid")
+        if paid_rate is not None:
+            zeros = np.zeros_like(st.active_count)
+            st = replace(st, active_paid=zeros, inactive_paid=zeros.copy())
         service = self.member_service(wage_floor, wage_ceiling, extra_years, months_for_extra)
         for row, (years, wage, career) in zip(self.rows.itertuples(index=False), service):
             s = 0 if row.sex == "M" else 1
             x = int(row.age)
             n = float(row.count)
             if row.status in MEMBER_STATUSES:
+                # contributions paid: the months paid at the career wage and their rates
+                months = float(row.credited_months)
+                paid = 0.0 if paid_rate is None or years <= 0.0 else (
+                    months * career / (12.0 * years) * paid_rate(months))
                 if paid_slots:  # 6k .. 6k + 5 months paid in slot k: no split
                     lo = hi = min(int(float(row.credited_months) // PAID_SLOT_MONTHS),
                                   N_SERVICE - 1)
@@ -215,6 +230,9 @@ class StartingPopulation:
                     else:
                         st.inactive_count[s, x, slot] += share * n
                         st.inactive_career[s, x, slot] += share * n * career
+                    if paid_rate is not None and paid > 0.0:
+                        into = st.active_paid if row.status == "active" else st.inactive_paid
+                        into[s, x, slot] += share * n * paid
             else:
                 pension = 12.0 * float(row.average_monthly_pension) * n
                 getattr(st, f"{row.status}_count")[s, x] += n

@@ -98,5 +98,8 @@ MASS_SPOUSE = 3
 MASS_ORPHAN = 4
 MASS_CAREER = 5  # revalued career contributory earnings of actives and inactives, KHR
 #                  (under the final-salary rule, inactives hold their revalued last wage here)
-N_MASS = 6
-MASS_NAMES = ("wages", "old_age", "invalidity", "spouse", "orphan", "career_earnings")
+MASS_PAID = 6  # contributions paid by actives and inactives, KHR: nominal, at the rate of
+#                the year they were paid, with the refund interest (the base of refunds)
+N_MASS = 7
+MASS_NAMES = ("wages", "old_age", "invalidity", "spouse", "orphan", "career_earnings",
+              "contributions_paid")

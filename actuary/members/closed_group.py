@@ -102,7 +102,9 @@ class MemberSet:
     ``ids`` are the records' identifiers, ``synthetic`` says the data are synthetic.
     ``months`` are the months of contributions paid (the qualifying periods are tested
     on them, :attr:`actuary.engine.basis.Basis.paid_slots`); ``None``: 12 a credited
-    year (no credits).
+    year (no credits). ``paid`` are the contributions paid (KHR, nominal: refunds are
+    what was paid); ``None``: the first year's contribution rate times the career
+    earnings (as the cohort engine takes for a state without them).
     """
 
     ids: np.ndarray
@@ -115,6 +117,7 @@ class MemberSet:
     pension: np.ndarray
     synthetic: bool = False
     months: np.ndarray | None = None
+    paid: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.ids)
@@ -123,12 +126,15 @@ class MemberSet:
         typed = {"sex": np.int64, "age": np.int64, "status": np.int64, "years": np.float64,
                  "wage": np.float64, "career": np.float64, "pension": np.float64,
                  "months": np.float64}
+        if self.paid is not None:
+            typed["paid"] = np.float64
         for name, dtype in typed.items():
             arr = np.ascontiguousarray(getattr(self, name), dtype=dtype)
             if arr.shape != (n,):
                 raise ValueError(f"MemberSet.{name} has shape {arr.shape}, expected ({n},)")
             object.__setattr__(self, name, arr)
-        money = np.concatenate([self.years, self.wage, self.career, self.pension, self.months])
+        money = np.concatenate([self.years, self.wage, self.career, self.pension, self.months,
+                                np.zeros(0) if self.paid is None else self.paid])
         if not np.all(np.isfinite(money)) or np.any(money < 0):
             raise ValueError("MemberSet service and amounts must be finite and >= 0")
         # the engine indexes its tables by these codes: anything else would be read
@@ -178,6 +184,8 @@ class MemberSet:
             age=age, status=np.where(active, MEMBER_ACTIVE, MEMBER_INACTIVE),
             years=years, wage=np.where(active, 12.0 * np.nan_to_num(wage), 0.0),
             career=12.0 * career_wage * years, pension=np.zeros(len(m)), months=months,
+            paid=(months * career_wage * np.array([rules.paid_rate(v) for v in months])
+                  if rules.past_rates else None),
         )]
         p = result.pensioners
         if p is not None and len(p):
@@ -187,8 +195,10 @@ class MemberSet:
                 status=p["benefit_type"].map(STATUS_CODES).to_numpy(np.int64),
                 years=np.zeros(len(p)), wage=np.zeros(len(p)), career=np.zeros(len(p)),
                 pension=12.0 * p["monthly_amount"].to_numpy(float), months=np.zeros(len(p)),
+                paid=np.zeros(len(p)) if rules.past_rates else None,
             ))
-        joined = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
+        joined = {k: (None if parts[0][k] is None
+                      else np.concatenate([part[k] for part in parts])) for k in parts[0]}
         if len(joined["ids"]) == 0:
             raise DataError("no active or inactive member and no pensioner to value",
                             source=result.files[0].path,
@@ -210,6 +220,9 @@ class MemberSet:
             rules.wage_floor, rules.wage_ceiling, rules.extra_years, rules.months_for_extra),
             dtype=float).reshape(len(rows), 3)
         pension = pd.to_numeric(rows["average_monthly_pension"], errors="coerce")
+        # contributions paid: months x career wage x their rates, as to_state
+        months = np.where(rows["status"].isin(("active", "inactive")),
+                          pd.to_numeric(rows["credited_months"], errors="coerce"), 0.0)
         return cls(
             ids=np.array([f"row {i + 2}" for i in range(len(rows))], dtype=object),
             sex=(rows["sex"] == "F").to_numpy(np.int64),
@@ -217,8 +230,11 @@ class MemberSet:
             status=rows["status"].map(STATUS_CODES).to_numpy(np.int64),
             years=service[:, 0], wage=service[:, 1], career=service[:, 2],
             pension=12.0 * np.nan_to_num(pension.to_numpy(float)),
-            months=np.where(rows["status"].isin(("active", "inactive")),
-                            pd.to_numeric(rows["credited_months"], errors="coerce"), 0.0),
+            months=months,
+            paid=None if not rules.past_rates else np.where(
+                service[:, 0] > 0, months * service[:, 2]
+                / (12.0 * np.where(service[:, 0] > 0, service[:, 0], 1.0))
+                * np.array([rules.paid_rate(v) for v in months]), 0.0),
         )
 
 
@@ -245,8 +261,8 @@ def _kernel_args(basis: Basis, members: MemberSet, v_mid: np.ndarray,
     its serial twin) for ``members`` on ``basis`` discounted by ``v_mid``."""
     n_chunks = chunks or max(1, min(len(members), WORK_SHARES))
     return (members.sex, members.age, members.status, start_slots(basis, members),
-            members.wage, members.career, members.pension, int(basis.service_slots),
-            int(n_chunks),
+            members.wage, members.career, contributions_paid(basis, members),
+            members.pension, int(basis.service_slots), int(n_chunks),
             *kernel_inputs(basis, v_mid), rules_record(basis))
 
 
@@ -434,7 +450,8 @@ def kernel_inputs(basis: Basis, v_mid: np.ndarray) -> tuple:
                         (mk.Y_MIN_PENSION, b.minimum_pension),
                         (mk.Y_REVALUATION, b.revaluation), (mk.Y_INDEXATION, b.indexation),
                         (mk.Y_WAGE_GROWTH, b.wage_growth),
-                        (mk.Y_FUNERAL_MIN, b.funeral_grant_minimum), (mk.Y_V_MID, v_mid)):
+                        (mk.Y_FUNERAL_MIN, b.funeral_grant_minimum), (mk.Y_V_MID, v_mid),
+                        (mk.Y_REFUND_INTEREST, b.refund_interest)):
         yearly[:T, col] = values
     yearly[:, mk.Y_MASS_ABOVE] = above
     yearly[:, mk.Y_COUNT_BELOW] = below
@@ -517,6 +534,15 @@ def _check_rules(basis: Basis) -> None:
             location="scheme.parameters.early_retirement_years",
             value=sorted(set(basis.early_retirement_years.tolist())),
             expected="no retirement at any age (value such schemes with actuary valuate)")
+
+
+def contributions_paid(basis: Basis, members: MemberSet) -> np.ndarray:
+    """Each member's contributions paid by the valuation date (KHR): as given, else the
+    first year's contribution rate times the career earnings (the cohort's rule for a
+    state without them, :func:`actuary.engine.records.start_cells`)."""
+    if members.paid is not None:
+        return members.paid
+    return basis.contribution_rate[0] * members.career
 
 
 def start_slots(basis: Basis, members: MemberSet) -> np.ndarray:

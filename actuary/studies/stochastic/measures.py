@@ -8,12 +8,14 @@ axis: ``[n, T]`` arrays in place of ``[T]``. The tests check them against the on
 functions to 1e-12.
 
 Rate paths: the held-rate path differs from the legislated schedule only in the rate.
-Contributions are the rate times the contributory earnings of the year, and (under a
-career-average reference wage) refunds are ``refund_share x rate x career earnings`` at
-the year's rate, so both scale exactly with ``held_t / legislated_t``; nothing else in a
-projection depends on the rate. (Under the final-salary rule the grants in place of
-refunds do not depend on it.) The tests check this against a projection of the held-rate
-basis.
+Contributions are the rate times the contributory earnings of the year, so they scale
+exactly with ``held_t / legislated_t``; nothing else in a projection depends on the rate
+but the refunds (under a career-average reference wage), which are the contributions
+paid, at the rates of the years they were paid: scaled here by the factor of the year
+of the refund, an approximation for refunds of contributions paid in earlier years at
+other factors (on the default set, 7e-5 of a year's expenditure at most; under the
+final-salary rule the grants in place of refunds do not depend on the rate). The tests
+check this against a projection of the held-rate basis.
 """
 
 from __future__ import annotations
