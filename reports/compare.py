@@ -56,7 +56,7 @@ _MONEY = ("insurable_earnings", "contributions", "expenditure", "reserve_end", "
           "gdp")
 #: A scenario whose largest |value| on a chart is below this share of the chart's largest
 #: is drawn flat on the zero line: it gets a chart of its own too (see _charts_sheet).
-FLAT_SHARE = 0.1
+FLAT_SHARE = 0.25
 #: Summary values of kind ``pct`` are per cent; the sheet writes them as fractions in a
 #: percentage format (1.25 per cent is the cell 0.0125 shown 1.25%).
 _SCALE = {"pct": 0.01}

@@ -68,7 +68,7 @@ def _format(col: str) -> tuple[str, float]:
         return styles.RATE, 1.0
     if col.startswith(_COUNTS) or col.split("|")[-1].startswith(_COUNTS):
         return styles.COUNT, 1.0
-    return styles.KHR, 1.0
+    return styles.KHR_BN, 1.0  # money: the cell keeps the KHR, shown in billions
 
 
 def _column_label(col: str) -> str:
@@ -91,6 +91,10 @@ def write_designs_sheet(ws: Worksheet, comparison: Any, key_row: int, header_row
               T("Transition cost and its split, groups, tiers, take-up. Shares of GDP as "
                 "percentages, money in nominal KHR, counts on 1 January. Numbers from the "
                 "Python result (keys in row 3)."))
+    if all(design_columns(sc).empty for sc in comparison.scenarios):
+        # no column of years under nothing: it printed as pages of bare years
+        put(ws, header_row, 1, T("No design among the scenarios: every one is an assumption set."))
+        return {}
     put(ws, key_row, 1, "year", font=styles.KEY)
     put(ws, header_row, 1, T("Year"))
     ws.column_dimensions["A"].width = 8
@@ -107,7 +111,8 @@ def write_designs_sheet(ws: Worksheet, comparison: Any, key_row: int, header_row
             fmt, scale = _format(col)
             cols[(sc.name, col)] = c
             put(ws, key_row, c, f"{sc.name}|{col}", font=styles.KEY)
-            put(ws, header_row, c, f"{sc.name}: {_column_label(col)}")
+            unit = f" ({T('KHR bn')})" if fmt == styles.KHR_BN else ""
+            put(ws, header_row, c, f"{sc.name}: {_column_label(col)}{unit}")
             ws.column_dimensions[get_column_letter(c)].width = 16
             for t, v in enumerate(extra[col].iloc[:len(years)]):
                 value = None if v is None or v != v else float(v) * scale

@@ -2,7 +2,7 @@
 
 Sheets: Summary (the headline: the rate needed under constituent capitals against the
 rate charged, GAP, reserve, the present value of pensions in payment, cost by benefit,
-what the results rest on), Projection (year by year; the PAYG cost rate, reserve ratio
+what the results rest on; charts of the cost rates and the reserve over the years), Projection (year by year; the PAYG cost rate, reserve ratio
 and funded ratio are live formulas), By sex, Awards (permanent disabilities by degree),
 Pensions in payment (on the valuation date), Sensitivity, Method (the definitions, read
 from the code's docstrings), Assumptions and Provenance (as in the pension workbook).
@@ -199,7 +199,9 @@ def _in_prices(frame: pd.DataFrame, prices: Prices, money: set[str]) -> pd.DataF
 _MONEY = {k for k, v in _YEARLY.items() if v[1] == styles.KHR_BN}
 
 
-def _projection(ws: Any, result: Any, prices: Prices) -> None:
+def _projection(ws: Any, result: Any, prices: Prices) -> tuple[dict[str, int], int, int]:
+    """The Projection sheet; returns the column of each key and the first and last data
+    rows."""
     put_title(ws, T("Projection: the branch year by year (billions of {prices})",
                     prices=prices.label(current())),
               T("Money in billions of {prices}, in USD (millions) and as a share of GDP at the "
@@ -225,6 +227,47 @@ def _projection(ws: Any, result: Any, prices: Prices) -> None:
             a, b = f"{letter[num]}{row}", f"{letter[den]}{row}"
             put_formula(ws, row, col, f'=IF({b}>0,{a}/{b},"")', _YEARLY[key][1])
     ws.freeze_panes = ws.cell(row=top + 1, column=2)
+    return {c.key: j for j, c in enumerate(cols, start=1)}, top + 1, last
+
+
+#: The Summary's charts: (title, axis title, axis format, Projection columns plotted).
+CHARTS = (
+    (N_("Cost rates year by year (% of insurable earnings)"), N_("% of insurable earnings"),
+     "0.0%", ("acc_cost_rate", "payg_cost_rate", "contribution_rate")),
+    (N_("Reserve at the end of the year (KHR billion, {prices})"), N_("KHR billion"),
+     "#,##0,,,", ("reserve_end",)),
+)
+_LEGENDS = {"acc_cost_rate": N_("Rate needed (constituent capitals)"),
+            "payg_cost_rate": N_("PAYG cost rate"), "contribution_rate": N_("Rate charged"),
+            "reserve_end": N_("Reserve")}
+
+
+def _charts(ws: Any, proj: Any, columns: dict[str, int], first: int, last: int,
+            prices: Prices) -> None:
+    """The Summary's charts under its last row, over the Projection sheet's columns: the
+    rate needed against the PAYG cost rate and the rate charged; the reserve. Units in
+    the titles, one axis title each (none on the years)."""
+    from openpyxl.chart import LineChart, Reference, Series
+
+    at = ws.max_row + 3
+    years = Reference(proj, min_col=columns["year"], min_row=first, max_row=last)
+    for k, (title, axis, fmt, keys) in enumerate(CHARTS):
+        chart = LineChart()
+        chart.title = styles.small_title(T(title, prices=prices.label(current())), 11)
+        chart.y_axis.title = T(axis)
+        chart.y_axis.number_format = fmt
+        chart.y_axis.majorGridlines = None
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.x_axis.tickLblSkip = 10
+        chart.legend.position = "b"
+        chart.width, chart.height = 16.0, 8.0
+        for key in keys:
+            if key in columns:
+                ref = Reference(proj, min_col=columns[key], min_row=first, max_row=last)
+                chart.series.append(Series(ref, title=T(_LEGENDS[key])))
+        chart.set_categories(years)
+        ws.add_chart(chart, f"A{at + 18 * k}")
 
 
 def _plain(ws: Any, title: str, note: str, frame: pd.DataFrame, fmt_of: dict[str, str]) -> None:
@@ -281,7 +324,8 @@ def build_occupational_risk_workbook(result: Any, prices: str = "nominal") -> Wo
     wb.remove(wb.active)
     ws = {name: wb.create_sheet(name) for name in SHEETS}
     _summary(ws["Summary"], result, pr)
-    _projection(ws["Projection"], result, pr)
+    columns, first, last = _projection(ws["Projection"], result, pr)
+    _charts(ws["Summary"], ws["Projection"], columns, first, last, pr)
     by_sex_fmt = {"year": styles.YEAR, "sex": None, "acc_cost_rate": styles.RATE}
     for c in ("contributor_years", "injuries", "fatal_injuries", "new_disability_pensions",
               "disability_pensioners", "survivor_pensioners"):

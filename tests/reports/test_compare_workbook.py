@@ -191,7 +191,7 @@ def test_designs_sheet_of_a_multi_tier_design(tmp_path):
 
 
 def test_a_small_scheme_gets_its_own_chart_and_constant_prices_deflate(comparison, tmp_path):
-    """A scheme whose reserve peaks below a tenth of the largest one's (as a share of GDP) is
+    """A scheme whose reserve peaks below a quarter of the largest one's (as a share of GDP) is
     drawn flat on the common chart: it is drawn again on its own scale. In constant prices
     each money cell is the nominal one / 1.03^t (the set's 3% inflation); the shares of
     GDP, formulas over deflated cells, are unchanged."""
@@ -205,9 +205,9 @@ def test_a_small_scheme_gets_its_own_chart_and_constant_prices_deflate(compariso
         sc.yearly["reserve_end"] = share * sc.yearly["gdp"]
         return sc
 
-    # a reserve of 20% of GDP beside one of 0.5% (at 1.5%, above a tenth: not flat)
+    # a reserve of 20% of GDP beside one of 0.5% (at 6%, above a quarter: not flat)
     cmp2 = copy.copy(comparison)
-    cmp2.scenarios = [scaled(0, 0.2), scaled(1, 0.005), scaled(2, 0.025)]
+    cmp2.scenarios = [scaled(0, 0.2), scaled(1, 0.005), scaled(2, 0.06)]
     small = comparison.scenarios[1].name
     assert flat_scenarios(cmp2, "reserve_pct_gdp") == [small]
     book = openpyxl.load_workbook(write_comparison_workbook(cmp2, tmp_path / "s.xlsx",

@@ -95,6 +95,13 @@ def test_money_in_billions_usd_and_gdp_columns_and_constant_prices(result, tmp_p
         # a ratio is the same in either prices
         assert constant.cell(row=5 + i, column=col["Contribution rate"]).value == \
             nominal.cell(row=5 + i, column=col["Contribution rate"]).value
+    # the Summary's charts read the Projection sheet: units in the title and on the one axis
+    charts = openpyxl.load_workbook(tmp_path / "c.xlsx")["Summary"]._charts
+    assert len(charts) == 2
+    assert "constant 2025 KHR" in charts[1].title.tx.rich.p[0].r[0].t
+    for chart in charts:
+        assert chart.y_axis.title is not None and chart.x_axis.title is None
+        assert all(s.val.numRef.f.startswith("'Projection'!") for s in chart.series)
     reserve = get_letter(col["Reserve, end of year (KHR bn)"])
     usd = nominal.cell(row=5, column=col["Reserve, end of year (USD m)"])
     gdp = nominal.cell(row=5, column=col["Reserve, end of year (% of GDP)"])
