@@ -81,15 +81,18 @@ def _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm):
     return value
 
 
-def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, pv):
-    """Add the value of pensions in payment from year ``t1`` to ``pv``; return the accrued value."""
+def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, pv, short=False):
+    """Add the value of pensions in payment from year ``t1`` to ``pv``; return the accrued
+    value (``short``: old-age pensions below the survivors' condition, whose survivors
+    get the lump sum)."""
     T = ysa.shape[0]
     ok = (n > 0.0) & (t1 < T)
     t1c = np.minimum(t1, T - 1)
     pay = np.where(ok, fac[t1c, s, x1, 4 * kind + mk.F_PAY], 0.0)
-    surv = np.where(ok, fac[t1c, s, x1, 4 * kind + mk.F_SURVIVORS], 0.0)
+    col = mk.F_OLD_LUMP if short else 4 * kind + mk.F_SURVIVORS
+    surv = np.where(ok, fac[t1c, s, x1, col], 0.0)
     pv["old_age" if kind == 0 else "invalidity"] += p * pay
-    pv["survivors"] += p * surv
+    pv["survivor_lump_sum" if short else "survivors"] += p * surv
     pv["funeral"] += _funeral(kind, t1, s, x1, n, p, yearly, ysa, fac, fm)
     return pp * (pay + surv) + _funeral(kind, t1, s, x1, n, pp, yearly, ysa, fac, fm)
 
@@ -118,7 +121,7 @@ def value_members_reference(basis, members, discount=None):
     for code, kind in ((mk.MEMBER_OLD_AGE, 0), (mk.MEMBER_INVALIDITY, 1)):
         sel = (status == code).astype(float)
         adl += _close(kind, zero_t, s, x0, sel, sel * members.pension, sel * members.pension,
-                      yearly, ysa, fac, fm, pv)
+                      yearly, ysa, fac, fm, pv, short=kind == 0 and r.pensioners_short > 0)
 
     # members: the starting slot (months paid / 6, or credited years split over two
     # slots), as the cohort cells
@@ -230,7 +233,7 @@ def value_members_reference(basis, members, discount=None):
         sc, scq = col(p_stay) * (AC + kch * cwm), col(p_stay) * AQ
 
         # retirement at the year end: awards by slot, the shares with n and n + 1 years
-        award = np.zeros((M, 7))
+        award = np.zeros((M, 10))  # (7, 8, 9: the pensions with the survivors' condition)
         zero_a = np.zeros(M, np.int64)
         for cnt, base, base_p, a_up, f_up, pc, pcq in (
                 (ln, lr, lrp, a_l, col(f_l), lc, lcq),
@@ -250,6 +253,10 @@ def value_members_reference(basis, members, discount=None):
                 award[:, 4] += np.where(ok, 0.0, rpn).sum(1)
                 award[:, 5] += np.where(ok, 0.0, share * pc).sum(1)
                 award[:, 6] += np.where(ok, 0.0, share * pcq).sum(1)
+                rights = ok & (slot + col(a_up) + k >= smin)
+                award[:, 7] += np.where(rights, cn, 0.0).sum(1)
+                award[:, 8] += np.where(rights, np.maximum(acc * rn, minp * cn), 0.0).sum(1)
+                award[:, 9] += np.where(rights, np.maximum(acc * rpn, minp * cn), 0.0).sum(1)
         award[~retire] = 0.0
 
         # the year's money
@@ -269,12 +276,15 @@ def value_members_reference(basis, members, discount=None):
         # old-age pensions awarded on the birthday: the rest of the year, then indexed
         pv["old_age"] += going * vm * (1.0 - hh) * award[:, 1]
         adl += going * vm * (1.0 - hh) * award[:, 2]
-        award[:, 1:3] *= np.where(hh < 1.0, ix1, 1.0)[:, None]
+        award[:, [1, 2, 8, 9]] *= np.where(hh < 1.0, ix1, 1.0)[:, None]
         tn = np.full(M, t + 1)
         adl += _close(1, tn, s, xn, going * inv_n, going * inv_p * ix1, going * inv_pp * ix1,
                       yearly, ysa, fac, fm, pv)
-        adl += _close(0, tn, s, xn, going * award[:, 0], going * award[:, 1],
-                      going * award[:, 2], yearly, ysa, fac, fm, pv)
+        adl += _close(0, tn, s, xn, going * award[:, 7], going * award[:, 8],
+                      going * award[:, 9], yearly, ysa, fac, fm, pv)
+        adl += _close(0, tn, s, xn, going * (award[:, 0] - award[:, 7]),
+                      going * (award[:, 1] - award[:, 8]), going * (award[:, 2] - award[:, 9]),
+                      yearly, ysa, fac, fm, pv, short=True)
 
         # next year's state of those who stay members
         stay = col(~retire)

@@ -179,6 +179,10 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
     inn, inr = st.inactive_count.copy(), st.inactive_career.copy()
     ac, ic = st.active_paid.copy(), st.inactive_paid.copy()  # contributions paid
     oan, oap = st.old_age_count.copy(), st.old_age_pension.copy()
+    # old-age pensioners below the survivors' condition (their survivors: a lump sum)
+    osn, osp = np.zeros_like(oan), np.zeros_like(oap)
+    if r.pensioners_short:
+        oan, osn, oap, osp = osn, oan, osp, oap
     ivn, ivp = st.invalidity_count.copy(), st.invalidity_pension.copy()
     spn, spp = st.spouse_count.copy(), st.spouse_pension.copy()
     orn, orp = st.orphan_count.copy(), st.orphan_pension.copy()
@@ -186,12 +190,12 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
     def snapshot(t: int) -> None:
         people[t, S.STATUS_ACTIVE] = an.sum(axis=2)
         people[t, S.STATUS_INACTIVE] = inn.sum(axis=2)
-        people[t, S.STATUS_OLD_AGE] = oan
+        people[t, S.STATUS_OLD_AGE] = oan + osn
         people[t, S.STATUS_INVALIDITY] = ivn
         people[t, S.STATUS_SPOUSE] = spn
         people[t, S.STATUS_ORPHAN] = orn
         masses[t, S.MASS_WAGE] = aw.sum(axis=2)
-        masses[t, S.MASS_OLD_AGE] = oap
+        masses[t, S.MASS_OLD_AGE] = oap + osp
         masses[t, S.MASS_INVALIDITY] = ivp
         masses[t, S.MASS_SPOUSE] = spp
         masses[t, S.MASS_ORPHAN] = orp
@@ -363,6 +367,8 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
 
         oa_new = np.zeros((n_sex, n_age))
         oa_new_p = np.zeros((n_sex, n_age))
+        oa_r = np.zeros((n_sex, n_age))  # with the survivors' condition too
+        oa_r_p = np.zeros((n_sex, n_age))
         ref_n = np.zeros((n_sex, n_age))
         ref_r = np.zeros((n_sex, n_age))
         ref_c = np.zeros((n_sex, n_age))
@@ -375,6 +381,9 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
                                    r.wage_ceiling[t], p.wage_sigma)
             oa_new += np.where(ok, c_part, 0).sum(axis=2)
             oa_new_p += np.where(ok, pens, 0).sum(axis=2)
+            rights = ok & (years >= r.survivor_min_slot)
+            oa_r += np.where(rights, c_part, 0).sum(axis=2)
+            oa_r_p += np.where(rights, pens, 0).sum(axis=2)
             ref_n += np.where(ok, 0, c_part).sum(axis=2)
             ref_r += np.where(ok, 0, r_part).sum(axis=2)
             ref_c += np.where(ok, 0, p_part).sum(axis=2)
@@ -389,11 +398,13 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         months = r.funeral_months / 12.0
         d_pen = np.zeros((n_sex, n_age))
         grants = np.zeros((n_sex, n_age))
-        new_oan = _shift_age(oan * (1 - qd)) + _shift_age(oa_new)
+        new_oan = _shift_age(oan * (1 - qd)) + _shift_age(oa_r)
+        new_osn = _shift_age(osn * (1 - qd)) + _shift_age(oa_new - oa_r)
         # awards on the birthday: paid the rest of the year, indexed at its end
         F[:, S.FLOW_OLD_AGE] += ((1 - h) * oa_new_p).sum(axis=1)
-        new_oap = (_shift_age(oap * (1 - qd) * (1 + ix))
-                   + _shift_age(oa_new_p * np.where(h < 1, 1 + ix, 1.0)))
+        g_new = np.where(h < 1, 1 + ix, 1.0)
+        new_oap = _shift_age(oap * (1 - qd) * (1 + ix)) + _shift_age(oa_r_p * g_new)
+        new_osp = _shift_age(osp * (1 - qd) * (1 + ix)) + _shift_age((oa_new_p - oa_r_p) * g_new)
         new_ivn = _shift_age(ivn * (1 - qdis)) + _shift_age(new_inv_n)
         new_ivp = _shift_age(ivp * (1 - qdis) * (1 + ix)) + _shift_age(new_inv_p * (1 + ix))
         for cnt, mass, q, flow in (
@@ -406,6 +417,11 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
             grants += np.where(dn > 0, np.maximum(months * dm, grant_min * dn), 0)
             surv_deaths += dn
             surv_mass += dm
+        F[:, S.FLOW_OLD_AGE] += (osp * (1 - 0.5 * qd)).sum(axis=1)
+        dn, dm = osn * qd, osp * qd
+        d_pen += dn
+        grants += np.where(dn > 0, np.maximum(months * dm, grant_min * dn), 0)
+        lump_mass += dm  # below the survivors' condition: the lump sum
         F[:, S.FLOW_INVALIDITY] += ((1 - 0.5 * h) * new_inv_p).sum(axis=1)
         F[:, S.FLOW_NEW_INVALIDITY] += new_inv_n.sum(axis=1)
         F[:, S.FLOW_NEW_INVALIDITY_AMOUNT] += new_inv_p.sum(axis=1)
@@ -466,6 +482,7 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         an, aw, ar, inn, inr = new_an, new_aw, new_ar, new_in, new_ir
         ac, ic = new_ac, new_ic
         oan, oap, ivn, ivp = new_oan, new_oap, new_ivn, new_ivp
+        osn, osp = new_osn, new_osp
         spn, spp, orn, orp = new_spn, new_spp, new_orn, new_orp
 
     snapshot(T)

@@ -277,7 +277,9 @@ class Basis:
     condition in year t (final-salary rule only; 0 = nothing); ``refund_interest``
     ``[T]``, interest credited at the end of year t on the contributions paid, which
     members below the old-age condition get back (``rules.refund_share`` of them; 0 =
-    none, the default).
+    none, the default); ``pensioners_short``: the starting old-age pensioners have not
+    paid the survivors' months (the scheme being younger than that on the valuation
+    date), so their survivors get the lump sum (False: they are taken to meet it).
     """
 
     first_year: int
@@ -318,6 +320,7 @@ class Basis:
     early_retirement_years: np.ndarray | None = None
     grant_months: np.ndarray | None = None
     refund_interest: np.ndarray | None = None
+    pensioners_short: bool = False
 
     def __post_init__(self) -> None:
         n_years = int(np.asarray(self.contribution_rate).shape[0])

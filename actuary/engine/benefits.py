@@ -2,7 +2,50 @@
 
 Invalidity pensions and their floor, old-age awards split over service slots, pensions in
 payment through a year, and the survivors' pensions a year's deaths leave. The
-conventions are those of :mod:`actuary.engine.kernels` (its module docstring).
+conventions of a year are those of :mod:`actuary.engine.kernels` (its module docstring);
+those of the benefits:
+
+* The minimum pension binds member by member, through the cell's wage spread (inactives:
+  that of the entrant wage of their sex and age); see
+  :func:`actuary.engine.wages.pensions_with_minimum` for the rule and its approximations.
+* An invalidity pension credits a share of the years left to the pension age
+  (``invalidity_credited_share``, :func:`actuary.engine.benefits.invalidity_accrual`).
+  Leavers with its condition stay covered ``c = invalidity_cover_years`` (at most to the
+  pension age): invalid with a chance ``q_i c`` taken in the year of leaving, on that
+  year's pension base; an invalidity ``c/2`` years after leaving on average is thus
+  awarded at the leaving (order ``c/2`` years early, at that age's rate) and the
+  cover's deaths and re-entries are not taken out (order ``c q``; exact for ``c = 0``).
+* Final-salary rule (``final_salary``): the pension is ``accrual x credited years x last
+  wage`` instead, the last wage being the capped contributory wage of the final year of
+  contribution. Inactive members then carry their last wage (revalued each year) in
+  place of career earnings; the pension of a death or an invalidity in the year uses
+  the service at mid-year, ``n + credit/2``.
+* Retirement at any age (``early_years[t] > 0``): members below the pension age whose
+  credited service at the end of year t reaches ``early_years[t]`` retire then (actives,
+  leavers of the year and inactives alike), with the same formula.
+* Below the old-age condition a member reaching retirement gets a refund of
+  ``refund_share`` of the contributions paid (``MASS_PAID``: what the member paid,
+  at the rate of the year it was paid, nominal, with ``refund_interest`` credited at
+  each year end; a decrement pays half a year's); under the final-salary rule a grant
+  of ``grant_months[t]`` months of the last wage instead; both go to ``FLOW_REFUND``.
+  Nobody is refunded before the pension age: an inactive member may come back and
+  qualify. Approximation: the refund is paid at the birthday without the interest of
+  the part of the year (``refund_interest`` x h/2 of it).
+* Pensions in payment are paid mid-year (a pensioner dying in the year is paid half a
+  year on average); pensions awarded mid-year (invalidity, survivors) are paid half a
+  year in the year of award (an invalidity in the year of the pension age, at ``h/2``,
+  ``1 - h/2`` of it). Pensions are indexed at the end of the year.
+* Survivors of pensioners: the law's test applies to them too (the deceased's months of
+  contributions paid, 60 for the NSSF): an old-age pension awarded with fewer months
+  paid joins a stock of its own, whose deaths leave the survivors' lump sum
+  (``survivor_lump_sum_months`` of the pension, when there is a survivor) and no
+  survivors' pension. Starting old-age pensioners, whose months the file does not
+  give, are in that stock when the scheme is too young for anybody to have paid the
+  months by the valuation date (``Basis.pensioners_short``: the NSSF, contributing
+  since October 2022), else taken to meet the condition. Invalidity pensioners are
+  taken to meet it (their own condition, 60 months paid for the NSSF, is not shorter;
+  a scheme with a shorter one overstates their survivors' pensions). The funeral
+  grant's minimum applies to each stock's deaths.
 """
 
 from __future__ import annotations

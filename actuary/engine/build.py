@@ -340,6 +340,7 @@ def build_basis(
         early_retirement_years=early,
         grant_months=grant,
         refund_interest=avg(p.refund_interest),
+        pensioners_short=_too_young_for_survivors(aset),
     )
 
 
@@ -406,6 +407,18 @@ def start_rules(aset: AssumptionSet, idx: dict[str, np.ndarray] | None = None) -
 
 
 PAST_MONTHS = 600  # months of contribution rates kept before the valuation date
+
+
+def _too_young_for_survivors(aset: AssumptionSet) -> bool:
+    """Whether nobody can have paid the survivors' months by the valuation date: the
+    months from the scheme's first contribution date (the contribution rate's first
+    date) to the valuation date are fewer (the NSSF: October 2022 to January 2025, 27
+    against 60). Then the starting old-age pensioners are below the condition."""
+    p = aset.scheme.parameters
+    first = p.contribution_rate.first_date
+    v = aset.valuation_date
+    months = (v.year - first.year) * 12 + (v.month - first.month)
+    return months < float(p.min_months_survivors.value_at(v))
 
 
 def _past_rates(rate: Any, valuation_date: date) -> tuple[float, ...]:

@@ -35,7 +35,18 @@ import math
 import numba
 
 from actuary.engine.state import (
+    FLOW_CONTRIBUTIONS,
+    FLOW_DEATHS_ACTIVE,
+    FLOW_DEATHS_INACTIVE,
+    FLOW_DEATHS_PENSIONER,
+    FLOW_EARNINGS,
     FLOW_ENTRANTS,
+    FLOW_EXITS,
+    FLOW_EXPOSURE,
+    FLOW_FUNERAL,
+    FLOW_REENTRIES,
+    FLOW_SURVIVOR_LUMP,
+    FLOW_WAGE_MASS,
     MASS_CAREER,
     MASS_PAID,
     MASS_INVALIDITY,
@@ -51,7 +62,7 @@ from actuary.engine.state import (
     STATUS_SPOUSE,
 )
 
-__all__ = ["add_entrants", "qualifying_share", "slot_split", "snapshot", "snapshot_pensioners"]
+__all__ = ["add_entrants", "add_flows", "qualifying_share", "slot_split", "snapshot", "snapshot_pensioners"]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -145,3 +156,23 @@ def add_entrants(ft, act_n, act_w, top_act, target, distribution, wage):
                 act_w[s, x, 0] += e * wage[s, x]
                 if top_act[s, x] < 1:
                     top_act[s, x] = 1
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def add_flows(ft, s, totals):
+    """Add one sex and age's totals of the year into ``ft[s]``: ``totals = (earnings,
+    contributions, contributor-years, wage mass, deaths of actives, of inactives, of
+    pensioners, exits, re-entries, funeral grants, survivors' lump sums)``."""
+    (earn, contrib, expo, wages, d_act, d_ina, d_pen, exits, back, grants,
+     lump) = totals
+    ft[s, FLOW_EARNINGS] += earn
+    ft[s, FLOW_CONTRIBUTIONS] += contrib
+    ft[s, FLOW_EXPOSURE] += expo
+    ft[s, FLOW_WAGE_MASS] += wages
+    ft[s, FLOW_DEATHS_ACTIVE] += d_act
+    ft[s, FLOW_DEATHS_INACTIVE] += d_ina
+    ft[s, FLOW_DEATHS_PENSIONER] += d_pen
+    ft[s, FLOW_EXITS] += exits
+    ft[s, FLOW_REENTRIES] += back
+    ft[s, FLOW_FUNERAL] += grants
+    ft[s, FLOW_SURVIVOR_LUMP] += lump

@@ -34,36 +34,9 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
   the new pensioners' deaths of the rest of the year are not taken (they join next
   year's stock whole, as new invalidity pensioners do), and the survivors of members
   dying before the birthday are paid from mid-year, not from the death (``h/2``).
-* The minimum pension binds member by member, through the cell's wage spread (inactives:
-  that of the entrant wage of their sex and age); see
-  :func:`actuary.engine.wages.pensions_with_minimum` for the rule and its approximations.
-* An invalidity pension credits a share of the years left to the pension age
-  (``invalidity_credited_share``, :func:`actuary.engine.benefits.invalidity_accrual`).
-  Leavers with its condition stay covered ``c = invalidity_cover_years`` (at most to the
-  pension age): invalid with a chance ``q_i c`` taken in the year of leaving, on that
-  year's pension base; an invalidity ``c/2`` years after leaving on average is thus
-  awarded at the leaving (order ``c/2`` years early, at that age's rate) and the
-  cover's deaths and re-entries are not taken out (order ``c q``; exact for ``c = 0``).
-* Final-salary rule (``final_salary``): the pension is ``accrual x credited years x last
-  wage`` instead, the last wage being the capped contributory wage of the final year of
-  contribution. Inactive members then carry their last wage (revalued each year) in
-  place of career earnings; the pension of a death or an invalidity in the year uses
-  the service at mid-year, ``n + credit/2``.
-* Retirement at any age (``early_years[t] > 0``): members below the pension age whose
-  credited service at the end of year t reaches ``early_years[t]`` retire then (actives,
-  leavers of the year and inactives alike), with the same formula.
-* Below the old-age condition a member reaching retirement gets a refund of
-  ``refund_share`` of the contributions paid (``MASS_PAID``: what the member paid,
-  at the rate of the year it was paid, nominal, with ``refund_interest`` credited at
-  each year end; a decrement pays half a year's); under the final-salary rule a grant
-  of ``grant_months[t]`` months of the last wage instead; both go to ``FLOW_REFUND``.
-  Nobody is refunded before the pension age: an inactive member may come back and
-  qualify. Approximation: the refund is paid at the birthday without the interest of
-  the part of the year (``refund_interest`` x h/2 of it).
-* Pensions in payment are paid mid-year (a pensioner dying in the year is paid half a
-  year on average); pensions awarded mid-year (invalidity, survivors) are paid half a
-  year in the year of award (an invalidity in the year of the pension age, at ``h/2``,
-  ``1 - h/2`` of it). Pensions are indexed at the end of the year.
+* The benefits (minimum pension, invalidity, final salary, retirement at any age,
+  refunds, pensions in payment, survivors of pensioners) follow the conventions stated
+  in :mod:`actuary.engine.benefits`.
 * New entrants join on 1 January of year t+1, bringing the number of actives to
   ``target_actives[t]`` (none when the target is negative or already exceeded).
 """
@@ -87,19 +60,12 @@ from actuary.engine.benefits import (
     pensions_of_year,
     years_to_pension_age,
 )
-from actuary.engine.cells import add_entrants, qualifying_share, slot_split, snapshot
+from actuary.engine.cells import (add_entrants, add_flows, qualifying_share, slot_split,
+                                  snapshot)
 from actuary.engine.cells import snapshot_pensioners
 from actuary.engine.memory import retain_freed_blocks
 from actuary.engine.slots import clear_slots, used_slots
 from actuary.engine.state import (
-    FLOW_CONTRIBUTIONS,
-    FLOW_DEATHS_ACTIVE,
-    FLOW_DEATHS_INACTIVE,
-    FLOW_DEATHS_PENSIONER,
-    FLOW_EARNINGS,
-    FLOW_EXITS,
-    FLOW_EXPOSURE,
-    FLOW_FUNERAL,
     FLOW_INVALIDITY,
     FLOW_NEW_INVALIDITY,
     FLOW_NEW_INVALIDITY_AMOUNT,
@@ -109,13 +75,11 @@ from actuary.engine.state import (
     FLOW_ORPHANS_EXPIRED,
     FLOW_SPOUSE,
     FLOW_OLD_AGE,
-    FLOW_REENTRIES,
     FLOW_REFUND,
     FLOW_REFUNDS_PAID,
     FLOW_RETIREMENTS,
-    FLOW_SURVIVOR_LUMP,
-    FLOW_WAGE_MASS,
     MASS_CAREER,
+    MASS_OLD_AGE,
     MASS_PAID,
     MASS_WAGE,
     N_FLOWS,
@@ -123,6 +87,7 @@ from actuary.engine.state import (
     N_STATUS,
     STATUS_ACTIVE,
     STATUS_INACTIVE,
+    STATUS_OLD_AGE,
 )
 from actuary.engine.wages import capped_mean, capped_mean_logs
 
@@ -161,7 +126,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
      grant_months, old_age_min_slot, invalidity_min_slot, survivor_min_slot, refund_share,
      survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
      invalidity_minimum_rate, before_pension, inv_credit, cover, paid_slots_a_year,
-     refund_interest) = rules
+     refund_interest, pensioners_short) = rules
+    r_min = max(old_age_min_slot, survivor_min_slot)  # a pension with survivors' rights
     (density, revaluation, indexation, wage_growth, target_actives, entrant_distribution,
      entrant_wage, salary_growth, wage_sigma) = paths
     (mortality, disabled_mortality, invalidity, exit_rate, reentry, share_married,
@@ -203,6 +169,11 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
 
     # Pensioner stocks: two buffers each too (the inputs are copied, never written).
     oa_n, oa_p, iv_n, iv_p = oa_n0.copy(), oa_p0.copy(), iv_n0.copy(), iv_p0.copy()
+    # old-age pensioners below the survivors' condition (benefits.py)
+    os_n, os_p = np.zeros_like(oa_n0), np.zeros_like(oa_p0)
+    if pensioners_short > 0.0:
+        oa_n, os_n, oa_p, os_p = os_n, oa_n, os_p, oa_p
+    nx_os_n, nx_os_p = np.empty_like(oa_n0), np.empty_like(oa_p0)
     sp_n, sp_p, or_n, or_p = sp_n0.copy(), sp_p0.copy(), or_n0.copy(), or_p0.copy()
     nx_oa_n, nx_oa_p = np.empty_like(oa_n0), np.empty_like(oa_p0)
     nx_iv_n, nx_iv_p = np.empty_like(iv_n0), np.empty_like(iv_p0)
@@ -213,6 +184,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
         if t == n_years:
             snapshot(people[t], masses[t], act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
                      oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p, act_c, ina_c)
+            people[t, STATUS_OLD_AGE] += os_n
+            masses[t, MASS_OLD_AGE] += os_p
             break
         # (the stocks on 1 January of year t are recorded in the cell loop below)
         pt = people[t]
@@ -224,9 +197,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
         dens = density[t]
         credit = dens * credit_factor[t]
         half_f = 0.5 * credit
-        # a year of contributions moves a member `adv` service slots up: months paid
-        # (paid slots: density x the share of due contributions paid; the credits go to
-        # the career) or credited years
+        # a year of contributions moves `adv` slots up: months paid, or credited years
         adv = dens * pay * paid_slots_a_year if paid_slots_a_year > 0.0 else credit
         floor = wage_floor[t]
         ceiling = wage_ceiling[t]
@@ -256,6 +227,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
         nx_top_ina[:, :] = 0
         nx_oa_n[:, :] = 0.0
         nx_oa_p[:, :] = 0.0
+        nx_os_n[:, :] = 0.0
+        nx_os_p[:, :] = 0.0
         nx_iv_n[:, :] = 0.0
         nx_iv_p[:, :] = 0.0
         nx_sp_n[:, :] = 0.0
@@ -280,10 +253,13 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
             spread_c = spread_cs[s]
             for x in range(n_age):
                 if (top_act[s, x] == 0 and top_ina[s, x] == 0 and oa_n[s, x] == 0.0
+                        and os_n[s, x] == 0.0
                         and iv_n[s, x] == 0.0 and sp_n[s, x] == 0.0 and or_n[s, x] == 0.0):
                     continue  # nobody of this sex and age
                 snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n,
                                      or_p)
+                pt[STATUS_OLD_AGE, s, x] += os_n[s, x]
+                mt[MASS_OLD_AGE, s, x] += os_p[s, x]
                 last = x == n_age - 1
                 xn = x if last else x + 1
                 retire = xn >= pa
@@ -304,10 +280,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 mw = h * qw
                 m_credit = h * credit
                 m_half = h * half_f
-                # service slots moved by stayers (a_s + f_s) and by leavers of the year
-                # (a_l + f_l), and at the date of a death or invalidity, where the
-                # conditions are tested (a_e + f_e: by months paid, those of the half year
-                # to the event; by credited years, the completed years on 1 January)
+                # slots moved by stayers, leavers, and at a death or invalidity (cells.py)
                 a_s, f_s = slot_split(h * adv)
                 a_l, f_l = slot_split(0.5 * h * adv)
                 a_e, f_e = (a_l, f_l) if paid_slots_a_year > 0.0 else (0, 0.0)
@@ -332,6 +305,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 n_back = 0.0
                 oa_new = 0.0
                 oa_new_p = 0.0
+                oa_r = 0.0  # the new pensioners meeting the survivors' condition too
+                oa_r_p = 0.0
                 ref_n = 0.0
                 ref_r = 0.0
                 ref_c = 0.0
@@ -453,6 +428,13 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             ref_r += d1 + d2
                             ref_c += g1_ + g2_
                             n_retire += e1 + e2
+                            for cn, bn, pn, fn in ((ln, lr_m, lc_m, m_half),
+                                                   (p_stay * cnt, sb, sc_m, m_credit)):
+                                a1, b1, _, _, _, _ = award_split(cn, bn, pn, n, fn, whole, acc,
+                                                                 minp, r_min, final_salary,
+                                                                 spread, NO_AWARDS)
+                                oa_r += a1
+                                oa_r_p += b1
                             if not whole:
                                 nx_ina_n[s, xn, n] += (1.0 - m_half) * ln
                                 nx_ina_r[s, xn, n] += (1.0 - m_half) * (rv1 * lr_m)
@@ -464,9 +446,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                                 nx_act_r[s, xn, n] += ((1.0 - m_credit)
                                                        * (gr * (rm + m_credit * cwm)))
                         else:
-                            # straight into next year's cells: leavers a_l slots up and a
-                            # share f_l one more, stayers a_s and f_s; the last slot keeps
-                            # its own
+                            # into next year's cells, leavers a_l + f_l slots up, stayers
+                            # a_s + f_s (the last slot keeps its own)
                             lo = n + a_l if n + a_l < last_slot else last_slot
                             hi = lo + 1 if lo < last_slot else last_slot
                             v1, v2, v3 = ln, rv1 * lr_m, iv1 * lc_m
@@ -511,6 +492,12 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         ref_n += c1 + c2
                         ref_r += d1 + d2
                         ref_c += g1_ + g2_
+                        a1, b1, _, _, _ = award_row(leave_n, leave_r, leave_c, top, a_l, f_l, acc,
+                                                    minp, r_min, final_salary, wages_row)
+                        a2, b2, _, _, _ = award_row(stay_n, stay_r, stay_c, top, a_s, f_s, acc,
+                                                    minp, r_min, final_salary, wages_row)
+                        oa_r += a1 + a2
+                        oa_r_p += b1 + b2
                         for n in range(top):
                             n_retire += leave_n[n] + stay_n[n]
                     else:
@@ -574,6 +561,9 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             ref_c += g1_
                             n_retire += e1
                             early_cnt += cnt
+                            if n >= r_min:  # (no more service while inactive)
+                                oa_r += a1
+                                oa_r_p += b1
                         else:
                             # service does not move while inactive
                             back = p_back * cnt
@@ -599,6 +589,12 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         ref_r += d1
                         ref_c += g1_
                         n_retire += (1.0 - mq) * row_n
+                        a1, b1, _, _, _ = award_row(stay_n, stay_r, stay_c, top, 0, 0.0, acc,
+                                                    minp, r_min, final_salary,
+                                                    (spread_m, spread_c, floor, ceiling,
+                                                     wage_sigma))
+                        oa_r += a1
+                        oa_r_p += b1
                     else:
                         n_back += p_back * (row_n - early_cnt)
                         if p_rest > 0.0 and top > nx_top_ina[s, xn]:
@@ -626,22 +622,20 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 ft[s, FLOW_ORPHAN] += paid
                 if not keep:
                     ft[s, FLOW_ORPHANS_EXPIRED] += or_n[s, x] - d_or
-                d_pen = d_oa + d_iv + d_sp + d_or
+                paid, d_os, m_os = pensions_of_year(os_n, os_p, nx_os_n, nx_os_p, s, x, xn, qd,
+                                                    ix, True)
+                ft[s, FLOW_OLD_AGE] += paid
+                if d_os > 0.0:
+                    grants += max(fs * m_os, grant_min * d_os)
+                    lump_mass += m_os  # their survivors get the lump sum
+                d_pen = d_oa + d_iv + d_sp + d_or + d_os
                 surv_deaths += d_oa + d_iv
                 surv_mass += m_oa + m_iv
 
                 # ---------------- this (sex, age): totals ----------------
-                ft[s, FLOW_EARNINGS] += dens * earn
-                ft[s, FLOW_CONTRIBUTIONS] += rate * pay * dens * earn
-                ft[s, FLOW_EXPOSURE] += dens * expo
-                ft[s, FLOW_WAGE_MASS] += dens * wages
-                ft[s, FLOW_DEATHS_ACTIVE] += d_act
-                ft[s, FLOW_DEATHS_INACTIVE] += d_ina
-                ft[s, FLOW_DEATHS_PENSIONER] += d_pen
-                ft[s, FLOW_EXITS] += n_exit
-                ft[s, FLOW_REENTRIES] += n_back
-                ft[s, FLOW_FUNERAL] += grants
-                ft[s, FLOW_SURVIVOR_LUMP] += anyone * lump_sum_months / 12.0 * lump_mass
+                add_flows(ft, s, (dens * earn, rate * pay * dens * earn, dens * expo,
+                                  dens * wages, d_act, d_ina, d_pen, n_exit, n_back, grants,
+                                  anyone * lump_sum_months / 12.0 * lump_mass))
                 if inv_n > 0.0:
                     ft[s, FLOW_NEW_INVALIDITY] += inv_n
                     ft[s, FLOW_NEW_INVALIDITY_AMOUNT] += inv_p
@@ -656,10 +650,13 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     ft[s, FLOW_REFUNDS_PAID] += ref_n
                     ft[s, FLOW_REFUND] += below_factor * ref_r + refunded * ref_c
                     # awarded on the birthday: paid the rest of the year, indexed at its end
-                    # like an invalidity pension (h = 1: awarded on 1 January next)
+                    # (h = 1: on 1 January next); below the survivors' condition apart
                     ft[s, FLOW_OLD_AGE] += (1.0 - h) * oa_new_p
-                    nx_oa_n[s, xn] += oa_new
-                    nx_oa_p[s, xn] += oa_new_p * (1.0 + ix) if h < 1.0 else oa_new_p
+                    g = (1.0 + ix) if h < 1.0 else 1.0
+                    nx_oa_n[s, xn] += oa_r
+                    nx_oa_p[s, xn] += oa_r_p * g
+                    nx_os_n[s, xn] += oa_new - oa_r
+                    nx_os_p[s, xn] += (oa_new_p - oa_r_p) * g
                 surv_d[s, x] = surv_deaths
                 surv_m[s, x] = surv_mass
 
@@ -690,6 +687,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
         top_ina, nx_top_ina = nx_top_ina, top_ina
         oa_n, nx_oa_n = nx_oa_n, oa_n
         oa_p, nx_oa_p = nx_oa_p, oa_p
+        os_n, nx_os_n = nx_os_n, os_n
+        os_p, nx_os_p = nx_os_p, os_p
         iv_n, nx_iv_n = nx_iv_n, iv_n
         iv_p, nx_iv_p = nx_iv_p, iv_p
         sp_n, nx_sp_n = nx_sp_n, sp_n

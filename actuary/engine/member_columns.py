@@ -9,7 +9,8 @@ import numpy as np
 
 __all__ = [
     "A_DISABLED_MORTALITY", "A_ENTRANT_WAGE", "A_EXIT", "A_INVALIDITY", "A_MORTALITY",
-    "A_REENTRY", "A_SURVIVORS", "F_FUNERAL_COUNT", "F_FUNERAL_MASS", "F_ORPHAN", "F_PAY",
+    "A_REENTRY", "A_SURVIVORS", "F_FUNERAL_COUNT", "F_FUNERAL_MASS", "F_OLD_LUMP", "F_ORPHAN",
+    "F_PAY",
     "F_SPOUSE", "F_SURVIVORS", "N_FACTORS", "N_SEX_AGE", "N_YEARLY", "N_YEAR_SEX_AGE",
     "S_ANY_SURVIVOR", "S_SALARY_GROWTH", "Y_ACCRUAL", "Y_CEILING", "Y_COUNT_BELOW", "Y_CREDIT",
     "Y_DENSITY", "Y_FLOOR", "Y_FUNERAL_MIN", "Y_INDEXATION", "Y_MASS_ABOVE", "Y_MIN_PENSION",
@@ -38,7 +39,9 @@ N_SEX_AGE = 2
 (F_PAY, F_SURVIVORS, F_FUNERAL_MASS, F_FUNERAL_COUNT) = range(4)
 F_SPOUSE = 8
 F_ORPHAN = 9
-N_FACTORS = 10
+F_OLD_LUMP = 10  # lump sums left at death per unit of an old-age pension without
+#                  the survivors' condition (in place of F_SURVIVORS)
+N_FACTORS = 11
 
 
 @numba.njit(cache=True, nogil=True)

@@ -166,7 +166,7 @@ def _value_chunk(c, n_chunks, members, blocks, money_in, n_slots, tables, rules,
     for q in range(c, pensioners.shape[0], n_chunks):
         i = pensioners[q]
         d = _value_pensioner(sex[i], age[i], status[i], pension[i], yearly, ysa, fac, fm,
-                             one)
+                             one, rules.pensioners_short > 0.0)
         b_sum = 0.0
         for k in range(1, n_b - 1):
             b_sum += one[k]

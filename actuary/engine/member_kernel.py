@@ -61,6 +61,7 @@ from actuary.engine.member_columns import (  # noqa: F401 (re-exported: the pack
     A_SURVIVORS,
     F_FUNERAL_COUNT,
     F_FUNERAL_MASS,
+    F_OLD_LUMP,
     F_ORPHAN,
     F_PAY,
     F_SPOUSE,
@@ -131,20 +132,24 @@ _N_MONEY = 4
 # (_C_* into the next slot, _C2_* into the one after: a year of contributions moves two
 # slots of months paid; _P0 the member's contributions paid by the valuation date)
 (_W0, _K0, _P0, _INVP, _INVPP, _C_AR, _C_IR, _C_AC, _C_IC, _C2_AR, _C2_IR, _C2_AC, _C2_IC,
- _AW1, _AW2, _AW3, _AW4) = range(17)
-_OUT = 17
+ _AW1, _AW2, _AW3, _AW4, _AW5, _AW6) = range(19)
+_OUT = 19
 _N_LANE = _OUT + 8
 
 
 @numba.njit(cache=True, nogil=True)
-def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out):
+def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out, short):
     """Value pensions in payment from 1 January of year ``t1`` (``n`` pensioners of a kind,
     0 old age or 1 invalidity, of age ``x1``, pension ``p``, accrued part ``pp``, KHR
-    per year) to the end of the projection: add payments, survivors' pensions and
-    funeral grants to the branches of ``out``; return the accrued value of all three."""
+    per year) to the end of the projection: add payments, survivors' pensions (the
+    survivors' lump sums when ``short``: an old-age pension below the survivors'
+    condition) and funeral grants to the branches of ``out``; return the accrued value
+    of all three."""
     if n <= 0.0 or t1 >= ysa.shape[0]:
         return 0.0
     pay, surv, f_mass, f_count, above, below = close_factors(kind, t1, s, x1, yearly, fac)
+    if short:
+        surv = fac[t1, s, x1, F_OLD_LUMP]
     fun = funeral(n, p, f_mass, f_count, above, below)
     if fun != fun:
         fun = funeral_by_year(kind, t1, s, x1, n, p, yearly, ysa, fm)
@@ -152,16 +157,17 @@ def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out):
     if fun_p != fun_p:
         fun_p = funeral_by_year(kind, t1, s, x1, n, pp, yearly, ysa, fm)
     out[_B_OLD + kind] += p * pay
-    out[_B_SURV] += p * surv
+    out[_B_LUMP if short else _B_SURV] += p * surv
     out[_B_FUN] += fun
     return pp * (pay + surv) + fun_p
 
 
 @numba.njit(cache=True, nogil=True)
-def _value_pensioner(s, x0, status, pension, yearly, ysa, fac, fm, out):
+def _value_pensioner(s, x0, status, pension, yearly, ysa, fac, fm, out, short):
     """A pensioner in the file: ``out[:len(BRANCHES) - 1]`` gets the present values by
     branch (KHR). Returns the accrued-to-date liability (all of it: the pension is
-    earned)."""
+    earned). ``short``: old-age pensioners are below the survivors' condition
+    (``KernelRules.pensioners_short``)."""
     for k in range(len(BRANCHES)):
         out[k] = 0.0
     if status == MEMBER_SPOUSE or status == MEMBER_ORPHAN:
@@ -170,7 +176,8 @@ def _value_pensioner(s, x0, status, pension, yearly, ysa, fac, fm, out):
         out[_B_SURV] += v
         return v
     kind = 0 if status == MEMBER_OLD_AGE else 1
-    return _close(kind, 0, s, x0, 1.0, pension, pension, yearly, ysa, fac, fm, out)
+    return _close(kind, 0, s, x0, 1.0, pension, pension, yearly, ysa, fac, fm, out,
+                  short and kind == 0)
 
 
 @numba.njit(cache=True, nogil=True, fastmath={"contract"})
@@ -203,6 +210,7 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
     smin, imin, omin = (rules.survivor_min_slot, rules.invalidity_min_slot,
                         rules.old_age_min_slot)
     paid_a_year = rules.paid_slots_a_year
+    r_min = max(omin, smin)  # an old-age pension with the survivors' condition
     refund_share, lump_months = rules.refund_share, rules.lump_sum_months
     fm, inv_min_rate = rules.funeral_months / 12.0, rules.invalidity_minimum_rate
     before_pension = rules.before_pension
@@ -323,6 +331,7 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
         for k in range(_INVP * L, (_C2_IC + 1) * L):  # the year's invalidity, the carries
             lane[k] = 0.0
         a_new = 0.0  # new old-age pensioners (the same in every lane)
+        a_new_r = 0.0  # ... of whom with the survivors' condition
         inv_n = 0.0
         alive = 0.0
         c_a = c_i = c_wu = c_wc = c_pu = c_ipu = c_qu = c_iqu = 0.0  # carries of the shared
@@ -373,9 +382,17 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
                 t_ina = award_terms((1.0 - qd) * i_cnt if i_cnt > 0.0 else 0.0, n, 0.0, acc,
                                      minp, omin)
                 a_new += t_leave[0] + t_stay[0] + t_ina[0]
+                # the same with the survivors' condition too
+                r_leave = award_terms(ln if cnt > 0.0 else 0.0, n + a_l, f_l, acc, minp, r_min)
+                r_stay = award_terms(p_stay * cnt if cnt > 0.0 else 0.0, n + a_s, f_s, acc,
+                                     minp, r_min)
+                r_ina = award_terms((1.0 - qd) * i_cnt if i_cnt > 0.0 else 0.0, n, 0.0, acc,
+                                    minp, r_min)
+                a_new_r += r_leave[0] + r_stay[0] + r_ina[0]
                 _award_lanes(money, lane, width, (o_r, o_ir, o_c, o_ic),
                              (wu, wc, pu, ipu, qu, iqu, af), (fl, ce, half_f, credit, kch),
-                             (q_out, p_stay, 1.0 - qd), (t_leave[1], t_stay[1], t_ina[1]))
+                             (q_out, p_stay, 1.0 - qd), (t_leave[1], t_stay[1], t_ina[1]),
+                             (r_leave[1], r_stay[1], r_ina[1]))
             # ---- next year's slot n: what stays in n plus what moves up from n - 1 and
             # n - 2 (carried); shares of stayers (s0, s1, s2) and leavers (l0, l1, l2)
             # moving 0, 1 and 2 slots up, what would pass the last slot kept in it ----
@@ -429,7 +446,7 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
         t1 = t + 1
         if inv_n > 0.0 and t1 < n_years:
             _close_lanes(lane, nl, width, 1, _INVP, _INVPP, ix1, t1, s, xn, inv_n, yearly, ysa,
-                         fac, fm)
+                         fac, fm, False)
         if retire:
             k_refund = vm * refund_share  # of the contributions paid
             o_ref = u((_OUT + _B_REF) * L)
@@ -444,9 +461,19 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
             for j in range(width):
                 lane[o_old + j] += k_old * lane[o_aw1 + j]
                 lane[o_adl + j] += k_old * lane[o_aw2 + j]
-            if a_new > 0.0 and t1 < n_years:
-                _close_lanes(lane, nl, width, 0, _AW1, _AW2, ix1 if h < 1.0 else 1.0, t1, s, xn,
-                             a_new, yearly, ysa, fac, fm)
+            # in payment: those with the survivors' condition (rows _AW5, _AW6), then the
+            # others (the rest of _AW1, _AW2), whose survivors get the lump sum
+            g = ix1 if h < 1.0 else 1.0
+            if a_new_r > 0.0 and t1 < n_years:
+                _close_lanes(lane, nl, width, 0, _AW5, _AW6, g, t1, s, xn, a_new_r, yearly, ysa,
+                             fac, fm, False)
+            if a_new - a_new_r > 0.0 and t1 < n_years:
+                o_aw5, o_aw6 = u(_AW5 * L), u(_AW6 * L)
+                for j in range(width):
+                    lane[o_aw1 + j] -= lane[o_aw5 + j]
+                    lane[o_aw2 + j] -= lane[o_aw6 + j]
+                _close_lanes(lane, nl, width, 0, _AW1, _AW2, g, t1, s, xn, a_new - a_new_r,
+                             yearly, ysa, fac, fm, True)
             break
         if alive <= 0.0 or last:
             break
@@ -518,18 +545,21 @@ def _step_lanes(money, lane, width, offs, slot, moves, paid_moves, k_contrib, de
 
 @numba.njit(cache=True, nogil=True)
 def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, yearly, ysa, fac,
-                 fm):
+                 fm, short):
     """Pensions of a kind (0 old age, 1 invalidity) awarded to every lane this year, ``n``
     pensioners with ``scale`` times the pensions of rows ``row_p`` (all) and ``row_pp``
     (accrued), KHR per year, in payment from 1 January of year ``t1`` at age ``x1``: add
     their payments, survivors' pensions and funeral grants to the lanes' present values,
-    as :func:`_close` does for one member."""
+    as :func:`_close` does for one member (``short``: the survivors' lump sums in place
+    of their pensions)."""
     u = np.uint64
     L = LANES
     pay, surv, f_mass, f_count, above, below = close_factors(kind, t1, s, x1, yearly, fac)
+    if short:
+        surv = fac[t1, s, x1, F_OLD_LUMP]
     o_p, o_pp = u(row_p * L), u(row_pp * L)
     o_pay = u((_OUT + _B_OLD + kind) * L)
-    o_surv = u((_OUT + _B_SURV) * L)
+    o_surv = u((_OUT + (_B_LUMP if short else _B_SURV)) * L)
     o_fun, o_adl = u((_OUT + _B_FUN) * L), u((_OUT + _B_ADL) * L)
     by_year = 0
     for j in range(width):
@@ -558,7 +588,7 @@ def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, year
 
 
 @numba.njit(cache=True, nogil=True)
-def _award_lanes(money, lane, width, offs, shared, caps, probs, terms):
+def _award_lanes(money, lane, width, offs, shared, caps, probs, terms, rights):
     """Old-age pensions and refunds of slot ``n`` in the year its members reach the
     pension age, lane by lane, added to the rows ``_AW1`` (pensions) to ``_AW4``
     (refunds of the contributions paid): the leavers of the year (with half the year's
@@ -567,14 +597,18 @@ def _award_lanes(money, lane, width, offs, shared, caps, probs, terms):
     contributions paid in ``money`` (active, inactive); ``shared``: the slot's shared
     state ``(wu, wc, pu, ipu, qu, iqu, af)``; ``caps``: ``(floor, ceiling, half_f,
     credit, kch)`` (kch the contributions paid a year per KHR of capped wage);
-    ``probs``: of leaving, staying and being alive at the end of the year."""
+    ``probs``: of leaving, staying and being alive at the end of the year; ``rights``
+    the terms with the survivors' condition too, whose pensions go to ``_AW5`` and
+    ``_AW6`` as well."""
     o_r, o_ir, o_c, o_ic = offs
     wu, wc, pu, ipu, qu, iqu, af = shared
     fl, ce, half_f, credit, kch = caps
     q_leave, p_stay, p_live = probs
     t_leave, t_stay, t_inactive = terms
+    r_leave, r_stay, r_inactive = rights
     u = np.uint64
     L = LANES
+    o5, o6 = u(_AW5 * L), u(_AW6 * L)
     o_w0, o_k0, o_p0 = u(_W0 * L), u(_K0 * L), u(_P0 * L)
     o1, o2, o3, o4 = u(_AW1 * L), u(_AW2 * L), u(_AW3 * L), u(_AW4 * L)
     pua = af * pu
@@ -588,12 +622,20 @@ def _award_lanes(money, lane, width, offs, shared, caps, probs, terms):
         cwm, half, _, _ = slot_money(lane[o_w0 + j], k0, rm, wu, wc, pua, af, fl, ce, half_f,
                                      0.0, 0.0, 0.0)
         rp = k0 * pua
-        a = award_lane(q_leave * half, q_leave * rp, q_leave * (cm + 0.5 * kch * cwm),
-                       q_leave * p0 * qua, t_leave)
-        b = award_lane(p_stay * (rm + credit * cwm), p_stay * rp, p_stay * (cm + kch * cwm),
-                       p_stay * p0 * qua, t_stay)
-        c = award_lane(p_live * i_rm, p_live * k0 * ipu, p_live * money[o_ic + j],
-                       p_live * p0 * iqu, t_inactive)
+        la, lp, lc, lcp = (q_leave * half, q_leave * rp, q_leave * (cm + 0.5 * kch * cwm),
+                           q_leave * p0 * qua)
+        sa, sp, sc, scp = (p_stay * (rm + credit * cwm), p_stay * rp,
+                           p_stay * (cm + kch * cwm), p_stay * p0 * qua)
+        ia, ip, ic, icp = (p_live * i_rm, p_live * k0 * ipu, p_live * money[o_ic + j],
+                           p_live * p0 * iqu)
+        a = award_lane(la, lp, lc, lcp, t_leave)
+        b = award_lane(sa, sp, sc, scp, t_stay)
+        c = award_lane(ia, ip, ic, icp, t_inactive)
+        ar = award_lane(la, lp, lc, lcp, r_leave)
+        br = award_lane(sa, sp, sc, scp, r_stay)
+        cr = award_lane(ia, ip, ic, icp, r_inactive)
+        lane[o5 + j] += ar[0] + br[0] + cr[0]
+        lane[o6 + j] += ar[1] + br[1] + cr[1]
         lane[o1 + j] += a[0] + b[0] + c[0]
         lane[o2 + j] += a[1] + b[1] + c[1]
         lane[o3 + j] += a[2] + b[2] + c[2]

@@ -72,6 +72,7 @@ class KernelRules(NamedTuple):
     # paid (Basis.paid_slots); 0 when they are completed credited years
     paid_slots_a_year: float
     refund_interest: np.ndarray  # [T] interest on the contributions paid at the end of year t
+    pensioners_short: float  # 1: the starting old-age pensioners lack the survivors' months
 
 
 class KernelPaths(NamedTuple):
@@ -166,6 +167,7 @@ def rules_record(basis: Basis) -> KernelRules:
         float(r.invalidity_credited_share), float(r.invalidity_cover_years),
         12.0 / PAID_SLOT_MONTHS if b.paid_slots else 0.0,
         b.refund_interest,
+        1.0 if b.pensioners_short else 0.0,
     )
 
 

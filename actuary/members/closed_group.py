@@ -409,14 +409,15 @@ def funeral_thresholds(basis: Basis) -> tuple[np.ndarray, np.ndarray]:
 
 
 def pension_factors(basis: Basis, v_mid: np.ndarray, sv: np.ndarray) -> np.ndarray:
-    """The ``F_*`` columns of :mod:`actuary.engine.member_kernel`, as rows ``[10, T + 1, 2, 111]``.
+    """The ``F_*`` columns of :mod:`actuary.engine.member_kernel`, as rows ``[11, T + 1, 2, 111]``.
 
     For old-age (``q`` = mortality) and invalidity pensions (``q`` = disabled
     mortality) in payment on 1 January of year ``t`` at age ``x``, per unit of pension
     (KHR per year): the value of the payments, of the survivors' pensions left at
     death (``sv``, :func:`survivor_values`), of a funeral grant of ``funeral months x
     pension``; per pensioner, of a funeral grant at the minimum. Then the value of a
-    spouse's and of an orphan's pension per unit.
+    spouse's and of an orphan's pension per unit; last, the lump sums at death per unit
+    of an old-age pension without the survivors' condition.
     """
     f = basis.rules.funeral_grant_months / 12.0
     vm = v_mid[:, None, None]
@@ -430,6 +431,11 @@ def pension_factors(basis: Basis, v_mid: np.ndarray, sv: np.ndarray) -> np.ndarr
                                 indexed=False))
     rows.append(_pension_values(basis, v_mid, None))
     rows.append(_pension_values(basis, v_mid, basis.orphan_age_limit))
+    # an old-age pension below the survivors' condition leaves the lump sum instead
+    q = _dead_at_last_age(basis.mortality)
+    anyone = 1.0 - (1.0 - basis.share_married) * (1.0 - basis.child_probability)
+    lump = basis.rules.survivor_lump_sum_months / 12.0
+    rows.append(_in_payment(q, basis, vm * q * anyone[None] * lump))
     out = np.stack(rows)
     return out
 

@@ -199,9 +199,14 @@ def test_tiny_scheme_by_hand():
     assert F[2, S.FLOW_FUNERAL] == pytest.approx(0.01 * (stay + leave + idle) * 2e6, rel=1e-13)
     assert F[2, S.FLOW_CONTRIBUTIONS] == 0.0
     # The widowers of year 2 (aged 62 = 59 + 3 at the end of year 2) are paid a full year;
-    # the pensioners dying in year 3 leave new widowers, paid half a year.
+    # the pensioners dying in year 3 leave new widowers, paid half a year, if they paid
+    # 60 months: the stayers (72) and the leavers of year 2 (66), not the inactives (54),
+    # whose widowers get the lump sum of a month's pension.
     assert p.people[2, S.STATUS_SPOUSE, 0, 63] == pytest.approx(0.5 * 0.0178, rel=1e-13)
-    widowers = 0.45 * 0.5 * surv_mass * 0.995 + 0.5 * 0.45 * 0.5 * (0.01 * new_mass)
+    rights = stay * 900_000 + leave * 825_000
+    widowers = 0.45 * 0.5 * surv_mass * 0.995 + 0.5 * 0.45 * 0.5 * (0.01 * rights)
+    assert F[2, S.FLOW_SURVIVOR_LUMP] == pytest.approx(0.5 * 0.01 * idle * 675_000 / 12,
+                                                       rel=1e-13)
     assert p.flows[2, 0, S.FLOW_SPOUSE] == pytest.approx(widowers, rel=1e-13)
 
 

@@ -171,3 +171,42 @@ def test_credits_count_toward_the_amount_not_the_months():
     F = project(b12).flows[0, 0]
     assert F[S.FLOW_NEW_OLD_AGE_AMOUNT] == pytest.approx((1 - 0.5 * Q) * 0.015 * 60e6,
                                                          rel=1e-13)
+
+
+@pytest.mark.parametrize("months", [12, 60])
+def test_survivors_of_a_pensioner_need_the_deceased_s_60_months(months):
+    """An inactive man of 59 retires at 60 with 12 (60) months paid; dying as a pensioner,
+    he leaves a survivors' pension only with 60 months paid, else the lump sum of one
+    month's pension (half the deaths leave a spouse, none children). Both engines:
+    year 1's flows by hand, and the present value of the lump sums with the life table."""
+    T = 60
+    career = 12e6
+    married = np.full((2, 111), 0.5)
+    b = _basis(T, 0, 59, months, False, career).with_(
+        rules=SchemeRules(survivor_rate=0.45, funeral_grant_months=0.0,
+                          survivor_lump_sum_months=1.0),
+        share_married=married, child_probability=np.zeros((2, 111)),
+        children=np.zeros((2, 111)))
+    p = project(b)
+    pension = 0.015 * career
+    mass_1 = (1 - 0.5 * Q) * pension * (1 + IX)  # on 1 January of year 1, indexed
+    if months >= 60:
+        assert p.flows[1, 1, S.FLOW_NEW_SPOUSES] == pytest.approx(0.5 * Q * (1 - 0.5 * Q),
+                                                                  rel=1e-13)
+        assert p.flows[1, 0, S.FLOW_SURVIVOR_LUMP] == 0.0
+    else:
+        assert p.flows[1, 1, S.FLOW_NEW_SPOUSES] == 0.0
+        assert p.flows[1, 0, S.FLOW_SURVIVOR_LUMP] == pytest.approx(0.5 / 12 * Q * mass_1,
+                                                                    rel=1e-13)
+    got = value_members(b, _member(0, 59, months, False, career), discount=0.04)
+    lt = LifeTable(b.mortality[0, 0])
+    k = np.arange(111 - 60)  # ages 60 .. 110 (the last: all die)
+    alive = np.array([lt.tpx(60, kk) for kk in k])
+    lumps = np.sum(V ** (k + 1.5) * mass_1 * (1 + IX) ** k * alive * lt.qx[60 + k] * 0.5 / 12)
+    # and the deaths before the birthday (half the year's, as an inactive member's)
+    lumps += V**0.5 * 0.5 / 12 * 0.5 * Q * pension
+    if months >= 60:
+        assert got.totals["survivors"] > 0.0 and got.totals["survivor_lump_sum"] == 0.0
+    else:
+        assert got.totals["survivors"] == 0.0
+        assert got.totals["survivor_lump_sum"] == pytest.approx(lumps, rel=1e-9)

@@ -145,3 +145,6 @@ def test_contributions_paid_at_the_valuation_date_follow_the_rates_of_their_mont
     paid = st.active_paid.sum() + st.inactive_paid.sum()
     assert (st.active_career.sum() + st.inactive_career.sum()) > 1.2 * 25 * paid
     assert pop.valuation_date == date(2025, 1, 1)
+    # nobody can have paid the survivors' 60 months by then (27 months since October
+    # 2022): the starting old-age pensioners' survivors get the lump sum
+    assert basis.pensioners_short
