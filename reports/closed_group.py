@@ -47,6 +47,7 @@ from actuary.io.fileio import spreadsheet_safe, write_atomic
 from . import styles
 from .datacheck import SheetWriter
 from .i18n import N_, T, T_known, date_text, num
+from .money import USD_M
 from .workbook import finish_workbook, write_xlsx
 
 __all__ = ["BY_MEMBER_SHEET_LIMIT", "CLOSED_GROUP_SHEETS", "BRANCH_ROWS", "ClosedGroupReport",
@@ -209,7 +210,7 @@ def _summary_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     run, v = report.run, report.run.valuation
     aset = run.aset
     syn = v.synthetic
-    s = SheetWriter(book, "Summary", (46, 90, 20))
+    s = SheetWriter(book, "Summary", (46, 90, 20, 20))
     s.title(_title(report, N_("Closed-group valuation, member by member")),
             T("Present values at the valuation date, in KHR, of the rights of the members and "
             "pensioners in the file, with no new entrants: accrued-to-date liability (ADL), "
@@ -254,15 +255,30 @@ def _summary_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     s.pairs(items, {T("Members and pensioners valued"): styles.COUNT})
     s.blank()
     s.row([T("Totals (KHR at the valuation date)")], font=styles.SECTION)
-    s.header([T("Measure"), T("KHR"), T("Billions KHR")])
+    rate = _usd_rate(aset)
+    s.header([T("Measure"), T("KHR"), T("Billions KHR")]
+             + ([T("USD m at {rate} KHR per USD", rate=num(f"{rate:,.0f}"))] if rate else []))
     for label, value in ((T("PVFB: present value of future benefits"), v.pvfb),
                          (T("PVFC: present value of future contributions"), v.pvfc),
                          (T("ADL: accrued-to-date liability"), v.adl)):
         r = _next(s)
+        usd = [_formula(s, f"=B{r}/{rate!r}", USD_M)] if rate else []
         _append(s, [s.cell(label, font=styles.BOLD), s.cell(value, styles.KHR),
-                    _formula(s, f"=B{r}/{BILLION:.0f}", BILLIONS)])
+                    _formula(s, f"=B{r}/{BILLION:.0f}", BILLIONS), *usd])
     s.blank()
     _unverified(s, aset)
+
+
+def _usd_rate(aset: Any) -> float | None:
+    """KHR per USD in the valuation year (the set's exchange rate), or None: present values
+    at the valuation date are in that year's money."""
+    from .money import prices_for
+
+    try:
+        y0 = aset.valuation_date.year
+        return prices_for(aset, y0, y0).usd_rate(y0)
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def _unverified(s: SheetWriter, aset: Any) -> None:

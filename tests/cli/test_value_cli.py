@@ -327,9 +327,11 @@ def _expected_formulas(book, run) -> dict[tuple[str, str], float | None]:
     v, comp = run.valuation, run.comparison
     out: dict[tuple[str, str], float | None] = {}
     ws = book["Summary"]
-    for row in ws.iter_rows(min_col=1, max_col=3):
+    for row in ws.iter_rows(min_col=1, max_col=4):
         if isinstance(row[1].value, (int, float)) and row[2].data_type == "f":
             out[("Summary", row[2].coordinate)] = row[1].value / 1e9
+            # USD millions at the default set's 4,100 KHR per USD (shown in millions)
+            out[("Summary", row[3].coordinate)] = row[1].value / 4100.0
     ws = book["Results by status and sex"]
     table = v.summary()
     for i, rec in enumerate(table.itertuples(index=False)):
