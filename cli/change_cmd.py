@@ -9,7 +9,7 @@ import click
 from actuary.cli.bundle import write_run_bundle
 from actuary.cli.compare_cmd import _change, _fmt
 from actuary.cli.options import bundle_option, echo_json, json_option, lang_option, quiet_option
-from actuary.reports.i18n import T, T_known, date_text, num, pad
+from actuary.reports.i18n import T, T_known, cut, date_text, num, pad
 from actuary.cli.progress import progress
 
 
@@ -29,7 +29,7 @@ def change_text(result) -> str:
                       order=" > ".join(result.order), n=result.runs), "", head]
     for key, label, kind in INDICATORS:
         rows = steps[steps.indicator == key].set_index("step")
-        line = pad(T_known(label)[:39], 40) \
+        line = pad(cut(T_known(label), 39), 40) \
             + pad(num(_fmt(rows.loc[result.order[0], "before"], kind)), 12, right=True)
         line += "".join(pad(num(_change(rows.loc[g, "change"], kind)), 13, right=True)
                         for g in result.order)

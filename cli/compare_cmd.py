@@ -11,7 +11,7 @@ from actuary.cli.options import (accept_option, accepted_lines, apply_sets, bund
                                  prices_option,
                                  quiet_option, run_argv, set_option)
 from actuary.cli.progress import progress
-from actuary.reports.i18n import T, T_known, num, pad
+from actuary.reports.i18n import N_, T, T_known, cut, num, pad
 
 
 def _fmt(value, kind: str) -> str:
@@ -52,7 +52,7 @@ def comparison_text(comparison) -> str:
                name=names[0]), "", head]
     for rec in comparison.table.to_dict("records"):
         kind = rec["kind"]
-        line = pad(T_known(rec["indicator"])[:49], 50) + "".join(
+        line = pad(cut(T_known(rec["indicator"]), 49), 50) + "".join(
             pad(num(_fmt(rec[n], kind)), width, right=True) for n in names)
         line += "".join(pad(num(_change(rec["change: " + n], kind)), width + 4, right=True)
                         for n in names[1:])
@@ -63,61 +63,75 @@ def comparison_text(comparison) -> str:
     return "\n".join(lines)
 
 
+def _heads(columns: tuple[tuple[str, int], ...]) -> str:
+    """A header row of right-aligned column names (English keys, shown in the current
+    language), as the English tables wrote them with ``f"{name:>width}s"``."""
+    return "  " + " ".join(pad(T(name), width, right=True) for name, width in columns)
+
+
 def transition_text(scenario) -> str:
     """Year-by-year transition cost of a design (KHR billions), first 30 years and milestones."""
     y = scenario.yearly
-    lines = [f"\nTransition cost of {scenario.name} (budget cost of the design minus that of "
-             f"the scheme as it is; KHR billions, % of GDP), split into the change of financing "
-             f"(the present rules with contributions) and of the benefit formula",
-             f"  {'year':>6s} {'status quo':>11s} {'design':>11s} {'transition':>11s} "
-             f"{'% GDP':>7s} {'financing':>10s} {'formula':>10s} {'gross-up':>9s} "
-             f"{'new reserve':>12s}"]
+    lines = ["\n" + T("Transition cost of {name} (budget cost of the design minus that of the "
+                      "scheme as it is; KHR billions, % of GDP), split into the change of "
+                      "financing (the present rules with contributions) and of the benefit "
+                      "formula", name=scenario.name),
+             _heads(((N_("year"), 6), (N_("status quo"), 11), (N_("design"), 11), (N_("transition"), 11),
+                     (N_("% GDP"), 7), (N_("financing"), 10), (N_("formula"), 10), (N_("gross-up"), 9),
+                     (N_("new reserve"), 12)))]
     for t in list(range(min(30, len(y)))) + [t for t in (49, 74, 99) if t < len(y)]:
         r = y.iloc[t]
-        lines.append(f"  {int(r.year):6d} {r.status_quo_budget_cost / 1e9:11,.0f} "
-                     f"{r.budget_cost / 1e9:11,.0f} {r.transition_cost / 1e9:11,.0f} "
-                     f"{100 * r.transition_cost / r.gdp:7.3f} "
-                     f"{r.transition_cost_financing / 1e9:10,.0f} "
-                     f"{r.transition_cost_formula / 1e9:10,.0f} {r.gross_up_cost / 1e9:9,.0f} "
-                     f"{r.new_reserve_end / 1e9:12,.0f}")
+        lines.append(num(f"  {int(r.year):6d} {r.status_quo_budget_cost / 1e9:11,.0f} "
+                         f"{r.budget_cost / 1e9:11,.0f} {r.transition_cost / 1e9:11,.0f} "
+                         f"{100 * r.transition_cost / r.gdp:7.3f} "
+                         f"{r.transition_cost_financing / 1e9:10,.0f} "
+                         f"{r.transition_cost_formula / 1e9:10,.0f} "
+                         f"{r.gross_up_cost / 1e9:9,.0f} {r.new_reserve_end / 1e9:12,.0f}"))
     return "\n".join(lines)
 
 
 def tiers_text(result) -> str:
     """Each tier of a multi-tier design: model careers and yearly costs (milestones)."""
     c = result.careers
-    lines = [f"\nMulti-tier design {result.design.name}: replacement rates of model careers "
-             "(first pension over the final wage)",
-             f"  {'career':56s} {'tier 0':>7s} {'tier 1':>7s} {'tier 2':>7s} {'total':>7s}"]
+    lines = ["\n" + T("Multi-tier design {name}: replacement rates of model careers (first "
+                      "pension over the final wage)", name=result.design.name),
+             "  " + pad(T("career"), 56) + " " + " ".join(
+                 pad(T(h), 7, right=True) for h in (N_("tier 0"), N_("tier 1"), N_("tier 2"), N_("total")))]
     for r in c.itertuples(index=False):
-        lines.append(f"  {r.career[:56]:56s} {100 * r.tier0_rr:6.1f}% {100 * r.tier1_rr:6.1f}% "
-                     f"{100 * r.tier2_rr:6.1f}% {100 * r.total_rr:6.1f}%")
+        lines.append(f"  {pad(cut(T_known(r.career), 56), 56)} "
+                     + num(f"{100 * r.tier0_rr:6.1f}% {100 * r.tier1_rr:6.1f}% "
+                           f"{100 * r.tier2_rr:6.1f}% {100 * r.total_rr:6.1f}%"))
     y = result.yearly
-    lines += ["", "  Costs (KHR billions; contributors: share of their wages; budget: % of GDP)",
-              f"  {'year':>6s} {'tier 0':>10s} {'tier 1 paid':>12s} {'tier 2 paid':>12s} "
-              f"{'contrib. %':>11s} {'budget':>10s} {'% GDP':>7s}"]
+    lines += ["", "  " + T("Costs (KHR billions; contributors: share of their wages; budget: "
+                           "% of GDP)"),
+              _heads(((N_("year"), 6), (N_("tier 0"), 10), (N_("tier 1 paid"), 12), (N_("tier 2 paid"), 12),
+                      (N_("contrib. %"), 11), (N_("budget"), 10), (N_("% GDP"), 7)))]
     for t in (0, 4, 9, 24, 49, 74, 99):
         if t < len(y):
             r = y.iloc[t]
-            lines.append(f"  {int(r.year):6d} {r.tier0_cost / 1e9:10,.0f} "
-                         f"{r.tier1_contributions / 1e9:12,.0f} {r.tier2_contributions / 1e9:12,.0f} "
-                         f"{100 * r.contributors_cost_share:10.2f}% {r.budget_cost / 1e9:10,.0f} "
-                         f"{r.budget_cost_pct_gdp:7.3f}")
+            lines.append(num(f"  {int(r.year):6d} {r.tier0_cost / 1e9:10,.0f} "
+                             f"{r.tier1_contributions / 1e9:12,.0f} "
+                             f"{r.tier2_contributions / 1e9:12,.0f} "
+                             f"{100 * r.contributors_cost_share:10.2f}% "
+                             f"{r.budget_cost / 1e9:10,.0f} {r.budget_cost_pct_gdp:7.3f}"))
     age = result.design.tier0.age if result.design.tier0 is not None else 60
-    lines += ["", f"  Tier-2 accounts and the elderly aged {age}+ by the pension they get "
-                  "(thousands on 1 January; a person can have pensions from several tiers)",
-              f"  {'year':>6s} {'t2 assets':>10s} {'t2 paid M':>10s} {'t2 paid F':>10s} "
-              f"{'elderly':>9s} {'tier 1':>8s} {'tier 2':>8s} {'tier 0':>8s} {'none':>8s}",
-              f"  {'':6s} {'% GDP':>10s} {'KHR bn':>10s} {'KHR bn':>10s}"]
+    lines += ["", "  " + T("Tier-2 accounts and the elderly aged {age}+ by the pension they get "
+                           "(thousands on 1 January; a person can have pensions from several "
+                           "tiers)", age=age),
+              _heads(((N_("year"), 6), (N_("t2 assets"), 10), (N_("t2 paid M"), 10), (N_("t2 paid F"), 10),
+                      (N_("elderly"), 9), (N_("tier 1"), 8), (N_("tier 2"), 8), (N_("tier 0"), 8),
+                      (N_("none"), 8))),
+              f"  {'':6s} " + " ".join(pad(T(h), 10, right=True)
+                                       for h in (N_("% GDP"), N_("KHR bn"), N_("KHR bn")))]
     has2 = "tier2_assets_pct_gdp" in y.columns
     for t in (0, 4, 9, 24, 49, 74, 99):
         if t < len(y):
             r = y.iloc[t]
             t2 = (f"{r.tier2_assets_pct_gdp:10.2f} {r.tier2_pensions_M / 1e9:10,.0f} "
                   f"{r.tier2_pensions_F / 1e9:10,.0f}" if has2 else f"{'-':>10s} " * 2 + f"{'-':>10s}")
-            lines.append(f"  {int(r.year):6d} {t2} {r.population_aged / 1e3:9,.0f} "
-                         f"{r.elderly_tier1 / 1e3:8,.0f} {r.elderly_tier2 / 1e3:8,.0f} "
-                         f"{r.elderly_tier0 / 1e3:8,.0f} {r.elderly_none / 1e3:8,.0f}")
+            lines.append(num(f"  {int(r.year):6d} {t2} {r.population_aged / 1e3:9,.0f} "
+                             f"{r.elderly_tier1 / 1e3:8,.0f} {r.elderly_tier2 / 1e3:8,.0f} "
+                             f"{r.elderly_tier0 / 1e3:8,.0f} {r.elderly_none / 1e3:8,.0f}"))
     return "\n".join(lines)
 
 
@@ -126,57 +140,62 @@ def self_employed_text(result) -> str:
     from actuary.schemes.self_employed import self_employed_report
 
     rep = self_employed_report(result)
-    lines = [f"\nSelf-employed scheme {result.aset.name}: replacement rates by contribution "
-             "density (entry at 25 on the average declared income)",
-             f"  {'sex':>4s} {'density':>8s} {'pension/month':>14s} {'replacement':>12s}"]
+    lines = ["\n" + T("Self-employed scheme {name}: replacement rates by contribution density "
+                      "(entry at 25 on the average declared income)", name=result.aset.name),
+             _heads(((N_("sex"), 4), (N_("density"), 8), (N_("pension/month"), 14), (N_("replacement"), 12)))]
     for r in rep.replacement.itertuples(index=False):
-        lines.append(f"  {r.sex:>4s} {r.density:8.2f} {r.monthly_pension:14,.0f} "
-                     f"{100 * r.replacement_rate:11.1f}%")
+        lines.append(f"  {pad(T_known(r.sex), 4, right=True)} "
+                     + num(f"{r.density:8.2f} {r.monthly_pension:14,.0f} "
+                           f"{100 * r.replacement_rate:11.1f}%"))
     s = rep.summary
     if s.get("subsidy_pv_75") is not None:
-        lines.append(f"  matching subsidy, PV over 75 years: {s['subsidy_pv_75'] / 1e9:,.0f} billion "
-                     f"KHR ({s['subsidy_pv_75_pct_gdp']:.3f}% of the PV of GDP)")
+        lines.append("  " + T("matching subsidy, PV over 75 years: {amount} billion KHR ({pct}% "
+                              "of the PV of GDP)", amount=num(f"{s['subsidy_pv_75'] / 1e9:,.0f}"),
+                              pct=num(f"{s['subsidy_pv_75_pct_gdp']:.3f}")))
     return "\n".join(lines)
 
 
 def take_up_text(own) -> str:
     """A self-employed design: take-up, density bands, replacement rates, sensitivities."""
     t = own.take_up
-    lines = [f"\nSelf-employed design {own.design.name}: take-up of the eligible self-employed "
-             "(1 January)",
-             f"  {'year':>6s} {'eligible':>11s} {'net rate':>9s} {'equilibrium':>12s} "
-             f"{'take-up':>8s} {'contributors':>13s}"]
+    lines = ["\n" + T("Self-employed design {name}: take-up of the eligible self-employed (1 "
+                      "January)", name=own.design.name),
+             _heads(((N_("year"), 6), (N_("eligible"), 11), (N_("net rate"), 9), (N_("equilibrium"), 12),
+                     (N_("take-up"), 8), (N_("contributors"), 13)))]
     for k in (0, 1, 3, 5, 10, 25, 50, 75):
         if k < len(t) - 1:
             r = t.iloc[k]
-            lines.append(f"  {int(r.year):6d} {r.eligible:11,.0f} {100 * r.net_rate:8.2f}% "
-                         f"{100 * r.equilibrium:11.2f}% {100 * r.take_up:7.2f}% "
-                         f"{r.contributors:13,.0f}")
-    lines += ["", "  Density bands: share of members, mean density, share of those reaching the "
-                  "pension age who get a pension (not a refund), by sex",
-              f"  {'band':>8s} {'share':>7s} {'density':>8s} {'pension M':>10s} {'pension F':>10s}"]
+            lines.append(num(f"  {int(r.year):6d} {r.eligible:11,.0f} {100 * r.net_rate:8.2f}% "
+                             f"{100 * r.equilibrium:11.2f}% {100 * r.take_up:7.2f}% "
+                             f"{r.contributors:13,.0f}"))
+    lines += ["", "  " + T("Density bands: share of members, mean density, share of those "
+                           "reaching the pension age who get a pension (not a refund), by sex"),
+              _heads(((N_("band"), 8), (N_("share"), 7), (N_("density"), 8), (N_("pension M"), 10),
+                      (N_("pension F"), 10)))]
     for r in own.bands.itertuples(index=False):
-        lines.append(f"  {r.band:>8s} {100 * r.share:6.1f}% {r.density:8.3f} "
-                     f"{100 * r.pension_share_M:9.1f}% {100 * r.pension_share_F:9.1f}%")
-    lines += ["", "  Replacement rates of a member joining at 25 on the average declared income, "
-                  "by band density and sex",
-              f"  {'sex':>4s} {'density':>8s} {'pension/month':>14s} {'replacement':>12s}"]
+        lines.append(num(f"  {r.band:>8s} {100 * r.share:6.1f}% {r.density:8.3f} "
+                         f"{100 * r.pension_share_M:9.1f}% {100 * r.pension_share_F:9.1f}%"))
+    lines += ["", "  " + T("Replacement rates of a member joining at 25 on the average declared "
+                           "income, by band density and sex"),
+              _heads(((N_("sex"), 4), (N_("density"), 8), (N_("pension/month"), 14), (N_("replacement"), 12)))]
     for r in own.replacement.itertuples(index=False):
-        lines.append(f"  {r.sex:>4s} {r.density:8.3f} {r.monthly_pension:14,.0f} "
-                     f"{100 * r.replacement_rate:11.1f}%")
+        lines.append(f"  {pad(T_known(r.sex), 4, right=True)} "
+                     + num(f"{r.density:8.3f} {r.monthly_pension:14,.0f} "
+                           f"{100 * r.replacement_rate:11.1f}%"))
     sens = own.sensitivity
     full = "subsidy_pv_75_pct_gdp" in sens.columns
-    lines += ["", "  Take-up sensitivities (contributors on the take-up path; subsidy: PV over 75 "
-                  "years, % of the PV of GDP)",
-              f"  {'variant':34s} {'year 10':>10s} {'year 25':>10s} {'year 50':>10s}"
-              + (f" {'subsidy':>9s}" if full else "")]
+    lines += ["", "  " + T("Take-up sensitivities (contributors on the take-up path; subsidy: "
+                           "PV over 75 years, % of the PV of GDP)"),
+              "  " + pad(T("variant"), 34) + " " + " ".join(
+                  pad(T(h), 10, right=True) for h in (N_("year 10"), N_("year 25"), N_("year 50")))
+              + (" " + pad(T("subsidy"), 9, right=True) if full else "")]
     for r in sens.to_dict("records"):
         cells = "".join(f" {v:10,.0f}" if v is not None and v == v else f" {'-':>10s}"
                         for v in (r["contributors_year_10"], r["contributors_year_25"],
                                   r["contributors_year_50"]))
         sub = r.get("subsidy_pv_75_pct_gdp")
         tail = ("" if not full else f" {sub:8.4f}%" if sub is not None else f" {'-':>9s}")
-        lines.append(f"  {r['variant'][:34]:34s}{cells}{tail}")
+        lines.append(f"  {pad(cut(T_known(r['variant']), 34), 34)}" + num(f"{cells}{tail}"))
     return "\n".join(lines)
 
 

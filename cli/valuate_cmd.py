@@ -17,7 +17,7 @@ from actuary.cli.options import (accept_option, accepted_lines, apply_sets, bund
 from actuary.cli.progress import progress
 from actuary.cli.outputs import check_outputs
 from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
-from actuary.reports.i18n import T, T_known, date_text, language, num, pad
+from actuary.reports.i18n import T, T_known, cut, date_text, language, num, pad
 
 # the tables --csv writes, one file each
 _CSV_TABLES = ("yearly", "by_sex", "sensitivity", "careers", "reconciliation")
@@ -74,7 +74,7 @@ def _rate_paths(result) -> list[str]:
             label = f"{label} ({num(first + n - 1)})"
         if key == "depletion_year":
             label = T("depletion year (within the projection)")
-        lines.append(f"  {pad(label[:44], 44)}" + "".join(
+        lines.append(f"  {pad(cut(label, 44), 44)}" + "".join(
             pad(_value(p.indicators.get(key), kind), 16, right=True) for p in paths))
     return lines
 

@@ -53,7 +53,7 @@ from actuary.io.errors import DataError
 
 __all__ = ["LANGUAGES", "tr", "T", "N_", "number", "catalogue", "labels", "reviewed",
            "language", "current", "date_text", "date_format", "num", "year", "T_known",
-           "width", "pad"]
+           "width", "pad", "cut"]
 
 LANGUAGES = ("en", "km")
 _KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
@@ -223,3 +223,19 @@ def pad(text: str, columns: int, right: bool = False) -> str:
     right), as ``f"{text:34s}"`` / ``f"{text:>10s}"`` do for English."""
     fill = " " * max(0, columns - width(text))
     return fill + text if right else text + fill
+
+
+def cut(text: str, columns: int) -> str:
+    """``text`` cut to at most ``columns`` terminal columns; Khmer at a space (a cut
+    inside a cluster would leave a broken syllable), English as ``text[:columns]`` did."""
+    if width(text) <= columns:
+        return text
+    if not any("\u1780" <= c <= "\u17ff" for c in text):
+        return text[:columns]
+    out = ""
+    for word in text.split(" "):
+        nxt = f"{out} {word}" if out else word
+        if width(nxt) > columns:
+            break
+        out = nxt
+    return out

@@ -118,8 +118,13 @@ def _messages(ws: Worksheet, cur: _Cursor, result: Any, lang: str) -> None:
     after a note that a Khmer draft has not been reviewed."""
     _section(ws, cur, tr("key_messages", lang))
     if lang != "en" and not reviewed(lang):
-        put(ws, cur.take(), 1, tr("draft_note", lang), font=styles.NOTE,
-            fill=styles.UNVERIFIED_FILL)
+        # wrapped over the width of the key messages (one long line ran past the page)
+        r = cur.take()
+        note = tr("draft_note", lang)
+        put(ws, r, 1, note, font=styles.NOTE, fill=styles.UNVERIFIED_FILL).alignment = \
+            styles.WRAP
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=6)
+        ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(note) / 70))
     for k, text in enumerate(key_messages(result, lang), start=1):
         r = cur.take()
         put(ws, r, 1, f"{num(k)}. {text}").alignment = styles.WRAP

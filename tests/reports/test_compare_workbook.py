@@ -240,3 +240,21 @@ def test_the_khmer_comparison_workbook_has_khmer_labels(comparison, tmp_path):
                       for n in names)]
     assert not bad, bad
     assert book["Comparison"].oddHeader.center.text  # the draft mark on every page
+
+
+def test_the_khmer_console_tables(comparison):
+    """The comparison table and a design's transition table in Khmer: titles and column
+    headers without English words (scenario names and notes are the data's)."""
+    from khmer_check import english_words
+
+    from actuary.cli.compare_cmd import comparison_text, transition_text
+    from actuary.reports.i18n import language
+
+    design = next(sc for sc in comparison.scenarios if "transition_cost" in sc.yearly.columns)
+    with language("km"):
+        table = comparison_text(comparison).splitlines()
+        transition = transition_text(design).splitlines()
+    labels = [ln[:50] for ln in table[3:] if ln.strip() and not ln.startswith(" ")]
+    assert labels and all(KHMER_RE.search(t) and not english_words(t) for t in labels), labels
+    head = transition[2]
+    assert KHMER_RE.search(transition[1]) and KHMER_RE.search(head) and not english_words(head)
