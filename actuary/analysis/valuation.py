@@ -12,7 +12,7 @@ import platform
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -142,6 +142,21 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     career still reaches the pension age and today's members' rights run off.
     ``progress`` is told when the member-level valuation starts.
     """
+    result, finish = _valuation_then_accrued(aset, population, horizon, basis, detail=detail,
+                                             progress=progress)
+    finish()
+    return result
+
+
+def _valuation_then_accrued(aset: AssumptionSet, population: StartingPopulation,
+                            horizon: int | None = None, basis: Basis | None = None, *,
+                            detail: bool = True, progress: Progress | None = None
+                            ) -> tuple[ValuationResult, Callable[[], None]]:
+    """:func:`run_valuation` in two parts: the result without the implicit pension debt,
+    and a call that fills ``result.accrued`` (nothing to do without ``detail``).
+    :func:`valuate` runs the sensitivities between the two: on a first run the member
+    engine is still compiling in its worker then (see :mod:`actuary.engine.ahead`).
+    """
     if aset.scheme_type != "pension":
         raise AssumptionError(
             "an occupational-risk set values the branch, not a pension scheme",
@@ -184,14 +199,19 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
         long_enough = given or basis.n_years >= aset.horizon_years
         full = basis if long_enough else build_basis(aset, population)
         careers = model_careers(full, population, aset)
-        accrued = accrued_liability(aset, population, full, cf.reserve0, float(gdp[0]),
-                                    progress, ahead=ahead)
-    return ValuationResult(
+    result = ValuationResult(
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
         careers=careers, accrued=accrued, rate_paths=paths,
         economy=economy, reconciliation=reconciliation,
     )
+
+    def finish() -> None:
+        if detail:
+            result.accrued = accrued_liability(aset, population, full, cf.reserve0,
+                                               float(gdp[0]), progress, ahead=ahead)
+
+    return result, finish
 
 
 def _member_engine_ahead(aset: AssumptionSet, population: StartingPopulation,
@@ -278,7 +298,7 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
         aset = load_basis(basis)
     say("reading the starting population")
     population = load_population(aset, population_file, accept_implausible)
-    result = run_valuation(aset, population, horizon, progress=progress)
+    result, accrued = _valuation_then_accrued(aset, population, horizon, progress=progress)
     if sensitivities or shocks is not None:
         from actuary.analysis.sensitivity import sensitivity_table
 
@@ -286,6 +306,7 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
         result.sensitivity = sensitivity_table(
             result, progress=progress, sensitivities=None if sensitivities else (),
             shocks=shocks if shocks is not None else None if sensitivities else ())
+    accrued()  # after the sensitivities, which do not use it: see _valuation_then_accrued
     result.provenance = provenance(aset, population, command)
     return result
 

@@ -17,6 +17,7 @@ start, or fails, the run compiles the function itself, as it would without this 
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import pickle
 import subprocess
@@ -36,11 +37,11 @@ def cache_is_warm(dispatcher: Any) -> bool:
     This reads numba's cache index (a private part of numba, pinned below 0.69 in
     pyproject); on any surprise it answers True, and nothing is compiled ahead.
     """
-    if dispatcher.overloads:
-        return True
     try:
+        if dispatcher.overloads:
+            return True
         return bool(dispatcher._cache._cache_file._load_index())
-    except Exception:  # noqa: BLE001 - a guess only: the run compiles as usual
+    except Exception:  # noqa: BLE001 - a guess only (NUMBA_DISABLE_JIT gives plain functions)
         return True
 
 
@@ -57,9 +58,14 @@ class Ahead:
     def __init__(self, process: subprocess.Popen) -> None:
         self.process = process
 
-    def wait(self) -> bool:
-        """Block until the worker is done; True when it succeeded (the cache is filled)."""
-        return self.process.wait() == 0
+    def wait(self, timeout: float | None = 600.0) -> bool:
+        """Block until the worker is done; True when it succeeded (the cache is filled).
+        After ``timeout`` seconds it is stopped (False: the caller compiles itself)."""
+        try:
+            return self.process.wait(timeout) == 0
+        except subprocess.TimeoutExpired:
+            _stop(self.process)
+            return False
 
 
 def compile_ahead(module: str, name: str, *args: Any) -> Ahead | None:
@@ -81,4 +87,12 @@ def compile_ahead(module: str, name: str, *args: Any) -> Ahead | None:
     except OSError:  # the worker died at once: the run compiles in-process
         process.wait()
         return None
+    atexit.register(_stop, process)  # a run stopped early (an error, Ctrl-C) ends its worker
     return Ahead(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """End ``process`` if it still runs."""
+    if process.poll() is None:
+        process.kill()
+        process.wait()

@@ -10,10 +10,8 @@ from __future__ import annotations
 import numba
 
 from actuary.engine.state import (
-    FLOW_INVALIDITY,
     FLOW_NEW_ORPHANS,
     FLOW_NEW_SPOUSES,
-    FLOW_OLD_AGE,
     FLOW_ORPHAN,
     FLOW_ORPHANS_EXPIRED,
     FLOW_SPOUSE,
@@ -22,7 +20,7 @@ from actuary.engine.wages import pensions_with_minimum
 
 __all__ = ["NO_AWARDS", "add_survivors", "award_row", "award_split", "invalidity_accrual",
            "invalidity_floor_rate", "invalidity_mass", "invalidity_pension", "years_to_pension_age",
-           "pensioners_year", "pensions_of_year"]
+           "pensions_of_year"]
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
@@ -209,33 +207,3 @@ def pensions_of_year(n_arr, p_arr, nx_n, nx_p, s, x, xn, q, ix, keep):
         nx_n[s, xn] += cnt - deaths
         nx_p[s, xn] += mass * (1.0 - q) * (1.0 + ix)
     return mass * (1.0 - 0.5 * q), deaths, mass * q
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def pensioners_year(ft, s, x, xn, q, q_disabled, ix, keep_orphans, now, nxt, funeral_share,
-                    funeral_minimum):
-    """The year of the pensioners of sex ``s`` and age ``x`` (``now``: old-age,
-    invalidity, spouse and orphan counts and pension masses; ``nxt`` the same of next
-    year, age ``xn``): pensions paid into ``ft``, the survivors moved on (orphans only if
-    ``keep_orphans``), funeral grants ``max(funeral_share x pension, funeral_minimum)`` a
-    death of an old-age or invalidity pensioner. Returns ``(deaths, funeral grants,
-    deaths leaving survivors' pensions, their pension mass)``."""
-    oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p = now
-    nx_oa_n, nx_oa_p, nx_iv_n, nx_iv_p, nx_sp_n, nx_sp_p, nx_or_n, nx_or_p = nxt
-    grants = 0.0
-    paid, d_oa, m_oa = pensions_of_year(oa_n, oa_p, nx_oa_n, nx_oa_p, s, x, xn, q, ix, True)
-    ft[s, FLOW_OLD_AGE] += paid
-    if d_oa > 0.0:
-        grants += max(funeral_share * m_oa, funeral_minimum * d_oa)
-    paid, d_iv, m_iv = pensions_of_year(iv_n, iv_p, nx_iv_n, nx_iv_p, s, x, xn, q_disabled, ix,
-                                        True)
-    ft[s, FLOW_INVALIDITY] += paid
-    if d_iv > 0.0:
-        grants += max(funeral_share * m_iv, funeral_minimum * d_iv)
-    paid, d_sp, _ = pensions_of_year(sp_n, sp_p, nx_sp_n, nx_sp_p, s, x, xn, q, ix, True)
-    ft[s, FLOW_SPOUSE] += paid
-    paid, d_or, _ = pensions_of_year(or_n, or_p, nx_or_n, nx_or_p, s, x, xn, q, ix, keep_orphans)
-    ft[s, FLOW_ORPHAN] += paid
-    if not keep_orphans:
-        ft[s, FLOW_ORPHANS_EXPIRED] += or_n[s, x] - d_or
-    return d_oa + d_iv + d_sp + d_or, grants, d_oa + d_iv, m_oa + m_iv

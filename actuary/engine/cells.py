@@ -1,12 +1,31 @@
-"""Helpers of the cohort kernel's state (inlined into its year step).
+"""Helpers of the cohort kernel's state (inlined into its year step): the snapshot of a
+year's stocks by sex and age, new entrants, and the moves over service slots (the used
+slots of the members' buffers are in :mod:`actuary.engine.slots`).
 
-The snapshot of a year's stocks by sex and age, and the moves over service slots (the
-used slots of the members' buffers are in :mod:`actuary.engine.slots`). A slot is completed credited years or months paid in steps of
-``PAID_SLOT_MONTHS`` (:attr:`actuary.engine.basis.Basis.paid_slots`); a year's advance of
-``adv`` slots (2 for a year of contributions at density 1 by months paid, ``density x
-credit`` by credited years) moves a member ``a = floor(adv)`` slots up, and a share
-``f = adv - a`` one more: the expected service is exact, and so is every qualifying
-test when ``adv`` is a whole number of slots (no share ``f``).
+Service slots. Under a career-average formula (``Basis.paid_slots``) a slot counts the
+months of contributions actually paid, in steps of ``PAID_SLOT_MONTHS`` = 6 (slot k:
+6k to 6k + 5 months, the last "or more"), and the qualifying periods, which the law
+words in months of contributions (12 for old age, 60 for invalidity and survivors), are
+tested on it; the credited service that decides the amount (contributions and
+transitional credits) lives in the career earnings. A stayer moves ``12 x density x
+contribution_factor / 6`` slots a year (2: the months actually paid), a mid-year
+decrement half of that; the conditions of a death or an invalidity are tested at its
+date (mid-year: the months paid on 1 January plus six), those of old age at the pension
+age. A year's advance of ``adv`` slots moves a member ``a = floor(adv)`` slots up and a
+share ``f = adv - a`` one more (:func:`slot_split`): the expected months are exact, and
+so is every member's test when ``adv`` is whole. Exact therefore for every member when
+the density is 1 and the starting months are the member's (a slot holds months 6k to
+6k + 5 and every advance and threshold is a multiple of 6, so each member's test is the
+slot's); approximate, by a share ``f`` of the cell moved one slot more, for a density
+below 1 and in the year of the pension age (a decrement before the birthday pays 3
+months at density 1: half a slot).
+
+Under the final-salary rule, retirement at any age, an invalidity minimum on the
+reference wage or invalidity pensions crediting years to the pension age
+(``Basis.paid_slots`` False), a slot is completed credited years (advancing by
+``density x credit_factor`` a year, a fraction split over two slots) and the
+conditions are tested on them on 1 January: there the credits count toward the
+conditions and a split cell's upper share passes them early.
 """
 
 from __future__ import annotations

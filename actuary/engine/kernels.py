@@ -12,26 +12,11 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
 * Contributions are ``rate x contribution_factor x density x E[capped wage] x
   exposure``; the capped wage is the expectation of ``min(max(W, floor), ceiling)``
   for a lognormal ``W`` with the cell's mean and log-sd ``wage_sigma``.
-* Service slots (:mod:`actuary.engine.cells`). Under a career-average formula
-  (``Basis.paid_slots``) a slot counts the months of contributions actually paid, in
-  steps of 6 (slot k: 6k to 6k + 5 months, the last "or more"), and the qualifying
-  periods, which the law words in months of contributions (12 for old age, 60 for
-  invalidity and survivors), are tested on it; the credited service that decides the
-  amount (contributions and transitional credits) lives in the career earnings. A
-  stayer moves ``12 x density x contribution_factor / 6`` slots a year (2: the months
-  of contributions actually paid), a mid-year decrement half of that; the conditions of a death or an invalidity are tested at its date (mid-year:
-  the months paid on 1 January plus six), those of old age at the pension age. Exact
-  for every member when the density is 1 and the starting months are those of the
-  member (a slot holds months 6k to 6k + 5, and every advance and threshold is a
-  multiple of 6, so each member's test is the slot's); approximate, by a share ``f``
-  of the cell moved one slot more (the expected months exact), for a density below 1
-  and in the year of the pension age (a decrement before the birthday pays 3 months
-  at density 1: half a slot). Under the final-salary rule, retirement at any age, an
-  invalidity minimum on the reference wage or invalidity pensions crediting years to
-  the pension age (``Basis.paid_slots`` False), a slot is completed credited years
-  (advancing by ``density x credit_factor`` a year, a fraction ``f`` split over two
-  slots), and the conditions are tested on them on 1 January: there the credits
-  count toward the conditions and a split cell's upper share passes them early.
+* Service slots count months paid (career average, ``Basis.paid_slots``: the conditions
+  of 12 and 60 months are tested on them, each member's exactly at density 1) or
+  completed credited years (final salary, retirement at any age, an invalidity minimum
+  or credited years): the rules and what stays approximate are stated in
+  :mod:`actuary.engine.cells`.
 * Career earnings (the base of the old-age formula) grow by the credited contributory
   wage each year and are revalued at the end of the year.
 * At the end of the year survivors age by one year. Members attaining the pension age
@@ -99,11 +84,11 @@ from actuary.engine.benefits import (
     invalidity_floor_rate,
     invalidity_mass,
     invalidity_pension,
-    pensioners_year,
+    pensions_of_year,
     years_to_pension_age,
 )
-from actuary.engine.cells import (add_entrants, qualifying_share, slot_split, snapshot,
-                                  snapshot_pensioners)
+from actuary.engine.cells import add_entrants, qualifying_share, slot_split, snapshot
+from actuary.engine.cells import snapshot_pensioners
 from actuary.engine.memory import retain_freed_blocks
 from actuary.engine.slots import clear_slots, used_slots
 from actuary.engine.state import (
@@ -120,6 +105,9 @@ from actuary.engine.state import (
     FLOW_NEW_INVALIDITY_AMOUNT,
     FLOW_NEW_OLD_AGE,
     FLOW_NEW_OLD_AGE_AMOUNT,
+    FLOW_ORPHAN,
+    FLOW_ORPHANS_EXPIRED,
+    FLOW_SPOUSE,
     FLOW_OLD_AGE,
     FLOW_REENTRIES,
     FLOW_REFUND,
@@ -138,7 +126,6 @@ from actuary.engine.state import (
 )
 from actuary.engine.wages import capped_mean, capped_mean_logs
 
-# capped_mean and the invalidity pension are re-exported: callers import them from here
 __all__ = ["capped_mean", "invalidity_floor_rate", "invalidity_pension", "project_kernel"]
 
 # Each projection allocates about 2 MiB of outputs: keep freed blocks for the next one
@@ -162,12 +149,11 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
 
     Returns
     -------
-    flows : ndarray [T, 2, N_FLOWS]
-        Money (KHR in the year's money) and counts of each year, by sex.
-    people : ndarray [T + 1, N_STATUS, 2, 111]
-        Counts by status, sex and age on 1 January of each year (index T = after the last year).
-    masses : ndarray [T + 1, N_MASS, 2, 111]
-        Annual wage and pension masses (KHR per year) and career earnings (KHR) on 1 January.
+    flows : ndarray [T, 2, N_FLOWS] - money (KHR in the year's money) and counts of each
+        year, by sex.
+    people : ndarray [T + 1, N_STATUS, 2, 111] - counts by status, sex and age on 1 January.
+    masses : ndarray [T + 1, N_MASS, 2, 111] - annual wage and pension masses (KHR per
+        year), career earnings and contributions paid (KHR) on 1 January.
     """
     # the records' fields under the names the year step uses (free: field loads)
     (pension_age, contribution_rate, contribution_factor, credit_factor, wage_floor,
@@ -373,10 +359,15 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     row_c = 0.0
                     for n in range(top):
                         cnt = act_n[s, x, n]
+                        if cnt == 0.0:  # (a year moves 2 slots: every other one is empty)
+                            if retire:
+                                leave_n[n] = leave_r[n] = leave_c[n] = 0.0
+                                stay_n[n] = stay_r[n] = stay_c[n] = 0.0
+                            continue
                         wm = act_w[s, x, n]
                         rm = act_r[s, x, n]
                         cm = act_c[s, x, n]
-                        w = wm / cnt if cnt > 0.0 else 0.0
+                        w = wm / cnt
                         if abs(w - last_w) > 1e-13 * w:
                             # two wages kept: the slots of a row alternate between those of
                             # the starting members and of the entrants (gross means of
@@ -478,29 +469,27 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             # its own
                             lo = n + a_l if n + a_l < last_slot else last_slot
                             hi = lo + 1 if lo < last_slot else last_slot
-                            v = ln
-                            nx_ina_n[s, xn, lo] += (1.0 - f_l) * v
-                            nx_ina_n[s, xn, hi] += f_l * v
-                            v = rv1 * lr_m
-                            nx_ina_r[s, xn, lo] += (1.0 - f_l) * v
-                            nx_ina_r[s, xn, hi] += f_l * v
-                            v = iv1 * lc_m
-                            nx_ina_c[s, xn, lo] += (1.0 - f_l) * v
-                            nx_ina_c[s, xn, hi] += f_l * v
+                            v1, v2, v3 = ln, rv1 * lr_m, iv1 * lc_m
+                            nx_ina_n[s, xn, lo] += (1.0 - f_l) * v1
+                            nx_ina_r[s, xn, lo] += (1.0 - f_l) * v2
+                            nx_ina_c[s, xn, lo] += (1.0 - f_l) * v3
+                            if f_l > 0.0:
+                                nx_ina_n[s, xn, hi] += f_l * v1
+                                nx_ina_r[s, xn, hi] += f_l * v2
+                                nx_ina_c[s, xn, hi] += f_l * v3
                             lo = n + a_s if n + a_s < last_slot else last_slot
                             hi = lo + 1 if lo < last_slot else last_slot
-                            v = p_stay * cnt
-                            nx_act_n[s, xn, lo] += (1.0 - f_s) * v
-                            nx_act_n[s, xn, hi] += f_s * v
-                            v = gw * wm
-                            nx_act_w[s, xn, lo] += (1.0 - f_s) * v
-                            nx_act_w[s, xn, hi] += f_s * v
-                            v = gr * (rm + m_credit * cwm)
-                            nx_act_r[s, xn, lo] += (1.0 - f_s) * v
-                            nx_act_r[s, xn, hi] += f_s * v
-                            v = iv1 * sc_m
-                            nx_act_c[s, xn, lo] += (1.0 - f_s) * v
-                            nx_act_c[s, xn, hi] += f_s * v
+                            v1, v2 = p_stay * cnt, gw * wm
+                            v3, v4 = gr * (rm + m_credit * cwm), iv1 * sc_m
+                            nx_act_n[s, xn, lo] += (1.0 - f_s) * v1
+                            nx_act_w[s, xn, lo] += (1.0 - f_s) * v2
+                            nx_act_r[s, xn, lo] += (1.0 - f_s) * v3
+                            nx_act_c[s, xn, lo] += (1.0 - f_s) * v4
+                            if f_s > 0.0:
+                                nx_act_n[s, xn, hi] += f_s * v1
+                                nx_act_w[s, xn, hi] += f_s * v2
+                                nx_act_r[s, xn, hi] += f_s * v3
+                                nx_act_c[s, xn, hi] += f_s * v4
                     earn += e_frac * row_cw
                     expo += e_frac * row_n
                     wages += e_frac * row_w
@@ -547,6 +536,10 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     row_c = 0.0
                     for n in range(top):
                         cnt = ina_n[s, x, n]
+                        if cnt == 0.0:
+                            if retire:
+                                stay_n[n] = stay_r[n] = stay_c[n] = 0.0
+                            continue
                         rm = ina_r[s, x, n]
                         cm = ina_c[s, x, n]
                         row_n += cnt
@@ -614,13 +607,28 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             nx_top_act[s, xn] = top
 
                 # ---------------- pensioners ----------------
-                d_pen, grants, dd, dm = pensioners_year(
-                    ft, s, x, xn, qd, qdis, ix, xn < orphan_age_limit,
-                    (oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p),
-                    (nx_oa_n, nx_oa_p, nx_iv_n, nx_iv_p, nx_sp_n, nx_sp_p, nx_or_n, nx_or_p),
-                    funeral_months / 12.0, grant_min)
-                surv_deaths += dd
-                surv_mass += dm
+                fs = funeral_months / 12.0
+                paid, d_oa, m_oa = pensions_of_year(oa_n, oa_p, nx_oa_n, nx_oa_p, s, x, xn, qd,
+                                                    ix, True)
+                ft[s, FLOW_OLD_AGE] += paid
+                grants = max(fs * m_oa, grant_min * d_oa) if d_oa > 0.0 else 0.0
+                paid, d_iv, m_iv = pensions_of_year(iv_n, iv_p, nx_iv_n, nx_iv_p, s, x, xn,
+                                                    qdis, ix, True)
+                ft[s, FLOW_INVALIDITY] += paid
+                if d_iv > 0.0:
+                    grants += max(fs * m_iv, grant_min * d_iv)
+                paid, d_sp, _ = pensions_of_year(sp_n, sp_p, nx_sp_n, nx_sp_p, s, x, xn, qd, ix,
+                                                 True)
+                ft[s, FLOW_SPOUSE] += paid
+                keep = xn < orphan_age_limit
+                paid, d_or, _ = pensions_of_year(or_n, or_p, nx_or_n, nx_or_p, s, x, xn, qd, ix,
+                                                 keep)
+                ft[s, FLOW_ORPHAN] += paid
+                if not keep:
+                    ft[s, FLOW_ORPHANS_EXPIRED] += or_n[s, x] - d_or
+                d_pen = d_oa + d_iv + d_sp + d_or
+                surv_deaths += d_oa + d_iv
+                surv_mass += m_oa + m_iv
 
                 # ---------------- this (sex, age): totals ----------------
                 ft[s, FLOW_EARNINGS] += dens * earn

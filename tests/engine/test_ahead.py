@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from actuary.engine.ahead import compile_ahead
+from actuary.engine.ahead import cache_is_warm, compile_ahead
 
 MODULE = textwrap.dedent("""
     import numba
@@ -54,3 +54,8 @@ def test_a_failing_or_impossible_worker_is_reported_not_raised():
     assert compile_ahead("math", "sqrt", 4.0).wait() is True
     assert compile_ahead("math", "sqrt", -1.0).wait() is False  # ValueError in the worker
     assert compile_ahead("math", "sqrt", lambda: 0) is None  # arguments not picklable
+
+
+def test_without_the_jit_nothing_is_started():
+    """With NUMBA_DISABLE_JIT the kernels are plain functions: no cache, no worker."""
+    assert cache_is_warm(lambda x: x) is True
