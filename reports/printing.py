@@ -58,11 +58,12 @@ _CM_PT = 72.0 / 2.54
 # the same widths out about 1.35 times wider (measured on the valuation workbook's PDF),
 # and the larger is taken so a planned break is never too low.
 _CHAR_PX = 9.5
+_EXCEL_CHAR_PX = 7.0
 
 
-def _col_points(chars: float) -> float:
-    """Width in points of a column ``chars`` characters wide."""
-    return (chars * _CHAR_PX + 5.0) * 0.75
+def _col_points(chars: float, px: float = _CHAR_PX) -> float:
+    """Width in points of a column ``chars`` characters wide (``px`` pixels a character)."""
+    return (chars * px + 5.0) * 0.75
 
 
 def _col_width(ws: Any, col: int) -> float:
@@ -119,7 +120,10 @@ def print_range(ws: Any) -> tuple[int, int]:
     """(last column, last row) of the used cells and the charts: the print area, so text
     that overflows into empty cells to the right does not widen the printout."""
     ncol, nrow = _max_col(ws), _max_row(ws)
-    edges = _column_edges(ws, ncol + 200)
+    # the narrower columns of the two applications (Excel's 7 pixels a character): the
+    # area then reaches a chart's right edge in both (with LibreOffice's wider estimate
+    # the waterfalls of the change workbook printed cut at their right edge)
+    edges = _column_edges(ws, ncol + 200, _EXCEL_CHAR_PX)
     for col, row, w, h in _charts(ws):
         right = edges[col - 1] + w
         ncol = max(ncol, next((c for c in range(col, len(edges)) if edges[c] >= right),
@@ -128,11 +132,11 @@ def print_range(ws: Any) -> tuple[int, int]:
     return ncol, nrow
 
 
-def _column_edges(ws: Any, ncol: int) -> list[float]:
+def _column_edges(ws: Any, ncol: int, px: float = _CHAR_PX) -> list[float]:
     """Right edge in points of each column 0..ncol (edges[0] = 0)."""
     edges = [0.0]
     for c in range(1, ncol + 1):
-        edges.append(edges[-1] + _col_points(_col_width(ws, c)))
+        edges.append(edges[-1] + _col_points(_col_width(ws, c), px))
     return edges
 
 
