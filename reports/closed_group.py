@@ -401,15 +401,16 @@ def _comparison_sheet(book: Workbook, report: ClosedGroupReport) -> None:
 
 def _comparison_notes(sigma: float) -> list[str]:
     return [
-        "What the difference measures: what aggregation into cells costs. The cohort "
-        "projection (the engine of actuary valuate) groups the people into cells by sex, age "
-        "and completed years of service and projects each cell's totals;",
-        "it applies the wage floor and ceiling to a lognormal spread of wages within a cell "
-        f"(standard deviation of log wages {sigma:g}) and the minimum pension and funeral "
-        "grant to cell masses. The member-level engine applies them to each person's own "
-        "expected wage and pension, and gives each award its own funeral grant.",
-        "Where no floor, ceiling or minimum binds the two agree to rounding (tested to 1e-9); "
-        "a positive difference means the cells value the branch lower than the members do.",
+        T("What the difference measures: what aggregation into cells costs. The cohort "
+          "projection (the engine of actuary valuate) groups the people into cells by sex, age "
+          "and completed years of service and projects each cell's totals;"),
+        T("it applies the wage floor and ceiling to a lognormal spread of wages within a cell "
+          "(standard deviation of log wages {sigma}) and the minimum pension and funeral grant "
+          "to cell masses. The member-level engine applies them to each person's own expected "
+          "wage and pension, and gives each award its own funeral grant.",
+          sigma=num(f"{sigma:g}")),
+        T("Where no floor, ceiling or minimum binds the two agree to rounding (tested to 1e-9); "
+          "a positive difference means the cells value the branch lower than the members do."),
     ]
 
 
@@ -430,56 +431,66 @@ def _discount_sheet(book: Workbook, report: ClosedGroupReport) -> None:
 
 
 def method_notes(report: ClosedGroupReport) -> list[tuple[str, str]]:
-    """The conventions of the valuation as (topic, text) lines for the Method sheet."""
+    """The conventions of the valuation as (topic, text) lines for the Method sheet, in
+    the current language."""
     basis = report.run.basis
     return [
-        ("Closed group", "The members and pensioners of the file are valued as they are, with "
-         "no new entrants; nobody joins after the valuation date."),
-        ("Who is valued", "Active and inactive members from the member file and pensions in "
-         "payment (old-age, invalidity, spouse, orphan) from the pensioner file. Members "
-         "recorded as retired, invalid, refunded or dead are not valued from the member file: "
-         "a pension they draw is a row of the pensioner file. Rows the data check rejects are "
-         "left out (actuary data check lists them)."),
-        ("Service and earnings", "Service is credited months / 12 plus the transitional years "
-         "of the starting-population rules; the career wage is the insurable wage brought "
-         "within the floor and ceiling (the last wage for inactive members, the floor when "
-         "there is none); career earnings = 12 x career wage x service."),
-        ("Projection", "Each person is projected alone, year by year, in expected values, by the "
-         "year step of the cohort projection applied to a state holding that one person: an "
-         "active or inactive member is a distribution over completed years of service with, "
-         "for each, the chance of being active or inactive, the expected wage and the expected "
-         "revalued career earnings; a pensioner is a chance of still being paid and an "
-         "expected pension. Decrements, rules and economy are those of the assumption set."),
-        ("PVFB", "Present value of all future benefits: old-age and invalidity pensions, "
-         "survivors' pensions and lump sums, funeral grants and refunds, the person's own and "
-         "those of the survivors the person may leave."),
-        ("PVFC", "Present value of the future contributions, employer's and employee's, on the "
-         "person's future insurable wages (density, floor, ceiling and legislated rates of the "
-         "basis)."),
-        ("ADL", "Accrued-to-date liability, projected unit credit: the same benefits computed on "
-         "the career earnings of the valuation date alone (revalued as the rules say, but "
-         "without the credits of future contributions); future service still counts towards "
-         "the qualifying periods. For a pension in payment ADL = PVFB."),
-        ("Survivors", "Survivors are not projected as people: the deaths of each year leave "
-         "survivors whose whole future pensions are valued at once, per unit of the deceased's "
-         "pension, with the cohort's rules (share married, age gap of spouses, chance of "
-         f"children, orphans paid until age {basis.orphan_age_limit}, the survivors' pension "
-         "shared when both classes exist); half a year is paid in the year of death and "
-         "pensions are indexed at each year end."),
-        ("Floors and minimums", "The wage floor and ceiling and the minimum pension apply to the "
-         "person's own expected wage and pension; the cohort projection applies them to a "
-         "spread of wages within a cell and to cell masses. That is where the two engines "
-         "differ; the Member vs cohort sheet shows what it amounts to."),
-        ("Discounting", f"Discount: {report.discount}. Every flow of year t is discounted to the "
-         "middle of that year (v_mid[t], on the Discount sheet), the cash-flow convention of "
-         "the projection."),
-        ("Horizon", f"Flows over {len(report.run.valuation.v_mid)} projection years from "
-         f"{report.run.valuation.first_year} are counted; later ones are not."),
-        ("Money", "Nominal KHR, present values at the valuation date; pensions and wages of the "
-         "files are per month, the engine works per year (x 12)."),
-        ("Scope", "Career-average schemes (NSSF, self-employed). Final-salary schemes and "
-         "retirement before the pension age (the public-sector scheme) are refused: value them "
-         "with actuary valuate, the cohort engine."),
+        (T("Closed group"), T("The members and pensioners of the file are valued as they are, "
+                              "with no new entrants; nobody joins after the valuation date.")),
+        (T("Who is valued"), T("Active and inactive members from the member file and pensions "
+                               "in payment (old-age, invalidity, spouse, orphan) from the "
+                               "pensioner file. Members recorded as retired, invalid, refunded "
+                               "or dead are not valued from the member file: a pension they draw "
+                               "is a row of the pensioner file. Rows the data check rejects are "
+                               "left out (actuary data check lists them).")),
+        (T("Service and earnings"), T("Service is credited months / 12 plus the transitional "
+                                      "years of the starting-population rules; the career wage "
+                                      "is the insurable wage brought within the floor and "
+                                      "ceiling (the last wage for inactive members, the floor "
+                                      "when there is none); career earnings = 12 x career wage "
+                                      "x service.")),
+        (T("Projection"), T("Each person is projected alone, year by year, in expected values, "
+                            "by the year step of the cohort projection applied to a state holding "
+                            "that one person: an active or inactive member is a distribution "
+                            "over completed years of service with, for each, the chance of being "
+                            "active or inactive, the expected wage and the expected revalued "
+                            "career earnings; a pensioner is a chance of still being paid and an "
+                            "expected pension. Decrements, rules and economy are those of the "
+                            "assumption set.")),
+        ("PVFB", T("Present value of all future benefits: old-age and invalidity pensions, "
+                   "survivors' pensions and lump sums, funeral grants and refunds, the person's "
+                   "own and those of the survivors the person may leave.")),
+        ("PVFC", T("Present value of the future contributions, employer's and employee's, on "
+                   "the person's future insurable wages (density, floor, ceiling and legislated "
+                   "rates of the basis).")),
+        ("ADL", T("Accrued-to-date liability, projected unit credit: the same benefits computed "
+                  "on the career earnings of the valuation date alone (revalued as the rules "
+                  "say, but without the credits of future contributions); future service still "
+                  "counts towards the qualifying periods. For a pension in payment ADL = PVFB.")),
+        (T("Survivors"), T("Survivors are not projected as people: the deaths of each year leave "
+                           "survivors whose whole future pensions are valued at once, per unit "
+                           "of the deceased's pension, with the cohort's rules (share married, "
+                           "age gap of spouses, chance of children, orphans paid until age "
+                           "{age}, the survivors' pension shared when both classes exist); half "
+                           "a year is paid in the year of death and pensions are indexed at each "
+                           "year end.", age=basis.orphan_age_limit)),
+        (T("Floors and minimums"), T("The wage floor and ceiling and the minimum pension apply "
+                                     "to the person's own expected wage and pension; the cohort "
+                                     "projection applies them to a spread of wages within a cell "
+                                     "and to cell masses. That is where the two engines differ; "
+                                     "the Member vs cohort sheet shows what it amounts to.")),
+        (T("Discounting"), T("Discount: {discount}. Every flow of year t is discounted to the "
+                             "middle of that year (v_mid[t], on the Discount sheet), the "
+                             "cash-flow convention of the projection.",
+                             discount=report.discount)),
+        (T("Horizon"), T("Flows over {n} projection years from {year} are counted; later ones "
+                         "are not.", n=len(report.run.valuation.v_mid),
+                         year=report.run.valuation.first_year)),
+        (T("Money"), T("Nominal KHR, present values at the valuation date; pensions and wages "
+                       "of the files are per month, the engine works per year (x 12).")),
+        (T("Scope"), T("Career-average schemes (NSSF, self-employed). Final-salary schemes and "
+                       "retirement before the pension age (the public-sector scheme) are "
+                       "refused: value them with actuary valuate, the cohort engine.")),
     ]
 
 
@@ -489,8 +500,7 @@ def _method_sheet(book: Workbook, report: ClosedGroupReport) -> None:
             T("actuary.members.closed_group and actuary.engine.member_kernel state them in full."),
             report.run.valuation.synthetic)
     s.blank()
-    # the topics from the catalogue; the paragraphs stay in English (not yet translated)
-    s.pairs([(T_known(topic), text) for topic, text in method_notes(report)])
+    s.pairs(method_notes(report))
 
 
 BY_MEMBER_PRINTED = 60

@@ -246,7 +246,8 @@ def _chart(ws: Worksheet, comparison: Any, cols: dict, key: str, title: str, y_t
 #: (key, title, axis title, axis format) of the Charts sheet's charts.
 CHART_SPECS = (("reserve_pct_gdp", CHART_TITLES[0], N_("% of GDP"), "0%"),
                ("payg_cost_rate", CHART_TITLES[1], N_("% of insurable earnings"), "0%"),
-               ("budget_cost_pct_gdp", CHART_TITLES[2], N_("% of GDP"), "0.0%"))
+               # budget costs are small shares: two decimals (0.0% showed 0.1% twice)
+               ("budget_cost_pct_gdp", CHART_TITLES[2], N_("% of GDP"), "0.00%"))
 
 
 def _charts_sheet(ws: Worksheet, yearly: Worksheet, comparison: Any, cols: dict) -> None:

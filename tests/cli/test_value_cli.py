@@ -406,9 +406,9 @@ def test_closed_group_labels_and_values_print_together(default_run, tmp_path):
 
 
 def test_khmer_workbooks_of_data_check_and_value(files, tmp_path):
-    """``--lang km``: the data-check and closed-group workbooks' titles and headers, and
-    the console headline, are Khmer (the Method sheet's paragraphs are not translated
-    yet; data such as file paths, ids and reason codes stay as they are)."""
+    """``--lang km``: the data-check and closed-group workbooks' titles, headers and the
+    Method sheet, and the console headline, are Khmer (data such as file paths, ids and
+    reason codes stay as they are)."""
     sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
     from khmer_check import KHMER, english_words, untranslated
 
@@ -431,3 +431,7 @@ def test_khmer_workbooks_of_data_check_and_value(files, tmp_path):
     assert len(table) >= 4 and all(KHMER.search(t) and not english_words(t) for t in table), table
     book = openpyxl.load_workbook(tmp_path / "cg_km.xlsx")
     assert not untranslated(book), untranslated(book)[:10]
+    # the Method sheet's paragraphs too
+    texts = [c.value for row in book["Method"].iter_rows(min_row=3, min_col=2, max_col=2)
+             for c in row if isinstance(c.value, str)]
+    assert len(texts) >= 10 and all(KHMER.search(t) for t in texts)
