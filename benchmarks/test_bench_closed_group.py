@@ -14,6 +14,7 @@ Nothing here asserts a time. Run:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -47,14 +48,20 @@ def prepared(tmp_path_factory):
     run = value_check_result(result, aset, horizon=100)  # compiles the kernel once
     assert run.basis.n_years == 100
     arrays = folder / "members.npz"
-    np.savez(arrays, **{f: getattr(members, f) for f in
-                        ("sex", "age", "status", "years", "wage", "career", "pension")})
+    np.savez(arrays, **{f: getattr(members, f) for f in _ARRAYS if f != "ids"
+                        and getattr(members, f) is not None})
     return members, run.basis, arrays
 
 
+#: MemberSet's array fields, read from the class so a new one (months paid, contributions
+#: paid) is sliced and saved with the others, not silently defaulted.
+_ARRAYS = tuple(f.name for f in dataclasses.fields(MemberSet) if f.name != "synthetic")
+
+
 def _slice(members: MemberSet, n: int) -> MemberSet:
-    return MemberSet(**{f: getattr(members, f)[:n] for f in
-                        ("ids", "sex", "age", "status", "years", "wage", "career", "pension")})
+    return MemberSet(synthetic=members.synthetic,
+                     **{f: None if getattr(members, f) is None else getattr(members, f)[:n]
+                        for f in _ARRAYS})
 
 
 def test_numba_3m_members_100_years(benchmark, prepared):
