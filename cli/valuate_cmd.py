@@ -57,7 +57,7 @@ def _rate_paths(result) -> list[str]:
     if not paths:
         return []
     first = result.summary["first_year"]
-    heads = {"legislated": T("legislated"), "held": T("rate held")}
+    heads = {"legislated": T("legislated"), "run": T("this run"), "held": T("rate held")}
     lines = ["", "  " + (T("Contribution-rate paths, side by side as equals:") if len(paths) > 1
                          else T("Contribution-rate paths:"))]
     for k, p in enumerate(paths):
@@ -175,7 +175,8 @@ def headline(result) -> str:
     lines += ["", "  " + pad(T("year"), 6, True) + " " + pad(T("rate"), 8, True) + " "
               + pad(T("PAYG"), 8, True) + " " + pad(T("reserve ratio"), 14, True) + " "
               + pad(T("contributors"), 13, True) + " " + pad(T("pensioners"), 11, True) + "   "
-              + T("(legislated rates)")]
+              + (T("(this run's rates)") if result.rate_paths and result.rate_paths[0].key == "run"
+                 else T("(legislated rates)"))]
     first = int(y["year"].iloc[0])
     for n in (1, 5, 10, 25, 50, 75, 100):
         if n <= len(y):

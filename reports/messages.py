@@ -48,14 +48,26 @@ def _money(result: Any, khr: float, year: int, lang: str) -> str:
     return text + (f" ({'; '.join(extra)})" if extra else "")
 
 
+def _first_path(result: Any) -> str:
+    """``legislated``, or ``run`` when the run's rate is not the set's schedule (a solve)."""
+    paths = getattr(result, "rate_paths", None)
+    return "run" if paths and paths[0].key == "run" else "legislated"
+
+
+def _keyed(key: str, result: Any) -> str:
+    """The message ``key``, or its ``key_run`` variant when the rate is the run's own."""
+    return key + "_run" if _first_path(result) == "run" else key
+
+
 def _depletion(result: Any, lang: str) -> list[str]:
     """The reserve under the legislated rates (and under the rate held, if different)."""
     last = str(int(result.yearly["year"].iloc[-1]))
     paths = result.rate_paths
     legislated = paths[0].indicators.get("depletion_year") if paths else \
         result.summary.get("depletion_year")
-    text = (tr("depletion_legislated_runs_out", lang, year=str(int(legislated)))
-            if legislated else tr("depletion_legislated_lasts", lang, last=last))
+    which = _first_path(result)
+    text = (tr(f"depletion_{which}_runs_out", lang, year=str(int(legislated)))
+            if legislated else tr(f"depletion_{which}_lasts", lang, last=last))
     if len(paths) > 1:
         held = paths[1]
         rate = _pct(float(held.rates[-1]))
@@ -73,7 +85,8 @@ def _reserve_now(result: Any, lang: str) -> list[str]:
     text = tr("reserve_now", lang, money=_money(result, r0, y0, lang))
     ratio = result.summary.get("reserve_ratio_year_10")
     if ratio is not None and not (isinstance(ratio, float) and math.isnan(ratio)):
-        text += tr("reserve_ratio_10", lang, ratio=f"{ratio:.1f}", year=str(y0 + 9))
+        text += tr(_keyed("reserve_ratio_10", result), lang, ratio=f"{ratio:.1f}",
+                   year=str(y0 + 9))
     return [text + tr("end", lang)]
 
 
@@ -82,7 +95,7 @@ def _cost(result: Any, lang: str) -> list[str]:
     y = result.yearly
     n = min(50, len(y))
     first, later = y.iloc[0], y.iloc[n - 1]
-    return [tr("cost", lang, now=_pct(first["payg_cost_rate"]), y0=str(int(first["year"])),
+    return [tr(_keyed("cost", result), lang, now=_pct(first["payg_cost_rate"]), y0=str(int(first["year"])),
                later=_pct(later["payg_cost_rate"]), y1=str(int(later["year"])),
                rate=_pct(later["contribution_rate"]))]
 
@@ -95,7 +108,7 @@ def _gap(result: Any, lang: str) -> list[str]:
     paths = result.rate_paths
     avg = paths[0].indicators.get("average_rate_75") if paths else None
     if avg is not None:
-        text += tr("gap_average", lang, avg=_pct(avg))
+        text += tr(_keyed("gap_average", result), lang, avg=_pct(avg))
     return [text + tr("end", lang)]
 
 

@@ -245,7 +245,7 @@ def _path_cell(ws: Worksheet, r: int, c: int, result: Any, layout: ProjectionLay
                        T("no depletion") if key == "payable_share_at_depletion" else
                        T("not available (projection too short)")))
         return own
-    if path.key == "legislated":
+    if path.key in ("legislated", "run"):  # the run's own projection, on its sheets
         link = _LEGISLATED_KEYS.get(key)
         if link in cells:
             put_formula(ws, r, c, f"={cells[link]}", fmt)
@@ -278,6 +278,7 @@ def _rate_paths(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayo
         ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=6)
         ws.row_dimensions[r].height = 45
     names = {"legislated": T("[A] Legislated schedule, as sourced"),
+             "run": T("[A] Contribution rate of this run"),
              "held": T("[B] Rate held at its last enacted step")}
     _headers(ws, cur.take(), [T("Indicator"), *(names[p.key] for p in paths),
                               *([T("(one path only)")] if len(paths) == 1 else []),

@@ -76,9 +76,9 @@ class RatePath:
     Attributes
     ----------
     key
-        ``legislated`` or ``held``.
+        ``legislated``, ``run`` (the basis's own rate, not the set's schedule) or ``held``.
     name
-        Short name for a column or a CSV value (``legislated_schedule``,
+        Short name for a column or a CSV value (``legislated_schedule``, ``this_run``,
         ``held_at_last_enacted_step``).
     assumes
         What the path assumes, in words, with its rates.
@@ -138,8 +138,22 @@ def _dated(param) -> str:
                      for d, v in sorted(param.values.items()))
 
 
+def _yearly_runs(rates: np.ndarray, first_year: int, most: int = 6) -> str:
+    """Yearly rates as runs of equal values: ``15.14% in 2025-2124`` (the first ``most``)."""
+    starts = [0] + [t for t in range(1, len(rates)) if rates[t] != rates[t - 1]]
+    ends = starts[1:] + [len(rates)]
+    runs = [f"{100 * float(rates[a]):.2f}% in {first_year + a}"
+            + (f"-{first_year + b - 1}" if b - a > 1 else "")
+            for a, b in zip(starts, ends)]
+    return ", ".join(runs[:most]) + (f" and {len(runs) - most} more changes"
+                                     if len(runs) > most else "")
+
+
 def rate_paths(aset: "AssumptionSet", basis: Basis, cf: ind.CashFlows) -> tuple[RatePath, ...]:
     """The legislated and the held path (only the first when the two coincide).
+
+    When the basis's contribution rate is not the set's schedule (``actuary solve`` moved
+    it), the first path is this run's rate (key ``run``), described from the basis.
 
     ``cf`` are the cash flows of the legislated projection of ``basis``; the held path
     is projected again with only the contribution rate changed.
@@ -149,15 +163,25 @@ def rate_paths(aset: "AssumptionSet", basis: Basis, cf: ind.CashFlows) -> tuple[
     last_date = max(param.values)
     last_value = float(param.values[last_date])
     last_year = int(years[-1])
-    legislated = RatePath(
-        "legislated", "legislated_schedule",
-        f"the legislated schedule as sourced ({param.status}): {_dated(param)}; then "
-        f"{param.extend.described} (the rule after the last date), "
-        f"{100 * float(basis.contribution_rate[-1]):.2f}% in {last_year}",
-        np.asarray(basis.contribution_rate, dtype=float), path_indicators(cf))
+    own = np.asarray(basis.contribution_rate, dtype=float)
+    schedule = np.asarray(param.yearly(basis.first_year, basis.first_year + basis.n_years - 1,
+                                       "average"), dtype=float)
+    if np.allclose(own, schedule, rtol=0.0, atol=1e-15):
+        first = RatePath(
+            "legislated", "legislated_schedule",
+            f"the legislated schedule as sourced ({param.status}): {_dated(param)}; then "
+            f"{param.extend.described} (the rule after the last date), "
+            f"{100 * float(own[-1]):.2f}% in {last_year}", own, path_indicators(cf))
+    else:
+        # The basis's rate was changed after the set was read (a solve, a caller's basis):
+        # path [A] is this run's own rate, and must not be described as the law's.
+        first = RatePath(
+            "run", "this_run",
+            f"the contribution rate of this run, not the set's schedule: "
+            f"{_yearly_runs(own, basis.first_year)}", own, path_indicators(cf))
     rates = held_rates(aset, basis)
     if np.allclose(rates, basis.contribution_rate, rtol=0.0, atol=1e-15):
-        return (legislated,)
+        return (first,)
     proj = project(basis.with_(contribution_rate=rates))
     from actuary.analysis.results import cash_flows
 
@@ -166,7 +190,7 @@ def rate_paths(aset: "AssumptionSet", basis: Basis, cf: ind.CashFlows) -> tuple[
         f"the rate held at its last enacted step: {_dated(param)}; then held at "
         f"{100 * last_value:.2f}% to {last_year} (no further step)",
         rates, path_indicators(cash_flows(proj)))
-    return (legislated, held)
+    return (first, held)
 
 
 def headline_table(summary: dict, paths: tuple[RatePath, ...],

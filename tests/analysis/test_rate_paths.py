@@ -145,3 +145,22 @@ def test_console_workbook_and_csv_show_both_paths(tmp_path):
              for r in range(1, ws.max_row + 1)}
     assert found["rate_paths.held.depletion_year"] == year
     assert found["rate_paths.held.actuarial_balance_75"] == pytest.approx(balance[1], rel=1e-15)
+
+
+def test_a_rate_moved_after_the_set_was_read_is_described_as_the_runs_own(default):
+    """A solve changes the basis's rate, not the set: path [A] must say so, not print the
+    set's schedule over the solved rate (the misreading this guards against)."""
+    aset, _pop, basis, _cf = default
+    own = basis.with_(contribution_rate=np.full(basis.n_years, 0.15))
+    paths = rate_paths(aset, own, cash_flows(project(own)))
+    assert [p.key for p in paths] == ["run", "held"]
+    assert paths[0].name == "this_run"
+    assert paths[0].assumes.endswith(": 15.00% in 2025-2124")
+    assert "legislated" not in paths[0].assumes
+    # [B] is still the law's rate held at its last enacted step
+    np.testing.assert_array_equal(paths[1].rates, held_rates(aset, basis))
+    # a rate changing in 2030 reads as two runs
+    two = np.where(basis.first_year + np.arange(basis.n_years) < 2030, 0.04, 0.2)
+    moved = basis.with_(contribution_rate=two)
+    text = rate_paths(aset, moved, cash_flows(project(moved)))[0].assumes
+    assert text.endswith(": 4.00% in 2025-2029, 20.00% in 2030-2124")

@@ -183,3 +183,23 @@ def test_json_of_the_member_commands(tmp_path):
                    "--out", str(tmp_path / "e.xlsx")], tmp_path)
     total = next(r for r in study["actual_to_expected"] if r["sex"] == "M+F" and r["ages"] == "all")
     assert total["events"] == study["events"]
+
+
+def test_solve_describes_the_solved_rate_not_the_sets_schedule(tmp_path):
+    """The solved run's own rate heads path [A] in the console, the key messages and the
+    Summary; the set's schedule is not printed over it."""
+    import openpyxl
+
+    out = CliRunner().invoke(main, ["solve", "--lever", "rate", "--target", "gap",
+                                    "--horizon", "80", "--quiet",
+                                    "--out", str(tmp_path / "s.xlsx")])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())
+    assert "[A] the contribution rate of this run, not the set's schedule:" in text
+    assert "[A] the legislated schedule" not in text
+    ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["Summary"]
+    cells = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "[A] Contribution rate of this run" in cells
+    assert not any(v.startswith("the legislated schedule") for v in cells)
+    assert any("At this run's contribution rates" in v for v in cells)  # the key messages
+    assert not any("At the rates in law" in v for v in cells)
