@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,20 @@ from actuary.engine.state import N_AGE, N_SERVICE, N_SEX
 # helpers they share (this file, reference_*.py, cli_errors.py, libreoffice.py) stay here
 # and are imported by name, so this folder goes on the path for every one of them.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Where LibreOffice must be (``.ci/run`` installs it and sets ACTUARY_REQUIRE_OFFICE),
+    its absence stops the run instead of skipping the workbook tests one by one."""
+    if not os.environ.get("ACTUARY_REQUIRE_OFFICE"):
+        return
+    from libreoffice import PDFTOTEXT, SOFFICE
+
+    missing = [name for name, found in (("soffice", SOFFICE), ("pdftotext", PDFTOTEXT))
+               if found is None]
+    if missing:
+        raise pytest.UsageError(f"ACTUARY_REQUIRE_OFFICE is set but {', '.join(missing)} "
+                                "is not on the PATH: the workbook tests would be skipped")
 
 
 def make_basis(
