@@ -124,7 +124,11 @@ def _sum_chunks(totals):
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+# Inlined into each entry (numba's inlining, before typing): compiled as a function of
+# its own, its machine code and that of everything it calls (the whole engine) would be
+# generated twice, once for it and once again inside the entry (a second or more of a
+# first run).
+@numba.njit(nogil=True, inline="always")
 def _value_chunk(c, n_chunks, members, blocks, money_in, n_slots, tables, rules, out, in_order,
                  totals):
     """Value chunk ``c`` of :func:`value_members_kernel`: the blocks ``c, c + n_chunks,

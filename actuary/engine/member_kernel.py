@@ -176,7 +176,7 @@ def _value_pensioner(s, x0, status, pension, yearly, ysa, fac, fm, out, short):
         out[_B_SURV] += v
         return v
     kind = 0 if status == MEMBER_OLD_AGE else 1
-    return _close(kind, 0, s, x0, 1.0, pension, pension, yearly, ysa, fac, fm, out,
+    return _close(kind, np.int64(0), s, x0, 1.0, pension, pension, yearly, ysa, fac, fm, out,
                   short and kind == 0)
 
 
@@ -445,8 +445,10 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
         # ... then in payment from next year, valued at once by the factors
         t1 = t + 1
         if inv_n > 0.0 and t1 < n_years:
-            _close_lanes(lane, nl, width, 1, _INVP, _INVPP, ix1, t1, s, xn, inv_n, yearly, ysa,
-                         fac, fm, False)
+            # (the kinds, rows and flags as run-time values, np.int64/np.bool_, not
+            # literals: numba would compile one specialisation per constant)
+            _close_lanes(lane, nl, width, np.int64(1), np.int64(_INVP), np.int64(_INVPP), ix1,
+                         t1, s, xn, inv_n, yearly, ysa, fac, fm, np.bool_(False))
         if retire:
             k_refund = vm * refund_share  # of the contributions paid
             o_ref = u((_OUT + _B_REF) * L)
@@ -465,15 +467,15 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
             # others (the rest of _AW1, _AW2), whose survivors get the lump sum
             g = ix1 if h < 1.0 else 1.0
             if a_new_r > 0.0 and t1 < n_years:
-                _close_lanes(lane, nl, width, 0, _AW5, _AW6, g, t1, s, xn, a_new_r, yearly, ysa,
-                             fac, fm, False)
+                _close_lanes(lane, nl, width, np.int64(0), np.int64(_AW5), np.int64(_AW6), g,
+                             t1, s, xn, a_new_r, yearly, ysa, fac, fm, np.bool_(False))
             if a_new - a_new_r > 0.0 and t1 < n_years:
                 o_aw5, o_aw6 = u(_AW5 * L), u(_AW6 * L)
                 for j in range(width):
                     lane[o_aw1 + j] -= lane[o_aw5 + j]
                     lane[o_aw2 + j] -= lane[o_aw6 + j]
-                _close_lanes(lane, nl, width, 0, _AW1, _AW2, g, t1, s, xn, a_new - a_new_r,
-                             yearly, ysa, fac, fm, True)
+                _close_lanes(lane, nl, width, np.int64(0), np.int64(_AW1), np.int64(_AW2), g,
+                             t1, s, xn, a_new - a_new_r, yearly, ysa, fac, fm, np.bool_(True))
             break
         if alive <= 0.0 or last:
             break
