@@ -16,7 +16,8 @@ import numba
 import numpy as np
 
 from actuary.engine.member_blocks import LANES, MEMBER_ACTIVE, member_blocks
-from actuary.engine.member_kernel import (
+from actuary.engine.member_kernel import _value_block, _value_pensioner
+from actuary.engine.member_lanes import (
     _B_ADL,
     _B_CONTRIB,
     _N_LANE,
@@ -24,8 +25,6 @@ from actuary.engine.member_kernel import (
     _N_SLOT,
     _OUT,
     BRANCHES,
-    _value_block,
-    _value_pensioner,
 )
 
 __all__ = ["value_members_kernel", "value_members_serial", "PARALLEL_FROM"]
