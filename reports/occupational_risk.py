@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from . import styles
-from .cells import Column, put, put_formula, put_title, write_table
+from .cells import Column, put, put_formula, put_title, put_wrapped, write_table
 from .data_sheets import write_assumptions, write_provenance
 from .definitions import docstring_text
 from .i18n import N_, T, T_known, current, date_text, num, tr
@@ -124,6 +124,9 @@ def _summary(ws: Any, result: Any, prices: Prices) -> None:
                 date=date_text(aset.valuation_date), first=int(s["first_year"]),
                 last=int(s["last_year"]), year=prices.base_year))
     styles.set_widths(ws, {1: 58, 2: 22, 3: 22, 4: 22})
+    # the title and the note wrapped over the table's width (they print cut otherwise)
+    put_wrapped(ws, 1, 1, ws["A1"].value, 4, scale=14 / 11, font=styles.TITLE)
+    put_wrapped(ws, 2, 1, ws["A2"].value, 4, font=styles.SUBTITLE)
     r = 4
     put(ws, r, 1, T("Headline"), font=styles.SECTION)
     y0 = int(s["first_year"])
@@ -175,15 +178,17 @@ def _summary(ws: Any, result: Any, prices: Prices) -> None:
     put(ws, r, 1, T("What the results rest on: {n} unverified parameters or tables (replace "
                     "them; details on the Assumptions sheet)", n=len(unverified)),
         font=styles.SECTION)
+    # Wrapped texts get merged room and a row height for their lines: LibreOffice prints
+    # a wrapped cell of an .xlsx row left at the default height over the rows below it.
     if unused:
         r += 1
-        put(ws, r, 1, T("{n} more unverified items of the pension scheme do not move these "
-                        "results: {items}", n=len(unused), items=", ".join(u[0] for u in unused)),
-            font=styles.NOTE)
+        note = T("{n} more unverified items of the pension scheme do not move these "
+                 "results: {items}", n=len(unused), items=", ".join(u[0] for u in unused))
+        put_wrapped(ws, r, 1, note, 4, font=styles.NOTE)
     for path, description, _status, _ref in unverified:
         r += 1
-        put(ws, r, 1, path, fill=styles.UNVERIFIED_FILL)
-        put(ws, r, 2, description).alignment = styles.WRAP
+        put(ws, r, 1, path, fill=styles.UNVERIFIED_FILL).alignment = styles.WRAP
+        put_wrapped(ws, r, 2, description, 4)
 
 
 def _in_prices(frame: pd.DataFrame, prices: Prices, money: set[str]) -> pd.DataFrame:
