@@ -105,7 +105,7 @@ def override(aset: AssumptionSet, overrides: dict[str, Any], name: str | None = 
         f"{aset.description} with " + ", ".join(str(k) for k in overrides) + " overridden")
     for key in ("name", "description", "base"):
         raw.origins[(key,)] = source
-    return _validated(raw)
+    return _validated(raw, owned=True)
 
 
 def load_raw(raw: RawSet) -> AssumptionSet:
@@ -127,13 +127,19 @@ def load_raw(raw: RawSet) -> AssumptionSet:
 AssumptionSet._override = override  # behind AssumptionSet.override (see there)
 
 
-def _validated(raw: RawSet) -> AssumptionSet:
-    """The validated, checked set of a raw one (see :func:`load_basis`)."""
+def _validated(raw: RawSet, owned: bool = False) -> AssumptionSet:
+    """The validated, checked set of a raw one (see :func:`load_basis`).
+
+    The set keeps a copy of ``raw`` (what :func:`override` starts from); ``owned``: the
+    caller made ``raw`` for this set alone and gives it up, so it is kept as it is (a
+    sensitivity's override copied its base's already: a second deep copy was a fifth of
+    its cost).
+    """
     try:
         aset = AssumptionSet.model_validate(raw.body)
     except ValidationError as exc:
         raise BasisInvalid(from_validation(exc, AssumptionSet, raw.origin)) from None
-    aset._raw = copy.deepcopy(raw)
+    aset._raw = raw if owned else copy.deepcopy(raw)
     aset._files = list(raw.files)
     aset._overrides = list(raw.overrides)
     problems = check_tables(aset, raw.origin) + check_series(aset, raw.origin)

@@ -1,7 +1,8 @@
 """Native Excel charts of the valuation workbook, on its Charts sheet.
 
 Three charts a reader of a valuation looks for first: the reserve and the reserve
-ratio; the PAYG cost rate against the legislated contribution rate; contributors and
+ratio; the PAYG cost rate against the contribution rate (the legislated one, or the
+run's own when it is not the set's schedule, as in a solve); contributors and
 pensioners. They refer to the Projection cells, so they follow any change a user makes
 there. Then the population pyramids (:mod:`actuary.reports.pyramid`). Each chart has
 its units in the title, one title per axis (none on the axis of years) and short legend
@@ -15,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .i18n import tr
+from .messages import rate_path_of
 from .projection_sheet import HEADER_ROW, ProjectionLayout
 
 __all__ = ["add_charts", "write_charts_sheet", "chart_anchor", "CHART_TITLES", "LEGENDS"]
@@ -39,13 +41,17 @@ GRID_STEP = 16  # rows from one row of charts to the next
 GRID_WIDTHS = {c: w for c, w in enumerate([6, 9, 9, 1] * 3 + [6], start=1)}
 
 
-def _series(proj: Worksheet, layout: ProjectionLayout, key: str, lang: str = "en") -> Series:
-    """The projection years of column ``key``, named by its short legend."""
+def _series(proj: Worksheet, layout: ProjectionLayout, key: str, lang: str = "en",
+            rate_path: str = "legislated") -> Series:
+    """The projection years of column ``key``, named by its short legend (the
+    contribution rate's by ``rate_path``: see :func:`payg_chart`)."""
     col = layout.columns[key]
     values = Reference(proj, min_col=col, max_col=col, min_row=layout.first_row,
                        max_row=layout.last_row)
     if key == "reserve_real":
         title = tr("legend_reserve_real", lang, year=str(layout.years[0]))
+    elif key == "contribution_rate" and rate_path == "run":
+        title = tr("legend_contribution_rate_run", lang)
     else:
         title = (tr(f"legend_{key}", lang) if key in LEGENDS
                  else str(proj.cell(row=HEADER_ROW, column=col).value))
@@ -100,11 +106,15 @@ def reserve_chart(proj: Worksheet, layout: ProjectionLayout, lang: str = "en") -
     return chart
 
 
-def payg_chart(proj: Worksheet, layout: ProjectionLayout, lang: str = "en") -> LineChart:
-    """PAYG cost rate B_t / S_t and the legislated contribution rate, as percentages."""
-    chart = _line(tr("chart_payg", lang), tr("axis_share_earnings", lang), "0%")
+def payg_chart(proj: Worksheet, layout: ProjectionLayout, lang: str = "en",
+               rate_path: str = "legislated") -> LineChart:
+    """PAYG cost rate B_t / S_t and the contribution rate, as percentages: the
+    legislated rate, or the run's own (``rate_path`` ``run``, a solve:
+    :func:`actuary.reports.messages.rate_path_of`), named so in the title and the legend."""
+    title = tr("chart_payg_run" if rate_path == "run" else "chart_payg", lang)
+    chart = _line(title, tr("axis_share_earnings", lang), "0%")
     for key in ("payg_cost_rate", "contribution_rate"):
-        chart.series.append(_series(proj, layout, key, lang))
+        chart.series.append(_series(proj, layout, key, lang, rate_path))
     chart.set_categories(_years_ref(proj, layout))
     return chart
 
@@ -126,11 +136,12 @@ def chart_anchor(k: int, first_row: int = 3) -> str:
 
 
 def add_charts(target: Worksheet, proj: Worksheet, layout: ProjectionLayout,
-               first: int = 0, lang: str = "en") -> int:
+               first: int = 0, lang: str = "en", rate_path: str = "legislated") -> int:
     """Place the three projection charts on ``target`` at grid places ``first`` on;
-    return the next free grid place."""
+    return the next free grid place. ``rate_path``: see :func:`payg_chart`."""
     for k, make in enumerate((reserve_chart, payg_chart, people_chart)):
-        chart = make(proj, layout, lang)
+        chart = (payg_chart(proj, layout, lang, rate_path) if make is payg_chart
+                 else make(proj, layout, lang))
         chart.width, chart.height = WIDTH_CM, HEIGHT_CM
         target.add_chart(chart, chart_anchor(first + k))
     return first + 3
@@ -146,7 +157,7 @@ def write_charts_sheet(ws: Worksheet, proj: Worksheet, layout: ProjectionLayout,
 
     put_title(ws, tr("charts_title", lang), tr("charts_note", lang))
     styles.set_widths(ws, GRID_WIDTHS)
-    nxt = add_charts(ws, proj, layout, lang=lang)
+    nxt = add_charts(ws, proj, layout, lang=lang, rate_path=rate_path_of(result))
     rows = (nxt + len(PYRAMID_OFFSETS) + 1) // 2
     write_pyramids(ws, result, table_row=3 + rows * GRID_STEP + 1,
                    anchors=[chart_anchor(nxt + k) for k in range(len(PYRAMID_OFFSETS))],

@@ -66,7 +66,9 @@ _DATE_FORMATS = {"en": "yyyy-mm-dd", "km": "[$-453]d mmmm yyyy"}
 def _file() -> dict[str, Any]:
     text = resources.files("actuary.reports").joinpath("locale/messages.yaml").read_text(
         encoding="utf-8")
-    return yaml.safe_load(text)
+    # libyaml's parser when PyYAML has it: the same data, 15 times faster than the
+    # pure-Python one on this 120 kB catalogue (0.2 s of a 2.7 s warm valuate)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
 def catalogue() -> dict[str, dict[str, str]]:

@@ -19,7 +19,7 @@ from actuary.analysis.sensitivity import top_assumptions
 
 from .i18n import T_known, tr
 
-__all__ = ["key_messages", "usd_rate"]
+__all__ = ["key_messages", "usd_rate", "rate_path_of"]
 
 
 def usd_rate(result: Any) -> float | None:
@@ -48,7 +48,7 @@ def _money(result: Any, khr: float, year: int, lang: str) -> str:
     return text + (f" ({'; '.join(extra)})" if extra else "")
 
 
-def _first_path(result: Any) -> str:
+def rate_path_of(result: Any) -> str:
     """``legislated``, or ``run`` when the run's rate is not the set's schedule (a solve)."""
     paths = getattr(result, "rate_paths", None)
     return "run" if paths and paths[0].key == "run" else "legislated"
@@ -56,7 +56,7 @@ def _first_path(result: Any) -> str:
 
 def _keyed(key: str, result: Any) -> str:
     """The message ``key``, or its ``key_run`` variant when the rate is the run's own."""
-    return key + "_run" if _first_path(result) == "run" else key
+    return key + "_run" if rate_path_of(result) == "run" else key
 
 
 def _depletion(result: Any, lang: str) -> list[str]:
@@ -65,7 +65,7 @@ def _depletion(result: Any, lang: str) -> list[str]:
     paths = result.rate_paths
     legislated = paths[0].indicators.get("depletion_year") if paths else \
         result.summary.get("depletion_year")
-    which = _first_path(result)
+    which = rate_path_of(result)
     text = (tr(f"depletion_{which}_runs_out", lang, year=str(int(legislated)))
             if legislated else tr(f"depletion_{which}_lasts", lang, last=last))
     if len(paths) > 1:

@@ -124,6 +124,9 @@ def _summary(ws: Any, result: Any, prices: Prices) -> None:
                 date=date_text(aset.valuation_date), first=int(s["first_year"]),
                 last=int(s["last_year"]), year=prices.base_year))
     styles.set_widths(ws, {1: 58, 2: 22, 3: 22, 4: 22})
+    # the title and the note wrapped over the table's width (they print cut otherwise)
+    _wrapped(ws, 1, 1, ws["A1"].value, 4, scale=14 / 11, font=styles.TITLE)
+    _wrapped(ws, 2, 1, ws["A2"].value, 4, font=styles.SUBTITLE)
     r = 4
     put(ws, r, 1, T("Headline"), font=styles.SECTION)
     y0 = int(s["first_year"])
@@ -175,15 +178,34 @@ def _summary(ws: Any, result: Any, prices: Prices) -> None:
     put(ws, r, 1, T("What the results rest on: {n} unverified parameters or tables (replace "
                     "them; details on the Assumptions sheet)", n=len(unverified)),
         font=styles.SECTION)
+    # Wrapped texts get merged room and a row height for their lines: LibreOffice prints
+    # a wrapped cell of an .xlsx row left at the default height over the rows below it.
     if unused:
         r += 1
-        put(ws, r, 1, T("{n} more unverified items of the pension scheme do not move these "
-                        "results: {items}", n=len(unused), items=", ".join(u[0] for u in unused)),
-            font=styles.NOTE)
+        note = T("{n} more unverified items of the pension scheme do not move these "
+                 "results: {items}", n=len(unused), items=", ".join(u[0] for u in unused))
+        _wrapped(ws, r, 1, note, 4, font=styles.NOTE)
     for path, description, _status, _ref in unverified:
         r += 1
-        put(ws, r, 1, path, fill=styles.UNVERIFIED_FILL)
-        put(ws, r, 2, description).alignment = styles.WRAP
+        put(ws, r, 1, path, fill=styles.UNVERIFIED_FILL).alignment = styles.WRAP
+        _wrapped(ws, r, 2, description, 4)
+
+
+def _wrapped(ws: Any, row: int, first: int, text: str, last: int, scale: float = 1.0,
+             **style: Any) -> None:
+    """``text`` wrapped over columns ``first`` to ``last`` (merged) of ``row``, the row
+    as tall as its lines (:func:`actuary.reports.styles.wrapped_height`; ``scale``: the
+    font's size over 11 points) and never lower than the cell left of it needs."""
+    put(ws, row, first, text, **style).alignment = styles.WRAP
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43
+                for c in range(first, last + 1))
+    height = styles.wrapped_height(text, width / scale, 15.0 * scale)
+    left = ws.cell(row=row, column=1).value if first > 1 else None
+    if isinstance(left, str):
+        height = max(height, styles.wrapped_height(left, ws.column_dimensions["A"].width))
+    ws.row_dimensions[row].height = height
 
 
 def _in_prices(frame: pd.DataFrame, prices: Prices, money: set[str]) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import styles
 from .cells import put, put_formula, put_title
 from .i18n import T, year
+from .messages import rate_path_of
 
 __all__ = ["ProjectionLayout", "ProjectionColumn", "projection_columns", "write_projection",
            "KEY_ROW", "HEADER_ROW", "START_ROW"]
@@ -75,8 +76,11 @@ def _reserve(L: dict[str, str], r: int) -> str:
 
 
 def projection_columns(with_admin_rate: bool, with_gdp: bool,
-                       with_collection: bool = False) -> list[ProjectionColumn]:
-    """The columns in reading order: people, then money, then ratios and factors."""
+                       with_collection: bool = False,
+                       rate_path: str = "legislated") -> list[ProjectionColumn]:
+    """The columns in reading order: people, then money, then ratios and factors;
+    ``rate_path`` ``run`` when the contribution rate is the run's own, not the set's
+    schedule (:func:`actuary.reports.messages.rate_path_of`), which its header says."""
     C = ProjectionColumn
     cols = [
         C("year", T("Year"), styles.YEAR, 8),
@@ -91,7 +95,8 @@ def projection_columns(with_admin_rate: bool, with_gdp: bool,
         C("dependency_ratio", T("Dependency ratio = pensioners / active"), styles.RATIO, 15,
           lambda L, r: f'=IF({L["active"]}{r}>0,{L["pensioners"]}{r}/{L["active"]}{r},"")'),
         C("contributor_years", T("Contributor-years"), styles.COUNT),
-        C("contribution_rate", T("Legislated contribution rate"), styles.RATE, 13),
+        C("contribution_rate", T("Contribution rate of this run (not the set's schedule)")
+          if rate_path == "run" else T("Legislated contribution rate"), styles.RATE, 13),
         C("insurable_earnings", T("Insurable earnings S_t (KHR bn)"), styles.KHR_BN, 22),
     ]
     if with_collection:
@@ -236,7 +241,8 @@ def write_projection(ws: Worksheet, result: Any, prices: Any = None) -> Projecti
     cash = getattr(result, "cash", None)
     with_admin = cash is not None and getattr(cash, "admin_rate", None) is not None
     with_collection = cash is not None and getattr(cash, "collection", None) is not None
-    cols = projection_columns(with_admin, "gdp" in yearly.columns, with_collection)
+    cols = projection_columns(with_admin, "gdp" in yearly.columns, with_collection,
+                              rate_path_of(result))
     if prices is not None:
         cols += money_view_columns(prices, "gdp" in yearly.columns)
     layout = ProjectionLayout(columns={c.key: j + 1 for j, c in enumerate(cols)},

@@ -7,6 +7,8 @@ separators, rates as percentages, years as plain integers.
 
 from __future__ import annotations
 
+import math
+
 from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, \
@@ -95,3 +97,25 @@ def small_title(text: str, size: float = 10.0) -> Title:
     para = Paragraph(pPr=ParagraphProperties(defRPr=props),
                      r=[RegularTextRun(rPr=props, t=text)])
     return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
+
+
+#: Characters of text a column of width 1 holds on a printed line, by script: Latin text
+#: of Calibri 11 averages a little under the width of a "0" (what a width counts);
+#: Khmer clusters are about 1.7 times wider (measured on LibreOffice's PDF of a Khmer
+#: Summary: about 70 characters of Khmer where 120 of English fit).
+_CHARS_PER_WIDTH = {"latin": 1.1, "khmer": 0.6}
+
+
+def wrapped_height(text: str, width: float, line_pt: float = 15.0) -> float:
+    """Row height (points) that shows ``text`` wrapped in a cell ``width`` characters
+    wide: LibreOffice does not grow a row of an .xlsx for wrapped text when printing, so
+    a row left at the default height prints its lines over the next rows.
+
+    The number of lines is estimated from the characters per line (:data:`_CHARS_PER_WIDTH`,
+    Khmer when the text has Khmer letters) less one word's slack a line, at least one a
+    paragraph (``\\n``); an estimate a line too high leaves a blank line, never an overlap.
+    """
+    khmer = any("\u1780" <= c <= "\u17ff" for c in text)
+    per_line = max(8.0, width * _CHARS_PER_WIDTH["khmer" if khmer else "latin"] - 4.0)
+    lines = sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
+    return line_pt * lines

@@ -27,7 +27,7 @@ from . import styles
 from .cells import put, put_formula, put_title
 from .indicators_sheet import milestone_years
 from .i18n import N_, T, T_known, date_format, date_text, num, reviewed, tr, year
-from .messages import key_messages, usd_rate
+from .messages import key_messages, rate_path_of, usd_rate
 from .money import USD_M
 from .projection_sheet import ProjectionLayout
 
@@ -138,6 +138,7 @@ def _headline_rows(result: Any, layout: ProjectionLayout) -> list[tuple[str, str
     s = result.summary
     years = layout.years
     share = T("share of insurable earnings")
+    run = rate_path_of(result) == "run"
     rows = [(T("General average premium, {n} years", n=n), f"summary.gap_{n}",
              share, styles.RATE) for n in (25, 50, 75)]
     if not result.rate_paths:  # otherwise in the table of the two paths
@@ -160,7 +161,9 @@ def _headline_rows(result: Any, layout: ProjectionLayout) -> list[tuple[str, str
             y = years[n - 1]
             rows.append((T("PAYG cost rate, year {n} ({year})", n=n, year=y),
                          f"summary.payg_year_{n}", share, styles.RATE))
-            rows.append((T("Legislated contribution rate, year {n} ({year})", n=n, year=y),
+            rows.append((T("Contribution rate of this run, year {n} ({year})", n=n, year=y)
+                         if run else
+                         T("Legislated contribution rate, year {n} ({year})", n=n, year=y),
                          f"yearly.contribution_rate[{y}]", share, styles.RATE))
     for k, p in enumerate(result.scaled):
         rows.append((T("Scaled premium {first}-{last}", first=int(p["from"]),

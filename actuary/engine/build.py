@@ -422,9 +422,25 @@ def _too_young_for_survivors(aset: AssumptionSet) -> bool:
     return months < float(p.min_months_survivors.value_at(v))
 
 
+#: :func:`_past_rates` already worked out, by the rate's dated values, extension and the
+#: valuation date: the bases of a valuation's sensitivity tests share their rate.
+_PAST_RATES: dict[tuple, tuple[float, ...]] = {}
+
+
 def _past_rates(rate: Any, valuation_date: date) -> tuple[float, ...]:
     """The rate in force on the first of each of the ``PAST_MONTHS`` months before
     ``valuation_date`` (most recent first), the first value before the first date."""
+    key = (tuple(rate.values.items()), repr(rate.extend), valuation_date)
+    known = _PAST_RATES.get(key)
+    if known is None:
+        if len(_PAST_RATES) >= 16:
+            _PAST_RATES.clear()
+        known = _PAST_RATES[key] = _past_rates_of(rate, valuation_date)
+    return known
+
+
+def _past_rates_of(rate: Any, valuation_date: date) -> tuple[float, ...]:
+    """:func:`_past_rates` worked out (600 look-ups of the step function)."""
     first = rate.first_date
     out = []
     y, m = valuation_date.year, valuation_date.month

@@ -16,7 +16,8 @@ import numba
 import numpy as np
 
 from actuary.engine.member_blocks import LANES, MEMBER_ACTIVE, member_blocks
-from actuary.engine.member_kernel import (
+from actuary.engine.member_kernel import _value_block, _value_pensioner
+from actuary.engine.member_lanes import (
     _B_ADL,
     _B_CONTRIB,
     _N_LANE,
@@ -24,8 +25,6 @@ from actuary.engine.member_kernel import (
     _N_SLOT,
     _OUT,
     BRANCHES,
-    _value_block,
-    _value_pensioner,
 )
 
 __all__ = ["value_members_kernel", "value_members_serial", "PARALLEL_FROM"]
@@ -124,7 +123,11 @@ def _sum_chunks(totals):
     return out
 
 
-@numba.njit(cache=True, nogil=True)
+# Inlined into each entry (numba's inlining, before typing): compiled as a function of
+# its own, its machine code and that of everything it calls (the whole engine) would be
+# generated twice, once for it and once again inside the entry (a second or more of a
+# first run).
+@numba.njit(nogil=True, inline="always")
 def _value_chunk(c, n_chunks, members, blocks, money_in, n_slots, tables, rules, out, in_order,
                  totals):
     """Value chunk ``c`` of :func:`value_members_kernel`: the blocks ``c, c + n_chunks,

@@ -95,6 +95,12 @@ from actuary.engine.member_columns import (  # noqa: F401 (re-exported: the pack
     funeral_by_year,
 )
 from actuary.engine.member_terms import award_lane, award_terms, slot_money, slot_shares
+from actuary.engine.member_lanes import (  # the state's layout (BRANCHES re-exported)
+    _AW1, _AW2, _AW3, _AW4, _AW5, _AW6, _B_ADL, _B_FUN, _B_INV, _B_LUMP, _B_OLD,
+    _B_REF, _B_SURV, _C2_IC, _CA, _CI, _INVP, _INVPP, _IPU, _IQU, _IR, _K0, _MC, _MR, _N_LANE,
+    _N_MONEY, _N_SLOT, _OUT, _P0, _PU, _QU, _W0, _WC, _WU, _IC, BRANCHES, invalidity_lanes,
+    paid_lanes, step_lanes,
+)
 from actuary.engine.member_blocks import (  # re-exported: the status codes are the input
     LANES,
     MEMBER_ACTIVE,
@@ -112,30 +118,6 @@ __all__ = [
 ]
 
 
-# Columns of the branch totals: present values (KHR) summed over members.
-BRANCHES = ("contributions", "old_age", "invalidity", "survivors", "survivor_lump_sum",
-            "funeral", "refund", "adl")
-_B_CONTRIB, _B_OLD, _B_INV, _B_SURV, _B_LUMP, _B_FUN, _B_REF, _B_ADL = range(8)
-
-# A block's state. Per slot, shared by the lanes: the probabilities of being active and
-# inactive, and the money linear in the member's own starting wage w, career C and
-# contributions paid P (wage mass w x _WU + _WC; accrued careers C x _PU, active, and
-# C x _IPU, inactive; contributions paid by the valuation date P x _QU and P x _IQU).
-_CA, _CI, _WU, _WC, _PU, _IPU, _QU, _IQU = range(8)
-_N_SLOT = 8
-# Per slot, one lane per member: the career earnings and the contributions paid (the
-# base of refunds) of the actives and the inactives.
-_MR, _IR, _MC, _IC = range(4)
-_N_MONEY = 4
-# Per lane: the member's starting wage and career, the year's invalidity pensions (all
-# and accrued), the carries into the next slot, the awards at the pension age, and the
-# member's present values (_OUT + branch).
-# (_C_* into the next slot, _C2_* into the one after: a year of contributions moves two
-# slots of months paid; _P0 the member's contributions paid by the valuation date)
-(_W0, _K0, _P0, _INVP, _INVPP, _C_AR, _C_IR, _C_AC, _C_IC, _C2_AR, _C2_IR, _C2_AC, _C2_IC,
- _AW1, _AW2, _AW3, _AW4, _AW5, _AW6) = range(19)
-_OUT = 19
-_N_LANE = _OUT + 8
 
 
 @numba.njit(cache=True, nogil=True)
@@ -177,7 +159,7 @@ def _value_pensioner(s, x0, status, pension, yearly, ysa, fac, fm, out, short):
         out[_B_SURV] += v
         return v
     kind = 0 if status == MEMBER_OLD_AGE else 1
-    return _close(kind, 0, s, x0, 1.0, pension, pension, yearly, ysa, fac, fm, out,
+    return _close(kind, np.int64(0), s, x0, 1.0, pension, pension, yearly, ysa, fac, fm, out,
                   short and kind == 0)
 
 
@@ -379,7 +361,7 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
             o_r, o_ir = om + u(_MR * L), om + u(_IR * L)
             o_c, o_ic = om + u(_MC * L), om + u(_IC * L)
             # inactives covered to the pension age: the condition on their own slot (qv the
-            # chance), the pension on their own career (before the step overwrites it)
+            # chance), the pension on their own career (before step_lanes overwrites it)
             qv = qi_ina if n >= imin and i_cnt > 0.0 else 0.0
             i_live = (1.0 - qd) - qv  # alive and not invalid at the year end
             p_back_n = p_back - qv * back_in
@@ -436,20 +418,20 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
             c_pu, d_pu = d_pu + s1 * gr * pu, s2 * gr * pu
             c_ipu, d_ipu = d_ipu + l1 * leave * pua, l2 * leave * pua
             alive += ln + v_a + back + rest
-            # ---- the slot's money, lane by lane (vectorised), in one of two loops:
-            # with or without invalidity pensions ----
-            slot = (wu, wc, pua, af, fl, ce, half_f, acc_inv, floor_rate, minp_c)
-            moves = (l0 * leave, l1 * leave, l2 * leave, s0 * gr, s1 * gr, s2 * gr, r_rest,
-                     r_back)
-            paid_moves = (l0 * leave_c, l1 * leave_c, l2 * leave_c, s0 * gc, s1 * gc, s2 * gc,
-                          p_rest * iv1, p_back_n * iv1, kch)
-            offs = (o_r, o_ir, o_c, o_ic)
+            # ---- the slot's money, lane by lane (vectorised): invalidity (before the
+            # careers move), contributions paid (below the old-age condition only: above
+            # it nobody is refunded, see member_lanes), careers and the year's flows ----
+            slot = (wu, wc, pua, af, fl, ce, half_f)
             if inv_ok:
-                _step_lanes(money, lane, width, offs, slot, moves, paid_moves, k_contrib,
-                            deaths, q_inv, credit, True)
-            else:
-                _step_lanes(money, lane, width, offs, slot, moves, paid_moves, k_contrib,
-                            deaths, q_inv, credit, False)
+                invalidity_lanes(money, lane, width, o_r, (wu, wc, pua, af, fl, ce, half_f,
+                                                           acc_inv, floor_rate, minp_c), q_inv)
+            if n < omin:
+                paid_lanes(money, lane, width, (o_c, o_ic), slot, (
+                    l0 * leave_c, l1 * leave_c, l2 * leave_c, s0 * gc, s1 * gc, s2 * gc,
+                    p_rest * iv1, p_back_n * iv1, kch))
+            step_lanes(money, lane, width, (o_r, o_ir), slot, (
+                l0 * leave, l1 * leave, l2 * leave, s0 * gr, s1 * gr, s2 * gr, r_rest, r_back),
+                k_contrib, deaths, credit)
         hi = nx_hi
 
         # ---- new invalidity pensions: half a year now ... ----
@@ -460,8 +442,10 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
         # ... then in payment from next year, valued at once by the factors
         t1 = t + 1
         if inv_n > 0.0 and t1 < n_years:
-            _close_lanes(lane, nl, width, 1, _INVP, _INVPP, ix1, t1, s, xn, inv_n, yearly, ysa,
-                         fac, fm, False)
+            # (the kinds, rows and flags as run-time values, np.int64/np.bool_, not
+            # literals: numba would compile one specialisation per constant)
+            _close_lanes(lane, nl, width, np.int64(1), np.int64(_INVP), np.int64(_INVPP), ix1,
+                         t1, s, xn, inv_n, yearly, ysa, fac, fm, np.bool_(False))
         if retire:
             k_refund = vm * refund_share  # of the contributions paid
             o_ref = u((_OUT + _B_REF) * L)
@@ -480,82 +464,20 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
             # others (the rest of _AW1, _AW2), whose survivors get the lump sum
             g = ix1 if h < 1.0 else 1.0
             if a_new_r > 0.0 and t1 < n_years:
-                _close_lanes(lane, nl, width, 0, _AW5, _AW6, g, t1, s, xn, a_new_r, yearly, ysa,
-                             fac, fm, False)
+                _close_lanes(lane, nl, width, np.int64(0), np.int64(_AW5), np.int64(_AW6), g,
+                             t1, s, xn, a_new_r, yearly, ysa, fac, fm, np.bool_(False))
             if a_new - a_new_r > 0.0 and t1 < n_years:
                 o_aw5, o_aw6 = u(_AW5 * L), u(_AW6 * L)
                 for j in range(width):
                     lane[o_aw1 + j] -= lane[o_aw5 + j]
                     lane[o_aw2 + j] -= lane[o_aw6 + j]
-                _close_lanes(lane, nl, width, 0, _AW1, _AW2, g, t1, s, xn, a_new - a_new_r,
-                             yearly, ysa, fac, fm, True)
+                _close_lanes(lane, nl, width, np.int64(0), np.int64(_AW1), np.int64(_AW2), g,
+                             t1, s, xn, a_new - a_new_r, yearly, ysa, fac, fm, np.bool_(True))
             break
         if alive <= 0.0 or last:
             break
     for j in range(width):
         lane[o_adl + j] += adl_deaths * lane[o_k0 + j]
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _step_lanes(money, lane, width, offs, slot, moves, paid_moves, k_contrib, deaths, q_inv,
-                credit, with_invalidity):
-    """A slot's year for every lane: contributions, deaths (survivors' pensions and lump
-    sums, by the shares ``deaths`` of the actives and inactives meeting the condition)
-    and invalidity pensions (if ``with_invalidity``) added to the lanes' rows, and the
-    career earnings of next year's slot (in place, the parts that move one and two slots
-    up carried in ``_C_AR``/``_C_IR`` and ``_C2_AR``/``_C2_IR``). Called with the flag as
-    a constant, so that each call is a loop of its own without the branch. ``slot`` holds
-    the slot's terms of :func:`_slot_money` after the lane's own (``wu .. minp_c``),
-    ``moves`` the shares of the careers of leavers and stayers kept in the slot and moved
-    one and two slots up, and of inactives staying and coming back, per unit of this
-    year's; ``paid_moves`` the same of the contributions paid (with the interest), and
-    the contributions paid a year per KHR of capped wage. ``offs`` are the offsets of the
-    slot's careers and contributions paid (active, inactive) in ``money``."""
-    wu, wc, pua, af, fl, ce, half_f, acc, floor_rate, minp_c = slot
-    keep_l, up_l, up2_l, keep_r, up_r, up2_r, r_rest, r_back = moves
-    keep_lc, up_lc, up2_lc, keep_sc, up_sc, up2_sc, c_rest, c_back, kch = paid_moves
-    k_surv_a, k_lump_a, k_surv_i, k_lump_i = deaths
-    o_r, o_ir, o_c, o_ic = offs
-    u = np.uint64
-    L = LANES
-    o_surv, o_lump = u((_OUT + _B_SURV) * L), u((_OUT + _B_LUMP) * L)
-    o_contrib = u((_OUT + _B_CONTRIB) * L)
-    o_w0, o_k0 = u(_W0 * L), u(_K0 * L)
-    o_invp, o_invpp = u(_INVP * L), u(_INVPP * L)
-    o_car, o_cir = u(_C_AR * L), u(_C_IR * L)
-    o_car2, o_cir2 = u(_C2_AR * L), u(_C2_IR * L)
-    o_cac, o_cic = u(_C_AC * L), u(_C_IC * L)
-    o_cac2, o_cic2 = u(_C2_AC * L), u(_C2_IC * L)
-    for j in range(width):
-        rm = money[o_r + j]
-        i_rm = money[o_ir + j]
-        cwm, half, p_inv, p_invp = slot_money(lane[o_w0 + j], lane[o_k0 + j], rm, wu, wc, pua,
-                                               af, fl, ce, half_f, acc, floor_rate, minp_c)
-        lane[o_contrib + j] += k_contrib * cwm
-        # pension base of the slot's deaths, with the condition or without
-        lane[o_surv + j] += k_surv_a * half + k_surv_i * i_rm
-        lane[o_lump + j] += k_lump_a * half + k_lump_i * i_rm
-        if with_invalidity:
-            lane[o_invp + j] += q_inv * p_inv
-            lane[o_invpp + j] += q_inv * p_invp
-        r_cred = rm + credit * cwm  # career with the year's credited wage
-        money[o_ir + j] = keep_l * half + lane[o_cir + j] + r_rest * i_rm
-        money[o_r + j] = keep_r * r_cred + lane[o_car + j] + r_back * i_rm
-        lane[o_cir + j] = lane[o_cir2 + j] + up_l * half
-        lane[o_car + j] = lane[o_car2 + j] + up_r * r_cred
-        lane[o_cir2 + j] = up2_l * half
-        lane[o_car2 + j] = up2_r * r_cred
-        # contributions paid: leavers half the part of the year, stayers all of it
-        cm = money[o_c + j]
-        icm = money[o_ic + j]
-        c_half = cm + 0.5 * kch * cwm
-        c_full = cm + kch * cwm
-        money[o_ic + j] = keep_lc * c_half + lane[o_cic + j] + c_rest * icm
-        money[o_c + j] = keep_sc * c_full + lane[o_cac + j] + c_back * icm
-        lane[o_cic + j] = lane[o_cic2 + j] + up_lc * c_half
-        lane[o_cac + j] = lane[o_cac2 + j] + up_sc * c_full
-        lane[o_cic2 + j] = up2_lc * c_half
-        lane[o_cac2 + j] = up2_sc * c_full
 
 
 @numba.njit(cache=True, nogil=True, inline="always")

@@ -1,7 +1,14 @@
-"""Scalar pieces of the member-level kernel's year step (inlined into
-:mod:`actuary.engine.member_kernel`): the terms of an award at the pension age common to
+"""Scalar pieces of the member-level kernel's year step
+(:mod:`actuary.engine.member_kernel`): the terms of an award at the pension age common to
 a slot and one member's award, the shares of a slot moving up, and one lane's money of
-an active slot."""
+an active slot.
+
+Scalars in, scalars out, so they are ordinary numba functions that LLVM inlines into the
+kernel's loops (which it still vectorises), not ``inline="always"``: numba's own
+inlining copies each callee's IR into the kernel before typing, which made the kernel's
+first compilation about 4 s longer (SSA reconstruction and typing grow faster than the
+size of a function) for the same machine code.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ from actuary.engine.benefits import invalidity_pension
 __all__ = ["award_lane", "award_terms", "slot_money", "slot_shares"]
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def award_terms(c, n, f, acc, minp, min_years):
     """What the members of one service slot reaching the pension age have in common:
     probability ``c``, ``n`` completed years, advanced by ``f`` (a share ``1 - f`` keeps
@@ -37,7 +44,7 @@ def award_terms(c, n, f, acc, minp, min_years):
     return n_new, (m0, a0, fl0, s0, m1, a1, fl1, s1)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def award_lane(r, rp, c, cp, terms):
     """One member's award from the common ``terms`` of :func:`award_terms`: career
     earnings ``r`` (KHR) and their accrued part ``rp`` give the pension (KHR per year, at
@@ -51,7 +58,7 @@ def award_lane(r, rp, c, cp, terms):
             (s0 + s1) * c, (s0 + s1) * cp)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def slot_shares(a, f, room):
     """Shares of a slot's members moving 0, 1 and 2 slots up when they advance ``a + f``
     slots (:func:`actuary.engine.cells.slot_split`, ``a + f <= 2``), with ``room`` slots
@@ -72,7 +79,7 @@ def slot_shares(a, f, room):
     return w0, w1, w2
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True)
 def slot_money(w0, k0, rm, wu, wc, pua, af, fl, ce, half_f, acc, floor_rate, minp_c):
     """One lane of an active slot, for a member of starting wage ``w0`` (KHR per year)
     and career ``k0`` (KHR) whose career earnings in the slot are ``rm``: the wage mass

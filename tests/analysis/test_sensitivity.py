@@ -257,3 +257,38 @@ def test_valuate_runs_a_users_shock_file(tmp_path):
                                     "--out", str(tmp_path / "w.xlsx")])
     assert res.exit_code == 1 and res.output.startswith("error:")
     assert "shocks[0].suspension.start" in res.output and "2090" in res.output
+
+
+def test_the_table_gives_each_tests_own_projection_in_order(base, result, table):
+    """The table projects in a second thread while it builds the next basis: each row is
+    still the headline of its own basis, as a projection run alone gives it."""
+    from actuary.analysis.results import cash_flows, summary_indicators, yearly_frame
+    from actuary.analysis.sensitivity import shock_basis
+
+    _, _, b = base
+    specs = default_sensitivities()
+    bases = [sensitivity_basis(result, s, _entrants(b)) for s in specs]
+    bases += [shock_basis(b, s) for s in default_shocks()]
+    assert len(table) == 1 + len(bases)
+    for k, basis in enumerate(bases, start=1):
+        proj = project(basis)
+        cf = cash_flows(proj)
+        alone = summary_indicators(cf, yearly_frame(proj, cf, None))
+        row = table.iloc[k]
+        assert row["gap"] == alone[f"gap_{row['gap_horizon']}"]
+        assert row["reserve_ratio_year_10"] == alone["reserve_ratio_year_10"]
+        dy = row["depletion_year"]
+        assert (dy is None or dy != dy) if alone["depletion_year"] is None \
+            else dy == alone["depletion_year"]
+    assert list(table["test"][1:]) == [s.name for s in specs] + [s.name for s in default_shocks()]
+
+
+def test_a_failing_test_stops_the_table_and_names_itself(result):
+    """An error building one test's basis reaches the caller (the projections already
+    started are waited for, none is left running)."""
+    from actuary.assumptions.stress import SensitivitySpec
+
+    bad = SensitivitySpec.model_validate({"name": "bad", "assumption": "x", "description": "x",
+                                          "overlay": {"demographic.no_such_key": 1.0}})
+    with pytest.raises(ActuaryError, match="no_such_key"):
+        sensitivity_table(result, sensitivities=[_spec("mortality -10%"), bad], shocks=[])

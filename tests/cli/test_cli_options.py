@@ -203,3 +203,24 @@ def test_solve_describes_the_solved_rate_not_the_sets_schedule(tmp_path):
     assert not any(v.startswith("the legislated schedule") for v in cells)
     assert any("At this run's contribution rates" in v for v in cells)  # the key messages
     assert not any("At the rates in law" in v for v in cells)
+    # the PAYG chart, the Projection's rate column and the headline rate rows name the
+    # solved rate as the run's (the chart titles and legends are in the chart parts)
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "s.xlsx") as z:
+        charts = " ".join(z.read(n).decode() for n in z.namelist()
+                          if n.startswith("xl/charts/chart"))
+    texts = set(re.findall(r"<a:t>([^<]*)</a:t>", charts)) | set(
+        re.findall(r"<(?:c:)?v>([^<]*)</(?:c:)?v>", charts))
+    texts = {t.replace("&apos;", "'") for t in texts}
+    assert "PAYG cost rate and this run's contribution rate (% of insurable earnings)" in texts
+    assert "Contribution rate of this run" in texts
+    assert not any("legislated" in t.lower() for t in texts), sorted(texts)
+    book = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    proj = book["Projection"]
+    header = {proj.cell(row=3, column=c).value: proj.cell(row=4, column=c).value
+              for c in range(1, proj.max_column + 1)}
+    assert header["contribution_rate"] == "Contribution rate of this run (not the set's schedule)"
+    assert any(v.startswith("Contribution rate of this run, year 1 ") for v in cells)
+    assert not any(v.startswith("Legislated contribution rate") for v in cells)

@@ -148,3 +148,24 @@ def test_contributions_paid_at_the_valuation_date_follow_the_rates_of_their_mont
     # nobody can have paid the survivors' 60 months by then (27 months since October
     # 2022): the starting old-age pensioners' survivors get the lump sum
     assert basis.pensioners_short
+
+
+def test_the_past_rates_of_each_rate_are_its_own():
+    """The past months' rates are kept by the rate's dated values (the sensitivity tests
+    share them): a rate with another history gets its own, equal to the look-ups made
+    one month at a time."""
+    from datetime import date
+
+    from actuary.engine.build import PAST_MONTHS, _past_rates, _past_rates_of
+
+    aset = load_basis()
+    rate = aset.scheme.parameters.contribution_rate
+    other = aset.override({"scheme.parameters.contribution_rate.values":
+                           {"2022-10-01": 0.04, "2024-07-01": 0.06}}
+                          ).scheme.parameters.contribution_rate
+    mine, theirs = _past_rates(rate, aset.valuation_date), _past_rates(other, aset.valuation_date)
+    assert mine == _past_rates_of(rate, aset.valuation_date) and len(mine) == PAST_MONTHS
+    assert theirs == _past_rates_of(other, aset.valuation_date)
+    # December 2024 back to July 2024 at 6%, June 2024 and before at 4%
+    assert theirs[:6] == (0.06,) * 6 and theirs[6] == 0.04 and set(mine) == {0.04}
+    assert _past_rates(rate, date(2024, 1, 1))[:2] == (0.04, 0.04)

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from libreoffice import SOFFICE, recalculate  # noqa: E402
+from libreoffice import PDFTOTEXT, SOFFICE, pdf_pages, recalculate, to_pdf  # noqa: E402
 
 from actuary.reports.occupational_risk import SHEETS, write_occupational_risk_workbook  # noqa: E402
 from actuary.schemes.occupational_risk import valuate_branch  # noqa: E402
@@ -128,3 +128,33 @@ def test_the_khmer_workbook_and_headline(result, tmp_path):
     assert not untranslated(book), untranslated(book)[:10]
     rows = [ln.strip().split("  ")[0] for ln in text.splitlines()[3:] if ln.startswith("  ")]
     assert rows and all(KHMER.search(r) and not english_words(r) for r in rows if r), rows
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None,
+                    reason="LibreOffice and pdftotext print and read the workbook")
+def test_the_summary_prints_its_unverified_items_without_overlap(result, tmp_path):
+    """Printed by LibreOffice, the Summary's title, note and list of unverified items read
+    whole and in order: each item's path followed by its description, the words of no two
+    rows run together (a wrapped cell in a row of the default height prints over the rows
+    below it: what this guards against)."""
+    import re
+
+    from actuary.schemes.occupational_risk.valuation import rests_on
+
+    path = write_occupational_risk_workbook(result, tmp_path / "or.xlsx")
+    flat = " ".join(" ".join(pdf_pages(to_pdf(path, tmp_path))).split())
+    used, unused = rests_on(result.aset)
+    assert len(used) >= 10 and unused  # enough wrapped rows to overlap
+    at = 0
+    for item_path, description, _status, _ref in used:
+        text = " ".join(f"{item_path} {description}".split())
+        found = flat.find(text, at)
+        assert found >= 0, (text, flat[at:at + 300])
+        at = found + len(text)
+    note = " ".join(re.sub(r"\s+", " ", c.value) for c in
+                    openpyxl.load_workbook(path)["Summary"]["A"] if isinstance(c.value, str)
+                    and "do not move these results" in c.value)
+    assert note and note in flat
+    title = openpyxl.load_workbook(path)["Summary"]["A2"].value
+    assert " ".join(title.split()) in flat
