@@ -233,7 +233,10 @@ def test_record_route_is_the_basis_route(model):
     for fast, ref in pairs:
         assert set(fast.yearly) == set(ref.yearly) and set(fast.scalars) == set(ref.scalars)
         for name, arr in ref.yearly.items():
-            np.testing.assert_allclose(fast.yearly[name], arr, rtol=1e-12, atol=0, err_msg=name)
+            # (rounding of the series' scale where a value passes near 0: a reserve ratio)
+            scale = np.nanmax(np.abs(arr)) if np.isfinite(arr).any() else 0.0
+            np.testing.assert_allclose(fast.yearly[name], arr, rtol=1e-12, atol=1e-13 * scale,
+                                       err_msg=name)
         for name, arr in ref.scalars.items():
             np.testing.assert_allclose(fast.scalars[name], arr, rtol=1e-12, atol=0, err_msg=name)
         for name, arr in ref.depletion.items():
