@@ -258,6 +258,23 @@ def test_threads_taking_chunks_do_not_change_the_numbers(model, monkeypatch):
         assert np.array_equal(shared.scalars[name], arr, equal_nan=True), name
 
 
+def test_chunks_split_a_batch_evenly_over_the_threads():
+    """Contiguous chunks covering the batch, at most _CHUNK each, sizes within one of each
+    other, and as many as a multiple of the threads whenever there are enough scenarios."""
+    from actuary.studies.stochastic import full
+
+    assert full.chunks(250, 2) == [(k * 250 // 12, (k + 1) * 250 // 12) for k in range(12)]
+    for n in (1, 2, 3, 23, 24, 25, 49, 250, 1001):
+        for threads in (1, 2, 3):
+            parts = full.chunks(n, threads)
+            assert parts[0][0] == 0 and parts[-1][1] == n
+            assert all(a[1] == b[0] for a, b in zip(parts, parts[1:]))
+            sizes = [hi - lo for lo, hi in parts]
+            assert 1 <= min(sizes) and max(sizes) <= full._CHUNK and max(sizes) - min(sizes) <= 1
+            assert len(parts) == -(-n // full._CHUNK) if threads == 1 else (
+                len(parts) % threads == 0 or len(parts) == n)
+
+
 def test_record_route_without_a_population_frame():
     """Self-employed default: new entrants follow a growth rate, not the frame; the
     scenarios move the economy and the insured's mortality only."""
