@@ -465,7 +465,7 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
         lane[o_adl + j] += adl_deaths * lane[o_k0 + j]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, yearly, ysa, fac,
                  fm, short):
     """Pensions of a kind (0 old age, 1 invalidity) awarded to every lane this year, ``n``
@@ -473,12 +473,29 @@ def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, year
     (accrued), KHR per year, in payment from 1 January of year ``t1`` at age ``x1``: add
     their payments, survivors' pensions and funeral grants to the lanes' present values,
     as :func:`_close` does for one member (``short``: the survivors' lump sums in place
-    of their pensions)."""
+    of their pensions).
+
+    Inlined: the factors are read here and the lanes valued by :func:`_close_by_factors`,
+    which is handed the lanes' array alone. Every array handed to a function is
+    reference-counted on the way in and out (atomic operations); with the tables too,
+    that was a tenth of the member engine's time (the call is made every year)."""
+    factors = close_factors(kind, t1, s, x1, yearly, fac)
+    if short:
+        factors = (factors[0], fac[t1, s, x1, F_OLD_LUMP]) + factors[2:]
+    if _close_by_factors(lane, width, kind, row_p, row_pp, scale, n, factors, short):
+        _funerals_by_year(lane, nl, kind, row_p, row_pp, scale, t1, s, x1, n, factors, yearly,
+                          ysa, fm)
+
+
+@numba.njit(cache=True, nogil=True)
+def _close_by_factors(lane, width, kind, row_p, row_pp, scale, n, factors, short):
+    """:func:`_close_lanes` by the ``factors`` of :func:`close_factors` (with the lump sums'
+    in place of the survivors' when ``short``): the funeral grants of the lanes whose
+    grant is not the pension's or the minimum's in every year left are left out, and
+    their number returned (then :func:`_funerals_by_year`)."""
     u = np.uint64
     L = LANES
-    pay, surv, f_mass, f_count, above, below = close_factors(kind, t1, s, x1, yearly, fac)
-    if short:
-        surv = fac[t1, s, x1, F_OLD_LUMP]
+    pay, surv, f_mass, f_count, above, below = factors
     o_p, o_pp = u(row_p * L), u(row_pp * L)
     o_pay = u((_OUT + _B_OLD + kind) * L)
     o_surv = u((_OUT + (_B_LUMP if short else _B_SURV)) * L)
@@ -494,9 +511,17 @@ def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, year
         lane[o_surv + j] += p1 * surv
         lane[o_fun + j] += fun if fun == fun else 0.0
         lane[o_adl + j] += pp1 * (pay + surv) + (fun_p if fun_p == fun_p else 0.0)
-    if by_year == 0:
-        return
-    for j in range(nl):  # the minimum binds in some years only: year by year
+    return by_year
+
+
+@numba.njit(cache=True, nogil=True)
+def _funerals_by_year(lane, nl, kind, row_p, row_pp, scale, t1, s, x1, n, factors, yearly, ysa,
+                      fm):
+    """The funeral grants :func:`_close_by_factors` left out, year by year (the minimum
+    binds in some years only)."""
+    _, _, f_mass, f_count, above, below = factors
+    L = LANES
+    for j in range(nl):
         p1 = lane[row_p * L + j] * scale
         pp1 = lane[row_pp * L + j] * scale
         fun = funeral(n, p1, f_mass, f_count, above, below)
