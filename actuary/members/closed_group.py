@@ -375,14 +375,14 @@ def survivor_values(basis: Basis, v_mid: np.ndarray) -> np.ndarray:
         orphan_coef = pc * (m * r.survivor_children_share + (1.0 - m))
         orphan_coef = np.where(basis.children[s] > 0.0, orphan_coef, 0.0)
         a_sp = np.minimum(np.clip(ages + basis.spouse_age_gap[s], 0, n_age - 1) + 1, n_age - 1)
-        for t in range(T):
-            ix1 = 1.0 + basis.indexation[t]
-            sp_future = ix1 * spouse[t + 1, 1 - s, a_sp]
-            or_future = np.where(child_alive,
-                                 ix1 * 0.5 * (orphan[t + 1, 0, a_child] + orphan[t + 1, 1, a_child]),
-                                 0.0)
-            sv[t, s] = r.survivor_rate * (spouse_coef * (0.5 * v_mid[t] + sp_future)
-                                          + orphan_coef * (0.5 * v_mid[t] + or_future))
+        # every year at once (the same operations element by element as year by year)
+        ix1 = (1.0 + basis.indexation[:T])[:, None]
+        half_v = 0.5 * v_mid[:T, None]
+        sp_future = ix1 * spouse[1:T + 1, 1 - s][:, a_sp]
+        or_future = np.where(child_alive, ix1 * 0.5 * (orphan[1:T + 1, 0][:, a_child]
+                                                       + orphan[1:T + 1, 1][:, a_child]), 0.0)
+        sv[:, s] = r.survivor_rate * (spouse_coef * (half_v + sp_future)
+                                      + orphan_coef * (half_v + or_future))
     return sv
 
 
@@ -417,26 +417,46 @@ def pension_factors(basis: Basis, v_mid: np.ndarray, sv: np.ndarray) -> np.ndarr
     death (``sv``, :func:`survivor_values`), of a funeral grant of ``funeral months x
     pension``; per pensioner, of a funeral grant at the minimum. Then the value of a
     spouse's and of an orphan's pension per unit; last, the lump sums at death per unit
-    of an old-age pension without the survivors' condition.
+    of an old-age pension without the survivors' condition. The eleven recursions run
+    side by side (:func:`_in_payment_rows`: the same arithmetic, one loop over the
+    years).
     """
     f = basis.rules.funeral_grant_months / 12.0
     vm = v_mid[:, None, None]
     rows = []
     for q in (basis.mortality, basis.disabled_mortality):
         q = _dead_at_last_age(q)
-        rows.append(_in_payment(q, basis, vm * (1.0 - 0.5 * q)))
-        rows.append(_in_payment(q, basis, q * sv))
-        rows.append(_in_payment(q, basis, vm * f * q))
-        rows.append(_in_payment(q, basis, vm * basis.funeral_grant_minimum[:, None, None] * q,
-                                indexed=False))
-    rows.append(_pension_values(basis, v_mid, None))
-    rows.append(_pension_values(basis, v_mid, basis.orphan_age_limit))
-    # an old-age pension below the survivors' condition leaves the lump sum instead
+        rows += [(q, vm * (1.0 - 0.5 * q), None, True), (q, q * sv, None, True),
+                 (q, vm * f * q, None, True),
+                 (q, vm * basis.funeral_grant_minimum[:, None, None] * q, None, False)]
     q = _dead_at_last_age(basis.mortality)
+    ages = np.arange(q.shape[2])
+    rows += [(q, vm * (1.0 - 0.5 * q), None, True),
+             (q, vm * (1.0 - 0.5 * q), ages >= basis.orphan_age_limit, True)]
+    # an old-age pension below the survivors' condition leaves the lump sum instead
     anyone = 1.0 - (1.0 - basis.share_married) * (1.0 - basis.child_probability)
     lump = basis.rules.survivor_lump_sum_months / 12.0
-    rows.append(_in_payment(q, basis, vm * q * anyone[None] * lump))
-    out = np.stack(rows)
+    rows.append((q, vm * q * anyone[None] * lump, None, True))
+    return _in_payment_rows(basis, rows)
+
+
+def _in_payment_rows(basis: Basis, rows: list) -> np.ndarray:
+    """:func:`_in_payment` of each ``(q, per_year, lapse, indexed)`` of ``rows``, stacked
+    ``[len(rows), T + 1, 2, n_age]``: one backward loop over the years for all of them,
+    with the same operations element by element (the same bits as one by one)."""
+    q = np.stack([r[0] for r in rows])
+    per_year = np.stack([r[1] for r in rows])
+    R, T, _, n_age = q.shape
+    nxt = np.minimum(np.arange(n_age) + 1, n_age - 1)
+    keep = np.stack([np.ones(n_age) if r[2] is None else (~r[2][nxt]).astype(float)
+                     for r in rows])[:, None, :]
+    indexed = np.array([r[3] for r in rows])
+    out = np.zeros((R, T + 1, 2, n_age))
+    for t in range(T - 1, -1, -1):
+        qt = q[:, t].copy()
+        qt[:, :, -1] = 1.0
+        grow = np.where(indexed, 1.0 + basis.indexation[t], 1.0)[:, None, None]
+        out[:, t] = per_year[:, t] + (1.0 - qt) * grow * keep * out[:, t + 1][:, :, nxt]
     return out
 
 
