@@ -205,9 +205,10 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
     # unused lanes (zeros) too, so that they have no scalar remainder. Not a constant,
     # so that LLVM does not unroll them whole.
     width = u((nl + 3) // 4 * 4)
+    # (zeroed by slices: numba's loops over signed indices, which wrap negative ones,
+    # became scatter instructions, a few per cent of the engine's time)
     for r in range(_N_LANE):
-        for k in range(r * L, r * L + width):
-            lane[k] = 0.0
+        lane[r * L:r * L + width] = 0.0
     for j in range(nl):
         lane[_W0 * L + j] = wage[first + j] if active else 0.0
         lane[_K0 * L + j] = career[first + j]
@@ -222,10 +223,8 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
     hi = min(lo + 1, top)
     lo = min(lo, top)
     for n in range(lo, hi + 1):
-        for k in range(_N_SLOT):
-            slots[_N_SLOT * n + k] = 0.0
-        for k in range(_N_MONEY * L):
-            money[_N_MONEY * L * n + k] = 0.0
+        slots[_N_SLOT * n:_N_SLOT * (n + 1)] = 0.0
+        money[_N_MONEY * L * n:_N_MONEY * L * (n + 1)] = 0.0
     for slot, share in ((lo, 1.0 - f), (hi, f)):
         if share > 0.0:
             o = _N_SLOT * slot
@@ -306,12 +305,9 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
         up = max(a_s + (1 if f_s > 0.0 else 0), a_l + (1 if f_l > 0.0 else 0))
         nx_hi = min(hi + up, top)
         for n in range(hi + 1, nx_hi + 1):  # the slots above the highest one used
-            for k in range(_N_SLOT):
-                slots[_N_SLOT * n + k] = 0.0
-            for k in range(_N_MONEY * L):
-                money[_N_MONEY * L * n + k] = 0.0
-        for k in range(_INVP * L, (_C2_IC + 1) * L):  # the year's invalidity, the carries
-            lane[k] = 0.0
+            slots[_N_SLOT * n:_N_SLOT * (n + 1)] = 0.0
+            money[_N_MONEY * L * n:_N_MONEY * L * (n + 1)] = 0.0
+        lane[_INVP * L:(_C2_IC + 1) * L] = 0.0  # the year's invalidity, the carries
         a_new = 0.0  # new old-age pensioners (the same in every lane)
         a_new_r = 0.0  # ... of whom with the survivors' condition
         inv_n = 0.0
