@@ -63,12 +63,18 @@ def change_text(result) -> str:
               help="Starting population of the current valuation (default: the set's).")
 @click.option("--no-order-check", is_flag=True, help="Skip the order dependence (each group "
               "first and last).")
+@click.option("--prices", type=click.Choice(["nominal", "constant"]), default="nominal",
+              show_default=True,
+              help="Prices of the workbook's money: KHR of each valuation date, or constant "
+                   "KHR of the current valuation year (the previous valuation's amounts "
+                   "raised by the CPI growth its roll-forward assumes); the sheets say which. "
+                   "The console and the CSV stay nominal.")
 @bundle_option
 @lang_option
 @json_option
 @quiet_option
 def change(previous, current, out, csv_dir, order, previous_population, current_population,
-           no_order_check, bundle, lang, as_json, quiet) -> None:
+           no_order_check, prices, bundle, lang, as_json, quiet) -> None:
     """Analysis of change from PREVIOUS to CURRENT, one group of assumptions at a time.
 
     Each is an assumption set (a file or a shipped name) with the starting population it
@@ -79,6 +85,7 @@ def change(previous, current, out, csv_dir, order, previous_population, current_
     Examples:
       actuary change cambodia-default later.yaml --out change.xlsx --csv change/
       actuary change cambodia-default later.yaml --no-order-check --json
+      actuary change cambodia-default later.yaml --prices constant --lang km
     """
     from actuary.cli.outputs import check_outputs
     from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
@@ -97,7 +104,7 @@ def change(previous, current, out, csv_dir, order, previous_population, current_
     check_outputs(outputs, inputs=result.inputs)
     with output_set():  # the workbook and the CSV files together, or none of them
         say(f"writing {out}")
-        write_change_workbook(result, out)
+        write_change_workbook(result, out, prices)
         if csv_dir:
             folder = Path(csv_dir)
             frames = {"change.csv": result.csv_frame(), "order_dependence.csv":

@@ -351,6 +351,9 @@ def _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_fil
             valuate_branch_command(aset, population, horizon, out, csv_dir, not no_sensitivity,
                                    say, as_json, prices)
             return
+        from actuary.members.closed_group import member_engine_early
+
+        member_engine_early()  # a first run: its worker imports while this one loads
         result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
                      shocks=shocks,
                      command="actuary " + " ".join(run_argv()),

@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import styles
 
 __all__ = ["Column", "cell_value", "clean_text", "put", "put_formula", "write_table",
-           "put_title", "MAX_TEXT"]
+           "put_title", "put_wrapped", "MAX_TEXT"]
 
 #: Excel's limit on the characters of one cell.
 MAX_TEXT = 32767
@@ -184,3 +184,24 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, top: int, left: int,
                 continue  # an unstyled empty cell is not written to the file anyway
             _put_clean(ws, r, left + j, v, c.fmt, None, fill)
     return top + len(frame)
+
+
+def put_wrapped(ws: Worksheet, row: int, first: int, text: str, last: int,
+                scale: float = 1.0, **style: Any) -> Cell:
+    """``text`` wrapped over columns ``first`` to ``last`` (merged) of ``row``, the row as
+    tall as its lines (:func:`actuary.reports.styles.wrapped_height`; ``scale``: the
+    font's size over 11 points), never lower than the text left of it in column A needs
+    nor than the row already is. LibreOffice prints a wrapped cell of an .xlsx row left
+    at the default height over the rows below it."""
+    cell = put(ws, row, first, text, **style)
+    cell.alignment = styles.WRAP
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43
+                for c in range(first, last + 1))
+    height = styles.wrapped_height(str(text), width / scale, 15.0 * scale)
+    left = ws.cell(row=row, column=1).value if first > 1 else None
+    if isinstance(left, str):
+        height = max(height, styles.wrapped_height(left, ws.column_dimensions["A"].width or 8.43))
+    ws.row_dimensions[row].height = max(height, ws.row_dimensions[row].height or 0)
+    return cell

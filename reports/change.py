@@ -15,6 +15,19 @@ Sheets:
   the order used;
 * Steps: the long table of ``change.csv`` (step, indicator, before, after, change).
 
+Money (the reserve at the valuation date and the accrued-to-date liability) is shown in
+billions of KHR in the workbook's prices (:class:`ChangePrices`): **nominal**, each state
+in KHR of its own valuation year; or **constant** KHR of the current valuation year, a
+state measured at the previous valuation year raised by the growth of the price index
+the roll-forward assumes (:attr:`actuary.studies.change.ChangeResult.price_growth`), so
+the roll-forward step shows the real change. Under the indicators, the same amounts in
+USD and as shares of GDP, as live formulas over a block of the states' money (each
+state's valuation year, exchange rate and GDP as inputs, its level chained from the
+steps): USD at each state's own rate of its year (nominal) or at the current
+valuation's rate (constant); the share of GDP is the nominal amount over the nominal GDP
+of its year, the same in either prices. The Steps sheet keeps ``change.csv``'s nominal
+riel.
+
 Written atomically; the same analysis gives the same bytes (a fixed document time).
 """
 
@@ -34,7 +47,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .i18n import N_, T, T_known, date_text
-from .cells import Column, put, put_formula, put_title, write_table
+from .cells import Column, put, put_formula, put_title, put_wrapped, write_table
+from .change_money import MONEY_ROWS, ChangePrices, write_money_rows
 from .workbook import finish_workbook, write_xlsx
 
 __all__ = ["build_change_workbook", "write_change_workbook", "CHANGE_SHEETS",
@@ -95,12 +109,11 @@ def shown_label(label: str, kind: str) -> str:
     return label.replace("(KHR)", "(KHR bn)") if kind == "khr" else label
 
 
-def _wide(result: Any) -> pd.DataFrame:
-    s = result.steps
-    return s.pivot(index="indicator", columns="step", values="change")
+def _wide(steps: pd.DataFrame) -> pd.DataFrame:
+    return steps.pivot(index="indicator", columns="step", values="change")
 
 
-def _change_sheet(ws: Worksheet, result: Any) -> None:
+def _change_sheet(ws: Worksheet, result: Any, prices: ChangePrices) -> None:
     from actuary.studies.change import INDICATORS
     from actuary.studies.change_keys import GROUP_TITLES
 
@@ -111,8 +124,9 @@ def _change_sheet(ws: Worksheet, result: Any) -> None:
               T("Each step takes one group of keys from the current inputs and values again; "
                 "the change it shows is attributed to that group. The sum of the steps (a "
                 "formula) equals the total change. A depletion year that is none on one side "
-                "has no change (empty). Money in billions of KHR at each valuation date (the "
-                "cells hold riel); present values at the valuation date."))
+                "has no change (empty).") + " " + prices.note() + " "
+              + T("Under the indicators: the money in USD and as a share of GDP, formulas "
+                  "over the states' money below."))
     put(ws, 3, 1, T("Order of the steps"), font=styles.BOLD)
     put(ws, 3, 2, " > ".join(result.order))
     top = 5
@@ -121,51 +135,64 @@ def _change_sheet(ws: Worksheet, result: Any) -> None:
     for j, h in enumerate(head, start=1):
         put(ws, top, j, h)
     styles.style_header(ws, top, 1, len(head))
+    styles.set_widths(ws, {1: 44, **{c: 18 for c in range(2, len(head) + 1)}})
+    put_wrapped(ws, 2, 1, ws["A2"].value, len(head), font=styles.SUBTITLE)
+    # the group titles wrap in their 18-character columns: room for their lines
+    ws.row_dimensions[top].height = max(styles.wrapped_height(h, 18) for h in head)
     first = result.states[0]
     last = result.states[-1]
-    wide = _wide(result)
+    steps = prices.steps(result)
+    wide = _wide(steps)
+    totals = steps[steps.step == "total"].set_index("indicator")["change"]
+    rows = {}
     for i, (key, label, kind) in enumerate(INDICATORS):
         r = top + 1 + i
+        rows[key] = r
         fmt = _FORMATS[kind] if kind != "year" else "0"
         put(ws, r, 1, T_known(shown_label(label, kind)))
-        put(ws, r, 2, _f(first.get(key)), fmt)
+        put(ws, r, 2, _f(prices.level(first, key) if kind == "khr" else first.get(key)), fmt)
         for j, g in enumerate(result.order):
             put(ws, r, 3 + j, _f(wide.loc[key, g]), fmt)
         c_cur = 3 + len(result.order)
-        put(ws, r, c_cur, _f(last.get(key)), fmt)
-        total = result.total(key)
+        put(ws, r, c_cur, _f(prices.level(last, key) if kind == "khr" else last.get(key)), fmt)
+        total = float(totals[key])
         put(ws, r, c_cur + 1, _f(total), fmt)
         lo, hi = get_column_letter(3), get_column_letter(c_cur - 1)
         if not math.isnan(total) and all(not math.isnan(wide.loc[key, g]) for g in result.order):
             put_formula(ws, r, c_cur + 2, f"=SUM({lo}{r}:{hi}{r})", fmt)
     styles.set_widths(ws, {1: 44, **{c: 18 for c in range(2, len(head) + 1)}})
-    r = top + len(INDICATORS) + 3
+    r = write_money_rows(ws, result, prices, {k: rows[k] for k in MONEY_ROWS},
+                         top + len(INDICATORS) + 1) + 2
     put(ws, r, 1, T("What each group changed (key paths whose values differ)"),
         font=styles.SECTION)
     for k, g in enumerate(result.order, start=1):
-        put(ws, r + k, 1, T_known(GROUP_TITLES[g]), font=styles.BOLD)
+        put(ws, r + k, 1, T_known(GROUP_TITLES[g]), font=styles.BOLD).alignment = styles.WRAP
         keys = result.changed.get(g, [])
         if g == "roll_forward":
             text = (T("valuation date {d0} -> {d1}", d0=date_text(d0), d1=date_text(d1))
                     if d0 != d1 else T("same valuation date: nothing to roll forward"))
         else:
             text = ", ".join(keys) or T("nothing")
-        put(ws, r + k, 2, text).alignment = styles.WRAP
+        put_wrapped(ws, r + k, 2, text, len(head))
     ws.freeze_panes = ws.cell(row=top + 1, column=2)
 
 
-def _waterfall_sheet(ws: Worksheet, result: Any) -> None:
+def _waterfall_sheet(ws: Worksheet, result: Any, prices: ChangePrices) -> None:
     from actuary.studies.change import INDICATORS
 
     put_title(ws, T("Waterfall: from the previous to the current valuation, step by step"),
               T("Stacked columns: an invisible base carries each step's bar to where the "
-                "previous step ended. The tables are the charts' data."))
+                "previous step ended. The tables are the charts' data.") + " "
+              + prices.note())
     labels = {k: (lab, kind) for k, lab, kind in INDICATORS}
     top = 4
+    shown = prices.steps(result)
     for n, key in enumerate(WATERFALL_INDICATORS):
         label, kind = labels[key]
         label = T_known(shown_label(label, kind))
-        steps = result.steps[result.steps.indicator == key].set_index("step")
+        if kind == "khr" and prices.constant:
+            label += " " + T("(constant {year} prices)", year=prices.year)
+        steps = shown[shown.indicator == key].set_index("step")
         changes = [float(steps.loc[g, "change"]) for g in result.order]
         levels = (float(steps.loc[result.order[0], "before"]),
                   float(steps.loc[result.order[-1], "after"]))
@@ -209,15 +236,15 @@ def _chart(ws: Worksheet, title: str, kind: str, header: int, last: int) -> BarC
     return chart
 
 
-def _order_sheet(ws: Worksheet, result: Any) -> None:
+def _order_sheet(ws: Worksheet, result: Any, prices: ChangePrices) -> None:
     put_title(ws, T("Order dependence: each group's change taken first and taken last"),
               T("First: right after the groups it needs (the data update needs the "
-                "roll-forward); last: before the groups that need it. Spread = last - first."))
-    frame = result.order_dependence
+                "roll-forward); last: before the groups that need it. Spread = last - first.")
+              + " " + prices.note())
+    frame = prices.dependence(result)
     if frame.empty:
         put(ws, 4, 1, T("not computed (--no-order-check)"))
         return
-    frame = frame.copy()
     frame["label"] = [T_known(shown_label(lab, k)) for lab, k in zip(frame["label"],
                                                                       frame["kind"])]
     cols = [Column("group", T("Group"), None, 16), Column("label", T("Indicator"), None, 44),
@@ -235,7 +262,9 @@ def _steps_sheet(ws: Worksheet, result: Any) -> None:
     # the headers are change.csv's column names, in both languages
     put_title(ws, T("Steps (the rows of change.csv)"),
               T("Each value in its indicator's format: money in billions of KHR (the cells and "
-                "the CSV hold riel), rates as percentages."))
+                "the CSV hold riel), rates as percentages.") + " "
+              + T("Money here is nominal, each state in KHR of its own valuation year, as in "
+                  "change.csv."))
     cols = [Column("step", "step", None, 16), Column("indicator", "indicator", None, 26),
             Column("before", "before", styles.PLAIN, 18), Column("after", "after", styles.PLAIN, 18),
             Column("change", "change", styles.PLAIN, 18), Column("label", "meaning", None, 50)]
@@ -267,14 +296,16 @@ def change_checklist(result: Any) -> str:
     return "\n".join(out) + "\n"
 
 
-def build_change_workbook(result: Any) -> Workbook:
-    """The workbook of an analysis of change (:class:`actuary.studies.change.ChangeResult`)."""
+def build_change_workbook(result: Any, prices: str = "nominal") -> Workbook:
+    """The workbook of an analysis of change (:class:`actuary.studies.change.ChangeResult`),
+    its money in ``prices`` (``nominal`` or ``constant``: :class:`ChangePrices`)."""
+    money = ChangePrices.of(result, prices)
     wb = Workbook()
     wb.remove(wb.active)
     ws = {name: wb.create_sheet(name) for name in CHANGE_SHEETS}
-    _change_sheet(ws["Change"], result)
-    _waterfall_sheet(ws["Waterfall"], result)
-    _order_sheet(ws["Order dependence"], result)
+    _change_sheet(ws["Change"], result, money)
+    _waterfall_sheet(ws["Waterfall"], result, money)
+    _order_sheet(ws["Order dependence"], result, money)
     _steps_sheet(ws["Steps"], result)
     for sheet in wb.worksheets:
         styles.protect(sheet)
@@ -283,6 +314,8 @@ def build_change_workbook(result: Any) -> Workbook:
     return wb
 
 
-def write_change_workbook(result: Any, path: str | os.PathLike[str]) -> Path:
-    """Write the analysis-of-change workbook to ``path`` (``.xlsx``), atomically."""
-    return write_xlsx(build_change_workbook, result, path)
+def write_change_workbook(result: Any, path: str | os.PathLike[str],
+                          prices: str = "nominal") -> Path:
+    """Write the analysis-of-change workbook to ``path`` (``.xlsx``), atomically, its money
+    in ``prices`` (``nominal`` or ``constant``)."""
+    return write_xlsx(lambda r: build_change_workbook(r, prices), result, path)

@@ -71,6 +71,11 @@ DEFINITIONS: dict[str, str] = {
         "System dependency ratio: old-age and invalidity pensioners over active "
         "contributors, both counted on 1 January of the year."
     ),
+    "cash_flows": (
+        "Contributions C_t and expenditure B_t (benefits plus administrative expenses) of "
+        "the year, as the Projection sheet holds them; in USD at the set's exchange rate and "
+        "as a share of the nominal GDP of the same year."
+    ),
     "gdp": (
         "Expenditure B_t (benefits plus administrative expenses) in per cent of the "
         "nominal GDP of the same year."

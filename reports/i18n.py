@@ -128,11 +128,13 @@ def year(value: Any) -> str:
 def date_text(value: date | datetime | str, lang: str | None = None) -> str:
     """A date as text: ISO ``2025-01-01`` in English (as the workbooks always wrote it),
     ``១ មករា ២០២៥`` in Khmer (month names from CLDR through Babel, Khmer digits).
-    A string is parsed as an ISO date (or date and time) first."""
+    A string is parsed as an ISO date (or date and time) first: a date alone stays a
+    date (no ``00:00:00``)."""
     lang = _check(lang or current())
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value)
+            value = (date.fromisoformat(value) if len(value.strip()) == 10
+                     else datetime.fromisoformat(value))
         except ValueError:
             return number(value, lang)  # not a date: written as given
     if lang == "en":

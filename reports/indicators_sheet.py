@@ -7,9 +7,19 @@ payable share at depletion is ``C_t / B_t`` of the depletion year. The rates fou
 search (scaled premiums, steady-state rate) and the model careers are numbers from the
 Python result.
 
-Each value row carries a key naming its source in the result (column G):
+Money rows (the reserve, contributions and expenditure) show their amount in the
+workbook's prices: nominal KHR of each year, or, in constant prices, the Projection
+sheet's constant columns (``F_t / P_t``, ``C_t / P_t``, ``B_t / P_t``); beside it, in
+USD (formula: the value over the Projection's exchange rate of that year, the valuation
+year's in constant prices) and as a share of GDP (formula: the nominal amount over the
+nominal GDP of the year, the same in either prices). ``F_0`` is shown at the valuation
+year's rate and as a share of that year's GDP. Ratios get no money columns.
+
+Each value row carries a key naming its source in the result (column I):
 ``summary.<name>``, ``yearly.<column>[<year>]``, ``by_sex.<column>[<year>,<sex>]``,
-``careers.<column>[<row>]`` or ``scaled[<k>].rate``.
+``careers.<column>[<row>]`` or ``scaled[<k>].rate``; in constant prices a money row's
+key is ``constant.<column>[<year>]``: ``yearly.<column>`` of that year divided by the
+price index ``P_t`` of the Projection sheet.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
@@ -26,16 +37,20 @@ from .cells import put, put_formula, put_title
 from .definitions import conventions, definition
 from .i18n import N_, T, num
 from .i18n import year as year_text
+from .money import USD_M
 from .projection_sheet import ProjectionLayout
 
 __all__ = ["Formula", "Entry", "indicator_entries", "write_indicators", "milestone_years",
-           "gap_formula", "balance_formula", "VALUE_COL", "KEY_COL"]
+           "gap_formula", "balance_formula", "VALUE_COL", "USD_COL", "GDP_COL", "KEY_COL"]
 
 SHEET = "Indicators"
 HEADERS = (N_("Indicator"), N_("Definition (from the code)"), N_("Value of"), N_("Value"),
-           N_("Unit"), N_("How it is computed"), N_("Key (source in the result)"))
+           N_("Unit"), N_("USD m"), N_("% of GDP"), N_("How it is computed"),
+           N_("Key (source in the result)"))
 VALUE_COL = 4
-KEY_COL = 7
+USD_COL = 6
+GDP_COL = 7
+KEY_COL = 9
 HEADER_ROW = 5
 MILESTONES = (1, 10, 25, 50, 75, 100)
 
@@ -47,7 +62,9 @@ class Formula(str):
 @dataclass(frozen=True)
 class Entry:
     """One value row: what it is, the value (number, text or :class:`Formula`), format,
-    unit, how it is computed and the key of its source."""
+    unit, how it is computed and the key of its source; a money row also ``money``: the
+    Projection key of its nominal amount and its year (None: ``F_0``), for the USD and
+    share-of-GDP columns."""
 
     label: str
     value: Any
@@ -55,6 +72,7 @@ class Entry:
     unit: str
     how: str
     key: str
+    money: tuple[str, int | None] | None = None
 
 
 def milestone_years(years: list[int], positions: tuple[int, ...] = MILESTONES) -> list[int]:
@@ -111,6 +129,33 @@ def _yearly_entries(layout: ProjectionLayout, key: str, what: str, fmt: str, uni
             for y in milestone_years(layout.years, positions)]
 
 
+#: Money columns of the Projection sheet and their constant-price views.
+_REAL = {"reserve_end": "reserve_real", "contributions": "contributions_real",
+         "expenditure": "expenditure_real"}
+
+
+def _money_entries(layout: ProjectionLayout, key: str, what: str,
+                   positions: tuple[int, ...] = MILESTONES) -> list[Entry]:
+    """Rows of a money column of the Projection at ``positions``: linked to its
+    constant-price view when the sheet has one (constant prices), else to the nominal
+    column; each with its ``money`` source for the USD and share-of-GDP columns."""
+    real = _REAL[key] if _REAL[key] in layout.columns else None
+    if real is None:
+        unit = T("KHR bn")
+    else:
+        unit = T("constant {year} KHR bn", year=layout.years[0])
+    out = []
+    for y in milestone_years(layout.years, positions):
+        out.append(Entry(T("{what} {year}", what=what, year=y), _link(layout, real or key, y),
+                         styles.KHR_BN, unit,
+                         T("live formula: link to the Projection sheet")
+                         if real is None else
+                         T("live formula: Projection sheet / P_t"),
+                         f"constant.{key}[{y}]" if real else f"yearly.{key}[{y}]",
+                         money=(key, y)))
+    return out
+
+
 def indicator_entries(result: Any, layout: ProjectionLayout) -> list[tuple[str, str, list[Entry]]]:
     """(indicator, definition, value rows) in the order of DESIGN §6."""
     s = result.summary
@@ -123,15 +168,23 @@ def indicator_entries(result: Any, layout: ProjectionLayout) -> list[tuple[str, 
 
     share, bn, live = (T("share of insurable earnings"), T("KHR bn"),
                        T("live formula over the Projection sheet"))
+    constant = "reserve_real" in layout.columns
     out.append((T("PAYG cost rate"), definition("payg"), _yearly_entries(
         layout, "payg_cost_rate", T("year"), styles.RATE, share)))
 
+    # F_0 is in the valuation year's money: the same in either prices
     reserve = [Entry(T("F_0, valuation date 1 Jan {year}", year=first),
-                     Formula(f"={layout.start_ref('reserve_end')}"), styles.KHR_BN, bn,
-                     T("link to the Projection sheet (input)"), "summary.reserve0")]
-    reserve += _yearly_entries(layout, "reserve_end", T("end of"), styles.KHR_BN, bn,
-                               MILESTONES + ((n_years,) if n_years not in MILESTONES else ()))
+                     Formula(f"={layout.start_ref('reserve_end')}"), styles.KHR_BN,
+                     T("constant {year} KHR bn", year=first) if constant else bn,
+                     T("link to the Projection sheet (input)"), "summary.reserve0",
+                     money=("reserve_end", None))]
+    reserve += _money_entries(layout, "reserve_end", T("end of"),
+                              MILESTONES + ((n_years,) if n_years not in MILESTONES else ()))
     out.append((T("Reserve (roll-forward)"), definition("reserve"), reserve))
+    flows = [e for pair in zip(_money_entries(layout, "contributions", T("contributions")),
+                               _money_entries(layout, "expenditure", T("expenditure")))
+             for e in pair]
+    out.append((T("Contributions and expenditure"), definition("cash_flows"), flows))
 
     out.append((T("Reserve ratio"), definition("reserve_ratio"), _yearly_entries(
         layout, "reserve_ratio", T("end of"), styles.RATIO, T("years of expenditure"))))
@@ -241,16 +294,20 @@ def _career_entries(careers: pd.DataFrame) -> list[Entry]:
 
 def write_indicators(ws: Worksheet, result: Any, layout: ProjectionLayout) -> dict[str, str]:
     """Fill the Indicators sheet; return the cell of each key (``Indicators!$D$9``)."""
-    put_title(ws, T("Indicators: definitions and values"),
-              T("Definitions are read from the docstrings of actuary.analysis.indicators (one "
-              "definition each, DESIGN section 6). Live formulas refer to the Projection sheet."))
+    note = T("Definitions are read from the docstrings of actuary.analysis.indicators (one "
+             "definition each, DESIGN section 6). Live formulas refer to the Projection sheet.")
+    if "reserve_real" in layout.columns:
+        note += " " + T("Money rows (reserve, contributions, expenditure) in constant {year} "
+                        "KHR: the Projection sheet's columns divided by its price index P_t.",
+                        year=layout.years[0])
+    put_title(ws, T("Indicators: definitions and values"), note)
     put(ws, 3, 1, conventions()).alignment = styles.WRAP
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(HEADERS))
     ws.row_dimensions[3].height = 120
     for j, h in enumerate(HEADERS, start=1):
         put(ws, HEADER_ROW, j, T(h))
     styles.style_header(ws, HEADER_ROW, 1, len(HEADERS))
-    styles.set_widths(ws, {1: 26, 2: 70, 3: 34, 4: 20, 5: 24, 6: 36, 7: 34})
+    styles.set_widths(ws, {1: 26, 2: 70, 3: 34, 4: 20, 5: 24, 6: 12, 7: 11, 8: 36, 9: 34})
     cells: dict[str, str] = {}
     r = HEADER_ROW + 1
     for name, definition, entries in indicator_entries(result, layout):
@@ -267,10 +324,29 @@ def write_indicators(ws: Worksheet, result: Any, layout: ProjectionLayout) -> di
             else:
                 put(ws, r, VALUE_COL, e.value, e.fmt)
             put(ws, r, 5, e.unit)
-            put(ws, r, 6, e.how, font=styles.NOTE)
+            if e.money is not None:
+                _money_cells(ws, r, layout, *e.money)
+            put(ws, r, 8, e.how, font=styles.NOTE)
             put(ws, r, KEY_COL, e.key, font=styles.KEY)
             cells[e.key] = f"{SHEET}!$D${r}"
             r += 1
         r += 1  # a blank row between indicators
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
     return cells
+
+
+def _money_cells(ws: Worksheet, r: int, layout: ProjectionLayout, key: str,
+                 year: int | None) -> None:
+    """The USD and share-of-GDP formulas of money row ``r`` (see the module docstring):
+    the value (column D, in the sheet's prices) over the Projection's exchange rate of
+    ``year``, and the nominal amount ``key`` of ``year`` over that year's GDP (``F_0``,
+    ``year`` None: the valuation-date cell, at the first year's rate and GDP)."""
+    at = layout.years[0] if year is None else year
+    value = f"{get_column_letter(VALUE_COL)}{r}"
+    if "exchange_rate" in layout.columns:
+        rate = layout.ref("exchange_rate", at)
+        put_formula(ws, r, USD_COL, f'=IF({rate}>0,{value}/{rate},"")', USD_M)
+    if "gdp" in layout.columns:
+        gdp = layout.ref("gdp", at)
+        amount = layout.start_ref(key) if year is None else layout.ref(key, year)
+        put_formula(ws, r, GDP_COL, f'=IF({gdp}>0,{amount}/{gdp},"")', styles.RATE)

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from . import styles
-from .cells import Column, put, put_formula, put_title, write_table
+from .cells import Column, put, put_formula, put_title, put_wrapped, write_table
 from .data_sheets import write_assumptions, write_provenance
 from .definitions import docstring_text
 from .i18n import N_, T, T_known, current, date_text, num, tr
@@ -125,8 +125,8 @@ def _summary(ws: Any, result: Any, prices: Prices) -> None:
                 last=int(s["last_year"]), year=prices.base_year))
     styles.set_widths(ws, {1: 58, 2: 22, 3: 22, 4: 22})
     # the title and the note wrapped over the table's width (they print cut otherwise)
-    _wrapped(ws, 1, 1, ws["A1"].value, 4, scale=14 / 11, font=styles.TITLE)
-    _wrapped(ws, 2, 1, ws["A2"].value, 4, font=styles.SUBTITLE)
+    put_wrapped(ws, 1, 1, ws["A1"].value, 4, scale=14 / 11, font=styles.TITLE)
+    put_wrapped(ws, 2, 1, ws["A2"].value, 4, font=styles.SUBTITLE)
     r = 4
     put(ws, r, 1, T("Headline"), font=styles.SECTION)
     y0 = int(s["first_year"])
@@ -184,28 +184,11 @@ def _summary(ws: Any, result: Any, prices: Prices) -> None:
         r += 1
         note = T("{n} more unverified items of the pension scheme do not move these "
                  "results: {items}", n=len(unused), items=", ".join(u[0] for u in unused))
-        _wrapped(ws, r, 1, note, 4, font=styles.NOTE)
+        put_wrapped(ws, r, 1, note, 4, font=styles.NOTE)
     for path, description, _status, _ref in unverified:
         r += 1
         put(ws, r, 1, path, fill=styles.UNVERIFIED_FILL).alignment = styles.WRAP
-        _wrapped(ws, r, 2, description, 4)
-
-
-def _wrapped(ws: Any, row: int, first: int, text: str, last: int, scale: float = 1.0,
-             **style: Any) -> None:
-    """``text`` wrapped over columns ``first`` to ``last`` (merged) of ``row``, the row
-    as tall as its lines (:func:`actuary.reports.styles.wrapped_height`; ``scale``: the
-    font's size over 11 points) and never lower than the cell left of it needs."""
-    put(ws, row, first, text, **style).alignment = styles.WRAP
-    if last > first:
-        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
-    width = sum(ws.column_dimensions[get_column_letter(c)].width or 8.43
-                for c in range(first, last + 1))
-    height = styles.wrapped_height(text, width / scale, 15.0 * scale)
-    left = ws.cell(row=row, column=1).value if first > 1 else None
-    if isinstance(left, str):
-        height = max(height, styles.wrapped_height(left, ws.column_dimensions["A"].width))
-    ws.row_dimensions[row].height = height
+        put_wrapped(ws, r, 2, description, 4)
 
 
 def _in_prices(frame: pd.DataFrame, prices: Prices, money: set[str]) -> pd.DataFrame:

@@ -85,7 +85,8 @@ def _about(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) -
                             "mid-year; money in nominal KHR of each year",
                             first=years[0], last=years[-1], n=len(years))
          + (T(" (and in constant {year} KHR, deflated by the set's CPI, at the right of the "
-              "Projection sheet and on the reserve chart)", year=years[0])
+              "Projection sheet, in the money rows of the Indicators sheet and on the reserve "
+              "chart)", year=years[0])
             if "price_index" in layout.columns else "")
          + T("; USD at the set's exchange rate")),
         (T("Assumption set"), f"{aset.name}: {aset.description}"),

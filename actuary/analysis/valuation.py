@@ -296,6 +296,10 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
     else:
         say("loading the assumption set")
         aset = load_basis(basis)
+    if aset.scheme_type == "pension":
+        from actuary.members.closed_group import member_engine_early
+
+        member_engine_early()  # a first run: its worker imports while this one loads
     say("reading the starting population")
     population = load_population(aset, population_file, accept_implausible)
     result, accrued = _valuation_then_accrued(aset, population, horizon, progress=progress)

@@ -13,6 +13,12 @@ would run the caller's script again in it (a script without an ``if __name__ ==
 "__main__"`` guard, a notebook), and fork would copy numba's threads. Its arguments go
 to it pickled on its standard input; its output is discarded. Where a worker cannot
 start, or fails, the run compiles the function itself, as it would without this module.
+
+A command that knows at its start that it will need a function (``actuary valuate`` and
+the member engine) starts the worker then (:func:`start_early`): the worker's interpreter
+and its imports (numba and the engine, about half a second) overlap the command's own
+loading, and :func:`compile_ahead` later hands it the arguments. A worker started early
+and not needed after all is dismissed (:func:`dismiss`): it ends without compiling.
 """
 
 from __future__ import annotations
@@ -22,11 +28,16 @@ import importlib
 import pickle
 import subprocess
 import sys
+import threading
 from typing import Any
 
-__all__ = ["Ahead", "cache_is_warm", "compile_ahead"]
+__all__ = ["Ahead", "cache_is_warm", "compile_ahead", "dismiss", "start_early"]
 
-_WORKER = "from actuary.engine.ahead import _worker; _worker()"
+_WORKER = "import sys; from actuary.engine.ahead import _worker; _worker(sys.argv[1:])"
+
+#: Workers started early (:func:`start_early`), by the module they imported, waiting for
+#: their arguments.
+_STANDING: dict[str, subprocess.Popen] = {}
 
 
 def cache_is_warm(dispatcher: Any) -> bool:
@@ -45,10 +56,17 @@ def cache_is_warm(dispatcher: Any) -> bool:
         return True
 
 
-def _worker() -> None:
-    """In the worker: read ``(module, name, args)`` pickled from standard input and call
-    ``module.name(*args)`` once (the call compiles and caches)."""
-    module, name, args = pickle.load(sys.stdin.buffer)
+def _worker(preload: list[str] | None = None) -> None:
+    """In the worker: import the modules of ``preload`` (a worker started early, while
+    its caller loads), then read ``(module, name, args)`` pickled from standard input and
+    call ``module.name(*args)`` once (the call compiles and caches). Nothing on standard
+    input (the caller dismissed it): nothing to do."""
+    for module in preload or ():
+        importlib.import_module(module)
+    data = sys.stdin.buffer.read()
+    if not data:
+        return
+    module, name, args = pickle.loads(data)
     getattr(importlib.import_module(module), name)(*args)
 
 
@@ -77,18 +95,70 @@ def compile_ahead(module: str, name: str, *args: Any) -> Ahead | None:
     """
     try:
         payload = pickle.dumps((module, name, args), protocol=pickle.HIGHEST_PROTOCOL)
-        process = subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.PIPE,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    except Exception:  # noqa: BLE001 - an argument not picklable, no interpreter: in-process
+    except Exception:  # noqa: BLE001 - an argument not picklable: in-process
+        dismiss(module)
         return None
+    process = _STANDING.pop(module, None) or _spawn([])
+    if process is None:
+        return None
+    # written from a thread: a worker still importing reads only once done, and the
+    # arguments (megabytes) do not fit a pipe's buffer; the run goes on meanwhile
+    threading.Thread(target=_send, args=(process, payload), daemon=True).start()
+    return Ahead(process)
+
+
+def _send(process: subprocess.Popen, payload: bytes) -> None:
+    """Write ``payload`` to the worker and close its input (a worker that died meanwhile
+    fails, and :meth:`Ahead.wait` says so: the run compiles in-process)."""
     try:
         process.stdin.write(payload)
         process.stdin.close()
-    except OSError:  # the worker died at once: the run compiles in-process
-        process.wait()
+    except (OSError, ValueError):  # a broken pipe, or closed at exit
+        pass
+
+
+def start_early(module: str, name: str) -> bool:
+    """At a command's start: when ``module.name`` (a ``numba.njit(cache=True)`` function)
+    has no compiled code cached (:func:`cache_is_warm`), start a worker that imports
+    ``module`` now; a later :func:`compile_ahead` on ``module`` hands it its arguments
+    (for ``name`` or another function of the module). True when a worker stands ready.
+    """
+    if module in _STANDING:
+        return True
+    try:
+        if cache_is_warm(getattr(importlib.import_module(module), name)):
+            return False
+    except Exception:  # noqa: BLE001 - a guess only: nothing started, the run goes on
+        return False
+    process = _spawn([module])
+    if process is not None:
+        _STANDING[module] = process
+    return process is not None
+
+
+def dismiss(module: str) -> None:
+    """Let the worker started early for ``module`` go without compiling (its standard
+    input closed empty: it ends on its own)."""
+    process = _STANDING.pop(module, None)
+    if process is not None:
+        try:
+            process.stdin.close()
+        except OSError:
+            pass
+
+
+def _spawn(preload: list[str]) -> subprocess.Popen | None:
+    """A worker interpreter importing ``preload``, reading its call from standard input;
+    None where none could start. It is ended at exit if still running (a run stopped
+    early by an error or Ctrl-C)."""
+    try:
+        process = subprocess.Popen([sys.executable, "-c", _WORKER, *preload],
+                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+    except Exception:  # noqa: BLE001 - no interpreter, no process left: in-process
         return None
-    atexit.register(_stop, process)  # a run stopped early (an error, Ctrl-C) ends its worker
-    return Ahead(process)
+    atexit.register(_stop, process)
+    return process
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -121,7 +121,7 @@ def invalidity_floor_rate(minimum_rate, ref_years):
     return minimum_rate / ref_years if ref_years > 0.0 else 0.0
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see actuary.engine.cells
 def add_survivors(
     sp_n, sp_p, or_n, or_p, ft, sex, age, deaths, pension_mass, ix,
     share_married, child_probability, children, spouse_age_gap,
@@ -219,7 +219,7 @@ def award_split(cnt, base, paid, n, f, whole, accrual, min_pension, min_years, f
     return pensioners, mass, below, below_base, below_paid, retired
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see actuary.engine.cells
 def award_row(count, career, paid, top, a, f, accrual, min_pension, min_years, final, wages):
     """Members of a row reaching the pension age, with service advanced by ``a + f``
     slots (``a`` whole slots and a share ``f`` one more): :func:`award_split` of every
@@ -237,7 +237,7 @@ def award_row(count, career, paid, top, a, f, accrual, min_pension, min_years, f
     return totals[0], totals[1], totals[2], totals[3], totals[4]
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see actuary.engine.cells
 def pensions_of_year(n_arr, p_arr, nx_n, nx_p, s, x, xn, q, ix, keep):
     """Pensions of one stock cell for the year: returns ``(paid, deaths, pension_mass_of_deaths)``
     and moves the survivors one year older, indexed (only when ``keep``)."""

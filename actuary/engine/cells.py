@@ -26,6 +26,15 @@ reference wage or invalidity pensions crediting years to the pension age
 ``density x credit_factor`` a year, a fraction split over two slots) and the
 conditions are tested on them on 1 January: there the credits count toward the
 conditions and a split cell's upper share passes them early.
+
+Helpers taking arrays that the kernel calls for every sex and age (here and in
+:mod:`actuary.engine.benefits`) are compiled with ``_nrt=False`` (no reference counting:
+they allocate nothing and only read and write the caller's arrays) and are not inlined
+at numba's IR level (LLVM still inlines them). Inlined or called, numba otherwise
+increments and decrements each array argument's reference count around every call (an
+atomic operation its pruning pass leaves in place as soon as the helper branches): about
+330,000 a 100-year projection of the NSSF default, a third of the kernel's time
+(measured 4.9 ms -> 3.4 ms; the results are bitwise the same).
 """
 
 from __future__ import annotations
@@ -118,7 +127,7 @@ def snapshot(pt, mt, act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
             snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see the module docstring
 def snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
     """The pensioners' counts and masses of one sex and age."""
     pt[STATUS_OLD_AGE, s, x] = oa_n[s, x]
@@ -158,7 +167,7 @@ def add_entrants(ft, act_n, act_w, top_act, target, distribution, wage):
                     top_act[s, x] = 1
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
+@numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see the module docstring
 def add_flows(ft, s, totals):
     """Add one sex and age's totals of the year into ``ft[s]``: ``totals = (earnings,
     contributions, contributor-years, wage mass, deaths of actives, of inactives, of

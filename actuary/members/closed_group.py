@@ -266,22 +266,37 @@ def _kernel_args(basis: Basis, members: MemberSet, v_mid: np.ndarray,
             *kernel_inputs(basis, v_mid), rules_record(basis))
 
 
+_ENTRY = "actuary.engine.member_entry"  # the member engine's entries, for a worker
+
+
+def member_engine_early() -> bool:
+    """At a valuation's start: when the member engine (its serial entry, what a
+    valuation's accrued rights use below ``PARALLEL_FROM`` members) is not compiled,
+    start the worker that will compile it now, so that its imports overlap the loading
+    (:func:`actuary.engine.ahead.start_early`); :func:`value_population_ahead` hands it
+    the arguments, or dismisses it. True when one was started."""
+    from actuary.engine.ahead import start_early
+
+    return start_early(_ENTRY, "value_members_serial")
+
+
 def value_population_ahead(basis: Basis, population: Any, rules: StartRules) -> Any:
     """Start compiling, in a worker process, the member engine that
     :func:`value_population` will need for ``population`` (see
     :mod:`actuary.engine.ahead`); None when it is compiled already, or the rules are not
     the member engine's. Wait on the handle before calling :func:`value_population`."""
-    from actuary.engine.ahead import cache_is_warm, compile_ahead
+    from actuary.engine.ahead import cache_is_warm, compile_ahead, dismiss
 
     if not values_rules(basis):
+        dismiss(_ENTRY)
         return None
     members = MemberSet.from_population(population, rules)
     parallel = len(members) >= PARALLEL_FROM
     if cache_is_warm(value_members_kernel if parallel else value_members_serial):
+        dismiss(_ENTRY)
         return None
     # the kernel's own arguments: the worker imports the engine alone (numba, not pandas)
-    return compile_ahead("actuary.engine.member_entry",
-                         "value_members_kernel" if parallel else "value_members_serial",
+    return compile_ahead(_ENTRY, "value_members_kernel" if parallel else "value_members_serial",
                          *_kernel_args(basis, members, discount_factors(basis)))
 
 

@@ -39,6 +39,17 @@ it), beside its change in the order chosen.
 
 Identical intermediate inputs (the same body, population and rolled years) are valued
 once: the same inputs give the same result, bit for bit.
+
+Money context of each state (``state["money"]``, for showing its KHR amounts in USD, as
+shares of GDP and in constant prices; not an indicator): the calendar year its amounts are
+measured at (the set's valuation year, plus the rolled years in the roll-forward state),
+the state's set's exchange rate (KHR per USD, average of that year; None without one) and
+GDP (KHR, that year, as the valuation projects it: :func:`actuary.frame.build.gdp_path`;
+None when the set's national frame cannot be built in that year) there, and the growth of its set's CPI index over the rolled years
+(``P_{year} / P_{first}`` with ``P`` as :func:`actuary.frame.economy.level_path` builds
+it from ``economic.price_inflation`` averaged by year; 1 when nothing is rolled):
+:attr:`ChangeResult.price_growth` is the roll-forward state's, the inflation its expected
+experience assumes from the previous valuation year to the current one.
 """
 
 from __future__ import annotations
@@ -64,6 +75,8 @@ from actuary.assumptions.overlay import RawSet, read_set
 from actuary.assumptions.registry import DEFAULT_SET, resolve
 from actuary.engine.build import build_basis
 from actuary.engine.projection import project
+from actuary.frame.build import gdp_path
+from actuary.frame.economy import level_path
 from actuary.io.errors import ActuaryError, AssumptionError
 
 from .change_keys import GROUP_TITLES, GROUPS, changed_keys, hybrid
@@ -125,7 +138,8 @@ class ChangeResult:
     changed
         Group -> the key paths whose values differ between the two sets.
     states
-        The indicators of each state, ``S_0`` .. ``S_n`` (dicts by indicator key).
+        The indicators of each state, ``S_0`` .. ``S_n`` (dicts by indicator key, and
+        ``money``: the state's money context, see the module docstring).
     valuation_dates
         (previous, current) valuation dates, ISO text.
     runs
@@ -142,6 +156,15 @@ class ChangeResult:
     valuation_dates: tuple[str, str]
     runs: int = 0
     inputs: list[str] = field(default_factory=list)
+    #: (group, ``first`` or ``last``) -> the (before, after) states of that change in the
+    #: order dependence (empty with no order check).
+    dependence_states: dict[tuple[str, str], tuple[dict, dict]] = field(default_factory=dict)
+
+    @property
+    def price_growth(self) -> float:
+        """Growth of the price index from the previous valuation year to the current one:
+        the roll-forward state's (1 with equal years)."""
+        return float(self.states[self.order.index("roll_forward") + 1]["money"]["price_growth"])
 
     def csv_frame(self) -> pd.DataFrame:
         """The ``change.csv`` columns: step, indicator, before, after, change."""
@@ -282,7 +305,36 @@ def evaluate(raw: RawSet, aset: Any, population: Any, roll: int = 0) -> dict:
     if adl is not None and roll:
         adl *= float(np.prod(1.0 + basis.investment_return[:roll]))
     out["adl"] = adl
+    out["money"] = money_context(aset, roll)
     return out
+
+
+def money_context(aset: Any, roll: int = 0) -> dict:
+    """The money context of a state of set ``aset`` measured ``roll`` years after its
+    valuation year (see the module docstring): ``year``, ``exchange_rate`` (KHR per USD
+    or None), ``gdp`` (KHR or None) and ``price_growth`` (``P_year / P_first``)."""
+    first = int(aset.first_year)
+    year = first + int(roll)
+    eco = aset.economic
+    rate = getattr(eco, "exchange_rate", None)
+    growth = 1.0
+    if roll:
+        years = np.arange(first, year + 1)
+        inflation = np.asarray(eco.price_inflation.yearly(first, year, "average"), dtype=float)
+        growth = float(level_path(inflation, years, first, 1.0, "economic.price_inflation")[-1])
+    gdp = None
+    if getattr(eco, "gdp", None) is not None:
+        try:
+            gdp = float(gdp_path(aset, year, year)[0])
+        except ActuaryError:
+            # the national frame's GDP needs its base population dated in the state's
+            # year; a state that cannot build it has no GDP (no share shown), rather
+            # than another path's
+            gdp = None
+    return {"year": year,
+            "exchange_rate": None if rate is None else float(rate.yearly(year, year,
+                                                                         "average")[0]),
+            "gdp": gdp, "price_growth": growth}
 
 
 def _num(v: Any) -> float:
@@ -335,28 +387,32 @@ def analyse_change(previous: Side | str | None, current: Side | str | None,
     steps = pd.DataFrame(rows)
     for col in ("before", "after", "change"):
         steps[col] = steps[col].map(_num)
-    dep = _order_dependence(run, groups, steps) if order_dependence else pd.DataFrame()
+    dep, dep_states = (_order_dependence(run, groups, steps) if order_dependence
+                       else (pd.DataFrame(), {}))
     return ChangeResult(
         previous=str(prev.body.get("name")), current=str(cur.body.get("name")),
         order=groups, steps=steps, order_dependence=dep, changed=changed_keys(prev, cur),
         states=states, valuation_dates=(d0, d1), runs=len(run.cache),
-        inputs=sorted(run.inputs))
+        inputs=sorted(run.inputs), dependence_states=dep_states)
 
 
 def _order_dependence(run: _Runner, groups: tuple[str, ...], steps: pd.DataFrame
-                      ) -> pd.DataFrame:
-    """Each group's change taken first and taken last, beside its change in ``groups``."""
+                      ) -> tuple[pd.DataFrame, dict[tuple[str, str], tuple[dict, dict]]]:
+    """Each group's change taken first and taken last, beside its change in ``groups``;
+    and the (before, after) states of each (group, ``first``/``last``)."""
     followers = {g: {h for h, needs in REQUIRES.items() if g in needs} for g in GROUPS}
     rows = []
+    states: dict[tuple[str, str], tuple[dict, dict]] = {}
     for g in groups:
         first_from = frozenset(REQUIRES.get(g, ()))
         last_from = frozenset(GROUPS) - followers[g] - {g}
         f0, f1 = run.state(first_from), run.state(first_from | {g})
         l0, l1 = run.state(last_from), run.state(last_from | {g})
+        states[(g, "first")], states[(g, "last")] = (f0, f1), (l0, l1)
         here = steps[steps.step == g].set_index("indicator")["change"]
         for key, label, kind in INDICATORS:
             first, last = _change(f0.get(key), f1.get(key)), _change(l0.get(key), l1.get(key))
             rows.append({"group": g, "indicator": key, "label": label, "kind": kind,
                          "in_order": float(here[key]), "first": first, "last": last,
                          "spread": last - first})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), states

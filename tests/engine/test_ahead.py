@@ -28,6 +28,17 @@ PROBE = textwrap.dedent("""
     if sys.argv[1] == "ahead":
         ok = compile_ahead("tiny", "plus_one", 41).wait()
         print(warm, ok)
+    elif sys.argv[1] in ("early", "dismissed"):
+        from actuary.engine import ahead
+
+        started = ahead.start_early("tiny", "plus_one")
+        worker = ahead._STANDING.get("tiny")
+        if sys.argv[1] == "early":
+            handle = compile_ahead("tiny", "plus_one", 41)
+            print(warm, started, handle.process is worker, handle.wait())
+        else:
+            ahead.dismiss("tiny")
+            print(warm, started, worker.wait(60) == 0, "tiny" in ahead._STANDING)
     else:
         assert tiny.plus_one(1) == 2
         print(warm, tiny.plus_one.stats.cache_hits.total(), tiny.plus_one.stats.cache_misses.total())
@@ -59,3 +70,20 @@ def test_a_failing_or_impossible_worker_is_reported_not_raised():
 def test_without_the_jit_nothing_is_started():
     """With NUMBA_DISABLE_JIT the kernels are plain functions: no cache, no worker."""
     assert cache_is_warm(lambda x: x) is True
+
+
+def test_a_worker_started_early_compiles_what_it_is_later_given(tmp_path):
+    """start_early on a cold cache starts the worker at once (it imports the module);
+    compile_ahead then hands that same worker its arguments, and it fills the cache."""
+    (tmp_path / "tiny.py").write_text(MODULE, encoding="utf-8")
+    assert _probe(tmp_path, "early") == ["False", "True", "True", "True"]
+    assert _probe(tmp_path, "run") == ["True", "1", "0"]
+    # warm: nothing is started early
+    assert _probe(tmp_path, "early")[:2] == ["True", "False"]
+
+
+def test_a_worker_dismissed_ends_without_compiling(tmp_path):
+    (tmp_path / "tiny.py").write_text(MODULE, encoding="utf-8")
+    assert _probe(tmp_path, "dismissed") == ["False", "True", "True", "False"]
+    # it compiled nothing: the cache is still cold
+    assert _probe(tmp_path, "run") == ["False", "0", "1"]

@@ -141,6 +141,10 @@ def test_khmer_numbers_dates_and_the_draft_mark():
     assert date_text(date(2026, 12, 7), "km") == "៧ ធ្នូ ២០២៦"
     assert date_text(datetime(2026, 3, 5, 9, 4, 1), "km") == "៥ មីនា ២០២៦ ០៩:០៤:០១"
     assert date_text("not a date", "km") == "not a date"
+    # an ISO date as text stays a date (the change workbook's title said 00:00:00)
+    assert date_text("2025-01-01", "en") == "2025-01-01"
+    assert date_text("2025-01-01", "km") == "១ មករា ២០២៥"
+    assert date_text("2025-01-01 10:00:00", "en") == "2025-01-01 10:00:00"
     # date cells stay dates: the Khmer format asks for the Khmer locale's month names
     assert date_format("en") == "yyyy-mm-dd" and date_format("km").startswith("[$-453]")
     # terminal columns: Khmer combining signs take none

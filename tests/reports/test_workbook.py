@@ -32,6 +32,7 @@ from actuary.assumptions import load_basis  # noqa: E402
 from actuary.io.errors import ActuaryError  # noqa: E402
 from actuary.engine.projection import project  # noqa: E402
 from actuary.reports import write_valuation_workbook  # noqa: E402
+from actuary.reports.indicators_sheet import KEY_COL  # noqa: E402
 from actuary.reports.summary_sheet import HEADLINE_KEY_COL, PATH_KEY_COLS  # noqa: E402
 from actuary.engine.starting import StartingPopulation  # noqa: E402
 
@@ -122,6 +123,11 @@ def resolve_key(result, key: str):
         return result.summary[m[1]]
     if m := re.fullmatch(r"yearly\.(\w+)\[(\d+)\]", key):
         return result.yearly.set_index("year").loc[int(m[2]), m[1]]
+    if m := re.fullmatch(r"constant\.(\w+)\[(\d+)\]", key):
+        # constant prices: the year's amount over P_t = 1.03^t (the default set's 3%
+        # inflation, valuation year = 1; every result of these tests uses that set)
+        y = result.yearly.set_index("year")
+        return y.loc[int(m[2]), m[1]] / 1.03 ** (int(m[2]) - int(y.index[0]))
     if m := re.fullmatch(r"by_sex\.(\w+)\[(\d+),([MF])\]", key):
         f = result.by_sex
         return f[(f.year == int(m[2])) & (f.sex == m[3])][m[1]].iloc[0]
@@ -286,6 +292,46 @@ def test_first_year_rolls_forward_from_the_labelled_opening_reserve(book, result
     assert ws.freeze_panes == "B5"
 
 
+def test_indicator_money_rows_follow_the_workbooks_prices(result, tmp_path):
+    """Constant prices: the reserve, contribution and expenditure rows of the Indicators
+    sheet link to the Projection's constant columns (F_t / P_t ...), their keys say so,
+    and their USD and share-of-GDP cells are formulas; nominal: the nominal columns. Ratio
+    rows have no money cells."""
+    from actuary.reports.indicators_sheet import GDP_COL, USD_COL
+
+    def rows(prices):
+        book = openpyxl.load_workbook(write_valuation_workbook(
+            result, tmp_path / f"{prices}.xlsx", prices=prices))
+        ws, keys = book["Indicators"], projection_keys(book["Projection"])
+        letter = {openpyxl.utils.get_column_letter(c): k for k, c in keys.items()}
+        out = {}
+        for r in range(6, ws.max_row + 1):
+            key = ws.cell(row=r, column=KEY_COL).value
+            value = ws.cell(row=r, column=4).value
+            refs = _refs(value) if isinstance(value, str) and value.startswith("=") else []
+            if isinstance(key, str) and len(refs) == 1:  # a link to one cell
+                (_s, col, *_rest), = refs
+                out[key] = (letter[col], ws.cell(row=r, column=USD_COL).value,
+                            ws.cell(row=r, column=GDP_COL).value, ws.cell(row=r, column=5).value)
+        return out
+
+    y10 = result.summary["first_year"] + 9
+    nominal, constant = rows("nominal"), rows("constant")
+    for key, real in (("reserve_end", "reserve_real"), ("contributions", "contributions_real"),
+                      ("expenditure", "expenditure_real")):
+        col, usd, gdp, unit = nominal[f"yearly.{key}[{y10}]"]
+        assert col == key and unit == "KHR bn"
+        assert usd.startswith("=IF(") and "exchange_rate" not in usd and gdp.startswith("=IF(")
+        col, usd, gdp, unit = constant[f"constant.{key}[{y10}]"]
+        assert col == real and unit == f"constant {result.summary['first_year']} KHR bn"
+        assert f"yearly.{key}[{y10}]" not in constant
+        assert usd.startswith("=IF(") and gdp.startswith("=IF(")
+    # F_0: the same cell in both prices; ratios without money cells
+    assert nominal["summary.reserve0"][0] == constant["summary.reserve0"][0] == "reserve_end"
+    assert constant[f"yearly.reserve_ratio[{y10}]"][1:3] == (None, None)
+    assert constant[f"yearly.payg_cost_rate[{y10}]"][1:3] == (None, None)
+
+
 def test_indicator_formulas_span_the_right_years(book, result):
     ws = book["Indicators"]
     proj = book["Projection"]
@@ -294,7 +340,7 @@ def test_indicator_formulas_span_the_right_years(book, result):
     first = 6  # row of projection year 1
     found = {}
     for r in range(1, ws.max_row + 1):
-        key = ws.cell(row=r, column=7).value
+        key = ws.cell(row=r, column=KEY_COL).value
         cell = ws.cell(row=r, column=4)
         if key and cell.data_type == "f":
             found[key] = {(s, by_letter[c1], r1 - first + 1, r2 - first + 1 if r2 else None)
@@ -325,7 +371,7 @@ def _keyed_cells(ws, value_col: int, key_col: int):
 
 def test_numbers_written_are_those_their_keys_name(book, result):
     checked = 0
-    for sheet, value_col, key_col in (("Indicators", 4, 7), ("Summary", 2, HEADLINE_KEY_COL)):
+    for sheet, value_col, key_col in (("Indicators", 4, KEY_COL), ("Summary", 2, HEADLINE_KEY_COL)):
         for key, cell in _keyed_cells(book[sheet], value_col, key_col):
             if cell.data_type == "n" and cell.value is not None:
                 assert cell.value == pytest.approx(float(resolve_key(result, key)), rel=1e-15), key
@@ -341,7 +387,7 @@ def test_summary_links_point_to_the_same_quantity(book, result):
             continue
         (sheet, col, row, _c, _r), = _refs(cell.value)
         if sheet == "Indicators":
-            target_key = ind.cell(row=row, column=7).value
+            target_key = ind.cell(row=row, column=KEY_COL).value
             assert resolve_key(result, target_key) == pytest.approx(resolve_key(result, key),
                                                                     rel=1e-15), key
         else:  # a contribution rate straight from the Projection sheet

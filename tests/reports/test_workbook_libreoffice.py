@@ -17,6 +17,7 @@ Skipped only when LibreOffice (``soffice``) is not installed; CI installs it.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -41,13 +42,35 @@ from libreoffice import SOFFICE, formula_problems  # noqa: E402
 from test_financing import financing_expected, live_cash_flows  # noqa: E402
 
 from actuary.reports import write_valuation_workbook  # noqa: E402
+from actuary.reports.indicators_sheet import GDP_COL, KEY_COL, USD_COL  # noqa: E402
 from actuary.reports.summary_sheet import HEADLINE_KEY_COL  # noqa: E402
 
 pytestmark = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice (soffice) is not installed: it computes the workbook's "
     "formulas for this check (CI installs libreoffice-calc-nogui)")
 REL = 1e-9
-KEY_PREFIXES = ("summary.", "yearly.", "by_sex.", "careers.", "scaled[")
+KEY_PREFIXES = ("summary.", "yearly.", "by_sex.", "careers.", "scaled[", "constant.")
+#: Keys of the Indicators sheet's money rows (USD and share-of-GDP columns beside them).
+MONEY_KEY = re.compile(r"(?:yearly|constant)\.(reserve_end|contributions|expenditure)\[(\d+)\]")
+
+
+def indicator_money(ws, r: int, key: str, value: float, result) -> dict:
+    """Expected USD and share of GDP of Indicators row ``r`` (a money row, by its key):
+    the value in the sheet's prices over 4,100 KHR per USD (the default set's rate, held:
+    the same for each year's and the valuation year's rate), and the NOMINAL amount of the
+    year over that year's GDP (F_0: the first year's GDP); none for other rows."""
+    y = result.yearly.set_index("year")
+    if key == "summary.reserve0":
+        year, nominal = int(y.index[0]), float(result.summary["reserve0"])
+    elif m := MONEY_KEY.fullmatch(key):
+        year, nominal = int(m[2]), float(y.loc[int(m[2]), m[1]])
+    else:
+        return {}
+    out = {("Indicators", ws.cell(row=r, column=USD_COL).coordinate): (value / 4100.0, 0.0)}
+    if "gdp" in y.columns:
+        out[("Indicators", ws.cell(row=r, column=GDP_COL).coordinate)] = (
+            nominal / float(y.loc[year, "gdp"]), 0.0)
+    return out
 
 
 def expected_values(book: openpyxl.Workbook, result, constant: bool = False
@@ -76,13 +99,15 @@ def expected_values(book: openpyxl.Workbook, result, constant: bool = False
         for t, r in enumerate(rows.values()):
             scale = scales[key][t] if key in scales else 0.0
             out[("Projection", ws.cell(row=r, column=col).coordinate)] = (exp[key][t], scale)
-    for sheet, value_col, key_col in (("Indicators", 4, 7), ("Summary", 2, HEADLINE_KEY_COL)):
+    for sheet, value_col, key_col in (("Indicators", 4, KEY_COL), ("Summary", 2, HEADLINE_KEY_COL)):
         ws = book[sheet]
         for r in range(1, ws.max_row + 1):
             key = ws.cell(row=r, column=key_col).value
             if isinstance(key, str) and key.startswith(KEY_PREFIXES):
                 value = resolve_key(result, key)
                 out[(sheet, ws.cell(row=r, column=value_col).coordinate)] = (value, 0.0)
+                if sheet == "Indicators":
+                    out.update(indicator_money(ws, r, key, value, result))
     ws = book["Sensitivity"]
     header = {ws.cell(row=4, column=c).value: c for c in range(1, ws.max_column + 1)}
     columns = {"Change in GAP": "gap_change", "Change (years)": "depletion_change_years",

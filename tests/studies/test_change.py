@@ -278,3 +278,98 @@ def test_the_khmer_change_workbook_has_khmer_labels(several):
     change = book["Change"]
     labels = [change.cell(r, 1).value for r in range(6, 6 + 11)]
     assert all(KHMER.search(str(v)) for v in labels if v), labels
+
+
+def test_constant_prices_raise_the_previous_valuation_by_the_rolled_inflation(several,
+                                                                              tmp_path):
+    """``--prices constant``: KHR of 2026; the states measured in 2025 (the previous
+    valuation) times 1.03 (the default set's 3% inflation over the rolled year), so the
+    roll-forward step is the real change; the steps still add up; the order dependence's
+    roll-forward taken first is from the previous valuation to the rolled one; the USD
+    rows at 4,100 KHR per USD; no GDP rows when a 2026 state has no GDP (the national
+    frame is dated 2025), and a note says so. Nominal: as valued."""
+    from actuary.reports.change import build_change_workbook
+
+    _prev, result = several
+    assert result.price_growth == pytest.approx(1.03, rel=1e-12)
+    s0, rf = result.states[0], result.states[1]
+    assert (s0["money"]["year"], rf["money"]["year"]) == (2025, 2026)
+    assert s0["money"]["exchange_rate"] == rf["money"]["exchange_rate"] == 4100.0
+
+    def table(prices):
+        ws = build_change_workbook(result, prices)["Change"]
+        rows = {}
+        for r in range(6, 30):  # the table's row of each label (the states' block repeats some)
+            rows.setdefault(ws.cell(r, 1).value, r)
+        return ws, rows
+
+    ws, rows = table("constant")
+    r = rows["reserve at the valuation date (KHR bn)"]
+    n = len(result.order)
+    values = [ws.cell(r, c).value for c in range(2, 5 + n)]
+    assert values[0] == pytest.approx(s0["reserve0"] * 1.03, rel=1e-12)
+    assert values[1] == pytest.approx(rf["reserve0"] - s0["reserve0"] * 1.03, rel=1e-12)
+    assert values[n + 1] == result.states[-1]["reserve0"]  # the current: KHR of 2026
+    assert sum(values[1:n + 1]) == pytest.approx(values[n + 2], rel=1e-9)
+    assert values[n + 2] == pytest.approx(values[n + 1] - values[0], rel=1e-12)
+    assert "constant 2026 KHR" in ws["A2"].value
+    usd = rows["reserve at the valuation date (USD m)"]
+    assert str(ws.cell(usd, 2).value).startswith("=B")  # a link to the states' block
+    assert "reserve at the valuation date (% of GDP)" not in rows
+    assert any(str(v).startswith("No share of GDP") for v in rows)
+    dep = build_change_workbook(result, "constant")["Order dependence"]
+    first = next(dep.cell(r, 4).value for r in range(5, dep.max_row + 1)
+                 if dep.cell(r, 1).value == "roll_forward"
+                 and dep.cell(r, 2).value == "reserve at the valuation date (KHR bn)")
+    before, after = result.dependence_states[("roll_forward", "first")]
+    assert first == pytest.approx(after["reserve0"] - before["reserve0"] * 1.03, rel=1e-12)
+    # nominal: each state as valued
+    ws, rows = table("nominal")
+    r = rows["reserve at the valuation date (KHR bn)"]
+    assert ws.cell(r, 2).value == s0["reserve0"]
+    assert ws.cell(r, 3).value == pytest.approx(rf["reserve0"] - s0["reserve0"], rel=1e-12)
+
+
+@pytest.mark.slow
+def test_constant_price_formulas_recalculate_to_the_states(several, tmp_path):
+    """Every formula of the constant-price Change sheet, computed by LibreOffice, against
+    the states by hand (tests/reports/change_expect.py, growth 1.03)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    from change_expect import agrees, change_expected
+    from libreoffice import SOFFICE, formula_problems
+
+    from actuary.reports.change import write_change_workbook
+
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    _prev, result = several
+    path = write_change_workbook(result, tmp_path / "constant.xlsx", "constant")
+    checked, problems, _ = formula_problems(
+        path, tmp_path, lambda book: change_expected(book, result, growth=1.03), agrees)
+    assert checked >= 30 and not problems, problems[:5]
+
+
+def test_change_command_takes_prices_with_lang(tmp_path):
+    """``actuary change --prices constant --lang km``: the workbook's note says which
+    prices in Khmer, and its money rows are labelled in Khmer."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
+    from khmer_check import KHMER
+
+    out = tmp_path / "c.xlsx"
+    res = CliRunner().invoke(main, ["change", "cambodia-default", "accrual-1.75", "--prices",
+                                    "constant", "--lang", "km", "--no-order-check", "--quiet",
+                                    "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    ws = load_workbook(out)["Change"]
+    assert "តម្លៃថេរឆ្នាំ ២០២៥" in ws["A2"].value  # constant 2025 KHR
+    labels = [ws.cell(r, 1).value for r in range(6, 22)]
+    assert "ទុនបម្រុងនៅកាលបរិច្ឆេទវាយតម្លៃ (លានដុល្លារ)" in labels  # reserve, USD m
+    assert all(KHMER.search(str(v)) for v in labels if v), labels
+    bad = CliRunner().invoke(main, ["change", "cambodia-default", "accrual-1.75", "--prices",
+                                    "real", "--out", str(tmp_path / "d.xlsx")])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
