@@ -31,6 +31,7 @@ __all__ = [
     "ReferenceWage",
     "BudgetGuarantee",
     "ContributionsAfterPensionAge",
+    "InvalidityCoverUntil",
     "TransitionalCredits",
     "SchemeParameters",
     "SchemeDefinition",
@@ -41,6 +42,7 @@ _INDEXATION = ("price_inflation", "wage_growth", "none")
 _REFERENCE_WAGE = ("career_average_revalued", "final_wage")
 _GUARANTEE = ("none", "deficit")
 _AFTER_PENSION_AGE = ("stop", "voluntary")
+_COVER_UNTIL = ("months_after_leaving", "pension_age")
 
 
 class Revaluation(DatedChoice):
@@ -95,6 +97,20 @@ class ContributionsAfterPensionAge(DatedChoice):
 
     options: ClassVar[tuple[str, ...]] = _AFTER_PENSION_AGE
     values: dict[date, Literal[_AFTER_PENSION_AGE]]  # type: ignore[valid-type]
+
+
+class InvalidityCoverUntil(DatedChoice):
+    """How long a member who stopped contributing stays covered for invalidity.
+
+    ``months_after_leaving``: ``invalidity_cover_months`` after the last contribution
+    (absent: none). ``pension_age``: to the pension age, for members who meet the
+    invalidity condition (``min_months_invalidity`` of contributions paid) on their own
+    record; ``invalidity_cover_months`` must then be 0. One choice for the whole
+    projection.
+    """
+
+    options: ClassVar[tuple[str, ...]] = _COVER_UNTIL
+    values: dict[date, Literal[_COVER_UNTIL]]  # type: ignore[valid-type]
 
 
 _EXTRA_YEARS = Bounds("a number of extra credited years", 0, 50)
@@ -191,6 +207,9 @@ class SchemeParameters(Strict):
     # months after the last contribution during which a member who stopped contributing
     # is still covered for invalidity (absent = 0: none)
     invalidity_cover_months: DatedMonths | None = None
+    # how long members who stopped contributing stay covered for invalidity (absent =
+    # months_after_leaving: the months above)
+    invalidity_cover_until: InvalidityCoverUntil | None = None
 
 
 class SchemeDefinition(Strict):

@@ -269,7 +269,7 @@ def _steps_sheet(ws: Worksheet, result: Any) -> None:
             Column("before", "before", styles.PLAIN, 18), Column("after", "after", styles.PLAIN, 18),
             Column("change", "change", styles.PLAIN, 18), Column("label", "meaning", None, 50)]
     steps = result.steps.copy()
-    steps["label"] = [shown_label(lab, k) for lab, k in zip(steps["label"], steps["kind"])]
+    steps["label"] = [T_known(shown_label(lab, k)) for lab, k in zip(steps["label"], steps["kind"])]
     write_table(ws, steps, 3, 1, cols)
     for i, kind in enumerate(steps["kind"]):
         for c in range(3, 6):

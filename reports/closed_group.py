@@ -45,7 +45,7 @@ from actuary.io.errors import DataError
 from actuary.io.fileio import spreadsheet_safe, write_atomic
 
 from . import styles
-from .datacheck import SheetWriter
+from .datacheck import SheetWriter, known
 from .i18n import N_, T, T_known, date_text, num
 from .money import USD_M
 from .workbook import finish_workbook, write_xlsx
@@ -309,7 +309,7 @@ def _results_sheet(book: Workbook, report: ClosedGroupReport) -> None:
     fmts = [None, None, styles.COUNT, styles.KHR, styles.KHR, styles.KHR]
     for rec in body.itertuples(index=False):
         r = _next(s)
-        values = [rec.status, rec.sex, rec.members, rec.pvfb, rec.pvfc, rec.adl]
+        values = [T_known(rec.status), rec.sex, rec.members, rec.pvfb, rec.pvfc, rec.adl]
         _append(s, [s.cell(x, f) for x, f in zip(values, fmts)]
                 + [_formula(s, f'=IF(D{r}=0,"",F{r}/D{r})', styles.RATE)])
     last, r = _next(s) - 1, _next(s)
@@ -363,7 +363,7 @@ def _branches_sheet(book: Workbook, report: ClosedGroupReport) -> None:
 
     first = _next(s)
     for branch, meaning in BRANCH_ROWS:
-        line(branch, T(meaning), float(v.totals[branch]))
+        line(T_known(branch), T(meaning), float(v.totals[branch]))
     last = _next(s) - 1
     pvfb = line("PVFB", T("Present value of future benefits: the sum of the branches above"),
                 f"=SUM(C{first}:C{last})", bold=True)
@@ -513,7 +513,8 @@ def _member_sheet(book: Workbook, report: ClosedGroupReport) -> None:
             T("Ids as read from the files, stored as text. Printed: the first {printed} people; "
               "all {n} are on this sheet and in the by-member CSV.", printed=BY_MEMBER_PRINTED,
               n=num(f"{len(v.by_member):,}")), v.synthetic)
-    s.table(v.by_member, [(key, T(header), fmt) for key, header, fmt in _MEMBER_COLUMNS])
+    s.table(known(v.by_member, ("status",)),
+            [(key, T(header), fmt) for key, header, fmt in _MEMBER_COLUMNS])
     # a printout of thousands of members helps no reader: the first rows show the form
     s.ws.print_area = f"A1:{get_column_letter(len(_MEMBER_COLUMNS))}" \
                       f"{min(s.rows, 3 + BY_MEMBER_PRINTED)}"

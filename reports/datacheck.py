@@ -22,6 +22,8 @@ ISSA guidelines (what was read, what was checked, what was changed, its effect):
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -36,7 +38,7 @@ from actuary.io.fileio import atomic_path, save_xlsx
 from actuary.io.progress import Progress, track
 
 from . import styles
-from .i18n import N_, T, T_known, date_text, num
+from .i18n import N_, T, T_data, T_known, date_text, num
 from .printing import fit_streaming_sheet, prepare_for_print
 from .cells import cell_value
 
@@ -162,6 +164,68 @@ def _save(book: Workbook, path: str | Path) -> Path:
 
 # -- the data-check workbook ---------------------------------------------------------
 
+#: Texts that actuary.members builds from a fixed wording and figures or names, for
+#: :func:`actuary.reports.i18n.T_data` (their fixed texts are catalogue labels as they are).
+TEMPLATES = (
+    (re.compile(r"one of (?P<values>.+)"), N_("one of {values}")),
+    (re.compile(r"each id once; this id is on rows (?P<rows>.+)"),
+     N_("each id once; this id is on rows {rows}")),
+    (re.compile(r"(?P<pct>[\d.]+%) of the file total removed \((?P<read>[\d,]+) read, "
+                r"(?P<used>[\d,]+) used\)"),
+     N_("{pct} of the file total removed ({read} read, {used} used)")),
+    (re.compile(r"(?P<n>[\d,]+) of (?P<m>[\d,]+) \((?P<pct>[\d.]+%)\)"), N_("{n} of {m} ({pct})")),
+    (re.compile(r"(?P<kind>members|pensioners): rows rejected"), N_("{kind}: rows rejected")),
+    (re.compile(r"effect on (?P<what>.+)"), N_("effect on {what}")),
+    (re.compile(r"mortality and exit forces of the assumption set (?P<name>.+)"),
+     N_("mortality and exit forces of the assumption set {name}")),
+    # what a problem row expected (actuary.members.filecheck, rowcheck)
+    (re.compile(r"a value for (?P<field>\w+)"), N_("a value for {field}")),
+    (re.compile(r"one (?P<who>member|pensioner) per row"), N_("one {who} per row")),
+    (re.compile(r"each row once; identical to row (?P<row>\d+)"),
+     N_("each row once; identical to row {row}")),
+    (re.compile(r"an amount in KHR per month, 0 to (?P<top>[\d,]+) \(digits only, no "
+                r"thousands separators\)"),
+     N_("an amount in KHR per month, 0 to {top} (digits only, no thousands separators)")),
+    (re.compile(r"an amount in KHR per month up to (?P<top>[\d,]+) \(digits only, no "
+                r"thousands separators\)"),
+     N_("an amount in KHR per month up to {top} (digits only, no thousands separators)")),
+    (re.compile(r"a date on or before the as-of date (?P<date>[\d-]+)"),
+     N_("a date on or before the as-of date {date}")),
+    (re.compile(r"age at entry >= (?P<age>\d+) \(minimum working age\)"),
+     N_("age at entry >= {age} (minimum working age)")),
+    (re.compile(r"an age of at most (?P<age>\d+) on the as-of date \(living members\) or "
+                r"the status date \(others\)"),
+     N_("an age of at most {age} on the as-of date (living members) or the status date "
+        "(others)")),
+    (re.compile(r"an age of at most (?P<age>\d+) on the as-of date"),
+     N_("an age of at most {age} on the as-of date")),
+    (re.compile(r"an age of at least (?P<age>\d+) \(the minimum working age\) on the as-of "
+                r"date for this benefit"),
+     N_("an age of at least {age} (the minimum working age) on the as-of date for this "
+        "benefit")),
+    (re.compile(r"an orphan younger than (?P<age>\d+) on the as-of date \(orphans' pensions "
+                r"stop at that age\)"),
+     N_("an orphan younger than {age} on the as-of date (orphans' pensions stop at that "
+        "age)")),
+    (re.compile(r"an age at the start >= (?P<age>[\d.]+)"), N_("an age at the start >= {age}")),
+    (re.compile(r"at most (?P<n>\d+) \(calendar months from (?P<start>[\d-]+) to "
+                r"(?P<end>[\d-]+)\)"),
+     N_("at most {n} (calendar months from {start} to {end})")),
+    (re.compile(r"(?P<low>[\d,]+) <= wage <= (?P<high>[\d,]+) KHR per month"),
+     N_("{low} <= wage <= {high} KHR per month")),
+)
+
+
+def known(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``frame`` with its text ``columns`` in the current language (:data:`TEMPLATES`):
+    reasons, severities, statuses and meanings that come from actuary.members in English.
+    Each distinct value is looked up once (a problem sheet has up to a million rows)."""
+    out = frame.copy()
+    for c in columns:
+        if c in out.columns:
+            out[c] = out[c].map({v: T_data(v, TEMPLATES) for v in pd.unique(out[c])})
+    return out
+
 _PROBLEM_COLUMNS = [("file", N_("File"), None), ("row", N_("Row"), styles.COUNT), ("id", N_("Id"), None),
                     ("name", N_("Name"), None), ("code", N_("Reason"), None), ("severity", N_("Severity"), None),
                     ("field", N_("Field"), None), ("value", N_("Value as read"), None),
@@ -196,13 +260,14 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
     s.header([T("File"), T("Path"), T("Format"), T("Encoding"), T("Bytes"), T("SHA-256"), T("Rows in"), T("Used"),
               T("Rejected"), T("Flagged"), T("Changed"), T("Columns ignored"), T("Synthetic")])
     for f in result.files:
-        s.row([f.kind, f.path, f.format, f.encoding or "", f.size, f.sha256, f.rows_in,
+        s.row([T_data(f.kind), f.path, f.format, f.encoding or "", f.size, f.sha256, f.rows_in,
                f.rows_used, f.rows_rejected, f.rows_flagged, f.rows_changed,
                ", ".join(f.ignored) or T("none"), T("yes") if f.synthetic else T("no")],
               [None, None, None, None, styles.COUNT, None] + [styles.COUNT] * 5 + [None, None])
     s.blank()
     s.row([T("Limits checked against")], font=styles.SECTION)
-    s.pairs([(T_known(label), value) for label, value in result.settings.rules()])
+    s.pairs([(T_known(label), T_data(value, TEMPLATES))
+             for label, value in result.settings.rules()])
     s.pairs([(T("IMPLAUSIBLE DATA ACCEPTED (--accept-implausible)"), note)
              for note in getattr(result, "accepted", ())])
     s.blank()
@@ -214,7 +279,8 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
     s.blank()
     s.row([T("Sufficiency and reliability (figures; the judgement is the actuary's)")],
           font=styles.SECTION)
-    s.pairs([(T_known(label), text) for label, text in _statement(result)])
+    s.pairs([(T_data(label, TEMPLATES), T_data(text, TEMPLATES))
+             for label, text in _statement(result)])
     s.blank()
     s.row([T("Actuary's opinion on the data")], font=styles.SECTION)
     s.row(["", ""], fill=styles.OPINION_FILL)
@@ -229,6 +295,7 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
             "the Summary count each row once."), syn)
     counts = result.reason_counts()
     counts["rule"] = [REASONS[c][2] for c in counts["code"]]
+    counts = known(counts, ("file", "severity", "description", "rule"))
     header_row = r.rows + 1
     r.table(counts, [("file", T("File"), None), ("severity", T("Severity"), None),
                      ("code", T("Reason"), None), ("rows", T("Rows"), styles.COUNT),
@@ -240,7 +307,7 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
     t = SheetWriter(book, "Totals", (20, 60, 20, 20, 14))
     t.title(T("Totals over the rows read and used"), T("The share removed is the effect of the "
             "rejections on each total."), syn)
-    t.table(result.totals, [("measure", T("Measure"), None), ("meaning", T("Meaning"), None),
+    t.table(known(result.totals, ("meaning",)), [("measure", T("Measure"), None), ("meaning", T("Meaning"), None),
                             ("in", T("Rows read"), styles.KHR), ("used", T("Rows used"), styles.KHR),
                             ("removed_share", T("Removed"), styles.RATE)])
     if result.controls is not None:
@@ -264,7 +331,7 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
         p = SheetWriter(book, "Cells", (12, 12, 14, 70))
         p.title(T("Where the used rows went"),
                 T("Starting population: {path}", path=population_path), syn)
-        p.table(reconciliation, [("file", T("File"), None), ("status", T("Status"), None),
+        p.table(known(reconciliation, ("file", "status")), [("file", T("File"), None), ("status", T("Status"), None),
                                  ("rows", T("Rows"), styles.COUNT), ("where", T("Where"), None)])
     fm = SheetWriter(book, "Format", (12, 18, 10, 10, 60))
     fm.title(T("The documented file formats (actuary.members.files)"), T("Columns are matched after "
@@ -276,7 +343,7 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
             rows.append((T_known(kind), col.name, T("yes") if col.required else T("no"),
                          (T("yes") if col.name in found[kind] else T("no"))
                          if kind in found else "-",
-                         col.meaning))
+                         T_data(col.meaning, TEMPLATES)))
     fm.table(pd.DataFrame(rows, columns=["file", "column", "required", "found", "meaning"]),
              [("file", T("File"), None), ("column", T("Column"), None), ("required", T("Required"), None),
               ("found", T("Found"), None), ("meaning", T("Meaning"), None)])
@@ -289,7 +356,8 @@ def _problem_sheets(book: Workbook, problems: pd.DataFrame, syn: bool,
     for k in range(parts):
         name = "Problems" if k == 0 else f"Problems {k + 1}"
         sh = SheetWriter(book, name, (12, 10, 18, 24, 26, 10, 18, 30, 60))
-        chunk = problems.iloc[k * EXCEL_ROWS:(k + 1) * EXCEL_ROWS]
+        chunk = known(problems.iloc[k * EXCEL_ROWS:(k + 1) * EXCEL_ROWS],
+                      ("file", "severity", "expected"))
         sh.title(T("Every problem row, with its reason")
                  + (T(" (part {k} of {n})", k=k + 1, n=parts) if parts > 1 else ""),
                  T("Rejected rows are not used; flagged rows are used as they are; changed rows "
@@ -324,7 +392,8 @@ def _members_sheet(book: Workbook, result: Any, syn: bool) -> None:
     g = (f.groupby(["status", "sex", "lo", "band"])
          .agg(count=("months", "size"), months=("months", "mean"), wage=("wage", "mean"))
          .reset_index())
-    sh.table(g, [("status", T("Status"), None), ("sex", T("Sex"), None), ("band", T("Ages"), None),
+    sh.table(known(g, ("status",)), [("status", T("Status"), None), ("sex", T("Sex"), None),
+                                     ("band", T("Ages"), None),
                  ("count", T("Members"), styles.COUNT), ("months", T("Mean credited months"), "0.0"),
                  ("wage", T("Mean insurable wage"), styles.KHR)])
 
@@ -345,7 +414,7 @@ def _pensioners_sheet(book: Workbook, result: Any, syn: bool) -> None:
                       "band": _band(age), "amount": p["monthly_amount"]})
     g = (f.groupby(["type", "sex", "lo", "band"])
          .agg(count=("amount", "size"), amount=("amount", "mean")).reset_index())
-    sh.table(g, [("type", T("Benefit"), None), ("sex", T("Sex"), None), ("band", T("Ages"), None),
+    sh.table(known(g, ("type",)), [("type", T("Benefit"), None), ("sex", T("Sex"), None), ("band", T("Ages"), None),
                  ("count", T("Pensioners"), styles.COUNT), ("amount", T("Mean amount"), styles.KHR)])
 
 
@@ -374,17 +443,18 @@ def write_synth_workbook(result: Any, files: Sequence[Path], path: str | Path,
         T("Exit forces x k (k solved for the inactive ratio)"): "0.0000"})
     s.blank()
     s.row([T("Statuses on the valuation date")], font=styles.SECTION)
-    s.table(pd.DataFrame(list(meta["statuses"].items()), columns=["status", "rows"]),
+    s.table(known(pd.DataFrame(list(meta["statuses"].items()), columns=["status", "rows"]),
+                  ("status",)),
             [("status", T("Status"), None), ("rows", T("Rows"), styles.COUNT)])
     s.blank()
     s.row([T("Sources")], font=styles.SECTION)
     for src in meta["sources"]:
-        s.row([src])
+        s.row([T_data(src, TEMPLATES)])
     c = SheetWriter(book, "Calibration", (52, 18, 18, 50, 24))
     c.title(T("Targets and what was drawn"), T("Actives on the valuation date, before any injected "
             "defect. Differences are sampling error (and the approximations in actuary.members.synth)."),
             synthetic=True)
-    c.table(result.calibration, [("measure", T("Measure"), None), ("target", T("Target"), "#,##0.0000"),
+    c.table(known(result.calibration, ("measure", "source", "status")), [("measure", T("Measure"), None), ("target", T("Target"), "#,##0.0000"),
                                  ("synthetic", T("Synthetic"), "#,##0.0000"),
                                  ("source", T("Source"), None), ("status", T("Status"), None)])
     if meta.get("defects_injected"):

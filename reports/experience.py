@@ -10,14 +10,23 @@ mode and atomically; text stays text (see :mod:`actuary.reports.datacheck`).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import styles
-from .datacheck import SheetWriter, _book, _save
-from .i18n import T, T_known, date_text, num
+from .datacheck import SheetWriter, _book, _save, known
+from .i18n import N_, T, T_data, T_known, date_text, num
+
+#: The goodness-of-fit references of actuary.members.experience (figures in a fixed
+#: wording), for :func:`actuary.reports.i18n.T_data`.
+_GOF_TEMPLATES = (
+    (re.compile(r"(?P<df>[\d.]+) degrees of freedom"), N_("{df} degrees of freedom")),
+    (re.compile(r"(?P<e>[\d.]+) expected of (?P<n>\d+)"), N_("{e} expected of {n}")),
+    (re.compile(r"(?P<n1>\d+) positive, (?P<n2>\d+) negative"), N_("{n1} positive, {n2} negative")),
+)
 
 __all__ = ["write_experience_workbook"]
 
@@ -81,7 +90,7 @@ def write_experience_workbook(result: Any, path: str | Path, *, table_path: str 
     for line in _conventions(result):
         s.row([line])
     for line in result.notes:
-        s.row([line])
+        s.row([T_data(line)])
 
     r = SheetWriter(book, "Rates", (6, 6) + (14,) * 16)
     r.title(T("Crude rates by sex and age"),
@@ -125,7 +134,9 @@ def write_experience_workbook(result: Any, path: str | Path, *, table_path: str 
                or T("retirement: the basis retires everyone at the pension age"))
         t.row([T("no graduation ({why})", why=why)])
     else:
-        t.table(result.gof, [("sex", T("Sex"), None), ("test", T("Test"), None),
+        gof = known(result.gof, ("test", "verdict"))
+        gof["reference"] = [T_data(v, _GOF_TEMPLATES) for v in gof["reference"]]
+        t.table(gof, [("sex", T("Sex"), None), ("test", T("Test"), None),
                              ("statistic", T("Statistic"), "0.0000"),
                              ("reference", T("Reference"), None), ("p_value", T("p-value"), "0.0000"),
                              ("verdict", T("Verdict"), None)])
@@ -133,9 +144,9 @@ def write_experience_workbook(result: Any, path: str | Path, *, table_path: str 
     v = SheetWriter(book, "Survival", (14, 8, 12, 12, 12, 12, 12, 10))
     v.title(T("Survival curves (lifelines), time scale: {scale} in years",
               scale=T_known(result.timescale)),
-            "Kaplan-Meier survival and Nelson-Aalen cumulative hazard with left truncation "
-            f"(entry) and right censoring; {level} intervals; thinned to at most 2,000 event "
-            "times a curve.", syn)
+            T("Kaplan-Meier survival and Nelson-Aalen cumulative hazard with left truncation "
+              "(entry) and right censoring; {level} intervals; thinned to at most 2,000 event "
+              "times a curve.", level=level), syn)
     v.table(result.survival, [("estimator", T("Estimator"), None), ("group", T("Group"), None),
                               ("time", T("Time"), "0.0000"), ("estimate", T("Estimate"), "0.000000"),
                               ("lower", T("Lower"), "0.000000"), ("upper", T("Upper"), "0.000000"),

@@ -53,7 +53,7 @@ from actuary.io.errors import DataError
 
 __all__ = ["LANGUAGES", "tr", "T", "N_", "number", "catalogue", "labels", "reviewed",
            "language", "current", "date_text", "date_format", "num", "year", "T_known",
-           "width", "pad", "cut"]
+           "T_data", "width", "pad", "cut"]
 
 LANGUAGES = ("en", "km")
 _KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
@@ -212,6 +212,32 @@ def T_known(text: str, lang: str | None = None) -> str:
     if (lang or current()) == "en":
         return text
     return labels().get(text, text)
+
+
+def T_data(text: Any, templates: tuple[tuple[Any, str], ...] = ()) -> Any:
+    """Text from the data or a lower layer in the current language: the catalogue's label
+    when it has ``text`` (:func:`T_known`), else the first of ``templates`` (compiled
+    regular expression, English label with named placeholders) that matches it whole,
+    filled with its named groups (each a catalogue label if it is one, else with the
+    language's digits), else ``text`` as it is. Values that are not text are returned
+    unchanged.
+
+    For texts a lower layer builds from a fixed wording and numbers or names
+    (``each id once; this id is on rows 3, 9``), which cannot import the catalogue: the
+    English wording stays in one place there, its translation here.
+    """
+    if not isinstance(text, str) or current() == "en":
+        return text
+    known = labels().get(text)
+    if known is not None:
+        return known
+    for pattern, label in templates:
+        m = pattern.fullmatch(text)
+        if m:
+            lang = current()
+            return T(label, **{k: labels().get(v) or number(v, lang)
+                               for k, v in m.groupdict().items()})
+    return text
 
 
 def width(text: str) -> int:

@@ -25,6 +25,7 @@ price index ``P_t`` of the Projection sheet.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import styles
 from .cells import put, put_formula, put_title
 from .definitions import conventions, definition
-from .i18n import N_, T, num
+from .i18n import N_, T, T_data, num
 from .i18n import year as year_text
 from .money import USD_M
 from .projection_sheet import ProjectionLayout
@@ -53,6 +54,20 @@ GDP_COL = 7
 KEY_COL = 9
 HEADER_ROW = 5
 MILESTONES = (1, 10, 25, 50, 75, 100)
+#: Names of the model careers of actuary.analysis.valuation (a sex and a fixed wording;
+#: the set's minimum-wage name stays as the set gives it), for :func:`T_data`.
+CAREER_TEMPLATES = (
+    (re.compile(r"(?P<sex>[MF]): full career at the average wage"),
+     N_("{sex}: full career at the average wage")),
+    (re.compile(r"(?P<sex>[MF]): full career at the ceiling"),
+     N_("{sex}: full career at the ceiling")),
+    (re.compile(r"(?P<sex>[MF]): average wage, half the contribution density"),
+     N_("{sex}: average wage, half the contribution density")),
+    (re.compile(r"(?P<sex>[MF]): full career at (?P<wage>.+)"), N_("{sex}: full career at {wage}")),
+    # the note of a career longer than the projection
+    (re.compile(r"does not reach the pension age within the (?P<n>\d+) projection years"),
+     N_("does not reach the pension age within the {n} projection years")),
+)
 
 
 class Formula(str):
@@ -279,13 +294,13 @@ def _by_sex_entries(by_sex: pd.DataFrame, layout: ProjectionLayout, column: str,
 def _career_entries(careers: pd.DataFrame) -> list[Entry]:
     out = []
     for i, row in careers.reset_index(drop=True).iterrows():
-        label = str(row["career"])
+        label = T_data(str(row["career"]), CAREER_TEMPLATES)
         meets = row.get("meets_ilo_c102")
         if meets is not None and not (isinstance(meets, float) and math.isnan(meets)):
             label += (T(" - meets the 40% minimum") if bool(meets)
                       else T(" - BELOW the 40% minimum"))
         if row.get("note"):
-            label += f" - {row['note']}"
+            label += f" - {T_data(row['note'], CAREER_TEMPLATES)}"
         out.append(Entry(label, row["replacement_rate"], styles.RATE,
                          T("share of the final wage"), T("actuary.analysis.careers.run_career"),
                          f"careers.replacement_rate[{i}]"))

@@ -345,7 +345,9 @@ def build_occupational_risk_workbook(result: Any, prices: str = "nominal") -> Wo
            T("Columns: the degree (fraction); below the pension threshold a lump sum, at or "
              "above it a pension."), awards,
            {c: (styles.YEAR if c == "year" else styles.COUNT) for c in awards.columns})
-    start = result.start
+    start = result.start.copy()
+    if "type" in start.columns:  # the branch's pension types, in the workbook's language
+        start["type"] = [T_known(t) for t in start["type"]]
     path = result.pensions_path
     _plain(ws["Pensions in payment"], T("Pensions in payment on the valuation date"),
            (T("Read from {path}. ", path=path) if path is not None

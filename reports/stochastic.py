@@ -12,6 +12,7 @@ notes).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
-from .i18n import N_, T, T_known, date_text, num
+from .i18n import N_, T, T_data, T_known, date_text, num
 from .cells import Column, put, put_formula, put_title, write_table
 from .workbook import write_xlsx
+
+#: Measures of the stochastic run named from a rate path (for :func:`T_data`).
+_MEASURES = ((re.compile(r"depletion year \((?P<path>\w+)\)"), N_("depletion year ({path})")),)
 
 __all__ = ["write_stochastic_workbook", "SHEETS", "FAN_TITLES", "fan_chart"]
 
@@ -112,7 +116,9 @@ def _summary(ws: Worksheet, run: Any) -> None:
     put(ws, row, 1, T("Where the deterministic valuation falls"), font=styles.SECTION)
     put(ws, row + 1, 1, T("share_at_or_below: the share of scenarios at or below the "
                         "deterministic value (its percentile rank)"), font=styles.NOTE)
-    write_table(ws, run.position, row + 2, 1,
+    position = run.position.copy()
+    position["measure"] = [T_data(m, _MEASURES) for m in position["measure"]]
+    write_table(ws, position, row + 2, 1,
                 [Column("measure", T("measure"), None, 44),
                  Column("deterministic", T("deterministic"), "0.0000", 14),
                  Column("share_at_or_below", T("share at or below"), styles.RATE, 16)])
@@ -265,7 +271,9 @@ def _calibration(ws: Worksheet, run: Any) -> None:
         put(ws, 4, 1, T("no demographic scenarios in this run (economic scenarios only)"),
             font=styles.NOTE)
         return
-    write_table(ws, run.calibration, 4, 1, [
+    calibration = run.calibration.copy()
+    calibration["bound"] = [T_data(b) for b in calibration["bound"]]
+    write_table(ws, calibration, 4, 1, [
         Column("indicator", T("indicator"), None, 12), Column("year", T("year"), styles.YEAR, 8),
         Column("bound", T("bound"), None, 10), Column("wpp", T("WPP 2024"), "0.000", 12),
         Column("scenarios", T("scenarios"), "0.000", 12),
@@ -290,7 +298,7 @@ def _generator(ws: Worksheet, run: Any) -> None:
 
 def _run_sheet(ws: Worksheet, run: Any) -> None:
     put_title(ws, T("Run"), T("how this workbook was made"))
-    items = [(T("scenarios"), run.scenarios), (T("seed"), run.seed), (T("mode"), run.mode),
+    items = [(T("scenarios"), run.scenarios), (T("seed"), run.seed), (T("mode"), T_known(str(run.mode))),
              (T("assumption set"), run.model.aset.name),
              (T("assumption set hash"), run.model.aset.content_hash()),
              (T("horizon"), f"{int(run.model.years[0])}-{int(run.model.years[-1])}")]

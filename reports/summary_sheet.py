@@ -25,8 +25,8 @@ from actuary.analysis.sensitivity import top_assumptions
 
 from . import styles
 from .cells import put, put_formula, put_title
-from .indicators_sheet import milestone_years
-from .i18n import N_, T, T_known, date_format, date_text, num, reviewed, tr, year
+from .indicators_sheet import CAREER_TEMPLATES, milestone_years
+from .i18n import N_, T, T_data, T_known, date_format, date_text, num, reviewed, tr, year
 from .messages import key_messages, rate_path_of, usd_rate
 from .money import USD_M
 from .projection_sheet import ProjectionLayout
@@ -472,6 +472,8 @@ def _gender(ws: Worksheet, cur: _Cursor, result: Any, layout: ProjectionLayout) 
                          else (T("meets") if value else T("BELOW")))
             elif key == "sex" and value in SEX:
                 value = T(SEX[value])
+            elif key in ("career", "note"):
+                value = T_data(value, CAREER_TEMPLATES)
             put(ws, r, j, value, fmt)
 
 

@@ -185,7 +185,6 @@ def value_members_reference(basis, members, discount=None):
         gw = p_stay * (1.0 + yearly[t, mk.Y_WAGE_GROWTH]) * sa[s, x, mk.S_SALARY_GROWTH]
         gr = p_stay * rv1
         p_back = np.where(retire, 0.0, (1.0 - qd) * back_rate)
-        p_rest = (1.0 - qd) - p_back
         ew = ysa[t, s, xn, mk.A_ENTRANT_WAGE]
         col = lambda v: v[:, None]  # noqa: E731
 
@@ -220,13 +219,31 @@ def value_members_reference(basis, members, discount=None):
             p_invp = np.where(ref_years > 0.0, np.maximum(p_invp, r.invalidity_minimum_rate * AP / safe), p_invp)
         p_inv = np.maximum(p_inv, minp * A)
         p_invp = np.maximum(p_invp, minp * A)
-        # leavers with the condition invalid during their cover (rule 7b), in the year
-        q_cov = qw * g(mk.A_INVALIDITY) * np.minimum(r.invalidity_cover_years, y_left)
+        # leavers with the condition invalid during their cover (rule 7b), in the year; with
+        # the inactives covered to the pension age, from the leaving to the year end
+        cover = 0.5 * hh if r.inactive_invalidity > 0 else r.invalidity_cover_years
+        q_cov = qw * g(mk.A_INVALIDITY) * np.minimum(cover, y_left)
         q_all = col(qi + q_cov)
         inv_n = (inv_slot * q_all * A).sum(1)
         inv_p = np.where(A > 0, inv_slot * q_all * p_inv, 0.0).sum(1)
         inv_pp = np.where(A > 0, inv_slot * q_all * p_invp, 0.0).sum(1)
         to_leave = col(qw) - inv_slot * col(q_cov) + (1 - inv_slot) * col(qi)
+        # inactives covered to the pension age: the condition on their own slot, the pension
+        # on their own career and frozen credited years (the slot), the minimum on the
+        # expected pension
+        covered_i = (r.inactive_invalidity > 0) & (x0 + t < yearly[t, mk.Y_PENSION_AGE])
+        qv = col(qi * covered_i) * (slot >= imin) * (I > 0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            safe = np.where(slot > 0, slot, 1)
+            i_acc = acc * (1 + r.invalidity_credited_share * np.where(slot > 0, col(y_left) / safe, 0.0))
+            i_floor = np.where(slot > 0, r.invalidity_minimum_rate / safe, 0.0)
+        i_rate = np.maximum(i_acc, i_floor)
+        inv_n = inv_n + (qv * I).sum(1)
+        inv_p = inv_p + (qv * np.maximum(i_rate * IR, minp * I)).sum(1)
+        inv_pp = inv_pp + (qv * np.maximum(i_rate * IP, minp * I)).sum(1)
+        i_live = col(1.0 - qd) - qv  # alive and not invalid at the year end
+        pb = col(p_back) - qv * col(np.where(retire, 0.0, back_rate))
+        pr = i_live - pb
         ln, lr, lrp = to_leave * A, to_leave * half, to_leave * AP
         # contributions paid: leavers half the part of the year, stayers all of it
         lc, lcq = to_leave * (AC + 0.5 * kch * cwm), to_leave * AQ
@@ -239,8 +256,8 @@ def value_members_reference(basis, members, discount=None):
                 (ln, lr, lrp, a_l, col(f_l), lc, lcq),
                 (col(p_stay) * A, col(p_stay) * (AR + col(credit) * cwm), col(p_stay) * AP, a_s,
                  col(f_s), sc, scq),
-                (col(1.0 - qd) * I, col(1.0 - qd) * IR, col(1.0 - qd) * IP, zero_a,
-                 np.zeros((M, 1)), col(1.0 - qd) * IC, col(1.0 - qd) * IQ)):
+                (i_live * I, i_live * IR, i_live * IP, zero_a,
+                 np.zeros((M, 1)), i_live * IC, i_live * IQ)):
             for k, share in ((0, 1.0 - f_up), (1, f_up)):
                 if np.all(share <= 0.0):
                     continue
@@ -289,18 +306,18 @@ def value_members_reference(basis, members, discount=None):
         # next year's state of those who stay members
         stay = col(~retire)
         nxt = {
-            "I": _shift(ln, a_l, f_l) + col(p_rest) * I,
-            "IR": _shift(rv1 * lr, a_l, f_l) + col(p_rest * rv1) * IR,
-            "IP": _shift(rv1 * lrp, a_l, f_l) + col(p_rest * rv1) * IP,
-            "A": _shift(col(p_stay) * A, a_s, f_s) + col(p_back) * I,
-            "AW": _shift(col(gw) * AW, a_s, f_s) + col(p_back) * I * col(ew),
+            "I": _shift(ln, a_l, f_l) + pr * I,
+            "IR": _shift(rv1 * lr, a_l, f_l) + pr * rv1 * IR,
+            "IP": _shift(rv1 * lrp, a_l, f_l) + pr * rv1 * IP,
+            "A": _shift(col(p_stay) * A, a_s, f_s) + pb * I,
+            "AW": _shift(col(gw) * AW, a_s, f_s) + pb * I * col(ew),
             "AR": (_shift(col(gr) * (AR + col(credit) * cwm), a_s, f_s)
-                   + col(p_back * rv1) * IR),
-            "AP": _shift(col(gr) * AP, a_s, f_s) + col(p_back * rv1) * IP,
-            "IC": _shift(iv1 * lc, a_l, f_l) + col(p_rest * iv1) * IC,
-            "IQ": _shift(iv1 * lcq, a_l, f_l) + col(p_rest * iv1) * IQ,
-            "AC": _shift(iv1 * sc, a_s, f_s) + col(p_back * iv1) * IC,
-            "AQ": _shift(iv1 * scq, a_s, f_s) + col(p_back * iv1) * IQ,
+                   + pb * rv1 * IR),
+            "AP": _shift(col(gr) * AP, a_s, f_s) + pb * rv1 * IP,
+            "IC": _shift(iv1 * lc, a_l, f_l) + pr * iv1 * IC,
+            "IQ": _shift(iv1 * lcq, a_l, f_l) + pr * iv1 * IQ,
+            "AC": _shift(iv1 * sc, a_s, f_s) + pb * iv1 * IC,
+            "AQ": _shift(iv1 * scq, a_s, f_s) + pb * iv1 * IQ,
         }
         alive = (nxt["A"] + nxt["I"]).sum(1)
         for k, v in nxt.items():

@@ -271,8 +271,10 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
         with np.errstate(invalid="ignore", divide="ignore"):
             p_floor = np.where(ref_years > 0, r.invalidity_minimum_rate * half_b / ref_years, 0)
         p_inv = np.maximum(p_inv, p_floor)  # the minimum pension: member by member
-        # leavers with the condition invalid during their cover (rule 7b), in the year
-        covered = an * QW * (qi[..., None] * np.minimum(r.invalidity_cover_years, y_left))
+        # leavers with the condition invalid during their cover (rule 7b), in the year; with
+        # the inactives covered to the pension age, from the leaving to the year end
+        cover = 0.5 * H if r.inactive_invalidity > 0 else r.invalidity_cover_years
+        covered = an * QW * (qi[..., None] * np.minimum(cover, y_left))
         inval = inval + covered  # (with pensions for the share inv_ok meeting the condition)
         inv_mass = with_minimum_np(inval * p_inv, inval, minp, w, r.wage_floor[t],
                                    r.wage_ceiling[t], p.wage_sigma)
@@ -340,20 +342,35 @@ def project_reference(inputs: KernelInputs | Basis) -> tuple[np.ndarray, np.ndar
             icpp = np.where(inn > 0, ic / inn, 0.0)
         ideaths = inn * QD
         F[:, S.FLOW_DEATHS_INACTIVE] += ideaths.sum(axis=(1, 2))
-        idp = ideaths * acc * (irpp * serv if final else irpp)
+        ibase = irpp * serv if final else irpp  # a member's pension base
+        idp = ideaths * acc * ibase
         surv_in = serv >= r.survivor_min_slot  # inactives pay no more months
         surv_deaths += np.where(surv_in, ideaths, 0).sum(axis=2)
         surv_mass += np.where(surv_in, idp, 0).sum(axis=2)
         lump_mass += np.where(surv_in, 0, idp).sum(axis=2)
-        alive = inn - ideaths
+        # covered for invalidity to the pension age: the condition on their own slot, the
+        # pension on their own base and credited years (frozen), the minimum member by
+        # member through the entrant wage's spread (next year's, as their old-age awards)
+        ew_next = np.zeros((n_sex, n_age))
+        ew_next[:, :-1] = p.entrant_wage[t][:, 1:]
+        ew_next[:, -1] = p.entrant_wage[t][:, -1]
+        covered_i = (r.inactive_invalidity > 0) & (ages < r.pension_age[t])  # [age]
+        i_inval = inn * (qi * h * covered_i)[..., None] * (serv >= r.invalidity_min_slot)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            i_ratio = np.where(serv > 0, y_left / np.where(serv > 0, serv, 1), 0.0)
+            i_floor = np.where(serv > 0, r.invalidity_minimum_rate / np.where(serv > 0, serv, 1),
+                               0.0)
+        i_rate = np.maximum(acc * (1 + r.invalidity_credited_share * i_ratio), i_floor)
+        i_mass = with_minimum_np(i_inval * i_rate * ibase, i_inval, minp, ew_next[..., None],
+                                 r.wage_floor[t], r.wage_ceiling[t], p.wage_sigma)
+        new_inv_n += i_inval.sum(axis=2)
+        new_inv_p += np.where(i_inval > 0, i_mass, 0.0).sum(axis=2)
+        alive = inn - ideaths - i_inval
         early = np.zeros(n_serv) if ey <= 0 else (serv >= ey).astype(float)
         staying = nr * (1 - early)  # below the pension age and not retiring early
         back = alive * back_rate[..., None] * staying
         rest = (alive - alive * back_rate[..., None]) * staying
         F[:, S.FLOW_REENTRIES] += back.sum(axis=(1, 2))
-        ew_next = np.zeros((n_sex, n_age))
-        ew_next[:, :-1] = p.entrant_wage[t][:, 1:]
-        ew_next[:, -1] = p.entrant_wage[t][:, -1]
         new_an += _shift_age(back)
         new_aw += _shift_age(back * ew_next[..., None])
         new_ar += _shift_age(back * irpp * rv1)

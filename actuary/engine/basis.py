@@ -78,6 +78,11 @@ class SchemeRules:
         Years after the last contribution during which a member who stopped
         contributing (and has the invalidity condition) is still covered for invalidity
         (0 = none; at most 2).
+    invalidity_cover_to_pension_age
+        True: members who stopped contributing and meet the invalidity condition on
+        their own record (months paid) stay covered for invalidity to the pension age
+        (the literal reading of "before 60, with 60 months of contributions"), in place
+        of ``invalidity_cover_years``; False (the default): only that cover.
     """
 
     old_age_min_years: int = 1
@@ -97,6 +102,7 @@ class SchemeRules:
     survivor_min_months: float | None = None
     invalidity_credited_share: float = 0.0
     invalidity_cover_years: float = 0.0
+    invalidity_cover_to_pension_age: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,20 +1,14 @@
 """Benefit pieces of the cohort kernel's year step (inlined into it).
 
-Invalidity pensions and their floor, old-age awards split over service slots, pensions in
-payment through a year, and the survivors' pensions a year's deaths leave. The
-conventions of a year are those of :mod:`actuary.engine.kernels` (its module docstring);
-those of the benefits:
+Old-age awards split over service slots, pensions in payment through a year, and the
+survivors' pensions a year's deaths leave. The conventions of a year are those of
+:mod:`actuary.engine.kernels` (its module docstring); those of the benefits:
 
 * The minimum pension binds member by member, through the cell's wage spread (inactives:
   that of the entrant wage of their sex and age); see
   :func:`actuary.engine.wages.pensions_with_minimum` for the rule and its approximations.
-* An invalidity pension credits a share of the years left to the pension age
-  (``invalidity_credited_share``, :func:`actuary.engine.benefits.invalidity_accrual`).
-  Leavers with its condition stay covered ``c = invalidity_cover_years`` (at most to the
-  pension age): invalid with a chance ``q_i c`` taken in the year of leaving, on that
-  year's pension base; an invalidity ``c/2`` years after leaving on average is thus
-  awarded at the leaving (order ``c/2`` years early, at that age's rate) and the
-  cover's deaths and re-entries are not taken out (order ``c q``; exact for ``c = 0``).
+* Invalidity pensions, the cover after leaving and the cover of inactive members to the
+  pension age: :mod:`actuary.engine.invalidity`.
 * Final-salary rule (``final_salary``): the pension is ``accrual x credited years x last
   wage`` instead, the last wage being the capped contributory wage of the final year of
   contribution. Inactive members then carry their last wage (revalued each year) in
@@ -59,66 +53,18 @@ from actuary.engine.state import (
     FLOW_ORPHANS_EXPIRED,
     FLOW_SPOUSE,
 )
+from actuary.engine.invalidity import (  # noqa: F401 (re-exported: they lived here)
+    invalidity_accrual,
+    invalidity_floor_rate,
+    invalidity_mass,
+    invalidity_pension,
+    years_to_pension_age,
+)
 from actuary.engine.wages import pensions_with_minimum
 
 __all__ = ["NO_AWARDS", "add_survivors", "award_row", "award_split", "invalidity_accrual",
            "invalidity_floor_rate", "invalidity_mass", "invalidity_pension", "years_to_pension_age",
            "pensions_of_year"]
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def invalidity_pension(base, accrual, floor_rate, minimum):
-    """Invalidity pensions (KHR per year) of members with pension base ``base`` (career
-    earnings at mid-year, KHR): ``accrual x base``, at least ``floor_rate x base`` (a
-    share of the reference wage, see :func:`invalidity_floor_rate`) and at least
-    ``minimum`` (the minimum pension times the number of members)."""
-    rate = accrual if accrual > floor_rate else floor_rate  # the larger, as base >= 0
-    p = rate * base
-    return p if p > minimum else minimum
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def invalidity_mass(base, accrual, floor_rate, minimum, count, spread):
-    """The invalidity pensions (KHR per year) of ``count`` members of a cell whose pension
-    bases add up to ``base`` (KHR): ``max(accrual, floor_rate) x base`` (as
-    :func:`invalidity_pension`), each member's at least ``minimum`` (KHR per year each)
-    through the cell's wage spread ``spread = (mean, capped mean, floor, ceiling, sigma)``
-    (:func:`actuary.engine.wages.pensions_with_minimum`)."""
-    rate = accrual if accrual > floor_rate else floor_rate
-    mean, capped, floor, ceiling, sigma = spread
-    return pensions_with_minimum(rate * base, count, minimum, mean, capped, floor, ceiling,
-                                 sigma)
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def invalidity_accrual(accrual, credited_share, years_left, ref_years):
-    """The accrual of an invalidity pension per KHR of pension base, with a share
-    ``credited_share`` of the ``years_left`` from the invalidity to the pension age
-    credited at the member's reference wage (``base / ref_years``, ``ref_years`` the
-    credited years at the invalidity): ``accrual x (1 + credited_share x years_left /
-    ref_years)``, so that the pension is ``accrual x reference wage x (credited years +
-    credited_share x years_left)``. The same for the final-salary rule, whose base is
-    ``ref_years x last wage``."""
-    if credited_share <= 0.0 or years_left <= 0.0 or ref_years <= 0.0:
-        return accrual
-    return accrual * (1.0 + credited_share * years_left / ref_years)
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def years_to_pension_age(pension_age, age, h):
-    """Years from an invalidity to the pension age, for members aged ``age`` on 1 January
-    (``age + 1/2`` exact on average, born mid-year) becoming invalid half-way through the
-    part ``h`` of the year they are members (1, or the share before the birthday in the
-    year of the pension age): ``pension_age - age - 1/2 - h/2``, at least 0."""
-    y = pension_age - age - 0.5 - 0.5 * h
-    return y if y > 0.0 else 0.0
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def invalidity_floor_rate(minimum_rate, ref_years):
-    """The floor of :func:`invalidity_pension` per KHR of pension base: ``minimum_rate``
-    of the reference wage ``base / ref_years`` (0 without reference years)."""
-    return minimum_rate / ref_years if ref_years > 0.0 else 0.0
 
 
 @numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see actuary.engine.cells

@@ -293,6 +293,7 @@ def build_basis(
             0.0 if p.invalidity_credited_share is None
             else float(p.invalidity_credited_share.value_at(aset.valuation_date))),
         invalidity_cover_years=_invalidity_cover_years(aset),
+        invalidity_cover_to_pension_age=_invalidity_cover_to_pension_age(aset, last),
     )
     if np.any((early > 0) & (early < rules.old_age_min_years)):
         raise AssumptionError(
@@ -576,17 +577,42 @@ def _invalidity_cover_years(aset: AssumptionSet) -> float:
     return months / 12.0
 
 
-def _contributions_after_pension_age(aset: AssumptionSet, last_year: int) -> bool:
-    """Whether the set's members contribute voluntarily after the pension age (absent: no)."""
-    param = aset.scheme.parameters.contributions_after_pension_age
+def _one_choice(param: Any, aset: AssumptionSet, last_year: int, what: str) -> str | None:
+    """The option a :class:`DatedChoice` parameter holds over the projection (``None``
+    when absent); a change during the projection is refused, naming the key."""
     if param is None:
-        return False
+        return None
     choices = set(param.yearly(aset.first_year, last_year, "end"))
     if len(choices) > 1:
-        raise AssumptionError("a change of contributions after the pension age during the "
-                              "projection is not supported", location=param._path,
-                              value=sorted(choices), expected="one choice for the projection")
-    return choices == {"voluntary"}
+        raise AssumptionError(f"a change of {what} during the projection is not supported",
+                              location=param._path, value=sorted(choices),
+                              expected="one choice for the projection")
+    return choices.pop()
+
+
+def _invalidity_cover_to_pension_age(aset: AssumptionSet, last_year: int) -> bool:
+    """Whether members who stopped contributing stay covered for invalidity to the pension
+    age (``scheme.parameters.invalidity_cover_until``: ``pension_age``; absent: no). One
+    choice for the projection, and then no cover in months beside it."""
+    p = aset.scheme.parameters
+    if _one_choice(p.invalidity_cover_until, aset, last_year,
+                   "the invalidity cover of inactive members") != "pension_age":
+        return False
+    months = p.invalidity_cover_months
+    if months is not None and float(months.value_at(aset.valuation_date)) > 0.0:
+        raise AssumptionError(
+            "a cover for invalidity in months after leaving beside the cover to the pension age",
+            location="scheme.parameters.invalidity_cover_months",
+            value=float(months.value_at(aset.valuation_date)),
+            expected="0 months when invalidity_cover_until is pension_age (the cover then "
+                     "runs from the leaving to the pension age)")
+    return True
+
+
+def _contributions_after_pension_age(aset: AssumptionSet, last_year: int) -> bool:
+    """Whether the set's members contribute voluntarily after the pension age (absent: no)."""
+    return _one_choice(aset.scheme.parameters.contributions_after_pension_age, aset, last_year,
+                       "contributions after the pension age") == "voluntary"
 
 
 def reference_wage_is_final(aset: AssumptionSet, last_year: int | None = None) -> bool:

@@ -34,9 +34,10 @@ Conventions of one year ``t`` (the rules are stated once here and in DESIGN §4)
   the new pensioners' deaths of the rest of the year are not taken (they join next
   year's stock whole, as new invalidity pensioners do), and the survivors of members
   dying before the birthday are paid from mid-year, not from the death (``h/2``).
-* The benefits (minimum pension, invalidity, final salary, retirement at any age,
-  refunds, pensions in payment, survivors of pensioners) follow the conventions stated
-  in :mod:`actuary.engine.benefits`.
+* The benefits (minimum pension, final salary, retirement at any age, refunds,
+  pensions in payment, survivors of pensioners) follow the conventions stated in
+  :mod:`actuary.engine.benefits`, invalidity (the cover after leaving, and of inactive
+  members to the pension age) those of :mod:`actuary.engine.invalidity`.
 * New entrants join on 1 January of year t+1, bringing the number of actives to
   ``target_actives[t]`` (none when the target is negative or already exceeded).
 """
@@ -48,18 +49,9 @@ import math
 import numba
 import numpy as np
 
-from actuary.engine.benefits import (
-    NO_AWARDS,
-    add_survivors,
-    award_row,
-    award_split,
-    invalidity_accrual,
-    invalidity_floor_rate,
-    invalidity_mass,
-    invalidity_pension,
-    pensions_of_year,
-    years_to_pension_age,
-)
+from actuary.engine.benefits import (NO_AWARDS, add_survivors, award_row, award_split,
+                                     pensions_of_year)
+from actuary.engine.invalidity import active_invalidity, inactive_invalidity, years_to_pension_age
 from actuary.engine.cells import (add_entrants, add_flows, qualifying_share, slot_split,
                                   snapshot)
 from actuary.engine.cells import snapshot_pensioners
@@ -91,7 +83,7 @@ from actuary.engine.state import (
 )
 from actuary.engine.wages import capped_mean, capped_mean_logs
 
-__all__ = ["capped_mean", "invalidity_floor_rate", "invalidity_pension", "project_kernel"]
+__all__ = ["capped_mean", "project_kernel"]
 
 # Each projection allocates about 2 MiB of outputs: keep freed blocks for the next one
 # (see actuary.engine.memory).
@@ -126,7 +118,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
      grant_months, old_age_min_slot, invalidity_min_slot, survivor_min_slot, refund_share,
      survivor_rate, spouse_share, children_share, lump_sum_months, funeral_months,
      invalidity_minimum_rate, before_pension, inv_credit, cover, paid_slots_a_year,
-     refund_interest, pensioners_short) = rules
+     refund_interest, pensioners_short, ina_cover) = rules
     r_min = max(old_age_min_slot, survivor_min_slot)  # a pension with survivors' rights
     (density, revaluation, indexation, wage_growth, target_actives, entrant_distribution,
      entrant_wage, salary_growth, wage_sigma) = paths
@@ -225,16 +217,9 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
         clear_slots(nx_ina_c, nx_top_ina)
         nx_top_act[:, :] = 0
         nx_top_ina[:, :] = 0
-        nx_oa_n[:, :] = 0.0
-        nx_oa_p[:, :] = 0.0
-        nx_os_n[:, :] = 0.0
-        nx_os_p[:, :] = 0.0
-        nx_iv_n[:, :] = 0.0
-        nx_iv_p[:, :] = 0.0
-        nx_sp_n[:, :] = 0.0
-        nx_sp_p[:, :] = 0.0
-        nx_or_n[:, :] = 0.0
-        nx_or_p[:, :] = 0.0
+        for arr in (nx_oa_n, nx_oa_p, nx_os_n, nx_os_p, nx_iv_n, nx_iv_p, nx_sp_n, nx_sp_p,
+                    nx_or_n, nx_or_p):
+            arr[:, :] = 0.0
 
         surv_d[:, :] = 0.0
         surv_m[:, :] = 0.0
@@ -284,8 +269,10 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                 a_s, f_s = slot_split(h * adv)
                 a_l, f_l = slot_split(0.5 * h * adv)
                 a_e, f_e = (a_l, f_l) if paid_slots_a_year > 0.0 else (0, 0.0)
-                # leavers' invalidity during their cover (to the pension age at most)
-                mc = mw * qi * (cover if cover < y_inv else y_inv)
+                # leavers' invalidity during their cover (to the pension age at most; with
+                # the inactives covered to it, from the leaving to the year end)
+                cv = 0.5 * h if ina_cover > 0.0 else cover
+                mc = mw * qi * (cv if cv < y_inv else y_inv)
                 sg = salary_growth[s, x]
                 m = share_married[s, x]
                 anyone = 1.0 - (1.0 - m) * (1.0 - child_probability[s, x])
@@ -373,18 +360,13 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         surv_deaths += ok * mq * cnt
                         surv_mass += ok * mq * acc * half
                         lump_mass += (1.0 - ok) * mq * acc * half
-                        lsh = mw  # the share leaving to the inactives
-                        if mi > 0.0 and cnt > 0.0:
-                            ok = qualifying_share(n, a_e, f_e, invalidity_min_slot)
-                            if ok > 0.0:
-                                lsh -= ok * mc  # invalid during the cover
-                                p_inv = invalidity_mass(
-                                    half, invalidity_accrual(acc, inv_credit, y_inv, n + m_half),
-                                    invalidity_floor_rate(invalidity_minimum_rate, n + m_half),
-                                    minp, cnt, (w, last_cw, floor, ceiling, wage_sigma))
-                                inv_n += ok * (mi + mc) * cnt
-                                inv_p += ok * (mi + mc) * p_inv
-                            lsh += (1.0 - ok) * mi
+                        # invalid with a pension (the condition met) or leaving (lsh)
+                        lsh, i_n, i_p = active_invalidity(
+                            cnt, half, n, (a_e, f_e), (mi, mc, mw), invalidity_min_slot,
+                            (acc, inv_credit, y_inv, n + m_half, invalidity_minimum_rate, minp),
+                            (w, last_cw, floor, ceiling, wage_sigma))
+                        inv_n += i_n
+                        inv_p += i_p
                         ln = lsh * cnt
                         lr_m = lsh * xb
                         # contributions paid: leavers half the part of the year, stayers all
@@ -519,7 +501,10 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                     # no wage: the careers' spread (minimum pension) is the entrant wage's
                     cew = 0.0 if minp <= 0.0 else capped_mean_logs(
                         ew, floor, ceiling, log_floor, log_ceiling, wage_sigma)
+                    # covered for invalidity to the pension age (invalidity.py)
+                    mi_i = mi if ina_cover > 0.0 and x < pa else 0.0
                     early_cnt = 0.0
+                    row_i = 0.0  # the invalid
                     row_c = 0.0
                     for n in range(top):
                         cnt = ina_n[s, x, n]
@@ -542,16 +527,25 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                             surv_mass += mq * acc * ib
                         else:
                             lump_mass += mq * acc * ib
+                        # invalid with a pension on their own record (qv: the chance)
+                        qv, pv = inactive_invalidity(
+                            cnt, ib, n, mi_i, invalidity_min_slot,
+                            (acc, inv_credit, y_inv, n, invalidity_minimum_rate, minp),
+                            (ew, cew, floor, ceiling, wage_sigma))
+                        inv_n += qv * cnt
+                        inv_p += pv
+                        row_i += qv * cnt
+                        live = (1.0 - mq) - qv  # alive and not invalid at the year end
                         if retire:
-                            stay_n[n] = (1.0 - mq) * cnt
-                            stay_r[n] = (1.0 - mq) * rm
-                            stay_c[n] = (1.0 - mq) * cm
+                            stay_n[n] = live * cnt
+                            stay_r[n] = live * rm
+                            stay_c[n] = live * cm
                             spread_m[n] = ew
                             spread_c[n] = cew
                         elif any_early is not None and ey > 0 and n >= ey:
                             # retirement at any age with the service condition
                             a1, b1, c1, d1, g1_, e1 = award_split(
-                                (1.0 - mq) * cnt, (1.0 - mq) * rm, (1.0 - mq) * cm, n, 0.0, True,
+                                live * cnt, live * rm, live * cm, n, 0.0, True,
                                 acc, minp, old_age_min_slot, final_salary,
                                 (ew, cew, floor, ceiling, wage_sigma), NO_AWARDS)
                             oa_new += a1
@@ -565,15 +559,19 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                                 oa_r += a1
                                 oa_r_p += b1
                         else:
-                            # service does not move while inactive
-                            back = p_back * cnt
+                            # service does not move while inactive; the invalid leave
+                            pb = p_back - qv * back_rate
+                            pr = p_rest - qv * (1.0 - back_rate)
+                            if qv > 0.0:
+                                n_back -= qv * back_rate * cnt  # (n_back: from p_back below)
+                            back = pb * cnt
                             nx_act_n[s, xn, n] += back
                             nx_act_w[s, xn, n] += ew * back
-                            nx_act_r[s, xn, n] += p_back * rv1 * rm
-                            nx_ina_n[s, xn, n] += p_rest * cnt
-                            nx_ina_r[s, xn, n] += p_rest * rv1 * rm
-                            nx_act_c[s, xn, n] += p_back * iv1 * cm
-                            nx_ina_c[s, xn, n] += p_rest * iv1 * cm
+                            nx_act_r[s, xn, n] += pb * rv1 * rm
+                            nx_ina_n[s, xn, n] += pr * cnt
+                            nx_ina_r[s, xn, n] += pr * rv1 * rm
+                            nx_act_c[s, xn, n] += pb * iv1 * cm
+                            nx_ina_c[s, xn, n] += pr * iv1 * cm
                     d_ina += mq * row_n
                     pt[STATUS_INACTIVE, s, x] = row_n
                     mt[MASS_CAREER, s, x] += row_r
@@ -588,7 +586,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
                         ref_n += c1
                         ref_r += d1
                         ref_c += g1_
-                        n_retire += (1.0 - mq) * row_n
+                        n_retire += (1.0 - mq) * row_n - row_i
                         a1, b1, _, _, _ = award_row(stay_n, stay_r, stay_c, top, 0, 0.0, acc,
                                                     minp, r_min, final_salary,
                                                     (spread_m, spread_c, floor, ceiling,

@@ -49,7 +49,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from actuary.engine.benefits import invalidity_accrual, invalidity_floor_rate, years_to_pension_age
+from actuary.engine.invalidity import (invalidity_accrual, invalidity_floor_rate,
+                                       invalidity_pension, years_to_pension_age)
 from actuary.engine.cells import qualifying_share, slot_split
 from actuary.engine.member_columns import (  # noqa: F401 (re-exported: the packed columns)
     A_DISABLED_MORTALITY,
@@ -197,6 +198,7 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
     fm, inv_min_rate = rules.funeral_months / 12.0, rules.invalidity_minimum_rate
     before_pension = rules.before_pension
     inv_credit, cover = rules.invalidity_credited_share, rules.invalidity_cover_years
+    ina_cover = rules.inactive_invalidity  # inactives covered to the pension age (1) or not
     n_years = ysa.shape[0]
     n_age = ysa.shape[2]
     n_slots = slots.shape[0] // _N_SLOT
@@ -265,8 +267,11 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
         qi = h * (0.0 if last else ysa[t, s, x, A_INVALIDITY])
         qw = h * (0.0 if last else ysa[t, s, x, A_EXIT])
         back_rate = 0.0 if last else ysa[t, s, x, A_REENTRY]
-        # leavers' invalidity during their cover, taken in the year of leaving (the cohort's)
-        q_cover = qw * (0.0 if last else ysa[t, s, x, A_INVALIDITY]) * min(cover, y_inv)
+        # leavers' invalidity during their cover, taken in the year of leaving (the cohort's;
+        # with the inactives covered to the pension age, from the leaving to the year end)
+        cv = 0.5 * h if ina_cover > 0.0 else cover
+        q_cover = qw * (0.0 if last else ysa[t, s, x, A_INVALIDITY]) * min(cv, y_inv)
+        qi_ina = qi if ina_cover > 0.0 and x < yearly[t, Y_PENSION_AGE] else 0.0
         retire = xn >= yearly[t, Y_PENSION_AGE]
         rate = yearly[t, Y_RATE]
         dens = yearly[t, Y_DENSITY]
@@ -289,9 +294,7 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
         gw = p_stay * (1.0 + yearly[t, Y_WAGE_GROWTH]) * sa[s, x, S_SALARY_GROWTH]
         gr = p_stay * rv1
         p_back = 0.0 if retire else (1.0 - qd) * back_rate
-        p_rest = (1.0 - qd) - p_back
-        r_rest = p_rest * rv1
-        r_back = p_back * rv1
+        back_in = 0.0 if retire else back_rate
         ew = ysa[t, s, xn, A_ENTRANT_WAGE]
         # the year's money per unit: contributions per KHR of wage, survivors' pensions
         # and lump sums per KHR of the deceased's pension
@@ -353,23 +356,35 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
             om = u(_N_MONEY * L * n)
             o_r, o_ir = om + u(_MR * L), om + u(_IR * L)
             o_c, o_ic = om + u(_MC * L), om + u(_IC * L)
+            # inactives covered to the pension age: the condition on their own slot (qv the
+            # chance), the pension on their own career (before step_lanes overwrites it)
+            qv = qi_ina if n >= imin and i_cnt > 0.0 else 0.0
+            i_live = (1.0 - qd) - qv  # alive and not invalid at the year end
+            p_back_n = p_back - qv * back_in
+            p_rest = i_live - p_back_n
+            r_rest, r_back = p_rest * rv1, p_back_n * rv1
+            if qv > 0.0:
+                inv_n += qv * i_cnt
+                _inactive_invalidity_lanes(lane, money, width, o_ir, ipu, qv, (
+                    invalidity_accrual(acc, inv_credit, y_inv, float(n)),
+                    invalidity_floor_rate(inv_min_rate, float(n)), minp * i_cnt))
             if retire:  # old-age pensions and refunds, then the year as any other
                 t_leave = award_terms(ln if cnt > 0.0 else 0.0, n + a_l, f_l, acc, minp, omin)
                 t_stay = award_terms(p_stay * cnt if cnt > 0.0 else 0.0, n + a_s, f_s, acc,
                                       minp, omin)
-                t_ina = award_terms((1.0 - qd) * i_cnt if i_cnt > 0.0 else 0.0, n, 0.0, acc,
+                t_ina = award_terms(i_live * i_cnt if i_cnt > 0.0 else 0.0, n, 0.0, acc,
                                      minp, omin)
                 a_new += t_leave[0] + t_stay[0] + t_ina[0]
                 # the same with the survivors' condition too
                 r_leave = award_terms(ln if cnt > 0.0 else 0.0, n + a_l, f_l, acc, minp, r_min)
                 r_stay = award_terms(p_stay * cnt if cnt > 0.0 else 0.0, n + a_s, f_s, acc,
                                      minp, r_min)
-                r_ina = award_terms((1.0 - qd) * i_cnt if i_cnt > 0.0 else 0.0, n, 0.0, acc,
+                r_ina = award_terms(i_live * i_cnt if i_cnt > 0.0 else 0.0, n, 0.0, acc,
                                     minp, r_min)
                 a_new_r += r_leave[0] + r_stay[0] + r_ina[0]
                 _award_lanes(money, lane, width, (o_r, o_ir, o_c, o_ic),
                              (wu, wc, pu, ipu, qu, iqu, af), (fl, ce, half_f, credit, kch),
-                             (q_out, p_stay, 1.0 - qd), (t_leave[1], t_stay[1], t_ina[1]),
+                             (q_out, p_stay, i_live), (t_leave[1], t_stay[1], t_ina[1]),
                              (r_leave[1], r_stay[1], r_ina[1]))
             # ---- next year's slot n: what stays in n plus what moves up from n - 1 and
             # n - 2 (carried); shares of stayers (s0, s1, s2) and leavers (l0, l1, l2)
@@ -377,7 +392,7 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
             s0, s1, s2 = slot_shares(a_s, f_s, top - n)
             l0, l1, l2 = slot_shares(a_l, f_l, top - n)
             v_a = p_stay * cnt
-            back = p_back * i_cnt
+            back = p_back_n * i_cnt
             rest = p_rest * i_cnt
             leave = rv1 * q_out  # leavers keep their career, revalued
             slots[o + _CI] = l0 * ln + c_i + rest
@@ -388,7 +403,7 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
             slots[o + _IPU] = l0 * leave * pua + c_ipu + r_rest * ipu
             # contributions paid to date: interest, and leavers carry the actives' part
             gc, leave_c, qua = p_stay * iv1, iv1 * q_out, af * qu
-            slots[o + _QU] = s0 * gc * qu + c_qu + p_back * iv1 * iqu
+            slots[o + _QU] = s0 * gc * qu + c_qu + p_back_n * iv1 * iqu
             slots[o + _IQU] = l0 * leave_c * qua + c_iqu + p_rest * iv1 * iqu
             c_qu, d_qu = d_qu + s1 * gc * qu, s2 * gc * qu
             c_iqu, d_iqu = d_iqu + l1 * leave_c * qua, l2 * leave_c * qua
@@ -409,7 +424,7 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
             if n < omin:
                 paid_lanes(money, lane, width, (o_c, o_ic), slot, (
                     l0 * leave_c, l1 * leave_c, l2 * leave_c, s0 * gc, s1 * gc, s2 * gc,
-                    p_rest * iv1, p_back * iv1, kch))
+                    p_rest * iv1, p_back_n * iv1, kch))
             step_lanes(money, lane, width, (o_r, o_ir), slot, (
                 l0 * leave, l1 * leave, l2 * leave, s0 * gr, s1 * gr, s2 * gr, r_rest, r_back),
                 k_contrib, deaths, credit)
@@ -459,6 +474,24 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
             break
     for j in range(width):
         lane[o_adl + j] += adl_deaths * lane[o_k0 + j]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _inactive_invalidity_lanes(lane, money, width, o_ir, ipu, q, formula):
+    """The invalidity pensions of a slot's inactive members, each lane's, added to the
+    rows ``_INVP`` (on the member's career in the slot, ``money[o_ir + j]``) and
+    ``_INVPP`` (on his accrued career, ``C x ipu``): ``q`` (the chance) times
+    :func:`actuary.engine.invalidity.invalidity_pension` with ``formula = (accrual,
+    floor rate, minimum)`` (the minimum for the slot's probability of being inactive,
+    KHR per year). Their credited service is the slot's, frozen at the leaving."""
+    acc, floor_rate, minimum = formula
+    u = np.uint64
+    L = LANES
+    o_k0, o_invp, o_invpp = u(_K0 * L), u(_INVP * L), u(_INVPP * L)
+    for j in range(width):
+        lane[o_invp + j] += q * invalidity_pension(money[o_ir + j], acc, floor_rate, minimum)
+        lane[o_invpp + j] += q * invalidity_pension(lane[o_k0 + j] * ipu, acc, floor_rate,
+                                                    minimum)
 
 
 @numba.njit(cache=True, nogil=True, inline="always")

@@ -73,6 +73,7 @@ class KernelRules(NamedTuple):
     paid_slots_a_year: float
     refund_interest: np.ndarray  # [T] interest on the contributions paid at the end of year t
     pensioners_short: float  # 1: the starting old-age pensioners lack the survivors' months
+    inactive_invalidity: float  # 1: inactives with the condition covered to the pension age
 
 
 class KernelPaths(NamedTuple):
@@ -168,6 +169,7 @@ def rules_record(basis: Basis) -> KernelRules:
         12.0 / PAID_SLOT_MONTHS if b.paid_slots else 0.0,
         b.refund_interest,
         1.0 if b.pensioners_short else 0.0,
+        1.0 if r.invalidity_cover_to_pension_age else 0.0,
     )
 
 

@@ -73,3 +73,20 @@ with atomic_path(Path({str(dest)!r})) as tmp:
     assert run.returncode == 128 + signal.SIGTERM, run.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
     assert dest.read_text() == "the previous version"
+
+
+def test_loading_a_command_leaves_garbage_collection_as_it_found_it():
+    """A command's modules are imported with collection off (it only walks objects that
+    live to the end); it is on again after, or still off if the caller had it off."""
+    import gc
+
+    ctx = click.Context(main)
+    assert gc.isenabled()
+    assert main.get_command(ctx, "basis") is not None
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert main.get_command(ctx, "table") is not None
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -111,7 +111,7 @@ def test_khmer_workbook_and_headline(tmp_path):
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
-    from khmer_check import KHMER, english_words, untranslated
+    from khmer_check import KHMER, english_cells, english_words, untranslated
 
     out = tmp_path / "s_km.xlsx"
     res = CliRunner().invoke(main, ["stochastic", "--scenarios", "6", "--seed", "3",
@@ -123,3 +123,6 @@ def test_khmer_workbook_and_headline(tmp_path):
     assert not english_words(res.output.splitlines()[2])
     wb = load_workbook(out)
     assert not untranslated(wb), untranslated(wb)[:10]
+    # every text cell but the generator's parameters (descriptions, sources: the set's)
+    left = english_cells(wb, {"Generator": "*"})
+    assert not left, left[:10]

@@ -410,7 +410,7 @@ def test_khmer_workbooks_of_data_check_and_value(files, tmp_path):
     Method sheet, and the console headline, are Khmer (data such as file paths, ids and
     reason codes stay as they are)."""
     sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
-    from khmer_check import KHMER, english_words, untranslated
+    from khmer_check import KHMER, english_cells, english_words, untranslated
 
     members, pensioners = files
     report = tmp_path / "check_km.xlsx"
@@ -421,6 +421,14 @@ def test_khmer_workbooks_of_data_check_and_value(files, tmp_path):
     assert KHMER.search(out.output)
     book = openpyxl.load_workbook(report)
     assert not untranslated(book), untranslated(book)[:10]
+    # every text cell: reasons, what was expected, severities, statuses, meanings; the
+    # data's own values stay (names and values as read, the file formats' column names,
+    # the control measures' keys and the lists of codes a file must hold)
+    from actuary.members.files import BENEFIT_TYPES, MEMBER_STATUSES
+
+    left = english_cells(book, {"Problems": "D,H", "Format": "B", "Totals": "A"},
+                         allowed={", ".join(MEMBER_STATUSES), ", ".join(BENEFIT_TYPES)})
+    assert not left, left[:10]
     assert all(ws.oddHeader.center.text for ws in book)  # the draft mark
     result = invoke(members, "--pensioners", pensioners, "--out", tmp_path / "cg_km.xlsx",
                     "--lang", "km")
@@ -431,6 +439,9 @@ def test_khmer_workbooks_of_data_check_and_value(files, tmp_path):
     assert len(table) >= 4 and all(KHMER.search(t) and not english_words(t) for t in table), table
     book = openpyxl.load_workbook(tmp_path / "cg_km.xlsx")
     assert not untranslated(book), untranslated(book)[:10]
+    # every text cell but the set's descriptions and sources on the Summary
+    left = english_cells(book, {"Summary": "B,C"})
+    assert not left, left[:10]
     # the Method sheet's paragraphs too
     texts = [c.value for row in book["Method"].iter_rows(min_row=3, min_col=2, max_col=2)
              for c in row if isinstance(c.value, str)]

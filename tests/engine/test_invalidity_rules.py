@@ -168,7 +168,11 @@ def test_the_scheme_file_gives_the_rule(key, value, field, want):
     assert float(getattr(aset.scheme.parameters, key).value_at(date(2025, 1, 1))) == 0
     pop = load_population(aset, None)
     assert getattr(build_basis(aset, pop, horizon=2).rules, field) == 0.0
-    changed = overlay(aset, {f"scheme.parameters.{key}.values": {"2022-10-01": value}}, key)
+    changes = {f"scheme.parameters.{key}.values": {"2022-10-01": value}}
+    if key == "invalidity_cover_months":  # (a cover in months: not to the pension age)
+        changes["scheme.parameters.invalidity_cover_until.values"] = {
+            "2022-10-01": "months_after_leaving"}
+    changed = overlay(aset, changes, key)
     basis = build_basis(changed, pop, horizon=2)
     assert getattr(basis.rules, field) == want
     # the credited years depend on each year of service: no merged slots

@@ -194,7 +194,11 @@ def test_born_1_july_reaches_60_mid_year_member_engine():
     assert got.adl == pytest.approx(0.995 * 0.015 * 80e6 * (v**0.5 * 0.5 + later), rel=1e-12)
 
 
-def test_member_and_cohort_engines_agree_one_member_a_cell():
+@pytest.mark.parametrize("cover", [
+    {"invalidity_cover_years": 1.0},  # cover for invalidity after leaving (rule 7b)
+    {"invalidity_cover_to_pension_age": True},  # inactives covered to the pension age
+])
+def test_member_and_cohort_engines_agree_one_member_a_cell(cover):
     """Without wage dispersion and with one member in each cell (one a sex and age, so
     that no two members ever share a cell), the cohort kernel applies the floor, the
     ceiling and the minimum pension to each member as the member engine does: every
@@ -203,9 +207,8 @@ def test_member_and_cohort_engines_agree_one_member_a_cell():
     T = 50
     rng = np.random.default_rng(21)
     # the rules of issue 13 exercised too: credited years to the pension age (rule 7a),
-    # cover for invalidity after leaving (rule 7b)
-    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_credited_share=0.5,
-                        invalidity_cover_years=1.0)
+    # the cover of those who stopped contributing (rule 7)
+    rules = SchemeRules(invalidity_minimum_rate=0.2, invalidity_credited_share=0.5, **cover)
     base = make_basis(9, T, entrants=False, sigma=0.0, rules=rules)
     floor, ceiling = base.wage_floor[0], base.wage_ceiling[0]
     start = StartingState.empty()

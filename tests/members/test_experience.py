@@ -547,7 +547,7 @@ def test_cli_experience_in_khmer(tmp_path):
     from actuary.members.synth import synthesize, write_synthetic
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
-    from khmer_check import KHMER, untranslated
+    from khmer_check import KHMER, english_cells, untranslated
 
     members_file, _, _ = write_synthetic(synthesize(2000, 8), tmp_path / "s_synthetic.csv")
     out = tmp_path / "exp_km.xlsx"
@@ -557,3 +557,7 @@ def test_cli_experience_in_khmer(tmp_path):
     assert all(KHMER.search(ln) for ln in res.output.splitlines() if ln.strip())
     book = openpyxl.load_workbook(out)
     assert not untranslated(book), untranslated(book)[:10]
+    # every text cell, the tests' names, references and verdicts and the notes too (the
+    # survival estimators' and groups' names are the data's, lifelines')
+    left = english_cells(book, {"Survival": "A,B"})
+    assert not left, left[:10]

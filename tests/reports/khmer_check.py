@@ -40,3 +40,40 @@ def untranslated(book: Any, header_rows: dict[str, int] | None = None) -> list[t
                         and not KHMER.search(c.value):
                     bad.append((ws.title, c.coordinate, c.value))
     return bad
+
+
+#: A text that is an identifier, not a label: one token with a digit, ``_ - . / | :`` or
+#: ``@`` in it (set and file names, keys, codes, paths, commands' words).
+IDENTIFIER = re.compile(r"[^\s]*[\d_\-./|:@][^\s]*")
+
+
+def english_cells(book: Any, data: dict[str, Any] | None = None, max_rows: int = 400,
+                  allowed: Any = ()) -> list[tuple]:
+    """(sheet, cell, text) of every text cell of ``book`` (its first ``max_rows`` rows)
+    with English words and no Khmer, but for the data's own values: the columns and
+    rows ``data`` declares (sheet -> column letters and row numbers, comma-separated, or
+    ``"*"`` for the whole
+    sheet: descriptions, sources, file names), formulas, identifiers (:data:`IDENTIFIER`),
+    command lines (``actuary ...``), file paths (with what follows them: a hash) and the
+    texts in ``allowed`` (lists of the file
+    formats' codes, which a file must hold in English). What is left is a label a reader of the Khmer workbook reads in
+    English: to route through the catalogue."""
+    data = data or {}
+    bad = []
+    for ws in book:
+        keep = data.get(ws.title, "")
+        if keep == "*":
+            continue
+        keep_rows = {int(k) for k in keep.split(",") if k.isdigit()}
+        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, max_rows)):
+            for c in row:
+                v = c.value
+                if not isinstance(v, str) or v.startswith("=") or KHMER.search(v):
+                    continue
+                if (c.column_letter in keep.split(",") or c.row in keep_rows
+                        or IDENTIFIER.fullmatch(v.strip())
+                        or v.startswith(("actuary ", "/")) or v in allowed):
+                    continue
+                if english_words(v):
+                    bad.append((ws.title, c.coordinate, v))
+    return bad

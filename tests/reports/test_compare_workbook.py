@@ -240,6 +240,13 @@ def test_the_khmer_comparison_workbook_has_khmer_labels(comparison, tmp_path):
                       for n in names)]
     assert not bad, bad
     assert book["Comparison"].oddHeader.center.text  # the draft mark on every page
+    # every text cell but the data's: the key rows, the scenarios' kinds, descriptions,
+    # files and notes (actuary.studies.compare's, in English)
+    from khmer_check import english_cells
+
+    left = english_cells(book, {"Comparison": "3", "Yearly": "3", "Designs": "3",
+                                "Scenarios": "B,C,F", "Provenance": "*"})
+    assert not left, left[:10]
 
 
 def test_the_khmer_console_tables(comparison):

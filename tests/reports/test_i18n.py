@@ -195,6 +195,17 @@ def test_every_label_of_the_khmer_workbook_is_khmer(tmp_path):
     assert dates and all(c.number_format == date_format("km") for c in dates)
     # every sheet says on paper that the Khmer is a draft
     assert all(tr("draft_mark", "km") in ws.oddHeader.center.text for ws in book)
+    # every text cell, not only the headers: what is left in English is the data's own
+    # (the set's descriptions and sources, the starting data, the provenance, the
+    # sensitivity tests' names, the Projection's column keys, the Summary's hidden keys)
+    sys.path.insert(0, str(Path(__file__).parent))
+    from khmer_check import english_cells
+
+    left = english_cells(book, {
+        "Assumptions": "*", "Data and assumptions": "*", "Actual vs expected": "*",
+        "Provenance": "*", "Starting data": "*", "Sensitivity": "*", "Projection": "3",
+        "Summary": "B,C,L,M", "Actuarial opinion": "B"})
+    assert not left, left[:10]
 
 
 def test_the_english_workbook_has_no_draft_mark(tmp_path):

@@ -126,6 +126,13 @@ def test_the_khmer_workbook_and_headline(result, tmp_path):
         text = branch_headline(result)
     book = openpyxl.load_workbook(path)
     assert not untranslated(book), untranslated(book)[:10]
+    # every text cell but the data's: the set (Assumptions, the unverified items'
+    # descriptions on the Summary), the code's docstrings (Method), the sensitivity tests
+    from khmer_check import english_cells
+
+    left = english_cells(book, {"Assumptions": "*", "Method": "*", "Provenance": "*",
+                                "Sensitivity": "A,B", "Summary": "B"})
+    assert not left, left[:10]
     rows = [ln.strip().split("  ")[0] for ln in text.splitlines()[3:] if ln.startswith("  ")]
     assert rows and all(KHMER.search(r) and not english_words(r) for r in rows if r), rows
 

@@ -278,6 +278,13 @@ def test_the_khmer_change_workbook_has_khmer_labels(several):
     change = book["Change"]
     labels = [change.cell(r, 1).value for r in range(6, 6 + 11)]
     assert all(KHMER.search(str(v)) for v in labels if v), labels
+    # every text cell but the data's: change.csv's names and keys (Steps), the groups' keys
+    # and the key paths each group changed
+    from khmer_check import english_cells
+
+    left = english_cells(book, {"Steps": "A,B,C,D,E,3", "Order dependence": "A",
+                                "Change": "3,B"})
+    assert not left, left[:10]
 
 
 def test_constant_prices_raise_the_previous_valuation_by_the_rolled_inflation(several,

@@ -44,6 +44,7 @@ NOT_USED = (
     "scheme.parameters.revaluation", "scheme.parameters.minimum_pension",
     "scheme.parameters.invalidity_minimum_rate", "scheme.parameters.funeral_grant_minimum",
     "scheme.parameters.invalidity_credited_share", "scheme.parameters.invalidity_cover_months",
+    "scheme.parameters.invalidity_cover_until",
     "scheme.parameters.transitional_credits", "economic.investment_return",
     "economic.admin_expense_rate", "demographic.disabled_mortality_factor",
 )
