@@ -16,7 +16,7 @@ from actuary.io.errors import ActuaryError, AssumptionError
 from actuary.io.yamlio import read_mapping
 
 __all__ = ["DATA_DIR", "DEFAULT_SET", "shipped_sets", "shipped_schemes", "resolve", "looks_like_path", "display_names",
-           "index_names"]
+           "index_names", "first_named"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_SET = "cambodia-default"
@@ -39,16 +39,36 @@ def index_names(folders: list[Path]) -> dict[str, Path]:
     return found
 
 
+def first_named(ref: str, folders: list[Path]) -> Path | None:
+    """The path :func:`index_names` of ``folders`` gives ``ref``, or None, reading the
+    files only up to the first that has it (as stem or ``name``, in the same order):
+    finding ``cambodia-default`` reads one file, not the forty of the index."""
+    for folder in folders:
+        for path in sorted(folder.glob("*.yaml")):
+            if path.stem == ref:
+                return path
+            try:
+                if read_mapping(path).get("name") == ref:
+                    return path
+            except ActuaryError:
+                continue
+    return None
+
+
+_SET_FOLDERS = (DATA_DIR, DATA_DIR / "scenarios", DATA_DIR / "reforms", DATA_DIR / "frame")
+_SCHEME_FOLDERS = (DATA_DIR / "schemes",)
+
+
 @lru_cache(maxsize=1)
 def shipped_sets() -> dict[str, Path]:
     """Name (and stem) -> path of every shipped assumption set and scenario."""
-    return index_names([DATA_DIR, DATA_DIR / "scenarios", DATA_DIR / "reforms", DATA_DIR / "frame"])
+    return index_names(list(_SET_FOLDERS))
 
 
 @lru_cache(maxsize=1)
 def shipped_schemes() -> dict[str, Path]:
     """Name (and stem) -> path of every shipped scheme definition."""
-    return index_names([DATA_DIR / "schemes"])
+    return index_names(list(_SCHEME_FOLDERS))
 
 
 def display_names(shipped: dict[str, Path]) -> list[str]:
@@ -90,9 +110,11 @@ def resolve(ref: str, relative_to: Path, what: str, asked_in: str | None, role: 
         candidate = relative_to / candidate
     if candidate.is_file() or (candidate.exists() and not candidate.is_dir()):
         return candidate.resolve()  # a FIFO or device too: the reader refuses it by name
+    if not looks_like_path(ref):
+        found = first_named(ref, list(_SET_FOLDERS if what == "set" else _SCHEME_FOLDERS))
+        if found is not None:
+            return found
     shipped = shipped_sets() if what == "set" else shipped_schemes()
-    if not looks_like_path(ref) and ref in shipped:
-        return shipped[ref]
     names = display_names(shipped)
     role = role or ("base" if what == "set" else "scheme")
     if candidate.is_dir():

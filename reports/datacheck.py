@@ -175,6 +175,11 @@ TEMPLATES = (
      N_("{pct} of the file total removed ({read} read, {used} used)")),
     (re.compile(r"(?P<n>[\d,]+) of (?P<m>[\d,]+) \((?P<pct>[\d.]+%)\)"), N_("{n} of {m} ({pct})")),
     (re.compile(r"(?P<kind>members|pensioners): rows rejected"), N_("{kind}: rows rejected")),
+    (re.compile(r"(?P<n>\d+) of (?P<m>\d+) agree within their tolerance"),
+     N_("{n} of {m} agree within their tolerance")),
+    (re.compile(r"(?P<n>\d+) of (?P<m>\d+) agree within their tolerance; differ: "
+                r"(?P<which>.+)"),
+     N_("{n} of {m} agree within their tolerance; differ: {which}")),
     (re.compile(r"effect on (?P<what>.+)"), N_("effect on {what}")),
     (re.compile(r"mortality and exit forces of the assumption set (?P<name>.+)"),
      N_("mortality and exit forces of the assumption set {name}")),
@@ -315,7 +320,7 @@ def write_datacheck_workbook(result: Any, path: str | Path, *,
         c.title(T("Control totals"), T("From {path}; compared with the totals of all rows read "
                                        "(the completeness of the extract).",
                                        path=result.controls_path), syn)
-        frame = result.controls.copy()
+        frame = known(result.controls, ("meaning",))
         frame["verdict"] = np.where(frame["agrees"], T("agrees"), T("DIFFERS"))
         c.table(frame, [("measure", T("Measure"), None), ("meaning", T("Meaning"), None),
                         ("control", T("Control total"), styles.KHR),

@@ -292,3 +292,16 @@ def test_hash_is_stable_across_processes(default):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
         assert out.stdout.strip() == default.content_hash()
+
+
+def test_a_name_is_found_as_the_index_finds_it():
+    """resolve reads the shipped files only up to the first with the name: the same file
+    the index of every shipped set and scheme gives, for every name and stem."""
+    from actuary.assumptions.registry import (_SCHEME_FOLDERS, _SET_FOLDERS, first_named,
+                                              shipped_schemes, shipped_sets)
+
+    for index, folders in ((shipped_sets(), _SET_FOLDERS), (shipped_schemes(), _SCHEME_FOLDERS)):
+        assert len(index) > 2
+        for name, path in index.items():
+            assert first_named(name, list(folders)) == path, name
+    assert first_named("no-such-set", list(_SET_FOLDERS)) is None

@@ -218,6 +218,27 @@ def test_control_totals_agree_and_differ(tmp_path):
                                      "active_members": False, "pension_mass": True}
     assert v.loc["active_members", "difference"] == -1
     assert v.loc["active_members", "relative_difference"] == pytest.approx(-0.25)
+    # in Khmer, the Summary's line on them and the Controls sheet: no English label left
+    # (the measures' keys and the file's path are the data's)
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "reports"))
+    from khmer_check import KHMER, english_cells
+
+    from actuary.reports.datacheck import write_datacheck_workbook
+    from actuary.reports.i18n import language
+
+    with language("km"):
+        book = openpyxl.load_workbook(write_datacheck_workbook(r, tmp_path / "km.xlsx"))
+    from actuary.members.files import BENEFIT_TYPES, MEMBER_STATUSES
+
+    left = english_cells(book, {"Problems": "D,H", "Format": "B", "Totals": "A",
+                                "Controls": "A"},
+                         allowed={", ".join(MEMBER_STATUSES), ", ".join(BENEFIT_TYPES)})
+    assert not left, left[:10]
+    line = next(c.value for row in book["Summary"].iter_rows() for c in row
+                if isinstance(c.value, str) and "active_members" in c.value)
+    assert KHMER.search(line) and line.startswith("៣ ក្នុងចំណោម ៤")  # 3 of 4 agree
 
 
 @pytest.mark.parametrize("text, fragment", [
