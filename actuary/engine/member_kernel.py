@@ -19,7 +19,7 @@ one member's value depends on the others of its block. The state:
   at death, and of the funeral grants (``max(months x pension, minimum)``: by a factor
   when one term is the larger in every year left, else year by year). The factors
   are built by backward recursion over the same rules
-  (:func:`actuary.members.closed_group.pension_factors`).
+  (:func:`actuary.engine.member_inputs.pension_factors`).
 
 Two things differ from the cohort kernel, both on purpose:
 
@@ -33,7 +33,7 @@ Two things differ from the cohort kernel, both on purpose:
 * survivors' pensions are not carried as stocks: each year's deaths leave survivors
   whose whole future pensions are valued at once (``A_SURVIVORS``: present value at
   the valuation date per unit of the deceased's pension, built by
-  :func:`actuary.members.closed_group.survivor_values` from the same rules); and each award
+  :func:`actuary.engine.member_inputs.survivor_values` from the same rules); and each award
   of a pension gets its own funeral grant, where the cohort pools the awards of a
   cell (the grant's minimum is not linear).
 
