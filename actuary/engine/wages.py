@@ -17,13 +17,15 @@ import numba
 __all__ = ["capped_mean", "capped_mean_logs", "floored_capped_mean", "gross_mean",
            "pensions_with_minimum"]
 
-_SQRT2 = math.sqrt(2.0)
+# 1/sqrt(2): a product instead of a division in every erf argument (the kernel evaluates
+# some 44,000 per projection); it moves Phi by about one unit in the last place.
+_RSQRT2 = 1.0 / math.sqrt(2.0)
 
 
 @numba.njit(cache=True, nogil=True)
 def _phi(z: float) -> float:
     """Standard normal distribution function."""
-    return 0.5 * (1.0 + math.erf(z / _SQRT2))
+    return 0.5 * (1.0 + math.erf(z * _RSQRT2))
 
 
 @numba.njit(cache=True, nogil=True)
@@ -56,16 +58,19 @@ def capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma):
             w = ceiling
         return w
     mu = math.log(mean) - 0.5 * sigma * sigma
+    # one division, two products: about 2% of a projection's time; the capped mean moves
+    # at rounding level (a few 1e-16 relative) against dividing twice
+    inv_sigma = 1.0 / sigma
     lower = 0.0
     p_low = 0.0
     if floor > 0.0:
-        d_f = (log_floor - mu) / sigma
+        d_f = (log_floor - mu) * inv_sigma
         p_low = _phi(d_f)
         lower = _phi(d_f - sigma)
     upper_w = 1.0
     upper_p = 1.0
     if has_ceiling:
-        d_c = (log_ceiling - mu) / sigma
+        d_c = (log_ceiling - mu) * inv_sigma
         upper_p = _phi(d_c)
         upper_w = _phi(d_c - sigma)
     result = mean * (upper_w - lower)
