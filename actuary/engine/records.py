@@ -134,6 +134,8 @@ class KernelInputs(NamedTuple):
     ``final_salary`` and ``any_early`` are switches, ``None`` (off) or ``True`` (on), not
     booleans: numba compiles one specialisation per argument type and prunes the
     ``is None`` branches, so a scheme without these rules runs code without them.
+    ``keep_masses`` (a plain boolean, True here) keeps the masses of every year; the
+    stochastic scenarios set it False (only the last year's: see ``project_kernel``).
     """
 
     rules: KernelRules
@@ -142,6 +144,7 @@ class KernelInputs(NamedTuple):
     start: KernelStart
     final_salary: bool | None
     any_early: bool | None
+    keep_masses: bool
 
 
 def merge_service(arr: np.ndarray, slots: int) -> np.ndarray:
@@ -234,4 +237,4 @@ def kernel_inputs(basis: Basis) -> KernelInputs:
     )
     return KernelInputs(rules_record(b), paths, decrements, start,
                         True if b.rules.final_salary else None,
-                        True if b.early_retirement_years.max() > 0 else None)
+                        True if b.early_retirement_years.max() > 0 else None, True)
