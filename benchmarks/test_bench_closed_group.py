@@ -2,7 +2,7 @@
 
 3 million synthetic members (``actuary.members.synth``, checked by ``actuary.members.datacheck``) valued
 over 100 years on the default basis with the numba kernel (members outside, years
-inside, alike members side by side in blocks of up to 64, two threads), and the
+inside, alike members side by side in blocks of up to 256 (``LANES``), two threads), and the
 vectorised numpy reference (years outside, members as arrays,
 tests/reference_members.py) on a 300,000-member slice of the same file in the same
 session: the ratio is per member. Peak memory is measured in a fresh process that

@@ -128,7 +128,8 @@ def _change_sheet(ws: Worksheet, result: Any, prices: ChangePrices) -> None:
               + T("Under the indicators: the money in USD and as a share of GDP, formulas "
                   "over the states' money below."))
     put(ws, 3, 1, T("Order of the steps"), font=styles.BOLD)
-    put(ws, 3, 2, " > ".join(result.order))
+    # the groups by their titles (change.csv and --order name them by their keys)
+    order = " > ".join(T_known(GROUP_TITLES[g]) for g in result.order)
     top = 5
     head = [T("Indicator"), T("Previous"), *[T_known(GROUP_TITLES[g]) for g in result.order],
             T("Current"), T("Total change"), T("Sum of the steps")]
@@ -137,6 +138,7 @@ def _change_sheet(ws: Worksheet, result: Any, prices: ChangePrices) -> None:
     styles.style_header(ws, top, 1, len(head))
     styles.set_widths(ws, {1: 44, **{c: 18 for c in range(2, len(head) + 1)}})
     put_wrapped(ws, 2, 1, ws["A2"].value, len(head), font=styles.SUBTITLE)
+    put_wrapped(ws, 3, 2, order, len(head))
     # the group titles wrap in their 18-character columns: room for their lines
     ws.row_dimensions[top].height = max(styles.wrapped_height(h, 18) for h in head)
     first = result.states[0]
@@ -247,7 +249,11 @@ def _order_sheet(ws: Worksheet, result: Any, prices: ChangePrices) -> None:
         return
     frame["label"] = [T_known(shown_label(lab, k)) for lab, k in zip(frame["label"],
                                                                       frame["kind"])]
-    cols = [Column("group", T("Group"), None, 16), Column("label", T("Indicator"), None, 44),
+    # the group's title, as the Change sheet shows it (change.csv keeps the key)
+    from actuary.studies.change_keys import GROUP_TITLES
+
+    frame["group"] = [T_known(GROUP_TITLES.get(g, g)) for g in frame["group"]]
+    cols = [Column("group", T("Group"), None, 30), Column("label", T("Indicator"), None, 44),
             Column("in_order", T("In the order used"), None, 18),
             Column("first", T("Taken first"), None, 18), Column("last", T("Taken last"), None, 18),
             Column("spread", T("Spread (last - first)"), None, 18)]

@@ -17,7 +17,8 @@ import numpy as np
 
 from actuary.analysis.sensitivity import top_assumptions
 
-from .i18n import T_known, tr
+from .i18n import T_known, language, tr
+from .sensitivity_names import name_of_test
 
 __all__ = ["key_messages", "usd_rate", "rate_path_of"]
 
@@ -120,7 +121,9 @@ def _sensitivity(result: Any, lang: str) -> list[str]:
     change = float(rec["gap_change"])
     if not np.isfinite(change):
         return []
-    return [tr("sensitivity", lang, assumption=T_known(str(rec["assumption"]), lang), test=str(rec["test"]),
+    with language(lang):  # the test's name through the catalogue, in ``lang``
+        test = name_of_test(str(rec["test"]))
+    return [tr("sensitivity", lang, assumption=T_known(str(rec["assumption"]), lang), test=test,
                years=str(int(rec["gap_horizon"])), points=f"{100 * change:+.2f}")]
 
 

@@ -25,6 +25,7 @@ from .data_sheets import write_assumptions, write_provenance
 from .definitions import docstring_text
 from .i18n import N_, T, T_known, current, date_text, num, tr
 from .money import USD_M, Prices, money_columns, prices_for
+from .sensitivity_names import name_of_test
 from .workbook import finish_workbook, run_time, write_xlsx
 
 __all__ = ["build_occupational_risk_workbook", "write_occupational_risk_workbook", "SHEETS",
@@ -297,6 +298,7 @@ def _sensitivity(ws: Any, result: Any) -> None:
                                       "gap", "gap_change")}
     rates.update(rate_horizon="0", gap_horizon="0", reserve_ratio_year_10=styles.RATIO,
                  depletion_year=styles.YEAR, test=None, description=None)
+    frame = frame.assign(test=[name_of_test(t) for t in frame["test"]])
     _plain(ws, T("Sensitivity: one assumption at a time"),
            T("Each test re-runs the branch with one change; the pensions in payment and (but "
              "for the wage tests) the insured population are the base's."), frame, rates)

@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import styles
 from .i18n import N_, T, T_known, date_text, num
 from .cells import put, put_title
+from .sensitivity_names import name_of_test
 
 __all__ = ["ISAP2_ITEMS", "CPP_QUESTIONS", "CPP_SOURCE", "ACTUARY_MARK",
            "write_data_assumptions", "write_opinion", "review_checklist",
@@ -207,7 +208,7 @@ def write_data_assumptions(ws: Worksheet, result: Any) -> None:
                     (isinstance(change, float) and math.isnan(change))
                     else T("GAP over {n} years {change} points", n=r.get("gap_horizon"),
                            change=num(f"{100 * change:+.2f}")))
-            rows.pair(T("sensitivity: {test}", test=r["test"]), text)
+            rows.pair(T("sensitivity: {test}", test=name_of_test(r["test"])), text)
         if not tests:
             rows.pair(T("sensitivity"), T("no one-at-a-time test of this group is run"))
         for j, h in enumerate((T("Key path"), T("Description"), T("Status"),

@@ -22,6 +22,7 @@ from actuary.analysis.sensitivity import ranking
 from . import styles
 from .i18n import N_, T, T_known
 from .cells import put, put_formula, put_title
+from .sensitivity_names import kind_of_test, name_of_test
 
 __all__ = ["write_sensitivity", "SENSITIVITY_HEADER_ROW", "TORNADO_TITLE", "RANKING_COL"]
 
@@ -69,6 +70,12 @@ def _table(ws: Worksheet, frame: pd.DataFrame) -> dict[str, int]:
                 continue
             if key == "depletion_year" and _blank(value):
                 value = T("none")
+            elif key == "test":
+                value = name_of_test(value)
+            elif key == "kind":
+                value = kind_of_test(value)
+            elif key == "assumption":
+                value = T_known(value) if isinstance(value, str) else value
             put(ws, r, col[key], value, fmt)
     return col
 
@@ -91,7 +98,7 @@ def _tornado(ws: Worksheet, frame: pd.DataFrame, col: dict[str, int]) -> None:
     for k, (i, rec) in enumerate(ranked.iterrows(), start=1):
         r = top + k
         put(ws, r, left, k, "0")
-        put(ws, r, left + 1, rec["test"])
+        put(ws, r, left + 1, name_of_test(rec["test"]))
         put(ws, r, left + 2, T_known(str(rec["assumption"])))
         put_formula(ws, r, left + 3, f"={change}{top + 1 + int(i)}", styles.RATE)
     n = len(ranked)

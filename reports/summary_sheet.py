@@ -27,6 +27,7 @@ from . import styles
 from .cells import put, put_formula, put_title
 from .indicators_sheet import CAREER_TEMPLATES, milestone_years
 from .i18n import N_, T, T_data, T_known, date_format, date_text, num, reviewed, tr, year
+from .sensitivity_names import name_of_test
 from .messages import key_messages, rate_path_of, usd_rate
 from .money import USD_M
 from .projection_sheet import ProjectionLayout
@@ -314,7 +315,8 @@ def _influential(ws: Worksheet, cur: _Cursor, result: Any) -> None:
                               T("Change in GAP {n}", n=horizon), T("Unit"), ""])
     for k, rec in top.iterrows():
         r = cur.take()
-        put(ws, r, 1, f"{num(k + 1)}. {T_known(str(rec['assumption']))} ({rec['test']})")
+        put(ws, r, 1, f"{num(k + 1)}. {T_known(str(rec['assumption']))} "
+                      f"({name_of_test(rec['test'])})")
         put(ws, r, 2, rec["gap_change"], styles.RATE)
         put(ws, r, 3, T("share of insurable earnings"))
         put(ws, r, HEADLINE_KEY_COL, f"sensitivity.gap_change[{rec['test']}]", styles.HIDDEN,

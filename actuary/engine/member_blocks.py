@@ -24,7 +24,7 @@ MEMBER_ORPHAN = 5
 # Members valued side by side: a block holds up to LANES members who share sex, age,
 # status and service, so every probability of the projection is the same for all of
 # them and is computed once; only the money differs, one lane each.
-LANES = 64
+LANES = 256
 
 
 @numba.njit(cache=True, nogil=True)
@@ -32,6 +32,26 @@ def _hash_slot(key, bits, mask):
     """First slot of (``key``, ``bits``) in an open-addressing table of ``mask + 1`` slots."""
     h = (bits ^ (np.uint64(key) * np.uint64(0xC2B2AE3D27D4EB4F))) * np.uint64(0x9E3779B97F4A7C15)
     return np.int64((h >> np.uint64(32)) & np.uint64(mask))
+
+
+# Loops rather than np.full and np.concatenate: each numpy function compiles its own
+# implementations on the first run, which cost this function half its compilation.
+@numba.njit(cache=True, nogil=True)
+def _no_groups(size):
+    """An empty hash table of ``size`` slots (-1: no group)."""
+    table = np.empty(size, np.int64)
+    for k in range(size):
+        table[k] = -1
+    return table
+
+
+@numba.njit(cache=True, nogil=True)
+def _grown(a, size, n):
+    """``a`` in a new array of ``size`` elements, its first ``n`` copied."""
+    out = np.empty(size, a.dtype)
+    for k in range(n):
+        out[k] = a[k]
+    return out
 
 
 @numba.njit(cache=True, nogil=True)
@@ -47,8 +67,8 @@ def member_blocks(sex, age, status, years, n_age):
     """
     m = sex.shape[0]
     bits = years.view(np.uint64)
-    size = 1024
-    table = np.full(size, -1, np.int64)  # slot -> group
+    size = np.int64(1024)
+    table = _no_groups(size)  # slot -> group
     g_key = np.empty(size, np.int64)  # group -> (status, sex, age) key
     g_bits = np.empty(size, np.uint64)  # group -> service bits
     group = np.empty(m, np.int64)
@@ -71,9 +91,9 @@ def member_blocks(sex, age, status, years, n_age):
             n_groups += 1
             if 2 * n_groups > size:  # grow the table: at most half full
                 size *= 2
-                table = np.full(size, -1, np.int64)
-                g_key = np.concatenate((g_key, np.empty(size // 2, np.int64)))
-                g_bits = np.concatenate((g_bits, np.empty(size // 2, np.uint64)))
+                table = _no_groups(size)
+                g_key = _grown(g_key, size, n_groups)
+                g_bits = _grown(g_bits, size, n_groups)
                 for g in range(n_groups):
                     k = _hash_slot(g_key[g], g_bits[g], size - 1)
                     while table[k] >= 0:

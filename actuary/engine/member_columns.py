@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 
-# Columns of the packed inputs (built by actuary.members.closed_group.kernel_inputs). The
+# Columns of the packed inputs (built by actuary.engine.member_inputs.kernel_inputs). The
 # column is the last index, so what one member needs in one year sits in a few cache
 # lines. yearly [T + 1, column] (the last year only for the thresholds):
 (Y_PENSION_AGE, Y_RATE, Y_PAID, Y_CREDIT, Y_DENSITY, Y_FLOOR, Y_CEILING, Y_ACCRUAL,

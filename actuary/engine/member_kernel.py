@@ -19,7 +19,7 @@ one member's value depends on the others of its block. The state:
   at death, and of the funeral grants (``max(months x pension, minimum)``: by a factor
   when one term is the larger in every year left, else year by year). The factors
   are built by backward recursion over the same rules
-  (:func:`actuary.members.closed_group.pension_factors`).
+  (:func:`actuary.engine.member_inputs.pension_factors`).
 
 Two things differ from the cohort kernel, both on purpose:
 
@@ -33,7 +33,7 @@ Two things differ from the cohort kernel, both on purpose:
 * survivors' pensions are not carried as stocks: each year's deaths leave survivors
   whose whole future pensions are valued at once (``A_SURVIVORS``: present value at
   the valuation date per unit of the deceased's pension, built by
-  :func:`actuary.members.closed_group.survivor_values` from the same rules); and each award
+  :func:`actuary.engine.member_inputs.survivor_values` from the same rules); and each award
   of a pension gets its own funeral grant, where the cohort pools the awards of a
   cell (the grant's minimum is not linear).
 
@@ -207,9 +207,10 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
     # unused lanes (zeros) too, so that they have no scalar remainder. Not a constant,
     # so that LLVM does not unroll them whole.
     width = u((nl + 3) // 4 * 4)
+    # (zeroed by slices: numba's loops over signed indices, which wrap negative ones,
+    # became scatter instructions, a few per cent of the engine's time)
     for r in range(_N_LANE):
-        for k in range(r * L, r * L + width):
-            lane[k] = 0.0
+        lane[r * L:r * L + width] = 0.0
     for j in range(nl):
         lane[_W0 * L + j] = wage[first + j] if active else 0.0
         lane[_K0 * L + j] = career[first + j]
@@ -224,10 +225,8 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
     hi = min(lo + 1, top)
     lo = min(lo, top)
     for n in range(lo, hi + 1):
-        for k in range(_N_SLOT):
-            slots[_N_SLOT * n + k] = 0.0
-        for k in range(_N_MONEY * L):
-            money[_N_MONEY * L * n + k] = 0.0
+        slots[_N_SLOT * n:_N_SLOT * (n + 1)] = 0.0
+        money[_N_MONEY * L * n:_N_MONEY * L * (n + 1)] = 0.0
     for slot, share in ((lo, 1.0 - f), (hi, f)):
         if share > 0.0:
             o = _N_SLOT * slot
@@ -309,12 +308,9 @@ def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, mon
         up = max(a_s + (1 if f_s > 0.0 else 0), a_l + (1 if f_l > 0.0 else 0))
         nx_hi = min(hi + up, top)
         for n in range(hi + 1, nx_hi + 1):  # the slots above the highest one used
-            for k in range(_N_SLOT):
-                slots[_N_SLOT * n + k] = 0.0
-            for k in range(_N_MONEY * L):
-                money[_N_MONEY * L * n + k] = 0.0
-        for k in range(_INVP * L, (_C2_IC + 1) * L):  # the year's invalidity, the carries
-            lane[k] = 0.0
+            slots[_N_SLOT * n:_N_SLOT * (n + 1)] = 0.0
+            money[_N_MONEY * L * n:_N_MONEY * L * (n + 1)] = 0.0
+        lane[_INVP * L:(_C2_IC + 1) * L] = 0.0  # the year's invalidity, the carries
         a_new = 0.0  # new old-age pensioners (the same in every lane)
         a_new_r = 0.0  # ... of whom with the survivors' condition
         inv_n = 0.0
@@ -498,7 +494,7 @@ def _inactive_invalidity_lanes(lane, money, width, o_ir, ipu, q, formula):
                                                     minimum)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(cache=True, nogil=True, inline="always")
 def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, yearly, ysa, fac,
                  fm, short):
     """Pensions of a kind (0 old age, 1 invalidity) awarded to every lane this year, ``n``
@@ -506,12 +502,29 @@ def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, year
     (accrued), KHR per year, in payment from 1 January of year ``t1`` at age ``x1``: add
     their payments, survivors' pensions and funeral grants to the lanes' present values,
     as :func:`_close` does for one member (``short``: the survivors' lump sums in place
-    of their pensions)."""
+    of their pensions).
+
+    Inlined: the factors are read here and the lanes valued by :func:`_close_by_factors`,
+    which is handed the lanes' array alone. Every array handed to a function is
+    reference-counted on the way in and out (atomic operations); with the tables too,
+    that was a tenth of the member engine's time (the call is made every year)."""
+    factors = close_factors(kind, t1, s, x1, yearly, fac)
+    if short:
+        factors = (factors[0], fac[t1, s, x1, F_OLD_LUMP]) + factors[2:]
+    if _close_by_factors(lane, width, kind, row_p, row_pp, scale, n, factors, short):
+        _funerals_by_year(lane, nl, kind, row_p, row_pp, scale, t1, s, x1, n, factors, yearly,
+                          ysa, fm)
+
+
+@numba.njit(cache=True, nogil=True)
+def _close_by_factors(lane, width, kind, row_p, row_pp, scale, n, factors, short):
+    """:func:`_close_lanes` by the ``factors`` of :func:`close_factors` (with the lump sums'
+    in place of the survivors' when ``short``): the funeral grants of the lanes whose
+    grant is not the pension's or the minimum's in every year left are left out, and
+    their number returned (then :func:`_funerals_by_year`)."""
     u = np.uint64
     L = LANES
-    pay, surv, f_mass, f_count, above, below = close_factors(kind, t1, s, x1, yearly, fac)
-    if short:
-        surv = fac[t1, s, x1, F_OLD_LUMP]
+    pay, surv, f_mass, f_count, above, below = factors
     o_p, o_pp = u(row_p * L), u(row_pp * L)
     o_pay = u((_OUT + _B_OLD + kind) * L)
     o_surv = u((_OUT + (_B_LUMP if short else _B_SURV)) * L)
@@ -527,9 +540,17 @@ def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, year
         lane[o_surv + j] += p1 * surv
         lane[o_fun + j] += fun if fun == fun else 0.0
         lane[o_adl + j] += pp1 * (pay + surv) + (fun_p if fun_p == fun_p else 0.0)
-    if by_year == 0:
-        return
-    for j in range(nl):  # the minimum binds in some years only: year by year
+    return by_year
+
+
+@numba.njit(cache=True, nogil=True)
+def _funerals_by_year(lane, nl, kind, row_p, row_pp, scale, t1, s, x1, n, factors, yearly, ysa,
+                      fm):
+    """The funeral grants :func:`_close_by_factors` left out, year by year (the minimum
+    binds in some years only)."""
+    _, _, f_mass, f_count, above, below = factors
+    L = LANES
+    for j in range(nl):
         p1 = lane[row_p * L + j] * scale
         pp1 = lane[row_pp * L + j] * scale
         fun = funeral(n, p1, f_mass, f_count, above, below)

@@ -110,11 +110,11 @@ def test_members_alike_but_for_their_money_are_valued_alone():
     reference's value for its own wage and career, where the floor, ceiling and
     minimums bind for some of them and not for others."""
     rng = np.random.default_rng(11)
-    n = 1800
+    n = 2400
     status = rng.choice([0, 1], size=n, p=[0.7, 0.3])
     sex = rng.integers(0, 2, n)
     age = rng.choice([24, 58], size=n)
-    years = rng.choice([0.0, 2.5, 7.25], size=n)
+    years = rng.choice([0.0, 2.5, 7.25], size=n, p=[0.8, 0.1, 0.1])  # groups past LANES
     wage = np.where(status == 0, rng.uniform(0.2, 2.0, n) * 12 * FLOOR_M * 2, 0.0)
     career = rng.uniform(0.0, 1.5, n) * 12 * FLOOR_M * 2 * years
     members = MemberSet(ids=np.array([f"m{i}" for i in range(n)]), sex=sex, age=age,

@@ -23,7 +23,7 @@ from actuary.engine.starting import read_starting_population, shipped_population
 from actuary.io.errors import ActuaryError
 from actuary.reports.change import waterfall_table
 from actuary.studies.change import INDICATORS, analyse_change, parse_order
-from actuary.studies.change_keys import GROUPS, KEY_GROUPS, group_of
+from actuary.studies.change_keys import GROUP_TITLES, GROUPS, KEY_GROUPS, group_of
 
 
 def _leaves(model: type[BaseModel], prefix: tuple[str, ...] = ()):
@@ -278,12 +278,17 @@ def test_the_khmer_change_workbook_has_khmer_labels(several):
     change = book["Change"]
     labels = [change.cell(r, 1).value for r in range(6, 6 + 11)]
     assert all(KHMER.search(str(v)) for v in labels if v), labels
-    # every text cell but the data's: change.csv's names and keys (Steps), the groups' keys
-    # and the key paths each group changed
+    # every text cell but the data's: change.csv's names and keys (Steps) and the key
+    # paths each group changed (the sets' own keys); the groups by their titles
     from khmer_check import english_cells
 
-    left = english_cells(book, {"Steps": "A,B,C,D,E,3", "Order dependence": "A",
-                                "Change": "3,B"})
+    from actuary.reports.i18n import T
+
+    with language("km"):
+        section = T("What each group changed (key paths whose values differ)")
+    at = next(r for r in range(1, change.max_row + 1) if change.cell(r, 1).value == section)
+    paths = ",".join(str(at + k) for k in range(1, len(result.order) + 1))
+    left = english_cells(book, {"Steps": "A,B,C,D,E,3", "Change": paths})
     assert not left, left[:10]
 
 
@@ -326,7 +331,7 @@ def test_constant_prices_raise_the_previous_valuation_by_the_rolled_inflation(se
     assert any(str(v).startswith("No share of GDP") for v in rows)
     dep = build_change_workbook(result, "constant")["Order dependence"]
     first = next(dep.cell(r, 4).value for r in range(5, dep.max_row + 1)
-                 if dep.cell(r, 1).value == "roll_forward"
+                 if dep.cell(r, 1).value == GROUP_TITLES["roll_forward"]
                  and dep.cell(r, 2).value == "reserve at the valuation date (KHR bn)")
     before, after = result.dependence_states[("roll_forward", "first")]
     assert first == pytest.approx(after["reserve0"] - before["reserve0"] * 1.03, rel=1e-12)
