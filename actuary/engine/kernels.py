@@ -103,21 +103,15 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
     one specialisation per argument type and prunes the ``is None`` branches, so a
     scheme without these rules runs the same machine code as before they existed
     (measured: as plain booleans they cost 3-4% each on the NSSF default).
-    ``keep_masses`` (a plain boolean: one test a year, and the same specialisation for
-    both values) keeps the masses of every year; ``False`` keeps only those of the last
-    1 January, ``masses [1, N_MASS, 2, 111]``, one row worked over year by year: the
-    stochastic scenarios, which store flows and people only, save the writing of the
-    ``[T + 1, ...]`` array (about 1.3 MB, 3-4% of a projection). Flows and people do not
-    depend on it.
+    ``keep_masses`` False keeps one row of masses, worked over year by year (KernelInputs).
 
     Returns
     -------
     flows : ndarray [T, 2, N_FLOWS] - money (KHR in the year's money) and counts of each
         year, by sex.
     people : ndarray [T + 1, N_STATUS, 2, 111] - counts by status, sex and age on 1 January.
-    masses : ndarray [T + 1, N_MASS, 2, 111] - annual wage and pension masses (KHR per
-        year), career earnings and contributions paid (KHR) on 1 January
-        (``[1, ...]``, those of 1 January of year ``T``, if not ``keep_masses``).
+    masses : ndarray [T + 1 (1, the last, if not keep_masses), N_MASS, 2, 111] - annual wage
+        and pension masses (KHR/year), career earnings and contributions paid (KHR) on 1 January.
     """
     # the records' fields under the names the year step uses (free: field loads)
     (pension_age, contribution_rate, contribution_factor, credit_factor, wage_floor,
@@ -137,7 +131,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
     n_sex, n_age, n_serv = act_n0.shape
     flows = np.zeros((n_years, n_sex, N_FLOWS))
     people = np.zeros((n_years + 1, N_STATUS, n_sex, n_age))
-    masses = np.zeros((n_years + 1 if keep_masses else 1, N_MASS, n_sex, n_age))
+    masses = np.empty((n_years + 1 if keep_masses else 1, N_MASS, n_sex, n_age))
 
     # Two buffers per member array; only the used service slots are visited and cleared.
     # (the contributions paid, act_c and ina_c, are the base of refunds)
@@ -180,11 +174,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
     nx_or_n, nx_or_p = np.empty_like(or_n0), np.empty_like(or_p0)
 
     for t in range(n_years + 1):
-        # the row of the year's masses (cleared: rows are summed into, and cells of nobody
-        # are skipped)
         m_row = t if keep_masses else 0
-        if not keep_masses:
-            masses[0] = 0.0
+        masses[m_row] = 0.0  # cleared: summed into, and the cells of nobody are skipped
         if t == n_years:
             snapshot(people[t], masses[m_row], act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
                      oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p, act_c, ina_c)

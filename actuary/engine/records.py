@@ -135,7 +135,11 @@ class KernelInputs(NamedTuple):
     booleans: numba compiles one specialisation per argument type and prunes the
     ``is None`` branches, so a scheme without these rules runs code without them.
     ``keep_masses`` (a plain boolean, True here) keeps the masses of every year; the
-    stochastic scenarios set it False (only the last year's: see ``project_kernel``).
+    stochastic scenarios, which store flows and people only, set it False: the kernel then
+    keeps one row of masses ``[1, N_MASS, 2, 111]``, cleared and worked over each year (the
+    last 1 January's at the end) instead of zeroing and writing ``[T + 1, ...]`` (1.3 MB);
+    flows and people do not depend on it. A plain boolean, not a None/True switch: both
+    values run the same specialisation (no second compilation of the kernel).
     """
 
     rules: KernelRules
