@@ -23,7 +23,7 @@ from . import styles
 from .cells import Column, put, put_formula, put_title, put_wrapped, write_table
 from .data_sheets import write_assumptions, write_provenance
 from .definitions import docstring_text
-from .i18n import N_, T, T_known, current, date_text, num, tr
+from .i18n import N_, T, T_known, catalogue, current, date_text, num, tr
 from .money import USD_M, Prices, money_columns, prices_for
 from .sensitivity_names import name_of_test
 from .workbook import finish_workbook, run_time, write_xlsx
@@ -311,13 +311,16 @@ def _method(ws: Any) -> None:
               T("Read from the toolkit's code (actuary/schemes/occupational_risk)."))
     ws.column_dimensions["A"].width = 150
     r = 3
-    # the section titles from the catalogue; the paragraphs are the code's docstrings,
-    # in English (not translated)
-    for title, obj in ((T("Benefit rules"), rules), (T("Projection"), projection),
-                       (T("Financing and indicators"), financing)):
+    # the section titles from the catalogue; the paragraphs are the code's docstrings in
+    # English, the catalogue's translation of them (``method.<module>``) in Khmer
+    for title, obj, key in ((T("Benefit rules"), rules, "rules"),
+                            (T("Projection"), projection, "projection"),
+                            (T("Financing and indicators"), financing, "financing")):
         r += 1
         put(ws, r, 1, title, font=styles.SECTION)
-        for para in docstring_text(obj).split("\n"):
+        text = (docstring_text(obj) if current() == "en"  # braces are the docstrings' own
+                else catalogue()[f"method.{key}"][current()])
+        for para in text.split("\n"):
             r += 1
             put(ws, r, 1, para).alignment = styles.WRAP
 

@@ -114,8 +114,8 @@ def get_letter(c: int) -> str:
 
 
 def test_the_khmer_workbook_and_headline(result, tmp_path):
-    """``--lang km``: titles, headers and the console headline of the branch in Khmer
-    (the Method sheet's paragraphs are the code's docstrings, in English)."""
+    """``--lang km``: titles, headers, the Method sheet's paragraphs and the console
+    headline of the branch in Khmer."""
     from khmer_check import KHMER, english_words, untranslated
 
     from actuary.cli.occupational_risk_cmd import branch_headline
@@ -127,10 +127,11 @@ def test_the_khmer_workbook_and_headline(result, tmp_path):
     book = openpyxl.load_workbook(path)
     assert not untranslated(book), untranslated(book)[:10]
     # every text cell but the data's: the set (Assumptions, the unverified items'
-    # descriptions on the Summary), the code's docstrings (Method), the sensitivity tests
+    # descriptions on the Summary), the sensitivity tests' descriptions; the Method sheet's
+    # paragraphs are the catalogue's Khmer of the code's docstrings
     from khmer_check import english_cells
 
-    left = english_cells(book, {"Assumptions": "*", "Method": "*", "Provenance": "*",
+    left = english_cells(book, {"Assumptions": "*", "Provenance": "*",
                                 "Sensitivity": "B", "Summary": "B"})
     assert not left, left[:10]
     rows = [ln.strip().split("  ")[0] for ln in text.splitlines()[3:] if ln.startswith("  ")]
@@ -165,3 +166,35 @@ def test_the_summary_prints_its_unverified_items_without_overlap(result, tmp_pat
     assert note and note in flat
     title = openpyxl.load_workbook(path)["Summary"]["A2"].value
     assert " ".join(title.split()) in flat
+
+
+def test_the_method_sheet_translates_each_paragraph_of_the_docstrings(result, tmp_path):
+    """The Method sheet: the modules' docstrings in English, the catalogue's Khmer of them
+    in Khmer, paragraph for paragraph (a paragraph added to a docstring and not to its
+    translation fails here), each Khmer paragraph keeping the formulas' symbols."""
+    import re
+
+    from khmer_check import KHMER
+
+    from actuary.reports.definitions import docstring_text
+    from actuary.reports.i18n import catalogue, language
+    from actuary.schemes.occupational_risk import financing, projection, rules
+
+    for key, module in (("rules", rules), ("projection", projection), ("financing", financing)):
+        english = docstring_text(module).split("\n")
+        khmer = catalogue()[f"method.{key}"]["km"].split("\n")
+        assert len(khmer) == len(english), key
+        for en, km in zip(english, khmer):
+            assert KHMER.search(km), (key, km)
+            symbols = set(re.findall(r"\b[A-Za-z]+_[A-Za-z0-9_{}-]+", en))
+            assert all(s in km for s in symbols), (key, symbols - set(re.findall(
+                r"\b[A-Za-z]+_[A-Za-z0-9_{}-]+", km)))
+    with language("km"):
+        path = write_occupational_risk_workbook(result, tmp_path / "km.xlsx")
+    with language("en"):
+        path_en = write_occupational_risk_workbook(result, tmp_path / "en.xlsx")
+    km_rows = [c.value for c in openpyxl.load_workbook(path)["Method"]["A"] if c.value]
+    en_rows = [c.value for c in openpyxl.load_workbook(path_en)["Method"]["A"] if c.value]
+    assert len(km_rows) == len(en_rows)
+    assert docstring_text(rules).split("\n")[0] in en_rows
+    assert catalogue()["method.rules"]["km"].split("\n")[0] in km_rows
