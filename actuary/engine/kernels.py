@@ -90,7 +90,7 @@ __all__ = ["capped_mean", "project_kernel"]
 retain_freed_blocks()
 
 @numba.njit(cache=True, nogil=True, fastmath={"contract"})  # fused multiply-adds
-def project_kernel(rules, paths, decrements, start, final_salary, any_early):
+def project_kernel(rules, paths, decrements, start, final_salary, any_early, keep_masses):
     """Project the state over ``T`` years.
 
     The inputs are the records of :mod:`actuary.engine.records` (``rules``: KernelRules,
@@ -103,14 +103,15 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
     one specialisation per argument type and prunes the ``is None`` branches, so a
     scheme without these rules runs the same machine code as before they existed
     (measured: as plain booleans they cost 3-4% each on the NSSF default).
+    ``keep_masses`` False keeps one row of masses, worked over year by year (KernelInputs).
 
     Returns
     -------
     flows : ndarray [T, 2, N_FLOWS] - money (KHR in the year's money) and counts of each
         year, by sex.
     people : ndarray [T + 1, N_STATUS, 2, 111] - counts by status, sex and age on 1 January.
-    masses : ndarray [T + 1, N_MASS, 2, 111] - annual wage and pension masses (KHR per
-        year), career earnings and contributions paid (KHR) on 1 January.
+    masses : ndarray [T + 1 (1, the last, if not keep_masses), N_MASS, 2, 111] - annual wage
+        and pension masses (KHR/year), career earnings and contributions paid (KHR) on 1 January.
     """
     # the records' fields under the names the year step uses (free: field loads)
     (pension_age, contribution_rate, contribution_factor, credit_factor, wage_floor,
@@ -130,7 +131,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
     n_sex, n_age, n_serv = act_n0.shape
     flows = np.zeros((n_years, n_sex, N_FLOWS))
     people = np.zeros((n_years + 1, N_STATUS, n_sex, n_age))
-    masses = np.zeros((n_years + 1, N_MASS, n_sex, n_age))
+    masses = np.empty((n_years + 1 if keep_masses else 1, N_MASS, n_sex, n_age))
 
     # Two buffers per member array; only the used service slots are visited and cleared.
     # (the contributions paid, act_c and ina_c, are the base of refunds)
@@ -173,15 +174,17 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early):
     nx_or_n, nx_or_p = np.empty_like(or_n0), np.empty_like(or_p0)
 
     for t in range(n_years + 1):
+        m_row = t if keep_masses else 0
+        masses[m_row] = 0.0  # cleared: summed into, and the cells of nobody are skipped
         if t == n_years:
-            snapshot(people[t], masses[t], act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
+            snapshot(people[t], masses[m_row], act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
                      oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p, act_c, ina_c)
             people[t, STATUS_OLD_AGE] += os_n
-            masses[t, MASS_OLD_AGE] += os_p
+            masses[m_row, MASS_OLD_AGE] += os_p
             break
         # (the stocks on 1 January of year t are recorded in the cell loop below)
         pt = people[t]
-        mt = masses[t]
+        mt = masses[m_row]
 
         ft = flows[t]
         rate = contribution_rate[t]

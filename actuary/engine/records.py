@@ -134,6 +134,12 @@ class KernelInputs(NamedTuple):
     ``final_salary`` and ``any_early`` are switches, ``None`` (off) or ``True`` (on), not
     booleans: numba compiles one specialisation per argument type and prunes the
     ``is None`` branches, so a scheme without these rules runs code without them.
+    ``keep_masses`` (a plain boolean, True here) keeps the masses of every year; the
+    stochastic scenarios, which store flows and people only, set it False: the kernel then
+    keeps one row of masses ``[1, N_MASS, 2, 111]``, cleared and worked over each year (the
+    last 1 January's at the end) instead of zeroing and writing ``[T + 1, ...]`` (1.3 MB);
+    flows and people do not depend on it. A plain boolean, not a None/True switch: both
+    values run the same specialisation (no second compilation of the kernel).
     """
 
     rules: KernelRules
@@ -142,6 +148,7 @@ class KernelInputs(NamedTuple):
     start: KernelStart
     final_salary: bool | None
     any_early: bool | None
+    keep_masses: bool
 
 
 def merge_service(arr: np.ndarray, slots: int) -> np.ndarray:
@@ -234,4 +241,4 @@ def kernel_inputs(basis: Basis) -> KernelInputs:
     )
     return KernelInputs(rules_record(b), paths, decrements, start,
                         True if b.rules.final_salary else None,
-                        True if b.early_retirement_years.max() > 0 else None)
+                        True if b.early_retirement_years.max() > 0 else None, True)

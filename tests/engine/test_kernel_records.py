@@ -47,3 +47,20 @@ def test_records_carry_every_rule_and_the_merged_members():
     # merging the service slots keeps every member
     assert np.isclose(inp.start.active_count.sum(), b.start.active_count.sum(), rtol=1e-14)
     assert inp.final_salary is None and inp.any_early is None
+
+
+def test_masses_of_the_last_year_only_leave_flows_and_people_as_they_were():
+    """``keep_masses=False`` (the stochastic scenarios) keeps one row of masses, worked
+    over year by year: flows and people bit for bit those of the full run, and the row
+    the full run's masses of the last 1 January."""
+    from actuary.engine.kernels import project_kernel
+
+    b = make_basis(5, 30, rules=SchemeRules(old_age_min_years=2, refund_share=0.5))
+    inp = kernel_inputs(b)
+    assert inp.keep_masses is True
+    flows, people, masses = project_kernel(*inp)
+    lean = project_kernel(*inp._replace(keep_masses=False))
+    assert masses.shape[0] == people.shape[0] and lean[2].shape == (1,) + masses.shape[1:]
+    assert np.array_equal(lean[0], flows) and np.array_equal(lean[1], people)
+    assert np.array_equal(lean[2][0], masses[-1])
+    assert masses[:-1].any()  # the full run's earlier years are there (not the last only)

@@ -70,8 +70,9 @@ class KernelBase:
 
 
 def kernel_base(basis) -> KernelBase:
-    """:class:`KernelBase` of ``basis`` (:class:`~actuary.engine.basis.Basis`)."""
-    inputs = kernel_inputs(basis)
+    """:class:`KernelBase` of ``basis`` (:class:`~actuary.engine.basis.Basis`), with the
+    masses of the last year only (``keep_masses``: a scenario stores flows and people)."""
+    inputs = kernel_inputs(basis)._replace(keep_masses=False)
     where: dict[str, str] = {}
     for rec in _RECORDS:
         for name in getattr(inputs, rec)._fields:
