@@ -36,6 +36,7 @@ from . import styles
 from .cells import Column, put, put_formula, put_title, write_table
 from .designs_sheet import write_designs_sheet
 from .i18n import N_, T, T_known, current, num, tr
+from .scenario_notes import scenario_kind, scenario_note
 from .money import USD_M, Prices, nominal, prices_for
 from .workbook import finish_workbook, write_xlsx
 
@@ -284,8 +285,9 @@ def _scenarios_sheet(ws: Worksheet, comparison: Any) -> None:
 
     put_title(ws, T("Scenarios: what each one is"),
               T("The first is the base. A design combines projections (see actuary.schemes.public_sector)."))
-    rows = [{"name": s.name, "kind": s.kind, "description": s.description,
-             "hash": s.content_hash, "files": "\n".join(s.files), "notes": "\n".join(s.notes)}
+    rows = [{"name": s.name, "kind": scenario_kind(s.kind), "description": s.description,
+             "hash": s.content_hash, "files": "\n".join(s.files),
+             "notes": "\n".join(scenario_note(n) for n in s.notes)}
             for s in comparison.scenarios]
     last = write_table(ws, pd.DataFrame(rows), 4, 1, [
         Column("name", T("Scenario"), None, 26), Column("kind", T("Kind"), None, 12),

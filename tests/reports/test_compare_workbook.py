@@ -240,13 +240,15 @@ def test_the_khmer_comparison_workbook_has_khmer_labels(comparison, tmp_path):
                       for n in names)]
     assert not bad, bad
     assert book["Comparison"].oddHeader.center.text  # the draft mark on every page
-    # every text cell but the data's: the key rows, the scenarios' kinds, descriptions,
-    # files and notes (actuary.studies.compare's, in English)
+    # every text cell but the data's: the key rows, the scenarios' descriptions (their
+    # files') and files; their kinds and the notes the designs write are in Khmer
     from khmer_check import english_cells
 
     left = english_cells(book, {"Comparison": "3", "Yearly": "3", "Designs": "3",
-                                "Scenarios": "B,C,F", "Provenance": "*"})
+                                "Scenarios": "C", "Provenance": "*"})
     assert not left, left[:10]
+    notes = [c.value for c in book["Scenarios"]["F"][4:] if c.value]
+    assert notes and all(KHMER_RE.search(n) for n in notes), notes
 
 
 def test_the_khmer_console_tables(comparison):
@@ -265,3 +267,46 @@ def test_the_khmer_console_tables(comparison):
     assert labels and all(KHMER_RE.search(t) and not english_words(t) for t in labels), labels
     head = transition[2]
     assert KHMER_RE.search(transition[1]) and KHMER_RE.search(head) and not english_words(head)
+
+
+def test_every_note_a_design_writes_reads_in_khmer():
+    """Each wording of the notes the schemes layer writes (public_sector, public_groups,
+    self_employed_design, tiers, design_params), with figures as the code formats them:
+    matched whole by a template and written in Khmer, the data's names kept as written,
+    the figures in Khmer digits."""
+    import re
+
+    from khmer_check import english_words
+
+    from actuary.reports.i18n import language
+    from actuary.reports.scenario_notes import NOTE_TEMPLATES, scenario_note
+
+    notes = [
+        f"groups: teachers, health; first-year budget cost {1234.56:,.1f} million USD a month "
+        "at 4,100 KHR/USD",
+        "transition from 2027-01-01: legacy = public-sector-default, new scheme = ps-new-2027",
+        f"transition cost, PV over 75 years: {-12345.6:,.0f} billion KHR; peak {987.4:,.0f} "
+        "billion KHR in 2040",
+        f"of which the change of financing {1500.2:,.0f} and the change of the benefit formula "
+        f"{-200.7:,.0f} billion KHR (PV); salaries grossed up: yes",
+        f"take-up: {12.3456:.2f}% of the {1234567.0:,.0f} self-employed in year 10; mean density "
+        f"{0.456:.2f} over 5 bands",
+        "tier 1: cambodia-default; tier 0: none; tier 2: individual accounts",
+        f"tier-2 assets {3.14159:.1f}% of GDP in year 25, {12.5:.1f}% in year 50",
+        "3 unverified parameters in ps-transition-2027.yaml: a.b, c_d, e",
+    ]
+    assert len(notes) == len(NOTE_TEMPLATES)
+    with language("km"):
+        shown = [scenario_note(n) for n in notes]
+    for n, s in zip(notes, shown):
+        assert KHMER_RE.search(s), n
+        kept = [w for w in ("teachers, health", "public-sector-default", "ps-new-2027", "cambodia-default",
+                            "ps-transition-2027.yaml", "a.b, c_d, e") if w in n]
+        assert all(w in s for w in kept), s
+        rest = s
+        for w in kept:
+            rest = rest.replace(w, "")
+        assert not english_words(rest), s
+        assert not re.search(r"(?<![\w.-])[0-9]", rest.replace("USD", "")), s
+    with language("en"):
+        assert [scenario_note(n) for n in notes] == notes
