@@ -8,12 +8,11 @@ import importlib
 import os
 import signal
 import sys
-from contextlib import contextmanager
-from typing import Iterator
 
 import click
 
 from actuary import __version__
+from actuary.cli.gcpause import paused_gc
 from actuary.io.errors import ActuaryError
 
 
@@ -36,29 +35,6 @@ _COMMANDS = {
 }
 
 
-@contextmanager
-def _imports_without_gc() -> Iterator[None]:
-    """No automatic cyclic garbage collection while a command's modules are imported.
-
-    Importing ``valuate``'s modules (numpy, pandas, numba, scipy, openpyxl, pydantic's
-    models) makes a few hundred thousand objects that live as long as the process; the
-    collections their allocation sets off walk them again and again and free almost
-    nothing: 0.13-0.15 s of the 1.2 s of imports (measured, ``python -c "import
-    actuary.cli.valuate_cmd"`` with and without ``gc.disable()``). What was imported then
-    joins the oldest generation (freeze, unfreeze: the young collections to come do not
-    walk it), and collection is as it was.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
 class _Group(click.Group):
     """The command group: loads a command's module on first use, and turns user errors
     (and the system's refusals of the files they name) into a message and exit code 1."""
@@ -78,7 +54,7 @@ class _Group(click.Group):
         if module is None:
             return None
         # each module defines a click command named as the command
-        with _imports_without_gc():
+        with paused_gc():
             return getattr(importlib.import_module(module), cmd_name)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]

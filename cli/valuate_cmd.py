@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import gc
 import textwrap
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import click
 
@@ -14,6 +11,7 @@ from actuary.cli.options import (accept_option, accepted_lines, apply_sets, bund
                                  complete_sets, echo_json, json_option, lang_option,
                                  prices_option,
                                  quiet_option, run_argv, set_option)
+from actuary.cli.gcpause import paused_gc
 from actuary.cli.progress import progress
 from actuary.cli.outputs import check_outputs
 from actuary.io.fileio import output_set, spreadsheet_safe, write_atomic
@@ -252,30 +250,6 @@ def _write_csv_tables(result, folder: Path) -> None:
                      lambda p: eco.to_csv(p, index=False, lineterminator="\n"))
 
 
-@contextmanager
-def batch_gc() -> Iterator[None]:
-    """No automatic cyclic garbage collection inside (restored on the way out).
-
-    A valuation allocates hundreds of thousands of objects (tables, frames, workbook
-    cells) and frees few, so each automatic full collection walks the whole heap,
-    numba's and pandas' included: measured 0.4 s of a 3 s run. Its cyclic garbage is
-    small (peak memory measured the same without collection). The objects already
-    alive are frozen out of later collections too.
-    """
-    enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # what was made inside joins the frozen objects, and all go back to the oldest
-        # generation: the next young collection does not walk the whole run's objects
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
 @click.command("valuate")
 @click.argument("basis", required=False, shell_complete=complete_sets)
 @click.option("--population", "population", type=click.Path(dir_okay=False),
@@ -330,7 +304,7 @@ def _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_fil
              accept_implausible, accounts, lang, prices, bundle, sets, as_json, say,
              outputs) -> None:
     """The body of ``actuary valuate``, with the language set."""
-    with batch_gc():
+    with paused_gc():
         from actuary.assumptions import load_basis
         from actuary.reports.workbook import write_valuation_workbook
         from actuary.analysis.valuation import valuate as run

@@ -53,18 +53,9 @@ from actuary.engine.state import (
     FLOW_ORPHANS_EXPIRED,
     FLOW_SPOUSE,
 )
-from actuary.engine.invalidity import (  # noqa: F401 (re-exported: they lived here)
-    invalidity_accrual,
-    invalidity_floor_rate,
-    invalidity_mass,
-    invalidity_pension,
-    years_to_pension_age,
-)
 from actuary.engine.wages import pensions_with_minimum
 
-__all__ = ["NO_AWARDS", "add_survivors", "award_row", "award_split", "invalidity_accrual",
-           "invalidity_floor_rate", "invalidity_mass", "invalidity_pension", "years_to_pension_age",
-           "pensions_of_year"]
+__all__ = ["NO_AWARDS", "add_survivors", "award_row", "award_split", "pensions_of_year"]
 
 
 @numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see actuary.engine.cells

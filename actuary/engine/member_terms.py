@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numba
 
-from actuary.engine.benefits import invalidity_pension
+from actuary.engine.invalidity import invalidity_pension
 
 __all__ = ["award_lane", "award_terms", "slot_money", "slot_shares"]
 
