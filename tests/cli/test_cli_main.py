@@ -44,8 +44,10 @@ def test_running_one_command_does_not_load_the_others():
             "print(sorted(m for m in sys.modules if m.startswith('actuary.cli.')))\n")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True).stdout
-    # the shared modules (options, outputs, progress) are the only others (no other command)
-    assert out.strip() == ("['actuary.cli.main', 'actuary.cli.options', 'actuary.cli.outputs', "
+    # the shared modules (gcpause, options, outputs, progress) are the only others (no other
+    # command)
+    assert out.strip() == ("['actuary.cli.gcpause', 'actuary.cli.main', 'actuary.cli.options', "
+                           "'actuary.cli.outputs', "
                            "'actuary.cli.progress', "
                            "'actuary.cli.valuate_cmd']")
 
