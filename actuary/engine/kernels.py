@@ -52,8 +52,8 @@ import numpy as np
 from actuary.engine.benefits import (NO_AWARDS, add_survivors, award_row, award_split,
                                      pensions_of_year)
 from actuary.engine.invalidity import active_invalidity, inactive_invalidity, years_to_pension_age
-from actuary.engine.cells import (add_entrants, add_flows, qualifying_share, slot_split,
-                                  snapshot)
+from actuary.engine.cells import (add_entrants, add_flows, add_old_age_stock,
+                                  qualifying_share, slot_split, snapshot)
 from actuary.engine.cells import snapshot_pensioners
 from actuary.engine.memory import retain_freed_blocks
 from actuary.engine.slots import clear_slots, used_slots
@@ -179,8 +179,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
         if t == n_years:
             snapshot(people[t], masses[m_row], act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
                      oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p, act_c, ina_c)
-            people[t, STATUS_OLD_AGE] += os_n
-            masses[m_row, MASS_OLD_AGE] += os_p
+            add_old_age_stock(people[t], masses[m_row], os_n, os_p)
             break
         # (the stocks on 1 January of year t are recorded in the cell loop below)
         pt = people[t]
