@@ -305,6 +305,12 @@ def _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_fil
              outputs) -> None:
     """The body of ``actuary valuate``, with the language set."""
     with paused_gc():
+        from actuary.engine.kernel_types import compile_cohort_early
+
+        # a first run: a worker compiles the cohort kernel from now on, while this
+        # process imports, loads the set and the population (and compiles the member
+        # engine)
+        compile_cohort_early()
         from actuary.assumptions import load_basis
         from actuary.reports.workbook import write_valuation_workbook
         from actuary.analysis.valuation import valuate as run

@@ -165,9 +165,10 @@ def _valuation_then_accrued(aset: AssumptionSet, population: StartingPopulation,
                                       "occupational_risk.valuate_branch); a pension set here")
     given = basis is not None
     basis = basis or build_basis(aset, population, horizon)
-    # a first run: the member engine (accrued rights) compiles in a worker on the other
-    # core while this process compiles the cohort kernel
-    ahead = _member_engine_ahead(aset, population, basis) if detail else None
+    # a first run: the member engine (accrued rights) compiles here while a worker
+    # compiles the cohort kernel (started with the command), or in a worker while this
+    # process compiles the cohort kernel
+    ahead = _member_engine_ahead(aset, population, basis, progress) if detail else None
     with waiting(progress, "projecting the scheme (a first run compiles the kernel)"):
         proj = project(basis)
     cf = cash_flows(proj)
@@ -215,14 +216,18 @@ def _valuation_then_accrued(aset: AssumptionSet, population: StartingPopulation,
 
 
 def _member_engine_ahead(aset: AssumptionSet, population: StartingPopulation,
-                         basis: Basis) -> Any:
+                         basis: Basis, progress: Progress | None = None) -> Any:
     """The worker compiling the member engine for :func:`accrued_liability`, or None
-    (compiled already, or not the member engine's rules): see
+    (compiled already, here or before, or not the member engine's rules): see
     :func:`actuary.members.closed_group.value_population_ahead`."""
     from actuary.engine.build import start_rules
-    from actuary.members.closed_group import value_population_ahead
+    from actuary.members.closed_group import member_engine_here, value_population_ahead
 
-    return value_population_ahead(basis, population, start_rules(aset))
+    if not member_engine_here(basis):
+        return value_population_ahead(basis, population, start_rules(aset))
+    with waiting(progress, "compiling the member engine (a first run; the kernel compiles "
+                           "beside it)"):
+        return value_population_ahead(basis, population, start_rules(aset))
 
 
 def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis: Basis,
@@ -297,6 +302,9 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
     valuation workbook's writer does, once the sheets that do not show it are written).
     """
     say = progress or (lambda _msg: None)
+    from actuary.engine.kernel_types import compile_cohort_early
+
+    compile_cohort_early()  # a first run: a worker compiles the kernel while this one loads
     if isinstance(basis, AssumptionSet):
         aset = basis
     else:

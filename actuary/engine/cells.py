@@ -128,6 +128,18 @@ def snapshot(pt, mt, act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
 
 
 @numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see the module docstring
+def add_old_age_stock(pt, mt, os_n, os_p):
+    """Add the old-age stock (``os_n`` persons, ``os_p`` KHR a year, ``[sex, age]``) to the
+    old-age pensioners of a state. Cell by cell on purpose: an array added to an array slice
+    makes numba compile its shape-mismatch message (string formatting), ~3.5 s of a first
+    run."""
+    for s in range(os_n.shape[0]):
+        for x in range(os_n.shape[1]):
+            pt[STATUS_OLD_AGE, s, x] += os_n[s, x]
+            mt[MASS_OLD_AGE, s, x] += os_p[s, x]
+
+
+@numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see the module docstring
 def snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
     """The pensioners' counts and masses of one sex and age."""
     pt[STATUS_OLD_AGE, s, x] = oa_n[s, x]

@@ -52,11 +52,11 @@ import numpy as np
 from actuary.engine.benefits import (NO_AWARDS, add_survivors, award_row, award_split,
                                      pensions_of_year)
 from actuary.engine.invalidity import active_invalidity, inactive_invalidity, years_to_pension_age
-from actuary.engine.cells import (add_entrants, add_flows, qualifying_share, slot_split,
-                                  snapshot)
+from actuary.engine.cells import (add_entrants, add_flows, add_old_age_stock,
+                                  qualifying_share, slot_split, snapshot)
 from actuary.engine.cells import snapshot_pensioners
 from actuary.engine.memory import retain_freed_blocks
-from actuary.engine.slots import clear_slots, used_slots
+from actuary.engine.slots import used_slots
 from actuary.engine.state import (
     FLOW_INVALIDITY,
     FLOW_NEW_INVALIDITY,
@@ -133,7 +133,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
     people = np.zeros((n_years + 1, N_STATUS, n_sex, n_age))
     masses = np.empty((n_years + 1 if keep_masses else 1, N_MASS, n_sex, n_age))
 
-    # Two buffers per member array; only the used service slots are visited and cleared.
+    # Two buffers per member array; only the used service slots are visited, each cleared
+    # as it is read (a separate pass over next year's buffers cost 0.3 ms of 3.6 ms).
     # (the contributions paid, act_c and ina_c, are the base of refunds)
     act_n, act_w, act_r, act_c = act_n0.copy(), act_w0.copy(), act_r0.copy(), act_c0.copy()
     ina_n, ina_r, ina_c = ina_n0.copy(), ina_r0.copy(), ina_c0.copy()
@@ -179,8 +180,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
         if t == n_years:
             snapshot(people[t], masses[m_row], act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
                      oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p, act_c, ina_c)
-            people[t, STATUS_OLD_AGE] += os_n
-            masses[m_row, MASS_OLD_AGE] += os_p
+            add_old_age_stock(people[t], masses[m_row], os_n, os_p)
             break
         # (the stocks on 1 January of year t are recorded in the cell loop below)
         pt = people[t]
@@ -213,11 +213,6 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
         kc = rate * pay * dens  # contributions paid a year per KHR of capped wage
         iv1 = 1.0 + refund_interest[t]  # on contributions paid, at the end of the year
 
-        for arr in (nx_act_n, nx_act_w, nx_act_r, nx_act_c):
-            clear_slots(arr, nx_top_act)
-        clear_slots(nx_ina_n, nx_top_ina)
-        clear_slots(nx_ina_r, nx_top_ina)
-        clear_slots(nx_ina_c, nx_top_ina)
         nx_top_act[:, :] = 0
         nx_top_ina[:, :] = 0
         for arr in (nx_oa_n, nx_oa_p, nx_os_n, nx_os_p, nx_iv_n, nx_iv_p, nx_sp_n, nx_sp_p,
@@ -324,14 +319,16 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
                     row_c = 0.0
                     for n in range(top):
                         cnt = act_n[s, x, n]
+                        wm = act_w[s, x, n]
+                        rm = act_r[s, x, n]
+                        cm = act_c[s, x, n]
+                        # read once: cleared here for the year after next (buffers swap)
+                        act_n[s, x, n] = act_w[s, x, n] = act_r[s, x, n] = act_c[s, x, n] = 0.0
                         if cnt == 0.0:  # (a year moves 2 slots: every other one is empty)
                             if retire:
                                 leave_n[n] = leave_r[n] = leave_c[n] = 0.0
                                 stay_n[n] = stay_r[n] = stay_c[n] = 0.0
                             continue
-                        wm = act_w[s, x, n]
-                        rm = act_r[s, x, n]
-                        cm = act_c[s, x, n]
                         w = wm / cnt
                         if abs(w - last_w) > 1e-13 * w:
                             # two wages kept: the slots of a row alternate between those of
@@ -511,12 +508,13 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
                     row_c = 0.0
                     for n in range(top):
                         cnt = ina_n[s, x, n]
+                        rm = ina_r[s, x, n]
+                        cm = ina_c[s, x, n]
+                        ina_n[s, x, n] = ina_r[s, x, n] = ina_c[s, x, n] = 0.0  # (as actives)
                         if cnt == 0.0:
                             if retire:
                                 stay_n[n] = stay_r[n] = stay_c[n] = 0.0
                             continue
-                        rm = ina_r[s, x, n]
-                        cm = ina_c[s, x, n]
                         row_n += cnt
                         row_r += rm
                         row_c += cm

@@ -2,7 +2,8 @@
 
 A member array ``[sex, age, service]`` is visited only up to ``top[sex, age]``, one past
 its highest used service slot, so that a year costs what the members use rather than
-``Basis.service_slots`` (moved out of :mod:`actuary.engine.kernels`, unchanged).
+``Basis.service_slots``. The kernel clears each used slot of the year's buffers as it
+reads it (the buffers swap at the year end), so no separate pass clears them.
 """
 
 from __future__ import annotations
@@ -10,18 +11,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["clear_slots", "used_slots"]
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def clear_slots(arr, top):
-    """Zero the used service slots ``arr[s, x, :top[s, x]]`` of a member buffer (the
-    others are zero already), so that a year costs what the members use, not
-    ``service_slots``."""
-    for s in range(arr.shape[0]):
-        for x in range(arr.shape[1]):
-            for n in range(top[s, x]):
-                arr[s, x, n] = 0.0
+__all__ = ["used_slots"]
 
 
 @numba.njit(cache=True, nogil=True)

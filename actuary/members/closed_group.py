@@ -271,35 +271,61 @@ def _kernel_args(basis: Basis, members: MemberSet, v_mid: np.ndarray,
 _ENTRY = "actuary.engine.member_entry"  # the member engine's entries, for a worker
 
 
+def _cohort_compiling_early() -> bool:
+    """Whether a worker compiles the cohort kernel (a first run's start,
+    :func:`actuary.engine.kernel_types.compile_cohort_early`): this process then compiles
+    the member engine itself meanwhile, on the other core, rather than in a second
+    worker that would share the two cores with it and with this process's loading."""
+    from actuary.engine.ahead import compiling_early
+
+    return compiling_early("actuary.engine.kernels", "project_kernel")
+
+
 def member_engine_early() -> bool:
     """At a valuation's start: when the member engine (its serial entry, what a
     valuation's accrued rights use below ``PARALLEL_FROM`` members) is not compiled,
     start the worker that will compile it now, so that its imports overlap the loading
     (:func:`actuary.engine.ahead.start_early`); :func:`value_population_ahead` hands it
-    the arguments, or dismisses it. True when one was started."""
+    the arguments, or dismisses it. True when one was started. None is started while a
+    worker compiles the cohort kernel (this process compiles the member engine then)."""
     from actuary.engine.ahead import start_early
 
+    if _cohort_compiling_early():
+        return False
     return start_early(_ENTRY, "value_members_serial")
 
 
+def member_engine_here(basis: Basis) -> bool:
+    """Whether :func:`value_population_ahead` will compile the member engine in this
+    process (it takes seconds: a caller may say so)."""
+    return values_rules(basis) and _cohort_compiling_early()
+
+
 def value_population_ahead(basis: Basis, population: Any, rules: StartRules) -> Any:
-    """Start compiling, in a worker process, the member engine that
-    :func:`value_population` will need for ``population`` (see
-    :mod:`actuary.engine.ahead`); None when it is compiled already, or the rules are not
-    the member engine's. Wait on the handle before calling :func:`value_population`."""
-    from actuary.engine.ahead import cache_is_warm, compile_ahead, dismiss
+    """Start compiling the member engine that :func:`value_population` will need for
+    ``population``: in a worker process (see :mod:`actuary.engine.ahead`), or here and now
+    while a worker compiles the cohort kernel (:func:`member_engine_here`). Returns the
+    worker, None when there is none (compiled already, here or before, or the rules are
+    not the member engine's). Wait on the handle before calling :func:`value_population`."""
+    from actuary.engine.ahead import cache_is_warm, compile_ahead, dismiss, signature
 
     if not values_rules(basis):
         dismiss(_ENTRY)
         return None
     members = MemberSet.from_population(population, rules)
     parallel = len(members) >= PARALLEL_FROM
-    if cache_is_warm(value_members_kernel if parallel else value_members_serial):
+    name = "value_members_kernel" if parallel else "value_members_serial"
+    entry = value_members_kernel if parallel else value_members_serial
+    if cache_is_warm(entry):
         dismiss(_ENTRY)
         return None
     # the kernel's own arguments: the worker imports the engine alone (numba, not pandas)
-    return compile_ahead(_ENTRY, "value_members_kernel" if parallel else "value_members_serial",
-                         *_kernel_args(basis, members, discount_factors(basis)))
+    args = _kernel_args(basis, members, discount_factors(basis))
+    if _cohort_compiling_early():
+        dismiss(_ENTRY)
+        entry.compile(signature(args))  # the specialisation the call will take
+        return None
+    return compile_ahead(_ENTRY, name, *args)
 
 
 def discount_factors(basis: Basis, discount: Any = None) -> np.ndarray:

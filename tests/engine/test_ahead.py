@@ -87,3 +87,59 @@ def test_a_worker_dismissed_ends_without_compiling(tmp_path):
     assert _probe(tmp_path, "dismissed") == ["False", "True", "True", "False"]
     # it compiled nothing: the cache is still cold
     assert _probe(tmp_path, "run") == ["False", "0", "1"]
+
+
+SIGNED = textwrap.dedent("""
+    import numba
+    import numpy as np
+
+    @numba.njit(cache=True)
+    def total(a, n):
+        return a.sum() + n
+
+    def tiny_inputs():
+        return (np.zeros(1), 1)
+""")
+
+# compile_early by the types of tiny_inputs, then the real call (other sizes, same types)
+EARLY = textwrap.dedent("""
+    import sys
+    import numpy as np
+    from actuary.engine import ahead
+    import signed
+
+    warm = ahead.cache_is_warm(signed.total)
+    started = ahead.compile_early("signed", "total", "signed", "tiny_inputs")
+    worker = ahead._EARLY["signed.total"][0] if started else None
+    args = (np.arange(5.0), 3) if sys.argv[1] == "same" else (np.arange(5), 3)
+    ahead.before_call("signed", "total", args)
+    ended = worker is None or worker.poll() is not None
+    assert signed.total(*args) == 13
+    stats = signed.total.stats
+    print(warm, started, ended, ahead.compiling_early("signed", "total"),
+          stats.cache_hits.total(), stats.cache_misses.total())
+""")
+
+
+def _early(tmp_path, mode: str) -> list[str]:
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPATH=os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    out = subprocess.run([sys.executable, "-c", EARLY, mode], env=env, capture_output=True,
+                         text=True, check=True)
+    return out.stdout.split()
+
+
+def test_compiled_early_by_signature_the_real_call_is_a_cache_hit(tmp_path):
+    """A worker compiles for tiny inputs' types from the start; before_call with real
+    arguments of the same types waits for it, and the call loads from the cache (a hit,
+    no compilation); the next run finds the cache warm and starts nothing."""
+    (tmp_path / "signed.py").write_text(SIGNED, encoding="utf-8")
+    assert _early(tmp_path, "same") == ["False", "True", "True", "False", "1", "0"]
+    assert _early(tmp_path, "same") == ["True", "False", "True", "False", "1", "0"]
+
+
+def test_compiled_early_for_other_types_the_worker_is_stopped(tmp_path):
+    """Real arguments of other types (an int array): the worker is stopped at once and
+    the call compiles its own specialisation."""
+    (tmp_path / "signed.py").write_text(SIGNED, encoding="utf-8")
+    assert _early(tmp_path, "other") == ["False", "True", "True", "False", "0", "1"]
