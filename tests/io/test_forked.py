@@ -14,11 +14,12 @@ from actuary.io.forked import can_fork, in_child
 needs_fork = pytest.mark.usefixtures("fork_allowed")
 
 
-class _NeedsKeywords(Exception):
-    """An exception that pickles but does not unpickle (its __init__ wants a keyword)."""
+class _Unpicklable(Exception):
+    """An exception that cannot be pickled (it holds a lock)."""
 
-    def __init__(self, *, where: int) -> None:
+    def __init__(self, where: int) -> None:
         super().__init__(f"raised in process {where}")
+        self.lock = threading.Lock()
 
 
 @needs_fork
@@ -65,9 +66,9 @@ def test_an_error_comes_back_with_its_type_and_message():
 @needs_fork
 def test_an_error_that_cannot_come_back_is_raised_by_the_work_done_here():
     def work():
-        raise _NeedsKeywords(where=os.getpid())
+        raise _Unpicklable(os.getpid())
 
-    with pytest.raises(_NeedsKeywords, match=f"raised in process {os.getpid()}$"):
+    with pytest.raises(_Unpicklable, match=f"raised in process {os.getpid()}$"):
         in_child(work).result()
 
 
