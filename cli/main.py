@@ -11,6 +11,7 @@ import sys
 
 import click
 
+import actuary
 from actuary import __version__
 from actuary.cli.gcpause import paused_gc
 from actuary.io.errors import ActuaryError
@@ -68,11 +69,15 @@ class _Group(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[override]
         if (args and args[0] in _COMPILE_EARLY and not ctx.resilient_parsing
                 and not {"-h", "--help"} & set(args[1:])):
-            from actuary.io.workers import start
+            from actuary.io.workers import numba_index_exists, start
 
             module, name, inputs_module, inputs_name = _COMPILE_EARLY[args[0]]
-            start(f"{module}.{name}", "actuary.engine.ahead", "_signature_worker",
-                  [module, name, inputs_module, inputs_name])
+            # the module's file, found without importing it (nor the engine, nor numba)
+            source = os.path.join(os.path.dirname(actuary.__file__),
+                                  *module.split(".")[1:]) + ".py"
+            if not numba_index_exists(source, name):  # a first run (warm: no worker)
+                start(f"{module}.{name}", "actuary.engine.ahead", "_signature_worker",
+                      [module, name, inputs_module, inputs_name])
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]

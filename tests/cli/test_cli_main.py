@@ -102,6 +102,7 @@ def test_valuate_starts_the_kernels_early_compilation_before_its_imports(monkeyp
 
     calls: list[tuple] = []
     monkeypatch.setattr(workers, "start", lambda *a: calls.append(a) or False)
+    monkeypatch.setattr(workers, "numba_index_exists", lambda _source, _name: False)
     runner = CliRunner()
     runner.invoke(main, ["valuate", "--help"])
     runner.invoke(main, ["table", "--help"])
@@ -114,3 +115,7 @@ def test_valuate_starts_the_kernels_early_compilation_before_its_imports(monkeyp
     monkeypatch.setattr(ahead, "cache_is_warm", lambda _d: False)
     compile_cohort_early()
     assert calls[1] == calls[0]
+    # warm (numba's index is there): nothing started
+    monkeypatch.setattr(workers, "numba_index_exists", lambda _source, _name: True)
+    runner.invoke(main, ["valuate", "--no-such-option"])
+    assert len(calls) == 2

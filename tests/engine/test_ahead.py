@@ -164,3 +164,34 @@ def test_compiled_early_for_other_types_the_worker_is_stopped(tmp_path):
     (tmp_path / "signed.py").write_text(SIGNED, encoding="utf-8")
     got = _early(tmp_path, "other")
     assert got[:3] + got[4:5] + got[6:] == ["False", "True", "True", "False", "0", "1"]
+
+
+LOOK = textwrap.dedent("""
+    import sys
+    from actuary.io.workers import numba_index_exists
+    import signed
+
+    before = numba_index_exists(signed.__file__, "total")
+    signed.total(signed.tiny_inputs()[0], 1)
+    after = numba_index_exists(signed.__file__, "total")
+    print(before, after, numba_index_exists(signed.__file__, "tot"),
+          signed.total._cache._cache_path)
+""")
+
+
+def test_the_quick_look_finds_numbas_index_where_numba_puts_it(tmp_path):
+    """actuary.io.workers.numba_index_exists (no numba imported) answers False on an empty
+    cache and True once numba has cached the function, in numba's own folder; with and
+    without NUMBA_CACHE_DIR."""
+    (tmp_path / "signed.py").write_text(SIGNED, encoding="utf-8")
+    for cache in (str(tmp_path / "cache"), None):
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path),
+                                                           os.environ.get("PYTHONPATH", "")]))
+        env.pop("NUMBA_CACHE_DIR", None)
+        if cache:
+            env["NUMBA_CACHE_DIR"] = cache
+        out = subprocess.run([sys.executable, "-c", LOOK], env=env, capture_output=True,
+                             text=True, check=True).stdout.split()
+        assert out[:3] == ["False", "True", "False"]
+        assert out[3] == (str(tmp_path / "__pycache__") if cache is None
+                          else out[3]) and (cache is None or out[3].startswith(cache))
