@@ -337,7 +337,8 @@ def _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_fil
         result = run(aset, population, horizon, sensitivities=not no_sensitivity, progress=say,
                      shocks=shocks,
                      command="actuary " + " ".join(run_argv()),
-                     accept_implausible=accept_implausible)
+                     accept_implausible=accept_implausible,
+                     background=True)  # sensitivities on the second core, see below
         if published is not None:
             from actuary.analysis.accounts import attach_accounts
 
@@ -349,7 +350,10 @@ def _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_fil
         # the workbook and the CSV tables are replaced together, or none of them
         with output_set():
             say(f"writing {out}")
+            # the sheets without the sensitivity table first, while a forked child
+            # computes it (valuate's background); the writer collects it
             write_valuation_workbook(result, out, lang=lang, prices=prices)
+            result.collect_sensitivity()
             if csv_dir:
                 _write_csv_tables(result, Path(csv_dir))
                 say(f"wrote CSV tables to {csv_dir}")

@@ -24,7 +24,7 @@ import os
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from openpyxl import Workbook
 
@@ -42,6 +42,7 @@ from .money import prices_for
 from .opinion import add_isap_sheets
 from .population_sheet import write_population
 from .printing import prepare_for_print
+from .rendering import RenderedAhead
 from .projection_sheet import write_projection
 from .sensitivity_sheet import write_sensitivity
 from .summary_sheet import write_summary
@@ -63,30 +64,49 @@ def build_workbook(result: Any, lang: str = "en",
         return _build(result, lang, preface, prices)
 
 
+#: The sheets that do not show the sensitivity table, in the order they are written:
+#: the Projection first (the others refer to its cells). They are written before the
+#: table is read (``result.collect_sensitivity()``), so that a table still being
+#: computed in the background (``valuate(background=True)``) is waited for as late as
+#: possible; the Summary, Sensitivity and ISAP sheets follow.
+BEFORE_SENSITIVITY = ("Projection", "Indicators", "Charts", "Financing", "Population",
+                      "Assumptions", "Starting data", "Provenance")
+
+
 def _build(result: Any, lang: str, preface: list[tuple[str, str]] | None,
-           prices: str) -> Workbook:
+           prices: str, ready: Callable[[Workbook, list], None] | None = None) -> Workbook:
+    """The workbook; ``ready(wb, sheets)`` is called with the sheets of
+    :data:`BEFORE_SENSITIVITY` once they are complete (protected, the workbook's
+    properties set), before the sensitivity table is read."""
     wb = Workbook()
     wb.remove(wb.active)
     ws = {name: wb.create_sheet(name) for name in SHEETS}
     years = result.yearly["year"]
     money = prices_for(result.aset, int(years.iloc[0]), int(years.iloc[-1]), prices)
-    # The Projection sheet comes first in the writing: the others refer to its cells.
     layout = write_projection(ws["Projection"], result, money)
     cells = write_indicators(ws["Indicators"], result, layout)
-    write_summary(ws["Summary"], result, layout, cells, lang, preface)
     write_charts_sheet(ws["Charts"], ws["Projection"], layout, result, lang)
     write_financing(ws["Financing"], result, layout, lang)
     write_population(ws["Population"], result)
     write_assumptions(ws["Assumptions"], result)
     write_starting(ws["Starting data"], result)
-    write_sensitivity(ws["Sensitivity"], result)
     write_provenance(ws["Provenance"], result)
-    add_isap_sheets(wb, result)  # Data and assumptions, Actual vs expected, Actuarial opinion
-    for sheet in wb.worksheets:
-        styles.protect(sheet)
     wb.active = 0
     finish_workbook(wb, tr("summary_title", lang, scheme=result.aset.scheme.description),
                     run_time(result))
+    first = [ws[name] for name in BEFORE_SENSITIVITY]
+    for sheet in first:
+        styles.protect(sheet)
+    if ready is not None:
+        ready(wb, first)
+    collect = getattr(result, "collect_sensitivity", None)
+    if collect is not None:  # a table computed in the background: wait for it here
+        collect()
+    write_summary(ws["Summary"], result, layout, cells, lang, preface)
+    write_sensitivity(ws["Sensitivity"], result)
+    add_isap_sheets(wb, result)  # Data and assumptions, Actual vs expected, Actuarial opinion
+    for sheet in wb.worksheets:
+        styles.protect(sheet)
     return wb
 
 
@@ -137,15 +157,18 @@ class _StampedZip(zipfile.ZipFile):
         self.writestr(arcname or os.path.basename(filename), data)
 
 
-def save_workbook(wb: Workbook, path: str | os.PathLike[str]) -> None:
+def save_workbook(wb: Workbook, path: str | os.PathLike[str],
+                  ahead: RenderedAhead | None = None) -> None:
     """Write ``wb`` to ``path`` with its properties' time on every zip entry.
 
     openpyxl's own ``save`` stamps the clock's time; same result, same bytes here.
     Every sheet gets its print setup first (:func:`actuary.reports.printing.prepare_for_print`).
+    The sheets ``ahead`` rendered already are written from their rendering.
     """
     prepare_for_print(wb)
     stamp = wb.properties.modified or datetime(1980, 1, 1)
-    save_xlsx(wb, path, _StampedZip(path, stamp))
+    save_xlsx(wb, path, _StampedZip(path, stamp),
+              writer=ahead.writer if ahead is not None else None)
 
 
 def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
@@ -185,12 +208,19 @@ def write_valuation_workbook(result: Any, path: str | os.PathLike[str],
     DataError
         If ``path`` does not end in ``.xlsx``.
     """
+    # The sheets that do not show the sensitivity table are rendered to their XML as
+    # soon as they are complete, while a table computed in the background
+    # (valuate(background=True)) is still on its way; the rest when it has come.
+    ahead = RenderedAhead()
     with language(lang):  # the print header and footer are set when saving
-        return write_xlsx(lambda r: build_workbook(r, lang, preface, prices), result, path)
+        return write_xlsx(lambda r: _build(r, lang, preface, prices, ready=ahead.render),
+                          result, path, save=lambda wb, tmp: save_workbook(wb, tmp, ahead))
 
 
-def write_xlsx(build: Any, content: Any, path: str | os.PathLike[str]) -> Path:
-    """Build a workbook with ``build(content)`` and save it to ``path`` atomically.
+def write_xlsx(build: Any, content: Any, path: str | os.PathLike[str],
+               save: Callable[[Workbook, Path], None] = save_workbook) -> Path:
+    """Build a workbook with ``build(content)`` and save it to ``path`` atomically
+    (with ``save(wb, temporary_path)``).
 
     Raises
     ------
@@ -204,5 +234,5 @@ def write_xlsx(build: Any, content: Any, path: str | os.PathLike[str]) -> Path:
                         expected="a file name ending in .xlsx")
     wb = build(content)
     with atomic_path(dest) as tmp:
-        save_workbook(wb, tmp)
+        save(wb, tmp)
     return dest

@@ -122,3 +122,16 @@ def make_basis(
 @pytest.fixture
 def random_basis() -> Basis:
     return make_basis(0)
+
+
+@pytest.fixture
+def fork_allowed(monkeypatch):
+    """Fork where the platform can, even with another thread running: a test process
+    may hold an idle library thread (dask's offload thread, started for good when
+    another test imports distributed), which makes can_fork refuse; the children here
+    take no lock such a thread could hold."""
+    import actuary.io.forked as forked
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no os.fork on this platform")
+    monkeypatch.setattr(forked, "can_fork", lambda: True)

@@ -11,6 +11,7 @@ here, below both, so that the two do not import each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -121,6 +122,19 @@ class ValuationResult:
     reconciliation: pd.DataFrame = field(default_factory=pd.DataFrame)
     accounts: pd.DataFrame | None = None
     accounts_path: str | None = None
+    # the sensitivity table still being computed in the background (valuate's
+    # ``background``): a :class:`actuary.io.forked.Pending`, None once collected
+    sensitivity_later: Any = field(default=None, repr=False, compare=False)
+
+    def collect_sensitivity(self) -> "ValuationResult":
+        """Fill :attr:`sensitivity` with the table a background computation was making
+        (:func:`actuary.analysis.valuation.valuate` with ``background=True``), waiting
+        for it, and return the result; nothing to do otherwise. Raises what the
+        computation raised (an invalid sensitivity's ``AssumptionError``)."""
+        later, self.sensitivity_later = self.sensitivity_later, None
+        if later is not None:
+            self.sensitivity = later.result()
+        return self
 
     @property
     def starting(self) -> pd.DataFrame:

@@ -58,6 +58,7 @@ from actuary.engine.basis import Basis
 from actuary.engine.build import build_basis
 from actuary.engine.projection import project
 from actuary.io.errors import AssumptionError
+from actuary.io import forked
 from actuary.io.progress import track
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,6 +67,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["overlay", "resolve_overlay", "sensitivities_of", "shocks_of", "sensitivity_basis",
            "suspension_basis", "employment_basis", "shock_basis", "sensitivity_table",
+           "sensitivity_table_later",
            "headline", "ranking", "top_assumptions"]
 
 
@@ -295,6 +297,33 @@ def sensitivity_table(result: "ValuationResult",
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return pd.DataFrame(rows)
+
+
+def sensitivity_table_later(result: "ValuationResult",
+                            progress: Callable[[str], None] | None = None,
+                            sensitivities: Iterable[SensitivitySpec] | None = None,
+                            shocks: Iterable[ShockSpec] | None = None, *,
+                            fork: bool = True) -> forked.Pending[pd.DataFrame]:
+    """:func:`sensitivity_table`, started in a forked child process (the second core
+    works on it while this process carries on; :mod:`actuary.io.forked`), its table
+    read back by ``.result()``: the same calls on a copy of the same process, so the
+    same table. The child's progress messages are told to ``progress`` when the table is
+    read back, in their order. Without ``fork``, or where the process cannot fork, the
+    table is computed here at ``.result()``, telling ``progress`` as it goes.
+    """
+    if not (fork and forked.can_fork()):
+        return forked.in_child(
+            lambda: sensitivity_table(result, progress, sensitivities, shocks), fork=False)
+    said: list[str] = []
+
+    def told(answer: tuple[pd.DataFrame, list[str]]) -> pd.DataFrame:
+        table, messages = answer
+        for message in messages if progress is not None else ():
+            progress(message)
+        return table
+
+    return forked.in_child(lambda: (sensitivity_table(result, said.append, sensitivities,
+                                                      shocks), said), then=told)
 
 
 def ranking(table: pd.DataFrame) -> pd.DataFrame:

@@ -284,7 +284,7 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
             population_file: str | Path | None = None, horizon: int | None = None, *,
             sensitivities: bool = True, progress: Progress | None = None,
             command: str = "", accept_implausible: bool = False,
-            shocks: Sequence[Any] | None = None) -> ValuationResult:
+            shocks: Sequence[Any] | None = None, background: bool = False) -> ValuationResult:
     """The whole valuation: load, project, indicators, sensitivities, provenance.
 
     ``basis`` is a loaded set, or what :func:`actuary.assumptions.load_basis` takes.
@@ -294,6 +294,12 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
     in place of the set's shocks, with or without the sensitivities.
     ``accept_implausible`` values a starting population whose amounts look like a unit
     mistake (its findings are kept in ``result.population.accepted``).
+    ``background`` starts the sensitivity table in a forked child process, where the
+    process can fork (:func:`actuary.analysis.sensitivity.sensitivity_table_later`; else
+    it is computed here, as without ``background``), and returns while the second core
+    works on it: ``result.sensitivity`` is then filled by
+    ``result.collect_sensitivity()``, which the caller calls before reading it (the
+    valuation workbook's writer does, once the sheets that do not show it are written).
     """
     say = progress or (lambda _msg: None)
     from actuary.engine.kernel_types import compile_cohort_early
@@ -312,12 +318,15 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
     population = load_population(aset, population_file, accept_implausible)
     result, accrued = _valuation_then_accrued(aset, population, horizon, progress=progress)
     if sensitivities or shocks is not None:
-        from actuary.analysis.sensitivity import sensitivity_table
+        from actuary.analysis.sensitivity import sensitivity_table_later
 
         say("running sensitivities" if sensitivities else "running the shocks")
-        result.sensitivity = sensitivity_table(
+        result.sensitivity_later = sensitivity_table_later(
             result, progress=progress, sensitivities=None if sensitivities else (),
-            shocks=shocks if shocks is not None else None if sensitivities else ())
+            shocks=shocks if shocks is not None else None if sensitivities else (),
+            fork=background)
+        if not result.sensitivity_later.forked:  # no child (not asked, or cannot fork)
+            result.collect_sensitivity()
     accrued()  # after the sensitivities, which do not use it: see _valuation_then_accrued
     result.provenance = provenance(aset, population, command)
     return result

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from actuary.engine.member_blocks import LANES, MEMBER_ACTIVE, member_blocks
+from actuary.engine.member_blocks import LANES, MEMBER_ACTIVE
 from actuary.engine.member_kernel import _value_block, _value_pensioner
 from actuary.engine.member_lanes import (
     _B_ADL,
@@ -36,8 +36,8 @@ PARALLEL_FROM = 100_000
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def value_members_kernel(sex, age, status, years, wage, career, paid, pension, n_slots,
-                         n_chunks, yearly, ysa, sa, fac, rules):
+def value_members_kernel(blocks, sex, age, status, years, wage, career, paid, pension,
+                         n_slots, n_chunks, yearly, ysa, sa, fac, rules):
     """Value every member: ``(pvfc [M], pvfb [M], adl [M], totals [len(BRANCHES)])`` (KHR).
 
     Members ``[M]``: ``sex`` (0 men, 1 women), ``age`` (completed years at the
@@ -48,8 +48,11 @@ def value_members_kernel(sex, age, status, years, wage, career, paid, pension, n
     ``yearly``, ``ysa``, ``sa``, ``fac`` are described by the ``Y_*``, ``A_*``, ``S_*``,
     ``F_*`` rows; ``rules`` is the scheme's :class:`actuary.engine.records.KernelRules`
     (its conditions and shares; the yearly parameters come packed in ``yearly``).
-    Members are valued in blocks of alike members (:func:`member_blocks`);
-    block ``b`` goes to chunk ``b mod n_chunks`` (so that each chunk has young and old
+    Members are valued in blocks of alike members, ``blocks`` = ``(order, start, length,
+    pensioners)`` as :func:`actuary.engine.member_blocks.member_blocks` returns them
+    (:func:`actuary.engine.member_blocks.blocks_of`: found outside, so that the entries
+    compile without the grouping, which a starting population's few thousand cells do
+    by numpy); block ``b`` goes to chunk ``b mod n_chunks`` (so that each chunk has young and old
     members alike), the chunks are shared out over the threads, and each keeps its own
     scratch state. The members' wages and careers are first copied in block order, and
     their values copied back after, each in parallel: one pass of scattered reads and
@@ -59,7 +62,7 @@ def value_members_kernel(sex, age, status, years, wage, career, paid, pension, n
     parallel machinery (about 3 s less to compile): the same values to the bit, the
     chunks being summed in the same order.
     """
-    order, start, length, pensioners = member_blocks(sex, age, status, years, ysa.shape[2])
+    order, start, length, pensioners = blocks
     n_m = order.shape[0]
     wage_o = np.empty(n_m)
     career_o = np.empty(n_m)
@@ -69,27 +72,29 @@ def value_members_kernel(sex, age, status, years, wage, career, paid, pension, n
         career_o[k] = career[order[k]]
         paid_o[k] = paid[order[k]]
     pvfc, pvfb, adl = np.empty(sex.shape[0]), np.empty(sex.shape[0]), np.empty(sex.shape[0])
-    in_order = np.empty((3, n_m))  # pvfc, pvfb and adl in block order
-    totals = np.zeros((n_chunks, len(BRANCHES)))
+    in_order = np.empty(3 * n_m)  # pvfc, pvfb and adl in block order, one after the other
+    totals = np.empty(n_chunks * len(BRANCHES))  # chunk c's from c * len(BRANCHES)
+    for k in range(totals.shape[0]):
+        totals[k] = 0.0
     for c in numba.prange(n_chunks):
         _value_chunk(np.int64(c), n_chunks, (sex, age, status, years, pension),
                      (order, start, length, pensioners), (wage_o, career_o, paid_o), n_slots,
-                     (yearly, ysa, sa, fac), rules, (pvfc, pvfb, adl), in_order, totals[c])
+                     (yearly, ysa, sa, fac), rules, (pvfc, pvfb, adl), in_order, totals)
     for k in numba.prange(n_m):
-        pvfc[order[k]] = in_order[0, k]
-        pvfb[order[k]] = in_order[1, k]
-        adl[order[k]] = in_order[2, k]
-    return pvfc, pvfb, adl, _sum_chunks(totals)
+        pvfc[order[k]] = in_order[k]
+        pvfb[order[k]] = in_order[n_m + k]
+        adl[order[k]] = in_order[2 * n_m + k]
+    return pvfc, pvfb, adl, _sum_chunks(totals, n_chunks)
 
 
 @numba.njit(cache=True, nogil=True)
-def value_members_serial(sex, age, status, years, wage, career, paid, pension, n_slots,
-                         n_chunks, yearly, ysa, sa, fac, rules):
+def value_members_serial(blocks, sex, age, status, years, wage, career, paid, pension,
+                         n_slots, n_chunks, yearly, ysa, sa, fac, rules):
     """:func:`value_members_kernel` on one thread: the same arguments and results, to the
     bit (the chunks are valued and summed in the same order). For small member sets
     (the starting population's cells) it is as fast, and it compiles in about three
     quarters of the time: no parallel machinery."""
-    order, start, length, pensioners = member_blocks(sex, age, status, years, ysa.shape[2])
+    order, start, length, pensioners = blocks
     n_m = order.shape[0]
     wage_o = np.empty(n_m)
     career_o = np.empty(n_m)
@@ -99,27 +104,36 @@ def value_members_serial(sex, age, status, years, wage, career, paid, pension, n
         career_o[k] = career[order[k]]
         paid_o[k] = paid[order[k]]
     pvfc, pvfb, adl = np.empty(sex.shape[0]), np.empty(sex.shape[0]), np.empty(sex.shape[0])
-    in_order = np.empty((3, n_m))
-    totals = np.zeros((n_chunks, len(BRANCHES)))
+    in_order = np.empty(3 * n_m)
+    totals = np.empty(n_chunks * len(BRANCHES))
+    for k in range(totals.shape[0]):
+        totals[k] = 0.0
     for c in range(n_chunks):
         _value_chunk(c, n_chunks, (sex, age, status, years, pension),
                      (order, start, length, pensioners), (wage_o, career_o, paid_o), n_slots,
-                     (yearly, ysa, sa, fac), rules, (pvfc, pvfb, adl), in_order, totals[c])
+                     (yearly, ysa, sa, fac), rules, (pvfc, pvfb, adl), in_order, totals)
     for k in range(n_m):
-        pvfc[order[k]] = in_order[0, k]
-        pvfb[order[k]] = in_order[1, k]
-        adl[order[k]] = in_order[2, k]
-    return pvfc, pvfb, adl, _sum_chunks(totals)
+        pvfc[order[k]] = in_order[k]
+        pvfb[order[k]] = in_order[n_m + k]
+        adl[order[k]] = in_order[2 * n_m + k]
+    return pvfc, pvfb, adl, _sum_chunks(totals, n_chunks)
 
 
+# The entries allocate by np.empty of a length (float64) alone: each other shape or
+# dtype, and np.zeros, compiles numpy's implementation once more on a first run (a tenth
+# of a second each); so the 2-d arrays are rows one after the other, cleared by loops.
 @numba.njit(cache=True, nogil=True)
-def _sum_chunks(totals):
-    """The chunks' totals added in chunk order (a loop, not ``sum(axis=0)``, whose axis
-    check compiles string formatting: about half a second)."""
-    out = np.zeros(totals.shape[1])
-    for c in range(totals.shape[0]):
-        for k in range(totals.shape[1]):
-            out[k] += totals[c, k]
+def _sum_chunks(totals, n_chunks):
+    """The chunks' totals (chunk ``c``'s from ``c * len(BRANCHES)`` in ``totals``) added in
+    chunk order (a loop, not ``sum(axis=0)``, whose axis check compiles string formatting:
+    about half a second)."""
+    n_b = len(BRANCHES)
+    out = np.empty(n_b)
+    for k in range(n_b):
+        out[k] = 0.0
+    for c in range(n_chunks):
+        for k in range(n_b):
+            out[k] += totals[c * n_b + k]
     return out
 
 
@@ -131,9 +145,10 @@ def _sum_chunks(totals):
 def _value_chunk(c, n_chunks, members, blocks, money_in, n_slots, tables, rules, out, in_order,
                  totals):
     """Value chunk ``c`` of :func:`value_members_kernel`: the blocks ``c, c + n_chunks,
-    ...`` (their values into ``in_order`` [pvfc, pvfb, adl; position in block order]) and
-    the pensioners ``c, c + n_chunks, ...`` (into ``out`` = ``(pvfc, pvfb, adl)``), each
-    branch's values added into ``totals`` in that order. Its own scratch state.
+    ...`` (their values into ``in_order``: pvfc, pvfb and adl, each ``len(order)`` long,
+    one after the other, by position in block order) and the pensioners ``c, c +
+    n_chunks, ...`` (into ``out`` = ``(pvfc, pvfb, adl)``), each branch's values added
+    into ``totals[c * len(BRANCHES) + branch]`` in that order. Its own scratch state.
     ``members`` is ``(sex, age, status, years, pension)``, ``blocks`` what
     :func:`member_blocks` returns, ``money_in`` the members' wages, careers and
     contributions paid in block order, ``tables`` ``(yearly, ysa, sa, fac)``."""
@@ -143,12 +158,14 @@ def _value_chunk(c, n_chunks, members, blocks, money_in, n_slots, tables, rules,
     yearly, ysa, sa, fac = tables
     pvfc, pvfb, adl = out
     n_b = len(BRANCHES)
+    n_m = order.shape[0]
+    t0 = c * n_b  # this chunk's totals
     L = LANES
     fm = rules.funeral_months / 12.0
     slots = np.empty(_N_SLOT * n_slots)
     money = np.empty(_N_MONEY * L * n_slots)
     lane = np.empty(_N_LANE * L)
-    one = np.zeros(n_b)
+    one = np.empty(n_b)  # a pensioner's values (_value_pensioner clears it)
     for b in range(c, start.shape[0], n_chunks):
         i0 = order[start[b]]
         _value_block(sex[i0], age[i0], status[i0] == MEMBER_ACTIVE, years[i0], wage_o,
@@ -160,12 +177,12 @@ def _value_chunk(c, n_chunks, members, blocks, money_in, n_slots, tables, rules,
             for k in range(1, n_b - 1):
                 v = lane[(_OUT + k) * L + j]
                 b_sum += v
-                totals[k] += v
-            totals[_B_CONTRIB] += lane[(_OUT + _B_CONTRIB) * L + j]
-            totals[_B_ADL] += lane[(_OUT + _B_ADL) * L + j]
-            in_order[0, i] = lane[(_OUT + _B_CONTRIB) * L + j]
-            in_order[1, i] = b_sum
-            in_order[2, i] = lane[(_OUT + _B_ADL) * L + j]
+                totals[t0 + k] += v
+            totals[t0 + _B_CONTRIB] += lane[(_OUT + _B_CONTRIB) * L + j]
+            totals[t0 + _B_ADL] += lane[(_OUT + _B_ADL) * L + j]
+            in_order[i] = lane[(_OUT + _B_CONTRIB) * L + j]
+            in_order[n_m + i] = b_sum
+            in_order[2 * n_m + i] = lane[(_OUT + _B_ADL) * L + j]
     for q in range(c, pensioners.shape[0], n_chunks):
         i = pensioners[q]
         d = _value_pensioner(sex[i], age[i], status[i], pension[i], yearly, ysa, fac, fm,
@@ -173,8 +190,8 @@ def _value_chunk(c, n_chunks, members, blocks, money_in, n_slots, tables, rules,
         b_sum = 0.0
         for k in range(1, n_b - 1):
             b_sum += one[k]
-            totals[k] += one[k]
-        totals[_B_ADL] += d
+            totals[t0 + k] += one[k]
+        totals[t0 + _B_ADL] += d
         pvfb[i] = b_sum
         pvfc[i] = 0.0
         adl[i] = d

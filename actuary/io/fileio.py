@@ -472,11 +472,13 @@ def discard_zip(archive: Any) -> None:
             fp.close()
 
 
-def save_xlsx(book: Any, path: str | os.PathLike[str], archive: Any = None) -> None:
+def save_xlsx(book: Any, path: str | os.PathLike[str], archive: Any = None,
+              writer: Any = None) -> None:
     """Save an openpyxl workbook to ``path`` (normally a temporary name from
     :func:`atomic_path`) through ``archive`` (a :class:`zipfile.ZipFile` opened for
-    writing on ``path``; default a plain deflated one). On a failure the archive is
-    discarded (:func:`discard_zip`) and the error raised."""
+    writing on ``path``; default a plain deflated one) with ``writer(book, archive)``
+    (default openpyxl's ``ExcelWriter``). On a failure the archive is discarded
+    (:func:`discard_zip`) and the error raised."""
     import zipfile
 
     from openpyxl.writer.excel import ExcelWriter
@@ -484,7 +486,7 @@ def save_xlsx(book: Any, path: str | os.PathLike[str], archive: Any = None) -> N
     if archive is None:
         archive = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     try:
-        ExcelWriter(book, archive).save()  # closes the archive
+        (writer or ExcelWriter)(book, archive).save()  # closes the archive
     except BaseException:
         discard_zip(archive)
         raise

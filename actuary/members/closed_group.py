@@ -34,6 +34,7 @@ from actuary.life.annuities import Discount
 from actuary.engine.basis import Basis
 from actuary.engine.build import StartRules
 from actuary.io.errors import AssumptionError, DataError
+from actuary.engine.member_blocks import blocks_of
 from actuary.engine.member_entry import PARALLEL_FROM, value_members_kernel, value_members_serial
 from actuary.engine.member_inputs import (  # noqa: F401 (re-exported)
     funeral_thresholds, kernel_inputs, pension_factors, survivor_values,
@@ -262,10 +263,13 @@ def _kernel_args(basis: Basis, members: MemberSet, v_mid: np.ndarray,
     """The arguments of :func:`actuary.engine.member_entry.value_members_kernel` (and of
     its serial twin) for ``members`` on ``basis`` discounted by ``v_mid``."""
     n_chunks = chunks or max(1, min(len(members), WORK_SHARES))
-    return (members.sex, members.age, members.status, start_slots(basis, members),
+    tables = kernel_inputs(basis, v_mid)  # yearly, ysa [T, 2, age, column], sa, fac
+    years = start_slots(basis, members)
+    blocks = blocks_of(members.sex, members.age, members.status, years, tables[1].shape[2])
+    return (blocks, members.sex, members.age, members.status, years,
             members.wage, members.career, contributions_paid(basis, members),
-            members.pension, int(basis.service_slots), int(n_chunks),
-            *kernel_inputs(basis, v_mid), rules_record(basis))
+            members.pension, int(basis.service_slots), int(n_chunks), *tables,
+            rules_record(basis))
 
 
 _ENTRY = "actuary.engine.member_entry"  # the member engine's entries, for a worker

@@ -292,3 +292,27 @@ def test_a_failing_test_stops_the_table_and_names_itself(result):
                                           "overlay": {"demographic.no_such_key": 1.0}})
     with pytest.raises(ActuaryError, match="no_such_key"):
         sensitivity_table(result, sensitivities=[_spec("mortality -10%"), bad], shocks=[])
+
+
+def test_the_table_made_in_a_child_process_is_the_same(result, table, fork_allowed):
+    """valuate(background=True)'s table: computed in a forked child, read back equal to
+    the one computed here, the child's progress messages told in their order."""
+    from actuary.analysis.sensitivity import sensitivity_table_later
+
+    said: list[str] = []
+    later = sensitivity_table_later(result, said.append)
+    assert later.forked and said == []  # told when read back
+    pd.testing.assert_frame_equal(later.result(), table)
+    assert said == ([f"  sensitivity: {s.name}" for s in default_sensitivities()]
+                    + [f"  stress: {s.name}" for s in default_shocks()])
+
+
+def test_a_failing_test_in_the_child_process_raises_here(result, fork_allowed):
+    from actuary.analysis.sensitivity import sensitivity_table_later
+    from actuary.assumptions.stress import SensitivitySpec
+
+    bad = SensitivitySpec.model_validate({"name": "bad", "assumption": "x", "description": "x",
+                                          "overlay": {"demographic.no_such_key": 1.0}})
+    later = sensitivity_table_later(result, sensitivities=[bad], shocks=[])
+    with pytest.raises(ActuaryError, match="no_such_key"):
+        later.result()

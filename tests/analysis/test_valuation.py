@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -263,3 +264,21 @@ def test_headline_says_when_the_scheme_is_paid_from_the_budget(default):
     assert "members (service frozen)" in text
     aset, pop, basis = default
     assert "paid from the budget" not in headline(run_valuation(aset, pop, horizon=5))
+
+
+def test_valuate_in_the_background_gives_the_same_table_later(fork_allowed):
+    """valuate(background=True) returns with the sensitivity table still being computed
+    (a forked child where the platform can fork), the accrued rights and provenance done;
+    collected, the table is the one the result's own valuation gives in this process."""
+    from actuary.analysis.sensitivity import sensitivity_table
+    from actuary.analysis.valuation import valuate
+
+    said: list[str] = []
+    res = valuate(background=True, progress=said.append)
+    assert res.sensitivity.empty and res.sensitivity_later is not None
+    assert res.accrued["adl"] > 0 and res.provenance["assumption_set_hash"]
+    assert "running sensitivities" in said and not any("sensitivity:" in m for m in said)
+    res.collect_sensitivity()
+    assert res.sensitivity_later is None
+    assert [m for m in said if m.startswith("  sensitivity:")][0] == "  sensitivity: mortality -10%"
+    pd.testing.assert_frame_equal(res.sensitivity, sensitivity_table(res))

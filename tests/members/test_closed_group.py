@@ -135,6 +135,27 @@ def test_members_alike_but_for_their_money_are_valued_alone():
                                  observed=True)["pvfb"].nunique().max() > 30
 
 
+@pytest.mark.parametrize("n", [0, 1, 7, 20_000])
+def test_numpys_blocks_are_the_compiled_ones(n):
+    """group_blocks (numpy, for a starting population's cells) gives member_blocks's very
+    arrays: the same groups in the same order, the same blocks and pensioners, so the
+    entries value and sum in the same order whichever found them."""
+    from actuary.engine.member_blocks import blocks_of, group_blocks
+
+    rng = np.random.default_rng(13)
+    sex, age = rng.integers(0, 2, n), rng.integers(16, 70, n)
+    status = rng.choice(6, size=n, p=[0.5, 0.3, 0.05, 0.05, 0.05, 0.05])
+    years = rng.integers(0, 40, n) / 4.0
+    years[::7] = -0.0  # another group than 0.0
+    if n == 20_000:
+        status[:3000], sex[:3000], age[:3000], years[:3000] = 0, 1, 30, 2.5  # many blocks
+    want = mk.member_blocks(sex, age, status, years, N_AGE)
+    for got in (group_blocks(sex, age, status, years, N_AGE),
+                blocks_of(sex, age, status, years, N_AGE)):
+        for a, b in zip(got, want):
+            assert a.dtype == np.int64 and np.array_equal(a, b)
+
+
 def test_member_blocks_share_out_every_member_once():
     """Blocks hold members alike in sex, age, status and service, at most LANES each, a
     group's blocks all full but its last; every member is in one block or among the
