@@ -35,6 +35,12 @@ _COMMANDS = {
 }
 
 
+#: Commands whose first run compiles the cohort kernel: a worker starts compiling it
+#: before the command's modules are imported (about a second of CPU), see
+#: :func:`actuary.engine.kernel_types.compile_cohort_early`.
+_COMPILE_EARLY = {"valuate"}
+
+
 class _Group(click.Group):
     """The command group: loads a command's module on first use, and turns user errors
     (and the system's refusals of the files they name) into a message and exit code 1."""
@@ -56,6 +62,14 @@ class _Group(click.Group):
         # each module defines a click command named as the command
         with paused_gc():
             return getattr(importlib.import_module(module), cmd_name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[override]
+        if (args and args[0] in _COMPILE_EARLY and not ctx.resilient_parsing
+                and not {"-h", "--help"} & set(args[1:])):
+            from actuary.engine.kernel_types import compile_cohort_early
+
+            compile_cohort_early()
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from actuary.engine.member_blocks import INNER
+
 __all__ = [
     "A_DISABLED_MORTALITY", "A_ENTRANT_WAGE", "A_EXIT", "A_INVALIDITY", "A_MORTALITY",
     "A_REENTRY", "A_SURVIVORS", "F_FUNERAL_COUNT", "F_FUNERAL_MASS", "F_OLD_LUMP", "F_ORPHAN",
@@ -44,7 +46,7 @@ F_OLD_LUMP = 10  # lump sums left at death per unit of an old-age pension withou
 N_FACTORS = 11
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def funeral_by_year(kind, t1, s, x1, n, p, yearly, ysa, fm):
     """Value of the funeral grants of ``n`` pensioners of a kind (0 old age, 1 invalidity)
     with pensions ``p`` (KHR per year) on 1 January of year ``t1`` at age ``x1``, year

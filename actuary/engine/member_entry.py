@@ -15,7 +15,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from actuary.engine.member_blocks import LANES, MEMBER_ACTIVE
+from actuary.engine.member_blocks import INNER, LANES, MEMBER_ACTIVE
 from actuary.engine.member_kernel import _value_block, _value_pensioner
 from actuary.engine.member_lanes import (
     _B_ADL,
@@ -122,7 +122,7 @@ def value_members_serial(blocks, sex, age, status, years, wage, career, paid, pe
 # The entries allocate by np.empty of a length (float64) alone: each other shape or
 # dtype, and np.zeros, compiles numpy's implementation once more on a first run (a tenth
 # of a second each); so the 2-d arrays are rows one after the other, cleared by loops.
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def _sum_chunks(totals, n_chunks):
     """The chunks' totals (chunk ``c``'s from ``c * len(BRANCHES)`` in ``totals``) added in
     chunk order (a loop, not ``sum(axis=0)``, whose axis check compiles string formatting:

@@ -102,6 +102,7 @@ from actuary.engine.member_lanes import (  # the state's layout (BRANCHES re-exp
     paid_lanes, step_lanes,
 )
 from actuary.engine.member_blocks import (  # re-exported: the status codes are the input
+    INNER,
     LANES,
     MEMBER_ACTIVE,
     MEMBER_INACTIVE,
@@ -120,7 +121,7 @@ __all__ = [
 
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out, short):
     """Value pensions in payment from 1 January of year ``t1`` (``n`` pensioners of a kind,
     0 old age or 1 invalidity, of age ``x1``, pension ``p``, accrued part ``pp``, KHR
@@ -145,7 +146,7 @@ def _close(kind, t1, s, x1, n, p, pp, yearly, ysa, fac, fm, out, short):
     return pp * (pay + surv) + fun_p
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def _value_pensioner(s, x0, status, pension, yearly, ysa, fac, fm, out, short):
     """A pensioner in the file: ``out[:len(BRANCHES) - 1]`` gets the present values by
     branch (KHR). Returns the accrued-to-date liability (all of it: the pension is
@@ -163,7 +164,7 @@ def _value_pensioner(s, x0, status, pension, yearly, ysa, fac, fm, out, short):
                   short and kind == 0)
 
 
-@numba.njit(cache=True, nogil=True, fastmath={"contract"})
+@numba.njit(**INNER, fastmath={"contract"})
 def _value_block(s, x0, active, years, wage, career, paid, first, nl, slots, money, lane,
                  yearly, ysa, sa, fac, rules):
     """Project ``nl`` members together from the valuation date: same sex ``s``, age
@@ -516,7 +517,7 @@ def _close_lanes(lane, nl, width, kind, row_p, row_pp, scale, t1, s, x1, n, year
                           ysa, fm)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def _close_by_factors(lane, width, kind, row_p, row_pp, scale, n, factors, short):
     """:func:`_close_lanes` by the ``factors`` of :func:`close_factors` (with the lump sums'
     in place of the survivors' when ``short``): the funeral grants of the lanes whose
@@ -543,7 +544,7 @@ def _close_by_factors(lane, width, kind, row_p, row_pp, scale, n, factors, short
     return by_year
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def _funerals_by_year(lane, nl, kind, row_p, row_pp, scale, t1, s, x1, n, factors, yearly, ysa,
                       fm):
     """The funeral grants :func:`_close_by_factors` left out, year by year (the minimum
@@ -563,7 +564,7 @@ def _funerals_by_year(lane, nl, kind, row_p, row_pp, scale, t1, s, x1, n, factor
                                                               ysa, fm)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def _award_lanes(money, lane, width, offs, shared, caps, probs, terms, rights):
     """Old-age pensions and refunds of slot ``n`` in the year its members reach the
     pension age, lane by lane, added to the rows ``_AW1`` (pensions) to ``_AW4``

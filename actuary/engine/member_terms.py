@@ -15,11 +15,12 @@ from __future__ import annotations
 import numba
 
 from actuary.engine.invalidity import invalidity_pension
+from actuary.engine.member_blocks import INNER
 
 __all__ = ["award_lane", "award_terms", "slot_money", "slot_shares"]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def award_terms(c, n, f, acc, minp, min_years):
     """What the members of one service slot reaching the pension age have in common:
     probability ``c``, ``n`` completed years, advanced by ``f`` (a share ``1 - f`` keeps
@@ -44,7 +45,7 @@ def award_terms(c, n, f, acc, minp, min_years):
     return n_new, (m0, a0, fl0, s0, m1, a1, fl1, s1)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def award_lane(r, rp, c, cp, terms):
     """One member's award from the common ``terms`` of :func:`award_terms`: career
     earnings ``r`` (KHR) and their accrued part ``rp`` give the pension (KHR per year, at
@@ -58,7 +59,7 @@ def award_lane(r, rp, c, cp, terms):
             (s0 + s1) * c, (s0 + s1) * cp)
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def slot_shares(a, f, room):
     """Shares of a slot's members moving 0, 1 and 2 slots up when they advance ``a + f``
     slots (:func:`actuary.engine.cells.slot_split`, ``a + f <= 2``), with ``room`` slots
@@ -79,7 +80,7 @@ def slot_shares(a, f, room):
     return w0, w1, w2
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def slot_money(w0, k0, rm, wu, wc, pua, af, fl, ce, half_f, acc, floor_rate, minp_c):
     """One lane of an active slot, for a member of starting wage ``w0`` (KHR per year)
     and career ``k0`` (KHR) whose career earnings in the slot are ``rm``: the wage mass

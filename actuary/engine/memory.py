@@ -45,7 +45,7 @@ def retain_freed_blocks() -> bool:
     _done = False
     if sys.platform.startswith("linux"):
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            libc = _libc()
             mallopt = libc.mallopt
         except (OSError, AttributeError):  # not glibc (musl has no mallopt)
             return _done
@@ -55,3 +55,12 @@ def retain_freed_blocks() -> bool:
         _done = (mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
                  and mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1)
     return _done
+
+
+def _libc() -> ctypes.CDLL:
+    """The C library: glibc's by its name (``find_library`` runs ``ldconfig -p``, a
+    process of its own, some milliseconds at every start), else the one it finds."""
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")

@@ -92,3 +92,18 @@ def test_loading_a_command_leaves_garbage_collection_as_it_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_valuate_starts_the_kernels_early_compilation_before_its_imports(monkeypatch):
+    """`actuary valuate` (not its help, not another command) asks for the cohort kernel's
+    early compilation before its command module is imported (a no-op on a warm cache)."""
+    import actuary.engine.kernel_types as kt
+
+    calls: list[str] = []
+    monkeypatch.setattr(kt, "compile_cohort_early", lambda: calls.append("early") or False)
+    runner = CliRunner()
+    runner.invoke(main, ["valuate", "--help"])
+    runner.invoke(main, ["table", "--help"])
+    assert calls == []
+    result = runner.invoke(main, ["valuate", "--no-such-option"])
+    assert result.exit_code == 2 and calls == ["early"]
