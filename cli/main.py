@@ -11,6 +11,7 @@ import sys
 
 import click
 
+import actuary
 from actuary import __version__
 from actuary.cli.gcpause import paused_gc
 from actuary.io.errors import ActuaryError
@@ -36,9 +37,11 @@ _COMMANDS = {
 
 
 #: Commands whose first run compiles the cohort kernel: a worker starts compiling it
-#: before the command's modules are imported (about a second of CPU), see
-#: :func:`actuary.engine.kernel_types.compile_cohort_early`.
-_COMPILE_EARLY = {"valuate"}
+#: before the command's modules are imported, even the engine (numba), as
+#: :func:`actuary.engine.kernel_types.compile_cohort_early` would (the same worker: see
+#: :func:`actuary.engine.ahead.compile_early`); on a warm cache it ends at once.
+_COMPILE_EARLY = {"valuate": ("actuary.engine.kernels", "project_kernel",
+                              "actuary.engine.kernel_types", "cohort_inputs")}
 
 
 class _Group(click.Group):
@@ -66,9 +69,15 @@ class _Group(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[override]
         if (args and args[0] in _COMPILE_EARLY and not ctx.resilient_parsing
                 and not {"-h", "--help"} & set(args[1:])):
-            from actuary.engine.kernel_types import compile_cohort_early
+            from actuary.io.workers import numba_index_exists, start
 
-            compile_cohort_early()
+            module, name, inputs_module, inputs_name = _COMPILE_EARLY[args[0]]
+            # the module's file, found without importing it (nor the engine, nor numba)
+            source = os.path.join(os.path.dirname(actuary.__file__),
+                                  *module.split(".")[1:]) + ".py"
+            if not numba_index_exists(source, name):  # a first run (warm: no worker)
+                start(f"{module}.{name}", "actuary.engine.ahead", "_signature_worker",
+                      [module, name, inputs_module, inputs_name])
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]

@@ -22,9 +22,10 @@ and not needed after all is dismissed (:func:`dismiss`): it ends without compili
 
 A function whose argument types are known before its arguments exist (the cohort
 kernel's: records of C-contiguous arrays, :mod:`actuary.engine.kernel_types`) is compiled
-by signature from the command's very start (:func:`compile_early`): the worker builds tiny
-inputs of the same types and compiles for them, while the command imports, loads and
-builds. Before its first call the command hands the real arguments to
+by signature from the command's very start (:func:`compile_early`, or
+:mod:`actuary.io.workers` before the command imports the engine): the worker looks at the
+cache (warm: it ends at once), builds tiny inputs of the same types and compiles for them,
+while the command imports, loads and builds. Before its first call the command hands the real arguments to
 :func:`before_call`: same types, it waits for the worker and loads the compiled code from
 the cache; other types (a scheme with other rules), it stops the worker and compiles
 itself.
@@ -40,20 +41,15 @@ import sys
 import threading
 from typing import Any
 
-__all__ = ["Ahead", "before_call", "cache_is_warm", "cancel", "compile_ahead", "compile_early",
-           "compiling_early", "dismiss", "signature", "start_early"]
+__all__ = ["WARM", "Ahead", "before_call", "cache_is_warm", "cancel", "compile_ahead",
+           "compile_early", "compiling_early", "dismiss", "signature", "start_early"]
 
 _WORKER = "import sys; from actuary.engine.ahead import _worker; _worker(sys.argv[1:])"
-_SIGNATURE_WORKER = ("import sys; from actuary.engine.ahead import _signature_worker; "
-                     "_signature_worker(*sys.argv[1:])")
 
 #: Workers started early (:func:`start_early`), by the module they imported, waiting for
 #: their arguments.
 _STANDING: dict[str, subprocess.Popen] = {}
 
-#: Workers compiling by signature (:func:`compile_early`), by ``"module.name"``: the
-#: worker and the argument types it compiles for.
-_EARLY: dict[str, tuple[subprocess.Popen, tuple]] = {}
 
 
 def cache_is_warm(dispatcher: Any) -> bool:
@@ -93,55 +89,76 @@ def signature(args: tuple) -> tuple:
     return tuple(typeof(a, Purpose.argument) for a in args)
 
 
+#: Exit code of a worker of :func:`compile_early` that found the cache warm (nothing to
+#: compile).
+WARM = 3
+
+
+def _early_key(module: str, name: str) -> str:
+    return f"{module}.{name}"
+
+
 def _signature_worker(module: str, name: str, inputs_module: str, inputs_name: str) -> None:
-    """In the worker: compile ``module.name`` for the types of ``inputs_module.inputs_name()``
-    (numba saves the machine code in its cache)."""
+    """In the worker: unless ``module.name`` has compiled code cached already (then exit
+    :data:`WARM`), compile it for the types of ``inputs_module.inputs_name()`` (numba
+    saves the machine code in its cache)."""
+    dispatcher = getattr(importlib.import_module(module), name)
+    if cache_is_warm(dispatcher):
+        sys.exit(WARM)
     args = getattr(importlib.import_module(inputs_module), inputs_name)()
-    getattr(importlib.import_module(module), name).compile(signature(args))
+    dispatcher.compile(signature(args))
 
 
 def compile_early(module: str, name: str, inputs_module: str, inputs_name: str) -> bool:
-    """At a command's start: when ``module.name`` (a ``numba.njit(cache=True)`` function) has
-    no compiled code cached, start a worker compiling it for the argument types of
+    """At a command's start: start a worker that compiles ``module.name`` (a
+    ``numba.njit(cache=True)`` function) for the argument types of
     ``inputs_module.inputs_name()`` (tiny inputs of the types the run will pass, e.g.
-    :func:`actuary.engine.kernel_types.cohort_inputs`). Call :func:`before_call` with the
-    real arguments before the function's first call. True when a worker was started."""
-    key = f"{module}.{name}"
-    if key in _EARLY:
+    :func:`actuary.engine.kernel_types.cohort_inputs`), unless it finds the code cached
+    already (it then ends at once). Call :func:`before_call` with the real arguments
+    before the function's first call. True when a worker was started.
+
+    The worker is started through :mod:`actuary.io.workers` (``workers.start(key,
+    "actuary.engine.ahead", "_signature_worker", [module, name, inputs_module,
+    inputs_name])`` with ``key = "module.name"``), which a command can call before it
+    imports the engine; this function does the same for callers that have, once it has
+    seen in this process that the cache is cold (a warm one starts nothing)."""
+    from actuary.io import workers
+
+    key = _early_key(module, name)
+    if workers.peek(key) is not None:
         return True
     try:
         if cache_is_warm(getattr(importlib.import_module(module), name)):
             return False
-        types = signature(getattr(importlib.import_module(inputs_module), inputs_name)())
     except Exception:  # noqa: BLE001 - a guess only: nothing started, the run goes on
         return False
-    process = _spawn([module, name, inputs_module, inputs_name], _SIGNATURE_WORKER,
-                     stdin=subprocess.DEVNULL)
-    if process is None:
-        return False
-    _EARLY[key] = (process, types)
-    return True
+    return workers.start(key, __name__, "_signature_worker",
+                         [module, name, inputs_module, inputs_name])
 
 
 def compiling_early(module: str, name: str) -> bool:
-    """Whether a worker of :func:`compile_early` is compiling ``module.name`` (or done and
-    not yet claimed by :func:`before_call`)."""
-    return f"{module}.{name}" in _EARLY
+    """Whether a worker of :func:`compile_early` compiles ``module.name``: started, not
+    yet claimed by :func:`before_call`, and not ended on a warm cache."""
+    from actuary.io import workers
+
+    process = workers.peek(_early_key(module, name))
+    return process is not None and process.poll() != WARM
 
 
 def before_call(module: str, name: str, args: tuple, timeout: float = 600.0) -> None:
     """Before calling ``module.name(*args)``: when a worker of :func:`compile_early`
     compiles it for the types of ``args``, wait for it (the call then loads the compiled
     code from the cache); for other types, stop it (the call compiles). Nothing to do
-    otherwise (one dictionary look-up: it may stand before every call)."""
-    if not _EARLY:
+    otherwise (a dictionary look-up: it may stand before every call)."""
+    from actuary.io import workers
+
+    process = workers.take(_early_key(module, name))
+    if process is None or process.poll() == WARM:
         return
-    entry = _EARLY.pop(f"{module}.{name}", None)
-    if entry is None:
-        return
-    process, types = entry
     try:
-        same = signature(args) == types
+        inputs_module, inputs_name = process.args[-2:]
+        same = signature(args) == signature(
+            getattr(importlib.import_module(inputs_module), inputs_name)())
     except Exception:  # noqa: BLE001 - not typed as numba types it: the call will say
         same = False
     if same:
@@ -153,9 +170,11 @@ def before_call(module: str, name: str, args: tuple, timeout: float = 600.0) -> 
 def cancel(module: str, name: str) -> None:
     """Stop the worker of :func:`compile_early` for ``module.name``, if any (the run will
     not call it: another branch)."""
-    entry = _EARLY.pop(f"{module}.{name}", None)
-    if entry is not None:
-        _stop(entry[0])
+    from actuary.io import workers
+
+    process = workers.take(_early_key(module, name))
+    if process is not None:
+        _stop(process)
 
 
 class Ahead:
@@ -235,15 +254,13 @@ def dismiss(module: str) -> None:
             pass
 
 
-def _spawn(preload: list[str], code: str = _WORKER,
-           stdin: int = subprocess.PIPE) -> subprocess.Popen | None:
-    """A worker interpreter running ``code`` with the arguments ``preload`` (by default:
-    importing those modules, then reading its call from standard input); None where none
-    could start. It is ended at exit if still running (a run stopped early by an error or
-    Ctrl-C)."""
+def _spawn(preload: list[str]) -> subprocess.Popen | None:
+    """A worker interpreter importing ``preload``, reading its call from standard input;
+    None where none could start. It is ended at exit if still running (a run stopped
+    early by an error or Ctrl-C)."""
     try:
-        process = subprocess.Popen([sys.executable, "-c", code, *preload],
-                                   stdin=stdin, stdout=subprocess.DEVNULL,
+        process = subprocess.Popen([sys.executable, "-c", _WORKER, *preload],
+                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
     except Exception:  # noqa: BLE001 - no interpreter, no process left: in-process
         return None

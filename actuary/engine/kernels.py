@@ -55,6 +55,7 @@ from actuary.engine.invalidity import active_invalidity, inactive_invalidity, ye
 from actuary.engine.cells import (add_entrants, add_flows, add_old_age_stock,
                                   qualifying_share, slot_split, snapshot)
 from actuary.engine.cells import snapshot_pensioners
+from actuary.engine.jitopt import LevelCompiler
 from actuary.engine.memory import retain_freed_blocks
 from actuary.engine.slots import used_slots
 from actuary.engine.state import (
@@ -89,7 +90,8 @@ __all__ = ["capped_mean", "project_kernel"]
 # (see actuary.engine.memory).
 retain_freed_blocks()
 
-@numba.njit(cache=True, nogil=True, fastmath={"contract"})  # fused multiply-adds
+@numba.njit(cache=True, nogil=True, fastmath={"contract"},  # fused multiply-adds
+             pipeline_class=LevelCompiler)  # LLVM -O1: faster here (jitopt.py)
 def project_kernel(rules, paths, decrements, start, final_salary, any_early, keep_masses):
     """Project the state over ``T`` years.
 

@@ -96,18 +96,30 @@ def test_loading_a_command_leaves_garbage_collection_as_it_found_it():
 
 
 def test_valuate_starts_the_kernels_early_compilation_before_its_imports(monkeypatch):
-    """`actuary valuate` (not its help, not another command) asks for the cohort kernel's
-    early compilation before its command module is imported (a no-op on a warm cache)."""
-    import actuary.engine.kernel_types as kt
+    """`actuary valuate` (not its help, not another command) starts the cohort kernel's
+    early compilation before its command module is imported, the very worker
+    compile_cohort_early would start."""
+    from actuary.io import workers
 
-    calls: list[str] = []
-    monkeypatch.setattr(kt, "compile_cohort_early", lambda: calls.append("early") or False)
+    calls: list[tuple] = []
+    monkeypatch.setattr(workers, "start", lambda *a: calls.append(a) or False)
+    monkeypatch.setattr(workers, "numba_index_exists", lambda _source, _name: False)
     runner = CliRunner()
     runner.invoke(main, ["valuate", "--help"])
     runner.invoke(main, ["table", "--help"])
     assert calls == []
     result = runner.invoke(main, ["valuate", "--no-such-option"])
-    assert result.exit_code == 2 and calls == ["early"]
+    assert result.exit_code == 2 and len(calls) == 1
+    from actuary.engine import ahead
+    from actuary.engine.kernel_types import compile_cohort_early
+
+    monkeypatch.setattr(ahead, "cache_is_warm", lambda _d: False)
+    compile_cohort_early()
+    assert calls[1] == calls[0]
+    # warm (numba's index is there): nothing started
+    monkeypatch.setattr(workers, "numba_index_exists", lambda _source, _name: True)
+    runner.invoke(main, ["valuate", "--no-such-option"])
+    assert len(calls) == 2
 
 
 def test_valuate_imports_the_workbook_writer_only_to_write():

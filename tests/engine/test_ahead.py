@@ -108,15 +108,24 @@ EARLY = textwrap.dedent("""
     from actuary.engine import ahead
     import signed
 
+    from actuary.io import workers
+
     warm = ahead.cache_is_warm(signed.total)
-    started = ahead.compile_early("signed", "total", "signed", "tiny_inputs")
-    worker = ahead._EARLY["signed.total"][0] if started else None
-    args = (np.arange(5.0), 3) if sys.argv[1] == "same" else (np.arange(5), 3)
+    if sys.argv[1] == "cli":  # as the command group starts it, before importing the engine
+        started = workers.start("signed.total", "actuary.engine.ahead", "_signature_worker",
+                                ["signed", "total", "signed", "tiny_inputs"])
+        workers.peek("signed.total").wait(60)  # ended (warm) or compiled
+    else:
+        started = ahead.compile_early("signed", "total", "signed", "tiny_inputs")
+    worker = workers.peek("signed.total")
+    compiling = ahead.compiling_early("signed", "total")
+    args = (np.arange(5), 3) if sys.argv[1] == "other" else (np.arange(5.0), 3)
     ahead.before_call("signed", "total", args)
     ended = worker is None or worker.poll() is not None
     assert signed.total(*args) == 13
     stats = signed.total.stats
-    print(warm, started, ended, ahead.compiling_early("signed", "total"),
+    print(warm, started, ended, compiling, ahead.compiling_early("signed", "total"),
+          worker.returncode if worker is not None else None,
           stats.cache_hits.total(), stats.cache_misses.total())
 """)
 
@@ -134,12 +143,55 @@ def test_compiled_early_by_signature_the_real_call_is_a_cache_hit(tmp_path):
     arguments of the same types waits for it, and the call loads from the cache (a hit,
     no compilation); the next run finds the cache warm and starts nothing."""
     (tmp_path / "signed.py").write_text(SIGNED, encoding="utf-8")
-    assert _early(tmp_path, "same") == ["False", "True", "True", "False", "1", "0"]
-    assert _early(tmp_path, "same") == ["True", "False", "True", "False", "1", "0"]
+    assert _early(tmp_path, "same") == ["False", "True", "True", "True", "False", "0", "1", "0"]
+    # warm: compile_early sees it in this process and starts nothing
+    assert _early(tmp_path, "same") == ["True", "False", "True", "False", "False", "None",
+                                        "1", "0"]
+
+
+def test_started_before_the_engine_is_imported_a_warm_worker_ends_at_once(tmp_path):
+    """Started as the command group starts it (actuary.io.workers, no engine imported):
+    cold, it compiles and the call is a cache hit; warm, it ends with WARM at once, is
+    not counted as compiling, and the call is a hit all the same."""
+    (tmp_path / "signed.py").write_text(SIGNED, encoding="utf-8")
+    assert _early(tmp_path, "cli") == ["False", "True", "True", "True", "False", "0", "1", "0"]
+    assert _early(tmp_path, "cli") == ["True", "True", "True", "False", "False", "3", "1", "0"]
 
 
 def test_compiled_early_for_other_types_the_worker_is_stopped(tmp_path):
     """Real arguments of other types (an int array): the worker is stopped at once and
     the call compiles its own specialisation."""
     (tmp_path / "signed.py").write_text(SIGNED, encoding="utf-8")
-    assert _early(tmp_path, "other") == ["False", "True", "True", "False", "0", "1"]
+    got = _early(tmp_path, "other")
+    assert got[:3] + got[4:5] + got[6:] == ["False", "True", "True", "False", "0", "1"]
+
+
+LOOK = textwrap.dedent("""
+    import sys
+    from actuary.io.workers import numba_index_exists
+    import signed
+
+    before = numba_index_exists(signed.__file__, "total")
+    signed.total(signed.tiny_inputs()[0], 1)
+    after = numba_index_exists(signed.__file__, "total")
+    print(before, after, numba_index_exists(signed.__file__, "tot"),
+          signed.total._cache._cache_path)
+""")
+
+
+def test_the_quick_look_finds_numbas_index_where_numba_puts_it(tmp_path):
+    """actuary.io.workers.numba_index_exists (no numba imported) answers False on an empty
+    cache and True once numba has cached the function, in numba's own folder; with and
+    without NUMBA_CACHE_DIR."""
+    (tmp_path / "signed.py").write_text(SIGNED, encoding="utf-8")
+    for cache in (str(tmp_path / "cache"), None):
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path),
+                                                           os.environ.get("PYTHONPATH", "")]))
+        env.pop("NUMBA_CACHE_DIR", None)
+        if cache:
+            env["NUMBA_CACHE_DIR"] = cache
+        out = subprocess.run([sys.executable, "-c", LOOK], env=env, capture_output=True,
+                             text=True, check=True).stdout.split()
+        assert out[:3] == ["False", "True", "False"]
+        assert out[3] == (str(tmp_path / "__pycache__") if cache is None
+                          else out[3]) and (cache is None or out[3].startswith(cache))

@@ -29,8 +29,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
+from actuary.engine.kernels import project_kernel
 from actuary.engine.records import KernelInputs, kernel_inputs
 from actuary.studies.stochastic.full_kernel import (
     FRAME_OUT, OUT, FrameConst, InsuredConst, Scratch, run_scenarios,
@@ -38,7 +40,8 @@ from actuary.studies.stochastic.full_kernel import (
 from actuary.studies.stochastic.model import StochasticModel, economic_series, fertility_factor
 from actuary.studies.stochastic.survival import log_survival
 
-__all__ = ["KernelBase", "chunks", "kernel_base", "with_arrays", "project_full", "MEASURE_ONLY"]
+__all__ = ["KernelBase", "chunks", "kernel_base", "kernel_loaded", "with_arrays", "project_full",
+           "MEASURE_ONLY"]
 
 #: Scenario fields no kernel record holds: the return only rolls the reserve forward.
 MEASURE_ONLY = frozenset({"investment_return"})
@@ -90,6 +93,20 @@ def with_arrays(base: KernelBase, arrays: dict[str, np.ndarray]) -> KernelInputs
     inputs = base.inputs
     return inputs._replace(**{rec: getattr(inputs, rec)._replace(**c)
                               for rec, c in changes.items()})
+
+
+def kernel_loaded(inputs: KernelInputs) -> None:
+    """Load (or compile) the cohort kernel's own code for ``inputs`` in this process.
+
+    :func:`run_scenarios` embeds a copy of the kernel, optimised once more with the batch;
+    a process that has the kernel's own code runs that instead (the first definition
+    loaded wins), one that loaded the batch alone from numba's cache runs the copy. The
+    two differ at rounding level (which multiply-adds LLVM fuses), so a dask worker
+    (which projects no deterministic basis) gave other last digits than the process that
+    sent it the batch; with the kernel loaded first, every process runs the same code.
+    A no-op once loaded (about 0.5 ms: the records' types), so once a batch.
+    """
+    project_kernel.compile(tuple(numba.typeof(v) for v in inputs))
 
 
 def _frame_const(model: StochasticModel) -> FrameConst | None:
@@ -176,6 +193,8 @@ def project_full(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: 
     frame_out = np.empty((n, len(FRAME_OUT), T))
     clipped = np.zeros(n, dtype=np.int64)
 
+    loaded: list[bool] = []
+
     def part(bounds: tuple[int, int]) -> None:
         lo, hi = bounds
         b = model.basis
@@ -188,7 +207,11 @@ def project_full(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: 
         if fr is not None:
             arrays.update(target_actives=scratch.target_actives,
                           entrant_distribution=scratch.entrant_distribution)
-        run_scenarios(with_arrays(base, arrays), scratch, yearly[lo:hi], level[lo:hi],
+        inputs = with_arrays(base, arrays)
+        if not loaded:  # (the chunks' records have the same types)
+            kernel_loaded(inputs)
+            loaded.append(True)
+        run_scenarios(inputs, scratch, yearly[lo:hi], level[lo:hi],
                       factor[lo:hi], fert_factor[lo:hi], mig_factor[lo:hi], fr, ins,
                       out[lo:hi], frame_out[lo:hi], clipped[lo:hi])
 

@@ -32,6 +32,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from actuary.engine.jitopt import LevelCompiler
 from actuary.engine.kernels import project_kernel
 from actuary.engine.projection import BENEFIT_FLOWS
 from actuary.engine.state import (
@@ -219,7 +220,7 @@ def _store(k, flows, people, out):
 
 # Cached like the engine's kernels: the package's cache locator (actuary.engine.jitcache)
 # recompiles this batch when any source it embeds (the engine's kernel) changes.
-@numba.njit(cache=True, nogil=True, error_model="numpy")
+@numba.njit(cache=True, nogil=True, error_model="numpy", pipeline_class=LevelCompiler)
 def run_scenarios(inputs, scratch, yearly, level, factor, fert_factor, mig_factor, fr, ins,
                   out, frame_out, clipped):
     """Project scenarios ``0 .. n - 1`` of the arrays given.
