@@ -312,7 +312,6 @@ def _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_fil
         # engine)
         compile_cohort_early()
         from actuary.assumptions import load_basis
-        from actuary.reports.workbook import write_valuation_workbook
         from actuary.analysis.valuation import valuate as run
 
         say("loading the assumption set")
@@ -347,6 +346,10 @@ def _valuate(basis, population, horizon, out, csv_dir, no_sensitivity, shock_fil
             from actuary.io.fileio import sha256_of
 
             result.provenance.setdefault("files", {})[str(shock_file)] = sha256_of(shock_file)
+        # imported once the sensitivity table is on its way in a child process (valuate's
+        # background): openpyxl and the sheets' writers are imported meanwhile
+        from actuary.reports.workbook import write_valuation_workbook
+
         # the workbook and the CSV tables are replaced together, or none of them
         with output_set():
             say(f"writing {out}")

@@ -9,6 +9,18 @@ or a comparison. Today it reads only io, engine, members and analysis (a compari
 arrives as an object). Must not import cli: commands call reports, never the reverse.
 """
 
-from .workbook import SHEETS, build_workbook, write_valuation_workbook
+from typing import Any
 
 __all__ = ["write_valuation_workbook", "build_workbook", "SHEETS"]
+
+
+def __getattr__(name: str) -> Any:
+    # The workbook (openpyxl and every sheet's writer, ~0.15 s to import) is imported on
+    # first use, not with the package: a command reading only the label catalogue
+    # (actuary.reports.i18n) does not pay for it, and `actuary valuate` imports it while
+    # its sensitivity table is computed on the other core.
+    if name in __all__:
+        from . import workbook
+
+        return getattr(workbook, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from actuary.cli.main import main
@@ -119,3 +120,24 @@ def test_valuate_starts_the_kernels_early_compilation_before_its_imports(monkeyp
     monkeypatch.setattr(workers, "numba_index_exists", lambda _source, _name: True)
     runner.invoke(main, ["valuate", "--no-such-option"])
     assert len(calls) == 2
+
+
+def test_valuate_imports_the_workbook_writer_only_to_write():
+    """Loading `actuary valuate` reads the label catalogue, not the workbook's writer
+    (openpyxl and the sheets): that is imported after the valuation, while the
+    sensitivity table is computed in the background."""
+    code = ("import sys\n"
+            "from actuary.cli.main import main\n"
+            "main.get_command(None, 'valuate')\n"
+            "print('openpyxl' in sys.modules, 'actuary.reports.workbook' in sys.modules)\n"
+            "import actuary.reports as reports\n"
+            "from actuary.reports.workbook import SHEETS, write_valuation_workbook\n"
+            "print(reports.SHEETS is SHEETS, reports.write_valuation_workbook is "
+            "write_valuation_workbook)\n")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout
+    assert out.split() == ["False", "False", "True", "True"]
+    import actuary.reports as reports
+
+    with pytest.raises(AttributeError, match="no_such_name"):
+        reports.no_such_name  # noqa: B018
