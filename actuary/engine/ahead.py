@@ -1,34 +1,35 @@
 """Compile a numba function in another process while this one does other work.
 
-A first run compiles two engines, one after the other: the cohort kernel (about 8 s)
-and the member engine that values the accrued rights (about 11 s). Compiled in a worker
-process started before the cohort kernel, the member engine fills numba's cache (the
-same ``NUMBA_CACHE_DIR``) on the other core; when the run reaches it, it waits for the
-worker and loads the compiled code from the cache. Nothing is computed differently: the
-worker only runs the function once on the run's own inputs, so that the machine code
-cached is the very specialisation the run then loads.
+A first ``actuary valuate`` compiles two engines: the cohort kernel (about 11 s of CPU)
+and the member engine that values the accrued rights (about 8 s). On a machine with two
+cores they compile side by side: a worker process compiles one and fills numba's cache
+(the same ``NUMBA_CACHE_DIR``), the run compiles the other, and when the run reaches the
+worker's function it waits for the worker and loads the compiled code from the cache.
+Nothing is computed differently: the worker compiles the very specialisation the run then
+loads (same argument types), and calls nothing whose result is used.
 
-The worker is a fresh interpreter (``python -c``), not a multiprocessing child: spawn
-would run the caller's script again in it (a script without an ``if __name__ ==
-"__main__"`` guard, a notebook), and fork would copy numba's threads. Its arguments go
-to it pickled on its standard input; its output is discarded. Where a worker cannot
-start, or fails, the run compiles the function itself, as it would without this module.
+The cohort kernel, the longer, is the worker's, from the command's very start
+(:func:`compile_early`; ``actuary valuate`` starts the same worker through
+:mod:`actuary.io.workers` before it imports the engine): its argument types are known
+before its arguments exist (records of C-contiguous arrays,
+:mod:`actuary.engine.kernel_types`), so the worker looks at the cache (warm: it ends at
+once), builds tiny inputs of the same types and compiles for them while the command
+imports, loads the set and builds the basis, then compiles the member engine itself
+(:func:`actuary.members.closed_group.value_population_ahead`). Before the kernel's first
+call the command hands the real arguments to :func:`before_call`: same types, it waits
+for the worker; other types (a scheme with other rules), it stops the worker and
+compiles itself.
 
-A command that knows at its start that it will need a function (``actuary valuate`` and
-the member engine) starts the worker then (:func:`start_early`): the worker's interpreter
-and its imports (numba and the engine, about half a second) overlap the command's own
-loading, and :func:`compile_ahead` later hands it the arguments. A worker started early
-and not needed after all is dismissed (:func:`dismiss`): it ends without compiling.
+Where no worker compiles the cohort kernel (its cache warm, the member engine's not), the
+member engine goes to a worker instead: started early (:func:`start_early`, its imports
+overlapping the command's loading), handed the run's own arguments pickled on its
+standard input (:func:`compile_ahead`), or dismissed (:func:`dismiss`) when not needed.
 
-A function whose argument types are known before its arguments exist (the cohort
-kernel's: records of C-contiguous arrays, :mod:`actuary.engine.kernel_types`) is compiled
-by signature from the command's very start (:func:`compile_early`, or
-:mod:`actuary.io.workers` before the command imports the engine): the worker looks at the
-cache (warm: it ends at once), builds tiny inputs of the same types and compiles for them,
-while the command imports, loads and builds. Before its first call the command hands the real arguments to
-:func:`before_call`: same types, it waits for the worker and loads the compiled code from
-the cache; other types (a scheme with other rules), it stops the worker and compiles
-itself.
+Workers are fresh interpreters (``python -c``), not multiprocessing children: spawn would
+run the caller's script again in them (a script without an ``if __name__ ==
+"__main__"`` guard, a notebook), and fork would copy numba's threads. Their output is
+discarded. Where a worker cannot start, or fails, the run compiles the function itself,
+as it would without this module.
 """
 
 from __future__ import annotations
