@@ -105,7 +105,8 @@ def run_stochastic(basis: AssumptionSet | str | Path | None = None,
     ``client``: a ``dask.distributed.Client``; its workers run the batches
     (:mod:`actuary.studies.stochastic.distributed`). ``threads``: projections run at once
     within a batch here (the engine releases the GIL); the next batch is generated, and
-    the last one measured, while one projects (:func:`~actuary.studies.stochastic.runner.run_batches`).
+    the last one measured, while one projects
+    (:func:`~actuary.studies.stochastic.runner.run_batches`).
     """
     from actuary.analysis.valuation import load_population
 
