@@ -9,6 +9,11 @@ engine's two entries side by side.
   cohort kernel, so a cold ``valuate`` waits for the longer of the two).
 * The speed of the two entries on the same 300,000 synthetic members, per million
   members (the goal: under 0.3 s a million), and their ratio.
+* A first valuation as ``actuary valuate`` runs it (the cohort kernel compiled by
+  signature in a worker from the start, :mod:`actuary.engine.kernel_types`; the member
+  engine compiled in the run meanwhile): the run loads the worker's kernel from the cache
+  (a hit, no compilation of its own) and compiles the member engine once; a second
+  process compiles nothing. Asserted (counts, not times), with the seconds reported.
 
 Nothing here asserts a time. Run:
 ``pytest benchmarks/test_bench_first_run.py --benchmark-only -s``.
@@ -101,3 +106,41 @@ def test_member_engine_entries_per_million(benchmark, members_300k, parallel):
     print(f"\nmember engine, {'parallel' if parallel else 'serial'} entry: "
           f"{per_million:.3f} s a million members (min of 3)")
     assert np.isfinite(got.adl)
+
+
+_FIRST_VALUATION = textwrap.dedent("""
+    import json, time
+    t = time.perf_counter()
+    from actuary.engine.kernel_types import compile_cohort_early
+
+    started = compile_cohort_early()
+    from actuary.analysis.valuation import valuate
+    from actuary.engine.kernels import project_kernel
+    from actuary.engine.member_entry import value_members_serial
+
+    valuate(sensitivities=False)
+    out = {"seconds": time.perf_counter() - t, "worker": started}
+    for name, d in (("cohort", project_kernel), ("member", value_members_serial)):
+        out[name] = [d.stats.cache_hits.total(), d.stats.cache_misses.total()]
+    print(json.dumps(out))
+""")
+
+
+def test_first_valuation_compiles_each_engine_once(benchmark):
+    """Cold: a worker compiles the cohort kernel, the run loads it (1 hit, 0 misses) and
+    compiles the member engine itself (1 miss); warm: no worker, hits only."""
+    def run():
+        with tempfile.TemporaryDirectory() as cache:
+            env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+            got = [json.loads(subprocess.run([sys.executable, "-c", _FIRST_VALUATION],
+                                             env=env, check=True, capture_output=True,
+                                             text=True).stdout.splitlines()[-1])
+                   for _ in range(2)]
+        return got
+
+    cold, warm = benchmark.pedantic(run, rounds=1, iterations=1)
+    benchmark.extra_info.update(cold_s=cold["seconds"], warm_s=warm["seconds"])
+    print(f"\nfirst valuation (no sensitivities, in-process): cold {cold['seconds']:.1f} s, "
+          f"warm {warm['seconds']:.1f} s")
+    assert cold["worker"] and cold["cohort"] == [1, 0] and cold["member"] == [0, 1]
+    assert not warm["worker"] and warm["cohort"] == [1, 0] and warm["member"] == [1, 0]
