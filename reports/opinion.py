@@ -120,12 +120,13 @@ def rationale_table(result: Any) -> pd.DataFrame:
 
 
 def _writable(ws: Worksheet, row: int, first: int = 2, last: int = 6, height: float = 48) -> None:
-    for c in range(first, last + 1):
-        cell = ws.cell(row=row, column=c)
-        cell.fill = styles.OPINION_FILL
-        cell.border = styles.BOX
-        cell.protection = styles.UNLOCKED
-        cell.alignment = styles.WRAP
+    # the top-left cell only: merging replaces the others by merged cells, which take
+    # the box's edges from it (openpyxl's MergedCellRange.format)
+    cell = ws.cell(row=row, column=first)
+    cell.fill = styles.OPINION_FILL
+    cell.border = styles.BOX
+    cell.protection = styles.UNLOCKED
+    cell.alignment = styles.WRAP
     ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
     ws.row_dimensions[row].height = height
 

@@ -316,3 +316,21 @@ def test_a_failing_test_in_the_child_process_raises_here(result, fork_allowed):
     later = sensitivity_table_later(result, sensitivities=[bad], shocks=[])
     with pytest.raises(ActuaryError, match="no_such_key"):
         later.result()
+
+
+def test_valuate_stops_on_a_failing_test_of_the_background_table(tmp_path, fork_allowed):
+    """actuary valuate computes the table in a child process: a test that fails there
+    ends the command with its one error line (exit 1), and no workbook is written."""
+    from actuary.cli.main import main
+
+    own = tmp_path / "own.yaml"
+    own.write_text("name: own-tests\ndescription: a test naming no key\n"
+                   "base: cambodia-default\noverrides:\n  sensitivities:\n"
+                   "    - {name: broken, assumption: x, description: x,\n"
+                   "       overlay: {demographic.no_such_key: 1.0}}\n", encoding="utf-8")
+    out = tmp_path / "v.xlsx"
+    res = CliRunner().invoke(main, ["valuate", str(own), "--horizon", "30", "--quiet",
+                                    "--out", str(out)])
+    assert res.exit_code == 1 and res.output.startswith("error:")
+    assert "demographic.no_such_key" in res.output and len(res.output.splitlines()) == 1
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["own.yaml"]

@@ -258,6 +258,45 @@ def test_threads_taking_chunks_do_not_change_the_numbers(model, monkeypatch):
         assert np.array_equal(shared.scalars[name], arr, equal_nan=True), name
 
 
+def _same(a, b) -> None:
+    """Two batch results equal to the last bit (NaN where NaN), key for key."""
+    assert a.start == b.start and a.clipped == b.clipped
+    for kind in ("yearly", "scalars", "depletion"):
+        da, db = getattr(a, kind), getattr(b, kind)
+        assert list(da) == list(db), kind
+        for name, arr in da.items():
+            assert np.array_equal(arr, db[name], equal_nan=True), (kind, name)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_pipelined_batches_are_the_batches_alone(model, monkeypatch, threads):
+    """run_batches (the next batch built, and chunks of two batches queued, while one
+    projects) yields, in order, what run_batch gives each batch alone on one thread."""
+    from actuary.studies.stochastic import full
+    from actuary.studies.stochastic.runner import run_batches
+
+    plan = [(0, 3), (3, 2), (5, 3)]
+    alone = [run_batch(model, 8, start, count, "full") for start, count in plan]
+    monkeypatch.setattr(full, "_CHUNK", 1)  # several chunks of each batch in the queue
+    piped = list(run_batches(model, 8, plan, "full", threads=threads))
+    assert [b.start for b in piped] == [0, 3, 5]
+    for a, b in zip(piped, alone):
+        _same(a, b)
+
+
+def test_pipelined_batches_raise_a_chunks_error(model, monkeypatch):
+    """An error in a chunk (a worker thread) reaches the caller, not lost in the pool."""
+    from actuary.studies.stochastic import full
+    from actuary.studies.stochastic.runner import run_batches
+
+    def broken(self, bounds):
+        raise RuntimeError(f"chunk {bounds} failed")
+
+    monkeypatch.setattr(full.FullBatch, "run_chunk", broken)
+    with pytest.raises(RuntimeError, match="chunk"):
+        list(run_batches(model, 8, [(0, 2), (2, 2)], "full", threads=2))
+
+
 def test_chunks_split_a_batch_evenly_over_the_threads():
     """Contiguous chunks covering the batch, at most _CHUNK each, sizes within one of each
     other, and as many as a multiple of the threads whenever there are enough scenarios."""

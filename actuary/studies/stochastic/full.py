@@ -26,7 +26,7 @@ The tests check this route against the Basis route to 1e-12 on every stored meas
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
@@ -40,8 +40,8 @@ from actuary.studies.stochastic.full_kernel import (
 from actuary.studies.stochastic.model import StochasticModel, economic_series, fertility_factor
 from actuary.studies.stochastic.survival import log_survival
 
-__all__ = ["KernelBase", "chunks", "kernel_base", "kernel_loaded", "with_arrays", "project_full",
-           "MEASURE_ONLY"]
+__all__ = ["FullBatch", "KernelBase", "chunks", "kernel_base", "kernel_loaded", "with_arrays",
+           "project_full", "MEASURE_ONLY"]
 
 #: Scenario fields no kernel record holds: the return only rolls the reserve forward.
 MEASURE_ONLY = frozenset({"investment_return"})
@@ -155,6 +155,81 @@ def chunks(n: int, threads: int) -> list[tuple[int, int]]:
     return [(cuts[i], cuts[i + 1]) for i in range(k)]
 
 
+class FullBatch:
+    """A batch of scenarios ``x [n, Y, 3]``, ``z [n, Y, 4]`` (the generator's deviations)
+    made ready for the numba calls, the chunks (:func:`chunks`) to run, and their results.
+
+    Building it is the batch's Python work (holding the GIL: the economic series, the
+    factors, the checks); :meth:`run_chunk` is one numba call (GIL released), in any
+    thread and any order; :meth:`results` reads the filled arrays once every chunk ran.
+    So a run can build the next batch, or measure the previous one, while this one's
+    chunks run (:func:`actuary.studies.stochastic.runner.run_batches`). A scenario's
+    numbers do not depend on the chunk, the thread or what runs beside it.
+    """
+
+    def __init__(self, model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: int = 1):
+        n, T = x.shape[0], model.n_years
+        self.model, self.n_years = model, T
+        self.base = kernel_base(model.basis)
+        econ = economic_series(model, x)
+        self.level = _finite("wage_level", econ.pop("wage_level"))
+        self.interest = _finite("investment_return", econ.pop("investment_return"))
+        self.names = tuple(econ)
+        self.yearly = np.ascontiguousarray(np.stack([_finite(k, econ[k]) for k in self.names],
+                                                    axis=1))
+        self.factor = _finite("mortality factor", np.exp(z[:, :T, 1:3]))
+        self.fr = _frame_const(model)
+        self.frame: dict = {}
+        if self.fr is not None:
+            tfr, fert_factor = fertility_factor(model, z)
+            self.fert_factor = _finite("fertility factor", fert_factor)
+            self.mig_factor = _finite("migration factor", 1.0 + z[:, :T, 3])
+            self.frame["tfr"] = tfr
+        else:
+            self.fert_factor = self.mig_factor = np.ones((n, T))
+        self.ins = _insured_const(model)
+        self.out = np.empty((n, len(OUT), T))
+        self.frame_out = np.empty((n, len(FRAME_OUT), T))
+        self.clipped = np.zeros(n, dtype=np.int64)
+        self.parts = chunks(n, threads)
+        self._loaded: list[bool] = []
+
+    def run_chunk(self, bounds: tuple[int, int]) -> None:
+        """Project scenarios ``lo .. hi - 1`` of the batch (one numba call, its own scratch)."""
+        lo, hi = bounds
+        b, T, fr = self.model.basis, self.n_years, self.fr
+        scratch = Scratch(tuple(np.empty(T) for _ in self.names), np.empty_like(b.entrant_wage),
+                          np.empty_like(b.mortality), np.empty_like(b.mortality),
+                          b.target_actives.copy(), np.empty_like(b.entrant_distribution))
+        arrays = dict(zip(self.names, scratch.yearly))
+        arrays.update(entrant_wage=scratch.entrant_wage, mortality=scratch.mortality,
+                      disabled_mortality=scratch.disabled_mortality)
+        if fr is not None:
+            arrays.update(target_actives=scratch.target_actives,
+                          entrant_distribution=scratch.entrant_distribution)
+        inputs = with_arrays(self.base, arrays)
+        if not self._loaded:  # (the chunks' records have the same types)
+            kernel_loaded(inputs)
+            self._loaded.append(True)
+        run_scenarios(inputs, scratch, self.yearly[lo:hi], self.level[lo:hi],
+                      self.factor[lo:hi], self.fert_factor[lo:hi], self.mig_factor[lo:hi], fr,
+                      self.ins, self.out[lo:hi], self.frame_out[lo:hi], self.clipped[lo:hi])
+
+    def submit(self, pool: Executor) -> list[Future]:
+        """Every chunk submitted to ``pool``, in order (its threads take them in turn)."""
+        return [pool.submit(self.run_chunk, bounds) for bounds in self.parts]
+
+    def results(self) -> tuple[dict[str, np.ndarray], dict]:
+        """``flows, frame`` of :func:`project_full` (call once every chunk has run)."""
+        flows = {name: self.out[:, j] for j, name in enumerate(OUT)}
+        flows["interest"] = self.interest
+        frame = self.frame
+        if self.fr is not None:
+            frame.update({name: self.frame_out[:, j] for j, name in enumerate(FRAME_OUT)})
+            frame["clipped"] = int(self.clipped.sum())
+        return flows, frame
+
+
 def project_full(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: int = 1
                  ) -> tuple[dict[str, np.ndarray], dict]:
     """Project scenarios ``x [n, Y, 3]``, ``z [n, Y, 4]`` (the generator's deviations).
@@ -171,62 +246,14 @@ def project_full(model: StochasticModel, x: np.ndarray, z: np.ndarray, threads: 
     ``threads`` threads take in turn; a scenario's numbers do not depend on the chunk or
     the thread.
     """
-    n, T = x.shape[0], model.n_years
-    base = kernel_base(model.basis)
-    econ = economic_series(model, x)
-    level = _finite("wage_level", econ.pop("wage_level"))
-    interest = _finite("investment_return", econ.pop("investment_return"))
-    names = tuple(econ)
-    yearly = np.ascontiguousarray(np.stack([_finite(k, econ[k]) for k in names], axis=1))
-    factor = _finite("mortality factor", np.exp(z[:, :T, 1:3]))
-    fr = _frame_const(model)
-    frame: dict = {}
-    if fr is not None:
-        tfr, fert_factor = fertility_factor(model, z)
-        fert_factor = _finite("fertility factor", fert_factor)
-        mig_factor = _finite("migration factor", 1.0 + z[:, :T, 3])
-        frame["tfr"] = tfr
-    else:
-        fert_factor = mig_factor = np.ones((n, T))
-    ins = _insured_const(model)
-    out = np.empty((n, len(OUT), T))
-    frame_out = np.empty((n, len(FRAME_OUT), T))
-    clipped = np.zeros(n, dtype=np.int64)
-
-    loaded: list[bool] = []
-
-    def part(bounds: tuple[int, int]) -> None:
-        lo, hi = bounds
-        b = model.basis
-        scratch = Scratch(tuple(np.empty(T) for _ in names), np.empty_like(b.entrant_wage),
-                          np.empty_like(b.mortality), np.empty_like(b.mortality),
-                          b.target_actives.copy(), np.empty_like(b.entrant_distribution))
-        arrays = dict(zip(names, scratch.yearly))
-        arrays.update(entrant_wage=scratch.entrant_wage, mortality=scratch.mortality,
-                      disabled_mortality=scratch.disabled_mortality)
-        if fr is not None:
-            arrays.update(target_actives=scratch.target_actives,
-                          entrant_distribution=scratch.entrant_distribution)
-        inputs = with_arrays(base, arrays)
-        if not loaded:  # (the chunks' records have the same types)
-            kernel_loaded(inputs)
-            loaded.append(True)
-        run_scenarios(inputs, scratch, yearly[lo:hi], level[lo:hi],
-                      factor[lo:hi], fert_factor[lo:hi], mig_factor[lo:hi], fr, ins,
-                      out[lo:hi], frame_out[lo:hi], clipped[lo:hi])
-
+    batch = FullBatch(model, x, z, threads)
     # chunks taken in turn by the threads, so that a thread slowed down (a shared machine)
     # does not keep the others waiting for its share; each chunk has its own scratch
-    parts = chunks(n, threads)
-    if threads > 1 and len(parts) > 1:
-        with ThreadPoolExecutor(min(threads, len(parts))) as pool:
-            list(pool.map(part, parts))
+    if threads > 1 and len(batch.parts) > 1:
+        with ThreadPoolExecutor(min(threads, len(batch.parts))) as pool:
+            for fut in batch.submit(pool):
+                fut.result()
     else:
-        for bounds in parts:
-            part(bounds)
-    flows = {name: out[:, j] for j, name in enumerate(OUT)}
-    flows["interest"] = interest
-    if fr is not None:
-        frame.update({name: frame_out[:, j] for j, name in enumerate(FRAME_OUT)})
-        frame["clipped"] = int(clipped.sum())
-    return flows, frame
+        for bounds in batch.parts:
+            batch.run_chunk(bounds)
+    return batch.results()

@@ -18,7 +18,7 @@ from actuary.studies.stochastic.model import LEGISLATED, StochasticModel, build_
 from actuary.studies.stochastic.results import (
     Results, depletion_table, deterministic_position, distribution_table, percentile_table,
 )
-from actuary.studies.stochastic.runner import MODES, run_batch
+from actuary.studies.stochastic.runner import MODES, run_batches
 
 __all__ = ["StochasticRun", "run_stochastic", "batches", "deterministic_depletion",
            "HEADLINE_YEARS", "generator_parameters"]
@@ -104,7 +104,9 @@ def run_stochastic(basis: AssumptionSet | str | Path | None = None,
 
     ``client``: a ``dask.distributed.Client``; its workers run the batches
     (:mod:`actuary.studies.stochastic.distributed`). ``threads``: projections run at once
-    within a batch here (the engine releases the GIL).
+    within a batch here (the engine releases the GIL); the next batch is generated, and
+    the last one measured, while one projects
+    (:func:`~actuary.studies.stochastic.runner.run_batches`).
     """
     from actuary.analysis.valuation import load_population
 
@@ -136,8 +138,8 @@ def run_stochastic(basis: AssumptionSet | str | Path | None = None,
 
         run_on_cluster(client, model, seed, plan, mode, exposures, res.add, say)
     else:
-        for k, (start, count) in enumerate(plan):
-            res.add(run_batch(model, seed, start, count, mode, threads, exposures))
+        for k, batch in enumerate(run_batches(model, seed, plan, mode, threads, exposures)):
+            res.add(batch)
             if len(plan) > 1 and (k + 1) % max(1, len(plan) // 10) == 0:
                 say(f"  {res.filled:,} scenarios done")
     timing["scenarios_s"] = time.perf_counter() - t1

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Iterator
 
 import numpy as np
 
@@ -28,13 +29,13 @@ from actuary.engine.state import FLOW_REFUND, STATUS_ACTIVE, STATUS_INVALIDITY, 
 from actuary.frame.population import life_expectancy
 from actuary.studies.stochastic import measures as ms
 from actuary.studies.stochastic.demography import scaled_mortality
-from actuary.studies.stochastic.full import project_full
+from actuary.studies.stochastic.full import FullBatch, project_full
 from actuary.studies.stochastic.generator import draw_normals, simulate
 from actuary.studies.stochastic.model import (
     LEGISLATED, StochasticModel, frame_batch, scenario_basis, wage_level_ratio,
 )
 
-__all__ = ["BatchResult", "run_batch", "YEARLY", "CALIBRATION_YEARS", "MODES"]
+__all__ = ["BatchResult", "run_batch", "run_batches", "YEARLY", "CALIBRATION_YEARS", "MODES"]
 
 #: Series reported by year (percentiles).
 YEARLY = ("reserve_ratio", "payg_cost_rate", "reserve_pct_gdp", "contributors", "pensioners",
@@ -145,29 +146,84 @@ def run_batch(model: StochasticModel, seed: int, start: int, count: int, mode: s
     (:func:`actuary.studies.stochastic.economic_only.exposures`), computed once per run.
     ``route``: how a full scenario reaches the kernel (see :func:`_full_flows`).
     """
-    T, Y = model.n_years, model.n_years + 1
-    econ_n, mean_n, demo_n = _normals(seed, start, count, Y)
-    x = simulate(model.economic, econ_n, mean_n)
-    b = model.basis
-    det = model.deterministic
-    result = BatchResult(start=start, yearly={}, scalars={}, depletion={})
+    T = model.n_years
+    x, z = _scenarios(model, seed, start, count)
     if mode == "full":
-        z = simulate(model.demographic, demo_n)
         fl, frame = _full_flows(model, x, z, threads, route)
-        contributors, pensioners = fl["contributors"], fl["pensioners"]
-        population = frame.get("population") if frame else None
-        employed = frame.get("employed_ratio") if frame else None
-        result.clipped = int(frame.get("clipped", 0)) if frame else 0
-        _calibration_scalars(model, z, frame, result)
-    else:
-        from actuary.studies.stochastic.economic_only import economic_flows
+        return _full_result(model, start, x, z, fl, frame)
+    from actuary.studies.stochastic.economic_only import economic_flows
 
-        fl = economic_flows(model, exposures, x)
-        y = det.yearly
-        contributors = np.broadcast_to(y["active"].to_numpy(), (count, T))
-        pensioners = np.broadcast_to((y["old_age_pensioners"] + y["invalidity_pensioners"])
-                                     .to_numpy(), (count, T))
-        population = employed = None
+    fl = economic_flows(model, exposures, x)
+    y = model.deterministic.yearly
+    contributors = np.broadcast_to(y["active"].to_numpy(), (count, T))
+    pensioners = np.broadcast_to((y["old_age_pensioners"] + y["invalidity_pensioners"])
+                                 .to_numpy(), (count, T))
+    result = BatchResult(start=start, yearly={}, scalars={}, depletion={})
+    _finish(model, x, fl, contributors, pensioners, None, None, result)
+    return result
+
+
+def run_batches(model: StochasticModel, seed: int, plan: list[tuple[int, int]],
+                mode: str = "full", threads: int = 1, exposures=None) -> Iterator[BatchResult]:
+    """The batches ``plan`` (``(start, count)``) of the run with ``seed``, in order.
+
+    Each result is :func:`run_batch`'s for the same batch, to the last bit (a scenario's
+    numbers depend on its number only). Full scenarios go through a one-slot pipeline:
+    the chunks of every batch go to one pool of ``threads`` threads, and while a batch's
+    chunks run (GIL released), this thread generates the next batch and queues its
+    chunks behind them, then measures the batch once its chunks are done. So the threads
+    do not wait for the Python work between batches, nor for the slowest thread at the end
+    of each batch. Memory: two batches at a time.
+    """
+    if mode != "full":
+        for start, count in plan:
+            yield run_batch(model, seed, start, count, mode, threads, exposures)
+        return
+    with ThreadPoolExecutor(max(1, int(threads))) as pool:
+        pending = None
+        for start, count in plan:
+            x, z = _scenarios(model, seed, start, count)
+            batch = FullBatch(model, x, z, threads)
+            queued = (start, x, z, batch, batch.submit(pool))
+            if pending is not None:
+                yield _collected(model, *pending)
+            pending = queued
+        if pending is not None:
+            yield _collected(model, *pending)
+
+
+def _collected(model: StochasticModel, start: int, x: np.ndarray, z: np.ndarray,
+               batch: FullBatch, futures: list) -> BatchResult:
+    """The result of a submitted batch, once its chunks have run (a chunk's error raised)."""
+    for fut in futures:
+        fut.result()
+    return _full_result(model, start, x, z, *batch.results())
+
+
+def _scenarios(model: StochasticModel, seed: int, start: int, count: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Economic ``x [n, Y, 3]`` and demographic ``z [n, Y, 4]`` deviations of the batch."""
+    econ_n, mean_n, demo_n = _normals(seed, start, count, model.n_years + 1)
+    return simulate(model.economic, econ_n, mean_n), simulate(model.demographic, demo_n)
+
+
+def _full_result(model: StochasticModel, start: int, x: np.ndarray, z: np.ndarray,
+                 fl: dict, frame: dict) -> BatchResult:
+    """The batch's result from the full scenarios' flows and frame."""
+    result = BatchResult(start=start, yearly={}, scalars={}, depletion={})
+    population = frame.get("population") if frame else None
+    employed = frame.get("employed_ratio") if frame else None
+    result.clipped = int(frame.get("clipped", 0)) if frame else 0
+    _calibration_scalars(model, z, frame, result)
+    _finish(model, x, fl, fl["contributors"], fl["pensioners"], population, employed, result)
+    return result
+
+
+def _finish(model: StochasticModel, x: np.ndarray, fl: dict, contributors, pensioners,
+            population, employed, result: BatchResult) -> None:
+    """Measures and the reported series of the batch into ``result``."""
+    b = model.basis
+    count, T = x.shape[0], model.n_years
     if population is None:
         population = np.broadcast_to(_basis_population(model), (count, T))
     flows = ms.Flows(fl["earnings"], fl["contributions"], fl["benefits"], fl["refunds"],
@@ -179,7 +235,6 @@ def run_batch(model: StochasticModel, seed: int, start: int, count: int, mode: s
     result.yearly.update(contributors=np.array(contributors, dtype=float),
                          pensioners=np.array(pensioners, dtype=float),
                          population=np.array(population, dtype=float))
-    return result
 
 
 def _basis_population(model: StochasticModel) -> np.ndarray:
