@@ -45,6 +45,9 @@ survivors' pensions a year's deaths leave. The conventions of a year are those o
 from __future__ import annotations
 
 import numba
+import numpy as np
+
+from actuary.engine.jitopt import INNER
 
 from actuary.engine.state import (
     FLOW_NEW_ORPHANS,
@@ -55,10 +58,11 @@ from actuary.engine.state import (
 )
 from actuary.engine.wages import pensions_with_minimum
 
-__all__ = ["NO_AWARDS", "add_survivors", "award_row", "award_split", "pensions_of_year"]
+__all__ = ["KEEP", "NO_AWARDS", "SLOT0", "add_survivors", "award_row", "award_split",
+           "pensions_of_year"]
 
 
-@numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see actuary.engine.cells
+@numba.njit(**INNER, _nrt=False)  # no refcounts: see actuary.engine.cells
 def add_survivors(
     sp_n, sp_p, or_n, or_p, ft, sex, age, deaths, pension_mass, ix,
     share_married, child_probability, children, spouse_age_gap,
@@ -109,6 +113,12 @@ def add_survivors(
 # retired): nothing yet
 NO_AWARDS = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
+# Constants the kernel passes to award_row (no advance: slot 0) and pensions_of_year
+# (survivors kept), typed as numpy scalars: a Python literal would make numba compile a
+# specialisation of its own for it (a second copy of each function in a first run).
+SLOT0 = np.int64(0)
+KEEP = np.bool_(True)
+
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def award_split(cnt, base, paid, n, f, whole, accrual, min_pension, min_years, final, spread,
@@ -156,7 +166,7 @@ def award_split(cnt, base, paid, n, f, whole, accrual, min_pension, min_years, f
     return pensioners, mass, below, below_base, below_paid, retired
 
 
-@numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see actuary.engine.cells
+@numba.njit(**INNER, _nrt=False)  # no refcounts: see actuary.engine.cells
 def award_row(count, career, paid, top, a, f, accrual, min_pension, min_years, final, wages):
     """Members of a row reaching the pension age, with service advanced by ``a + f``
     slots (``a`` whole slots and a share ``f`` one more): :func:`award_split` of every
@@ -174,7 +184,7 @@ def award_row(count, career, paid, top, a, f, accrual, min_pension, min_years, f
     return totals[0], totals[1], totals[2], totals[3], totals[4]
 
 
-@numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see actuary.engine.cells
+@numba.njit(**INNER, _nrt=False)  # no refcounts: see actuary.engine.cells
 def pensions_of_year(n_arr, p_arr, nx_n, nx_p, s, x, xn, q, ix, keep):
     """Pensions of one stock cell for the year: returns ``(paid, deaths, pension_mass_of_deaths)``
     and moves the survivors one year older, indexed (only when ``keep``)."""

@@ -43,6 +43,8 @@ import math
 
 import numba
 
+from actuary.engine.jitopt import INNER
+
 from actuary.engine.state import (
     FLOW_CONTRIBUTIONS,
     FLOW_DEATHS_ACTIVE,
@@ -99,7 +101,7 @@ def qualifying_share(n, a, f, min_slot):
     return share
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def snapshot(pt, mt, act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
              oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p, act_c, ina_c):
     """Counts and masses by sex and age of a state (``pt[status, s, x]``, ``mt[mass, s, x]``)."""
@@ -127,7 +129,7 @@ def snapshot(pt, mt, act_n, act_w, act_r, ina_n, ina_r, top_act, top_ina,
             snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p)
 
 
-@numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see the module docstring
+@numba.njit(**INNER, _nrt=False)  # no refcounts: see the module docstring
 def add_old_age_stock(pt, mt, os_n, os_p):
     """Add the old-age stock (``os_n`` persons, ``os_p`` KHR a year, ``[sex, age]``) to the
     old-age pensioners of a state. Cell by cell on purpose: an array added to an array slice
@@ -139,7 +141,7 @@ def add_old_age_stock(pt, mt, os_n, os_p):
             mt[MASS_OLD_AGE, s, x] += os_p[s, x]
 
 
-@numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see the module docstring
+@numba.njit(**INNER, _nrt=False)  # no refcounts: see the module docstring
 def snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, or_p):
     """The pensioners' counts and masses of one sex and age."""
     pt[STATUS_OLD_AGE, s, x] = oa_n[s, x]
@@ -152,7 +154,7 @@ def snapshot_pensioners(pt, mt, s, x, oa_n, oa_p, iv_n, iv_p, sp_n, sp_p, or_n, 
     mt[MASS_ORPHAN, s, x] = or_p[s, x]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def add_entrants(ft, act_n, act_w, top_act, target, distribution, wage):
     """New entrants on 1 January of next year (state ``act_n``, ``act_w``, ``top_act`` of
     that date), with no service, bringing the actives to ``target`` (none when negative
@@ -179,7 +181,7 @@ def add_entrants(ft, act_n, act_w, top_act, target, distribution, wage):
                     top_act[s, x] = 1
 
 
-@numba.njit(cache=True, nogil=True, _nrt=False)  # no refcounts: see the module docstring
+@numba.njit(**INNER, _nrt=False)  # no refcounts: see the module docstring
 def add_flows(ft, s, totals):
     """Add one sex and age's totals of the year into ``ft[s]``: ``totals = (earnings,
     contributions, contributor-years, wage mass, deaths of actives, of inactives, of

@@ -49,8 +49,8 @@ import math
 import numba
 import numpy as np
 
-from actuary.engine.benefits import (NO_AWARDS, add_survivors, award_row, award_split,
-                                     pensions_of_year)
+from actuary.engine.benefits import (KEEP, NO_AWARDS, SLOT0, add_survivors, award_row,
+                                     award_split, pensions_of_year)
 from actuary.engine.invalidity import active_invalidity, inactive_invalidity, years_to_pension_age
 from actuary.engine.cells import (add_entrants, add_flows, add_old_age_stock,
                                   qualifying_share, slot_split, snapshot)
@@ -580,8 +580,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
                     mt[MASS_CAREER, s, x] += row_r
                     mt[MASS_PAID, s, x] += row_c
                     if retire:
-                        a1, b1, c1, d1, g1_ = award_row(stay_n, stay_r, stay_c, top, 0, 0.0, acc,
-                                                         minp, old_age_min_slot, final_salary,
+                        a1, b1, c1, d1, g1_ = award_row(stay_n, stay_r, stay_c, top, SLOT0, 0.0,
+                                                         acc, minp, old_age_min_slot, final_salary,
                                                          (spread_m, spread_c, floor, ceiling,
                                                           wage_sigma))
                         oa_new += a1
@@ -590,8 +590,8 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
                         ref_r += d1
                         ref_c += g1_
                         n_retire += (1.0 - mq) * row_n - row_i
-                        a1, b1, _, _, _ = award_row(stay_n, stay_r, stay_c, top, 0, 0.0, acc,
-                                                    minp, r_min, final_salary,
+                        a1, b1, _, _, _ = award_row(stay_n, stay_r, stay_c, top, SLOT0, 0.0,
+                                                    acc, minp, r_min, final_salary,
                                                     (spread_m, spread_c, floor, ceiling,
                                                      wage_sigma))
                         oa_r += a1
@@ -606,16 +606,16 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
                 # ---------------- pensioners ----------------
                 fs = funeral_months / 12.0
                 paid, d_oa, m_oa = pensions_of_year(oa_n, oa_p, nx_oa_n, nx_oa_p, s, x, xn, qd,
-                                                    ix, True)
+                                                    ix, KEEP)
                 ft[s, FLOW_OLD_AGE] += paid
                 grants = max(fs * m_oa, grant_min * d_oa) if d_oa > 0.0 else 0.0
                 paid, d_iv, m_iv = pensions_of_year(iv_n, iv_p, nx_iv_n, nx_iv_p, s, x, xn,
-                                                    qdis, ix, True)
+                                                    qdis, ix, KEEP)
                 ft[s, FLOW_INVALIDITY] += paid
                 if d_iv > 0.0:
                     grants += max(fs * m_iv, grant_min * d_iv)
                 paid, d_sp, _ = pensions_of_year(sp_n, sp_p, nx_sp_n, nx_sp_p, s, x, xn, qd, ix,
-                                                 True)
+                                                 KEEP)
                 ft[s, FLOW_SPOUSE] += paid
                 keep = xn < orphan_age_limit
                 paid, d_or, _ = pensions_of_year(or_n, or_p, nx_or_n, nx_or_p, s, x, xn, qd, ix,
@@ -624,7 +624,7 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
                 if not keep:
                     ft[s, FLOW_ORPHANS_EXPIRED] += or_n[s, x] - d_or
                 paid, d_os, m_os = pensions_of_year(os_n, os_p, nx_os_n, nx_os_p, s, x, xn, qd,
-                                                    ix, True)
+                                                    ix, KEEP)
                 ft[s, FLOW_OLD_AGE] += paid
                 if d_os > 0.0:
                     grants += max(fs * m_os, grant_min * d_os)

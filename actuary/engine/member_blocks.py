@@ -17,6 +17,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from actuary.engine.jitopt import INNER  # re-exported: the member engine's modules take it from here
+
 __all__ = ["COMPILED_FROM", "INNER", "LANES", "MEMBER_ACTIVE", "MEMBER_INACTIVE", "MEMBER_INVALIDITY",
            "MEMBER_OLD_AGE", "MEMBER_ORPHAN", "MEMBER_SPOUSE", "blocks_of", "group_blocks",
            "member_blocks"]
@@ -28,12 +30,6 @@ MEMBER_OLD_AGE = 2
 MEMBER_INVALIDITY = 3
 MEMBER_SPOUSE = 4
 MEMBER_ORPHAN = 5
-
-#: numba's options for the member engine's inner functions, those only its entries call:
-#: cached, and without the wrappers that would let Python or C call them (each a tenth of
-#: a second or so of a first run to generate and compile: 1.2 s of CPU of the engine's
-#: 9.6 s, measured).
-INNER = {"cache": True, "nogil": True, "no_cpython_wrapper": True, "no_cfunc_wrapper": True}
 
 #: Members from which :func:`blocks_of` takes the compiled :func:`member_blocks`: below,
 #: numpy's sorts take milliseconds (about 20 ms for 100,000 members).

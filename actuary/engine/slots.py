@@ -9,12 +9,14 @@ reads it (the buffers swap at the year end), so no separate pass clears them.
 from __future__ import annotations
 
 import numba
+
+from actuary.engine.jitopt import INNER
 import numpy as np
 
 __all__ = ["used_slots"]
 
 
-@numba.njit(cache=True, nogil=True)
+@numba.njit(**INNER)
 def used_slots(n_arr):
     """``top[s, x]``: one past the highest service slot holding anybody."""
     top = np.zeros(n_arr.shape[:2], dtype=np.int64)

@@ -14,6 +14,8 @@ import math
 
 import numba
 
+from actuary.engine.jitopt import INNER
+
 __all__ = ["capped_mean", "capped_mean_logs", "floored_capped_mean", "gross_mean",
            "pensions_with_minimum"]
 
@@ -44,7 +46,7 @@ def capped_mean(mean: float, floor: float, ceiling: float, sigma: float) -> floa
     return capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma)
 
 
-@numba.njit(cache=True, nogil=True, fastmath={"contract"})
+@numba.njit(**INNER, fastmath={"contract"})
 def capped_mean_logs(mean, floor, ceiling, log_floor, log_ceiling, sigma):
     """:func:`capped_mean` with the logarithms of the floor and ceiling given (per year)."""
     if mean <= 0.0:
