@@ -140,14 +140,14 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
     # (the contributions paid, act_c and ina_c, are the base of refunds)
     act_n, act_w, act_r, act_c = act_n0.copy(), act_w0.copy(), act_r0.copy(), act_c0.copy()
     ina_n, ina_r, ina_c = ina_n0.copy(), ina_r0.copy(), ina_c0.copy()
-    nx_act_n, nx_act_w, nx_act_r, nx_act_c = (np.zeros_like(act_n0), np.zeros_like(act_n0),
-                                              np.zeros_like(act_n0), np.zeros_like(act_n0))
-    nx_ina_n, nx_ina_r, nx_ina_c = (np.zeros_like(act_n0), np.zeros_like(act_n0),
-                                    np.zeros_like(act_n0))
+    nx_act_n, nx_act_w, nx_act_r, nx_act_c = (np.zeros(act_n0.shape), np.zeros(act_n0.shape),
+                                              np.zeros(act_n0.shape), np.zeros(act_n0.shape))
+    nx_ina_n, nx_ina_r, nx_ina_c = (np.zeros(act_n0.shape), np.zeros(act_n0.shape),
+                                    np.zeros(act_n0.shape))
     top_act = used_slots(act_n)
     top_ina = used_slots(ina_n)
-    nx_top_act = np.zeros_like(top_act)
-    nx_top_ina = np.zeros_like(top_ina)
+    nx_top_act = np.zeros(top_act.shape, np.int64)
+    nx_top_ina = np.zeros(top_ina.shape, np.int64)
     last_slot = n_serv - 1
     # scratch rows over service, one per sex (the sexes run on separate threads)
     leave_ns = np.empty((n_sex, n_serv))
@@ -166,15 +166,15 @@ def project_kernel(rules, paths, decrements, start, final_salary, any_early, kee
     # Pensioner stocks: two buffers each too (the inputs are copied, never written).
     oa_n, oa_p, iv_n, iv_p = oa_n0.copy(), oa_p0.copy(), iv_n0.copy(), iv_p0.copy()
     # old-age pensioners below the survivors' condition (benefits.py)
-    os_n, os_p = np.zeros_like(oa_n0), np.zeros_like(oa_p0)
+    os_n, os_p = np.zeros(oa_n0.shape), np.zeros(oa_p0.shape)
     if pensioners_short > 0.0:
         oa_n, os_n, oa_p, os_p = os_n, oa_n, os_p, oa_p
-    nx_os_n, nx_os_p = np.empty_like(oa_n0), np.empty_like(oa_p0)
+    nx_os_n, nx_os_p = np.empty(oa_n0.shape), np.empty(oa_p0.shape)
     sp_n, sp_p, or_n, or_p = sp_n0.copy(), sp_p0.copy(), or_n0.copy(), or_p0.copy()
-    nx_oa_n, nx_oa_p = np.empty_like(oa_n0), np.empty_like(oa_p0)
-    nx_iv_n, nx_iv_p = np.empty_like(iv_n0), np.empty_like(iv_p0)
-    nx_sp_n, nx_sp_p = np.empty_like(sp_n0), np.empty_like(sp_p0)
-    nx_or_n, nx_or_p = np.empty_like(or_n0), np.empty_like(or_p0)
+    nx_oa_n, nx_oa_p = np.empty(oa_n0.shape), np.empty(oa_p0.shape)
+    nx_iv_n, nx_iv_p = np.empty(iv_n0.shape), np.empty(iv_p0.shape)
+    nx_sp_n, nx_sp_p = np.empty(sp_n0.shape), np.empty(sp_p0.shape)
+    nx_or_n, nx_or_p = np.empty(or_n0.shape), np.empty(or_p0.shape)
 
     for t in range(n_years + 1):
         m_row = t if keep_masses else 0
