@@ -42,6 +42,8 @@ import sys
 import threading
 from typing import Any
 
+from actuary.io import workers
+
 __all__ = ["WARM", "Ahead", "before_call", "cache_is_warm", "cancel", "compile_ahead",
            "compile_early", "compiling_early", "dismiss", "signature", "start_early"]
 
@@ -123,15 +125,10 @@ def compile_early(module: str, name: str, inputs_module: str, inputs_name: str) 
     inputs_name])`` with ``key = "module.name"``), which a command can call before it
     imports the engine; this function does the same for callers that have, once it has
     seen in this process that the cache is cold (a warm one starts nothing)."""
-    from actuary.io import workers
-
     key = _early_key(module, name)
     if workers.peek(key) is not None:
         return True
-    try:
-        if cache_is_warm(getattr(importlib.import_module(module), name)):
-            return False
-    except Exception:  # noqa: BLE001 - a guess only: nothing started, the run goes on
+    if not _cold(module, name):
         return False
     return workers.start(key, __name__, "_signature_worker",
                          [module, name, inputs_module, inputs_name])
@@ -140,8 +137,6 @@ def compile_early(module: str, name: str, inputs_module: str, inputs_name: str) 
 def compiling_early(module: str, name: str) -> bool:
     """Whether a worker of :func:`compile_early` compiles ``module.name``: started, not
     yet claimed by :func:`before_call`, and not ended on a warm cache."""
-    from actuary.io import workers
-
     process = workers.peek(_early_key(module, name))
     return process is not None and process.poll() != WARM
 
@@ -151,8 +146,6 @@ def before_call(module: str, name: str, args: tuple, timeout: float = 600.0) -> 
     compiles it for the types of ``args``, wait for it (the call then loads the compiled
     code from the cache); for other types, stop it (the call compiles). Nothing to do
     otherwise (a dictionary look-up: it may stand before every call)."""
-    from actuary.io import workers
-
     process = workers.take(_early_key(module, name))
     if process is None or process.poll() == WARM:
         return
@@ -165,17 +158,15 @@ def before_call(module: str, name: str, args: tuple, timeout: float = 600.0) -> 
     if same:
         Ahead(process).wait(timeout)
     else:
-        _stop(process)
+        workers.stop(process)
 
 
 def cancel(module: str, name: str) -> None:
     """Stop the worker of :func:`compile_early` for ``module.name``, if any (the run will
     not call it: another branch)."""
-    from actuary.io import workers
-
     process = workers.take(_early_key(module, name))
     if process is not None:
-        _stop(process)
+        workers.stop(process)
 
 
 class Ahead:
@@ -190,7 +181,7 @@ class Ahead:
         try:
             return self.process.wait(timeout) == 0
         except subprocess.TimeoutExpired:
-            _stop(self.process)
+            workers.stop(self.process)
             return False
 
 
@@ -225,6 +216,16 @@ def _send(process: subprocess.Popen, payload: bytes) -> None:
         pass
 
 
+def _cold(module: str, name: str) -> bool:
+    """Whether ``module.name`` has no compiled code cached, so that a worker is worth
+    starting; False when that cannot be told (a guess only: nothing is started and the
+    run compiles what it needs itself)."""
+    try:
+        return not cache_is_warm(getattr(importlib.import_module(module), name))
+    except Exception:  # noqa: BLE001 - see the docstring
+        return False
+
+
 def start_early(module: str, name: str) -> bool:
     """At a command's start: when ``module.name`` (a ``numba.njit(cache=True)`` function)
     has no compiled code cached (:func:`cache_is_warm`), start a worker that imports
@@ -233,10 +234,7 @@ def start_early(module: str, name: str) -> bool:
     """
     if module in _STANDING:
         return True
-    try:
-        if cache_is_warm(getattr(importlib.import_module(module), name)):
-            return False
-    except Exception:  # noqa: BLE001 - a guess only: nothing started, the run goes on
+    if not _cold(module, name):
         return False
     process = _spawn([module])
     if process is not None:
@@ -265,12 +263,5 @@ def _spawn(preload: list[str]) -> subprocess.Popen | None:
                                    stderr=subprocess.DEVNULL)
     except Exception:  # noqa: BLE001 - no interpreter, no process left: in-process
         return None
-    atexit.register(_stop, process)
+    atexit.register(workers.stop, process)
     return process
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """End ``process`` if it still runs."""
-    if process.poll() is None:
-        process.kill()
-        process.wait()

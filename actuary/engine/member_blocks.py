@@ -17,9 +17,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from actuary.engine.jitopt import INNER  # re-exported: the member engine's modules take it from here
-
-__all__ = ["COMPILED_FROM", "INNER", "LANES", "MEMBER_ACTIVE", "MEMBER_INACTIVE", "MEMBER_INVALIDITY",
+__all__ = ["COMPILED_FROM", "LANES", "MEMBER_ACTIVE", "MEMBER_INACTIVE", "MEMBER_INVALIDITY",
            "MEMBER_OLD_AGE", "MEMBER_ORPHAN", "MEMBER_SPOUSE", "blocks_of", "group_blocks",
            "member_blocks"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from actuary.engine.member_blocks import INNER
+from actuary.engine.jitopt import INNER
 
 __all__ = [
     "A_DISABLED_MORTALITY", "A_ENTRANT_WAGE", "A_EXIT", "A_INVALIDITY", "A_MORTALITY",

@@ -15,7 +15,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from actuary.engine.member_blocks import INNER, LANES, MEMBER_ACTIVE
+from actuary.engine.jitopt import INNER
+from actuary.engine.member_blocks import LANES, MEMBER_ACTIVE
 from actuary.engine.member_kernel import _value_block, _value_pensioner
 from actuary.engine.member_lanes import (
     _B_ADL,

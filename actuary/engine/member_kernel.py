@@ -101,8 +101,8 @@ from actuary.engine.member_lanes import (  # the state's layout (BRANCHES re-exp
     _N_MONEY, _N_SLOT, _OUT, _P0, _PU, _QU, _W0, _WC, _WU, _IC, BRANCHES, invalidity_lanes,
     paid_lanes, step_lanes,
 )
+from actuary.engine.jitopt import INNER
 from actuary.engine.member_blocks import (  # re-exported: the status codes are the input
-    INNER,
     LANES,
     MEMBER_ACTIVE,
     MEMBER_INACTIVE,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numba
 
 from actuary.engine.invalidity import invalidity_pension
-from actuary.engine.member_blocks import INNER
+from actuary.engine.jitopt import INNER
 
 __all__ = ["award_lane", "award_terms", "slot_money", "slot_shares"]
 

@@ -45,12 +45,18 @@ PROBE = textwrap.dedent("""
 """)
 
 
-def _probe(tmp_path, mode: str) -> list[str]:
+def _run(script: str, tmp_path, mode: str) -> list[str]:
+    """What ``script`` prints in a fresh interpreter with ``mode``, ``tmp_path``'s modules
+    importable and its own numba cache there."""
     env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
                PYTHONPATH=os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
-    out = subprocess.run([sys.executable, "-c", PROBE, mode], env=env, capture_output=True,
+    out = subprocess.run([sys.executable, "-c", script, mode], env=env, capture_output=True,
                          text=True, check=True)
     return out.stdout.split()
+
+
+def _probe(tmp_path, mode: str) -> list[str]:
+    return _run(PROBE, tmp_path, mode)
 
 
 def test_the_worker_fills_the_cache_the_run_loads(tmp_path):
@@ -131,11 +137,7 @@ EARLY = textwrap.dedent("""
 
 
 def _early(tmp_path, mode: str) -> list[str]:
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
-               PYTHONPATH=os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
-    out = subprocess.run([sys.executable, "-c", EARLY, mode], env=env, capture_output=True,
-                         text=True, check=True)
-    return out.stdout.split()
+    return _run(EARLY, tmp_path, mode)
 
 
 def test_compiled_early_by_signature_the_real_call_is_a_cache_hit(tmp_path):
