@@ -33,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from actuary.io.errors import TableError
 from actuary.tables.catalogue import DATA_DIR, Table, load_table
@@ -112,6 +111,8 @@ def _scaled(shape: np.ndarray, weights: np.ndarray, target: float) -> np.ndarray
     if not 0.0 < target < mean(1e6):
         raise TableError("participation level out of reach of the shape", field="target",
                          value=target, expected=f"a rate between 0 and {mean(1e6):.3f}")
+    from scipy import optimize  # here: its import is ~0.3 s, paid by this computation only
+
     hi = 1.0
     while mean(hi) < target:  # a bracket: the mean is 0 at k = 0
         hi *= 2.0

@@ -195,6 +195,10 @@ def check_frame(
     year = _parse_int(df["year"], "year", source, row_label) if has_year else None
     value = _parse_value(df["value"], kind, source, row_label)
 
+    checked = _complete_grid(sex, age, year, value, declared)
+    if checked is not None:
+        return checked
+    # something is wrong (or the fast check cannot tell): the checks below name it
     keys = ["sex", "age"] + (["year"] if has_year else [])
     typed = pd.DataFrame({"sex": sex, "age": age, "value": value})
     if has_year:
@@ -207,6 +211,66 @@ def check_frame(
     typed = typed.sort_values(order, kind="stable").drop(columns="_sex_order")
     cols = ["sex", "age"] + (["year"] if has_year else []) + ["value"]
     return typed[cols].reset_index(drop=True), dims
+
+
+def _complete_grid(
+    sex: np.ndarray,
+    age: np.ndarray,
+    year: np.ndarray | None,
+    value: np.ndarray,
+    declared: Dimensions | None,
+) -> tuple[pd.DataFrame, Dimensions] | None:
+    """The frame and dimensions :func:`check_frame` returns, when the rows pass all its
+    grid checks; None when they may not (its pandas checks then find and name the
+    problem, or return the same).
+
+    The rows pass when the sexes are M and/or F, or B alone (and the declared ones), ages
+    and years are within the declared ones, and each (sex, year, age) cell of the grid
+    occurs exactly once: then each row's place in the sorted frame (by year, sex in
+    :data:`SEXES` order, age) is its cell's number, and no sort, group or duplicate
+    search is needed (the shipped tables' checks took ~0.09 s of each run that way).
+    """
+    n = len(sex)
+    codes, names = pd.factorize(sex)
+    present = [SEXES.index(s) for s in names]  # sexes are checked already: in SEXES
+    found = sorted(present)
+    sexes_found = tuple(SEXES[c] for c in found)
+    if 2 in found and len(found) > 1:  # B mixed with M/F
+        return None
+    if declared is not None:
+        if set(sexes_found) != set(declared.sexes):
+            return None
+        age_first, age_last = declared.age_first, declared.age_last
+    else:
+        age_first, age_last = int(age.min()), int(age.max())
+    if year is not None:
+        years = np.unique(year)
+        if declared is not None and (declared.years is None
+                                     or not np.array_equal(years, np.array(declared.years))):
+            return None
+    n_age = age_last - age_first + 1
+    n_years = 1 if year is None else len(years)
+    if n != n_age * len(found) * n_years:
+        return None
+    age_at = age - age_first
+    if age_at.min() < 0 or age_at.max() >= n_age:
+        return None
+    rank = np.empty(len(present), dtype=np.int64)
+    rank[:] = [found.index(c) for c in present]  # sex's place in SEXES order
+    cell = rank[codes] * n_age + age_at
+    if year is not None:
+        cell += np.searchsorted(years, year) * (len(found) * n_age)
+    order = np.full(n, -1, dtype=np.int64)
+    order[cell] = np.arange(n)
+    if (order < 0).any():  # a cell twice (and another missing)
+        return None
+    columns = {"sex": sex[order], "age": age[order]}
+    if year is not None:
+        columns["year"] = year[order]
+    columns["value"] = value[order]
+    dims = Dimensions(sexes_found, age_first, age_last,
+                      None if year is None else tuple(int(y) for y in years))
+    return pd.DataFrame(columns), dims
 
 
 def _check_columns(
@@ -256,8 +320,11 @@ def _parse_sex(col: pd.Series, source: str | None, row_label: RowLabel) -> np.nd
     """Sex codes as str; anything but M, F, B is an error."""
     raw = col.to_numpy()
     if _all_text(raw):
-        # the same as below without the round trip through a fixed-width text array
-        values = np.array([v.strip() for v in raw], dtype=object)
+        # the same as below without the round trip through a fixed-width text array,
+        # each distinct text stripped once (a table has a few, in tens of thousands
+        # of rows)
+        codes, texts = pd.factorize(raw)
+        values = np.array([t.strip() for t in texts], dtype=object)[codes]
     else:
         values = np.char.strip(raw.astype(str)).astype(object)
     bad = ~np.isin(values, SEXES)

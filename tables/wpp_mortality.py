@@ -43,7 +43,6 @@ year. The method, in order:
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize
 
 __all__ = [
     "GROUP_STARTS",
@@ -118,6 +117,8 @@ def _scale_to_rate(
     The group rate increases with ``k``: Brent's method (:func:`scipy.optimize.brentq`)
     on ``log k`` in [-30, 30], to 1e-15, one leading index at a time.
     """
+    from scipy import optimize  # here: its import is ~0.3 s, paid by this computation only
+
     out = np.empty(target.shape)
     for i in np.ndindex(target.shape):
         s, goal = shape[i], float(target[i])

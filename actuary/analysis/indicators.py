@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize
 
 __all__ = [
     "CashFlows",
@@ -181,6 +180,10 @@ def _lowest_rate(func, lo: float = 0.0, hi: float = 1.0, tol: float = 1e-14) -> 
         return float("nan")
     if f_hi == 0:
         return hi
+    # imported here: scipy.optimize (with the scipy.linalg, special, fft and sparse it
+    # loads) takes ~0.3 s to import, paid only by a computation that finds a root
+    from scipy import optimize
+
     return float(optimize.brentq(func, lo, hi, xtol=tol, rtol=4 * np.finfo(float).eps))
 
 

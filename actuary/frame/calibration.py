@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from actuary.io.errors import AssumptionError
 from actuary.frame.population import (
@@ -300,6 +299,8 @@ def _root_log(f: Any, target: float, lo: float, hi: float, increasing: bool, wha
         return float(lo)
     if fb == target:
         return float(hi)
+    from scipy import optimize  # here: its import is ~0.3 s (see indicators._lowest_rate)
+
     # f is monotone (``increasing`` says which way): one root in [log lo, log hi]
     root = optimize.brentq(lambda u: f(float(np.exp(u))) - target, a, b, xtol=1e-15,
                            rtol=4 * np.finfo(float).eps)

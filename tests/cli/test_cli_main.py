@@ -144,3 +144,25 @@ def test_valuate_imports_the_workbook_writer_only_to_write():
 
     with pytest.raises(AttributeError, match="no_such_name"):
         reports.no_such_name  # noqa: B018
+
+
+def test_scipy_optimize_is_imported_by_the_root_finders_that_run():
+    """scipy.optimize (~0.3 s to import, with the scipy.linalg, special, fft and sparse it
+    loads) is imported by the functions that call brentq, not by the modules of a
+    valuation: loading the command, the valuation's modules and the default set imports
+    none of it; the first root found imports it (a default valuation's first is the
+    gross wage of a cell, when the basis is built)."""
+    code = ("import sys\n"
+            "from actuary.cli.main import main\n"
+            "main.get_command(None, 'valuate')\n"
+            "import actuary.analysis.valuation, actuary.analysis.sensitivity\n"
+            "import actuary.frame.build, actuary.frame.calibration\n"
+            "import actuary.tables.frame, actuary.tables.wpp_mortality\n"
+            "from actuary.assumptions import load_basis\n"
+            "load_basis()\n"
+            "print('scipy.optimize' in sys.modules)\n"
+            "from actuary.analysis.indicators import _lowest_rate\n"
+            "print(_lowest_rate(lambda r: r - 0.25), 'scipy.optimize' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout
+    assert out.split() == ["False", "0.25", "True"]
