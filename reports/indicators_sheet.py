@@ -214,7 +214,7 @@ def indicator_entries(result: Any, layout: ProjectionLayout) -> list[tuple[str, 
     out.append((T("General average premium (GAP)"), definition("gap"), gap))
 
     scaled = [Entry(f"{num(p['from'])}-{num(p['to'])}", float(p["rate"]), styles.RATE, share,
-                    T("actuary.analysis.indicators.scaled_premiums (bisection)"),
+                    T("actuary.analysis.indicators.scaled_premiums (exact)"),
                     f"scaled[{k}].rate")
               for k, p in enumerate(result.scaled)]
     out.append((T("Scaled premium"), definition("scaled"), scaled))
@@ -234,7 +234,7 @@ def indicator_entries(result: Any, layout: ProjectionLayout) -> list[tuple[str, 
         # NaN: no rate up to the search's limit gives equal ratios in years 10 and 60.
         steady.append(Entry(T("years 10 and 60"), float(rate) if _present(rate) else
                             T("no solution found"), styles.RATE, share,
-                            T("actuary.analysis.indicators.steady_state_rate (bisection)"),
+                            T("actuary.analysis.indicators.steady_state_rate (Brent's method)"),
                             "summary.steady_state_rate"))
     out.append((T("Steady-state contribution rate"), definition("steady_state"), steady))
 

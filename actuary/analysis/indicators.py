@@ -193,7 +193,16 @@ def scaled_premiums(cf: CashFlows, period: int = 10, periods: int | None = None)
     For each period of ``period`` years in turn, the lowest level contribution rate
     such that the reserve does not decrease in any year of the period (``F_t >= F_{t-1}``),
     given the rates already found for the earlier periods. Returns one dict a period:
-    ``{"from": year, "to": year, "rate": fraction}``.
+    ``{"from": year, "to": year, "rate": fraction}``; the rate is NaN when even 100% of
+    earnings lets the reserve fall in the period.
+
+    Solved exactly, not searched: contributions are the rate times the collected
+    earnings, expenses are proportional to contributions, and the roll-forward of
+    :func:`reserve_path` is linear, so each year's change of the reserve
+    ``g_t(pi) = F_t - F_{t-1}`` is affine in the period's rate ``pi``. Its values at 0 and
+    at 100% give it whole, and the lowest rate is the largest of ``-g_t(0) / (g_t(1) -
+    g_t(0))`` over the years where ``g_t(0) < 0`` (tested against Brent's method on
+    ``min_t g_t``).
     """
     T = cf.earnings.shape[0]
     count = periods if periods is not None else T // period
@@ -203,18 +212,28 @@ def scaled_premiums(cf: CashFlows, period: int = 10, periods: int | None = None)
         a, b = k * period, min((k + 1) * period, T)
         if a >= T:
             break
-
-        def never_decreases(pi: float, a: int = a, b: int = b) -> float:
-            trial = rates.copy()
-            trial[a:b] = pi
-            f = reserve_path(cf.reserve0, *_cb(cf, trial), cf.interest)[:b]
-            opening = np.concatenate([[cf.reserve0], f[:-1]])
-            return float(np.min(f[a:b] - opening[a:b]))
-
-        pi = _lowest_rate(never_decreases)
+        at_zero, at_one = (_reserve_changes(cf, rates, a, b, pi) for pi in (0.0, 1.0))
+        if at_zero.min() >= 0.0:
+            pi = 0.0
+        elif at_one.min() < 0.0:
+            pi = float("nan")
+        else:
+            falls = at_zero < 0.0  # there the change rises with the rate: g(1) >= 0 > g(0)
+            pi = float(np.max(-at_zero[falls] / (at_one[falls] - at_zero[falls])))
         rates[a:b] = pi
         out.append({"from": int(cf.years[a]), "to": int(cf.years[b - 1]), "rate": pi})
     return out
+
+
+def _reserve_changes(cf: CashFlows, rates: np.ndarray, a: int, b: int,
+                     pi: float) -> np.ndarray:
+    """``F_t - F_{t-1}`` (KHR) for the years ``a .. b - 1`` with the rate ``pi`` in them
+    and ``rates`` before."""
+    trial = rates.copy()
+    trial[a:b] = pi
+    f = reserve_path(cf.reserve0, *_cb(cf, trial), cf.interest)[:b]
+    opening = np.concatenate([[cf.reserve0], f[:-1]])
+    return f[a:b] - opening[a:b]
 
 
 def _cb(cf: CashFlows, rates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -46,7 +46,7 @@ from actuary.io.errors import AssumptionError
 from actuary.frame.population import death_probability_by_age_last_birthday
 from actuary.engine.starting import StartingPopulation
 from actuary.engine.state import N_AGE
-from actuary.engine.gross_wages import gross_mean
+from actuary.engine.gross_wages import gross_means
 
 __all__ = ["StartRules", "build_basis", "months_to_years", "paid_slots", "reference_wage_is_final", "start_rules",
            "starting_state"]
@@ -523,8 +523,7 @@ def _with_gross_wages(population: StartingPopulation, floor: float, ceiling: flo
     top = ceiling if ceiling > 0 else np.inf
     rows.loc[blank, "average_career_wage"] = wage[blank].clip(lower=floor, upper=top)
     values, where = np.unique(wage[has].to_numpy(dtype=float), return_inverse=True)
-    gross = np.array([gross_mean(float(v), floor, ceiling, sigma) for v in values])
-    rows.loc[has, "average_monthly_wage"] = gross[where]
+    rows.loc[has, "average_monthly_wage"] = gross_means(values, floor, ceiling, sigma)[where]
     return replace(population, rows=rows)
 
 

@@ -4,15 +4,79 @@ The inverse of :func:`actuary.engine.wages.capped_mean` in the lognormal's mean,
 building a basis (:mod:`actuary.engine.build`) from a starting population's insurable
 wages. Kept apart from :mod:`actuary.engine.wages` (numba's) so that a valuation that
 calls the capped mean compiled at install imports no numba (:mod:`actuary.engine.native`).
+
+:func:`gross_means` keeps what it found on disk, beside numba's cache: a population's
+gross means are found by Brent's method (:func:`scipy.optimize.brentq`), and importing
+scipy.optimize costs a run about 0.3 s, more than the root finding itself (224 roots of
+the built-in population, a few milliseconds). A later run with the same wages, floor,
+ceiling and dispersion, and the same engine, reads the same numbers back (bit for bit).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
 
 from actuary.engine import native
 
-__all__ = ["gross_mean"]
+__all__ = ["gross_mean", "gross_means"]
+
+
+def gross_means(insurable: np.ndarray, floor: float, ceiling: float,
+                sigma: float) -> np.ndarray:
+    """:func:`gross_mean` of each of ``insurable`` (KHR, any period, the same as ``floor``
+    and ``ceiling``), read from the disk cache when a run found them before.
+
+    The cache is a file named after a SHA-256 of the wages' bits, the three parameters'
+    and the engine's files (:func:`actuary.engine.native.package_stamp`): any change to
+    any of them is another file. It sits in ``NUMBA_CACHE_DIR/actuary`` when that is set,
+    else in the engine's ``__pycache__`` folder (where numba keeps its own); a cache that
+    cannot be read or written is ignored.
+    """
+    values = np.ascontiguousarray(insurable, dtype=np.float64)
+    path = _cache_file(values, float(floor), float(ceiling), float(sigma))
+    try:
+        cached = np.load(path, allow_pickle=False)
+        if cached.shape == values.shape and cached.dtype == np.float64:
+            return cached
+    except (OSError, ValueError):  # absent (a first run), unreadable or not an array
+        pass
+    gross = np.array([gross_mean(float(v), floor, ceiling, sigma) for v in values],
+                     dtype=np.float64)
+    _store(path, gross)
+    return gross
+
+
+def _cache_file(values: np.ndarray, floor: float, ceiling: float, sigma: float) -> Path:
+    digest = hashlib.sha256(values.tobytes())
+    digest.update(np.array([floor, ceiling, sigma], dtype=np.float64).tobytes())
+    digest.update(native.package_stamp(str(native.PACKAGE_ROOT)).encode())
+    numba_cache = os.environ.get("NUMBA_CACHE_DIR")
+    folder = (Path(numba_cache) / "actuary" if numba_cache
+              else Path(__file__).resolve().parent / "__pycache__")
+    return folder / f"gross_means-{digest.hexdigest()[:40]}.npy"
+
+
+def _store(path: Path, gross: np.ndarray) -> None:
+    """Write ``gross`` to ``path`` whole or not at all (a temporary file renamed), and
+    never fail: a cache, not an output of the run (not :mod:`actuary.io.fileio`'s output
+    sets, which a failure would stop)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".gross_means.", suffix=".partial", dir=path.parent)
+    except OSError:  # a read-only install, a full disk: the next run finds them again
+        return
+    try:
+        with os.fdopen(fd, "wb") as out:
+            np.save(out, gross, allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def gross_mean(insurable: float, floor: float, ceiling: float, sigma: float) -> float:

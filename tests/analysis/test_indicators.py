@@ -94,6 +94,29 @@ def test_scaled_premiums_keep_the_reserve_from_falling_within_each_period():
         assert np.min((g - op)[20 * k: 20 * (k + 1)]) < 0
 
 
+def test_scaled_premiums_closed_form_is_brents_root():
+    """The exact rate of scaled_premiums against a numerical root of the same condition
+    (scipy's Brent's method on the smallest change of the reserve in the period)."""
+    from scipy.optimize import brentq
+
+    cf = _cf()
+    periods = ind.scaled_premiums(cf, period=20)
+    rates = np.zeros(cf.earnings.shape[0])
+    for k, p in enumerate(periods):
+        a, b = 20 * k, 20 * (k + 1)
+
+        def smallest_change(pi: float) -> float:
+            return float(ind._reserve_changes(cf, rates, a, b, pi).min())
+
+        if smallest_change(0.0) >= 0:
+            assert p["rate"] == 0.0
+        else:
+            root = brentq(smallest_change, 0.0, 1.0, xtol=1e-15, rtol=1e-15)
+            assert p["rate"] == pytest.approx(root, rel=1e-12, abs=1e-15)
+        rates[a:b] = p["rate"]
+    assert any(p["rate"] > 0 for p in periods)  # not the trivial case throughout
+
+
 def test_depletion_year_and_payable_share():
     years = np.array([2025, 2026, 2027, 2028])
     c = np.array([10.0, 10.0, 10.0, 10.0])

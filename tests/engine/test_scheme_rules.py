@@ -244,3 +244,31 @@ def test_member_and_cohort_engines_agree_one_member_a_cell(cover):
     assert 1.001 < got.totals["old_age"] / without.totals["old_age"] < 1.5
     plain = value_members(basis.with_(rules=SchemeRules(invalidity_minimum_rate=0.2)), members)
     assert got.totals["invalidity"] > 1.05 * plain.totals["invalidity"]
+
+
+def test_gross_means_are_each_gross_mean_and_read_back_bit_for_bit(tmp_path, monkeypatch):
+    """The disk cache of actuary.engine.gross_wages.gross_means: a first call finds each
+    root (the same numbers as gross_mean one by one), a second reads the same bits back
+    without finding any, other parameters are another file, and a damaged file is
+    found again."""
+    import actuary.engine.gross_wages as gw
+
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
+    values = np.array([300_000.0, 650_000.0, 925_000.0, 1_500_000.0])
+    floor, ceiling, sigma = 400_000.0, 1_200_000.0, 0.4
+    first = gw.gross_means(values, floor, ceiling, sigma)
+    assert first.tolist() == [gross_mean(v, floor, ceiling, sigma) for v in values]
+    files = list((tmp_path / "actuary").glob("gross_means-*.npy"))
+    assert len(files) == 1
+
+    def no_root(*_args):
+        raise AssertionError("found again, not read back")
+
+    monkeypatch.setattr(gw, "gross_mean", no_root)
+    assert gw.gross_means(values, floor, ceiling, sigma).tobytes() == first.tobytes()
+    monkeypatch.undo()
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
+    gw.gross_means(values, floor, ceiling, 0.5)
+    assert len(list((tmp_path / "actuary").glob("gross_means-*.npy"))) == 2
+    files[0].write_bytes(b"not an array")
+    assert gw.gross_means(values, floor, ceiling, sigma).tobytes() == first.tobytes()
