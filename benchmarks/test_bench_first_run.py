@@ -15,6 +15,11 @@ engine's two entries side by side.
   (a hit, no compilation of its own) and compiles the member engine once; a second
   process compiles nothing. Asserted (counts, not times), with the seconds reported.
 
+All of it on numba's own path (``ACTUARY_NATIVE=0``): what a scheme whose types the
+install did not compile for (a final-salary formula, retirement at any age), or a tree
+without the modules compiled at install, pays on a first run (see
+:mod:`actuary.engine.native`).
+
 Nothing here asserts a time. Run:
 ``pytest benchmarks/test_bench_first_run.py --benchmark-only -s``.
 """
@@ -64,7 +69,7 @@ _FIRST_CALLS = textwrap.dedent("""
 def test_first_compilation_of_each_engine(benchmark):
     def run():
         with tempfile.TemporaryDirectory() as cache:
-            env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+            env = dict(os.environ, NUMBA_CACHE_DIR=cache, ACTUARY_NATIVE="0")
             done = subprocess.run([sys.executable, "-c", _FIRST_CALLS], env=env, check=True,
                                   capture_output=True, text=True)
         return json.loads(done.stdout.splitlines()[-1])
@@ -131,7 +136,7 @@ def test_first_valuation_compiles_each_engine_once(benchmark):
     compiles the member engine itself (1 miss); warm: no worker, hits only."""
     def run():
         with tempfile.TemporaryDirectory() as cache:
-            env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+            env = dict(os.environ, NUMBA_CACHE_DIR=cache, ACTUARY_NATIVE="0")
             got = [json.loads(subprocess.run([sys.executable, "-c", _FIRST_VALUATION],
                                              env=env, check=True, capture_output=True,
                                              text=True).stdout.splitlines()[-1])

@@ -39,7 +39,8 @@ _COMMANDS = {
 #: Commands whose first run compiles the cohort kernel: a worker starts compiling it
 #: before the command's modules are imported, even the engine (numba), as
 #: :func:`actuary.engine.kernel_types.compile_cohort_early` would (the same worker: see
-#: :func:`actuary.engine.ahead.compile_early`); on a warm cache it ends at once.
+#: :func:`actuary.engine.ahead.compile_early`); on a warm cache it ends at once. None
+#: starts where the kernel was compiled at install (:mod:`actuary.engine.native`).
 _COMPILE_EARLY = {"valuate": ("actuary.engine.kernels", "project_kernel",
                               "actuary.engine.kernel_types", "cohort_inputs")}
 
@@ -69,9 +70,12 @@ class _Group(click.Group):
     def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[override]
         if (args and args[0] in _COMPILE_EARLY and not ctx.resilient_parsing
                 and not {"-h", "--help"} & set(args[1:])):
+            from actuary.engine.native import installed
             from actuary.io.workers import numba_index_exists, start
 
             module, name, inputs_module, inputs_name = _COMPILE_EARLY[args[0]]
+            if installed(name):  # compiled at install: see compile_cohort_early
+                return super().resolve_command(ctx, args)
             # the module's file, found without importing it (nor the engine, nor numba)
             source = os.path.join(os.path.dirname(actuary.__file__),
                                   *module.split(".")[1:]) + ".py"

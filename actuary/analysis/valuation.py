@@ -8,6 +8,7 @@ workbook writer and the CLI present.
 
 from __future__ import annotations
 
+import importlib.metadata
 import platform
 import sys
 from datetime import datetime, timezone
@@ -341,8 +342,9 @@ def input_files(aset: AssumptionSet, population: StartingPopulation) -> list[str
 
 def provenance(aset: AssumptionSet, population: StartingPopulation, command: str) -> dict:
     """Input files with their SHA-256, the assumption set's content hash, versions, date."""
-    import numba
     import openpyxl
+
+    from actuary.engine import native
 
     files = input_files(aset, population)
     return {
@@ -354,8 +356,13 @@ def provenance(aset: AssumptionSet, population: StartingPopulation, command: str
         "files": {f: sha256_of(f) for f in files if f and Path(f).exists()},
         "versions": {
             "actuary": __version__, "python": platform.python_version(),
-            "numpy": np.__version__, "pandas": pd.__version__, "numba": numba.__version__,
+            "numpy": np.__version__, "pandas": pd.__version__,
+            # its version without importing it: a run on the engine compiled at install
+            # never does
+            "numba": importlib.metadata.version("numba"),
             "openpyxl": openpyxl.__version__,
+            "engine": (f"compiled at install: {', '.join(native.used())}" if native.used()
+                       else "compiled by numba on first use"),
         },
         "unverified": [list(u) for u in aset.unverified()],
     }

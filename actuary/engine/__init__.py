@@ -14,9 +14,8 @@ convention come from the frame). Must not import members, analysis, schemes, stu
 reports or cli: they all run projections, and the engine knows none of them.
 """
 
-from actuary.engine import jitcache as _jitcache
-
-# Before any kernel of the toolkit is decorated: a cached kernel must notice a change in
-# the files it calls into, not only in its own (see jitcache).
-_jitcache.install()
+# Importing the package imports no numba: a valuation that calls the entries compiled at
+# install (actuary.engine.native) never does. Every module that compiles with numba
+# imports actuary.engine.jitopt before its first decoration, which puts the cache
+# locators of actuary.engine.jitcache in place (a test checks each module).
 

@@ -434,7 +434,7 @@ class Basis:
         when wages within a sex and age differ by service *and* the capped wage is not
         linear (dispersion, floor or ceiling). The built-in default has starting wages
         by sex and age only, but its insurable wages are made gross means age by age
-        (:func:`actuary.engine.wages.gross_mean`), which are not on the salary scale
+        (:func:`actuary.engine.gross_wages.gross_mean`), which are not on the salary scale
         the entrants' gross wages follow: pooling them moves its yearly contributions
         and benefits by at most 0.07%, its people not at all (tested). ``full_service``
         keeps all 51 slots.

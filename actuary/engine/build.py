@@ -16,7 +16,7 @@ Timing conventions (the kernel's year ``t`` is calendar year ``y = first_year + 
 * The wage floor and ceiling, given in KHR per month, become annual amounts (x 12).
 * Wages: a starting population giving insurable wages (its ``wage_basis``, the default)
   has each row's wage made the gross mean that gives it within the floor and ceiling
-  (:func:`actuary.engine.wages.gross_mean`), as the kernel caps a cell's gross wage each
+  (:func:`actuary.engine.gross_wages.gross_mean`), as the kernel caps a cell's gross wage each
   year; entrants' gross wages follow the actives' average gross wage by sex on the
   salary scale (the scale the projection moves gross wages along).
 * New entrants bring the number of actives on 1 January of ``y+1`` to the number on the
@@ -46,7 +46,7 @@ from actuary.io.errors import AssumptionError
 from actuary.frame.population import death_probability_by_age_last_birthday
 from actuary.engine.starting import StartingPopulation
 from actuary.engine.state import N_AGE
-from actuary.engine.wages import gross_mean
+from actuary.engine.gross_wages import gross_mean
 
 __all__ = ["StartRules", "build_basis", "months_to_years", "paid_slots", "reference_wage_is_final", "start_rules",
            "starting_state"]
@@ -355,7 +355,7 @@ class StartRules:
     credits), granted to members with at least ``months_for_extra`` credited months.
     ``wage_sigma`` is the log-sd of wages within a cell: with it, a population giving
     insurable wages (``StartingPopulation.wage_basis``) has its cells' wages turned into
-    the gross means that give them (:func:`actuary.engine.wages.gross_mean`).
+    the gross means that give them (:func:`actuary.engine.gross_wages.gross_mean`).
     ``paid_slots``: members are placed by months of contributions paid (the file's
     credited months, without the transitional credits), as
     :attr:`actuary.engine.basis.Basis.paid_slots` says for the scheme's rules.
@@ -506,7 +506,7 @@ def _with_gross_wages(population: StartingPopulation, floor: float, ceiling: flo
                       sigma: float) -> StartingPopulation:
     """``population`` with each row's insurable average wage (KHR per month) made the gross
     mean that gives it within ``floor`` and ``ceiling`` (KHR per month) at the log-sd
-    ``sigma`` (:func:`actuary.engine.wages.gross_mean`): the kernel caps a cell's gross wage
+    ``sigma`` (:func:`actuary.engine.gross_wages.gross_mean`): the kernel caps a cell's gross wage
     each year, so an insurable wage taken as gross would be capped twice (925,000 KHR a
     month became 862,000 at sigma 0.4). A member's career wage, when the row has none, stays
     the insurable wage (what :meth:`StartingPopulation.to_state` takes from it).

@@ -44,6 +44,8 @@ from __future__ import annotations
 
 import numba
 
+from actuary.engine import jitopt  # noqa: F401 (before any decoration: see actuary.engine)
+
 from actuary.engine.cells import qualifying_share
 from actuary.engine.wages import pensions_with_minimum
 

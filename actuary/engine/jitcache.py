@@ -19,31 +19,11 @@ file pins (numba is bounded above in ``pyproject.toml``).
 
 from __future__ import annotations
 
-import hashlib
-from functools import lru_cache
 from pathlib import Path
 
 from numba.core import caching
 
-#: The toolkit's package folder: functions defined under it get the package stamp.
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-
-
-@lru_cache(maxsize=None)
-def package_stamp(root: str) -> str:
-    """SHA-256 of every ``.py`` file under ``root`` that uses numba, in path order.
-
-    Read once a process (about 100 small files). A file counts when its text mentions
-    ``numba``: a file that compiles nothing cannot make a kernel stale, and leaving it
-    out keeps an edit to a report from recompiling the engine.
-    """
-    digest = hashlib.sha256()
-    for path in sorted(Path(root).rglob("*.py")):
-        text = path.read_bytes()
-        if b"numba" in text:
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(text)
-    return digest.hexdigest()
+from actuary.engine.native import PACKAGE_ROOT, package_stamp
 
 
 class _PackageStampMixin:
@@ -84,8 +64,8 @@ def install(root: Path | str = PACKAGE_ROOT) -> None:
     """Put the package-stamped locators for ``root`` in front of numba's (idempotent).
 
     Must run before the first ``@njit(cache=True)`` decoration under ``root``: numba picks
-    a function's locator when the decorator runs. ``actuary.engine`` calls it on import,
-    and every module of the toolkit that compiles imports the engine first.
+    a function's locator when the decorator runs. :mod:`actuary.engine.jitopt` calls it
+    on import, and every module of the toolkit that compiles imports that one first.
     """
     root = Path(root).resolve()
     classes = _numba_locator("CacheImpl")._locator_classes

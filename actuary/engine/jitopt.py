@@ -38,6 +38,13 @@ from typing import Iterator
 from numba.core import config
 from numba.core.compiler import Compiler
 
+from actuary.engine import jitcache
+
+# Before any function of the toolkit is decorated (every module that compiles imports
+# this one first): a cached kernel must notice a change in the files it calls into, not
+# only in its own (see jitcache).
+jitcache.install()
+
 __all__ = ["INNER", "IR_LEVEL", "LevelCompiler", "ir_level"]
 
 #: numba's options for the engines' inner functions, those only a kernel or an entry calls:

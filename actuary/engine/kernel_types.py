@@ -29,7 +29,8 @@ from actuary.engine.records import (
     KernelStart,
 )
 
-__all__ = ["COHORT_FIELDS", "cohort_inputs", "compile_cohort_early", "describe"]
+__all__ = ["COHORT_FIELDS", "MEMBER_FIELDS", "capped_mean_inputs", "cohort_inputs",
+           "compile_cohort_early", "member_inputs"]
 
 #: Each record of :class:`KernelInputs` with its fields' kinds, in field order.
 COHORT_FIELDS: dict[type, str] = {
@@ -41,17 +42,6 @@ COHORT_FIELDS: dict[type, str] = {
 }
 
 _SCALARS = {"int": 0, "float": 0.0}
-
-
-def describe(record: tuple) -> str:
-    """The kinds of a record's fields as :data:`COHORT_FIELDS` spells them."""
-    kinds = []
-    for value in record:
-        if isinstance(value, np.ndarray):
-            kinds.append(f"{value.dtype.kind}{value.dtype.itemsize}:{value.ndim}")
-        else:
-            kinds.append(type(value).__name__)
-    return " ".join(kinds)
 
 
 def _tiny(kinds: str) -> list:
@@ -66,23 +56,49 @@ def _tiny(kinds: str) -> list:
     return out
 
 
+#: The member engine's arguments after its blocks (four ``i8:1`` arrays) and before its
+#: rules (a :class:`KernelRules`): see :func:`actuary.members.closed_group._kernel_args`.
+MEMBER_FIELDS = "i8:1 i8:1 i8:1 f8:1 f8:1 f8:1 f8:1 f8:1 int int f8:2 f8:4 f8:3 f8:4"
+
+
+def _record(cls: type) -> tuple:
+    return cls(*_tiny(COHORT_FIELDS[cls]))
+
+
 def cohort_inputs() -> tuple:
     """Arguments of :func:`actuary.engine.kernels.project_kernel` with the types of a
     scheme without the final-salary formula and without retirement at any age (the
     ``None`` switches), the masses of every year kept: the specialisation ``actuary
     valuate`` runs for such a scheme, and the one the member engine's rules imply (it
     values neither rule)."""
-    rules, paths, decrements, start = (cls(*_tiny(COHORT_FIELDS[cls]))
-                                       for cls in (KernelRules, KernelPaths, KernelDecrements,
-                                                   KernelStart))
+    rules, paths, decrements, start = (_record(cls) for cls in (KernelRules, KernelPaths,
+                                                                KernelDecrements, KernelStart))
     return tuple(KernelInputs(rules, paths, decrements, start, None, None, True))
+
+
+def member_inputs() -> tuple:
+    """Arguments of :func:`actuary.engine.member_entry.value_members_serial` with the types
+    a valuation's accrued rights give it (the member engine's serial entry)."""
+    blocks = tuple(_tiny("i8:1 i8:1 i8:1 i8:1"))
+    return (blocks, *_tiny(MEMBER_FIELDS), _record(KernelRules))
+
+
+def capped_mean_inputs() -> tuple:
+    """Arguments of :func:`actuary.engine.wages.capped_mean`: four floats."""
+    return (1.0, 1.0, 1.0, 1.0)
 
 
 def compile_cohort_early() -> bool:
     """At a command's start (a first run): compile the cohort kernel for
     :func:`cohort_inputs`'s types in a worker process (see
     :func:`actuary.engine.ahead.compile_early`); :func:`actuary.engine.projection.run_kernel`
-    waits for it, or stops it for other types. True when a worker was started."""
-    from actuary.engine.ahead import compile_early
+    waits for it, or stops it for other types. True when a worker was started. None is
+    started where the kernel compiled at install is right for these types
+    (:mod:`actuary.engine.native`)."""
+    from actuary.engine import native
+    from actuary.engine.ahead import cancel, compile_early
 
+    if native.function("project_kernel", cohort_inputs()) is not None:
+        cancel("actuary.engine.kernels", "project_kernel")  # one the command may have started
+        return False
     return compile_early("actuary.engine.kernels", "project_kernel", __name__, "cohort_inputs")

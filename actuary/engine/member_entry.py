@@ -16,7 +16,7 @@ import numba
 import numpy as np
 
 from actuary.engine.jitopt import INNER
-from actuary.engine.member_blocks import LANES, MEMBER_ACTIVE
+from actuary.engine.member_blocks import LANES, MEMBER_ACTIVE, PARALLEL_FROM  # noqa: F401 (re-exported)
 from actuary.engine.member_kernel import _value_block, _value_pensioner
 from actuary.engine.member_lanes import (
     _B_ADL,
@@ -29,11 +29,6 @@ from actuary.engine.member_lanes import (
 )
 
 __all__ = ["value_members_kernel", "value_members_serial", "PARALLEL_FROM"]
-
-#: Members from which :func:`actuary.members.closed_group.value_members` takes the
-#: parallel entry: below, threads gain a few milliseconds and the first compilation
-#: of the parallel machinery costs seconds.
-PARALLEL_FROM = 100_000
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)

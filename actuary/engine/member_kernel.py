@@ -90,10 +90,8 @@ from actuary.engine.member_columns import (  # noqa: F401 (re-exported: the pack
     Y_REVALUATION,
     Y_V_MID,
     Y_WAGE_GROWTH,
-    close_factors,
-    funeral,
-    funeral_by_year,
 )
+from actuary.engine.member_funeral import close_factors, funeral, funeral_by_year
 from actuary.engine.member_terms import award_lane, award_terms, slot_money, slot_shares
 from actuary.engine.member_lanes import (  # the state's layout (BRANCHES re-exported)
     _AW1, _AW2, _AW3, _AW4, _AW5, _AW6, _B_ADL, _B_FUN, _B_INV, _B_LUMP, _B_OLD,
@@ -110,8 +108,8 @@ from actuary.engine.member_blocks import (  # re-exported: the status codes are 
     MEMBER_OLD_AGE,
     MEMBER_ORPHAN,
     MEMBER_SPOUSE,
-    member_blocks,
 )
+from actuary.engine.member_table import member_blocks
 
 __all__ = [
     "BRANCHES", "MEMBER_ACTIVE", "MEMBER_INACTIVE", "MEMBER_OLD_AGE", "MEMBER_INVALIDITY",

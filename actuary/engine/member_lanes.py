@@ -23,14 +23,15 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from actuary.engine import jitopt  # noqa: F401 (before any decoration: see actuary.engine)
+
 from actuary.engine.member_blocks import LANES
+from actuary.engine.member_columns import BRANCHES
 from actuary.engine.member_terms import slot_money
 
 __all__ = ["BRANCHES", "invalidity_lanes", "paid_lanes", "step_lanes"]
 
-# Columns of the branch totals: present values (KHR) summed over members.
-BRANCHES = ("contributions", "old_age", "invalidity", "survivors", "survivor_lump_sum",
-            "funeral", "refund", "adl")
+# Columns of the branch totals (their names: BRANCHES).
 _B_CONTRIB, _B_OLD, _B_INV, _B_SURV, _B_LUMP, _B_FUN, _B_REF, _B_ADL = range(8)
 
 # A block's state. Per slot, shared by the lanes: the probabilities of being active and

@@ -8,9 +8,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from actuary.engine.ahead import before_call
+from actuary.engine import native
 from actuary.engine.basis import Basis
-from actuary.engine.kernels import project_kernel
 from actuary.engine.records import kernel_inputs
 from actuary.engine.state import (
     FLOW_CONTRIBUTIONS,
@@ -43,11 +42,13 @@ BENEFIT_FLOWS = (
 
 def run_kernel(basis: Basis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run the kernel: ``(flows [T,2,K], people [T+1,6,2,111], masses [T+1,6,2,111])``.
-    On a first run whose kernel a worker compiles ahead
-    (:func:`actuary.engine.kernel_types.compile_cohort_early`), the first call waits for it."""
+
+    The kernel compiled at install when it was compiled for these inputs' types
+    (:mod:`actuary.engine.native`), else numba's: on a first run whose kernel a worker
+    compiles ahead (:func:`actuary.engine.kernel_types.compile_cohort_early`), the first
+    call waits for it."""
     inputs = kernel_inputs(basis)
-    before_call("actuary.engine.kernels", "project_kernel", inputs)
-    return project_kernel(*inputs)
+    return native.entry("project_kernel", inputs)(*inputs)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ contributory wage, within the floor and ceiling, the average of what members
 contribute on) or ``gross`` (the wage before the floor and ceiling). The projection
 needs the gross mean of a cell (its wages are lognormal around it and capped each
 year), so an insurable average is turned into the gross mean that gives it
-(:func:`actuary.engine.wages.gross_mean`), never capped a second time.
+(:func:`actuary.engine.gross_wages.gross_mean`), never capped a second time.
 
 Every row is used or reported: :func:`read_starting_population` raises a
 :class:`~actuary.io.errors.DataError` listing every bad row (file, row, column, value,

@@ -16,8 +16,7 @@ import numba
 
 from actuary.engine.jitopt import INNER
 
-__all__ = ["capped_mean", "capped_mean_logs", "floored_capped_mean", "gross_mean",
-           "pensions_with_minimum"]
+__all__ = ["capped_mean", "capped_mean_logs", "floored_capped_mean", "pensions_with_minimum"]
 
 # 1/sqrt(2): a product instead of a division in every erf argument (the kernel evaluates
 # some 44,000 per projection); it moves Phi by about one unit in the last place.
@@ -143,33 +142,3 @@ def pensions_with_minimum(mass: float, count: float, minimum: float, mean: float
         return mass if mass > at_minimum else at_minimum
     return count * floored_capped_mean(mass / (count * capped), minimum, mean, floor, ceiling,
                                        sigma)
-
-
-def gross_mean(insurable: float, floor: float, ceiling: float, sigma: float) -> float:
-    """The mean ``m`` of a lognormal wage (log-sd ``sigma``) whose capped mean
-    :func:`capped_mean` is ``insurable``: the gross mean of a cell whose average
-    insurable wage is known (KHR, any period, the same for all four amounts).
-
-    :func:`capped_mean` increases with ``m`` from the floor (``m -> 0``) to the
-    ceiling (``m -> inf``), so the root is unique, found by Brent's method on ``ln m``
-    to 1e-13 relative. An average at or beyond the floor or the ceiling (or ``sigma =
-    0``) is read as every member being there: the wage is kept as given.
-    """
-    from scipy.optimize import brentq
-
-    has_ceiling = ceiling > 0.0
-    if (sigma <= 0.0 or insurable <= 0.0 or insurable <= floor
-            or (has_ceiling and insurable >= ceiling)):
-        return insurable
-    target = math.log(insurable)
-
-    def gap(log_m: float) -> float:
-        return math.log(capped_mean(math.exp(log_m), floor, ceiling, sigma)) - target
-
-    # the capped mean is within a factor exp(+-k sigma)-ish of m; widen until bracketed
-    lo, hi = target - 4.0 * sigma, target + 4.0 * sigma
-    while gap(lo) > 0.0:
-        lo -= 4.0 * sigma
-    while gap(hi) < 0.0:
-        hi += 4.0 * sigma
-    return math.exp(brentq(gap, lo, hi, xtol=1e-14, rtol=1e-15))

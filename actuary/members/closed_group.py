@@ -24,6 +24,7 @@ and retirement at any age (the public-sector scheme) are valued by the cohort en
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,17 +32,17 @@ import numpy as np
 import pandas as pd
 
 from actuary.life.annuities import Discount
+from actuary.engine import native
 from actuary.engine.basis import Basis
 from actuary.engine.build import StartRules
 from actuary.io.errors import AssumptionError, DataError
-from actuary.engine.member_blocks import blocks_of
-from actuary.engine.member_entry import PARALLEL_FROM, value_members_kernel, value_members_serial
+from actuary.engine.member_blocks import PARALLEL_FROM, blocks_of
 from actuary.engine.member_inputs import (  # noqa: F401 (re-exported)
     funeral_thresholds, kernel_inputs, pension_factors, survivor_values,
 )
 from actuary.engine.records import rules_record
-from actuary.engine.member_kernel import (
-    BRANCHES,
+from actuary.engine.member_columns import BRANCHES
+from actuary.engine.member_blocks import (
     MEMBER_ACTIVE,
     MEMBER_INACTIVE,
     MEMBER_INVALIDITY,
@@ -291,10 +292,13 @@ def member_engine_early() -> bool:
     start the worker that will compile it now, so that its imports overlap the loading
     (:func:`actuary.engine.ahead.start_early`); :func:`value_population_ahead` hands it
     the arguments, or dismisses it. True when one was started. None is started while a
-    worker compiles the cohort kernel (this process compiles the member engine then)."""
+    worker compiles the cohort kernel (this process compiles the member engine then), nor
+    where it was compiled at install (:mod:`actuary.engine.native`)."""
     from actuary.engine.ahead import start_early
+    from actuary.engine.kernel_types import member_inputs
 
-    if _cohort_compiling_early():
+    if (_cohort_compiling_early()
+            or native.function("value_members_serial", member_inputs()) is not None):
         return False
     return start_early(_ENTRY, "value_members_serial")
 
@@ -319,12 +323,15 @@ def value_population_ahead(basis: Basis, population: Any, rules: StartRules) -> 
     members = MemberSet.from_population(population, rules)
     parallel = len(members) >= PARALLEL_FROM
     name = "value_members_kernel" if parallel else "value_members_serial"
-    entry = value_members_kernel if parallel else value_members_serial
+    # the kernel's own arguments: the worker imports the engine alone (numba, not pandas)
+    args = _kernel_args(basis, members, discount_factors(basis))
+    if not parallel and native.function(name, args) is not None:
+        dismiss(_ENTRY)  # compiled at install
+        return None
+    entry = getattr(importlib.import_module(_ENTRY), name)
     if cache_is_warm(entry):
         dismiss(_ENTRY)
         return None
-    # the kernel's own arguments: the worker imports the engine alone (numba, not pandas)
-    args = _kernel_args(basis, members, discount_factors(basis))
     if _cohort_compiling_early():
         dismiss(_ENTRY)
         entry.compile(signature(args))  # the specialisation the call will take
@@ -465,15 +472,22 @@ def value_members(basis: Basis, members: MemberSet, discount: Any = None, *,
         are added in order, so the totals are the same bits on 1 or 16 threads).
     parallel
         Value on numba's threads (True) or on one (False); by default on the threads from
-        :data:`actuary.engine.member_entry.PARALLEL_FROM` members. The same bits either
-        way; the parallel entry costs seconds more to compile the first time.
+        :data:`actuary.engine.member_blocks.PARALLEL_FROM` members. The same bits either
+        way as numba compiles them; the serial entry compiled at install
+        (:mod:`actuary.engine.native`, used when its argument types are a valuation's)
+        agrees to rounding (1e-13 relative, tested). The parallel entry costs seconds
+        more to compile the first time.
     """
     _check_rules(basis)
     v_mid = discount_factors(basis, discount)
     if parallel is None:
         parallel = len(members) >= PARALLEL_FROM
-    kernel = value_members_kernel if parallel else value_members_serial
-    pvfc, pvfb, adl, totals = kernel(*_kernel_args(basis, members, v_mid, chunks))
+    args = _kernel_args(basis, members, v_mid, chunks)
+    if parallel:
+        from actuary.engine.member_entry import value_members_kernel as kernel
+    else:  # compiled at install when it was for these types (actuary.engine.native)
+        kernel = native.entry("value_members_serial", args)
+    pvfc, pvfb, adl, totals = kernel(*args)
     by_member = pd.DataFrame({
         "id": members.ids.copy(),
         # categories, not millions of strings

@@ -61,7 +61,7 @@ def test_merged_service_slots_on_the_default_are_within_their_stated_size(defaul
     """Merging service slots from the longest qualifying period (60 months paid: slots
     of 6 months 0 to 9, and "60 or more") up pools the
     wages of one sex and age; the default's starting wages depend on sex and age only,
-    but its insurable wages made gross (actuary.engine.wages.gross_mean) age by age are
+    but its insurable wages made gross (actuary.engine.gross_wages.gross_mean) age by age are
     not on the salary scale the entrants' are, so the pooled capped wage moves yearly
     contributions and benefits by at most 0.07% (Basis.service_slots). People are the
     same to rounding."""

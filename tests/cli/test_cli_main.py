@@ -98,9 +98,12 @@ def test_loading_a_command_leaves_garbage_collection_as_it_found_it():
 def test_valuate_starts_the_kernels_early_compilation_before_its_imports(monkeypatch):
     """`actuary valuate` (not its help, not another command) starts the cohort kernel's
     early compilation before its command module is imported, the very worker
-    compile_cohort_early would start."""
+    compile_cohort_early would start. (numba's path: none starts where the kernel was
+    compiled at install, see actuary.engine.native.)"""
+    from actuary.engine import native
     from actuary.io import workers
 
+    monkeypatch.setenv(native.ENVIRONMENT, "0")
     calls: list[tuple] = []
     monkeypatch.setattr(workers, "start", lambda *a: calls.append(a) or False)
     monkeypatch.setattr(workers, "numba_index_exists", lambda _source, _name: False)

@@ -65,18 +65,25 @@ def test_functions_outside_the_package_keep_numbas_locators(tmp_path):
     assert all(c.from_function(None, str(outside)) is None for c in mine)
 
 
-def test_package_stamp_reads_only_files_that_use_numba(tmp_path):
+def test_package_stamp_reads_the_engine_and_the_files_that_import_numba(tmp_path):
     from actuary.engine.jitcache import package_stamp
 
+    def changed(path, text):
+        before = package_stamp(str(tmp_path))
+        package_stamp.cache_clear()
+        path.write_text(text)
+        after = package_stamp(str(tmp_path))
+        package_stamp.cache_clear()
+        return after != before
+
+    (tmp_path / "engine").mkdir()
     (tmp_path / "a.py").write_text("import numba\n")
-    (tmp_path / "b.py").write_text("x = 1\n")
-    before = package_stamp(str(tmp_path))
-    package_stamp.cache_clear()
-    (tmp_path / "b.py").write_text("x = 2\n")
-    assert package_stamp(str(tmp_path)) == before
-    package_stamp.cache_clear()
-    (tmp_path / "a.py").write_text("import numba  # changed\n")
-    assert package_stamp(str(tmp_path)) != before
+    (tmp_path / "b.py").write_text("x = 1  # mentions numba, imports none\n")
+    (tmp_path / "engine" / "c.py").write_text("N = 1\n")
+    assert not changed(tmp_path / "b.py", "x = 2  # mentions numba, imports none\n")
+    assert changed(tmp_path / "a.py", "import numba  # changed\n")
+    # a constant of the engine, which compiled code keeps as it was
+    assert changed(tmp_path / "engine" / "c.py", "N = 2\n")
 
 
 CHECK = textwrap.dedent("""
@@ -92,8 +99,10 @@ CHECK = textwrap.dedent("""
 
 def test_every_cached_kernel_outside_the_engine_uses_the_package_stamp():
     """Each module that compiles, imported first in a fresh process, is decorated under
-    the package's locator (a module that compiled before ``actuary.engine`` was imported
-    would escape :func:`install`; the engine's own modules import it by construction)."""
+    the package's locator (a module that compiled before ``actuary.engine.jitopt`` was
+    imported would escape :func:`install`). The engine's own modules are checked by
+    :func:`test_every_module_that_compiles_imports_jitopt_before_its_first_decoration`,
+    without a process each."""
     from actuary.engine import jitcache
 
     root = jitcache.PACKAGE_ROOT
@@ -107,3 +116,27 @@ def test_every_cached_kernel_outside_the_engine_uses_the_package_stamp():
         rows = [line.split() for line in out if line]
         assert rows, name
         assert all(flag == "True" for _, flag in rows), (name, rows)
+
+
+def test_every_module_that_compiles_imports_jitopt_before_its_first_decoration():
+    """Importing :mod:`actuary.engine.jitopt` installs the package's cache locators
+    (``actuary.engine`` itself imports no numba); a module decorating a function before
+    that import would be cached under numba's own locator, blind to changes in the files
+    it calls into."""
+    import re
+
+    from actuary.engine import jitcache
+
+    decoration = re.compile(r"^@numba\.n?jit", re.MULTILINE)
+    first_import = re.compile(r"^from actuary\.engine(?:\.jitopt import| import jitopt)",
+                              re.MULTILINE)
+    checked = 0
+    for path in sorted(jitcache.PACKAGE_ROOT.rglob("*.py")):
+        text = path.read_text()
+        decorated = decoration.search(text)
+        if decorated is None:
+            continue
+        imported = first_import.search(text)
+        assert imported is not None and imported.start() < decorated.start(), path
+        checked += 1
+    assert checked >= 15  # the engine's kernels and the stochastic study's

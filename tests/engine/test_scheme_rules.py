@@ -36,7 +36,7 @@ from actuary.engine.member_kernel import MEMBER_ACTIVE  # noqa: E402
 from actuary.engine.state import FLOW_EARNINGS  # noqa: E402
 from actuary.life.lifetable import LifeTable  # noqa: E402
 from actuary.members.closed_group import MemberSet, value_members  # noqa: E402
-from actuary.engine.wages import gross_mean  # noqa: E402
+from actuary.engine.gross_wages import gross_mean  # noqa: E402
 from actuary.io.errors import DataError  # noqa: E402
 
 

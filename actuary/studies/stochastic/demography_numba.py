@@ -14,6 +14,8 @@ import math
 import numba
 import numpy as np
 
+from actuary.engine import jitopt  # noqa: F401 (before any decoration: see actuary.engine)
+
 __all__ = ["project_kernel", "entrants_kernel"]
 
 

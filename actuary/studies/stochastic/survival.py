@@ -18,6 +18,8 @@ import math
 import numba
 import numpy as np
 
+from actuary.engine import jitopt  # noqa: F401 (before any decoration: see actuary.engine)
+
 __all__ = ["scaled_survival", "survival_kernel", "log_survival"]
 
 _A0_ITERATIONS = 100  # as the frame's infant rate

@@ -1,0 +1,187 @@
+"""The engine's entries compiled ahead of time, at install: found, checked and called
+without importing numba.
+
+``pip install`` builds one extension module per entry of :data:`ENTRIES` with numba's
+ahead-of-time compiler (:mod:`actuary.engine.native_build`, run by ``setup.py``): the
+cohort kernel, the member engine's serial entry and the capped mean of a lognormal wage,
+each for the argument types a default valuation gives it. A run then calls machine code
+that is already on disk: no compilation on a first run, no numba import nor numba cache
+on any run. Without the modules (no C compiler at install, ``ACTUARY_NATIVE=0``) the
+engine compiles with numba on first use, as before, and the results are the same to
+rounding (the tests compare both, to 1e-13 relative).
+
+A module is used only when it is right for the call. Each carries a stamp
+(:func:`stamp`): a hash of the entry's name, the description of the argument types it was
+compiled for (:func:`describe`) and :func:`package_stamp`, the text of every file of the
+package that compiles with numba. A call whose arguments have other types (another
+scheme's rules: a final-salary formula, retirement at any age), or a tree whose engine
+changed since the install (an edit, a ``git pull``), gets ``None`` from :func:`function`
+and compiles with numba instead: slower, never stale.
+
+Imports the standard library, numpy and (for the numba fallback) :mod:`actuary.engine.ahead`;
+the kernels' modules only when a call falls back to them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, NamedTuple
+
+import numpy as np
+
+__all__ = ["ENTRIES", "Entry", "describe", "entry", "function", "installed", "module_name",
+           "package_stamp", "stamp", "used"]
+
+#: The toolkit's package folder (its ``.py`` files make :func:`package_stamp`).
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+#: Set to ``0`` to ignore the compiled modules (numba compiles on first use instead).
+ENVIRONMENT = "ACTUARY_NATIVE"
+
+
+class Entry(NamedTuple):
+    """One function compiled ahead of time.
+
+    ``module`` and ``name`` spell the ``numba.njit`` function; ``sample`` (``module:name``)
+    a function of no arguments returning arguments of the types to compile for;
+    ``ir_level`` the LLVM IR level to optimise at (None: numba's own), as the function's
+    just-in-time compilation does (:mod:`actuary.engine.jitopt`).
+    """
+
+    module: str
+    name: str
+    sample: str
+    ir_level: int | None = None
+
+
+#: The entries a default ``actuary valuate`` calls from Python, by name.
+ENTRIES: dict[str, Entry] = {
+    "project_kernel": Entry("actuary.engine.kernels", "project_kernel",
+                            "actuary.engine.kernel_types:cohort_inputs", ir_level=1),
+    "value_members_serial": Entry("actuary.engine.member_entry", "value_members_serial",
+                                  "actuary.engine.kernel_types:member_inputs"),
+    "capped_mean": Entry("actuary.engine.wages", "capped_mean",
+                         "actuary.engine.kernel_types:capped_mean_inputs"),
+}
+
+#: Entries whose compiled module this process has called, by name.
+_USED: set[str] = set()
+
+
+@lru_cache(maxsize=None)
+def package_stamp(root: str) -> str:
+    """SHA-256 of the package's files that compiled code depends on, in path order: every
+    ``.py`` file of its ``engine`` folder, and every other one that imports numba.
+
+    Read once a process (about 60 small files). The whole engine counts, not only its
+    files that compile: compiled code keeps the constants it reads (the state's indices
+    in :mod:`actuary.engine.state`, the member engine's columns) as they were. A file
+    elsewhere that imports no numba compiles nothing, and leaving it out keeps an edit
+    to a report or an analysis from recompiling the engine.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(Path(root).rglob("*.py")):
+        text = path.read_bytes()
+        relative = path.relative_to(root)
+        if relative.parts[0] == "engine" or _IMPORTS_NUMBA.search(text):
+            digest.update(str(relative).encode())
+            digest.update(text)
+    return digest.hexdigest()
+
+
+_IMPORTS_NUMBA = re.compile(rb"^[ \t]*(?:import|from)[ \t]+numba\b", re.MULTILINE)
+
+
+def describe(value: Any) -> str:
+    """The types numba would see in ``value`` (an argument, or a tuple of them), spelt
+    without numba: an array as its dtype, dimensions, layout and writability
+    (``<f8:3C``), a named tuple as its class and fields, a Python scalar as its type."""
+    if isinstance(value, np.ndarray):
+        flags = value.flags
+        layout = "C" if flags.c_contiguous else "F" if flags.f_contiguous else "A"
+        return f"{value.dtype.str}:{value.ndim}{layout}{'' if flags.writeable else 'r'}"
+    if isinstance(value, tuple):
+        inner = ",".join(describe(v) for v in value)
+        return f"{type(value).__name__}({inner})" if hasattr(value, "_fields") else f"({inner})"
+    if value is None:
+        return "none"
+    if isinstance(value, np.generic):
+        return value.dtype.str
+    if isinstance(value, (bool, int, float)):
+        return type(value).__name__
+    return f"?{type(value).__qualname__}"  # never a compiled module's
+
+
+def stamp(name: str, args: tuple) -> int:
+    """The stamp of entry ``name`` compiled for ``args``'s types from this tree (a
+    non-negative int64: what the compiled module's ``stamp()`` returns)."""
+    return _stamp(name, describe(tuple(args)))
+
+
+def _stamp(name: str, description: str) -> int:
+    text = f"{name}|{description}|{package_stamp(str(PACKAGE_ROOT))}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little") >> 1
+
+
+def module_name(name: str) -> str:
+    """The extension module holding entry ``name``."""
+    return f"actuary.engine._native_{name}"
+
+
+def installed(name: str) -> bool:
+    """Whether entry ``name``'s compiled module is installed and not switched off (a quick
+    look for its file: :func:`function` says whether it is right for a call)."""
+    return (os.environ.get(ENVIRONMENT, "1") != "0"
+            and importlib.util.find_spec(module_name(name)) is not None)
+
+
+@lru_cache(maxsize=None)
+def _module(name: str) -> Any:
+    try:
+        return importlib.import_module(module_name(name))
+    except ImportError:
+        return None
+
+
+@lru_cache(maxsize=64)
+def _fresh(name: str, description: str) -> bool:
+    module = _module(name)
+    return module is not None and module.stamp() == _stamp(name, description)
+
+
+def function(name: str, args: tuple) -> Callable | None:
+    """Entry ``name`` compiled ahead of time, when it is installed, was compiled from this
+    tree and for ``args``'s types; None otherwise (the caller compiles with numba), or
+    when the environment sets ``ACTUARY_NATIVE=0``."""
+    if os.environ.get(ENVIRONMENT, "1") == "0":
+        return None
+    if not _fresh(name, describe(tuple(args))):  # the arguments, not their container
+        return None
+    _USED.add(name)
+    return getattr(_module(name), name)
+
+
+def entry(name: str, args: tuple) -> Callable:
+    """What to call for entry ``name`` with ``args``: its compiled module's function
+    (:func:`function`), else the ``numba.njit`` function itself, which compiles on first
+    use (after waiting for a worker that compiles it early, see
+    :func:`actuary.engine.ahead.before_call`)."""
+    found = function(name, args)
+    if found is not None:
+        return found
+    from actuary.engine.ahead import before_call
+
+    spec = ENTRIES[name]
+    before_call(spec.module, spec.name, args)
+    return getattr(importlib.import_module(spec.module), spec.name)
+
+
+def used() -> list[str]:
+    """The entries this process called compiled ahead of time (for a report's provenance)."""
+    return sorted(_USED)
