@@ -38,6 +38,7 @@ from pydantic import Field, PrivateAttr, field_validator, model_validator
 from actuary.io.errors import AssumptionError
 
 from .base import Bounds, Number, Status, Strict, Text, WholeNumber
+from .series_memo import keep_series, known_series, series_key
 
 __all__ = [
     "INDEX_NAMES",
@@ -391,6 +392,10 @@ class DatedParameter(Strict):
             raise ValueError(f"how must be 'average', 'start' or 'end', not {how!r}")
         if last_year < first_year:
             raise ValueError(f"last_year {last_year} is before first_year {first_year}")
+        key = series_key(self, first_year, last_year, how, indices)
+        known = known_series(key)
+        if known is not None:  # the same parameter's series, made earlier (see series_memo)
+            return known
         need_from = date(first_year, 1, 1) if how != "end" else date(first_year, 12, 31)
         need_to = date(last_year, 1, 1) if how == "start" else date(last_year, 12, 31)
         lookup = _array_lookup(indices, first_year, last_year, self._where())
@@ -402,7 +407,9 @@ class DatedParameter(Strict):
             out = [vals[bisect.bisect_right(dates, date(y, 12, 31)) - 1] for y in years]
         else:
             out = _yearly_averages(dates, vals, years)
-        return np.array(out, dtype=self._dtype())
+        series = np.array(out, dtype=self._dtype())
+        keep_series(key, series)
+        return series
 
     def _dtype(self) -> Any:
         return np.float64

@@ -1,0 +1,92 @@
+"""DatedParameter.yearly's series kept by content (assumptions.series_memo): the same
+series as made afresh for every dated parameter of the default set, each parameter
+its own series when anything it depends on differs, errors raised every time, and a
+caller's changes to its array never reaching another caller."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from actuary.assumptions import load_basis
+from actuary.assumptions import series_memo
+from actuary.assumptions.dated import DatedAmount, DatedChoice, DatedFraction
+from actuary.io.errors import AssumptionError
+
+META = {"description": "test parameter", "reference": "hand-written", "status": "confirmed"}
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    """An empty memo for the test (the process's own is left as it was)."""
+    monkeypatch.setattr(series_memo, "_KEPT", {})
+    return series_memo._KEPT
+
+
+def test_every_series_of_the_default_set_is_the_one_made_afresh(fresh):
+    aset = load_basis()
+    first, last = aset.first_year, aset.last_year
+    indices = aset.indices()
+    params = list(aset.dated_parameters().values())
+    calls = [(p, how) for p in params
+             for how in (("start", "end") if isinstance(p, DatedChoice) else ("average", "start", "end"))]
+    made = [p.yearly(first, last, how, indices) for p, how in calls]
+    assert fresh  # kept
+    for (p, how), want in zip(calls, made):
+        again = p.yearly(first, last, how, indices)  # from the memo
+        np.testing.assert_array_equal(again, want)
+        assert again.dtype == want.dtype
+        fresh.clear()
+        np.testing.assert_array_equal(p.yearly(first, last, how, indices), want)  # afresh
+
+
+def _amount(values, extend="hold", cls=DatedAmount):
+    return cls(unit="KHR per month" if cls is DatedAmount else "fraction", values=values,
+               extend=extend, **META)
+
+
+def test_what_a_series_depends_on_makes_its_own(fresh):
+    a = _amount({date(2024, 1, 1): 100.0})
+    assert a.yearly(2024, 2025).tolist() == [100.0, 100.0]
+    b = _amount({date(2024, 1, 1): 200.0})
+    assert b.yearly(2024, 2025).tolist() == [200.0, 200.0]
+    c = _amount({date(2024, 1, 1): 100.0}, {"grow": 0.1})
+    assert c.yearly(2024, 2026).tolist() == pytest.approx([100.0, 110.0, 121.0])  # 1 January
+    assert a.yearly(2025, 2026).tolist() == [100.0, 100.0]  # other years, same parameter
+    zero, minus = _amount({date(2024, 1, 1): 0.0}), _amount({date(2024, 1, 1): -0.0})
+    assert np.signbit(zero.yearly(2024, 2024, "start")).tolist() == [False]
+    assert np.signbit(minus.yearly(2024, 2024, "start")).tolist() == [True]
+    as_fraction = _amount({date(2024, 1, 1): 0.5}, cls=DatedFraction)
+    as_amount = _amount({date(2024, 1, 1): 0.5})
+    assert as_fraction.yearly(2024, 2024).tolist() == as_amount.yearly(2024, 2024).tolist()
+    assert len({k[0] for k in fresh}) == 2  # their kinds (bounds) kept apart all the same
+    indexed = _amount({date(2024, 1, 1): 100.0}, {"index": "wage_growth"})
+    assert indexed.yearly(2024, 2025, indices={"wage_growth": np.array([0.0, 0.1])}
+                          ).tolist() == pytest.approx([100.0, 110.0])
+    assert indexed.yearly(2024, 2025, indices={"wage_growth": np.array([0.0, 0.2])}
+                          ).tolist() == pytest.approx([100.0, 120.0])
+
+
+def test_errors_are_raised_every_time_and_arrays_are_the_callers_own(fresh):
+    floor = _amount({date(2022, 10, 1): 400000.0}, {"index": "wage_growth"})
+    for _ in range(2):
+        with pytest.raises(AssumptionError, match="no index values were given"):
+            floor.yearly(2025, 2026)
+    assert not fresh
+    a = _amount({date(2024, 1, 1): 1.0})
+    got = a.yearly(2024, 2026)
+    got[:] = 7.0
+    again = a.yearly(2024, 2026)
+    assert again.tolist() == [1.0, 1.0, 1.0]
+    again[0] = 9.0
+    assert a.yearly(2024, 2026).tolist() == [1.0, 1.0, 1.0]
+
+
+def test_the_memo_stays_bounded(fresh, monkeypatch):
+    monkeypatch.setattr(series_memo, "_MAX_KEPT", 3)
+    a = _amount({date(2024, 1, 1): 1.0})
+    for last in range(2024, 2034):
+        assert a.yearly(2024, last).tolist() == [1.0] * (last - 2023)
+        assert len(fresh) <= 3
