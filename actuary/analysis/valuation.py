@@ -361,7 +361,9 @@ def provenance(aset: AssumptionSet, population: StartingPopulation, command: str
             # never does
             "numba": importlib.metadata.version("numba"),
             "openpyxl": openpyxl.__version__,
-            "engine": (f"compiled at install: {', '.join(native.used())}" if native.used()
+            # which one ran (not which entries: a warm run reads the gross wages back
+            # and calls no capped mean, and a re-run of a bundle must read the same)
+            "engine": ("compiled at install (numba's ahead-of-time compiler)" if native.used()
                        else "compiled by numba on first use"),
         },
         "unverified": [list(u) for u in aset.unverified()],
