@@ -90,3 +90,22 @@ def test_the_memo_stays_bounded(fresh, monkeypatch):
     for last in range(2024, 2034):
         assert a.yearly(2024, last).tolist() == [1.0] * (last - 2023)
         assert len(fresh) <= 3
+
+
+def test_the_key_holds_all_a_series_depends_on():
+    """The key is the kind, the dated values and the extension rule: no kind of dated
+    parameter may add a field or change how its steps are made without the key taking
+    it in (series_memo.series_key)."""
+    import actuary.assumptions.models  # noqa: F401  (every kind defined)
+    from actuary.assumptions.dated import DatedParameter
+
+    def kinds(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from kinds(sub)
+
+    base = set(DatedParameter.model_fields)
+    assert base == {"description", "unit", "reference", "status", "note", "values", "extend"}
+    for kind in kinds(DatedParameter):
+        assert set(kind.model_fields) == base, kind
+        assert "_breakpoints" not in vars(kind) and "value_at" not in vars(kind), kind
