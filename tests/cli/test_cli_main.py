@@ -166,3 +166,51 @@ def test_scipy_optimize_is_imported_by_the_root_finders_that_run():
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True).stdout
     assert out.split() == ["False", "0.25", "True"]
+
+
+_TEARDOWN = ("import atexit, os, sys\n"
+             "from actuary.cli.main import main\n"
+             "class Noisy:\n"
+             "    def __del__(self, write=os.write):  # os is gone from globals by then\n"
+             "        write(2, b'torn down\\n')\n"
+             "kept = Noisy()  # freed by the interpreter's teardown, if it runs\n"
+             "atexit.register(lambda: sys.stderr.write('handler ran\\n'))\n"
+             "sys.argv = ['actuary'] + sys.argv[1:]\n")
+
+
+@pytest.mark.parametrize("argv, code, out, err", [
+    (["table", "list"], 0, "wpp2024_cambodia_qx", ""),
+    (["table", "show", "no_such_table"], 1, "", "error: "),
+    (["valuation"], 2, "", "No such command"),
+])
+def test_the_command_line_skips_the_teardown_but_not_the_exit(argv, code, out, err):
+    """Run as the ``actuary`` script runs it (``main()`` without arguments), a command
+    ends with its status and all its output, after every exit handler, without the
+    interpreter's teardown (objects still alive are not freed one by one)."""
+    done = subprocess.run([sys.executable, "-c", _TEARDOWN + "main()\n", *argv],
+                          capture_output=True, text=True)
+    assert done.returncode == code
+    assert out in done.stdout and err in done.stderr
+    assert "handler ran" in done.stderr and "torn down" not in done.stderr
+    if argv == ["table", "list"]:  # the whole listing, flushed at the end
+        from actuary.tables import list_tables
+
+        assert all(name in done.stdout for name in list_tables())
+
+
+def test_a_command_called_in_process_leaves_the_interpreter_alone():
+    """``main([...])`` (click's test runner, a script calling it) ends as before: the
+    interpreter's own exit, its teardown included."""
+    code = _TEARDOWN + ("try:\n"
+                        "    main(['table', 'list'])\n"
+                        "except SystemExit as exc:\n"
+                        "    sys.stderr.write(f'exit {exc.code}\\n')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert "exit 0" in done.stderr and "handler ran" in done.stderr
+    assert "torn down" in done.stderr
+    result = CliRunner().invoke(main, ["table", "list"])
+    assert result.exit_code == 0
+    from actuary.cli import main as cli_main
+
+    assert cli_main._EXIT == []
