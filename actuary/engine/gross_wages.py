@@ -32,9 +32,10 @@ def gross_means(insurable: np.ndarray, floor: float, ceiling: float,
     """:func:`gross_mean` of each of ``insurable`` (KHR, any period, the same as ``floor``
     and ``ceiling``), read from the disk cache when a run found them before.
 
-    The cache is a file named after a SHA-256 of the wages' bits, the three parameters'
-    and the engine's files (:func:`actuary.engine.native.package_stamp`): any change to
-    any of them is another file. It sits in ``NUMBA_CACHE_DIR/actuary`` when that is set,
+    The cache is a file named after a SHA-256 of the wages' bits, the three parameters',
+    the engine's files (:func:`actuary.engine.native.package_stamp`) and which capped
+    mean finds the roots (compiled at install or by numba): any change to any of them is
+    another file. It sits in ``NUMBA_CACHE_DIR/actuary`` when that is set,
     else in the engine's ``__pycache__`` folder (where numba keeps its own); a cache that
     cannot be read or written is ignored.
     """
@@ -56,6 +57,10 @@ def _cache_file(values: np.ndarray, floor: float, ceiling: float, sigma: float) 
     digest = hashlib.sha256(values.tobytes())
     digest.update(np.array([floor, ceiling, sigma], dtype=np.float64).tobytes())
     digest.update(native.package_stamp(str(native.PACKAGE_ROOT)).encode())
+    # which capped mean finds them: the one compiled at install and numba's agree to
+    # rounding, not to the bit, and a run reads back only what its own would find
+    compiled = native.available("capped_mean", (1.0, 1.0, 1.0, 1.0))
+    digest.update(b"compiled at install" if compiled else b"numba")
     numba_cache = os.environ.get("NUMBA_CACHE_DIR")
     folder = (Path(numba_cache) / "actuary" if numba_cache
               else Path(__file__).resolve().parent / "__pycache__")

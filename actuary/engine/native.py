@@ -13,7 +13,7 @@ rounding (the tests compare both, to 1e-13 relative).
 A module is used only when it is right for the call. Each carries a stamp
 (:func:`stamp`): a hash of the entry's name, the description of the argument types it was
 compiled for (:func:`describe`) and :func:`package_stamp`, the text of every file of the
-package that compiles with numba. A call whose arguments have other types (another
+package's folders that hold compiled code. A call whose arguments have other types (another
 scheme's rules: a final-salary formula, retirement at any age), or a tree whose engine
 changed since the install (an edit, a ``git pull``), gets ``None`` from :func:`function`
 and compiles with numba instead: slower, never stale.
@@ -28,15 +28,14 @@ import hashlib
 import importlib
 import importlib.util
 import os
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-__all__ = ["ENTRIES", "Entry", "describe", "entry", "function", "installed", "module_name",
-           "package_stamp", "stamp", "used"]
+__all__ = ["COMPILED_FOLDERS", "ENTRIES", "Entry", "available", "describe", "entry", "function",
+           "installed", "module_name", "package_stamp", "stamp", "used"]
 
 #: The toolkit's package folder (its ``.py`` files make :func:`package_stamp`).
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
@@ -74,28 +73,27 @@ ENTRIES: dict[str, Entry] = {
 _USED: set[str] = set()
 
 
+#: The package's folders that hold code numba compiles (a test checks that no other
+#: folder decorates a function with numba).
+COMPILED_FOLDERS = ("engine", "studies/stochastic")
+
+
 @lru_cache(maxsize=None)
 def package_stamp(root: str) -> str:
-    """SHA-256 of the package's files that compiled code depends on, in path order: every
-    ``.py`` file of its ``engine`` folder, and every other one that imports numba.
+    """SHA-256 of every ``.py`` file of the folders of ``root`` that hold compiled code
+    (:data:`COMPILED_FOLDERS`), in path order.
 
-    Read once a process (about 60 small files). The whole engine counts, not only its
-    files that compile: compiled code keeps the constants it reads (the state's indices
-    in :mod:`actuary.engine.state`, the member engine's columns) as they were. A file
-    elsewhere that imports no numba compiles nothing, and leaving it out keeps an edit
-    to a report or an analysis from recompiling the engine.
+    Read once a process (about 40 small files). Whole folders, not only their files that
+    compile: compiled code keeps the constants it reads (the state's indices in
+    :mod:`actuary.engine.state`, the member engine's columns) as they were. An edit
+    elsewhere (a report, an analysis) compiles nothing again.
     """
     digest = hashlib.sha256()
-    for path in sorted(Path(root).rglob("*.py")):
-        text = path.read_bytes()
-        relative = path.relative_to(root)
-        if relative.parts[0] == "engine" or _IMPORTS_NUMBA.search(text):
-            digest.update(str(relative).encode())
-            digest.update(text)
+    for folder in COMPILED_FOLDERS:
+        for path in sorted(Path(root, folder).rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-_IMPORTS_NUMBA = re.compile(rb"^[ \t]*(?:import|from)[ \t]+numba\b", re.MULTILINE)
 
 
 def describe(value: Any) -> str:
@@ -155,13 +153,18 @@ def _fresh(name: str, description: str) -> bool:
     return module is not None and module.stamp() == _stamp(name, description)
 
 
+def available(name: str, args: tuple) -> bool:
+    """Whether :func:`function` would give entry ``name`` compiled ahead of time for
+    ``args`` (without counting it as used)."""
+    return (os.environ.get(ENVIRONMENT, "1") != "0"
+            and _fresh(name, describe(tuple(args))))  # the arguments, not their container
+
+
 def function(name: str, args: tuple) -> Callable | None:
     """Entry ``name`` compiled ahead of time, when it is installed, was compiled from this
     tree and for ``args``'s types; None otherwise (the caller compiles with numba), or
     when the environment sets ``ACTUARY_NATIVE=0``."""
-    if os.environ.get(ENVIRONMENT, "1") == "0":
-        return None
-    if not _fresh(name, describe(tuple(args))):  # the arguments, not their container
+    if not available(name, args):
         return None
     _USED.add(name)
     return getattr(_module(name), name)

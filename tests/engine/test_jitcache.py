@@ -65,7 +65,7 @@ def test_functions_outside_the_package_keep_numbas_locators(tmp_path):
     assert all(c.from_function(None, str(outside)) is None for c in mine)
 
 
-def test_package_stamp_reads_the_engine_and_the_files_that_import_numba(tmp_path):
+def test_package_stamp_reads_the_folders_that_hold_compiled_code(tmp_path):
     from actuary.engine.jitcache import package_stamp
 
     def changed(path, text):
@@ -77,13 +77,34 @@ def test_package_stamp_reads_the_engine_and_the_files_that_import_numba(tmp_path
         return after != before
 
     (tmp_path / "engine").mkdir()
-    (tmp_path / "a.py").write_text("import numba\n")
-    (tmp_path / "b.py").write_text("x = 1  # mentions numba, imports none\n")
+    (tmp_path / "studies" / "stochastic").mkdir(parents=True)
+    (tmp_path / "engine" / "k.py").write_text("import numba\n")
     (tmp_path / "engine" / "c.py").write_text("N = 1\n")
-    assert not changed(tmp_path / "b.py", "x = 2  # mentions numba, imports none\n")
-    assert changed(tmp_path / "a.py", "import numba  # changed\n")
+    (tmp_path / "studies" / "stochastic" / "s.py").write_text("import numba\n")
+    (tmp_path / "report.py").write_text("import numba  # its version, say\n")
+    assert changed(tmp_path / "engine" / "k.py", "import numba  # changed\n")
     # a constant of the engine, which compiled code keeps as it was
     assert changed(tmp_path / "engine" / "c.py", "N = 2\n")
+    assert changed(tmp_path / "studies" / "stochastic" / "s.py", "import numba  # changed\n")
+    assert not changed(tmp_path / "report.py", "import numba  # changed\n")
+
+
+def test_only_the_compiled_folders_decorate_functions_with_numba():
+    """What :func:`actuary.engine.native.package_stamp` reads covers every compiled
+    function: a module elsewhere that compiled would not make the caches stale when it
+    changes."""
+    import re
+
+    from actuary.engine import native
+
+    decoration = re.compile(r"^\s*@numba\.\w*jit|^\s*@(?:n)?jit\b|numba\.(?:n)?jit\(",
+                            re.MULTILINE)
+    root = native.PACKAGE_ROOT
+    compiling = {p.relative_to(root).parent.as_posix() for p in root.rglob("*.py")
+                 if decoration.search(p.read_text())}
+    assert compiling and all(any(folder == c or folder.startswith(c + "/")
+                                 for c in native.COMPILED_FOLDERS) for folder in compiling), \
+        compiling
 
 
 CHECK = textwrap.dedent("""

@@ -272,3 +272,8 @@ def test_gross_means_are_each_gross_mean_and_read_back_bit_for_bit(tmp_path, mon
     assert len(list((tmp_path / "actuary").glob("gross_means-*.npy"))) == 2
     files[0].write_bytes(b"not an array")
     assert gw.gross_means(values, floor, ceiling, sigma).tobytes() == first.tobytes()
+    # numbers found by numba's capped mean are not read by a run on the one compiled at
+    # install, nor the other way round (they agree to rounding, not to the bit)
+    compiled = gw.native.available("capped_mean", (1.0, 1.0, 1.0, 1.0))
+    monkeypatch.setenv(gw.native.ENVIRONMENT, "0")
+    assert (gw._cache_file(values, floor, ceiling, sigma) != files[0]) == compiled
