@@ -10,7 +10,8 @@ this on every update.
 :func:`install` puts two locators in front of numba's own: the same places on disk as
 numba's (``NUMBA_CACHE_DIR`` when set, else the source's ``__pycache__``), but the
 freshness stamp of a function under the toolkit's package also holds a hash of every
-source file of the package that compiles with numba. Any change to any of them compiles
+source file of the package's folders that hold compiled code
+(:func:`actuary.engine.native.package_stamp`). Any change to any of them compiles
 every kernel again on first use, once; an unchanged tree loads from the cache as before.
 
 It uses numba's locator classes (``numba.core.caching``), whose names the constraints
@@ -23,16 +24,17 @@ from pathlib import Path
 
 from numba.core import caching
 
-from actuary.engine.native import PACKAGE_ROOT, package_stamp
+from actuary.engine.native import COMPILED_FOLDERS, PACKAGE_ROOT, package_stamp
 
 
 class _PackageStampMixin:
     """Freshness = numba's own stamp of the file and the package stamp of ``root``."""
 
     root: Path = PACKAGE_ROOT
+    folders: tuple[str, ...] = COMPILED_FOLDERS
 
     def get_source_stamp(self):
-        return (super().get_source_stamp(), package_stamp(str(self.root)))
+        return (super().get_source_stamp(), package_stamp(str(self.root), self.folders))
 
     @classmethod
     def from_function(cls, py_func, py_file):
@@ -51,7 +53,8 @@ def _numba_locator(name: str) -> type:
 
 def _locators(root: Path) -> list[type]:
     """The two locator classes for functions under ``root``."""
-    attrs = {"root": root}
+    # the toolkit's folders of compiled code; the whole of any other root (a test's)
+    attrs = {"root": root, "folders": COMPILED_FOLDERS if root == PACKAGE_ROOT else (".",)}
     return [
         type("PackageUserProvidedLocator",
              (_PackageStampMixin, _numba_locator("UserProvidedCacheLocator")), attrs),

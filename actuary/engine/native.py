@@ -79,9 +79,10 @@ COMPILED_FOLDERS = ("engine", "studies/stochastic")
 
 
 @lru_cache(maxsize=None)
-def package_stamp(root: str) -> str:
-    """SHA-256 of every ``.py`` file of the folders of ``root`` that hold compiled code
-    (:data:`COMPILED_FOLDERS`), in path order.
+def package_stamp(root: str, folders: tuple[str, ...] = COMPILED_FOLDERS) -> str:
+    """SHA-256 of every ``.py`` file of the ``folders`` of ``root`` (by default those of
+    the toolkit that hold compiled code, :data:`COMPILED_FOLDERS`; ``(".",)`` for all of
+    it), in path order.
 
     Read once a process (about 40 small files). Whole folders, not only their files that
     compile: compiled code keeps the constants it reads (the state's indices in
@@ -89,7 +90,7 @@ def package_stamp(root: str) -> str:
     elsewhere (a report, an analysis) compiles nothing again.
     """
     digest = hashlib.sha256()
-    for folder in COMPILED_FOLDERS:
+    for folder in folders:
         for path in sorted(Path(root, folder).rglob("*.py")):
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
