@@ -262,20 +262,28 @@ def sensitivity_table(result: "ValuationResult",
     the longest horizon available, the depletion year, the reserve ratio in year 10,
     and their changes from the base.
     """
-    return pd.DataFrame(_table_rows(result, progress, sensitivities, shocks))
+    return pd.DataFrame(_rows(result.summary, _tests(result, progress, sensitivities, shocks)))
 
 
-def _table_rows(result: "ValuationResult", progress: Callable[[str], None] | None,
-                sensitivities: Iterable[SensitivitySpec] | None,
-                shocks: Iterable[ShockSpec] | None) -> list[dict]:
-    """The rows of :func:`sensitivity_table`, the base's first."""
+def _rows(summary: dict, tests: list[tuple[tuple, dict]]) -> list[dict]:
+    """The table's rows: the base's (``summary``), then each test's with its changes."""
+    rows = [_row("base", "the valuation as presented", summary, summary, "base", "")]
+    for (name, description, kind, assumption), s in tests:
+        rows.append(_row(name, description, s, summary, kind, assumption))
+    return rows
+
+
+def _tests(result: Any, progress: Callable[[str], None] | None,
+           sensitivities: Iterable[SensitivitySpec] | None,
+           shocks: Iterable[ShockSpec] | None) -> list[tuple[tuple, dict]]:
+    """Each test's ``(name, description, kind, assumption)`` and headline indicators, in
+    the table's order. Reads ``result.aset``, ``.population`` and ``.basis`` only: the
+    tests do not need the base's indicators, which :func:`_rows` compares them with."""
     say = progress or (lambda _m: None)
     base = result.basis
     last = base.first_year + base.n_years - 1
     entrants = {"target_actives": base.target_actives,
                 "entrant_distribution": base.entrant_distribution}
-    summary = result.summary
-    rows = [_row("base", "the valuation as presented", summary, summary, "base", "")]
     sens = sensitivities_of(result.aset) if sensitivities is None else tuple(sensitivities)
     run = []
     for shock in shocks_of(result.aset) if shocks is None else tuple(shocks):
@@ -298,12 +306,9 @@ def _table_rows(result: "ValuationResult", progress: Callable[[str], None] | Non
         for shock in track(progress, run, "stress", lambda x: x.name):
             pending.append(((shock.name, shock.description, "shock", "shock"),
                             pool.submit(project, shock_basis(base, shock))))
-        for (name, description, kind, assumption), projected in pending:
-            rows.append(_row(name, description, _indicators(projected.result()), summary, kind,
-                             assumption))
+        return [(meta, _indicators(projected.result())) for meta, projected in pending]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return rows
 
 
 #: The share of the one-at-a-time tests that :func:`sensitivity_table_later` leaves to
@@ -317,37 +322,43 @@ def _table_rows(result: "ValuationResult", progress: Callable[[str], None] | Non
 HERE_SHARE = 0.1
 
 
-def sensitivity_table_later(result: "ValuationResult",
+def sensitivity_table_later(result: Any,
                             progress: Callable[[str], None] | None = None,
                             sensitivities: Iterable[SensitivitySpec] | None = None,
                             shocks: Iterable[ShockSpec] | None = None, *,
-                            fork: bool = True) -> forked.Pending[pd.DataFrame]:
+                            fork: bool = True,
+                            here_share: float = HERE_SHARE) -> forked.Pending[pd.DataFrame]:
     """:func:`sensitivity_table`, started in a forked child process (the second core
     works on it while this process carries on; :mod:`actuary.io.forked`), its table
     read back by ``.result()``: the same calls on a copy of the same process, so the
-    same table. The child computes the first tests; the last :data:`HERE_SHARE` of them
-    and the shocks are computed here by ``.result()``, after the child's (each test is
-    the same computation wherever it runs, and the rows keep the tests' order). The
-    child's progress messages are told to ``progress`` when the table is read back, in
-    their order, before this process's own. Without ``fork``, or where the process
-    cannot fork, the whole table is computed here at ``.result()``, telling ``progress``
-    as it goes.
+    same table. The child computes the first tests; the last ``here_share`` of them
+    (:data:`HERE_SHARE`) and the shocks are computed here by ``.result()``, after the
+    child's (each test is the same computation wherever it runs, and the rows keep the
+    tests' order). The child's progress messages are told to ``progress`` when the table
+    is read back, in their order, before this process's own. Without ``fork``, or where
+    the process cannot fork, the whole table is computed here at ``.result()``, telling
+    ``progress`` as it goes.
+
+    ``result`` needs its ``aset``, ``population`` and ``basis`` when this is called and
+    its ``summary`` (the base's indicators) only when the table is read back: a valuation
+    can start the tests before it has projected its own basis (see
+    :func:`actuary.analysis.valuation.valuate`).
     """
     if not (fork and forked.can_fork()):
         return forked.in_child(
             lambda: sensitivity_table(result, progress, sensitivities, shocks), fork=False)
     sens = sensitivities_of(result.aset) if sensitivities is None else tuple(sensitivities)
-    split = len(sens) - int(round(len(sens) * HERE_SHARE))
+    split = len(sens) - int(round(len(sens) * here_share))
     said: list[str] = []
 
-    def told(answer: tuple[list[dict], list[str]]) -> pd.DataFrame:
-        rows, messages = answer
+    def told(answer: tuple[list[tuple[tuple, dict]], list[str]]) -> pd.DataFrame:
+        theirs, messages = answer
         for message in messages if progress is not None else ():
             progress(message)
-        here = _table_rows(result, progress, sens[split:], shocks)
-        return pd.DataFrame(rows + here[1:])  # one base row: the child's
+        ours = _tests(result, progress, sens[split:], shocks)
+        return pd.DataFrame(_rows(result.summary, theirs + ours))
 
-    return forked.in_child(lambda: (_table_rows(result, said.append, sens[:split], ()), said),
+    return forked.in_child(lambda: (_tests(result, said.append, sens[:split], ()), said),
                            then=told)
 
 

@@ -151,12 +151,14 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
 
 def _valuation_then_accrued(aset: AssumptionSet, population: StartingPopulation,
                             horizon: int | None = None, basis: Basis | None = None, *,
-                            detail: bool = True, progress: Progress | None = None
+                            detail: bool = True, progress: Progress | None = None,
+                            built: Callable[[Basis], None] | None = None,
                             ) -> tuple[ValuationResult, Callable[[], None]]:
     """:func:`run_valuation` in two parts: the result without the implicit pension debt,
     and a call that fills ``result.accrued`` (nothing to do without ``detail``).
     :func:`valuate` runs the sensitivities between the two: on a first run the member
     engine is still compiling in its worker then (see :mod:`actuary.engine.ahead`).
+    ``built(basis)``, if given, is called once the basis is built, before it is projected.
     """
     if aset.scheme_type != "pension":
         raise AssumptionError(
@@ -170,6 +172,8 @@ def _valuation_then_accrued(aset: AssumptionSet, population: StartingPopulation,
     # compiles the cohort kernel (started with the command), or in a worker while this
     # process compiles the cohort kernel
     ahead = _member_engine_ahead(aset, population, basis, progress) if detail else None
+    if built is not None:
+        built(basis)
     with waiting(progress, "projecting the scheme (a first run compiles the kernel)"):
         proj = project(basis)
     cf = cash_flows(proj)
@@ -317,20 +321,61 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
         member_engine_early()  # a first run: its worker imports while this one loads
     say("reading the starting population")
     population = load_population(aset, population_file, accept_implausible)
-    result, accrued = _valuation_then_accrued(aset, population, horizon, progress=progress)
+    tests = {"sensitivities": None if sensitivities else (),
+             "shocks": shocks if shocks is not None else None if sensitivities else ()}
+    early = _EarlyTests(aset, population) if (sensitivities or shocks is not None) \
+        and background else None
+    result, accrued = _valuation_then_accrued(
+        aset, population, horizon, progress=progress,
+        built=(lambda basis: early.start(basis, progress, tests)) if early else None)
     if sensitivities or shocks is not None:
         from actuary.analysis.sensitivity import sensitivity_table_later
 
         say("running sensitivities" if sensitivities else "running the shocks")
-        result.sensitivity_later = sensitivity_table_later(
-            result, progress=progress, sensitivities=None if sensitivities else (),
-            shocks=shocks if shocks is not None else None if sensitivities else (),
-            fork=background)
+        if early is not None and early.later is not None:
+            early.summary = result.summary  # what the tests are compared with
+            result.sensitivity_later = early.later
+        else:
+            result.sensitivity_later = sensitivity_table_later(
+                result, progress=progress, fork=background, **tests)
         if not result.sensitivity_later.forked:  # no child (not asked, or cannot fork)
             result.collect_sensitivity()
     accrued()  # after the sensitivities, which do not use it: see _valuation_then_accrued
     result.provenance = provenance(aset, population, command)
     return result
+
+
+class _EarlyTests:
+    """The sensitivity table started in a forked child as soon as the base's basis is
+    built, before this process projects it (:func:`valuate` with ``background``): the
+    child's tests take about as long as this process's projection, indicators and
+    workbook sheets, and the tests need only the set, the population and the basis (the
+    base's indicators, ``summary``, are filled in before the table is read back).
+
+    Only where the cohort kernel compiled at install runs the base
+    (:mod:`actuary.engine.native`). Where numba compiles it on a first run, a child forked
+    before the first projection would not wait for the compiling worker (the parent's
+    child, not its own) and would compile the kernel again beside it: the table then
+    starts after the projection, as before (``later`` stays None).
+    """
+
+    def __init__(self, aset: AssumptionSet, population: StartingPopulation) -> None:
+        self.aset, self.population = aset, population
+        self.basis: Basis | None = None
+        self.summary: dict | None = None
+        self.later: Any = None
+
+    def start(self, basis: Basis, progress: Progress | None, tests: dict) -> None:
+        from actuary.analysis.sensitivity import sensitivity_table_later
+        from actuary.engine import native
+        from actuary.engine.records import kernel_inputs
+
+        if not native.available("project_kernel", kernel_inputs(basis)):
+            return
+        self.basis = basis
+        # the child has the time of the base's projection more: it takes all the tests
+        later = sensitivity_table_later(self, progress=progress, here_share=0.0, **tests)
+        self.later = later if later.forked else None
 
 
 def input_files(aset: AssumptionSet, population: StartingPopulation) -> list[str]:
