@@ -174,7 +174,8 @@ def _valuation_then_accrued(aset: AssumptionSet, population: StartingPopulation,
     ahead = _member_engine_ahead(aset, population, basis, progress) if detail else None
     if built is not None:
         built(basis)
-    with waiting(progress, "projecting the scheme (a first run compiles the kernel)"):
+    with waiting(progress, "projecting the scheme"
+                 + _compiles(basis, "project_kernel", " (a first run compiles the kernel)")):
         proj = project(basis)
     cf = cash_flows(proj)
     from actuary.frame.build import gdp_path
@@ -262,8 +263,9 @@ def accrued_liability(aset: AssumptionSet, population: StartingPopulation, basis
         from actuary.analysis.accrued import cohort_accrued_liability
 
         return cohort_accrued_liability(aset, population, basis.n_years)
-    with waiting(progress, "valuing accrued rights member by member (a first run compiles "
-                           "the member engine)"):
+    with waiting(progress, "valuing accrued rights member by member"
+                 + _compiles(None, "value_members_serial",
+                             " (a first run compiles the member engine)")):
         if ahead is not None:
             ahead.wait()  # whatever its outcome: the call below compiles if it must
         adl = float(value_population(basis, population, start_rules(aset))["adl"])
@@ -343,6 +345,18 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
     accrued()  # after the sensitivities, which do not use it: see _valuation_then_accrued
     result.provenance = provenance(aset, population, command)
     return result
+
+
+def _compiles(basis: Basis | None, entry: str, note: str) -> str:
+    """``note`` when numba compiles ``entry`` on a first run, nothing where it was
+    compiled at install for the call's types (:mod:`actuary.engine.native`): the
+    cohort kernel for ``basis``, the member engine for a valuation's (``basis`` None)."""
+    from actuary.engine import native
+    from actuary.engine.kernel_types import member_inputs
+    from actuary.engine.records import kernel_inputs
+
+    args = kernel_inputs(basis) if basis is not None else member_inputs()
+    return "" if native.available(entry, args) else note
 
 
 class _EarlyTests:
