@@ -16,19 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from actuary.engine.member_columns import (  # noqa: F401 (re-exported: the codes blocks read)
-    LANES,
-    MEMBER_ACTIVE,
-    MEMBER_INACTIVE,
-    MEMBER_INVALIDITY,
-    MEMBER_OLD_AGE,
-    MEMBER_ORPHAN,
-    MEMBER_SPOUSE,
-)
+from actuary.engine.member_columns import LANES, MEMBER_ACTIVE, MEMBER_INACTIVE
 
-__all__ = ["COMPILED_FROM", "LANES", "PARALLEL_FROM", "MEMBER_ACTIVE", "MEMBER_INACTIVE", "MEMBER_INVALIDITY",
-           "MEMBER_OLD_AGE", "MEMBER_ORPHAN", "MEMBER_SPOUSE", "blocks_of", "group_blocks",
-           "member_blocks"]
+__all__ = ["COMPILED_FROM", "PARALLEL_FROM", "blocks_of", "group_blocks", "member_blocks"]
 
 
 #: Members from which :func:`blocks_of` takes the compiled :func:`member_blocks`: below,

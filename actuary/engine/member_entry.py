@@ -16,7 +16,8 @@ import numba
 import numpy as np
 
 from actuary.engine.jitopt import INNER
-from actuary.engine.member_blocks import LANES, MEMBER_ACTIVE, PARALLEL_FROM  # noqa: F401 (re-exported)
+from actuary.engine.member_blocks import PARALLEL_FROM  # noqa: F401 (re-exported)
+from actuary.engine.member_columns import LANES, MEMBER_ACTIVE
 from actuary.engine.member_kernel import _value_block, _value_pensioner
 from actuary.engine.member_lanes import (
     _B_ADL,

@@ -100,7 +100,7 @@ from actuary.engine.member_lanes import (  # the state's layout (BRANCHES re-exp
     paid_lanes, step_lanes,
 )
 from actuary.engine.jitopt import INNER
-from actuary.engine.member_blocks import (  # re-exported: the status codes are the input
+from actuary.engine.member_columns import (  # re-exported: the status codes are the input
     LANES,
     MEMBER_ACTIVE,
     MEMBER_INACTIVE,

@@ -25,8 +25,7 @@ import numpy as np
 
 from actuary.engine import jitopt  # noqa: F401 (before any decoration: see actuary.engine)
 
-from actuary.engine.member_blocks import LANES
-from actuary.engine.member_columns import BRANCHES
+from actuary.engine.member_columns import BRANCHES, LANES
 from actuary.engine.member_terms import slot_money
 
 __all__ = ["BRANCHES", "invalidity_lanes", "paid_lanes", "step_lanes"]

@@ -48,21 +48,19 @@ class Entry(NamedTuple):
     """One function compiled ahead of time.
 
     ``module`` and ``name`` spell the ``numba.njit`` function; ``sample`` (``module:name``)
-    a function of no arguments returning arguments of the types to compile for;
-    ``ir_level`` the LLVM IR level to optimise at (None: numba's own), as the function's
-    just-in-time compilation does (:mod:`actuary.engine.jitopt`).
+    a function of no arguments returning arguments of the types to compile for. The
+    function's own options say how it compiles (:mod:`actuary.engine.native_build`).
     """
 
     module: str
     name: str
     sample: str
-    ir_level: int | None = None
 
 
 #: The entries a default ``actuary valuate`` calls from Python, by name.
 ENTRIES: dict[str, Entry] = {
     "project_kernel": Entry("actuary.engine.kernels", "project_kernel",
-                            "actuary.engine.kernel_types:cohort_inputs", ir_level=1),
+                            "actuary.engine.kernel_types:cohort_inputs"),
     "value_members_serial": Entry("actuary.engine.member_entry", "value_members_serial",
                                   "actuary.engine.kernel_types:member_inputs"),
     "capped_mean": Entry("actuary.engine.wages", "capped_mean",
@@ -133,11 +131,14 @@ def module_name(name: str) -> str:
     return f"actuary.engine._native_{name}"
 
 
+def _switched_off() -> bool:
+    return os.environ.get(ENVIRONMENT, "1") == "0"
+
+
 def installed(name: str) -> bool:
     """Whether entry ``name``'s compiled module is installed and not switched off (a quick
     look for its file: :func:`function` says whether it is right for a call)."""
-    return (os.environ.get(ENVIRONMENT, "1") != "0"
-            and importlib.util.find_spec(module_name(name)) is not None)
+    return not _switched_off() and importlib.util.find_spec(module_name(name)) is not None
 
 
 @lru_cache(maxsize=None)
@@ -157,8 +158,8 @@ def _fresh(name: str, description: str) -> bool:
 def available(name: str, args: tuple) -> bool:
     """Whether :func:`function` would give entry ``name`` compiled ahead of time for
     ``args`` (without counting it as used)."""
-    return (os.environ.get(ENVIRONMENT, "1") != "0"
-            and _fresh(name, describe(tuple(args))))  # the arguments, not their container
+    # the arguments' types, not their container's
+    return not _switched_off() and _fresh(name, describe(tuple(args)))
 
 
 def function(name: str, args: tuple) -> Callable | None:

@@ -20,9 +20,10 @@ compilation, with a warning). After editing the engine, rebuild in place with::
     python -m actuary.engine.native_build
 
 ``numba.pycc`` is pending deprecation in numba (since 0.57) and still shipped with it;
-numba is bounded above in ``pyproject.toml``. This module uses two of its private parts
-(:meth:`_CCExtension._prepare_object_files` for setuptools, and ``_compile_object_files``
-under the level), named where used.
+numba is bounded above in ``pyproject.toml``. This module uses three private parts of
+numba, named where used: :meth:`_CCExtension._prepare_object_files` (setuptools) and
+``_compile_object_files`` (under the level) in pycc, and a dispatcher's
+``_compiler.pipeline_class`` (which level).
 
 May import numba and the engine's kernel modules; nothing of the toolkit imports it.
 """
@@ -40,7 +41,7 @@ from typing import Any, Callable
 import numba
 from numba.core import types
 
-from actuary.engine.jitopt import ir_level
+from actuary.engine.jitopt import IR_LEVEL, LevelCompiler, ir_level
 from actuary.engine.native import ENTRIES, module_name, stamp
 
 __all__ = ["build_in_place", "compiler", "declare", "extensions", "prepare"]
@@ -76,9 +77,14 @@ def _returning(value: int) -> Callable:
 
 
 def level(name: str) -> Any:
-    """The LLVM IR level entry ``name`` compiles at, as a context."""
+    """The LLVM IR level entry ``name`` compiles at, as a context: its function's own
+    (:data:`actuary.engine.jitopt.IR_LEVEL` when it compiles with
+    :class:`~actuary.engine.jitopt.LevelCompiler`, else numba's), so that the module's
+    final optimisation runs at the level the function's code was made at."""
     entry = ENTRIES[name]
-    return nullcontext() if entry.ir_level is None else ir_level(entry.ir_level)
+    dispatcher = getattr(importlib.import_module(entry.module), entry.name)
+    leveled = issubclass(dispatcher._compiler.pipeline_class, LevelCompiler)
+    return ir_level(IR_LEVEL) if leveled else nullcontext()
 
 
 def compiler(name: str) -> Any:

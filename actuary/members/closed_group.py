@@ -41,8 +41,8 @@ from actuary.engine.member_inputs import (  # noqa: F401 (re-exported)
     funeral_thresholds, kernel_inputs, pension_factors, survivor_values,
 )
 from actuary.engine.records import rules_record
-from actuary.engine.member_columns import BRANCHES
-from actuary.engine.member_blocks import (
+from actuary.engine.member_columns import (
+    BRANCHES,
     MEMBER_ACTIVE,
     MEMBER_INACTIVE,
     MEMBER_INVALIDITY,

@@ -137,3 +137,20 @@ def test_a_default_valuation_on_the_compiled_engine_imports_no_numba():
     out = subprocess.run([sys.executable, "-c", VALUATE], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_each_entry_is_compiled_ahead_at_its_functions_own_level():
+    """The cohort kernel compiles at jitopt's IR level (LevelCompiler), the others at
+    numba's: the module's final optimisation follows the function's own pipeline."""
+    from numba.core import config
+
+    from actuary.engine import native_build
+    from actuary.engine.jitopt import IR_LEVEL
+
+    seen = {}
+    for name in native.ENTRIES:
+        with native_build.level(name):
+            seen[name] = int(config.OPT)
+    if "NUMBA_OPT" not in os.environ:
+        assert seen["project_kernel"] == IR_LEVEL
+        assert seen["value_members_serial"] == seen["capped_mean"] == int(config.OPT) != IR_LEVEL
