@@ -67,7 +67,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["overlay", "resolve_overlay", "sensitivities_of", "shocks_of", "sensitivity_basis",
            "suspension_basis", "employment_basis", "shock_basis", "sensitivity_table",
-           "sensitivity_table_later",
+           "sensitivity_table_later", "table_step",
            "headline", "ranking", "top_assumptions"]
 
 
@@ -348,6 +348,18 @@ def sensitivity_table_later(result: Any,
     if not (fork and forked.can_fork()):
         return forked.in_child(
             lambda: sensitivity_table(result, progress, sensitivities, shocks), fork=False)
+    work, then = table_step(result, progress, sensitivities, shocks, here_share)
+    return forked.in_child(work, then=then)
+
+
+def table_step(result: Any, progress: Callable[[str], None] | None,
+               sensitivities: Iterable[SensitivitySpec] | None,
+               shocks: Iterable[ShockSpec] | None, here_share: float = HERE_SHARE
+               ) -> tuple[Callable[[], Any], Callable[[Any], pd.DataFrame]]:
+    """The ``(work, then)`` of :func:`sensitivity_table_later`'s child (``work``, its
+    tests and their progress messages) and of this process (``then``, the rest of the
+    tests and the table), for :func:`actuary.io.forked.in_child` or a step of
+    :func:`actuary.io.forked.in_child_steps`."""
     sens = sensitivities_of(result.aset) if sensitivities is None else tuple(sensitivities)
     split = len(sens) - int(round(len(sens) * here_share))
     # the shocks come last in the table: the child's when it takes every test
@@ -361,8 +373,7 @@ def sensitivity_table_later(result: Any,
         ours = _tests(result, progress, sens[split:], our_shocks)
         return pd.DataFrame(_rows(result.summary, theirs + ours))
 
-    return forked.in_child(
-        lambda: (_tests(result, said.append, sens[:split], theirs_shocks), said), then=told)
+    return (lambda: (_tests(result, said.append, sens[:split], theirs_shocks), said)), told
 
 
 def ranking(table: pd.DataFrame) -> pd.DataFrame:

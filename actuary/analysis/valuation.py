@@ -38,6 +38,7 @@ from actuary.analysis.careers import (
     ModelCareer,
     run_career,
 )
+from actuary.io import forked
 from actuary.io.errors import AssumptionError
 from actuary.io.fileio import sha256_of
 from actuary.io.progress import Progress, waiting
@@ -152,13 +153,17 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
 def _valuation_then_accrued(aset: AssumptionSet, population: StartingPopulation,
                             horizon: int | None = None, basis: Basis | None = None, *,
                             detail: bool = True, progress: Progress | None = None,
-                            built: Callable[[Basis], None] | None = None,
+                            built: Callable[[Basis], Any] | None = None,
                             ) -> tuple[ValuationResult, Callable[[], None]]:
-    """:func:`run_valuation` in two parts: the result without the implicit pension debt,
-    and a call that fills ``result.accrued`` (nothing to do without ``detail``).
-    :func:`valuate` runs the sensitivities between the two: on a first run the member
-    engine is still compiling in its worker then (see :mod:`actuary.engine.ahead`).
-    ``built(basis)``, if given, is called once the basis is built, before it is projected.
+    """:func:`run_valuation` in two parts: the result with its projection and headline
+    indicators, and a call that fills in its detail (:func:`_detail`: the rate paths,
+    the economy check, the reconciliation, the model careers and the implicit pension
+    debt; nothing to do without ``detail``). :func:`valuate` starts the sensitivities
+    between the two: on a first run the member engine is still compiling in its worker
+    then (see :mod:`actuary.engine.ahead`). ``built(basis)``, if given, is called once
+    the basis is built, before it is projected; what it returns, if not None, is a
+    :class:`actuary.io.forked.Pending` of the detail computed in a child process, which
+    the call then reads instead of computing it.
     """
     if aset.scheme_type != "pension":
         raise AssumptionError(
@@ -172,53 +177,75 @@ def _valuation_then_accrued(aset: AssumptionSet, population: StartingPopulation,
     # compiles the cohort kernel (started with the command), or in a worker while this
     # process compiles the cohort kernel
     ahead = _member_engine_ahead(aset, population, basis, progress) if detail else None
-    if built is not None:
-        built(basis)
+    elsewhere = built(basis) if built is not None else None
     with waiting(progress, "projecting the scheme"
                  + _compiles(basis, "project_kernel", " (a first run compiles the kernel)")):
         proj = project(basis)
-    cf = cash_flows(proj)
-    from actuary.frame.build import gdp_path
-
-    # the frame's GDP when the set derives it from employment, productivity and inflation
-    gdp = gdp_path(aset, int(proj.years[0]), int(proj.years[-1]))
-    yearly = yearly_frame(proj, cf, gdp)
+    cf, gdp, yearly = _cash_and_frames(aset, proj)
     summary = summary_indicators(cf, yearly)
     scaled = (ind.scaled_premiums(cf, period=10, periods=min(5, len(cf.years) // 10))
               if detail else [])
-    careers = pd.DataFrame()
-    accrued: dict = {}
-    paths: tuple = ()
-    economy = None
-    reconciliation = pd.DataFrame()
-    if detail:
-        from actuary.analysis.rate_paths import rate_paths
-
-        paths = rate_paths(aset, basis, cf)
-        from actuary.analysis.wage_gdp import economy_check
-
-        economy = economy_check(aset, yearly)
-        from actuary.analysis.reconciliation import reconciliation_table
-
-        reconciliation = reconciliation_table(aset, population)
-        # careers and accrued rights are about the rules and the people, not the
-        # valuation period: a short horizon would cut them off
-        long_enough = given or basis.n_years >= aset.horizon_years
-        full = basis if long_enough else build_basis(aset, population)
-        careers = model_careers(full, population, aset)
     result = ValuationResult(
         aset=aset, population=population, basis=basis, projection=proj, cash=cf,
         yearly=yearly, by_sex=by_sex_frame(proj), summary=summary, scaled=scaled,
-        careers=careers, accrued=accrued, rate_paths=paths,
-        economy=economy, reconciliation=reconciliation,
+        careers=pd.DataFrame(), accrued={}, rate_paths=(), economy=None,
+        reconciliation=pd.DataFrame(),
     )
 
     def finish() -> None:
-        if detail:
-            result.accrued = accrued_liability(aset, population, full, cf.reserve0,
-                                               float(gdp[0]), progress, ahead=ahead)
+        if not detail:
+            return
+        found = elsewhere.result() if elsewhere is not None else _detail(
+            aset, population, basis, cf, yearly, gdp, given, progress, ahead)
+        for name, value in found.items():
+            setattr(result, name, value)
 
     return result, finish
+
+
+def _cash_and_frames(aset: AssumptionSet, proj: Any) -> tuple[Any, np.ndarray, pd.DataFrame]:
+    """The cash flows of a projection, the GDP path beside it (KHR per year; the frame's
+    when the set derives it from employment, productivity and inflation) and the
+    yearly frame."""
+    from actuary.frame.build import gdp_path
+
+    cf = cash_flows(proj)
+    gdp = gdp_path(aset, int(proj.years[0]), int(proj.years[-1]))
+    return cf, gdp, yearly_frame(proj, cf, gdp)
+
+
+def _detail(aset: AssumptionSet, population: StartingPopulation, basis: Basis, cf: Any,
+            yearly: pd.DataFrame, gdp: np.ndarray, given: bool,
+            progress: Progress | None = None, ahead: Any = None) -> dict[str, Any]:
+    """The valuation's detail beside its headline, by :class:`ValuationResult` field:
+    ``rate_paths``, ``economy``, ``reconciliation``, ``careers`` and ``accrued`` (see
+    :func:`accrued_liability`), for the base projection's cash flows ``cf``, yearly
+    frame and GDP path. ``given``: the basis was given by the caller (else built for
+    the valuation's horizon)."""
+    from actuary.analysis.rate_paths import rate_paths
+    from actuary.analysis.reconciliation import reconciliation_table
+    from actuary.analysis.wage_gdp import economy_check
+
+    # careers and accrued rights are about the rules and the people, not the valuation
+    # period: a short horizon would cut them off
+    long_enough = given or basis.n_years >= aset.horizon_years
+    full = basis if long_enough else build_basis(aset, population)
+    return {
+        "rate_paths": rate_paths(aset, basis, cf),
+        "economy": economy_check(aset, yearly),
+        "reconciliation": reconciliation_table(aset, population),
+        "careers": model_careers(full, population, aset),
+        "accrued": accrued_liability(aset, population, full, cf.reserve0, float(gdp[0]),
+                                     progress, ahead=ahead),
+    }
+
+
+def _detail_from_scratch(aset: AssumptionSet, population: StartingPopulation,
+                         basis: Basis, progress: Progress | None = None) -> dict[str, Any]:
+    """:func:`_detail` of ``basis`` projected here (in a child process: the same
+    projection as its parent's, so the same numbers)."""
+    cf, gdp, yearly = _cash_and_frames(aset, project(basis))
+    return _detail(aset, population, basis, cf, yearly, gdp, False, progress)
 
 
 def _member_engine_ahead(aset: AssumptionSet, population: StartingPopulation,
@@ -325,25 +352,27 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
     population = load_population(aset, population_file, accept_implausible)
     tests = {"sensitivities": None if sensitivities else (),
              "shocks": shocks if shocks is not None else None if sensitivities else ()}
-    early = _EarlyTests(aset, population) if (sensitivities or shocks is not None) \
-        and background else None
-    result, accrued = _valuation_then_accrued(
+    testing = sensitivities or shocks is not None
+    early = _EarlyChild(aset, population, progress, tests if testing else None) \
+        if background else None
+    result, detail = _valuation_then_accrued(
         aset, population, horizon, progress=progress,
-        built=(lambda basis: early.start(basis, progress, tests)) if early else None)
-    if sensitivities or shocks is not None:
+        built=early.start if early is not None else None)
+    if testing:
         from actuary.analysis.sensitivity import sensitivity_table_later
 
         say("running sensitivities" if sensitivities else "running the shocks")
-        if early is not None and early.later is not None:
+        if early is not None and early.table is not None:
             early.summary = result.summary  # what the tests are compared with
-            result.sensitivity_later = early.later
+            result.sensitivity_later = early.table
         else:
             result.sensitivity_later = sensitivity_table_later(
                 result, progress=progress, fork=background, **tests)
         if not result.sensitivity_later.forked:  # no child (not asked, or cannot fork)
             result.collect_sensitivity()
-    accrued()  # after the sensitivities, which do not use it: see _valuation_then_accrued
+    # the provenance first: where a child computes the detail, it has it ready by then
     result.provenance = provenance(aset, population, command)
+    detail()  # after the sensitivities, which do not use it: see _valuation_then_accrued
     return result
 
 
@@ -359,37 +388,67 @@ def _compiles(basis: Basis | None, entry: str, note: str) -> str:
     return "" if native.available(entry, args) else note
 
 
-class _EarlyTests:
-    """The sensitivity table started in a forked child as soon as the base's basis is
-    built, before this process projects it (:func:`valuate` with ``background``): the
-    child's tests take about as long as this process's projection, indicators and
-    workbook sheets, and the tests need only the set, the population and the basis (the
-    base's indicators, ``summary``, are filled in before the table is read back).
+class _EarlyChild:
+    """The valuation's detail and its sensitivity table, started in a forked child as soon
+    as the base's basis is built, before this process projects it (:func:`valuate` with
+    ``background``). The child projects the base itself (the same projection, so the same
+    numbers) and computes the detail (:func:`_detail`), then the tests; this process
+    meanwhile projects the base, computes its headline indicators and the provenance,
+    then writes the workbook. Each comes back when the child has it
+    (:func:`actuary.io.forked.in_child_steps`): the detail before the workbook needs it,
+    the table when the sheets that do not show it are written. The tests need only the
+    set, the population and the basis (the base's indicators, ``summary``, are filled in
+    before the table is read back).
 
     Only where the cohort kernel compiled at install runs the base
     (:mod:`actuary.engine.native`). Where numba compiles it on a first run, a child forked
     before the first projection would not wait for the compiling worker (the parent's
-    child, not its own) and would compile the kernel again beside it: the table then
-    starts after the projection, as before (``later`` stays None).
+    child, not its own) and would compile the kernel again beside it: the detail is then
+    computed here and the table starts after the projection, as before (``table`` stays
+    None).
     """
 
-    def __init__(self, aset: AssumptionSet, population: StartingPopulation) -> None:
+    def __init__(self, aset: AssumptionSet, population: StartingPopulation,
+                 progress: Progress | None, tests: dict | None) -> None:
         self.aset, self.population = aset, population
+        self.progress, self.tests = progress, tests
         self.basis: Basis | None = None
         self.summary: dict | None = None
-        self.later: Any = None
+        self.table: Any = None
 
-    def start(self, basis: Basis, progress: Progress | None, tests: dict) -> None:
-        from actuary.analysis.sensitivity import sensitivity_table_later
+    def start(self, basis: Basis) -> Any:
+        """Fork the child for ``basis``; the :class:`~actuary.io.forked.Pending` of the
+        detail, or None where the child is not started (see the class docstring)."""
+        from actuary.analysis.sensitivity import table_step
         from actuary.engine import native
         from actuary.engine.records import kernel_inputs
 
         if not native.available("project_kernel", kernel_inputs(basis)):
-            return
+            return None
         self.basis = basis
-        # the child has the time of the base's projection more: it takes all the tests and the shocks
-        later = sensitivity_table_later(self, progress=progress, here_share=0.0, **tests)
-        self.later = later if later.forked else None
+        steps = [self._detail_step()]
+        if self.tests is not None:
+            # the child takes all the tests and the shocks: this process has the
+            # workbook to write
+            steps.append(table_step(self, self.progress, here_share=0.0, **self.tests))
+        started = forked.in_child_steps(steps)
+        if not started[0].forked:  # no fork here: the detail and table as without it
+            return None
+        self.table = started[1] if self.tests is not None else None
+        return started[0]
+
+    def _detail_step(self) -> tuple[Callable[[], Any], Callable[[Any], dict]]:
+        """The detail's ``(work, then)``: its progress messages told here when read."""
+        aset, population, basis, progress = self.aset, self.population, self.basis, self.progress
+        said: list[str] = []
+
+        def told(answer: tuple[dict, list[str]]) -> dict:
+            found, messages = answer
+            for message in messages if progress is not None else ():
+                progress(message)
+            return found
+
+        return (lambda: (_detail_from_scratch(aset, population, basis, said.append), said)), told
 
 
 def input_files(aset: AssumptionSet, population: StartingPopulation) -> list[str]:

@@ -25,9 +25,9 @@ from __future__ import annotations
 import os
 import pickle
 import threading
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, Sequence, TypeVar
 
-__all__ = ["Pending", "in_child", "can_fork"]
+__all__ = ["Pending", "in_child", "in_child_steps", "can_fork"]
 
 T = TypeVar("T")
 
@@ -40,13 +40,25 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
+class _Child:
+    """A forked child, waited for once every one of its answers has been read."""
+
+    def __init__(self, pid: int, answers: int) -> None:
+        self.pid, self.unread = pid, answers
+
+    def read(self) -> None:
+        self.unread -= 1
+        if self.unread == 0:
+            os.waitpid(self.pid, 0)
+
+
 class Pending(Generic[T]):
     """The result of ``work()``, computed in a forked child or, failing that, here."""
 
-    def __init__(self, work: Callable[[], Any], pid: int | None = None,
+    def __init__(self, work: Callable[[], Any], child: _Child | None = None,
                  fd: int | None = None, then: Callable[[Any], T] | None = None) -> None:
         self._work = work
-        self._pid = pid
+        self._child = child
         self._fd = fd
         self._then = then
         self._done = False
@@ -55,7 +67,7 @@ class Pending(Generic[T]):
     @property
     def forked(self) -> bool:
         """Whether the work was handed to a child process."""
-        return self._pid is not None
+        return self._child is not None
 
     def result(self) -> T:
         """The work's return value (waits for the child; a second call returns the same
@@ -67,12 +79,12 @@ class Pending(Generic[T]):
         return self._value
 
     def _collect(self) -> T:
-        if self._pid is None:
+        if self._child is None:
             return self._work()
         data = _read_all(self._fd)
         os.close(self._fd)
-        os.waitpid(self._pid, 0)
-        self._pid = self._fd = None
+        self._child.read()
+        self._child = self._fd = None
         outcome = _decode(data)
         if outcome is None:  # no usable answer: do the work here (its error, if any)
             return self._work()
@@ -88,16 +100,34 @@ def in_child(work: Callable[[], Any], fork: bool = True,
     ``fork``, or where :func:`can_fork` says no, it runs here at the first
     :meth:`Pending.result`. ``work`` must return something picklable; ``then``, if
     given, is applied here to what it returned, and gives the result."""
+    return in_child_steps([(work, then)], fork)[0]
+
+
+def in_child_steps(steps: Sequence[tuple[Callable[[], Any], Callable[[Any], Any] | None]],
+                   fork: bool = True) -> list[Pending]:
+    """:func:`in_child` of several works, one after the other in one child: a
+    :class:`Pending` for each ``(work, then)`` of ``steps``, each readable as soon as
+    the child has done its work (the first while the child does the next). A work that
+    fails in the child does not stop the next ones; where no child can do them, each is
+    done here at its first :meth:`Pending.result`."""
     if not (fork and can_fork()):
-        return Pending(work, then=then)
-    read, write = os.pipe()
+        return [Pending(work, then=then) for work, then in steps]
+    pipes = [os.pipe() for _ in steps]
     pid = os.fork()
     if pid:  # this process
-        os.close(write)
-        return Pending(work, pid, read, then)
-    try:  # the child: do the work, write the answer, end here whatever happens
-        os.close(read)
-        _write_all(write, _answer(work))
+        child = _Child(pid, len(steps))
+        for _read, write in pipes:
+            os.close(write)
+        return [Pending(work, child, read, then)
+                for (work, then), (read, _write) in zip(steps, pipes)]
+    try:  # the child: do the works, write the answers, end here whatever happens
+        writers = []
+        for (work, _then), (read, write) in zip(steps, pipes):
+            os.close(read)
+            writers.append(_write_soon(write, _answer(work)))
+        for writer in writers:
+            if writer is not None:
+                writer.join()
     finally:
         os._exit(0)
 
@@ -126,6 +156,26 @@ def _decode(data: bytes) -> tuple[str, Any] | None:
         return pickle.loads(data)
     except Exception:  # noqa: BLE001 (a truncated answer: the child died writing it)
         return None
+
+
+def _write_soon(fd: int, data: bytes) -> threading.Thread | None:
+    """Write what the pipe ``fd`` takes now, and the rest, if any, from a thread (the
+    rest waits for the parent to read the pipe, while the child goes on with its next
+    work); the thread, or None when all is written (and ``fd`` closed)."""
+    view = memoryview(data)
+    os.set_blocking(fd, False)
+    try:
+        while view:
+            view = view[os.write(fd, view):]
+    except BlockingIOError:  # the pipe is full
+        pass
+    os.set_blocking(fd, True)
+    if not view:
+        os.close(fd)
+        return None
+    writer = threading.Thread(target=_write_all, args=(fd, view))
+    writer.start()
+    return writer
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
 from actuary.io.errors import AssumptionError
-from actuary.io.forked import can_fork, in_child
+from actuary.io.forked import can_fork, in_child, in_child_steps
 
 needs_fork = pytest.mark.usefixtures("fork_allowed")
 
@@ -105,3 +106,49 @@ def test_no_fork_while_another_thread_runs():
     finally:
         stop.set()
         other.join()
+
+
+@needs_fork
+def test_steps_come_back_each_as_soon_as_the_child_has_done_it(tmp_path):
+    """The first answer (larger than a pipe holds) is read while the child still works on
+    the second, which waits here for a file this process writes after reading it."""
+    go = tmp_path / "go"
+
+    def second():
+        while not go.exists():
+            time.sleep(0.005)
+        return os.getpid(), "second"
+
+    first, then = in_child_steps([(lambda: [os.getpid()] * 100_000, None),
+                                  (second, lambda answer: answer + ("read here",))])
+    assert first.forked and then.forked
+    answer = first.result()  # the child is still in second(): it has not seen go yet
+    assert len(answer) == 100_000 and answer[0] != os.getpid()
+    go.touch()
+    assert then.result() == (answer[0], "second", "read here")
+
+
+@needs_fork
+def test_a_step_that_fails_does_not_stop_the_next():
+    def fails():
+        raise AssumptionError("no such key", location="a.b")
+
+    bad, good = in_child_steps([(fails, None), (os.getpid, None)])
+    with pytest.raises(AssumptionError, match="no such key"):
+        bad.result()
+    assert good.result() != os.getpid()
+
+
+@needs_fork
+def test_steps_of_a_child_that_dies_are_done_here():
+    me = os.getpid()
+    steps = in_child_steps([(lambda: "child" if os.getpid() != me else "here", None),
+                            (lambda: os._exit(3) if os.getpid() != me else "here", None),
+                            (lambda: "child" if os.getpid() != me else "here", None)])
+    assert [s.result() for s in steps] == ["child", "here", "here"]
+
+
+def test_steps_without_a_fork_run_here_in_turn():
+    steps = in_child_steps([(os.getpid, None), (lambda: 2, lambda v: v * 10)], fork=False)
+    assert not any(s.forked for s in steps)
+    assert [s.result() for s in steps] == [os.getpid(), 20]
