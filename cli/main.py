@@ -14,6 +14,7 @@ import click
 import actuary
 from actuary import __version__
 from actuary.cli.gcpause import paused_gc
+from actuary.io.arrow import hide_from_pandas
 from actuary.io.errors import ActuaryError
 
 
@@ -44,6 +45,11 @@ _COMMANDS = {
 _COMPILE_EARLY = {"valuate": ("actuary.engine.kernels", "project_kernel",
                               "actuary.engine.kernel_types", "cohort_inputs")}
 
+#: Commands that read no Parquet file: pyarrow is hidden from pandas' import in their
+#: process (:mod:`actuary.io.arrow`), which then costs a warm `actuary valuate` 0.05 s
+#: less.
+_WITHOUT_PYARROW = {"valuate"}
+
 
 class _Group(click.Group):
     """The command group: loads a command's module on first use, and turns user errors
@@ -72,6 +78,8 @@ class _Group(click.Group):
         module = _COMMANDS.get(cmd_name)
         if module is None:
             return None
+        if cmd_name in _WITHOUT_PYARROW:
+            hide_from_pandas()
         # each module defines a click command named as the command
         with paused_gc():
             return getattr(importlib.import_module(module), cmd_name)

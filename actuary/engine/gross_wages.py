@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from actuary.engine import native
+from actuary.io import diskcache
 
 __all__ = ["gross_mean", "gross_means"]
 
@@ -35,21 +34,19 @@ def gross_means(insurable: np.ndarray, floor: float, ceiling: float,
     The cache is a file named after a SHA-256 of the wages' bits, the three parameters',
     the engine's files (:func:`actuary.engine.native.package_stamp`) and which capped
     mean finds the roots (compiled at install or by numba): any change to any of them is
-    another file. It sits in ``NUMBA_CACHE_DIR/actuary`` when that is set,
-    else in the engine's ``__pycache__`` folder (where numba keeps its own); a cache that
-    cannot be read or written is ignored.
+    another file. It sits in the toolkit's cache folder
+    (:func:`actuary.io.diskcache.cache_folder`); a cache that cannot be read or written
+    is ignored.
     """
     values = np.ascontiguousarray(insurable, dtype=np.float64)
     path = _cache_file(values, float(floor), float(ceiling), float(sigma))
-    try:
-        cached = np.load(path, allow_pickle=False)
-        if cached.shape == values.shape and cached.dtype == np.float64:
-            return cached
-    except (OSError, ValueError):  # absent (a first run), unreadable or not an array
-        pass
+    cached = diskcache.load(path, lambda stream: np.load(stream, allow_pickle=False))
+    if (isinstance(cached, np.ndarray) and cached.shape == values.shape
+            and cached.dtype == np.float64):
+        return cached
     gross = np.array([gross_mean(float(v), floor, ceiling, sigma) for v in values],
                      dtype=np.float64)
-    _store(path, gross)
+    diskcache.store(path, lambda stream: np.save(stream, gross, allow_pickle=False))
     return gross
 
 
@@ -61,27 +58,7 @@ def _cache_file(values: np.ndarray, floor: float, ceiling: float, sigma: float) 
     # rounding, not to the bit, and a run reads back only what its own would find
     compiled = native.available("capped_mean", (1.0, 1.0, 1.0, 1.0))
     digest.update(b"compiled at install" if compiled else b"numba")
-    numba_cache = os.environ.get("NUMBA_CACHE_DIR")
-    folder = (Path(numba_cache) / "actuary" if numba_cache
-              else Path(__file__).resolve().parent / "__pycache__")
-    return folder / f"gross_means-{digest.hexdigest()[:40]}.npy"
-
-
-def _store(path: Path, gross: np.ndarray) -> None:
-    """Write ``gross`` to ``path`` whole or not at all (a temporary file renamed), and
-    never fail: a cache, not an output of the run (not :mod:`actuary.io.fileio`'s output
-    sets, which a failure would stop)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".gross_means.", suffix=".partial", dir=path.parent)
-    except OSError:  # a read-only install, a full disk: the next run finds them again
-        return
-    try:
-        with os.fdopen(fd, "wb") as out:
-            np.save(out, gross, allow_pickle=False)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+    return diskcache.cache_path("gross_means", digest.hexdigest(), ".npy")
 
 
 def gross_mean(insurable: float, floor: float, ceiling: float, sigma: float) -> float:

@@ -77,6 +77,7 @@ from typing import Any, Iterator
 
 import pandas as pd
 
+from actuary.io.arrow import parquet
 from actuary.io.errors import DataError
 from actuary.io.fileio import (
     CONTROL_CHARACTERS,
@@ -242,7 +243,7 @@ class TableSource:
                 lines = breaks + (last != b"\n")  # a last line without a break
                 return max(0, lines - 1)
             if self.format == "parquet":
-                return int(_parquet().ParquetFile(self.path).metadata.num_rows)
+                return int(parquet().ParquetFile(self.path).metadata.num_rows)
             book, sheet = _open_xlsx(self.path)
             try:
                 return None if sheet.max_row is None else max(0, sheet.max_row - 1)
@@ -311,7 +312,7 @@ class TableSource:
             book.close()
 
     def _parquet_chunks(self) -> Iterator[pd.DataFrame]:
-        pq = _parquet()
+        pq = parquet()
         handle = pq.ParquetFile(self.path)
         names = handle.schema_arrow.names
         for batch in handle.iter_batches(batch_size=self.chunk_rows):
@@ -393,15 +394,6 @@ def _column_text(series: pd.Series) -> pd.Series:
     if pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty"):
         return series.where(series.notna(), "")  # text already: only blanks to fill
     return series.map(_cell_text)
-
-
-def _parquet():
-    try:
-        import pyarrow.parquet as pq
-    except ImportError as exc:  # pragma: no cover - pyarrow is a dependency
-        raise DataError("reading Parquet needs the pyarrow package",
-                        expected="pip install pyarrow") from exc
-    return pq
 
 
 def _open_xlsx(path: Path):
@@ -597,7 +589,7 @@ def open_table(
                             location="row 1",
                             expected="a header row naming the columns, then one row per person")
     else:
-        pq = _parquet()
+        pq = parquet()
         try:
             handle = pq.ParquetFile(path)
         except Exception as exc:  # pyarrow raises its own ArrowInvalid / OSError types
