@@ -334,7 +334,8 @@ def sensitivity_table_later(result: Any,
     same table. The child computes the first tests; the last ``here_share`` of them
     (:data:`HERE_SHARE`) and the shocks are computed here by ``.result()``, after the
     child's (each test is the same computation wherever it runs, and the rows keep the
-    tests' order). The child's progress messages are told to ``progress`` when the table
+    tests' order). With ``here_share`` 0 the child computes every test and the shocks
+    too. The child's progress messages are told to ``progress`` when the table
     is read back, in their order, before this process's own. Without ``fork``, or where
     the process cannot fork, the whole table is computed here at ``.result()``, telling
     ``progress`` as it goes.
@@ -349,17 +350,19 @@ def sensitivity_table_later(result: Any,
             lambda: sensitivity_table(result, progress, sensitivities, shocks), fork=False)
     sens = sensitivities_of(result.aset) if sensitivities is None else tuple(sensitivities)
     split = len(sens) - int(round(len(sens) * here_share))
+    # the shocks come last in the table: the child's when it takes every test
+    theirs_shocks, our_shocks = (shocks, ()) if split == len(sens) else ((), shocks)
     said: list[str] = []
 
     def told(answer: tuple[list[tuple[tuple, dict]], list[str]]) -> pd.DataFrame:
         theirs, messages = answer
         for message in messages if progress is not None else ():
             progress(message)
-        ours = _tests(result, progress, sens[split:], shocks)
+        ours = _tests(result, progress, sens[split:], our_shocks)
         return pd.DataFrame(_rows(result.summary, theirs + ours))
 
-    return forked.in_child(lambda: (_tests(result, said.append, sens[:split], ()), said),
-                           then=told)
+    return forked.in_child(
+        lambda: (_tests(result, said.append, sens[:split], theirs_shocks), said), then=told)
 
 
 def ranking(table: pd.DataFrame) -> pd.DataFrame:

@@ -387,7 +387,7 @@ class _EarlyTests:
         if not native.available("project_kernel", kernel_inputs(basis)):
             return
         self.basis = basis
-        # the child has the time of the base's projection more: it takes all the tests
+        # the child has the time of the base's projection more: it takes all the tests and the shocks
         later = sensitivity_table_later(self, progress=progress, here_share=0.0, **tests)
         self.later = later if later.forked else None
 

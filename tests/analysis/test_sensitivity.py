@@ -307,6 +307,25 @@ def test_the_table_made_in_a_child_process_is_the_same(result, table, fork_allow
                     + [f"  stress: {s.name}" for s in default_shocks()])
 
 
+def test_a_child_taking_every_test_takes_the_shocks_too(result, table, fork_allowed,
+                                                         monkeypatch):
+    """here_share 0 (valuate's early start): the child computes every test and the
+    shocks; reading the table back computes none here, and it is the same table."""
+    from actuary.analysis import sensitivity
+
+    said: list[str] = []
+    later = sensitivity.sensitivity_table_later(result, said.append, here_share=0.0)
+    assert later.forked
+    computed_here = []
+    tests = sensitivity._tests  # the child has its own copy already
+    monkeypatch.setattr(sensitivity, "_tests", lambda r, p, sens, shocks: (
+        computed_here.append((tuple(sens), tuple(shocks))) or tests(r, p, sens, shocks)))
+    pd.testing.assert_frame_equal(later.result(), table)
+    assert computed_here == [((), ())]
+    assert said == ([f"  sensitivity: {s.name}" for s in default_sensitivities()]
+                    + [f"  stress: {s.name}" for s in default_shocks()])
+
+
 def test_a_failing_test_in_the_child_process_raises_here(result, fork_allowed):
     from actuary.analysis.sensitivity import sensitivity_table_later
     from actuary.assumptions.stress import SensitivitySpec
