@@ -59,16 +59,32 @@ def _is_item(node: BaseModel) -> bool:
 
 
 def iter_items(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, BaseModel]]:
-    """Every sub-model carrying a ``status`` field, depth first, in field order."""
+    """Every sub-model carrying a ``status`` field, depth first, in field order.
+
+    A model with a private attribute ``_items`` (the assumption set) keeps its list
+    there the first time: it is frozen, and loading a set walks it three times (its
+    dated parameters named, its tables and its series checked).
+    """
+    private = None if prefix else model.__pydantic_private__
+    if private is not None and "_items" in private:
+        if private["_items"] is None:
+            private["_items"] = tuple(_items(model, "", []))
+        return iter(private["_items"])
+    return iter(_items(model, prefix, []))
+
+
+def _items(model: BaseModel, prefix: str, out: list) -> list[tuple[str, BaseModel]]:
+    """:func:`iter_items` of ``model`` appended to ``out`` (which is returned)."""
     for name in _model_fields(type(model))[0]:
         value = getattr(model, name)
         if not isinstance(value, BaseModel):
             continue
         path = f"{prefix}.{name}" if prefix else name
         if _is_item(value):
-            yield path, value
+            out.append((path, value))
         # Items can hold items (the GDP holds its growth series).
-        yield from iter_items(value, path)
+        _items(value, path, out)
+    return out
 
 
 def iter_dated(model: BaseModel) -> Iterator[tuple[str, DatedParameter]]:

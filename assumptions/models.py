@@ -390,6 +390,8 @@ class AssumptionSet(Strict):
     # the merged plain data the set was validated from, with where each key came from:
     # what an override in memory starts from (see :meth:`override`)
     _raw: Any = PrivateAttr(default=None)
+    # (key path, item) of every item, walked once (see inventory.iter_items)
+    _items: Any = PrivateAttr(default=None)
 
     index_names: ClassVar[tuple[str, ...]] = INDEX_NAMES
 

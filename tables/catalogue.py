@@ -147,8 +147,26 @@ class Table:
         -------
         numpy.ndarray
             Shape ``[2, len(ages)]`` without ``years``, else
-            ``[len(years), 2, len(ages)]``; sex index M = 0, F = 1.
+            ``[len(years), 2, len(ages)]``; sex index M = 0, F = 1. A new array each
+            call: the table keeps the arrays it has made by grid (a table is read-only,
+            and a sensitivity table's tests ask each table for the same grids 40 times),
+            and hands out copies. Errors are not kept: they are raised again.
         """
+        key = (_grid_key(ages), _grid_key(years), beyond if type(beyond) is str else _UNKEYED,
+               None if sex_fill is None else _fill_key(sex_fill))
+        memo = self.__dict__.setdefault("_arrays", {})
+        kept = None if _UNKEYED in key else memo.get(key)
+        if kept is None:
+            kept = self._array(ages, years, beyond, sex_fill)
+            if _UNKEYED not in key:
+                if len(memo) >= 32:
+                    memo.clear()
+                memo[key] = kept
+        return kept.copy()
+
+    def _array(self, ages: Any, years: Any, beyond: str, sex_fill: float | None) -> np.ndarray:
+        """:meth:`to_array` worked out from the dense copy ``_cube`` (made with the
+        table, read-only): a new array, which :meth:`to_array` keeps."""
         if beyond not in _BEYOND:
             raise TableError(
                 "unknown rule for years beyond the table", source=self.name, field="beyond",
@@ -290,6 +308,33 @@ class Table:
         return cls(name=name, kind="qx", meta=meta, data=data)
 
 
+#: A grid :func:`_grid_key` cannot key: its arrays are worked out every time.
+_UNKEYED = object()
+
+
+def _grid_key(values: Any) -> Any:
+    """What a grid of ages or years passed to :meth:`Table.to_array` is, as a key: a
+    range by its ends and step, an array by its type, shape and bytes, a list or tuple
+    of Python ints as a tuple; anything else :data:`_UNKEYED`."""
+    if values is None:
+        return None
+    if type(values) is range:
+        return ("range", values.start, values.stop, values.step)
+    if isinstance(values, np.ndarray):
+        return ("array", values.dtype.str, values.shape, values.tobytes())
+    if isinstance(values, (list, tuple)) and all(type(v) is int for v in values):
+        return ("ints", tuple(values))
+    return _UNKEYED
+
+
+def _fill_key(value: Any) -> Any:
+    """``sex_fill`` as a key part (the exact float: 0.0 and -0.0 apart)."""
+    try:
+        return float(value).hex()
+    except (TypeError, ValueError):
+        return _UNKEYED
+
+
 def _int_array(values: Any, field_name: str, source: str) -> np.ndarray:
     """A 1-D int64 array of whole numbers, or :class:`TableError`."""
     a = np.atleast_1d(np.asarray(values))
@@ -351,13 +396,38 @@ def _file_key(csv_path: Path) -> tuple:
     """What identifies a table's content on disk: paths, sizes and modification times."""
     side = csv_path.with_suffix(".yaml")
     stamp = []
+    where = None
     for p in (csv_path, side):
         try:
             st = p.stat()
             stamp.append((st.st_size, st.st_mtime_ns))
+            if p is csv_path:
+                where = (st.st_dev, st.st_ino)
         except OSError:
             stamp.append(None)  # read_checked reports the missing file
-    return str(csv_path.resolve()), tuple(stamp)
+    return _resolved(csv_path, where), tuple(stamp)
+
+
+#: Resolved CSV paths by (absolute path as given, device and inode of the file it
+#: reaches): resolving a path costs an lstat per folder of it (a sensitivity table's
+#: tests check 8 tables 19 times). A path reaching another file (a symbolic link
+#: pointed elsewhere, a file replaced) has another inode, so is resolved again; the
+#: sizes and times of :func:`_file_key` are still read every time.
+_RESOLVED: dict[tuple, str] = {}
+
+
+def _resolved(csv_path: Path, where: tuple | None) -> str:
+    """``str(csv_path.resolve())``, kept by :data:`_RESOLVED`'s key (not kept when
+    the file is missing: ``where`` None)."""
+    if where is None:
+        return str(csv_path.resolve())
+    key = (os.path.abspath(csv_path), *where)
+    known = _RESOLVED.get(key)
+    if known is None:
+        if len(_RESOLVED) >= 256:
+            _RESOLVED.clear()
+        known = _RESOLVED[key] = str(csv_path.resolve())
+    return known
 
 
 @functools.lru_cache(maxsize=64)

@@ -43,7 +43,7 @@ from actuary.assumptions.dated import yearly_product_average
 from actuary.assumptions.models import AssumptionSet
 from actuary.engine.basis import Basis, SchemeRules, StartingState
 from actuary.io.errors import AssumptionError
-from actuary.frame.population import death_probability_by_age_last_birthday
+from actuary.engine.table_rates import by_age as _by_age, last_birthday_q as _last_birthday_q
 from actuary.engine.starting import StartingPopulation
 from actuary.engine.state import N_AGE
 from actuary.engine.gross_wages import gross_means
@@ -65,18 +65,6 @@ def months_to_years(months: float, where: str) -> int:
         raise AssumptionError("negative qualifying period", location=where, value=months,
                               expected="months >= 0")
     return int(math.ceil(months / 12.0 - 1e-12))
-
-
-def _by_age(table: Any, years: np.ndarray | None = None, beyond: str = "error") -> np.ndarray:
-    """A table on ages 0..110 (zero at ages the table does not cover)."""
-    ages = np.asarray(table.ages)
-    if years is None:
-        out = np.zeros((2, N_AGE))
-        out[:, ages] = table.to_array(ages)
-    else:
-        out = np.zeros((len(years), 2, N_AGE))
-        out[:, :, ages] = table.to_array(ages, years, beyond=beyond)
-    return out
 
 
 def frame_entrants(aset: AssumptionSet, horizon: int | None = None) -> dict[str, np.ndarray]:
@@ -177,8 +165,7 @@ def build_basis(
                               expected="whole years (the state is kept by completed age)")
 
     # the table is by exact age; the state by age on 1 January (last birthday)
-    q = death_probability_by_age_last_birthday(
-        _by_age(aset.tables["demographic.mortality"], years, beyond="hold"))
+    q = _last_birthday_q(aset.tables["demographic.mortality"], years)
     q = np.minimum(q * demo.mortality.scale, 1.0)
     q[:, :, -1] = 1.0
     factor = avg(demo.disabled_mortality_factor)

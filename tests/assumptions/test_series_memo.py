@@ -109,3 +109,37 @@ def test_the_key_holds_all_a_series_depends_on():
     for kind in kinds(DatedParameter):
         assert set(kind.model_fields) == base, kind
         assert "_breakpoints" not in vars(kind) and "value_at" not in vars(kind), kind
+
+
+def test_a_copy_with_other_values_or_rule_has_its_own_series(fresh):
+    """What a parameter's series depend on is kept by parameter (series_memo._content):
+    a copy made with other values or another rule (``model_copy(update=...)``, as the
+    rate paths make) is not taken for the parameter it was copied from."""
+    from actuary.assumptions.dated import Extension
+
+    a = _amount({date(2024, 1, 1): 100.0}, {"grow": 0.1})
+    assert a.yearly(2024, 2026).tolist() == pytest.approx([100.0, 110.0, 121.0])
+    held = a.model_copy(update={"extend": Extension(rule="hold")})
+    assert held.yearly(2024, 2026).tolist() == [100.0, 100.0, 100.0]
+    other = a.model_copy(update={"values": {date(2024, 1, 1): 50.0}})
+    assert other.yearly(2024, 2026).tolist() == pytest.approx([50.0, 55.0, 60.5])
+    assert a.yearly(2024, 2026).tolist() == pytest.approx([100.0, 110.0, 121.0])
+
+
+def test_what_is_kept_by_parameter_stays_bounded(monkeypatch):
+    monkeypatch.setattr(series_memo, "_CONTENT", {})
+    monkeypatch.setattr(series_memo, "_MAX_KEPT", 3)
+    for v in range(10):
+        assert _amount({date(2024, 1, 1): float(v)}).yearly(2024, 2024).tolist() == [float(v)]
+        assert len(series_memo._CONTENT) <= 3
+
+
+def test_a_parameter_given_another_rule_in_place_is_not_served_its_old_series(fresh):
+    """Parameters are frozen; one changed all the same behind pydantic's back (its rule
+    replaced) is not served what was kept for its old rule."""
+    from actuary.assumptions.dated import Extension
+
+    a = _amount({date(2024, 1, 1): 100.0}, {"grow": 0.1})
+    assert a.yearly(2024, 2025).tolist() == pytest.approx([100.0, 110.0])
+    object.__setattr__(a, "extend", Extension(rule="hold"))
+    assert a.yearly(2024, 2025).tolist() == [100.0, 100.0]
