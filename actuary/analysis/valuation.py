@@ -144,13 +144,13 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     career still reaches the pension age and today's members' rights run off.
     ``progress`` is told when the member-level valuation starts.
     """
-    result, finish = _valuation_then_accrued(aset, population, horizon, basis, detail=detail,
+    result, finish = _valuation_then_detail(aset, population, horizon, basis, detail=detail,
                                              progress=progress)
     finish()
     return result
 
 
-def _valuation_then_accrued(aset: AssumptionSet, population: StartingPopulation,
+def _valuation_then_detail(aset: AssumptionSet, population: StartingPopulation,
                             horizon: int | None = None, basis: Basis | None = None, *,
                             detail: bool = True, progress: Progress | None = None,
                             built: Callable[[Basis], Any] | None = None,
@@ -355,7 +355,7 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
     testing = sensitivities or shocks is not None
     early = _EarlyChild(aset, population, progress, tests if testing else None) \
         if background else None
-    result, detail = _valuation_then_accrued(
+    result, detail = _valuation_then_detail(
         aset, population, horizon, progress=progress,
         built=early.start if early is not None else None)
     if testing:
@@ -372,7 +372,7 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
             result.collect_sensitivity()
     # the provenance first: where a child computes the detail, it has it ready by then
     result.provenance = provenance(aset, population, command)
-    detail()  # after the sensitivities, which do not use it: see _valuation_then_accrued
+    detail()  # after the sensitivities, which do not use it: see _valuation_then_detail
     return result
 
 

@@ -282,3 +282,42 @@ def test_valuate_in_the_background_gives_the_same_table_later(fork_allowed):
     assert res.sensitivity_later is None
     assert [m for m in said if m.startswith("  sensitivity:")][0] == "  sensitivity: mortality -10%"
     pd.testing.assert_frame_equal(res.sensitivity, sensitivity_table(res))
+
+
+def test_valuate_in_the_background_takes_its_detail_from_the_child(fork_allowed, monkeypatch):
+    """valuate(background=True): the child that computes the sensitivity table first
+    projects the base itself and computes the detail (rate paths, economy check,
+    reconciliation, model careers, accrued rights); this process computes none of it,
+    and the detail is the one a valuation in this process gives."""
+    import os
+
+    from actuary.analysis import valuation
+    from actuary.engine import native
+    from actuary.engine.records import kernel_inputs
+
+    aset = load_basis("cambodia-default")
+    here = run_valuation(aset, load_population(aset, None))
+    if not native.available("project_kernel", kernel_inputs(here.basis)):
+        pytest.skip("the child starts early only where the kernel was compiled at install")
+    parent, detail = os.getpid(), valuation._detail
+
+    def only_in_a_child(*args, **kwargs):
+        assert os.getpid() != parent, "the detail was computed in this process"
+        return detail(*args, **kwargs)
+
+    monkeypatch.setattr(valuation, "_detail", only_in_a_child)
+    said: list[str] = []
+    res = valuation.valuate(aset, background=True, progress=said.append)
+    assert res.sensitivity_later is not None and res.sensitivity_later.forked
+    pd.testing.assert_frame_equal(res.careers, here.careers)
+    pd.testing.assert_frame_equal(res.reconciliation, here.reconciliation)
+    pd.testing.assert_frame_equal(res.economy.table, here.economy.table)
+    assert res.accrued == here.accrued
+    assert [(p.key, p.name, p.assumes, p.indicators) for p in res.rate_paths] == \
+        [(p.key, p.name, p.assumes, p.indicators) for p in here.rate_paths]
+    for ours, theirs in zip(res.rate_paths, here.rate_paths):
+        np.testing.assert_array_equal(ours.rates, theirs.rates)
+    # the child's message, told here when its detail was read, after the tests started
+    assert said.index("valuing accrued rights member by member") > \
+        said.index("running sensitivities")
+    res.collect_sensitivity()
