@@ -9,12 +9,19 @@ A frame is built once for a given set of frame inputs and kept (:func:`build_fra
 every basis built from the set, and every sensitivity or solver step on an overlay that
 changes none of the frame's inputs, gets the same frame. The key (:func:`frame_key`) is
 a digest of everything the frame reads; a change in any of it builds a new frame.
+
+A frame built is also kept on disk (:func:`disk_key`, :mod:`actuary.io.diskcache`), so
+that the next process with the same inputs and the same code reads it back (about 10 ms
+with its key)
+instead of loading the frame's tables and building it again (about 75 ms).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import platform
+import sys
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,14 +37,16 @@ from actuary.assumptions.checks import table_digest
 from actuary.assumptions.inventory import canonical_json
 from actuary.assumptions.models import FrameTable
 from actuary.frame.population import N_AGE, frame_section, frame_table_target, load_frame_basis
+from actuary.io import diskcache
 from actuary.io.errors import ActuaryError, AssumptionError
+from actuary.io.fileio import sha256_of
 from actuary.tables.catalogue import table_file_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from actuary.assumptions.models import AssumptionSet
 
-__all__ = ["Frame", "build_frame", "clear_frames", "entrant_arrays", "frame_key", "project_frame",
-           "gdp_path", "population_path"]
+__all__ = ["Frame", "build_frame", "clear_frames", "disk_key", "entrant_arrays", "frame_key",
+           "project_frame", "gdp_path", "population_path"]
 
 #: The member tables the entrant flows read (:func:`_rates`), besides the frame section.
 _MEMBER_RATES = ("exit", "reentry", "invalidity", "salary_scale")
@@ -45,6 +54,9 @@ _MEMBER_RATES = ("exit", "reentry", "invalidity", "salary_scale")
 #: handful: the base's and one per sensitivity that moves a frame input).
 _KEPT = 8
 _FRAMES: OrderedDict[str, Frame] = OrderedDict()
+#: Frames kept on disk (about 4 MB each to 2100), the oldest written removed: a run with
+#: its sensitivities writes a handful, and an edit of the code makes every key new.
+_KEPT_ON_DISK = 16
 
 
 # ---------------------------------------------------------------------- the whole frame
@@ -136,7 +148,9 @@ def build_frame(basis: Any = None, to_year: int = 2100) -> Frame:
 
     Built once for given frame inputs (:func:`frame_key`) and kept: a later call with
     the same inputs (the same set, or an overlay that changes none of them) returns the
-    frame already built, its arrays read-only (shared by every caller).
+    frame already built, its arrays read-only (shared by every caller). A frame not kept
+    in this process is read from the disk cache when a run with the same inputs and the
+    same code built it before (:func:`disk_key`), else built and stored there.
 
     Parameters
     ----------
@@ -154,7 +168,7 @@ def build_frame(basis: Any = None, to_year: int = 2100) -> Frame:
         return _build(aset, to_year)
     frame = _FRAMES.pop(key, None)
     if frame is None:
-        frame = _read_only(_build(aset, to_year))
+        frame = _read_or_build(aset, to_year, key)
     _FRAMES[key] = frame  # the most recently used last
     while len(_FRAMES) > _KEPT:
         _FRAMES.popitem(last=False)
@@ -201,6 +215,62 @@ def frame_key(aset: AssumptionSet, to_year: int) -> str | None:
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
+def disk_key(aset: AssumptionSet, to_year: int, key: str | None = None) -> str | None:
+    """SHA-256 naming the frame of ``aset`` to ``to_year`` in the disk cache.
+
+    Made of :func:`frame_key` (``key`` when already computed), the SHA-256 of the bytes
+    of each frame table's files (the CSV and its sidecar) and the code that builds the
+    frame: :func:`actuary.io.diskcache.source_stamp` (every ``.py`` file of the package
+    by path, size and modification time: an edit of the frame, the tables layer, the
+    assumption models... is another entry), the versions of Python, numpy and pandas and
+    the machine's architecture (the arithmetic the frame was built with).
+
+    The tables by their contents as well as their size and time (which the frame key
+    holds): an entry outlasts the process by days, and a table can change while keeping
+    both (a copy that keeps times, a file system that keeps them to the second). Reading
+    the 14 files of the built-in frame (1.4 MB) costs about 2 ms, against the 75 ms an
+    entry saves. None when a table's file cannot be read (the build then reports it).
+    """
+    key = frame_key(aset, to_year) if key is None else key
+    if key is None:
+        return None
+    digest = hashlib.sha256(key.encode())
+    try:
+        for path in _frame_tables(aset.frame, "frame"):
+            csv_path = Path(table_file_key(frame_table_target(aset, path)[1])[0])
+            sidecar = csv_path.with_suffix(".yaml")
+            digest.update(f"|{path}|{sha256_of(csv_path)}|".encode())
+            digest.update(sha256_of(sidecar).encode() if sidecar.is_file() else b"-")
+    except (ActuaryError, OSError):  # a table that cannot be read: the build says which
+        return None
+    code = (diskcache.source_stamp(), sys.version, np.__version__, pd.__version__,
+            platform.machine())
+    digest.update("|".join(code).encode())
+    return digest.hexdigest()
+
+
+def _read_or_build(aset: AssumptionSet, to_year: int, key: str) -> Frame:
+    """The frame of ``aset`` read from the disk cache, else built (and stored there).
+
+    The entry is a pickle (:func:`actuary.io.diskcache.load_pickle`): the frame is
+    dataclasses of numpy arrays and numbers, which pickle keeps bit for bit, with which
+    arrays are the same array. A pickle runs code named in the file when read: this is
+    the user's own cache, written by the user's own runs in their own folder (numba's
+    cache is pickled likewise). An entry that cannot be read, or is not a whole frame
+    with aligned arrays, is built again.
+    """
+    name = disk_key(aset, to_year, key)
+    path = diskcache.cache_path("frame", name, ".pickle") if name is not None else None
+    if path is not None:
+        frame = diskcache.load_pickle(path, Frame)
+        if frame is not None and _arrays_aligned(frame):
+            return _read_only(frame)
+    frame = _read_only(_build(aset, to_year))
+    if path is not None:
+        diskcache.store_pickle(path, frame, keep=_KEPT_ON_DISK)
+    return frame
+
+
 def _frame_tables(node: Any, path: str) -> list[str]:
     """Key paths of every table reference under ``node`` (a part of the frame section)."""
     if isinstance(node, FrameTable):
@@ -213,25 +283,36 @@ def _frame_tables(node: Any, path: str) -> list[str]:
     return out
 
 
-def _read_only(obj: Any, seen: set[int] | None = None) -> Any:
+def _read_only(obj: Any) -> Any:
     """Mark every numpy array in a built frame read-only (the frame is shared once kept:
     a caller writing into it would change every later caller's), and return it."""
-    seen = set() if seen is None else seen
+    for array in _arrays(obj, set()):
+        array.flags.writeable = False
+    return obj
+
+
+def _arrays_aligned(obj: Any) -> bool:
+    """Whether every numpy array in ``obj`` is aligned, as every array numpy allocates
+    is (numba types an array by its alignment too: a frame read back must not differ)."""
+    return all(array.flags.aligned for array in _arrays(obj, set()))
+
+
+def _arrays(obj: Any, seen: set[int]) -> Any:
+    """Every numpy array in ``obj`` (dataclasses, dicts, lists and tuples of them), once."""
     if id(obj) in seen:
-        return obj
+        return
     seen.add(id(obj))
     if isinstance(obj, np.ndarray):
-        obj.flags.writeable = False
+        yield obj
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         for f in dataclasses.fields(obj):
-            _read_only(getattr(obj, f.name), seen)
+            yield from _arrays(getattr(obj, f.name), seen)
     elif isinstance(obj, dict):
         for value in obj.values():
-            _read_only(value, seen)
+            yield from _arrays(value, seen)
     elif isinstance(obj, (list, tuple)):
         for value in obj:
-            _read_only(value, seen)
-    return obj
+            yield from _arrays(value, seen)
 
 
 def _build(aset: AssumptionSet, to_year: int) -> Frame:

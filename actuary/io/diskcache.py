@@ -72,11 +72,15 @@ def load(path: Path, read: Callable[[IO[bytes]], T]) -> T | None:
         return None
 
 
-def store(path: Path, write: Callable[[IO[bytes]], None]) -> bool:
+def store(path: Path, write: Callable[[IO[bytes]], None], keep: int | None = None) -> bool:
     """Write an entry at ``path`` with ``write`` (given a file open for writing in binary),
     whole or not at all: into a temporary file of the same folder, then renamed. Never
     fails: returns False when the entry could not be written (a read-only folder, a full
-    disk, ``write`` failing), True when it was."""
+    disk, ``write`` failing), True when it was.
+
+    ``keep``: at most that many entries of the same kind (the name before the digest,
+    :func:`cache_path`) are kept in the folder, the oldest written removed, so that
+    large entries whose key changes with the code do not pile up (None: all kept)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".partial", dir=path.parent)
@@ -86,10 +90,31 @@ def store(path: Path, write: Callable[[IO[bytes]], None]) -> bool:
         with os.fdopen(fd, "wb") as stream:
             write(stream)
         os.replace(tmp, path)
-        return True
     except Exception:  # noqa: BLE001 - a cache, not an output: never stop the run
         Path(tmp).unlink(missing_ok=True)
         return False
+    if keep is not None:
+        _prune(path, keep)
+    return True
+
+
+def _prune(path: Path, keep: int) -> None:
+    """Remove the oldest entries of ``path``'s kind beyond the ``keep`` newest (by time
+    written); one that cannot be seen or removed (another process's) is left."""
+    kind = path.name.rsplit("-", 1)[0]
+    entries = []
+    for other in path.parent.glob(f"{kind}-*{path.suffix}"):
+        try:
+            entries.append((other.stat().st_mtime_ns, other))
+        except OSError:  # removed meanwhile
+            continue
+    entries.sort(reverse=True)
+    for _, old in entries[keep:]:
+        if old != path:
+            try:
+                old.unlink()
+            except OSError:
+                pass
 
 
 def load_pickle(path: Path, expected: type | tuple[type, ...] = object) -> Any:
@@ -102,9 +127,11 @@ def load_pickle(path: Path, expected: type | tuple[type, ...] = object) -> Any:
     return load(path, read)
 
 
-def store_pickle(path: Path, value: Any) -> bool:
-    """Pickle ``value`` at ``path`` (:func:`store`: atomic, never failing)."""
-    return store(path, lambda stream: pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL))
+def store_pickle(path: Path, value: Any, keep: int | None = None) -> bool:
+    """Pickle ``value`` at ``path`` (:func:`store`: atomic, never failing, at most ``keep``
+    entries of its kind)."""
+    return store(path, lambda stream: pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL),
+                 keep)
 
 
 def source_stamp() -> str:

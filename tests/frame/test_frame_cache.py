@@ -29,6 +29,13 @@ def aset():
     return load_basis()
 
 
+@pytest.fixture(autouse=True)
+def no_disk_cache(monkeypatch):
+    """These tests are about the frames kept in memory: a frame "built from nothing" is
+    built, not read back from the disk cache (tested in test_frame_disk_cache.py)."""
+    monkeypatch.setattr(fb, "disk_key", lambda *args: None)
+
+
 def _fresh(aset, to_year=TO_YEAR):
     """The frame built from nothing (nothing kept)."""
     fb.clear_frames()

@@ -124,3 +124,14 @@ def test_the_source_stamp_covers_every_folder_of_the_installed_package():
         folder = os.path.dirname(os.path.realpath(module.__file__))
         assert any(folder == str(f) or folder.startswith(str(f) + os.sep) for f in folders), folder
     assert diskcache.source_stamp() == diskcache.source_stamp()  # kept once a process
+
+
+def test_at_most_keep_entries_of_a_kind_the_oldest_written_removed(cache):
+    paths = [diskcache.cache_path("thing", f"{i:x}" * 64, ".pickle") for i in range(5)]
+    for i, path in enumerate(paths):
+        assert diskcache.store_pickle(path, i, keep=3)
+        os.utime(path, ns=(10**18 + i, 10**18 + i))  # written in this order, whatever the clock
+    other = diskcache.cache_path("other", "f" * 64, ".pickle")
+    diskcache.store_pickle(other, "another kind", keep=1)
+    assert sorted(p.name for p in cache.iterdir()) == sorted(p.name for p in paths[2:] + [other])
+    assert [diskcache.load_pickle(p) for p in paths] == [None, None, 2, 3, 4]
