@@ -10,17 +10,16 @@
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 
 from actuary.io.errors import ActuaryError
+from actuary.tables.digest import table_digest
 
 from .dated import DatedChoice
-from .inventory import canonical_json, iter_dated, iter_table_refs, overriding_files
+from .inventory import iter_dated, iter_table_refs, overriding_files
 from .models import TABLE_KINDS, AssumptionSet
 from .problems import Problem, from_error
 from .registry import looks_like_path
@@ -40,39 +39,6 @@ def _table_target(ref: str, source: str | None) -> str:
         base = Path(source).parent if source else Path.cwd()
         return str((base / Path(ref).expanduser()).resolve())
     return ref
-
-
-def table_digest(table: Any) -> str:
-    """SHA-256 of a table's name, kind, metadata and data (rows sorted, exact values)."""
-    # Loaded tables are shared and read-only (the tables layer caches them), so the
-    # digest is kept with the table the first time it is computed.
-    cached = getattr(table, "_actuary_digest", None)
-    if cached is not None:
-        return cached
-    digest = _table_digest(table)
-    try:
-        object.__setattr__(table, "_actuary_digest", digest)
-    except (AttributeError, TypeError):  # pragma: no cover - a table type without a __dict__
-        pass
-    return digest
-
-
-def _table_digest(table: Any) -> str:
-    data = table.data
-    keys = [c for c in ("sex", "age", "year") if c in data.columns]
-    data = data.sort_values(keys, kind="stable")
-    raw_meta = dataclasses.asdict(table.meta) if dataclasses.is_dataclass(table.meta) else {"meta": table.meta}
-    head = {"name": table.name, "kind": table.kind, "meta": {k: str(v) for k, v in raw_meta.items()},
-            "columns": [str(c) for c in data.columns]}
-    h = hashlib.sha256(canonical_json(head).encode("utf-8"))
-    for col in data.columns:
-        arr = data[col].to_numpy()
-        if arr.dtype.kind in "iuf":
-            # The exact binary values: no rounding through text.
-            h.update(np.ascontiguousarray(arr, dtype=np.float64).tobytes())
-        else:
-            h.update("\x1f".join(map(str, arr)).encode("utf-8"))
-    return h.hexdigest()
 
 
 def check_tables(aset: AssumptionSet, origin: Origin) -> list[Problem]:

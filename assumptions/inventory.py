@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 from pathlib import Path
 from typing import Any, Iterator
 
 import pandas as pd
 from pydantic import BaseModel
+
+from actuary.tables.digest import canonical_json
 
 from .dated import DatedParameter
 from .items import GDP, Constant, SexPair, TableRef, WholeYears
@@ -142,11 +143,6 @@ def unverified_items(aset: AssumptionSet) -> list[tuple[str, str, str, str]]:
         if meta.status == "unverified" and path not in unused:
             out.append((f"{path}.table", f"{table.name}: {meta.description}", "unverified", meta.source))
     return out
-
-
-def canonical_json(obj: Any) -> str:
-    """JSON with sorted keys and no spaces: equal content gives equal text."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def content_hash(aset: AssumptionSet) -> str:

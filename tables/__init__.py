@@ -6,7 +6,7 @@ the shipped tables (``tables/data/``, built from UN WPP 2024 by
 a YAML sidecar, see tables/README.md) and parametric laws (Gompertz, Makeham).
 
 May import: numpy, pandas, PyYAML and :mod:`actuary.io` (errors, the one YAML reader,
-atomic writes). Must not import the assumptions or anything above: an assumption set
+atomic writes, the disk cache of checked tables: :mod:`actuary.tables.kept`). Must not import the assumptions or anything above: an assumption set
 names tables and checks them against this layer, so the tables know nothing of sets,
 the frame, the engine or a scheme. The layer above is :mod:`actuary.assumptions`.
 """

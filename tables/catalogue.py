@@ -19,7 +19,7 @@ import pandas as pd
 
 from actuary.io.errors import TableError
 from actuary.tables.parametric import makeham_q
-from actuary.tables.reader import read_checked
+from actuary.tables.kept import checked_table
 from actuary.tables.schema import Dimensions, TableMeta, check_frame
 
 __all__ = [
@@ -434,8 +434,9 @@ def _resolved(csv_path: Path, where: tuple | None) -> str:
 def _load_checked(csv_path: str, _stamp: tuple) -> Table:
     # Reading and checking a table is most of the cost of loading an assumption set;
     # sensitivities reload the same tables many times. A changed file has a new stamp.
-    # The Table returned is shared: treat it as read-only.
-    return Table._from_checked(*read_checked(Path(csv_path)))
+    # The Table returned is shared: treat it as read-only. A new process reads the
+    # tables it read before from the disk cache, by the files' content (tables.kept).
+    return checked_table(Path(csv_path), Table)
 
 
 def _user_csv(text: str) -> Path:
