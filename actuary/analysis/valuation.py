@@ -145,16 +145,16 @@ def run_valuation(aset: AssumptionSet, population: StartingPopulation, horizon: 
     ``progress`` is told when the member-level valuation starts.
     """
     result, finish = _valuation_then_detail(aset, population, horizon, basis, detail=detail,
-                                             progress=progress)
+                                            progress=progress)
     finish()
     return result
 
 
 def _valuation_then_detail(aset: AssumptionSet, population: StartingPopulation,
-                            horizon: int | None = None, basis: Basis | None = None, *,
-                            detail: bool = True, progress: Progress | None = None,
-                            built: Callable[[Basis], Any] | None = None,
-                            ) -> tuple[ValuationResult, Callable[[], None]]:
+                           horizon: int | None = None, basis: Basis | None = None, *,
+                           detail: bool = True, progress: Progress | None = None,
+                           built: Callable[[Basis], Any] | None = None,
+                           ) -> tuple[ValuationResult, Callable[[], None]]:
     """:func:`run_valuation` in two parts: the result with its projection and headline
     indicators, and a call that fills in its detail (:func:`_detail`: the rate paths,
     the economy check, the reconciliation, the model careers and the implicit pension
@@ -330,8 +330,9 @@ def valuate(basis: AssumptionSet | str | Path | None = None,
     mistake (its findings are kept in ``result.population.accepted``).
     ``background`` starts the sensitivity table in a forked child process, where the
     process can fork (:func:`actuary.analysis.sensitivity.sensitivity_table_later`; else
-    it is computed here, as without ``background``), and returns while the second core
-    works on it: ``result.sensitivity`` is then filled by
+    it is computed here, as without ``background``), with the valuation's detail where the
+    kernel compiled at install runs (:class:`_EarlyChild`), and returns while the second
+    core works on the table: ``result.sensitivity`` is then filled by
     ``result.collect_sensitivity()``, which the caller calls before reading it (the
     valuation workbook's writer does, once the sheets that do not show it are written).
     """
