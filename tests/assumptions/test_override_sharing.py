@@ -154,3 +154,18 @@ def test_an_override_equals_the_same_overlay_written_in_a_file(default, tmp_path
     in_memory = default.override(overrides, name="reform", description="d")
     assert in_memory.content_hash() == from_file.content_hash()
     assert in_memory.tables["demographic.exit"].name == "placeholder_cambodia_reentry"
+
+
+def test_the_parameters_table_is_each_sets_own_and_each_callers_own(default):
+    import pandas as pd
+
+    from actuary.assumptions import inventory
+
+    first = default.parameters_table()
+    first.loc[:, "values"] = "changed by the caller"
+    assert not (default.parameters_table()["values"] == "changed by the caller").any()
+    pd.testing.assert_frame_equal(default.parameters_table(), inventory.parameters_table(default))
+    new = default.override(CHANGES["a dated parameter"])
+    row = new.parameters_table().set_index("path").loc["scheme.parameters.accrual_rate"]
+    assert "0.0175" in row["values"] and "overridden by" in row["note"]
+    pd.testing.assert_frame_equal(new.parameters_table(), inventory.parameters_table(new))
