@@ -229,7 +229,8 @@ def disk_key(aset: AssumptionSet, to_year: int, key: str | None = None) -> str |
     holds): an entry outlasts the process by days, and a table can change while keeping
     both (a copy that keeps times, a file system that keeps them to the second). Reading
     the 14 files of the built-in frame (1.4 MB) costs about 2 ms, against the 75 ms an
-    entry saves. None when a table's file cannot be read (the build then reports it).
+    entry saves. None (no disk cache) when a table's file cannot be read (the build then
+    reports it) or the package's source cannot be listed (installed in a zip file).
     """
     key = frame_key(aset, to_year) if key is None else key
     if key is None:
@@ -241,10 +242,10 @@ def disk_key(aset: AssumptionSet, to_year: int, key: str | None = None) -> str |
             sidecar = csv_path.with_suffix(".yaml")
             digest.update(f"|{path}|{sha256_of(csv_path)}|".encode())
             digest.update(sha256_of(sidecar).encode() if sidecar.is_file() else b"-")
-    except (ActuaryError, OSError):  # a table that cannot be read: the build says which
+        code = (diskcache.source_stamp(), sys.version, np.__version__, pd.__version__,
+                platform.machine())
+    except (ActuaryError, OSError):  # a table the build will report, or code not in files
         return None
-    code = (diskcache.source_stamp(), sys.version, np.__version__, pd.__version__,
-            platform.machine())
     digest.update("|".join(code).encode())
     return digest.hexdigest()
 

@@ -143,30 +143,42 @@ def source_stamp() -> str:
     entry computed by other code is never read back. Cheaper than hashing the files'
     contents; an edit that keeps a file's size and time (to the nanosecond) would go
     unseen, as it would by Python's own byte-code cache. A stamp that changes without
-    need (a file touched) costs one computation again, nothing more.
+    need (a file touched) costs one computation again, nothing more. About 1 to 2 ms for
+    the package's 200 files (hashing their contents, about 4 to 6 ms).
+
+    Raises
+    ------
+    OSError
+        When a folder of the package cannot be listed (a package run from a zip file)
+        or holds no source (byte code only): the caller then keeps no cache.
     """
     global _STAMP
     if _STAMP is None:
         digest = hashlib.sha256()
-        for root in _package_folders():
-            _stamp_folder(digest, str(root), root.name + "/")
+        files = sum(_stamp_folder(digest, str(root), root.name + "/")
+                    for root in _package_folders())
+        if files == 0:  # byte code only: a stamp of nothing would not change with the code
+            raise FileNotFoundError("no source file of the actuary package to stamp")
         _STAMP = digest.hexdigest()
     return _STAMP
 
 
-def _stamp_folder(digest: Any, folder: str, relative: str) -> None:
+def _stamp_folder(digest: Any, folder: str, relative: str) -> int:
     """Add each ``.py`` file of ``folder`` and its subfolders (not ``__pycache__``) to
-    ``digest``, in name order. :func:`os.scandir`, not :meth:`Path.rglob`: about 1 ms for
-    the package's 200 files against 4."""
+    ``digest``, in name order, and return how many. :func:`os.scandir`, not
+    :meth:`Path.rglob`: about 1 ms for the package's 200 files against 4."""
     with os.scandir(folder) as listing:
         entries = sorted(listing, key=lambda entry: entry.name)
+    count = 0
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             if entry.name != "__pycache__":
-                _stamp_folder(digest, entry.path, f"{relative}{entry.name}/")
+                count += _stamp_folder(digest, entry.path, f"{relative}{entry.name}/")
         elif entry.name.endswith(".py"):
             info = entry.stat()
             digest.update(f"{relative}{entry.name}|{info.st_size}|{info.st_mtime_ns}\n".encode())
+            count += 1
+    return count
 
 
 def _package_folders() -> list[Path]:

@@ -182,3 +182,12 @@ def test_an_unwritable_cache_folder_only_means_no_cache(aset, tmp_path, monkeypa
         _assert_identical(fb.build_frame(aset, TO_YEAR), built)
     finally:
         fb.clear_frames()
+
+
+def test_no_source_stamp_means_no_disk_cache(aset, folder, monkeypatch):
+    def unlisted():
+        raise FileNotFoundError("the package is in a zip file")
+    monkeypatch.setattr(diskcache, "source_stamp", unlisted)
+    assert fb.frame_key(aset, TO_YEAR) is not None and fb.disk_key(aset, TO_YEAR) is None
+    fb.build_frame(aset, TO_YEAR)
+    assert _entries(folder) == []

@@ -135,3 +135,17 @@ def test_at_most_keep_entries_of_a_kind_the_oldest_written_removed(cache):
     diskcache.store_pickle(other, "another kind", keep=1)
     assert sorted(p.name for p in cache.iterdir()) == sorted(p.name for p in paths[2:] + [other])
     assert [diskcache.load_pickle(p) for p in paths] == [None, None, 2, 3, 4]
+
+
+def test_no_source_to_stamp_is_an_oserror(tmp_path, monkeypatch):
+    """A package of byte code only, or one in a zip file, has no stamp (its caller keeps
+    no cache rather than one under a stamp that misses the code)."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "a.pyc").write_bytes(b"...")
+    monkeypatch.setattr(diskcache, "_STAMP", None)
+    monkeypatch.setattr(diskcache, "_package_folders", lambda: [tmp_path / "pkg"])
+    with pytest.raises(OSError):
+        diskcache.source_stamp()
+    monkeypatch.setattr(diskcache, "_package_folders", lambda: [tmp_path / "app.zip" / "pkg"])
+    with pytest.raises(OSError):
+        diskcache.source_stamp()
