@@ -169,3 +169,22 @@ def test_the_parameters_table_is_each_sets_own_and_each_callers_own(default):
     row = new.parameters_table().set_index("path").loc["scheme.parameters.accrual_rate"]
     assert "0.0175" in row["values"] and "overridden by" in row["note"]
     pd.testing.assert_frame_equal(new.parameters_table(), inventory.parameters_table(new))
+
+
+def test_the_items_of_a_shared_part_are_walked_once_and_each_sets_are_its_own(default,
+                                                                          monkeypatch):
+    """The items inside a frozen part are kept by part (inventory._inner_items): a set
+    sharing its base's economic section lists that section's items (the same objects),
+    and a set with a changed section lists the new section's."""
+    from actuary.assumptions import inventory
+
+    new = default.override({"economic.investment_return.values": {"2025-01-01": 0.07}})
+    base_items, new_items = dict(iter_items(default)), dict(iter_items(new))
+    assert base_items.keys() == new_items.keys()
+    assert new_items["economic.wage_growth"] is base_items["economic.wage_growth"]
+    assert new_items["economic.investment_return"] is new.economic.investment_return
+    assert new_items["economic.investment_return"] is not base_items["economic.investment_return"]
+    assert id(new.economic) in inventory._INNER and id(default.economic) in inventory._INNER
+    monkeypatch.setattr(inventory, "_INNER", {})
+    walked = inventory._items(new, "", [])  # afresh, nothing kept
+    assert [(p, id(i)) for p, i in walked] == [(p, id(i)) for p, i in new_items.items()]
