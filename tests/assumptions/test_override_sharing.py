@@ -188,3 +188,36 @@ def test_the_items_of_a_shared_part_are_walked_once_and_each_sets_are_its_own(de
     monkeypatch.setattr(inventory, "_INNER", {})
     walked = inventory._items(new, "", [])  # afresh, nothing kept
     assert [(p, id(i)) for p, i in walked] == [(p, id(i)) for p, i in new_items.items()]
+
+
+def test_no_check_of_a_part_reads_anything_but_the_part():
+    """What sharing rests on (loader._reusing): validating a part of a set depends on the
+    part alone. No validator of the assumption models takes pydantic's ``info`` (the
+    other fields already validated, or a context); a check across parts is the
+    model's own, on the model that holds them both, which an override below it makes
+    validate again."""
+    import inspect
+
+    import actuary.assumptions.models  # noqa: F401  (every model defined)
+    from actuary.assumptions.base import Strict
+
+    def models(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from models(sub)
+
+    seen = 0
+    for model in set(models(Strict)):
+        found = model.__pydantic_decorators__
+        for name, dec in [*found.field_validators.items(), *found.model_validators.items()]:
+            func = getattr(dec.func, "__func__", dec.func)
+            params = list(inspect.signature(func).parameters)
+            assert len(params) == (1 if dec.info.mode == "after" and name in
+                                   found.model_validators else 2), (model.__name__, name)
+            seen += 1
+        for name, field in model.model_fields.items():
+            for meta in field.metadata:
+                if hasattr(meta, "func"):
+                    assert len(inspect.signature(meta.func).parameters) == 1, (model.__name__, name)
+                    seen += 1
+    assert seen > 50
