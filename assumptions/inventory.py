@@ -84,8 +84,29 @@ def _items(model: BaseModel, prefix: str, out: list) -> list[tuple[str, BaseMode
         if _is_item(value):
             out.append((path, value))
         # Items can hold items (the GDP holds its growth series).
-        _items(value, path, out)
+        out += [(f"{path}.{rest}", item) for rest, item in _inner_items(value)]
     return out
+
+
+#: :func:`_inner_items` of frozen models: id -> (the model, its items). The model is
+#: held, so no other takes its id while it is here. A set made by an override shares
+#: its base's parts where it does not change them (loader._reusing): their items are
+#: not walked again.
+_INNER: dict[int, tuple[BaseModel, tuple[tuple[str, BaseModel], ...]]] = {}
+
+
+def _inner_items(model: BaseModel) -> tuple[tuple[str, BaseModel], ...]:
+    """The items inside ``model``, their key paths relative to it (kept for a frozen
+    model: its fields, and theirs, cannot change)."""
+    kept = _INNER.get(id(model))
+    if kept is not None and kept[0] is model:
+        return kept[1]
+    items = tuple(_items(model, "", []))
+    if model.model_config.get("frozen"):
+        if len(_INNER) >= 4096:
+            _INNER.clear()
+        _INNER[id(model)] = (model, items)
+    return items
 
 
 def iter_dated(model: BaseModel) -> Iterator[tuple[str, DatedParameter]]:

@@ -392,6 +392,8 @@ class AssumptionSet(Strict):
     _raw: Any = PrivateAttr(default=None)
     # (key path, item) of every item, walked once (see inventory.iter_items)
     _items: Any = PrivateAttr(default=None)
+    # parameters_table(), made once
+    _parameters: Any = PrivateAttr(default=None)
 
     index_names: ClassVar[tuple[str, ...]] = INDEX_NAMES
 
@@ -505,8 +507,15 @@ class AssumptionSet(Strict):
 
     def parameters_table(self) -> "pd.DataFrame":
         """One row per parameter, constant and table: path, description, values, unit,
-        status, reference, note (for the workbook's Assumptions sheet)."""
-        return parameters_table(self)
+        status, reference, note (for the workbook's Assumptions sheet).
+
+        A new frame each call, made once a set (a valuation's workbook asks three
+        times): the set is frozen, and the loader records its tables and overrides
+        before handing it out.
+        """
+        if self._parameters is None:
+            self._parameters = parameters_table(self)
+        return self._parameters.copy()
 
     @property
     def scheme_type(self) -> str:

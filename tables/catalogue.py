@@ -384,28 +384,35 @@ def table_file_key(name_or_path: str | os.PathLike[str]) -> tuple:
         As :func:`load_table`, for a user path that names no table file.
     """
     text = os.fspath(name_or_path)
-    shipped = DATA_DIR / f"{text}.csv"
-    if os.sep not in text and "/" not in text and shipped.exists():
-        csv_path = shipped
-    else:
-        csv_path = _user_csv(text)
-    return _file_key(csv_path)
+    if os.sep not in text and "/" not in text:
+        shipped = DATA_DIR / f"{text}.csv"
+        stamp, where = _stamp(shipped)
+        if stamp[0] is not None:  # a shipped table's CSV is there
+            return _resolved(shipped, where), stamp
+    return _file_key(_user_csv(text))
 
 
 def _file_key(csv_path: Path) -> tuple:
     """What identifies a table's content on disk: paths, sizes and modification times."""
-    side = csv_path.with_suffix(".yaml")
+    stamp, where = _stamp(csv_path)
+    return _resolved(csv_path, where), stamp
+
+
+def _stamp(csv_path: Path) -> tuple[tuple, tuple | None]:
+    """The (size, modification time) of the CSV and of its sidecar (None for a file that
+    cannot be read: read_checked reports it), and the CSV's (device, inode) or None."""
     stamp = []
     where = None
-    for p in (csv_path, side):
+    for p in (csv_path, csv_path.with_suffix(".yaml")):
         try:
             st = p.stat()
-            stamp.append((st.st_size, st.st_mtime_ns))
-            if p is csv_path:
-                where = (st.st_dev, st.st_ino)
-        except OSError:
-            stamp.append(None)  # read_checked reports the missing file
-    return _resolved(csv_path, where), tuple(stamp)
+        except (OSError, ValueError):  # ValueError: a name no file can have (a NUL)
+            stamp.append(None)
+            continue
+        stamp.append((st.st_size, st.st_mtime_ns))
+        if p is csv_path:
+            where = (st.st_dev, st.st_ino)
+    return tuple(stamp), where
 
 
 #: Resolved CSV paths by (absolute path as given, device and inode of the file it

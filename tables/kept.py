@@ -35,6 +35,10 @@ __all__ = ["checked_table", "content_key"]
 #: The kind of entry in the cache folder, and the version of an entry's layout.
 KIND = "table"
 _LAYOUT = "1"
+#: Entries kept (the oldest written removed): every table a user's runs read has one,
+#: and a test suite's temporary tables would pile up. Most are a few kB; the largest
+#: shipped table's is 0.9 MB.
+_KEPT_ON_DISK = 128
 
 
 def content_key(csv_path: Path) -> str | None:
@@ -75,7 +79,7 @@ def checked_table(csv_path: Path, table_type: Any) -> Any:
     checked = read_checked(csv_path)
     table = table_type._from_checked(*checked)
     if entry is not None and content_key(csv_path) == key:  # not changed while read
-        diskcache.store_pickle(entry, (*checked, table_digest(table)))
+        diskcache.store_pickle(entry, (*checked, table_digest(table)), keep=_KEPT_ON_DISK)
     return table
 
 

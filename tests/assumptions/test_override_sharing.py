@@ -154,3 +154,70 @@ def test_an_override_equals_the_same_overlay_written_in_a_file(default, tmp_path
     in_memory = default.override(overrides, name="reform", description="d")
     assert in_memory.content_hash() == from_file.content_hash()
     assert in_memory.tables["demographic.exit"].name == "placeholder_cambodia_reentry"
+
+
+def test_the_parameters_table_is_each_sets_own_and_each_callers_own(default):
+    import pandas as pd
+
+    from actuary.assumptions import inventory
+
+    first = default.parameters_table()
+    first.loc[:, "values"] = "changed by the caller"
+    assert not (default.parameters_table()["values"] == "changed by the caller").any()
+    pd.testing.assert_frame_equal(default.parameters_table(), inventory.parameters_table(default))
+    new = default.override(CHANGES["a dated parameter"])
+    row = new.parameters_table().set_index("path").loc["scheme.parameters.accrual_rate"]
+    assert "0.0175" in row["values"] and "overridden by" in row["note"]
+    pd.testing.assert_frame_equal(new.parameters_table(), inventory.parameters_table(new))
+
+
+def test_the_items_of_a_shared_part_are_walked_once_and_each_sets_are_its_own(default,
+                                                                          monkeypatch):
+    """The items inside a frozen part are kept by part (inventory._inner_items): a set
+    sharing its base's economic section lists that section's items (the same objects),
+    and a set with a changed section lists the new section's."""
+    from actuary.assumptions import inventory
+
+    new = default.override({"economic.investment_return.values": {"2025-01-01": 0.07}})
+    base_items, new_items = dict(iter_items(default)), dict(iter_items(new))
+    assert base_items.keys() == new_items.keys()
+    assert new_items["economic.wage_growth"] is base_items["economic.wage_growth"]
+    assert new_items["economic.investment_return"] is new.economic.investment_return
+    assert new_items["economic.investment_return"] is not base_items["economic.investment_return"]
+    assert id(new.economic) in inventory._INNER and id(default.economic) in inventory._INNER
+    monkeypatch.setattr(inventory, "_INNER", {})
+    walked = inventory._items(new, "", [])  # afresh, nothing kept
+    assert [(p, id(i)) for p, i in walked] == [(p, id(i)) for p, i in new_items.items()]
+
+
+def test_no_check_of_a_part_reads_anything_but_the_part():
+    """What sharing rests on (loader._reusing): validating a part of a set depends on the
+    part alone. No validator of the assumption models takes pydantic's ``info`` (the
+    other fields already validated, or a context); a check across parts is the
+    model's own, on the model that holds them both, which an override below it makes
+    validate again."""
+    import inspect
+
+    import actuary.assumptions.models  # noqa: F401  (every model defined)
+    from actuary.assumptions.base import Strict
+
+    def models(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from models(sub)
+
+    seen = 0
+    for model in set(models(Strict)):
+        found = model.__pydantic_decorators__
+        for name, dec in [*found.field_validators.items(), *found.model_validators.items()]:
+            func = getattr(dec.func, "__func__", dec.func)
+            params = list(inspect.signature(func).parameters)
+            assert len(params) == (1 if dec.info.mode == "after" and name in
+                                   found.model_validators else 2), (model.__name__, name)
+            seen += 1
+        for name, field in model.model_fields.items():
+            for meta in field.metadata:
+                if hasattr(meta, "func"):
+                    assert len(inspect.signature(meta.func).parameters) == 1, (model.__name__, name)
+                    seen += 1
+    assert seen > 50

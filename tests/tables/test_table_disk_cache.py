@@ -168,3 +168,13 @@ def test_an_unwritable_cache_folder_only_means_no_cache(tmp_path, monkeypatch):
     csv = _table_at(tmp_path / "t", "0.05")
     for _ in range(2):
         assert kept.checked_table(csv, Table).to_array([40])[0, 0] == 0.05
+
+
+def test_the_entries_kept_stay_bounded(cache, reads, tmp_path, monkeypatch):
+    monkeypatch.setattr(kept, "_KEPT_ON_DISK", 3)
+    paths = [_table_at(tmp_path / f"t{i}", f"0.0{i}") for i in range(1, 6)]
+    for csv in paths:
+        kept.checked_table(csv, Table)
+        assert len(list(cache.glob("table-*.pickle"))) <= 3
+    kept.checked_table(paths[-1], Table)  # the newest is kept
+    assert len(reads) == 5
