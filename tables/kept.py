@@ -47,9 +47,10 @@ def content_key(csv_path: Path) -> str | None:
     pandas and numpy versions; None when a file cannot be read (then the reader says
     why)."""
     side = sidecar_path(csv_path)
-    h = hashlib.sha256(f"{_LAYOUT}|{diskcache.source_stamp()}|{pd.__version__}|"
-                       f"{np.__version__}|{csv_path}|{side.name}\n".encode())
     try:
+        # no stamp (an install without .py sources): no cache, the table is read
+        h = hashlib.sha256(f"{_LAYOUT}|{diskcache.source_stamp()}|{pd.__version__}|"
+                           f"{np.__version__}|{csv_path}|{side.name}\n".encode())
         for path in (csv_path, side):
             data = path.read_bytes()
             h.update(f"{len(data)}\n".encode())

@@ -178,3 +178,17 @@ def test_the_entries_kept_stay_bounded(cache, reads, tmp_path, monkeypatch):
         assert len(list(cache.glob("table-*.pickle"))) <= 3
     kept.checked_table(paths[-1], Table)  # the newest is kept
     assert len(reads) == 5
+
+
+def test_no_source_stamp_means_the_table_is_read_without_a_cache(cache, reads, monkeypatch):
+    """An install without .py sources (a zip, byte code only) has no stamp: no cache
+    entry, and the table is read as without one, not an error."""
+    def unlisted():
+        raise FileNotFoundError("the package is in a zip file")
+
+    monkeypatch.setattr(diskcache, "source_stamp", unlisted)
+    path = DATA_DIR / f"{SHIPPED[0]}.csv"
+    assert kept.content_key(path) is None
+    first = kept.checked_table(path, Table)
+    _same(kept.checked_table(path, Table), first)
+    assert reads == [path, path] and not list(cache.glob("table-*.pickle"))
