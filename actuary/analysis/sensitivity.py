@@ -67,7 +67,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["overlay", "resolve_overlay", "sensitivities_of", "shocks_of", "sensitivity_basis",
            "suspension_basis", "employment_basis", "shock_basis", "sensitivity_table",
-           "sensitivity_table_later", "table_step",
+           "sensitivity_table_later", "table_step", "defaults_not_run",
            "headline", "ranking", "top_assumptions"]
 
 
@@ -130,8 +130,38 @@ def resolve_overlay(aset: AssumptionSet, spec: dict[str, Any]) -> dict[str, Any]
 
 
 def sensitivities_of(aset: AssumptionSet) -> tuple[SensitivitySpec, ...]:
-    """The set's own sensitivities, or the shipped default list."""
-    return tuple(aset.sensitivities) if aset.sensitivities is not None else default_sensitivities()
+    """The set's own sensitivities, or the shipped default list but for the tests of a
+    rule the set does not have (:func:`defaults_not_run`)."""
+    if aset.sensitivities is not None:
+        return tuple(aset.sensitivities)
+    return tuple(s for s in default_sensitivities() if _absent_rule(aset, s) is None)
+
+
+def defaults_not_run(aset: AssumptionSet) -> list[str]:
+    """The progress messages of the shipped default tests not run on ``aset``: those that
+    change an optional rule of the scheme the set does not have (the default list was
+    written for the NSSF's rules; the self-employed scheme has no transitional credits,
+    for one). A set's own list is run as written: a test there naming a key the set does
+    not have is an error."""
+    if aset.sensitivities is not None:
+        return []
+    return [f"  sensitivity: {s.name} not run (the set has no {path})"
+            for s in default_sensitivities() if (path := _absent_rule(aset, s)) is not None]
+
+
+def _absent_rule(aset: AssumptionSet, spec: SensitivitySpec) -> str | None:
+    """The key path of an optional part of the set that is absent (None) and that one of
+    ``spec``'s overlay paths goes through, or None."""
+    for path in spec.overlay or {}:
+        node: Any = aset
+        keys = path.split(".")
+        for i, key in enumerate(keys[:-1]):
+            if isinstance(node, dict) or not hasattr(node, key):
+                break  # a mapping, or no such key: the overlay itself says what is wrong
+            node = getattr(node, key)
+            if node is None:
+                return ".".join(keys[: i + 1])
+    return None
 
 
 def shocks_of(aset: AssumptionSet) -> tuple[ShockSpec, ...]:
@@ -293,7 +323,12 @@ def _tests(result: Any, progress: Callable[[str], None] | None,
     last = base.first_year + base.n_years - 1
     entrants = {"target_actives": base.target_actives,
                 "entrant_distribution": base.entrant_distribution}
-    sens = sensitivities_of(result.aset) if sensitivities is None else tuple(sensitivities)
+    if sensitivities is None:
+        sens = sensitivities_of(result.aset)
+        for message in defaults_not_run(result.aset):
+            say(message)
+    else:
+        sens = tuple(sensitivities)
     run = []
     for shock in shocks_of(result.aset) if shocks is None else tuple(shocks):
         if _shock_start(shock) > last:
@@ -373,7 +408,7 @@ def table_step(result: Any, progress: Callable[[str], None] | None,
     split = len(sens) - int(round(len(sens) * here_share))
     # the shocks come last in the table: the child's when it takes every test
     theirs_shocks, our_shocks = (shocks, ()) if split == len(sens) else ((), shocks)
-    said: list[str] = []
+    said: list[str] = defaults_not_run(result.aset) if sensitivities is None else []
 
     def told(answer: tuple[list[tuple[tuple, dict]], list[str]]) -> pd.DataFrame:
         theirs, messages = answer

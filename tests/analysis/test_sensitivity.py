@@ -353,3 +353,38 @@ def test_valuate_stops_on_a_failing_test_of_the_background_table(tmp_path, fork_
     assert res.exit_code == 1 and res.output.startswith("error:")
     assert "demographic.no_such_key" in res.output and len(res.output.splitlines()) == 1
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["own.yaml"]
+
+
+ABSENT_CREDITS = ("transitional credits none", "transitional credits half")
+
+
+def test_every_default_test_runs_on_the_nssf_default():
+    from actuary.analysis.sensitivity import defaults_not_run, sensitivities_of
+
+    aset = load_basis("cambodia-default")
+    assert defaults_not_run(aset) == []
+    assert sensitivities_of(aset) == default_sensitivities()
+
+
+@pytest.mark.parametrize("name", ["public-sector-default", "self-employed-default"])
+def test_the_default_tests_run_on_the_other_shipped_schemes(name):
+    """The default list was written for the NSSF's rules: a test of a rule the scheme does
+    not have (transitional credits) is not run, and said; every other test runs (the
+    public sector's floor, none, is dated on the valuation date so that indexing it to
+    prices starts within the projection)."""
+    aset = load_basis(name)
+    assert aset.scheme.parameters.transitional_credits is None
+    res = run_valuation(aset, load_population(aset, None), detail=False)
+    said: list[str] = []
+    table = sensitivity_table(res, said.append)
+    expected = [s.name for s in default_sensitivities() if s.name not in ABSENT_CREDITS]
+    assert list(table.loc[table["kind"] == "sensitivity", "test"]) == expected
+    assert said[:2] == [f"  sensitivity: {n} not run (the set has no "
+                        "scheme.parameters.transitional_credits)" for n in ABSENT_CREDITS]
+
+
+def test_a_sets_own_test_of_a_rule_it_does_not_have_is_an_error():
+    aset = load_basis("self-employed-default")
+    res = run_valuation(aset, load_population(aset, None), detail=False)
+    with pytest.raises(ActuaryError, match="transitional_credits"):
+        sensitivity_table(res, sensitivities=[_spec(ABSENT_CREDITS[1])], shocks=[])
