@@ -5,7 +5,9 @@ process: the modules imported, the data computed, the compiled kernels loaded)
 and returns at once; :meth:`Pending.result` reads the child's return value back,
 pickled through a pipe. The second core of a machine then does that work while this
 process does what does not need it (``actuary valuate``: the sensitivity table while
-the workbook's other sheets are written).
+the workbook's other sheets are written). :func:`in_child_steps` gives one child several
+works in turn, each answer readable as soon as the child has it (``actuary valuate``:
+the valuation's detail, then the sensitivity table).
 
 Where a fork is not possible or not safe (a platform without ``os.fork``, such as
 Windows; a process with more than one thread, whose other threads' locks a child would
