@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from native_required import require_native  # noqa: E402
 from reference_projection import project_reference  # noqa: E402
 
 from actuary.analysis import indicators as ind
@@ -292,13 +293,12 @@ def test_valuate_in_the_background_takes_its_detail_from_the_child(fork_allowed,
     import os
 
     from actuary.analysis import valuation
-    from actuary.engine import native
     from actuary.engine.records import kernel_inputs
 
     aset = load_basis("cambodia-default")
     here = run_valuation(aset, load_population(aset, None))
-    if not native.available("project_kernel", kernel_inputs(here.basis)):
-        pytest.skip("the child starts early only where the kernel was compiled at install")
+    require_native("project_kernel", kernel_inputs(here.basis),
+                   "the child starts early only where the kernel was compiled at install")
     parent, detail = os.getpid(), valuation._detail
 
     def only_in_a_child(*args, **kwargs):

@@ -19,13 +19,11 @@ import pytest
 
 from actuary.engine import native
 from actuary.engine.kernel_types import capped_mean_inputs, cohort_inputs, member_inputs
+from native_required import require_native
 
 
 def _require(name: str) -> None:
-    if native.function(name, _SAMPLES[name]()) is None:
-        if os.environ.get("ACTUARY_REQUIRE_NATIVE") == "1":
-            pytest.fail(f"the install did not build the compiled module of {name}")
-        pytest.skip(f"no compiled module of {name} (built by pip install)")
+    require_native(name, _SAMPLES[name](), "compared here with numba's code")
 
 
 _SAMPLES = {"project_kernel": cohort_inputs, "value_members_serial": member_inputs,
