@@ -13,8 +13,9 @@ from actuary.engine.basis import Basis, SchemeRules, StartingState
 from actuary.engine.state import N_AGE, N_SERVICE, N_SEX
 
 # The tests sit in sub-folders named after the toolkit's layers (tests/engine/ ...); the
-# helpers they share (this file, reference_*.py, cli_errors.py, libreoffice.py) stay here
-# and are imported by name, so this folder goes on the path for every one of them.
+# helpers they share (this file, reference_*.py, cli_errors.py, libreoffice.py,
+# native_required.py) stay here and are imported by name, so this folder goes on the path
+# for every one of them.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
