@@ -12,8 +12,7 @@ a digest of everything the frame reads; a change in any of it builds a new frame
 
 A frame built is also kept on disk (:func:`disk_key`, :mod:`actuary.io.diskcache`), so
 that the next process with the same inputs and the same code reads it back (about 10 ms
-with its key)
-instead of loading the frame's tables and building it again (about 75 ms).
+with its key) instead of loading the frame's tables and building it again (about 75 ms).
 """
 
 from __future__ import annotations
@@ -33,14 +32,13 @@ import pandas as pd
 from actuary.frame.calibration import NationalProjection, project_population
 from actuary.frame.economy import EconomyPaths, economy_paths
 from actuary.frame.labour import LabourFrame, SchemeFlows, labour_frame, scheme_flows
-from actuary.assumptions.checks import table_digest
-from actuary.assumptions.inventory import canonical_json
 from actuary.assumptions.models import FrameTable
 from actuary.frame.population import N_AGE, frame_section, frame_table_target, load_frame_basis
 from actuary.io import diskcache
 from actuary.io.errors import ActuaryError, AssumptionError
 from actuary.io.fileio import sha256_of
 from actuary.tables.catalogue import table_file_key
+from actuary.tables.digest import canonical_json, table_digest
 
 if TYPE_CHECKING:  # pragma: no cover
     from actuary.assumptions.models import AssumptionSet
