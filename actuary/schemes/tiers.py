@@ -203,7 +203,7 @@ def population_by_age(aset: Any, first_year: int, n_years: int) -> np.ndarray:
         frame = build_frame(aset, first_year + n_years - 1)
         pop = frame.projection.population  # [T+1, 2, 111] on 1 January
         return np.asarray(pop[:n_years], dtype=float)
-    from actuary.engine.build import _by_age
+    from actuary.engine.table_rates import by_age as _by_age
     from actuary.tables import load_table
 
     base = load_table("wpp2024_cambodia_population_base")

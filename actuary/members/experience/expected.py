@@ -9,28 +9,15 @@ from typing import Any
 
 import numpy as np
 
+from actuary.engine.state import N_AGE
+from actuary.engine.table_rates import by_age as _by_age
+
 __all__ = ["MAX_FORCE", "N_AGES_TABLE", "pension_age_in", "basis_forces"]
 
 
 #: Highest force of decrement used where a table gives q = 1 (exp(-30) ~ 1e-13 survives).
 MAX_FORCE = 30.0
-
-
-MAX_FORCE = 30.0
-N_AGES_TABLE = 111  # ages 0..110 of the basis's tables
-
-
-def _by_age(table: Any, years: np.ndarray | None = None, beyond: str = "error") -> np.ndarray:
-    """A table on ages 0..110, zero at ages it does not cover (as the projection reads
-    tables): ``[sex, age]``, or ``[year, sex, age]`` when ``years`` are given."""
-    ages = np.asarray(table.ages)
-    if years is None:
-        out = np.zeros((2, N_AGES_TABLE))
-        out[:, ages] = table.to_array(ages)
-    else:
-        out = np.zeros((len(years), 2, N_AGES_TABLE))
-        out[:, :, ages] = table.to_array(ages, years, beyond=beyond)
-    return out
+N_AGES_TABLE = N_AGE  # ages 0..110 of the basis's tables
 
 
 def pension_age_in(aset: Any, year: int) -> float:

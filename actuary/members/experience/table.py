@@ -12,12 +12,8 @@ from scipy import optimize
 import pandas as pd
 
 from actuary.io.errors import AssumptionError
-from actuary.members.experience.expected import (
-    MAX_FORCE,
-    _by_age,
-    basis_forces,
-    pension_age_in,
-)
+from actuary.engine.table_rates import by_age as _by_age
+from actuary.members.experience.expected import MAX_FORCE, basis_forces, pension_age_in
 from actuary.members.experience.study import ExperienceResult, _f
 
 __all__ = [
