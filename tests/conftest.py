@@ -136,3 +136,11 @@ def fork_allowed(monkeypatch):
     if not hasattr(os, "fork"):
         pytest.skip("no os.fork on this platform")
     monkeypatch.setattr(forked, "can_fork", lambda: True)
+
+
+@pytest.fixture
+def disk_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The toolkit's disk-cache folder (:mod:`actuary.io.diskcache`) moved to an empty
+    temporary folder for the test: it lives beside numba's cache, ``NUMBA_CACHE_DIR``."""
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "numba"))
+    return tmp_path / "numba" / "actuary"

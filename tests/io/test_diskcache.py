@@ -14,33 +14,27 @@ import pytest
 from actuary.io import diskcache
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "numba"))
-    return tmp_path / "numba" / "actuary"
-
-
-def test_the_folder_is_beside_numbas_cache_else_the_packages_pycache(cache, monkeypatch):
-    assert diskcache.cache_folder() == cache
+def test_the_folder_is_beside_numbas_cache_else_the_packages_pycache(disk_cache, monkeypatch):
+    assert diskcache.cache_folder() == disk_cache
     path = diskcache.cache_path("frame", "ab" * 32, ".pickle")
-    assert path == cache / f"frame-{'ab' * 20}.pickle"  # 40 hex digits name it
+    assert path == disk_cache / f"frame-{'ab' * 20}.pickle"  # 40 hex digits name it
     monkeypatch.delenv("NUMBA_CACHE_DIR")
     import actuary
     package = os.path.dirname(os.path.realpath(actuary.__file__))
     assert str(diskcache.cache_folder()) == os.path.join(package, "__pycache__")
 
 
-def test_a_miss_then_a_hit_bit_for_bit(cache):
+def test_a_miss_then_a_hit_bit_for_bit(disk_cache):
     path = diskcache.cache_path("numbers", "0" * 64, ".npy")
     assert diskcache.load(path, np.load) is None  # nothing yet: a miss
     values = np.array([1.0, np.pi, -0.0, 1e-300])
     assert diskcache.store(path, lambda stream: np.save(stream, values))
     got = diskcache.load(path, np.load)
     assert got.tobytes() == values.tobytes() and got.dtype == values.dtype
-    assert [p.name for p in cache.iterdir()] == [path.name]  # no temporary file left
+    assert [p.name for p in disk_cache.iterdir()] == [path.name]  # no temporary file left
 
 
-def test_pickled_objects_read_back_of_the_expected_type_only(cache):
+def test_pickled_objects_read_back_of_the_expected_type_only(disk_cache):
     path = diskcache.cache_path("thing", "1" * 64, ".pickle")
     value = {"a": (1, 2.5), "b": np.arange(3)}
     assert diskcache.store_pickle(path, value)
@@ -50,7 +44,7 @@ def test_pickled_objects_read_back_of_the_expected_type_only(cache):
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pickle", "truncated"])
-def test_a_damaged_entry_is_a_miss(cache, damage):
+def test_a_damaged_entry_is_a_miss(disk_cache, damage):
     path = diskcache.cache_path("thing", "2" * 64, ".pickle")
     diskcache.store_pickle(path, list(range(1000)))
     whole = path.read_bytes()
@@ -126,14 +120,14 @@ def test_the_source_stamp_covers_every_folder_of_the_installed_package():
     assert diskcache.source_stamp() == diskcache.source_stamp()  # kept once a process
 
 
-def test_at_most_keep_entries_of_a_kind_the_oldest_written_removed(cache):
+def test_at_most_keep_entries_of_a_kind_the_oldest_written_removed(disk_cache):
     paths = [diskcache.cache_path("thing", f"{i:x}" * 64, ".pickle") for i in range(5)]
     for i, path in enumerate(paths):
         assert diskcache.store_pickle(path, i, keep=3)
         os.utime(path, ns=(10**18 + i, 10**18 + i))  # written in this order, whatever the clock
     other = diskcache.cache_path("other", "f" * 64, ".pickle")
     diskcache.store_pickle(other, "another kind", keep=1)
-    assert sorted(p.name for p in cache.iterdir()) == sorted(p.name for p in paths[2:] + [other])
+    assert sorted(p.name for p in disk_cache.iterdir()) == sorted(p.name for p in paths[2:] + [other])
     assert [diskcache.load_pickle(p) for p in paths] == [None, None, 2, 3, 4]
 
 

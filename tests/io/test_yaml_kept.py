@@ -19,12 +19,6 @@ SHIPPED = sorted([*ROOT.glob("assumptions/data/**/*.yaml"), *ROOT.glob("tables/d
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "numba"))
-    return tmp_path / "numba" / "actuary"
-
-
-@pytest.fixture
 def parses(monkeypatch):
     """The texts parsed (a miss each)."""
     seen: list[str] = []
@@ -38,7 +32,7 @@ def parses(monkeypatch):
     return seen
 
 
-def test_every_shipped_file_reads_back_as_it_parses(cache, parses):
+def test_every_shipped_file_reads_back_as_it_parses(disk_cache, parses):
     assert len(SHIPPED) > 40
     for path in SHIPPED:
         first = yamlio._parse_mapping(path, AssumptionError)
@@ -57,7 +51,7 @@ def _types(node):
     return type(node).__name__
 
 
-def test_read_mapping_gives_each_caller_its_own_copy(cache, tmp_path):
+def test_read_mapping_gives_each_caller_its_own_copy(disk_cache, tmp_path):
     path = tmp_path / "set.yaml"
     path.write_text("a: {b: [1, 2]}\nwhen: 2025-01-01\n")
     first = yamlio.read_mapping(path)
@@ -72,7 +66,7 @@ def test_read_mapping_gives_each_caller_its_own_copy(cache, tmp_path):
     ("- 1\n- 2\n", "not a mapping"),
     ("a: &x 1\nb: *x\n", "alias"),
 ])
-def test_a_file_with_a_problem_is_never_kept(cache, parses, tmp_path, text, message):
+def test_a_file_with_a_problem_is_never_kept(disk_cache, parses, tmp_path, text, message):
     path = tmp_path / "bad.yaml"
     path.write_text(text)
     with pytest.raises(TableError) as want:
@@ -82,10 +76,10 @@ def test_a_file_with_a_problem_is_never_kept(cache, parses, tmp_path, text, mess
         with pytest.raises(TableError) as got:
             yamlio._parse_mapping(path, TableError)
         assert str(got.value) == str(want.value)
-    assert len(parses) == 2 and not list(cache.glob("yaml-*"))
+    assert len(parses) == 2 and not list(disk_cache.glob("yaml-*"))
 
 
-def test_other_text_or_other_code_is_parsed_again(cache, parses, tmp_path, monkeypatch):
+def test_other_text_or_other_code_is_parsed_again(disk_cache, parses, tmp_path, monkeypatch):
     path = tmp_path / "set.yaml"
     path.write_text("a: 1\n")
     assert yamlio._parse_mapping(path, AssumptionError) == {"a": 1}
@@ -100,21 +94,21 @@ def test_other_text_or_other_code_is_parsed_again(cache, parses, tmp_path, monke
     assert len(parses) == 4
 
 
-def test_a_damaged_entry_is_a_miss(cache, parses, tmp_path):
+def test_a_damaged_entry_is_a_miss(disk_cache, parses, tmp_path):
     path = tmp_path / "set.yaml"
     path.write_text("a: 1\n")
     yamlio._parse_mapping(path, AssumptionError)
-    (entry,) = cache.glob("yaml-*.pickle")
+    (entry,) = disk_cache.glob("yaml-*.pickle")
     for damage in (b"", b"junk", pickle.dumps(["not", "a", "mapping"])):
         entry.write_bytes(damage)
         assert yamlio._parse_mapping(path, AssumptionError) == {"a": 1}
     assert len(parses) == 4
 
 
-def test_the_entries_kept_stay_bounded(cache, tmp_path, monkeypatch):
+def test_the_entries_kept_stay_bounded(disk_cache, tmp_path, monkeypatch):
     monkeypatch.setattr(yamlio, "_KEPT_ON_DISK", 3)
     path = tmp_path / "set.yaml"
     for i in range(6):
         path.write_text(f"a: {i}\n")
         assert yamlio._parse_mapping(path, AssumptionError) == {"a": i}
-        assert len(list(cache.glob("yaml-*.pickle"))) <= 3
+        assert len(list(disk_cache.glob("yaml-*.pickle"))) <= 3

@@ -24,12 +24,6 @@ SHIPPED = ["wpp2024_cambodia_qx", "placeholder_cambodia_exit", "placeholder_camb
 
 
 @pytest.fixture
-def cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "numba"))
-    return tmp_path / "numba" / "actuary"
-
-
-@pytest.fixture
 def reads(monkeypatch):
     """The paths the files were read and checked from (a miss each)."""
     seen: list[Path] = []
@@ -52,12 +46,12 @@ def _same(a: Table, b: Table) -> None:
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_a_table_read_back_is_the_table_read(cache, reads, name):
+def test_a_table_read_back_is_the_table_read(disk_cache, reads, name):
     path = DATA_DIR / f"{name}.csv"
     first = kept.checked_table(path, Table)
     again = kept.checked_table(path, Table)
     assert reads == [path]  # read and checked once; the second from the cache
-    assert len(list(cache.glob("table-*.pickle"))) == 1
+    assert len(list(disk_cache.glob("table-*.pickle"))) == 1
     afresh = Table._from_checked(*read_checked(path))
     _same(first, afresh)
     _same(again, afresh)
@@ -75,7 +69,7 @@ def _table_at(folder: Path, value: str, extra: str = "") -> Path:
     return folder / "flat.csv"
 
 
-def test_changed_bytes_are_read_again(cache, reads, tmp_path):
+def test_changed_bytes_are_read_again(disk_cache, reads, tmp_path):
     csv = _table_at(tmp_path / "t", "0.05")
     assert kept.checked_table(csv, Table).to_array([40])[0, 0] == 0.05
     csv.write_text(csv.read_text().replace("0.05", "0.07"))  # same size
@@ -88,14 +82,14 @@ def test_changed_bytes_are_read_again(cache, reads, tmp_path):
     assert kept.checked_table(csv, Table).meta.status == "derived" and len(reads) == 3
 
 
-def test_the_same_bytes_elsewhere_are_read_for_their_own_path(cache, reads, tmp_path):
+def test_the_same_bytes_elsewhere_are_read_for_their_own_path(disk_cache, reads, tmp_path):
     a, b = _table_at(tmp_path / "a", "0.05"), _table_at(tmp_path / "b", "0.05")
     kept.checked_table(a, Table)
     kept.checked_table(b, Table)
     assert reads == [a, b]
 
 
-def test_other_code_has_other_entries(cache, reads, tmp_path, monkeypatch):
+def test_other_code_has_other_entries(disk_cache, reads, tmp_path, monkeypatch):
     csv = _table_at(tmp_path, "0.05")
     before = kept.content_key(csv)
     monkeypatch.setattr(diskcache, "_STAMP", "another version of the toolkit")
@@ -111,7 +105,7 @@ def test_other_code_has_other_entries(cache, reads, tmp_path, monkeypatch):
     ("B,111,x\n", "line 98"),  # a cell that is not a number, named as written
     ("B,15,0.05\n", "duplicate key"),  # a row twice
 ])
-def test_a_file_with_a_problem_is_never_kept(cache, reads, tmp_path, extra, message):
+def test_a_file_with_a_problem_is_never_kept(disk_cache, reads, tmp_path, extra, message):
     csv = _table_at(tmp_path, "0.05", extra)
     with pytest.raises(TableError) as want:
         read_checked(csv)
@@ -120,10 +114,10 @@ def test_a_file_with_a_problem_is_never_kept(cache, reads, tmp_path, extra, mess
         with pytest.raises(TableError) as got:
             kept.checked_table(csv, Table)
         assert str(got.value) == str(want.value)
-    assert len(reads) == 2 and not list(cache.glob("table-*"))
+    assert len(reads) == 2 and not list(disk_cache.glob("table-*"))
 
 
-def test_a_missing_sidecar_is_reported_as_without_the_cache(cache, tmp_path):
+def test_a_missing_sidecar_is_reported_as_without_the_cache(disk_cache, tmp_path):
     csv = _table_at(tmp_path, "0.05")
     kept.checked_table(csv, Table)
     csv.with_suffix(".yaml").unlink()
@@ -131,10 +125,10 @@ def test_a_missing_sidecar_is_reported_as_without_the_cache(cache, tmp_path):
         kept.checked_table(csv, Table)
 
 
-def test_a_damaged_entry_is_a_miss(cache, reads, tmp_path):
+def test_a_damaged_entry_is_a_miss(disk_cache, reads, tmp_path):
     csv = _table_at(tmp_path, "0.05")
     kept.checked_table(csv, Table)
-    (entry,) = cache.glob("table-*.pickle")
+    (entry,) = disk_cache.glob("table-*.pickle")
     for damage in (b"", b"not a pickle", entry.read_bytes()[:100]):
         entry.write_bytes(damage)
         assert kept.checked_table(csv, Table).to_array([40])[0, 0] == 0.05
@@ -146,7 +140,7 @@ def test_a_damaged_entry_is_a_miss(cache, reads, tmp_path):
     assert kept.checked_table(csv, Table).to_array([40])[0, 0] == 0.05 and len(reads) == 5
 
 
-def test_a_file_changed_while_it_was_read_is_not_kept(cache, tmp_path, monkeypatch):
+def test_a_file_changed_while_it_was_read_is_not_kept(disk_cache, tmp_path, monkeypatch):
     csv = _table_at(tmp_path, "0.05")
 
     def read_then_changed(path):
@@ -156,7 +150,7 @@ def test_a_file_changed_while_it_was_read_is_not_kept(cache, tmp_path, monkeypat
 
     monkeypatch.setattr(kept, "read_checked", read_then_changed)
     assert kept.checked_table(csv, Table).to_array([40])[0, 0] == 0.05
-    assert not list(cache.glob("table-*"))
+    assert not list(disk_cache.glob("table-*"))
     monkeypatch.setattr(kept, "read_checked", read_checked)
     assert kept.checked_table(csv, Table).to_array([40])[0, 0] == 0.06
 
@@ -170,17 +164,17 @@ def test_an_unwritable_cache_folder_only_means_no_cache(tmp_path, monkeypatch):
         assert kept.checked_table(csv, Table).to_array([40])[0, 0] == 0.05
 
 
-def test_the_entries_kept_stay_bounded(cache, reads, tmp_path, monkeypatch):
+def test_the_entries_kept_stay_bounded(disk_cache, reads, tmp_path, monkeypatch):
     monkeypatch.setattr(kept, "_KEPT_ON_DISK", 3)
     paths = [_table_at(tmp_path / f"t{i}", f"0.0{i}") for i in range(1, 6)]
     for csv in paths:
         kept.checked_table(csv, Table)
-        assert len(list(cache.glob("table-*.pickle"))) <= 3
+        assert len(list(disk_cache.glob("table-*.pickle"))) <= 3
     kept.checked_table(paths[-1], Table)  # the newest is kept
     assert len(reads) == 5
 
 
-def test_no_source_stamp_means_the_table_is_read_without_a_cache(cache, reads, monkeypatch):
+def test_no_source_stamp_means_the_table_is_read_without_a_cache(disk_cache, reads, monkeypatch):
     """An install without .py sources (a zip, byte code only) has no stamp: no cache
     entry, and the table is read as without one, not an error."""
     def unlisted():
@@ -191,4 +185,4 @@ def test_no_source_stamp_means_the_table_is_read_without_a_cache(cache, reads, m
     assert kept.content_key(path) is None
     first = kept.checked_table(path, Table)
     _same(kept.checked_table(path, Table), first)
-    assert reads == [path, path] and not list(cache.glob("table-*.pickle"))
+    assert reads == [path, path] and not list(disk_cache.glob("table-*.pickle"))
