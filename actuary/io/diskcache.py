@@ -146,6 +146,11 @@ def source_stamp() -> str:
     need (a file touched) costs one computation again, nothing more. About 1 to 2 ms for
     the package's 200 files (hashing their contents, about 4 to 6 ms).
 
+    Not the stamp the engine's modules compiled at install are checked with
+    (:func:`actuary.engine.native.package_stamp`), which hashes the contents of the
+    folders holding compiled code: a module built at install must be used after a fresh
+    checkout gives every file a new time, and never after an edit, whatever the times.
+
     Raises
     ------
     OSError
